@@ -1,0 +1,112 @@
+"""The event envelope (CloudEvents 1.0 + Zhengdun extensions) and the registry of event types.
+
+Every payload is a Pydantic model registered under a versioned type name such as
+``zhengdun.screening.division.upserted.v1``. Producers, consumers, AsyncAPI and the public
+contract all read this registry: it is the single source of event schemas.
+
+A breaking change to a payload is a new class registered under ``….v2``; both versions are
+published side by side for a while (see ``EventSpec.superseded_by``).
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+
+
+class Actor(BaseModel):
+    """Who took the action: recorded with every write and carried by every event."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    name: str
+    roles: list[str] = Field(default_factory=list)
+    division_code: str | None = None
+
+    @classmethod
+    def system(cls, service: str) -> "Actor":
+        return cls(user_id=f"system:{service}", name=f"系统({service})", roles=[], division_code=None)
+
+
+class Envelope(BaseModel):
+    """A CloudEvents 1.0 event in structured mode, with Zhengdun's extension attributes.
+
+    Extension attribute names follow CloudEvents rules (lower-case alphanumerics).
+    """
+
+    specversion: str = SPEC_VERSION
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    source: str
+    type: str
+    time: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    subject: str | None = None
+    datacontenttype: str = CONTENT_TYPE
+    divisioncode: str = Field(description="The division the event concerns; also the partition key.")
+    campaignid: str | None = None
+    actor: Actor | None = None
+    data: dict[str, Any]
+
+    def payload(self) -> BaseModel:
+        """The typed payload, validated against the registered model of ``type``."""
+        return spec_for(self.type).model.model_validate(self.data)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    model: type[BaseModel]
+    service: str
+    public: bool = False          # may be republished on the curated public topic
+    superseded_by: str | None = None
+    description: str = ""
+
+
+_REGISTRY: dict[str, EventSpec] = {}
+
+
+class UnknownEventType(KeyError):
+    pass
+
+
+def event(type_name: str, *, public: bool = False, description: str = ""):
+    """Class decorator registering a payload model under a versioned type name."""
+    parts = type_name.split(".")
+    if len(parts) < 4 or parts[0] != "zhengdun" or not parts[-1].startswith("v"):
+        raise ValueError(f"event type must look like zhengdun.<service>.<thing>.<verb>.vN: {type_name}")
+
+    def register(model: type[BaseModel]) -> type[BaseModel]:
+        if type_name in _REGISTRY and _REGISTRY[type_name].model is not model:
+            raise ValueError(f"event type registered twice: {type_name}")
+        _REGISTRY[type_name] = EventSpec(
+            type=type_name, model=model, service=parts[1], public=public,
+            description=description or (model.__doc__ or "").strip().split("\n")[0],
+        )
+        model.event_type = type_name  # type: ignore[attr-defined]
+        return model
+
+    return register
+
+
+def spec_for(type_name: str) -> EventSpec:
+    try:
+        return _REGISTRY[type_name]
+    except KeyError:
+        raise UnknownEventType(type_name) from None
+
+
+def all_specs() -> list[EventSpec]:
+    return sorted(_REGISTRY.values(), key=lambda s: s.type)
+
+
+def type_of(payload: BaseModel) -> str:
+    type_name = getattr(type(payload), "event_type", None)
+    if not type_name:
+        raise UnknownEventType(f"{type(payload).__name__} is not a registered event payload")
+    return type_name
