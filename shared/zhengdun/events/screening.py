@@ -1,6 +1,484 @@
-"""Payload models of the events the screening service publishes."""
+"""Payload models of the events the screening service publishes.
+
+Besides the event payloads this module holds the few value shapes other services read
+from screening's events: the campaign ``Policy`` (every number of domain.md §2, seed
+defaults), the campaign phases, the criteria catalog, list categories.  The screening
+domain re-uses them, so there is one definition of each.
+
+Public events (``public=True``) may be republished to outside government platforms: they
+carry division codes, categories and criterion codes only, never personal names or
+evidence text.
+"""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field  # noqa: F401
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
 
-from zhengdun.events.base import event  # noqa: F401
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from zhengdun.events.base import event
+
+DIVISION_CODE = r"^\d{12}$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------
+
+
+class ListCategory(StrEnum):
+    """The two categories a township list is submitted in (分两类报送)."""
+
+    WEAK_AND_LAX = "weak_and_lax"
+    LAGGING = "lagging"
+
+    @property
+    def label(self) -> str:
+        return {ListCategory.WEAK_AND_LAX: "软弱涣散", ListCategory.LAGGING: "后进"}[self]
+
+
+class AssessmentResult(StrEnum):
+    WEAK_AND_LAX = "weak_and_lax"
+    LAGGING = "lagging"
+    NEITHER = "neither"
+
+    @property
+    def label(self) -> str:
+        return {
+            AssessmentResult.WEAK_AND_LAX: "软弱涣散",
+            AssessmentResult.LAGGING: "后进",
+            AssessmentResult.NEITHER: "不列入",
+        }[self]
+
+    @property
+    def category(self) -> ListCategory | None:
+        """The list category this result puts a village in (None: not listed)."""
+        if self is AssessmentResult.NEITHER:
+            return None
+        return ListCategory(self.value)
+
+
+class CampaignPhase(StrEnum):
+    SCREENING = "screening"
+    CONCENTRATED = "concentrated"
+    CONTINUED = "continued"
+    INSTITUTION_BUILDING = "institution_building"
+    ACCEPTANCE = "acceptance"
+
+    @property
+    def label(self) -> str:
+        return {
+            CampaignPhase.SCREENING: "排查认定",
+            CampaignPhase.CONCENTRATED: "集中整顿",
+            CampaignPhase.CONTINUED: "持续整顿",
+            CampaignPhase.INSTITUTION_BUILDING: "建章立制",
+            CampaignPhase.ACCEPTANCE: "评估验收",
+        }[self]
+
+
+class CadreRank(StrEnum):
+    SECTION = "section"
+    COUNTY = "county"
+
+    @property
+    def label(self) -> str:
+        return {CadreRank.SECTION: "科级", CadreRank.COUNTY: "县级"}[self]
+
+
+class DesignationBasis(StrEnum):
+    """Why a village became a target."""
+
+    SCREENING = "screening"          # listed by a confirmed county list
+    RELAPSE = "relapse"              # relapsed at post-evaluation (后评估)
+
+    @property
+    def label(self) -> str:
+        return {DesignationBasis.SCREENING: "排查认定", DesignationBasis.RELAPSE: "后评估反弹"}[self]
+
+
+class RemovalReason(StrEnum):
+    DELISTED = "delisted"                  # accepted and delisted (销号) by acceptance
+    NOT_RELISTED = "not_relisted"          # a re-screening round's confirmed list left it out
+
+    @property
+    def label(self) -> str:
+        return {RemovalReason.DELISTED: "验收销号", RemovalReason.NOT_RELISTED: "重新排查未列入"}[self]
+
+
+class SamplePurpose(StrEnum):
+    COUNTY_CHECK_LISTED = "county_check_listed"
+    COUNTY_CHECK_UNLISTED = "county_check_unlisted"
+    CITY_SPOT_CHECK = "city_spot_check"
+
+    @property
+    def label(self) -> str:
+        return {
+            SamplePurpose.COUNTY_CHECK_LISTED: "县级审核抽查(列入村)",
+            SamplePurpose.COUNTY_CHECK_UNLISTED: "县级审核抽查(未列入村)",
+            SamplePurpose.CITY_SPOT_CHECK: "市级抽查认定",
+        }[self]
+
+
+class CheckStage(StrEnum):
+    COUNTY_REVIEW = "county_review"          # 县委组织部审核: site visits to sampled villages
+    CITY_SPOT_CHECK = "city_spot_check"      # 市委组织部抽查认定
+
+    @property
+    def label(self) -> str:
+        return {CheckStage.COUNTY_REVIEW: "县级审核实地走访", CheckStage.CITY_SPOT_CHECK: "市级抽查认定"}[self]
+
+
+class CheckOutcome(StrEnum):
+    CONFIRMED = "confirmed"          # the list is right about this village
+    DISCREPANCY = "discrepancy"      # wrong, but no sign of intent
+    FALSIFIED = "falsified"          # 弄虚作假: accountability follows
+
+    @property
+    def label(self) -> str:
+        return {
+            CheckOutcome.CONFIRMED: "属实",
+            CheckOutcome.DISCREPANCY: "有出入",
+            CheckOutcome.FALSIFIED: "弄虚作假",
+        }[self]
+
+
+# ---------------------------------------------------------------------------------------
+# Campaign values
+# ---------------------------------------------------------------------------------------
+
+
+class Criterion(_Frozen):
+    """One entry of the criteria catalog (认定标准)."""
+
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    label: str = Field(min_length=1)
+    requires_reason: bool = False    # "other" criteria: met only with a stated reason
+
+
+class PhaseWindow(_Frozen):
+    phase: CampaignPhase
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PhaseWindow":
+        if self.ends_on < self.starts_on:
+            raise ValueError(f"阶段 {self.phase.label} 结束日期早于开始日期 / phase ends before it starts")
+        return self
+
+
+class Policy(_Frozen):
+    """Every policy value of a campaign (domain.md §2); defaults are seed 000's values.
+
+    Shares are Decimals so that ``listed >= share × total`` is exact at the boundary.
+    """
+
+    # Screening (000 §一, §三(一); 001 §二)
+    min_listed_share: Decimal = Field(Decimal("0.10"), gt=0, le=1,
+                                      description="weak + lagging ≥ this share of administrative villages")
+    lagging_reference_share: Decimal = Field(Decimal("0.05"), gt=0, le=1,
+                                             description="seed 001: lagging ~5% (reference only)")
+    township_list_due: date = date(2020, 8, 15)
+    county_review_due: date = date(2020, 8, 20)
+    city_spot_check_due: date = date(2020, 8, 25)
+    # The seed says 随机抽查 / 一定比例 without a number: these two are campaign choices.
+    county_check_sample_ratio: Decimal = Field(Decimal("0.20"), gt=0, le=1)
+    city_spot_check_ratio: Decimal = Field(Decimal("0.10"), gt=0, le=1)
+    # "Far below its county": township share < factor × county share.
+    township_share_flag_factor: Decimal = Field(Decimal("0.5"), gt=0, le=1)
+    filing_dates: tuple[date, ...] = (date(2020, 8, 31), date(2021, 3, 31), date(2021, 6, 30))
+
+    # Casework (000 §三(二), §四; 001 §二(二); 002)
+    team_stationing_days: int = Field(5, ge=0)
+    team_size_min: int = Field(3, ge=1)
+    team_size_max: int = Field(5, ge=1)
+    team_leader_rank: CadreRank = CadreRank.SECTION
+    contact_leader_visits_per_month: int = Field(2, ge=0)
+    problems_pushed_per_visit: int = Field(1, ge=0)
+    measure_update_interval_months: int = Field(1, ge=1)
+    ledger_summary_interval_months: int = Field(3, ge=1)
+    progress_report_interval_months: int = Field(2, ge=1)
+    pairing_max_villages: int = Field(3, ge=1)
+
+    # Supervision (000 §三(三)1)
+    township_escalation_share: Decimal = Field(Decimal("0.5"), ge=0, lt=1,
+                                               description="escalate when unfinished share is strictly above")
+
+    # Acceptance (000 §三(四), §三(五); 001 §三(六))
+    post_evaluation_months: int = Field(3, ge=1)
+    acceptance_spot_check_city_share: Decimal = Field(Decimal("0.15"), gt=0, le=1)
+    acceptance_spot_check_province_share: Decimal = Field(Decimal("0.05"), gt=0, le=1)
+    satisfaction_threshold: Decimal = Field(Decimal("0.70"), gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "Policy":
+        if self.team_size_min > self.team_size_max:
+            raise ValueError("工作队人数下限大于上限 / team_size_min > team_size_max")
+        if not (self.township_list_due <= self.county_review_due <= self.city_spot_check_due):
+            raise ValueError("时间节点须为 乡镇报送 ≤ 县级审核 ≤ 市级抽查 / deadlines out of order")
+        if list(self.filing_dates) != sorted(set(self.filing_dates)):
+            raise ValueError("备案日期须递增且不重复 / filing dates must be increasing and distinct")
+        return self
+
+
+class CriterionFinding(_Frozen):
+    """One criterion of an assessment: met or not, with evidence."""
+
+    criterion_code: str
+    met: bool
+    evidence: str = ""
+    attachments: tuple[str, ...] = ()      # references to stored files
+    reason: str | None = None              # the stated reason of an "other" criterion
+
+
+class RankingInput(_Frozen):
+    """A village's input to the lagging ranking (倒排): its score and/or rank under the rule."""
+
+    score: Decimal | None = None
+    rank: int | None = Field(None, ge=1)
+    out_of: int | None = Field(None, ge=1)
+    basis: str = ""                        # e.g. "星级支部评定 2020: 一星"
+
+    @model_validator(mode="after")
+    def _something(self) -> "RankingInput":
+        if self.score is None and self.rank is None:
+            raise ValueError("排名输入须有得分或名次 / ranking input needs a score or a rank")
+        if self.rank is not None and self.out_of is not None and self.rank > self.out_of:
+            raise ValueError("名次大于总数 / rank greater than out_of")
+        return self
+
+
+class CommitteeMeetingRecord(_Frozen):
+    """The township Party committee meeting that decided the list (党委会集体研究)."""
+
+    held_on: date
+    attendees: tuple[str, ...]
+    minutes: str
+
+
+class ListedVillage(_Frozen):
+    village_code: str = Field(pattern=DIVISION_CODE)
+    category: ListCategory
+    criteria_met: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------------------
+
+
+@event("zhengdun.screening.campaign.opened.v1")
+class CampaignOpened(_Frozen):
+    """A city or province opened a campaign with its phases, criteria and policy (version 1)."""
+
+    campaign_id: str
+    name: str
+    area_code: str = Field(pattern=DIVISION_CODE)
+    phases: tuple[PhaseWindow, ...]
+    criteria: tuple[Criterion, ...]
+    lagging_rule: str
+    policy: Policy
+    policy_version: int = Field(1, ge=1)
+    opened_on: date
+
+
+@event("zhengdun.screening.policy.revised.v1")
+class PolicyRevised(_Frozen):
+    """The campaign policy was revised; later decisions record the new version."""
+
+    campaign_id: str
+    policy_version: int = Field(ge=2)
+    policy: Policy
+    reason: str
+    effective_on: date
+
+
+@event("zhengdun.screening.assessment.recorded.v1")
+class AssessmentRecorded(_Frozen):
+    """A township recorded its assessment of one village in a screening round."""
+
+    campaign_id: str
+    round_id: str
+    village_code: str = Field(pattern=DIVISION_CODE)
+    township_code: str = Field(pattern=DIVISION_CODE)
+    findings: tuple[CriterionFinding, ...]
+    ranking: RankingInput | None = None
+    result: AssessmentResult
+    assessed_on: date
+    policy_version: int = Field(ge=1)
+
+
+@event("zhengdun.screening.township_list.submitted.v1")
+class TownshipListSubmitted(_Frozen):
+    """A township submitted its list, in two categories, to the county."""
+
+    campaign_id: str
+    round_id: str
+    township_code: str = Field(pattern=DIVISION_CODE)
+    weak_and_lax: tuple[ListedVillage, ...]
+    lagging: tuple[ListedVillage, ...]
+    villages_assessed: int = Field(ge=0)
+    meeting: CommitteeMeetingRecord
+    notice_starts_on: date
+    notice_ends_on: date
+    objections: int = Field(ge=0)
+    # Carried-over villages the township did not list, with its stated reason.
+    carry_over_not_listed: dict[str, str] = Field(default_factory=dict)
+    submitted_on: date
+    due_on: date
+    late: bool
+    policy_version: int = Field(ge=1)
+
+
+@event("zhengdun.screening.township_list.returned.v1")
+class TownshipListReturned(_Frozen):
+    """The county returned a township list for rework."""
+
+    campaign_id: str
+    round_id: str
+    county_code: str = Field(pattern=DIVISION_CODE)
+    township_code: str = Field(pattern=DIVISION_CODE)
+    reasons: tuple[str, ...]
+    returned_on: date
+
+
+class ListChange(StrEnum):
+    ADD = "add"
+    REMOVE = "remove"
+
+    @property
+    def label(self) -> str:
+        return {ListChange.ADD: "增列", ListChange.REMOVE: "移出"}[self]
+
+
+@event("zhengdun.screening.county_list.adjusted.v1")
+class CountyListAdjusted(_Frozen):
+    """The county added a village to, or removed one from, its list, with a reason."""
+
+    campaign_id: str
+    round_id: str
+    county_code: str = Field(pattern=DIVISION_CODE)
+    village_code: str = Field(pattern=DIVISION_CODE)
+    change: ListChange
+    category: ListCategory
+    criteria_met: tuple[str, ...] = ()
+    reason: str
+    adjusted_on: date
+
+
+@event("zhengdun.screening.county_list.confirmed.v1", public=True)
+class CountyListConfirmed(_Frozen):
+    """The county standing committee decided the county's list (县委常委会研究确定)."""
+
+    campaign_id: str
+    round_id: str
+    county_code: str = Field(pattern=DIVISION_CODE)
+    decision_number: str
+    decided_on: date
+    weak_and_lax: tuple[str, ...]
+    lagging: tuple[str, ...]
+    administrative_villages: int = Field(ge=0)
+    minimum_share: Decimal
+    below_minimum: bool
+    late: bool
+    policy_version: int = Field(ge=1)
+
+
+@event("zhengdun.screening.target.designated.v1", public=True)
+class TargetDesignated(_Frozen):
+    """A village Party organization became a rectification target: this opens a case."""
+
+    campaign_id: str
+    round_id: str | None = None
+    village_code: str = Field(pattern=DIVISION_CODE)
+    township_code: str = Field(pattern=DIVISION_CODE)
+    county_code: str = Field(pattern=DIVISION_CODE)
+    category: ListCategory
+    criteria_met: tuple[str, ...] = ()
+    basis: DesignationBasis = DesignationBasis.SCREENING
+    decision_number: str | None = None     # the standing committee decision; None for a relapse
+    designated_on: date
+    policy_version: int = Field(ge=1)
+
+
+@event("zhengdun.screening.target.removed.v1", public=True)
+class TargetRemoved(_Frozen):
+    """A village left the active list: delisted after acceptance, or not relisted at re-screening."""
+
+    campaign_id: str
+    village_code: str = Field(pattern=DIVISION_CODE)
+    county_code: str = Field(pattern=DIVISION_CODE)
+    reason: RemovalReason
+    reference: str | None = None           # e.g. the acceptance event id or decision number
+    removed_on: date
+
+
+@event("zhengdun.screening.sample.drawn.v1")
+class SampleDrawn(_Frozen):
+    """A reproducible random sample was drawn (algorithm, seed and population recorded)."""
+
+    campaign_id: str
+    round_id: str
+    purpose: SamplePurpose
+    division_code: str = Field(pattern=DIVISION_CODE)
+    algorithm: str
+    seed: str
+    ratio: Decimal | None = None
+    size: int | None = None
+    population: tuple[str, ...]
+    chosen: tuple[str, ...]
+    drawn_on: date
+
+
+class CheckFinding(_Frozen):
+    village_code: str = Field(pattern=DIVISION_CODE)
+    outcome: CheckOutcome
+    note: str = ""
+
+
+@event("zhengdun.screening.spot_check.recorded.v1")
+class SpotCheckRecorded(_Frozen):
+    """Findings of a county site visit or a city spot check on sampled villages."""
+
+    campaign_id: str
+    round_id: str
+    checked_by_code: str = Field(pattern=DIVISION_CODE)   # the county or city that checked
+    checked_code: str = Field(pattern=DIVISION_CODE)      # the township or county checked
+    stage: CheckStage
+    findings: tuple[CheckFinding, ...]
+    checked_on: date
+    late: bool
+    policy_version: int = Field(ge=1)
+
+
+@event("zhengdun.screening.falsification.found.v1")
+class FalsificationFound(_Frozen):
+    """A spot check found falsification (弄虚作假); supervision holds the named units accountable."""
+
+    campaign_id: str
+    round_id: str
+    village_code: str = Field(pattern=DIVISION_CODE)
+    county_code: str = Field(pattern=DIVISION_CODE)
+    township_code: str = Field(pattern=DIVISION_CODE)
+    found_by_code: str = Field(pattern=DIVISION_CODE)
+    note: str
+    found_on: date
+
+
+@event("zhengdun.screening.county_list.filed.v1")
+class CountyListFiled(_Frozen):
+    """A county filed its active list with the city (备案): an immutable, hashed snapshot."""
+
+    campaign_id: str
+    county_code: str = Field(pattern=DIVISION_CODE)
+    filing_date: date
+    filed_on: date
+    late: bool
+    entries: int = Field(ge=0)
+    content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    hash_algorithm: str = "sha256-canonical-json-v1"

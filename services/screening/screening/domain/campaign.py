@@ -1,0 +1,164 @@
+"""Campaigns (整顿工作) and their versioned policy."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from zhengdun.divisions import level_of, validate_code
+from zhengdun.events.screening import (
+    CampaignOpened,
+    CampaignPhase,
+    Criterion,
+    PhaseWindow,
+    Policy,
+    PolicyRevised,
+)
+from zhengdun.roles import Level
+
+from screening.domain.criteria import DEFAULT_LAGGING_RULE, SEED_000_CRITERIA
+from screening.domain.errors import ScreeningRuleViolation
+
+
+def default_phases() -> tuple[PhaseWindow, ...]:
+    """Seed 000 §三: the phases of the 2020-07 → 2021-08 campaign."""
+    return (
+        PhaseWindow(phase=CampaignPhase.SCREENING, starts_on=date(2020, 7, 1), ends_on=date(2020, 9, 30)),
+        PhaseWindow(phase=CampaignPhase.CONCENTRATED, starts_on=date(2020, 9, 1), ends_on=date(2021, 5, 31)),
+        PhaseWindow(phase=CampaignPhase.CONTINUED, starts_on=date(2021, 5, 1), ends_on=date(2021, 8, 31)),
+        PhaseWindow(phase=CampaignPhase.INSTITUTION_BUILDING, starts_on=date(2020, 7, 1), ends_on=date(2021, 8, 31)),
+        PhaseWindow(phase=CampaignPhase.ACCEPTANCE, starts_on=date(2020, 9, 1), ends_on=date(2021, 8, 31)),
+    )
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    version: int
+    policy: Policy
+    effective_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    campaign_id: str
+    name: str
+    area_code: str
+    phases: tuple[PhaseWindow, ...]
+    criteria: tuple[Criterion, ...]
+    lagging_rule: str
+    opened_on: date
+    policies: tuple[PolicyVersion, ...]
+
+    @property
+    def current(self) -> PolicyVersion:
+        return self.policies[-1]
+
+    @property
+    def policy(self) -> Policy:
+        return self.current.policy
+
+    @property
+    def policy_version(self) -> int:
+        return self.current.version
+
+    def policy_on(self, day: date) -> PolicyVersion:
+        """The policy version in effect on ``day`` (version 1 before any revision)."""
+        in_effect = [p for p in self.policies if p.effective_on <= day]
+        return in_effect[-1] if in_effect else self.policies[0]
+
+    def criterion(self, code: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.code == code), None)
+
+    def phase(self, phase: CampaignPhase) -> PhaseWindow | None:
+        return next((w for w in self.phases if w.phase is phase), None)
+
+    @classmethod
+    def from_event(cls, opened: CampaignOpened) -> "Campaign":
+        return cls(
+            campaign_id=opened.campaign_id, name=opened.name, area_code=opened.area_code,
+            phases=opened.phases, criteria=opened.criteria, lagging_rule=opened.lagging_rule,
+            opened_on=opened.opened_on,
+            policies=(PolicyVersion(opened.policy_version, opened.policy, opened.opened_on, "开启整顿工作"),),
+        )
+
+    def apply(self, revised: PolicyRevised) -> "Campaign":
+        version = PolicyVersion(revised.policy_version, revised.policy, revised.effective_on, revised.reason)
+        return replace(self, policies=self.policies + (version,))
+
+
+def _check_catalog(criteria: tuple[Criterion, ...]) -> None:
+    if not criteria:
+        raise ScreeningRuleViolation(
+            "criteria-empty", "认定标准目录不能为空", "the criteria catalog must not be empty")
+    codes = [c.code for c in criteria]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise ScreeningRuleViolation(
+            "criteria-duplicate", f"认定标准编码重复: {', '.join(duplicates)}",
+            f"criterion codes must be unique: {', '.join(duplicates)}", codes=duplicates)
+
+
+def open_campaign(
+    campaign_id: str,
+    name: str,
+    area_code: str,
+    opened_on: date,
+    *,
+    phases: tuple[PhaseWindow, ...] | None = None,
+    criteria: tuple[Criterion, ...] | None = None,
+    lagging_rule: str | None = None,
+    policy: Policy | None = None,
+) -> tuple[Campaign, CampaignOpened]:
+    """Open a campaign for a city or province; anything not given takes the seed's default."""
+    if not name.strip():
+        raise ScreeningRuleViolation("campaign-name-missing", "请填写整顿工作名称", "give the campaign a name")
+    validate_code(area_code)
+    if level_of(area_code) not in (Level.PROVINCE, Level.CITY):
+        raise ScreeningRuleViolation(
+            "campaign-area-level", "整顿工作须由市或省开展,区域须为市级或省级区划",
+            "a campaign is run by a city or a province: give a city- or province-level code",
+            area_code=area_code)
+    phases = tuple(phases) if phases is not None else default_phases()
+    seen = [w.phase for w in phases]
+    if len(seen) != len(set(seen)):
+        raise ScreeningRuleViolation("phase-duplicate", "同一阶段只能设置一次", "each phase may appear only once")
+    criteria = tuple(criteria) if criteria is not None else SEED_000_CRITERIA
+    _check_catalog(criteria)
+    lagging_rule = lagging_rule if lagging_rule is not None else DEFAULT_LAGGING_RULE
+    if not lagging_rule.strip():
+        raise ScreeningRuleViolation(
+            "lagging-rule-missing", "请说明后进村党组织的倒排认定规则",
+            "describe the ranking rule that defines lagging villages")
+    policy = policy or Policy()
+    campaign = Campaign(
+        campaign_id=campaign_id, name=name, area_code=area_code, phases=phases, criteria=criteria,
+        lagging_rule=lagging_rule, opened_on=opened_on,
+        policies=(PolicyVersion(1, policy, opened_on, "开启整顿工作"),),
+    )
+    opened = CampaignOpened(
+        campaign_id=campaign_id, name=name, area_code=area_code, phases=phases, criteria=criteria,
+        lagging_rule=lagging_rule, policy=policy, policy_version=1, opened_on=opened_on,
+    )
+    return campaign, opened
+
+
+def revise_policy(
+    campaign: Campaign, policy: Policy, reason: str, effective_on: date
+) -> tuple[Campaign, PolicyRevised]:
+    """Record a new policy version; earlier decisions keep the version they applied."""
+    if not reason.strip():
+        raise ScreeningRuleViolation(
+            "policy-reason-missing", "修订政策须说明理由", "state why the policy is revised")
+    if policy == campaign.policy:
+        raise ScreeningRuleViolation(
+            "policy-unchanged", "新政策与现行版本相同,无需修订",
+            "the new policy equals the current version: nothing to revise")
+    if effective_on < campaign.current.effective_on:
+        raise ScreeningRuleViolation(
+            "policy-effective-date", f"生效日期不能早于现行版本的生效日期 {campaign.current.effective_on}",
+            f"a revision cannot take effect before the current version ({campaign.current.effective_on})")
+    revised = PolicyRevised(
+        campaign_id=campaign.campaign_id, policy_version=campaign.policy_version + 1,
+        policy=policy, reason=reason, effective_on=effective_on,
+    )
+    return campaign.apply(revised), revised
