@@ -1,0 +1,124 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, Policy
+
+from screening.domain import (
+    SEED_000_CRITERIA,
+    SEED_001_CRITERIA,
+    Campaign,
+    ScreeningRuleViolation,
+    open_campaign,
+    revise_policy,
+)
+from screening_helpers import CITY, COUNTY
+
+
+def test_policy_defaults_are_the_seed_values():
+    p = Policy()
+    assert p.min_listed_share == Decimal("0.10")
+    assert (p.township_list_due, p.county_review_due, p.city_spot_check_due) == (
+        date(2020, 8, 15), date(2020, 8, 20), date(2020, 8, 25))
+    assert p.team_stationing_days == 5
+    assert (p.team_size_min, p.team_size_max, p.team_leader_rank.label) == (3, 5, "科级")
+    assert (p.contact_leader_visits_per_month, p.problems_pushed_per_visit) == (2, 1)
+    assert (p.measure_update_interval_months, p.ledger_summary_interval_months) == (1, 3)
+    assert p.progress_report_interval_months == 2
+    assert p.township_escalation_share == Decimal("0.5")
+    assert p.post_evaluation_months == 3
+    assert (p.acceptance_spot_check_city_share, p.acceptance_spot_check_province_share) == (
+        Decimal("0.15"), Decimal("0.05"))
+    assert p.satisfaction_threshold == Decimal("0.70")
+    assert p.filing_dates == (date(2020, 8, 31), date(2021, 3, 31), date(2021, 6, 30))
+    assert p.pairing_max_villages == 3
+
+
+def test_policy_round_trips_through_json_exactly():
+    p = Policy(min_listed_share=Decimal("0.12"))
+    assert Policy.model_validate_json(p.model_dump_json()) == p
+
+
+@pytest.mark.parametrize("change", [
+    {"team_size_min": 6},
+    {"township_list_due": date(2020, 8, 21)},
+    {"filing_dates": (date(2021, 3, 31), date(2020, 8, 31))},
+    {"min_listed_share": Decimal("0")},
+    {"satisfaction_threshold": Decimal("1.2")},
+])
+def test_incoherent_policy_is_refused(change):
+    with pytest.raises(ValidationError):
+        Policy(**change)
+
+
+def test_open_campaign_takes_seed_defaults_and_announces_policy_version_1(campaign):
+    assert campaign.criteria == SEED_000_CRITERIA
+    assert len(campaign.criteria) == 10
+    assert [c.code for c in campaign.criteria if c.requires_reason] == ["other"]
+    assert campaign.policy == Policy()
+    assert campaign.policy_version == 1
+    assert campaign.phase(CampaignPhase.SCREENING).ends_on == date(2020, 9, 30)
+    assert campaign.lagging_rule
+
+
+def test_opened_event_rebuilds_the_campaign():
+    campaign, opened = open_campaign("c", "整顿", CITY, date(2020, 7, 1), criteria=SEED_001_CRITERIA)
+    assert isinstance(opened, CampaignOpened)
+    assert opened.policy_version == 1
+    assert Campaign.from_event(CampaignOpened.model_validate_json(opened.model_dump_json())) == campaign
+
+
+@pytest.mark.parametrize("area", [COUNTY, "130102001000"])
+def test_campaign_area_must_be_a_city_or_province(area):
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        open_campaign("c", "整顿", area, date(2020, 7, 1))
+    assert refused.value.code == "campaign-area-level"
+
+
+def test_province_campaign_is_allowed():
+    campaign, _ = open_campaign("c", "整顿", "130000000000", date(2020, 7, 1))
+    assert campaign.area_code == "130000000000"
+
+
+def test_criteria_catalog_codes_must_be_unique():
+    twice = (Criterion(code="a", label="甲"), Criterion(code="a", label="乙"))
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        open_campaign("c", "整顿", CITY, date(2020, 7, 1), criteria=twice)
+    assert refused.value.code == "criteria-duplicate"
+
+
+def test_empty_catalog_refused():
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        open_campaign("c", "整顿", CITY, date(2020, 7, 1), criteria=())
+    assert refused.value.code == "criteria-empty"
+
+
+def test_revision_makes_a_new_version_and_keeps_the_old(campaign):
+    new = Policy(min_listed_share=Decimal("0.12"))
+    revised_campaign, revised = revise_policy(campaign, new, "市委要求提高比例", date(2020, 8, 1))
+    assert revised.policy_version == 2
+    assert revised_campaign.policy == new
+    assert revised_campaign.policy_version == 2
+    assert revised_campaign.policy_on(date(2020, 7, 31)).version == 1
+    assert revised_campaign.policy_on(date(2020, 8, 1)).version == 2
+    assert campaign.policy_version == 1          # the earlier state is untouched
+    assert campaign.apply(revised) == revised_campaign
+
+
+def test_revision_needs_a_reason_and_a_change(campaign):
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        revise_policy(campaign, Policy(pairing_max_villages=2), " ", date(2020, 8, 1))
+    assert refused.value.code == "policy-reason-missing"
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        revise_policy(campaign, Policy(), "无变化", date(2020, 8, 1))
+    assert refused.value.code == "policy-unchanged"
+
+
+def test_revision_cannot_take_effect_before_the_current_version(campaign):
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        revise_policy(campaign, Policy(pairing_max_villages=2), "调整", date(2020, 6, 30))
+    assert refused.value.code == "policy-effective-date"
+    _, same_day = revise_policy(campaign, Policy(pairing_max_villages=2), "调整", date(2020, 7, 1))
+    assert same_day.policy_version == 2
