@@ -1,0 +1,61 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from zhengdun.events.screening import CheckOutcome, CheckStage, CountyListConfirmed, SamplePurpose
+
+from screening.domain import FindingInput, ScreeningRuleViolation, draw_city_sample, record_city_spot_check, verify_drawn
+from screening_helpers import CITY, COUNTY, TOWNSHIP_A, TOWNSHIP_B, village
+
+LISTED = tuple(village(TOWNSHIP_A, n) for n in range(1, 8)) + tuple(village(TOWNSHIP_B, n) for n in range(1, 6))
+CONFIRMED = CountyListConfirmed(
+    campaign_id="camp-1", round_id="r1", county_code=COUNTY, decision_number="18号", decided_on=date(2020, 8, 20),
+    weak_and_lax=LISTED[:8], lagging=LISTED[8:], administrative_villages=100, minimum_share=Decimal("0.1"),
+    below_minimum=False, late=False, policy_version=1,
+)
+
+
+def test_city_samples_the_confirmed_list_at_its_ratio(campaign):
+    sample = draw_city_sample(campaign, CITY, CONFIRMED, "市抽查-2020-08-22", date(2020, 8, 22))
+    assert sample.purpose is SamplePurpose.CITY_SPOT_CHECK
+    assert sample.population == tuple(sorted(LISTED))
+    assert len(sample.chosen) == 2                         # ceil(0.10 × 12)
+    assert verify_drawn(sample)
+    assert draw_city_sample(campaign, CITY, CONFIRMED, "市抽查-2020-08-22", date(2020, 8, 23)).chosen == sample.chosen
+
+
+def test_city_cannot_sample_a_county_outside_it(campaign):
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        draw_city_sample(campaign, "130200000000", CONFIRMED, "s", date(2020, 8, 22))
+    assert refused.value.code == "not-your-county"
+
+
+def test_falsification_names_the_county_and_township(campaign):
+    sample = draw_city_sample(campaign, CITY, CONFIRMED, "s", date(2020, 8, 22))
+    first, second = sample.chosen
+    recorded, falsified = record_city_spot_check(campaign, CITY, sample, [
+        FindingInput(first, CheckOutcome.CONFIRMED),
+        FindingInput(second, CheckOutcome.FALSIFIED, "以中充次: 村霸问题未如实认定"),
+    ], date(2020, 8, 25))
+    assert recorded.stage is CheckStage.CITY_SPOT_CHECK and recorded.late is False
+    assert recorded.checked_by_code == CITY and recorded.checked_code == COUNTY
+    assert [(f.village_code, f.county_code, f.township_code, f.found_by_code) for f in falsified] == [
+        (second, COUNTY, second[:9] + "000", CITY)]
+
+
+def test_spot_check_after_due_day_is_marked_late(campaign):
+    sample = draw_city_sample(campaign, CITY, CONFIRMED, "s", date(2020, 8, 22))
+    recorded, falsified = record_city_spot_check(
+        campaign, CITY, sample, [FindingInput(sample.chosen[0], CheckOutcome.CONFIRMED)], date(2020, 8, 26))
+    assert recorded.late is True and falsified == ()
+
+
+def test_findings_must_exist_and_be_on_the_sample(campaign):
+    sample = draw_city_sample(campaign, CITY, CONFIRMED, "s", date(2020, 8, 22))
+    outside = next(c for c in LISTED if c not in sample.chosen)
+    for findings, code in [([], "findings-empty"),
+                           ([FindingInput(outside, CheckOutcome.CONFIRMED)], "village-not-sampled")]:
+        with pytest.raises(ScreeningRuleViolation) as refused:
+            record_city_spot_check(campaign, CITY, sample, findings, date(2020, 8, 25))
+        assert refused.value.code == code

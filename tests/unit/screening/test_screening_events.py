@@ -1,0 +1,33 @@
+from zhengdun.events import spec_for
+
+SCREENING_EVENTS = {
+    "zhengdun.screening.campaign.opened.v1": False,
+    "zhengdun.screening.policy.revised.v1": False,
+    "zhengdun.screening.assessment.recorded.v1": False,
+    "zhengdun.screening.township_list.submitted.v1": False,
+    "zhengdun.screening.township_list.returned.v1": False,
+    "zhengdun.screening.county_list.adjusted.v1": False,
+    "zhengdun.screening.county_list.confirmed.v1": True,
+    "zhengdun.screening.target.designated.v1": True,
+    "zhengdun.screening.target.removed.v1": True,
+    "zhengdun.screening.sample.drawn.v1": False,
+    "zhengdun.screening.spot_check.recorded.v1": False,
+    "zhengdun.screening.falsification.found.v1": False,
+    "zhengdun.screening.county_list.filed.v1": False,
+}
+
+# Field names that would carry personal names or free text about people.
+PERSONAL = {"attendees", "minutes", "name", "evidence", "note", "notes", "reasons", "reason", "secretary"}
+
+
+def test_every_screening_event_is_registered_with_its_visibility():
+    for type_name, public in SCREENING_EVENTS.items():
+        assert spec_for(type_name).public is public, type_name
+        assert spec_for(type_name).service == "screening"
+
+
+def test_public_events_carry_no_personal_fields():
+    public = [spec_for(t) for t, is_public in SCREENING_EVENTS.items() if is_public]
+    assert len(public) == 3
+    for spec in public:
+        assert not PERSONAL & set(spec.model.model_fields), spec.type
