@@ -1,0 +1,35 @@
+# Zhengdun — the two commands a newcomer needs: `make up` and `make test`.
+SHELL := /bin/bash
+LOCAL := deploy/local
+
+.PHONY: up down status logs test unit bench demo install infra
+
+up:            ## install what is missing, start everything, load demo data, print URLs and logins
+	@bash $(LOCAL)/up.sh
+
+down:          ## stop the services and the real parts
+	@bash $(LOCAL)/services.sh stop; bash $(LOCAL)/infra.sh stop
+
+status:        ## health of every part
+	@bash $(LOCAL)/infra.sh status; bash $(LOCAL)/services.sh status
+
+logs:          ## follow every log
+	@tail -n 20 -F .local/logs/*.log
+
+install:
+	@bash $(LOCAL)/install.sh
+
+infra: install
+	@bash $(LOCAL)/infra.sh start
+
+unit:          ## the fast tests: domain rules and manifests, no infrastructure
+	@uv run --frozen pytest tests/unit -q
+
+test: infra    ## the whole suite against real Kafka, Keycloak and PostgreSQL
+	@uv run --frozen pytest tests -q -p no:cacheprovider
+
+bench: infra   ## benchmarks, figures printed
+	@uv run --frozen python -m tests.bench
+
+demo: up       ## run the scripted campaign
+	@uv run --frozen python -m zhengdun.demo.campaign

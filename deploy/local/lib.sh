@@ -1,0 +1,47 @@
+# Common settings of the local platform scripts. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL="${ZD_LOCAL_DIR:-$ROOT/.local}"          # data, logs, downloads: git-ignored
+LOGS="$LOCAL/logs"
+mkdir -p "$LOGS"
+
+KAFKA_PORT=9092
+KAFKA_CONTROLLER_PORT=9093
+KEYCLOAK_PORT=8180
+POSTGRES_PORT=5432
+SERVICES=(screening casework supervision acceptance reporting)
+declare -A SERVICE_PORT=([screening]=8101 [casework]=8102 [supervision]=8103 [acceptance]=8104 [reporting]=8105)
+
+say() { printf '\033[1m[zhengdun]\033[0m %s\n' "$*" >&2; }
+die() { printf '[zhengdun] ERROR: %s\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND once a second.
+wait_until() {
+  local seconds=$1 what=$2; shift 2
+  for ((i = 0; i < seconds; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  die "$what not ready after ${seconds}s"
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+stop_pidfile() {  # stop_pidfile FILE NAME: TERM, then KILL after 20 s
+  local file=$1 name=$2
+  if pid_alive "$file"; then
+    local pid; pid=$(cat "$file")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    say "$name stopped"
+  fi
+  rm -f "$file"
+}
+
+java_bin() {
+  # Kafka 4 and Keycloak 26 both run on Java 17+.
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then echo "$JAVA_HOME/bin/java"; else command -v java; fi
+}

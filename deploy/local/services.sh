@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The five services as local processes (uvicorn, HTTP + Kafka consumers + outbox relay).
+source "$(dirname "$0")/lib.sh"
+DIR="$LOCAL/services"; mkdir -p "$DIR"
+
+migrate() {
+  for svc in "${SERVICES[@]}"; do
+    (cd "$ROOT" && uv run --frozen --no-sync "zhengdun-$svc" migrate) >>"$LOGS/$svc.log" 2>&1 \
+      || { tail -20 "$LOGS/$svc.log"; die "migration of $svc failed (see $LOGS/$svc.log)"; }
+  done
+  say "databases migrated"
+}
+
+start() {
+  for svc in "${SERVICES[@]}"; do
+    local port=${SERVICE_PORT[$svc]}
+    if pid_alive "$DIR/$svc.pid"; then continue; fi
+    port_open "$port" && die "port $port is taken by another process"
+    (cd "$ROOT" && PORT=$port nohup uv run --frozen --no-sync "zhengdun-$svc" serve >>"$LOGS/$svc.log" 2>&1 & echo $! >"$DIR/$svc.pid")
+  done
+  for svc in "${SERVICES[@]}"; do
+    wait_until 90 "$svc" curl -fsS "http://127.0.0.1:${SERVICE_PORT[$svc]}/health/ready"
+  done
+  say "services ready"
+}
+
+status() {
+  local rc=0
+  for svc in "${SERVICES[@]}"; do
+    local port=${SERVICE_PORT[$svc]}
+    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then
+      printf '%-10s up    http://127.0.0.1:%s\n' "$svc" "$port"
+    else printf '%-10s down\n' "$svc"; rc=1; fi
+  done
+  return $rc
+}
+
+stop() { for svc in "${SERVICES[@]}"; do stop_pidfile "$DIR/$svc.pid" "$svc"; done; }
+
+case "${1:-}" in migrate) migrate ;; start) start ;; stop) stop ;; status) status ;; *) die "usage: $0 migrate|start|stop|status" ;; esac

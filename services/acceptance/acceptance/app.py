@@ -1,0 +1,19 @@
+"""Bootstrap of the acceptance service: the one place where its parts are wired together."""
+from pathlib import Path
+
+from acceptance import api, subscribers
+from zhengdun import cli
+from zhengdun.runtime import ServiceRuntime
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+runtime = ServiceRuntime("acceptance", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
+app = runtime.create_app(
+    api.router,
+    title="评估验收 Acceptance",
+    description="Self-check, township preliminary and county acceptance, surveys, spot checks, delisting, post-evaluation.",
+)
+
+
+def main() -> None:
+    cli.run("acceptance", MIGRATIONS, lambda: app)

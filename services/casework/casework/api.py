@@ -1,0 +1,7 @@
+"""HTTP routes of the casework service: thin — parse, authorize, call the service layer, answer."""
+from fastapi import APIRouter
+
+from zhengdun.registry_api import division_router
+
+router = APIRouter()
+router.include_router(division_router())

@@ -1,0 +1,7 @@
+"""Persistence of the casework service: its tables (SQLAlchemy), on the shared declarative base.
+
+The shared tables (outbox, inbox, divisions) are imported so that Alembic sees one metadata.
+"""
+from zhengdun.db import Base  # noqa: F401
+from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
+from zhengdun.registry import Division  # noqa: F401

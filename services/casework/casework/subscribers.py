@@ -1,0 +1,11 @@
+"""Kafka subscribers of the casework service: thin handlers that call the service layer.
+
+TOPICS names the services whose topics this one consumes; every handler runs inside the
+inbox transaction (see zhengdun.messaging.consumer), so it only writes through the session.
+"""
+from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.registry import division_handlers
+
+TOPICS: list[str] = ["screening"]
+handlers = EventHandlers()
+handlers.include(division_handlers)  # every service keeps its own copy of the division tree

@@ -1,0 +1,50 @@
+"""HTTP routes of the screening service: thin — parse, authorize, call the service layer, answer."""
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from pydantic import BaseModel
+
+from screening import service
+from screening.domain.registry import RegistryImportRejected, parse_rows
+from screening.registry_files import UnreadableFile, read_table
+from zhengdun.access import authorize
+from zhengdun.auth import Principal, current_principal
+from zhengdun.problems import Problem, unprocessable
+from zhengdun.registry_api import division_router
+
+router = APIRouter()
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+MAX_ERRORS_SHOWN = 200
+
+
+class ImportResult(BaseModel):
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.post("/divisions/import", response_model=ImportResult, tags=["divisions 行政区划"],
+             summary="导入行政区划（CSV 或 XLSX；整文件通过或整文件拒绝）")
+async def import_divisions(request: Request, file: UploadFile = File(...),
+                           principal: Principal = Depends(current_principal)):
+    authorize(principal, "division.import", principal.division_code)
+    content = await file.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        raise Problem(413, "file-too-large", "文件过大 File too large", f"文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB")
+    try:
+        header, cells = read_table(file.filename or "", content)
+        rows = parse_rows(header, cells)
+        if not rows:
+            raise unprocessable("empty-import", "文件中没有区划数据行 (no data rows)")
+        async with request.app.state.runtime.unit_of_work() as uow:
+            return await service.import_divisions(uow, rows, actor=principal.actor, importer_unit=principal.division_code)
+    except UnreadableFile as exc:
+        raise Problem(400, "unreadable-file", "无法读取文件 Unreadable file", str(exc)) from None
+    except RegistryImportRejected as exc:
+        raise unprocessable(
+            "division-import-rejected", f"{exc}；文件未导入，修正后重新上传 (nothing was imported)",
+            error_count=len(exc.errors),
+            errors=[{"row": e.row, "field": e.field, "message": e.message} for e in exc.errors[:MAX_ERRORS_SHOWN]],
+        ) from None
+
+
+router.include_router(division_router())

@@ -1,0 +1,19 @@
+"""Bootstrap of the screening service: the one place where its parts are wired together."""
+from pathlib import Path
+
+from screening import api, subscribers
+from zhengdun import cli
+from zhengdun.runtime import ServiceRuntime
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+runtime = ServiceRuntime("screening", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
+app = runtime.create_app(
+    api.router,
+    title="排查认定 Screening",
+    description="Campaigns, township screening, county review, city spot checks, designated targets; owner of the division registry.",
+)
+
+
+def main() -> None:
+    cli.run("screening", MIGRATIONS, lambda: app)

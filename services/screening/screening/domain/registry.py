@@ -1,0 +1,160 @@
+"""Rules of the division registry import (plain Python, no I/O).
+
+A file is accepted whole or not at all: every row is checked, and any error — a malformed
+row, an unknown parent, a code whose prefix contradicts its parent, a duplicate — rejects
+the file with the row numbers, changing nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhengdun.divisions import InvalidDivisionCode, is_within, level_of, parent_code, validate_code
+from zhengdun.events.registry import DivisionUpserted
+from zhengdun.roles import Level
+
+# Accepted column headers (Chinese as in the statistical tables, or English).
+HEADER_ALIASES = {
+    "code": {"code", "区划代码", "统计用区划代码", "代码"},
+    "name": {"name", "名称", "区划名称"},
+    "parent_code": {"parent_code", "parent", "上级代码", "上级区划代码"},
+    "kind": {"kind", "城乡分类", "类型"},
+}
+VILLAGE_KINDS = {"行政村", "社区"}
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int          # 1-based row number in the file, header = row 1
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row: int
+    code: str
+    name: str
+    parent_code: str | None
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class Existing:
+    name: str
+    parent_code: str | None
+    kind: str | None
+    revision: int
+
+
+class RegistryImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"导入被拒绝，共 {len(errors)} 处错误 (file rejected: {len(errors)} errors)")
+
+
+def map_header(header: list[str]) -> dict[str, int]:
+    """Column index of each field; raises when a required column is missing."""
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        title = (title or "").strip().lower()
+        for field, aliases in HEADER_ALIASES.items():
+            if title in {a.lower() for a in aliases}:
+                columns[field] = index
+    missing = [f for f in ("code", "name") if f not in columns]
+    if missing:
+        raise RegistryImportRejected([RowError(1, f, f"缺少列 {f}（可用列名：{'/'.join(sorted(HEADER_ALIASES[f]))}）") for f in missing])
+    return columns
+
+
+def parse_rows(header: list[str], rows: list[list[str]]) -> list[ImportRow]:
+    columns = map_header(header)
+    parsed, errors = [], []
+    for offset, cells in enumerate(rows):
+        number = offset + 2
+        if not any((c or "").strip() for c in cells):
+            continue  # blank lines are not rows
+
+        def cell(field: str) -> str | None:
+            index = columns.get(field)
+            if index is None or index >= len(cells):
+                return None
+            value = (cells[index] or "").strip()
+            return value or None
+
+        code, name = cell("code"), cell("name")
+        if not code:
+            errors.append(RowError(number, "code", "区划代码为空"))
+            continue
+        if not name:
+            errors.append(RowError(number, "name", "名称为空"))
+            continue
+        parsed.append(ImportRow(number, code, name, cell("parent_code"), cell("kind")))
+    if errors:
+        raise RegistryImportRejected(errors)
+    return parsed
+
+
+def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importer_unit: str) -> list[DivisionUpserted]:
+    """Validate every row and return the changes to apply (new or changed divisions only).
+
+    ``existing`` holds the stored divisions for every code of the file and for every parent
+    the file refers to that it does not itself define.
+    """
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    in_file = {r.code for r in rows}
+    for row in rows:
+        try:
+            validate_code(row.code)
+        except InvalidDivisionCode as exc:
+            errors.append(RowError(row.row, "code", str(exc)))
+            continue
+        if row.code in seen:
+            errors.append(RowError(row.row, "code", f"区划代码重复，与第 {seen[row.code]} 行相同"))
+            continue
+        seen[row.code] = row.row
+        if len(row.name) > MAX_NAME:
+            errors.append(RowError(row.row, "name", f"名称超过 {MAX_NAME} 个字符"))
+        if not is_within(row.code, importer_unit):
+            errors.append(RowError(row.row, "code", f"{row.code} 不在您的辖区 {importer_unit} 内"))
+        expected_parent = parent_code(row.code)
+        if row.parent_code is not None and row.parent_code != expected_parent:
+            errors.append(RowError(row.row, "parent_code",
+                                   f"上级代码 {row.parent_code} 与区划代码前缀矛盾，应为 {expected_parent}"))
+        elif expected_parent is not None and expected_parent not in in_file and expected_parent not in existing:
+            errors.append(RowError(row.row, "parent_code", f"上级区划 {expected_parent} 不存在（请先导入上级）"))
+        level = level_of(row.code)
+        if level is Level.VILLAGE:
+            if row.kind is not None and row.kind not in VILLAGE_KINDS:
+                errors.append(RowError(row.row, "kind", f"城乡分类应为 {'/'.join(sorted(VILLAGE_KINDS))}"))
+        elif row.kind is not None:
+            errors.append(RowError(row.row, "kind", "只有村级区划有城乡分类"))
+    if errors:
+        raise RegistryImportRejected(errors)
+
+    changes = []
+    for row in rows:
+        level = level_of(row.code)
+        kind = (row.kind or "行政村") if level is Level.VILLAGE else None
+        parent = parent_code(row.code)
+        stored = existing.get(row.code)
+        if stored and (stored.name, stored.parent_code, stored.kind) == (row.name, parent, kind):
+            continue  # unchanged: no new revision, no event
+        changes.append(DivisionUpserted(code=row.code, name=row.name, level=level, parent_code=parent, kind=kind,
+                                        revision=(stored.revision + 1) if stored else 1))
+    return changes
+
+
+def referenced_codes(rows: list[ImportRow]) -> set[str]:
+    """Codes whose stored state the plan needs: the file's own and their parents."""
+    codes = set()
+    for row in rows:
+        codes.add(row.code)
+        try:
+            parent = parent_code(row.code)
+        except InvalidDivisionCode:
+            continue
+        if parent:
+            codes.add(parent)
+    return codes

@@ -1,0 +1,22 @@
+"""The command every service installs: ``zhengdun-<service> [serve|migrate]``."""
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from zhengdun.migrations import upgrade
+
+
+def run(service: str, migrations_dir: Path, load_app) -> None:
+    parser = argparse.ArgumentParser(prog=f"zhengdun-{service}")
+    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s")
+    if args.command == "migrate":
+        from zhengdun.settings import settings_for
+
+        upgrade(migrations_dir, settings_for(service).database_url)
+        return
+    app = load_app()
+    app.state.runtime.serve(app)

@@ -1,0 +1,162 @@
+"""Inbox-guarded Kafka consumers.
+
+A service declares which event types it handles (``EventHandlers``); ``subscribe`` wires a
+FastStream batch subscriber that, for each batch, in ONE database transaction:
+  - skips events whose id is already in the inbox (redelivery changes nothing);
+  - applies each new event in a savepoint, and records its id in the inbox;
+  - sends an event that cannot be applied (bad payload, rule violation) to the dead-letter
+    topic through the outbox, with the reason, and records it as dead-lettered;
+then commits, and only then are the Kafka offsets committed. A crash anywhere before the
+commit redelivers the batch; a crash after it redelivers events the inbox already holds.
+Infrastructure failures (database down) raise, so the batch is redelivered later.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from zhengdun import metrics
+from zhengdun.events.base import Envelope, UnknownEventType
+from zhengdun.faults import crash_point
+from zhengdun.messaging.inbox import InboxMessage
+from zhengdun.messaging.outbox import add_envelope
+from zhengdun.telemetry import context_from_headers, trace_id_hex, tracer
+
+log = logging.getLogger("zhengdun.consumer")
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+
+
+class RejectedEvent(Exception):
+    """Raised by a handler for an event that can never be applied: it goes to the dead-letter topic."""
+
+
+class EventHandlers:
+    """Event type → handler, for one service."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def on(self, *event_types: str):
+        def register(handler: Handler) -> Handler:
+            for event_type in event_types:
+                self._handlers[event_type] = handler
+            return handler
+        return register
+
+    def include(self, other: "EventHandlers") -> None:
+        self._handlers.update(other._handlers)
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        return self._handlers.get(event_type)
+
+    @property
+    def types(self) -> list[str]:
+        return sorted(self._handlers)
+
+
+def subscribe(
+    broker: KafkaBroker,
+    *,
+    topics: list[str],
+    group_id: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    handlers: EventHandlers,
+    deadletter_topic: str,
+    source: str,
+    on_outbox_write: Callable[[], None] | None = None,
+    batch_size: int = 500,
+):
+    async def apply_batch(bodies: list, message: KafkaMessage) -> None:
+        records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+        wrote_outbox = False
+        async with session_factory() as session:
+            async with session.begin():
+                decoded = [_decode(r) for r in records]
+                ids = [env.id if env else _record_id(r) for r, env, _ in decoded]
+                seen = set((await session.execute(select(InboxMessage.event_id).where(InboxMessage.event_id.in_(ids)))).scalars())
+                for (record, envelope, error), event_id in zip(decoded, ids):
+                    if event_id in seen:
+                        metrics.EVENTS_DUPLICATE.inc()
+                        continue
+                    seen.add(event_id)
+                    handler = handlers.handler_for(envelope.type) if envelope else None
+                    if envelope is not None and handler is None:
+                        continue  # not an event this service cares about
+                    headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+                    with tracer().start_as_current_span(
+                        f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers),
+                        attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
+                                    "messaging.consumer.group.name": group_id, "messaging.message.id": event_id,
+                                    "cloudevents.event_type": envelope.type if envelope else ""},
+                    ) as span:
+                        outcome = "applied"
+                        if error is None:
+                            try:
+                                async with session.begin_nested():
+                                    await handler(session, envelope)
+                            except (RejectedEvent, ValidationError, UnknownEventType, ValueError) as exc:
+                                error = f"{type(exc).__name__}: {exc}"
+                        if error is not None:
+                            outcome = "dead-lettered"
+                            span.set_status(Status(StatusCode.ERROR, error))
+                            _dead_letter(session, record, headers, error, deadletter_topic, source)
+                            wrote_outbox = True
+                            metrics.EVENTS_DEADLETTERED.inc()
+                            log.warning("dead-lettered %s from %s: %s", event_id, record.topic, error)
+                        else:
+                            metrics.EVENTS_APPLIED.labels(envelope.type).inc()
+                        session.add(InboxMessage(event_id=event_id, type=envelope.type if envelope else "?",
+                                                 topic=record.topic, trace_id=trace_id_hex(span), outcome=outcome))
+                crash_point("inbox.before_commit")
+        crash_point("inbox.after_commit")
+        if wrote_outbox and on_outbox_write:
+            on_outbox_write()
+
+    async def consume(bodies: list, message: KafkaMessage) -> None:
+        try:
+            await apply_batch(bodies, message)
+        except Exception:
+            log.exception("batch from %s failed; it will be redelivered", topics)
+            await asyncio.sleep(1)  # do not spin on a database that is down
+            raise
+
+    return broker.subscriber(
+        *topics, group_id=group_id, batch=True, max_records=batch_size, auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{group_id}:events",
+        description="Inbox-guarded consumer of: " + ", ".join(handlers.types),
+    )(consume)
+
+
+def _decode(record) -> tuple:
+    try:
+        return record, Envelope.model_validate(json.loads(record.value)), None
+    except (ValueError, ValidationError) as exc:
+        return record, None, f"not a valid CloudEvents envelope: {exc}"
+
+
+def _record_id(record) -> str:
+    return f"{record.topic}:{record.partition}:{record.offset}"
+
+
+def _dead_letter(session, record, headers: dict, reason: str, deadletter_topic: str, source: str) -> None:
+    """The failed message, unchanged, with why it failed — through the outbox, so it is not lost."""
+    try:
+        envelope = Envelope.model_validate(json.loads(record.value))
+    except (ValueError, ValidationError):
+        envelope = Envelope(source=source, type="zhengdun.deadletter.unparseable.v1", divisioncode=(record.key or b"").decode(errors="replace") or "000000000000",
+                            data={"raw": record.value.decode(errors="replace")[:10000]})
+    add_envelope(session, deadletter_topic, envelope.model_copy(update={"id": f"dlt:{envelope.id}:{source}"}), {
+        "dlt_reason": reason[:2000], "dlt_original_topic": record.topic,
+        "dlt_original_partition": str(record.partition), "dlt_original_offset": str(record.offset),
+        "dlt_consumer": source,
+    })

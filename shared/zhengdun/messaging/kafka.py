@@ -1,0 +1,36 @@
+"""Kafka through FastStream: the broker of a service, and the topics it needs."""
+from __future__ import annotations
+
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+
+from zhengdun.messaging.topics import Topics
+
+log = logging.getLogger("zhengdun.kafka")
+
+
+def make_broker(bootstrap: str, service: str) -> KafkaBroker:
+    # Idempotent producer with acks=all: a retried send is never duplicated or reordered by the client.
+    return KafkaBroker(bootstrap, client_id=f"zhengdun-{service}", enable_idempotence=True, acks="all",
+                       linger_ms=5, description=f"Zhengdun {service} events", logger=logging.getLogger(f"zhengdun.{service}.kafka"),
+                       log_level=logging.DEBUG)
+
+
+async def ensure_topics(bootstrap: str, topics: Topics, partitions: int) -> None:
+    """Create the platform's topics when missing (idempotent; any service may run it at start)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics.all() if t not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another service created it meanwhile
+            log.info("created topics %s", [t.name for t in missing])
+    finally:
+        await admin.close()

@@ -1,0 +1,228 @@
+"""Transactional outbox: a state change and the events it causes commit together.
+
+``UnitOfWork.publish`` adds the event to the ``outbox`` table in the same transaction as the
+change. ``OutboxRelay`` (one per service, guarded by a PostgreSQL advisory lock so that only
+one replica relays and order per key is kept) publishes unsent rows in order and then marks
+them sent. A crash after publishing and before marking re-publishes on restart: consumers'
+inboxes make that harmless, so every event takes effect exactly once.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+
+from opentelemetry.trace import SpanKind
+from pydantic import BaseModel
+from sqlalchemy import BigInteger, DateTime, Index, String, Text, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhengdun import metrics
+from zhengdun.db import Base
+from zhengdun.events.base import Actor, Envelope, type_of
+from zhengdun.faults import crash_point
+from zhengdun.telemetry import context_from_headers, current_trace_headers, tracer
+
+log = logging.getLogger("zhengdun.outbox")
+RELAY_LOCK_ID = 7_204_113  # advisory lock key: one active relay per service database
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unsent", "seq", postgresql_where=text("sent_at IS NULL")),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(80), unique=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)  # the CloudEvents JSON, exactly as it will be sent
+    headers: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def record_event(
+    session: AsyncSession,
+    *,
+    topic: str,
+    source: str,
+    payload: BaseModel,
+    division_code: str,
+    actor: Actor | None,
+    campaign_id: str | None = None,
+    subject: str | None = None,
+    extra_headers: dict[str, str] | None = None,
+) -> Envelope:
+    """Add an event to the outbox of the current transaction; returns its envelope."""
+    envelope = Envelope(
+        source=source,
+        type=type_of(payload),
+        subject=subject,
+        divisioncode=division_code,
+        campaignid=campaign_id,
+        actor=actor,
+        data=payload.model_dump(mode="json"),
+    )
+    add_envelope(session, topic, envelope, extra_headers)
+    return envelope
+
+
+def outbox_row(topic: str, envelope: Envelope, extra_headers: dict[str, str] | None = None) -> dict[str, Any]:
+    headers = {"ce_id": envelope.id, "ce_type": envelope.type}
+    headers.update(current_trace_headers())  # the request's trace continues in every consumer
+    headers.update(extra_headers or {})
+    return {"event_id": envelope.id, "topic": topic, "key": envelope.divisioncode, "type": envelope.type,
+            "body": envelope.model_dump_json(), "headers": headers}
+
+
+def add_envelope(session: AsyncSession, topic: str, envelope: Envelope, extra_headers: dict[str, str] | None = None) -> None:
+    session.add(OutboxMessage(**outbox_row(topic, envelope, extra_headers)))
+
+
+class UnitOfWork:
+    """One business transaction: the session, and the events to publish when it commits.
+
+    ::
+
+        async with messaging.unit_of_work() as uow:
+            uow.session.add(thing)
+            uow.publish(ThingHappened(...), division_code=code, actor=principal.actor)
+            await uow.commit()
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], topic: str, source: str, on_commit=None):
+        self._factory = session_factory
+        self.topic = topic
+        self.source = source
+        self._on_commit = on_commit
+        self.session: AsyncSession
+        self.events: list[Envelope] = []
+        self._published_in_bulk = 0
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._factory()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        if self.session.in_transaction():
+            await self.session.rollback()
+        await self.session.close()
+
+    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
+                subject: str | None = None, topic: str | None = None) -> Envelope:
+        envelope = record_event(
+            self.session, topic=topic or self.topic, source=self.source, payload=payload,
+            division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject,
+        )
+        self.events.append(envelope)
+        return envelope
+
+    async def publish_many(self, payloads: list[tuple[BaseModel, str]], *, actor: Actor | None,
+                           campaign_id: str | None = None) -> int:
+        """Bulk form of ``publish`` for large imports: (payload, division code) pairs, one INSERT."""
+        rows = []
+        for payload, division_code in payloads:
+            envelope = Envelope(source=self.source, type=type_of(payload), subject=division_code, divisioncode=division_code,
+                                campaignid=campaign_id, actor=actor, data=payload.model_dump(mode="json"))
+            rows.append(outbox_row(self.topic, envelope))
+        for start in range(0, len(rows), 5000):
+            await self.session.execute(insert(OutboxMessage), rows[start:start + 5000])
+        self._published_in_bulk += len(rows)
+        return len(rows)
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if (self.events or self._published_in_bulk) and self._on_commit:
+            self._on_commit()
+
+
+class OutboxRelay:
+    """Publishes unsent outbox rows to Kafka, in order, then marks them sent."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], broker, *, batch_size: int = 500,
+                 poll_seconds: float = 0.5):
+        self._factory = session_factory
+        self._broker = broker
+        self._batch_size = batch_size
+        self._poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                async with self._factory() as session:
+                    if not (await session.execute(select(func.pg_try_advisory_lock(RELAY_LOCK_ID)))).scalar():
+                        await self._sleep()  # another replica relays
+                        continue
+                    try:
+                        while not self._stopping:
+                            sent = await self._relay_batch(session)
+                            if sent == 0:
+                                await self._sleep()
+                    finally:
+                        await session.execute(select(func.pg_advisory_unlock(RELAY_LOCK_ID)))
+                        await session.commit()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                await asyncio.sleep(2)
+
+    async def _sleep(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), self._poll)
+        except asyncio.TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def _relay_batch(self, session: AsyncSession) -> int:
+        rows = (
+            await session.execute(
+                select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.seq).limit(self._batch_size)
+            )
+        ).scalars().all()
+        await session.commit()
+        if not rows:
+            return 0
+        futures = []
+        for row in rows:
+            with tracer().start_as_current_span(
+                f"{row.topic} publish", kind=SpanKind.PRODUCER, context=context_from_headers(row.headers),
+                attributes={"messaging.system": "kafka", "messaging.destination.name": row.topic,
+                            "messaging.message.id": row.event_id, "cloudevents.event_type": row.type},
+            ):
+                headers = dict(row.headers)
+                headers.update(current_trace_headers())  # the publish span becomes the consumer's parent
+                futures.append(await self._broker.publish(
+                    row.body.encode(), topic=row.topic, key=row.key.encode(), headers=headers, no_confirm=True,
+                ))
+        await asyncio.gather(*futures)  # every message acknowledged by the broker
+        metrics.EVENTS_PUBLISHED.inc(len(rows))
+        crash_point("relay.after_publish")
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.seq.in_([r.seq for r in rows])).values(sent_at=datetime.now(timezone.utc))
+        )
+        await session.commit()
+        return len(rows)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+
+def envelope_of(row: OutboxMessage) -> Envelope:
+    return Envelope.model_validate(json.loads(row.body))
+
+
+

@@ -1,0 +1,33 @@
+"""Pagination for every list endpoint: ``?page=1&size=50``, answered with the total."""
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 500
+
+
+class PageParams(BaseModel):
+    page: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+def page_params(
+    page: int = Query(1, ge=1, description="页码，从1开始 (1-based page number)"),
+    size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数 (page size, at most 500)"),
+) -> PageParams:
+    return PageParams(page=page, size=size)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    size: int

@@ -1,0 +1,89 @@
+"""Read API over a service's division table, the same in every service (scoped to the caller)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from zhengdun.auth import Principal, current_principal
+from zhengdun.divisions import InvalidDivisionCode, prefix_of, validate_code
+from zhengdun.pagination import Page, PageParams, page_params
+from zhengdun.problems import Problem, forbidden, not_found
+from zhengdun.registry import Division
+from zhengdun.roles import LEVEL_LABELS, Level
+
+
+class DivisionOut(BaseModel):
+    code: str
+    name: str
+    level: Level
+    level_label: str
+    parent_code: str | None
+    kind: str | None
+    revision: int
+
+
+def _out(d: Division) -> DivisionOut:
+    return DivisionOut(code=d.code, name=d.name, level=Level(d.level), level_label=LEVEL_LABELS[Level(d.level)],
+                       parent_code=d.parent_code, kind=d.kind, revision=d.revision)
+
+
+def _checked_code(code: str, principal: Principal) -> str:
+    try:
+        validate_code(code)
+    except InvalidDivisionCode as exc:
+        raise Problem(400, "invalid-division-code", "区划代码不合法 Invalid division code", str(exc)) from None
+    if not principal.can_see(code):
+        raise forbidden(f"{code} 不在您的辖区内 (outside your jurisdiction {principal.division_code})")
+    return code
+
+
+def _jurisdiction_prefix(principal: Principal) -> str:
+    if not principal.division_code:
+        raise forbidden("您的账号没有所属单位 (your account has no unit)")
+    return prefix_of(principal.division_code)
+
+
+def division_router() -> APIRouter:
+    router = APIRouter(prefix="/divisions", tags=["divisions 行政区划"])
+
+    @router.get("", response_model=Page[DivisionOut], summary="列出辖区内的行政区划")
+    async def list_divisions(
+        request: Request,
+        parent: str | None = Query(None, description="只列出此区划的直接下级"),
+        level: Level | None = Query(None),
+        principal: Principal = Depends(current_principal),
+        paging: PageParams = Depends(page_params),
+    ):
+        query = select(Division).where(Division.code.startswith(_jurisdiction_prefix(principal)))
+        if parent:
+            query = query.where(Division.parent_code == _checked_code(parent, principal))
+        if level:
+            query = query.where(Division.level == level.value)
+        async with request.app.state.runtime.session_factory() as session:
+            total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+            rows = (await session.execute(query.order_by(Division.code).offset(paging.offset).limit(paging.size))).scalars()
+            return Page[DivisionOut](items=[_out(d) for d in rows], total=total, page=paging.page, size=paging.size)
+
+    @router.get("/summary", summary="辖区内各级区划数量")
+    async def summary(request: Request, principal: Principal = Depends(current_principal)) -> dict:
+        prefix = _jurisdiction_prefix(principal)
+        async with request.app.state.runtime.session_factory() as session:
+            rows = (await session.execute(
+                select(Division.level, func.count(), func.coalesce(func.sum(Division.revision), 0))
+                .where(Division.code.startswith(prefix)).group_by(Division.level)
+            )).all()
+        counts = {level: count for level, count, _ in rows}
+        return {"under": principal.division_code, "counts": counts, "total": sum(counts.values()),
+                "revisions": sum(int(r) for _, _, r in rows)}
+
+    @router.get("/{code}", response_model=DivisionOut, summary="查看一个行政区划")
+    async def get_division(code: str, request: Request, principal: Principal = Depends(current_principal)):
+        _checked_code(code, principal)
+        async with request.app.state.runtime.session_factory() as session:
+            division = await session.get(Division, code)
+        if division is None:
+            raise not_found(f"行政区划 {code}")
+        return _out(division)
+
+    return router

@@ -1,0 +1,156 @@
+"""What every service process is made of, wired once: settings, database, Kafka, relay,
+consumers, token verifier, and the FastAPI app with health, metrics, docs and problem+json.
+
+A service's ``app.py`` is then only::
+
+    runtime = ServiceRuntime("casework", handlers=subscribers.handlers, subscribe_to=["screening"])
+    app = runtime.create_app(api.router)
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+
+import httpx
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from faststream.specification import AsyncAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+
+from zhengdun import metrics
+from zhengdun.auth import TokenVerifier
+from zhengdun.db import make_engine, make_session_factory
+from zhengdun.events.base import Envelope
+from zhengdun.messaging.consumer import EventHandlers, subscribe
+from zhengdun.messaging.kafka import ensure_topics, make_broker
+from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
+from zhengdun.messaging.topics import Topics
+from zhengdun.problems import PROBLEM_JSON, install_problem_handlers
+from zhengdun.settings import ServiceSettings, settings_for
+from zhengdun.telemetry import setup_tracing
+
+log = logging.getLogger("zhengdun.runtime")
+
+
+class ServiceRuntime:
+    def __init__(self, service: str, *, handlers: EventHandlers | None = None, subscribe_to: Sequence[str] = (),
+                 settings: ServiceSettings | None = None):
+        self.service = service
+        self.settings = settings or settings_for(service)
+        self.topics = Topics(self.settings.topic_prefix)
+        self.topic = self.topics.of(service)
+        self.source = f"/zhengdun/{service}"
+        setup_tracing(service)
+        self.engine = make_engine(self.settings.database_url)
+        self.session_factory = make_session_factory(self.engine)
+        self.broker = make_broker(self.settings.kafka_bootstrap, service)
+        self.relay = OutboxRelay(self.session_factory, self.broker, batch_size=self.settings.relay_batch_size,
+                                 poll_seconds=self.settings.relay_poll_seconds)
+        self.verifier = TokenVerifier(issuer=self.settings.issuer, audience=self.settings.client_id,
+                                      jwks_url=f"{self.settings.realm_url}/protocol/openid-connect/certs")
+        self.handlers = handlers or EventHandlers()
+        if subscribe_to and self.handlers.types:
+            subscribe(
+                self.broker, topics=[self.topics.of(s) for s in subscribe_to], group_id=self.topics.group(service),
+                session_factory=self.session_factory, handlers=self.handlers, deadletter_topic=self.topics.deadletter,
+                source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
+            )
+        # Documented in AsyncAPI: what this service publishes (one topic, CloudEvents envelopes).
+        self.broker.publisher(self.topic, title=f"{self.topic}:publish", schema=Envelope,
+                              description=f"Domain events of the {service} service (CloudEvents 1.0, key = division code)")
+        SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.topic, self.source, on_commit=self.relay.wake)
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI):
+        await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
+        await self.broker.start()
+        relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
+        log.info("%s started on port %s", self.service, self.settings.port)
+        try:
+            yield
+        finally:
+            self.relay.stop()
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await relay_task
+            await self.broker.stop()
+            await self.engine.dispose()
+
+    # ---- health ----------------------------------------------------------------------------
+    async def readiness(self) -> dict[str, dict]:
+        async def database():
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+
+        async def broker():
+            if not await self.broker.ping(timeout=2):
+                raise RuntimeError("broker did not answer")
+
+        async def identity():
+            async with httpx.AsyncClient(timeout=2) as client:
+                (await client.get(self.verifier.jwks_url)).raise_for_status()
+
+        checks = {}
+        for name, check in (("database", database), ("broker", broker), ("identity_provider", identity)):
+            started = time.perf_counter()
+            try:
+                await asyncio.wait_for(check(), 3)
+                checks[name] = {"status": "up", "ms": round((time.perf_counter() - started) * 1000, 1)}
+            except Exception as exc:  # any failure means not ready; say which and why
+                checks[name] = {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        return checks
+
+    # ---- the app ---------------------------------------------------------------------------
+    def create_app(self, *routers: APIRouter, title: str, description: str = "") -> FastAPI:
+        app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self.lifespan)
+        app.state.runtime = self
+        install_problem_handlers(app)
+
+        @app.middleware("http")
+        async def count_requests(request: Request, call_next):
+            started = time.perf_counter()
+            response = await call_next(request)
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+            metrics.HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+            return response
+
+        @app.get("/health/live", tags=["operations"])
+        async def live():
+            return {"status": "up", "service": self.service}
+
+        @app.get("/health/ready", tags=["operations"])
+        async def ready():
+            checks = await self.readiness()
+            if all(c["status"] == "up" for c in checks.values()):
+                return {"status": "up", "service": self.service, "checks": checks}
+            return JSONResponse({"type": "/problems/not-ready", "title": "服务未就绪 Not ready", "status": 503,
+                                 "service": self.service, "checks": checks}, status_code=503, media_type=PROBLEM_JSON)
+
+        @app.get("/metrics", tags=["operations"], include_in_schema=False)
+        async def prometheus():
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+        @app.get("/asyncapi.json", tags=["operations"], include_in_schema=False)
+        async def asyncapi():
+            return AsyncAPI(self.broker, title=f"{title} events", version="0.1.0",
+                            description=f"Events published and consumed by the {self.service} service").to_jsonable()
+
+        for router in routers:
+            app.include_router(router)
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+        return app
+
+    def serve(self, app: FastAPI) -> None:
+        uvicorn.run(app, host=self.settings.host, port=self.settings.port, log_level="info", access_log=False)
