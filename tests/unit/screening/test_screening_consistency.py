@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from zhengdun.events.screening import AssessmentResult, Policy
+from zhengdun.events.screening import Policy
 
 from screening.domain import (
     FlagKind,
