@@ -145,7 +145,7 @@ class ServiceRuntime:
         @app.get("/asyncapi.json", tags=["operations"], include_in_schema=False)
         async def asyncapi():
             return AsyncAPI(self.broker, title=f"{title} events", version="0.1.0",
-                            description=f"Events published and consumed by the {self.service} service").to_jsonable()
+                            description=f"Events published and consumed by the {self.service} service").to_specification().to_jsonable()
 
         for router in routers:
             app.include_router(router)

@@ -17,3 +17,7 @@ app = runtime.create_app(
 
 def main() -> None:
     cli.run("supervision", MIGRATIONS, lambda: app)
+
+
+if __name__ == "__main__":
+    main()

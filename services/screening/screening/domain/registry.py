@@ -68,10 +68,11 @@ def map_header(header: list[str]) -> dict[str, int]:
 
 
 def parse_rows(header: list[str], rows: list[list[str]]) -> list[ImportRow]:
+    """Rows as text, numbered as in the file; every check is left to ``plan_import`` so that
+    one answer lists all the errors of the file."""
     columns = map_header(header)
-    parsed, errors = [], []
+    parsed = []
     for offset, cells in enumerate(rows):
-        number = offset + 2
         if not any((c or "").strip() for c in cells):
             continue  # blank lines are not rows
 
@@ -79,19 +80,9 @@ def parse_rows(header: list[str], rows: list[list[str]]) -> list[ImportRow]:
             index = columns.get(field)
             if index is None or index >= len(cells):
                 return None
-            value = (cells[index] or "").strip()
-            return value or None
+            return (cells[index] or "").strip() or None
 
-        code, name = cell("code"), cell("name")
-        if not code:
-            errors.append(RowError(number, "code", "区划代码为空"))
-            continue
-        if not name:
-            errors.append(RowError(number, "name", "名称为空"))
-            continue
-        parsed.append(ImportRow(number, code, name, cell("parent_code"), cell("kind")))
-    if errors:
-        raise RegistryImportRejected(errors)
+        parsed.append(ImportRow(offset + 2, cell("code") or "", cell("name") or "", cell("parent_code"), cell("kind")))
     return parsed
 
 
@@ -114,7 +105,9 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
             errors.append(RowError(row.row, "code", f"区划代码重复，与第 {seen[row.code]} 行相同"))
             continue
         seen[row.code] = row.row
-        if len(row.name) > MAX_NAME:
+        if not row.name:
+            errors.append(RowError(row.row, "name", "名称为空"))
+        elif len(row.name) > MAX_NAME:
             errors.append(RowError(row.row, "name", f"名称超过 {MAX_NAME} 个字符"))
         if not is_within(row.code, importer_unit):
             errors.append(RowError(row.row, "code", f"{row.code} 不在您的辖区 {importer_unit} 内"))

@@ -1,0 +1,59 @@
+"""Every service: health, metrics, docs, and 401 problem+json without a token."""
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.support.platform import SERVICES
+
+PUBLIC_PATHS = {"/health/live", "/health/ready", "/metrics", "/openapi.json", "/asyncapi.json", "/docs",
+                "/docs/oauth2-redirect", "/redoc"}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_health_metrics_and_docs(platform, service):
+    base = platform.url(service)
+    assert httpx.get(f"{base}/health/live").json() == {"status": "up", "service": service}
+    ready = httpx.get(f"{base}/health/ready").json()
+    assert ready["status"] == "up"
+    assert {name: check["status"] for name, check in ready["checks"].items()} == {
+        "database": "up", "broker": "up", "identity_provider": "up"}
+    metrics = httpx.get(f"{base}/metrics")
+    assert metrics.status_code == 200 and "zhengdun_http_requests_total" in metrics.text
+    assert httpx.get(f"{base}/openapi.json").json()["paths"]
+    asyncapi = httpx.get(f"{base}/asyncapi.json").json()
+    assert asyncapi["asyncapi"].startswith("3.") and f"{platform.topic_prefix}zhengdun.{service}:publish" in asyncapi["channels"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_business_endpoint_needs_a_token(platform, service):
+    base = platform.url(service)
+    paths = httpx.get(f"{base}/openapi.json").json()["paths"]
+    checked = 0
+    for path, operations in paths.items():
+        if path in PUBLIC_PATHS:
+            continue
+        concrete = path.replace("{code}", "990100000000")
+        for method in operations:
+            response = httpx.request(method.upper(), f"{base}{concrete}")
+            assert response.status_code == 401, (method, path, response.status_code, response.text)
+            assert response.headers["content-type"].startswith("application/problem+json")
+            body = response.json()
+            assert body["type"] == "/problems/unauthorized" and body["status"] == 401
+            checked += 1
+    assert checked > 0
+
+
+def test_forged_and_malformed_tokens_are_refused(platform):
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = jwt.encode({"sub": "x", "iss": "http://127.0.0.1:8180/realms/zhengdun", "aud": "zhengdun-screening",
+                         "exp": 4102444800, "iat": 1700000000, "division_code": "990000000000",
+                         "realm_access": {"roles": ["org_staff", "level_province"]}},
+                        key, algorithm="RS256", headers={"kid": "forged"})
+    for token in (forged, "not-a-jwt", forged[:-10] + "AAAAAAAAAA"):
+        response = httpx.get(f"{platform.url('screening')}/divisions", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 401, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")

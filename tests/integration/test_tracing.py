@@ -1,0 +1,33 @@
+"""One trace id from an HTTP request, through the outbox and Kafka, into other services' consumers."""
+from __future__ import annotations
+
+import secrets
+
+from tests.integration.helpers import import_csv, wait_for
+from zhengdun.demo.synthetic import CSV_HEADER
+
+SERVER, PRODUCER, CONSUMER = 2, 4, 5  # OTLP span kinds
+
+
+def test_a_request_and_every_consumer_it_triggers_share_one_trace(platform):
+    import_csv(platform, ",".join(CSV_HEADER) + "\n990000000000,示范省,,\n990100000000,示范市,990000000000,\n"
+               "990102000000,甲县,990100000000,\n990102101000,甲镇,990102000000,\n")
+    trace_id = secrets.token_hex(16)
+    traceparent = f"00-{trace_id}-{secrets.token_hex(8)}-01"
+    response = import_csv(platform, ",".join(CSV_HEADER) + "\n990102101266,追踪村,990102101000,行政村\n",
+                          headers={"traceparent": traceparent})
+    assert response.status_code == 200, response.text
+
+    def consumers_seen():
+        spans = platform.otlp.spans_of_trace(trace_id)
+        services = {s.service for s in spans if s.kind == CONSUMER}
+        return spans if {"zhengdun-casework", "zhengdun-supervision", "zhengdun-acceptance",
+                         "zhengdun-reporting"} <= services else None
+
+    spans = wait_for(consumers_seen, timeout=60, what="consumer spans in the request's trace")
+    kinds = {(s.service, s.kind) for s in spans}
+    assert ("zhengdun-screening", SERVER) in kinds
+    assert ("zhengdun-screening", PRODUCER) in kinds
+    producer = next(s for s in spans if s.kind == PRODUCER)
+    consumer = next(s for s in spans if s.kind == CONSUMER and s.service == "zhengdun-casework")
+    assert consumer.parent_span_id == producer.span_id  # the consumer continues the publish span

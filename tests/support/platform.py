@@ -1,0 +1,148 @@
+"""The platform under test: the real Kafka, Keycloak and PostgreSQL (started by the project's
+scripts when not running), and the five services started as real processes on their own
+ports, databases and topics, so a test run never disturbs `make up`'s platform and always
+starts from empty topics and databases."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from tests.support.otlp import OtlpReceiver
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
+TEST_PORTS = {s: 18101 + i for i, s in enumerate(SERVICES)}
+PG_ADMIN_DSN = "postgresql://zhengdun:zhengdun@127.0.0.1:5432/postgres"
+
+
+def ensure_infrastructure() -> None:
+    subprocess.run(["bash", str(ROOT / "deploy/local/install.sh")], check=True)
+    subprocess.run(["bash", str(ROOT / "deploy/local/infra.sh"), "start"], check=True)
+
+
+async def _recreate_databases(names: list[str]) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}" OWNER zhengdun')
+    finally:
+        await conn.close()
+
+
+class ServiceProcess:
+    def __init__(self, platform: "Platform", name: str):
+        self.platform = platform
+        self.name = name
+        self.port = TEST_PORTS[name]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.log_path = platform.log_dir / f"{name}.log"
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({
+            "PORT": str(self.port),
+            "ZD_DATABASE_URL": self.platform.database_url(self.name),
+            "ZD_TOPIC_PREFIX": self.platform.topic_prefix,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": self.platform.otlp.endpoint,
+            "OTEL_BSP_SCHEDULE_DELAY": "200",
+            "PYTHONUNBUFFERED": "1",
+        })
+        env.pop("ZD_FAULT", None)
+        env.update(extra or {})
+        return env
+
+    def migrate(self) -> None:
+        subprocess.run([sys.executable, "-m", f"{self.name}.app", "migrate"], env=self.env(), cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    def start(self, extra_env: dict[str, str] | None = None, wait: bool = True) -> None:
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", f"{self.name}.app", "serve"], env=self.env(extra_env),
+                                        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                if httpx.get(f"{self.url}/health/ready", timeout=3).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"{self.name} not ready after {timeout}s; see {self.log_path}")
+
+    def wait_exit(self, timeout: float = 60) -> int:
+        assert self.process is not None
+        return self.process.wait(timeout)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, exactly as a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Platform:
+    def __init__(self) -> None:
+        self.run_id = f"t{int(time.time())}"
+        self.topic_prefix = f"{self.run_id}."
+        self.log_dir = ROOT / ".local" / "test-logs" / self.run_id
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.otlp = OtlpReceiver()
+        self.services = {name: ServiceProcess(self, name) for name in SERVICES}
+
+    def database_name(self, service: str) -> str:
+        return f"zdtest_{service}"
+
+    def database_url(self, service: str) -> str:
+        return f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:5432/{self.database_name(service)}"
+
+    def url(self, service: str) -> str:
+        return self.services[service].url
+
+    def topic(self, service: str) -> str:
+        return f"{self.topic_prefix}zhengdun.{service}"
+
+    def start(self) -> None:
+        asyncio.run(_recreate_databases([self.database_name(s) for s in SERVICES]))
+        for service in self.services.values():
+            service.migrate()
+        for service in self.services.values():
+            service.start(wait=False)
+        for service in self.services.values():
+            service.wait_ready()
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+        self.otlp.close()
+
+    async def fetch(self, service: str, query: str, *args):
+        """Read a service's database (verification only: tests never write to it)."""
+        conn = await asyncpg.connect(self.database_url(service).replace("+asyncpg", ""))
+        try:
+            return await conn.fetch(query, *args)
+        finally:
+            await conn.close()
