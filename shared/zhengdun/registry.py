@@ -31,14 +31,18 @@ class Division(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
 
-def upsert_statement(rows: list[dict]):
-    """INSERT … ON CONFLICT that only ever moves a division to a newer revision."""
-    stmt = insert(Division).values(rows)
+def _upsert():
+    stmt = insert(Division)
     return stmt.on_conflict_do_update(
         index_elements=[Division.code],
         set_={c: stmt.excluded[c] for c in ("name", "level", "parent_code", "kind", "revision")} | {"updated_at": func.now()},
         where=Division.revision < stmt.excluded.revision,
     )
+
+
+# INSERT … ON CONFLICT that only ever moves a division to a newer revision. Built once, so
+# SQLAlchemy compiles it once; execute it with a list of row dicts.
+UPSERT_DIVISIONS = _upsert()
 
 
 division_handlers = EventHandlers()
@@ -47,7 +51,7 @@ division_handlers = EventHandlers()
 @division_handlers.on(DivisionUpserted.event_type)  # type: ignore[attr-defined]
 async def apply_division_upserted(session: AsyncSession, envelope: Envelope) -> None:
     division: DivisionUpserted = envelope.payload()  # type: ignore[assignment]
-    await session.execute(upsert_statement([division.model_dump(mode="json")]))
+    await session.execute(UPSERT_DIVISIONS, [division.model_dump(mode="json")])
 
 
 async def count_divisions(session: AsyncSession, *, level: str | None = None, under: str | None = None) -> int:

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
+from zhengdun.access import authorize
 from zhengdun.auth import Principal, current_principal
 from zhengdun.divisions import InvalidDivisionCode, prefix_of, validate_code
 from zhengdun.pagination import Page, PageParams, page_params
@@ -41,6 +42,7 @@ def _checked_code(code: str, principal: Principal) -> str:
 def _jurisdiction_prefix(principal: Principal) -> str:
     if not principal.division_code:
         raise forbidden("您的账号没有所属单位 (your account has no unit)")
+    authorize(principal, "division.read", principal.division_code)
     return prefix_of(principal.division_code)
 
 
@@ -79,6 +81,7 @@ def division_router() -> APIRouter:
 
     @router.get("/{code}", response_model=DivisionOut, summary="查看一个行政区划")
     async def get_division(code: str, request: Request, principal: Principal = Depends(current_principal)):
+        _jurisdiction_prefix(principal)
         _checked_code(code, principal)
         async with request.app.state.runtime.session_factory() as session:
             division = await session.get(Division, code)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
+import socket
 import signal
 import subprocess
 import sys
@@ -19,7 +21,6 @@ from tests.support.otlp import OtlpReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
-TEST_PORTS = {s: 18101 + i for i, s in enumerate(SERVICES)}
 PG_ADMIN_DSN = "postgresql://zhengdun:zhengdun@127.0.0.1:5432/postgres"
 
 
@@ -38,11 +39,39 @@ async def _recreate_databases(names: list[str]) -> None:
         await conn.close()
 
 
+async def _drop_databases(names: list[str]) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        for name in names:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _delete_topics(prefix: str) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers="127.0.0.1:9092")
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        if topics:
+            await admin.delete_topics(topics)
+    finally:
+        await admin.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class ServiceProcess:
     def __init__(self, platform: "Platform", name: str):
         self.platform = platform
         self.name = name
-        self.port = TEST_PORTS[name]
+        self.port = platform.ports[name]
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.log_path = platform.log_dir / f"{name}.log"
@@ -106,7 +135,9 @@ class ServiceProcess:
 
 class Platform:
     def __init__(self) -> None:
-        self.run_id = f"t{int(time.time())}"
+        # Each run has its own ports, databases and topics, so runs never meet (nor meet `make up`).
+        self.run_id = f"t{int(time.time())}{secrets.token_hex(2)}"
+        self.ports = {name: _free_port() for name in SERVICES}
         self.topic_prefix = f"{self.run_id}."
         self.log_dir = ROOT / ".local" / "test-logs" / self.run_id
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -114,7 +145,7 @@ class Platform:
         self.services = {name: ServiceProcess(self, name) for name in SERVICES}
 
     def database_name(self, service: str) -> str:
-        return f"zdtest_{service}"
+        return f"zdtest_{self.run_id}_{service}"
 
     def database_url(self, service: str) -> str:
         return f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:5432/{self.database_name(service)}"
@@ -138,6 +169,9 @@ class Platform:
         for service in self.services.values():
             service.stop()
         self.otlp.close()
+        if not os.environ.get("ZD_KEEP_TEST_DATA"):
+            asyncio.run(_drop_databases([self.database_name(s) for s in SERVICES]))
+            asyncio.run(_delete_topics(self.topic_prefix))
 
     async def fetch(self, service: str, query: str, *args):
         """Read a service's database (verification only: tests never write to it)."""

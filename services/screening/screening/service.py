@@ -6,7 +6,7 @@ from sqlalchemy import select
 from screening.domain.registry import Existing, ImportRow, plan_import, referenced_codes
 from zhengdun.events.base import Actor
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.registry import Division, upsert_statement
+from zhengdun.registry import UPSERT_DIVISIONS, Division
 
 
 async def import_divisions(uow: UnitOfWork, rows: list[ImportRow], *, actor: Actor, importer_unit: str) -> dict:
@@ -21,8 +21,8 @@ async def import_divisions(uow: UnitOfWork, rows: list[ImportRow], *, actor: Act
         existing.update({c: Existing(n, p, k, r) for c, n, p, k, r in stored})
     changes = plan_import(rows, existing, importer_unit=importer_unit)  # raises on any bad row
     values = [c.model_dump(mode="json") for c in changes]
-    for start in range(0, len(values), 2000):
-        await uow.session.execute(upsert_statement(values[start:start + 2000]))
+    for start in range(0, len(values), 5000):
+        await uow.session.execute(UPSERT_DIVISIONS, values[start:start + 5000])
     await uow.publish_many([(c, c.code) for c in changes], actor=actor)
     await uow.commit()
     created = sum(1 for c in changes if c.revision == 1)

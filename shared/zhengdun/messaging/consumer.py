@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 
 from faststream import AckPolicy
@@ -22,7 +23,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from zhengdun import metrics
@@ -78,48 +79,30 @@ def subscribe(
 ):
     async def apply_batch(bodies: list, message: KafkaMessage) -> None:
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
-        wrote_outbox = False
         async with session_factory() as session:
             async with session.begin():
-                decoded = [_decode(r) for r in records]
-                ids = [env.id if env else _record_id(r) for r, env, _ in decoded]
-                seen = set((await session.execute(select(InboxMessage.event_id).where(InboxMessage.event_id.in_(ids)))).scalars())
-                for (record, envelope, error), event_id in zip(decoded, ids):
-                    if event_id in seen:
-                        metrics.EVENTS_DUPLICATE.inc()
-                        continue
-                    seen.add(event_id)
-                    handler = handlers.handler_for(envelope.type) if envelope else None
-                    if envelope is not None and handler is None:
-                        continue  # not an event this service cares about
-                    headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
-                    with tracer().start_as_current_span(
-                        f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers),
-                        attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
-                                    "messaging.consumer.group.name": group_id, "messaging.message.id": event_id,
-                                    "cloudevents.event_type": envelope.type if envelope else ""},
-                    ) as span:
-                        outcome = "applied"
-                        if error is None:
-                            try:
-                                async with session.begin_nested():
-                                    await handler(session, envelope)
-                            except (RejectedEvent, ValidationError, UnknownEventType, ValueError) as exc:
-                                error = f"{type(exc).__name__}: {exc}"
-                        if error is not None:
-                            outcome = "dead-lettered"
-                            span.set_status(Status(StatusCode.ERROR, error))
-                            _dead_letter(session, record, headers, error, deadletter_topic, source)
-                            wrote_outbox = True
-                            metrics.EVENTS_DEADLETTERED.inc()
-                            log.warning("dead-lettered %s from %s: %s", event_id, record.topic, error)
-                        else:
-                            metrics.EVENTS_APPLIED.labels(envelope.type).inc()
-                        session.add(InboxMessage(event_id=event_id, type=envelope.type if envelope else "?",
-                                                 topic=record.topic, trace_id=trace_id_hex(span), outcome=outcome))
+                todo = await _new_events(session, records, handlers)
+                # Optimistic: the whole batch in one savepoint. Only when an event is rejected is
+                # the batch replayed event by event, so the others still apply and the bad one is
+                # dead-lettered.
+                try:
+                    async with session.begin_nested():
+                        outcomes = [await _apply(session, item, group_id, handlers, isolate=False) for item in todo]
+                except _Rejected:
+                    outcomes = [await _apply(session, item, group_id, handlers, isolate=True) for item in todo]
+                dead = [(item, outcome) for item, outcome in zip(todo, outcomes) if outcome.error]
+                for (record, envelope, _, headers), outcome in dead:
+                    _dead_letter(session, record, headers, outcome.error, deadletter_topic, source)
+                    metrics.EVENTS_DEADLETTERED.inc()
+                    log.warning("dead-lettered %s from %s: %s", outcome.event_id, record.topic, outcome.error)
+                if todo:
+                    await session.execute(insert(InboxMessage), [
+                        {"event_id": o.event_id, "type": envelope.type if envelope else "?", "topic": record.topic,
+                         "trace_id": o.trace_id, "outcome": "dead-lettered" if o.error else "applied"}
+                        for (record, envelope, _, _), o in zip(todo, outcomes)])
                 crash_point("inbox.before_commit")
         crash_point("inbox.after_commit")
-        if wrote_outbox and on_outbox_write:
+        if dead and on_outbox_write:
             on_outbox_write()
 
     async def consume(bodies: list, message: KafkaMessage) -> None:
@@ -135,6 +118,68 @@ def subscribe(
         ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{group_id}:events",
         description="Inbox-guarded consumer of: " + ", ".join(handlers.types),
     )(consume)
+
+
+class _Rejected(Exception):
+    pass
+
+
+@dataclass
+class _Outcome:
+    event_id: str
+    trace_id: str
+    error: str | None = None
+
+
+async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
+    """(record, envelope, event id, headers) of the events this service must still apply."""
+    decoded = [_decode(r) for r in records]
+    ids = [envelope.id if envelope else _record_id(record) for record, envelope, _ in decoded]
+    seen = set((await session.execute(select(InboxMessage.event_id).where(InboxMessage.event_id.in_(ids)))).scalars())
+    todo = []
+    for (record, envelope, error), event_id in zip(decoded, ids):
+        if event_id in seen:
+            metrics.EVENTS_DUPLICATE.inc()
+            continue
+        seen.add(event_id)
+        if envelope is not None and handlers.handler_for(envelope.type) is None:
+            continue  # not an event this service cares about
+        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+        todo.append((record, envelope if error is None else None, event_id, headers))
+    return todo
+
+
+async def _apply(session, item, group_id: str, handlers: EventHandlers, *, isolate: bool) -> _Outcome:
+    """Apply one event inside a span that continues the producer's trace.
+
+    With ``isolate`` the event gets its own savepoint and a rejection becomes the outcome;
+    without, a rejection raises ``_Rejected`` so the caller can replay the batch isolated.
+    """
+    record, envelope, event_id, headers = item
+    with tracer().start_as_current_span(
+        f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers),
+        attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
+                    "messaging.consumer.group.name": group_id, "messaging.message.id": event_id,
+                    "cloudevents.event_type": envelope.type if envelope else ""},
+    ) as span:
+        outcome = _Outcome(event_id, trace_id_hex(span))
+        if envelope is None:
+            outcome.error = "not a valid CloudEvents envelope: " + _decode(record)[2].split(": ", 1)[-1]
+        else:
+            try:
+                if isolate:
+                    async with session.begin_nested():
+                        await handlers.handler_for(envelope.type)(session, envelope)
+                else:
+                    await handlers.handler_for(envelope.type)(session, envelope)
+                metrics.EVENTS_APPLIED.labels(envelope.type).inc()
+            except (RejectedEvent, ValidationError, UnknownEventType, ValueError) as exc:
+                if not isolate:
+                    raise _Rejected() from exc
+                outcome.error = f"{type(exc).__name__}: {exc}"
+        if outcome.error:
+            span.set_status(Status(StatusCode.ERROR, outcome.error))
+        return outcome
 
 
 def _decode(record) -> tuple:
