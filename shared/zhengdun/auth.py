@@ -123,8 +123,11 @@ def principal_from_claims(claims: dict) -> Principal:
             raise forbidden(f"用户单位的区划代码无效: {division}") from None
     roles = frozenset(claims.get("realm_access", {}).get("roles", []))
     username = claims.get("preferred_username") or claims.get("client_id") or claims["sub"]
+    family, given = claims.get("family_name"), claims.get("given_name")
+    # Chinese names read family name first, without a space (李县组, not "县组 李").
+    name = f"{family}{given}" if family and given else claims.get("name") or username
     return Principal(
-        user_id=claims["sub"], username=username, name=claims.get("name") or username,
+        user_id=claims["sub"], username=username, name=name,
         roles=roles, division_code=division, claims=claims,
     )
 
