@@ -100,7 +100,7 @@ def claims_scope() -> dict:
         "name": "division_code", "protocol": "openid-connect", "protocolMapper": "oidc-usermodel-attribute-mapper",
         "config": {"user.attribute": "division_code", "claim.name": "division_code", "jsonType.label": "String",
                    "access.token.claim": "true", "id.token.claim": "true", "userinfo.token.claim": "true",
-                   "introspection.token.claim": "true", "aggregate.attrs": "true", "multivalued": "false"},
+                   "introspection.token.claim": "true", "aggregate.attrs": "false", "multivalued": "false"},
     }]
     for service in SERVICES:
         mappers.append({

@@ -6,6 +6,7 @@ import re
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.integration.helpers import all_copies_agree, import_csv, wait_for
 from zhengdun.demo.synthetic import generate_province, to_csv
@@ -13,18 +14,24 @@ from zhengdun.demo.synthetic import generate_province, to_csv
 
 async def _events_on_topic(topic: str, code_prefix: str) -> list[str]:
     """Every division event id on the topic for codes under the prefix, duplicates included."""
+    admin = AIOKafkaAdminClient(bootstrap_servers="127.0.0.1:9092")
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(topic, p["partition"]) for p in described[0]["partitions"]]
     consumer = AIOKafkaConsumer(bootstrap_servers="127.0.0.1:9092", enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
-        if not partitions:
-            await consumer.topics()
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         ids = []
-        while any((await consumer.position(tp)) < ends[tp] for tp in partitions):
+        async def behind() -> bool:
+            return any([(await consumer.position(tp)) < ends[tp] for tp in partitions])
+
+        while await behind():
             batch = await consumer.getmany(timeout_ms=1000)
             for records in batch.values():
                 for record in records:

@@ -57,3 +57,20 @@ def test_forged_and_malformed_tokens_are_refused(platform):
         response = httpx.get(f"{platform.url('screening')}/divisions", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 401, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_every_demo_user_gets_a_token_naming_exactly_their_unit(platform):
+    import importlib.util
+
+    import jwt
+
+    from zhengdun.demo.client import password_token
+
+    spec = importlib.util.spec_from_file_location("build_realm", platform.root / "deploy/keycloak/build_realm.py")
+    realm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(realm)
+    for username, (family, given, unit, roles) in realm.DEMO_USERS.items():
+        claims = jwt.decode(password_token(username, fresh=True), options={"verify_signature": False})
+        assert claims["division_code"] == unit, username
+        assert {str(r) for r in roles} <= set(claims["realm_access"]["roles"]), username
+        assert {f"zhengdun-{s}" for s in SERVICES} <= set(claims["aud"]), username

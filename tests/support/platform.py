@@ -141,6 +141,7 @@ class Platform:
         self.topic_prefix = f"{self.run_id}."
         self.log_dir = ROOT / ".local" / "test-logs" / self.run_id
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.root = ROOT
         self.otlp = OtlpReceiver()
         self.services = {name: ServiceProcess(self, name) for name in SERVICES}
 
