@@ -184,6 +184,13 @@ def clients() -> list[dict]:
         "protocol": "openid-connect", "defaultClientScopes": DEFAULT_SCOPES,
     })
     result.append({
+        "clientId": "zhengdun-dev-shortlived", "name": "Tests only: tokens that expire after 5 seconds",
+        "description": "仅供测试：5秒过期的令牌，用于验证过期令牌被拒绝。生产环境必须删除。", "enabled": True,
+        "publicClient": True, "standardFlowEnabled": False, "directAccessGrantsEnabled": True,
+        "protocol": "openid-connect", "defaultClientScopes": DEFAULT_SCOPES,
+        "attributes": {"access.token.lifespan": "5"},
+    })
+    result.append({
         "clientId": "zhengdun-ext-demo", "name": "示范外部平台 (an outside government platform, events only)",
         "enabled": True, "publicClient": False, "secret": "zhengdun-ext-demo-secret", "serviceAccountsEnabled": True,
         "standardFlowEnabled": False, "directAccessGrantsEnabled": False, "protocol": "openid-connect",
@@ -196,7 +203,7 @@ def service_account_users() -> list[dict]:
     accounts = [{
         "username": "service-account-zhengdun-screening", "enabled": True, "serviceAccountClientId": "zhengdun-screening",
         # keeps the group tree in step with the registry and manages the users of each subtree
-        "clientRoles": {"realm-management": ["manage-users", "view-users", "query-groups", "query-users"]},
+        "clientRoles": {"realm-management": ["manage-users", "view-users", "query-groups", "query-users", "view-realm"]},
     }, {
         "username": "service-account-zhengdun-ext-demo", "enabled": True, "serviceAccountClientId": "zhengdun-ext-demo",
         "realmRoles": [Role.EXTERNAL_SUBSCRIBER.value],

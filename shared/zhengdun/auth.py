@@ -101,6 +101,10 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError:
             raise unauthorized("令牌已过期 (token expired)") from None
+        except jwt.MissingRequiredClaimError as exc:
+            if exc.claim == "aud":
+                raise unauthorized(f"令牌不是签发给本服务的 (no audience; audience must include {self.audience})") from None
+            raise unauthorized(f"令牌缺少声明 {exc.claim} (token is missing the {exc.claim} claim)") from None
         except jwt.InvalidAudienceError:
             raise unauthorized(f"令牌不是签发给本服务的 (audience must include {self.audience})") from None
         except jwt.InvalidIssuerError:

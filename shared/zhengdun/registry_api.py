@@ -5,11 +5,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from zhengdun.access import authorize
-from zhengdun.auth import Principal, current_principal
-from zhengdun.divisions import InvalidDivisionCode, prefix_of, validate_code
+from zhengdun.access import authorized
+from zhengdun.auth import Principal
+from zhengdun.divisions import prefix_of
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.problems import Problem, forbidden, not_found
+from zhengdun.problems import not_found
 from zhengdun.registry import Division
 from zhengdun.roles import LEVEL_LABELS, Level
 
@@ -29,20 +29,7 @@ def _out(d: Division) -> DivisionOut:
                        parent_code=d.parent_code, kind=d.kind, revision=d.revision)
 
 
-def _checked_code(code: str, principal: Principal) -> str:
-    try:
-        validate_code(code)
-    except InvalidDivisionCode as exc:
-        raise Problem(400, "invalid-division-code", "区划代码不合法 Invalid division code", str(exc)) from None
-    if not principal.can_see(code):
-        raise forbidden(f"{code} 不在您的辖区内 (outside your jurisdiction {principal.division_code})")
-    return code
-
-
 def _jurisdiction_prefix(principal: Principal) -> str:
-    if not principal.division_code:
-        raise forbidden("您的账号没有所属单位 (your account has no unit)")
-    authorize(principal, "division.read", principal.division_code)
     return prefix_of(principal.division_code)
 
 
@@ -54,12 +41,12 @@ def division_router() -> APIRouter:
         request: Request,
         parent: str | None = Query(None, description="只列出此区划的直接下级"),
         level: Level | None = Query(None),
-        principal: Principal = Depends(current_principal),
+        principal: Principal = Depends(authorized("division.read", target="parent")),
         paging: PageParams = Depends(page_params),
     ):
         query = select(Division).where(Division.code.startswith(_jurisdiction_prefix(principal)))
         if parent:
-            query = query.where(Division.parent_code == _checked_code(parent, principal))
+            query = query.where(Division.parent_code == parent)
         if level:
             query = query.where(Division.level == level.value)
         async with request.app.state.runtime.session_factory() as session:
@@ -68,7 +55,7 @@ def division_router() -> APIRouter:
             return Page[DivisionOut](items=[_out(d) for d in rows], total=total, page=paging.page, size=paging.size)
 
     @router.get("/summary", summary="辖区内各级区划数量")
-    async def summary(request: Request, principal: Principal = Depends(current_principal)) -> dict:
+    async def summary(request: Request, principal: Principal = Depends(authorized("division.read"))) -> dict:
         prefix = _jurisdiction_prefix(principal)
         async with request.app.state.runtime.session_factory() as session:
             rows = (await session.execute(
@@ -80,9 +67,8 @@ def division_router() -> APIRouter:
                 "revisions": sum(int(r) for _, _, r in rows)}
 
     @router.get("/{code}", response_model=DivisionOut, summary="查看一个行政区划")
-    async def get_division(code: str, request: Request, principal: Principal = Depends(current_principal)):
-        _jurisdiction_prefix(principal)
-        _checked_code(code, principal)
+    async def get_division(code: str, request: Request,
+                           principal: Principal = Depends(authorized("division.read", target="code"))):
         async with request.app.state.runtime.session_factory() as session:
             division = await session.get(Division, code)
         if division is None:

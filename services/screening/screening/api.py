@@ -5,8 +5,8 @@ from pydantic import BaseModel
 from screening import service
 from screening.domain.registry import RegistryImportRejected, parse_rows
 from screening.registry_files import UnreadableFile, read_table
-from zhengdun.access import authorize
-from zhengdun.auth import Principal, current_principal
+from zhengdun.access import authorized
+from zhengdun.auth import Principal
 from zhengdun.problems import Problem, unprocessable
 from zhengdun.registry_api import division_router
 
@@ -25,8 +25,7 @@ class ImportResult(BaseModel):
 @router.post("/divisions/import", response_model=ImportResult, tags=["divisions 行政区划"],
              summary="导入行政区划（CSV 或 XLSX；整文件通过或整文件拒绝）")
 async def import_divisions(request: Request, file: UploadFile = File(...),
-                           principal: Principal = Depends(current_principal)):
-    authorize(principal, "division.import", principal.division_code)
+                           principal: Principal = Depends(authorized("division.import"))):
     content = await file.read(MAX_IMPORT_BYTES + 1)
     if len(content) > MAX_IMPORT_BYTES:
         raise Problem(413, "file-too-large", "文件过大 File too large", f"文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB")

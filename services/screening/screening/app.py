@@ -1,18 +1,24 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, subscribers
+from screening import api, subscribers, users_api
+from screening.identity import IdentityDirectory
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 runtime = ServiceRuntime("screening", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
+identity = IdentityDirectory(runtime.settings)
+subscribers.register_identity_sync(runtime, identity)
 app = runtime.create_app(
     api.router,
+    users_api.router,
     title="排查认定 Screening",
     description="Campaigns, township screening, county review, city spot checks, designated targets; owner of the division registry.",
 )
+
+app.state.identity = identity
 
 
 def main() -> None:

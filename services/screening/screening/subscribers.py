@@ -2,9 +2,44 @@
 
 TOPICS names the services whose topics this one consumes; every handler runs inside the
 inbox transaction (see zhengdun.messaging.consumer), so it only writes through the session.
+
+Besides, ``register_identity_sync`` keeps Keycloak's group tree in step with the registry.
 """
+from __future__ import annotations
+
+import json
+import logging
+
+from faststream import AckPolicy
+from faststream.kafka.annotations import KafkaMessage
+
+from zhengdun.events.base import Envelope
+from zhengdun.events.registry import DivisionUpserted
 from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.roles import Level
 
-
+log = logging.getLogger("screening.identity_sync")
 TOPICS: list[str] = []
 handlers = EventHandlers()
+
+
+def register_identity_sync(runtime, directory) -> None:
+    """Mirror each division down to the township level as a Keycloak group (villages get their
+    group when their first user is created). Creating and renaming groups is idempotent, so
+    redelivery after a restart is harmless; the consumer group's offsets make it resume."""
+
+    @runtime.broker.subscriber(runtime.topic, group_id=runtime.topics.group("screening-identity-sync"), batch=True,
+                               max_records=200, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR,
+                               title="identity-sync", description="Keeps Keycloak's unit groups in step with the registry")
+    async def sync_groups(bodies: list, message: KafkaMessage) -> None:
+        records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+        for record in records:
+            try:
+                envelope = Envelope.model_validate(json.loads(record.value))
+            except ValueError:
+                continue  # the inbox consumers dead-letter what cannot be read
+            if envelope.type != DivisionUpserted.event_type:
+                continue
+            division = DivisionUpserted.model_validate(envelope.data)
+            if division.level is not Level.VILLAGE:
+                await directory.ensure_group(division.code, {division.code: division.name})

@@ -1,0 +1,86 @@
+"""Rules for managing the users of a subtree (plain Python).
+
+Organization-department staff create, disable and move the users of the units below their
+own (a county for its townships and villages, a township for its villages and teams). Each
+functional role may only be held at the levels where that work is done, and a user holds
+exactly one unit; the level role follows from the unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zhengdun.divisions import is_within, level_of
+from zhengdun.roles import Level, ReviewDepartment, Role
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+
+# Where each grantable role may be held. Operations and external subscribers are not people of
+# a unit: they are granted in Keycloak by the platform's administrators, never through the API.
+GRANTABLE_AT: dict[str, set[Level]] = {
+    Role.ORG_STAFF: {Level.CITY, Level.COUNTY, Level.TOWNSHIP},
+    Role.STANDING_COMMITTEE: {Level.COUNTY},
+    Role.COUNTY_SECRETARY: {Level.COUNTY},
+    Role.CONTACT_LEADER: {Level.COUNTY},
+    Role.TOWNSHIP_COMMITTEE: {Level.TOWNSHIP},
+    Role.TOWNSHIP_PRINCIPAL: {Level.TOWNSHIP},
+    Role.WORK_TEAM_LEADER: {Level.VILLAGE},
+    Role.WORK_TEAM_MEMBER: {Level.VILLAGE},
+    Role.VILLAGE_SECRETARY: {Level.VILLAGE},
+    Role.SUPERVISION_GROUP: {Level.CITY, Level.COUNTY},
+    **{department.role: {Level.COUNTY} for department in ReviewDepartment},
+}
+
+
+class UserRuleViolation(Exception):
+    def __init__(self, code: str, message: str, status: int = 422):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    family_name: str
+    given_name: str
+    unit: str
+    roles: tuple[str, ...]
+    email: str | None = None
+
+
+def check_new_user(user: NewUser, *, manager_unit: str) -> list[str]:
+    """The realm roles to assign (functional + level); raises on anything the manager may not do."""
+    if not USERNAME.match(user.username):
+        raise UserRuleViolation("invalid-username", "用户名须为3-64位小写字母、数字或 . _ -，以字母或数字开头")
+    if not user.family_name.strip() or not user.given_name.strip():
+        raise UserRuleViolation("invalid-name", "姓和名不能为空")
+    check_unit(user.unit, manager_unit=manager_unit)
+    if not user.roles:
+        raise UserRuleViolation("no-role", "至少授予一个角色")
+    level = level_of(user.unit)
+    for role in user.roles:
+        if role not in GRANTABLE_AT:
+            raise UserRuleViolation("role-not-grantable", f"角色 {role} 不能通过本平台授予", status=403)
+        if level not in GRANTABLE_AT[role]:
+            allowed = "、".join(sorted(l.label for l in GRANTABLE_AT[role]))
+            raise UserRuleViolation("role-not-at-this-level", f"角色 {role} 只能授予{allowed}级单位的用户，{user.unit} 是{level.label}级")
+    return sorted(set(user.roles)) + [level.role]
+
+
+def check_unit(unit: str, *, manager_unit: str) -> None:
+    """A manager acts only on units strictly below their own."""
+    if not is_within(unit, manager_unit) or unit == manager_unit:
+        raise UserRuleViolation("unit-outside-subtree", f"单位 {unit} 不在您的下级单位中", status=403)
+
+
+def roles_after_move(current_roles: set[str], new_unit: str) -> tuple[set[str], set[str]]:
+    """(roles to add, roles to remove) when a user moves unit: the level role follows the unit,
+    and a functional role not held at the new level is refused rather than silently dropped."""
+    level = level_of(new_unit)
+    functional = {r for r in current_roles if r in GRANTABLE_AT}
+    for role in functional:
+        if level not in GRANTABLE_AT[role]:
+            raise UserRuleViolation("role-not-at-this-level", f"用户的角色 {role} 不能在{level.label}级单位担任，请先调整角色")
+    level_roles = {l.role for l in Level}
+    return {level.role} - current_roles, (current_roles & level_roles) - {level.role}

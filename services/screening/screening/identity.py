@@ -1,0 +1,123 @@
+"""Keycloak's admin API (python-keycloak), with the screening service's own service account:
+the group tree that mirrors the division tree, and the users of each unit."""
+from __future__ import annotations
+
+import logging
+
+from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+from keycloak.exceptions import KeycloakError, KeycloakGetError
+
+from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of
+from zhengdun.settings import ServiceSettings
+
+log = logging.getLogger("screening.identity")
+
+
+class DuplicateUsername(Exception):
+    pass
+
+
+class IdentityDirectory:
+    def __init__(self, settings: ServiceSettings):
+        self._admin = KeycloakAdmin(connection=KeycloakOpenIDConnection(
+            server_url=settings.keycloak_url, realm_name=settings.keycloak_realm, user_realm_name=settings.keycloak_realm,
+            client_id=settings.client_id, client_secret_key=settings.client_secret, grant_type="client_credentials",
+            timeout=15))
+        self._role_reps: dict[str, dict] = {}
+
+    # ---- groups ------------------------------------------------------------------------------
+    @staticmethod
+    def group_path(code: str) -> str:
+        """/990000000000/990100000000/… down to ``code``: one group per ancestor unit."""
+        level = level_of(code)
+        chain = []
+        for candidate, digits in SIGNIFICANT_DIGITS.items():
+            chain.append(code[:digits].ljust(12, "0"))
+            if candidate is level:
+                break
+        return "/" + "/".join(chain)
+
+    async def ensure_group(self, code: str, names: dict[str, str]) -> str:
+        """Create any missing group on the path to ``code`` (idempotent); keep names current."""
+        parent_id = None
+        path = ""
+        group_id = ""
+        for part in self.group_path(code).strip("/").split("/"):
+            path += "/" + part
+            attributes = {"division_code": [part], "division_name": [names.get(part, part)]}
+            try:
+                group = await self._admin.a_get_group_by_path(path)
+            except KeycloakGetError:
+                group = None
+            if not group or "id" not in group:
+                await self._admin.a_create_group({"name": part, "attributes": attributes}, parent=parent_id, skip_exists=True)
+                group = await self._admin.a_get_group_by_path(path)
+            elif part in names and group.get("attributes", {}).get("division_name") != [names[part]]:
+                await self._admin.a_update_group(group["id"], {"name": part, "attributes": attributes})
+            parent_id = group_id = group["id"]
+        return group_id
+
+    # ---- users -------------------------------------------------------------------------------
+    async def _roles(self, names: list[str]) -> list[dict]:
+        if not self._role_reps:
+            self._role_reps = {r["name"]: r for r in await self._admin.a_get_realm_roles()}
+        return [self._role_reps[n] for n in names]
+
+    async def create_user(self, *, username: str, family_name: str, given_name: str, email: str | None,
+                          group_id: str, roles: list[str], initial_password: str) -> str:
+        if await self._admin.a_get_user_id(username):
+            raise DuplicateUsername(username)
+        user_id = await self._admin.a_create_user({
+            "username": username, "enabled": True, "firstName": given_name, "lastName": family_name,
+            "email": email or f"{username}@users.zhengdun.local", "emailVerified": bool(email) or True,
+            "credentials": [{"type": "password", "value": initial_password, "temporary": False}],
+        }, exist_ok=False)
+        try:
+            await self._admin.a_group_user_add(user_id, group_id)
+            await self._admin.a_assign_realm_roles(user_id, await self._roles(roles))
+        except KeycloakError:
+            await self._admin.a_delete_user(user_id)  # nothing half-made is left behind
+            raise
+        return user_id
+
+    async def user(self, user_id: str) -> dict | None:
+        try:
+            user = await self._admin.a_get_user(user_id)
+        except KeycloakGetError:
+            return None
+        groups = await self._admin.a_get_user_groups(user_id)
+        roles = {r["name"] for r in await self._admin.a_get_realm_roles_of_user(user_id)}
+        unit = groups[0]["name"] if groups else None
+        return {"id": user["id"], "username": user["username"], "family_name": user.get("lastName", ""),
+                "given_name": user.get("firstName", ""), "enabled": user["enabled"], "unit": unit,
+                "group_ids": [g["id"] for g in groups], "roles": sorted(roles)}
+
+    async def set_enabled(self, user_id: str, enabled: bool) -> None:
+        await self._admin.a_update_user(user_id, {"enabled": enabled})
+
+    async def move(self, user_id: str, *, old_group_ids: list[str], new_group_id: str,
+                   add_roles: set[str], remove_roles: set[str]) -> None:
+        await self._admin.a_group_user_add(user_id, new_group_id)
+        for group_id in old_group_ids:
+            if group_id != new_group_id:
+                await self._admin.a_group_user_remove(user_id, group_id)
+        if add_roles:
+            await self._admin.a_assign_realm_roles(user_id, await self._roles(sorted(add_roles)))
+        if remove_roles:
+            await self._admin.a_delete_realm_roles_of_user(user_id, await self._roles(sorted(remove_roles)))
+
+    async def members_under(self, code: str) -> list[dict]:
+        """Every user of the unit ``code`` and of the units below it that have groups."""
+        try:
+            root = await self._admin.a_get_group_by_path(self.group_path(code))
+        except KeycloakGetError:
+            return []
+        members, queue = [], [root]
+        while queue:
+            group = queue.pop()
+            for user in await self._admin.a_get_group_members(group["id"], {"briefRepresentation": True, "max": 10000}):
+                members.append({"id": user["id"], "username": user["username"], "family_name": user.get("lastName", ""),
+                                "given_name": user.get("firstName", ""), "enabled": user.get("enabled", True),
+                                "unit": group["name"]})
+            queue.extend(await self._admin.a_get_group_children(group["id"], {"max": 10000}))
+        return sorted(members, key=lambda m: (m["unit"], m["username"]))
