@@ -16,7 +16,7 @@ start() {
     local port=${SERVICE_PORT[$svc]}
     if pid_alive "$DIR/$svc.pid"; then continue; fi
     port_open "$port" && die "port $port is taken by another process"
-    (cd "$ROOT" && PORT=$port nohup uv run --frozen --no-sync "zhengdun-$svc" serve >>"$LOGS/$svc.log" 2>&1 & echo $! >"$DIR/$svc.pid")
+    (cd "$ROOT" && PORT=$port ZD_CLOCK_SETTABLE=${ZD_CLOCK_SETTABLE:-1} nohup uv run --frozen --no-sync "zhengdun-$svc" serve >>"$LOGS/$svc.log" 2>&1 & echo $! >"$DIR/$svc.pid")
   done
   for svc in "${SERVICES[@]}"; do
     wait_until 90 "$svc" curl -fsS "http://127.0.0.1:${SERVICE_PORT[$svc]}/health/ready"

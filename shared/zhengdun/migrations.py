@@ -82,3 +82,13 @@ def create_common_tables() -> None:
 def drop_common_tables() -> None:
     for table in ("divisions", "inbox", "outbox"):
         op.drop_table(table)
+
+
+def create_clock_table() -> None:
+    """Revision 0002 of every service: its copy of the platform clock (zhengdun.clock)."""
+    op.create_table(
+        "platform_clock",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("today", sa.Date, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
+    )

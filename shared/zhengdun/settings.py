@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.5
     consumer_batch_size: int = 500
+    # Tests and the demo set the platform clock (zhengdun.clock); production follows the wall clock.
+    clock_settable: bool = False
 
     @property
     def realm_url(self) -> str:

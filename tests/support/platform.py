@@ -85,6 +85,7 @@ class ServiceProcess:
             "OTEL_EXPORTER_OTLP_ENDPOINT": self.platform.otlp.endpoint,
             "OTEL_BSP_SCHEDULE_DELAY": "200",
             "PYTHONUNBUFFERED": "1",
+            "ZD_CLOCK_SETTABLE": "1",
         })
         env.pop("ZD_FAULT", None)
         env.update(extra or {})

@@ -8,6 +8,7 @@ from screening.registry_files import UnreadableFile, read_table
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
 from zhengdun.problems import Problem, unprocessable
+from zhengdun.clock import clock_router
 from zhengdun.registry_api import division_router
 
 router = APIRouter()
@@ -47,3 +48,4 @@ async def import_divisions(request: Request, file: UploadFile = File(...),
 
 
 router.include_router(division_router())
+router.include_router(clock_router(settable=True))

@@ -15,6 +15,7 @@ from zhengdun.events.base import (  # noqa: F401
 from zhengdun.events import (  # noqa: F401,E402  (registration side effects)
     acceptance,
     casework,
+    clock,
     identity,
     registry,
     reporting,

@@ -1,6 +1,153 @@
-"""Payload models of the events the casework service publishes."""
+"""Payload models of the events the casework service publishes.
+
+Supervision watches deadlines from them, acceptance learns which cases are ready and who
+rectified each village (separation of duties), reporting counts them. Personal names travel
+on internal topics only; none of these events is public except the phase change.
+"""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field  # noqa: F401
+from datetime import date
+from enum import StrEnum
 
-from zhengdun.events.base import event  # noqa: F401
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhengdun.events.base import event
+from zhengdun.events.screening import DIVISION_CODE, CadreRank, ListCategory
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CasePhase(StrEnum):
+    CONCENTRATED = "concentrated"        # 集中整顿
+    CONTINUED = "continued"              # 持续整顿
+    READY = "ready_for_acceptance"       # 待验收
+    ACCEPTED = "accepted"                # 已验收（待销号）
+    DELISTED = "delisted"                # 已销号
+
+
+CASE_PHASE_LABELS = {
+    CasePhase.CONCENTRATED: "集中整顿", CasePhase.CONTINUED: "持续整顿", CasePhase.READY: "待验收",
+    CasePhase.ACCEPTED: "已通过验收", CasePhase.DELISTED: "已销号",
+}
+
+
+class MeasureStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class Person(_Frozen):
+    """Someone named in a case; ``user_id`` links to their login where they have one."""
+
+    name: str = Field(min_length=1)
+    post: str = ""
+    rank: CadreRank | None = None
+    unit: str = ""
+    user_id: str | None = None
+
+
+class CaseRef(_Frozen):
+    """The keys every casework event carries, so consumers never need a lookup."""
+
+    case_id: str
+    campaign_id: str
+    village_code: str = Field(pattern=DIVISION_CODE)
+    township_code: str = Field(pattern=DIVISION_CODE)
+    county_code: str = Field(pattern=DIVISION_CODE)
+
+
+@event("zhengdun.casework.case.opened.v1")
+class CaseOpened(CaseRef):
+    """A designated target got its case (一村一册); ``designated_on`` starts the dispatch deadline."""
+
+    category: ListCategory
+    criteria_met: tuple[str, ...] = ()
+    decision_number: str | None = None
+    designated_on: date
+    opened_on: date
+    policy_version: int = Field(ge=1)
+
+
+@event("zhengdun.casework.team.stationed.v1")
+class TeamStationed(CaseRef):
+    """The work team was stationed (派驻到位), or changed with a reason (``change_reason``)."""
+
+    leader: Person
+    members: tuple[Person, ...]
+    stationed_on: date
+    change_reason: str | None = None
+
+
+@event("zhengdun.casework.contact_leader.assigned.v1")
+class ContactLeaderAssigned(CaseRef):
+    """A county-level leader was assigned to the village (联系分包), or replaced with a reason."""
+
+    leader: Person
+    assigned_on: date
+    direct_county_secretary: bool = False   # at the second review of the continued phase
+    change_reason: str | None = None
+
+
+@event("zhengdun.casework.measure.planned.v1")
+class MeasurePlanned(CaseRef):
+    """A measure of the plan with its responsible person and deadline (责任清单 line)."""
+
+    measure_id: str
+    problem_id: str
+    task_id: str
+    title: str
+    responsible: str
+    deadline: date
+    planned_on: date
+
+
+@event("zhengdun.casework.progress.recorded.v1")
+class ProgressRecorded(CaseRef):
+    """A dated progress record on a measure; ``corrects`` names the record it replaces."""
+
+    record_id: str
+    measure_id: str
+    status: MeasureStatus
+    recorded_on: date
+    evidence_count: int = Field(0, ge=0)
+    corrects: str | None = None
+
+
+@event("zhengdun.casework.visit.recorded.v1")
+class VisitRecorded(CaseRef):
+    """A contact-leader visit: with whom, and which problems it pushed forward."""
+
+    visit_id: str
+    leader_user_id: str | None = None
+    leader_name: str
+    visited_on: date
+    talked_with_team: bool
+    talked_with_village_cadres: bool
+    talked_with_key_persons: bool
+    problems_pushed: tuple[str, ...] = ()
+
+
+@event("zhengdun.casework.case.phase_changed.v1", public=True)
+class CasePhaseChanged(CaseRef):
+    """The case moved between phases (e.g. into continued rectification, or reopened)."""
+
+    phase: CasePhase
+    previous_phase: CasePhase | None = None
+    changed_on: date
+    reason: str = ""
+
+
+@event("zhengdun.casework.case.ready.v1")
+class CaseReadyForAcceptance(CaseRef):
+    """Every measure is complete: the village may apply for acceptance.
+
+    Carries who rectified it, so acceptance can keep them from deciding it (separation of duties)."""
+
+    ready_on: date
+    team_leader: Person
+    team_members: tuple[Person, ...]
+    contact_leader: Person | None = None
+    measures: int = Field(ge=0)

@@ -1,6 +1,59 @@
-"""Payload models of the events the supervision service publishes."""
+"""Payload models of the events the supervision service publishes (reporting counts them)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field  # noqa: F401
+from datetime import date
+from enum import StrEnum
 
-from zhengdun.events.base import event  # noqa: F401
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhengdun.events.base import event
+from zhengdun.events.screening import DIVISION_CODE
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@event("zhengdun.supervision.alert.raised.v1")
+class AlertRaised(_Frozen):
+    """A rule found a breach of the campaign policy; ``key`` identifies the breach (never raised twice)."""
+
+    alert_id: str
+    key: str
+    rule: str
+    campaign_id: str | None = None
+    subject_code: str = Field(pattern=DIVISION_CODE)     # the unit responsible
+    subject_role: str
+    village_code: str | None = None
+    severity: Severity
+    facts: tuple[str, ...] = ()                           # event ids
+    raised_on: date
+    due_on: date | None = None
+
+
+@event("zhengdun.supervision.alert.resolved.v1")
+class AlertResolved(_Frozen):
+    alert_id: str
+    key: str
+    rule: str
+    subject_code: str = Field(pattern=DIVISION_CODE)
+    village_code: str | None = None
+    resolved_on: date
+    reason: str = ""
+
+
+@event("zhengdun.supervision.accountability.decided.v1")
+class AccountabilityDecided(_Frozen):
+    """A talk, admonishment talk or organizational handling, with its grounds."""
+
+    action_id: str
+    kind: str
+    subject_code: str = Field(pattern=DIVISION_CODE)
+    grounds: tuple[str, ...] = Field(min_length=1)        # alert ids, finding ids or event ids
+    decided_on: date

@@ -1,0 +1,105 @@
+"""The platform clock: one business date for every time-driven step, settable by tests and the demo.
+
+Business dates users enter are validated against it (nothing "in the future"), and the rules
+that fire with time (phase ends, overdue measures, post-evaluation due) run when it moves.
+The date is set in one place (screening's ``PUT /platform/clock``, only when
+``ZD_CLOCK_SETTABLE=1``) and travels as a ``ClockAdvanced`` event, so every service keeps its
+own copy in its own database and reacts inside the same inbox transaction. Until a date is
+set, the clock is the wall-clock date in China (Asia/Shanghai).
+
+A service that reacts to the clock registers its own handler for ``ClockAdvanced`` and calls
+``record`` first; the others include ``clock_handlers``.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+from sqlalchemy import Date, DateTime, Integer, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhengdun.db import Base
+from zhengdun.events.base import Envelope
+from zhengdun.events.clock import ClockAdvanced
+from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.problems import Problem
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class ClockState(Base):
+    __tablename__ = "platform_clock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    today: Mapped[date] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+
+def wall_clock_today() -> date:
+    return datetime.now(CHINA).date()
+
+
+async def today(session: AsyncSession) -> date:
+    stored = (await session.execute(select(ClockState.today).where(ClockState.id == 1))).scalar_one_or_none()
+    return stored or wall_clock_today()
+
+
+async def record(session: AsyncSession, new_today: date) -> None:
+    stmt = insert(ClockState).values(id=1, today=new_today)
+    await session.execute(stmt.on_conflict_do_update(index_elements=[ClockState.id], set_={"today": new_today, "updated_at": func.now()}))
+
+
+clock_handlers = EventHandlers()
+
+
+@clock_handlers.on(ClockAdvanced.event_type)  # type: ignore[attr-defined]
+async def apply_clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
+    await record(session, envelope.payload().today)  # type: ignore[attr-defined]
+
+
+def not_in_future(value: date, clock_today: date, field: str = "date") -> None:
+    """Refuse a business date after the platform's today (422 problem+json naming the field)."""
+    if value > clock_today:
+        raise Problem(422, "date-in-future", "日期不能晚于今天 Date in the future",
+                      f"{field} = {value.isoformat()} 晚于平台当前日期 {clock_today.isoformat()}",
+                      errors=[{"field": field, "message": f"not after {clock_today.isoformat()}"}])
+
+
+class ClockReading(BaseModel):
+    today: date
+    settable: bool
+
+
+def clock_router(settable: bool = False) -> APIRouter:
+    """``GET /platform/clock`` in every service (tests wait until all agree); ``PUT`` only where settable."""
+    from zhengdun.access import authorized
+
+    router = APIRouter(tags=["platform 平台"])
+
+    @router.get("/platform/clock", response_model=ClockReading, summary="平台当前业务日期")
+    async def read_clock(request: Request, _=Depends(authorized("clock.read"))):
+        async with request.app.state.runtime.session_factory() as session:
+            return ClockReading(today=await today(session), settable=settable)
+
+    if settable:
+        class SetClock(BaseModel):
+            today: date
+
+        @router.put("/platform/clock", response_model=ClockReading, summary="设置平台业务日期（仅测试、演示环境）")
+        async def set_clock(body: SetClock, request: Request, principal=Depends(authorized("clock.set"))):
+            runtime = request.app.state.runtime
+            if not runtime.settings.clock_settable:
+                raise Problem(409, "clock-not-settable", "平台时钟不可设置 Clock not settable",
+                              "this platform runs on the wall clock (ZD_CLOCK_SETTABLE is not set)")
+            async with runtime.unit_of_work() as uow:
+                previous = (await uow.session.execute(select(ClockState.today).where(ClockState.id == 1))).scalar_one_or_none()
+                await record(uow.session, body.today)
+                uow.publish(ClockAdvanced(today=body.today, previous=previous), division_code="000000000000", actor=principal.actor)
+                await uow.commit()
+            return ClockReading(today=body.today, settable=True)
+
+    return router
