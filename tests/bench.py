@@ -6,8 +6,11 @@ the time until every service's copy of the registry agrees.
 """
 from __future__ import annotations
 
+import importlib
+import inspect
 import resource
 import time
+import traceback
 
 import httpx
 
@@ -37,12 +40,36 @@ def bench_registry_import(platform: Platform) -> None:
     print(f"  re-import of the same file (no changes):     {time.perf_counter() - started:.1f} s  {again}")
 
 
+SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
+
+
+def service_benchmarks():
+    """Every ``bench_*`` function of tests/benchmarks/<service>.py, in service order."""
+    for service in SERVICES:
+        try:
+            module = importlib.import_module(f"tests.benchmarks.{service}")
+        except ModuleNotFoundError:
+            continue
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("bench_") and function.__module__ == module.__name__:
+                yield f"{service}.{name}", function
+
+
 def main() -> None:
     ensure_infrastructure()
     platform = Platform()
     platform.start()
     try:
         bench_registry_import(platform)
+        for name, function in service_benchmarks():
+            print(f"\n== {name}")
+            started = time.perf_counter()
+            try:
+                function(platform)
+            except Exception:  # one failing benchmark should not hide the others' figures
+                traceback.print_exc()
+                print(f"  {name} FAILED")
+            print(f"  ({time.perf_counter() - started:.1f} s in all)")
         print(f"bench process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     finally:
         platform.stop()

@@ -69,6 +69,10 @@ def not_in_future(value: date, clock_today: date, field: str = "date") -> None:
                       errors=[{"field": field, "message": f"not after {clock_today.isoformat()}"}])
 
 
+class SetClock(BaseModel):
+    today: date
+
+
 class ClockReading(BaseModel):
     today: date
     settable: bool
@@ -86,9 +90,6 @@ def clock_router(settable: bool = False) -> APIRouter:
             return ClockReading(today=await today(session), settable=settable)
 
     if settable:
-        class SetClock(BaseModel):
-            today: date
-
         @router.put("/platform/clock", response_model=ClockReading, summary="设置平台业务日期（仅测试、演示环境）")
         async def set_clock(body: SetClock, request: Request, principal=Depends(authorized("clock.set"))):
             runtime = request.app.state.runtime
