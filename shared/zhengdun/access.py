@@ -115,6 +115,7 @@ POLICY: dict[str, Rule] = {
     # --- reporting 报送与通报 ---
     "report.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看统计数据与下钻名单"),
     "report.document": rule({Role.ORG_STAFF, Role.SUPERVISION_GROUP}, ABOVE_VILLAGE, label="生成通报、台账、汇总表"),
+    "report.rebuild": rule({Role.OPERATIONS}, ALL_LEVELS, label="重建统计读模型（运维）"),
 }
 
 

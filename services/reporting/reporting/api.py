@@ -1,9 +1,171 @@
-"""HTTP routes of the reporting service: thin — parse, authorize, call the service layer, answer."""
-from fastapi import APIRouter
+"""HTTP routes of the reporting service: thin — parse, authorize, call the service layer, answer.
 
+Every route names its division in the path (``{code}``), so the access dependency checks that
+it lies in the caller's subtree before anything is read; lists are paginated.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from reporting import documents, figures, service
+from reporting.domain.figures import CATEGORY_LABELS, FIGURES, PHASE_LABELS, Figure, parse_month
+from reporting.public import asyncapi_document, public_topic
+from zhengdun import clock
+from zhengdun.access import authorized
 from zhengdun.clock import clock_router
+from zhengdun.pagination import Page, PageParams, page_params
+from zhengdun.problems import Problem, unprocessable
 from zhengdun.registry_api import division_router
 
 router = APIRouter()
 router.include_router(division_router())
 router.include_router(clock_router())
+TAGS = ["reporting 报送与通报"]
+
+
+async def _day(request: Request, day: date | None) -> date:
+    if day is not None:
+        return day
+    async with request.app.state.runtime.session_factory() as session:
+        return await clock.today(session)
+
+
+def _month(value: str | None, field: str) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        return parse_month(value)
+    except ValueError:
+        raise unprocessable("bad-month", f"{field} 须为 YYYY-MM 格式，如 2020-11 ({field} must look like 2020-11)") from None
+
+
+@router.get("/figures/{code}", tags=TAGS, summary="某区划某日的统计数据")
+async def division_figures(request: Request, code: str, day: date | None = Query(None, alias="date"),
+                           _=Depends(authorized("report.read", target="code"))) -> dict[str, Any]:
+    as_of = await _day(request, day)
+    async with request.app.state.runtime.session_factory() as session:
+        return {"code": code, "name": await service.division_name(session, code), "date": as_of,
+                "figures": await figures.figures_for(session, code, as_of)}
+
+
+@router.get("/figures/{code}/children", tags=TAGS, response_model=Page[dict[str, Any]],
+            summary="下一级各区划的统计数据（分页）")
+async def children_figures(request: Request, code: str, day: date | None = Query(None, alias="date"),
+                           page: PageParams = Depends(page_params),
+                           _=Depends(authorized("report.read", target="code"))):
+    as_of = await _day(request, day)
+    async with request.app.state.runtime.session_factory() as session:
+        total, items = await figures.figures_of_children(session, code, as_of, offset=page.offset, limit=page.size)
+    return Page(items=[i | {"date": as_of} for i in items], total=total, page=page.page, size=page.size)
+
+
+@router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[dict[str, Any]], summary="逐月统计（分页）")
+async def monthly_figures(request: Request, code: str,
+                          first: str | None = Query(None, alias="from", description="YYYY-MM; 默认整顿工作启动当月"),
+                          last: str | None = Query(None, alias="to", description="YYYY-MM; 默认平台当前月"),
+                          page: PageParams = Depends(page_params),
+                          _=Depends(authorized("report.read", target="code"))):
+    from reporting.domain.figures import month_end, months_between
+
+    first_month, last_month = _month(first, "from"), _month(last, "to")
+    today = await _day(request, None)
+    async with request.app.state.runtime.session_factory() as session:
+        end = min(month_end(*last_month), today) if last_month else today
+        start = date(*first_month, 1) if first_month else (await figures.campaign_start(session, code) or end)
+        if start > end:
+            raise unprocessable("bad-period", f"起始月 {start:%Y-%m} 晚于截止日 {end} (from is after to)")
+        months = months_between(start, end)
+        chosen = months[page.offset:page.offset + page.size]
+        items = []
+        if chosen:
+            last_day = min(month_end(*chosen[-1]), end)
+            items = await figures.monthly_series(session, code, date(*chosen[0], 1), last_day)
+    return Page(items=items, total=len(months), page=page.page, size=page.size)
+
+
+@router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[dict[str, Any]],
+            summary="下钻：统计数背后的村（分页）")
+async def drill_down(request: Request, code: str, figure: Figure, day: date | None = Query(None, alias="date"),
+                     category: str | None = Query(None, description="weak_and_lax | lagging (figure=listed)"),
+                     criterion: str | None = Query(None, description="认定标准代码 (figure=listed)"),
+                     phase: str | None = Query(None, description="台账阶段 (figure=cases)"),
+                     page: PageParams = Depends(page_params),
+                     _=Depends(authorized("report.read", target="code"))):
+    if category is not None and category not in CATEGORY_LABELS:
+        raise unprocessable("bad-category", f"类别须为 {', '.join(CATEGORY_LABELS)} (unknown category {category})")
+    if phase is not None and phase not in PHASE_LABELS:
+        raise unprocessable("bad-phase", f"阶段须为 {', '.join(PHASE_LABELS)} (unknown phase {phase})")
+    as_of = await _day(request, day)
+    async with request.app.state.runtime.session_factory() as session:
+        total, items = await figures.villages_behind(session, code, as_of, figure, category=category,
+                                                     criterion=criterion, phase=phase, offset=page.offset,
+                                                     limit=page.size)
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+@router.get("/figures-catalog", tags=TAGS, response_model=Page[dict[str, Any]], summary="统计口径说明")
+async def catalog(page: PageParams = Depends(page_params), _=Depends(authorized("report.read"))):
+    items = [{"figure": k, "label": f.label, "english": f.english, "definition": f.definition} for k, f in FIGURES.items()]
+    return Page(items=items[page.offset:page.offset + page.size], total=len(items), page=page.page, size=page.size)
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+@router.get("/documents/{code}/{kind}", tags=TAGS, summary="下载文书（xlsx 或 pdf）",
+            response_class=Response, responses={200: {"content": {documents.XLSX: {}, documents.PDF: {}}}})
+async def download(request: Request, code: str, kind: documents.Kind,
+                   format: str = Query("xlsx", pattern="^(xlsx|pdf)$", description="xlsx | pdf"),
+                   day: date | None = Query(None, alias="date", description="统计日（汇总表、排名通报）"),
+                   month: str | None = Query(None, description="YYYY-MM（月度台账）"),
+                   quarter: str | None = Query(None, description="如 2020Q4（季汇总通报）"),
+                   filing_date: date | None = Query(None, description="备案节点（备案名单）"),
+                   principal=Depends(authorized("report.document", target="code"))):
+    as_of = await _day(request, day)
+    async with request.app.state.runtime.session_factory() as session:
+        document = await documents.build(session, kind, code, as_of=as_of, month=month, quarter=quarter,
+                                         filing_date=filing_date, prepared_by=principal)
+    body, media_type = documents.render(document, format)
+    filename = f"{document.filename}.{format}"
+    from urllib.parse import quote
+
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/filings/{code}", tags=TAGS, response_model=Page[dict[str, Any]], summary="备案记录（分页）")
+async def filings(request: Request, code: str, page: PageParams = Depends(page_params),
+                  _=Depends(authorized("report.document", target="code"))):
+    async with request.app.state.runtime.session_factory() as session:
+        total, items = await service.filings(session, code, offset=page.offset, limit=page.size)
+    return Page(items=items, total=total, page=page.page, size=page.size)
+
+
+# ---- operations ------------------------------------------------------------------------------
+
+@router.post("/admin/rebuild", tags=["operations"], summary="重建统计读模型（从主题起点重放）")
+async def rebuild(request: Request, _=Depends(authorized("report.rebuild"))) -> dict[str, Any]:
+    from reporting.rebuild import rebuild_read_model
+
+    runtime = request.app.state.runtime
+    try:
+        return await rebuild_read_model(runtime)
+    except TimeoutError as exc:
+        raise Problem(503, "rebuild-timeout", "重建超时 Rebuild timed out", str(exc)) from None
+
+
+def public_contract_router() -> APIRouter:
+    """The public topic's contract: outside platforms read it before they subscribe (no login, no personal data)."""
+    public = APIRouter()
+
+    @public.get("/public/asyncapi.json", include_in_schema=False)
+    async def public_asyncapi(request: Request) -> dict[str, Any]:
+        return asyncapi_document(public_topic(), request.app.state.runtime.settings.kafka_bootstrap)
+
+    return public
+
+
+router.include_router(public_contract_router())

@@ -1,8 +1,220 @@
 """Persistence of the reporting service: its tables (SQLAlchemy), on the shared declarative base.
 
+The read model is a set of dated facts per village (``rm_*`` tables), copied from the other
+services' events. Nothing is aggregated at write time: every figure is computed in SQL for a
+division (code prefix) and a date, so any date and any level can be asked, and a rebuild from
+the topics gives the same rows. ``seq`` keeps arrival order (per village the order of one Kafka
+partition) to break ties between facts of the same day.
+
 The shared tables (outbox, inbox, divisions, platform clock) are imported so that Alembic sees one metadata.
 """
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Boolean, Date, Identity, Integer, String
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
 from zhengdun.clock import ClockState  # noqa: F401
-from zhengdun.db import Base  # noqa: F401
+from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
 from zhengdun.registry import Division  # noqa: F401
+
+CODE = String(12)
+
+
+def _seq() -> Mapped[int]:
+    return mapped_column(BigInteger, Identity(always=False), index=True)
+
+
+class Campaign(Base):
+    __tablename__ = "rm_campaign"
+
+    campaign_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area_code: Mapped[str] = mapped_column(CODE)
+    area_prefix: Mapped[str] = mapped_column(String(12))
+    opened_on: Mapped[date] = mapped_column(Date)
+    criteria: Mapped[list] = mapped_column(JSONB)         # [{code, label}]
+    lagging_rule: Mapped[str] = mapped_column(String(2000))
+    phases: Mapped[list] = mapped_column(JSONB)
+
+
+class PolicyVersion(Base):
+    __tablename__ = "rm_policy"
+
+    campaign_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    policy: Mapped[dict] = mapped_column(JSONB)
+
+
+class Assessment(Base):
+    __tablename__ = "rm_assessment"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    result: Mapped[str] = mapped_column(String(20))
+    assessed_on: Mapped[date] = mapped_column(Date)
+
+
+class Designation(Base):
+    __tablename__ = "rm_designation"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    criteria: Mapped[list[str]] = mapped_column(ARRAY(String(60)))
+    basis: Mapped[str] = mapped_column(String(20))
+    decision_number: Mapped[str | None] = mapped_column(String(120))
+    designated_on: Mapped[date] = mapped_column(Date)
+    policy_version: Mapped[int] = mapped_column(Integer)
+
+
+class Removal(Base):
+    __tablename__ = "rm_removal"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    removed_on: Mapped[date] = mapped_column(Date)
+
+
+class CountyList(Base):
+    __tablename__ = "rm_county_list"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    county_code: Mapped[str] = mapped_column(CODE, index=True)
+    decision_number: Mapped[str] = mapped_column(String(120))
+    decided_on: Mapped[date] = mapped_column(Date)
+    weak_and_lax: Mapped[int] = mapped_column(Integer)
+    lagging: Mapped[int] = mapped_column(Integer)
+    administrative_villages: Mapped[int] = mapped_column(Integer)
+
+
+class Filing(Base):
+    __tablename__ = "rm_filing"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    county_code: Mapped[str] = mapped_column(CODE, index=True)
+    filing_date: Mapped[date] = mapped_column(Date)
+    filed_on: Mapped[date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean)
+    entries: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Case(Base):
+    __tablename__ = "rm_case"
+
+    case_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    category: Mapped[str] = mapped_column(String(20))
+    opened_on: Mapped[date] = mapped_column(Date)
+
+
+class CasePhase(Base):
+    __tablename__ = "rm_case_phase"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    case_id: Mapped[str] = mapped_column(String(80), index=True)
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    phase: Mapped[str] = mapped_column(String(30))
+    changed_on: Mapped[date] = mapped_column(Date)
+
+
+class ContactLeader(Base):
+    """Internal only (names): for the summary table's 联系领导 column."""
+
+    __tablename__ = "rm_contact_leader"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    case_id: Mapped[str] = mapped_column(String(80), index=True)
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    post: Mapped[str] = mapped_column(String(200))
+    assigned_on: Mapped[date] = mapped_column(Date)
+
+
+class Measure(Base):
+    __tablename__ = "rm_measure"
+
+    measure_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(80), index=True)
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    deadline: Mapped[date] = mapped_column(Date)
+    planned_on: Mapped[date] = mapped_column(Date)
+
+
+class Progress(Base):
+    __tablename__ = "rm_progress"
+
+    record_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    measure_id: Mapped[str] = mapped_column(String(80), index=True)
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class Visit(Base):
+    __tablename__ = "rm_visit"
+
+    visit_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(80), index=True)
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    talked_with_all: Mapped[bool] = mapped_column(Boolean)   # team, village cadres and key persons
+    problems_pushed: Mapped[int] = mapped_column(Integer)
+
+
+class Alert(Base):
+    __tablename__ = "rm_alert"
+
+    alert_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(CODE, index=True)   # the village, else the responsible unit
+    rule: Mapped[str] = mapped_column(String(80))
+    severity: Mapped[str] = mapped_column(String(10))
+    raised_on: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AcceptanceFact(Base):
+    """passed (VillageAccepted), failed, delisted, consolidated / relapsed (post-evaluation)."""
+
+    __tablename__ = "rm_acceptance"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = _seq()
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str | None] = mapped_column(String(30))
+    on_date: Mapped[date] = mapped_column(Date)
+
+
+class Secretary(Base):
+    """Internal only: the village Party secretary's name, from user management, for the summary table."""
+
+    __tablename__ = "rm_secretary"
+
+    village_code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(100))
+
+
+READ_MODEL_TABLES = [m.__tablename__ for m in (
+    Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, Case, CasePhase, ContactLeader,
+    Measure, Progress, Visit, Alert, AcceptanceFact, Secretary)]

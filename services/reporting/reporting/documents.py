@@ -1,0 +1,455 @@
+"""The documents the seeds name, in Chinese, as .xlsx (openpyxl) and printable PDF (reportlab).
+
+Each document is first built as plain content (``Document``: title, header lines, tables,
+notes) from the read model, then rendered by either writer, so both formats say the same.
+The PDF embeds a CJK TrueType font from Debian's fonts-wqy-zenhei (deploy/local/apt-packages.txt).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reporting import figures as fig
+from reporting import service
+from reporting.domain.figures import (
+    CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
+    quarter_bounds, quarter_label, rank_counties)
+from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
+from zhengdun.problems import not_found, unprocessable
+from zhengdun.roles import Level
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+FONT_PATHS = [Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), Path("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc")]
+ALL = 100_000  # documents list every village of the division, no page
+
+
+class Kind(StrEnum):
+    FILING = "filing"              # 备案名单
+    LEDGER = "ledger"              # 月度台账更新
+    CIRCULAR = "circular"          # 季汇总通报
+    RANKING = "ranking"            # 排名通报
+    SUMMARY = "summary"            # 后进基层党组织情况汇总表
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Any]]
+    widths: list[float]            # relative column widths
+    heading: str | None = None
+
+
+@dataclass
+class Document:
+    title: str
+    filename: str
+    header: list[str] = field(default_factory=list)     # lines under the title (填表单位, 日期, …)
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    landscape: bool = True
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def cn_date(day: date) -> str:
+    return _fmt(day)
+
+
+# ---- content ---------------------------------------------------------------------------------
+
+async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, month: str | None, quarter: str | None,
+                filing_date: date | None, prepared_by) -> Document:
+    name = await service.division_name(session, code) or code
+    if kind is Kind.FILING:
+        return await filing_list(session, code, name, filing_date)
+    if kind is Kind.LEDGER:
+        try:
+            year, mon = parse_month(month) if month else (as_of.year, as_of.month)
+        except ValueError:
+            raise unprocessable("bad-month", f"month 须为 YYYY-MM 格式 (month must look like 2020-11): {month}") from None
+        return await monthly_ledger(session, code, name, year, mon, as_of)
+    if kind is Kind.CIRCULAR:
+        try:
+            year, q = parse_quarter(quarter) if quarter else (as_of.year, (as_of.month - 1) // 3 + 1)
+        except ValueError:
+            raise unprocessable("bad-quarter", f"quarter 须形如 2020Q4 (quarter must look like 2020Q4): {quarter}") from None
+        return await quarterly_circular(session, code, name, year, q, as_of)
+    if kind is Kind.RANKING:
+        return await ranking_circular(session, code, name, as_of)
+    return await summary_table(session, code, name, as_of, prepared_by)
+
+
+async def filing_list(session: AsyncSession, code: str, name: str, filing_date: date | None) -> Document:
+    """The county's list as filed with the city (备案): the active list on the filing day, re-hashed."""
+    if level_of(code) is not Level.COUNTY:
+        raise unprocessable("filing-needs-county", f"备案名单按县（市、区）生成，{code} 不是县级区划 (use a county code)")
+    query = "SELECT * FROM rm_filing WHERE county_code = :c" + (" AND filing_date = :f" if filing_date else "") + \
+            " ORDER BY filing_date DESC LIMIT 1"
+    filing = (await session.execute(text(query), {"c": code, "f": filing_date})).mappings().first()
+    if filing is None:
+        raise not_found(f"{name} {'' if filing_date is None else filing_date} 的备案记录")
+    entries = (await session.execute(text("""
+        WITH des AS (SELECT DISTINCT ON (village_code) * FROM rm_designation
+                     WHERE village_code LIKE :p AND designated_on <= :d ORDER BY village_code, designated_on DESC, seq DESC),
+             rem AS (SELECT DISTINCT ON (village_code) * FROM rm_removal
+                     WHERE village_code LIKE :p AND removed_on <= :d ORDER BY village_code, removed_on DESC, seq DESC)
+        SELECT des.village_code, des.category, des.criteria, des.designated_on, des.decision_number,
+               v.name AS village, t.name AS township, v.parent_code AS township_code
+        FROM des LEFT JOIN rem USING (village_code)
+        LEFT JOIN divisions v ON v.code = des.village_code LEFT JOIN divisions t ON t.code = v.parent_code
+        WHERE rem.village_code IS NULL OR (rem.removed_on, rem.seq) < (des.designated_on, des.seq)
+        ORDER BY des.village_code"""), {"p": prefix_of(code) + "%", "d": filing["filed_on"]})).mappings().all()
+    version = (await session.execute(text(
+        "SELECT max(version) FROM rm_policy WHERE campaign_id = :c AND effective_on <= :d"),
+        {"c": filing["campaign_id"], "d": filing["filed_on"]})).scalar_one_or_none() or 1
+    content = {
+        "campaign_id": filing["campaign_id"], "county_code": code, "filing_date": filing["filing_date"].isoformat(),
+        "filed_on": filing["filed_on"].isoformat(), "policy_version": version,
+        "entries": [{"village_code": e["village_code"], "township_code": e["village_code"][:9] + "000",
+                     "category": e["category"], "criteria_met": list(e["criteria"]),
+                     "designated_on": e["designated_on"].isoformat(), "decision_number": e["decision_number"]}
+                    for e in entries],
+    }
+    digest = hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                            .encode("utf-8")).hexdigest()
+    labels = await fig.criteria_labels(session)
+    rows = [[i, e["township"] or "", e["village"] or "", e["village_code"], CATEGORY_LABELS.get(e["category"], e["category"]),
+             "；".join(labels.get(c, c) for c in e["criteria"]), cn_date(e["designated_on"]), e["decision_number"] or ""]
+            for i, e in enumerate(entries, start=1)]
+    weak = sum(1 for e in entries if e["category"] == "weak_and_lax")
+    verified = "一致，名单与备案时相同" if digest == filing["content_hash"] else "不一致：下表依据统计库重建，与备案快照有出入，以筛查服务备案快照为准"
+    return Document(
+        title=f"{name}软弱涣散和后进村党组织名单（备案）",
+        filename=f"备案名单_{name}_{filing['filing_date']}",
+        header=[f"报送单位：中共{name}委员会组织部　　报送：市委组织部",
+                f"备案节点：{cn_date(filing['filing_date'])}　　报送日期：{cn_date(filing['filed_on'])}"
+                f"{'（逾期报送）' if filing['late'] else ''}",
+                f"共 {len(entries)} 个，其中软弱涣散 {weak} 个、后进 {len(entries) - weak} 个（备案记录条目数 {filing['entries']}）"],
+        tables=[Table(["序号", "乡镇（街道）", "村（社区）", "区划代码", "类别", "认定标准", "认定日期", "县委常委会决定文号"],
+                      rows, [4, 10, 10, 11, 7, 30, 10, 14])],
+        notes=[f"备案内容哈希（{filing['content_hash'][:16]}…，sha256-canonical-json-v1）核验：{verified}。",
+               "名单一经备案不得更改；调整须在下一备案节点重新备案。"],
+    )
+
+
+async def monthly_ledger(session: AsyncSession, code: str, name: str, year: int, month: int, today: date) -> Document:
+    """整改进度每月更新: each village's measures, completed, updated this month, overdue, and visits."""
+    end = min(month_end(year, month), today)
+    start = date(year, month, 1)
+    policy = await fig.policy_for(session, code, end)
+    total, villages = await fig.villages_behind(session, code, end, Figure.CASES, limit=ALL)
+    stats = {r["village_code"]: r for r in (await session.execute(text("""
+        WITH prog AS (SELECT DISTINCT ON (measure_id) measure_id, status FROM rm_progress
+                      WHERE village_code LIKE :p AND recorded_on <= :d ORDER BY measure_id, recorded_on DESC, seq DESC),
+             upd AS (SELECT DISTINCT measure_id FROM rm_progress WHERE village_code LIKE :p AND recorded_on BETWEEN :s AND :d)
+        SELECT ms.village_code, count(*) AS measures,
+               count(*) FILTER (WHERE prog.status = 'completed') AS completed,
+               count(upd.measure_id) AS updated,
+               count(*) FILTER (WHERE prog.status IS DISTINCT FROM 'completed' AND ms.deadline < :d) AS overdue
+        FROM rm_measure ms LEFT JOIN prog USING (measure_id) LEFT JOIN upd USING (measure_id)
+        WHERE ms.village_code LIKE :p AND ms.planned_on <= :d GROUP BY ms.village_code"""),
+        {"p": prefix_of(code) + "%", "d": end, "s": start})).mappings().all()}
+    leaders = await _contact_leaders(session, code, end)
+    rows, sums = [], [0, 0, 0, 0]
+    for i, v in enumerate(villages, start=1):
+        s = stats.get(v["code"], {"measures": 0, "completed": 0, "updated": 0, "overdue": 0})
+        not_updated = s["measures"] - s["completed"] - s["updated"]
+        for k, key in enumerate(("measures", "completed", "updated", "overdue")):
+            sums[k] += s[key]
+        visits = v["qualifying_visits_this_month"]
+        rows.append([i, v["township"] or "", v["name"] or v["code"], PHASE_LABELS.get(v["case_phase"], v["case_phase"]),
+                     s["measures"], s["completed"], s["updated"], max(not_updated, 0), s["overdue"],
+                     "" if visits is None else f"{visits}/{policy.contact_leader_visits_per_month}",
+                     leaders.get(v["code"], "")])
+    rows.append(["合计", "", f"{total} 个村", "", *sums[:3], "", sums[3], "", ""])
+    return Document(
+        title=f"{name}软弱涣散和后进村党组织整顿台账月度更新",
+        filename=f"月度台账_{name}_{year}-{month:02d}",
+        header=[f"{year}年{month}月　　统计截至：{cn_date(end)}　　填报单位：{name}"],
+        tables=[Table(["序号", "乡镇（街道）", "村（社区）", "台账阶段", "整改措施", "已完成", "本月已更新", "本月未更新",
+                       "逾期未完成", "本月合格到村/应到", "联系领导"], rows, [4, 10, 10, 8, 6, 6, 7, 7, 7, 9, 14])],
+        notes=["依据：整改进度每月更新、每季汇总通报（方案 四、工作要求）。",
+               f"逾期未完成：整改时限早于统计日仍未完成；合格到村：与工作队员、村干部、重点对象谈话并推动解决至少 "
+               f"{policy.problems_pushed_per_visit} 个问题，每月不少于 {policy.contact_leader_visits_per_month} 次。"],
+    )
+
+
+async def _contact_leaders(session: AsyncSession, code: str, day: date) -> dict[str, str]:
+    rows = (await session.execute(text("""
+        SELECT DISTINCT ON (village_code) village_code, name, post FROM rm_contact_leader
+        WHERE village_code LIKE :p AND assigned_on <= :d ORDER BY village_code, assigned_on DESC, seq DESC"""),
+        {"p": prefix_of(code) + "%", "d": day})).all()
+    return {v: f"{n}（{p}）" if p else n for v, n, p in rows}
+
+
+def _child_row(label: str, f: dict[str, Any], flows: dict[str, int]) -> list[Any]:
+    phases = f["cases_by_phase"]
+    return [label, f["listed"], f["listed_by_category"]["weak_and_lax"]["villages"],
+            f["listed_by_category"]["lagging"]["villages"], phases.get("concentrated", 0), phases.get("continued", 0),
+            phases.get("ready_for_acceptance", 0), f["measures_overdue"], percent(f["visit_compliance"]),
+            f["alerts_open"], flows["acceptances_passed"], flows["acceptances_failed"], flows["delisted"],
+            percent(f["transformation_rate"])]
+
+
+CIRCULAR_COLUMNS = ["单位", "在册对象", "软弱涣散", "后进", "集中整顿", "持续整顿", "待验收", "逾期措施", "联系领导到村达标率",
+                    "未销号预警", "本期验收通过", "本期验收未通过", "本期销号", "转化率"]
+
+
+async def quarterly_circular(session: AsyncSession, code: str, name: str, year: int, quarter: int, today: date
+                             ) -> Document:
+    """季汇总通报: the quarter's figures for the division and each unit below it."""
+    first, last = quarter_bounds(year, quarter)
+    end = min(last, today)
+    if first > today:
+        raise unprocessable("quarter-in-future", f"{quarter_label(year, quarter)}尚未开始 (the quarter has not begun)")
+    before = first - timedelta(days=1)
+    whole = await fig.figures_for(session, code, end)
+    whole_before = await fig.figures_for(session, code, before)
+    flows = {k: whole[k] - whole_before[k] for k in fig.FLOWS}
+    _, children = await fig.figures_of_children(session, code, end, offset=0, limit=ALL)
+    _, children_before = await fig.figures_of_children(session, code, before, offset=0, limit=ALL)
+    earlier = {c["code"]: c["figures"] for c in children_before}
+    rows = []
+    for child in children:
+        prev = earlier[child["code"]]
+        rows.append(_child_row(child["name"], child["figures"], {k: child["figures"][k] - prev[k] for k in fig.FLOWS}))
+    rows.append(_child_row("合计", whole, flows))
+    breakdown = "；".join(f"“{c['label']}”{c['villages']}个，占比{percent(c['share'])}" for c in whole["listed_by_criterion"])
+    lead = (f"截至{cn_date(end)}，{name}纳入整顿工作的行政村 {whole['villages_in_campaign']} 个，已排查 "
+            f"{whole['villages_screened']} 个；在册整顿对象 {whole['listed']} 个（占 {percent(whole['listed_share'])}），其中软弱涣散 "
+            f"{whole['listed_by_category']['weak_and_lax']['villages']} 个、后进 {whole['listed_by_category']['lagging']['villages']} 个"
+            + (f"（{breakdown}）" if breakdown else "") + "。")
+    progress = (f"本季度验收通过 {flows['acceptances_passed']} 次、未通过 {flows['acceptances_failed']} 次，销号 {flows['delisted']} 个，"
+                f"后评估反弹 {flows['relapsed']} 个；累计已转化 {whole['transformed']} 个，转化率 {percent(whole['transformation_rate'])}。"
+                f"整改措施逾期未完成 {whole['measures_overdue']} 项（涉及 {whole['villages_with_overdue_measures']} 个村），未销号预警 "
+                f"{whole['alerts_open']} 条，本月联系领导到村达标率 {percent(whole['visit_compliance'])}。")
+    criteria_rows = [[i, c["label"], c["villages"], percent(c["share"])] for i, c in enumerate(whole["listed_by_criterion"], 1)]
+    return Document(
+        title=f"关于{year}年第{'一二三四'[quarter - 1]}季度软弱涣散和后进村党组织整顿工作情况的通报",
+        filename=f"季汇总通报_{name}_{year}Q{quarter}",
+        header=[f"{name}　　统计期间：{cn_date(first)}至{cn_date(end)}"],
+        paragraphs=[lead, progress],
+        tables=[Table(CIRCULAR_COLUMNS, rows, [12, 6, 6, 5, 6, 6, 5, 6, 9, 6, 7, 8, 6, 6], heading="一、各单位整顿工作进展"),
+                Table(["序号", "认定标准（问题类型）", "村数", "占在册对象比例"], criteria_rows, [5, 40, 8, 10],
+                      heading="二、在册整顿对象按问题类型分布")],
+        notes=["一个村可能同时符合多项认定标准，各项占比之和可能超过100%。",
+               "“本期”指本季度内；在册、阶段、逾期、预警为季末（或统计日）状态。"],
+    )
+
+
+async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
+    """排名通报: counties ranked after acceptance, by the rule stated in the document."""
+    level = level_of(code)
+    if level not in (Level.PROVINCE, Level.CITY):
+        raise unprocessable("ranking-needs-city", f"排名通报由市（或省）对所辖县（市、区）排名，{code} 不是市级或省级区划")
+    g = SIGNIFICANT_DIGITS[Level.COUNTY]
+    policy = await fig.policy_for(session, code, as_of)
+    raw = (await session.execute(fig._bind(fig.AGGREGATE), fig._params(code, as_of, policy) | {"g": g})).mappings().all()
+    counties = await service.names(session, [r["grp"].ljust(12, "0") for r in raw])
+    rows = [RankingRow(code=r["grp"].ljust(12, "0"), name=counties.get(r["grp"].ljust(12, "0"), r["grp"]),
+                       designated=r["designated"], transformed=r["transformed"], accepted=r["accepted"],
+                       failed=r["failed"], alerts_open=r["alerts_open"]) for r in raw if r["designated"] > 0]
+    ranked = rank_counties(rows)
+    table_rows = [[rank, r.name, r.designated, r.transformed, percent(r.transformation_rate), r.accepted, r.failed,
+                   percent(r.pass_rate), r.alerts_open] for rank, r in ranked]
+    return Document(
+        title=f"{name}关于各县（市、区）软弱涣散和后进村党组织整顿工作情况的排名通报",
+        filename=f"排名通报_{name}_{as_of}",
+        header=[f"统计截至：{cn_date(as_of)}　　通报单位：{name}委组织部"],
+        paragraphs=["根据整顿工作方案“市委组织部在整体验收结束后，要对各县（区）整顿情况进行排名通报”的要求，现将各县（市、区）"
+                    "整顿工作情况排名通报如下。", RANKING_RULE],
+        tables=[Table(["名次", "县（市、区）", "累计认定", "已转化", "转化率", "验收通过", "验收未通过", "验收通过率", "未销号预警"],
+                      table_rows, [5, 14, 8, 7, 8, 8, 9, 9, 9])],
+        notes=["名次相同表示按排名规则各项指标均相同。未认定整顿对象的县不参加排名。"],
+    )
+
+
+async def summary_table(session: AsyncSession, code: str, name: str, as_of: date, prepared_by) -> Document:
+    """Seed 001's 附件: 后进基层党组织情况汇总表, filled with what the events carry."""
+    _, villages = await fig.villages_behind(session, code, as_of, Figure.LISTED, limit=ALL)
+    labels = await fig.criteria_labels(session)
+    codes = [v["code"] for v in villages]
+    secretaries = dict((await session.execute(text(
+        "SELECT village_code, name FROM rm_secretary WHERE village_code = ANY(:c)"), {"c": codes})).all()) if codes else {}
+    measures: dict[str, list[str]] = {}
+    if codes:
+        for village_code, title in (await session.execute(text("""
+                SELECT ms.village_code, ms.title FROM rm_measure ms
+                JOIN (SELECT DISTINCT ON (village_code) village_code, case_id FROM rm_case
+                      WHERE village_code = ANY(:c) AND opened_on <= :d ORDER BY village_code, opened_on DESC, seq DESC) c
+                  USING (case_id)
+                WHERE ms.planned_on <= :d ORDER BY ms.village_code, ms.planned_on, ms.measure_id"""),
+                {"c": codes, "d": as_of})).all():
+            measures.setdefault(village_code, []).append(title)
+    leaders = await _contact_leaders(session, code, as_of)
+    rows = []
+    for i, v in enumerate(villages, start=1):
+        problems = "；".join(labels.get(c, c) for c in v["criteria"])
+        rows.append([i, f"{v['name'] or v['code']}党组织", secretaries.get(v["code"], ""), "",
+                     f"{v['township'] or ''}党委", f"【{CATEGORY_LABELS.get(v['listed_category'], '')}】{problems}",
+                     "；".join(f"{n}. {t}" for n, t in enumerate(measures.get(v["code"], []), start=1)),
+                     leaders.get(v["code"], "")])
+    preparer = getattr(prepared_by, "name", "") or ""
+    return Document(
+        title="后进基层党组织情况汇总表",
+        filename=f"后进基层党组织情况汇总表_{name}_{as_of}",
+        header=[f"填表单位：{name}　　　填报人及联系方式：{preparer}　　　填表日期：{cn_date(as_of)}"],
+        tables=[Table(["序号", "后进基层党组织名称", "党组织书记姓名", "党组织书记联系电话", "上级党组织名称", "主要问题",
+                       "整改措施", "联系领导"], rows, [4, 12, 8, 10, 10, 26, 30, 12])],
+        notes=["表中为统计日在册的整顿对象（含软弱涣散、后进两类）；主要问题按认定标准列出，整改措施取自整顿台账。",
+               "党组织书记联系电话不在平台事件中传递，由填表单位填写。"],
+    )
+
+
+# ---- rendering -------------------------------------------------------------------------------
+
+def render(document: Document, fmt: str) -> tuple[bytes, str]:
+    return (to_xlsx(document), XLSX) if fmt == "xlsx" else (to_pdf(document), PDF)
+
+
+def to_xlsx(document: Document) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = document.title[:28].replace("/", "-")
+    width = max((len(t.columns) for t in document.tables), default=1)
+    thin = Side(style="thin")
+    row = 1
+
+    def line(value: str, *, bold: bool = False, size: int = 11, center: bool = False) -> None:
+        nonlocal row
+        ws.cell(row=row, column=1, value=value).font = Font(bold=bold, size=size)
+        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center" if center else "left", wrap_text=True,
+                                                         vertical="center")
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        if len(value) > 60:
+            ws.row_dimensions[row].height = 15 * (len(value) // 60 + 1)
+        row += 1
+
+    line(document.title, bold=True, size=16, center=True)
+    for text_line in document.header:
+        line(text_line)
+    for paragraph in document.paragraphs:
+        line(paragraph)
+    for table in document.tables:
+        row += 1
+        if table.heading:
+            line(table.heading, bold=True)
+        for col, name in enumerate(table.columns, start=1):
+            cell = ws.cell(row=row, column=col, value=name)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        row += 1
+        for values in table.rows:
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=row, column=col, value=value.isoformat() if isinstance(value, date) else value)
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            row += 1
+    widest = max(document.tables, key=lambda t: len(t.columns)) if document.tables else None
+    if widest:
+        for col, w in enumerate(widest.widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = max(6, w * 1.6)
+    row += 1
+    for note in document.notes:
+        line("注：" + note)
+    ws.print_options.horizontalCentered = True
+    ws.page_setup.orientation = "landscape" if document.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+_FONT = "ZhengdunCJK"
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if _FONT not in pdfmetrics.getRegisteredFontNames():
+        path = next((p for p in FONT_PATHS if p.exists()), None)
+        if path is None:
+            raise RuntimeError("CJK font missing: install fonts-wqy-zenhei (deploy/local/apt-packages.txt)")
+        pdfmetrics.registerFont(TTFont(_FONT, str(path), subfontIndex=0))  # embedded (subset) in every PDF
+    return _FONT
+
+
+def to_pdf(document: Document) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    font = _register_font()
+    pagesize = landscape(A4) if document.landscape else A4
+    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, spaceAfter=4 * mm,
+                           wordWrap="CJK")
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, firstLineIndent=20, wordWrap="CJK")
+    plain = ParagraphStyle("plain", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
+    heading = ParagraphStyle("heading", fontName=font, fontSize=11, leading=16, spaceBefore=3 * mm, spaceAfter=2 * mm,
+                             wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10.5, wordWrap="CJK")
+    head_cell = ParagraphStyle("head", parent=cell, alignment=1)
+
+    def footer(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.drawCentredString(pagesize[0] / 2, 8 * mm, f"第 {doc.page} 页　{document.title}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
+                            bottomMargin=14 * mm, title=document.title, author="整顿工作平台 报送与通报", lang="zh-CN")
+    story: list = [Paragraph(document.title, title)]
+    story += [Paragraph(line, plain) for line in document.header]
+    story += [Spacer(1, 2 * mm)] + [Paragraph(p, body) for p in document.paragraphs]
+    for table in document.tables:
+        if table.heading:
+            story.append(Paragraph(table.heading, heading))
+        else:
+            story.append(Spacer(1, 3 * mm))
+        total = sum(table.widths)
+        widths = [doc.width * w / total for w in table.widths]
+        data = [[Paragraph(c, head_cell) for c in table.columns]]
+        data += [[Paragraph(_fmt(v), cell) for v in values] for values in table.rows] or \
+                [[Paragraph("（无）", cell)] + [""] * (len(table.columns) - 1)]
+        grid = LongTable(data, colWidths=widths, repeatRows=1)
+        grid.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]))
+        story.append(grid)
+    if document.notes:
+        story.append(Spacer(1, 3 * mm))
+        story += [Paragraph("注：" + note, plain) for note in document.notes]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()

@@ -1,0 +1,339 @@
+"""Figures from the read model, in SQL: any division (a code prefix), any date, grouped by any level.
+
+One CTE (``STATE``) gives each village's state on date D from its dated facts (rules in
+reporting.domain.figures); the figures are counts over it grouped by ``substr(code, 1, g)``
+(g = the digits of the division itself, or of its children), and a drill-down is the same
+state filtered, so a figure and the list behind it can never disagree.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from reporting.domain.figures import ACTIVE_PHASES, Figure, month_start, share
+from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
+from zhengdun.events.screening import Policy
+from zhengdun.roles import Level
+
+STATE = """
+v AS (SELECT code, name, parent_code FROM divisions WHERE level = 'village' AND code LIKE :p),
+camp AS (SELECT area_prefix FROM rm_campaign WHERE opened_on <= :d),
+des AS (SELECT DISTINCT ON (village_code) village_code, category, criteria, designated_on, seq FROM rm_designation
+        WHERE village_code LIKE :p AND designated_on <= :d ORDER BY village_code, designated_on DESC, seq DESC),
+rem AS (SELECT DISTINCT ON (village_code) village_code, removed_on, seq FROM rm_removal
+        WHERE village_code LIKE :p AND removed_on <= :d ORDER BY village_code, removed_on DESC, seq DESC),
+cas AS (SELECT DISTINCT ON (village_code) village_code, case_id FROM rm_case
+        WHERE village_code LIKE :p AND opened_on <= :d ORDER BY village_code, opened_on DESC, seq DESC),
+pha AS (SELECT DISTINCT ON (p.case_id) p.case_id, p.phase FROM rm_case_phase p JOIN cas USING (case_id)
+        WHERE p.village_code LIKE :p AND p.changed_on <= :d ORDER BY p.case_id, p.changed_on DESC, p.seq DESC),
+led AS (SELECT DISTINCT case_id FROM rm_contact_leader WHERE village_code LIKE :p AND assigned_on <= :d),
+prog AS (SELECT DISTINCT ON (measure_id) measure_id, status FROM rm_progress
+         WHERE village_code LIKE :p AND recorded_on <= :d ORDER BY measure_id, recorded_on DESC, seq DESC),
+ovd AS (SELECT ms.village_code, count(*) AS n FROM rm_measure ms LEFT JOIN prog USING (measure_id)
+        WHERE ms.village_code LIKE :p AND ms.planned_on <= :d AND ms.deadline < :d
+          AND prog.status IS DISTINCT FROM 'completed' GROUP BY ms.village_code),
+vis AS (SELECT case_id, count(*) AS n FROM rm_visit
+        WHERE village_code LIKE :p AND visited_on BETWEEN :ms AND :d AND talked_with_all AND problems_pushed >= :ppv
+        GROUP BY case_id),
+acc AS (SELECT village_code,
+               count(*) FILTER (WHERE outcome = 'passed') AS passed,
+               count(*) FILTER (WHERE outcome = 'failed') AS failed,
+               count(*) FILTER (WHERE outcome = 'delisted') AS delisted,
+               count(*) FILTER (WHERE outcome = 'relapsed') AS relapsed,
+               max(on_date) FILTER (WHERE outcome = 'delisted') AS last_delisted,
+               max(on_date) FILTER (WHERE outcome = 'relapsed') AS last_relapsed
+        FROM rm_acceptance WHERE village_code LIKE :p AND on_date <= :d GROUP BY village_code),
+scr AS (SELECT DISTINCT village_code FROM rm_assessment WHERE village_code LIKE :p AND assessed_on <= :d),
+base AS (
+  SELECT v.code, v.name, v.parent_code,
+         EXISTS (SELECT 1 FROM camp WHERE v.code LIKE camp.area_prefix || '%') AS in_campaign,
+         scr.village_code IS NOT NULL AS screened,
+         CASE WHEN des.village_code IS NOT NULL
+               AND (rem.village_code IS NULL OR (rem.removed_on, rem.seq) < (des.designated_on, des.seq))
+              THEN des.category END AS listed_category,
+         des.criteria, des.designated_on,
+         des.village_code IS NOT NULL AS designated,
+         pha.phase AS case_phase,
+         coalesce(ovd.n, 0) AS overdue,
+         (led.case_id IS NOT NULL AND pha.phase IN :active) AS visits_due,
+         coalesce(vis.n, 0) AS qualifying_visits,
+         coalesce(acc.passed, 0) AS passed, coalesce(acc.failed, 0) AS failed,
+         coalesce(acc.delisted, 0) AS delisted, coalesce(acc.relapsed, 0) AS relapsed,
+         acc.last_delisted, acc.last_relapsed
+  FROM v
+  LEFT JOIN scr ON scr.village_code = v.code
+  LEFT JOIN des ON des.village_code = v.code
+  LEFT JOIN rem ON rem.village_code = v.code
+  LEFT JOIN cas ON cas.village_code = v.code
+  LEFT JOIN pha ON pha.case_id = cas.case_id
+  LEFT JOIN led ON led.case_id = cas.case_id
+  LEFT JOIN vis ON vis.case_id = cas.case_id
+  LEFT JOIN ovd ON ovd.village_code = v.code
+  LEFT JOIN acc ON acc.village_code = v.code
+),
+state AS (
+  SELECT base.*,
+         visits_due AND qualifying_visits >= :vpm AS visits_compliant,
+         (delisted > 0 AND listed_category IS NULL
+          AND (last_relapsed IS NULL OR last_relapsed < last_delisted)) AS transformed
+  FROM base
+)
+"""
+
+AGGREGATE = "WITH " + STATE + """,
+agg AS (
+  SELECT substr(code, 1, :g) AS grp,
+         count(*) FILTER (WHERE in_campaign) AS in_campaign,
+         count(*) FILTER (WHERE screened) AS screened,
+         count(*) FILTER (WHERE listed_category IS NOT NULL) AS listed,
+         count(*) FILTER (WHERE listed_category = 'weak_and_lax') AS listed_weak_and_lax,
+         count(*) FILTER (WHERE listed_category = 'lagging') AS listed_lagging,
+         coalesce(sum(overdue), 0)::bigint AS measures_overdue,
+         count(*) FILTER (WHERE overdue > 0) AS villages_overdue,
+         count(*) FILTER (WHERE visits_due) AS visits_due,
+         count(*) FILTER (WHERE visits_compliant) AS visits_compliant,
+         coalesce(sum(passed), 0)::bigint AS accepted, coalesce(sum(failed), 0)::bigint AS failed,
+         coalesce(sum(delisted), 0)::bigint AS delisted, coalesce(sum(relapsed), 0)::bigint AS relapsed,
+         count(*) FILTER (WHERE designated) AS designated,
+         count(*) FILTER (WHERE transformed) AS transformed
+  FROM state GROUP BY 1),
+crit AS (
+  SELECT grp, jsonb_object_agg(criterion, n) AS j FROM (
+    SELECT substr(code, 1, :g) AS grp, c AS criterion, count(*) AS n
+    FROM state, unnest(criteria) AS c WHERE listed_category IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
+phases AS (
+  SELECT grp, jsonb_object_agg(case_phase, n) AS j FROM (
+    SELECT substr(code, 1, :g) AS grp, case_phase, count(*) AS n
+    FROM state WHERE case_phase IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
+alerts AS (
+  SELECT substr(unit_code, 1, :g) AS grp, count(*) AS n FROM rm_alert
+  WHERE unit_code LIKE :p AND raised_on <= :d AND (resolved_on IS NULL OR resolved_on > :d) GROUP BY 1)
+SELECT agg.*, coalesce(crit.j, '{}'::jsonb) AS by_criterion, coalesce(phases.j, '{}'::jsonb) AS by_phase,
+       coalesce(alerts.n, 0) AS alerts_open
+FROM agg LEFT JOIN crit USING (grp) LEFT JOIN phases USING (grp) LEFT JOIN alerts USING (grp)
+ORDER BY grp
+"""
+
+# Drill-down: the villages behind a figure (extra filters are appended to the WHERE).
+VILLAGE_FILTERS = {
+    Figure.IN_CAMPAIGN: "in_campaign",
+    Figure.SCREENED: "screened",
+    Figure.LISTED: "listed_category IS NOT NULL",
+    Figure.CASES: "case_phase IS NOT NULL",
+    Figure.OVERDUE: "overdue > 0",
+    Figure.VISITS_DUE: "visits_due",
+    Figure.VISITS_COMPLIANT: "visits_compliant",
+    Figure.VISITS_NONCOMPLIANT: "visits_due AND NOT visits_compliant",
+    Figure.DESIGNATED: "designated",
+    Figure.TRANSFORMED: "transformed",
+}
+EVENT_FIGURES = {Figure.ACCEPTED: "passed", Figure.FAILED: "failed", Figure.DELISTED: "delisted",
+                 Figure.RELAPSED: "relapsed"}
+
+
+def group_digits(code: str, *, children: bool) -> int:
+    """Digits of the code's own level, or of the level below (its children)."""
+    levels = list(SIGNIFICANT_DIGITS)
+    index = levels.index(level_of(code)) + (1 if children else 0)
+    return SIGNIFICANT_DIGITS[levels[min(index, len(levels) - 1)]]
+
+
+async def policy_for(session: AsyncSession, code: str, day: date) -> Policy:
+    """The policy in force on ``day`` of the campaign covering ``code`` (seed defaults without one)."""
+    row = (await session.execute(text(
+        "SELECT p.policy FROM rm_policy p JOIN rm_campaign c USING (campaign_id) "
+        "WHERE (:code LIKE c.area_prefix || '%' OR c.area_code LIKE :p) AND p.effective_on <= :d "
+        "ORDER BY p.effective_on DESC, p.version DESC LIMIT 1"),
+        {"code": code, "p": prefix_of(code) + "%", "d": day})).scalar_one_or_none()
+    return Policy.model_validate(row) if row else Policy()
+
+
+def _params(code: str, day: date, policy: Policy) -> dict[str, Any]:
+    return {"p": prefix_of(code) + "%", "d": day, "ms": month_start(day), "active": ACTIVE_PHASES,
+            "vpm": policy.contact_leader_visits_per_month, "ppv": policy.problems_pushed_per_visit}
+
+
+def _bind(sql: str):
+    from sqlalchemy import bindparam
+
+    return text(sql).bindparams(bindparam("active", expanding=True))
+
+
+async def aggregate(session: AsyncSession, code: str, day: date, *, children: bool = False) -> list[dict[str, Any]]:
+    """Raw counts per group (the division itself, or each child)."""
+    policy = await policy_for(session, code, day)
+    g = group_digits(code, children=children)
+    rows = (await session.execute(_bind(AGGREGATE), _params(code, day, policy) | {"g": g})).mappings().all()
+    return [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in rows]
+
+
+def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, Any]:
+    """Counts with their shares and rates, as the API and the documents show them."""
+    listed = raw["listed"]
+    by_criterion = [
+        {"criterion": c, "label": criteria_labels.get(c, c), "villages": n, "share": share(n, listed)}
+        for c, n in sorted(raw["by_criterion"].items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {
+        "villages_in_campaign": raw["in_campaign"],
+        "villages_screened": raw["screened"],
+        "screened_share": share(raw["screened"], raw["in_campaign"]),
+        "listed": listed,
+        "listed_share": share(listed, raw["in_campaign"]),
+        "listed_by_category": {
+            "weak_and_lax": {"villages": raw["listed_weak_and_lax"], "share": share(raw["listed_weak_and_lax"], listed)},
+            "lagging": {"villages": raw["listed_lagging"], "share": share(raw["listed_lagging"], listed)},
+        },
+        "listed_by_criterion": by_criterion,
+        "cases_by_phase": dict(sorted(raw["by_phase"].items())),
+        "measures_overdue": raw["measures_overdue"],
+        "villages_with_overdue_measures": raw["villages_overdue"],
+        "visits_due": raw["visits_due"],
+        "visits_compliant": raw["visits_compliant"],
+        "visit_compliance": share(raw["visits_compliant"], raw["visits_due"]),
+        "alerts_open": raw["alerts_open"],
+        "acceptances_passed": raw["accepted"],
+        "acceptances_failed": raw["failed"],
+        "delisted": raw["delisted"],
+        "relapsed": raw["relapsed"],
+        "designated": raw["designated"],
+        "transformed": raw["transformed"],
+        "transformation_rate": share(raw["transformed"], raw["designated"]),
+    }
+
+
+EMPTY = {"in_campaign": 0, "screened": 0, "listed": 0, "listed_weak_and_lax": 0, "listed_lagging": 0,
+         "measures_overdue": 0, "villages_overdue": 0, "visits_due": 0, "visits_compliant": 0, "accepted": 0,
+         "failed": 0, "delisted": 0, "relapsed": 0, "designated": 0, "transformed": 0, "by_criterion": {},
+         "by_phase": {}, "alerts_open": 0}
+
+
+async def criteria_labels(session: AsyncSession) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for (criteria,) in (await session.execute(text("SELECT criteria FROM rm_campaign ORDER BY opened_on"))).all():
+        labels.update({c["code"]: c["label"] for c in criteria})
+    return labels
+
+
+async def figures_for(session: AsyncSession, code: str, day: date) -> dict[str, Any]:
+    rows = await aggregate(session, code, day)
+    raw = rows[0] if rows else EMPTY
+    return present({k: raw.get(k, v) for k, v in EMPTY.items()}, await criteria_labels(session))
+
+
+async def figures_of_children(session: AsyncSession, code: str, day: date, *, offset: int, limit: int
+                              ) -> tuple[int, list[dict[str, Any]]]:
+    """Each child division's figures (children known to the registry, in code order), paginated."""
+    if level_of(code) is Level.VILLAGE:
+        return 0, []
+    total = (await session.execute(text("SELECT count(*) FROM divisions WHERE parent_code = :c"), {"c": code})).scalar_one()
+    children = (await session.execute(text(
+        "SELECT code, name FROM divisions WHERE parent_code = :c ORDER BY code OFFSET :o LIMIT :l"),
+        {"c": code, "o": offset, "l": limit})).all()
+    by_code = {r["code"]: r for r in await aggregate(session, code, day, children=True)}
+    labels = await criteria_labels(session)
+    items = []
+    for child_code, name in children:
+        raw = by_code.get(child_code, EMPTY)
+        items.append({"code": child_code, "name": name,
+                      "figures": present({k: raw.get(k, v) for k, v in EMPTY.items()}, labels)})
+    return total, items
+
+
+# ---- drill-down ------------------------------------------------------------------------------
+
+async def villages_behind(session: AsyncSession, code: str, day: date, figure: Figure, *, category: str | None = None,
+                          criterion: str | None = None, phase: str | None = None, offset: int = 0, limit: int = 50
+                          ) -> tuple[int, list[dict[str, Any]]]:
+    """The villages (or, for event counts, the events; for alerts, the alerts) behind a figure."""
+    policy = await policy_for(session, code, day)
+    params = _params(code, day, policy) | {"o": offset, "l": limit}
+    if figure is Figure.ALERTS_OPEN:
+        where = "unit_code LIKE :p AND raised_on <= :d AND (resolved_on IS NULL OR resolved_on > :d)"
+        total = (await session.execute(text(f"SELECT count(*) FROM rm_alert WHERE {where}"), params)).scalar_one()
+        rows = (await session.execute(text(
+            f"SELECT a.unit_code AS code, d.name, a.rule, a.severity, a.raised_on FROM rm_alert a "
+            f"LEFT JOIN divisions d ON d.code = a.unit_code WHERE {where} ORDER BY a.unit_code, a.raised_on, a.alert_id "
+            f"OFFSET :o LIMIT :l"), params)).mappings().all()
+        return total, [dict(r) for r in rows]
+    if figure in EVENT_FIGURES:
+        params["outcome"] = EVENT_FIGURES[figure]
+        where = "a.village_code LIKE :p AND a.on_date <= :d AND a.outcome = :outcome"
+        total = (await session.execute(text(f"SELECT count(*) FROM rm_acceptance a WHERE {where}"), params)).scalar_one()
+        rows = (await session.execute(text(
+            f"SELECT a.village_code AS code, d.name, t.name AS township, a.step, a.on_date FROM rm_acceptance a "
+            f"LEFT JOIN divisions d ON d.code = a.village_code LEFT JOIN divisions t ON t.code = d.parent_code "
+            f"WHERE {where} ORDER BY a.village_code, a.on_date, a.seq OFFSET :o LIMIT :l"), params)).mappings().all()
+        return total, [dict(r) for r in rows]
+    conditions = [VILLAGE_FILTERS[figure]]
+    if category:
+        conditions.append("listed_category = :category")
+        params["category"] = category
+    if criterion:
+        conditions.append("listed_category IS NOT NULL AND :criterion = ANY(criteria)")
+        params["criterion"] = criterion
+    if phase:
+        conditions.append("case_phase = :phase")
+        params["phase"] = phase
+    where = " AND ".join(f"({c})" for c in conditions)
+    sql = ("WITH " + STATE + f", hits AS (SELECT * FROM state WHERE {where}) "
+           "SELECT (SELECT count(*) FROM hits) AS total, h.code, h.name, t.name AS township, h.listed_category, "
+           "h.criteria, h.designated_on, h.case_phase, h.overdue, h.qualifying_visits, h.visits_due "
+           "FROM hits h LEFT JOIN divisions t ON t.code = h.parent_code ORDER BY h.code OFFSET :o LIMIT :l")
+    rows = (await session.execute(_bind(sql), params)).mappings().all()
+    if not rows:
+        count_sql = "WITH " + STATE + f" SELECT count(*) FROM state WHERE {where}"
+        return (await session.execute(_bind(count_sql), params)).scalar_one(), []
+    items = []
+    for r in rows:
+        item = {k: r[k] for k in ("code", "name", "township", "listed_category", "designated_on", "case_phase")}
+        item["criteria"] = list(r["criteria"] or []) if r["listed_category"] else []
+        item["measures_overdue"] = r["overdue"]
+        item["qualifying_visits_this_month"] = r["qualifying_visits"] if r["visits_due"] else None
+        items.append(item)
+    return rows[0]["total"], items
+
+
+def figure_value(presented: dict[str, Any], figure: Figure) -> int:
+    """The count a drill-down of ``figure`` must add up to."""
+    return {
+        Figure.IN_CAMPAIGN: presented["villages_in_campaign"], Figure.SCREENED: presented["villages_screened"],
+        Figure.LISTED: presented["listed"], Figure.CASES: sum(presented["cases_by_phase"].values()),
+        Figure.OVERDUE: presented["villages_with_overdue_measures"], Figure.VISITS_DUE: presented["visits_due"],
+        Figure.VISITS_COMPLIANT: presented["visits_compliant"],
+        Figure.VISITS_NONCOMPLIANT: presented["visits_due"] - presented["visits_compliant"],
+        Figure.ALERTS_OPEN: presented["alerts_open"], Figure.ACCEPTED: presented["acceptances_passed"],
+        Figure.FAILED: presented["acceptances_failed"], Figure.DELISTED: presented["delisted"],
+        Figure.RELAPSED: presented["relapsed"], Figure.DESIGNATED: presented["designated"],
+        Figure.TRANSFORMED: presented["transformed"],
+    }[figure]
+
+
+FLOWS = {"acceptances_passed", "acceptances_failed", "delisted", "relapsed"}
+
+
+async def monthly_series(session: AsyncSession, code: str, first: date, last: date) -> list[dict[str, Any]]:
+    """Month by month from ``first``'s month to ``last``'s: the figures at each month's end (or at
+    ``last`` for its own month), and the acceptance outcomes within the month."""
+    from datetime import timedelta
+
+    from reporting.domain.figures import month_end, months_between
+
+    series = []
+    previous = await figures_for(session, code, first.replace(day=1) - timedelta(days=1))
+    for year, month in months_between(first, last):
+        as_of = min(month_end(year, month), last)
+        figures = await figures_for(session, code, as_of)
+        in_month = {k: figures[k] - previous[k] for k in FLOWS}
+        series.append({"month": f"{year}-{month:02d}", "as_of": as_of, "figures": figures, "in_month": in_month})
+        previous = figures
+    return series
+
+
+async def campaign_start(session: AsyncSession, code: str) -> date | None:
+    """When the earliest campaign covering (or inside) ``code`` opened."""
+    return (await session.execute(text(
+        "SELECT min(opened_on) FROM rm_campaign WHERE :code LIKE area_prefix || '%' OR area_code LIKE :p"),
+        {"code": code, "p": prefix_of(code) + "%"})).scalar_one_or_none()

@@ -1,0 +1,134 @@
+"""Rebuild the read model from the start of the topics (``POST /admin/rebuild`` or
+``python -m reporting.rebuild``).
+
+In ONE database transaction: empty the read-model tables, forget the inbox entries of the
+consumed topics, read every partition of those topics from offset 0 up to the end offsets
+seen at the start (manual assignment: no consumer group, so the live consumer's offsets are
+untouched), apply each event with the same handlers the live consumer uses, record it in the
+inbox, commit. The public stream is not republished. While it runs, the live consumer waits on
+the table locks; a batch it had begun fails on the inbox and is redelivered, then skipped.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
+
+from reporting import models as m
+from reporting import subscribers
+from reporting.public import republishing
+from zhengdun.events.base import Envelope, UnknownEventType
+from zhengdun.messaging.consumer import RejectedEvent
+from zhengdun.messaging.inbox import InboxMessage
+
+log = logging.getLogger("reporting.rebuild")
+
+
+async def read_all(bootstrap: str, topics: list[str]) -> list[Any]:
+    """Every record of ``topics`` from offset 0 to the end offsets at the time of the call."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        if not partitions:
+            await consumer.topics()  # refresh metadata once
+            partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        records = []
+        while remaining:
+            batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
+            for tp, messages in batch.items():
+                for message in messages:
+                    if message.offset < ends[tp]:
+                        records.append(message)
+                if messages and messages[-1].offset >= ends[tp] - 1:
+                    remaining.discard(tp)
+            for tp in list(remaining):
+                if await consumer.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def rebuild_read_model(runtime, attempts: int = 3) -> dict[str, Any]:
+    for attempt in range(1, attempts + 1):
+        try:
+            return await _rebuild_once(runtime)
+        except DBAPIError as exc:  # a deadlock with the live consumer: PostgreSQL aborted us, try again
+            if attempt == attempts or "deadlock" not in str(exc).lower():
+                raise
+            log.warning("rebuild attempt %s hit a deadlock; retrying", attempt)
+            await asyncio.sleep(1)
+    raise AssertionError("unreachable")
+
+
+async def _rebuild_once(runtime) -> dict[str, Any]:
+    started = time.perf_counter()
+    topics = [runtime.topics.of(s) for s in subscribers.TOPICS]
+    handlers = subscribers.handlers
+    token = republishing.set(False)
+    applied = rejected = 0
+    try:
+        async with runtime.session_factory() as session:
+            async with session.begin():
+                await session.execute(text("TRUNCATE " + ", ".join(m.READ_MODEL_TABLES)))
+                await session.execute(text("DELETE FROM inbox WHERE topic = ANY(:t)"), {"t": topics})
+                records = await read_all(runtime.settings.kafka_bootstrap, topics)
+                inbox_rows = []
+                for record in records:
+                    try:
+                        envelope = Envelope.model_validate(json.loads(record.value))
+                    except (ValueError, ValidationError):
+                        continue
+                    handler = handlers.handler_for(envelope.type)
+                    if handler is None:
+                        continue
+                    outcome = "applied"
+                    try:
+                        async with session.begin_nested():
+                            await handler(session, envelope)
+                        applied += 1
+                    except (RejectedEvent, ValidationError, UnknownEventType, ValueError):
+                        outcome = "dead-lettered"  # as the live consumer would have
+                        rejected += 1
+                    inbox_rows.append({"event_id": envelope.id, "type": envelope.type, "topic": record.topic,
+                                       "trace_id": None, "outcome": outcome})
+                for start in range(0, len(inbox_rows), 5000):
+                    await session.execute(insert(InboxMessage).on_conflict_do_nothing(),
+                                          inbox_rows[start:start + 5000])
+    finally:
+        republishing.reset(token)
+    return {"topics": topics, "records": len(records), "applied": applied, "rejected": rejected,
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def main() -> None:
+    from reporting.app import runtime
+
+    logging.basicConfig(level=logging.INFO)
+
+    async def run() -> None:
+        try:
+            print(json.dumps(await rebuild_read_model(runtime), ensure_ascii=False))
+        finally:
+            await runtime.engine.dispose()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The rules the reporting figures are computed with (reporting.domain.figures)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from reporting.domain.figures import (
+    FIGURES, Figure, RankingRow, is_overdue, latest, month_compliant, month_end, months_between, parse_month,
+    parse_quarter, percent, quarter_bounds, quarter_label, rank_counties, share, visit_qualifies)
+
+
+def test_share_is_of_the_whole_rounded_to_four_places_like_seed_003():
+    assert share(6, 38) == Decimal("0.1579")          # "6个，占比15.8%"
+    assert percent(share(6, 38)) == "15.8%"
+    assert percent(share(12, 38)) == "31.6%"
+    assert percent(share(1, 38)) == "2.6%"
+
+
+def test_share_of_nothing_is_undefined_not_zero():
+    assert share(0, 0) is None
+    assert percent(None) == "—"
+    assert share(0, 5) == Decimal("0")
+
+
+def test_criterion_shares_may_add_up_to_more_than_100_percent_when_villages_meet_several():
+    seed_003 = [6, 5, 1, 2, 11, 5, 12]             # 38 villages, 42 criterion hits
+    assert sum(share(n, 38) for n in seed_003) > 1
+
+
+def test_measure_is_not_overdue_on_its_deadline_day_but_is_the_day_after():
+    deadline = date(2020, 11, 30)
+    assert not is_overdue(deadline, completed_on_day=False, day=date(2020, 11, 30))
+    assert is_overdue(deadline, completed_on_day=False, day=date(2020, 12, 1))
+
+
+def test_completed_measure_is_never_overdue():
+    assert not is_overdue(date(2020, 11, 30), completed_on_day=True, day=date(2021, 1, 1))
+
+
+def test_visit_qualifies_only_with_all_talks_and_enough_problems_pushed():
+    assert visit_qualifies(True, 1, 1)
+    assert not visit_qualifies(False, 3, 1)      # did not talk with everyone
+    assert not visit_qualifies(True, 0, 1)       # pushed nothing
+    assert visit_qualifies(True, 0, 0)           # a campaign may require none
+
+
+def test_month_is_compliant_from_the_required_number_of_visits():
+    assert not month_compliant(1, 2)
+    assert month_compliant(2, 2)
+    assert month_compliant(3, 2)
+
+
+def test_state_on_a_day_is_the_latest_fact_on_or_before_it_ties_by_arrival():
+    facts = [(date(2020, 9, 1), 1, "concentrated"), (date(2021, 5, 10), 2, "continued"),
+             (date(2021, 5, 10), 3, "ready_for_acceptance")]
+    assert latest(facts, date(2020, 8, 31)) is None
+    assert latest(facts, date(2020, 9, 1)) == "concentrated"
+    assert latest(facts, date(2021, 5, 9)) == "concentrated"
+    assert latest(facts, date(2021, 5, 10)) == "ready_for_acceptance"
+
+
+def test_months_and_quarters():
+    assert months_between(date(2020, 11, 15), date(2021, 2, 1)) == [(2020, 11), (2020, 12), (2021, 1), (2021, 2)]
+    assert month_end(2021, 2) == date(2021, 2, 28) and month_end(2020, 2) == date(2020, 2, 29)
+    assert quarter_bounds(2020, 4) == (date(2020, 10, 1), date(2020, 12, 31))
+    assert quarter_label(2021, 1) == "2021年第一季度"
+    assert parse_month("2020-09") == (2020, 9) and parse_quarter("2020q3") == (2020, 3)
+    for bad in ("2020-13", "20-1", "x"):
+        with pytest.raises(ValueError):
+            parse_month(bad)
+    with pytest.raises(ValueError):
+        parse_quarter("2020Q5")
+
+
+def _row(code, designated, transformed, accepted=0, failed=0, alerts=0):
+    return RankingRow(code=code, name=code, designated=designated, transformed=transformed, accepted=accepted,
+                      failed=failed, alerts_open=alerts)
+
+
+def test_ranking_by_transformation_rate_then_pass_rate_then_fewer_alerts():
+    ranked = rank_counties([
+        _row("990102000000", 10, 5, accepted=5, failed=0),
+        _row("990103000000", 10, 8, accepted=8, failed=4),
+        _row("990104000000", 10, 5, accepted=5, failed=5),
+        _row("990105000000", 20, 10, accepted=5, failed=0, alerts=3),
+    ])
+    assert [(rank, row.code) for rank, row in ranked] == [
+        (1, "990103000000"),            # 80%
+        (2, "990102000000"),            # 50%, pass rate 100%, no alerts
+        (3, "990105000000"),            # 50%, pass rate 100%, 3 alerts
+        (4, "990104000000"),            # 50%, pass rate 50%
+    ]
+
+
+def test_ranking_ties_share_a_rank_and_the_next_rank_skips():
+    ranked = rank_counties([_row("990103000000", 4, 2, 2), _row("990102000000", 2, 1, 1), _row("990104000000", 4, 1, 1)])
+    assert [(rank, row.code) for rank, row in ranked] == [(1, "990102000000"), (1, "990103000000"), (3, "990104000000")]
+
+
+def test_every_drill_down_figure_is_defined_in_chinese_and_english():
+    for figure in Figure:
+        definition = FIGURES[figure]
+        assert definition.label and definition.english and definition.definition
