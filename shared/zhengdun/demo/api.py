@@ -1,0 +1,92 @@
+"""The scenario's view of the platform: the five services' public HTTP APIs, called with the
+real token of the person taking each step. Nothing here touches a database."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import httpx
+
+from zhengdun.demo.client import password_token
+
+SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
+LOCAL_URLS = {s: f"http://127.0.0.1:{8101 + i}" for i, s in enumerate(SERVICES)}
+SCENARIO_PASSWORD = "zhengdun-demo-1"
+
+
+class StepFailed(RuntimeError):
+    """A step the scenario expected to succeed (or to be refused) answered otherwise."""
+
+
+@dataclass
+class Platform:
+    urls: dict[str, str] = field(default_factory=lambda: dict(LOCAL_URLS))
+    timeout: float = 120
+    calls: int = 0
+    slowest: dict[str, float] = field(default_factory=dict)   # step label → seconds
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(timeout=self.timeout)
+
+    def token(self, user: str) -> str:
+        password = "demo" if "-" not in user else SCENARIO_PASSWORD   # realm demo users vs scenario people
+        return password_token(user, password)
+
+    def call(self, user: str, method: str, service: str, path: str, *, expect: int | tuple[int, ...] = (200, 201),
+             **kwargs) -> httpx.Response:
+        expected = (expect,) if isinstance(expect, int) else expect
+        started = time.perf_counter()
+        response = self.http.request(method, self.urls[service] + path,
+                                     headers={"Authorization": f"Bearer {self.token(user)}"}, **kwargs)
+        self.calls += 1
+        label = f"{method} {service}{_route_label(path)}"
+        self.slowest[label] = max(self.slowest.get(label, 0.0), time.perf_counter() - started)
+        if response.status_code not in expected:
+            raise StepFailed(f"{user}: {method} {service}{path} → {response.status_code} (expected {expected}): "
+                             f"{response.text[:800]}")
+        return response
+
+    def get(self, user: str, service: str, path: str, **kwargs):
+        return self.call(user, "GET", service, path, expect=kwargs.pop("expect", 200), **kwargs).json()
+
+    def post(self, user: str, service: str, path: str, body: dict | None = None, **kwargs):
+        response = self.call(user, "POST", service, path, json=body, **kwargs)
+        return response.json() if response.content else None
+
+    def put(self, user: str, service: str, path: str, body: dict | None = None, **kwargs):
+        response = self.call(user, "PUT", service, path, json=body, **kwargs)
+        return response.json() if response.content else None
+
+    def all_pages(self, user: str, service: str, path: str, params: dict | None = None) -> list[dict]:
+        items, page = [], 1
+        while True:
+            body = self.get(user, service, path, params={**(params or {}), "page": page, "size": 500})
+            items.extend(body["items"])
+            if len(items) >= body["total"] or not body["items"]:
+                return items
+            page += 1
+
+    def set_clock(self, today: str, wait: float = 120) -> None:
+        """Move the platform clock and wait until every service has applied it."""
+        self.put("ops", "screening", "/platform/clock", {"today": today})
+        self.wait(lambda: all(self.get("ops", s, "/platform/clock")["today"] == today for s in SERVICES),
+                  f"every service at {today}", wait)
+
+    @staticmethod
+    def wait(predicate, what: str, timeout: float = 120, interval: float = 0.3):
+        deadline = time.time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.time() > deadline:
+                raise StepFailed(f"timed out after {timeout}s waiting for {what}")
+            time.sleep(interval)
+
+
+def _route_label(path: str) -> str:
+    """/cases/abc123/measures → /cases/{id}/measures (for the slowest-step table)."""
+    parts = []
+    for part in path.split("?")[0].split("/"):
+        parts.append("{id}" if any(c.isdigit() for c in part) and len(part) > 6 else part)
+    return "/".join(parts)
