@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -224,16 +225,25 @@ async def publish(prefix: str, events: list[tuple[str, str, object]]) -> int:
 
 async def read_topics(topics: list[str]) -> list[tuple[str, int, int, Envelope]]:
     """(topic, partition, offset, envelope) of every message now on ``topics``."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    partitions = [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"]
+                  for p in d["partitions"]]
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()
-        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         out = []
-        while any(await consumer.position(tp) < ends[tp] for tp in partitions):
+        async def behind() -> bool:
+            return any([await consumer.position(tp) < ends[tp] for tp in partitions])
+
+        while await behind():
             batch = await consumer.getmany(timeout_ms=500)
             for tp, messages in batch.items():
                 for m in messages:

@@ -138,7 +138,7 @@ async def filing_list(session: AsyncSession, code: str, name: str, filing_date: 
     return Document(
         title=f"{name}软弱涣散和后进村党组织名单（备案）",
         filename=f"备案名单_{name}_{filing['filing_date']}",
-        header=[f"报送单位：中共{name}委员会组织部　　报送：市委组织部",
+        header=[f"报送单位：中共{name}委组织部　　报送：市委组织部",
                 f"备案节点：{cn_date(filing['filing_date'])}　　报送日期：{cn_date(filing['filed_on'])}"
                 f"{'（逾期报送）' if filing['late'] else ''}",
                 f"共 {len(entries)} 个，其中软弱涣散 {weak} 个、后进 {len(entries) - weak} 个（备案记录条目数 {filing['entries']}）"],
@@ -162,23 +162,24 @@ async def monthly_ledger(session: AsyncSession, code: str, name: str, year: int,
         SELECT ms.village_code, count(*) AS measures,
                count(*) FILTER (WHERE prog.status = 'completed') AS completed,
                count(upd.measure_id) AS updated,
+               count(*) FILTER (WHERE prog.status IS DISTINCT FROM 'completed' AND upd.measure_id IS NULL) AS not_updated,
                count(*) FILTER (WHERE prog.status IS DISTINCT FROM 'completed' AND ms.deadline < :d) AS overdue
         FROM rm_measure ms LEFT JOIN prog USING (measure_id) LEFT JOIN upd USING (measure_id)
         WHERE ms.village_code LIKE :p AND ms.planned_on <= :d GROUP BY ms.village_code"""),
         {"p": prefix_of(code) + "%", "d": end, "s": start})).mappings().all()}
     leaders = await _contact_leaders(session, code, end)
-    rows, sums = [], [0, 0, 0, 0]
+    keys = ("measures", "completed", "updated", "not_updated", "overdue")
+    rows, sums = [], dict.fromkeys(keys, 0)
     for i, v in enumerate(villages, start=1):
-        s = stats.get(v["code"], {"measures": 0, "completed": 0, "updated": 0, "overdue": 0})
-        not_updated = s["measures"] - s["completed"] - s["updated"]
-        for k, key in enumerate(("measures", "completed", "updated", "overdue")):
-            sums[k] += s[key]
+        s = stats.get(v["code"], dict.fromkeys(keys, 0))
+        for key in keys:
+            sums[key] += s[key]
         visits = v["qualifying_visits_this_month"]
         rows.append([i, v["township"] or "", v["name"] or v["code"], PHASE_LABELS.get(v["case_phase"], v["case_phase"]),
-                     s["measures"], s["completed"], s["updated"], max(not_updated, 0), s["overdue"],
+                     *(s[key] for key in keys),
                      "" if visits is None else f"{visits}/{policy.contact_leader_visits_per_month}",
                      leaders.get(v["code"], "")])
-    rows.append(["合计", "", f"{total} 个村", "", *sums[:3], "", sums[3], "", ""])
+    rows.append(["合计", "", f"{total} 个村", "", *(sums[key] for key in keys), "", ""])
     return Document(
         title=f"{name}软弱涣散和后进村党组织整顿台账月度更新",
         filename=f"月度台账_{name}_{year}-{month:02d}",
@@ -186,7 +187,7 @@ async def monthly_ledger(session: AsyncSession, code: str, name: str, year: int,
         tables=[Table(["序号", "乡镇（街道）", "村（社区）", "台账阶段", "整改措施", "已完成", "本月已更新", "本月未更新",
                        "逾期未完成", "本月合格到村/应到", "联系领导"], rows, [4, 10, 10, 8, 6, 6, 7, 7, 7, 9, 14])],
         notes=["依据：整改进度每月更新、每季汇总通报（方案 四、工作要求）。",
-               f"逾期未完成：整改时限早于统计日仍未完成；合格到村：与工作队员、村干部、重点对象谈话并推动解决至少 "
+               f"本月未更新：尚未完成且本月无进展记录的措施；逾期未完成：整改时限早于统计日仍未完成；合格到村：与工作队员、村干部、重点对象谈话并推动解决至少 "
                f"{policy.problems_pushed_per_visit} 个问题，每月不少于 {policy.contact_leader_visits_per_month} 次。"],
     )
 

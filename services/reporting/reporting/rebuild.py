@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
@@ -32,17 +33,25 @@ from zhengdun.messaging.inbox import InboxMessage
 log = logging.getLogger("reporting.rebuild")
 
 
+async def partitions_of(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(topics)
+    finally:
+        await admin.close()
+    return [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"]
+            for p in d["partitions"]]
+
+
 async def read_all(bootstrap: str, topics: list[str]) -> list[Any]:
     """Every record of ``topics`` from offset 0 to the end offsets at the time of the call."""
+    partitions = await partitions_of(bootstrap, topics)
+    if not partitions:
+        return []
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
-        if not partitions:
-            await consumer.topics()  # refresh metadata once
-            partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
-        if not partitions:
-            return []
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
