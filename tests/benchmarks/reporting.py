@@ -30,7 +30,7 @@ async def fill_read_model(dsn: str, seed: int = 50_000) -> dict[str, int]:
         villages = [r["code"] for r in await conn.fetch("SELECT code FROM divisions WHERE level = 'village' ORDER BY code")]
         rows: dict[str, list[tuple]] = {t: [] for t in (
             "rm_assessment", "rm_designation", "rm_removal", "rm_case", "rm_case_phase", "rm_contact_leader",
-            "rm_measure", "rm_progress", "rm_visit", "rm_alert", "rm_acceptance")}
+            "rm_measure", "rm_progress", "rm_visit", "rm_alert", "rm_alert_resolution", "rm_acceptance")}
         await conn.execute(
             "INSERT INTO rm_campaign VALUES ('bench', '全省整顿', $1, '99', '2020-07-01', $2::jsonb, '星级倒排', '[]'::jsonb) "
             "ON CONFLICT DO NOTHING", PROVINCE, json.dumps([{"code": c, "label": f"标准{c}"} for c in CRITERIA]))
@@ -60,8 +60,9 @@ async def fill_read_model(dsn: str, seed: int = 50_000) -> dict[str, int]:
                     rows["rm_visit"].append((f"vi-{v}-{month}-{i}", case, v, date(2020, month, rng.randint(1, 28)),
                                              rng.random() < 0.9, 1))
             if rng.random() < 0.3:
-                rows["rm_alert"].append((f"al-{v}", v, "measure_overdue", "high", date(2020, 11, 1),
-                                         date(2021, 1, 5) if rng.random() < 0.5 else None))
+                rows["rm_alert"].append((f"al-{v}", v, "measure_overdue", "high", date(2020, 11, 1)))
+                if rng.random() < 0.5:
+                    rows["rm_alert_resolution"].append((f"al-{v}", date(2021, 1, 5)))
             if rng.random() < 0.4:
                 rows["rm_case_phase"].append((f"p1-{v}", n + 100_000, case, v, "ready_for_acceptance", date(2020, 12, 20)))
                 rows["rm_acceptance"].append((f"ok-{v}", n, v, "passed", "county", date(2021, 2, 1)))

@@ -112,6 +112,14 @@ class Scenario:
                 self.add("supervision", code, sup.AlertResolved(alert_id=f"unit-alert-{i}", key=f"unit-{i}",
                                                                 rule="township_list_late", subject_code=code,
                                                                 resolved_on=resolved))
+        # A resolution that arrives before its alert (published under another key) still resolves it.
+        self.add("supervision", "990102102000", sup.AlertResolved(
+            alert_id="early-resolved", key="early", rule="visits_below_minimum", subject_code="990102102000",
+            village_code="990102102210", resolved_on=date(2020, 12, 1)))
+        self.add("supervision", "990102102210", sup.AlertRaised(
+            alert_id="early-resolved", key="early", rule="visits_below_minimum", campaign_id=CAMPAIGN,
+            subject_code="990102102000", subject_role="contact_leader", village_code="990102102210",
+            severity=sup.Severity.LOW, raised_on=date(2020, 11, 2)))
         return self
 
     def case(self, n: int, village: str, category, criteria, designated_on: date) -> None:

@@ -109,8 +109,8 @@ phases AS (
     SELECT substr(code, 1, :g) AS grp, case_phase, count(*) AS n
     FROM state WHERE case_phase IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
 alerts AS (
-  SELECT substr(unit_code, 1, :g) AS grp, count(*) AS n FROM rm_alert
-  WHERE unit_code LIKE :p AND raised_on <= :d AND (resolved_on IS NULL OR resolved_on > :d) GROUP BY 1)
+  SELECT substr(a.unit_code, 1, :g) AS grp, count(*) AS n FROM rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)
+  WHERE a.unit_code LIKE :p AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d) GROUP BY 1)
 SELECT agg.*, coalesce(crit.j, '{}'::jsonb) AS by_criterion, coalesce(phases.j, '{}'::jsonb) AS by_phase,
        coalesce(alerts.n, 0) AS alerts_open
 FROM agg LEFT JOIN crit USING (grp) LEFT JOIN phases USING (grp) LEFT JOIN alerts USING (grp)
@@ -251,12 +251,13 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
     policy = await policy_for(session, code, day)
     params = _params(code, day, policy) | {"o": offset, "l": limit}
     if figure is Figure.ALERTS_OPEN:
-        where = "unit_code LIKE :p AND raised_on <= :d AND (resolved_on IS NULL OR resolved_on > :d)"
-        total = (await session.execute(text(f"SELECT count(*) FROM rm_alert WHERE {where}"), params)).scalar_one()
+        joins = "rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)"
+        where = "a.unit_code LIKE :p AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d)"
+        total = (await session.execute(text(f"SELECT count(*) FROM {joins} WHERE {where}"), params)).scalar_one()
         rows = (await session.execute(text(
-            f"SELECT a.unit_code AS code, d.name, a.rule, a.severity, a.raised_on FROM rm_alert a "
-            f"LEFT JOIN divisions d ON d.code = a.unit_code WHERE {where} ORDER BY a.unit_code, a.raised_on, a.alert_id "
-            f"OFFSET :o LIMIT :l"), params)).mappings().all()
+            f"SELECT a.unit_code AS code, d.name, a.rule, a.severity, a.raised_on FROM {joins} "
+            f"LEFT JOIN divisions d ON d.code = a.unit_code WHERE {where} "
+            f"ORDER BY a.unit_code, a.raised_on, a.alert_id OFFSET :o LIMIT :l"), params)).mappings().all()
         return total, [dict(r) for r in rows]
     if figure in EVENT_FIGURES:
         params["outcome"] = EVENT_FIGURES[figure]

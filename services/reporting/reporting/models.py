@@ -189,7 +189,15 @@ class Alert(Base):
     rule: Mapped[str] = mapped_column(String(80))
     severity: Mapped[str] = mapped_column(String(10))
     raised_on: Mapped[date] = mapped_column(Date)
-    resolved_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AlertResolution(Base):
+    """Kept apart from the alert, so a resolution arriving before its alert (other key, other order) is not lost."""
+
+    __tablename__ = "rm_alert_resolution"
+
+    alert_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    resolved_on: Mapped[date] = mapped_column(Date)
 
 
 class AcceptanceFact(Base):
@@ -217,4 +225,4 @@ class Secretary(Base):
 
 READ_MODEL_TABLES = [m.__tablename__ for m in (
     Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, Case, CasePhase, ContactLeader,
-    Measure, Progress, Visit, Alert, AcceptanceFact, Secretary)]
+    Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary)]

@@ -7,7 +7,6 @@ Events registered public are also republished, stripped, on the public topic (re
 """
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -170,13 +169,13 @@ async def visit_recorded(session: AsyncSession, envelope: Envelope) -> None:
 async def alert_raised(session: AsyncSession, envelope: Envelope) -> None:
     e: sup.AlertRaised = envelope.payload()
     await _add(session, m.Alert, alert_id=e.alert_id, unit_code=e.village_code or e.subject_code, rule=e.rule,
-               severity=e.severity.value, raised_on=e.raised_on, resolved_on=None)
+               severity=e.severity.value, raised_on=e.raised_on)
 
 
 @handlers.on(sup.AlertResolved.event_type)
 async def alert_resolved(session: AsyncSession, envelope: Envelope) -> None:
     e: sup.AlertResolved = envelope.payload()
-    await session.execute(update(m.Alert).where(m.Alert.alert_id == e.alert_id).values(resolved_on=e.resolved_on))
+    await _add(session, m.AlertResolution, alert_id=e.alert_id, resolved_on=e.resolved_on)
 
 
 # ---- acceptance -----------------------------------------------------------------------------

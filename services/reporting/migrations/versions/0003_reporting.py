@@ -78,8 +78,9 @@ TABLES = {
         sa.Column("problems_pushed", sa.Integer, nullable=False)],
     "rm_alert": lambda: [
         _id("alert_id"), sa.Column("unit_code", CODE, nullable=False), sa.Column("rule", sa.String(80), nullable=False),
-        sa.Column("severity", sa.String(10), nullable=False), sa.Column("raised_on", sa.Date, nullable=False),
-        sa.Column("resolved_on", sa.Date)],
+        sa.Column("severity", sa.String(10), nullable=False), sa.Column("raised_on", sa.Date, nullable=False)],
+    "rm_alert_resolution": lambda: [
+        _id("alert_id"), sa.Column("resolved_on", sa.Date, nullable=False)],
     "rm_acceptance": lambda: [
         _id(), _seq(), sa.Column("village_code", CODE, nullable=False), sa.Column("outcome", sa.String(20), nullable=False),
         sa.Column("step", sa.String(30)), sa.Column("on_date", sa.Date, nullable=False)],
