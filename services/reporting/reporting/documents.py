@@ -260,11 +260,9 @@ async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: d
     level = level_of(code)
     if level not in (Level.PROVINCE, Level.CITY):
         raise unprocessable("ranking-needs-city", f"排名通报由市（或省）对所辖县（市、区）排名，{code} 不是市级或省级区划")
-    g = SIGNIFICANT_DIGITS[Level.COUNTY]
-    policy = await fig.policy_for(session, code, as_of)
-    raw = (await session.execute(fig._bind(fig.AGGREGATE), fig._params(code, as_of, policy) | {"g": g})).mappings().all()
-    counties = await service.names(session, [r["grp"].ljust(12, "0") for r in raw])
-    rows = [RankingRow(code=r["grp"].ljust(12, "0"), name=counties.get(r["grp"].ljust(12, "0"), r["grp"]),
+    raw = await fig.aggregate(session, code, as_of, digits=SIGNIFICANT_DIGITS[Level.COUNTY])
+    counties = await service.names(session, [r["code"] for r in raw])
+    rows = [RankingRow(code=r["code"], name=counties.get(r["code"], r["code"]),
                        designated=r["designated"], transformed=r["transformed"], accepted=r["accepted"],
                        failed=r["failed"], alerts_open=r["alerts_open"]) for r in raw if r["designated"] > 0]
     ranked = rank_counties(rows)

@@ -162,10 +162,11 @@ def _bind(sql: str):
     return text(sql).bindparams(bindparam("active", expanding=True))
 
 
-async def aggregate(session: AsyncSession, code: str, day: date, *, children: bool = False) -> list[dict[str, Any]]:
-    """Raw counts per group (the division itself, or each child)."""
+async def aggregate(session: AsyncSession, code: str, day: date, *, children: bool = False,
+                    digits: int | None = None) -> list[dict[str, Any]]:
+    """Raw counts per group: the division itself, each child, or each unit of ``digits`` significant digits."""
     policy = await policy_for(session, code, day)
-    g = group_digits(code, children=children)
+    g = digits or group_digits(code, children=children)
     rows = (await session.execute(_bind(AGGREGATE), _params(code, day, policy) | {"g": g})).mappings().all()
     return [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in rows]
 

@@ -2,7 +2,7 @@
 ``python -m reporting.rebuild``).
 
 In ONE database transaction: empty the read-model tables, forget the inbox entries of the
-consumed topics, read every partition of those topics from offset 0 up to the end offsets
+event types that feed them, read every partition of those topics from offset 0 up to the end offsets
 seen at the start (manual assignment: no consumer group, so the live consumer's offsets are
 untouched), apply each event with the same handlers the live consumer uses, record it in the
 inbox, commit. The public stream is not republished. While it runs, the live consumer waits on
@@ -26,9 +26,11 @@ from sqlalchemy.exc import DBAPIError
 from reporting import models as m
 from reporting import subscribers
 from reporting.public import republishing
+from zhengdun.clock import clock_handlers
 from zhengdun.events.base import Envelope, UnknownEventType
 from zhengdun.messaging.consumer import RejectedEvent
 from zhengdun.messaging.inbox import InboxMessage
+from zhengdun.registry import division_handlers
 
 log = logging.getLogger("reporting.rebuild")
 
@@ -89,13 +91,15 @@ async def _rebuild_once(runtime) -> dict[str, Any]:
     started = time.perf_counter()
     topics = [runtime.topics.of(s) for s in subscribers.TOPICS]
     handlers = subscribers.handlers
+    # Only the read model is rebuilt: the division and clock copies are shared infrastructure, kept as they are.
+    types = [t for t in handlers.types if t not in division_handlers.types and t not in clock_handlers.types]
     token = republishing.set(False)
     applied = rejected = 0
     try:
         async with runtime.session_factory() as session:
             async with session.begin():
                 await session.execute(text("TRUNCATE " + ", ".join(m.READ_MODEL_TABLES)))
-                await session.execute(text("DELETE FROM inbox WHERE topic = ANY(:t)"), {"t": topics})
+                await session.execute(text("DELETE FROM inbox WHERE type = ANY(:t)"), {"t": types})
                 records = await read_all(runtime.settings.kafka_bootstrap, topics)
                 inbox_rows = []
                 for record in records:
@@ -103,9 +107,9 @@ async def _rebuild_once(runtime) -> dict[str, Any]:
                         envelope = Envelope.model_validate(json.loads(record.value))
                     except (ValueError, ValidationError):
                         continue
-                    handler = handlers.handler_for(envelope.type)
-                    if handler is None:
+                    if envelope.type not in types:
                         continue
+                    handler = handlers.handler_for(envelope.type)
                     outcome = "applied"
                     try:
                         async with session.begin_nested():
