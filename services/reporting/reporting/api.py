@@ -5,6 +5,7 @@ it lies in the caller's subtree before anything is read; lists are paginated.
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import Any
 
@@ -163,7 +164,9 @@ def public_contract_router() -> APIRouter:
 
     @public.get("/public/asyncapi.json", include_in_schema=False)
     async def public_asyncapi(request: Request) -> dict[str, Any]:
-        return asyncapi_document(public_topic(), request.app.state.runtime.settings.kafka_bootstrap)
+        # Outside platforms connect through the external (SASL) listener when one is configured.
+        bootstrap = os.environ.get("ZD_PUBLIC_KAFKA_BOOTSTRAP") or request.app.state.runtime.settings.kafka_bootstrap
+        return asyncapi_document(public_topic(), bootstrap)
 
     return public
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reporting import models as m
 from reporting.public import publish_monthly_figures, republish, republishing
 from zhengdun import clock
-from zhengdun.divisions import prefix_of
+from zhengdun.divisions import CODE_PATTERN, level_of, prefix_of
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
 from zhengdun.events import identity as ident
@@ -23,7 +23,7 @@ from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.registry import division_handlers
-from zhengdun.roles import Role
+from zhengdun.roles import Level, Role
 
 TOPICS: list[str] = ["screening", "casework", "supervision", "acceptance"]
 handlers = EventHandlers()
@@ -108,7 +108,7 @@ async def county_list_filed(session: AsyncSession, envelope: Envelope) -> None:
 async def user_created(session: AsyncSession, envelope: Envelope) -> None:
     e: ident.UserCreated = envelope.payload()
     # Only the village Party secretary matters here: the summary table names them (internal documents only).
-    if str(Role.VILLAGE_SECRETARY) in e.roles and len(e.unit) == 12 and not e.unit.endswith("000"):
+    if str(Role.VILLAGE_SECRETARY) in e.roles and CODE_PATTERN.match(e.unit or "") and level_of(e.unit) is Level.VILLAGE:
         stmt = insert(m.Secretary).values(village_code=e.unit, user_id=e.user_id, name=e.name)
         await session.execute(stmt.on_conflict_do_update(index_elements=[m.Secretary.village_code],
                                                          set_={"user_id": e.user_id, "name": e.name}))
