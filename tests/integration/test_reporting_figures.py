@@ -508,6 +508,15 @@ def test_drill_down_lists_exactly_the_villages_behind_a_figure(platform, world):
         body = get(platform, "/figures/990102000000/villages", figure="listed", criterion=criterion,
                    date=day.isoformat(), size=500).json()
         assert body["total"] == count and all(criterion in i["criteria"] for i in body["items"])
+    for phase, count in expected["by_phase"].items():
+        body = get(platform, "/figures/990102000000/villages", figure="cases", phase=phase, date=day.isoformat()).json()
+        assert body["total"] == count and all(i["case_phase"] == phase for i in body["items"])
+    for category in ("weak_and_lax", "lagging"):
+        body = get(platform, "/figures/990102000000/villages", figure="listed", category=category,
+                   date=day.isoformat()).json()
+        assert body["total"] == expected[f"listed_{category}"]
+    assert get(platform, "/figures/990102000000/villages", figure="cases", phase="nonsense").status_code == 422
+    assert get(platform, "/figures/990102000000/villages", figure="nonsense").status_code == 422
     for figure, key in (("overdue", "villages_overdue"), ("visits_compliant", "visits_compliant"),
                         ("alerts_open", "alerts_open"), ("screened", "screened")):
         body = get(platform, "/figures/990100000000/villages", figure=figure, date=day.isoformat(), size=3).json()
