@@ -190,13 +190,37 @@ def clients() -> list[dict]:
         "protocol": "openid-connect", "defaultClientScopes": DEFAULT_SCOPES,
         "attributes": {"access.token.lifespan": "5"},
     })
-    result.append({
-        "clientId": "zhengdun-ext-demo", "name": "示范外部平台 (an outside government platform, events only)",
-        "enabled": True, "publicClient": False, "secret": "zhengdun-ext-demo-secret", "serviceAccountsEnabled": True,
-        "standardFlowEnabled": False, "directAccessGrantsEnabled": False, "protocol": "openid-connect",
-        "defaultClientScopes": DEFAULT_SCOPES,
-    })
+    result.append(external_platform_client("zhengdun-ext-demo", "示范外部平台 (an outside government platform, events only)",
+                                           secret="zhengdun-ext-demo-secret"))
     return result
+
+
+KAFKA_AUDIENCE = "kafka"  # Kafka's OAUTHBEARER listener accepts only tokens for this audience (deploy/local/kafka.sh)
+
+
+def kafka_scope() -> dict:
+    """Client scope "kafka" of outside platforms: their tokens name Kafka as audience and carry the scope
+    "kafka" (Kafka's token validator refuses a token whose scope claim is empty)."""
+    return {"name": "kafka", "description": "外部平台订阅公开事件 (Kafka audience for outside platforms)",
+            "protocol": "openid-connect",
+            "attributes": {"include.in.token.scope": "true", "display.on.consent.screen": "false"},
+            "protocolMappers": [_mapper(f"audience {KAFKA_AUDIENCE}", "oidc-audience-mapper", {
+                "included.custom.audience": KAFKA_AUDIENCE, "access.token.claim": "true", "id.token.claim": "false",
+                "introspection.token.claim": "true"})]}
+
+
+def external_platform_client(client_id: str, name: str, secret: str | None = None) -> dict:
+    """An outside government platform: a machine client whose client-credentials token (principal = its
+    client id, claim azp) lets it read the public Kafka topic. Its token carries the audience "kafka" and
+    none of the services', so it opens no API. deploy/local/external-platform.sh creates more like it."""
+    client = {
+        "clientId": client_id, "name": name, "enabled": True, "publicClient": False, "serviceAccountsEnabled": True,
+        "standardFlowEnabled": False, "directAccessGrantsEnabled": False, "protocol": "openid-connect",
+        "defaultClientScopes": ["basic", "roles", "kafka"], "optionalClientScopes": [],
+    }
+    if secret:
+        client["secret"] = secret
+    return client
 
 
 def service_account_users() -> list[dict]:
@@ -219,7 +243,7 @@ def realm() -> dict:
         "defaultLocale": "zh-CN", "bruteForceProtected": False,
         "roles": {"realm": realm_roles()},
         "groups": groups(DEMO_TREE),
-        "clientScopes": standard_scopes() + [claims_scope()],
+        "clientScopes": standard_scopes() + [claims_scope(), kafka_scope()],
         "defaultDefaultClientScopes": ["basic", "roles", "web-origins", "acr", "profile", "email"],
         "clients": clients(),
         "users": users() + service_account_users(),

@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Kafka 4 in KRaft mode, one combined broker+controller node on 127.0.0.1:9092.
+# Kafka 4 in KRaft mode, one combined broker+controller node:
+#   127.0.0.1:9092  PLAINTEXT       the platform's own services (principal User:ANONYMOUS, a super user)
+#   127.0.0.1:9093  CONTROLLER      KRaft quorum
+#   127.0.0.1:9094  SASL_PLAINTEXT  outside government platforms: SASL/OAUTHBEARER with a Keycloak
+#                                   client-credentials token (signature by the realm's JWKS, issuer,
+#                                   audience "kafka"); principal User:<client id>, bound by ACLs.
+# See deploy/local/EXTERNAL-PLATFORMS.md.
 source "$(dirname "$0")/lib.sh"
 DIR="$LOCAL/kafka"; DATA="$DIR/data"; PID="$DIR/kafka.pid"; CONF="$DIR/server.properties"
 CP="$DIR/libs/*"
+JWKS_URL="$REALM_URL/protocol/openid-connect/certs"
+DEMO_PLATFORM=zhengdun-ext-demo   # the realm's demo outside platform (deploy/keycloak/build_realm.py)
+PUBLIC_TOPIC=zhengdun.public.v1   # zhengdun.messaging.topics.Topics().public
 
 write_config() {
   mkdir -p "$DATA"
@@ -10,11 +19,11 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,EXTERNAL://127.0.0.1:$KAFKA_EXTERNAL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,EXTERNAL://127.0.0.1:$KAFKA_EXTERNAL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:SASL_PLAINTEXT
 log.dirs=$DATA
 num.partitions=6
 auto.create.topics.enable=false
@@ -26,6 +35,28 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=-1
+
+# Authorization: ACLs in the KRaft metadata. The plaintext listeners (services, controller) carry
+# User:ANONYMOUS, a super user, so internal traffic is unchanged; everyone else needs an ACL.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS
+allow.everyone.if.no.acl.found=false
+
+# Outside platforms: SASL/OAUTHBEARER on the EXTERNAL listener, tokens validated locally against
+# the realm's signing keys (fetched from the JWKS URL, refreshed hourly and when an unknown key id
+# arrives), issuer and audience. The principal is the token's azp claim: the platform's client id.
+# The validator class is named on purpose: Kafka 4.1.1's default (DefaultJwtValidator, built without
+# a key resolver) falls back to ClientJwtValidator, which checks claims but NOT the signature.
+# The sasl.oauthbearer.* keys carry the listener prefix only (the broker strips it before the
+# validator reads them); Kafka requires a non-empty scope claim (Keycloak client scope "kafka").
+listener.name.external.sasl.enabled.mechanisms=OAUTHBEARER
+listener.name.external.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required ;
+listener.name.external.oauthbearer.sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler
+listener.name.external.sasl.oauthbearer.jwt.validator.class=org.apache.kafka.common.security.oauthbearer.BrokerJwtValidator
+listener.name.external.sasl.oauthbearer.jwks.endpoint.url=$JWKS_URL
+listener.name.external.sasl.oauthbearer.expected.issuer=$REALM_URL
+listener.name.external.sasl.oauthbearer.expected.audience=$KAFKA_AUDIENCE
+listener.name.external.sasl.oauthbearer.sub.claim.name=azp
 PROPS
   cat >"$DIR/log4j2.yaml" <<'LOG'
 Configuration:
@@ -49,11 +80,20 @@ start() {
     "$(java_bin)" -cp "$CP" kafka.tools.StorageTool format -t "$id" -c "$CONF" --standalone >"$LOGS/kafka-format.log" 2>&1 \
       || { cat "$LOGS/kafka-format.log"; die "kafka storage format failed"; }
   fi
-  say "starting kafka on 127.0.0.1:$KAFKA_PORT"
+  # The external listener loads the realm's signing keys at start and the broker does not start
+  # without them: Keycloak comes first (it needs nothing of Kafka).
+  if ! curl -fsS "$JWKS_URL" >/dev/null 2>&1; then
+    say "kafka validates outside platforms' tokens with Keycloak's keys: starting keycloak first"
+    bash "$ROOT/deploy/local/keycloak.sh" start
+  fi
+  say "starting kafka on 127.0.0.1:$KAFKA_PORT (outside platforms: SASL/OAUTHBEARER on 127.0.0.1:$KAFKA_EXTERNAL_PORT)"
+  # Kafka 4 fetches OAuth URLs only when this system property allows them (KIP-1104 style allow-list).
   nohup "$(java_bin)" -Xms256m -Xmx1g -Dlog4j2.configurationFile="$DIR/log4j2.yaml" \
+    -Dorg.apache.kafka.sasl.oauthbearer.allowed.urls="$JWKS_URL" \
     -cp "$CP" kafka.Kafka "$CONF" >>"$LOGS/kafka.log" 2>&1 &
   echo $! >"$PID"
   wait_until 90 kafka ready
+  grant_public "$DEMO_PLATFORM"
   say "kafka ready"
 }
 
@@ -62,7 +102,41 @@ ready() {  # the broker answers metadata requests, not just an open port
     --bootstrap-server 127.0.0.1:$KAFKA_PORT >/dev/null 2>&1
 }
 
-status() { if pid_alive "$PID" && port_open $KAFKA_PORT; then echo "kafka      up    127.0.0.1:$KAFKA_PORT"; else echo "kafka      down"; return 1; fi; }
+acls() {  # acls ARGS...: Kafka's AclCommand through the internal listener (a super user)
+  "$(java_bin)" -cp "$CP" org.apache.kafka.tools.AclCommand --bootstrap-server 127.0.0.1:$KAFKA_PORT "$@" 2>"$LOGS/kafka-acls.log" \
+    || { grep -v '^SLF4J' "$LOGS/kafka-acls.log" >&2; die "kafka-acls $* failed"; }
+}
+
+# grant_public CLIENT_ID: the outside platform may read the public topic and use consumer groups
+# named after itself (prefix CLIENT_ID), nothing else. Adding an existing ACL changes nothing.
+grant_public() {
+  local client=$1
+  [[ $client =~ ^[A-Za-z0-9._-]+$ ]] || die "not a client id: $client"
+  acls --add --allow-principal "User:$client" --operation Read --operation Describe \
+    --topic "$PUBLIC_TOPIC" --resource-pattern-type literal >/dev/null
+  acls --add --allow-principal "User:$client" --operation Read \
+    --group "$client" --resource-pattern-type prefixed >/dev/null
+  say "ACLs of $client: read $PUBLIC_TOPIC, consumer groups $client*"
+}
+
+revoke_public() {  # revoke_public CLIENT_ID: removes every ACL of that principal
+  local client=$1
+  acls --remove --force --principal "User:$client" --topic "$PUBLIC_TOPIC" --resource-pattern-type literal >/dev/null
+  acls --remove --force --principal "User:$client" --group "$client" --resource-pattern-type prefixed >/dev/null
+  say "ACLs of $client removed"
+}
+
+status() {
+  if pid_alive "$PID" && port_open $KAFKA_PORT; then
+    echo "kafka      up    127.0.0.1:$KAFKA_PORT (outside platforms: SASL/OAUTHBEARER 127.0.0.1:$KAFKA_EXTERNAL_PORT)"
+  else echo "kafka      down"; return 1; fi
+}
 stop() { stop_pidfile "$PID" kafka; }
 
-case "${1:-}" in start) start ;; stop) stop ;; status) status ;; ready) ready ;; *) die "usage: $0 start|stop|status|ready" ;; esac
+case "${1:-}" in
+  start) start ;; stop) stop ;; status) status ;; ready) ready ;;
+  grant) grant_public "${2:?usage: $0 grant CLIENT_ID}" ;;
+  revoke) revoke_public "${2:?usage: $0 revoke CLIENT_ID}" ;;
+  acls) shift; acls "$@" ;;
+  *) die "usage: $0 start|stop|status|ready|grant CLIENT_ID|revoke CLIENT_ID|acls [AclCommand args]" ;;
+esac

@@ -5,9 +5,14 @@ LOCAL="${ZD_LOCAL_DIR:-$ROOT/.local}"          # data, logs, downloads: git-igno
 LOGS="$LOCAL/logs"
 mkdir -p "$LOGS"
 
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+# Kafka: the services' plaintext listener, the controller, and the SASL/OAUTHBEARER listener of
+# outside platforms (Keycloak client credentials). Overridable so a scratch broker can run beside.
+KAFKA_PORT=${ZD_KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${ZD_KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_EXTERNAL_PORT=${ZD_KAFKA_EXTERNAL_PORT:-9094}
 KEYCLOAK_PORT=8180
+REALM_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/zhengdun"   # issuer of outside platforms' tokens
+KAFKA_AUDIENCE=kafka                                           # the audience their tokens must carry
 POSTGRES_PORT=5432
 SERVICES=(screening casework supervision acceptance reporting)
 declare -A SERVICE_PORT=([screening]=8101 [casework]=8102 [supervision]=8103 [acceptance]=8104 [reporting]=8105)
