@@ -135,8 +135,9 @@ stop() { stop_pidfile "$PID" kafka; }
 
 case "${1:-}" in
   start) start ;; stop) stop ;; status) status ;; ready) ready ;;
+  config) write_config; cat "$CONF" ;;  # writes and shows the configuration the next start uses
   grant) grant_public "${2:?usage: $0 grant CLIENT_ID}" ;;
   revoke) revoke_public "${2:?usage: $0 revoke CLIENT_ID}" ;;
   acls) shift; acls "$@" ;;
-  *) die "usage: $0 start|stop|status|ready|grant CLIENT_ID|revoke CLIENT_ID|acls [AclCommand args]" ;;
+  *) die "usage: $0 start|stop|status|ready|config|grant CLIENT_ID|revoke CLIENT_ID|acls [AclCommand args]" ;;
 esac

@@ -62,6 +62,23 @@ def test_the_operators_resources_and_topics():
     assert {a["resource"]["name"] for a in acls if a["resource"]["type"] == "topic"} == {"zhengdun.public.v1"}
 
 
+def test_strimzi_oauth_listener_and_the_demo_platforms_acls():
+    kafka = find("Kafka", "zhengdun-kafka")["spec"]["kafka"]
+    listeners = {listener["name"]: listener for listener in kafka["listeners"]}
+    assert "authentication" not in listeners["plain"]
+    auth = listeners["external"]["authentication"]
+    assert auth["type"] == "oauth" and listeners["external"]["tls"]
+    assert auth["jwksEndpointUri"] == auth["validIssuerUri"] + "/protocol/openid-connect/certs"
+    assert auth["checkAudience"] and auth["clientId"] == "kafka" and auth["userNameClaim"] == "azp"
+    assert kafka["authorization"] == {"type": "simple", "superUsers": ["User:ANONYMOUS"]}
+    user = find("KafkaUser", "zhengdun-ext-demo")["spec"]
+    assert "authentication" not in user  # authenticated by OAuth, not by a Strimzi-managed secret
+    acls = {(a["resource"]["type"], a["resource"]["name"], a["resource"]["patternType"]): set(a["operations"])
+            for a in user["authorization"]["acls"]}
+    assert acls == {("topic", "zhengdun.public.v1", "literal"): {"Read", "Describe"},
+                    ("group", "zhengdun-ext-demo", "prefix"): {"Read"}}
+
+
 def test_kustomization_lists_every_manifest():
     listed = set(yaml.safe_load((K8S / "kustomization.yaml").read_text())["resources"])
     present = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
