@@ -107,24 +107,21 @@ acls() {  # acls ARGS...: Kafka's AclCommand through the internal listener (a su
     || { grep -v '^SLF4J' "$LOGS/kafka-acls.log" >&2; die "kafka-acls $* failed"; }
 }
 
-# grant_public CLIENT_ID: the outside platform may read the public topic and use consumer groups
-# named after itself (prefix CLIENT_ID), nothing else. Adding an existing ACL changes nothing.
-grant_public() {
-  local client=$1
+# The ACLs of an outside platform CLIENT_ID: it may read the public topic and use consumer groups
+# named after itself (prefix CLIENT_ID), nothing else.
+public_acls() {  # public_acls --add|--remove CLIENT_ID
+  local action=$1 client=$2 force=()
   [[ $client =~ ^[A-Za-z0-9._-]+$ ]] || die "not a client id: $client"
-  acls --add --allow-principal "User:$client" --operation Read --operation Describe \
+  [ "$action" = --remove ] && force=(--force)
+  acls "$action" "${force[@]}" --allow-principal "User:$client" --operation Read --operation Describe \
     --topic "$PUBLIC_TOPIC" --resource-pattern-type literal >/dev/null
-  acls --add --allow-principal "User:$client" --operation Read \
+  acls "$action" "${force[@]}" --allow-principal "User:$client" --operation Read \
     --group "$client" --resource-pattern-type prefixed >/dev/null
-  say "ACLs of $client: read $PUBLIC_TOPIC, consumer groups $client*"
 }
-
-revoke_public() {  # revoke_public CLIENT_ID: removes every ACL of that principal
-  local client=$1
-  acls --remove --force --principal "User:$client" --topic "$PUBLIC_TOPIC" --resource-pattern-type literal >/dev/null
-  acls --remove --force --principal "User:$client" --group "$client" --resource-pattern-type prefixed >/dev/null
-  say "ACLs of $client removed"
+grant_public() {  # adding an existing ACL changes nothing
+  public_acls --add "$1"; say "ACLs of $1: read $PUBLIC_TOPIC, consumer groups $1*"
 }
+revoke_public() { public_acls --remove "$1"; say "ACLs of $1 removed"; }
 
 status() {
   if pid_alive "$PID" && port_open $KAFKA_PORT; then
