@@ -147,6 +147,10 @@ def test_an_outside_platform_reads_the_public_topic_and_nothing_else(platform, p
         try:
             record = await read_until(reader, event)
             assert record.key == b"990102101201"
+            # the platform does not even see the internal topics (no Describe on them)
+            visible = await reader.topics()
+            assert public_topic in visible and internal_topic not in visible
+            assert all(topic.endswith("zhengdun.public.v1") for topic in visible), visible
         finally:
             await reader.stop()
 
