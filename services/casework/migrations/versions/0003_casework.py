@@ -64,12 +64,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_case_entries_case_seq", "case_entries", ["case_id", "seq"])
     # The book is append-only: the database refuses to change or remove a line.
-    op.execute("""
-        CREATE FUNCTION case_entries_append_only() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION 'case_entries is append-only'; END; $$ LANGUAGE plpgsql;
-        CREATE TRIGGER case_entries_append_only BEFORE UPDATE OR DELETE ON case_entries
-        FOR EACH ROW EXECUTE FUNCTION case_entries_append_only();
-    """)
+    op.execute("CREATE FUNCTION case_entries_append_only() RETURNS trigger AS $$ "
+               "BEGIN RAISE EXCEPTION 'case_entries is append-only'; END; $$ LANGUAGE plpgsql")
+    op.execute("CREATE TRIGGER case_entries_append_only BEFORE UPDATE OR DELETE ON case_entries "
+               "FOR EACH ROW EXECUTE FUNCTION case_entries_append_only()")
     op.create_table(
         "evidence_files",
         sa.Column("file_id", sa.String(36), primary_key=True),
@@ -97,6 +95,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("pairings", "evidence_files"):
         op.drop_table(table)
-    op.execute("DROP TRIGGER case_entries_append_only ON case_entries; DROP FUNCTION case_entries_append_only();")
+    op.execute("DROP TRIGGER case_entries_append_only ON case_entries")
+    op.execute("DROP FUNCTION case_entries_append_only()")
     for table in ("case_entries", "cases", "campaign_policies", "campaigns"):
         op.drop_table(table)
