@@ -176,8 +176,9 @@ async def _write(request: Request, principal: Principal, action: str, case_id: s
         except CaseworkError as exc:
             raise _problem(exc) from None
         await uow.commit()
-    return {"case_id": case_id, "phase": writer.book.phase.value,
-            "entry": entry_view(entry) if entry is not None else None}
+    # The step's own entry (the first it appended when it returns none, e.g. the team stationed).
+    entry = entry or writer.appended[0]
+    return {"case_id": case_id, "phase": writer.book.phase.value, "entry": entry_view(entry)}
 
 
 async def _village_name(session, code: str) -> str | None:
@@ -268,7 +269,6 @@ async def station_team(case_id: str, body: TeamIn, request: Request,
                        principal: Principal = Depends(authorized("case.staff"))) -> dict:
     async def step(w: Writer):
         await service.station_team(w, body.leader, body.members, body.stationed_on, body.change_reason)
-        return None
     return await _write(request, principal, "case.staff", case_id, step, dates={"stationed_on": body.stationed_on})
 
 

@@ -139,6 +139,7 @@ class Writer:
 
     def __init__(self, session: AsyncSession, case: Case, book: CaseBook, today: date, actor: Actor | None, publish: Publish):
         self.session, self.case, self.book, self.today, self.actor, self.publish = session, case, book, today, actor, publish
+        self.appended: list[Entry] = []
 
     def append(self, kind: EntryKind, occurred_on: date, data: dict[str, Any], corrects: str | None = None,
                entry_id: str | None = None) -> Entry:
@@ -149,6 +150,7 @@ class Writer:
                                    corrects=corrects))
         self.book.apply(entry)
         self.case.updated_on = self.today
+        self.appended.append(entry)
         return entry
 
     def emit(self, payload: BaseModel) -> None:
