@@ -72,7 +72,7 @@ LOG
 
 start() {
   if pid_alive "$PID"; then say "kafka already running"; return; fi
-  port_open $KAFKA_PORT && die "port $KAFKA_PORT is taken by another process"
+  for port in $KAFKA_PORT $KAFKA_EXTERNAL_PORT; do port_open "$port" && die "port $port is taken by another process"; done
   write_config
   if [ ! -f "$DATA/meta.properties" ]; then
     say "formatting KRaft storage (once)"
@@ -87,7 +87,7 @@ start() {
     bash "$ROOT/deploy/local/keycloak.sh" start
   fi
   say "starting kafka on 127.0.0.1:$KAFKA_PORT (outside platforms: SASL/OAUTHBEARER on 127.0.0.1:$KAFKA_EXTERNAL_PORT)"
-  # Kafka 4 fetches OAuth URLs only when this system property allows them (KIP-1104 style allow-list).
+  # Kafka 4 fetches no OAuth URL (here: the JWKS) that this system property does not allow.
   nohup "$(java_bin)" -Xms256m -Xmx1g -Dlog4j2.configurationFile="$DIR/log4j2.yaml" \
     -Dorg.apache.kafka.sasl.oauthbearer.allowed.urls="$JWKS_URL" \
     -cp "$CP" kafka.Kafka "$CONF" >>"$LOGS/kafka.log" 2>&1 &

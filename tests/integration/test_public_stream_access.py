@@ -147,6 +147,10 @@ def test_an_outside_platform_reads_the_public_topic_and_nothing_else(platform, p
         try:
             record = await read_until(reader, event)
             assert record.key == b"990102101201"
+            # the platform does not even see the internal topics (no Describe on them)
+            visible = await reader.topics()
+            assert public_topic in visible and internal_topic not in visible
+            assert all(topic.endswith("zhengdun.public.v1") for topic in visible), visible
         finally:
             await reader.stop()
 
@@ -204,3 +208,30 @@ def test_only_the_realms_kafka_tokens_authenticate(platform):
         await plain.stop()
 
     asyncio.run(scenario())
+
+
+def test_the_script_issues_and_revokes_a_new_platforms_credentials(platform):
+    """deploy/local/external-platform.sh: a Keycloak client whose token Kafka accepts, with ACLs, and back."""
+    name = f"test-{platform.run_id.lower()}"
+    client_id = f"zhengdun-ext-{name}"
+    script = str(ROOT / "deploy/local/external-platform.sh")
+    try:
+        issued = subprocess.run(["bash", script, name, "测试平台"], check=True, capture_output=True, text=True).stdout
+        secret = next(line.split()[-1] for line in issued.splitlines() if line.strip().startswith("client secret"))
+        token = client_credentials_token(client_id, secret)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert (claims["azp"], claims["aud"], claims["scope"]) == (client_id, "kafka", "kafka")
+        assert asyncio.run(broker_verdict(token))[0] is NoError
+        acls = subprocess.run(["bash", str(ROOT / "deploy/local/kafka.sh"), "acls", "--list", "--principal", f"User:{client_id}"],
+                              check=True, capture_output=True, text=True).stdout
+        assert "name=zhengdun.public.v1, patternType=LITERAL" in acls and f"name={client_id}, patternType=PREFIXED" in acls
+        # run again: the same client and secret
+        again = subprocess.run(["bash", script, name], check=True, capture_output=True, text=True).stdout
+        assert f"client secret       {secret}" in again
+    finally:
+        subprocess.run(["bash", script, "--remove", name], check=True, capture_output=True)
+    refused = httpx.post(TOKEN_URL, data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+    assert refused.status_code == 401
+    acls = subprocess.run(["bash", str(ROOT / "deploy/local/kafka.sh"), "acls", "--list", "--principal", f"User:{client_id}"],
+                          check=True, capture_output=True, text=True).stdout
+    assert "ResourcePattern" not in acls

@@ -1,0 +1,271 @@
+"""A village's case end to end, on the real parts: screening's events (published to the run's
+screening topic exactly as screening does) open it; demo users staff it, plan it, record
+progress and visits through HTTP; the platform clock moves it to continued rectification;
+completing every measure announces it ready on the casework topic; acceptance's failure reopens it."""
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import uuid
+from datetime import date
+
+import httpx
+import jwt
+import openpyxl
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from tests.integration.helpers import wait_for
+from zhengdun.demo.client import auth, password_token
+from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
+from zhengdun.events.base import Actor, Envelope, type_of
+from zhengdun.events.screening import (
+    CampaignOpened, CampaignPhase, Criterion, ListCategory, PhaseWindow, Policy, TargetDesignated,
+)
+
+VILLAGE, TOWNSHIP, COUNTY = "990102101201", "990102101000", "990102000000"
+BOOTSTRAP = "127.0.0.1:9092"
+
+
+def envelope(payload, division_code: str, service: str = "screening", campaign_id: str | None = None) -> Envelope:
+    return Envelope(source=f"/zhengdun/{service}", type=type_of(payload), subject=division_code, divisioncode=division_code,
+                    campaignid=campaign_id, actor=Actor.system(service), data=payload.model_dump(mode="json"))
+
+
+def send(platform, service: str, *envelopes: Envelope) -> None:
+    """Publish as the outbox relay does: key = division code, ce_id/ce_type headers, CloudEvents JSON body."""
+    async def run():
+        producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP)
+        await producer.start()
+        try:
+            for e in envelopes:
+                await producer.send_and_wait(platform.topic(service), e.model_dump_json().encode(), key=e.divisioncode.encode(),
+                                             headers=[("ce_id", e.id.encode()), ("ce_type", e.type.encode())])
+        finally:
+            await producer.stop()
+    asyncio.run(run())
+
+
+def casework_events(platform, case_id: str) -> list[dict]:
+    """Every event the casework service published about the case, read back from Kafka."""
+    async def run():
+        consumer = AIOKafkaConsumer(platform.topic("casework"), bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
+                                    enable_auto_commit=False, group_id=None)
+        await consumer.start()
+        found = []
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=1500)
+                if not batch:
+                    return found
+                for records in batch.values():
+                    for record in records:
+                        body = json.loads(record.value)
+                        if body["data"].get("case_id") == case_id:
+                            found.append(body)
+        finally:
+            await consumer.stop()
+    return asyncio.run(run())
+
+
+def set_clock(platform, today: str) -> None:
+    response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"), timeout=10)
+    assert response.status_code == 200, response.text
+    wait_for(lambda: httpx.get(f"{platform.url('casework')}/platform/clock", headers=auth("county_org"),
+                               timeout=10).json()["today"] == today, what=f"casework clock at {today}")
+
+
+def campaign(campaign_id: str) -> CampaignOpened:
+    return CampaignOpened(
+        campaign_id=campaign_id, name="示范市整顿", area_code="990100000000", lagging_rule="星级评定倒排",
+        phases=(PhaseWindow(phase=CampaignPhase.SCREENING, starts_on=date(2020, 7, 1), ends_on=date(2020, 8, 31)),
+                PhaseWindow(phase=CampaignPhase.CONCENTRATED, starts_on=date(2020, 9, 1), ends_on=date(2021, 5, 31)),
+                PhaseWindow(phase=CampaignPhase.CONTINUED, starts_on=date(2021, 6, 1), ends_on=date(2021, 8, 31))),
+        criteria=(Criterion(code="weak_leadership", label="班子软弱"), Criterion(code="lax_management", label="管理混乱")),
+        policy=Policy(), opened_on=date(2020, 7, 1))
+
+
+def designation(campaign_id: str, village: str = VILLAGE) -> TargetDesignated:
+    return TargetDesignated(campaign_id=campaign_id, round_id="r1", village_code=village, township_code=village[:9] + "000",
+                            county_code=village[:6] + "000000", category=ListCategory.WEAK_AND_LAX,
+                            criteria_met=("weak_leadership",), decision_number="示县常〔2020〕1号",
+                            designated_on=date(2020, 9, 5), policy_version=1)
+
+
+def call(platform, method: str, path: str, user: str, **kwargs) -> httpx.Response:
+    return httpx.request(method, f"{platform.url('casework')}{path}", headers=auth(user), timeout=30, **kwargs)
+
+
+def ok(response: httpx.Response, status: int = 200) -> dict:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def refused(response: httpx.Response, status: int, slug: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["type"] == f"/problems/{slug}", response.text
+
+
+def user_id(username: str) -> str:
+    return jwt.decode(password_token(username), options={"verify_signature": False})["sub"]
+
+
+def person(name: str, rank: str | None = None, **extra) -> dict:
+    return {"name": name, "post": "干部", "unit": "示范县", **({"rank": rank} if rank else {}), **extra}
+
+
+def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
+    set_clock(platform, "2020-09-10")
+    campaign_id = f"camp-{uuid.uuid4().hex[:8]}"
+    designated = envelope(designation(campaign_id), VILLAGE, campaign_id=campaign_id)
+    send(platform, "screening", envelope(campaign(campaign_id), "990100000000", campaign_id=campaign_id), designated)
+
+    def listed():
+        page = ok(call(platform, "GET", "/cases", "county_org", params={"county": COUNTY, "campaign_id": campaign_id}))
+        return page if page["total"] else None
+    page = wait_for(listed, what="the case to open")
+    [summary] = page["items"]
+    case_id = summary["case_id"]
+    assert summary["phase"] == "concentrated" and summary["village_code"] == VILLAGE
+
+    # Redelivery (same event) and a repeated designation (new event id) open nothing new.
+    send(platform, "screening", designated, envelope(designation(campaign_id), VILLAGE, campaign_id=campaign_id))
+    wait_for(lambda: asyncio.run(platform.fetch("casework", "SELECT count(*) AS n FROM inbox WHERE type = $1",
+                                                TargetDesignated.event_type))[0]["n"] >= 2, what="the repeat consumed")
+    rows = asyncio.run(platform.fetch("casework", "SELECT count(*) AS n FROM cases WHERE campaign_id = $1", campaign_id))
+    assert rows[0]["n"] == 1
+
+    # Scoped lists: another county sees nothing of it; a township filter outside is refused.
+    assert ok(call(platform, "GET", "/cases", "county2_org", params={"campaign_id": campaign_id}))["total"] == 0
+    refused(call(platform, "GET", "/cases", "county2_org", params={"county": COUNTY}), 403, "forbidden")
+    assert ok(call(platform, "GET", "/cases", "township_org", params={"township": TOWNSHIP, "phase": "concentrated",
+                                                                       "campaign_id": campaign_id}))["total"] == 1
+
+    base = f"/cases/{case_id}"
+    leader = person("卫队长", "section", user_id=user_id("team_leader"))
+    members = [person("蒋队员", user_id=user_id("team_member")), person("张队员")]
+    # Team: 2 people refused, a leader without rank refused, a future date refused, 3 people with a section leader stationed.
+    refused(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members[:1],
+                                                                       "stationed_on": "2020-09-08"}), 422, "team-size")
+    refused(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": person("无级别"), "members": members,
+                                                                       "stationed_on": "2020-09-08"}), 422, "team-leader-rank")
+    refused(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members,
+                                                                       "stationed_on": "2020-09-11"}), 422, "date-in-future")
+    refused(call(platform, "PUT", f"{base}/team", "team_leader", json={"leader": leader, "members": members,
+                                                                        "stationed_on": "2020-09-08"}), 403, "forbidden")
+    ok(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members, "stationed_on": "2020-09-08"}))
+    refused(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members,
+                                                                       "stationed_on": "2020-09-09"}), 422, "change-needs-reason")
+    ok(call(platform, "PUT", f"{base}/contact-leader", "county_org", json={
+        "leader": person("王联系", "county", user_id=user_id("contact_leader")), "assigned_on": "2020-09-08"}))
+    ok(call(platform, "PUT", f"{base}/first-secretary", "township_org", json={"secretary": person("第一书记"),
+                                                                               "appointed_on": "2020-09-09"}))
+    ok(call(platform, "POST", f"{base}/pairings", "township_org", json={
+        "secretary": person("优秀书记", unit="990102101202"), "secretary_village_code": "990102101202", "paired_on": "2020-09-09"}), 201)
+
+    # The three lists.
+    problem = ok(call(platform, "POST", f"{base}/problems", "team_member", json={
+        "title": "班子软弱", "detail": "书记长期外出", "criterion_code": "weak_leadership", "found_on": "2020-09-09"}), 201)
+    problem_id = problem["entry"]["data"]["problem_id"]
+    refused(call(platform, "POST", f"{base}/problems", "team_member", json={
+        "title": "x", "criterion_code": "lax_management", "found_on": "2020-09-09"}), 422, "criterion-not-met")
+    found = ok(call(platform, "POST", f"{base}/problems", "team_leader", json={"title": "账目不清", "found_on": "2020-09-10"}), 201)
+    measures = []
+    for pid, title in ((problem_id, "调整班子"), (found["entry"]["data"]["problem_id"], "清理账目")):
+        task = ok(call(platform, "POST", f"{base}/tasks", "team_leader", json={"problem_id": pid, "title": title}), 201)
+        task_id = task["entry"]["data"]["task_id"]
+        refused(call(platform, "POST", f"{base}/measures", "team_leader", json={
+            "task_id": task_id, "title": "措施", "responsible": "张三", "deadline": "2021-09-01"}), 422, "deadline-after-campaign")
+        refused(call(platform, "POST", f"{base}/measures", "team_leader", json={
+            "task_id": task_id, "title": "措施", "deadline": "2021-03-01"}), 422, "missing-responsible")
+        measure = ok(call(platform, "POST", f"{base}/measures", "team_leader", json={
+            "task_id": task_id, "title": f"{title}措施", "responsible": "乡镇党委书记", "deadline": "2021-08-31"}), 201)
+        measures.append(measure["entry"]["data"]["measure_id"])
+    ok(call(platform, "POST", f"{base}/plan/publication", "township_org", json={"published_on": "2020-09-10", "notice": "村务公开栏"}), 201)
+    comment = ok(call(platform, "POST", f"{base}/plan/comments", "team_leader", json={
+        "commenter": "村民甲", "text": "希望公开账目", "received_on": "2020-09-10"}), 201)
+    ok(call(platform, "POST", f"{base}/plan/comments/{comment['entry']['data']['comment_id']}/answer", "team_leader",
+            json={"answer": "已纳入清理账目措施", "answered_on": "2020-09-10"}), 201)
+
+    # Progress: evidence is type-checked and hashed; completion needs it; a correction points at what it corrects.
+    refused(call(platform, "POST", f"{base}/evidence", "team_member", files={"file": ("x.png", b"%PDF-1.4", "image/png")}),
+            422, "evidence-content-mismatch")
+    evidence = ok(call(platform, "POST", f"{base}/evidence", "team_member",
+                       files={"file": ("会议记录.pdf", b"%PDF-1.4 meeting", "application/pdf")}), 201)
+    assert len(evidence["sha256"]) == 64
+    download = call(platform, "GET", f"{base}/evidence/{evidence['file_id']}", "county_org")
+    assert download.content == b"%PDF-1.4 meeting" and download.headers["x-content-sha256"] == evidence["sha256"]
+    refused(call(platform, "POST", f"{base}/measures/{measures[0]}/progress", "team_member", json={
+        "status": "completed", "narrative": "已完成", "progress_on": "2020-09-10"}), 422, "completion-needs-evidence")
+    wrong = ok(call(platform, "POST", f"{base}/measures/{measures[0]}/progress", "team_member", json={
+        "status": "completed", "narrative": "已完成", "evidence_ids": [evidence["file_id"]], "progress_on": "2020-09-10"}), 201)
+    ok(call(platform, "POST", f"{base}/measures/{measures[0]}/progress", "team_member", json={
+        "status": "in_progress", "narrative": "误报完成，更正", "progress_on": "2020-09-10",
+        "corrects": wrong["entry"]["entry_id"]}), 201)
+
+    # Visits: the village's contact leader; someone else's contact leader role at the village level is refused.
+    refused(call(platform, "POST", f"{base}/visits", "team_leader", json={"visited_on": "2020-09-10"}), 403, "forbidden")
+    ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
+        "visited_on": "2020-09-10", "team_members": ["卫队长"], "village_cadres": ["沈村书记"], "key_persons": ["老党员"],
+        "problems_pushed": [problem_id], "notes": "推动选好书记"}), 201)
+
+    # The clock passes the concentrated phase's last day: the unfinished case moves to continued rectification.
+    set_clock(platform, "2021-05-31")
+    assert ok(call(platform, "GET", base, "county_org"))["phase"] == "concentrated"
+    set_clock(platform, "2021-06-01")
+    wait_for(lambda: ok(call(platform, "GET", base, "county_org"))["phase"] == "continued", what="continued phase")
+    refused(call(platform, "POST", f"{base}/continued/supervision", "county_secretary", json={
+        "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 409, "study-first")
+    ok(call(platform, "POST", f"{base}/continued/study", "county_committee", json={
+        "studied_on": "2021-06-01", "meeting": "县委常委会第12次会议", "conclusion": "继续整顿"}), 201)
+    ok(call(platform, "POST", f"{base}/continued/supervision", "county_secretary", json={
+        "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 201)
+    ok(call(platform, "POST", f"{base}/continued/second-review", "county_org", json={
+        "reviewed_on": "2021-06-01", "county_secretary": person("郑书记", "county", user_id=user_id("county_secretary")),
+        "conclusion": "仍未完成，县委书记直接联系"}), 201)
+    detail = ok(call(platform, "GET", base, "team_leader"))
+    assert detail["direct_county_secretary"] is True and detail["contact_leader"]["name"] == "郑书记"
+
+    # Every measure complete → ready for acceptance, announced on the casework topic.
+    for measure_id in measures:
+        ok(call(platform, "POST", f"{base}/measures/{measure_id}/progress", "team_leader", json={
+            "status": "completed", "narrative": "整改到位", "evidence_ids": [evidence["file_id"]], "progress_on": "2021-06-01"}), 201)
+    assert ok(call(platform, "GET", base, "county_org"))["phase"] == "ready_for_acceptance"
+    events = wait_for(lambda: (lambda es: es if any(e["type"] == "zhengdun.casework.case.ready.v1" for e in es) else None)(
+        casework_events(platform, case_id)), what="CaseReadyForAcceptance on the casework topic")
+    ready = next(e for e in events if e["type"] == "zhengdun.casework.case.ready.v1")
+    assert ready["data"]["measures"] == 2 and ready["data"]["team_leader"]["name"] == "卫队长"
+    assert ready["divisioncode"] == VILLAGE
+    types = {e["type"] for e in events}
+    assert {"zhengdun.casework.case.opened.v1", "zhengdun.casework.team.stationed.v1",
+            "zhengdun.casework.contact_leader.assigned.v1", "zhengdun.casework.measure.planned.v1",
+            "zhengdun.casework.progress.recorded.v1", "zhengdun.casework.visit.recorded.v1",
+            "zhengdun.casework.case.phase_changed.v1"} <= types
+    assert sum(e["type"] == "zhengdun.casework.case.opened.v1" for e in events) == 1
+
+    # The ledger: whole history in order, and as it stood on a past date.
+    now = ok(call(platform, "GET", f"{base}/ledger", "county_org"))
+    seqs = [e["seq"] for e in now["history"]]
+    assert seqs == sorted(seqs) and now["history"][0]["kind"] == "opened"
+    then = ok(call(platform, "GET", f"{base}/ledger", "county_org", params={"as_of": "2020-09-10"}))
+    assert then["case"]["phase"] == "concentrated" and then["case"]["unfinished_measures"] == 2
+    assert len(then["history"]) < len(now["history"])
+    refused(call(platform, "GET", f"{base}/ledger", "county_org", params={"as_of": "2021-06-02"}), 422, "date-in-future")
+    workbook = openpyxl.load_workbook(io.BytesIO(call(platform, "GET", f"{base}/ledger/export", "county_org").content))
+    assert {"概况", "问题清单", "任务清单", "责任清单", "整改进展", "走访记录", "台账记录"} <= set(workbook.sheetnames)
+    assert workbook["责任清单"].max_row == 3
+    exported = call(platform, "GET", f"{base}/ledger/export", "county_org", params={"format": "json"}).json()
+    assert exported["history"] == now["history"]
+
+    # Acceptance fails at the county step: the case is reopened, its history kept.
+    failed = AcceptanceFailed(acceptance_id="acc-1", case_id=case_id, campaign_id=campaign_id, village_code=VILLAGE,
+                              township_code=TOWNSHIP, county_code=COUNTY, step=AcceptanceStep.COUNTY,
+                              failed_on=date(2021, 6, 1), reason="群众满意度不足")
+    send(platform, "acceptance", envelope(failed, VILLAGE, service="acceptance", campaign_id=campaign_id))
+    wait_for(lambda: ok(call(platform, "GET", base, "county_org"))["phase"] == "continued", what="the case reopened")
+    after = ok(call(platform, "GET", f"{base}/ledger", "county_org"))
+    assert after["history"][:len(now["history"])] == now["history"]
+    assert after["case"]["reopened"] == 1
+    refused(call(platform, "GET", base, "county2_org"), 403, "forbidden")
+    refused(call(platform, "GET", "/cases/00000000-0000-0000-0000-000000000000", "county_org"), 404, "not-found")

@@ -1,0 +1,300 @@
+"""The casework rules, one test per rule, with the boundary days and sizes."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from casework.domain.campaign import CampaignTerms, PolicyVersion
+from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id
+from casework.domain.errors import OutOfOrder, RuleViolation, UnknownItem
+from casework.domain.evidence import check_evidence
+from zhengdun.events.casework import CasePhase, MeasureStatus, Person
+from zhengdun.events.screening import CadreRank, CampaignPhase, PhaseWindow, Policy
+
+POLICY = Policy()
+TODAY = date(2020, 9, 10)
+CAMPAIGN_END = date(2021, 8, 31)
+LEADER = Person(name="卫队长", post="队长", rank=CadreRank.SECTION, unit="县农业局")
+
+
+def member(i: int) -> Person:
+    return Person(name=f"队员{i}", post="队员", unit="县农业局")
+
+
+def header() -> CaseHeader:
+    return CaseHeader("c1", "camp", "990102101201", "990102101000", "990102000000", "weak_and_lax",
+                      ("weak_leadership",), date(2020, 9, 1))
+
+
+def add(book: CaseBook, kind: EntryKind, data: dict, on: date = TODAY, corrects: str | None = None) -> Entry:
+    entry = Entry(new_id(), kind, on, on, data, {}, corrects)
+    book.apply(entry)
+    return entry
+
+
+def staffed_book_with_measure() -> tuple[CaseBook, str]:
+    book = CaseBook(header())
+    add(book, EntryKind.TEAM_STATIONED, book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None))
+    problem = add(book, EntryKind.PROBLEM_FOUND, book.add_problem("班子软弱", "", "weak_leadership")).data["problem_id"]
+    task = add(book, EntryKind.TASK_SET, book.add_task(problem, "调整班子")).data["task_id"]
+    measure = add(book, EntryKind.MEASURE_PLANNED,
+                  book.plan_measure(task, "选好书记", "乡镇党委书记", date(2020, 12, 31), TODAY, CAMPAIGN_END)).data["measure_id"]
+    return book, measure
+
+
+EVIDENCE = [{"file_id": "f1", "sha256": "0" * 64, "filename": "a.pdf"}]
+
+
+# --- team ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size, allowed", [(2, False), (3, True), (5, True), (6, False)])
+def test_team_size_follows_the_policy(size, allowed):
+    book = CaseBook(header())
+    members = [member(i) for i in range(size - 1)]
+    if allowed:
+        assert len(book.station_team(POLICY, 1, LEADER, members, TODAY, None)["members"]) == size - 1
+    else:
+        with pytest.raises(RuleViolation) as refused:
+            book.station_team(POLICY, 1, LEADER, members, TODAY, None)
+        assert refused.value.code == "team-size"
+
+
+def test_team_size_is_read_from_the_campaign_policy():
+    policy = Policy(team_size_min=2, team_size_max=2)
+    assert CaseBook(header()).station_team(policy, 2, LEADER, [member(1)], TODAY, None)["policy_version"] == 2
+
+
+@pytest.mark.parametrize("rank, allowed", [(None, False), (CadreRank.SECTION, True), (CadreRank.COUNTY, True)])
+def test_team_leader_must_have_the_policy_rank_or_above(rank, allowed):
+    leader = Person(name="队长", rank=rank)
+    book = CaseBook(header())
+    if allowed:
+        book.station_team(POLICY, 1, leader, [member(1), member(2)], TODAY, None)
+    else:
+        with pytest.raises(RuleViolation, match="team-leader-rank"):
+            book.station_team(POLICY, 1, leader, [member(1), member(2)], TODAY, None)
+
+
+def test_county_rank_required_when_the_policy_says_so():
+    with pytest.raises(RuleViolation, match="team-leader-rank"):
+        CaseBook(header()).station_team(Policy(team_leader_rank=CadreRank.COUNTY), 1, LEADER, [member(1), member(2)],
+                                        TODAY, None)
+
+
+def test_a_team_change_needs_a_reason():
+    book = CaseBook(header())
+    add(book, EntryKind.TEAM_STATIONED, book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None))
+    with pytest.raises(RuleViolation, match="change-needs-reason"):
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, None)
+    assert book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离")["change_reason"] == "队员调离"
+
+
+def test_team_cannot_be_stationed_before_designation():
+    with pytest.raises(RuleViolation, match="date-before-designation"):
+        CaseBook(header()).station_team(POLICY, 1, LEADER, [member(1), member(2)], date(2020, 8, 31), None)
+
+
+def test_contact_leader_is_county_level_and_changes_only_with_reason():
+    book = CaseBook(header())
+    with pytest.raises(RuleViolation, match="contact-leader-rank"):
+        book.assign_contact_leader(Person(name="王", rank=CadreRank.SECTION), TODAY, None)
+    leader = Person(name="王", rank=CadreRank.COUNTY)
+    add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(leader, TODAY, None))
+    with pytest.raises(RuleViolation, match="change-needs-reason"):
+        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "  ")
+
+
+# --- pairing ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("elsewhere, allowed", [(0, True), (2, True), (3, False)])
+def test_one_secretary_pairs_with_at_most_the_policy_number_of_villages(elsewhere, allowed):
+    secretary = Person(name="优秀书记", unit="990102101202")
+    book = CaseBook(header())
+    if allowed:
+        book.pair(POLICY, secretary, "990102101202", elsewhere)
+    else:
+        with pytest.raises(RuleViolation, match="pairing-limit"):
+            book.pair(POLICY, secretary, "990102101202", elsewhere)
+
+
+def test_pairing_twice_with_the_same_village_is_out_of_order():
+    secretary = Person(name="优秀书记")
+    book = CaseBook(header())
+    add(book, EntryKind.PAIRED, book.pair(POLICY, secretary, "990102101202", 0))
+    with pytest.raises(OutOfOrder):
+        book.pair(POLICY, secretary, "990102101202", 0)
+
+
+# --- the three lists ----------------------------------------------------------------------
+
+def test_problem_links_to_a_listing_criterion_or_is_new():
+    book = CaseBook(header())
+    assert book.add_problem("新问题", "", None)["found_on_site"] is True
+    with pytest.raises(RuleViolation, match="criterion-not-met"):
+        book.add_problem("问题", "", "collective_economy_weak")
+
+
+def test_task_needs_a_known_problem():
+    with pytest.raises(UnknownItem):
+        CaseBook(header()).add_task("nope", "任务")
+
+
+@pytest.mark.parametrize("deadline, allowed", [(CAMPAIGN_END, True), (date(2021, 9, 1), False)])
+def test_measure_deadline_not_after_the_campaign_end(deadline, allowed):
+    book, _ = staffed_book_with_measure()
+    task = next(iter(book.tasks))
+    if allowed:
+        assert book.plan_measure(task, "措施", "张三", deadline, TODAY, CAMPAIGN_END)["deadline"] == deadline.isoformat()
+    else:
+        with pytest.raises(RuleViolation, match="deadline-after-campaign"):
+            book.plan_measure(task, "措施", "张三", deadline, TODAY, CAMPAIGN_END)
+
+
+@pytest.mark.parametrize("responsible, deadline, code", [("", date(2020, 12, 1), "missing-responsible"),
+                                                         ("张三", None, "missing-deadline")])
+def test_measure_needs_responsible_and_deadline(responsible, deadline, code):
+    book, _ = staffed_book_with_measure()
+    with pytest.raises(RuleViolation, match=code):
+        book.plan_measure(next(iter(book.tasks)), "措施", responsible, deadline, TODAY, CAMPAIGN_END)
+
+
+def test_responsibility_list_is_derived_from_the_measures():
+    book, measure = staffed_book_with_measure()
+    [row] = book.responsibilities()
+    assert row == {"measure_id": measure, "measure": "选好书记", "task": "调整班子", "problem": "班子软弱",
+                   "responsible": "乡镇党委书记", "deadline": "2020-12-31", "status": "not_started"}
+
+
+def test_comments_only_after_the_plan_is_published():
+    book, _ = staffed_book_with_measure()
+    with pytest.raises(OutOfOrder, match="plan-not-published"):
+        book.add_comment("村民", "意见")
+    add(book, EntryKind.PLAN_PUBLISHED, book.publish_plan(TODAY, "公示"))
+    comment = add(book, EntryKind.PLAN_COMMENT, book.add_comment("村民", "意见")).data["comment_id"]
+    add(book, EntryKind.PLAN_ANSWER, book.answer_comment(comment, "已采纳"))
+    with pytest.raises(OutOfOrder):
+        book.answer_comment(comment, "再次答复")
+
+
+# --- progress -----------------------------------------------------------------------------
+
+def test_completion_needs_evidence():
+    book, measure = staffed_book_with_measure()
+    with pytest.raises(RuleViolation, match="completion-needs-evidence"):
+        book.record_progress(measure, MeasureStatus.COMPLETED, "完成", [], None)
+    assert book.record_progress(measure, MeasureStatus.COMPLETED, "完成", EVIDENCE, None)["status"] == "completed"
+
+
+def test_a_correction_is_a_new_record_pointing_at_the_old_one():
+    book, measure = staffed_book_with_measure()
+    first = add(book, EntryKind.PROGRESS, book.record_progress(measure, MeasureStatus.COMPLETED, "完成", EVIDENCE, None))
+    assert book.measures[measure]["status"] == "completed"
+    fix = add(book, EntryKind.PROGRESS, book.record_progress(measure, MeasureStatus.IN_PROGRESS, "实际未完成", [],
+                                                             first.entry_id), corrects=first.entry_id)
+    assert book.measures[measure]["status"] == "in_progress"
+    assert book.progress[first.entry_id]["status"] == "completed"          # the old record is unchanged
+    assert book.progress[first.entry_id]["corrected_by"] == fix.entry_id
+    with pytest.raises(OutOfOrder, match="already-corrected"):
+        book.record_progress(measure, MeasureStatus.IN_PROGRESS, "再更正", [], first.entry_id)
+
+
+def test_ready_when_every_measure_is_complete_and_back_when_one_is_not():
+    book, measure = staffed_book_with_measure()
+    assert book.readiness_change() is None
+    done = add(book, EntryKind.PROGRESS, book.record_progress(measure, MeasureStatus.COMPLETED, "完成", EVIDENCE, None))
+    assert book.readiness_change() is CasePhase.READY
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.READY, "完成"))
+    add(book, EntryKind.PROGRESS, book.record_progress(measure, MeasureStatus.IN_PROGRESS, "更正", [], done.entry_id),
+        corrects=done.entry_id)
+    assert book.readiness_change() is CasePhase.CONCENTRATED
+
+
+def test_a_reopened_case_needs_new_measures_before_it_is_ready_again():
+    book, measure = staffed_book_with_measure()
+    add(book, EntryKind.PROGRESS, book.record_progress(measure, MeasureStatus.COMPLETED, "完成", EVIDENCE, None))
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.READY, "完成"))
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "验收未通过", reopened=True), on=date(2021, 6, 1))
+    assert book.readiness_change() is None
+    assert book.continued_since == date(2021, 6, 1)
+
+
+def test_visits_need_a_contact_leader_and_known_problems():
+    book, _ = staffed_book_with_measure()
+    leader = Person(name="王", rank=CadreRank.COUNTY)
+    with pytest.raises(OutOfOrder, match="no-contact-leader"):
+        book.record_visit(leader, ["队长"], [], [], [], "")
+    add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(leader, TODAY, None))
+    with pytest.raises(UnknownItem):
+        book.record_visit(leader, ["队长"], [], [], ["nope"], "")
+    assert book.record_visit(leader, ["队长"], ["村书记"], [], list(book.problems), "")["problems_pushed"]
+
+
+def test_accepted_case_is_closed_to_new_work():
+    book, measure = staffed_book_with_measure()
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.ACCEPTED, "验收通过"))
+    with pytest.raises(OutOfOrder, match="case-closed"):
+        book.record_progress(measure, MeasureStatus.IN_PROGRESS, "进展", [], None)
+
+
+# --- continued rectification --------------------------------------------------------------
+
+def test_continued_steps_in_order():
+    book, _ = staffed_book_with_measure()
+    secretary = Person(name="郑书记", rank=CadreRank.COUNTY)
+    with pytest.raises(OutOfOrder, match="not-in-continued"):
+        book.record_study("常委会", "研究")
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "阶段结束"))
+    with pytest.raises(OutOfOrder, match="study-first"):
+        book.assign_supervision(secretary, date(2021, 7, 1), date(2021, 6, 1))
+    add(book, EntryKind.CONTINUED_STUDIED, book.record_study("常委会", "研究"))
+    with pytest.raises(OutOfOrder, match="supervision-first"):
+        book.record_second_review(secretary, "仍未完成")
+    with pytest.raises(RuleViolation):
+        book.assign_supervision(secretary, date(2021, 6, 1), date(2021, 6, 1))
+    add(book, EntryKind.SUPERVISION_ASSIGNED, book.assign_supervision(secretary, date(2021, 7, 1), date(2021, 6, 1)))
+    assert book.record_second_review(secretary, "仍未完成")["county_secretary"]["name"] == "郑书记"
+
+
+def terms() -> CampaignTerms:
+    return CampaignTerms("camp", (
+        PhaseWindow(phase=CampaignPhase.SCREENING, starts_on=date(2020, 7, 1), ends_on=date(2020, 8, 31)),
+        PhaseWindow(phase=CampaignPhase.CONCENTRATED, starts_on=date(2020, 9, 1), ends_on=date(2021, 5, 31)),
+        PhaseWindow(phase=CampaignPhase.CONTINUED, starts_on=date(2021, 6, 1), ends_on=date(2021, 8, 31)),
+    ), [PolicyVersion(1, POLICY, date(2020, 7, 1)), PolicyVersion(2, Policy(team_size_max=6), date(2021, 1, 1))])
+
+
+@pytest.mark.parametrize("today, over", [(date(2021, 5, 30), False), (date(2021, 5, 31), False), (date(2021, 6, 1), True)])
+def test_concentrated_phase_ends_after_its_last_day(today, over):
+    assert terms().concentrated_over(today) is over
+
+
+def test_campaign_end_and_policy_version_in_force():
+    assert terms().ends_on == date(2021, 8, 31)
+    assert terms().policy_on(date(2020, 12, 31)).version == 1
+    assert terms().policy_on(date(2021, 1, 1)).version == 2
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+def test_evidence_is_hashed_and_type_checked():
+    content = b"%PDF-1.4 minimal"
+    checked = check_evidence("记录.pdf", content)
+    assert checked.sha256 == hashlib.sha256(content).hexdigest() and checked.content_type == "application/pdf"
+    with pytest.raises(RuleViolation, match="evidence-content-mismatch"):
+        check_evidence("photo.png", content)
+    with pytest.raises(RuleViolation, match="evidence-type"):
+        check_evidence("script.exe", b"MZ")
+    with pytest.raises(RuleViolation, match="evidence-empty"):
+        check_evidence("a.pdf", b"")
+
+
+@pytest.mark.parametrize("size, allowed", [(100, True), (101, False)])
+def test_evidence_size_limit(size, allowed):
+    content = b"%PDF-" + b"x" * (size - 5)
+    if allowed:
+        assert check_evidence("a.pdf", content, max_bytes=100).size == 100
+    else:
+        with pytest.raises(RuleViolation, match="evidence-too-large"):
+            check_evidence("a.pdf", content, max_bytes=100)
