@@ -1,8 +1,246 @@
 """Persistence of the supervision service: its tables (SQLAlchemy), on the shared declarative base.
 
 The shared tables (outbox, inbox, divisions, platform clock) are imported so that Alembic sees one metadata.
+``sv_*`` read-model tables are copies of other services' facts (rebuilt from events); alerts,
+inspections, accountability, evaluations and the journal are this service's own records.
 """
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
 from zhengdun.clock import ClockState  # noqa: F401
-from zhengdun.db import Base  # noqa: F401
+from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
 from zhengdun.registry import Division  # noqa: F401
+
+
+# --- read model -------------------------------------------------------------------------
+
+class CampaignRow(Base):
+    __tablename__ = "sv_campaigns"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(12))
+    policy: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    policy_version: Mapped[int] = mapped_column(Integer)
+    concentrated_ends_on: Mapped[date | None] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class PolicyVersionRow(Base):
+    __tablename__ = "sv_policy_versions"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    effective_on: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class CaseRow(Base):
+    __tablename__ = "sv_cases"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    case_id: Mapped[str | None] = mapped_column(String(64))
+    township_code: Mapped[str] = mapped_column(String(12))
+    county_code: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str | None] = mapped_column(String(20))
+    designated_on: Mapped[date] = mapped_column(Date)
+    designated_by: Mapped[str] = mapped_column(String(80))
+    phase: Mapped[str] = mapped_column(String(30), default="concentrated")
+    finished_on: Mapped[date | None] = mapped_column(Date)
+    stationed_on: Mapped[date | None] = mapped_column(Date)
+    leader_name: Mapped[str | None] = mapped_column(String(100))
+    leader_user_id: Mapped[str | None] = mapped_column(String(64))
+    leader_assigned_on: Mapped[date | None] = mapped_column(Date)
+    leader_event: Mapped[str | None] = mapped_column(String(80))
+
+
+class VisitRow(Base):
+    __tablename__ = "sv_visits"
+    visit_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    county_code: Mapped[str] = mapped_column(String(12))
+    visited_on: Mapped[date] = mapped_column(Date)
+    problems_pushed: Mapped[int] = mapped_column(Integer)
+    leader_name: Mapped[str] = mapped_column(String(100))
+    leader_user_id: Mapped[str | None] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class MeasureRow(Base):
+    __tablename__ = "sv_measures"
+    measure_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[date] = mapped_column(Date)
+    planned_on: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class ProgressRow(Base):
+    __tablename__ = "sv_progress"
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    measure_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    recorded_on: Mapped[date] = mapped_column(Date)
+    corrects: Mapped[str | None] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class TownshipListRow(Base):
+    __tablename__ = "sv_township_lists"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    villages_assessed: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class AcceptanceRow(Base):
+    __tablename__ = "sv_acceptances"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(12), index=True)
+    accepted_on: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class SampleRow(Base):
+    __tablename__ = "sv_samples"
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    county_code: Mapped[str] = mapped_column(String(12), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    chosen: Mapped[list[str]] = mapped_column(JSONB)
+
+
+class DelistingRow(Base):
+    __tablename__ = "sv_delistings"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    delisted_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(12))
+    post_evaluation_due: Mapped[date] = mapped_column(Date)
+    evaluated_on: Mapped[date | None] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class FalsificationRow(Base):
+    __tablename__ = "sv_falsifications"
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    township_code: Mapped[str] = mapped_column(String(12))
+    county_code: Mapped[str] = mapped_column(String(12))
+    found_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- own records ------------------------------------------------------------------------
+
+class AlertRow(Base):
+    __tablename__ = "sv_alerts"
+    alert_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    rule: Mapped[str] = mapped_column(String(40), index=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    subject_code: Mapped[str] = mapped_column(String(12), index=True)
+    subject_role: Mapped[str] = mapped_column(String(40))
+    subject_person: Mapped[str | None] = mapped_column(String(100))
+    subject_user_id: Mapped[str | None] = mapped_column(String(64))
+    scope_code: Mapped[str] = mapped_column(String(12), index=True)
+    village_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    facts: Mapped[list[str]] = mapped_column(JSONB)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    proposal: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), index=True)      # open | resolved
+    raised_on: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class JournalEntry(Base):
+    __tablename__ = "sv_journal"
+    __table_args__ = (UniqueConstraint("chain_code", "position", name="uq_sv_journal_chain_position"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    chain_code: Mapped[str] = mapped_column(String(12))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str] = mapped_column(String(300))
+    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    recorded_at: Mapped[str] = mapped_column(String(40))     # ISO text, hashed as stored
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class InspectionPlanRow(Base):
+    __tablename__ = "sv_inspection_plans"
+    plan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(12), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))
+    recurrence: Mapped[str] = mapped_column(String(20))
+    day_from: Mapped[int] = mapped_column(Integer)
+    day_to: Mapped[int | None] = mapped_column(Integer)      # None: month end
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InspectionRow(Base):
+    __tablename__ = "sv_inspections"
+    inspection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(30))
+    unit_code: Mapped[str] = mapped_column(String(12), index=True)      # the unit inspected
+    inspected_by_code: Mapped[str] = mapped_column(String(12))
+    inspected_on: Mapped[date] = mapped_column(Date)
+    inspectors: Mapped[list[str]] = mapped_column(JSONB)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    demands: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    follow_ups: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AccountabilityRow(Base):
+    __tablename__ = "sv_accountability"
+    action_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    subject_code: Mapped[str] = mapped_column(String(12), index=True)
+    person: Mapped[str] = mapped_column(String(100))
+    post: Mapped[str] = mapped_column(String(100))
+    grounds: Mapped[list[str]] = mapped_column(JSONB)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date] = mapped_column(Date)
+    filed_with: Mapped[str | None] = mapped_column(String(12))
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class EvaluationRow(Base):
+    __tablename__ = "sv_evaluations"
+    evaluation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_code: Mapped[str] = mapped_column(String(12), index=True)   # the village / township evaluated for
+    role: Mapped[str] = mapped_column(String(30))
+    person: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    grade: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text)
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    occasion: Mapped[str] = mapped_column(Text)
+    reported_to: Mapped[str | None] = mapped_column(String(12))
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

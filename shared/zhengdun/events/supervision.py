@@ -35,6 +35,10 @@ class AlertRaised(_Frozen):
     facts: tuple[str, ...] = ()                           # event ids
     raised_on: date
     due_on: date | None = None
+    label: str = ""                                       # the rule's Chinese label
+    subject_person: str | None = None                     # the person responsible, where known
+    subject_user_id: str | None = None
+    proposal: str | None = None                           # e.g. 诫勉谈话 proposed for a township secretary
 
 
 @event("zhengdun.supervision.alert.resolved.v1")
@@ -57,3 +61,5 @@ class AccountabilityDecided(_Frozen):
     subject_code: str = Field(pattern=DIVISION_CODE)
     grounds: tuple[str, ...] = Field(min_length=1)        # alert ids, finding ids or event ids
     decided_on: date
+    person: str | None = None                             # who is held accountable
+    decided_by: str | None = None                         # the deciding body, e.g. 县委常委会

@@ -1,0 +1,167 @@
+"""Alerts: load the rules' facts for a scope, evaluate, and reconcile with the stored alerts.
+
+A scope is a division subtree (a township, county or campaign area). Every rule that runs on a
+scope evaluates all the units inside it, and every alert stores the division it is about
+(``scope_code``), so reconciling the alerts under the scope is exact: a breach that is gone
+resolves its alert, a new breach raises one, an existing key is never raised again.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from supervision import journal
+from supervision.domain import rules
+from supervision.domain.rules import Breach
+from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow,
+                                MeasureRow, ProgressRow, SampleRow, TownshipListRow, VisitRow)
+from zhengdun.divisions import level_of, prefix_of
+from zhengdun.events.casework import CasePhase, MeasureStatus
+from zhengdun.events.screening import Policy
+from zhengdun.events.supervision import AlertRaised, AlertResolved
+from zhengdun.messaging.outbox import record_event
+from zhengdun.messaging.topics import Topics
+from zhengdun.registry import Division
+from zhengdun.roles import Level
+from zhengdun.settings import settings_for
+
+SOURCE = "/zhengdun/supervision"
+ALERT_NAMESPACE = uuid.UUID("6d1f3a52-5e0b-4d57-9c7e-3a1b2c4d5e60")
+
+
+def supervision_topic() -> str:
+    return Topics(settings_for("supervision").topic_prefix).of("supervision")
+
+
+def alert_id_for(key: str) -> str:
+    return str(uuid.uuid5(ALERT_NAMESPACE, key))
+
+
+def to_campaign(row: CampaignRow) -> rules.Campaign:
+    return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(row.policy), row.concentrated_ends_on)
+
+
+async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -> rules.Facts:
+    cid = campaign.campaign_id
+    prefix = prefix_of(scope)
+    like = prefix + "%"
+    facts = rules.Facts(campaign=to_campaign(campaign))
+
+    for row in (await session.execute(select(CaseRow).where(CaseRow.campaign_id == cid,
+                                                            CaseRow.village_code.like(like)))).scalars():
+        facts.cases.append(rules.Case(
+            row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
+            CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
+            row.leader_assigned_on, row.leader_event))
+    for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
+                                                             VisitRow.village_code.like(like)))).scalars():
+        facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
+                                        row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id))
+
+    measures = (await session.execute(select(MeasureRow).where(MeasureRow.campaign_id == cid,
+                                                               MeasureRow.village_code.like(like)))).scalars().all()
+    progress: dict[str, list[ProgressRow]] = {}
+    if measures:
+        rows = (await session.execute(select(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
+                                      .where(MeasureRow.campaign_id == cid, MeasureRow.village_code.like(like)))).scalars()
+        for row in rows:
+            progress.setdefault(row.measure_id, []).append(row)
+    for row in measures:
+        records = progress.get(row.measure_id, [])
+        corrected = {r.corrects for r in records if r.corrects}
+        effective = sorted((r for r in records if r.record_id not in corrected), key=lambda r: r.recorded_on)
+        completed_on = effective[-1].recorded_on if effective and effective[-1].status == MeasureStatus.COMPLETED else None
+        facts.measures.append(rules.Measure(row.measure_id, row.village_code, row.title, row.responsible, row.deadline,
+                                            row.planned_on, row.event_id, completed_on,
+                                            tuple(r.recorded_on for r in records)))
+
+    # Townships of the scope (inside the campaign area), with their number of villages.
+    township_level = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
+    if level_of(scope) in township_level:
+        area_like = prefix_of(campaign.area_code) + "%"
+        villages = (select(Division.parent_code, func.count().label("n")).where(Division.level == Level.VILLAGE,
+                    Division.code.like(like)).group_by(Division.parent_code).subquery())
+        rows = await session.execute(
+            select(Division.code, func.coalesce(villages.c.n, 0))
+            .outerjoin(villages, villages.c.parent_code == Division.code)
+            .where(Division.level == Level.TOWNSHIP, Division.code.like(like), Division.code.like(area_like)))
+        facts.townships = [rules.Township(code, n) for code, n in rows]
+        for row in (await session.execute(select(TownshipListRow).where(TownshipListRow.campaign_id == cid,
+                                                                        TownshipListRow.township_code.like(like)))).scalars():
+            facts.township_lists.append(rules.TownshipList(row.township_code, row.submitted_on, row.due_on,
+                                                           row.villages_assessed, row.event_id))
+    if level_of(scope) in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        facts.counties = list((await session.execute(select(AcceptanceRow.county_code).distinct().where(
+            AcceptanceRow.campaign_id == cid, AcceptanceRow.county_code.like(like)))).scalars())
+        for row in (await session.execute(select(AcceptanceRow).where(AcceptanceRow.campaign_id == cid,
+                                                                      AcceptanceRow.county_code.like(like)))).scalars():
+            facts.acceptances.append(rules.Acceptance(row.village_code, row.county_code, row.accepted_on, row.event_id))
+        for row in (await session.execute(select(SampleRow).where(SampleRow.campaign_id == cid,
+                                                                  SampleRow.county_code.like(like)))).scalars():
+            facts.samples.append(rules.Sample(row.county_code, row.level, tuple(row.chosen), row.event_id))
+
+    for row in (await session.execute(select(DelistingRow).where(DelistingRow.campaign_id == cid,
+                                                                 DelistingRow.village_code.like(like)))).scalars():
+        facts.delistings.append(rules.Delisting(row.village_code, row.county_code, row.delisted_on,
+                                                row.post_evaluation_due, row.event_id, row.evaluated_on))
+    for row in (await session.execute(select(FalsificationRow).where(FalsificationRow.campaign_id == cid,
+                                                                     FalsificationRow.village_code.like(like)))).scalars():
+        facts.falsifications.append(rules.Falsification(row.event_id, row.village_code, row.township_code,
+                                                        row.county_code, row.found_on, row.note, row.answered))
+    return facts
+
+
+def _rule_scope_ok(breach: Breach, scope: str) -> bool:
+    return breach.scope_code.startswith(prefix_of(scope))
+
+
+async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: str, today: date) -> tuple[int, int]:
+    """Evaluate every rule over ``scope``; raise new alerts, resolve vanished ones. Returns (raised, resolved)."""
+    facts = await load_facts(session, campaign, scope)
+    breaches = {b.key: b for b in rules.evaluate(facts, today) if _rule_scope_ok(b, scope)}
+    stored = {a.key: a for a in (await session.execute(select(AlertRow).where(
+        AlertRow.campaign_id == campaign.campaign_id, AlertRow.scope_code.like(prefix_of(scope) + "%")))).scalars()}
+    raised = resolved = 0
+    for key, breach in breaches.items():
+        if key in stored:
+            continue  # never raised twice (a resolved key that breaches again stays in history)
+        await raise_alert(session, campaign.campaign_id, breach, today)
+        raised += 1
+    for key, alert in stored.items():
+        if alert.status == "open" and key not in breaches:
+            await resolve_alert(session, alert, today, "事实已变化，预警自动解除 (facts changed)")
+            resolved += 1
+    return raised, resolved
+
+
+async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, today: date) -> AlertRow:
+    row = AlertRow(alert_id=alert_id_for(breach.key), key=breach.key, rule=breach.rule.value, campaign_id=campaign_id,
+                   subject_code=breach.subject_code, subject_role=breach.subject_role,
+                   subject_person=breach.subject_person, subject_user_id=breach.subject_user_id,
+                   scope_code=breach.scope_code, village_code=breach.village_code, severity=breach.severity.value,
+                   facts=list(breach.facts), due_on=breach.due_on, proposal=breach.proposal, status="open",
+                   raised_on=today)
+    session.add(row)
+    payload = AlertRaised(alert_id=row.alert_id, key=row.key, rule=row.rule, campaign_id=campaign_id,
+                          subject_code=row.subject_code, subject_role=row.subject_role, village_code=row.village_code,
+                          severity=breach.severity, facts=breach.facts, raised_on=today, due_on=breach.due_on,
+                          label=breach.rule.label, subject_person=breach.subject_person,
+                          subject_user_id=breach.subject_user_id, proposal=breach.proposal)
+    envelope = record_event(session, topic=supervision_topic(), source=SOURCE, payload=payload,
+                            division_code=breach.scope_code, actor=None, campaign_id=campaign_id)
+    await journal.append(session, breach.scope_code, envelope.type, row.alert_id, envelope.data)
+    return row
+
+
+async def resolve_alert(session: AsyncSession, alert: AlertRow, today: date, reason: str) -> None:
+    alert.status = "resolved"
+    alert.resolved_on = today
+    alert.resolution = reason
+    payload = AlertResolved(alert_id=alert.alert_id, key=alert.key, rule=alert.rule, subject_code=alert.subject_code,
+                            village_code=alert.village_code, resolved_on=today, reason=reason)
+    envelope = record_event(session, topic=supervision_topic(), source=SOURCE, payload=payload,
+                            division_code=alert.scope_code, actor=None, campaign_id=alert.campaign_id)
+    await journal.append(session, alert.scope_code, envelope.type, alert.alert_id, envelope.data)

@@ -1,0 +1,424 @@
+"""The supervision rules: plain functions from a small read model (facts) and today to breaches.
+
+Every rule answers "which breaches exist today?". The service compares that set with the open
+alerts: a new breach raises an alert, an open alert whose breach is gone resolves. A breach's
+``key`` is deterministic, so the same breach is never raised twice.
+
+Days are counted inclusively at the due date: a thing due on D is on time on D and late on D+1.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from zhengdun.events.casework import CasePhase
+from zhengdun.events.screening import Policy
+from zhengdun.events.supervision import Severity
+
+
+class Rule(StrEnum):
+    TEAM_NOT_STATIONED = "team_not_stationed"
+    VISITS_BELOW_MINIMUM = "visits_below_minimum"
+    VISIT_WITHOUT_PROBLEM = "visit_without_problem"
+    MEASURE_OVERDUE = "measure_overdue"
+    MEASURE_NOT_UPDATED = "measure_not_updated"
+    TOWNSHIP_LIST_MISSING = "township_list_missing"
+    TOWNSHIP_LIST_LATE = "township_list_late"
+    TOWNSHIP_LIST_INCOMPLETE = "township_list_incomplete"
+    TOWNSHIP_UNFINISHED = "township_unfinished"
+    SPOT_CHECK_RATIO = "spot_check_ratio"
+    POST_EVALUATION_OVERDUE = "post_evaluation_overdue"
+    FALSIFICATION = "falsification"
+
+    @property
+    def label(self) -> str:
+        return RULE_LABELS[self]
+
+
+RULE_LABELS = {
+    Rule.TEAM_NOT_STATIONED: "工作队未按期派驻到位",
+    Rule.VISITS_BELOW_MINIMUM: "联系领导每月到村次数不足",
+    Rule.VISIT_WITHOUT_PROBLEM: "联系领导到村未推动解决问题",
+    Rule.MEASURE_OVERDUE: "整改措施逾期未完成",
+    Rule.MEASURE_NOT_UPDATED: "整改措施当月未更新进度",
+    Rule.TOWNSHIP_LIST_MISSING: "乡镇名单逾期未报送",
+    Rule.TOWNSHIP_LIST_LATE: "乡镇名单逾期报送",
+    Rule.TOWNSHIP_LIST_INCOMPLETE: "乡镇名单报送时有村未研判",
+    Rule.TOWNSHIP_UNFINISHED: "集中整顿期末乡镇过半未完成（建议对乡镇党委书记诫勉谈话，报市委组织部备案）",
+    Rule.SPOT_CHECK_RATIO: "验收抽查比例未达要求",
+    Rule.POST_EVALUATION_OVERDUE: "销号村后评估逾期未开展",
+    Rule.FALSIFICATION: "排查认定中弄虚作假待问责",
+}
+
+# Who answers for a breach (the role at the subject unit).
+ROLE_ORG = "org_staff"                    # 组织部门
+ROLE_TOWNSHIP_COMMITTEE = "township_committee"   # 乡镇党委
+ROLE_TOWNSHIP_SECRETARY = "township_secretary"   # 乡镇党委书记
+ROLE_CONTACT_LEADER = "contact_leader"    # 县级联系领导
+ROLE_WORK_TEAM = "work_team"              # 工作队 / 措施责任人
+
+ACTIVE_PHASES = {CasePhase.CONCENTRATED, CasePhase.CONTINUED}
+FINISHED_PHASES = {CasePhase.READY, CasePhase.ACCEPTED, CasePhase.DELISTED}
+# The seed gives no deadline for the city/province acceptance spot checks: a campaign choice,
+# counted from the county's first accepted village.
+SPOT_CHECK_WINDOW_DAYS = 30
+
+
+# ---------------------------------------------------------------------------------------
+# The read model the rules see
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    campaign_id: str
+    village_code: str
+    township_code: str
+    county_code: str
+    designated_on: date
+    designated_by: str                     # event id: county list decision or case opening
+    phase: CasePhase = CasePhase.CONCENTRATED
+    finished_on: date | None = None        # first day it reached ready/accepted/delisted (None: not)
+    stationed_on: date | None = None
+    leader_name: str | None = None
+    leader_user_id: str | None = None
+    leader_assigned_on: date | None = None
+    leader_event: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    visit_id: str
+    village_code: str
+    county_code: str
+    visited_on: date
+    problems_pushed: int
+    leader_name: str
+    leader_user_id: str | None
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    measure_id: str
+    village_code: str
+    title: str
+    responsible: str
+    deadline: date
+    planned_on: date
+    event_id: str
+    completed_on: date | None = None
+    updates: tuple[date, ...] = ()         # dates of progress records
+
+
+@dataclass(frozen=True)
+class TownshipList:
+    township_code: str
+    submitted_on: date
+    due_on: date
+    villages_assessed: int
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Township:
+    code: str
+    villages: int                          # administrative villages in the registry
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    village_code: str
+    county_code: str
+    accepted_on: date
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Sample:
+    county_code: str
+    level: str                             # "city" | "province"
+    chosen: tuple[str, ...]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class Delisting:
+    village_code: str
+    county_code: str
+    delisted_on: date
+    post_evaluation_due: date
+    event_id: str
+    evaluated_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Falsification:
+    event_id: str
+    village_code: str
+    township_code: str
+    county_code: str
+    found_on: date
+    note: str
+    answered: bool = False                 # an accountability action cites it
+
+
+@dataclass(frozen=True)
+class Campaign:
+    campaign_id: str
+    area_code: str
+    policy: Policy
+    concentrated_ends_on: date | None = None
+
+
+@dataclass
+class Facts:
+    """Everything the rules read, for one campaign, within one scope (a division subtree)."""
+
+    campaign: Campaign
+    cases: list[Case] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    townships: list[Township] = field(default_factory=list)
+    township_lists: list[TownshipList] = field(default_factory=list)   # latest submission per township
+    acceptances: list[Acceptance] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
+    delistings: list[Delisting] = field(default_factory=list)
+    falsifications: list[Falsification] = field(default_factory=list)
+    counties: list[str] = field(default_factory=list)                  # counties wholly inside the scope
+
+
+@dataclass(frozen=True)
+class Breach:
+    key: str
+    rule: Rule
+    subject_code: str
+    subject_role: str
+    scope_code: str                        # the most specific division the breach is about
+    severity: Severity
+    facts: tuple[str, ...]
+    due_on: date | None = None
+    village_code: str | None = None
+    subject_person: str | None = None
+    subject_user_id: str | None = None
+    proposal: str | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# Calendar helpers
+# ---------------------------------------------------------------------------------------
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def next_month(day: date) -> date:
+    return month_end(day) + timedelta(days=1)
+
+
+def ended_months(start: date, today: date):
+    """First days of the calendar months from ``start``'s month whose last day is before ``today``."""
+    month = start.replace(day=1)
+    while month_end(month) < today:
+        yield month
+        month = next_month(month)
+
+
+def _ym(month: date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def _county_of(code: str) -> str:
+    return code[:6] + "000000"
+
+
+def _city_of(code: str) -> str:
+    return code[:4] + "00000000"
+
+
+def _province_of(code: str) -> str:
+    return code[:2] + "0000000000"
+
+
+# ---------------------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------------------
+
+
+def team_not_stationed(case: Case, policy: Policy, today: date) -> Breach | None:
+    """The work team must be stationed within ``team_stationing_days`` of the list decision."""
+    due = case.designated_on + timedelta(days=policy.team_stationing_days)
+    if case.stationed_on is not None or today <= due or case.phase not in ACTIVE_PHASES:
+        return None
+    return Breach(f"{Rule.TEAM_NOT_STATIONED}:{case.campaign_id}:{case.village_code}", Rule.TEAM_NOT_STATIONED,
+                  case.county_code, ROLE_ORG, case.village_code, Severity.HIGH, (case.designated_by,), due,
+                  village_code=case.village_code)
+
+
+def visits_below_minimum(case: Case, visits: list[Visit], policy: Policy, today: date) -> list[Breach]:
+    """Each calendar month that has ended, counted from the first full month after assignment."""
+    if case.leader_assigned_on is None or policy.contact_leader_visits_per_month == 0:
+        return []
+    first = case.leader_assigned_on if case.leader_assigned_on.day == 1 else next_month(case.leader_assigned_on)
+    last_active = case.finished_on or today
+    breaches = []
+    for month in ended_months(first, today):
+        if month > last_active:
+            break
+        in_month = [v for v in visits if v.village_code == case.village_code and month <= v.visited_on <= month_end(month)]
+        if len(in_month) < policy.contact_leader_visits_per_month:
+            breaches.append(Breach(
+                f"{Rule.VISITS_BELOW_MINIMUM}:{case.campaign_id}:{case.village_code}:{_ym(month)}", Rule.VISITS_BELOW_MINIMUM,
+                case.county_code, ROLE_CONTACT_LEADER, case.village_code, Severity.MEDIUM,
+                tuple(x for x in [case.leader_event, *(v.event_id for v in in_month)] if x), month_end(month),
+                village_code=case.village_code, subject_person=case.leader_name, subject_user_id=case.leader_user_id))
+    return breaches
+
+
+def visit_without_problem(campaign_id: str, visit: Visit, policy: Policy) -> Breach | None:
+    if visit.problems_pushed >= policy.problems_pushed_per_visit:
+        return None
+    return Breach(f"{Rule.VISIT_WITHOUT_PROBLEM}:{campaign_id}:{visit.visit_id}", Rule.VISIT_WITHOUT_PROBLEM,
+                  visit.county_code, ROLE_CONTACT_LEADER, visit.village_code, Severity.LOW, (visit.event_id,),
+                  visit.visited_on, village_code=visit.village_code, subject_person=visit.leader_name,
+                  subject_user_id=visit.leader_user_id)
+
+
+def measure_overdue(campaign_id: str, measure: Measure, today: date) -> Breach | None:
+    if measure.completed_on is not None or today <= measure.deadline:
+        return None
+    return Breach(f"{Rule.MEASURE_OVERDUE}:{campaign_id}:{measure.measure_id}", Rule.MEASURE_OVERDUE,
+                  measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.MEDIUM,
+                  (measure.event_id,), measure.deadline, village_code=measure.village_code,
+                  subject_person=measure.responsible)
+
+
+def measure_not_updated(campaign_id: str, measure: Measure, policy: Policy, today: date) -> list[Breach]:
+    """An ended calendar month after the planning month with no progress record in the last
+    ``measure_update_interval_months`` months, while the measure was not yet completed."""
+    interval = policy.measure_update_interval_months
+    breaches = []
+    for month in ended_months(next_month(measure.planned_on), today):
+        if measure.completed_on is not None and measure.completed_on < month:
+            break
+        window_start = month
+        for _ in range(interval - 1):
+            window_start = (window_start - timedelta(days=1)).replace(day=1)
+        window_start = max(window_start, measure.planned_on)
+        if any(window_start <= d <= month_end(month) for d in measure.updates):
+            continue
+        breaches.append(Breach(
+            f"{Rule.MEASURE_NOT_UPDATED}:{campaign_id}:{measure.measure_id}:{_ym(month)}", Rule.MEASURE_NOT_UPDATED,
+            measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.LOW, (measure.event_id,),
+            month_end(month), village_code=measure.village_code, subject_person=measure.responsible))
+    return breaches
+
+
+def township_list(campaign_id: str, township: Township, submitted: TownshipList | None, policy: Policy,
+                  today: date) -> list[Breach]:
+    """Missing after the due date (until submitted), submitted late (a fact), or submitted with
+    fewer villages assessed than the township has (until a complete resubmission)."""
+    due = policy.township_list_due
+    code = township.code
+    if submitted is None:
+        if today <= due:
+            return []
+        return [Breach(f"{Rule.TOWNSHIP_LIST_MISSING}:{campaign_id}:{code}", Rule.TOWNSHIP_LIST_MISSING, code,
+                       ROLE_TOWNSHIP_COMMITTEE, code, Severity.MEDIUM, (), due)]
+    breaches = []
+    if submitted.submitted_on > due:
+        breaches.append(Breach(f"{Rule.TOWNSHIP_LIST_LATE}:{campaign_id}:{code}", Rule.TOWNSHIP_LIST_LATE, code,
+                               ROLE_TOWNSHIP_COMMITTEE, code, Severity.MEDIUM, (submitted.event_id,), due))
+    if submitted.villages_assessed < township.villages:
+        breaches.append(Breach(f"{Rule.TOWNSHIP_LIST_INCOMPLETE}:{campaign_id}:{code}", Rule.TOWNSHIP_LIST_INCOMPLETE,
+                               code, ROLE_TOWNSHIP_COMMITTEE, code, Severity.MEDIUM, (submitted.event_id,), due))
+    return breaches
+
+
+def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case], today: date) -> Breach | None:
+    """At the end of the concentrated phase, more than ``township_escalation_share`` of the
+    township's targets unfinished: an admonishment talk for the township secretary, filed with the city."""
+    ends = campaign.concentrated_ends_on
+    if ends is None or today <= ends:
+        return None
+    targets = [c for c in cases if c.township_code == township_code and c.designated_on <= ends]
+    if not targets:
+        return None
+    unfinished = [c for c in targets if c.finished_on is None or c.finished_on > ends]
+    if Decimal(len(unfinished)) <= campaign.policy.township_escalation_share * len(targets):
+        return None
+    city = _city_of(township_code)
+    return Breach(f"{Rule.TOWNSHIP_UNFINISHED}:{campaign.campaign_id}:{township_code}", Rule.TOWNSHIP_UNFINISHED,
+                  township_code, ROLE_TOWNSHIP_SECRETARY, township_code, Severity.HIGH,
+                  tuple(c.designated_by for c in unfinished), ends,
+                  proposal=f"诫勉谈话：乡镇党委书记（{len(unfinished)}/{len(targets)} 个村未完成整顿），报 {city} 市委组织部备案")
+
+
+def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acceptance], samples: list[Sample],
+                     today: date) -> list[Breach]:
+    """City ≥ ``acceptance_spot_check_city_share`` and province ≥ ``…_province_share`` of a county's
+    accepted villages must be spot-checked, within ``SPOT_CHECK_WINDOW_DAYS`` of its first acceptance."""
+    accepted = [a for a in acceptances if a.county_code == county_code]
+    if not accepted:
+        return []
+    due = min(a.accepted_on for a in accepted) + timedelta(days=SPOT_CHECK_WINDOW_DAYS)
+    accepted_codes = {a.village_code for a in accepted}
+    breaches = []
+    for level, share, checker in (("city", campaign.policy.acceptance_spot_check_city_share, _city_of(county_code)),
+                                  ("province", campaign.policy.acceptance_spot_check_province_share,
+                                   _province_of(county_code))):
+        level_samples = [s for s in samples if s.county_code == county_code and s.level == level]
+        if today <= due and not level_samples:
+            continue
+        checked = {v for s in level_samples for v in s.chosen} & accepted_codes
+        if Decimal(len(checked)) >= share * len(accepted_codes):
+            continue
+        breaches.append(Breach(
+            f"{Rule.SPOT_CHECK_RATIO}:{campaign.campaign_id}:{county_code}:{level}:{len(accepted_codes)}",
+            Rule.SPOT_CHECK_RATIO, checker, ROLE_ORG, county_code, Severity.MEDIUM,
+            tuple(a.event_id for a in accepted) + tuple(s.event_id for s in level_samples), due))
+    return breaches
+
+
+def post_evaluation_overdue(campaign_id: str, delisting: Delisting, today: date) -> Breach | None:
+    if delisting.evaluated_on is not None or today <= delisting.post_evaluation_due:
+        return None
+    return Breach(f"{Rule.POST_EVALUATION_OVERDUE}:{campaign_id}:{delisting.village_code}:{delisting.delisted_on}",
+                  Rule.POST_EVALUATION_OVERDUE, delisting.county_code, ROLE_ORG, delisting.village_code, Severity.MEDIUM,
+                  (delisting.event_id,), delisting.post_evaluation_due, village_code=delisting.village_code)
+
+
+def falsification(campaign_id: str, found: Falsification) -> Breach | None:
+    """Falsification found at a spot check stays open until an accountability action cites it."""
+    if found.answered:
+        return None
+    return Breach(f"{Rule.FALSIFICATION}:{campaign_id}:{found.event_id}", Rule.FALSIFICATION, found.township_code,
+                  ROLE_TOWNSHIP_COMMITTEE, found.village_code, Severity.HIGH, (found.event_id,), None,
+                  village_code=found.village_code, proposal="依规依纪追责问责")
+
+
+def evaluate(facts: Facts, today: date) -> list[Breach]:
+    """Every breach that exists today within the facts' scope."""
+    campaign, policy = facts.campaign, facts.campaign.policy
+    cid = campaign.campaign_id
+    breaches: list[Breach | None] = []
+    for case in facts.cases:
+        breaches.append(team_not_stationed(case, policy, today))
+        breaches.extend(visits_below_minimum(case, facts.visits, policy, today))
+    breaches.extend(visit_without_problem(cid, v, policy) for v in facts.visits)
+    for measure in facts.measures:
+        breaches.append(measure_overdue(cid, measure, today))
+        breaches.extend(measure_not_updated(cid, measure, policy, today))
+    lists = {t.township_code: t for t in facts.township_lists}
+    for township in facts.townships:
+        breaches.extend(township_list(cid, township, lists.get(township.code), policy, today))
+        breaches.append(township_unfinished(campaign, township.code, facts.cases, today))
+    for county in facts.counties:
+        breaches.extend(spot_check_ratio(campaign, county, facts.acceptances, facts.samples, today))
+    breaches.extend(post_evaluation_overdue(cid, d, today) for d in facts.delistings)
+    breaches.extend(falsification(cid, f) for f in facts.falsifications)
+    return [b for b in breaches if b is not None]

@@ -1,0 +1,72 @@
+"""Helpers for the supervision integration tests: publish real envelopes as the producers would."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from tests.integration.helpers import wait_for
+from zhengdun.demo.client import auth
+from zhengdun.events.base import Envelope, type_of
+from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, PhaseWindow, Policy
+
+BOOTSTRAP = "127.0.0.1:9092"
+
+
+def envelope(service: str, payload, division_code: str, campaign_id: str | None = None) -> Envelope:
+    return Envelope(source=f"/zhengdun/{service}", type=type_of(payload), subject=division_code,
+                    divisioncode=division_code, campaignid=campaign_id, actor=None,
+                    data=payload.model_dump(mode="json"))
+
+
+async def _send(platform, items: list[tuple[str, Envelope]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, enable_idempotence=True)
+    await producer.start()
+    try:
+        for service, env in items:
+            await producer.send_and_wait(
+                platform.topic(service), env.model_dump_json().encode(), key=env.divisioncode.encode(),
+                headers=[("ce_id", env.id.encode()), ("ce_type", env.type.encode())])
+    finally:
+        await producer.stop()
+
+
+def publish(platform, *items: tuple[str, Envelope]) -> None:
+    asyncio.run(_send(platform, list(items)))
+
+
+def set_clock(platform, today: str) -> None:
+    response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"),
+                         timeout=10)
+    assert response.status_code == 200, response.text
+    wait_for(lambda: httpx.get(f"{platform.url('supervision')}/platform/clock", headers=auth("county_org"),
+                               timeout=10).json()["today"] == today, what=f"supervision clock at {today}")
+
+
+def alerts(platform, user: str = "city_org", **params) -> dict:
+    params.setdefault("status", "all")
+    params.setdefault("size", 500)
+    response = httpx.get(f"{platform.url('supervision')}/alerts", params=params, headers=auth(user), timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def by_key(platform, campaign_id: str, user: str = "city_org", **params) -> dict[str, dict]:
+    return {a["key"]: a for a in alerts(platform, user, **params)["items"] if a["campaign_id"] == campaign_id}
+
+
+def open_campaign(platform, area: str = "990100000000", **policy) -> tuple[str, Envelope]:
+    campaign_id = f"SV-{uuid.uuid4().hex[:8]}"
+    payload = CampaignOpened(
+        campaign_id=campaign_id, name="督导测试整顿", area_code=area,
+        phases=(PhaseWindow(phase=CampaignPhase.SCREENING, starts_on=date(2020, 7, 1), ends_on=date(2020, 8, 31)),
+                PhaseWindow(phase=CampaignPhase.CONCENTRATED, starts_on=date(2020, 9, 1), ends_on=date(2021, 5, 31)),
+                PhaseWindow(phase=CampaignPhase.CONTINUED, starts_on=date(2021, 6, 1), ends_on=date(2021, 8, 31))),
+        criteria=(Criterion(code="weak_leadership", label="班子软弱"),), lagging_rule="星级评定倒排",
+        policy=Policy(**policy), opened_on=date(2020, 7, 1))
+    env = envelope("screening", payload, area, campaign_id)
+    publish(platform, ("screening", env))
+    return campaign_id, env

@@ -1,0 +1,212 @@
+"""The supervision rules at their boundary days (plain Python, no infrastructure)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from supervision.domain import rules
+from supervision.domain.rules import Rule
+from zhengdun.events.casework import CasePhase
+from zhengdun.events.screening import Policy
+
+POLICY = Policy()
+V = "990102101201"
+T = "990102101000"
+C = "990102000000"
+
+
+def case(**kw) -> rules.Case:
+    base = dict(campaign_id="C1", village_code=V, township_code=T, county_code=C, designated_on=date(2020, 9, 1),
+                designated_by="ev-open")
+    base.update(kw)
+    return rules.Case(**base)
+
+
+def campaign(**policy) -> rules.Campaign:
+    return rules.Campaign("C1", "990100000000", Policy(**policy), concentrated_ends_on=date(2021, 5, 31))
+
+
+# --- team stationed ---------------------------------------------------------------------
+
+def test_team_not_stationed_on_time_on_the_fifth_day_late_on_the_sixth():
+    assert rules.team_not_stationed(case(), POLICY, date(2020, 9, 6)) is None
+    breach = rules.team_not_stationed(case(), POLICY, date(2020, 9, 7))
+    assert breach.rule is Rule.TEAM_NOT_STATIONED and breach.due_on == date(2020, 9, 6)
+    assert breach.subject_code == C and breach.facts == ("ev-open",)
+    assert breach.key == "team_not_stationed:C1:990102101201"
+
+
+def test_team_stationed_late_resolves_the_breach():
+    assert rules.team_not_stationed(case(stationed_on=date(2020, 9, 10)), POLICY, date(2020, 9, 12)) is None
+
+
+def test_team_stationing_days_come_from_the_policy():
+    assert rules.team_not_stationed(case(), Policy(team_stationing_days=10), date(2020, 9, 11)) is None
+    assert rules.team_not_stationed(case(), Policy(team_stationing_days=10), date(2020, 9, 12)) is not None
+
+
+# --- contact leader visits --------------------------------------------------------------
+
+def visit(day: date, problems: int = 1, vid: str = "v") -> rules.Visit:
+    return rules.Visit(f"{vid}{day}", V, C, day, problems, "赵六", "u-zhao", f"ev-{vid}{day}")
+
+
+def test_a_month_is_judged_only_after_its_last_day():
+    c = case(leader_assigned_on=date(2020, 9, 1), leader_name="赵六", leader_event="ev-lead")
+    assert rules.visits_below_minimum(c, [visit(date(2020, 9, 5))], POLICY, date(2020, 9, 30)) == []
+    [breach] = rules.visits_below_minimum(c, [visit(date(2020, 9, 5))], POLICY, date(2020, 10, 1))
+    assert breach.key == "visits_below_minimum:C1:990102101201:2020-09" and breach.due_on == date(2020, 9, 30)
+    assert breach.subject_person == "赵六" and breach.subject_role == rules.ROLE_CONTACT_LEADER
+
+
+def test_two_visits_in_the_month_meet_the_minimum():
+    c = case(leader_assigned_on=date(2020, 9, 1))
+    visits = [visit(date(2020, 9, 1)), visit(date(2020, 9, 30))]
+    assert rules.visits_below_minimum(c, visits, POLICY, date(2020, 10, 1)) == []
+    # A visit on Oct 1st does not count for September.
+    assert len(rules.visits_below_minimum(c, [visit(date(2020, 9, 1)), visit(date(2020, 10, 1))], POLICY,
+                                          date(2020, 10, 2))) == 1
+
+
+def test_the_partial_month_of_assignment_is_not_judged():
+    c = case(leader_assigned_on=date(2020, 9, 2))
+    assert rules.visits_below_minimum(c, [], POLICY, date(2020, 10, 31)) == []
+    assert [b.key[-7:] for b in rules.visits_below_minimum(c, [], POLICY, date(2020, 11, 1))] == ["2020-10"]
+
+
+def test_visit_without_a_pushed_problem():
+    assert rules.visit_without_problem("C1", visit(date(2020, 9, 5), problems=1), POLICY) is None
+    breach = rules.visit_without_problem("C1", visit(date(2020, 9, 5), problems=0), POLICY)
+    assert breach.rule is Rule.VISIT_WITHOUT_PROBLEM and breach.severity.value == "low"
+
+
+# --- measures ---------------------------------------------------------------------------
+
+def measure(**kw) -> rules.Measure:
+    base = dict(measure_id="M1", village_code=V, title="建强班子", responsible="李四", deadline=date(2020, 10, 31),
+                planned_on=date(2020, 9, 10), event_id="ev-m1")
+    base.update(kw)
+    return rules.Measure(**base)
+
+
+def test_measure_overdue_the_day_after_its_deadline_until_completed():
+    assert rules.measure_overdue("C1", measure(), date(2020, 10, 31)) is None
+    breach = rules.measure_overdue("C1", measure(), date(2020, 11, 1))
+    assert breach.subject_code == T and breach.subject_person == "李四" and breach.due_on == date(2020, 10, 31)
+    assert rules.measure_overdue("C1", measure(completed_on=date(2020, 11, 5)), date(2020, 11, 6)) is None
+
+
+def test_measure_not_updated_in_a_calendar_month():
+    # Planned in September: October is the first month that must have an update.
+    assert rules.measure_not_updated("C1", measure(), POLICY, date(2020, 10, 31)) == []
+    [breach] = rules.measure_not_updated("C1", measure(), POLICY, date(2020, 11, 1))
+    assert breach.key == "measure_not_updated:C1:M1:2020-10"
+    assert rules.measure_not_updated("C1", measure(updates=(date(2020, 10, 31),)), POLICY, date(2020, 11, 1)) == []
+    # A measure completed in October is not judged for November.
+    done = measure(updates=(date(2020, 10, 20),), completed_on=date(2020, 10, 20))
+    assert rules.measure_not_updated("C1", done, POLICY, date(2020, 12, 15)) == []
+
+
+def test_measure_update_interval_of_two_months():
+    policy = Policy(measure_update_interval_months=2)
+    m = measure(updates=(date(2020, 10, 5),))
+    assert rules.measure_not_updated("C1", m, policy, date(2020, 12, 1)) == []   # Oct–Nov window has Oct 5
+    assert [b.key[-7:] for b in rules.measure_not_updated("C1", m, policy, date(2021, 1, 1))] == ["2020-12"]
+
+
+# --- township list ----------------------------------------------------------------------
+
+def test_township_list_missing_after_the_due_date():
+    township = rules.Township(T, 25)
+    assert rules.township_list("C1", township, None, POLICY, date(2020, 8, 15)) == []
+    [breach] = rules.township_list("C1", township, None, POLICY, date(2020, 8, 16))
+    assert breach.rule is Rule.TOWNSHIP_LIST_MISSING and breach.subject_code == T
+
+
+def test_township_list_submitted_on_the_due_date_is_on_time_and_after_it_late():
+    township = rules.Township(T, 25)
+    on_time = rules.TownshipList(T, date(2020, 8, 15), date(2020, 8, 15), 25, "ev-l")
+    assert rules.township_list("C1", township, on_time, POLICY, date(2020, 9, 1)) == []
+    late = rules.TownshipList(T, date(2020, 8, 16), date(2020, 8, 15), 25, "ev-l")
+    assert [b.rule for b in rules.township_list("C1", township, late, POLICY, date(2020, 9, 1))] == [Rule.TOWNSHIP_LIST_LATE]
+
+
+def test_township_list_with_villages_unassessed():
+    partial = rules.TownshipList(T, date(2020, 8, 10), date(2020, 8, 15), 24, "ev-l")
+    assert [b.rule for b in rules.township_list("C1", rules.Township(T, 25), partial, POLICY, date(2020, 8, 10))] == \
+        [Rule.TOWNSHIP_LIST_INCOMPLETE]
+
+
+# --- township escalation ----------------------------------------------------------------
+
+def targets(finished: int, unfinished: int) -> list[rules.Case]:
+    done = [case(village_code=f"990102101{200 + i:03d}", finished_on=date(2021, 5, 1), phase=CasePhase.READY)
+            for i in range(finished)]
+    open_ = [case(village_code=f"990102101{100 + i:03d}") for i in range(unfinished)]
+    return done + open_
+
+
+def test_township_escalates_when_more_than_half_unfinished_at_phase_end():
+    assert rules.township_unfinished(campaign(), T, targets(1, 3), date(2021, 5, 31)) is None   # phase not over
+    breach = rules.township_unfinished(campaign(), T, targets(1, 3), date(2021, 6, 1))
+    assert breach.rule is Rule.TOWNSHIP_UNFINISHED and breach.subject_role == rules.ROLE_TOWNSHIP_SECRETARY
+    assert "诫勉谈话" in breach.proposal and "990100000000" in breach.proposal and len(breach.facts) == 3
+
+
+def test_exactly_half_unfinished_does_not_escalate():
+    assert rules.township_unfinished(campaign(), T, targets(2, 2), date(2021, 6, 1)) is None
+
+
+def test_finished_after_phase_end_still_counts_as_unfinished():
+    late = [case(village_code="990102101301", finished_on=date(2021, 6, 1)), *targets(1, 1)]
+    assert rules.township_unfinished(campaign(), T, late, date(2021, 6, 2)) is not None
+
+
+# --- spot checks ------------------------------------------------------------------------
+
+def accepted(n: int) -> list[rules.Acceptance]:
+    return [rules.Acceptance(f"990102101{i:03d}", C, date(2021, 3, 1), f"ev-a{i}") for i in range(1, n + 1)]
+
+
+def test_spot_check_ratio_boundary():
+    acc = accepted(20)   # city needs 15% = 3 villages; province 5% = 1
+    city = [rules.Sample(C, "city", ("990102101001", "990102101002"), "ev-s1")]
+    province = [rules.Sample(C, "province", ("990102101005",), "ev-s2")]
+    [breach] = rules.spot_check_ratio(campaign(), C, acc, city + province, date(2021, 3, 10))
+    assert breach.subject_code == "990100000000" and breach.key.endswith(":city:20")
+    city.append(rules.Sample(C, "city", ("990102101003",), "ev-s3"))
+    assert rules.spot_check_ratio(campaign(), C, acc, city + province, date(2021, 3, 10)) == []
+
+
+def test_no_sample_yet_is_judged_after_the_window():
+    acc = accepted(20)
+    assert rules.spot_check_ratio(campaign(), C, acc, [], date(2021, 3, 31)) == []
+    breaches = rules.spot_check_ratio(campaign(), C, acc, [], date(2021, 4, 1))
+    assert {b.subject_code for b in breaches} == {"990100000000", "990000000000"}
+
+
+# --- post-evaluation and falsification --------------------------------------------------
+
+def test_post_evaluation_overdue_after_the_due_date_until_done():
+    d = rules.Delisting(V, C, date(2021, 3, 1), date(2021, 6, 1), "ev-d")
+    assert rules.post_evaluation_overdue("C1", d, date(2021, 6, 1)) is None
+    assert rules.post_evaluation_overdue("C1", d, date(2021, 6, 2)).rule is Rule.POST_EVALUATION_OVERDUE
+    done = rules.Delisting(V, C, date(2021, 3, 1), date(2021, 6, 1), "ev-d", evaluated_on=date(2021, 6, 5))
+    assert rules.post_evaluation_overdue("C1", done, date(2021, 6, 10)) is None
+
+
+def test_falsification_open_until_answered():
+    f = rules.Falsification("ev-f", V, T, C, date(2020, 8, 25), "虚报")
+    assert rules.falsification("C1", f).severity.value == "high"
+    assert rules.falsification("C1", rules.Falsification("ev-f", V, T, C, date(2020, 8, 25), "虚报", answered=True)) is None
+
+
+def test_evaluate_collects_breaches_and_keys_are_unique():
+    facts = rules.Facts(campaign=campaign(), cases=[case(leader_assigned_on=date(2020, 9, 1))],
+                        townships=[rules.Township(T, 25)], measures=[measure()])
+    breaches = rules.evaluate(facts, date(2020, 11, 15))
+    keys = [b.key for b in breaches]
+    assert len(keys) == len(set(keys))
+    assert {b.rule for b in breaches} == {Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.MEASURE_OVERDUE,
+                                          Rule.MEASURE_NOT_UPDATED, Rule.TOWNSHIP_LIST_MISSING}
+    assert Decimal("0.5") == facts.campaign.policy.township_escalation_share
