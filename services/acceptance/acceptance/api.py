@@ -1,9 +1,642 @@
 """HTTP routes of the acceptance service: thin — parse, authorize, call the service layer, answer."""
-from fastapi import APIRouter
+from __future__ import annotations
 
+import json
+from datetime import date
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+
+from acceptance import service
+from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
+from acceptance.domain.process import STAGE_LABELS, Person, Stage
+from acceptance.domain.standard import make_standard
+from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
+from acceptance.service import StepContext
+from zhengdun import clock
+from zhengdun.access import authorize_target, authorized
+from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
+from zhengdun.divisions import prefix_of
+from zhengdun.events.screening import CadreRank
+from zhengdun.pagination import Page, PageParams, page_params
+from zhengdun.problems import Problem, forbidden, not_found
 from zhengdun.registry_api import division_router
+from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, ReviewDepartment, Role
 
 router = APIRouter()
 router.include_router(division_router())
 router.include_router(clock_router())
+api = APIRouter(tags=["acceptance 评估验收"])
+CODE = r"^\d{12}$"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ApplicationIn(_In):
+    statement: str | None = Field(None, description="申请书正文；第一位签字人填写，第二位可省略或填写相同内容")
+
+
+class StandardItemIn(_In):
+    code: str
+    heading: str = Field(description="team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意")
+    title: str
+    max_score: Decimal
+
+
+class StandardIn(_In):
+    items: list[StandardItemIn]
+    pass_mark: Decimal
+
+
+class SelfCheckIn(_In):
+    scores: dict[str, Decimal]
+
+
+class MeetingIn(_In):
+    held_on: date
+    attendees: list[str] = Field(min_length=1)
+    minutes: str = Field(min_length=1)
+
+
+class PreliminaryIn(_In):
+    inspection_group: list[str]
+    meeting: MeetingIn
+    passed: bool
+    report: str = Field(min_length=1)
+
+
+class Empty(_In):
+    pass
+
+
+class LeaderIn(_In):
+    name: str = Field(min_length=1)
+    post: str = ""
+    rank: CadreRank
+    user_id: str | None = None
+
+
+class CountyGroupIn(_In):
+    leader: LeaderIn
+    members: list[str] = []
+    departments: list[ReviewDepartment] | None = Field(None, description="默认：全部八个联审部门")
+
+
+class OpinionIn(_In):
+    agrees: bool
+    opinion: str = Field(min_length=1)
+
+
+class CountyReportIn(_In):
+    passed: bool
+    report: str = Field(min_length=1)
+    score: Decimal | None = None
+
+
+class ApprovalIn(_In):
+    approved: bool
+    meeting_on: date
+    minutes: str = Field(min_length=1)
+
+
+class SurveyIn(_In):
+    respondents: int
+    satisfied: int
+
+
+class DrawIn(_In):
+    campaign_id: str
+    county_code: str = Field(pattern=CODE)
+    seed: str = Field(min_length=1, max_length=200)
+    ratio: Decimal | None = Field(None, gt=0, le=1, description="默认：政策规定的最低比例")
+
+
+class SpotCheckIn(_In):
+    passed: bool
+    findings: str = Field(min_length=1)
+
+
+class NoticeIn(_In):
+    place: str = Field(min_length=1)
+
+
+class DelistIn(_In):
+    objection_upheld: bool = False
+    objections: str = ""
+
+
+class PostEvaluationIn(_In):
+    relapsed: bool
+    reason: str = ""
+
+
+class AcceptanceSummary(BaseModel):
+    acceptance_id: str
+    case_id: str
+    campaign_id: str
+    village_code: str
+    village_name: str | None
+    township_code: str
+    county_code: str
+    round: int
+    stage: str
+    stage_label: str
+    ready_on: date
+    updated_on: date
+
+
+class SampleOut(BaseModel):
+    sample_id: str
+    campaign_id: str
+    county_code: str
+    level: str
+    drawn_by_code: str
+    algorithm: str
+    seed: str
+    ratio: str
+    population: list[str]
+    chosen: list[str]
+    drawn_on: date
+
+
+class KeyOut(BaseModel):
+    key_id: str
+    unit_code: str
+    algorithm: str = "Ed25519"
+    public_pem: str
+    created_at: str
+    retired_at: str | None
+
+
+def _problem(exc: AcceptanceError) -> Problem:
+    title = {409: "与当前验收阶段冲突 Conflict", 403: "职责分离，不能办理 Forbidden"}.get(exc.status, "不符合验收规则 Rule violated")
+    return Problem(exc.status, exc.code, title, f"{exc.message_zh} ({exc.message_en})", **exc.details)
+
+
+def _role(principal: Principal, *roles: str) -> str:
+    for role in roles:
+        if principal.has(role):
+            return role
+    raise forbidden(f"须以 {roles} 身份办理 (needs one of the roles {roles})")
+
+
+async def _view(session, row: AcceptanceRow) -> dict:
+    docs = (await session.execute(select(Document).where(Document.acceptance_id == row.acceptance_id)
+                                  .order_by(Document.created_on, Document.kind))).scalars().all()
+    return {**_summary(row, await service.division_name(session, row.village_code)).model_dump(mode="json"),
+            "state": row.state,
+            "documents": [{"document_id": d.document_id, "kind": d.kind, "created_on": d.created_on.isoformat()}
+                          for d in docs]}
+
+
+def _summary(row: AcceptanceRow, name: str | None) -> AcceptanceSummary:
+    return AcceptanceSummary(acceptance_id=row.acceptance_id, case_id=row.case_id, campaign_id=row.campaign_id,
+                             village_code=row.village_code, village_name=name, township_code=row.township_code,
+                             county_code=row.county_code, round=row.round, stage=row.stage,
+                             stage_label=STAGE_LABELS[Stage(row.stage)], ready_on=row.ready_on, updated_on=row.updated_on)
+
+
+async def _step(request: Request, principal: Principal, action: str, acceptance_id: str, name: str, body: BaseModel,
+                step, *, dates: dict[str, date] | None = None) -> dict:
+    """Lock the acceptance, check the caller's reach and dates, run one step, commit with its events."""
+    async with request.app.state.runtime.unit_of_work() as uow:
+        today = await clock.today(uow.session)
+        row = await service.load_for_update(uow.session, acceptance_id)
+        if row is None:
+            raise not_found(f"验收 {acceptance_id}")
+        authorize_target(principal, action, row.village_code)
+        for field, value in (dates or {}).items():
+            clock.not_in_future(value, today, field)
+        publish = lambda payload, code, actor, campaign_id: uow.publish(  # noqa: E731
+            payload, division_code=code, actor=actor, campaign_id=campaign_id)
+        try:
+            await service.run_step(uow.session, row, principal.actor, today, publish, name,
+                                   body.model_dump(mode="json"), step)
+        except AcceptanceError as exc:
+            raise _problem(exc) from None
+        await uow.commit()
+        return await _view(uow.session, row)
+
+
+def _docs(ctx: StepContext) -> dict:
+    ctx.acc.state["documents"] = dict(ctx.acc.state.get("documents", {}))
+    return ctx.acc.state["documents"]
+
+
+# ------------------------------------------------------------------ reading
+
+
+@api.get("/acceptances", response_model=Page[AcceptanceSummary], summary="验收列表（辖区内，可按村、县、乡镇、阶段筛选）")
+async def list_acceptances(request: Request, village: str | None = Query(None, pattern=CODE),
+                           county: str | None = Query(None, pattern=CODE), township: str | None = Query(None, pattern=CODE),
+                           stage: Stage | None = None, campaign_id: str | None = None,
+                           paging: PageParams = Depends(page_params),
+                           principal: Principal = Depends(authorized("acceptance.read", target="village"))):
+    for code in (county, township):
+        if code:
+            authorize_target(principal, "acceptance.read", code)
+    query = select(AcceptanceRow).where(AcceptanceRow.village_code.startswith(prefix_of(principal.division_code)))
+    for code in (village, county, township):
+        if code:
+            query = query.where(AcceptanceRow.village_code.startswith(prefix_of(code)))
+    if stage:
+        query = query.where(AcceptanceRow.stage == stage.value)
+    if campaign_id:
+        query = query.where(AcceptanceRow.campaign_id == campaign_id)
+    async with request.app.state.runtime.session_factory() as session:
+        total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+        rows = (await session.execute(query.order_by(AcceptanceRow.village_code, AcceptanceRow.round)
+                                      .offset(paging.offset).limit(paging.size))).scalars().all()
+        items = [_summary(r, await service.division_name(session, r.village_code)) for r in rows]
+    return Page(items=items, total=total, page=paging.page, size=paging.size)
+
+
+async def _readable(session, principal: Principal, acceptance_id: str) -> AcceptanceRow:
+    row = await session.get(AcceptanceRow, acceptance_id)
+    if row is None:
+        raise not_found(f"验收 {acceptance_id}")
+    authorize_target(principal, "acceptance.read", row.village_code)
+    return row
+
+
+@api.get("/acceptances/{acceptance_id}", summary="一个村的验收：阶段、各步记录、文书")
+async def get_acceptance(acceptance_id: str, request: Request,
+                         principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        row = await _readable(session, principal, acceptance_id)
+        view = await _view(session, row)
+        records = (await session.execute(select(AcceptanceRecord).where(AcceptanceRecord.acceptance_id == acceptance_id)
+                                         .order_by(AcceptanceRecord.seq))).scalars().all()
+        view["records"] = [{"step": r.step, "outcome": r.outcome, "body": r.body, "actor": r.actor,
+                            "recorded_on": r.recorded_on.isoformat()} for r in records]
+    return view
+
+
+@api.get("/acceptances/{acceptance_id}/documents", response_model=Page[dict], summary="验收文书（规范化内容）")
+async def list_documents(acceptance_id: str, request: Request, paging: PageParams = Depends(page_params),
+                         principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        await _readable(session, principal, acceptance_id)
+        query = select(Document).where(Document.acceptance_id == acceptance_id)
+        total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+        docs = (await session.execute(query.order_by(Document.created_on, Document.kind)
+                                      .offset(paging.offset).limit(paging.size))).scalars().all()
+    items = [{"document_id": d.document_id, "kind": d.kind, "created_on": d.created_on.isoformat(),
+              "content": json.loads(d.content)} for d in docs]
+    return Page(items=items, total=total, page=paging.page, size=paging.size)
+
+
+@api.get("/documents/{document_id}/verify", summary="核验文书的签字与印章：谁、何时、以何身份、是否仍有效")
+async def verify_document(document_id: str, request: Request,
+                          principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        doc = await session.get(Document, document_id)
+        if doc is None:
+            raise not_found(f"文书 {document_id}")
+        await _readable(session, principal, doc.acceptance_id)
+        return await service.verify(session, doc)
+
+
+# ------------------------------------------------------------------ 1. application
+
+
+@api.post("/acceptances/{acceptance_id}/application/sign", summary="1. 工作队队长、村党组织书记联名签署验收申请")
+async def sign_application(acceptance_id: str, body: ApplicationIn, request: Request,
+                           principal: Principal = Depends(authorized("acceptance.apply"))):
+    async def step(ctx: StepContext):
+        person = ctx.person(_role(principal, Role.WORK_TEAM_LEADER, Role.VILLAGE_SECRETARY))
+        outcome = ctx.acc.sign_application(person, ctx.today)
+        docs = _docs(ctx)
+        if "application" not in docs:
+            if not (body.statement or "").strip():
+                raise RuleViolation("statement-missing", "请填写申请书正文", "the first signer writes the statement")
+            content = ctx.base_content("application", "整顿验收联名申请书") | {
+                "village_name": await service.division_name(ctx.session, ctx.row.village_code),
+                "statement": body.statement.strip()}
+            doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "application", content, ctx.today)
+            docs["application"] = doc.document_id
+        else:
+            doc = await ctx.session.get(Document, docs["application"])
+            if body.statement and body.statement.strip() != json.loads(doc.content)["statement"]:
+                raise RuleViolation("statement-differs", "联名申请须签署同一份申请书，正文与已签内容不一致",
+                                    "both sign the same application: the statement differs")
+        service.sign(ctx.session, doc, person, ctx.today)
+        ctx.document_id = doc.document_id
+        return outcome
+
+    return await _step(request, principal, "acceptance.apply", acceptance_id, "application", body, step)
+
+
+# ------------------------------------------------------------------ 2. standard and self-check
+
+
+async def _campaign(session, campaign_id: str, *, lock: bool = False) -> CampaignPolicy:
+    query = select(CampaignPolicy).where(CampaignPolicy.campaign_id == campaign_id)
+    row = (await session.execute(query.with_for_update() if lock else query)).scalar_one_or_none()
+    if row is None:
+        raise not_found(f"整顿工作 {campaign_id}")
+    return row
+
+
+@api.put("/campaigns/{campaign_id}/standard", summary="2. 市里制定验收标准（四个方面的评分项与合格分）")
+async def set_standard(campaign_id: str, body: StandardIn, request: Request,
+                       principal: Principal = Depends(authorized("acceptance.standard"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id, lock=True)
+        if campaign.area_code:
+            authorize_target(principal, "acceptance.standard", campaign.area_code)
+        if campaign.standard is not None:
+            raise Problem(409, "standard-already-set", "与当前验收阶段冲突 Conflict",
+                          "本次整顿的验收标准已经制定，不能重复制定 (the standard is already set)")
+        try:
+            standard = make_standard([i.model_dump() for i in body.items], body.pass_mark)
+        except AcceptanceError as exc:
+            raise _problem(exc) from None
+        campaign.standard = service.standard_view(standard)
+        campaign.standard_set_by = principal.actor.model_dump(mode="json")
+        await uow.commit()
+        return {"campaign_id": campaign_id, **campaign.standard}
+
+
+@api.get("/campaigns/{campaign_id}/standard", summary="查看验收标准")
+async def get_standard(campaign_id: str, request: Request, principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        campaign = await _campaign(session, campaign_id)
+        if campaign.standard is None:
+            raise not_found(f"整顿工作 {campaign_id} 的验收标准")
+        return {"campaign_id": campaign_id, **campaign.standard}
+
+
+@api.post("/acceptances/{acceptance_id}/self-check", summary="2. 村级自查：按验收标准逐项打分")
+async def self_check(acceptance_id: str, body: SelfCheckIn, request: Request,
+                     principal: Principal = Depends(authorized("acceptance.apply"))):
+    async def step(ctx: StepContext):
+        campaign = await ctx.session.get(CampaignPolicy, ctx.row.campaign_id)
+        return ctx.acc.self_check(service.standard_of(campaign), body.scores, ctx.today)
+
+    return await _step(request, principal, "acceptance.apply", acceptance_id, "self_check", body, step)
+
+
+# ------------------------------------------------------------------ 3. township preliminary
+
+
+@api.post("/acceptances/{acceptance_id}/preliminary", summary="3. 乡镇初验：初验组、党委集体研究、是否摘帽的报告")
+async def record_preliminary(acceptance_id: str, body: PreliminaryIn, request: Request,
+                             principal: Principal = Depends(authorized("acceptance.preliminary"))):
+    async def step(ctx: StepContext):
+        person = ctx.person(_role(principal, Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF))
+        outcome = ctx.acc.record_preliminary(person, passed=body.passed, inspection_group=body.inspection_group,
+                                             today=ctx.today)
+        content = ctx.base_content("preliminary_report", "乡镇初验报告") | {
+            "village_name": await service.division_name(ctx.session, ctx.row.village_code),
+            "township_code": ctx.row.township_code, "inspection_group": body.inspection_group,
+            "meeting": body.meeting.model_dump(mode="json"), "passed": body.passed, "report": body.report,
+            "self_check_total": ctx.acc.state["self_check"]["total"], "conclusion": "同意摘帽" if body.passed else "不同意摘帽"}
+        doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "preliminary_report", content, ctx.today)
+        _docs(ctx)["preliminary_report"] = doc.document_id
+        return outcome
+
+    return await _step(request, principal, "acceptance.preliminary", acceptance_id, "preliminary", body, step,
+                       dates={"meeting.held_on": body.meeting.held_on})
+
+
+@api.post("/acceptances/{acceptance_id}/preliminary/sign", summary="3. 乡镇党委主要负责同志签字，加盖乡镇印章")
+async def sign_preliminary(acceptance_id: str, body: Empty, request: Request,
+                           principal: Principal = Depends(authorized("acceptance.preliminary.sign"))):
+    async def step(ctx: StepContext):
+        person = ctx.person(Role.TOWNSHIP_PRINCIPAL)
+        outcome = ctx.acc.sign_preliminary(person, ctx.today)
+        doc = await ctx.session.get(Document, _docs(ctx)["preliminary_report"])
+        service.sign(ctx.session, doc, person, ctx.today)
+        await service.apply_seal(ctx.session, doc, ctx.row.township_code, ctx.today)
+        ctx.document_id = doc.document_id
+        return outcome
+
+    return await _step(request, principal, "acceptance.preliminary.sign", acceptance_id, "preliminary_sign", body, step)
+
+
+# ------------------------------------------------------------------ 4. county acceptance
+
+
+@api.post("/acceptances/{acceptance_id}/county/group", summary="4. 组成县级验收组（县级领导干部带队，联审部门参加）")
+async def county_group(acceptance_id: str, body: CountyGroupIn, request: Request,
+                       principal: Principal = Depends(authorized("acceptance.county"))):
+    async def step(ctx: StepContext):
+        leader = body.leader
+        leader_person = Person(leader.user_id, leader.name, "group_leader", "") if leader.user_id else None
+        departments = [d.value for d in (body.departments or list(ReviewDepartment))]
+        outcome = ctx.acc.form_county_group(ctx.person(Role.ORG_STAFF), leader=leader_person, leader_rank=leader.rank.value,
+                                            departments=departments, today=ctx.today)
+        ctx.acc.state["county"]["group"] = {"leader": leader.model_dump(mode="json"), "members": body.members}
+        return outcome
+
+    return await _step(request, principal, "acceptance.county", acceptance_id, "county_group", body, step)
+
+
+@api.post("/acceptances/{acceptance_id}/county/opinions", summary="4. 联审部门各自出具意见（以本部门账号）")
+async def county_opinion(acceptance_id: str, body: OpinionIn, request: Request,
+                         principal: Principal = Depends(authorized("acceptance.review_opinion"))):
+    async def step(ctx: StepContext):
+        department = next((d for d in ReviewDepartment if principal.has(d.role)), None)
+        if department is None:
+            raise forbidden("须以联审部门账号出具意见 (a joint-review department account is required)")
+        person = ctx.person(department.role)
+        outcome = ctx.acc.record_opinion(person, department.value, agrees=body.agrees, today=ctx.today)
+        content = ctx.base_content("review_opinion", f"{REVIEW_DEPARTMENT_LABELS[department]}联审意见") | {
+            "department": department.value, "department_label": REVIEW_DEPARTMENT_LABELS[department],
+            "agrees": body.agrees, "opinion": body.opinion}
+        doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "review_opinion", content, ctx.today)
+        service.sign(ctx.session, doc, person, ctx.today)
+        ctx.acc.state["county"]["opinions"][department.value].update(opinion=body.opinion, document_id=doc.document_id)
+        return outcome
+
+    return await _step(request, principal, "acceptance.review_opinion", acceptance_id, "county_opinion", body, step)
+
+
+@api.post("/acceptances/{acceptance_id}/county/report", summary="4. 县级验收报告（须各联审部门均已出具意见）")
+async def county_report(acceptance_id: str, body: CountyReportIn, request: Request,
+                        principal: Principal = Depends(authorized("acceptance.county"))):
+    async def step(ctx: StepContext):
+        outcome = ctx.acc.report_county(ctx.person(Role.ORG_STAFF), passed=body.passed, today=ctx.today)
+        ctx.acc.state["county"]["report"] = {"text": body.report, "score": str(body.score) if body.score is not None else None}
+        return outcome
+
+    return await _step(request, principal, "acceptance.county", acceptance_id, "county_report", body, step)
+
+
+@api.post("/acceptances/{acceptance_id}/county/approve", summary="4. 县委常委会审定")
+async def county_approve(acceptance_id: str, body: ApprovalIn, request: Request,
+                         principal: Principal = Depends(authorized("acceptance.county.approve"))):
+    async def step(ctx: StepContext):
+        outcome = ctx.acc.approve_county(ctx.person(Role.STANDING_COMMITTEE), approved=body.approved, today=ctx.today)
+        ctx.acc.state["county"]["approval"] = {"meeting_on": body.meeting_on.isoformat(), "minutes": body.minutes}
+        return outcome
+
+    return await _step(request, principal, "acceptance.county.approve", acceptance_id, "county_approve", body, step,
+                       dates={"meeting_on": body.meeting_on})
+
+
+@api.post("/acceptances/{acceptance_id}/county/sign", summary="4. 县委书记签字、加盖县委印章，报市备案")
+async def county_sign(acceptance_id: str, body: Empty, request: Request,
+                      principal: Principal = Depends(authorized("acceptance.county.sign"))):
+    async def step(ctx: StepContext):
+        person = ctx.person(Role.COUNTY_SECRETARY)
+        city = service.city_of(ctx.row.county_code)
+        outcome = ctx.acc.sign_county(person, ctx.today, filed_with=city)
+        county = ctx.acc.state["county"]
+        content = ctx.base_content("county_acceptance_report", "县级验收报告") | {
+            "village_name": await service.division_name(ctx.session, ctx.row.village_code),
+            "county_code": ctx.row.county_code, "group": county["group"],
+            "opinions": {d: {"agrees": o["agrees"], "opinion": o.get("opinion"), "document_id": o.get("document_id")}
+                         for d, o in county["opinions"].items()},
+            "report": county["report"], "passed": county["report_passed"],
+            "approval": county["approval"] | {"approved": county["approved"]}, "filed_with": city,
+            "preliminary_report": _docs(ctx).get("preliminary_report")}
+        doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "county_acceptance_report", content, ctx.today)
+        _docs(ctx)["county_acceptance_report"] = doc.document_id
+        service.sign(ctx.session, doc, person, ctx.today)
+        await service.apply_seal(ctx.session, doc, ctx.row.county_code, ctx.today)
+        ctx.document_id = doc.document_id
+        return outcome
+
+    return await _step(request, principal, "acceptance.county.sign", acceptance_id, "county_sign", body, step)
+
+
+# ------------------------------------------------------------------ 5. survey
+
+
+@api.post("/acceptances/{acceptance_id}/survey", summary="5. 群众满意度测评（低于政策阈值退回整改）")
+async def survey(acceptance_id: str, body: SurveyIn, request: Request,
+                 principal: Principal = Depends(authorized("acceptance.county"))):
+    async def step(ctx: StepContext):
+        return ctx.acc.survey(ctx.person(Role.ORG_STAFF), respondents=body.respondents, satisfied=body.satisfied,
+                              threshold=ctx.policy.satisfaction_threshold, today=ctx.today)
+
+    return await _step(request, principal, "acceptance.county", acceptance_id, "survey", body, step)
+
+
+# ------------------------------------------------------------------ 6. spot checks
+
+
+@api.post("/spot-checks", response_model=SampleOut, summary="6. 市、省级按比例随机抽取县里已通过验收的村（可复现）")
+async def draw(body: DrawIn, request: Request, principal: Principal = Depends(authorized("acceptance.spot_check"))):
+    authorize_target(principal, "acceptance.spot_check", body.county_code)
+    level = service.level_name(principal.division_code)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        today = await clock.today(uow.session)
+        publish = lambda payload, code, actor, campaign_id: uow.publish(  # noqa: E731
+            payload, division_code=code, actor=actor, campaign_id=campaign_id)
+        try:
+            sample = await service.draw_spot_check(uow.session, campaign_id=body.campaign_id, county_code=body.county_code,
+                                                   level=level, drawn_by=principal.division_code, seed=body.seed,
+                                                   ratio=body.ratio, actor=principal.actor, today=today, publish=publish)
+        except AcceptanceError as exc:
+            raise _problem(exc) from None
+        await uow.commit()
+        return SampleOut.model_validate(sample, from_attributes=True)
+
+
+@api.get("/spot-checks", response_model=Page[SampleOut], summary="抽查记录（种子、算法、总体、抽中）")
+async def list_draws(request: Request, county: str | None = Query(None, pattern=CODE),
+                     paging: PageParams = Depends(page_params),
+                     principal: Principal = Depends(authorized("acceptance.read", target="county"))):
+    query = select(SpotCheckSample).where(SpotCheckSample.county_code.startswith(prefix_of(principal.division_code))
+                                          | SpotCheckSample.drawn_by_code.startswith(prefix_of(principal.division_code)))
+    if county:
+        query = query.where(SpotCheckSample.county_code == county)
+    async with request.app.state.runtime.session_factory() as session:
+        total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+        rows = (await session.execute(query.order_by(SpotCheckSample.drawn_on, SpotCheckSample.sample_id)
+                                      .offset(paging.offset).limit(paging.size))).scalars().all()
+    return Page(items=[SampleOut.model_validate(r, from_attributes=True) for r in rows], total=total,
+                page=paging.page, size=paging.size)
+
+
+@api.post("/acceptances/{acceptance_id}/spot-checks/{level}", summary="6. 抽中村的抽查结论（不通过则撤销验收）")
+async def spot_check(acceptance_id: str, level: str, body: SpotCheckIn, request: Request,
+                     principal: Principal = Depends(authorized("acceptance.spot_check"))):
+    if level not in ("city", "province") or service.level_name(principal.division_code) != level:
+        raise forbidden(f"{level} 抽查须由该级组织部门办理 (only the {level} may record its spot check)")
+
+    async def step(ctx: StepContext):
+        outcome = ctx.acc.record_spot_check(ctx.person(Role.ORG_STAFF), level, passed=body.passed, today=ctx.today)
+        ctx.acc.state["spot_checks"][level]["findings"] = body.findings
+        return outcome
+
+    return await _step(request, principal, "acceptance.spot_check", acceptance_id, f"{level}_spot_check", body, step)
+
+
+# ------------------------------------------------------------------ 7. notice and delisting
+
+
+@api.post("/acceptances/{acceptance_id}/notice", summary="7. 公示验收结果")
+async def notice(acceptance_id: str, body: NoticeIn, request: Request,
+                 principal: Principal = Depends(authorized("acceptance.county"))):
+    async def step(ctx: StepContext):
+        outcome = ctx.acc.start_notice(ctx.person(Role.ORG_STAFF), ctx.today)
+        ctx.acc.state["notice"]["place"] = body.place
+        return outcome
+
+    return await _step(request, principal, "acceptance.county", acceptance_id, "notice", body, step)
+
+
+@api.post("/acceptances/{acceptance_id}/delist", summary="7. 公示期满无异议，销号")
+async def delist(acceptance_id: str, body: DelistIn, request: Request,
+                 principal: Principal = Depends(authorized("acceptance.county"))):
+    async def step(ctx: StepContext):
+        return ctx.acc.delist(ctx.person(Role.ORG_STAFF), objection_upheld=body.objection_upheld, today=ctx.today,
+                              post_evaluation_months=ctx.policy.post_evaluation_months)
+
+    return await _step(request, principal, "acceptance.county", acceptance_id, "delist", body, step)
+
+
+# ------------------------------------------------------------------ 8. post-evaluation
+
+
+@api.post("/acceptances/{acceptance_id}/post-evaluation", summary="8. 后评估：巩固或反弹（反弹则重新列入）")
+async def post_evaluation(acceptance_id: str, body: PostEvaluationIn, request: Request,
+                          principal: Principal = Depends(authorized("acceptance.county"))):
+    async def step(ctx: StepContext):
+        return ctx.acc.post_evaluate(ctx.person(Role.ORG_STAFF), relapsed=body.relapsed, reason=body.reason,
+                                     today=ctx.today)
+
+    return await _step(request, principal, "acceptance.county", acceptance_id, "post_evaluation", body, step)
+
+
+# ------------------------------------------------------------------ seal keys
+
+
+def _key_out(k: SealKey) -> KeyOut:
+    return KeyOut(key_id=k.key_id, unit_code=k.unit_code, public_pem=k.public_pem, created_at=k.created_at.isoformat(),
+                  retired_at=k.retired_at.isoformat() if k.retired_at else None)
+
+
+@api.get("/seal-keys", response_model=Page[KeyOut], summary="单位电子印章公钥（含已轮换的旧密钥）")
+async def list_keys(request: Request, unit: str | None = Query(None, pattern=CODE), paging: PageParams = Depends(page_params),
+                    principal: Principal = Depends(authorized("acceptance.read", target="unit"))):
+    query = select(SealKey).where(SealKey.unit_code.startswith(prefix_of(principal.division_code)))
+    if unit:
+        query = query.where(SealKey.unit_code == unit)
+    async with request.app.state.runtime.session_factory() as session:
+        total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+        rows = (await session.execute(query.order_by(SealKey.unit_code, SealKey.created_at)
+                                      .offset(paging.offset).limit(paging.size))).scalars().all()
+    return Page(items=[_key_out(k) for k in rows], total=total, page=paging.page, size=paging.size)
+
+
+@api.post("/seal-keys/{unit_code}/rotate", response_model=KeyOut, summary="轮换单位印章密钥（旧印章仍可核验）")
+async def rotate(unit_code: str, body: Empty, request: Request,
+                 principal: Principal = Depends(authorized("acceptance.seal.manage", target="unit_code"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        key = await service.rotate_key(uow.session, unit_code)
+        await uow.commit()
+        await uow.session.refresh(key)
+        return _key_out(key)
+
+
+router.include_router(api)

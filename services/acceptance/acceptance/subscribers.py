@@ -3,11 +3,38 @@
 TOPICS names the services whose topics this one consumes; every handler runs inside the
 inbox transaction (see zhengdun.messaging.consumer), so it only writes through the session.
 """
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from acceptance import service
+from zhengdun import clock
 from zhengdun.clock import clock_handlers
+from zhengdun.events.base import Envelope
+from zhengdun.events.casework import CasePhaseChanged, CaseReadyForAcceptance
+from zhengdun.events.screening import CampaignOpened, PolicyRevised
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.registry import division_handlers
 
-TOPICS: list[str] = ["screening"]
+TOPICS: list[str] = ["screening", "casework"]
 handlers = EventHandlers()
 handlers.include(division_handlers)  # every service keeps its own copy of the division tree
-handlers.include(clock_handlers)  # and of the platform clock (a service that reacts to it overrides this)
+handlers.include(clock_handlers)  # post-evaluation is a person's act once due: nothing fires with time here
+
+
+@handlers.on(CampaignOpened.event_type)
+async def campaign_opened(session: AsyncSession, envelope: Envelope) -> None:
+    await service.keep_campaign(session, envelope.payload())
+
+
+@handlers.on(PolicyRevised.event_type)
+async def policy_revised(session: AsyncSession, envelope: Envelope) -> None:
+    await service.keep_policy(session, envelope.payload())
+
+
+@handlers.on(CaseReadyForAcceptance.event_type)
+async def case_ready(session: AsyncSession, envelope: Envelope) -> None:
+    await service.open_acceptance(session, envelope.payload())
+
+
+@handlers.on(CasePhaseChanged.event_type)
+async def case_phase_changed(session: AsyncSession, envelope: Envelope) -> None:
+    await service.note_case_phase(session, envelope.payload(), await clock.today(session))
