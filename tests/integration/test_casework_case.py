@@ -168,6 +168,7 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
     problem = ok(call(platform, "POST", f"{base}/problems", "team_member", json={
         "title": "班子软弱", "detail": "书记长期外出", "criterion_code": "weak_leadership", "found_on": "2020-09-09"}), 201)
     problem_id = problem["entry"]["data"]["problem_id"]
+    assert problem["entry"]["seq"] > 0 and problem["entry"]["kind"] == "problem_found"
     refused(call(platform, "POST", f"{base}/problems", "team_member", json={
         "title": "x", "criterion_code": "lax_management", "found_on": "2020-09-09"}), 422, "criterion-not-met")
     found = ok(call(platform, "POST", f"{base}/problems", "team_leader", json={"title": "账目不清", "found_on": "2020-09-10"}), 201)

@@ -1,6 +1,7 @@
 """HTTP routes of the casework service: thin — parse, authorize, call the service layer, answer."""
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import date
 
@@ -175,9 +176,11 @@ async def _write(request: Request, principal: Principal, action: str, case_id: s
             entry = await step(writer)
         except CaseworkError as exc:
             raise _problem(exc) from None
+        await uow.session.flush()  # the entry's place in the book (seq)
         await uow.commit()
     # The step's own entry (the first it appended when it returns none, e.g. the team stationed).
     entry = entry or writer.appended[0]
+    entry = dataclasses.replace(entry, seq=writer.rows[entry.entry_id].seq)
     return {"case_id": case_id, "phase": writer.book.phase.value, "entry": entry_view(entry)}
 
 

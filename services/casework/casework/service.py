@@ -140,14 +140,16 @@ class Writer:
     def __init__(self, session: AsyncSession, case: Case, book: CaseBook, today: date, actor: Actor | None, publish: Publish):
         self.session, self.case, self.book, self.today, self.actor, self.publish = session, case, book, today, actor, publish
         self.appended: list[Entry] = []
+        self.rows: dict[str, CaseEntry] = {}
 
     def append(self, kind: EntryKind, occurred_on: date, data: dict[str, Any], corrects: str | None = None,
                entry_id: str | None = None) -> Entry:
         entry = Entry(entry_id or new_id(), kind, occurred_on, self.today, data,
                       self.actor.model_dump(mode="json") if self.actor else {}, corrects)
-        self.session.add(CaseEntry(entry_id=entry.entry_id, case_id=self.case.case_id, kind=kind.value,
-                                   occurred_on=occurred_on, recorded_on=self.today, actor=entry.actor, data=data,
-                                   corrects=corrects))
+        row = CaseEntry(entry_id=entry.entry_id, case_id=self.case.case_id, kind=kind.value, occurred_on=occurred_on,
+                        recorded_on=self.today, actor=entry.actor, data=data, corrects=corrects)
+        self.session.add(row)
+        self.rows[entry.entry_id] = row
         self.book.apply(entry)
         self.case.updated_on = self.today
         self.appended.append(entry)

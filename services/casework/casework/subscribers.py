@@ -31,6 +31,8 @@ async def clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
 @handlers.on(CampaignOpened.event_type)
 async def campaign_opened(session: AsyncSession, envelope: Envelope) -> None:
     await service.keep_campaign(session, envelope.payload())
+    # Designations may arrive before their campaign (other partition): catch up on its phase now.
+    await service.move_to_continued(session, await clock.today(session), session_publisher(session))
 
 
 @handlers.on(PolicyRevised.event_type)
