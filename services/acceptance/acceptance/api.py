@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -557,10 +558,16 @@ async def list_draws(request: Request, county: str | None = Query(None, pattern=
                 page=paging.page, size=paging.size)
 
 
+class SpotCheckLevel(StrEnum):
+    CITY = "city"
+    PROVINCE = "province"
+
+
 @api.post("/acceptances/{acceptance_id}/spot-checks/{level}", summary="6. 抽中村的抽查结论（不通过则撤销验收）")
-async def spot_check(acceptance_id: str, level: str, body: SpotCheckIn, request: Request,
+async def spot_check(acceptance_id: str, level: SpotCheckLevel, body: SpotCheckIn, request: Request,
                      principal: Principal = Depends(authorized("acceptance.spot_check"))):
-    if level not in ("city", "province") or service.level_name(principal.division_code) != level:
+    level = level.value
+    if service.level_name(principal.division_code) != level:
         raise forbidden(f"{level} 抽查须由该级组织部门办理 (only the {level} may record its spot check)")
 
     async def step(ctx: StepContext):

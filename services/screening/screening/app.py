@@ -1,7 +1,7 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, subscribers, users_api
+from screening import api, campaign_api, subscribers, users_api
 from screening.identity import IdentityDirectory
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
@@ -13,6 +13,7 @@ identity = IdentityDirectory(runtime.settings)
 subscribers.register_identity_sync(runtime, identity)
 app = runtime.create_app(
     api.router,
+    campaign_api.router,
     users_api.router,
     title="排查认定 Screening",
     description="Campaigns, township screening, county review, city spot checks, designated targets; owner of the division registry.",

@@ -1,8 +1,66 @@
 """Persistence of the screening service: its tables (SQLAlchemy), on the shared declarative base.
 
-The shared tables (outbox, inbox, divisions, platform clock) are imported so that Alembic sees one metadata.
+Screening's state is the fold of its own domain events: every fact it decides (a campaign, an
+assessment, a submission, a sample, a decision, a designation…) is stored once in
+``screening_facts`` — the same payload it publishes — and the domain objects are rebuilt from
+those facts (``service.py``). Nothing is updated in place. The shared tables (outbox, inbox,
+divisions, platform clock) are imported so that Alembic sees one metadata.
 """
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, Index, String, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
 from zhengdun.clock import ClockState  # noqa: F401
-from zhengdun.db import Base  # noqa: F401
+from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
 from zhengdun.registry import Division  # noqa: F401
+
+
+class ScreeningFact(Base):
+    """One decided fact, append-only; ``scope_code`` is the unit whose state it belongs to."""
+
+    __tablename__ = "screening_facts"
+    __table_args__ = (Index("ix_facts_lookup", "campaign_id", "type", "scope_code"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(80), unique=True)
+    type: Mapped[str] = mapped_column(String(120))
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    round_id: Mapped[str | None] = mapped_column(String(40))
+    scope_code: Mapped[str] = mapped_column(String(12))
+    village_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    body: Mapped[dict] = mapped_column(JSONB)
+    actor: Mapped[dict | None] = mapped_column(JSONB)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class TownshipPreparation(Base):
+    """The township committee meeting and the public notice (with its objections) of one round.
+
+    These are the township's working records before it submits; the submission carries them."""
+
+    __tablename__ = "township_preparations"
+
+    campaign_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    round_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    meeting: Mapped[dict | None] = mapped_column(JSONB)
+    notice: Mapped[dict | None] = mapped_column(JSONB)
+    objections: Mapped[list] = mapped_column(JSONB, default=list)
+    actor: Mapped[dict | None] = mapped_column(JSONB)
+
+
+class FilingSnapshot(Base):
+    """A county's list as filed with the city (备案): immutable, with its content hash."""
+
+    __tablename__ = "filings"
+
+    campaign_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    filing_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    filed_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict] = mapped_column(JSONB)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[dict | None] = mapped_column(JSONB)

@@ -1,0 +1,668 @@
+"""HTTP routes of the campaign's screening: thin — parse, authorize, rebuild state from the facts,
+call the domain rules, record the facts and their events in one unit of work, answer.
+
+Order of use: open a campaign → townships assess every village, record their committee meeting
+and public notice, submit → the county draws its check samples, records site visits, returns or
+adjusts, and its standing committee confirms (designations) → the city spot-checks → counties
+file their lists. See services/screening/README.md.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from screening import service
+from screening.domain import campaign as campaign_rules
+from screening.domain import consistency, spot_check
+from screening.domain.assessment import AssessmentInput
+from screening.domain.errors import ScreeningRuleViolation
+from screening.domain.filing import Filing, FilingEntry, file_county_list
+from screening.domain.shares import share_status
+from screening.domain.township import CarryOver, CarryOverReason, Objection, PublicNotice, propose_carry_over
+from screening.models import FilingSnapshot, TownshipPreparation
+from zhengdun import clock
+from zhengdun.access import authorize_target, authorized
+from zhengdun.auth import Principal
+from zhengdun.divisions import is_within, level_of
+from zhengdun.events import screening as ev
+from zhengdun.pagination import Page, PageParams, page_params
+from zhengdun.problems import Problem
+from zhengdun.roles import Level
+
+router = APIRouter(tags=["screening 排查认定"])
+CODE = r"^\d{12}$"
+NOT_FOUND = {"campaign-unknown", "township-list-not-submitted-unknown"}
+CONFLICT = {"list-already-submitted", "list-already-confirmed", "already-filed", "village-already-target",
+            "townships-not-submitted", "township-list-not-submitted"}
+
+
+def _problem(exc: ScreeningRuleViolation) -> Problem:
+    status = 404 if exc.code in NOT_FOUND else 409 if exc.code in CONFLICT else 422
+    return Problem(status, exc.code, "不符合排查认定规则 Screening rule", f"{exc.message_zh} ({exc.message_en})",
+                   **{k: v for k, v in exc.details.items() if k != "status"})
+
+
+async def _today(session) -> date:
+    return await clock.today(session)
+
+
+# ------------------------------------------------------------------------------- campaigns
+
+
+class OpenCampaign(BaseModel):
+    name: str = Field(min_length=1, description="整顿工作名称")
+    area_code: str = Field(pattern=CODE, description="开展整顿工作的市或省的区划代码")
+    opened_on: date
+    phases: list[ev.PhaseWindow] | None = Field(None, description="阶段及起止日期；默认按种子文件")
+    criteria: list[ev.Criterion] | None = Field(None, description="认定标准目录；默认十条")
+    lagging_rule: str | None = None
+    policy: ev.Policy | None = Field(None, description="政策参数；默认种子文件规定")
+
+
+class ReviseCampaignPolicy(BaseModel):
+    policy: ev.Policy
+    reason: str
+    effective_on: date
+
+
+def campaign_view(c) -> dict:
+    return {"campaign_id": c.campaign_id, "name": c.name, "area_code": c.area_code, "opened_on": c.opened_on,
+            "phases": [p.model_dump(mode="json") for p in c.phases],
+            "criteria": [k.model_dump(mode="json") for k in c.criteria], "lagging_rule": c.lagging_rule,
+            "policy_version": c.policy_version, "policy": c.policy.model_dump(mode="json"),
+            "policy_history": [{"version": p.version, "effective_on": p.effective_on, "reason": p.reason} for p in c.policies]}
+
+
+@router.post("/campaigns", status_code=201, summary="启动整顿工作（阶段、认定标准、政策参数；未填按种子文件默认）")
+async def open_campaign(body: OpenCampaign, request: Request, principal: Principal = Depends(authorized("campaign.open"))):
+    authorize_target(principal, "campaign.open", body.area_code)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        clock.not_in_future(body.opened_on, await _today(uow.session), "opened_on")
+        try:
+            campaign, opened = campaign_rules.open_campaign(
+                f"C{uuid.uuid4().hex[:10]}", body.name, body.area_code, body.opened_on,
+                phases=tuple(body.phases) if body.phases else None, criteria=tuple(body.criteria) if body.criteria else None,
+                lagging_rule=body.lagging_rule, policy=body.policy)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        service.recorder_for(uow, principal.actor).record(opened, scope=body.area_code, key=body.area_code)
+        await uow.commit()
+    return campaign_view(campaign)
+
+
+@router.get("/campaigns", response_model=Page[dict], summary="整顿工作列表")
+async def list_campaigns(request: Request, principal: Principal = Depends(authorized("campaign.read")),
+                         paging: PageParams = Depends(page_params)):
+    async with request.app.state.runtime.session_factory() as session:
+        campaigns = [await service.load_campaign(session, i) for i in await service.campaign_ids(session)]
+    # A user sees the campaigns that cover their unit, or lie inside it.
+    visible = [c for c in campaigns if is_within(principal.division_code, c.area_code) or is_within(c.area_code, principal.division_code)]
+    return Page[dict](items=[campaign_view(c) for c in visible[paging.offset:paging.offset + paging.size]],
+                      total=len(visible), page=paging.page, size=paging.size)
+
+
+async def _campaign(session, campaign_id: str):
+    try:
+        return await service.load_campaign(session, campaign_id)
+    except ScreeningRuleViolation as exc:
+        raise _problem(exc) from None
+
+
+@router.get("/campaigns/{campaign_id}", summary="整顿工作详情（含政策版本）")
+async def get_campaign(campaign_id: str, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        return campaign_view(await _campaign(session, campaign_id))
+
+
+@router.post("/campaigns/{campaign_id}/policy", summary="修订政策（产生新版本；此后决定记录所用版本）")
+async def revise_policy(campaign_id: str, body: ReviseCampaignPolicy, request: Request,
+                        principal: Principal = Depends(authorized("campaign.open"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        authorize_target(principal, "campaign.open", campaign.area_code)
+        clock.not_in_future(body.effective_on, await _today(uow.session), "effective_on")
+        try:
+            campaign, revised = campaign_rules.revise_policy(campaign, body.policy, body.reason, body.effective_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        service.recorder_for(uow, principal.actor).record(revised, scope=campaign.area_code, key=campaign.area_code)
+        await uow.commit()
+    return campaign_view(campaign)
+
+
+# ------------------------------------------------------------------------------- township screening
+
+
+class AssessmentIn(BaseModel):
+    village_code: str = Field(pattern=CODE)
+    findings: list[ev.CriterionFinding] = Field(description="逐条对照认定标准：每条 met 是否符合，符合的须填 evidence")
+    result: ev.AssessmentResult
+    ranking: ev.RankingInput | None = None
+
+
+class AssessmentsIn(BaseModel):
+    assessed_on: date
+    assessments: list[AssessmentIn] = Field(min_length=1, max_length=2000, description="一个乡镇的全部村可一次提交")
+
+
+def _round_path(campaign_id: str, round_id: str, township: str) -> str:
+    return f"/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}"
+
+
+def _township(code: str) -> None:
+    if level_of(code) is not Level.TOWNSHIP:
+        raise Problem(422, "not-a-township", "不是乡镇级区划 Not a township", f"{code} 不是乡镇级区划代码")
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/assessments", status_code=201,
+             summary="逐村排查研判（可一次提交整个乡镇；全部通过或全部不保存）")
+async def record_assessments(campaign_id: str, round_id: str, township: str, body: AssessmentsIn, request: Request,
+                             principal: Principal = Depends(authorized("screening.assess", target="township"))):
+    _township(township)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.assessed_on, await _today(uow.session), "assessed_on")
+        state = await service.township_round(uow.session, campaign_id, round_id, township)
+        entries = [AssessmentInput(a.village_code, tuple(a.findings), a.result, a.ranking) for a in body.assessments]
+        try:
+            state, recorded = state.record_assessments(campaign, entries, body.assessed_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        recorder = service.recorder_for(uow, principal.actor)
+        for assessment in recorded:
+            recorder.record(assessment, scope=township, key=assessment.village_code, village=assessment.village_code,
+                            round_id=round_id)
+        await uow.commit()
+    counts = {r.value: sum(1 for a in state.assessments.values() if a.result is r) for r in ev.AssessmentResult}
+    return {"recorded": len(recorded), "assessed_in_round": len(state.assessments), "by_result": counts}
+
+
+class MeetingIn(BaseModel):
+    held_on: date
+    attendees: list[str] = Field(min_length=1)
+    minutes: str = Field(min_length=1)
+
+
+class NoticeIn(BaseModel):
+    starts_on: date
+    ends_on: date
+
+
+class ObjectionIn(BaseModel):
+    raised_on: date
+    content: str = Field(min_length=1)
+
+
+class AnswerIn(BaseModel):
+    answer: str = Field(min_length=1)
+    answered_on: date
+
+
+async def _preparation(session, campaign_id: str, round_id: str, township: str) -> TownshipPreparation:
+    prep = await session.get(TownshipPreparation, (campaign_id, round_id, township), with_for_update=True)
+    if prep is None:
+        prep = TownshipPreparation(campaign_id=campaign_id, round_id=round_id, township_code=township, objections=[])
+        session.add(prep)
+    return prep
+
+
+@router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/meeting",
+            summary="记录乡镇党委会集体研究（日期、参会人员、纪要）")
+async def record_meeting(campaign_id: str, round_id: str, township: str, body: MeetingIn, request: Request,
+                         principal: Principal = Depends(authorized("screening.township_list", target="township"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.held_on, await _today(uow.session), "held_on")
+        prep = await _preparation(uow.session, campaign_id, round_id, township)
+        prep.meeting, prep.actor = body.model_dump(mode="json"), principal.actor.model_dump(mode="json")
+        await uow.commit()
+    return {"meeting": body.model_dump(mode="json")}
+
+
+@router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/notice", summary="记录公示期")
+async def record_notice(campaign_id: str, round_id: str, township: str, body: NoticeIn, request: Request,
+                        principal: Principal = Depends(authorized("screening.township_list", target="township"))):
+    if body.ends_on < body.starts_on:
+        raise Problem(422, "notice-dates", "公示期不合法", "公示结束日期不能早于开始日期 (ends_on before starts_on)")
+    async with request.app.state.runtime.unit_of_work() as uow:
+        await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.starts_on, await _today(uow.session), "starts_on")
+        prep = await _preparation(uow.session, campaign_id, round_id, township)
+        prep.notice = body.model_dump(mode="json")
+        await uow.commit()
+    return {"notice": body.model_dump(mode="json")}
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections", status_code=201,
+             summary="记录公示期间的异议")
+async def record_objection(campaign_id: str, round_id: str, township: str, body: ObjectionIn, request: Request,
+                           principal: Principal = Depends(authorized("screening.township_list", target="township"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.raised_on, await _today(uow.session), "raised_on")
+        prep = await _preparation(uow.session, campaign_id, round_id, township)
+        objection = {"objection_id": uuid.uuid4().hex[:12], **body.model_dump(mode="json"), "answer": "", "answered_on": None}
+        prep.objections = [*prep.objections, objection]
+        await uow.commit()
+    return objection
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections/{objection_id}/answer",
+             summary="答复异议")
+async def answer_objection(campaign_id: str, round_id: str, township: str, objection_id: str, body: AnswerIn,
+                           request: Request,
+                           principal: Principal = Depends(authorized("screening.township_list", target="township"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        clock.not_in_future(body.answered_on, await _today(uow.session), "answered_on")
+        prep = await _preparation(uow.session, campaign_id, round_id, township)
+        found = [o for o in prep.objections if o["objection_id"] == objection_id]
+        if not found:
+            raise Problem(404, "not-found", "未找到 Not found", f"异议 {objection_id} 不存在")
+        if found[0]["answer"]:
+            raise Problem(409, "objection-answered", "该异议已答复", "an answer is recorded already; answers are not edited")
+        prep.objections = [{**o, "answer": body.answer, "answered_on": body.answered_on.isoformat()}
+                           if o["objection_id"] == objection_id else o for o in prep.objections]
+        await uow.commit()
+    return {"objection_id": objection_id, **body.model_dump(mode="json")}
+
+
+class SubmitIn(BaseModel):
+    submitted_on: date
+    carry_over_reasons: dict[str, str] = Field(default_factory=dict, description="上一轮列入本轮不再列入的村：逐村说明理由")
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/submit", status_code=201,
+             summary="分两类报送名单（须全覆盖、党委会研究、公示期满且异议均已答复；逾期照收并标注）")
+async def submit_list(campaign_id: str, round_id: str, township: str, body: SubmitIn, request: Request,
+                      principal: Principal = Depends(authorized("screening.township_list", target="township"))):
+    _township(township)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.submitted_on, await _today(uow.session), "submitted_on")
+        state = await service.township_round(uow.session, campaign_id, round_id, township)
+        prep = await uow.session.get(TownshipPreparation, (campaign_id, round_id, township))
+        meeting = ev.CommitteeMeetingRecord(**prep.meeting) if prep and prep.meeting else None
+        notice = None
+        if prep and prep.notice:
+            notice = PublicNotice(date.fromisoformat(prep.notice["starts_on"]), date.fromisoformat(prep.notice["ends_on"]),
+                                  tuple(Objection(date.fromisoformat(o["raised_on"]), o["content"], o["answer"],
+                                                  date.fromisoformat(o["answered_on"]) if o["answered_on"] else None)
+                                        for o in prep.objections))
+        earlier = await service.previously_listed(uow.session, campaign_id, round_id, township)
+        accepted = set((await service.active_list(uow.session, campaign_id)).delisted_on)
+        carry = propose_carry_over(earlier, accepted, state.assessments)
+        villages = await service.villages_under(uow.session, township)
+        try:
+            state, submitted = state.submit(campaign, villages, meeting, notice, body.submitted_on, carry_over=carry,
+                                            carry_over_reasons=body.carry_over_reasons)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        service.recorder_for(uow, principal.actor).record(submitted, scope=township, key=township, round_id=round_id)
+        await uow.commit()
+    return submitted.model_dump(mode="json")
+
+
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}",
+            summary="乡镇本轮排查情况（覆盖、未排查的村、名单、结转建议）")
+async def township_status(campaign_id: str, round_id: str, township: str, request: Request,
+                          principal: Principal = Depends(authorized("screening.read", target="township"))):
+    async with request.app.state.runtime.session_factory() as session:
+        await _campaign(session, campaign_id)
+        state = await service.township_round(session, campaign_id, round_id, township)
+        villages = await service.villages_under(session, township)
+        earlier = await service.previously_listed(session, campaign_id, round_id, township)
+        accepted = set((await service.active_list(session, campaign_id)).delisted_on)
+    missing = [v.code for v in villages if v.code not in state.assessments]
+    return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
+            "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
+            "weak_and_lax": [v.model_dump(mode="json") for v in state.listed(ev.AssessmentResult.WEAK_AND_LAX)],
+            "lagging": [v.model_dump(mode="json") for v in state.listed(ev.AssessmentResult.LAGGING)],
+            "carry_over": [{"village_code": c.village_code, "reason": c.reason.value, "label": c.reason.label}
+                           for c in propose_carry_over(earlier, accepted, state.assessments)]}
+
+
+# ------------------------------------------------------------------------------- county review
+
+
+def _county(code: str) -> None:
+    if level_of(code) is not Level.COUNTY:
+        raise Problem(422, "not-a-county", "不是县级区划 Not a county", f"{code} 不是县级区划代码")
+
+
+def _share_view(share) -> dict:
+    return {"division_code": share.division_code, "listed": share.listed,
+            "administrative_villages": share.administrative_villages, "minimum_share": str(share.minimum_share),
+            "required": share.required, "share": f"{float(share.share):.4f}", "meets_minimum": share.meets_minimum}
+
+
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/list",
+            summary="县级名单（乡镇报送、调整、抽查、最低比例实时计算、一致性提示）")
+async def county_list_view(campaign_id: str, round_id: str, county: str, request: Request,
+                           principal: Principal = Depends(authorized("screening.read", target="county"))):
+    _county(county)
+    async with request.app.state.runtime.session_factory() as session:
+        campaign = await _campaign(session, campaign_id)
+        state = await service.county_list(session, campaign_id, round_id, county)
+        villages = await service.villages_under(session, county)
+        townships = await service.townships_under(session, county)
+        flags = await _flags(session, campaign, round_id, county, state, villages)
+    share = state.share(villages, campaign)
+    return {"county_code": county, "status": state.status.value, "status_label": state.status.label,
+            "townships": {t: ("submitted" if t in state.submissions else "missing") for t in townships},
+            "entries": [{"village_code": e.village_code, "category": e.category.value, "criteria_met": list(e.criteria_met),
+                         "added_by_county": e.added_by_county} for e in state.entries().values()],
+            "share": _share_view(share), "below_minimum": not share.meets_minimum,
+            "samples": [s.model_dump(mode="json") for s in state.samples],
+            "checks": [c.model_dump(mode="json") for c in state.checks],
+            "confirmation": state.confirmation.model_dump(mode="json") if state.confirmation else None,
+            "consistency_flags": flags}
+
+
+async def _flags(session, campaign, round_id: str, county: str, state, villages) -> list[dict]:
+    """The "four musts" checks the county sees (每轮对照: 未变仍除名, 轮流坐庄, 比例明显偏低)."""
+    all_assessments = await service.facts(session, campaign.campaign_id, ev.AssessmentRecorded, scope_prefix=county)
+    confirmed = await service.facts(session, campaign.campaign_id, ev.CountyListConfirmed, scope_prefix=county)
+    flags = []
+    rounds = sorted({a.round_id for a in all_assessments})
+    if round_id in rounds and rounds.index(round_id) > 0:
+        previous_round = rounds[rounds.index(round_id) - 1]
+        before = {a.village_code: a for a in all_assessments if a.round_id == previous_round}
+        now = {a.village_code: a for a in all_assessments if a.round_id == round_id}
+        flags += consistency.unlisted_unchanged(before, now)
+    listed_by_round = [set(c.weak_and_lax + c.lagging) for c in confirmed if c.round_id != round_id]
+    current = set(state.entries())
+    delisted = set((await service.active_list(session, campaign.campaign_id)).delisted_on)
+    if listed_by_round:
+        for township in sorted({v.code[:9] + "000" for v in villages}):
+            rounds_here = [{c for c in listed if c.startswith(township[:9])} for listed in listed_by_round + [current]]
+            flags += consistency.taking_turns(township, rounds_here, delisted)
+    counts = []
+    for township in {v.code[:9] + "000" for v in villages}:
+        in_t = [v for v in villages if v.code.startswith(township[:9]) and v.administrative]
+        counts.append(consistency.TownshipCount(township, sum(1 for c in current if c.startswith(township[:9])), len(in_t)))
+    flags += consistency.share_far_below_county(counts, campaign.policy)
+    return [{"kind": f.kind.value, "label": f.kind.label, "division_code": f.division_code,
+             "village_codes": list(f.village_codes), "detail": f.detail} for f in flags]
+
+
+class DrawIn(BaseModel):
+    seed: str = Field(min_length=1, description="抽样种子（公开记录，任何人可复算）")
+    drawn_on: date
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/samples", status_code=201,
+             summary="县级随机抽查：抽取乡镇已列入、未列入的村（可复算）")
+async def draw_county_samples(campaign_id: str, round_id: str, county: str, township: str, body: DrawIn, request: Request,
+                              principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
+        state = await service.county_list(uow.session, campaign_id, round_id, county)
+        try:
+            state, drawn = state.draw_check_samples(campaign, township, await service.villages_under(uow.session, township),
+                                                    body.seed, body.drawn_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        recorder = service.recorder_for(uow, principal.actor)
+        for sample in drawn:
+            recorder.record(sample, scope=township, key=township, round_id=round_id)
+        await uow.commit()
+    return {"samples": [s.model_dump(mode="json") for s in drawn]}
+
+
+class FindingIn(BaseModel):
+    village_code: str = Field(pattern=CODE)
+    outcome: ev.CheckOutcome
+    note: str = ""
+
+
+class FindingsIn(BaseModel):
+    checked_on: date
+    findings: list[FindingIn] = Field(min_length=1)
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/site-visits",
+             status_code=201, summary="记录实地走访核查结果（弄虚作假的，通报追责）")
+async def record_site_visits(campaign_id: str, round_id: str, county: str, township: str, body: FindingsIn,
+                             request: Request,
+                             principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
+        state = await service.county_list(uow.session, campaign_id, round_id, county)
+        try:
+            state, recorded, falsified = state.record_site_visits(
+                campaign, township, [spot_check.FindingInput(f.village_code, f.outcome, f.note) for f in body.findings],
+                body.checked_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        recorder = service.recorder_for(uow, principal.actor)
+        recorder.record(recorded, scope=township, key=township, round_id=round_id)
+        for found in falsified:
+            recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+        await uow.commit()
+    return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
+
+
+class ReturnIn(BaseModel):
+    reasons: list[str] = Field(min_length=1)
+    returned_on: date
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/return",
+             status_code=201, summary="退回乡镇名单（须说明理由）")
+async def return_list(campaign_id: str, round_id: str, county: str, township: str, body: ReturnIn, request: Request,
+                      principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.returned_on, await _today(uow.session), "returned_on")
+        state = await service.county_list(uow.session, campaign_id, round_id, county)
+        try:
+            state, returned = state.return_to_township(township, body.reasons, body.returned_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        service.recorder_for(uow, principal.actor).record(returned, scope=township, key=township, round_id=round_id)
+        await uow.commit()
+    return returned.model_dump(mode="json")
+
+
+class AdjustIn(BaseModel):
+    village_code: str = Field(pattern=CODE)
+    change: ev.ListChange
+    reason: str
+    adjusted_on: date
+    category: ev.ListCategory | None = None
+    criteria_met: list[str] = Field(default_factory=list)
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/adjustments", status_code=201,
+             summary="调整名单：增列或移出（逐村说明理由）")
+async def adjust_list(campaign_id: str, round_id: str, county: str, body: AdjustIn, request: Request,
+                      principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.adjusted_on, await _today(uow.session), "adjusted_on")
+        state = await service.county_list(uow.session, campaign_id, round_id, county)
+        try:
+            state, adjusted = state.adjust(campaign, body.village_code, body.change, body.reason, body.adjusted_on,
+                                           category=body.category, criteria_met=body.criteria_met)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        service.recorder_for(uow, principal.actor).record(adjusted, scope=county, key=body.village_code,
+                                                          village=body.village_code, round_id=round_id)
+        await uow.commit()
+    return adjusted.model_dump(mode="json")
+
+
+class ConfirmIn(BaseModel):
+    decision_number: str = Field(min_length=1, description="县委常委会决定文号")
+    decided_on: date
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/confirm", status_code=201,
+             summary="县委常委会研究确定名单：逐村认定整顿对象（低于最低比例可确定但标注）")
+async def confirm_list(campaign_id: str, round_id: str, county: str, body: ConfirmIn, request: Request,
+                       principal: Principal = Depends(authorized("screening.county_decide", target="county"))):
+    _county(county)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.decided_on, await _today(uow.session), "decided_on")
+        state = await service.county_list(uow.session, campaign_id, round_id, county)
+        active = (await service.active_list(uow.session, campaign_id)).in_division(county)
+        try:
+            state, confirmation = state.confirm(campaign, body.decision_number, body.decided_on,
+                                                await service.townships_under(uow.session, county),
+                                                await service.villages_under(uow.session, county), active_targets=active)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        recorder = service.recorder_for(uow, principal.actor)
+        recorder.record(confirmation.confirmed, scope=county, key=county, round_id=round_id)
+        for designated in confirmation.designated:
+            recorder.record(designated, scope=county, key=designated.village_code, village=designated.village_code,
+                            round_id=round_id)
+        for removed in confirmation.removed:
+            recorder.record(removed, scope=county, key=removed.village_code, village=removed.village_code, round_id=round_id)
+        await uow.commit()
+    return {"confirmed": confirmation.confirmed.model_dump(mode="json"), "designated": len(confirmation.designated),
+            "removed": len(confirmation.removed), "share": _share_view(confirmation.share)}
+
+
+# ------------------------------------------------------------------------------- city spot check
+
+
+class CityDrawIn(BaseModel):
+    seed: str = Field(min_length=1)
+    drawn_on: date
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", status_code=201,
+             summary="市级抽查：按比例随机抽取县级确定的名单（可复算）")
+async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: CityDrawIn, request: Request,
+                           principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
+        state = await service.county_list(uow.session, campaign_id, round_id, county)
+        if state.confirmation is None:
+            raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
+        try:
+            sample = spot_check.draw_city_sample(campaign, principal.division_code, state.confirmation, body.seed, body.drawn_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        service.recorder_for(uow, principal.actor).record(sample, scope=county, key=county, round_id=round_id)
+        await uow.commit()
+    return sample.model_dump(mode="json")
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-findings", status_code=201,
+             summary="记录市级抽查结果（弄虚作假的通报并追责）")
+async def record_city_findings(campaign_id: str, round_id: str, county: str, body: FindingsIn, request: Request,
+                               principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
+        samples = [s for s in await service.facts(uow.session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)
+                   if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK]
+        if not samples:
+            raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
+        try:
+            recorded, falsified = spot_check.record_city_spot_check(
+                campaign, principal.division_code, samples[-1],
+                [spot_check.FindingInput(f.village_code, f.outcome, f.note) for f in body.findings], body.checked_on)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        recorder = service.recorder_for(uow, principal.actor)
+        recorder.record(recorded, scope=county, key=county, round_id=round_id)
+        for found in falsified:
+            recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+        await uow.commit()
+    return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
+
+
+@router.get("/campaigns/{campaign_id}/shares/{code}", summary="最低比例实时计算（市及各县）")
+async def shares(campaign_id: str, code: str, request: Request,
+                 principal: Principal = Depends(authorized("screening.read", target="code"))):
+    async with request.app.state.runtime.session_factory() as session:
+        campaign = await _campaign(session, campaign_id)
+        active = await service.active_list(session, campaign_id)
+        villages = await service.villages_under(session, code)
+        counties = sorted({v.code[:6] + "000000" for v in villages})
+    listed = list(active.in_division(code))
+    return {"campaign_id": campaign_id, "division": _share_view(share_status(code, listed, villages, campaign.policy)),
+            "counties": [_share_view(share_status(c, listed, villages, campaign.policy)) for c in counties]}
+
+
+@router.get("/campaigns/{campaign_id}/targets", response_model=Page[dict], summary="当前整顿对象（动态名单，辖区内）")
+async def targets(campaign_id: str, request: Request, under: str | None = Query(None, pattern=CODE),
+                  principal: Principal = Depends(authorized("screening.read", target="under")),
+                  paging: PageParams = Depends(page_params)):
+    async with request.app.state.runtime.session_factory() as session:
+        active = await service.active_list(session, campaign_id)
+    found = list(active.in_division(under or principal.division_code).values())
+    items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
+              "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
+             for t in found[paging.offset:paging.offset + paging.size]]
+    return Page[dict](items=items, total=len(found), page=paging.page, size=paging.size)
+
+
+# ------------------------------------------------------------------------------- filings
+
+
+class FileIn(BaseModel):
+    filing_date: date
+    filed_on: date
+
+
+@router.post("/campaigns/{campaign_id}/counties/{county}/filings", status_code=201,
+             summary="县级名单向市委组织部备案（不可更改的快照，附内容哈希）")
+async def file_list(campaign_id: str, county: str, body: FileIn, request: Request,
+                    principal: Principal = Depends(authorized("screening.file", target="county"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        clock.not_in_future(body.filed_on, await _today(uow.session), "filed_on")
+        earlier = [_filing_of(f) for f in (await uow.session.execute(
+            FilingSnapshot.__table__.select().where(FilingSnapshot.campaign_id == campaign_id,
+                                                    FilingSnapshot.county_code == county))).all()]
+        try:
+            filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id),
+                                             body.filing_date, body.filed_on, earlier)
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        uow.session.add(FilingSnapshot(campaign_id=campaign_id, county_code=county, filing_date=body.filing_date,
+                                       filed_on=body.filed_on, content=filing.content(), content_hash=filing.content_hash,
+                                       actor=principal.actor.model_dump(mode="json")))
+        service.recorder_for(uow, principal.actor).record(filed, scope=county, key=county)
+        await uow.commit()
+    return {**filed.model_dump(mode="json"), "content": filing.content()}
+
+
+def _filing_of(row) -> Filing:
+    content = row.content
+    entries = tuple(FilingEntry(e["village_code"], e["township_code"], ev.ListCategory(e["category"]),
+                                tuple(e["criteria_met"]), date.fromisoformat(e["designated_on"]), e["decision_number"])
+                    for e in content["entries"])
+    return Filing(row.campaign_id, row.county_code, row.filing_date, row.filed_on, content["policy_version"], entries,
+                  row.content_hash)
+
+
+@router.get("/campaigns/{campaign_id}/counties/{county}/filings", response_model=Page[dict],
+            summary="备案记录：与备案时完全一致，并验证内容哈希")
+async def list_filings(campaign_id: str, county: str, request: Request,
+                       principal: Principal = Depends(authorized("screening.filings.read", target="county")),
+                       paging: PageParams = Depends(page_params)):
+    async with request.app.state.runtime.session_factory() as session:
+        rows = (await session.execute(FilingSnapshot.__table__.select().where(
+            FilingSnapshot.campaign_id == campaign_id, FilingSnapshot.county_code == county)
+            .order_by(FilingSnapshot.filing_date))).all()
+    items = [{"filing_date": r.filing_date, "filed_on": r.filed_on, "content_hash": r.content_hash,
+              "hash_algorithm": "sha256-canonical-json-v1", "verified": _filing_of(r).verify(), "content": r.content}
+             for r in rows[paging.offset:paging.offset + paging.size]]
+    return Page[dict](items=items, total=len(rows), page=paging.page, size=paging.size)
+
+
+_ = (replace, Decimal, CarryOver, CarryOverReason)  # re-exported names kept for readers of the domain
