@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from acceptance import service
-from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
+from acceptance.domain.errors import AcceptanceError, RuleViolation
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
 from acceptance.domain.standard import make_standard
 from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample

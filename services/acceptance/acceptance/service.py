@@ -6,6 +6,7 @@ document, and the events — all in the caller's transaction.
 """
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from acceptance.domain.process import Acceptance, Outcome, Person, Stage
 from acceptance.domain.standard import Standard, StandardItem
 from acceptance.models import (AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, Seal, SealKey, Signature,
                                SpotCheckSample)
-from zhengdun.divisions import ancestor_at
+from zhengdun.divisions import ancestor_at, level_of
 from zhengdun.events.acceptance import (AcceptanceFailed, AcceptanceSampleDrawn, AcceptanceStep, AcceptanceStepPassed,
                                         PostEvaluated, VillageAccepted, VillageDelisted)
 from zhengdun.events.base import Actor
@@ -105,8 +106,6 @@ async def note_case_phase(session: AsyncSession, changed: CasePhaseChanged, toda
 
 
 def aggregate(row: AcceptanceRow) -> Acceptance:
-    import copy
-
     return Acceptance(row.acceptance_id, row.case_id, row.campaign_id, row.village_code, row.township_code,
                       row.county_code, rectifiers=dict(row.rectifiers), team_leader_user_id=row.team_leader_user_id,
                       stage=Stage(row.stage), state=copy.deepcopy(row.state))
@@ -311,8 +310,6 @@ async def draw_spot_check(session: AsyncSession, *, campaign_id: str, county_cod
 
 
 def level_name(division_code: str) -> str:
-    from zhengdun.divisions import level_of
-
     return {Level.CITY: "city", Level.PROVINCE: "province"}.get(level_of(division_code), "")
 
 

@@ -227,3 +227,39 @@ def test_add_months_clamps_to_month_end():
     assert add_months(date(2021, 1, 31), 1) == date(2021, 2, 28)
     assert add_months(date(2020, 11, 30), 3) == date(2021, 2, 28)
     assert add_months(date(2020, 12, 15), 3) == date(2021, 3, 15)
+
+
+DECIDING_STEPS = [
+    (Stage.SELF_CHECKED, lambda a, p: a.record_preliminary(p, passed=True, inspection_group=["甲", "乙"], today=DAY)),
+    (Stage.PRELIMINARY_RECORDED, lambda a, p: a.sign_preliminary(p, DAY)),
+    (Stage.PRELIMINARY_PASSED, lambda a, p: a.form_county_group(p, leader=None, leader_rank="county", departments=["audit"],
+                                                                today=DAY)),
+    (Stage.COUNTY_GROUPED, lambda a, p: a.record_opinion(p, "audit", agrees=True, today=DAY)),
+    (Stage.COUNTY_REPORTED, lambda a, p: a.approve_county(p, approved=True, today=DAY)),
+    (Stage.COUNTY_APPROVED, lambda a, p: a.sign_county(p, DAY, filed_with="990100000000")),
+    (Stage.COUNTY_PASSED, lambda a, p: a.survey(p, respondents=10, satisfied=10, threshold=Decimal("0.7"), today=DAY)),
+]
+
+
+@pytest.mark.parametrize("stage,step", DECIDING_STEPS, ids=[s.value for s, _ in DECIDING_STEPS])
+@pytest.mark.parametrize("rectifier", [LEADER, CONTACT, Person("u-member", "队员", "org_staff", "990102000000")],
+                         ids=["team_leader", "contact_leader", "team_member"])
+def test_no_rectifier_takes_any_deciding_step(stage, step, rectifier):
+    a = at(stage)
+    assert isinstance(unchanged(a, lambda: step(a, rectifier)), NotPermitted)
+
+
+def test_county_group_leader_may_not_be_a_rectifier():
+    a = at(Stage.PRELIMINARY_PASSED)
+    err = unchanged(a, lambda: a.form_county_group(COUNTY, leader=CONTACT, leader_rank="county", departments=["audit"],
+                                                   today=DAY))
+    assert err.code == "separation-of-duties"
+
+
+def test_rectifier_may_not_record_spot_check_notice_or_delisting():
+    a = at(Stage.ACCEPTED)
+    a.note_drawn("city", "s1", chosen=True)
+    a.note_drawn("province", "s2", chosen=False)
+    assert isinstance(unchanged(a, lambda: a.record_spot_check(CONTACT, "city", passed=True, today=DAY)), NotPermitted)
+    a.record_spot_check(COUNTY, "city", passed=True, today=DAY)
+    assert isinstance(unchanged(a, lambda: a.start_notice(CONTACT, DAY)), NotPermitted)
