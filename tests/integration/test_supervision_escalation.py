@@ -12,7 +12,7 @@ from tests.integration.test_supervision_support import by_key, envelope, open_ca
 from zhengdun.demo.client import auth
 from zhengdun.events.acceptance import AcceptanceSampleDrawn, VillageAccepted
 from zhengdun.events.casework import CasePhase, CasePhaseChanged
-from zhengdun.events.screening import CountyListConfirmed
+from zhengdun.events.screening import CountyListConfirmed, SampleDrawn, SamplePurpose
 
 COUNTY = "990104000000"
 TOWNSHIP = "990104102000"
@@ -32,7 +32,15 @@ def test_township_escalation_and_spot_check_ratio(platform, demo):
         case_id="c-201", campaign_id=campaign_id, village_code=TARGETS[0], township_code=TOWNSHIP, county_code=COUNTY,
         phase=CasePhase.READY, previous_phase=CasePhase.CONCENTRATED, changed_on=date(2021, 5, 20)),
         TARGETS[0], campaign_id)
-    publish(platform, ("screening", confirmed), ("casework", finished))
+    population = tuple(f"990104102{n:03d}" for n in range(201, 211))
+    short_sample = envelope("screening", SampleDrawn(
+        campaign_id=campaign_id, round_id="R1", purpose=SamplePurpose.COUNTY_CHECK_UNLISTED, division_code=TOWNSHIP,
+        algorithm="sha256-rank", seed="s", ratio=Decimal("0.10"), population=population, chosen=population[:1],
+        drawn_on=date(2020, 8, 18)), TOWNSHIP, campaign_id)
+    publish(platform, ("screening", confirmed), ("casework", finished), ("screening", short_sample))
+    sample_key = f"screening_sample_ratio:{campaign_id}:R1:county_check_unlisted:{TOWNSHIP}"
+    alerts = wait_for(lambda: (a := by_key(platform, campaign_id)).get(sample_key) and a, what="sample ratio alert")
+    assert alerts[sample_key]["subject_code"] == COUNTY and alerts[sample_key]["facts"] == [short_sample.id]
 
     # Spot checks: 7 accepted; the city drew 1 (14.3% < 15%) → alert on the city; a 2nd village → resolved.
     set_clock(platform, "2021-03-05")

@@ -17,7 +17,7 @@ from supervision import journal
 from supervision.domain import rules
 from supervision.domain.rules import Breach
 from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow,
-                                MeasureRow, ProgressRow, SampleRow, TownshipListRow, VisitRow)
+                                MeasureRow, ProgressRow, SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from zhengdun.divisions import level_of, prefix_of
 from zhengdun.events.casework import CasePhase, MeasureStatus
 from zhengdun.events.screening import Policy
@@ -103,6 +103,10 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
                                                                   SampleRow.county_code.like(like)))).scalars():
             facts.samples.append(rules.Sample(row.county_code, row.level, tuple(row.chosen), row.event_id))
 
+    for row in (await session.execute(select(ScreeningSampleRow).where(
+            ScreeningSampleRow.campaign_id == cid, ScreeningSampleRow.division_code.like(like)))).scalars():
+        facts.screening_samples.append(rules.ScreeningSample(row.round_id, row.purpose, row.division_code,
+                                                             tuple(row.population), tuple(row.chosen), row.event_id))
     for row in (await session.execute(select(DelistingRow).where(DelistingRow.campaign_id == cid,
                                                                  DelistingRow.village_code.like(like)))).scalars():
         facts.delistings.append(rules.Delisting(row.village_code, row.county_code, row.delisted_on,

@@ -122,6 +122,17 @@ class SampleRow(Base):
     chosen: Mapped[list[str]] = mapped_column(JSONB)
 
 
+class ScreeningSampleRow(Base):
+    __tablename__ = "sv_screening_samples"
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    round_id: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(40))
+    division_code: Mapped[str] = mapped_column(String(12), index=True)
+    population: Mapped[list[str]] = mapped_column(JSONB)
+    chosen: Mapped[list[str]] = mapped_column(JSONB)
+
+
 class DelistingRow(Base):
     __tablename__ = "sv_delistings"
     campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from supervision import alerts, journal
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow, MeasureRow,
-                                PolicyVersionRow, ProgressRow, SampleRow, TownshipListRow, VisitRow)
+                                PolicyVersionRow, ProgressRow, SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from zhengdun import clock
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -121,6 +121,14 @@ async def county_list_confirmed(session, p: sc.CountyListConfirmed, envelope):
                 county_code=p.county_code, category=category.value, designated_on=p.decided_on,
                 designated_by=envelope.id, phase=cw.CasePhase.CONCENTRATED.value).on_conflict_do_nothing())
     return p.county_code
+
+
+@projection(sc.SampleDrawn)
+async def screening_sample_drawn(session, p: sc.SampleDrawn, envelope):
+    await session.execute(insert(ScreeningSampleRow).values(
+        event_id=envelope.id, campaign_id=p.campaign_id, round_id=p.round_id, purpose=p.purpose.value,
+        division_code=p.division_code, population=list(p.population), chosen=list(p.chosen)).on_conflict_do_nothing())
+    return p.division_code
 
 
 @projection(sc.FalsificationFound)

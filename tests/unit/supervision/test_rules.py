@@ -210,3 +210,18 @@ def test_evaluate_collects_breaches_and_keys_are_unique():
     assert {b.rule for b in breaches} == {Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.MEASURE_OVERDUE,
                                           Rule.MEASURE_NOT_UPDATED, Rule.TOWNSHIP_LIST_MISSING}
     assert Decimal("0.5") == facts.campaign.policy.township_escalation_share
+
+
+# --- screening samples ------------------------------------------------------------------
+
+def test_screening_sample_ratio_county_review_and_city_spot_check():
+    population = tuple(f"990102101{i:03d}" for i in range(1, 11))     # 10 villages
+    county_ok = rules.ScreeningSample("R1", "county_check_listed", T, population, population[:2], "ev-1")   # 20%
+    county_short = rules.ScreeningSample("R1", "county_check_unlisted", T, population, population[:1], "ev-2")  # 10%
+    city_ok = rules.ScreeningSample("R1", "city_spot_check", C, population, population[:1], "ev-3")  # 10%
+    [breach] = rules.screening_sample_ratio(campaign(), [county_ok, county_short, city_ok])
+    assert breach.rule is Rule.SCREENING_SAMPLE_RATIO and breach.subject_code == C and breach.scope_code == T
+    assert breach.key == "screening_sample_ratio:C1:R1:county_check_unlisted:990102101000"
+    # A second draw for the same round, purpose and township adds up.
+    more = rules.ScreeningSample("R1", "county_check_unlisted", T, population, population[5:6], "ev-4")
+    assert rules.screening_sample_ratio(campaign(), [county_short, more]) == []

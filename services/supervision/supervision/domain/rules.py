@@ -30,6 +30,7 @@ class Rule(StrEnum):
     TOWNSHIP_LIST_INCOMPLETE = "township_list_incomplete"
     TOWNSHIP_UNFINISHED = "township_unfinished"
     SPOT_CHECK_RATIO = "spot_check_ratio"
+    SCREENING_SAMPLE_RATIO = "screening_sample_ratio"
     POST_EVALUATION_OVERDUE = "post_evaluation_overdue"
     FALSIFICATION = "falsification"
 
@@ -49,6 +50,7 @@ RULE_LABELS = {
     Rule.TOWNSHIP_LIST_INCOMPLETE: "乡镇名单报送时有村未研判",
     Rule.TOWNSHIP_UNFINISHED: "集中整顿期末乡镇过半未完成（建议对乡镇党委书记诫勉谈话，报市委组织部备案）",
     Rule.SPOT_CHECK_RATIO: "验收抽查比例未达要求",
+    Rule.SCREENING_SAMPLE_RATIO: "排查认定审核抽查比例未达要求",
     Rule.POST_EVALUATION_OVERDUE: "销号村后评估逾期未开展",
     Rule.FALSIFICATION: "排查认定中弄虚作假待问责",
 }
@@ -146,6 +148,18 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class ScreeningSample:
+    """A screening sample (county review of listed/unlisted villages, or city spot check)."""
+
+    round_id: str
+    purpose: str                           # zhengdun.events.screening.SamplePurpose value
+    division_code: str                     # the unit whose villages were sampled
+    population: tuple[str, ...]
+    chosen: tuple[str, ...]
+    event_id: str
+
+
+@dataclass(frozen=True)
 class Delisting:
     village_code: str
     county_code: str
@@ -186,6 +200,7 @@ class Facts:
     township_lists: list[TownshipList] = field(default_factory=list)   # latest submission per township
     acceptances: list[Acceptance] = field(default_factory=list)
     samples: list[Sample] = field(default_factory=list)
+    screening_samples: list[ScreeningSample] = field(default_factory=list)
     delistings: list[Delisting] = field(default_factory=list)
     falsifications: list[Falsification] = field(default_factory=list)
     counties: list[str] = field(default_factory=list)                  # counties wholly inside the scope
@@ -384,6 +399,28 @@ def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acc
     return breaches
 
 
+def screening_sample_ratio(campaign: Campaign, samples: list[ScreeningSample]) -> list[Breach]:
+    """The county's review sample (``county_check_sample_ratio``, listed and unlisted villages apart) and
+    the city's spot check (``city_spot_check_ratio``) must cover their share of the population; several
+    draws for the same round, purpose and unit add up."""
+    groups: dict[tuple[str, str, str], list[ScreeningSample]] = {}
+    for sample in samples:
+        groups.setdefault((sample.round_id, sample.purpose, sample.division_code), []).append(sample)
+    breaches = []
+    for (round_id, purpose, code), draws in sorted(groups.items()):
+        population = {v for d in draws for v in d.population}
+        chosen = {v for d in draws for v in d.chosen} & population
+        city_check = purpose == "city_spot_check"
+        share = campaign.policy.city_spot_check_ratio if city_check else campaign.policy.county_check_sample_ratio
+        if not population or Decimal(len(chosen)) >= share * len(population):
+            continue
+        checker = _city_of(code) if city_check else _county_of(code)
+        breaches.append(Breach(
+            f"{Rule.SCREENING_SAMPLE_RATIO}:{campaign.campaign_id}:{round_id}:{purpose}:{code}",
+            Rule.SCREENING_SAMPLE_RATIO, checker, ROLE_ORG, code, Severity.MEDIUM, tuple(d.event_id for d in draws)))
+    return breaches
+
+
 def post_evaluation_overdue(campaign_id: str, delisting: Delisting, today: date) -> Breach | None:
     if delisting.evaluated_on is not None or today <= delisting.post_evaluation_due:
         return None
@@ -419,6 +456,7 @@ def evaluate(facts: Facts, today: date) -> list[Breach]:
         breaches.append(township_unfinished(campaign, township.code, facts.cases, today))
     for county in facts.counties:
         breaches.extend(spot_check_ratio(campaign, county, facts.acceptances, facts.samples, today))
+    breaches.extend(screening_sample_ratio(campaign, facts.screening_samples))
     breaches.extend(post_evaluation_overdue(cid, d, today) for d in facts.delistings)
     breaches.extend(falsification(cid, f) for f in facts.falsifications)
     return [b for b in breaches if b is not None]
