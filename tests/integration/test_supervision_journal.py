@@ -63,19 +63,32 @@ def test_journal_chains_every_event_and_detects_an_altered_row(platform, demo):
     assert journal(platform, VILLAGE, user="county2_org").status_code == 403
     assert journal(platform, VILLAGE, user="team_leader").status_code == 403
 
-    # Someone changes the measure's deadline in the stored journal row (position 3) with SQL.
-    asyncio.run(_tamper(platform, VILLAGE, 3))
+    # A plain UPDATE is refused by the database (append-only trigger) …
+    refused = asyncio.run(_tamper(platform, VILLAGE, 3, bypass_trigger=False))
+    assert "append-only" in refused
+    assert verify(platform, VILLAGE)["valid"] is True
+    # … so someone with the rights to switch the trigger off changes the measure's deadline in row 3.
+    assert asyncio.run(_tamper(platform, VILLAGE, 3, bypass_trigger=True)) == "UPDATE 1"
     broken = verify(platform, VILLAGE)
     assert broken["valid"] is False and broken["broken_at"] == 3
     assert "hash" in broken["reason"]
 
 
-async def _tamper(platform, chain: str, position: int) -> None:
+async def _tamper(platform, chain: str, position: int, *, bypass_trigger: bool) -> str:
     conn = await asyncpg.connect(platform.database_url("supervision").replace("+asyncpg", ""))
+    update = ("UPDATE sv_journal SET body = jsonb_set(body, '{data,deadline}', '\"2021-12-31\"') "
+              "WHERE chain_code = $1 AND position = $2")
     try:
-        status = await conn.execute(
-            "UPDATE sv_journal SET body = jsonb_set(body, '{data,deadline}', '\"2021-12-31\"') "
-            "WHERE chain_code = $1 AND position = $2", chain, position)
-        assert status == "UPDATE 1"
+        if not bypass_trigger:
+            try:
+                await conn.execute(update, chain, position)
+            except asyncpg.PostgresError as exc:
+                return str(exc)
+            return "not refused"
+        async with conn.transaction():
+            await conn.execute("ALTER TABLE sv_journal DISABLE TRIGGER sv_journal_append_only")
+            status = await conn.execute(update, chain, position)
+            await conn.execute("ALTER TABLE sv_journal ENABLE TRIGGER sv_journal_append_only")
+        return status
     finally:
         await conn.close()

@@ -90,8 +90,10 @@ async def known_grounds(uow: UnitOfWork, grounds: list[str]) -> set[str]:
     known = set((await session.execute(select(AlertRow.alert_id).where(AlertRow.alert_id.in_(grounds)))).scalars())
     known |= set((await session.execute(select(FalsificationRow.event_id)
                                         .where(FalsificationRow.event_id.in_(grounds)))).scalars())
-    for findings in (await session.execute(select(InspectionRow.findings))).scalars():
-        known |= {f["finding_id"] for f in findings if f["finding_id"] in grounds}
+    for ground in grounds:
+        if ground.startswith("F-") and (await session.execute(select(InspectionRow.inspection_id).where(
+                InspectionRow.findings.contains([{"finding_id": ground}])).limit(1))).first():
+            known.add(ground)
     return known
 
 

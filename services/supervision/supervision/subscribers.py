@@ -64,7 +64,10 @@ def projection(event_model):
 @handlers.on(ClockAdvanced.event_type)
 async def clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
     payload = envelope.payload()
+    previous = (await session.execute(select(clock.ClockState.today))).scalar_one_or_none()
     await clock.record(session, payload.today)
+    if previous is not None and payload.today < previous:
+        return  # a clock set back (tests, demo rewinds) is no fact: it resolves nothing
     for campaign in (await session.execute(select(CampaignRow))).scalars().all():
         await alerts.evaluate_scope(session, campaign, campaign.area_code, payload.today)
 

@@ -28,12 +28,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_facts_lookup", "screening_facts", ["campaign_id", "type", "scope_code"])
     # Facts are documentary: the database itself refuses to change or remove one.
-    op.execute("""
-        CREATE FUNCTION screening_facts_append_only() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION 'screening_facts is append-only'; END; $$ LANGUAGE plpgsql;
-        CREATE TRIGGER screening_facts_append_only BEFORE UPDATE OR DELETE ON screening_facts
-        FOR EACH ROW EXECUTE FUNCTION screening_facts_append_only();
-    """)
+    op.execute("CREATE FUNCTION screening_facts_append_only() RETURNS trigger AS $$ "
+               "BEGIN RAISE EXCEPTION 'screening_facts is append-only'; END; $$ LANGUAGE plpgsql")
+    op.execute("CREATE TRIGGER screening_facts_append_only BEFORE UPDATE OR DELETE ON screening_facts "
+               "FOR EACH ROW EXECUTE FUNCTION screening_facts_append_only()")
     op.create_table(
         "township_preparations",
         sa.Column("campaign_id", sa.String(80), primary_key=True),
@@ -59,4 +57,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("filings")
     op.drop_table("township_preparations")
-    op.execute("DROP TABLE screening_facts; DROP FUNCTION screening_facts_append_only();")
+    op.drop_table("screening_facts")
+    op.execute("DROP FUNCTION screening_facts_append_only()")

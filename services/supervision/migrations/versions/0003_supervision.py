@@ -173,6 +173,15 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(64), nullable=False),
         sa.UniqueConstraint("chain_code", "position", name="uq_sv_journal_chain_position"),
     )
+    # The journal is append-only in the database too; the hash chain catches whoever bypasses this.
+    op.execute("""
+        CREATE FUNCTION sv_journal_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'sv_journal is append-only (纪实记录不可修改)'; END; $$ LANGUAGE plpgsql
+    """)
+    op.execute("""
+        CREATE TRIGGER sv_journal_append_only BEFORE UPDATE OR DELETE ON sv_journal
+        FOR EACH ROW EXECUTE FUNCTION sv_journal_append_only()
+    """)
     op.create_table(
         "sv_inspection_plans",
         sa.Column("plan_id", sa.String(64), primary_key=True),
@@ -239,6 +248,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER sv_journal_append_only ON sv_journal")
+    op.execute("DROP FUNCTION sv_journal_append_only()")
     for table in ['sv_evaluations', 'sv_accountability', 'sv_inspections', 'sv_inspection_plans', 'sv_journal', 'sv_alerts', 'sv_falsifications', 'sv_delistings', 'sv_samples', 'sv_acceptances', 'sv_township_lists', 'sv_progress', 'sv_measures', 'sv_visits', 'sv_cases', 'sv_policy_versions', 'sv_campaigns']:
         op.drop_table(table)
 
