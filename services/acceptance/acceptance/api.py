@@ -24,6 +24,7 @@ from zhengdun.divisions import prefix_of
 from zhengdun.events.screening import CadreRank
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, forbidden, not_found
+from zhengdun.registry import Division
 from zhengdun.registry_api import division_router
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, ReviewDepartment, Role
 
@@ -241,7 +242,8 @@ async def list_acceptances(request: Request, village: str | None = Query(None, p
     for code in (county, township):
         if code:
             authorize_target(principal, "acceptance.read", code)
-    query = select(AcceptanceRow).where(AcceptanceRow.village_code.startswith(prefix_of(principal.division_code)))
+    query = select(AcceptanceRow, Division.name).outerjoin(Division, Division.code == AcceptanceRow.village_code) \
+        .where(AcceptanceRow.village_code.startswith(prefix_of(principal.division_code)))
     for code in (village, county, township):
         if code:
             query = query.where(AcceptanceRow.village_code.startswith(prefix_of(code)))
@@ -252,8 +254,8 @@ async def list_acceptances(request: Request, village: str | None = Query(None, p
     async with request.app.state.runtime.session_factory() as session:
         total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
         rows = (await session.execute(query.order_by(AcceptanceRow.village_code, AcceptanceRow.round)
-                                      .offset(paging.offset).limit(paging.size))).scalars().all()
-        items = [_summary(r, await service.division_name(session, r.village_code)) for r in rows]
+                                      .offset(paging.offset).limit(paging.size))).all()
+        items = [_summary(row, name) for row, name in rows]
     return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
