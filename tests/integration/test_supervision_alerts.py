@@ -64,7 +64,7 @@ def test_alerts_raised_resolved_scoped_paginated_and_redelivery_changes_nothing(
     # The fixing event: the team is stationed (late) → the alert resolves but stays in history.
     stationed = envelope("casework", TeamStationed(**case_ref(campaign_id, VILLAGE), leader=Person(name="张队长"),
                                                    members=(Person(name="甲"), Person(name="乙")),
-                                                   stationed_on=date(2020, 9, 8)), VILLAGE, campaign_id)
+                                                   stationed_on=date(2020, 9, 7)), VILLAGE, campaign_id)
     publish(platform, ("casework", stationed))
     wait_for(lambda: by_key(platform, campaign_id)[team_key]["status"] == "resolved", what="team alert resolved")
     assert team_key not in by_key(platform, campaign_id, status="open")

@@ -55,7 +55,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
         facts.cases.append(rules.Case(
             row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
-            row.leader_assigned_on, row.leader_event))
+            row.leader_assigned_on, row.leader_event,
+            tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ())))
     for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
                                                              VisitRow.village_code.like(like)))).scalars():
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
@@ -136,7 +137,11 @@ async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: st
         raised += 1
     for key, alert in stored.items():
         if alert.status == "open" and key not in breaches:
-            await resolve_alert(session, alert, today, "事实已变化，预警自动解除 (facts changed)")
+            if rules.raised_in_error(rules.Rule(alert.rule), key, facts, alert.due_on):
+                await resolve_alert(session, alert, today, "误报撤销：按事实日期当时并未违规 (withdrawn: facts dated "
+                                    "before the alert show no breach)", status="withdrawn")
+            else:
+                await resolve_alert(session, alert, today, "事实已变化，预警自动解除 (facts changed)")
             resolved += 1
     return raised, resolved
 
@@ -160,8 +165,9 @@ async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, t
     return row
 
 
-async def resolve_alert(session: AsyncSession, alert: AlertRow, today: date, reason: str) -> None:
-    alert.status = "resolved"
+async def resolve_alert(session: AsyncSession, alert: AlertRow, today: date, reason: str,
+                        status: str = "resolved") -> None:
+    alert.status = status
     alert.resolved_on = today
     alert.resolution = reason
     payload = AlertResolved(alert_id=alert.alert_id, key=alert.key, rule=alert.rule, subject_code=alert.subject_code,

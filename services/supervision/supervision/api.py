@@ -55,7 +55,8 @@ def _alert_out(a: AlertRow) -> dict[str, Any]:
 @router.get("/alerts", tags=TAGS, response_model=Page[dict[str, Any]], summary="预警列表（本辖区，分页）")
 async def list_alerts(request: Request,
                       rule: Rule | None = Query(None),
-                      status: Literal["open", "resolved", "all"] = Query("open"),
+                      status: Literal["open", "resolved", "all", "withdrawn"] = Query(
+                          "open", description="all = open + resolved; withdrawn = false alarms (撤销的误报)"),
                       unit: str | None = Query(None, pattern=DIVISION_CODE, description="只看此单位及其下级"),
                       village: str | None = Query(None, pattern=DIVISION_CODE),
                       principal: Principal = Depends(authorized("supervision.read", target="unit")),
@@ -64,7 +65,9 @@ async def list_alerts(request: Request,
     query = select(AlertRow).where(or_(_within(AlertRow.scope_code, mine), _within(AlertRow.subject_code, mine)))
     if rule:
         query = query.where(AlertRow.rule == rule.value)
-    if status != "all":
+    if status == "all":
+        query = query.where(AlertRow.status != "withdrawn")
+    else:
         query = query.where(AlertRow.status == status)
     if unit:
         query = query.where(or_(_within(AlertRow.scope_code, unit), AlertRow.subject_code == unit))

@@ -52,6 +52,7 @@ class CaseRow(Base):
     designated_by: Mapped[str] = mapped_column(String(80))
     phase: Mapped[str] = mapped_column(String(30), default="concentrated")
     finished_on: Mapped[date | None] = mapped_column(Date)
+    finished_periods: Mapped[list[list[str | None]]] = mapped_column(JSONB, default=list)   # [[since, until|None]]
     stationed_on: Mapped[date | None] = mapped_column(Date)
     leader_name: Mapped[str | None] = mapped_column(String(100))
     leader_user_id: Mapped[str | None] = mapped_column(String(64))

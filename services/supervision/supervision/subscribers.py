@@ -154,6 +154,12 @@ async def _case(session, ref: cw.CaseRef, envelope: Envelope, designated_on: dat
 
 @projection(cw.CaseOpened)
 async def case_opened(session, p: cw.CaseOpened, envelope):
+    existing = await session.get(CaseRow, (p.campaign_id, p.village_code))
+    if existing is not None and existing.case_id not in (None, p.case_id):
+        # A new case for the same village (relapse): new team, new leader, deadlines from its designation.
+        _set_phase(existing, cw.CasePhase.CONCENTRATED, p.designated_on)
+        existing.stationed_on = existing.leader_name = existing.leader_user_id = None
+        existing.leader_assigned_on = existing.leader_event = None
     row = await _case(session, p, envelope, p.designated_on)
     row.designated_on, row.designated_by, row.category = p.designated_on, envelope.id, p.category.value
     return p.township_code
@@ -204,10 +210,15 @@ async def visit_recorded(session, p: cw.VisitRecorded, envelope):
 
 def _set_phase(row: CaseRow, phase: cw.CasePhase, on: date) -> None:
     row.phase = phase.value
-    if phase in FINISHED_PHASES and row.finished_on is None:
+    periods = [list(p) for p in (row.finished_periods or [])]
+    still_finished = bool(periods) and periods[-1][1] is None
+    if phase in FINISHED_PHASES and not still_finished:
+        periods.append([on.isoformat(), None])
         row.finished_on = on
-    elif phase in ACTIVE_PHASES:
-        row.finished_on = None  # reopened
+    elif phase in ACTIVE_PHASES and still_finished:
+        periods[-1][1] = on.isoformat()  # reopened (e.g. acceptance failed)
+        row.finished_on = None
+    row.finished_periods = periods
 
 
 @projection(cw.CasePhaseChanged)

@@ -225,3 +225,45 @@ def test_screening_sample_ratio_county_review_and_city_spot_check():
     # A second draw for the same round, purpose and township adds up.
     more = rules.ScreeningSample("R1", "county_check_unlisted", T, population, population[5:6], "ev-4")
     assert rules.screening_sample_ratio(campaign(), [county_short, more]) == []
+
+
+def test_months_a_case_stood_finished_are_not_judged_for_visits():
+    # Ready on Nov 20, acceptance failed and reopened on Jan 10: Nov, Dec and Jan are not judged; Feb is.
+    c = case(leader_assigned_on=date(2020, 9, 1),
+             finished_periods=((date(2020, 11, 20), date(2021, 1, 10)),))
+    visits = [visit(date(2020, m, d)) for m in (9, 10) for d in (8, 22)]
+    assert rules.visits_below_minimum(c, visits, POLICY, date(2021, 2, 28)) == []
+    assert [b.key[-7:] for b in rules.visits_below_minimum(c, visits, POLICY, date(2021, 3, 1))] == ["2021-02"]
+
+
+def test_a_case_reopened_before_phase_end_counts_as_unfinished():
+    reopened = case(village_code="990102101301", finished_periods=((date(2021, 4, 1), date(2021, 5, 10)),))
+    still = case(village_code="990102101302", finished_periods=((date(2021, 4, 1), None),))
+    assert not reopened.finished_at(date(2021, 5, 31)) and still.finished_at(date(2021, 5, 31))
+    assert rules.township_unfinished(campaign(), T, [reopened, still, case()], date(2021, 6, 1)) is not None
+
+
+def test_an_alert_is_raised_in_error_only_when_dated_facts_show_no_breach():
+    late = case(stationed_on=date(2020, 9, 8))       # due Sept 6: stationed late, a real breach
+    on_time = case(stationed_on=date(2020, 9, 5))    # arrived after the clock moved, but on time
+    key = "team_not_stationed:C1:990102101201"
+    due = date(2020, 9, 6)
+    assert not rules.raised_in_error(Rule.TEAM_NOT_STATIONED, key, rules.Facts(campaign(), cases=[late]), due)
+    assert rules.raised_in_error(Rule.TEAM_NOT_STATIONED, key, rules.Facts(campaign(), cases=[on_time]), due)
+    # Falsification is not a dated rule: answering it resolves, never withdraws.
+    assert not rules.raised_in_error(Rule.FALSIFICATION, "falsification:C1:x", rules.Facts(campaign()), None)
+
+
+def test_rules_judge_as_of_the_day():
+    assert rules.team_not_stationed(case(stationed_on=date(2020, 9, 10)), POLICY, date(2020, 9, 8)) is not None
+    assert rules.measure_overdue("C1", measure(completed_on=date(2020, 11, 5)), date(2020, 11, 2)) is not None
+
+
+def test_stationed_the_day_after_the_deadline_is_a_real_breach_and_the_visit_dated_in_time_is_not():
+    key = "team_not_stationed:C1:990102101201"
+    facts = rules.Facts(campaign(), cases=[case(stationed_on=date(2020, 9, 7))])
+    assert not rules.raised_in_error(Rule.TEAM_NOT_STATIONED, key, facts, date(2020, 9, 6))
+    c = case(leader_assigned_on=date(2020, 9, 1))
+    visits = [visit(date(2020, 9, 8)), visit(date(2020, 9, 30))]
+    assert rules.raised_in_error(Rule.VISITS_BELOW_MINIMUM, "visits_below_minimum:C1:990102101201:2020-09",
+                                 rules.Facts(campaign(), cases=[c], visits=visits), date(2020, 9, 30))

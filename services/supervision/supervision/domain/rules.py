@@ -5,11 +5,13 @@ alerts: a new breach raises an alert, an open alert whose breach is gone resolve
 ``key`` is deterministic, so the same breach is never raised twice.
 
 Days are counted inclusively at the due date: a thing due on D is on time on D and late on D+1.
+The rules judge "as of today" from dated facts (a team stationed on a later date was not stationed
+today), so an alert can be re-judged on the day after its due date: see ``raised_in_error``.
 """
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -89,6 +91,20 @@ class Case:
     leader_user_id: str | None = None
     leader_assigned_on: date | None = None
     leader_event: str | None = None
+    # Periods it stood finished (ready/accepted/delisted) and, if reopened, until when (None: still).
+    finished_periods: tuple[tuple[date, date | None], ...] = ()
+
+    def finished_spans(self) -> tuple[tuple[date, date | None], ...]:
+        if self.finished_periods:
+            return self.finished_periods
+        return ((self.finished_on, None),) if self.finished_on else ()
+
+    def finished_during(self, start: date, end: date) -> bool:
+        """Stood finished on some day of [start, end]."""
+        return any(since <= end and (until is None or until > start) for since, until in self.finished_spans())
+
+    def finished_at(self, day: date) -> bool:
+        return self.finished_during(day, day)
 
 
 @dataclass(frozen=True)
@@ -267,7 +283,7 @@ def _province_of(code: str) -> str:
 def team_not_stationed(case: Case, policy: Policy, today: date) -> Breach | None:
     """The work team must be stationed within ``team_stationing_days`` of the list decision."""
     due = case.designated_on + timedelta(days=policy.team_stationing_days)
-    if case.stationed_on is not None or today <= due or case.phase not in ACTIVE_PHASES:
+    if (case.stationed_on is not None and case.stationed_on <= today) or today <= due or case.phase not in ACTIVE_PHASES:
         return None
     return Breach(f"{Rule.TEAM_NOT_STATIONED}:{case.campaign_id}:{case.village_code}", Rule.TEAM_NOT_STATIONED,
                   case.county_code, ROLE_ORG, case.village_code, Severity.HIGH, (case.designated_by,), due,
@@ -275,15 +291,15 @@ def team_not_stationed(case: Case, policy: Policy, today: date) -> Breach | None
 
 
 def visits_below_minimum(case: Case, visits: list[Visit], policy: Policy, today: date) -> list[Breach]:
-    """Each calendar month that has ended, counted from the first full month after assignment."""
+    """Each calendar month that has ended, counted from the first full month after assignment; a month
+    in which the case stood finished (awaiting or through acceptance) on any day is not judged."""
     if case.leader_assigned_on is None or policy.contact_leader_visits_per_month == 0:
         return []
     first = case.leader_assigned_on if case.leader_assigned_on.day == 1 else next_month(case.leader_assigned_on)
-    last_active = case.finished_on or today
     breaches = []
     for month in ended_months(first, today):
-        if month > last_active:
-            break
+        if case.finished_during(month, month_end(month)):
+            continue
         in_month = [v for v in visits if v.village_code == case.village_code and month <= v.visited_on <= month_end(month)]
         if len(in_month) < policy.contact_leader_visits_per_month:
             breaches.append(Breach(
@@ -304,7 +320,7 @@ def visit_without_problem(campaign_id: str, visit: Visit, policy: Policy) -> Bre
 
 
 def measure_overdue(campaign_id: str, measure: Measure, today: date) -> Breach | None:
-    if measure.completed_on is not None or today <= measure.deadline:
+    if (measure.completed_on is not None and measure.completed_on <= today) or today <= measure.deadline:
         return None
     return Breach(f"{Rule.MEASURE_OVERDUE}:{campaign_id}:{measure.measure_id}", Rule.MEASURE_OVERDUE,
                   measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.MEDIUM,
@@ -339,7 +355,7 @@ def township_list(campaign_id: str, township: Township, submitted: TownshipList 
     fewer villages assessed than the township has (until a complete resubmission)."""
     due = policy.township_list_due
     code = township.code
-    if submitted is None:
+    if submitted is None or submitted.submitted_on > today:
         if today <= due:
             return []
         return [Breach(f"{Rule.TOWNSHIP_LIST_MISSING}:{campaign_id}:{code}", Rule.TOWNSHIP_LIST_MISSING, code,
@@ -363,7 +379,7 @@ def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case
     targets = [c for c in cases if c.township_code == township_code and c.designated_on <= ends]
     if not targets:
         return None
-    unfinished = [c for c in targets if c.finished_on is None or c.finished_on > ends]
+    unfinished = [c for c in targets if not c.finished_at(ends)]
     if Decimal(len(unfinished)) <= campaign.policy.township_escalation_share * len(targets):
         return None
     city = _city_of(township_code)
@@ -422,7 +438,7 @@ def screening_sample_ratio(campaign: Campaign, samples: list[ScreeningSample]) -
 
 
 def post_evaluation_overdue(campaign_id: str, delisting: Delisting, today: date) -> Breach | None:
-    if delisting.evaluated_on is not None or today <= delisting.post_evaluation_due:
+    if (delisting.evaluated_on is not None and delisting.evaluated_on <= today) or today <= delisting.post_evaluation_due:
         return None
     return Breach(f"{Rule.POST_EVALUATION_OVERDUE}:{campaign_id}:{delisting.village_code}:{delisting.delisted_on}",
                   Rule.POST_EVALUATION_OVERDUE, delisting.county_code, ROLE_ORG, delisting.village_code, Severity.MEDIUM,
@@ -433,9 +449,42 @@ def falsification(campaign_id: str, found: Falsification) -> Breach | None:
     """Falsification found at a spot check stays open until an accountability action cites it."""
     if found.answered:
         return None
+    # About the township's list (the village is in the facts and the scope, so its journal shows it).
     return Breach(f"{Rule.FALSIFICATION}:{campaign_id}:{found.event_id}", Rule.FALSIFICATION, found.township_code,
                   ROLE_TOWNSHIP_COMMITTEE, found.village_code, Severity.HIGH, (found.event_id,), None,
-                  village_code=found.village_code, proposal="依规依纪追责问责")
+                  proposal="依规依纪追责问责")
+
+
+# Deadline rules whose facts are all dated: an alert of theirs can be proven a false alarm.
+DATED_RULES = {Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.MEASURE_OVERDUE, Rule.MEASURE_NOT_UPDATED,
+               Rule.TOWNSHIP_LIST_MISSING, Rule.POST_EVALUATION_OVERDUE}
+
+
+def known_by(facts: Facts, day: date) -> Facts:
+    """The dated facts as they stood at the end of ``day`` (later stationings, completions, visits,
+    progress, submissions and post-evaluations left out)."""
+    def upto(value: date | None) -> date | None:
+        return value if value is not None and value <= day else None
+
+    return replace(
+        facts,
+        cases=[replace(c, stationed_on=upto(c.stationed_on)) for c in facts.cases],
+        visits=[v for v in facts.visits if v.visited_on <= day],
+        measures=[replace(m, completed_on=upto(m.completed_on), updates=tuple(d for d in m.updates if d <= day))
+                  for m in facts.measures],
+        township_lists=[t for t in facts.township_lists if t.submitted_on <= day],
+        delistings=[replace(d, evaluated_on=upto(d.evaluated_on)) for d in facts.delistings],
+    )
+
+
+def raised_in_error(rule: Rule, key: str, facts: Facts, due_on: date | None) -> bool:
+    """True when the facts known now show there never was a breach: with the facts dated on or
+    before the due date, the rule held on the day after it (a team stationed, a visit, a list
+    submitted in time). This happens when such a fact arrives after the clock event that raised
+    the alert (events of different partitions are not ordered). Such an alert is withdrawn, not resolved."""
+    if rule not in DATED_RULES or due_on is None:
+        return False
+    return key not in {b.key for b in evaluate(known_by(facts, due_on), due_on + timedelta(days=1))}
 
 
 def evaluate(facts: Facts, today: date) -> list[Breach]:
