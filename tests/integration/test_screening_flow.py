@@ -110,18 +110,36 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     shares = city_org.get(f"/campaigns/{cid}/shares/{CITY}").json()
     assert {c["division_code"]: c["listed"] for c in shares["counties"]}[COUNTY] == 30
 
-    # The city spot-checks the confirmed list; a falsification names the county and township.
+    # The city spot-checks the confirmed list and the unlisted villages (same seed, reproducible); a falsification
+    # names the county and township; an unlisted village found meeting a criterion is designated (瞒报).
     city_sample = city_org.post(f"{county}/city-samples", {"seed": "990100-R1", "drawn_on": "2020-08-22"})
     assert city_sample.status_code == 201, city_sample.text
-    falsified_village = city_sample.json()["chosen"][0]
+    listed_sample, unlisted_sample = city_sample.json()["listed"], city_sample.json()["unlisted"]
+    assert len(listed_sample["chosen"]) == 3 and len(unlisted_sample["chosen"]) == 22  # 10% of 30 and of 220
+    assert not set(unlisted_sample["population"]) & set(listed_sample["population"])
+    falsified_village, concealed_village = listed_sample["chosen"][0], unlisted_sample["chosen"][0]
     is_problem(county_org.post(f"{county}/city-findings", {"checked_on": "2020-08-23", "findings": []}), 403)
+    is_problem(city_org.post(f"{county}/city-findings", {"checked_on": "2020-08-23", "findings": [
+        {"village_code": concealed_village, "outcome": "confirmed", "criteria_met": ["illegal_religion"]}]}), 422)
     checked = city_org.post(f"{county}/city-findings", {"checked_on": "2020-08-23", "findings": [
-        {"village_code": falsified_village, "outcome": "falsified", "note": "会议记录系事后补写"}]})
-    assert checked.status_code == 201 and len(checked.json()["falsifications"]) == 1, checked.text
-    found = wait_for(lambda: of_type(topic_events(platform), "zhengdun.screening.falsification.found.v1", cid),
-                     what="FalsificationFound")
-    assert found[0]["data"]["county_code"] == COUNTY
-    assert found[0]["data"]["township_code"] == falsified_village[:9] + "000"
+        {"village_code": falsified_village, "outcome": "falsified", "note": "会议记录系事后补写"},
+        {"village_code": concealed_village, "outcome": "falsified", "note": "宗教干预村务未如实上报",
+         "criteria_met": ["illegal_religion"]}]})
+    assert checked.status_code == 201, checked.text
+    assert len(checked.json()["falsifications"]) == 2
+    assert [d["village_code"] for d in checked.json()["designated"]] == [concealed_village]
+
+    def after_spot_check():
+        events = topic_events(platform)
+        return (of_type(events, "zhengdun.screening.falsification.found.v1", cid),
+                [d for d in of_type(events, "zhengdun.screening.target.designated.v1", cid)
+                 if d["data"]["basis"] == "city_spot_check"])
+    found, concealed = wait_for(lambda: (e := after_spot_check()) and len(e[0]) == 2 and e[1] and e, what="spot check events")
+    named = {f["data"]["village_code"]: (f["data"]["county_code"], f["data"]["township_code"]) for f in found}
+    assert named[falsified_village] == (COUNTY, falsified_village[:9] + "000")
+    assert concealed[0]["data"]["village_code"] == concealed_village
+    assert concealed[0]["data"]["criteria_met"] == ["illegal_religion"]
+    assert county_org.get(f"/campaigns/{cid}/targets", under=COUNTY).json()["total"] == 31
 
     # Filing: an immutable snapshot, retrievable exactly as filed, with its hash.
     filed = county_org.post(f"/campaigns/{cid}/counties/{COUNTY}/filings", {"filing_date": "2020-08-31", "filed_on": "2020-08-31"})

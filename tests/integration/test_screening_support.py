@@ -41,8 +41,14 @@ def set_clock(platform, today: str) -> None:
     assert response.status_code == 200, response.text
 
 
+_users: dict[str, dict[str, Caller]] = {}
+
+
 def township_users(platform) -> dict[str, Caller]:
-    """A township_committee user for every township of the demo county (101 and 102 are demo users)."""
+    """A township_committee user for every township of the demo county (101 and 102 are demo users);
+    created once per test run."""
+    if platform.run_id in _users:
+        return _users[platform.run_id]
     users = {TOWNSHIPS[0]: Caller(platform, "township_org"), TOWNSHIPS[1]: Caller(platform, "township2_org")}
     county_org = Caller(platform, "county_org")
     for township in TOWNSHIPS[2:]:
@@ -52,6 +58,7 @@ def township_users(platform) -> dict[str, Caller]:
                                              "initial_password": PASSWORD})
         assert created.status_code == 201, created.text
         users[township] = Caller(platform, username, PASSWORD)
+    _users[platform.run_id] = users
     return users
 
 
@@ -74,13 +81,24 @@ def assessments_for(township: str, criteria: list[str], villages: int = 25) -> l
     return entries
 
 
-def prepare_and_submit(user: Caller, round_path: str, submitted_on: str = "2020-08-10") -> httpx.Response:
+def prepare_and_submit(user: Caller, round_path: str, submitted_on: str = "2020-08-10",
+                       carry_over_reasons: dict | None = None) -> httpx.Response:
     meeting = user.put(f"{round_path}/meeting", {"held_on": "2020-08-02", "attendees": ["书记", "乡长", "委员"],
                                                  "minutes": "集体研究确定两类名单"})
     assert meeting.status_code == 200, meeting.text
     notice = user.put(f"{round_path}/notice", {"starts_on": "2020-08-03", "ends_on": "2020-08-09"})
     assert notice.status_code == 200, notice.text
-    return user.post(f"{round_path}/submit", {"submitted_on": submitted_on})
+    return user.post(f"{round_path}/submit", {"submitted_on": submitted_on,
+                                               "carry_over_reasons": carry_over_reasons or {}})
+
+
+def screen_township(user: Caller, campaign_id: str, round_id: str, township: str, entries: list[dict],
+                    submitted_on: str = "2020-08-10", carry_over_reasons: dict | None = None) -> httpx.Response:
+    """Assess every village in one request, record meeting and notice, submit; answers the submission."""
+    path = f"/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}"
+    batch = user.post(f"{path}/assessments", {"assessed_on": "2020-08-01", "assessments": entries})
+    assert batch.status_code == 201, batch.text
+    return prepare_and_submit(user, path, submitted_on, carry_over_reasons)
 
 
 def topic_events(platform, service: str = "screening") -> list[dict]:

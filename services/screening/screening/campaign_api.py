@@ -419,6 +419,8 @@ class FindingIn(BaseModel):
     village_code: str = Field(pattern=CODE)
     outcome: ev.CheckOutcome
     note: str = ""
+    criteria_met: list[str] = Field(default_factory=list,
+                                    description="市级抽查：未列入的村经核查符合的认定标准（据此认定为整顿对象）")
 
 
 class FindingsIn(BaseModel):
@@ -541,7 +543,7 @@ class CityDrawIn(BaseModel):
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", status_code=201,
-             summary="市级抽查：按比例随机抽取县级确定的名单（可复算）")
+             summary="市级抽查：按比例随机抽取县级确定的名单及未列入的村（同一种子，可复算）")
 async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: CityDrawIn, request: Request,
                            principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -550,13 +552,19 @@ async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: C
         state = await service.county_list(uow.session, campaign_id, round_id, county)
         if state.confirmation is None:
             raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
+        unlisted = [v.code for v in await service.villages_under(uow.session, county) if v.administrative]
         try:
-            sample = spot_check.draw_city_sample(campaign, principal.division_code, state.confirmation, body.seed, body.drawn_on)
+            drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
+                                                 body.seed, body.drawn_on)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
-        service.recorder_for(uow, principal.actor).record(sample, scope=county, key=county, round_id=round_id)
+        recorder = service.recorder_for(uow, principal.actor)
+        for sample in drawn:
+            recorder.record(sample, scope=county, key=county, round_id=round_id)
         await uow.commit()
-    return sample.model_dump(mode="json")
+    listed, unlisted_sample = drawn
+    return {"listed": listed.model_dump(mode="json"), "unlisted": unlisted_sample.model_dump(mode="json"),
+            "samples": [listed.model_dump(mode="json"), unlisted_sample.model_dump(mode="json")]}
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-findings", status_code=201,
@@ -570,17 +578,25 @@ async def record_city_findings(campaign_id: str, round_id: str, county: str, bod
                    if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK]
         if not samples:
             raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
+        confirmation = (await service.county_list(uow.session, campaign_id, round_id, county)).confirmation
+        active = (await service.active_list(uow.session, campaign_id)).in_division(county)
         try:
             recorded, falsified = spot_check.record_city_spot_check(
-                campaign, principal.division_code, samples[-1],
-                [spot_check.FindingInput(f.village_code, f.outcome, f.note) for f in body.findings], body.checked_on)
+                campaign, principal.division_code, samples,
+                [spot_check.FindingInput(f.village_code, f.outcome, f.note, tuple(f.criteria_met)) for f in body.findings],
+                body.checked_on)
+            designated = spot_check.concealed_designations(campaign, confirmation, recorded, active)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         recorder = service.recorder_for(uow, principal.actor)
         recorder.record(recorded, scope=county, key=county, round_id=round_id)
         for found in falsified:
             recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+        for target in designated:
+            recorder.record(target, scope=county, key=target.village_code, village=target.village_code, round_id=round_id)
         await uow.commit()
+    return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified],
+            "designated": [d.model_dump(mode="json") for d in designated]}
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
 
 
