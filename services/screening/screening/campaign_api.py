@@ -294,7 +294,7 @@ async def submit_list(campaign_id: str, round_id: str, township: str, body: Subm
                                                   date.fromisoformat(o["answered_on"]) if o["answered_on"] else None)
                                         for o in prep.objections))
         earlier = await service.previously_listed(uow.session, campaign_id, round_id, township)
-        accepted = set((await service.active_list(uow.session, campaign_id)).delisted_on)
+        accepted = set((await service.active_list(uow.session, campaign_id, under=township)).delisted_on)
         carry = propose_carry_over(earlier, accepted, state.assessments)
         villages = await service.villages_under(uow.session, township)
         try:
@@ -316,7 +316,7 @@ async def township_status(campaign_id: str, round_id: str, township: str, reques
         state = await service.township_round(session, campaign_id, round_id, township)
         villages = await service.villages_under(session, township)
         earlier = await service.previously_listed(session, campaign_id, round_id, township)
-        accepted = set((await service.active_list(session, campaign_id)).delisted_on)
+        accepted = set((await service.active_list(session, campaign_id, under=township)).delisted_on)
     missing = [v.code for v in villages if v.code not in state.assessments]
     return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
             "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
@@ -376,7 +376,7 @@ async def _flags(session, campaign, round_id: str, county: str, state, villages)
         flags += consistency.unlisted_unchanged(before, now)
     listed_by_round = [set(c.weak_and_lax + c.lagging) for c in confirmed if c.round_id != round_id]
     current = set(state.entries())
-    delisted = set((await service.active_list(session, campaign.campaign_id)).delisted_on)
+    delisted = set((await service.active_list(session, campaign.campaign_id, under=county)).delisted_on)
     if listed_by_round:
         for township in sorted({v.code[:9] + "000" for v in villages}):
             rounds_here = [{c for c in listed if c.startswith(township[:9])} for listed in listed_by_round + [current]]
@@ -515,7 +515,7 @@ async def confirm_list(campaign_id: str, round_id: str, county: str, body: Confi
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.decided_on, await _today(uow.session), "decided_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
-        active = (await service.active_list(uow.session, campaign_id)).in_division(county)
+        active = (await service.active_list(uow.session, campaign_id, under=county)).in_division(county)
         try:
             state, confirmation = state.confirm(campaign, body.decision_number, body.decided_on,
                                                 await service.townships_under(uow.session, county),
@@ -579,7 +579,7 @@ async def record_city_findings(campaign_id: str, round_id: str, county: str, bod
         if not samples:
             raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
         confirmation = (await service.county_list(uow.session, campaign_id, round_id, county)).confirmation
-        active = (await service.active_list(uow.session, campaign_id)).in_division(county)
+        active = (await service.active_list(uow.session, campaign_id, under=county)).in_division(county)
         try:
             recorded, falsified = spot_check.record_city_spot_check(
                 campaign, principal.division_code, samples,
@@ -605,7 +605,7 @@ async def shares(campaign_id: str, code: str, request: Request,
                  principal: Principal = Depends(authorized("screening.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
         campaign = await _campaign(session, campaign_id)
-        active = await service.active_list(session, campaign_id)
+        active = await service.active_list(session, campaign_id, under=code)
         villages = await service.villages_under(session, code)
         counties = sorted({v.code[:6] + "000000" for v in villages})
     listed = list(active.in_division(code))
@@ -618,7 +618,8 @@ async def targets(campaign_id: str, request: Request, under: str | None = Query(
                   principal: Principal = Depends(authorized("screening.read", target="under")),
                   paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
-        active = await service.active_list(session, campaign_id)
+        await _campaign(session, campaign_id)
+        active = await service.active_list(session, campaign_id, under=under or principal.division_code)
     found = list(active.in_division(under or principal.division_code).values())
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
               "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
@@ -645,7 +646,7 @@ async def file_list(campaign_id: str, county: str, body: FileIn, request: Reques
             FilingSnapshot.__table__.select().where(FilingSnapshot.campaign_id == campaign_id,
                                                     FilingSnapshot.county_code == county))).all()]
         try:
-            filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id),
+            filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id, under=county),
                                              body.filing_date, body.filed_on, earlier)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
