@@ -81,10 +81,34 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     for sample in drawn.json()["samples"]:
         again = sampling.draw_sample(sample["population"], sample["seed"], ratio=sample["ratio"])
         assert list(again.chosen) == sample["chosen"] and sample["algorithm"] == sampling.ALGORITHM
+    is_problem(county_org.post(f"{county}/townships/990103101000/samples", {"seed": "s", "drawn_on": "2020-08-16"}), 422)
     visited = [v for s in drawn.json()["samples"] for v in s["chosen"]]
     visits = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/site-visits", {
         "checked_on": "2020-08-17", "findings": [{"village_code": v, "outcome": "confirmed", "note": "属实"} for v in visited]})
     assert visits.status_code == 201, visits.text
+
+    # The county returns a list with reasons (the township corrects and resubmits), and adjusts with reasons.
+    last = TOWNSHIPS[-1]
+    is_problem(county_org.post(f"{county}/townships/{last}/return", {"reasons": [], "returned_on": "2020-08-17"}), 422)
+    returned = county_org.post(f"{county}/townships/{last}/return",
+                               {"reasons": ["会议纪要未附参会人员签字"], "returned_on": "2020-08-17"})
+    assert returned.status_code == 201, returned.text
+    assert county_org.get(f"{county}/list").json()["townships"][last] == "missing"
+    is_problem(committee.post(f"{county}/confirm", {"decision_number": "x", "decided_on": "2020-08-18"}), 409)
+    resubmitted = users[last].post(f"/campaigns/{cid}/rounds/R1/townships/{last}/submit", {"submitted_on": "2020-08-17"})
+    assert resubmitted.status_code == 201 and resubmitted.json()["late"] is True, resubmitted.text
+    is_problem(county_org.post(f"{county}/adjustments", {"village_code": "990102101204", "change": "add",
+                                                         "category": "weak_and_lax", "criteria_met": ["committees_inactive"],
+                                                         "reason": "", "adjusted_on": "2020-08-17"}), 422)
+    added = county_org.post(f"{county}/adjustments", {"village_code": "990102101204", "change": "add", "category": "weak_and_lax",
+                                                      "criteria_met": ["committees_inactive"], "reason": "实地核查发现村两委不作为",
+                                                      "adjusted_on": "2020-08-17"})
+    assert added.status_code == 201, added.text
+    removed = county_org.post(f"{county}/adjustments", {"village_code": f"{last[:9]}203", "change": "remove",
+                                                        "reason": "倒排依据有误，经核实排名靠前", "adjusted_on": "2020-08-17"})
+    assert removed.status_code == 201, removed.text
+    entries_now = {e["village_code"] for e in county_org.get(f"{county}/list").json()["entries"]}
+    assert "990102101204" in entries_now and f"{last[:9]}203" not in entries_now and len(entries_now) == 30
 
     # Only the county's standing committee confirms.
     decision = {"decision_number": "示县委〔2020〕18号", "decided_on": "2020-08-18"}
@@ -103,7 +127,7 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     confirmations, designated = wait_for(lambda: (d := designations()) and len(d[1]) >= 30 and d, what="30 designations")
     assert len(confirmations) == 1 and confirmations[0]["data"]["decision_number"] == "示县委〔2020〕18号"
     assert len(designated) == 30
-    assert {d["data"]["village_code"][9:] for d in designated} == {"201", "202", "203"}
+    assert {d["data"]["village_code"] for d in designated} == entries_now
     assert all(d["data"]["decision_number"] == "示县委〔2020〕18号" and d["data"]["policy_version"] == 2 for d in designated)
     targets = county_org.get(f"/campaigns/{cid}/targets", under=COUNTY, size=10).json()
     assert targets["total"] == 30 and len(targets["items"]) == 10

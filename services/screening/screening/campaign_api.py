@@ -334,6 +334,14 @@ def _county(code: str) -> None:
         raise Problem(422, "not-a-county", "不是县级区划 Not a county", f"{code} 不是县级区划代码")
 
 
+def _township_in(county: str, township: str) -> None:
+    _county(county)
+    _township(township)
+    if not is_within(township, county):
+        raise Problem(422, "township-not-in-county", "乡镇不属于该县 Township not in county",
+                      f"乡镇 {township} 不属于县 {county}；请使用本县乡镇的区划代码")
+
+
 def _share_view(share) -> dict:
     return {"division_code": share.division_code, "listed": share.listed,
             "administrative_villages": share.administrative_villages, "minimum_share": str(share.minimum_share),
@@ -399,6 +407,7 @@ class DrawIn(BaseModel):
              summary="县级随机抽查：抽取乡镇已列入、未列入的村（可复算）")
 async def draw_county_samples(campaign_id: str, round_id: str, county: str, township: str, body: DrawIn, request: Request,
                               principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
@@ -433,6 +442,7 @@ class FindingsIn(BaseModel):
 async def record_site_visits(campaign_id: str, round_id: str, county: str, township: str, body: FindingsIn,
                              request: Request,
                              principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
@@ -460,6 +470,7 @@ class ReturnIn(BaseModel):
              status_code=201, summary="退回乡镇名单（须说明理由）")
 async def return_list(campaign_id: str, round_id: str, county: str, township: str, body: ReturnIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.returned_on, await _today(uow.session), "returned_on")
