@@ -24,6 +24,8 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     campaign = opened.json()
     cid, criteria = campaign["campaign_id"], [c["code"] for c in campaign["criteria"]]
     assert campaign["policy_version"] == 1 and len(criteria) == 10
+    seen = township_org.get("/campaigns", size=100).json()
+    assert cid in [c["campaign_id"] for c in seen["items"]] and seen["total"] >= 1  # it covers the township
     revised = city_org.post(f"/campaigns/{cid}/policy", {"policy": {"min_listed_share": "0.11"}, "reason": "调整比例",
                                                           "effective_on": "2020-07-10"})
     assert revised.status_code == 200 and revised.json()["policy_version"] == 2, revised.text
@@ -139,6 +141,7 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     city_sample = city_org.post(f"{county}/city-samples", {"seed": "990100-R1", "drawn_on": "2020-08-22"})
     assert city_sample.status_code == 201, city_sample.text
     listed_sample, unlisted_sample = city_sample.json()["listed"], city_sample.json()["unlisted"]
+    assert city_sample.json()["chosen"] == listed_sample["chosen"]
     assert len(listed_sample["chosen"]) == 3 and len(unlisted_sample["chosen"]) == 22  # 10% of 30 and of 220
     assert not set(unlisted_sample["population"]) & set(listed_sample["population"])
     falsified_village, concealed_village = listed_sample["chosen"][0], unlisted_sample["chosen"][0]

@@ -99,11 +99,10 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Princip
 async def list_campaigns(request: Request, principal: Principal = Depends(authorized("campaign.read")),
                          paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
-        campaigns = [await service.load_campaign(session, i) for i in await service.campaign_ids(session)]
-    # A user sees the campaigns that cover their unit, or lie inside it.
-    visible = [c for c in campaigns if is_within(principal.division_code, c.area_code) or is_within(c.area_code, principal.division_code)]
-    return Page[dict](items=[campaign_view(c) for c in visible[paging.offset:paging.offset + paging.size]],
-                      total=len(visible), page=paging.page, size=paging.size)
+        # A user sees the campaigns that cover their unit, or lie inside it (filtered in SQL).
+        visible = await service.campaign_ids(session, visible_to=principal.division_code)
+        campaigns = [await service.load_campaign(session, i) for i in visible[paging.offset:paging.offset + paging.size]]
+    return Page[dict](items=[campaign_view(c) for c in campaigns], total=len(visible), page=paging.page, size=paging.size)
 
 
 async def _campaign(session, campaign_id: str):
@@ -574,7 +573,9 @@ async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: C
             recorder.record(sample, scope=county, key=county, round_id=round_id)
         await uow.commit()
     listed, unlisted_sample = drawn
-    return {"listed": listed.model_dump(mode="json"), "unlisted": unlisted_sample.model_dump(mode="json"),
+    # The listed sample's fields stay at the top (its first shape); the unlisted one comes beside it.
+    return {**listed.model_dump(mode="json"), "listed": listed.model_dump(mode="json"),
+            "unlisted": unlisted_sample.model_dump(mode="json"),
             "samples": [listed.model_dump(mode="json"), unlisted_sample.model_dump(mode="json")]}
 
 

@@ -46,7 +46,9 @@ from screening.domain.county_review import CountyList, CountyListStatus  # noqa:
 from screening.domain.errors import ScreeningRuleViolation  # noqa: E402
 from screening.domain.township import TownshipRound, TownshipRoundStatus  # noqa: E402
 from screening.models import ScreeningFact  # noqa: E402
-from zhengdun.divisions import ancestor_at, is_within  # noqa: E402
+from sqlalchemy import or_  # noqa: E402
+
+from zhengdun.divisions import ancestor_at, is_within, parent_code  # noqa: E402
 from zhengdun.events import screening as ev  # noqa: E402
 from zhengdun.events.base import spec_for, type_of  # noqa: E402
 from zhengdun.messaging.outbox import record_event  # noqa: E402
@@ -121,9 +123,16 @@ async def load_campaign(session: AsyncSession, campaign_id: str) -> Campaign:
     return campaign
 
 
-async def campaign_ids(session: AsyncSession) -> list[str]:
-    rows = await session.execute(select(ScreeningFact.campaign_id).where(
-        ScreeningFact.type == ev.CampaignOpened.event_type).order_by(ScreeningFact.seq))
+async def campaign_ids(session: AsyncSession, visible_to: str | None = None) -> list[str]:
+    """Campaigns in the order opened; ``visible_to`` keeps (in SQL) those whose area covers that unit or
+    lies inside it."""
+    query = select(ScreeningFact.campaign_id).where(ScreeningFact.type == ev.CampaignOpened.event_type)
+    if visible_to:
+        covering = [visible_to]
+        while (up := parent_code(covering[-1])) is not None:
+            covering.append(up)
+        query = query.where(or_(ScreeningFact.scope_code.in_(covering), within(ScreeningFact.scope_code, visible_to)))
+    rows = await session.execute(query.order_by(ScreeningFact.seq))
     return list(rows.scalars())
 
 
