@@ -133,6 +133,9 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert all(d["data"]["decision_number"] == "示县委〔2020〕18号" and d["data"]["policy_version"] == 2 for d in designated)
     targets = county_org.get(f"/campaigns/{cid}/targets", under=COUNTY, size=10).json()
     assert targets["total"] == 30 and len(targets["items"]) == 10
+    view = county_org.get(f"{county}/list").json()
+    assert view["city_share"]["listed"] == 30 and view["city_share"]["administrative_villages"] == 750
+    assert view["city_share"]["meets_minimum"] is False  # the other two counties have listed nothing yet
     shares = city_org.get(f"/campaigns/{cid}/shares/{CITY}").json()
     assert {c["division_code"]: c["listed"] for c in shares["counties"]}[COUNTY] == 30
 

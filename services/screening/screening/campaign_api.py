@@ -28,7 +28,7 @@ from screening.models import FilingSnapshot, TownshipPreparation
 from zhengdun import clock
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
-from zhengdun.divisions import is_within, level_of
+from zhengdun.divisions import ancestor_at, is_within, level_of
 from zhengdun.events import screening as ev
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem
@@ -358,12 +358,16 @@ async def county_list_view(campaign_id: str, round_id: str, county: str, request
         villages = await service.villages_under(session, county)
         townships = await service.townships_under(session, county)
         flags = await _flags(session, campaign, round_id, county, state, villages)
+        # The city's share beside the county's: confirmed targets of the whole city, live.
+        city = ancestor_at(county, Level.CITY)
+        city_share = share_status(city, list((await service.active_list(session, campaign_id, under=city)).targets),
+                                  await service.villages_under(session, city), campaign.policy)
     share = state.share(villages, campaign)
     return {"county_code": county, "status": state.status.value, "status_label": state.status.label,
             "townships": {t: ("submitted" if t in state.submissions else "missing") for t in townships},
             "entries": [{"village_code": e.village_code, "category": e.category.value, "criteria_met": list(e.criteria_met),
                          "added_by_county": e.added_by_county} for e in state.entries().values()],
-            "share": _share_view(share), "below_minimum": not share.meets_minimum,
+            "share": _share_view(share), "below_minimum": not share.meets_minimum, "city_share": _share_view(city_share),
             "samples": [s.model_dump(mode="json") for s in state.samples],
             "checks": [c.model_dump(mode="json") for c in state.checks],
             "confirmation": state.confirmation.model_dump(mode="json") if state.confirmation else None,
