@@ -28,7 +28,7 @@ from screening.models import FilingSnapshot, TownshipPreparation
 from zhengdun import clock
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
-from zhengdun.divisions import is_within, level_of
+from zhengdun.divisions import ancestor_at, is_within, level_of
 from zhengdun.events import screening as ev
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem
@@ -99,11 +99,10 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Princip
 async def list_campaigns(request: Request, principal: Principal = Depends(authorized("campaign.read")),
                          paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
-        campaigns = [await service.load_campaign(session, i) for i in await service.campaign_ids(session)]
-    # A user sees the campaigns that cover their unit, or lie inside it.
-    visible = [c for c in campaigns if is_within(principal.division_code, c.area_code) or is_within(c.area_code, principal.division_code)]
-    return Page[dict](items=[campaign_view(c) for c in visible[paging.offset:paging.offset + paging.size]],
-                      total=len(visible), page=paging.page, size=paging.size)
+        # A user sees the campaigns that cover their unit, or lie inside it (filtered in SQL).
+        visible = await service.campaign_ids(session, visible_to=principal.division_code)
+        campaigns = [await service.load_campaign(session, i) for i in visible[paging.offset:paging.offset + paging.size]]
+    return Page[dict](items=[campaign_view(c) for c in campaigns], total=len(visible), page=paging.page, size=paging.size)
 
 
 async def _campaign(session, campaign_id: str):
@@ -294,7 +293,7 @@ async def submit_list(campaign_id: str, round_id: str, township: str, body: Subm
                                                   date.fromisoformat(o["answered_on"]) if o["answered_on"] else None)
                                         for o in prep.objections))
         earlier = await service.previously_listed(uow.session, campaign_id, round_id, township)
-        accepted = set((await service.active_list(uow.session, campaign_id)).delisted_on)
+        accepted = set((await service.active_list(uow.session, campaign_id, under=township)).delisted_on)
         carry = propose_carry_over(earlier, accepted, state.assessments)
         villages = await service.villages_under(uow.session, township)
         try:
@@ -316,7 +315,7 @@ async def township_status(campaign_id: str, round_id: str, township: str, reques
         state = await service.township_round(session, campaign_id, round_id, township)
         villages = await service.villages_under(session, township)
         earlier = await service.previously_listed(session, campaign_id, round_id, township)
-        accepted = set((await service.active_list(session, campaign_id)).delisted_on)
+        accepted = set((await service.active_list(session, campaign_id, under=township)).delisted_on)
     missing = [v.code for v in villages if v.code not in state.assessments]
     return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
             "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
@@ -332,6 +331,14 @@ async def township_status(campaign_id: str, round_id: str, township: str, reques
 def _county(code: str) -> None:
     if level_of(code) is not Level.COUNTY:
         raise Problem(422, "not-a-county", "不是县级区划 Not a county", f"{code} 不是县级区划代码")
+
+
+def _township_in(county: str, township: str) -> None:
+    _county(county)
+    _township(township)
+    if not is_within(township, county):
+        raise Problem(422, "township-not-in-county", "乡镇不属于该县 Township not in county",
+                      f"乡镇 {township} 不属于县 {county}；请使用本县乡镇的区划代码")
 
 
 def _share_view(share) -> dict:
@@ -351,12 +358,16 @@ async def county_list_view(campaign_id: str, round_id: str, county: str, request
         villages = await service.villages_under(session, county)
         townships = await service.townships_under(session, county)
         flags = await _flags(session, campaign, round_id, county, state, villages)
+        # The city's share beside the county's: confirmed targets of the whole city, live.
+        city = ancestor_at(county, Level.CITY)
+        city_share = share_status(city, list((await service.active_list(session, campaign_id, under=city)).targets),
+                                  await service.villages_under(session, city), campaign.policy)
     share = state.share(villages, campaign)
     return {"county_code": county, "status": state.status.value, "status_label": state.status.label,
             "townships": {t: ("submitted" if t in state.submissions else "missing") for t in townships},
             "entries": [{"village_code": e.village_code, "category": e.category.value, "criteria_met": list(e.criteria_met),
                          "added_by_county": e.added_by_county} for e in state.entries().values()],
-            "share": _share_view(share), "below_minimum": not share.meets_minimum,
+            "share": _share_view(share), "below_minimum": not share.meets_minimum, "city_share": _share_view(city_share),
             "samples": [s.model_dump(mode="json") for s in state.samples],
             "checks": [c.model_dump(mode="json") for c in state.checks],
             "confirmation": state.confirmation.model_dump(mode="json") if state.confirmation else None,
@@ -376,7 +387,7 @@ async def _flags(session, campaign, round_id: str, county: str, state, villages)
         flags += consistency.unlisted_unchanged(before, now)
     listed_by_round = [set(c.weak_and_lax + c.lagging) for c in confirmed if c.round_id != round_id]
     current = set(state.entries())
-    delisted = set((await service.active_list(session, campaign.campaign_id)).delisted_on)
+    delisted = set((await service.active_list(session, campaign.campaign_id, under=county)).delisted_on)
     if listed_by_round:
         for township in sorted({v.code[:9] + "000" for v in villages}):
             rounds_here = [{c for c in listed if c.startswith(township[:9])} for listed in listed_by_round + [current]]
@@ -399,6 +410,7 @@ class DrawIn(BaseModel):
              summary="县级随机抽查：抽取乡镇已列入、未列入的村（可复算）")
 async def draw_county_samples(campaign_id: str, round_id: str, county: str, township: str, body: DrawIn, request: Request,
                               principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
@@ -419,6 +431,8 @@ class FindingIn(BaseModel):
     village_code: str = Field(pattern=CODE)
     outcome: ev.CheckOutcome
     note: str = ""
+    criteria_met: list[str] = Field(default_factory=list,
+                                    description="市级抽查：未列入的村经核查符合的认定标准（据此认定为整顿对象）")
 
 
 class FindingsIn(BaseModel):
@@ -431,6 +445,7 @@ class FindingsIn(BaseModel):
 async def record_site_visits(campaign_id: str, round_id: str, county: str, township: str, body: FindingsIn,
                              request: Request,
                              principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
@@ -458,6 +473,7 @@ class ReturnIn(BaseModel):
              status_code=201, summary="退回乡镇名单（须说明理由）")
 async def return_list(campaign_id: str, round_id: str, county: str, township: str, body: ReturnIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.returned_on, await _today(uow.session), "returned_on")
@@ -513,7 +529,7 @@ async def confirm_list(campaign_id: str, round_id: str, county: str, body: Confi
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.decided_on, await _today(uow.session), "decided_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
-        active = (await service.active_list(uow.session, campaign_id)).in_division(county)
+        active = (await service.active_list(uow.session, campaign_id, under=county)).in_division(county)
         try:
             state, confirmation = state.confirm(campaign, body.decision_number, body.decided_on,
                                                 await service.townships_under(uow.session, county),
@@ -541,7 +557,7 @@ class CityDrawIn(BaseModel):
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", status_code=201,
-             summary="市级抽查：按比例随机抽取县级确定的名单（可复算）")
+             summary="市级抽查：按比例随机抽取县级确定的名单及未列入的村（同一种子，可复算）")
 async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: CityDrawIn, request: Request,
                            principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -550,13 +566,21 @@ async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: C
         state = await service.county_list(uow.session, campaign_id, round_id, county)
         if state.confirmation is None:
             raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
+        unlisted = [v.code for v in await service.villages_under(uow.session, county) if v.administrative]
         try:
-            sample = spot_check.draw_city_sample(campaign, principal.division_code, state.confirmation, body.seed, body.drawn_on)
+            drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
+                                                 body.seed, body.drawn_on)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
-        service.recorder_for(uow, principal.actor).record(sample, scope=county, key=county, round_id=round_id)
+        recorder = service.recorder_for(uow, principal.actor)
+        for sample in drawn:
+            recorder.record(sample, scope=county, key=county, round_id=round_id)
         await uow.commit()
-    return sample.model_dump(mode="json")
+    listed, unlisted_sample = drawn
+    # The listed sample's fields stay at the top (its first shape); the unlisted one comes beside it.
+    return {**listed.model_dump(mode="json"), "listed": listed.model_dump(mode="json"),
+            "unlisted": unlisted_sample.model_dump(mode="json"),
+            "samples": [listed.model_dump(mode="json"), unlisted_sample.model_dump(mode="json")]}
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-findings", status_code=201,
@@ -570,17 +594,25 @@ async def record_city_findings(campaign_id: str, round_id: str, county: str, bod
                    if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK]
         if not samples:
             raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
+        confirmation = (await service.county_list(uow.session, campaign_id, round_id, county)).confirmation
+        active = (await service.active_list(uow.session, campaign_id, under=county)).in_division(county)
         try:
             recorded, falsified = spot_check.record_city_spot_check(
-                campaign, principal.division_code, samples[-1],
-                [spot_check.FindingInput(f.village_code, f.outcome, f.note) for f in body.findings], body.checked_on)
+                campaign, principal.division_code, samples,
+                [spot_check.FindingInput(f.village_code, f.outcome, f.note, tuple(f.criteria_met)) for f in body.findings],
+                body.checked_on)
+            designated = spot_check.concealed_designations(campaign, confirmation, recorded, active)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         recorder = service.recorder_for(uow, principal.actor)
         recorder.record(recorded, scope=county, key=county, round_id=round_id)
         for found in falsified:
             recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+        for target in designated:
+            recorder.record(target, scope=county, key=target.village_code, village=target.village_code, round_id=round_id)
         await uow.commit()
+    return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified],
+            "designated": [d.model_dump(mode="json") for d in designated]}
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
 
 
@@ -589,7 +621,7 @@ async def shares(campaign_id: str, code: str, request: Request,
                  principal: Principal = Depends(authorized("screening.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
         campaign = await _campaign(session, campaign_id)
-        active = await service.active_list(session, campaign_id)
+        active = await service.active_list(session, campaign_id, under=code)
         villages = await service.villages_under(session, code)
         counties = sorted({v.code[:6] + "000000" for v in villages})
     listed = list(active.in_division(code))
@@ -602,7 +634,8 @@ async def targets(campaign_id: str, request: Request, under: str | None = Query(
                   principal: Principal = Depends(authorized("screening.read", target="under")),
                   paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
-        active = await service.active_list(session, campaign_id)
+        await _campaign(session, campaign_id)
+        active = await service.active_list(session, campaign_id, under=under or principal.division_code)
     found = list(active.in_division(under or principal.division_code).values())
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
               "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
@@ -629,7 +662,7 @@ async def file_list(campaign_id: str, county: str, body: FileIn, request: Reques
             FilingSnapshot.__table__.select().where(FilingSnapshot.campaign_id == campaign_id,
                                                     FilingSnapshot.county_code == county))).all()]
         try:
-            filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id),
+            filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id, under=county),
                                              body.filing_date, body.filed_on, earlier)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None

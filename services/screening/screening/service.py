@@ -46,7 +46,9 @@ from screening.domain.county_review import CountyList, CountyListStatus  # noqa:
 from screening.domain.errors import ScreeningRuleViolation  # noqa: E402
 from screening.domain.township import TownshipRound, TownshipRoundStatus  # noqa: E402
 from screening.models import ScreeningFact  # noqa: E402
-from zhengdun.divisions import ancestor_at, is_within  # noqa: E402
+from sqlalchemy import or_  # noqa: E402
+
+from zhengdun.divisions import ancestor_at, is_within, parent_code  # noqa: E402
 from zhengdun.events import screening as ev  # noqa: E402
 from zhengdun.events.base import spec_for, type_of  # noqa: E402
 from zhengdun.messaging.outbox import record_event  # noqa: E402
@@ -80,17 +82,26 @@ def recorder_for(uow: UnitOfWork, actor: Actor | None) -> Recorder:
 
 
 async def facts(session: AsyncSession, campaign_id: str, *types: type[BaseModel], scope_prefix: str | None = None,
-                round_id: str | None = None) -> list[BaseModel]:
+                round_id: str | None = None, village_under: str | None = None) -> list[BaseModel]:
     """The stored facts of the given types, in the order they were decided, as payload models."""
     names = [t.event_type for t in types]  # type: ignore[attr-defined]
     query = select(ScreeningFact.type, ScreeningFact.body).where(
         ScreeningFact.campaign_id == campaign_id, ScreeningFact.type.in_(names))
     if scope_prefix:
-        query = query.where(ScreeningFact.scope_code.startswith(_prefix(scope_prefix)))
+        query = query.where(within(ScreeningFact.scope_code, scope_prefix))
     if round_id:
         query = query.where(ScreeningFact.round_id == round_id)
+    if village_under:
+        query = query.where(within(ScreeningFact.village_code, village_under))
     rows = (await session.execute(query.order_by(ScreeningFact.seq))).all()
     return [spec_for(kind).model.model_validate(body) for kind, body in rows]
+
+
+def within(column, code: str):
+    """``column`` is ``code`` or a division under it, as a range the b-tree indexes serve (a LIKE would
+    need a C collation): 990102000000 → between 990102000000 and 990102999999."""
+    prefix = _prefix(code)
+    return column.between(prefix.ljust(12, "0"), prefix.ljust(12, "9"))
 
 
 def _prefix(code: str) -> str:
@@ -112,15 +123,22 @@ async def load_campaign(session: AsyncSession, campaign_id: str) -> Campaign:
     return campaign
 
 
-async def campaign_ids(session: AsyncSession) -> list[str]:
-    rows = await session.execute(select(ScreeningFact.campaign_id).where(
-        ScreeningFact.type == ev.CampaignOpened.event_type).order_by(ScreeningFact.seq))
+async def campaign_ids(session: AsyncSession, visible_to: str | None = None) -> list[str]:
+    """Campaigns in the order opened; ``visible_to`` keeps (in SQL) those whose area covers that unit or
+    lies inside it."""
+    query = select(ScreeningFact.campaign_id).where(ScreeningFact.type == ev.CampaignOpened.event_type)
+    if visible_to:
+        covering = [visible_to]
+        while (up := parent_code(covering[-1])) is not None:
+            covering.append(up)
+        query = query.where(or_(ScreeningFact.scope_code.in_(covering), within(ScreeningFact.scope_code, visible_to)))
+    rows = await session.execute(query.order_by(ScreeningFact.seq))
     return list(rows.scalars())
 
 
 async def villages_under(session: AsyncSession, code: str) -> list[Village]:
     rows = await session.execute(select(Division.code, Division.name, Division.kind).where(
-        Division.level == Level.VILLAGE.value, Division.code.startswith(_prefix(code))).order_by(Division.code))
+        Division.level == Level.VILLAGE.value, within(Division.code, code)).order_by(Division.code))
     return [Village(c, n, (k or "行政村") != "社区") for c, n, k in rows]
 
 
@@ -169,8 +187,10 @@ async def county_list(session: AsyncSession, campaign_id: str, round_id: str, co
     return state
 
 
-async def active_list(session: AsyncSession, campaign_id: str) -> ActiveList:
-    return ActiveList(campaign_id).apply_all(await facts(session, campaign_id, ev.TargetDesignated, ev.TargetRemoved))
+async def active_list(session: AsyncSession, campaign_id: str, under: str | None = None) -> ActiveList:
+    """The dynamic list, of the whole campaign or (filtered in SQL) of the villages under a unit."""
+    return ActiveList(campaign_id).apply_all(await facts(session, campaign_id, ev.TargetDesignated, ev.TargetRemoved,
+                                                         village_under=under))
 
 
 async def previously_listed(session: AsyncSession, campaign_id: str, round_id: str, township: str) -> set[str]:

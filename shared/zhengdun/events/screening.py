@@ -95,10 +95,12 @@ class DesignationBasis(StrEnum):
 
     SCREENING = "screening"          # listed by a confirmed county list
     RELAPSE = "relapse"              # relapsed at post-evaluation (后评估)
+    CITY_SPOT_CHECK = "city_spot_check"  # an unlisted village the city's spot check found meeting a criterion (漏报瞒报)
 
     @property
     def label(self) -> str:
-        return {DesignationBasis.SCREENING: "排查认定", DesignationBasis.RELAPSE: "后评估反弹"}[self]
+        return {DesignationBasis.SCREENING: "排查认定", DesignationBasis.RELAPSE: "后评估反弹",
+                DesignationBasis.CITY_SPOT_CHECK: "市级抽查发现漏报"}[self]
 
 
 class RemovalReason(StrEnum):
@@ -439,6 +441,8 @@ class CheckFinding(_Frozen):
     village_code: str = Field(pattern=DIVISION_CODE)
     outcome: CheckOutcome
     note: str = ""
+    # The criteria the checker found met: on an unlisted village of a city spot check this designates it.
+    criteria_met: tuple[str, ...] = ()
 
 
 @event("zhengdun.screening.spot_check.recorded.v1")

@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from zhengdun.events.screening import CheckOutcome, CheckStage, CountyListConfirmed, SamplePurpose
+from zhengdun.events.screening import (CheckOutcome, CheckStage, CountyListConfirmed, DesignationBasis, ListCategory,
+                                      SamplePurpose)
 
 from screening.domain import FindingInput, ScreeningRuleViolation, draw_city_sample, record_city_spot_check, verify_drawn
+from screening.domain.spot_check import concealed_designations, draw_city_samples
 from screening_helpers import CITY, COUNTY, TOWNSHIP_A, TOWNSHIP_B, village
 
 LISTED = tuple(village(TOWNSHIP_A, n) for n in range(1, 8)) + tuple(village(TOWNSHIP_B, n) for n in range(1, 6))
@@ -58,4 +60,41 @@ def test_findings_must_exist_and_be_on_the_sample(campaign):
                            ([FindingInput(outside, CheckOutcome.CONFIRMED)], "village-not-sampled")]:
         with pytest.raises(ScreeningRuleViolation) as refused:
             record_city_spot_check(campaign, CITY, sample, findings, date(2020, 8, 25))
+        assert refused.value.code == code
+
+
+UNLISTED = tuple(village(TOWNSHIP_A, n) for n in range(8, 30))
+
+
+def test_city_also_samples_the_unlisted_villages_with_the_same_seed(campaign):
+    listed, unlisted = draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED + LISTED, "s", date(2020, 8, 22))
+    assert listed == draw_city_sample(campaign, CITY, CONFIRMED, "s", date(2020, 8, 22))
+    assert unlisted.purpose is SamplePurpose.CITY_SPOT_CHECK
+    assert unlisted.population == tuple(sorted(UNLISTED))   # listed villages are not drawn twice
+    assert len(unlisted.chosen) == 3 and verify_drawn(unlisted)  # ceil(0.10 × 22)
+
+
+def test_an_unlisted_village_found_meeting_a_criterion_is_designated(campaign):
+    samples = draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED, "s", date(2020, 8, 22))
+    hidden, fine = samples[1].chosen[:2]
+    recorded, falsified = record_city_spot_check(campaign, CITY, samples, [
+        FindingInput(hidden, CheckOutcome.FALSIFIED, "村霸问题瞒报", ("organized_crime_or_village_tyrant",)),
+        FindingInput(fine, CheckOutcome.CONFIRMED),
+    ], date(2020, 8, 24))
+    assert [f.village_code for f in falsified] == [hidden]
+    designated = concealed_designations(campaign, CONFIRMED, recorded, active_targets=())
+    assert [(d.village_code, d.basis, d.category, d.criteria_met, d.round_id) for d in designated] == [
+        (hidden, DesignationBasis.CITY_SPOT_CHECK, ListCategory.WEAK_AND_LAX, ("organized_crime_or_village_tyrant",), "r1")]
+    assert concealed_designations(campaign, CONFIRMED, recorded, active_targets=(hidden,)) == ()  # already a target
+
+
+def test_a_concealed_village_cannot_be_confirmed_as_right(campaign):
+    samples = draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED, "s", date(2020, 8, 22))
+    for finding, code in [
+        (FindingInput(samples[1].chosen[0], CheckOutcome.CONFIRMED, "", ("illegal_religion",)), "finding-contradicts-criteria"),
+        (FindingInput(samples[1].chosen[0], CheckOutcome.DISCREPANCY, "漏报", ("no_such",)), "criterion-unknown"),
+    ]:
+        recorded, _ = record_city_spot_check(campaign, CITY, samples, [finding], date(2020, 8, 24))
+        with pytest.raises(ScreeningRuleViolation) as refused:
+            concealed_designations(campaign, CONFIRMED, recorded, active_targets=())
         assert refused.value.code == code

@@ -17,10 +17,13 @@ from zhengdun.events.screening import (
     CheckOutcome,
     CheckStage,
     CountyListConfirmed,
+    DesignationBasis,
     FalsificationFound,
+    ListCategory,
     SampleDrawn,
     SamplePurpose,
     SpotCheckRecorded,
+    TargetDesignated,
 )
 from zhengdun.roles import Level
 
@@ -62,6 +65,7 @@ class FindingInput:
     village_code: str
     outcome: CheckOutcome
     note: str = ""
+    criteria_met: tuple[str, ...] = ()
 
 
 def record_findings(
@@ -94,7 +98,8 @@ def record_findings(
     recorded = SpotCheckRecorded(
         campaign_id=campaign.campaign_id, round_id=round_id, checked_by_code=checked_by_code,
         checked_code=checked_code, stage=stage,
-        findings=tuple(CheckFinding(village_code=f.village_code, outcome=f.outcome, note=f.note)
+        findings=tuple(CheckFinding(village_code=f.village_code, outcome=f.outcome, note=f.note,
+                                    criteria_met=tuple(f.criteria_met))
                        for f in sorted(findings, key=lambda f: f.village_code)),
         checked_on=checked_on, late=checked_on > due_on, policy_version=campaign.policy_version,
     )
@@ -128,15 +133,64 @@ def draw_city_sample(
     )
 
 
+def draw_city_samples(
+    campaign: Campaign, city_code: str, confirmed: CountyListConfirmed, unlisted: Iterable[str], seed: str,
+    drawn_on: date,
+) -> tuple[SampleDrawn, SampleDrawn]:
+    """The city samples the county's confirmed list AND its unlisted villages, each at the spot-check
+    ratio with the same seed: only a look at unlisted villages can find concealment (漏报瞒报、以好充次)."""
+    listed = draw_city_sample(campaign, city_code, confirmed, seed, drawn_on)
+    on_list = set(confirmed.weak_and_lax + confirmed.lagging)
+    unlisted_sample = draw(
+        campaign, confirmed.round_id, SamplePurpose.CITY_SPOT_CHECK, confirmed.county_code,
+        sorted(set(unlisted) - on_list), seed, campaign.policy.city_spot_check_ratio, drawn_on,
+    )
+    return listed, unlisted_sample
+
+
 def record_city_spot_check(
     campaign: Campaign,
     city_code: str,
-    sample: SampleDrawn,
+    sample: SampleDrawn | Iterable[SampleDrawn],
     findings: Iterable[FindingInput],
     checked_on: date,
 ) -> tuple[SpotCheckRecorded, tuple[FalsificationFound, ...]]:
-    _check_city_over(city_code, sample.division_code)
+    samples = [sample] if isinstance(sample, SampleDrawn) else list(sample)
+    if not samples:
+        raise ScreeningRuleViolation("no-sample", "先抽取样本,再记录抽查结果", "draw the sample first")
+    _check_city_over(city_code, samples[0].division_code)
     return record_findings(
-        campaign, sample.round_id, city_code, sample.division_code, CheckStage.CITY_SPOT_CHECK,
-        [sample], findings, checked_on, campaign.policy.city_spot_check_due,
+        campaign, samples[0].round_id, city_code, samples[0].division_code, CheckStage.CITY_SPOT_CHECK,
+        samples, findings, checked_on, campaign.policy.city_spot_check_due,
     )
+
+
+def concealed_designations(
+    campaign: Campaign, confirmed: CountyListConfirmed, recorded: SpotCheckRecorded, active_targets: Iterable[str],
+) -> tuple[TargetDesignated, ...]:
+    """A city finding on an unlisted village that meets a criterion designates it (应整尽整): it was
+    concealed, so it becomes a weak-and-lax target with the criteria the city found."""
+    catalog = {c.code for c in campaign.criteria}
+    on_list = set(confirmed.weak_and_lax + confirmed.lagging) | set(active_targets)
+    designated = []
+    for finding in recorded.findings:
+        if not finding.criteria_met or finding.village_code in on_list:
+            continue
+        unknown = sorted(set(finding.criteria_met) - catalog)
+        if unknown:
+            raise ScreeningRuleViolation(
+                "criterion-unknown", f"村 {finding.village_code}: 认定标准目录中没有 {', '.join(unknown)}",
+                f"village {finding.village_code}: not in the criteria catalog: {', '.join(unknown)}", criteria=unknown)
+        if finding.outcome is CheckOutcome.CONFIRMED:
+            raise ScreeningRuleViolation(
+                "finding-contradicts-criteria",
+                f"村 {finding.village_code} 未列入名单却符合认定标准,核查结果不能为“属实”,应为“有出入”或“弄虚作假”",
+                f"village {finding.village_code} is unlisted but meets a criterion: the outcome cannot be 'confirmed'")
+        designated.append(TargetDesignated(
+            campaign_id=campaign.campaign_id, round_id=confirmed.round_id, village_code=finding.village_code,
+            township_code=ancestor_at(finding.village_code, Level.TOWNSHIP), county_code=confirmed.county_code,
+            category=ListCategory.WEAK_AND_LAX, criteria_met=finding.criteria_met,
+            basis=DesignationBasis.CITY_SPOT_CHECK, decision_number=None, designated_on=recorded.checked_on,
+            policy_version=campaign.policy_version,
+        ))
+    return tuple(designated)

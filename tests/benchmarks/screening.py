@@ -1,0 +1,164 @@
+"""Screening benchmark: a whole province (the already-imported 50,000 villages) screened through the API.
+
+Every township's staff assesses all its villages in one request (a few requests at once), then records
+its committee meeting and public notice and submits its list; one county then confirms its list (the
+standing committee's decision designates its targets). One township_committee user per township is
+created first through POST /users (a Keycloak round trip each): that setup is timed on its own.
+Figures are printed, not asserted.
+
+Run alone (imports a smaller province first): uv run python -m tests.benchmarks.screening
+"""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+
+import httpx
+
+from zhengdun.demo.client import DEV_CLIENT, auth, token_url
+from zhengdun.demo.synthetic import generate_province
+
+CONCURRENCY = 4
+PASSWORD = "Bench-Passw0rd"
+COUNTY = "990102000000"
+
+
+def _criteria_findings(criteria: list[str], met: str | None = None) -> list[dict]:
+    return [{"criterion_code": c, "met": c == met, "evidence": "走访核实" if c == met else ""} for c in criteria]
+
+
+def _assessments(township: str, villages: list[str], criteria: list[str]) -> list[dict]:
+    """About a tenth listed: 3 weak and lax, 2 lagging per 50 villages, the rest neither."""
+    entries = []
+    for n, code in enumerate(villages):
+        if n % 50 < 3:
+            entries.append({"village_code": code, "result": "weak_and_lax", "findings": _criteria_findings(criteria, criteria[n % 9])})
+        elif n % 50 < 5:
+            entries.append({"village_code": code, "result": "lagging", "findings": _criteria_findings(criteria),
+                            "ranking": {"rank": 50 - n % 50, "out_of": 50}})
+        else:
+            entries.append({"village_code": code, "result": "neither", "findings": _criteria_findings(criteria)})
+    return entries
+
+
+def _ms(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    return (f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:.0f} ms, "
+            f"max {ordered[-1] * 1000:.0f} ms")
+
+
+async def _screen(platform, rows) -> None:
+    base = platform.url("screening")
+    townships: dict[str, list[str]] = {}
+    for row in rows:
+        if row.kind:  # a village
+            townships.setdefault(row.parent_code, []).append(row.code)
+    villages = sum(len(v) for v in townships.values())
+    province = rows[0].code
+    limit = asyncio.Semaphore(CONCURRENCY)
+
+    async with httpx.AsyncClient(base_url=base, timeout=600) as http:
+        async def call(method: str, path: str, body: dict | None, headers: dict, timed: list | None = None) -> httpx.Response:
+            async with limit:
+                t0 = time.perf_counter()
+                response = await http.request(method, path, json=body, headers=headers)
+                if timed is not None:
+                    timed.append(time.perf_counter() - t0)
+            assert response.status_code in (200, 201), f"{method} {path}: {response.status_code} {response.text[:400]}"
+            return response
+
+        clock = await call("PUT", "/platform/clock", {"today": "2020-09-01"}, auth("ops"))
+        opened = await call("POST", "/campaigns", {"name": "全省软弱涣散村党组织集中整顿(基准)", "area_code": province,
+                                                   "opened_on": "2020-07-01"}, auth("province_org"))
+        campaign = opened.json()
+        cid, criteria = campaign["campaign_id"], [c["code"] for c in campaign["criteria"]]
+        _ = clock
+
+        # Setup: a township_committee user per township, and its token.
+        started = time.perf_counter()
+        manager = auth("province_org")
+
+        async def township_user(township: str) -> dict:
+            username = f"bench{township[:9]}.{platform.run_id}"
+            await call("POST", "/users", {"username": username, "family_name": "乡", "given_name": "委员", "unit": township,
+                                          "roles": ["township_committee"], "initial_password": PASSWORD}, manager)
+            async with limit:
+                token = await http.post(token_url(), data={"grant_type": "password", "client_id": DEV_CLIENT,
+                                                           "username": username, "password": PASSWORD, "scope": "openid"})
+            assert token.status_code == 200, token.text[:300]
+            return {"Authorization": f"Bearer {token.json()['access_token']}"}
+        codes = sorted(townships)
+        headers = dict(zip(codes, await asyncio.gather(*(township_user(t) for t in codes))))
+        setup = time.perf_counter() - started
+        print(f"screening benchmark: {len(codes)} townships, {villages} villages, {CONCURRENCY} concurrent requests")
+        print(f"  setup: {len(codes)} township users created + tokens:  {setup:.1f} s")
+
+        # Assessments: one request per township.
+        latencies: list[float] = []
+
+        async def assess(township: str) -> None:
+            path = f"/campaigns/{cid}/rounds/R1/townships/{township}/assessments"
+            response = await call("POST", path, {"assessed_on": "2020-08-01",
+                                                 "assessments": _assessments(township, townships[township], criteria)},
+                                  headers[township], latencies)
+            assert response.json()["recorded"] == len(townships[township])
+        started = time.perf_counter()
+        await asyncio.gather(*(assess(t) for t in codes))
+        assessed = time.perf_counter() - started
+        print(f"  assessments (1 request per township): {assessed:.1f} s = {villages / assessed:.0f} villages/s; "
+              f"per request {_ms(latencies)}")
+
+        # Meeting, notice, submission of every township list.
+        latencies = []
+
+        async def submit(township: str) -> None:
+            path = f"/campaigns/{cid}/rounds/R1/townships/{township}"
+            await call("PUT", f"{path}/meeting", {"held_on": "2020-08-02", "attendees": ["书记", "乡长"],
+                                                  "minutes": "集体研究确定名单"}, headers[township])
+            await call("PUT", f"{path}/notice", {"starts_on": "2020-08-03", "ends_on": "2020-08-09"}, headers[township])
+            response = await call("POST", f"{path}/submit", {"submitted_on": "2020-08-10"}, headers[township], latencies)
+            assert response.json()["villages_assessed"] == len(townships[township])
+        started = time.perf_counter()
+        await asyncio.gather(*(submit(t) for t in codes))
+        submitted = time.perf_counter() - started
+        print(f"  meeting + notice + submission of {len(codes)} lists: {submitted:.1f} s; submit {_ms(latencies)}")
+        print(f"  whole province screened (assess + submit): {assessed + submitted:.1f} s "
+              f"= {villages / (assessed + submitted):.0f} villages/s")
+
+        # One county's review view and the standing committee's decision.
+        county = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+        t0 = time.perf_counter()
+        view = (await call("GET", f"{county}/list", None, auth("county_org"))).json()
+        viewed = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        confirmed = (await call("POST", f"{county}/confirm", {"decision_number": "基准〔2020〕1号", "decided_on": "2020-08-18"},
+                                auth("county_committee"))).json()
+        print(f"  county {COUNTY} list view ({len(view['entries'])} listed): {viewed * 1000:.0f} ms; "
+              f"standing-committee confirmation ({confirmed['designated']} designations): {(time.perf_counter() - t0) * 1000:.0f} ms")
+        t0 = time.perf_counter()
+        shares = (await call("GET", f"/campaigns/{cid}/shares/{province}", None, auth("province_org"))).json()
+        print(f"  live minimum share of the province and its {len(shares['counties'])} counties: "
+              f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+
+
+def bench_screen_province(platform) -> None:
+    rows = generate_province(cities=5, counties_per_city=10, townships_per_county=20, villages_per_township=50)
+    asyncio.run(_screen(platform, rows))
+
+
+if __name__ == "__main__":
+    from tests.integration.helpers import all_copies_agree, import_csv, wait_for
+    from tests.support.platform import Platform, ensure_infrastructure
+    from zhengdun.demo.synthetic import to_csv
+
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    try:
+        small = generate_province(cities=1, counties_per_city=3, townships_per_county=20, villages_per_township=50)
+        assert import_csv(platform, to_csv(small)).status_code == 200
+        wait_for(lambda: all_copies_agree(platform), timeout=300, what="copies to agree")
+        asyncio.run(_screen(platform, small))
+    finally:
+        platform.stop()

@@ -1,0 +1,182 @@
+"""A county's screening end to end on the real parts, through HTTP with demo users: campaign → every
+township assesses its villages in one request and submits → county samples, visits, decides → the
+designations appear on the screening topic; the city spot check finds a falsification; the county files.
+Refusals are problem+json and change nothing."""
+from __future__ import annotations
+
+from zhengdun import sampling
+from tests.integration.helpers import wait_for
+from tests.integration.test_screening_support import (
+    CITY, COUNTY, TOWNSHIPS, Caller, assessments_for, findings, is_problem, of_type, prepare_and_submit, set_clock,
+    topic_events, township_users)
+
+
+def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
+    set_clock(platform, "2020-09-01")
+    city_org, county_org = Caller(platform, "city_org"), Caller(platform, "county_org")
+    committee, township_org = Caller(platform, "county_committee"), Caller(platform, "township_org")
+
+    # Only a city or province opens a campaign; dates after the platform's today are refused.
+    is_problem(township_org.post("/campaigns", {"name": "x", "area_code": CITY, "opened_on": "2020-07-01"}), 403)
+    is_problem(city_org.post("/campaigns", {"name": "x", "area_code": CITY, "opened_on": "2020-09-02"}), 422)
+    opened = city_org.post("/campaigns", {"name": "示范市软弱涣散村党组织集中整顿", "area_code": CITY, "opened_on": "2020-07-01"})
+    assert opened.status_code == 201, opened.text
+    campaign = opened.json()
+    cid, criteria = campaign["campaign_id"], [c["code"] for c in campaign["criteria"]]
+    assert campaign["policy_version"] == 1 and len(criteria) == 10
+    seen = township_org.get("/campaigns", size=100).json()
+    assert cid in [c["campaign_id"] for c in seen["items"]] and seen["total"] >= 1  # it covers the township
+    revised = city_org.post(f"/campaigns/{cid}/policy", {"policy": {"min_listed_share": "0.11"}, "reason": "调整比例",
+                                                          "effective_on": "2020-07-10"})
+    assert revised.status_code == 200 and revised.json()["policy_version"] == 2, revised.text
+
+    users = township_users(platform)
+    first = f"/campaigns/{cid}/rounds/R1/townships/{TOWNSHIPS[0]}"
+    entries = assessments_for(TOWNSHIPS[0], criteria)
+
+    # A contradicting result refuses the whole batch and records nothing.
+    bad = [*entries[:5], {**entries[5], "findings": findings(criteria, (criteria[0],))}]  # a criterion met, "neither"
+    refused = is_problem(township_org.post(f"{first}/assessments", {"assessed_on": "2020-08-01", "assessments": bad}), 422)
+    assert refused["problems"][0]["code"] == "result-contradicts-criteria", refused
+    assert township_org.get(first).json()["assessed"] == 0
+    # Another township's staff cannot assess here.
+    is_problem(users[TOWNSHIPS[1]].post(f"{first}/assessments", {"assessed_on": "2020-08-01", "assessments": entries}), 403)
+
+    # Coverage: a partial township cannot submit, and the refusal names the missing villages.
+    partial = township_org.post(f"{first}/assessments", {"assessed_on": "2020-08-01", "assessments": entries[:20]})
+    assert partial.status_code == 201 and partial.json()["recorded"] == 20, partial.text
+    missing = is_problem(prepare_and_submit(township_org, first), 422)
+    assert missing["missing_village_codes"] == [e["village_code"] for e in entries[20:]], missing
+
+    # Objections raised in the notice period must be answered first.
+    rest = township_org.post(f"{first}/assessments", {"assessed_on": "2020-08-01", "assessments": entries[20:]})
+    assert rest.status_code == 201 and rest.json()["assessed_in_round"] == 25, rest.text
+    objection = township_org.post(f"{first}/objections", {"raised_on": "2020-08-05", "content": "204村也应列入"})
+    assert objection.status_code == 201, objection.text
+    is_problem(township_org.post(f"{first}/submit", {"submitted_on": "2020-08-10"}), 422)
+    answered = township_org.post(f"{first}/objections/{objection.json()['objection_id']}/answer",
+                                 {"answer": "经核查不符合认定标准", "answered_on": "2020-08-06"})
+    assert answered.status_code == 200, answered.text
+    submitted = township_org.post(f"{first}/submit", {"submitted_on": "2020-08-10"})
+    assert submitted.status_code == 201, submitted.text
+    assert len(submitted.json()["weak_and_lax"]) == 2 and len(submitted.json()["lagging"]) == 1
+    assert submitted.json()["late"] is False
+    is_problem(township_org.post(f"{first}/submit", {"submitted_on": "2020-08-10"}), 409)  # once
+
+    # Every other township screens in one request each; the last one submits late, and is marked.
+    for township in TOWNSHIPS[1:]:
+        path, user = f"/campaigns/{cid}/rounds/R1/townships/{township}", users[township]
+        batch = user.post(f"{path}/assessments", {"assessed_on": "2020-08-01", "assessments": assessments_for(township, criteria)})
+        assert batch.status_code == 201 and batch.json()["recorded"] == 25, batch.text
+        late = township == TOWNSHIPS[-1]
+        done = prepare_and_submit(user, path, "2020-08-16" if late else "2020-08-10")
+        assert done.status_code == 201 and done.json()["late"] is late, done.text
+
+    county = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    listed = county_org.get(f"{county}/list").json()
+    assert set(listed["townships"].values()) == {"submitted"} and len(listed["entries"]) == 30
+    assert listed["share"]["meets_minimum"] is True and listed["below_minimum"] is False
+
+    # Reproducible sample of a township's listed and unlisted villages, and site visits.
+    drawn = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/samples", {"seed": "990102-R1-101", "drawn_on": "2020-08-16"})
+    assert drawn.status_code == 201, drawn.text
+    for sample in drawn.json()["samples"]:
+        again = sampling.draw_sample(sample["population"], sample["seed"], ratio=sample["ratio"])
+        assert list(again.chosen) == sample["chosen"] and sample["algorithm"] == sampling.ALGORITHM
+    is_problem(county_org.post(f"{county}/townships/990103101000/samples", {"seed": "s", "drawn_on": "2020-08-16"}), 422)
+    visited = [v for s in drawn.json()["samples"] for v in s["chosen"]]
+    visits = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/site-visits", {
+        "checked_on": "2020-08-17", "findings": [{"village_code": v, "outcome": "confirmed", "note": "属实"} for v in visited]})
+    assert visits.status_code == 201, visits.text
+
+    # The county returns a list with reasons (the township corrects and resubmits), and adjusts with reasons.
+    last = TOWNSHIPS[-1]
+    is_problem(county_org.post(f"{county}/townships/{last}/return", {"reasons": [], "returned_on": "2020-08-17"}), 422)
+    returned = county_org.post(f"{county}/townships/{last}/return",
+                               {"reasons": ["会议纪要未附参会人员签字"], "returned_on": "2020-08-17"})
+    assert returned.status_code == 201, returned.text
+    assert county_org.get(f"{county}/list").json()["townships"][last] == "missing"
+    is_problem(committee.post(f"{county}/confirm", {"decision_number": "x", "decided_on": "2020-08-18"}), 409)
+    resubmitted = users[last].post(f"/campaigns/{cid}/rounds/R1/townships/{last}/submit", {"submitted_on": "2020-08-17"})
+    assert resubmitted.status_code == 201 and resubmitted.json()["late"] is True, resubmitted.text
+    is_problem(county_org.post(f"{county}/adjustments", {"village_code": "990102101204", "change": "add",
+                                                         "category": "weak_and_lax", "criteria_met": ["committees_inactive"],
+                                                         "reason": "", "adjusted_on": "2020-08-17"}), 422)
+    added = county_org.post(f"{county}/adjustments", {"village_code": "990102101204", "change": "add", "category": "weak_and_lax",
+                                                      "criteria_met": ["committees_inactive"], "reason": "实地核查发现村两委不作为",
+                                                      "adjusted_on": "2020-08-17"})
+    assert added.status_code == 201, added.text
+    removed = county_org.post(f"{county}/adjustments", {"village_code": f"{last[:9]}203", "change": "remove",
+                                                        "reason": "倒排依据有误，经核实排名靠前", "adjusted_on": "2020-08-17"})
+    assert removed.status_code == 201, removed.text
+    entries_now = {e["village_code"] for e in county_org.get(f"{county}/list").json()["entries"]}
+    assert "990102101204" in entries_now and f"{last[:9]}203" not in entries_now and len(entries_now) == 30
+
+    # Only the county's standing committee confirms.
+    decision = {"decision_number": "示县委〔2020〕18号", "decided_on": "2020-08-18"}
+    is_problem(township_org.post(f"{county}/confirm", decision), 403)
+    is_problem(county_org.post(f"{county}/confirm", decision), 403)
+    is_problem(Caller(platform, "county2_org").post(f"{county}/confirm", decision), 403)
+    confirmed = committee.post(f"{county}/confirm", decision)
+    assert confirmed.status_code == 201, confirmed.text
+    assert confirmed.json()["designated"] == 30
+    is_problem(committee.post(f"{county}/confirm", decision), 409)
+
+    def designations():
+        events = topic_events(platform)
+        return (of_type(events, "zhengdun.screening.county_list.confirmed.v1", cid),
+                of_type(events, "zhengdun.screening.target.designated.v1", cid))
+    confirmations, designated = wait_for(lambda: (d := designations()) and len(d[1]) >= 30 and d, what="30 designations")
+    assert len(confirmations) == 1 and confirmations[0]["data"]["decision_number"] == "示县委〔2020〕18号"
+    assert len(designated) == 30
+    assert {d["data"]["village_code"] for d in designated} == entries_now
+    assert all(d["data"]["decision_number"] == "示县委〔2020〕18号" and d["data"]["policy_version"] == 2 for d in designated)
+    targets = county_org.get(f"/campaigns/{cid}/targets", under=COUNTY, size=10).json()
+    assert targets["total"] == 30 and len(targets["items"]) == 10
+    view = county_org.get(f"{county}/list").json()
+    assert view["city_share"]["listed"] == 30 and view["city_share"]["administrative_villages"] == 750
+    assert view["city_share"]["meets_minimum"] is False  # the other two counties have listed nothing yet
+    shares = city_org.get(f"/campaigns/{cid}/shares/{CITY}").json()
+    assert {c["division_code"]: c["listed"] for c in shares["counties"]}[COUNTY] == 30
+
+    # The city spot-checks the confirmed list and the unlisted villages (same seed, reproducible); a falsification
+    # names the county and township; an unlisted village found meeting a criterion is designated (瞒报).
+    city_sample = city_org.post(f"{county}/city-samples", {"seed": "990100-R1", "drawn_on": "2020-08-22"})
+    assert city_sample.status_code == 201, city_sample.text
+    listed_sample, unlisted_sample = city_sample.json()["listed"], city_sample.json()["unlisted"]
+    assert city_sample.json()["chosen"] == listed_sample["chosen"]
+    assert len(listed_sample["chosen"]) == 3 and len(unlisted_sample["chosen"]) == 22  # 10% of 30 and of 220
+    assert not set(unlisted_sample["population"]) & set(listed_sample["population"])
+    falsified_village, concealed_village = listed_sample["chosen"][0], unlisted_sample["chosen"][0]
+    is_problem(county_org.post(f"{county}/city-findings", {"checked_on": "2020-08-23", "findings": []}), 403)
+    is_problem(city_org.post(f"{county}/city-findings", {"checked_on": "2020-08-23", "findings": [
+        {"village_code": concealed_village, "outcome": "confirmed", "criteria_met": ["illegal_religion"]}]}), 422)
+    checked = city_org.post(f"{county}/city-findings", {"checked_on": "2020-08-23", "findings": [
+        {"village_code": falsified_village, "outcome": "falsified", "note": "会议记录系事后补写"},
+        {"village_code": concealed_village, "outcome": "falsified", "note": "宗教干预村务未如实上报",
+         "criteria_met": ["illegal_religion"]}]})
+    assert checked.status_code == 201, checked.text
+    assert len(checked.json()["falsifications"]) == 2
+    assert [d["village_code"] for d in checked.json()["designated"]] == [concealed_village]
+
+    def after_spot_check():
+        events = topic_events(platform)
+        return (of_type(events, "zhengdun.screening.falsification.found.v1", cid),
+                [d for d in of_type(events, "zhengdun.screening.target.designated.v1", cid)
+                 if d["data"]["basis"] == "city_spot_check"])
+    found, concealed = wait_for(lambda: (e := after_spot_check()) and len(e[0]) == 2 and e[1] and e, what="spot check events")
+    named = {f["data"]["village_code"]: (f["data"]["county_code"], f["data"]["township_code"]) for f in found}
+    assert named[falsified_village] == (COUNTY, falsified_village[:9] + "000")
+    assert concealed[0]["data"]["village_code"] == concealed_village
+    assert concealed[0]["data"]["criteria_met"] == ["illegal_religion"]
+    assert county_org.get(f"/campaigns/{cid}/targets", under=COUNTY).json()["total"] == 31
+
+    # Filing: an immutable snapshot, retrievable exactly as filed, with its hash.
+    filed = county_org.post(f"/campaigns/{cid}/counties/{COUNTY}/filings", {"filing_date": "2020-08-31", "filed_on": "2020-08-31"})
+    assert filed.status_code == 201, filed.text
+    is_problem(county_org.post(f"/campaigns/{cid}/counties/{COUNTY}/filings",
+                               {"filing_date": "2020-08-31", "filed_on": "2020-08-31"}), 409)
+    filings = city_org.get(f"/campaigns/{cid}/counties/{COUNTY}/filings").json()
+    assert filings["total"] == 1
+    assert filings["items"][0]["content"] == filed.json()["content"]
+    assert filings["items"][0]["content_hash"] == filed.json()["content_hash"] and filings["items"][0]["verified"]
