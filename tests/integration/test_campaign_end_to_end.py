@@ -15,7 +15,8 @@ SHAPE = Shape(counties=2, townships=4, villages=20)
 
 @pytest.fixture(scope="module")
 def campaign(platform):
-    api = Api(urls={s: platform.url(s) for s in ("screening", "casework", "supervision", "acceptance", "reporting")})
+    api = Api(urls={s: platform.url(s) for s in ("screening", "casework", "supervision", "acceptance", "reporting")},
+              topic_prefix=platform.topic_prefix)
     scenario = Scenario(api, make_plan(SHAPE))
     scenario.run()
     return scenario

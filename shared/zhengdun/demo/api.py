@@ -2,6 +2,7 @@
 real token of the person taking each step. Nothing here touches a database."""
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ class StepFailed(RuntimeError):
 @dataclass
 class Platform:
     urls: dict[str, str] = field(default_factory=lambda: dict(LOCAL_URLS))
+    topic_prefix: str = ""                     # the platform's topic and consumer-group prefix (tests use one)
+    kafka_bootstrap: str = "127.0.0.1:9092"
     timeout: float = 120
     calls: int = 0
     slowest: dict[str, float] = field(default_factory=dict)   # step label → seconds
@@ -67,10 +70,46 @@ class Platform:
             page += 1
 
     def set_clock(self, today: str, wait: float = 120) -> None:
-        """Move the platform clock and wait until every service has applied it."""
+        """Move the platform clock and wait until every service has applied it.
+
+        Before the day ends, every event of the day must have reached every service (in real life
+        there are hours between a step and midnight): otherwise a rule could fire on the new date
+        before a service has heard of the step that satisfied it."""
+        self.settle(wait)
         self.put("ops", "screening", "/platform/clock", {"today": today})
         self.wait(lambda: all(self.get("ops", s, "/platform/clock")["today"] == today for s in SERVICES),
                   f"every service at {today}", wait)
+
+    def settle(self, timeout: float = 120) -> None:
+        """Wait until the five services' consumer groups have read every event (lag 0, twice in a row)."""
+        deadline, calm = time.time() + timeout, 0
+        while calm < 2:
+            time.sleep(0.25)
+            lag = asyncio.run(self._lag())
+            calm = calm + 1 if lag == 0 else 0
+            if time.time() > deadline:
+                raise StepFailed(f"the services still had {lag} events to read after {timeout}s")
+
+    async def _lag(self) -> int:
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka_bootstrap)
+        await admin.start()
+        await consumer.start()
+        try:
+            committed = {}
+            for service in SERVICES:
+                offsets = await admin.list_consumer_group_offsets(f"{self.topic_prefix}zhengdun-{service}")
+                for partition, meta in offsets.items():
+                    committed[(service, partition)] = meta.offset
+            partitions = {p for _, p in committed}
+            ends = await consumer.end_offsets(list(partitions)) if partitions else {}
+            return sum(max(0, ends[p] - offset) for (_, p), offset in committed.items())
+        finally:
+            await consumer.stop()
+            await admin.close()
 
     @staticmethod
     def wait(predicate, what: str, timeout: float = 120, interval: float = 0.3):

@@ -227,6 +227,8 @@ class Scenario:
 
     def leader_of(self, village: str) -> cast.Person:
         county_people = self.counties[self.plan.county_of(village)]
+        if village in self.reviewed:
+            return county_people["secretary"]   # after the second review the county secretary is the direct contact
         leaders = [p for k, p in county_people.items() if k.startswith("leader")]
         return leaders[int(village[6:9]) % len(leaders)]
 
@@ -251,12 +253,12 @@ class Scenario:
         """From September 2020 to November 2021, the same working days each month."""
         month = date(2020, 9, 1)
         while month <= date(2021, 11, 1):
-            for day in (1, 8, 15, 18, 22, 25):
+            for day in (1, 8, 12, 15, 18, 25):
                 when = month.replace(day=day)
                 if when < date(2020, 9, 2):
                     continue
                 self.day(when)
-                {1: self.delist_and_evaluate, 8: self.visits, 15: self.progress, 18: self.accept, 22: self.visits,
+                {1: self.delist_and_evaluate, 8: self.visits, 12: self.visits, 15: self.progress, 18: self.accept,
                  25: self.spot_checks_and_notices}[day](when)
                 if day == 8:
                     self.continued_rectification(when)
@@ -272,7 +274,7 @@ class Scenario:
         for village in self.plan.listed:
             if not self.active(village):
                 continue
-            if when.day == 22 and village == self.plan.one_visit_village and when.strftime("%Y-%m") == self.plan.one_visit_month:
+            if when.day == 12 and village == self.plan.one_visit_village and when.strftime("%Y-%m") == self.plan.one_visit_month:
                 continue  # the contact leader comes only once this month
             cw.visit(self.api, self.leader_of(village).username, self.record.cases[village], when,
                      self.problems[village][:1])
@@ -371,6 +373,7 @@ class Scenario:
             self.pipeline[village] = "evaluated"
             if relapsed:
                 self.record.relapsed.add(village)
+                self.pipeline[village] = "relapsed"   # rectified again: the contact leader visits again
 
     def continued_rectification(self, when: date) -> None:
         """After the concentrated phase: the county studies each unfinished case and its secretary
