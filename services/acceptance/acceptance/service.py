@@ -7,6 +7,7 @@ document, and the events — all in the caller's transaction.
 from __future__ import annotations
 
 import copy
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -144,11 +145,16 @@ def sign(session: AsyncSession, doc: Document, person: Person, today: date) -> N
                           unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today))
 
 
+def seal_passphrase() -> bytes:
+    """Encrypts the units' private keys at rest; production sets ZD_SEAL_PASSPHRASE (a secret)."""
+    return os.environ.get("ZD_SEAL_PASSPHRASE", "zhengdun-local-seal-passphrase").encode()
+
+
 async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
     key = (await session.execute(select(SealKey).where(SealKey.unit_code == unit_code, SealKey.retired_at.is_(None))
                                  .with_for_update())).scalar_one_or_none()
     if key is None:
-        private, public = signing.new_key_pair()
+        private, public = signing.new_key_pair(seal_passphrase())
         key = SealKey(key_id=str(uuid.uuid4()), unit_code=unit_code, private_pem=private, public_pem=public)
         session.add(key)
         await session.flush()
@@ -167,7 +173,7 @@ async def rotate_key(session: AsyncSession, unit_code: str) -> SealKey:
 async def apply_seal(session: AsyncSession, doc: Document, unit_code: str, today: date) -> None:
     key = await current_key(session, unit_code)
     session.add(Seal(document_id=doc.document_id, unit_code=unit_code, key_id=key.key_id,
-                     signature=signing.seal(key.private_pem, doc.content), sealed_on=today))
+                     signature=signing.seal(key.private_pem, doc.content, seal_passphrase()), sealed_on=today))
 
 
 async def verify(session: AsyncSession, doc: Document) -> dict:

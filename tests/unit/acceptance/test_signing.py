@@ -22,3 +22,16 @@ def test_old_seal_verifies_with_old_key_after_rotation():
     old = signing.seal(old_private, text)
     assert signing.seal_verifies(old_public, text, old)
     assert not signing.seal_verifies(new_public, text, old)
+
+
+def test_private_key_is_encrypted_at_rest_and_needs_the_passphrase():
+    private, public = signing.new_key_pair(b"secret")
+    assert "ENCRYPTED PRIVATE KEY" in private
+    text = signing.canonical_text({"a": 1})
+    assert signing.seal_verifies(public, text, signing.seal(private, text, b"secret"))
+    try:
+        signing.seal(private, text, b"wrong")
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a wrong passphrase must not open the key")

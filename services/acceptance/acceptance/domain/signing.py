@@ -4,7 +4,8 @@ The canonical content is JSON with sorted keys, no insignificant whitespace, UTF
 as is): the same document always gives the same bytes, so its SHA-256 names exactly what was signed.
 A *signature* records that an authenticated person, in a role, signed the content with that digest.
 A *seal* is the unit's Ed25519 signature over the same bytes, under a key id, so the seal of a
-rotated-out key still verifies with the public key kept for it.
+rotated-out key still verifies with the public key kept for it. The platform holds the private keys
+encrypted at rest (PKCS#8 with a passphrase the service gets from its environment).
 """
 from __future__ import annotations
 
@@ -28,18 +29,24 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def new_key_pair() -> tuple[str, str]:
-    """A fresh unit key: (private PEM, public PEM)."""
+def _protection(passphrase: bytes | None) -> serialization.KeySerializationEncryption:
+    return serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+
+
+def new_key_pair(passphrase: bytes | None = None) -> tuple[str, str]:
+    """A fresh unit key: (private PEM, encrypted with the passphrase when given; public PEM)."""
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
+                                _protection(passphrase)).decode()
     public = key.public_key().public_bytes(serialization.Encoding.PEM,
                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     return private, public
 
 
-def seal(private_pem: str, text: str) -> str:
-    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+def seal(private_pem: str, text: str, passphrase: bytes | None = None) -> str:
+    # Keys stored before encryption at rest are plain PKCS#8; they stay usable.
+    encrypted = "ENCRYPTED" in private_pem
+    key = serialization.load_pem_private_key(private_pem.encode(), password=passphrase if encrypted else None)
     assert isinstance(key, Ed25519PrivateKey)
     return base64.b64encode(key.sign(text.encode("utf-8"))).decode()
 
