@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 LOCAL := deploy/local
 
-.PHONY: up down status logs test unit bench demo install infra
+.PHONY: up down status logs test unit bench demo crash-test install infra
 
 up:            ## install what is missing, start everything, load demo data, print URLs and logins
 	@bash $(LOCAL)/up.sh
@@ -33,3 +33,6 @@ bench: infra   ## benchmarks, figures printed
 
 demo: up       ## run the scripted campaign
 	@uv run --frozen python -m zhengdun.demo.campaign
+
+crash-test: infra  ## the end-to-end scenario 5 times, one service SIGKILLed at a random call each time
+	@uv run --frozen python -m tests.crash_runs 5

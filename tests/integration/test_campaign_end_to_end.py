@@ -3,23 +3,61 @@ real tokens, and its outcome is checked against ground truth computed here from 
 what the scenario recorded it did — never from the platform's own answers alone."""
 from __future__ import annotations
 
-import pytest
+import asyncio
+import math
+import os
+import time
+from decimal import Decimal
 
+import pytest
 from zhengdun.demo.api import Platform as Api
 from zhengdun.demo.campaign import Scenario
 from zhengdun.demo.plan import CITY, Shape, make_plan
 
-# One county of four townships of twenty villages keeps the run short; every breach still occurs.
+from tests.support.platform import SERVICES, Platform, ensure_infrastructure
+
+SERVER, CONSUMER = 2, 5  # OTLP span kinds
+# The crash runs (`make crash-test`) set "<call number>:<service>": that service is SIGKILLed just
+# before the scenario's call of that number (its consumers and outbox relay still busy with the
+# steps before) and restarted; every check below must still hold.
+KILL_AT = os.environ.get("ZD_KILL_AT")
+
+# Two counties of four townships of twenty villages keep the run short; every breach still occurs.
 SHAPE = Shape(counties=2, townships=4, villages=20)
 
 
 @pytest.fixture(scope="module")
-def campaign(platform):
-    api = Api(urls={s: platform.url(s) for s in ("screening", "casework", "supervision", "acceptance", "reporting")},
-              topic_prefix=platform.topic_prefix)
+def own_platform():
+    """A platform of its own (services, databases, topics): the scenario loads its own divisions and
+    moves the platform clock across two years, which the other modules' shared platform must not see."""
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture(scope="module")
+def campaign(own_platform):
+    api = Api(urls={s: own_platform.url(s) for s in ("screening", "casework", "supervision", "acceptance", "reporting")},
+              topic_prefix=own_platform.topic_prefix)
+    if KILL_AT:
+        api.before_call = crash_once(own_platform, KILL_AT)
     scenario = Scenario(api, make_plan(SHAPE))
     scenario.run()
     return scenario
+
+
+def crash_once(platform: Platform, kill_at: str):
+    at, service = kill_at.split(":")
+
+    def before_call(calls: int) -> None:
+        if calls == int(at):
+            process = platform.services[service]
+            process.kill()
+            print(f"crash: {service} SIGKILLed before call {at}", flush=True)
+            process.start(wait=True)
+    return before_call
 
 
 def test_every_village_assessed_once_and_the_minimum_share_met(campaign):
@@ -55,10 +93,30 @@ def test_each_breach_raised_exactly_its_alert(campaign):
     assert got == expected
 
 
+def test_spot_checks_cover_their_ratios(campaign):
+    plan, record = campaign.plan, campaign.record
+    for county in plan.counties:   # the city's check of the confirmed list and of the villages left off it
+        villages = {v for t in plan.townships[county] for v in plan.villages[t]}
+        listed = {v for v in plan.listed if v in villages}
+        sample = record.city_samples[county]
+        for part, population in (("listed", listed), ("unlisted", villages - listed)):
+            drawn = sample[part]
+            assert set(drawn["population"]) == population, (county, part)
+            assert set(drawn["chosen"]) <= population
+            assert len(drawn["chosen"]) >= math.ceil(Decimal("0.10") * len(population)), (county, part)
+    assert {level for level, *_ in record.acceptance_draws} == {"city", "province"}
+    for level, county, awaiting, drawn in record.acceptance_draws:   # city ≥ 15 %, province ≥ 5 % of accepted
+        share = {"city": Decimal("0.15"), "province": Decimal("0.05")}[level]
+        assert sorted(drawn["population"]) == sorted(awaiting), (level, county)
+        assert set(drawn["chosen"]) <= set(awaiting)
+        assert len(drawn["chosen"]) >= math.ceil(share * len(awaiting)), (level, county, drawn)
+
+
 def test_reporting_figures_equal_the_ground_truth(campaign):
     plan, record = campaign.plan, campaign.record
     for code in [CITY, *plan.counties, *plan.townships[plan.counties[0]][:2]]:
-        inside = lambda v: v.startswith(code.rstrip("0")[: len(code.rstrip("0"))])  # noqa: E731
+        def inside(village: str, code: str = code) -> bool:
+            return code == CITY or code in (plan.county_of(village), plan.township_of(village))
         figures = campaign.api.get("city_org", "reporting", f"/figures/{code}")["figures"]
         villages = [v for vs in plan.villages.values() for v in vs if inside(v)]
         assert figures["villages_screened"] == len(villages)
@@ -71,3 +129,34 @@ def test_every_village_journal_verifies(campaign):
     for village in campaign.plan.listed:
         verdict = campaign.api.get("city_org", "supervision", f"/journal/{village}/verify")
         assert verdict["valid"], verdict
+
+
+def test_every_step_trace_crosses_the_services_it_touched(campaign, own_platform):
+    """Each write the scenario made started its own trace; every event any service consumed carries
+    the trace of the step that caused it, and that trace holds the called service's server span and
+    a consumer span of every service that applied one of its events."""
+    steps = campaign.api.steps
+    consumed: dict[str, set[str]] = {}   # trace id → services whose consumers applied an event of that step
+    for service in SERVICES:
+        rows = asyncio.run(own_platform.fetch(service, "select distinct trace_id from inbox"))
+        for row in rows:
+            consumed.setdefault(row["trace_id"], set()).add(service)
+    assert None not in consumed
+    assert not set(consumed) - set(steps), "events consumed outside any step's trace"
+    crossing = {t: s for t, s in consumed.items() if s - {steps[t][0]}}
+    assert len(crossing) > 100   # most writes reach other services
+
+    def gaps():
+        traces = own_platform.otlp.by_trace()
+        missing = []
+        for trace_id, (called, label) in steps.items():
+            kinds = {(span.service, span.kind) for span in traces.get(trace_id, ())}
+            wanted = {(f"zhengdun-{called}", SERVER)} | {(f"zhengdun-{s}", CONSUMER) for s in consumed.get(trace_id, ())}
+            if wanted - kinds:
+                missing.append((label, sorted(wanted - kinds)))
+        return missing
+
+    deadline = time.monotonic() + 30    # the services export spans in batches
+    while (missing := gaps()) and time.monotonic() < deadline:
+        time.sleep(1)
+    assert missing == []

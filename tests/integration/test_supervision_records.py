@@ -93,8 +93,11 @@ def test_inspections_accountability_and_evaluations(platform, demo):
                                                   "filed_with": "990100000000"}, "county_org")
     assert admonish.status_code == 201, admonish.text
     assert by_key(platform, campaign_id)[key]["status"] == "resolved"
+    # Only this test's two decisions (other tests share the platform): the one citing each ground.
     decided = asyncio.run(platform.fetch("supervision", "select count(*) from outbox where type = "
-                                                        "'zhengdun.supervision.accountability.decided.v1'"))[0][0]
+                                                        "'zhengdun.supervision.accountability.decided.v1' "
+                                                        "and (body like $1 or body like $2)",
+                                         f"%{finding_id}%", f"%{found.id}%"))[0][0]
     assert decided == 2
 
     evaluation = post(platform, "/evaluations", {"role": "contact_leader", "person": "赵副县长", "subject_code": VILLAGE,

@@ -58,5 +58,13 @@ class OtlpReceiver:
         with self._lock:
             return [s for s in self.spans if s.trace_id == trace_id]
 
+    def by_trace(self) -> dict[str, list[ReceivedSpan]]:
+        """Every span received so far, grouped by trace id (one pass, for checks over many traces)."""
+        grouped: dict[str, list[ReceivedSpan]] = {}
+        with self._lock:
+            for span in self.spans:
+                grouped.setdefault(span.trace_id, []).append(span)
+        return grouped
+
     def close(self) -> None:
         self._server.shutdown()

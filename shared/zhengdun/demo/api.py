@@ -3,7 +3,9 @@ real token of the person taking each step. Nothing here touches a database."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -27,6 +29,8 @@ class Platform:
     timeout: float = 120
     calls: int = 0
     slowest: dict[str, float] = field(default_factory=dict)   # step label → seconds
+    steps: dict[str, tuple[str, str]] = field(default_factory=dict)  # trace id → (service called, step label), writes only
+    before_call: Callable[[int], None] | None = None          # called with the count of calls made so far (crash tests)
 
     def __post_init__(self) -> None:
         self.http = httpx.Client(timeout=self.timeout)
@@ -38,11 +42,18 @@ class Platform:
     def call(self, user: str, method: str, service: str, path: str, *, expect: int | tuple[int, ...] = (200, 201),
              **kwargs) -> httpx.Response:
         expected = (expect,) if isinstance(expect, int) else expect
-        started = time.perf_counter()
-        response = self.http.request(method, self.urls[service] + path,
-                                     headers={"Authorization": f"Bearer {self.token(user)}"}, **kwargs)
-        self.calls += 1
+        if self.before_call:
+            self.before_call(self.calls)
+        # Each call starts its own trace (W3C traceparent), so a step can be followed through every
+        # service its events reach.
+        trace_id = secrets.token_hex(16)
+        headers = {"Authorization": f"Bearer {self.token(user)}", "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
         label = f"{method} {service}{_route_label(path)}"
+        if method != "GET":
+            self.steps[trace_id] = (service, label)
+        started = time.perf_counter()
+        response = self.http.request(method, self.urls[service] + path, headers=headers, **kwargs)
+        self.calls += 1
         self.slowest[label] = max(self.slowest.get(label, 0.0), time.perf_counter() - started)
         if response.status_code not in expected:
             raise StepFailed(f"{user}: {method} {service}{path} → {response.status_code} (expected {expected}): "

@@ -48,7 +48,9 @@ class Record:
     delisted: set[str] = field(default_factory=set)
     relapsed: set[str] = field(default_factory=set)
     spot_checked: dict[str, list[str]] = field(default_factory=dict)  # county → villages drawn
-    trace_ids: list[str] = field(default_factory=list)
+    city_samples: dict[str, dict] = field(default_factory=dict)      # county → the city's answer (listed and unlisted samples)
+    # acceptance spot checks: (level, county, villages accepted there and then by the scenario's count, the draw)
+    acceptance_draws: list[tuple[str, str, list[str], dict]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)          # stage → seconds
 
 
@@ -194,6 +196,7 @@ class Scenario:
             sample = api.post("city_org", "screening", f"{base}/city-samples",
                               {"seed": f"示范市抽查-2020-08-25-{county}", "drawn_on": "2020-08-25"})
             self.record.spot_checked[county] = sample["chosen"]
+            self.record.city_samples[county] = sample
             api.post("city_org", "screening", f"{base}/city-findings", {"checked_on": "2020-08-25", "findings": [
                 {"village_code": v, "outcome": "confirmed", "note": "抽查属实"} for v in sample["chosen"]]})
         self.api.wait(lambda: self.count_cases() == len(plan.listed), "one case per listed village", 180)
@@ -337,6 +340,8 @@ class Scenario:
             for level, user in (("city", "city_org"), ("province", "province_org")):
                 sample = self.api.post(user, "acceptance", "/spot-checks", {
                     "campaign_id": cid, "county_code": county, "seed": f"{level}-{when.isoformat()}-{county}"})
+                awaiting = [v for v, stage in self.pipeline.items() if stage == "accepted" and self.plan.county_of(v) == county]
+                self.record.acceptance_draws.append((level, county, awaiting, sample))
                 for village in sample["chosen"]:
                     acceptance_id = acc.acceptance_of(self.api, user, village)["acceptance_id"]
                     fails = level == "city" and not self.plan.spot_check_failed_village
