@@ -47,15 +47,19 @@ def test_xlsx_import(platform):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["code", "name", "parent_code", "kind"])
-    sheet.append([990102101299, "表格新村", "990102101000", "行政村"])  # a code typed as a number
+    # A subtree of its own (other tests count the demo city's villages), codes typed as numbers.
+    sheet.append([990200000000, "表格新市", 990000000000, None])
+    sheet.append([990201000000, "表格新县", 990200000000, None])
+    sheet.append([990201101000, "表格新镇", 990201000000, None])
+    sheet.append([990201101201, "表格新村", 990201101000, "行政村"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = httpx.post(f"{platform.url('screening')}/divisions/import", headers=auth("province_org"),
                           files={"file": ("new.xlsx", buffer.getvalue(),
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
     assert response.status_code == 200, response.text
-    assert response.json()["created"] == 1
-    wait_for(lambda: httpx.get(f"{platform.url('reporting')}/divisions/990102101299",
+    assert response.json()["created"] == 4
+    wait_for(lambda: httpx.get(f"{platform.url('reporting')}/divisions/990201101201",
                                headers=auth("province_org")).status_code == 200, what="the xlsx village in reporting")
 
 
