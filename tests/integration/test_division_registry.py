@@ -47,11 +47,11 @@ def test_xlsx_import(platform):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["code", "name", "parent_code", "kind"])
-    # A subtree of its own (other tests count the demo city's villages), codes typed as numbers.
-    sheet.append([990200000000, "表格新市", 990000000000, None])
-    sheet.append([990201000000, "表格新县", 990200000000, None])
-    sheet.append([990201101000, "表格新镇", 990201000000, None])
-    sheet.append([990201101201, "表格新村", 990201101000, "行政村"])
+    # A subtree of its own, city 9908 (other tests count the demo city's villages), codes typed as numbers.
+    sheet.append([990800000000, "表格新市", 990000000000, None])
+    sheet.append([990801000000, "表格新县", 990800000000, None])
+    sheet.append([990801101000, "表格新镇", 990801000000, None])
+    sheet.append([990801101201, "表格新村", 990801101000, "行政村"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = httpx.post(f"{platform.url('screening')}/divisions/import", headers=auth("province_org"),
@@ -59,7 +59,7 @@ def test_xlsx_import(platform):
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
     assert response.status_code == 200, response.text
     assert response.json()["created"] == 4
-    wait_for(lambda: httpx.get(f"{platform.url('reporting')}/divisions/990201101201",
+    wait_for(lambda: httpx.get(f"{platform.url('reporting')}/divisions/990801101201",
                                headers=auth("province_org")).status_code == 200, what="the xlsx village in reporting")
 
 

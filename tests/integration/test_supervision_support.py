@@ -55,7 +55,10 @@ def alerts(platform, user: str = "city_org", **params) -> dict:
 
 
 def by_key(platform, campaign_id: str, user: str = "city_org", **params) -> dict[str, dict]:
-    return {a["key"]: a for a in alerts(platform, user, **params)["items"] if a["campaign_id"] == campaign_id}
+    found = alerts(platform, user, campaign=campaign_id, **params)
+    assert found["total"] <= len(found["items"]), "more alerts than one page"
+    assert all(a["campaign_id"] == campaign_id for a in found["items"])
+    return {a["key"]: a for a in found["items"]}
 
 
 def open_campaign(platform, area: str = "990100000000", **policy) -> tuple[str, Envelope]:

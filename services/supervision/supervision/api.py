@@ -59,6 +59,7 @@ async def list_alerts(request: Request,
                           "open", description="all = open + resolved; withdrawn = false alarms (撤销的误报)"),
                       unit: str | None = Query(None, pattern=DIVISION_CODE, description="只看此单位及其下级"),
                       village: str | None = Query(None, pattern=DIVISION_CODE),
+                      campaign: str | None = Query(None, max_length=64, description="只看此次整顿 (one campaign)"),
                       principal: Principal = Depends(authorized("supervision.read", target="unit")),
                       paging: PageParams = Depends(page_params)):
     mine = principal.division_code
@@ -73,6 +74,8 @@ async def list_alerts(request: Request,
         query = query.where(or_(_within(AlertRow.scope_code, unit), AlertRow.subject_code == unit))
     if village:
         query = query.where(AlertRow.village_code == village)
+    if campaign:
+        query = query.where(AlertRow.campaign_id == campaign)
     return await _page(request, query, [AlertRow.raised_on, AlertRow.key], paging, _alert_out)
 
 
