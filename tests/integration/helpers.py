@@ -1,9 +1,12 @@
 """Small helpers for the integration tests."""
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 
 import httpx
+from aiokafka import AIOKafkaConsumer
 
 from zhengdun.demo.client import auth
 
@@ -17,6 +20,30 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.3, what: str = 
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}; last value: {last!r}")
+
+
+def topic_events(platform, service: str) -> list[dict]:
+    """Every event on a service's topic, from the start. Records that are not JSON objects are left out:
+    the dead-letter test writes one on purpose, and the topics are shared by the whole suite."""
+    async def run():
+        consumer = AIOKafkaConsumer(platform.topic(service), bootstrap_servers="127.0.0.1:9092",
+                                    auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
+        await consumer.start()
+        found = []
+        try:
+            while batch := await consumer.getmany(timeout_ms=1500):
+                for records in batch.values():
+                    for record in records:
+                        try:
+                            body = json.loads(record.value)
+                        except ValueError:
+                            continue
+                        if isinstance(body, dict) and "data" in body:
+                            found.append(body)
+            return found
+        finally:
+            await consumer.stop()
+    return asyncio.run(run())
 
 
 def summary(platform, service: str, user: str = "province_org") -> dict:

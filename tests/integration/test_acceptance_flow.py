@@ -5,16 +5,15 @@ delisting and post-evaluation; the events appear on the acceptance topic; a chan
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from datetime import date
 
 import asyncpg
 import httpx
 import jwt
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
-from tests.integration.helpers import wait_for
+from tests.integration.helpers import topic_events, wait_for
 from zhengdun.demo.client import auth, password_token
 from zhengdun.events.base import Actor, Envelope, type_of
 from zhengdun.events.casework import CaseReadyForAcceptance, Person
@@ -42,24 +41,6 @@ def send(platform, service: str, *envelopes: Envelope) -> None:
         finally:
             await producer.stop()
     asyncio.run(run())
-
-
-def topic_events(platform, service: str) -> list[dict]:
-    async def run():
-        consumer = AIOKafkaConsumer(platform.topic(service), bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
-                                    enable_auto_commit=False, group_id=None)
-        await consumer.start()
-        found = []
-        try:
-            while True:
-                batch = await consumer.getmany(timeout_ms=1500)
-                if not batch:
-                    return found
-                for records in batch.values():
-                    found.extend(json.loads(r.value) for r in records)
-        finally:
-            await consumer.stop()
-    return asyncio.run(run())
 
 
 def user_id(username: str) -> str:

@@ -8,7 +8,6 @@ import uuid
 
 import httpx
 import jwt
-import pytest
 
 from tests.support.platform import SERVICES
 from zhengdun.access import POLICY, Scope

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
 import uuid
 from datetime import date
 
 import httpx
 import jwt
 import openpyxl
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
-from tests.integration.helpers import wait_for
+from tests.integration.helpers import topic_events, wait_for
 from zhengdun.demo.client import auth, password_token
 from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
 from zhengdun.events.base import Actor, Envelope, type_of
@@ -48,24 +47,7 @@ def send(platform, service: str, *envelopes: Envelope) -> None:
 
 def casework_events(platform, case_id: str) -> list[dict]:
     """Every event the casework service published about the case, read back from Kafka."""
-    async def run():
-        consumer = AIOKafkaConsumer(platform.topic("casework"), bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
-                                    enable_auto_commit=False, group_id=None)
-        await consumer.start()
-        found = []
-        try:
-            while True:
-                batch = await consumer.getmany(timeout_ms=1500)
-                if not batch:
-                    return found
-                for records in batch.values():
-                    for record in records:
-                        body = json.loads(record.value)
-                        if body["data"].get("case_id") == case_id:
-                            found.append(body)
-        finally:
-            await consumer.stop()
-    return asyncio.run(run())
+    return [e for e in topic_events(platform, "casework") if e["data"].get("case_id") == case_id]
 
 
 def set_clock(platform, today: str) -> None:

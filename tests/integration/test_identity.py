@@ -6,7 +6,6 @@ import time
 
 import httpx
 import jwt
-import pytest
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 
 from tests.integration.helpers import wait_for

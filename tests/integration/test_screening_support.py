@@ -1,12 +1,10 @@
 """Helpers of the screening integration tests: calls as demo users, township users, assessments, the topic."""
 from __future__ import annotations
 
-import asyncio
-import json
 
 import httpx
-from aiokafka import AIOKafkaConsumer
 
+from tests.integration import helpers
 from zhengdun.demo.client import auth, password_token
 
 BOOTSTRAP = "127.0.0.1:9092"
@@ -102,21 +100,7 @@ def screen_township(user: Caller, campaign_id: str, round_id: str, township: str
 
 
 def topic_events(platform, service: str = "screening") -> list[dict]:
-    async def run():
-        consumer = AIOKafkaConsumer(platform.topic(service), bootstrap_servers=BOOTSTRAP, auto_offset_reset="earliest",
-                                    enable_auto_commit=False, group_id=None)
-        await consumer.start()
-        found = []
-        try:
-            while True:
-                batch = await consumer.getmany(timeout_ms=1500)
-                if not batch:
-                    return found
-                for records in batch.values():
-                    found.extend(json.loads(r.value) for r in records)
-        finally:
-            await consumer.stop()
-    return asyncio.run(run())
+    return helpers.topic_events(platform, service)
 
 
 def of_type(events: list[dict], kind: str, campaign_id: str) -> list[dict]:
