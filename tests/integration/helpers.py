@@ -60,3 +60,15 @@ def all_copies_agree(platform, user: str = "province_org") -> bool:
 def import_csv(platform, csv_text: str, user: str = "province_org", filename: str = "divisions.csv", headers=None):
     return httpx.post(f"{platform.url('screening')}/divisions/import", headers={**auth(user), **(headers or {})},
                       files={"file": (filename, csv_text.encode(), "text/csv")}, timeout=300)
+
+
+def load_demo_divisions(platform) -> list:
+    """The demo city's divisions (示范市: 3 counties × 10 townships × 25 villages), loaded through
+    the API and present in every service's copy."""
+    from zhengdun.demo.synthetic import generate_province, to_csv
+
+    rows = generate_province(cities=1, counties_per_city=3, townships_per_county=10, villages_per_township=25)
+    response = import_csv(platform, to_csv(rows))
+    assert response.status_code == 200, response.text
+    wait_for(lambda: all_copies_agree(platform), what="all division copies to agree")
+    return rows

@@ -14,7 +14,7 @@ from zhengdun.demo.api import Platform as Api
 from zhengdun.demo.campaign import Scenario
 from zhengdun.demo.plan import CITY, Shape, make_plan
 
-from tests.support.platform import SERVICES, Platform, ensure_infrastructure
+from tests.support.platform import SERVICES, Platform, running_platform
 
 SERVER, CONSUMER = 2, 5  # OTLP span kinds
 # The crash runs (`make crash-test`) set "<call number>:<service>": that service is SIGKILLed just
@@ -30,11 +30,8 @@ SHAPE = Shape(counties=2, townships=4, villages=20)
 def own_platform():
     """A platform of its own (services, databases, topics): the scenario loads its own divisions and
     moves the platform clock across two years, which the other modules' shared platform must not see."""
-    ensure_infrastructure()
-    platform = Platform()
-    platform.start()
-    yield platform
-    platform.stop()
+    with running_platform() as platform:
+        yield platform
 
 
 @pytest.fixture(scope="module")

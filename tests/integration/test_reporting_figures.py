@@ -405,7 +405,8 @@ def truth_view(truth: dict) -> dict:
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
-from tests.integration.helpers import wait_for  # noqa: E402
+from tests.integration.helpers import load_demo_divisions, wait_for  # noqa: E402
+from tests.support.platform import running_platform  # noqa: E402
 from zhengdun.demo.client import auth  # noqa: E402
 
 SOURCES = ["screening", "casework", "supervision", "acceptance"]
@@ -415,6 +416,19 @@ DATES = [date(2020, 8, 31), date(2020, 10, 15), date(2020, 12, 31), date(2021, 2
 
 def get(platform, path: str, user: str = "city_org", **params) -> httpx.Response:
     return httpx.get(f"{platform.url('reporting')}{path}", params=params, headers=auth(user), timeout=60)
+
+
+@pytest.fixture(scope="module")
+def platform():
+    """A platform of its own: the figures count everything that happened in the demo city, so the
+    campaigns other modules run there must not be in them."""
+    with running_platform() as platform:
+        yield platform
+
+
+@pytest.fixture(scope="module")
+def demo(platform):
+    return load_demo_divisions(platform)
 
 
 @pytest.fixture(scope="module")

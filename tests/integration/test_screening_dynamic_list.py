@@ -57,8 +57,14 @@ def test_delisting_relapse_and_rescreening_keep_the_list_current(platform, demo)
     # Acceptance delisted the village: it leaves the list, exactly once even when the event is redelivered.
     ref = dict(acceptance_id="A1", case_id="K1", campaign_id=cid, village_code=VILLAGE,
                township_code=TOWNSHIPS[0], county_code=COUNTY)
+    # Ahead of it on the same partition, a relapse in a campaign screening never opened: it is
+    # dead-lettered, and does not hold up the events behind it.
+    stray_id = send_acceptance(platform, PostEvaluated(**{**ref, "campaign_id": f"never-opened-{cid}"},
+                                                       evaluated_on="2021-01-09", relapsed=True, reason="无此整顿工作"))
     delisted_id = send_acceptance(platform, VillageDelisted(**ref, delisted_on="2021-01-10", post_evaluation_due="2021-04-10"))
     wait_for(lambda: targets() == 29, what="the delisted village to leave the list")
+    stray = asyncio.run(platform.fetch("screening", "select outcome from inbox where event_id = $1", stray_id))
+    assert [r["outcome"] for r in stray] == ["dead-lettered"]
     send_acceptance(platform, VillageDelisted(**ref, delisted_on="2021-01-10", post_evaluation_due="2021-04-10"), delisted_id)
     send_acceptance(platform, PostEvaluated(**{**ref, "village_code": "990102101202"}, evaluated_on="2021-04-01",
                                             relapsed=False))  # consolidated: nothing changes

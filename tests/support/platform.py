@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -27,6 +29,18 @@ PG_ADMIN_DSN = "postgresql://zhengdun:zhengdun@127.0.0.1:5432/postgres"
 def ensure_infrastructure() -> None:
     subprocess.run(["bash", str(ROOT / "deploy/local/install.sh")], check=True)
     subprocess.run(["bash", str(ROOT / "deploy/local/infra.sh"), "start"], check=True)
+
+
+@contextmanager
+def running_platform() -> Iterator["Platform"]:
+    """The real parts (started when needed) and five fresh service processes, stopped afterwards."""
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    try:
+        yield platform
+    finally:
+        platform.stop()
 
 
 async def _recreate_databases(names: list[str]) -> None:

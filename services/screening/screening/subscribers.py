@@ -56,7 +56,10 @@ async def post_evaluated(session, envelope: Envelope) -> None:
     evaluated: PostEvaluated = envelope.payload()  # type: ignore[assignment]
     if not evaluated.relapsed:
         return
-    campaign = await service.load_campaign(session, evaluated.campaign_id)
+    try:
+        campaign = await service.load_campaign(session, evaluated.campaign_id)
+    except ScreeningRuleViolation as exc:  # a campaign this service never opened: retrying cannot help
+        raise RejectedEvent(str(exc)) from None
     active = await service.active_list(session, evaluated.campaign_id)
     if evaluated.village_code in active.targets:
         return  # already designated again (a redelivery with another id)
