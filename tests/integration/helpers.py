@@ -6,9 +6,12 @@ import json
 import time
 
 import httpx
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from zhengdun.demo.client import auth
+from zhengdun.events.base import Envelope
+
+BOOTSTRAP = "127.0.0.1:9092"  # the services' listener
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.3, what: str = "condition"):
@@ -26,7 +29,7 @@ def topic_events(platform, service: str) -> list[dict]:
     """Every event on a service's topic, from the start. Records that are not JSON objects are left out:
     the dead-letter test writes one on purpose, and the topics are shared by the whole suite."""
     async def run():
-        consumer = AIOKafkaConsumer(platform.topic(service), bootstrap_servers="127.0.0.1:9092",
+        consumer = AIOKafkaConsumer(platform.topic(service), bootstrap_servers=BOOTSTRAP,
                                     auto_offset_reset="earliest", enable_auto_commit=False, group_id=None)
         await consumer.start()
         found = []
@@ -44,6 +47,37 @@ def topic_events(platform, service: str) -> list[dict]:
         finally:
             await consumer.stop()
     return asyncio.run(run())
+
+
+def publish(platform, *items: tuple[str, Envelope]) -> None:
+    """Publish (service, envelope) pairs on the services' topics as the outbox relay does: key = division
+    code, ce_id/ce_type headers, CloudEvents JSON body."""
+    async def run():
+        producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, enable_idempotence=True)
+        await producer.start()
+        try:
+            for service, envelope in items:
+                await producer.send_and_wait(platform.topic(service), envelope.model_dump_json().encode(),
+                                             key=envelope.divisioncode.encode(),
+                                             headers=[("ce_id", envelope.id.encode()), ("ce_type", envelope.type.encode())])
+        finally:
+            await producer.stop()
+    asyncio.run(run())
+
+
+def send(platform, service: str, *envelopes: Envelope) -> None:
+    """Publish envelopes on one service's topic."""
+    publish(platform, *((service, envelope) for envelope in envelopes))
+
+
+def set_clock(platform, today: str, seen_by: str | None = None) -> None:
+    """Move the platform clock (operations, on screening) and wait until ``seen_by`` has it too."""
+    response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"),
+                         timeout=10)
+    assert response.status_code == 200, response.text
+    if seen_by:
+        wait_for(lambda: httpx.get(f"{platform.url(seen_by)}/platform/clock", headers=auth("county_org"),
+                                   timeout=10).json()["today"] == today, what=f"{seen_by} clock at {today}")
 
 
 def summary(platform, service: str, user: str = "province_org") -> dict:

@@ -11,9 +11,9 @@ from datetime import date
 import asyncpg
 import httpx
 import jwt
-from aiokafka import AIOKafkaProducer
 
-from tests.integration.helpers import topic_events, wait_for
+from tests.integration import helpers
+from tests.integration.helpers import send, topic_events, wait_for
 from zhengdun.demo.client import auth, password_token
 from zhengdun.events.base import Actor, Envelope, type_of
 from zhengdun.events.casework import CaseReadyForAcceptance, Person
@@ -21,7 +21,10 @@ from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, 
 from zhengdun.roles import ReviewDepartment
 
 VILLAGE, TOWNSHIP, COUNTY, CITY = "990102101201", "990102101000", "990102000000", "990100000000"
-BOOTSTRAP = "127.0.0.1:9092"
+
+
+def set_clock(platform, today: str) -> None:
+    helpers.set_clock(platform, today, seen_by="acceptance")
 
 
 def envelope(payload, division_code: str, service: str, campaign_id: str) -> Envelope:
@@ -29,29 +32,8 @@ def envelope(payload, division_code: str, service: str, campaign_id: str) -> Env
                     campaignid=campaign_id, actor=Actor.system(service), data=payload.model_dump(mode="json"))
 
 
-def send(platform, service: str, *envelopes: Envelope) -> None:
-    """Publish as the outbox relay does: key = division code, ce_id/ce_type headers, CloudEvents JSON body."""
-    async def run():
-        producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP)
-        await producer.start()
-        try:
-            for e in envelopes:
-                await producer.send_and_wait(platform.topic(service), e.model_dump_json().encode(), key=e.divisioncode.encode(),
-                                             headers=[("ce_id", e.id.encode()), ("ce_type", e.type.encode())])
-        finally:
-            await producer.stop()
-    asyncio.run(run())
-
-
 def user_id(username: str) -> str:
     return jwt.decode(password_token(username), options={"verify_signature": False})["sub"]
-
-
-def set_clock(platform, today: str) -> None:
-    response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"), timeout=10)
-    assert response.status_code == 200, response.text
-    wait_for(lambda: httpx.get(f"{platform.url('acceptance')}/platform/clock", headers=auth("county_org"),
-                               timeout=10).json()["today"] == today, what=f"acceptance clock at {today}")
 
 
 def call(platform, method: str, path: str, user: str, **kwargs) -> httpx.Response:

@@ -12,9 +12,9 @@ from datetime import date
 import httpx
 import jwt
 import openpyxl
-from aiokafka import AIOKafkaProducer
 
-from tests.integration.helpers import topic_events, wait_for
+from tests.integration import helpers
+from tests.integration.helpers import send, topic_events, wait_for
 from zhengdun.demo.client import auth, password_token
 from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
 from zhengdun.events.base import Actor, Envelope, type_of
@@ -23,7 +23,10 @@ from zhengdun.events.screening import (
 )
 
 VILLAGE, TOWNSHIP, COUNTY = "990102101201", "990102101000", "990102000000"
-BOOTSTRAP = "127.0.0.1:9092"
+
+
+def set_clock(platform, today: str) -> None:
+    helpers.set_clock(platform, today, seen_by="casework")
 
 
 def envelope(payload, division_code: str, service: str = "screening", campaign_id: str | None = None) -> Envelope:
@@ -31,30 +34,9 @@ def envelope(payload, division_code: str, service: str = "screening", campaign_i
                     campaignid=campaign_id, actor=Actor.system(service), data=payload.model_dump(mode="json"))
 
 
-def send(platform, service: str, *envelopes: Envelope) -> None:
-    """Publish as the outbox relay does: key = division code, ce_id/ce_type headers, CloudEvents JSON body."""
-    async def run():
-        producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP)
-        await producer.start()
-        try:
-            for e in envelopes:
-                await producer.send_and_wait(platform.topic(service), e.model_dump_json().encode(), key=e.divisioncode.encode(),
-                                             headers=[("ce_id", e.id.encode()), ("ce_type", e.type.encode())])
-        finally:
-            await producer.stop()
-    asyncio.run(run())
-
-
 def casework_events(platform, case_id: str) -> list[dict]:
     """Every event the casework service published about the case, read back from Kafka."""
     return [e for e in topic_events(platform, "casework") if e["data"].get("case_id") == case_id]
-
-
-def set_clock(platform, today: str) -> None:
-    response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"), timeout=10)
-    assert response.status_code == 200, response.text
-    wait_for(lambda: httpx.get(f"{platform.url('casework')}/platform/clock", headers=auth("county_org"),
-                               timeout=10).json()["today"] == today, what=f"casework clock at {today}")
 
 
 def campaign(campaign_id: str) -> CampaignOpened:

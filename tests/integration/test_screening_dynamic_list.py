@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from aiokafka import AIOKafkaProducer
 
-from tests.integration.helpers import wait_for
+from tests.integration.helpers import send, wait_for
 from tests.integration.test_screening_support import (
-    BOOTSTRAP, CITY, COUNTY, TOWNSHIPS, Caller, assessments_for, findings, is_problem, of_type, screen_township,
+    CITY, COUNTY, TOWNSHIPS, Caller, assessments_for, findings, is_problem, of_type, screen_township,
     set_clock, topic_events, township_users)
 from zhengdun.events.acceptance import PostEvaluated, VillageDelisted
 from zhengdun.events.base import Actor, Envelope, type_of
@@ -17,23 +16,13 @@ from zhengdun.events.base import Actor, Envelope, type_of
 VILLAGE = "990102101201"
 
 
-def send_acceptance(platform, payload, envelope_id: str | None = None) -> None:
-    """Publish on the run's acceptance topic as its outbox relay does."""
+def send_acceptance(platform, payload, envelope_id: str | None = None) -> str:
+    """Publish on the run's acceptance topic as its outbox relay does; answers the envelope id."""
     envelope = Envelope(source="/zhengdun/acceptance", type=type_of(payload), subject=payload.village_code,
                         divisioncode=payload.village_code, campaignid=payload.campaign_id,
                         actor=Actor.system("acceptance"), data=payload.model_dump(mode="json"),
                         **({"id": envelope_id} if envelope_id else {}))
-
-    async def run():
-        producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP)
-        await producer.start()
-        try:
-            await producer.send_and_wait(platform.topic("acceptance"), envelope.model_dump_json().encode(),
-                                         key=envelope.divisioncode.encode(),
-                                         headers=[("ce_id", envelope.id.encode()), ("ce_type", envelope.type.encode())])
-        finally:
-            await producer.stop()
-    asyncio.run(run())
+    send(platform, "acceptance", envelope)
     return envelope.id
 
 

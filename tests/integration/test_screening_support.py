@@ -7,7 +7,6 @@ import httpx
 from tests.integration import helpers
 from zhengdun.demo.client import auth, password_token
 
-BOOTSTRAP = "127.0.0.1:9092"
 COUNTY, CITY = "990102000000", "990100000000"
 TOWNSHIPS = [f"990102{n}000" for n in range(101, 111)]
 PASSWORD = "Township-Passw0rd"

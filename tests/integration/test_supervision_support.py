@@ -1,49 +1,26 @@
 """Helpers for the supervision integration tests: publish real envelopes as the producers would."""
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import date
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
-from tests.integration.helpers import wait_for
+from tests.integration import helpers
+from tests.integration.helpers import publish
 from zhengdun.demo.client import auth
 from zhengdun.events.base import Envelope, type_of
 from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, PhaseWindow, Policy
 
-BOOTSTRAP = "127.0.0.1:9092"
+
+def set_clock(platform, today: str) -> None:
+    helpers.set_clock(platform, today, seen_by="supervision")
 
 
 def envelope(service: str, payload, division_code: str, campaign_id: str | None = None) -> Envelope:
     return Envelope(source=f"/zhengdun/{service}", type=type_of(payload), subject=division_code,
                     divisioncode=division_code, campaignid=campaign_id, actor=None,
                     data=payload.model_dump(mode="json"))
-
-
-async def _send(platform, items: list[tuple[str, Envelope]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, enable_idempotence=True)
-    await producer.start()
-    try:
-        for service, env in items:
-            await producer.send_and_wait(
-                platform.topic(service), env.model_dump_json().encode(), key=env.divisioncode.encode(),
-                headers=[("ce_id", env.id.encode()), ("ce_type", env.type.encode())])
-    finally:
-        await producer.stop()
-
-
-def publish(platform, *items: tuple[str, Envelope]) -> None:
-    asyncio.run(_send(platform, list(items)))
-
-
-def set_clock(platform, today: str) -> None:
-    response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"),
-                         timeout=10)
-    assert response.status_code == 200, response.text
-    wait_for(lambda: httpx.get(f"{platform.url('supervision')}/platform/clock", headers=auth("county_org"),
-                               timeout=10).json()["today"] == today, what=f"supervision clock at {today}")
 
 
 def alerts(platform, user: str = "city_org", **params) -> dict:
