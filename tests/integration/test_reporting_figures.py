@@ -405,7 +405,7 @@ def truth_view(truth: dict) -> dict:
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 
-from tests.integration.helpers import load_demo_divisions, wait_for  # noqa: E402
+from tests.integration.helpers import load_demo_divisions, set_clock, wait_for  # noqa: E402
 from tests.support.platform import running_platform  # noqa: E402
 from zhengdun.demo.client import auth  # noqa: E402
 
@@ -642,10 +642,7 @@ def test_public_topic_carries_the_curated_events_without_personal_data(platform,
 def test_monthly_figures_are_published_when_a_month_ends(platform, world):
     public = platform.topic_prefix + "zhengdun.public.v1"
     for today in ("2021-07-01", "2021-08-02"):
-        response = httpx.put(f"{platform.url('screening')}/platform/clock", json={"today": today}, headers=auth("ops"),
-                             timeout=30)
-        assert response.status_code == 200, response.text
-        wait_for(lambda: get(platform, "/platform/clock").json()["today"] == today, what="reporting's clock")
+        set_clock(platform, today, seen_by="reporting")
 
     def july():
         return [r[3] for r in read_topics_sync([public]) if r[3].type.endswith("public_figures.monthly.v1")

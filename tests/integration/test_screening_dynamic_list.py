@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-
 from tests.integration.helpers import send, wait_for
 from tests.integration.test_screening_support import (
     CITY, COUNTY, TOWNSHIPS, Caller, assessments_for, findings, is_problem, of_type, screen_township,

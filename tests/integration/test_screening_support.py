@@ -1,7 +1,6 @@
 """Helpers of the screening integration tests: calls as demo users, township users, assessments, the topic."""
 from __future__ import annotations
 
-
 import httpx
 
 from tests.integration import helpers

@@ -56,19 +56,16 @@ async def post_evaluated(session, envelope: Envelope) -> None:
     evaluated: PostEvaluated = envelope.payload()  # type: ignore[assignment]
     if not evaluated.relapsed:
         return
-    try:
+    try:  # every rule this breaks (a campaign never opened here, a village not relisted): retrying cannot help
         campaign = await service.load_campaign(session, evaluated.campaign_id)
-    except ScreeningRuleViolation as exc:  # a campaign this service never opened: retrying cannot help
-        raise RejectedEvent(str(exc)) from None
-    active = await service.active_list(session, evaluated.campaign_id)
-    if evaluated.village_code in active.targets:
-        return  # already designated again (a redelivery with another id)
-    earlier = [d for d in await service.facts(session, evaluated.campaign_id, service.ev.TargetDesignated)
-               if d.village_code == evaluated.village_code]
-    if not earlier:
-        raise RejectedEvent(f"village {evaluated.village_code} was never designated in {evaluated.campaign_id}")
-    last = earlier[-1]
-    try:
+        active = await service.active_list(session, evaluated.campaign_id)
+        if evaluated.village_code in active.targets:
+            return  # already designated again (a redelivery with another id)
+        earlier = [d for d in await service.facts(session, evaluated.campaign_id, service.ev.TargetDesignated)
+                   if d.village_code == evaluated.village_code]
+        if not earlier:
+            raise RejectedEvent(f"village {evaluated.village_code} was never designated in {evaluated.campaign_id}")
+        last = earlier[-1]
         _, designated = active.relapse(campaign, evaluated.village_code, last.category, last.criteria_met,
                                        evaluated.evaluated_on)
     except ScreeningRuleViolation as exc:
