@@ -34,13 +34,14 @@ wait_until() {
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-stop_pidfile() {  # stop_pidfile FILE NAME: TERM, then KILL after 20 s
+stop_pidfile() {  # stop_pidfile FILE NAME: TERM, then KILL after 20 s; its whole group when it leads one
   local file=$1 name=$2
   if pid_alive "$file"; then
-    local pid; pid=$(cat "$file")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -9 "$pid" 2>/dev/null || true
+    local pid target; pid=$(cat "$file")
+    target=$pid; [ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ] && target=-$pid
+    kill -- "$target" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 -- "$target" 2>/dev/null || break; sleep 1; done
+    kill -9 -- "$target" 2>/dev/null || true
     say "$name stopped"
   fi
   rm -f "$file"

@@ -16,7 +16,11 @@ start() {
     local port=${SERVICE_PORT[$svc]}
     if pid_alive "$DIR/$svc.pid"; then continue; fi
     port_open "$port" && die "port $port is taken by another process"
-    (cd "$ROOT" && PORT=$port ZD_CLOCK_SETTABLE=${ZD_CLOCK_SETTABLE:-1} nohup uv run --frozen --no-sync "zhengdun-$svc" serve >>"$LOGS/$svc.log" 2>&1 & echo $! >"$DIR/$svc.pid")
+    # Its own process group (setsid, exec'd so the pid file names the leader): `uv run` keeps the service
+    # as a child, and stopping must reach both, or `make down` leaves the service on its port.
+    (cd "$ROOT" && PORT=$port ZD_CLOCK_SETTABLE=${ZD_CLOCK_SETTABLE:-1} \
+      exec setsid nohup uv run --frozen --no-sync "zhengdun-$svc" serve >>"$LOGS/$svc.log" 2>&1) &
+    echo $! >"$DIR/$svc.pid"
   done
   for svc in "${SERVICES[@]}"; do
     wait_until 90 "$svc" curl -fsS "http://127.0.0.1:${SERVICE_PORT[$svc]}/health/ready"
