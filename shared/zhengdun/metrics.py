@@ -18,3 +18,6 @@ DEAD_LETTERS_WAITING = Gauge("zhengdun_dead_letters_waiting", "Dead letters not 
                              ["service", "reason"])
 DB_POOL = Gauge("zhengdun_db_pool_connections", "Database connection pool (in_use, idle, overflow, size)",
                 ["service", "state"])
+EVENTS_RETRIED = Counter("zhengdun_events_retried_total",
+                         "Consumer batches redelivered after a failure (kind: transient infrastructure failure or unexpected)",
+                         ["group", "kind"])

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from zhengdun.events.base import Envelope, UnknownEventType
-from zhengdun.messaging.consumer import EventHandlers, RejectedEvent
+from zhengdun.events.base import Envelope
+from zhengdun.messaging.consumer import EventHandlers, is_transient
 from zhengdun.messaging.inbox import InboxMessage
 from zhengdun.messaging.outbox import OutboxMessage
 from zhengdun.telemetry import context_from_headers, tracer
@@ -169,8 +168,10 @@ class DeadLetterBook:
                     try:
                         async with session.begin_nested():
                             await handler(session, envelope)
-                    except (RejectedEvent, ValidationError, UnknownEventType, ValueError) as exc:
-                        error = f"{type(exc).__name__}: {exc}"
+                    except Exception as exc:
+                        if is_transient(exc):
+                            raise  # the database is away: nothing changed, try again later
+                        error = f"{type(exc).__name__}: {exc}"  # as the consumer would dead-letter it
             if error:
                 span.set_status(Status(StatusCode.ERROR, error))
             return error
