@@ -97,8 +97,9 @@ class Monitor:
     async def _lag(self) -> None:
         assert self._admin is not None and self._offsets is not None
         topic = self._topics.of(self.service)
-        await self._offsets.topics()  # fresh metadata
-        partitions = [TopicPartition(topic, p) for p in sorted(self._offsets.partitions_for_topic(topic) or ())]
+        described = await self._admin.describe_topics([topic])
+        partitions = [TopicPartition(topic, p["partition"]) for d in described if d.get("topic") == topic
+                      for p in d.get("partitions", [])]
         if not partitions:
             return
         ends = await self._offsets.end_offsets(partitions)

@@ -36,7 +36,7 @@ from zhengdun.messaging.topics import Topics
 from zhengdun.monitoring import Monitor
 from zhengdun.operations_api import operations_router
 from zhengdun.problems import PROBLEM_JSON, install_problem_handlers
-from zhengdun.settings import ServiceSettings, settings_for
+from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
 from zhengdun.telemetry import setup_tracing
 
 log = logging.getLogger("zhengdun.runtime")
@@ -44,9 +44,11 @@ log = logging.getLogger("zhengdun.runtime")
 
 class ServiceRuntime:
     def __init__(self, service: str, *, handlers: EventHandlers | None = None, subscribe_to: Sequence[str] = (),
-                 settings: ServiceSettings | None = None):
+                 settings: ServiceSettings | None = None, secrets: Sequence[str] = ()):
         self.service = service
         self.settings = settings or settings_for(service)
+        # Outside development: no start on a development default (ZD_CLIENT_SECRET, and the service's own).
+        self.secrets = ("ZD_CLIENT_SECRET", *secrets)
         self.topics = Topics(self.settings.topic_prefix)
         self.topic = self.topics.of(service)
         self.source = f"/zhengdun/{service}"
@@ -82,7 +84,10 @@ class ServiceRuntime:
     # ---- lifecycle -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI):
-        await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
+        refuse_development_secrets(self.settings, self.secrets)
+        if self.settings.create_topics:
+            await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions,
+                                self.settings.topic_replication)
         await self.broker.start()
         await self.monitor.start()
         with contextlib.suppress(Exception):  # keys cached now keep tokens verifiable while Keycloak blips

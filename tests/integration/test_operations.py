@@ -19,8 +19,8 @@ from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
 from zhengdun.messaging.outbox import RELAY_LOCK_ID
 
 
-def metric(platform, service: str, name: str, **labels) -> float | None:
-    text = httpx.get(f"{platform.url(service)}/metrics", timeout=30).text
+def metric(platform, of: str, name: str, **labels) -> float | None:
+    text = httpx.get(f"{platform.url(of)}/metrics", timeout=30).text
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):

@@ -56,7 +56,7 @@ def test_the_trace_arrives_in_the_real_zipkin_crossing_the_services(platform):
         consumers = {s["localEndpoint"]["serviceName"] for s in spans if s.get("kind") == "CONSUMER"}
         return spans if wanted <= consumers else None
 
-    spans = wait_for(stored_trace, timeout=60, what="the request's trace in Zipkin with every consumer")
+    spans = wait_for(stored_trace, timeout=120, what="the request's trace in Zipkin with every consumer")
     assert {s["traceId"] for s in spans} == {trace_id}
     by_id = {s["id"]: s for s in spans}
     server = [s for s in spans if s.get("kind") == "SERVER" and s["localEndpoint"]["serviceName"] == "zhengdun-screening"]
