@@ -25,5 +25,5 @@ export default defineConfig({
     },
   },
   server: { proxy: { '/api': gateway, '/config.json': gateway } },
-  test: { environment: 'jsdom', include: ['tests/**/*.test.ts'] },
+  test: { environment: 'node', include: ['tests/**/*.test.ts'] },
 })

@@ -28,12 +28,12 @@ export type RungStatus = 'wait' | 'process' | 'success' | 'error'
 export function ladderStatus(records: StepRecord[], stage: string): { rung: Rung; status: RungStatus; records: StepRecord[] }[] {
   const rows = LADDER.map((rung) => ({ rung, records: records.filter((r) => rung.records.includes(r.step)) }))
   const lastDone = rows.reduce((last, row, i) => (row.records.length ? i : last), -1)
+  const done = (row: (typeof rows)[number], i: number) => row.records.length > 0 && (i < lastDone || complete(row.rung, row.records, stage))
+  const failed = (row: (typeof rows)[number]) => row.records.length > 0 && isFailure(row.records[row.records.length - 1].outcome)
+  // The rung in progress: the first one from the last rung touched on that is not done (none after a failure).
+  const open = stage === 'failed' ? -1 : rows.findIndex((row, i) => i >= lastDone && !done(row, i) && !failed(row))
   return rows.map((row, i) => {
-    const failed = row.records.length > 0 && isFailure(row.records[row.records.length - 1].outcome)
-    let status: RungStatus = 'wait'
-    if (failed) status = 'error'
-    else if (row.records.length && (i < lastDone || complete(row.rung, row.records, stage))) status = 'success'
-    else if (row.records.length || i === lastDone + 1) status = stage === 'failed' && i === lastDone + 1 ? 'wait' : 'process'
+    const status: RungStatus = failed(row) ? 'error' : done(row, i) ? 'success' : i === open ? 'process' : 'wait'
     return { ...row, status }
   })
 }
