@@ -649,3 +649,9 @@ async def rotate(unit_code: str, body: Empty, request: Request,
 
 
 router.include_router(api)
+
+
+from acceptance.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("acceptance", TASK_LABELS, service.pending_tasks))

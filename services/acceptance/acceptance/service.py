@@ -321,3 +321,27 @@ def level_name(division_code: str) -> str:
 
 def city_of(code: str) -> str:
     return ancestor_at(code, Level.CITY)
+
+
+# ---------------------------------------------------------------------------------------------
+# The to-do list (GET /tasks): the acceptances in the caller's reach at the stages the caller's roles
+# move on, in one query; domain/tasks.py says which step is the caller's.
+# ---------------------------------------------------------------------------------------------
+from zhengdun.divisions import prefix_of  # noqa: E402
+from acceptance.domain import tasks as task_rules  # noqa: E402
+
+
+async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
+    if not principal.division_code or principal.level is None:
+        return []
+    caller = task_rules.Caller(principal.user_id, principal.division_code, principal.level, frozenset(principal.roles))
+    stages = task_rules.stages_for(caller)
+    if not stages:
+        return []
+    rows = (await session.execute(select(AcceptanceRow).where(
+        AcceptanceRow.village_code.startswith(prefix_of(caller.unit)),
+        AcceptanceRow.stage.in_([s.value for s in stages])).order_by(AcceptanceRow.village_code))).scalars()
+    views = [task_rules.AcceptanceView(r.acceptance_id, r.campaign_id, r.village_code, r.township_code, r.county_code,
+                                       Stage(r.stage), r.team_leader_user_id, r.state or {}) for r in rows]
+    found = [step for view in views for step in task_rules.steps(view, caller, today)]
+    return found + task_rules.draws(views, caller)
