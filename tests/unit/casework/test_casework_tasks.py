@@ -126,3 +126,13 @@ def test_a_case_out_of_the_work_phases_waits_on_nobody():
     b = book()
     add(b, EntryKind.PHASE_CHANGED, b.phase_change(CasePhase.READY, "全部完成"), date(2020, 12, 1))
     assert steps(b, POLICY, COUNTY_ORG, date(2020, 12, 2)) == []
+
+
+def test_a_measure_naming_its_responsible_login_waits_on_that_person_not_the_team():
+    b = staffed()
+    measure = with_measure(b, date(2020, 10, 20), date(2020, 10, 1))
+    b.measures[measure]["responsible_user_id"] = "u-cadre"      # planned with people refs
+    cadre = Caller("u-cadre", TOWNSHIP, Level.TOWNSHIP, frozenset({"township_committee"}))
+    [mine] = steps(b, POLICY, cadre, date(2020, 10, 15))
+    assert mine.kind == "casework.measure.deadline" and mine.unit_code == VILLAGE
+    assert steps(b, POLICY, TEAM, date(2020, 10, 15)) == []

@@ -98,8 +98,7 @@ def steps(book: CaseBook, policy: Policy, caller: Caller, today: date) -> list[P
     if staff_unit and book.contact_leader is None:
         found.append(Pending("casework.contact_leader", key, "明确联系分包的县级领导干部（不转化不脱钩）",
                              path=f"{base}/contact-leader", method="PUT", due_on=dispatch_due, **common))
-    if on_team(book, caller):
-        found += _team_steps(book, policy, today, base, key, common)
+    found += _team_steps(book, policy, caller, today, base, key, common)
     if is_contact_leader(book, caller) and book.contact_leader is not None:
         required = policy.contact_leader_visits_per_month
         start = month_start(today)
@@ -112,16 +111,21 @@ def steps(book: CaseBook, policy: Policy, caller: Caller, today: date) -> list[P
     return found
 
 
-def _team_steps(book: CaseBook, policy: Policy, today: date, base: str, key: str, common: dict) -> list[Pending]:
+def _team_steps(book: CaseBook, policy: Policy, caller: Caller, today: date, base: str, key: str,
+                common: dict) -> list[Pending]:
+    """The plan and comments are the team's; a measure is its responsible person's where the measure names
+    their login, else the team's."""
+    team = on_team(book, caller)
     found = []
-    if not book.measures:
+    if team and not book.measures:
         found.append(Pending("casework.plan", key, "制定问题清单、任务清单和整改措施（每项措施须有责任人和时限）",
                              path=f"{base}/problems", **common))
     window = months_back(today, policy.measure_update_interval_months - 1)
     updated = {r["measure_id"] for r in book.progress.values()
                if not r["corrected_by"] and date.fromisoformat(r["progress_on"]) >= window}
     for measure_id, m in book.measures.items():
-        if m["status"] == MeasureStatus.COMPLETED.value:
+        owner = m.get("responsible_user_id")
+        if m["status"] == MeasureStatus.COMPLETED.value or not (owner == caller.user_id if owner else team):
             continue
         path = f"{base}/measures/{measure_id}/progress"
         deadline = date.fromisoformat(m["deadline"])
@@ -135,7 +139,7 @@ def _team_steps(book: CaseBook, policy: Policy, today: date, base: str, key: str
                                  f"本月尚未更新进展：{m['title'][:40]}", path=path, due_on=month_end(today),
                                  detail=f"责任人：{m['responsible']}", **common))
     for comment_id, c in book.comments.items():
-        if c["answer"] is None:
+        if team and c["answer"] is None:
             found.append(Pending("casework.plan.comment", f"{key}:{comment_id}", f"答复群众对整顿方案的意见：{c['text'][:40]}",
                                  path=f"{base}/plan/comments/{comment_id}/answer", **common))
     return found
