@@ -140,6 +140,21 @@ async def new_document(session: AsyncSession, acceptance_id: str, kind: str, con
     return doc
 
 
+async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: Acceptance) -> dict:
+    """The county acceptance report exactly as the county secretary signs it (and may read it before signing):
+    built from the state once the standing committee has approved, which signing does not change."""
+    county = acc.state["county"]
+    return {"kind": "county_acceptance_report", "title": "县级验收报告", "acceptance_id": row.acceptance_id,
+            "case_id": row.case_id, "campaign_id": row.campaign_id, "village_code": row.village_code, "round": row.round,
+            "village_name": await division_name(session, row.village_code),
+            "county_code": row.county_code, "group": county["group"],
+            "opinions": {d: {"agrees": o["agrees"], "opinion": o.get("opinion"), "document_id": o.get("document_id")}
+                         for d, o in county["opinions"].items()},
+            "report": county["report"], "passed": county["report_passed"],
+            "approval": county["approval"] | {"approved": county["approved"]}, "filed_with": city_of(row.county_code),
+            "preliminary_report": acc.state.get("documents", {}).get("preliminary_report")}
+
+
 def sign(session: AsyncSession, doc: Document, person: Person, today: date) -> None:
     session.add(Signature(document_id=doc.document_id, user_id=person.user_id, name=person.name, role=person.role,
                           unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today))
