@@ -3,6 +3,8 @@ screened, decided and its villages rectified, applied for acceptance and supervi
 appears for the person or unit whose step it is, not for others, and is gone once the step is done."""
 from __future__ import annotations
 
+import time
+
 import httpx
 import jwt
 
@@ -193,4 +195,11 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
 
     # Reporting answers the same shape; no step of a person waits there.
     assert tasks(platform, "reporting", "county_org") == []
+
+    # What a to-do list costs on this data (printed, not asserted): the whole list, every campaign of the run.
+    for user in ("county_org", "city_org", "township_org", "team_leader"):
+        for service in ("screening", "casework", "supervision", "acceptance"):
+            started = time.perf_counter()
+            count = len(tasks(platform, service, user))
+            print(f"GET /tasks {service:<11} {user:<12} {count:>3} tasks {1000 * (time.perf_counter() - started):6.0f} ms")
 

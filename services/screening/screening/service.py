@@ -257,7 +257,7 @@ async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.
         return []
     ids = list(campaigns)
     rounds = {(c, r, code[:6] + "000000") for c, r, code in (await session.execute(
-        select(distinct(ScreeningFact.campaign_id), ScreeningFact.round_id, ScreeningFact.scope_code).where(
+        select(ScreeningFact.campaign_id, ScreeningFact.round_id, ScreeningFact.scope_code).distinct().where(
             ScreeningFact.campaign_id.in_(ids), ScreeningFact.round_id.is_not(None), within(ScreeningFact.scope_code, area))))}
     rounds |= {(c, task_rules.FIRST_ROUND, county) for c in ids for county in counties}
     townships: dict[str, list[str]] = defaultdict(list)
