@@ -622,6 +622,38 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "tasks.read": {
+    "label": "查看我的待办",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "contact_leader",
+      "county_secretary",
+      "org_staff",
+      "review_agricultural_economy",
+      "review_audit",
+      "review_department",
+      "review_discipline",
+      "review_ethnic_religious",
+      "review_family_planning",
+      "review_political_legal",
+      "review_public_security",
+      "review_united_front",
+      "standing_committee",
+      "supervision_group",
+      "township_committee",
+      "township_principal",
+      "village_secretary",
+      "work_team_leader",
+      "work_team_member"
+    ],
+    "scope": "subtree"
+  },
   "user.manage": {
     "label": "创建、停用、调整辖区用户",
     "levels": [

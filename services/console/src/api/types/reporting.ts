@@ -243,6 +243,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的待办：等待本人或本单位办理的步骤（按紧急程度排序，分页；由当前状态计算） */
+        get: operations["my_tasks_tasks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -318,6 +335,133 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Task */
+        Task: {
+            /**
+             * Task Id
+             * @description 稳定编号：同一待办在完成前每次相同
+             */
+            task_id: string;
+            /** Service */
+            service: string;
+            /**
+             * Kind
+             * @description 待办类型，如 screening.township.submit
+             */
+            kind: string;
+            /**
+             * Kind Label
+             * @description 待办类型中文名
+             */
+            kind_label: string;
+            /**
+             * Title
+             * @description 要做什么（中文）
+             */
+            title: string;
+            /**
+             * Detail
+             * @default
+             */
+            detail: string;
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /** @description 涉及的村或单位 */
+            unit: components["schemas"]["UnitRef"];
+            /**
+             * Due On
+             * @description 政策规定的时限
+             */
+            due_on?: string | null;
+            /**
+             * Days Overdue
+             * @description 逾期天数；负数为剩余天数；无时限为空
+             */
+            days_overdue?: number | null;
+            urgency: components["schemas"]["Urgency"];
+            /** Urgency Label */
+            urgency_label: string;
+            /**
+             * Urgency Rank
+             * @description 0 最紧急
+             */
+            urgency_rank: number;
+            /**
+             * Route
+             * @description 控制台中办理此事的页面路径
+             */
+            route: string;
+            action: components["schemas"]["TaskAction"];
+            progress?: components["schemas"]["TaskProgress"] | null;
+            /** Count */
+            count?: number | null;
+        };
+        /** TaskAction */
+        TaskAction: {
+            /** Service */
+            service: string;
+            /** Method */
+            method: string;
+            /**
+             * Path
+             * @description 服务的 API 路径（不含 /api/<service> 前缀）
+             */
+            path: string;
+        };
+        /** TaskPage */
+        TaskPage: {
+            /** Items */
+            items: components["schemas"]["Task"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+            /**
+             * Today
+             * Format: date
+             * @description 计算所用的平台业务日期
+             */
+            today: string;
+            /**
+             * By Urgency
+             * @description 各紧急程度的待办数（菜单角标）
+             */
+            by_urgency: {
+                [key: string]: number;
+            };
+        };
+        /** TaskProgress */
+        TaskProgress: {
+            /** Done */
+            done: number;
+            /** Required */
+            required: number;
+        };
+        /** UnitRef */
+        UnitRef: {
+            /**
+             * Code
+             * @description 区划代码
+             */
+            code: string;
+            /**
+             * Name
+             * @description 名称
+             */
+            name: string;
+            /**
+             * Level
+             * @description 层级 province/city/county/township/village
+             */
+            level: string;
+        };
+        /**
+         * Urgency
+         * @enum {string}
+         */
+        Urgency: "overdue" | "due_today" | "due_soon" | "upcoming" | "no_deadline";
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -780,6 +924,42 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    my_tasks_tasks_get: {
+        parameters: {
+            query?: {
+                /** @description 只看此次整顿 (one campaign) */
+                campaign_id?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
