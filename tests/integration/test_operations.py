@@ -4,6 +4,7 @@ came from and why, and replayed after a fix exactly once; readiness tells the tr
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from datetime import date
 
@@ -26,6 +27,35 @@ def metric(platform, of: str, name: str, **labels) -> float | None:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 return sample.value
     return None
+
+
+class RelayLockHeld:
+    """Holds a service database's relay lock from another connection (as a stuck replica would),
+    on a thread of its own, until the block ends."""
+
+    def __init__(self, dsn: str):
+        self._dsn = dsn
+        self._held, self._release = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._hold()), daemon=True)
+
+    async def _hold(self) -> None:
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK_ID)
+            self._held.set()
+            while not self._release.is_set():
+                await asyncio.sleep(0.1)
+        finally:
+            await conn.close()
+
+    def __enter__(self) -> "RelayLockHeld":
+        self._thread.start()
+        assert self._held.wait(60), "the relay lock was not obtained"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._release.set()
+        self._thread.join(60)
 
 
 def rows(*codes_names_parents) -> str:
@@ -60,36 +90,17 @@ def test_consumer_lag_and_outbox_backlog_move_and_recover(platform):
     screening.kill()  # frees the lock its relay held
     dsn = platform.database_url("screening").replace("+asyncpg", "")
 
-    async def hold_then_release(ready: asyncio.Event, release: asyncio.Event):
-        conn = await asyncpg.connect(dsn)
-        try:
-            await conn.execute("SELECT pg_advisory_lock($1)", RELAY_LOCK_ID)
-            ready.set()
-            await release.wait()
-        finally:
-            await conn.close()
-
-    async def scenario():
-        ready, release = asyncio.Event(), asyncio.Event()
-        holder = asyncio.create_task(hold_then_release(ready, release))
-        await ready.wait()
-        try:
-            await asyncio.to_thread(screening.start)
-            # Still ready: its relay is waiting for the lock, not stopped.
-            health = (await asyncio.to_thread(httpx.get, f"{screening.url}/health/ready", timeout=30)).json()
-            assert health["checks"]["relay"]["status"] == "up"
-            response = await asyncio.to_thread(import_csv, platform, rows(("990102101310", "待发村", "990102101000", "行政村")))
-            assert response.status_code == 200
-            unsent = await asyncio.to_thread(wait_for, lambda: metric(platform, "screening", "zhengdun_outbox_unsent",
-                                                                      service="screening"), 60, 0.3, "a backlog")
-            assert unsent >= 1
-            oldest = metric(platform, "screening", "zhengdun_outbox_oldest_unsent_seconds", service="screening")
-            assert oldest > 0
-        finally:
-            release.set()
-            await holder
-
-    asyncio.run(scenario())
+    with RelayLockHeld(dsn):
+        # Started from this thread: a test service dies with the thread that started it (PR_SET_PDEATHSIG).
+        screening.start()
+        # Still ready: its relay is waiting for the lock, not stopped.
+        health = httpx.get(f"{screening.url}/health/ready", timeout=30).json()
+        assert health["checks"]["relay"]["status"] == "up"
+        response = import_csv(platform, rows(("990102101310", "待发村", "990102101000", "行政村")))
+        assert response.status_code == 200
+        assert wait_for(lambda: metric(platform, "screening", "zhengdun_outbox_unsent", service="screening"),
+                        what="a backlog") >= 1
+        assert metric(platform, "screening", "zhengdun_outbox_oldest_unsent_seconds", service="screening") > 0
     wait_for(lambda: metric(platform, "screening", "zhengdun_outbox_unsent", service="screening") == 0,
              what="the backlog to drain")
     assert metric(platform, "screening", "zhengdun_outbox_oldest_unsent_seconds", service="screening") == 0
