@@ -78,7 +78,8 @@ class TaskIn(_In):
 class MeasureIn(_In):
     task_id: str
     title: str
-    responsible: str | None = None
+    responsible: Person | str | None = Field(
+        None, description="责任人：有平台账号的填 {name, user_id, username}；没有账号的可填姓名（自由文本）")
     deadline: date | None = None
 
 
