@@ -1,10 +1,15 @@
-"""Writes zhengdun-realm.json, the realm Keycloak imports at start, from the platform's own
-role list (shared/zhengdun/roles.py), so the realm and the code cannot disagree.
+"""Writes the realm Keycloak imports, from the platform's own role list (shared/zhengdun/roles.py),
+so the realm and the code cannot disagree:
 
     uv run python deploy/keycloak/build_realm.py
 
-Development values only: secrets, the password-grant client `zhengdun-dev` and the demo
-users are for local runs and tests; production replaces them (see deploy/k8s/README.md).
+- ``zhengdun-realm.json``: development (local runs, tests, the demo). Its conveniences are the
+  ones marked DEVELOPMENT below: plain http, no brute-force lockout, no password policy, fixed
+  client secrets, the password-grant clients ``zhengdun-dev*`` and the demo units and users.
+- ``zhengdun-realm.production.json``: the same realm without any of them and hardened
+  (``PRODUCTION``): TLS for every non-local client, brute-force detection, a password policy,
+  and every new user must set a password of their own at first login. Client secrets are
+  placeholders the Keycloak operator fills from Secrets (deploy/k8s/keycloak.yaml).
 """
 from __future__ import annotations
 
@@ -175,7 +180,9 @@ def clients() -> list[dict]:
         "clientId": "zhengdun-web", "name": "整顿工作平台 (people, in a browser)", "enabled": True, "publicClient": True,
         "standardFlowEnabled": True, "directAccessGrantsEnabled": False, "protocol": "openid-connect",
         "redirectUris": ["http://localhost:*", "http://127.0.0.1:*"], "webOrigins": ["+"],
-        "attributes": {"pkce.code.challenge.method": "S256"}, "defaultClientScopes": DEFAULT_SCOPES,
+        # "+": after logout Keycloak may send the browser back to any of the redirect URIs above (the console).
+        "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
+        "defaultClientScopes": DEFAULT_SCOPES,
     })
     result.append({
         "clientId": "zhengdun-dev", "name": "Development and tests only: password grant for demo users",
@@ -235,12 +242,44 @@ def service_account_users() -> list[dict]:
     return accounts
 
 
+# DEVELOPMENT conveniences, for local runs, tests and the demo only — never in production:
+DEVELOPMENT = {
+    "sslRequired": "none",          # plain http on 127.0.0.1
+    "bruteForceProtected": False,   # tests and the demo log in hundreds of times a minute from one address
+}
+DEVELOPMENT_CLIENTS = ("zhengdun-dev", "zhengdun-dev-shortlived", "zhengdun-ext-demo")   # password grant, a demo platform
+
+# PRODUCTION: what the production realm adds.
+PASSWORD_POLICY = ("length(12) and maxLength(128) and upperCase(1) and lowerCase(1) and digits(1) and specialChars(1)"
+                   " and notUsername(undefined) and notEmail(undefined) and passwordHistory(5)")
+PRODUCTION = {
+    "sslRequired": "external",      # TLS for every client but the cluster's own addresses
+    # Brute-force detection: after 5 failures a login waits, 1 min more each time up to 15 min
+    # (temporary: a locked-out cadre is not stuck until an administrator acts).
+    "bruteForceProtected": True, "permanentLockout": False, "failureFactor": 5,
+    "waitIncrementSeconds": 60, "maxFailureWaitSeconds": 900, "maxDeltaTimeSeconds": 43200,
+    "quickLoginCheckMilliSeconds": 1000, "minimumQuickLoginWaitSeconds": 60,
+    "passwordPolicy": PASSWORD_POLICY,
+    # Listing required actions replaces Keycloak's defaults, so the usual ones are listed; UPDATE_PASSWORD
+    # is a default action: every user created in production (screening's POST /users) sets their own
+    # password at first login, the initial one being known to whoever created the account.
+    "requiredActions": [
+        {"alias": alias, "name": name, "providerId": alias, "enabled": True, "defaultAction": alias == "UPDATE_PASSWORD",
+         "priority": priority, "config": {}}
+        for priority, (alias, name) in enumerate([
+            ("UPDATE_PASSWORD", "Update Password"), ("CONFIGURE_TOTP", "Configure OTP"),
+            ("UPDATE_PROFILE", "Update Profile"), ("VERIFY_EMAIL", "Verify Email"),
+            ("update_user_locale", "Update User Locale")], start=1)],
+}
+
+
 def realm() -> dict:
+    """The development realm (zhengdun-realm.json)."""
     return {
-        "realm": "zhengdun", "displayName": "整顿工作平台", "enabled": True, "sslRequired": "none",
+        "realm": "zhengdun", "displayName": "整顿工作平台", "enabled": True, "sslRequired": DEVELOPMENT["sslRequired"],
         "accessTokenLifespan": 900, "registrationAllowed": False, "loginWithEmailAllowed": False,
         "duplicateEmailsAllowed": False, "internationalizationEnabled": True, "supportedLocales": ["zh-CN", "en"],
-        "defaultLocale": "zh-CN", "bruteForceProtected": False,
+        "defaultLocale": "zh-CN", "bruteForceProtected": DEVELOPMENT["bruteForceProtected"],
         "roles": {"realm": realm_roles()},
         "groups": groups(DEMO_TREE),
         "clientScopes": standard_scopes() + [claims_scope(), kafka_scope()],
@@ -250,7 +289,31 @@ def realm() -> dict:
     }
 
 
+def production_realm() -> dict:
+    """The production realm: no development conveniences, hardened. Units (groups) and people come
+    from the platform (the registry and screening's user API), not from this file."""
+    result = realm()
+    result.update(PRODUCTION)
+    result["groups"] = []
+    result["clients"] = []
+    for client in clients():
+        if client["clientId"] in DEVELOPMENT_CLIENTS:
+            continue
+        if "secret" in client:   # filled by the operator from a Secret (KeycloakRealmImport placeholders)
+            client["secret"] = "${" + secret_placeholder(client["clientId"]) + "}"
+        if client["clientId"] == "zhengdun-web":
+            client["redirectUris"], client["webOrigins"] = ["${ZD_WEB_URL}/*"], ["${ZD_WEB_URL}"]
+        result["clients"].append(client)
+    result["users"] = [u for u in service_account_users() if u["serviceAccountClientId"] not in DEVELOPMENT_CLIENTS]
+    return result
+
+
+def secret_placeholder(client_id: str) -> str:
+    return "ZD_SECRET_" + client_id.removeprefix("zhengdun-").upper().replace("-", "_")
+
+
 if __name__ == "__main__":
-    target = Path(__file__).with_name("zhengdun-realm.json")
-    target.write_text(json.dumps(realm(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {target}")
+    for name, build in (("zhengdun-realm.json", realm), ("zhengdun-realm.production.json", production_realm)):
+        target = Path(__file__).with_name(name)
+        target.write_text(json.dumps(build(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {target}")

@@ -7,3 +7,6 @@ EVENTS_PUBLISHED = Counter("zhengdun_events_published_total", "Events relayed fr
 EVENTS_APPLIED = Counter("zhengdun_events_applied_total", "Events applied by consumers", ["type"])
 EVENTS_DUPLICATE = Counter("zhengdun_events_duplicate_total", "Redelivered events skipped by the inbox")
 EVENTS_DEADLETTERED = Counter("zhengdun_events_deadlettered_total", "Events sent to the dead-letter topic")
+EVENTS_RETRIED = Counter("zhengdun_events_retried_total",
+                         "Consumer batches redelivered after a failure (kind: transient infrastructure failure or unexpected)",
+                         ["group", "kind"])

@@ -5,6 +5,7 @@ starts from empty topics and databases."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import os
 import secrets
 import socket
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+import contextlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +25,28 @@ from tests.support.otlp import OtlpReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
-PG_ADMIN_DSN = "postgresql://zhengdun:zhengdun@127.0.0.1:5432/postgres"
+# The real parts' addresses; a crash run points them at private instances (tests/crash_runs.py).
+PG_PORT = int(os.environ.get("ZD_POSTGRES_PORT", "5432"))
+KAFKA_BOOTSTRAP = os.environ.get("ZD_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+PG_ADMIN_DSN = f"postgresql://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/postgres"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the kernel SIGKILLs it when the runner that started it ends, however
+    it ends (even SIGKILL, where no cleanup code runs), so no service outlives its test run."""
+    parent = os.getppid()
+    if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        os._exit(70)
+    if os.getppid() != parent:   # the runner died before prctl took effect
+        os._exit(70)
+
+
+def spawn(command: list[str], *, env: dict[str, str], log) -> subprocess.Popen:
+    """A child process of the test run: in a process group of its own (one signal reaches all it
+    starts) and bound to the life of the runner."""
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=_die_with_parent, start_new_session=True)
 
 
 def ensure_infrastructure() -> None:
@@ -65,7 +88,7 @@ async def _drop_databases(names: list[str]) -> None:
 async def _delete_topics(prefix: str) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers="127.0.0.1:9092")
+    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
     await admin.start()
     try:
         topics = [t for t in await admin.list_topics() if t.startswith(prefix)]
@@ -110,9 +133,8 @@ class ServiceProcess:
                        stdout=subprocess.DEVNULL)
 
     def start(self, extra_env: dict[str, str] | None = None, wait: bool = True) -> None:
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", f"{self.name}.app", "serve"], env=self.env(extra_env),
-                                        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.log_path, "ab") as log:
+            self.process = spawn([sys.executable, "-m", f"{self.name}.app", "serve"], env=self.env(extra_env), log=log)
         if wait:
             self.wait_ready()
 
@@ -136,7 +158,8 @@ class ServiceProcess:
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, exactly as a crash."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
 
     def stop(self) -> None:
@@ -164,7 +187,7 @@ class Platform:
         return f"zdtest_{self.run_id}_{service}"
 
     def database_url(self, service: str) -> str:
-        return f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:5432/{self.database_name(service)}"
+        return f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{self.database_name(service)}"
 
     def url(self, service: str) -> str:
         return self.services[service].url

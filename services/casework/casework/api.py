@@ -80,7 +80,8 @@ class TaskIn(_In):
 class MeasureIn(_In):
     task_id: str
     title: str
-    responsible: str | None = None
+    responsible: Person | str | None = Field(
+        None, description="责任人：有平台账号的填 {name, user_id, username}；没有账号的可填姓名（自由文本）")
     deadline: date | None = None
 
 
@@ -459,3 +460,9 @@ async def second_review(case_id: str, body: SecondReviewIn, request: Request,
 router.include_router(cases)
 router.include_router(division_router())
 router.include_router(clock_router())
+
+
+from casework.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("casework", TASK_LABELS, service.pending_tasks))

@@ -4,11 +4,18 @@ A service declares which event types it handles (``EventHandlers``); ``subscribe
 FastStream batch subscriber that, for each batch, in ONE database transaction:
   - skips events whose id is already in the inbox (redelivery changes nothing);
   - applies each new event in a savepoint, and records its id in the inbox;
-  - sends an event that cannot be applied (bad payload, rule violation) to the dead-letter
-    topic through the outbox, with the reason, and records it as dead-lettered;
+  - sends an event that cannot be applied to the dead-letter topic through the outbox, with the
+    reason, and records it as dead-lettered;
 then commits, and only then are the Kafka offsets committed. A crash anywhere before the
 commit redelivers the batch; a crash after it redelivers events the inbox already holds.
-Infrastructure failures (database down) raise, so the batch is redelivered later.
+
+Errors are classified (``is_transient``): a failure of the infrastructure (database or network
+down, a deadlock, a serialization conflict) aborts the batch, which is redelivered after a growing
+backoff (metric ``zhengdun_events_retried_total``) — nothing is skipped, so the order per village
+(per partition key) holds. Any other error a handler raises (a rejection, a bad payload, or a
+domain error its subscriber forgot to turn into a rejection) is permanent: retrying could never
+succeed and would hold the partition up forever, so that event is dead-lettered with the reason
+and the events behind it flow on in their order.
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,6 +47,49 @@ Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 
 class RejectedEvent(Exception):
     """Raised by a handler for an event that can never be applied: it goes to the dead-letter topic."""
+
+
+# SQLSTATE classes of failures that go away by themselves: connection (08), resources (53),
+# operator intervention such as a restart (57), system errors (58), and serialization failure /
+# deadlock (40001, 40P01).
+_TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57", "58")
+_TRANSIENT_SQLSTATES = ("40001", "40P01")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for infrastructure failures worth retrying; False for errors no retry can fix."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (ConnectionError, TimeoutError, asyncio.TimeoutError, OSError)):
+            return True
+        if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+            return True
+        if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                            sa_exc.TimeoutError)):
+            return True
+        sqlstate = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+        if isinstance(sqlstate, str) and (sqlstate in _TRANSIENT_SQLSTATES or sqlstate[:2] in _TRANSIENT_SQLSTATE_CLASSES):
+            return True
+        if type(exc).__module__.startswith("asyncpg") and type(exc).__name__ in (
+                "ConnectionDoesNotExistError", "InterfaceError", "InternalClientError", "ConnectionFailureError"):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+class Backoff:
+    """Delays between redeliveries of a failing batch: 0.5 s doubling up to a cap; reset by a success."""
+
+    def __init__(self, first: float = 0.5, cap: float = 30.0):
+        self.first, self.cap, self.failures = first, cap, 0
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        return min(self.cap, self.first * 2 ** (self.failures - 1))
+
+    def reset(self) -> None:
+        self.failures = 0
 
 
 class EventHandlers:
@@ -105,13 +156,22 @@ def subscribe(
         if dead and on_outbox_write:
             on_outbox_write()
 
+    backoff = Backoff()
+
     async def consume(bodies: list, message: KafkaMessage) -> None:
         try:
             await apply_batch(bodies, message)
-        except Exception:
-            log.exception("batch from %s failed; it will be redelivered", topics)
-            await asyncio.sleep(1)  # do not spin on a database that is down
+        except Exception as exc:
+            # Transient, or a failure outside any handler (the inbox itself): the whole batch is
+            # redelivered, in order, after a growing pause (do not spin on a database that is down).
+            kind = "transient" if is_transient(exc) else "unexpected"
+            metrics.EVENTS_RETRIED.labels(group_id, kind).inc()
+            delay = backoff.next_delay()
+            log.warning("batch from %s failed (%s: %s: %s); redelivered in %.1f s",
+                        topics, kind, type(exc).__name__, str(exc)[:300], delay, exc_info=kind != "transient")
+            await asyncio.sleep(delay)
             raise
+        backoff.reset()
 
     return broker.subscriber(
         *topics, group_id=group_id, batch=True, max_records=batch_size, auto_offset_reset="earliest",
@@ -173,10 +233,16 @@ async def _apply(session, item, group_id: str, handlers: EventHandlers, *, isola
                 else:
                     await handlers.handler_for(envelope.type)(session, envelope)
                 metrics.EVENTS_APPLIED.labels(envelope.type).inc()
-            except (RejectedEvent, ValidationError, UnknownEventType, ValueError) as exc:
+            except Exception as exc:
+                if is_transient(exc):
+                    raise  # the batch is redelivered: no event is skipped, the order holds
+                # Permanent (a rejection, a bad payload, or a domain error the subscriber did not
+                # turn into one): retrying would stall the partition forever, so it is dead-lettered.
                 if not isolate:
                     raise _Rejected() from exc
                 outcome.error = f"{type(exc).__name__}: {exc}"
+                if not isinstance(exc, (RejectedEvent, ValidationError, UnknownEventType, ValueError)):
+                    log.error("handler of %s raised %s (dead-lettered)", envelope.type, type(exc).__name__, exc_info=exc)
         if outcome.error:
             span.set_status(Status(StatusCode.ERROR, outcome.error))
         return outcome

@@ -58,3 +58,38 @@ def test_clients_and_claims():
     scope = next(s for s in realm()["clientScopes"] if s["name"] == "zhengdun-claims")
     mappers = {m["protocolMapper"] for m in scope["protocolMappers"]}
     assert mappers == {"oidc-usermodel-attribute-mapper", "oidc-audience-mapper"}
+
+
+def production():
+    return json.loads((KEYCLOAK / "zhengdun-realm.production.json").read_text(encoding="utf-8"))
+
+
+def test_the_production_realm_file_is_up_to_date():
+    assert production() == json.loads(json.dumps(load_builder().production_realm(), ensure_ascii=False)), \
+        "run deploy/keycloak/build_realm.py"
+
+
+def test_the_production_realm_is_hardened():
+    prod = production()
+    assert prod["sslRequired"] == "external"
+    assert prod["bruteForceProtected"] is True and prod["failureFactor"] <= 10 and prod["maxFailureWaitSeconds"] >= 300
+    policy = dict(part.strip().rstrip(")").split("(") for part in prod["passwordPolicy"].split(" and "))
+    assert int(policy["length"]) >= 12 and {"upperCase", "lowerCase", "digits", "notUsername", "passwordHistory"} <= set(policy)
+    actions = {a["alias"]: a for a in prod["requiredActions"]}
+    assert actions["UPDATE_PASSWORD"]["enabled"] and actions["UPDATE_PASSWORD"]["defaultAction"]   # new users
+    assert [a for a in prod["requiredActions"] if a["defaultAction"]] == [actions["UPDATE_PASSWORD"]]
+
+
+def test_the_production_realm_has_no_development_conveniences():
+    prod = production()
+    clients = {c["clientId"]: c for c in prod["clients"]}
+    assert not [c for c in clients if c.startswith("zhengdun-dev")]
+    assert not any(c.get("directAccessGrantsEnabled") for c in clients.values())   # no password grant
+    assert prod["groups"] == [] and all(u.get("serviceAccountClientId") for u in prod["users"])   # no demo people
+    for client in clients.values():
+        assert "secret" not in client or client["secret"].startswith("${ZD_SECRET_"), client["clientId"]
+    assert "localhost" not in json.dumps(clients["zhengdun-web"])
+    # The development realm keeps its conveniences, so the demo and the tests' password grant go on working.
+    dev = realm()
+    assert dev["sslRequired"] == "none" and dev["bruteForceProtected"] is False
+    assert {c["clientId"] for c in dev["clients"]} >= {"zhengdun-dev", "zhengdun-dev-shortlived"}
