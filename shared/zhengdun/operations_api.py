@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from zhengdun import metrics
 from zhengdun.access import authorized
@@ -16,12 +16,13 @@ from zhengdun.auth import Principal
 from zhengdun.messaging.deadletters import REPLAYED, WAITING, DeadLetterRecord
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import not_found
+from zhengdun.responses import Out
 
 STATUS_LABELS = {WAITING: "待处理", REPLAYED: "已重放"}
 OUTCOME_LABELS = {"applied": "已重新处理", "already-replayed": "此前已重放，未重复处理", "failed": "仍然失败"}
 
 
-class DeadLetterOut(BaseModel):
+class DeadLetterOut(Out):
     id: int = Field(description="死信编号（本服务内）")
     service: str
     event_id: str = Field(description="原事件编号")
@@ -40,7 +41,7 @@ class DeadLetterOut(BaseModel):
     trace_id: str | None = Field(description="原请求的追踪编号 (Zipkin)")
 
 
-class ReplayOutcome(BaseModel):
+class ReplayOutcome(Out):
     id: int
     event_id: str
     outcome: Literal["applied", "already-replayed", "failed"]
@@ -48,7 +49,7 @@ class ReplayOutcome(BaseModel):
     reason: str | None = None
 
 
-class ReplayReport(BaseModel):
+class ReplayReport(Out):
     service: str
     results: list[ReplayOutcome]
     applied: int
