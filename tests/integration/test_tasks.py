@@ -193,6 +193,35 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
          {"demand_id": inspection["demands"][0]["demand_id"], "checked_on": "2020-08-26", "met": True})
     assert not [t for t in tasks(platform, "supervision", "supervisor") if inspection["inspection_id"] in t["task_id"]]
 
+    # --- continued rectification: the county studies each unfinished village, its secretary supervises it by
+    # name; supervision asks the county for the evaluations of the people of those villages.
+    set_clock(platform, "2021-06-01")
+    other = "990102101202"
+
+    def continued():
+        found = [t for t in tasks(platform, "casework", "county_committee", cid) if t["unit"]["code"] == other]
+        return found or None
+    [study] = wait_for(continued, what="the unfinished villages to move to continued rectification")
+    assert study["kind"] == "casework.continued.study"
+    assert VILLAGE not in {t["unit"]["code"] for t in tasks(platform, "casework", "county_committee", cid)}  # it is ready
+    assert tasks(platform, "casework", "county_secretary", cid) == []
+    call(platform, "casework", "POST", study["action"]["path"], "county_committee",
+         {"studied_on": "2021-06-01", "meeting": "县委常委会", "conclusion": "继续整顿，县委书记挂牌督办"})
+    assert other not in {t["unit"]["code"] for t in tasks(platform, "casework", "county_committee", cid)}
+    assert [(t["kind"], t["unit"]["code"]) for t in tasks(platform, "casework", "county_secretary", cid)] == \
+        [("casework.continued.supervision", other)]
+
+    def evaluations():
+        found = [t for t in tasks(platform, "supervision", "county_org", cid) if t["kind"] == "supervision.evaluation"]
+        return found if {t["unit"]["code"] for t in found} >= {other, TOWNSHIP} else None
+    asked = wait_for(evaluations, what="supervision to see the continued villages")
+    leader = next(t for t in asked if t["unit"]["code"] == other and t["task_id"].endswith(":contact_leader"))
+    assert not [t for t in tasks(platform, "supervision", "supervisor", cid) if t["kind"] == "supervision.evaluation"]
+    call(platform, "supervision", "POST", "/evaluations", "county_org",
+         {"role": "contact_leader", "person": "联系领导", "subject_code": other, "grade": "competent",
+          "evaluated_on": "2021-06-01"})
+    assert leader["task_id"] not in {t["task_id"] for t in tasks(platform, "supervision", "county_org", cid)}
+
     # Reporting answers the same shape; no step of a person waits there.
     assert tasks(platform, "reporting", "county_org") == []
 
