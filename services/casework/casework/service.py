@@ -403,6 +403,7 @@ async def note_acceptance(session: AsyncSession, case: Case, today: date, actor:
 from casework.domain import tasks as task_rules  # noqa: E402
 from zhengdun.divisions import prefix_of  # noqa: E402
 from zhengdun.roles import Level, Role  # noqa: E402
+from sqlalchemy import or_  # noqa: E402
 
 _TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
                Level.TOWNSHIP: {Role.ORG_STAFF},
@@ -411,11 +412,17 @@ _TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
 
 async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     level = principal.level
-    if not principal.division_code or not set(principal.roles) & _TASK_ROLES.get(level, set()):
+    if not principal.division_code or level is None:
         return []
     caller = task_rules.Caller(principal.user_id, principal.division_code, level, frozenset(principal.roles))
-    open_cases = select(Case.case_id).where(Case.village_code.startswith(prefix_of(caller.unit)),
-                                            Case.phase.in_([p.value for p in (CasePhase.CONCENTRATED, CasePhase.CONTINUED)]))
+    working = Case.phase.in_([p.value for p in (CasePhase.CONCENTRATED, CasePhase.CONTINUED)])
+    # The cases of the caller's unit where their role acts, and any case with a measure naming them by login.
+    named = select(CaseEntry.case_id).where(CaseEntry.kind == EntryKind.MEASURE_PLANNED.value,
+                                            CaseEntry.data["responsible_user_id"].astext == caller.user_id)
+    reach = Case.case_id.in_(named)
+    if set(principal.roles) & _TASK_ROLES.get(level, set()):
+        reach = or_(Case.village_code.startswith(prefix_of(caller.unit)), reach)
+    open_cases = select(Case.case_id).where(working, reach)
     cases = {c.case_id: c for c in (await session.execute(select(Case).where(Case.case_id.in_(open_cases)))).scalars()}
     if not cases:
         return []
