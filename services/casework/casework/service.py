@@ -276,13 +276,14 @@ async def add_task(w: Writer, problem_id: str, title: str) -> Entry:
     return w.append(EntryKind.TASK_SET, w.today, w.book.add_task(problem_id, title))
 
 
-async def plan_measure(w: Writer, task_id: str, title: str, responsible: str, deadline: date) -> Entry:
+async def plan_measure(w: Writer, task_id: str, title: str, responsible: str | Person | None, deadline: date) -> Entry:
     terms = await require_campaign(w.session, w.case.campaign_id)
     data = w.book.plan_measure(task_id, title, responsible, deadline, w.today, terms.ends_on)
     entry = w.append(EntryKind.MEASURE_PLANNED, w.today, data)
     w.emit(MeasurePlanned(**case_ref(w.case), measure_id=data["measure_id"], problem_id=data["problem_id"],
                           task_id=data["task_id"], title=data["title"], responsible=data["responsible"],
-                          deadline=deadline, planned_on=w.today))
+                          responsible_user_id=data["responsible_user_id"],
+                          responsible_username=data["responsible_username"], deadline=deadline, planned_on=w.today))
     w.settle_readiness()
     return entry
 
