@@ -147,9 +147,12 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
     problem_id = add("problems", {"title": "班子软弱", "found_on": "2020-08-20"}, "problem_id")
     task_id = add("tasks", {"problem_id": problem_id, "title": "调整班子"}, "task_id")
     assert kinds(tasks(platform, "casework", "team_leader", cid)) == ["casework.plan"]     # no measure yet
-    measure_id = add("measures", {"task_id": task_id, "title": "选好配强村党组织书记", "responsible": "卫队长",
-                                  "deadline": "2020-08-25"}, "measure_id")
-    [due] = tasks(platform, "casework", "team_leader", cid)
+    # The measure names its responsible person by login: it waits on that person, not on the rest of the team.
+    measure_id = add("measures", {"task_id": task_id, "title": "选好配强村党组织书记", "deadline": "2020-08-25",
+                                  "responsible": {"name": "队员甲", "user_id": user_id("team_member"),
+                                                  "username": "team_member"}}, "measure_id")
+    assert tasks(platform, "casework", "team_leader", cid) == []
+    [due] = tasks(platform, "casework", "team_member", cid)
     assert due["kind"] == "casework.measure.deadline" and "还有 5 天到期" in due["title"]
     assert due["days_overdue"] == -5 and due["urgency"] == "due_soon"
     assert due["route"] == f"/casework/cases/{case_id}/measures/{measure_id}/progress"
@@ -159,7 +162,7 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
     call(platform, "casework", "POST", f"/cases/{case_id}/measures/{measure_id}/progress", "team_member",
          {"status": "completed", "narrative": "新书记到任", "evidence_ids": [evidence.json()["file_id"]],
           "progress_on": "2020-08-20"})
-    assert tasks(platform, "casework", "team_leader", cid) == []
+    assert tasks(platform, "casework", "team_member", cid) == []
 
     # --- acceptance: the application waits on both signers, each with their own login.
     def application():
