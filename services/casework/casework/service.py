@@ -427,9 +427,15 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     cases = {c.case_id: c for c in (await session.execute(select(Case).where(Case.case_id.in_(open_cases)))).scalars()}
     if not cases:
         return []
+    # Whole books only where the team's or a measure's steps may be the caller's (their village, or a measure
+    # naming them); elsewhere the few entries the unit steps need (a county's books are mostly lists and progress).
+    whole = select(Case.case_id).where(working, Case.case_id.in_(named)) if level is not Level.VILLAGE else open_cases
+    with_lists = set((await session.execute(whole)).scalars())
     entries: dict[str, list[Entry]] = {case_id: [] for case_id in cases}
-    for row in (await session.execute(select(CaseEntry).where(CaseEntry.case_id.in_(open_cases))
-                                      .order_by(CaseEntry.seq))).scalars():
+    for row in (await session.execute(select(CaseEntry).where(
+            CaseEntry.case_id.in_(open_cases),
+            or_(CaseEntry.kind.in_([k.value for k in task_rules.UNIT_KINDS]), CaseEntry.case_id.in_(whole)))
+            .order_by(CaseEntry.seq))).scalars():
         entries[row.case_id].append(entry_of(row))
     terms = {campaign_id: await load_campaign(session, campaign_id) for campaign_id in {c.campaign_id for c in cases.values()}}
     found = []
@@ -438,5 +444,5 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
         if campaign is None or not campaign.policies:
             continue
         book = CaseBook.from_entries(header_of(case), entries[case_id])
-        found += task_rules.steps(book, campaign.policy_on(today).policy, caller, today)
+        found += task_rules.steps(book, campaign.policy_on(today).policy, caller, today, with_lists=case_id in with_lists)
     return found
