@@ -152,6 +152,8 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
                                   "responsible": {"name": "队员甲", "user_id": user_id("team_member"),
                                                   "username": "team_member"}}, "measure_id")
     assert tasks(platform, "casework", "team_leader", cid) == []
+    book = call(platform, "casework", "GET", f"/cases/{case_id}", "county_org")
+    assert [r["responsible_user_id"] for r in book["responsibilities"]] == [user_id("team_member")]
     [due] = tasks(platform, "casework", "team_member", cid)
     assert due["kind"] == "casework.measure.deadline" and "还有 5 天到期" in due["title"]
     assert due["days_overdue"] == -5 and due["urgency"] == "due_soon"
@@ -178,6 +180,41 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
     assert "整顿工作队队长已签" in second["detail"]
     call(platform, "acceptance", "POST", second["action"]["path"], "village_secretary", {})
     assert kinds(tasks(platform, "acceptance", "village_secretary", cid)) == ["acceptance.self_check"]
+    acceptance_path = second["action"]["path"].rsplit("/", 2)[0]
+
+    def step(user: str, suffix: str, body: dict) -> None:
+        call(platform, "acceptance", "POST", f"{acceptance_path}/{suffix}", user, body)
+
+    def waiting(user: str) -> list[str]:
+        return kinds(tasks(platform, "acceptance", user, cid))
+
+    call(platform, "acceptance", "PUT", f"/campaigns/{cid}/standard", "city_org", {"pass_mark": 80, "items": [
+        {"code": code, "heading": heading, "title": heading, "max_score": 25}
+        for code, heading in (("A1", "team"), ("B1", "institutions"), ("C1", "social_management"), ("D1", "satisfaction"))]})
+    step("village_secretary", "self-check", {"scores": {"A1": 22, "B1": 21, "C1": 20, "D1": 22}})
+    assert waiting("village_secretary") == [] and waiting("township_principal") == []
+    assert waiting("township_org") == ["acceptance.preliminary"]
+    step("township_org", "preliminary", {"inspection_group": ["王初验", "李初验"], "passed": True, "report": "可以摘帽。",
+                                         "meeting": {"held_on": "2020-08-20", "attendees": ["书记", "组织委员"], "minutes": "同意摘帽"}})
+    assert waiting("township_org") == [] and waiting("township_principal") == ["acceptance.preliminary.sign"]
+    step("township_principal", "preliminary/sign", {})
+    assert waiting("township_principal") == [] and waiting("county_org") == ["acceptance.county.group"]
+    step("county_org", "county/group", {"leader": {"name": "赵副书记", "rank": "county"}, "members": ["钱组员"],
+                                        "departments": ["discipline", "audit"]})
+    # Each reviewing department of the group sees its own opinion to give; one outside the group sees none.
+    assert waiting("review_audit") == ["acceptance.county.opinion"] and waiting("review_discipline") == waiting("review_audit")
+    assert waiting("review_united_front") == [] and waiting("county_org") == []
+    step("review_audit", "county/opinions", {"agrees": True, "opinion": "同意"})
+    assert waiting("review_audit") == [] and waiting("county_org") == []
+    step("review_discipline", "county/opinions", {"agrees": True, "opinion": "同意"})
+    assert waiting("county_org") == ["acceptance.county.report"]
+    step("county_org", "county/report", {"passed": True, "report": "经县级验收，该村整顿达标。"})
+    assert waiting("county_committee") == ["acceptance.county.approve"] and waiting("county_secretary") == []
+    step("county_committee", "county/approve", {"approved": True, "meeting_on": "2020-08-20", "minutes": "审定通过"})
+    [seal] = tasks(platform, "acceptance", "county_secretary", cid)
+    assert seal["kind"] == "acceptance.county.sign" and waiting("county_committee") == []
+    step("county_secretary", "county/sign", {})
+    assert waiting("county_secretary") == [] and waiting("county_org") == ["acceptance.survey"]
 
     # --- supervision: this month's planned inspection, then the follow-up of its demand.
     plan = call(platform, "supervision", "POST", "/inspection-plans", "supervisor",

@@ -66,6 +66,8 @@ class ResponsibilityOut(Out):
     task: str
     problem: str
     responsible: str | None
+    responsible_user_id: str | None = None      # the platform user named responsible, where they have an account
+    responsible_username: str | None = None
     deadline: date | None
     status: MeasureStatus
 
