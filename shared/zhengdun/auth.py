@@ -75,6 +75,17 @@ class TokenVerifier:
             self._keys = keys
             self._fetched_at = time.monotonic()
 
+    async def warm(self) -> None:
+        """Fetch the keys now (at start), so tokens can be verified even if Keycloak goes away soon."""
+        try:
+            await self._refresh()
+        except httpx.HTTPError:
+            pass   # fetched on the first token instead
+
+    @property
+    def has_keys(self) -> bool:
+        return bool(self._keys)
+
     async def key_for(self, kid: str) -> jwt.PyJWK:
         if kid not in self._keys:
             try:

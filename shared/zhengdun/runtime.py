@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import httpx
 import uvicorn
@@ -56,6 +56,8 @@ class ServiceRuntime:
         self.verifier = TokenVerifier(issuer=self.settings.issuer, audience=self.settings.client_id,
                                       jwks_url=f"{self.settings.realm_url}/protocol/openid-connect/certs")
         self.handlers = handlers or EventHandlers()
+        # Long-running tasks of the service (name, coroutine function), run while it serves.
+        self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         if subscribe_to and self.handlers.types:
             subscribe(
                 self.broker, topics=[self.topics.of(s) for s in subscribe_to], group_id=self.topics.group(service),
@@ -75,15 +77,19 @@ class ServiceRuntime:
     async def lifespan(self, app: FastAPI):
         await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
         await self.broker.start()
+        await self.verifier.warm()
         relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
+        tasks = [asyncio.create_task(run(), name=f"{self.service}-{name}") for name, run in self.background]
         log.info("%s started on port %s", self.service, self.settings.port)
         try:
             yield
         finally:
             self.relay.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await relay_task
+            for task in (relay_task, *tasks):
+                task.cancel()
+            for task in (relay_task, *tasks):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
             await self.broker.stop()
             await self.engine.dispose()
 
@@ -98,15 +104,24 @@ class ServiceRuntime:
                 raise RuntimeError("broker did not answer")
 
         async def identity():
-            async with httpx.AsyncClient(timeout=2) as client:
-                (await client.get(self.verifier.jwks_url)).raise_for_status()
+            try:
+                async with httpx.AsyncClient(timeout=2) as client:
+                    (await client.get(self.verifier.jwks_url)).raise_for_status()
+            except httpx.HTTPError as exc:
+                # Keycloak away: tokens are still verified with the keys in hand, so the service
+                # stays ready (only user management waits for Keycloak, answering 503).
+                if self.verifier.has_keys:
+                    return f"realm keys cached; Keycloak unreachable ({type(exc).__name__})"
+                raise
 
         checks = {}
         for name, check in (("database", database), ("broker", broker), ("identity_provider", identity)):
             started = time.perf_counter()
             try:
-                await asyncio.wait_for(check(), 3)
+                note = await asyncio.wait_for(check(), 3)
                 checks[name] = {"status": "up", "ms": round((time.perf_counter() - started) * 1000, 1)}
+                if note:
+                    checks[name]["degraded"] = note
             except Exception as exc:  # any failure means not ready; say which and why
                 checks[name] = {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
         return checks

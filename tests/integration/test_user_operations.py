@@ -1,0 +1,122 @@
+"""No half-done user changes across Keycloak and the database: screening is killed between the two
+(and inside Keycloak's part) while creating, moving and disabling users; after its restart the
+reconciler carries every change to its end — complete in Keycloak, its event published once — or,
+for a creation Keycloak never saw, gives it up without a trace."""
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import jwt
+import pytest
+
+from tests.integration.helpers import topic_events, wait_for
+from zhengdun.demo.client import auth
+
+PASSWORD = "initial-Passw0rd"
+
+
+def token_claims(username: str) -> dict | None:
+    response = httpx.post("http://127.0.0.1:8180/realms/zhengdun/protocol/openid-connect/token",
+                          data={"grant_type": "password", "client_id": "zhengdun-dev", "username": username,
+                                "password": PASSWORD})
+    return jwt.decode(response.json()["access_token"], options={"verify_signature": False}) if response.status_code == 200 else None
+
+
+def crash_during(platform, fault: str, request) -> None:
+    """Restart screening armed with ``fault``, make the request it dies in, and restart it clean."""
+    screening = platform.services["screening"]
+    screening.stop()
+    screening.start({"ZD_FAULT": fault})
+    with pytest.raises(httpx.TransportError):
+        request()
+    assert screening.wait_exit(60) == 137, f"screening did not reach {fault}"
+    screening.start()
+
+
+def events_about(platform, username: str) -> list[str]:
+    return [e["type"].split(".")[3]
+            for e in topic_events(platform, "screening") if e.get("data", {}).get("username") == username]
+
+
+def operations(platform, username: str) -> list[tuple[str, str, str | None]]:
+    rows = asyncio.run(platform.fetch("screening", "select kind, status, finished_by from user_operations "
+                                                   "where username = $1 order by created_at", username))
+    return [(r["kind"], r["status"], r["finished_by"]) for r in rows]
+
+
+def user_body(username: str, unit: str = "990102101202") -> dict:
+    return {"username": username, "family_name": "断", "given_name": "点测", "unit": unit,
+            "roles": ["work_team_member"], "initial_password": PASSWORD}
+
+
+def test_killed_between_keycloak_and_the_database_the_change_completes(platform, demo):
+    users = f"{platform.url('screening')}/users"
+    username = f"crash.{platform.run_id}.a"
+
+    # Created in Keycloak, killed before its event: the reconciler publishes it, once.
+    crash_during(platform, "users.identity_done@1",
+                 lambda: httpx.post(users, json=user_body(username), headers=auth("county_org"), timeout=30))
+    wait_for(lambda: operations(platform, username) == [("create", "done", "reconciler")], what="the creation completed")
+    claims = token_claims(username)
+    assert claims["division_code"] == "990102101202"
+    assert {"work_team_member", "level_village"} <= set(claims["realm_access"]["roles"])
+    user_id = claims["sub"]
+
+    # Moved in Keycloak, killed before its event.
+    crash_during(platform, "users.identity_done@1",
+                 lambda: httpx.put(f"{users}/{user_id}/unit", json={"unit": "990102102201"}, headers=auth("county_org"), timeout=30))
+    wait_for(lambda: operations(platform, username)[-1] == ("move", "done", "reconciler"), what="the move completed")
+    assert token_claims(username)["division_code"] == "990102102201"
+
+    # Disabled in Keycloak, killed before its event.
+    crash_during(platform, "users.identity_done@1",
+                 lambda: httpx.post(f"{users}/{user_id}/disable", headers=auth("county_org"), timeout=30))
+    wait_for(lambda: operations(platform, username)[-1] == ("disable", "done", "reconciler"), what="the disable completed")
+    assert token_claims(username) is None
+
+    # Every change published exactly once, in order, and the API shows what Keycloak holds.
+    wait_for(lambda: events_about(platform, username) == ["created", "moved", "disabled"], what="one event per change")
+    shown = httpx.get(f"{users}/{user_id}", headers=auth("county_org")).json()
+    assert shown["unit"] == "990102102201" and shown["enabled"] is False
+
+
+def test_killed_inside_keycloaks_part_the_account_is_completed(platform, demo):
+    users = f"{platform.url('screening')}/users"
+    username = f"crash.{platform.run_id}.b"
+    # The account exists, but without its unit and roles, when screening dies.
+    crash_during(platform, "users.account_created@1",
+                 lambda: httpx.post(users, json=user_body(username, "990102101201"), headers=auth("county_org"), timeout=30))
+    wait_for(lambda: operations(platform, username) == [("create", "done", "reconciler")], what="the creation completed")
+    claims = token_claims(username)
+    assert claims["division_code"] == "990102101201" and "work_team_member" in claims["realm_access"]["roles"]
+    wait_for(lambda: events_about(platform, username) == ["created"], what="its event, once")
+
+
+def test_killed_before_keycloak_saw_it_nothing_remains(platform, demo):
+    users = f"{platform.url('screening')}/users"
+    username = f"crash.{platform.run_id}.c"
+    crash_during(platform, "users.journalled@1",
+                 lambda: httpx.post(users, json=user_body(username), headers=auth("county_org"), timeout=30))
+    wait_for(lambda: operations(platform, username) == [("create", "abandoned", None)], what="the creation given up")
+    found = httpx.get(users, params={"username": username}, headers=auth("county_org")).json()
+    assert found["total"] == 0 and token_claims(username) is None
+    assert events_about(platform, username) == []
+    # Nothing half-made stands in the way: the same request now succeeds.
+    assert httpx.post(users, json=user_body(username), headers=auth("county_org")).status_code == 201
+    wait_for(lambda: events_about(platform, username) == ["created"], what="the event of the second try")
+
+
+def test_a_users_roles_are_set_through_the_api(platform, demo):
+    users = f"{platform.url('screening')}/users"
+    username = f"roles.{platform.run_id}"
+    user_id = httpx.post(users, json=user_body(username), headers=auth("county_org")).json()["id"]
+    refused = httpx.put(f"{users}/{user_id}/roles", json={"roles": ["county_secretary"]}, headers=auth("county_org"))
+    assert refused.status_code == 422 and refused.json()["type"].endswith("role-not-at-this-level")
+    changed = httpx.put(f"{users}/{user_id}/roles", json={"roles": ["work_team_leader"]}, headers=auth("county_org"))
+    assert changed.status_code == 200, changed.text
+    assert {"work_team_leader", "level_village"} <= set(changed.json()["roles"])
+    assert "work_team_member" not in changed.json()["roles"]
+    assert {"work_team_leader", "level_village"} <= set(token_claims(username)["realm_access"]["roles"])
+    assert "work_team_member" not in token_claims(username)["realm_access"]["roles"]
+    wait_for(lambda: events_about(platform, username) == ["created", "roles"], what="the roles event")
