@@ -38,7 +38,8 @@ def crash_platform_env() -> dict[str, str]:
     own = shared / "crash-platform"
     return {**os.environ, **PORTS, "ZD_LOCAL_DIR": str(own), "ZD_SHARED_LOCAL_DIR": str(shared),
             "ZD_KAFKA_BOOTSTRAP": f"127.0.0.1:{PORTS['ZD_KAFKA_PORT']}",
-            "ZD_KEYCLOAK_URL": f"http://127.0.0.1:{PORTS['ZD_KEYCLOAK_PORT']}"}
+            "ZD_KEYCLOAK_URL": f"http://127.0.0.1:{PORTS['ZD_KEYCLOAK_PORT']}",
+            "ZD_TOKEN_WAIT_SECONDS": "900"}   # Keycloak's restart after its minute away can take minutes on a busy machine
 
 
 def prepare(env: dict[str, str]) -> None:
@@ -79,7 +80,7 @@ def plan_faults(rng: random.Random, count: int) -> list[tuple[int, str]]:
 
 
 def run_once(env: dict[str, str], faults: list[tuple[int, str]]) -> tuple[bool, str, list[list[str]]]:
-    command = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
+    command = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-o", "timeout=5400",
                "tests/integration/test_campaign_end_to_end.py", "-k", "not trace"]
     spec = ";".join(f"{at}:{kind}" for at, kind in faults)
     done = subprocess.run(command, cwd=ROOT, env={**env, "ZD_FAULTS": spec}, capture_output=True, text=True)

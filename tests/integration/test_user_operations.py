@@ -23,15 +23,20 @@ def token_claims(username: str) -> dict | None:
     return jwt.decode(response.json()["access_token"], options={"verify_signature": False}) if response.status_code == 200 else None
 
 
-def crash_during(platform, fault: str, request) -> None:
-    """Restart screening armed with ``fault``, make the request it dies in, and restart it clean."""
+def crash_during(platform, fault: str, request, then: str | None = None) -> None:
+    """Make the request screening dies in (it runs armed with ``fault``); restart it, armed with the
+    next fault ``then`` when given (one restart serves two steps: the suite stays short)."""
     screening = platform.services["screening"]
-    screening.stop()
-    screening.start({"ZD_FAULT": fault})
     with pytest.raises(httpx.TransportError):
         request()
     assert screening.wait_exit(60) == 137, f"screening did not reach {fault}"
-    screening.start()
+    screening.start({"ZD_FAULT": then} if then else None)
+
+
+def arm(platform, fault: str) -> None:
+    screening = platform.services["screening"]
+    screening.kill()
+    screening.start({"ZD_FAULT": fault})
 
 
 def events_about(platform, username: str) -> list[str]:
@@ -50,61 +55,57 @@ def user_body(username: str, unit: str = "990102101202") -> dict:
             "roles": ["work_team_member"], "initial_password": PASSWORD}
 
 
-def test_killed_between_keycloak_and_the_database_the_change_completes(platform, demo):
+def test_killed_between_keycloak_and_the_database_every_change_completes_or_leaves_nothing(platform, demo):
     users = f"{platform.url('screening')}/users"
-    username = f"crash.{platform.run_id}.a"
+    a, b, c = (f"crash.{platform.run_id}.{x}" for x in "abc")
+    arm(platform, "users.identity_done@1")
 
     # Created in Keycloak, killed before its event: the reconciler publishes it, once.
     crash_during(platform, "users.identity_done@1",
-                 lambda: httpx.post(users, json=user_body(username), headers=auth("county_org"), timeout=30))
-    wait_for(lambda: operations(platform, username) == [("create", "done", "reconciler")], what="the creation completed")
-    claims = token_claims(username)
+                 lambda: httpx.post(users, json=user_body(a), headers=auth("county_org"), timeout=60),
+                 then="users.identity_done@1")
+    wait_for(lambda: operations(platform, a) == [("create", "done", "reconciler")], what="the creation completed")
+    claims = token_claims(a)
     assert claims["division_code"] == "990102101202"
     assert {"work_team_member", "level_village"} <= set(claims["realm_access"]["roles"])
     user_id = claims["sub"]
 
     # Moved in Keycloak, killed before its event.
     crash_during(platform, "users.identity_done@1",
-                 lambda: httpx.put(f"{users}/{user_id}/unit", json={"unit": "990102102201"}, headers=auth("county_org"), timeout=30))
-    wait_for(lambda: operations(platform, username)[-1] == ("move", "done", "reconciler"), what="the move completed")
-    assert token_claims(username)["division_code"] == "990102102201"
+                 lambda: httpx.put(f"{users}/{user_id}/unit", json={"unit": "990102102201"}, headers=auth("county_org"),
+                                   timeout=60), then="users.identity_done@1")
+    wait_for(lambda: operations(platform, a)[-1] == ("move", "done", "reconciler"), what="the move completed")
+    assert token_claims(a)["division_code"] == "990102102201"
 
     # Disabled in Keycloak, killed before its event.
     crash_during(platform, "users.identity_done@1",
-                 lambda: httpx.post(f"{users}/{user_id}/disable", headers=auth("county_org"), timeout=30))
-    wait_for(lambda: operations(platform, username)[-1] == ("disable", "done", "reconciler"), what="the disable completed")
-    assert token_claims(username) is None
+                 lambda: httpx.post(f"{users}/{user_id}/disable", headers=auth("county_org"), timeout=60),
+                 then="users.account_created@1")
+    wait_for(lambda: operations(platform, a)[-1] == ("disable", "done", "reconciler"), what="the disable completed")
+    assert token_claims(a) is None
+
+    # Killed inside Keycloak's part: the account exists, without its unit and roles. Completed.
+    crash_during(platform, "users.account_created@1",
+                 lambda: httpx.post(users, json=user_body(b, "990102101201"), headers=auth("county_org"), timeout=60),
+                 then="users.journalled@1")
+    wait_for(lambda: operations(platform, b) == [("create", "done", "reconciler")], what="the creation completed")
+    claims = token_claims(b)
+    assert claims["division_code"] == "990102101201" and "work_team_member" in claims["realm_access"]["roles"]
+
+    # Killed before Keycloak saw it: given up, nothing remains, and the same request then succeeds.
+    crash_during(platform, "users.journalled@1",
+                 lambda: httpx.post(users, json=user_body(c), headers=auth("county_org"), timeout=60))
+    wait_for(lambda: operations(platform, c) == [("create", "abandoned", None)], what="the creation given up")
+    found = httpx.get(users, params={"username": c}, headers=auth("county_org")).json()
+    assert found["total"] == 0 and token_claims(c) is None
+    assert events_about(platform, c) == []
+    assert httpx.post(users, json=user_body(c), headers=auth("county_org")).status_code == 201
 
     # Every change published exactly once, in order, and the API shows what Keycloak holds.
-    wait_for(lambda: events_about(platform, username) == ["created", "moved", "disabled"], what="one event per change")
+    wait_for(lambda: [events_about(platform, u) for u in (a, b, c)] == [["created", "moved", "disabled"], ["created"], ["created"]],
+             what="one event per change")
     shown = httpx.get(f"{users}/{user_id}", headers=auth("county_org")).json()
     assert shown["unit"] == "990102102201" and shown["enabled"] is False
-
-
-def test_killed_inside_keycloaks_part_the_account_is_completed(platform, demo):
-    users = f"{platform.url('screening')}/users"
-    username = f"crash.{platform.run_id}.b"
-    # The account exists, but without its unit and roles, when screening dies.
-    crash_during(platform, "users.account_created@1",
-                 lambda: httpx.post(users, json=user_body(username, "990102101201"), headers=auth("county_org"), timeout=30))
-    wait_for(lambda: operations(platform, username) == [("create", "done", "reconciler")], what="the creation completed")
-    claims = token_claims(username)
-    assert claims["division_code"] == "990102101201" and "work_team_member" in claims["realm_access"]["roles"]
-    wait_for(lambda: events_about(platform, username) == ["created"], what="its event, once")
-
-
-def test_killed_before_keycloak_saw_it_nothing_remains(platform, demo):
-    users = f"{platform.url('screening')}/users"
-    username = f"crash.{platform.run_id}.c"
-    crash_during(platform, "users.journalled@1",
-                 lambda: httpx.post(users, json=user_body(username), headers=auth("county_org"), timeout=30))
-    wait_for(lambda: operations(platform, username) == [("create", "abandoned", None)], what="the creation given up")
-    found = httpx.get(users, params={"username": username}, headers=auth("county_org")).json()
-    assert found["total"] == 0 and token_claims(username) is None
-    assert events_about(platform, username) == []
-    # Nothing half-made stands in the way: the same request now succeeds.
-    assert httpx.post(users, json=user_body(username), headers=auth("county_org")).status_code == 201
-    wait_for(lambda: events_about(platform, username) == ["created"], what="the event of the second try")
 
 
 def test_a_users_roles_are_set_through_the_api(platform, demo):
