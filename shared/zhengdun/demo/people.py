@@ -80,11 +80,7 @@ def provision(platform: Platform, people: list[Person], *, manager: str = "city_
     for person in people:
         body = {"username": person.username, "family_name": person.family_name, "given_name": person.given_name,
                 "unit": person.unit, "roles": list(person.roles), "initial_password": SCENARIO_PASSWORD}
-        # 503: Keycloak away for a moment and nothing was done; try again until it is back.
-        status = platform.wait(lambda: (code := platform.call(manager, "POST", "screening", "/users", expect=(201, 409, 503),
-                                                             json=body).status_code) != 503 and code,
-                               f"Keycloak to create {person.username}", timeout=300, interval=3)
-        if status == 409:
+        if platform.call(manager, "POST", "screening", "/users", expect=(201, 409), json=body).status_code == 409:
             restore(platform, person, manager=manager)
 
 
