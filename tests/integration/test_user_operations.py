@@ -121,3 +121,29 @@ def test_a_users_roles_are_set_through_the_api(platform, demo):
     assert {"work_team_leader", "level_village"} <= set(token_claims(username)["realm_access"]["roles"])
     assert "work_team_member" not in token_claims(username)["realm_access"]["roles"]
     wait_for(lambda: events_about(platform, username) == ["created", "roles"], what="the roles event")
+
+
+def test_the_scenarios_people_are_put_back_as_the_scenario_needs_them(platform, demo):
+    """The demo and the end-to-end test reuse their people by username: whatever a clerk changed since
+    (moved them, changed their roles, disabled them), provisioning puts each back in their unit, with
+    their roles, enabled — not merely finding that the username exists."""
+    from tests.support.platform import KAFKA_BOOTSTRAP, SERVICES
+    from zhengdun.demo.api import Platform as Api
+    from zhengdun.demo.people import Person, provision
+
+    api = Api(urls={s: platform.url(s) for s in SERVICES}, topic_prefix=platform.topic_prefix, kafka_bootstrap=KAFKA_BOOTSTRAP)
+    person = Person(f"p-{platform.run_id}-leader", "队", "长测", "990102101201", ("work_team_leader",))
+    provision(api, [person])
+    users = f"{platform.url('screening')}/users"
+    user_id = httpx.get(users, params={"username": person.username}, headers=auth("county_org")).json()["items"][0]["id"]
+    # A county clerk changes them, as any may.
+    assert httpx.put(f"{users}/{user_id}/unit", json={"unit": "990102101202"}, headers=auth("county_org")).status_code == 200
+    assert httpx.put(f"{users}/{user_id}/roles", json={"roles": ["work_team_member"]}, headers=auth("county_org")).status_code == 200
+    assert httpx.post(f"{users}/{user_id}/disable", headers=auth("county_org")).status_code == 200
+
+    provision(api, [person])
+    shown = httpx.get(f"{users}/{user_id}", headers=auth("county_org")).json()
+    assert shown["unit"] == "990102101201" and shown["enabled"] is True
+    assert "work_team_leader" in shown["roles"] and "work_team_member" not in shown["roles"]
+    claims = jwt.decode(api.token(person.username), options={"verify_signature": False})
+    assert claims["division_code"] == "990102101201" and "work_team_leader" in claims["realm_access"]["roles"]

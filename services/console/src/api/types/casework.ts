@@ -622,6 +622,8 @@ export interface components {
             ms?: number | null;
             /** Error */
             error?: string | null;
+            /** Degraded */
+            degraded?: string | null;
         };
         /** ClockReading */
         ClockReading: {
