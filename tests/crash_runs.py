@@ -30,7 +30,8 @@ SCENARIO_CALLS = 2_600   # the test's small scenario makes a little more calls t
 FIRST_POINT = 60         # after the divisions are loaded
 # The crash platform's ports: beside the shared 5432 / 9092-9094 / 8180 / 9000.
 PORTS = {"ZD_POSTGRES_PORT": "55433", "ZD_KAFKA_PORT": "29092", "ZD_KAFKA_CONTROLLER_PORT": "29093",
-         "ZD_KAFKA_EXTERNAL_PORT": "29094", "ZD_KEYCLOAK_PORT": "28180", "ZD_KEYCLOAK_MANAGEMENT_PORT": "29000"}
+         "ZD_KAFKA_EXTERNAL_PORT": "29094", "ZD_KEYCLOAK_PORT": "28180", "ZD_KEYCLOAK_MANAGEMENT_PORT": "29000",
+         "ZD_ZIPKIN_PORT": "29411"}
 
 
 def crash_platform_env() -> dict[str, str]:
@@ -43,15 +44,17 @@ def crash_platform_env() -> dict[str, str]:
 
 
 def prepare(env: dict[str, str]) -> None:
-    """The crash platform's folder: Kafka's jars and Keycloak's zip are the shared ones (read only);
-    data, logs and Keycloak's unpacked distribution are its own."""
+    """The crash platform's folder: Kafka's jars, Keycloak's zip and Zipkin's jar are the shared ones
+    (read only); data, logs and Keycloak's unpacked distribution are its own."""
     shared, own = Path(env["ZD_SHARED_LOCAL_DIR"]), Path(env["ZD_LOCAL_DIR"])
     subprocess.run(["bash", str(ROOT / "deploy/local/install.sh")], check=True, cwd=ROOT)   # the shared parts, once
     (own / "kafka").mkdir(parents=True, exist_ok=True)
-    for link, target in ((own / "downloads", shared / "downloads"), (own / "kafka" / "libs", shared / "kafka" / "libs")):
+    for link, target in ((own / "downloads", shared / "downloads"), (own / "kafka" / "libs", shared / "kafka" / "libs"),
+                         (own / "downloads-zipkin", shared / "downloads-zipkin")):
         if not link.exists():
             link.symlink_to(target)
-    shutil.copy(shared / "parts.sha", own / "parts.sha")
+    for stamp in ("parts.sha", "zipkin.sha"):
+        shutil.copy(shared / stamp, own / stamp)
 
 
 def infra(env: dict[str, str], action: str) -> None:

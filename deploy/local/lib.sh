@@ -16,6 +16,7 @@ KEYCLOAK_MANAGEMENT_PORT=${ZD_KEYCLOAK_MANAGEMENT_PORT:-9000}   # health endpoin
 REALM_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/zhengdun"   # issuer of outside platforms' tokens
 KAFKA_AUDIENCE=kafka                                           # the audience their tokens must carry
 POSTGRES_PORT=${ZD_POSTGRES_PORT:-5432}   # a scratch cluster (own ZD_LOCAL_DIR) can run beside
+ZIPKIN_PORT=${ZD_ZIPKIN_PORT:-9411}                            # the trace backend (UI and API)
 SERVICES=(screening casework supervision acceptance reporting)
 declare -A SERVICE_PORT=([screening]=8101 [casework]=8102 [supervision]=8103 [acceptance]=8104 [reporting]=8105)
 

@@ -17,6 +17,7 @@ from fastapi.security import HTTPBearer, OAuth2AuthorizationCodeBearer
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of
 from zhengdun.events.base import Actor
+from zhengdun.logs import current_user
 from zhengdun.problems import forbidden, unauthorized
 from zhengdun.roles import Level
 
@@ -76,16 +77,13 @@ class TokenVerifier:
             self._keys = keys
             self._fetched_at = time.monotonic()
 
-    async def warm(self) -> None:
-        """Fetch the keys now (at start), so tokens can be verified even if Keycloak goes away soon."""
-        try:
-            await self._refresh()
-        except httpx.HTTPError:
-            pass   # fetched on the first token instead
+    async def preload(self) -> None:
+        """Fetch the realm's keys now, so tokens stay verifiable if Keycloak is briefly unreachable later."""
+        await self._refresh()
 
     @property
-    def has_keys(self) -> bool:
-        return bool(self._keys)
+    def cached_keys(self) -> int:
+        return len(self._keys)
 
     async def key_for(self, kid: str) -> jwt.PyJWK:
         if kid not in self._keys:
@@ -164,4 +162,5 @@ async def current_principal(request: Request, _login=Security(LOGIN, scopes=["op
         raise unauthorized("需要 Bearer 令牌 (a bearer token from the zhengdun realm is required)")
     principal = await request.app.state.runtime.verifier.verify(token.strip())
     request.state.principal = principal
+    current_user.set(principal.username)  # every log line of this request names its user
     return principal

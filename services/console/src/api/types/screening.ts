@@ -587,7 +587,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/{user_id}/roles": {
+    "/operations/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 列出本服务的死信 */
+        get: operations["list_dead_letters_operations_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看一条死信 */
+        get: operations["get_dead_letter_operations_dead_letters__letter_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}/replay": {
         parameters: {
             query?: never;
             header?: never;
@@ -595,9 +629,26 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 调整用户的职能角色 */
-        put: operations["set_roles_users__user_id__roles_put"];
-        post?: never;
+        put?: never;
+        /** 修复后重放一条死信（恰好处理一次） */
+        post: operations["replay_dead_letter_operations_dead_letters__letter_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放全部待处理死信 */
+        post: operations["replay_all_operations_dead_letters_replay_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -739,8 +790,13 @@ export interface components {
             ms?: number | null;
             /** Error */
             error?: string | null;
-            /** Degraded */
-            degraded?: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Cached Keys */
+            cached_keys?: number | null;
         };
         /** CheckFinding */
         CheckFinding: {
@@ -1048,6 +1104,65 @@ export interface components {
             attachments: string[];
             /** Reason */
             reason?: string | null;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /**
+             * Id
+             * @description 死信编号（本服务内）
+             */
+            id: number;
+            /** Service */
+            service: string;
+            /**
+             * Event Id
+             * @description 原事件编号
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Division Code */
+            division_code: string;
+            /**
+             * Reason
+             * @description 失败原因
+             */
+            reason: string;
+            /** Original Topic */
+            original_topic: string;
+            /** Original Partition */
+            original_partition: number;
+            /** Original Offset */
+            original_offset: number;
+            /**
+             * Consumer
+             * @description 未能处理该事件的消费者
+             */
+            consumer: string;
+            /**
+             * Dead Lettered At
+             * Format: date-time
+             */
+            dead_lettered_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "replayed";
+            /** Status Label */
+            status_label: string;
+            /** Replayed At */
+            replayed_at: string | null;
+            /**
+             * Last Replay Error
+             * @description 最近一次重放仍失败的原因
+             */
+            last_replay_error: string | null;
+            /**
+             * Trace Id
+             * @description 原请求的追踪编号 (Zipkin)
+             */
+            trace_id: string | null;
         };
         /**
          * DesignationBasis
@@ -1459,6 +1574,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[DeadLetterOut] */
+        Page_DeadLetterOut_: {
+            /** Items */
+            items: components["schemas"]["DeadLetterOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
             /** Items */
@@ -1820,15 +1946,42 @@ export interface components {
         Ready: {
             /**
              * Status
-             * @constant
+             * @enum {string}
              */
-            status: "up";
+            status: "up" | "degraded";
             /** Service */
             service: string;
             /** Checks */
             checks: {
                 [key: string]: components["schemas"]["Check"];
             };
+        };
+        /** ReplayOutcome */
+        ReplayOutcome: {
+            /** Id */
+            id: number;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "applied" | "already-replayed" | "failed";
+            /** Outcome Label */
+            outcome_label: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** ReplayReport */
+        ReplayReport: {
+            /** Service */
+            service: string;
+            /** Results */
+            results: components["schemas"]["ReplayOutcome"][];
+            /** Applied */
+            applied: number;
+            /** Failed */
+            failed: number;
         };
         /** ReturnIn */
         ReturnIn: {
@@ -1898,14 +2051,6 @@ export interface components {
              * Format: date
              */
             today: string;
-        };
-        /** SetRoles */
-        SetRoles: {
-            /**
-             * Roles
-             * @description 职能角色（按所属单位的层级授予）；层级角色随单位自动设定
-             */
-            roles: string[];
         };
         /** ShareOut */
         ShareOut: {
@@ -3379,8 +3524,6 @@ export interface operations {
             query?: {
                 /** @description 只列出此单位及其下级的用户 */
                 under?: string | null;
-                /** @description 只找这个登录名的用户（在辖区内时） */
-                username?: string | null;
                 /** @description 页码，从1开始 (1-based page number) */
                 page?: number;
                 /** @description 每页条数 (page size, at most 500) */
@@ -3442,13 +3585,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
-            };
-            /** @description 认证服务暂不可用，未做任何更改 (Keycloak unreachable; nothing changed) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
@@ -3580,20 +3716,21 @@ export interface operations {
             };
         };
     };
-    set_roles_users__user_id__roles_put: {
+    list_dead_letters_operations_dead_letters_get: {
         parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: string;
+            query?: {
+                /** @description waiting 待处理 / replayed 已重放 */
+                status?: ("waiting" | "replayed") | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
             };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SetRoles"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Successful Response */
             200: {
@@ -3601,7 +3738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserOut"];
+                    "application/json": components["schemas"]["Page_DeadLetterOut_"];
                 };
             };
             /** @description Validation Error */
@@ -3611,6 +3748,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dead_letter_operations_dead_letters__letter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letter_operations_dead_letters__letter_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOutcome"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_all_operations_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayReport"];
                 };
             };
         };
