@@ -94,3 +94,19 @@ def test_generated_service_manifests_are_up_to_date():
     for service, port in SERVICES.items():
         on_disk = [d for d in yaml.safe_load_all((K8S / f"service-{service}.yaml").read_text()) if d]
         assert on_disk == generate.service_documents(service, port), f"run deploy/k8s/generate.py ({service})"
+
+
+def test_the_console_and_one_origin_for_the_apis():
+    """The same path layout as the local gateway: / the console, /api/<service>/ each service."""
+    deployment = find("Deployment", "zhengdun-console")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["readinessProbe"]["httpGet"]["port"] == container["ports"][0]["containerPort"]
+    assert find("Service", "zhengdun-console")["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+    config = find("ConfigMap", "zhengdun-console")["data"]
+    assert '"clientId": "zhengdun-web"' in config["config.json"] and "location = /auth/token" in config["default.conf"]
+    api = find("Ingress", "zhengdun-api")
+    routes = {p["path"]: p["backend"]["service"] for p in api["spec"]["rules"][0]["http"]["paths"]}
+    assert routes == {f"/api/{s}(/|$)(.*)": {"name": f"zhengdun-{s}", "port": {"number": port}} for s, port in SERVICES.items()}
+    assert api["metadata"]["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"] == "/$2"
+    console = find("Ingress", "zhengdun-console")["spec"]["rules"][0]["http"]["paths"]
+    assert [(p["path"], p["backend"]["service"]["name"]) for p in console] == [("/", "zhengdun-console")]
