@@ -138,7 +138,7 @@ class ServiceProcess:
         if wait:
             self.wait_ready()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 120) -> None:  # a loaded 2-core machine starts five services slowly
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process and self.process.poll() is not None:
