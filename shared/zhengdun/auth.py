@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 import httpx
 import jwt
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPBearer, OAuth2AuthorizationCodeBearer
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of
 from zhengdun.events.base import Actor
+from zhengdun.logs import current_user
 from zhengdun.problems import forbidden, unauthorized
 from zhengdun.roles import Level
 
@@ -74,6 +76,14 @@ class TokenVerifier:
                     continue  # a key type this library cannot use
             self._keys = keys
             self._fetched_at = time.monotonic()
+
+    async def preload(self) -> None:
+        """Fetch the realm's keys now, so tokens stay verifiable if Keycloak is briefly unreachable later."""
+        await self._refresh()
+
+    @property
+    def cached_keys(self) -> int:
+        return len(self._keys)
 
     async def key_for(self, kid: str) -> jwt.PyJWK:
         if kid not in self._keys:
@@ -136,7 +146,15 @@ def principal_from_claims(claims: dict) -> Principal:
     )
 
 
-async def current_principal(request: Request) -> Principal:
+# Declared so that /openapi.json marks every route that needs a caller, with either way of logging
+# in; the realm's URLs are filled in per service by zhengdun.openapi. Neither reads the header here.
+LOGIN = OAuth2AuthorizationCodeBearer(authorizationUrl="", tokenUrl="", scheme_name="zhengdun", auto_error=False,
+                                      scopes={"openid": "OpenID Connect"})
+BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="JWT", auto_error=False)
+
+
+async def current_principal(request: Request, _login=Security(LOGIN, scopes=["openid"]),
+                            _bearer=Security(BEARER)) -> Principal:
     """FastAPI dependency: the authenticated caller, or 401 problem+json."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -144,4 +162,5 @@ async def current_principal(request: Request) -> Principal:
         raise unauthorized("需要 Bearer 令牌 (a bearer token from the zhengdun realm is required)")
     principal = await request.app.state.runtime.verifier.verify(token.strip())
     request.state.principal = principal
+    current_user.set(principal.username)  # every log line of this request names its user
     return principal

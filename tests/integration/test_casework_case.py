@@ -144,9 +144,24 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
             "task_id": task_id, "title": "措施", "responsible": "张三", "deadline": "2021-09-01"}), 422, "deadline-after-campaign")
         refused(call(platform, "POST", f"{base}/measures", "team_leader", json={
             "task_id": task_id, "title": "措施", "deadline": "2021-03-01"}), 422, "missing-responsible")
+        # The first measure's responsible person has a platform account, the second is free text.
+        responsible = {"name": "卫队员", "user_id": user_id("team_member"), "username": "team_member"} \
+            if not measures else "乡镇党委书记"
         measure = ok(call(platform, "POST", f"{base}/measures", "team_leader", json={
-            "task_id": task_id, "title": f"{title}措施", "responsible": "乡镇党委书记", "deadline": "2021-08-31"}), 201)
+            "task_id": task_id, "title": f"{title}措施", "responsible": responsible, "deadline": "2021-08-31"}), 201)
         measures.append(measure["entry"]["data"]["measure_id"])
+    def planned_events():
+        return {e["data"]["measure_id"]: e["data"] for e in topic_events(platform, "casework")
+                if e["type"] == "zhengdun.casework.measure.planned.v1" and e["data"]["case_id"] == case_id}
+    planned = wait_for(lambda: (p := planned_events()) if len(p) == 2 else None, what="both measures published")
+    assert (planned[measures[0]]["responsible"], planned[measures[0]]["responsible_user_id"],
+            planned[measures[0]]["responsible_username"]) == ("卫队员", user_id("team_member"), "team_member")
+    assert (planned[measures[1]]["responsible"], planned[measures[1]]["responsible_user_id"]) == ("乡镇党委书记", None)
+    # Supervision keeps the reference, so its reminders and alerts can reach the person.
+    refs = wait_for(lambda: (r := asyncio.run(platform.fetch(
+        "supervision", "select measure_id, responsible_user_id from sv_measures where measure_id = any($1::text[])",
+        measures))) if len(r) == 2 else None, what="supervision has both measures")
+    assert dict(map(tuple, refs)) == {measures[0]: user_id("team_member"), measures[1]: None}
     ok(call(platform, "POST", f"{base}/plan/publication", "township_org", json={"published_on": "2020-09-10", "notice": "村务公开栏"}), 201)
     comment = ok(call(platform, "POST", f"{base}/plan/comments", "team_leader", json={
         "commenter": "村民甲", "text": "希望公开账目", "received_on": "2020-09-10"}), 201)

@@ -77,7 +77,7 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
         completed_on = effective[-1].recorded_on if effective and effective[-1].status == MeasureStatus.COMPLETED else None
         facts.measures.append(rules.Measure(row.measure_id, row.village_code, row.title, row.responsible, row.deadline,
                                             row.planned_on, row.event_id, completed_on,
-                                            tuple(r.recorded_on for r in records)))
+                                            tuple(r.recorded_on for r in records), row.responsible_user_id))
 
     # Townships of the scope (inside the campaign area), with their number of villages.
     township_level = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]

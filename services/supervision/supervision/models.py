@@ -80,6 +80,8 @@ class MeasureRow(Base):
     village_code: Mapped[str] = mapped_column(String(12), index=True)
     title: Mapped[str] = mapped_column(Text)
     responsible: Mapped[str] = mapped_column(String(200))
+    responsible_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    responsible_username: Mapped[str | None] = mapped_column(String(100))
     deadline: Mapped[date] = mapped_column(Date)
     planned_on: Mapped[date] = mapped_column(Date)
     event_id: Mapped[str] = mapped_column(String(80))

@@ -185,6 +185,7 @@ async def contact_leader_assigned(session, p: cw.ContactLeaderAssigned, envelope
 @projection(cw.MeasurePlanned)
 async def measure_planned(session, p: cw.MeasurePlanned, envelope):
     values = dict(campaign_id=p.campaign_id, village_code=p.village_code, title=p.title, responsible=p.responsible,
+                  responsible_user_id=p.responsible_user_id, responsible_username=p.responsible_username,
                   deadline=p.deadline, planned_on=p.planned_on, event_id=envelope.id)
     await session.execute(insert(MeasureRow).values(measure_id=p.measure_id, **values)
                           .on_conflict_do_update(index_elements=["measure_id"], set_=values))

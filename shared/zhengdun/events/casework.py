@@ -40,13 +40,20 @@ class MeasureStatus(StrEnum):
 
 
 class Person(_Frozen):
-    """Someone named in a case; ``user_id`` links to their login where they have one."""
+    """Someone named in a case. ``user_id`` (Keycloak's user id) and ``username`` link to their
+    login where they have one, so a task or a reminder can reach them; without them the person
+    is free text (someone without a platform account), shown as such."""
 
     name: str = Field(min_length=1)
     post: str = ""
     rank: CadreRank | None = None
     unit: str = ""
     user_id: str | None = None
+    username: str | None = None
+
+    @property
+    def has_account(self) -> bool:
+        return bool(self.user_id)
 
 
 class CaseRef(_Frozen):
@@ -99,9 +106,11 @@ class MeasurePlanned(CaseRef):
     problem_id: str
     task_id: str
     title: str
-    responsible: str
+    responsible: str                              # the name, always (free text or the user's name)
     deadline: date
     planned_on: date
+    responsible_user_id: str | None = None        # the platform user, where they have an account
+    responsible_username: str | None = None
 
 
 @event("zhengdun.casework.progress.recorded.v1")

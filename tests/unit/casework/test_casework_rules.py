@@ -164,7 +164,18 @@ def test_responsibility_list_is_derived_from_the_measures():
     book, measure = staffed_book_with_measure()
     [row] = book.responsibilities()
     assert row == {"measure_id": measure, "measure": "选好书记", "task": "调整班子", "problem": "班子软弱",
-                   "responsible": "乡镇党委书记", "deadline": "2020-12-31", "status": "not_started"}
+                   "responsible": "乡镇党委书记", "responsible_user_id": None, "responsible_username": None,
+                   "deadline": "2020-12-31", "status": "not_started"}
+
+
+def test_a_measure_names_a_platform_user_or_free_text():
+    book, _ = staffed_book_with_measure()
+    task = next(iter(book.tasks))
+    user = Person(name="王五", user_id="3f1c", username="wangwu")
+    data = book.plan_measure(task, "措施", user, date(2020, 12, 1), TODAY, CAMPAIGN_END)
+    assert (data["responsible"], data["responsible_user_id"], data["responsible_username"]) == ("王五", "3f1c", "wangwu")
+    text = book.plan_measure(task, "措施", "村民代表", date(2020, 12, 1), TODAY, CAMPAIGN_END)
+    assert (text["responsible"], text["responsible_user_id"]) == ("村民代表", None)
 
 
 def test_comments_only_after_the_plan_is_published():

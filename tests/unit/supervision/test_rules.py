@@ -96,6 +96,12 @@ def test_measure_overdue_the_day_after_its_deadline_until_completed():
     assert rules.measure_overdue("C1", measure(completed_on=date(2020, 11, 5)), date(2020, 11, 6)) is None
 
 
+def test_measure_overdue_names_the_responsible_user_where_they_have_an_account():
+    with_account = rules.measure_overdue("C1", measure(responsible_user_id="u-42"), date(2020, 11, 1))
+    assert with_account.subject_user_id == "u-42" and with_account.subject_person == "李四"
+    assert rules.measure_overdue("C1", measure(), date(2020, 11, 1)).subject_user_id is None  # free text
+
+
 def test_measure_not_updated_in_a_calendar_month():
     # Planned in September: October is the first month that must have an update.
     assert rules.measure_not_updated("C1", measure(), POLICY, date(2020, 10, 31)) == []

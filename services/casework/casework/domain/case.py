@@ -239,6 +239,9 @@ class CaseBook:
             problem = self.problems[measure["problem_id"]]
             rows.append({"measure_id": measure["measure_id"], "measure": measure["title"],
                          "task": task["title"], "problem": problem["title"], "responsible": measure["responsible"],
+                         # Measures planned before people refs carry no user id: free text, as they were.
+                         "responsible_user_id": measure.get("responsible_user_id"),
+                         "responsible_username": measure.get("responsible_username"),
                          "deadline": measure["deadline"], "status": measure["status"]})
         return rows
 
@@ -333,13 +336,15 @@ class CaseBook:
             raise UnknownItem("unknown-problem", f"问题 {problem_id} 不在本村问题清单中", f"problem {problem_id} is not in this case")
         return {"task_id": new_id(), "problem_id": problem_id, "title": _required_text(title, "title", "任务")}
 
-    def plan_measure(self, task_id: str, title: str, responsible: str | None, deadline: date | None,
+    def plan_measure(self, task_id: str, title: str, responsible: str | Person | None, deadline: date | None,
                      planned_on: date, campaign_ends_on: date) -> dict:
         self._require_open("增加整改措施")
         if task_id not in self.tasks:
             raise UnknownItem("unknown-task", f"任务 {task_id} 不在本村任务清单中", f"task {task_id} is not in this case")
         title = _required_text(title, "title", "整改措施")
-        responsible = _required_text(responsible, "responsible", "责任人")
+        # A platform user (reachable by reminders) or free text for someone without an account.
+        person = responsible if isinstance(responsible, Person) else None
+        responsible = _required_text(person.name if person else responsible, "responsible", "责任人")
         if deadline is None:
             raise RuleViolation("missing-deadline", "每项整改措施须有完成时限", "every measure needs a deadline", field="deadline")
         if deadline > campaign_ends_on:
@@ -350,7 +355,9 @@ class CaseBook:
             raise RuleViolation("deadline-in-past", f"完成时限 {deadline} 早于制定日期 {planned_on}",
                                 f"the deadline {deadline} is before the day it is planned ({planned_on})", field="deadline")
         return {"measure_id": new_id(), "task_id": task_id, "problem_id": self.tasks[task_id]["problem_id"],
-                "title": title, "responsible": responsible, "deadline": deadline.isoformat()}
+                "title": title, "responsible": responsible, "deadline": deadline.isoformat(),
+                "responsible_user_id": person.user_id if person else None,
+                "responsible_username": person.username if person else None}
 
     def publish_plan(self, published_on: date, notice: str) -> dict:
         self._require_open("公开整顿方案")

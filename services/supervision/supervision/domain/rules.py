@@ -130,6 +130,7 @@ class Measure:
     event_id: str
     completed_on: date | None = None
     updates: tuple[date, ...] = ()         # dates of progress records
+    responsible_user_id: str | None = None  # the platform user, where the responsible person has an account
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,7 @@ def measure_overdue(campaign_id: str, measure: Measure, today: date) -> Breach |
     return Breach(f"{Rule.MEASURE_OVERDUE}:{campaign_id}:{measure.measure_id}", Rule.MEASURE_OVERDUE,
                   measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.MEDIUM,
                   (measure.event_id,), measure.deadline, village_code=measure.village_code,
-                  subject_person=measure.responsible)
+                  subject_person=measure.responsible, subject_user_id=measure.responsible_user_id)
 
 
 def measure_not_updated(campaign_id: str, measure: Measure, policy: Policy, today: date) -> list[Breach]:
@@ -345,7 +346,8 @@ def measure_not_updated(campaign_id: str, measure: Measure, policy: Policy, toda
         breaches.append(Breach(
             f"{Rule.MEASURE_NOT_UPDATED}:{campaign_id}:{measure.measure_id}:{_ym(month)}", Rule.MEASURE_NOT_UPDATED,
             measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.LOW, (measure.event_id,),
-            month_end(month), village_code=measure.village_code, subject_person=measure.responsible))
+            month_end(month), village_code=measure.village_code, subject_person=measure.responsible,
+            subject_user_id=measure.responsible_user_id))
     return breaches
 
 

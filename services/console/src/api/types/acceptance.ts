@@ -517,10 +517,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operations/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 列出本服务的死信 */
+        get: operations["list_dead_letters_operations_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看一条死信 */
+        get: operations["get_dead_letter_operations_dead_letters__letter_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放一条死信（恰好处理一次） */
+        post: operations["replay_dead_letter_operations_dead_letters__letter_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放全部待处理死信 */
+        post: operations["replay_all_operations_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptanceDetail */
+        AcceptanceDetail: {
+            /** Acceptance Id */
+            acceptance_id: string;
+            /** Case Id */
+            case_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            /** Round */
+            round: number;
+            stage: components["schemas"]["Stage"];
+            /** Stage Label */
+            stage_label: string;
+            /**
+             * Ready On
+             * Format: date
+             */
+            ready_on: string;
+            /**
+             * Updated On
+             * Format: date
+             */
+            updated_on: string;
+            /** State */
+            state: {
+                [key: string]: unknown;
+            };
+            /** Documents */
+            documents: components["schemas"]["DocumentRef"][];
+            /** Records */
+            records: components["schemas"]["StepRecordOut"][];
+        };
+        /**
+         * AcceptanceOut
+         * @description A village's acceptance after a step: its stage, the state of every step, its documents.
+         */
+        AcceptanceOut: {
+            /** Acceptance Id */
+            acceptance_id: string;
+            /** Case Id */
+            case_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            /** Round */
+            round: number;
+            stage: components["schemas"]["Stage"];
+            /** Stage Label */
+            stage_label: string;
+            /**
+             * Ready On
+             * Format: date
+             */
+            ready_on: string;
+            /**
+             * Updated On
+             * Format: date
+             */
+            updated_on: string;
+            /** State */
+            state: {
+                [key: string]: unknown;
+            };
+            /** Documents */
+            documents: components["schemas"]["DocumentRef"][];
+        };
         /** AcceptanceSummary */
         AcceptanceSummary: {
             /** Acceptance Id */
@@ -539,8 +688,7 @@ export interface components {
             county_code: string;
             /** Round */
             round: number;
-            /** Stage */
-            stage: string;
+            stage: components["schemas"]["Stage"];
             /** Stage Label */
             stage_label: string;
             /**
@@ -579,6 +727,25 @@ export interface components {
          * @enum {string}
          */
         CadreRank: "section" | "county";
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Cached Keys */
+            cached_keys?: number | null;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -612,6 +779,65 @@ export interface components {
             /** Score */
             score?: number | string | null;
         };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /**
+             * Id
+             * @description 死信编号（本服务内）
+             */
+            id: number;
+            /** Service */
+            service: string;
+            /**
+             * Event Id
+             * @description 原事件编号
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Division Code */
+            division_code: string;
+            /**
+             * Reason
+             * @description 失败原因
+             */
+            reason: string;
+            /** Original Topic */
+            original_topic: string;
+            /** Original Partition */
+            original_partition: number;
+            /** Original Offset */
+            original_offset: number;
+            /**
+             * Consumer
+             * @description 未能处理该事件的消费者
+             */
+            consumer: string;
+            /**
+             * Dead Lettered At
+             * Format: date-time
+             */
+            dead_lettered_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "replayed";
+            /** Status Label */
+            status_label: string;
+            /** Replayed At */
+            replayed_at: string | null;
+            /**
+             * Last Replay Error
+             * @description 最近一次重放仍失败的原因
+             */
+            last_replay_error: string | null;
+            /**
+             * Trace Id
+             * @description 原请求的追踪编号 (Zipkin)
+             */
+            trace_id: string | null;
+        };
         /** DelistIn */
         DelistIn: {
             /**
@@ -640,6 +866,76 @@ export interface components {
             kind: string | null;
             /** Revision */
             revision: number;
+        };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
+        };
+        /**
+         * DocumentOut
+         * @description A document with its content as signed (canonical JSON; fields depend on ``kind``).
+         */
+        DocumentOut: {
+            /** Document Id */
+            document_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Created On
+             * Format: date
+             */
+            created_on: string;
+            /** Content */
+            content: {
+                [key: string]: unknown;
+            };
+        };
+        /** DocumentRef */
+        DocumentRef: {
+            /** Document Id */
+            document_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Created On
+             * Format: date
+             */
+            created_on: string;
+        };
+        /** DocumentVerification */
+        DocumentVerification: {
+            /** Document Id */
+            document_id: string;
+            /** Acceptance Id */
+            acceptance_id: string;
+            /** Kind */
+            kind: string;
+            /** Content Sha256 */
+            content_sha256: string;
+            /** Signatures */
+            signatures: components["schemas"]["SignatureCheck"][];
+            /** Seals */
+            seals: components["schemas"]["SealCheck"][];
+            /** Valid */
+            valid: boolean;
         };
         /** DrawIn */
         DrawIn: {
@@ -698,6 +994,16 @@ export interface components {
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
         /** MeetingIn */
         MeetingIn: {
             /**
@@ -733,10 +1039,32 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[DeadLetterOut] */
+        Page_DeadLetterOut_: {
+            /** Items */
+            items: components["schemas"]["DeadLetterOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
             /** Items */
             items: components["schemas"]["DivisionOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[DocumentOut] */
+        Page_DocumentOut_: {
+            /** Items */
+            items: components["schemas"]["DocumentOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -766,19 +1094,6 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** Page[dict] */
-        Page_dict_: {
-            /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Size */
-            size: number;
-        };
         /** PostEvaluationIn */
         PostEvaluationIn: {
             /** Relapsed */
@@ -798,6 +1113,47 @@ export interface components {
             passed: boolean;
             /** Report */
             report: string;
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "degraded";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
+        };
+        /** ReplayOutcome */
+        ReplayOutcome: {
+            /** Id */
+            id: number;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "applied" | "already-replayed" | "failed";
+            /** Outcome Label */
+            outcome_label: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** ReplayReport */
+        ReplayReport: {
+            /** Service */
+            service: string;
+            /** Results */
+            results: components["schemas"]["ReplayOutcome"][];
+            /** Applied */
+            applied: number;
+            /** Failed */
+            failed: number;
         };
         /**
          * ReviewDepartment
@@ -835,6 +1191,26 @@ export interface components {
              */
             drawn_on: string;
         };
+        /** SealCheck */
+        SealCheck: {
+            /** Unit Code */
+            unit_code: string;
+            /** Key Id */
+            key_id: string;
+            /** Algorithm */
+            algorithm: string;
+            /** Sealed At */
+            sealed_at: string;
+            /**
+             * Sealed On
+             * Format: date
+             */
+            sealed_on: string;
+            /** Key Retired */
+            key_retired: boolean | null;
+            /** Valid */
+            valid: boolean;
+        };
         /** SelfCheckIn */
         SelfCheckIn: {
             /** Scores */
@@ -858,6 +1234,28 @@ export interface components {
             canonical_text: string;
             /** Content Sha256 */
             content_sha256: string;
+        };
+        /** SignatureCheck */
+        SignatureCheck: {
+            /** User Id */
+            user_id: string;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Signed At */
+            signed_at: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Content Sha256 */
+            content_sha256: string;
+            /** Valid */
+            valid: boolean;
         };
         /** SpotCheckIn */
         SpotCheckIn: {
@@ -896,6 +1294,48 @@ export interface components {
             title: string;
             /** Max Score */
             max_score: number | string;
+        };
+        /** StandardItemOut */
+        StandardItemOut: {
+            /** Code */
+            code: string;
+            /** Heading */
+            heading: string;
+            /** Title */
+            title: string;
+            /** Max Score */
+            max_score: string;
+        };
+        /** StandardOut */
+        StandardOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Items */
+            items: components["schemas"]["StandardItemOut"][];
+            /** Pass Mark */
+            pass_mark: string;
+            /** Total */
+            total: string;
+        };
+        /** StepRecordOut */
+        StepRecordOut: {
+            /** Step */
+            step: string;
+            /** Outcome */
+            outcome: string;
+            /** Body */
+            body: {
+                [key: string]: unknown;
+            };
+            /** Actor */
+            actor: {
+                [key: string]: unknown;
+            };
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
         };
         /** SurveyIn */
         SurveyIn: {
@@ -1068,7 +1508,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -1088,8 +1528,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1147,9 +1594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -1261,7 +1706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceDetail"];
                 };
             };
             /** @description Validation Error */
@@ -1297,7 +1742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_"];
+                    "application/json": components["schemas"]["Page_DocumentOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1328,7 +1773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DocumentVerification"];
                 };
             };
             /** @description Validation Error */
@@ -1363,7 +1808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1394,7 +1839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StandardOut"];
                 };
             };
             /** @description Validation Error */
@@ -1429,7 +1874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StandardOut"];
                 };
             };
             /** @description Validation Error */
@@ -1464,7 +1909,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1499,7 +1944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1534,7 +1979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1569,7 +2014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1604,7 +2049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1639,7 +2084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1674,7 +2119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1709,7 +2154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1775,7 +2220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1879,7 +2324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1914,7 +2359,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1949,7 +2394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1984,7 +2429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -2100,6 +2545,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_dead_letters_operations_dead_letters_get: {
+        parameters: {
+            query?: {
+                /** @description waiting 待处理 / replayed 已重放 */
+                status?: ("waiting" | "replayed") | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeadLetterOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dead_letter_operations_dead_letters__letter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letter_operations_dead_letters__letter_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOutcome"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_all_operations_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayReport"];
                 };
             };
         };

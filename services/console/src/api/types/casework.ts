@@ -481,6 +481,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operations/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 列出本服务的死信 */
+        get: operations["list_dead_letters_operations_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看一条死信 */
+        get: operations["get_dead_letter_operations_dead_letters__letter_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放一条死信（恰好处理一次） */
+        post: operations["replay_dead_letter_operations_dead_letters__letter_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放全部待处理死信 */
+        post: operations["replay_all_operations_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -505,6 +573,72 @@ export interface components {
          * @enum {string}
          */
         CadreRank: "section" | "county";
+        /**
+         * CaseDetail
+         * @description The case as it stands (or stood, in a ledger as of a past date): 一村一册.
+         */
+        CaseDetail: {
+            /** Case Id */
+            case_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            /** Category */
+            category: string;
+            /** Criteria Met */
+            criteria_met: string[];
+            /** Decision Number */
+            decision_number: string | null;
+            /**
+             * Designated On
+             * Format: date
+             */
+            designated_on: string;
+            /**
+             * Opened On
+             * Format: date
+             */
+            opened_on: string;
+            phase: components["schemas"]["CasePhase"];
+            /** Phase Label */
+            phase_label: string;
+            /** Continued Since */
+            continued_since: string | null;
+            team: components["schemas"]["TeamOut"] | null;
+            contact_leader: components["schemas"]["Person"] | null;
+            /** Direct County Secretary */
+            direct_county_secretary: boolean;
+            first_secretary: components["schemas"]["Person"] | null;
+            /** Pairings */
+            pairings: components["schemas"]["PairingOut"][];
+            /** Problems */
+            problems: components["schemas"]["ProblemOut"][];
+            /** Tasks */
+            tasks: components["schemas"]["TaskOut"][];
+            /** Measures */
+            measures: components["schemas"]["MeasureOut"][];
+            /** Responsibilities */
+            responsibilities: components["schemas"]["ResponsibilityOut"][];
+            plan: components["schemas"]["PlanOut"];
+            /** Progress */
+            progress: components["schemas"]["ProgressOut"][];
+            /** Visits */
+            visits: components["schemas"]["VisitOut"][];
+            continued: components["schemas"]["ContinuedOut"];
+            /** Unfinished Measures */
+            unfinished_measures: number;
+            /** Reopened */
+            reopened: number;
+            /** Entries */
+            entries: number;
+        };
         /**
          * CasePhase
          * @enum {string}
@@ -545,6 +679,25 @@ export interface components {
              */
             updated_on: string;
         };
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Cached Keys */
+            cached_keys?: number | null;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -554,6 +707,16 @@ export interface components {
             today: string;
             /** Settable */
             settable: boolean;
+        };
+        /** CommentAnswerOut */
+        CommentAnswerOut: {
+            /** Text */
+            text: string;
+            /**
+             * Answered On
+             * Format: date
+             */
+            answered_on: string;
         };
         /** CommentIn */
         CommentIn: {
@@ -570,6 +733,23 @@ export interface components {
              */
             received_on: string;
         };
+        /** CommentOut */
+        CommentOut: {
+            /** Comment Id */
+            comment_id: string;
+            /** Commenter */
+            commenter: string;
+            /** Text */
+            text: string;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            answer: components["schemas"]["CommentAnswerOut"] | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ContactLeaderIn */
         ContactLeaderIn: {
             leader: components["schemas"]["Person"];
@@ -580,6 +760,71 @@ export interface components {
             assigned_on: string;
             /** Change Reason */
             change_reason?: string | null;
+        };
+        /** ContinuedOut */
+        ContinuedOut: {
+            study: components["schemas"]["StudyOut"] | null;
+            supervision: components["schemas"]["SupervisionOut"] | null;
+            second_review: components["schemas"]["SecondReviewOut"] | null;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /**
+             * Id
+             * @description 死信编号（本服务内）
+             */
+            id: number;
+            /** Service */
+            service: string;
+            /**
+             * Event Id
+             * @description 原事件编号
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Division Code */
+            division_code: string;
+            /**
+             * Reason
+             * @description 失败原因
+             */
+            reason: string;
+            /** Original Topic */
+            original_topic: string;
+            /** Original Partition */
+            original_partition: number;
+            /** Original Offset */
+            original_offset: number;
+            /**
+             * Consumer
+             * @description 未能处理该事件的消费者
+             */
+            consumer: string;
+            /**
+             * Dead Lettered At
+             * Format: date-time
+             */
+            dead_lettered_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "replayed";
+            /** Status Label */
+            status_label: string;
+            /** Replayed At */
+            replayed_at: string | null;
+            /**
+             * Last Replay Error
+             * @description 最近一次重放仍失败的原因
+             */
+            last_replay_error: string | null;
+            /**
+             * Trace Id
+             * @description 原请求的追踪编号 (Zipkin)
+             */
+            trace_id: string | null;
         };
         /** DivisionOut */
         DivisionOut: {
@@ -596,6 +841,66 @@ export interface components {
             kind: string | null;
             /** Revision */
             revision: number;
+        };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
+        };
+        /**
+         * EntryKind
+         * @enum {string}
+         */
+        EntryKind: "opened" | "team_stationed" | "contact_leader_assigned" | "first_secretary_appointed" | "paired" | "problem_found" | "task_set" | "measure_planned" | "plan_published" | "plan_comment" | "plan_answer" | "progress" | "visit" | "phase_changed" | "continued_studied" | "supervision_assigned" | "second_review" | "acceptance_noted";
+        /**
+         * EntryOut
+         * @description One line of the book; ``data`` depends on ``kind``.
+         */
+        EntryOut: {
+            /** Seq */
+            seq: number;
+            /** Entry Id */
+            entry_id: string;
+            kind: components["schemas"]["EntryKind"];
+            /** Label */
+            label: string;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
+            /** Actor */
+            actor: {
+                [key: string]: unknown;
+            };
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Corrects */
+            corrects: string | null;
         };
         /** EvidenceOut */
         EvidenceOut: {
@@ -615,6 +920,21 @@ export interface components {
              */
             uploaded_on: string;
         };
+        /** EvidenceRef */
+        EvidenceRef: {
+            /** File Id */
+            file_id: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Content Type */
+            content_type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FirstSecretaryIn */
         FirstSecretaryIn: {
             secretary: components["schemas"]["Person"];
@@ -631,21 +951,70 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** LedgerOut */
+        LedgerOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            case: components["schemas"]["CaseDetail"];
+            /** History */
+            history: components["schemas"]["EntryOut"][];
+        };
         /**
          * Level
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
         /** MeasureIn */
         MeasureIn: {
             /** Task Id */
             task_id: string;
             /** Title */
             title: string;
-            /** Responsible */
-            responsible?: string | null;
+            /**
+             * Responsible
+             * @description 责任人：有平台账号的填 {name, user_id, username}；没有账号的可填姓名（自由文本）
+             */
+            responsible?: components["schemas"]["Person"] | string | null;
             /** Deadline */
             deadline?: string | null;
+        };
+        /** MeasureOut */
+        MeasureOut: {
+            /** Measure Id */
+            measure_id: string;
+            /** Task Id */
+            task_id: string;
+            /** Problem Id */
+            problem_id: string;
+            /** Title */
+            title: string;
+            /** Responsible */
+            responsible: string | null;
+            /** Deadline */
+            deadline: string | null;
+            status: components["schemas"]["MeasureStatus"];
+            /** Latest Record */
+            latest_record: string | null;
+            /**
+             * Planned On
+             * Format: date
+             */
+            planned_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * MeasureStatus
@@ -656,6 +1025,17 @@ export interface components {
         Page_CaseSummary_: {
             /** Items */
             items: components["schemas"]["CaseSummary"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[DeadLetterOut] */
+        Page_DeadLetterOut_: {
+            /** Items */
+            items: components["schemas"]["DeadLetterOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -685,9 +1065,26 @@ export interface components {
              */
             paired_on: string;
         };
+        /** PairingOut */
+        PairingOut: {
+            secretary: components["schemas"]["Person"];
+            /** Secretary Village Code */
+            secretary_village_code: string;
+            /** Key */
+            key: string;
+            /**
+             * Paired On
+             * Format: date
+             */
+            paired_on: string;
+        } & {
+            [key: string]: unknown;
+        };
         /**
          * Person
-         * @description Someone named in a case; ``user_id`` links to their login where they have one.
+         * @description Someone named in a case. ``user_id`` (Keycloak's user id) and ``username`` link to their
+         *     login where they have one, so a task or a reminder can reach them; without them the person
+         *     is free text (someone without a platform account), shown as such.
          */
         Person: {
             /** Name */
@@ -705,6 +1102,15 @@ export interface components {
             unit: string;
             /** User Id */
             user_id?: string | null;
+            /** Username */
+            username?: string | null;
+        };
+        /** PlanOut */
+        PlanOut: {
+            /** Published On */
+            published_on: string | null;
+            /** Comments */
+            comments: components["schemas"]["CommentOut"][];
         };
         /** PlanPublicationIn */
         PlanPublicationIn: {
@@ -739,6 +1145,26 @@ export interface components {
              */
             found_on: string;
         };
+        /** ProblemOut */
+        ProblemOut: {
+            /** Problem Id */
+            problem_id: string;
+            /** Title */
+            title: string;
+            /** Detail */
+            detail: string;
+            /** Criterion Code */
+            criterion_code: string | null;
+            /** Found On Site */
+            found_on_site: boolean;
+            /**
+             * Found On
+             * Format: date
+             */
+            found_on: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ProgressIn */
         ProgressIn: {
             status: components["schemas"]["MeasureStatus"];
@@ -760,6 +1186,89 @@ export interface components {
              */
             corrects?: string | null;
         };
+        /** ProgressOut */
+        ProgressOut: {
+            /** Record Id */
+            record_id: string;
+            /** Measure Id */
+            measure_id: string;
+            status: components["schemas"]["MeasureStatus"];
+            /** Narrative */
+            narrative: string;
+            /** Evidence */
+            evidence: components["schemas"]["EvidenceRef"][];
+            /**
+             * Progress On
+             * Format: date
+             */
+            progress_on: string;
+            /** Corrects */
+            corrects: string | null;
+            /** Corrected By */
+            corrected_by: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "degraded";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
+        };
+        /** ReplayOutcome */
+        ReplayOutcome: {
+            /** Id */
+            id: number;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "applied" | "already-replayed" | "failed";
+            /** Outcome Label */
+            outcome_label: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** ReplayReport */
+        ReplayReport: {
+            /** Service */
+            service: string;
+            /** Results */
+            results: components["schemas"]["ReplayOutcome"][];
+            /** Applied */
+            applied: number;
+            /** Failed */
+            failed: number;
+        };
+        /**
+         * ResponsibilityOut
+         * @description A row of the responsibility list (责任清单), derived from the measures.
+         */
+        ResponsibilityOut: {
+            /** Measure Id */
+            measure_id: string;
+            /** Measure */
+            measure: string;
+            /** Task */
+            task: string;
+            /** Problem */
+            problem: string;
+            /** Responsible */
+            responsible: string | null;
+            /** Deadline */
+            deadline: string | null;
+            status: components["schemas"]["MeasureStatus"];
+        };
         /** SecondReviewIn */
         SecondReviewIn: {
             /**
@@ -770,6 +1279,19 @@ export interface components {
             county_secretary: components["schemas"]["Person"];
             /** Conclusion */
             conclusion: string;
+        };
+        /** SecondReviewOut */
+        SecondReviewOut: {
+            county_secretary: components["schemas"]["Person"];
+            /** Conclusion */
+            conclusion: string;
+            /**
+             * Reviewed On
+             * Format: date
+             */
+            reviewed_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /** StudyIn */
         StudyIn: {
@@ -782,6 +1304,20 @@ export interface components {
             meeting: string;
             /** Conclusion */
             conclusion: string;
+        };
+        /** StudyOut */
+        StudyOut: {
+            /** Meeting */
+            meeting: string;
+            /** Conclusion */
+            conclusion: string;
+            /**
+             * Studied On
+             * Format: date
+             */
+            studied_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /** SupervisionIn */
         SupervisionIn: {
@@ -796,6 +1332,22 @@ export interface components {
              * Format: date
              */
             decided_on: string;
+        };
+        /** SupervisionOut */
+        SupervisionOut: {
+            supervisor: components["schemas"]["Person"];
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /** Task */
         Task: {
@@ -877,6 +1429,17 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** TaskOut */
+        TaskOut: {
+            /** Task Id */
+            task_id: string;
+            /** Problem Id */
+            problem_id: string;
+            /** Title */
+            title: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** TaskPage */
         TaskPage: {
             /** Items */
@@ -920,6 +1483,14 @@ export interface components {
             stationed_on: string;
             /** Change Reason */
             change_reason?: string | null;
+        };
+        /** TeamOut */
+        TeamOut: {
+            leader: components["schemas"]["Person"] | null;
+            /** Members */
+            members: components["schemas"]["Person"][];
+            /** Stationed On */
+            stationed_on: string | null;
         };
         /** UnitRef */
         UnitRef: {
@@ -990,6 +1561,37 @@ export interface components {
              */
             notes: string;
         };
+        /** VisitOut */
+        VisitOut: {
+            leader: components["schemas"]["Person"];
+            /** Team Members */
+            team_members: string[];
+            /** Village Cadres */
+            village_cadres: string[];
+            /** Key Persons */
+            key_persons: string[];
+            /** Problems Pushed */
+            problems_pushed: string[];
+            /** Notes */
+            notes: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * WriteOut
+         * @description A step's answer: the case's phase after it and the entry it appended to the book.
+         */
+        WriteOut: {
+            /** Case Id */
+            case_id: string;
+            phase: components["schemas"]["CasePhase"];
+            entry: components["schemas"]["EntryOut"];
+        };
     };
     responses: never;
     parameters: never;
@@ -1014,7 +1616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -1034,8 +1636,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1094,9 +1703,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description Validation Error */
@@ -1130,9 +1737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LedgerOut"];
                 };
             };
             /** @description Validation Error */
@@ -1160,13 +1765,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 台账文件 (ledger file, as attachment) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/json": string;
                 };
             };
             /** @description Validation Error */
@@ -1201,9 +1807,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1238,9 +1842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1275,9 +1877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1312,9 +1912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1349,9 +1947,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1386,9 +1982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1423,9 +2017,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1460,9 +2052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1497,9 +2087,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1535,9 +2123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1598,13 +2184,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 佐证材料原文件 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
                 };
             };
             /** @description Validation Error */
@@ -1640,9 +2231,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1677,9 +2266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1714,9 +2301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1751,9 +2336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1788,9 +2371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1858,9 +2439,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -1948,6 +2527,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_dead_letters_operations_dead_letters_get: {
+        parameters: {
+            query?: {
+                /** @description waiting 待处理 / replayed 已重放 */
+                status?: ("waiting" | "replayed") | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeadLetterOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dead_letter_operations_dead_letters__letter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letter_operations_dead_letters__letter_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOutcome"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_all_operations_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayReport"];
                 };
             };
         };

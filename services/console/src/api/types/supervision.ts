@@ -281,6 +281,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operations/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 列出本服务的死信 */
+        get: operations["list_dead_letters_operations_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看一条死信 */
+        get: operations["get_dead_letter_operations_dead_letters__letter_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放一条死信（恰好处理一次） */
+        post: operations["replay_dead_letter_operations_dead_letters__letter_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放全部待处理死信 */
+        post: operations["replay_all_operations_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -328,6 +396,114 @@ export interface components {
          * @enum {string}
          */
         AccountabilityKind: "talk" | "admonishment_talk" | "organizational_handling";
+        /** AccountabilityOut */
+        AccountabilityOut: {
+            /** Action Id */
+            action_id: string;
+            kind: components["schemas"]["AccountabilityKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Person */
+            person: string;
+            /** Post */
+            post: string;
+            /** Grounds */
+            grounds: string[];
+            /** Reason */
+            reason: string;
+            /** Decided By */
+            decided_by: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Filed With */
+            filed_with: string | null;
+            actor: components["schemas"]["Actor"];
+        };
+        /**
+         * Actor
+         * @description Who took the action: recorded with every write and carried by every event.
+         */
+        Actor: {
+            /** User Id */
+            user_id: string;
+            /** Name */
+            name: string;
+            /** Roles */
+            roles?: string[];
+            /** Division Code */
+            division_code?: string | null;
+        };
+        /** AlertOut */
+        AlertOut: {
+            /** Alert Id */
+            alert_id: string;
+            /** Key */
+            key: string;
+            /** Rule */
+            rule: string;
+            /** Label */
+            label: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Subject Role */
+            subject_role: string;
+            /** Subject Person */
+            subject_person: string | null;
+            /** Subject User Id */
+            subject_user_id: string | null;
+            /** Scope Code */
+            scope_code: string;
+            /** Village Code */
+            village_code: string | null;
+            /** Severity */
+            severity: string;
+            /** Facts */
+            facts: string[];
+            /** Due On */
+            due_on: string | null;
+            /** Proposal */
+            proposal: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved" | "withdrawn";
+            /**
+             * Raised On
+             * Format: date
+             */
+            raised_on: string;
+            /** Resolved On */
+            resolved_on: string | null;
+            /** Resolution */
+            resolution: string | null;
+        };
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Cached Keys */
+            cached_keys?: number | null;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -337,6 +513,65 @@ export interface components {
             today: string;
             /** Settable */
             settable: boolean;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /**
+             * Id
+             * @description 死信编号（本服务内）
+             */
+            id: number;
+            /** Service */
+            service: string;
+            /**
+             * Event Id
+             * @description 原事件编号
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Division Code */
+            division_code: string;
+            /**
+             * Reason
+             * @description 失败原因
+             */
+            reason: string;
+            /** Original Topic */
+            original_topic: string;
+            /** Original Partition */
+            original_partition: number;
+            /** Original Offset */
+            original_offset: number;
+            /**
+             * Consumer
+             * @description 未能处理该事件的消费者
+             */
+            consumer: string;
+            /**
+             * Dead Lettered At
+             * Format: date-time
+             */
+            dead_lettered_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "replayed";
+            /** Status Label */
+            status_label: string;
+            /** Replayed At */
+            replayed_at: string | null;
+            /**
+             * Last Replay Error
+             * @description 最近一次重放仍失败的原因
+             */
+            last_replay_error: string | null;
+            /**
+             * Trace Id
+             * @description 原请求的追踪编号 (Zipkin)
+             */
+            trace_id: string | null;
         };
         /** DemandIn */
         DemandIn: {
@@ -349,6 +584,22 @@ export interface components {
             deadline: string;
             /** Responsible Code */
             responsible_code?: string | null;
+        };
+        /** DemandOut */
+        DemandOut: {
+            /** Demand Id */
+            demand_id: string;
+            /** Text */
+            text: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Responsible Code */
+            responsible_code: string | null;
+            /** Done On */
+            done_on: string | null;
         };
         /** DivisionOut */
         DivisionOut: {
@@ -365,6 +616,28 @@ export interface components {
             kind: string | null;
             /** Revision */
             revision: number;
+        };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
         };
         /**
          * EvaluatedRole
@@ -406,6 +679,35 @@ export interface components {
              */
             reported_to?: string | null;
         };
+        /** EvaluationOut */
+        EvaluationOut: {
+            /** Evaluation Id */
+            evaluation_id: string;
+            role: components["schemas"]["EvaluatedRole"];
+            /** Role Label */
+            role_label: string;
+            /** Person */
+            person: string;
+            /** User Id */
+            user_id: string | null;
+            /** Subject Code */
+            subject_code: string;
+            grade: components["schemas"]["Grade"];
+            /** Grade Label */
+            grade_label: string;
+            /** Comment */
+            comment: string;
+            /**
+             * Evaluated On
+             * Format: date
+             */
+            evaluated_on: string;
+            /** Occasion */
+            occasion: string;
+            /** Reported To */
+            reported_to: string | null;
+            actor: components["schemas"]["Actor"];
+        };
         /** FindingIn */
         FindingIn: {
             /** Text */
@@ -414,6 +716,17 @@ export interface components {
             village_code?: string | null;
             /** Alert Id */
             alert_id?: string | null;
+        };
+        /** FindingOut */
+        FindingOut: {
+            /** Finding Id */
+            finding_id: string;
+            /** Text */
+            text: string;
+            /** Village Code */
+            village_code: string | null;
+            /** Alert Id */
+            alert_id: string | null;
         };
         /** FollowUpIn */
         FollowUpIn: {
@@ -431,6 +744,23 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** FollowUpOut */
+        FollowUpOut: {
+            /** Demand Id */
+            demand_id: string;
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /** Met */
+            met: boolean;
+            /** Note */
+            note: string;
+            actor: components["schemas"]["Actor"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * Grade
@@ -475,11 +805,104 @@ export interface components {
          * @enum {string}
          */
         InspectionKind: "scheduled" | "unannounced" | "special_survey" | "phone_spot_check";
+        /** InspectionOut */
+        InspectionOut: {
+            /** Inspection Id */
+            inspection_id: string;
+            /** Plan Id */
+            plan_id: string | null;
+            kind: components["schemas"]["InspectionKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Inspected By Code */
+            inspected_by_code: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspectors */
+            inspectors: string[];
+            /** Findings */
+            findings: components["schemas"]["FindingOut"][];
+            /** Demands */
+            demands: components["schemas"]["DemandOut"][];
+            /** Follow Ups */
+            follow_ups: components["schemas"]["FollowUpOut"][];
+            actor: components["schemas"]["Actor"];
+        };
+        /**
+         * JournalEntryOut
+         * @description One entry of a hash chain; ``body`` is the record as it was hashed.
+         */
+        JournalEntryOut: {
+            /** Position */
+            position: number;
+            /** Kind */
+            kind: string;
+            /** Reference */
+            reference: string;
+            /** Body */
+            body: {
+                [key: string]: unknown;
+            };
+            /** Recorded At */
+            recorded_at: string;
+            /** Prev Hash */
+            prev_hash: string;
+            /** Hash */
+            hash: string;
+        };
         /**
          * Level
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
+        /** Page[AccountabilityOut] */
+        Page_AccountabilityOut_: {
+            /** Items */
+            items: components["schemas"]["AccountabilityOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[AlertOut] */
+        Page_AlertOut_: {
+            /** Items */
+            items: components["schemas"]["AlertOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[DeadLetterOut] */
+        Page_DeadLetterOut_: {
+            /** Items */
+            items: components["schemas"]["DeadLetterOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
             /** Items */
@@ -491,12 +914,43 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** Page[dict[str, Any]] */
-        Page_dict_str__Any__: {
+        /** Page[EvaluationOut] */
+        Page_EvaluationOut_: {
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["EvaluationOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[InspectionOut] */
+        Page_InspectionOut_: {
+            /** Items */
+            items: components["schemas"]["InspectionOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[JournalEntryOut] */
+        Page_JournalEntryOut_: {
+            /** Items */
+            items: components["schemas"]["JournalEntryOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[PlanOut] */
+        Page_PlanOut_: {
+            /** Items */
+            items: components["schemas"]["PlanOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -538,6 +992,73 @@ export interface components {
             starts_on: string;
             /** Ends On */
             ends_on?: string | null;
+        };
+        /** PlanOut */
+        PlanOut: {
+            /** Plan Id */
+            plan_id: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Title */
+            title: string;
+            kind: components["schemas"]["InspectionKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Recurrence */
+            recurrence: string;
+            /** Day From */
+            day_from: number;
+            /** Day To */
+            day_to: number | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Ends On */
+            ends_on: string | null;
+            actor: components["schemas"]["Actor"];
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "degraded";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
+        };
+        /** ReplayOutcome */
+        ReplayOutcome: {
+            /** Id */
+            id: number;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "applied" | "already-replayed" | "failed";
+            /** Outcome Label */
+            outcome_label: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** ReplayReport */
+        ReplayReport: {
+            /** Service */
+            service: string;
+            /** Results */
+            results: components["schemas"]["ReplayOutcome"][];
+            /** Applied */
+            applied: number;
+            /** Failed */
+            failed: number;
         };
         /**
          * Rule
@@ -684,6 +1205,21 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** VerificationOut */
+        VerificationOut: {
+            /** Code */
+            code: string;
+            /** Valid */
+            valid: boolean;
+            /** Entries */
+            entries: number;
+            /** Broken At */
+            broken_at: number | null;
+            /** Reason */
+            reason: string | null;
+            /** Algorithm */
+            algorithm: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -708,7 +1244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -728,8 +1264,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -787,9 +1330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -873,7 +1414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_AlertOut_"];
                 };
             };
             /** @description Validation Error */
@@ -904,9 +1445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AlertOut"];
                 };
             };
             /** @description Validation Error */
@@ -940,7 +1479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_PlanOut_"];
                 };
             };
             /** @description Validation Error */
@@ -973,9 +1512,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanOut"];
                 };
             };
             /** @description Validation Error */
@@ -1011,7 +1548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_InspectionOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1044,9 +1581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InspectionOut"];
                 };
             };
             /** @description Validation Error */
@@ -1081,9 +1616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InspectionOut"];
                 };
             };
             /** @description Validation Error */
@@ -1118,7 +1651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_AccountabilityOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1151,9 +1684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AccountabilityOut"];
                 };
             };
             /** @description Validation Error */
@@ -1189,7 +1720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_EvaluationOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1222,9 +1753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EvaluationOut"];
                 };
             };
             /** @description Validation Error */
@@ -1260,7 +1789,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_JournalEntryOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1291,9 +1820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["VerificationOut"];
                 };
             };
             /** @description Validation Error */
@@ -1339,6 +1866,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_dead_letters_operations_dead_letters_get: {
+        parameters: {
+            query?: {
+                /** @description waiting 待处理 / replayed 已重放 */
+                status?: ("waiting" | "replayed") | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeadLetterOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dead_letter_operations_dead_letters__letter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letter_operations_dead_letters__letter_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOutcome"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_all_operations_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayReport"];
                 };
             };
         };
