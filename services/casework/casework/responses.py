@@ -66,6 +66,8 @@ class ResponsibilityOut(Out):
     task: str
     problem: str
     responsible: str | None
+    responsible_user_id: str | None = None     # the responsible person's login, when the measure names one
+    responsible_username: str | None = None
     deadline: date | None
     status: MeasureStatus
 
