@@ -12,6 +12,7 @@ Keycloak and the trace collector). The images are those deploy/images/build.sh b
 from __future__ import annotations
 
 import tomllib
+import json
 from pathlib import Path
 
 import yaml
@@ -166,16 +167,22 @@ def console_documents() -> list[dict]:
         "livenessProbe": {"httpGet": {"path": "/healthz", "port": port}, "periodSeconds": 10},
         "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"cpu": "250m", "memory": "128Mi"}},
         "securityContext": CONTAINER_SECURITY,
-        # nginx writes its pid and caches: the only writable places of a read-only image.
-        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "cache", "mountPath": "/var/cache/nginx"}],
+        # nginx writes its pid and caches: the only writable places of a read-only image. /config.json says
+        # where the identity provider is (deploy/images/console-nginx.conf serves it from the ConfigMap).
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "cache", "mountPath": "/var/cache/nginx"},
+                         {"name": "config", "mountPath": "/etc/zhengdun", "readOnly": True}],
     }
+    config = {"authority": "https://auth.zhengdun.example/realms/zhengdun", "clientId": "zhengdun-web", "tokenPath": "/auth/token"}
     return [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, "console"),
+         "data": {"config.json": json.dumps(config) + "\n"}},
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, "console"),
          "spec": {"replicas": 2, "selector": selector,
                   "template": {"metadata": {"labels": labels(name, "console")},
                                "spec": {"automountServiceAccountToken": False,
                                         "securityContext": pod_security(CONSOLE_RUN_AS), "containers": [container],
-                                        "volumes": [{"name": "tmp", "emptyDir": {}}, {"name": "cache", "emptyDir": {}}]}}}},
+                                        "volumes": [{"name": "tmp", "emptyDir": {}}, {"name": "cache", "emptyDir": {}},
+                                                    {"name": "config", "configMap": {"name": name}}]}}}},
         {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, "console"),
          "spec": {"selector": labels(name, "console"), "ports": [{"name": "http", "port": 80, "targetPort": port}]}},
         {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta(name, "console"),

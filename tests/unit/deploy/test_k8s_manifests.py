@@ -180,3 +180,24 @@ def test_generated_manifests_are_up_to_date():
         assert on_disk == generate.service_documents(service, port), f"run deploy/k8s/generate.py ({service})"
     on_disk = [d for d in yaml.safe_load_all((K8S / "console.yaml").read_text()) if d]
     assert on_disk == generate.console_documents(), "run deploy/k8s/generate.py (console)"
+
+
+def test_the_console_and_one_origin_for_the_apis():
+    """The same path layout as the local gateway: / the console, /api/<service>/ each service, /auth/token Keycloak."""
+    deployment = find("Deployment", "zhengdun-console")
+    volumes = {v["name"]: v for v in deployment["spec"]["template"]["spec"]["volumes"]}
+    assert volumes["config"]["configMap"]["name"] == "zhengdun-console"
+    config = find("ConfigMap", "zhengdun-console")["data"]["config.json"]
+    assert '"clientId": "zhengdun-web"' in config and '"tokenPath": "/auth/token"' in config
+    conf = (K8S.parent / "images" / "console-nginx.conf").read_text()
+    assert "location = /config.json" in conf and "/etc/zhengdun/config.json" in conf
+    api = find("Ingress", "zhengdun-api")
+    routes = {p["path"]: p["backend"]["service"] for p in api["spec"]["rules"][0]["http"]["paths"]}
+    assert routes == {f"/api/{s}(/|$)(.*)": {"name": f"zhengdun-{s}", "port": {"number": port}} for s, port in SERVICES.items()}
+    assert api["metadata"]["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"] == "/$2"
+    auth = find("Ingress", "zhengdun-auth")
+    assert auth["metadata"]["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"].endswith("/openid-connect/token")
+    console = find("Ingress", "zhengdun-console")["spec"]["rules"][0]["http"]["paths"]
+    service = find("Service", "zhengdun-console")["spec"]["ports"][0]["port"]
+    assert [(p["path"], p["backend"]["service"]["name"], p["backend"]["service"]["port"]["number"]) for p in console] == \
+        [("/", "zhengdun-console", service)]

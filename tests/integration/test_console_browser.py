@@ -1,0 +1,340 @@
+"""The staff console in a real browser (Debian's chromium, headless, driven by Playwright) against a
+platform of its own behind its own gateway: a real Keycloak login, the home page's figures against
+reporting's API (today and a past date), the drill-down from county to township to a listed village's
+case book, the ledger and a circular downloaded and opened, a township that cannot reach another
+township's village, and logout ending the Keycloak session. Screenshots of every page are kept in the
+run's folder (.local/test-logs/<run>/screenshots)."""
+from __future__ import annotations
+
+import gzip
+import io
+import struct
+import subprocess
+import time
+import zlib
+from datetime import date
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.support.console import CONSOLE, gateway
+from tests.support.platform import running_platform
+from zhengdun.demo import casework_steps as cw
+from zhengdun.demo import screening_steps as steps
+from zhengdun.demo.api import Platform as Api
+from zhengdun.demo.client import auth
+from zhengdun.demo.synthetic import generate_province, to_csv
+
+CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
+VILLAGE = "990102101201"     # the realm's team_leader and village_secretary work here
+PAST = "2020-08-12"          # screening under way: villages assessed, nobody listed yet
+CHROMIUM = "/usr/bin/chromium"
+# Generous waits: on a loaded 2-core machine a page with its charts takes seconds (nothing is timed here).
+expect.set_options(timeout=45_000)
+
+
+def png(width: int = 64, height: int = 48) -> bytes:
+    """A real PNG (a red square) to upload as evidence."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + b"\xc6\x28\x28" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def campaign_until_first_progress(api: Api) -> dict:
+    """One county of two townships of eight villages, taken from screening to the first month of
+    rectification through the APIs by the realm's own demo users (no users to create): each township
+    lists three villages, the county checks and decides, teams and a contact leader are assigned, the
+    townships plan, the contact leader visits and the team reports progress with a photo and a PDF."""
+    api.set_clock("2020-07-01")
+    rows = generate_province(cities=1, counties_per_city=1, townships_per_county=2, villages_per_township=8)
+    api.call("province_org", "POST", "screening", "/divisions/import",
+             files={"file": ("divisions.csv", to_csv(rows).encode(), "text/csv")})
+    expected = api.get("province_org", "screening", "/divisions/summary")
+    api.wait(lambda: all(api.get("province_org", s, "/divisions/summary") == expected
+                         for s in ("casework", "supervision", "acceptance", "reporting")), "division copies")
+    cid = api.post("city_org", "screening", "/campaigns", {"name": "示范市软弱涣散村党组织整顿", "area_code": CITY,
+                                                          "opened_on": "2020-07-01"})["campaign_id"]
+    staff = {TOWNSHIP: "township_org", OTHER_TOWNSHIP: "township2_org"}
+    villages = {t: sorted(r.code for r in rows if r.parent_code == t) for t in staff}
+    api.set_clock("2020-08-10")
+    for township, user in staff.items():
+        v = villages[township]
+        entries = [steps.assessment(v[0], ("secretary_incompetent",), "weak_and_lax"),
+                   steps.assessment(v[1], ("committees_inactive", "affairs_not_disclosed"), "weak_and_lax"),
+                   steps.assessment(v[2], (), "lagging", rank=8)] + [steps.assessment(x, (), "neither") for x in v[3:]]
+        api.post(user, "screening", f"{steps.round_path(cid, township)}/assessments",
+                 {"assessed_on": "2020-08-10", "assessments": entries})
+    api.set_clock("2020-08-14")
+    for township, user in staff.items():
+        steps.prepare_and_submit(api, user, cid, township, date(2020, 8, 5), (date(2020, 8, 6), date(2020, 8, 12)),
+                                 date(2020, 8, 14))
+    api.set_clock("2020-08-19")
+    base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    for township in staff:
+        drawn = api.post("county_org", "screening", f"{base}/townships/{township}/samples",
+                         {"seed": f"抽查-{township}", "drawn_on": "2020-08-19"})["samples"]
+        api.post("county_org", "screening", f"{base}/townships/{township}/site-visits", {"checked_on": "2020-08-19", "findings": [
+            {"village_code": v, "outcome": "confirmed", "note": "核查属实"} for sample in drawn for v in sample["chosen"]]})
+    api.set_clock("2020-08-20")
+    api.post("county_committee", "screening", f"{base}/confirm", {"decision_number": "县委常委会〔2020〕8号", "decided_on": "2020-08-20"})
+    api.wait(lambda: api.get("county_org", "casework", "/cases", params={"size": 1})["total"] == 6, "six cases", 180)
+    cases = {c["village_code"]: c["case_id"] for c in api.all_pages("county_org", "casework", "/cases")}
+    people = {u["username"]: u["id"] for u in api.all_pages("county_org", "screening", "/users", {"under": COUNTY})}
+
+    api.set_clock("2020-08-22")
+    for village, case_id in cases.items():
+        leader = {"name": "卫队长" if village == VILLAGE else f"队长{village[-3:]}", "post": "县委组织部干部（工作队队长）",
+                  "rank": "section", "unit": village, "user_id": people.get("team_leader") if village == VILLAGE else None}
+        api.put("county_org", "casework", f"/cases/{case_id}/team", {
+            "leader": leader, "members": [{"name": "乡镇干部甲", "post": "乡镇干部"}, {"name": "县直干部乙", "post": "县直部门干部"}],
+            "stationed_on": "2020-08-22"})
+        api.put("county_org", "casework", f"/cases/{case_id}/contact-leader", {"leader": {
+            "name": "王联系", "post": "县委常委", "rank": "county", "unit": COUNTY, "user_id": people.get("contact_leader")},
+            "assigned_on": "2020-08-22"})
+    api.set_clock("2020-09-02")
+    measures = {}
+    for village, case_id in cases.items():
+        planner = staff[village[:9] + "000"]
+        problems, measure_ids = cw.plan_case(api, planner, case_id, (), [date(2020, 12, 31), date(2021, 3, 31)], date(2020, 9, 2))
+        measures[village] = (problems, measure_ids)
+    api.set_clock("2020-09-08")
+    cw.visit(api, "contact_leader", cases[VILLAGE], date(2020, 9, 8), measures[VILLAGE][0][:1])
+    api.set_clock("2020-09-15")
+    photo = api.call("team_leader", "POST", "casework", f"/cases/{cases[VILLAGE]}/evidence",
+                     files={"file": ("现场照片.png", png(), "image/png")}).json()
+    pdf = api.call("team_leader", "POST", "casework", f"/cases/{cases[VILLAGE]}/evidence",
+                   files={"file": ("整改佐证.pdf", cw.EVIDENCE_PDF, "application/pdf")}).json()
+    api.post("team_leader", "casework", f"/cases/{cases[VILLAGE]}/measures/{measures[VILLAGE][1][0]}/progress", {
+        "status": "in_progress", "narrative": "召开党员大会，现场照片附后", "evidence_ids": [photo["file_id"], pdf["file_id"]],
+        "progress_on": "2020-09-15"})
+    api.set_clock("2020-09-16")       # every service has read every event before the browser looks
+    return {"campaign_id": cid, "case_id": cases[VILLAGE]}
+
+
+@pytest.fixture(scope="module")
+def site():
+    """Its own platform (the scenario moves the clock), the campaign up to the first month of
+    rectification, and a gateway serving the console in front of it."""
+    with running_platform() as platform:
+        api = Api(urls={s: platform.url(s) for s in platform.services}, topic_prefix=platform.topic_prefix)
+        started = time.perf_counter()
+        data = campaign_until_first_progress(api)
+        print(f"\nconsole test: campaign data in {time.perf_counter() - started:.0f} s")
+        with gateway(platform) as url:
+            shots = platform.log_dir / "screenshots"
+            shots.mkdir(exist_ok=True)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                    "--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage", "--disable-gpu",
+                    "--no-first-run", "--disable-default-apps", "--disable-sync"])
+                try:
+                    yield {"platform": platform, "url": url, "browser": browser, "shots": shots, "village": VILLAGE, **data}
+                finally:
+                    browser.close()
+
+
+def api_get(site, user: str, service: str, path: str, **params) -> dict:
+    response = httpx.get(site["platform"].url(service) + path, params=params, headers=auth(user), timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def login(site, user: str, path: str = "/") -> Page:
+    """Through Keycloak's own login page, as a person would."""
+    context = site["browser"].new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    context.set_default_timeout(60_000)
+    context.set_default_navigation_timeout(120_000)
+    page = context.new_page()
+    page.goto(site["url"] + path)
+    page.wait_for_selector("#username", timeout=60_000)
+    assert "登录" in page.content()            # the realm's login page, in Chinese
+    shot(site, page, f"login-{user}")
+    page.fill("#username", user)
+    page.fill("#password", "demo")
+    page.click("#kc-login")
+    page.wait_for_url(lambda u: u.startswith(site["url"]) and "/callback" not in u, timeout=60_000)
+    return page
+
+
+def shot(site, page: Page, name: str) -> None:
+    """A full-page screenshot once the page's requests are done (or after 30 s: it is evidence, not a check)."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=30_000)
+    except PlaywrightTimeout:
+        pass
+    page.screenshot(path=str(site["shots"] / f"{name}.png"), full_page=True)
+
+
+def card(page: Page, key: str) -> int:
+    return int(page.locator(f"[data-test=card-{key}] [data-test=card-value]").inner_text())
+
+
+def assert_cards_equal(page: Page, figures: dict) -> None:
+    rectifying = sum(figures["cases_by_phase"].get(p, 0) for p in ("concentrated", "continued", "ready_for_acceptance"))
+    expected = {"in_campaign": figures["villages_in_campaign"], "screened": figures["villages_screened"],
+                "listed": figures["listed"], "cases": rectifying, "overdue": figures["measures_overdue"],
+                "visits": figures["visits_compliant"], "alerts_open": figures["alerts_open"],
+                "accepted": figures["acceptances_passed"], "delisted": figures["delisted"],
+                "transformed": figures["transformed"]}
+    assert {k: card(page, k) for k in expected} == expected
+
+
+def test_county_home_drill_down_case_book_and_downloads(site):
+    page = login(site, "county_org")
+    expect(page).to_have_url(f"{site['url']}/figures/{COUNTY}")
+    expect(page.locator("[data-test=card-listed]")).to_be_visible(timeout=30_000)
+    truth = api_get(site, "county_org", "reporting", f"/figures/{COUNTY}")
+    assert truth["figures"]["listed"] > 0 and truth["figures"]["villages_screened"] > 0
+    expect(page.locator("[data-test=as-of-shown]")).to_have_text("2020年9月16日")
+    assert_cards_equal(page, truth["figures"])
+    assert page.locator("[data-test=user-name]").inner_text() == "李县组"
+    shot(site, page, "01-home-county")
+
+    # County → township (the children table) → the township's listed villages → one village.
+    page.click(f"[data-test=children-table] [data-test=div-{TOWNSHIP}]")
+    expect(page).to_have_url(f"{site['url']}/figures/{TOWNSHIP}")
+    township = api_get(site, "county_org", "reporting", f"/figures/{TOWNSHIP}")["figures"]
+    expect(page.locator("[data-test=card-listed] [data-test=card-value]")).to_have_text(str(township["listed"]))
+    shot(site, page, "02-township")
+    page.click("[data-test=card-listed]")
+    expect(page.locator("[data-test=drill-table]")).to_be_visible()
+    listed = api_get(site, "county_org", "reporting", f"/figures/{TOWNSHIP}/villages", figure="listed")
+    rows = page.locator("[data-test=drill-table] .el-table__body tr")
+    expect(rows).to_have_count(listed["total"])
+    shot(site, page, "03-drill-listed")
+    page.click(f"[data-test=drill-table] [data-test=div-{site['village']}]")
+    expect(page).to_have_url(f"{site['url']}/villages/{site['village']}")
+    shot(site, page, "04-village")
+    page.click("[data-test=open-case]")
+    expect(page).to_have_url(f"{site['url']}/cases/{site['case_id']}")
+
+    # The case book: its measures as the API has them, the photo inline, the PDF viewable.
+    book = api_get(site, "county_org", "casework", f"/cases/{site['case_id']}")
+    measures = page.locator("[data-test=three-lists] [data-test=measure-title]")
+    expect(measures).to_have_count(len(book["measures"]))
+    assert sorted(measures.all_inner_texts()) == sorted(m["title"] for m in book["measures"])
+    expect(page.locator("[data-test=evidence-image] img")).to_be_visible(timeout=20_000)
+    expect(page.locator("[data-test=evidence-pdf]")).to_be_visible()
+    shot(site, page, "05-case-book")
+
+    # The ledger as xlsx: a real workbook naming the village.
+    with page.expect_download() as download:
+        page.click("[data-test=export-ledger]")
+    ledger = download.value.path().read_bytes()
+    from openpyxl import load_workbook
+    workbook = load_workbook(io.BytesIO(ledger))
+    text = " ".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert book["village_name"] in text
+
+    # A PDF circular of the county from the reports page.
+    page.click("[data-test=nav-reports]")
+    page.click("[data-test=report-kind] >> text=季度通报")
+    page.click("[data-test=report-quarter]")
+    page.click(".el-select-dropdown__item >> text=2020年第三季度")
+    with page.expect_download() as download:
+        page.click("[data-test=download-pdf]")
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-1024:]
+    words = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "通报" in words
+    expect(page.locator("[data-test=report-message]")).to_contain_text("已下载")
+    shot(site, page, "06-reports")
+    page.context.close()
+
+
+def test_a_past_date_shows_that_dates_figures(site):
+    page = login(site, "county_org")
+    expect(page.locator("[data-test=card-listed]")).to_be_visible(timeout=30_000)
+    picker = page.locator("[data-test=as-of] input")
+    picker.click()
+    picker.fill("2020年8月12日")
+    picker.press("Enter")
+    expect(page).to_have_url(f"{site['url']}/figures/{COUNTY}?date={PAST}")
+    expect(page.locator("[data-test=as-of-shown]")).to_have_text("2020年8月12日")
+    past = api_get(site, "county_org", "reporting", f"/figures/{COUNTY}", date=PAST)["figures"]
+    now = api_get(site, "county_org", "reporting", f"/figures/{COUNTY}")["figures"]
+    assert past["listed"] != now["listed"]        # the date changes what is shown
+    assert_cards_equal(page, past)
+    shot(site, page, "07-home-past-date")
+    page.context.close()
+
+
+def test_township_sees_only_its_township(site):
+    page = login(site, "township_org")
+    expect(page).to_have_url(f"{site['url']}/figures/{TOWNSHIP}")
+    expect(page.locator("[data-test=card-listed]")).to_be_visible(timeout=30_000)
+    shot(site, page, "08-home-township")
+    other = f"{OTHER_TOWNSHIP[:9]}201"
+    assert httpx.get(f"{site['platform'].url('casework')}/divisions/{other}", headers=auth("township_org"),
+                     timeout=10).status_code == 403      # the service refuses it too
+    for path in (f"/villages/{other}", f"/figures/{OTHER_TOWNSHIP}", f"/figures/{COUNTY}"):
+        page.goto(site["url"] + path)
+        expect(page.locator("[data-test=forbidden]")).to_be_visible()
+        expect(page.locator("[data-test=forbidden]")).to_contain_text("无权查看")
+    shot(site, page, "09-forbidden")
+    page.goto(f"{site['url']}/cases")
+    expect(page.locator("[data-test=cases-table] .el-table__body tr").first).to_be_visible()
+    codes = page.locator("[data-test=cases-table] .el-table__body tr td:first-child").all_inner_texts()
+    assert codes and all(c.startswith(TOWNSHIP[:9]) for c in codes)
+    shot(site, page, "10-cases-township")
+    page.context.close()
+
+
+def test_every_reading_page_renders_and_logout_ends_the_session(site):
+    page = login(site, "city_org")
+    campaign = site["campaign_id"]
+    pages = {
+        "11-divisions": "/divisions", "12-campaigns": "/screening", "13-campaign": f"/screening/{campaign}",
+        "14-township-round": f"/screening/{campaign}/rounds/R1/townships/{TOWNSHIP}",
+        "15-county-list": f"/screening/{campaign}/rounds/R1/counties/{COUNTY}",
+        "16-targets": f"/screening/{campaign}/targets", "17-cases": "/cases", "18-alerts": "/supervision/alerts",
+        "19-inspections": "/supervision/inspections", "20-accountability": "/supervision/accountability",
+        "21-evaluations": "/supervision/evaluations", "22-journal": f"/supervision/journal/{site['village']}",
+        "23-acceptances": "/acceptance", "24-reports": "/reports",
+    }
+    for name, path in pages.items():
+        page.goto(site["url"] + path)
+        expect(page.locator(".page-title").first).to_be_visible()
+        expect(page.locator(".el-loading-mask:visible")).to_have_count(0)
+        assert page.locator(".el-alert--error").count() == 0, f"{path}: {page.locator('.el-alert--error').first.inner_text()}"
+        shot(site, page, name)
+    expect(page.locator("[data-test=journal-verification]")).to_have_count(0)   # left the journal page
+    page.goto(f"{site['url']}/supervision/journal/{site['village']}")
+    expect(page.locator("[data-test=journal-verification]")).to_contain_text("核验通过")
+    page.click("[data-test=logout]")
+    page.wait_for_selector("#username", timeout=60_000)      # back at Keycloak's login: the session ended
+    page.goto(site["url"] + "/cases")
+    page.wait_for_selector("#username", timeout=60_000)
+    page.context.close()
+
+    ops = login(site, "ops")
+    expect(ops).to_have_url(f"{site['url']}/operations")
+    expect(ops.locator("[data-test=platform-clock]")).to_contain_text("2020年9月16日")
+    expect(ops.locator("[data-test=health-table] .el-tag--success")).to_have_count(5)
+    expect(ops.locator("[data-test=metrics-table] .el-table__body tr").first).to_be_visible()
+    shot(site, ops, "25-operations")
+    ops.context.close()
+
+
+def test_bundle_size_and_first_paint_of_the_county_home(site):
+    """Measured and printed, not asserted (speed belongs to `make bench`)."""
+    assets = [p for p in (CONSOLE / "dist" / "assets").iterdir() if p.suffix in (".js", ".css")]
+    total = sum(len(gzip.compress(p.read_bytes(), 9)) for p in assets)
+    page = login(site, "county_org")
+    expect(page.locator("[data-test=card-listed]")).to_be_visible(timeout=30_000)
+    started = time.perf_counter()
+    page.goto(f"{site['url']}/figures/{COUNTY}")       # logged in: the home page alone
+    expect(page.locator("[data-test=card-listed] [data-test=card-value]")).to_be_visible(timeout=30_000)
+    figures_shown = time.perf_counter() - started
+    paint = page.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').filter(r => r.name.includes('/assets/'))"
+                           ".reduce((s, r) => s + (r.transferSize || 0), 0)")
+    print(f"\nconsole: bundle {total / 1024:.0f} KiB gzip ({len(assets)} files); county home: first contentful paint "
+          f"{paint:.0f} ms, figures shown after {figures_shown * 1000:.0f} ms, {loaded / 1024:.0f} KiB of assets transferred; "
+          f"screenshots in {site['shots']}")
+    assert paint is not None and total > 0
+    page.context.close()
