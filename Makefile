@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 LOCAL := deploy/local
 
-.PHONY: up down status logs test unit bench demo crash-test install infra
+.PHONY: up down status logs test unit bench demo crash-test fuzz install infra
 
 up:            ## install what is missing, start everything, load demo data, print URLs and logins
 	@bash $(LOCAL)/up.sh
@@ -36,3 +36,6 @@ demo: up       ## run the scripted campaign
 
 crash-test: infra  ## the end-to-end scenario 5 times, one service SIGKILLed at a random call each time
 	@uv run --frozen python -m tests.crash_runs 5
+
+fuzz: infra        ## Schemathesis against the five services, every phase, a token per level (longer than make test's run)
+	@uv run --frozen python -m tests.fuzz.run 60

@@ -138,7 +138,7 @@ class ServiceProcess:
         if wait:
             self.wait_ready()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 300) -> None:  # a loaded 2-core CI machine imports slowly
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process and self.process.poll() is not None:
