@@ -50,7 +50,7 @@ def division_router() -> APIRouter:
         request: Request,
         parent: DivisionCode | None = Query(None, description="只列出此区划的直接下级"),
         level: Level | None = Query(None),
-        q: str | None = Query(None, max_length=50, description="按名称（包含）或代码（前缀）查找 (search by name or code prefix)"),
+        q: str | None = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]+$", description="按名称（包含）或代码（前缀）查找 (search by name or code prefix)"),
         principal: Principal = Depends(authorized("division.read", target="parent")),
         paging: PageParams = Depends(page_params),
     ):

@@ -5,6 +5,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +17,7 @@ from acceptance.domain import signing
 from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
 from acceptance.responses import AcceptanceSummary
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
-from acceptance.domain.standard import make_standard
+from acceptance.domain.standard import HEADINGS, make_standard
 from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
 from acceptance.service import StepContext
 from zhengdun import clock
@@ -49,18 +50,19 @@ class ApplicationIn(_In):
 
 class StandardItemIn(_In):
     code: str
-    heading: str = Field(description="team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意")
-    title: str
-    max_score: Decimal
+    heading: Literal[tuple(HEADINGS)] = Field(  # type: ignore[valid-type]
+        description="team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意")
+    title: str = Field(min_length=1, max_length=200)
+    max_score: Decimal = Field(gt=0, le=1000, decimal_places=2)
 
 
 class StandardIn(_In):
     items: list[StandardItemIn]
-    pass_mark: Decimal
+    pass_mark: Decimal = Field(gt=0, le=100000, decimal_places=2)
 
 
 class SelfCheckIn(_In):
-    scores: dict[str, Decimal]
+    scores: dict[str, Annotated[Decimal, Field(ge=0, le=1000, decimal_places=2)]]
 
 
 class MeetingIn(_In):
@@ -101,7 +103,7 @@ class OpinionIn(_In):
 class CountyReportIn(_In):
     passed: bool
     report: str = Field(min_length=1)
-    score: Decimal | None = None
+    score: Decimal | None = Field(None, ge=0, le=100000, decimal_places=2)
 
 
 class ApprovalIn(_In):
@@ -111,8 +113,8 @@ class ApprovalIn(_In):
 
 
 class SurveyIn(_In):
-    respondents: int
-    satisfied: int
+    respondents: int = Field(ge=1, le=100_000_000)
+    satisfied: int = Field(ge=0, le=100_000_000)
 
 
 class DrawIn(_In):
@@ -499,7 +501,7 @@ class SignContentOut(BaseModel):
 
 @api.get("/acceptances/{acceptance_id}/county/sign/content", response_model=SignContentOut,
          summary="4. 县委书记签字前查看将要签字盖章的县级验收报告（与签署内容逐字一致）")
-async def county_sign_content(acceptance_id: str, request: Request,
+async def county_sign_content(acceptance_id: Uuid, request: Request,
                               principal: Principal = Depends(authorized("acceptance.read"))) -> SignContentOut:
     async with request.app.state.runtime.session_factory() as session:
         row = await _readable(session, principal, acceptance_id)

@@ -256,7 +256,7 @@ async def case_ledger(case_id: Uuid, request: Request, as_of: date | None = Quer
 
 
 @cases.get("/{case_id}/ledger/export", summary="导出台账（json 或 xlsx）", response_class=Response,
-           responses=files(ledger.XLSX, "application/json", description="台账文件 (ledger file, as attachment)"))
+           responses={200: {"model": R.LedgerOut, **files(ledger.XLSX, description="台账 (json or xlsx, as attachment)")[200]}})
 async def export_ledger(case_id: Uuid, request: Request, format: str = Query("xlsx", pattern="^(json|xlsx)$"),
                         as_of: date | None = None, principal: Principal = Depends(authorized("case.read"))):
     document = await _ledger(request, principal, case_id, as_of)

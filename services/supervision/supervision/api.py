@@ -109,7 +109,7 @@ class PlanIn(_In):
 class FindingIn(_In):
     text: str = Field(min_length=1)
     village_code: str | None = Field(None, pattern=DIVISION_CODE)
-    alert_id: str | None = None
+    alert_id: Identifier | None = None
 
 
 class DemandIn(_In):
@@ -120,7 +120,7 @@ class DemandIn(_In):
 
 class InspectionIn(_In):
     kind: InspectionKind
-    plan_id: str | None = None
+    plan_id: Identifier | None = None
     unit_code: str = Field(pattern=DIVISION_CODE, description="the unit inspected")
     inspected_on: date
     inspectors: list[str] = Field(min_length=1)
@@ -129,7 +129,7 @@ class InspectionIn(_In):
 
 
 class FollowUpIn(_In):
-    demand_id: str
+    demand_id: Identifier
     checked_on: date
     met: bool
     note: str = ""
@@ -206,11 +206,11 @@ async def list_inspections(request: Request, kind: InspectionKind | None = Query
 class AccountabilityIn(_In):
     kind: AccountabilityKind
     subject_code: str = Field(pattern=DIVISION_CODE, description="the unit of the person held accountable")
-    person: str = Field(min_length=1)
-    post: str = ""
-    grounds: list[str] = Field(description="alert ids, inspection finding ids or FalsificationFound event ids")
+    person: str = Field(min_length=1, max_length=100)
+    post: str = Field("", max_length=100)
+    grounds: list[Identifier] = Field(description="alert ids, inspection finding ids or FalsificationFound event ids")
     reason: str = Field(min_length=1)
-    decided_by: str = Field(min_length=1, description="e.g. 县委常委会")
+    decided_by: str = Field(min_length=1, max_length=200, description="e.g. 县委常委会")
     decided_on: date
     filed_with: str | None = Field(None, pattern=DIVISION_CODE, description="e.g. the city 诫勉谈话 is filed with")
 
@@ -244,8 +244,8 @@ async def list_accountability(request: Request, unit: DivisionCode | None = Quer
 
 class EvaluationIn(_In):
     role: EvaluatedRole
-    person: str = Field(min_length=1)
-    user_id: str | None = None
+    person: str = Field(min_length=1, max_length=100)
+    user_id: str | None = Field(None, max_length=64)
     subject_code: str = Field(pattern=DIVISION_CODE, description="the village (contact leader, team member) or township")
     grade: Grade
     comment: str = ""
