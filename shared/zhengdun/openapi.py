@@ -18,7 +18,6 @@ from zhengdun.problems import PROBLEM_JSON, FieldError, ProblemDetails
 
 WRITES = {"post", "put", "patch", "delete"}
 MEANINGS = {
-    400: "请求无法读取 (unreadable request)",
     401: "未认证：缺少或无效的令牌 (no valid bearer token)",
     403: "无权操作：角色、层级或辖区不允许 (refused by the access policy)",
     404: "未找到 (not found)",
@@ -68,12 +67,33 @@ def error_statuses(method: str, operation: dict[str, Any]) -> set[int]:
     if parameters or body:
         statuses.add(422)
     if "multipart/form-data" in body:
-        statuses |= {400, 413}
+        statuses.add(413)
     return statuses
 
 
+def numbers_as_numbers(node: Any) -> Any:
+    """Pydantic documents a decimal input as ``number or any string``; the services take numbers
+    (decimal strings also parse, as events carry them), so the contract says number, with its bounds."""
+    if isinstance(node, list):
+        return [numbers_as_numbers(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: numbers_as_numbers(value) for key, value in node.items()}
+    options = node.get("anyOf")
+    if isinstance(options, list) and any(o.get("type") == "number" for o in options) and {"type": "string"} in options:
+        kept = [o for o in options if o != {"type": "string"}]
+        node.pop("anyOf")
+        if len(kept) == 1:
+            node.update(kept[0])
+        else:
+            node["anyOf"] = kept
+    return node
+
+
 def complete(schema: dict[str, Any]) -> dict[str, Any]:
-    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schema["components"] = numbers_as_numbers(schema.setdefault("components", {}))
+    schema["paths"] = numbers_as_numbers(schema.get("paths", {}))
+    schemas = schema["components"].setdefault("schemas", {})
     schemas.update(ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}").pop("$defs", {}))
     schemas["Problem"] = ProblemDetails.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas["Problem"].pop("$defs", None)

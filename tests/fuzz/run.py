@@ -1,6 +1,6 @@
 """Contract fuzzing: Schemathesis against the five services of a real platform (tests/support/platform.py),
-once per level with a real token of that level (county, township, city), every phase (examples,
-coverage, fuzzing, stateful), a fixed seed.
+every phase (examples, coverage, fuzzing, stateful), a fixed seed, the requests carrying real
+tokens of a county, a township and a city user in turn (tests/fuzz/hooks.py).
 
     uv run python -m tests.fuzz.run [examples-per-operation]      (make fuzz: a longer run)
 
@@ -29,55 +29,42 @@ PHASES = "examples,coverage,fuzzing,stateful"
 @dataclass
 class Outcome:
     service: str
-    level: str
     requests: int = 0
     failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     exit_code: int = 0
     report: Path | None = None
 
-    @property
-    def server_errors(self) -> list[str]:
-        return [f for f in self.failures if "Server error" in f or "server_error" in f]
 
-
-def run_one(platform, service: str, level: str, *, examples: int, report_dir: Path, max_time: int | None = None,
+def run_one(platform, service: str, *, examples: int, report_dir: Path, max_time: int | None = None,
             seed: int = SEED) -> Outcome:
-    out_dir = report_dir / f"{service}-{level}"
+    out_dir = report_dir / service
     out_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(HERE / "schemathesis.toml"), "run",
                f"{platform.url(service)}/openapi.json", "--seed", str(seed), "--phases", PHASES,
                "--max-examples", str(examples), "--checks", "all", "--workers", "1", "--no-color",
                "--request-timeout", "60", "--suppress-health-check", "all", "--generation-database", "none",
-               "--report", "ndjson,pytest", "--report-dir", str(out_dir), "--output-truncate", "true"]
+               "--report", "json,pytest", "--report-dir", str(out_dir), "--report-json-path", str(out_dir / "report.json"), "--output-truncate", "true"]
     if max_time:
         command += ["--max-time", str(max_time)]
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks", "ZD_FUZZ_USER": LEVELS[level],
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks", "ZD_FUZZ_USERS": ",".join(LEVELS.values()),
            "PYTHONPATH": str(ROOT)}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     (out_dir / "output.txt").write_text(done.stdout + done.stderr)
-    outcome = Outcome(service, level, exit_code=done.returncode, report=out_dir)
-    outcome.requests, outcome.failures = _read_events(out_dir)
+    outcome = Outcome(service, exit_code=done.returncode, report=out_dir)
+    outcome.requests, outcome.failures, outcome.errors = _read_report(out_dir)
     return outcome
 
 
-def _read_events(out_dir: Path) -> tuple[int, list[str]]:
-    """Requests sent and unique failures found, from the run's ndjson event stream."""
-    requests, failures = 0, set()
-    for path in out_dir.glob("*.ndjson"):
-        for line in path.read_text().splitlines():
-            event = json.loads(line)
-            for name, body in event.items():
-                if name == "ScenarioFinished":
-                    recorder = body.get("recorder", {})
-                    requests += sum(len(i.get("interactions", i) if isinstance(i, dict) else i)
-                                    for i in [recorder.get("interactions", {})])
-                    for check_list in recorder.get("checks", {}).values():
-                        for check in check_list:
-                            if check.get("status") == "failure":
-                                failure = check.get("failure_info", {}).get("failure", {})
-                                failures.add(f"{body.get('label', '')}: {check.get('name')}: "
-                                             f"{failure.get('title', '')} {failure.get('message', '')}"[:400])
-    return requests, sorted(failures)
+def _read_report(out_dir: Path) -> tuple[int, list[str], list[str]]:
+    """Test cases generated (one request each, plus the stateful links), unique failures and errors."""
+    path = out_dir / "report.json"
+    if not path.exists():
+        return 0, [], [f"no report: see {out_dir / 'output.txt'}"]
+    report = json.loads(path.read_text())
+    failures = [f"{f['title']} ({f['code']}, {f['count']}×): {', '.join(f['operations'][:6])}" for f in report["failures"]]
+    errors = [f"{e['title']} ({e['count']}×)" for e in report["errors"]]
+    return report["test_cases"]["generated"], failures, errors
 
 
 def remove_fuzz_users() -> int:
@@ -102,12 +89,11 @@ def remove_fuzz_users() -> int:
 def run_all(platform, *, examples: int, report_dir: Path, max_time: int | None = None) -> list[Outcome]:
     outcomes = []
     try:
-        for level in LEVELS:
-            for service in SERVICES:
-                outcome = run_one(platform, service, level, examples=examples, report_dir=report_dir, max_time=max_time)
-                print(f"fuzz {service:<12} {level:<9} requests={outcome.requests:<6} failures={len(outcome.failures)}",
-                      flush=True)
-                outcomes.append(outcome)
+        for service in SERVICES:
+            outcome = run_one(platform, service, examples=examples, report_dir=report_dir, max_time=max_time)
+            print(f"fuzz {service:<12} requests={outcome.requests:<6} failures={len(outcome.failures)} "
+                  f"errors={len(outcome.errors)}", flush=True)
+            outcomes.append(outcome)
     finally:
         remove_fuzz_users()
     return outcomes
@@ -122,7 +108,7 @@ def main() -> int:
         load_demo_divisions(platform)
         outcomes = run_all(platform, examples=examples, report_dir=platform.log_dir / "fuzz")
     total = sum(o.requests for o in outcomes)
-    failures = [f"{o.service}/{o.level}: {f}" for o in outcomes for f in o.failures]
+    failures = [f"{o.service}: {f}" for o in outcomes for f in o.failures + o.errors]
     print(f"\n{total} requests, {len(failures)} failures; reports under {outcomes[0].report.parent if outcomes else '-'}")
     for failure in failures:
         print("  " + failure)

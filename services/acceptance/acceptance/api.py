@@ -53,16 +53,16 @@ class StandardItemIn(_In):
     heading: Literal[tuple(HEADINGS)] = Field(  # type: ignore[valid-type]
         description="team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意")
     title: str = Field(min_length=1, max_length=200)
-    max_score: Decimal = Field(gt=0, le=1000, decimal_places=2)
+    max_score: Decimal = Field(gt=0, le=1000)
 
 
 class StandardIn(_In):
     items: list[StandardItemIn]
-    pass_mark: Decimal = Field(gt=0, le=100000, decimal_places=2)
+    pass_mark: Decimal = Field(gt=0, le=100000)
 
 
 class SelfCheckIn(_In):
-    scores: dict[str, Annotated[Decimal, Field(ge=0, le=1000, decimal_places=2)]]
+    scores: dict[str, Annotated[Decimal, Field(ge=0, le=1000)]]
 
 
 class MeetingIn(_In):
@@ -103,7 +103,7 @@ class OpinionIn(_In):
 class CountyReportIn(_In):
     passed: bool
     report: str = Field(min_length=1)
-    score: Decimal | None = Field(None, ge=0, le=100000, decimal_places=2)
+    score: Decimal | None = Field(None, ge=0, le=100000)
 
 
 class ApprovalIn(_In):
