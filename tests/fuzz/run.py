@@ -42,7 +42,7 @@ def run_one(platform, service: str, *, examples: int, report_dir: Path, max_time
     out_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(HERE / "schemathesis.toml"), "run",
                f"{platform.url(service)}/openapi.json", "--seed", str(seed), "--phases", PHASES,
-               "--max-examples", str(examples), "--checks", "all", "--exclude-checks", "max_response_time", "--workers", "1", "--no-color",
+               "--max-examples", str(examples), "--checks", "all", "--workers", "1", "--no-color",
                "--request-timeout", "60", "--suppress-health-check", "all", "--generation-database", "none",
                "--report", "json,pytest", "--report-dir", str(out_dir), "--report-json-path", str(out_dir / "report.json"), "--output-truncate", "true"]
     if max_time:
