@@ -40,8 +40,11 @@ def run_one(platform, service: str, *, examples: int, report_dir: Path, max_time
             seed: int = SEED) -> Outcome:
     out_dir = report_dir / service
     out_dir.mkdir(parents=True, exist_ok=True)
+    # The document is read here (a loaded machine may take longer than Schemathesis waits for it).
+    schema = out_dir / "openapi.json"
+    schema.write_text(httpx.get(f"{platform.url(service)}/openapi.json", timeout=120).text)
     command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(HERE / "schemathesis.toml"), "run",
-               f"{platform.url(service)}/openapi.json", "--seed", str(seed), "--phases", PHASES,
+               str(schema), "--url", platform.url(service), "--seed", str(seed), "--phases", PHASES,
                "--max-examples", str(examples), "--checks", "all", "--workers", "1", "--no-color",
                "--request-timeout", "60", "--suppress-health-check", "all", "--generation-database", "none",
                "--report", "json,pytest", "--report-dir", str(out_dir), "--report-json-path", str(out_dir / "report.json"), "--output-truncate", "true"]
