@@ -67,6 +67,8 @@ POLICY: dict[str, Rule] = {
     "user.manage": rule({Role.ORG_STAFF}, ABOVE_VILLAGE, Scope.BELOW, label="创建、停用、调整辖区用户"),
     "clock.read": rule(PEOPLE | {Role.OPERATIONS}, ALL_LEVELS, label="查看平台业务日期"),
     "clock.set": rule({Role.OPERATIONS}, ALL_LEVELS, label="设置平台业务日期（测试、演示）"),
+    "operations.dead_letters.read": rule({Role.OPERATIONS}, ALL_LEVELS, label="查看死信（原因、来源、消费者）"),
+    "operations.dead_letters.replay": rule({Role.OPERATIONS}, ALL_LEVELS, label="修复后重放死信"),
     "tasks.read": rule(PEOPLE, ALL_LEVELS, label="查看我的待办"),
     # --- screening 排查认定 ---
     "campaign.read": rule(PEOPLE, ALL_LEVELS, label="查看整顿工作及政策"),
