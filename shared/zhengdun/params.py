@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 # A division code exactly as zhengdun.divisions.validate_code accepts it: 12 ASCII digits, the
 # province part not 00, and below the division's own level only zeros (no 11 00 01 000000).
@@ -22,6 +22,8 @@ DivisionCode = Annotated[str, StringConstraints(pattern=DIVISION_CODE, min_lengt
 Uuid = Annotated[str, StringConstraints(pattern=UUID, min_length=36, max_length=36)]
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=64)]
 RoundId = Annotated[str, StringConstraints(pattern=IDENTIFIER, min_length=1, max_length=40)]
+# A row number the database assigned (bigint): larger ones cannot exist and must not reach it.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def nul_fields(value, where: str = "body") -> list[str]:
