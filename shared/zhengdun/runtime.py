@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Literal
 
 import httpx
@@ -87,6 +87,8 @@ class ServiceRuntime:
         self.verifier = TokenVerifier(issuer=self.settings.issuer, audience=self.settings.client_id,
                                       jwks_url=f"{self.settings.realm_url}/protocol/openid-connect/certs")
         self.handlers = handlers or EventHandlers()
+        # Long-running tasks of the service (name, coroutine function), run while it serves.
+        self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self.consumes = bool(subscribe_to and self.handlers.types)
         self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
                                            self.topics.group(service), on_outbox_write=self.relay.wake)
@@ -119,14 +121,17 @@ class ServiceRuntime:
         with contextlib.suppress(Exception):  # keys cached now keep tokens verifiable while Keycloak blips
             await self.verifier.preload()
         relay_task = self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
+        tasks = [asyncio.create_task(run(), name=f"{self.service}-{name}") for name, run in self.background]
         log.info("%s started on port %s", self.service, self.settings.port)
         try:
             yield
         finally:
             self.relay.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await relay_task
+            for task in (relay_task, *tasks):
+                task.cancel()
+            for task in (relay_task, *tasks):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
             await self.monitor.stop()
             await self.broker.stop()
             await self.engine.dispose()

@@ -2,7 +2,8 @@
 from pathlib import Path
 
 from screening import api, campaign_api, subscribers, users_api
-from screening.identity import IdentityDirectory
+from screening.identity import IdentityDirectory, IdentityUnavailable
+from screening.users_service import UserOperations
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
 
@@ -10,7 +11,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 runtime = ServiceRuntime("screening", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
 identity = IdentityDirectory(runtime.settings)
+users = UserOperations(runtime, identity)
 subscribers.register_identity_sync(runtime, identity)
+runtime.background.append(("user-reconciler", users.run_reconciler))
 app = runtime.create_app(
     api.router,
     campaign_api.router,
@@ -20,6 +23,8 @@ app = runtime.create_app(
 )
 
 app.state.identity = identity
+app.add_exception_handler(IdentityUnavailable, users_api.identity_unavailable)
+app.state.users = users
 
 
 def main() -> None:
