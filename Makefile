@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 LOCAL := deploy/local
 
-.PHONY: up down status logs test unit bench demo crash-test install infra
+.PHONY: up down status logs test unit bench demo crash-test fuzz install infra
 
 up:            ## install what is missing, start everything, load demo data, print URLs and logins
 	@bash $(LOCAL)/up.sh
@@ -36,3 +36,6 @@ demo: up       ## run the scripted campaign
 
 crash-test: install  ## the end-to-end scenario twice with 10 faults each (services, broker, database, Keycloak), on a platform of its own
 	@uv run --frozen python -m tests.crash_runs 2 10
+
+fuzz: infra        ## Schemathesis against the five services, every phase, a token per level (longer than make test's run)
+	@uv run --frozen python -m tests.fuzz.run 60

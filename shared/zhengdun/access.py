@@ -155,7 +155,9 @@ def authorized(action: str, *, target: str | None = None):
                 try:
                     validate_code(code)
                 except InvalidDivisionCode as exc:
-                    raise Problem(400, "invalid-division-code", "区划代码不合法 Invalid division code", str(exc)) from None
+                    where = "path" if target in request.path_params else "query"
+                    raise Problem(422, "invalid-division-code", "区划代码不合法 Invalid division code", str(exc),
+                                  errors=[{"field": f"{where}.{target}", "message": str(exc)}]) from None
                 authorize_target(principal, action, code)
         return principal
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Date, DateTime, Integer, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +71,8 @@ def not_in_future(value: date, clock_today: date, field: str = "date") -> None:
 
 
 class SetClock(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     today: date
 
 

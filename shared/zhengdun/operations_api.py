@@ -15,6 +15,7 @@ from zhengdun.access import authorized
 from zhengdun.auth import Principal
 from zhengdun.messaging.deadletters import REPLAYED, WAITING, DeadLetterRecord
 from zhengdun.pagination import Page, PageParams, page_params
+from zhengdun.params import RowId
 from zhengdun.problems import not_found
 from zhengdun.responses import Out
 
@@ -81,7 +82,7 @@ def operations_router(runtime) -> APIRouter:
         return Page(items=[_out(runtime.service, r) for r in items], total=len(letters), page=paging.page, size=paging.size)
 
     @router.get("/dead-letters/{letter_id}", response_model=DeadLetterOut, summary="查看一条死信")
-    async def get_dead_letter(letter_id: int, principal: Principal = Depends(authorized("operations.dead_letters.read"))):
+    async def get_dead_letter(letter_id: RowId, principal: Principal = Depends(authorized("operations.dead_letters.read"))):
         record = await book.get(letter_id)
         if record is None:
             raise not_found(f"死信 {letter_id} (dead letter {letter_id} of {runtime.service})")
@@ -89,7 +90,7 @@ def operations_router(runtime) -> APIRouter:
 
     @router.post("/dead-letters/{letter_id}/replay", response_model=ReplayOutcome,
                  summary="修复后重放一条死信（恰好处理一次）")
-    async def replay_dead_letter(letter_id: int,
+    async def replay_dead_letter(letter_id: RowId,
                                  principal: Principal = Depends(authorized("operations.dead_letters.replay"))):
         record = await book.get(letter_id)
         if record is None:

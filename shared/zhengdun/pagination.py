@@ -10,6 +10,8 @@ from zhengdun.responses import Out
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
+# Far beyond any list here (1,000,000 × 500 rows), and small enough that the offset fits the database's bigint.
+MAX_PAGE = 1_000_000
 
 
 class PageParams(BaseModel):
@@ -22,7 +24,7 @@ class PageParams(BaseModel):
 
 
 def page_params(
-    page: int = Query(1, ge=1, description="页码，从1开始 (1-based page number)"),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="页码，从1开始 (1-based page number)"),
     size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数 (page size, at most 500)"),
 ) -> PageParams:
     return PageParams(page=page, size=size)

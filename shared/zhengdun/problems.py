@@ -7,15 +7,40 @@ into ``application/problem+json`` with a stable ``type``.
 from __future__ import annotations
 
 import logging
+import re
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("zhengdun.problems")
+
+
+class FieldError(BaseModel):
+    """One field that is wrong: where (``body.findings.0.village_code``, ``query.page``) and why."""
+    model_config = ConfigDict(extra="allow")
+
+    field: str
+    message: str
+    type: str | None = None
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details: every error of every service has this shape; the stable
+    ``type`` says which rule refused the request, extensions (e.g. ``errors``) say more."""
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = Field(description="稳定的错误类型，如 /problems/validation (stable error type)")
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str | None = None
+    instance: str | None = Field(None, description="请求路径 (the request path)")
+    errors: list[FieldError] | None = Field(None, description="逐字段的错误 (the fields that are wrong)")
 
 
 class Problem(Exception):
@@ -59,14 +84,41 @@ def unprocessable(slug: str, detail: str, **extensions: Any) -> Problem:
     return Problem(422, slug, "无法处理的内容 Unprocessable content", detail, **extensions)
 
 
-def problem_response(problem: Problem, request: Request | None = None) -> JSONResponse:
-    headers = {"WWW-Authenticate": 'Bearer realm="zhengdun"'} if problem.status == 401 else None
+def problem_response(problem: Problem, request: Request | None = None,
+                     headers: dict[str, str] | None = None) -> JSONResponse:
+    headers = dict(headers or {})
+    if problem.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="zhengdun"'
     return JSONResponse(
         problem.body(str(request.url.path) if request else None),
         status_code=problem.status,
         media_type=PROBLEM_JSON,
-        headers=headers,
+        headers=headers or None,
     )
+
+
+@cache
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern, frozenset[str]]]:
+    """Each path template of the app's OpenAPI document (plus the undocumented GETs) with its methods."""
+    found: list[tuple[re.Pattern, frozenset[str]]] = []
+    for path, operations in app.openapi()["paths"].items():
+        methods = {m.upper() for m in operations if m.upper() in HTTP_METHODS}
+        if "GET" in methods:
+            methods.add("HEAD")
+        found.append((re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"), frozenset(methods)))
+    return found
+
+
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods some route of ``app`` answers on ``path`` (several routes may share a path)."""
+    methods: set[str] = set()
+    for pattern, route_methods in _path_methods(app):
+        if pattern.match(path):
+            methods |= route_methods
+    return sorted(methods)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -85,10 +137,23 @@ def install_problem_handlers(app: FastAPI) -> None:
             request,
         )
 
+    @app.exception_handler(405)
+    async def _method(request: Request, exc: Exception):
+        allow = allowed_methods(request.app, request.url.path) or \
+            [m.strip() for m in (getattr(exc, "headers", None) or {}).get("Allow", "").split(",") if m.strip()]
+        return problem_response(
+            Problem(405, "method-not-allowed", "不支持的请求方法 Method not allowed",
+                    f"{request.method} 不适用于此路径；可用: {', '.join(allow)} (allowed: {', '.join(allow)})"),
+            request, headers={"Allow": ", ".join(allow)})
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized", 403: "forbidden"}.get(exc.status_code, "http-error")
-        return problem_response(Problem(exc.status_code, slug, str(exc.detail), None), request)
+        slug, title = {404: ("not-found", "未找到 Not found"), 401: ("unauthorized", "未认证 Unauthorized"),
+                       403: ("forbidden", "无权操作 Forbidden")}.get(exc.status_code, ("http-error", str(exc.detail)))
+        detail = str(exc.detail) if exc.status_code == 404 and exc.detail != "Not Found" else None
+        if exc.status_code == 404 and detail is None:
+            detail = f"没有此路径 {request.url.path} (no such path)"
+        return problem_response(Problem(exc.status_code, slug, title, detail), request, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

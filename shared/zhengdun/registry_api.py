@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
 from zhengdun.divisions import prefix_of
+from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import not_found
 from zhengdun.registry import Division
@@ -47,9 +48,9 @@ def division_router() -> APIRouter:
     @router.get("", response_model=Page[DivisionOut], summary="列出辖区内的行政区划")
     async def list_divisions(
         request: Request,
-        parent: str | None = Query(None, description="只列出此区划的直接下级"),
+        parent: DivisionCode | None = Query(None, description="只列出此区划的直接下级"),
         level: Level | None = Query(None),
-        q: str | None = Query(None, max_length=50, description="按名称（包含）或代码（前缀）查找 (search by name or code prefix)"),
+        q: str | None = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]+$", description="按名称（包含）或代码（前缀）查找 (search by name or code prefix)"),
         principal: Principal = Depends(authorized("division.read", target="parent")),
         paging: PageParams = Depends(page_params),
     ):
@@ -79,7 +80,7 @@ def division_router() -> APIRouter:
                 "revisions": sum(int(r) for _, _, r in rows)}
 
     @router.get("/{code}", response_model=DivisionOut, summary="查看一个行政区划")
-    async def get_division(code: str, request: Request,
+    async def get_division(code: DivisionCode, request: Request,
                            principal: Principal = Depends(authorized("division.read", target="code"))):
         async with request.app.state.runtime.session_factory() as session:
             division = await session.get(Division, code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -26,7 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from zhengdun import metrics
-from zhengdun.auth import TokenVerifier
+from zhengdun.auth import TokenVerifier, current_principal
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import Envelope
 from zhengdun.messaging.consumer import EventHandlers, subscribe
@@ -37,7 +38,8 @@ from zhengdun.messaging.topics import Topics
 from zhengdun.monitoring import Monitor
 from zhengdun.openapi import install_openapi
 from zhengdun.operations_api import operations_router
-from zhengdun.problems import PROBLEM_JSON, install_problem_handlers
+from zhengdun.params import nul_fields
+from zhengdun.problems import PROBLEM_JSON, Problem, install_problem_handlers, problem_response
 from zhengdun.responses import Out
 from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
 from zhengdun.telemetry import setup_tracing
@@ -185,6 +187,23 @@ class ServiceRuntime:
                                              "scopes": "openid"})
         app.state.runtime = self
         install_problem_handlers(app)
+
+        @app.middleware("http")
+        async def refuse_nul(request: Request, call_next):
+            # JSON may carry \u0000, PostgreSQL text may not: refuse it here, naming the field, not as a 500.
+            if request.method in ("POST", "PUT", "PATCH") and b"\\u0000" in (body := await request.body()):
+                with contextlib.suppress(ValueError):
+                    fields = nul_fields(json.loads(body))
+                    if fields:
+                        try:
+                            await current_principal(request)  # who asks comes first (401), as on every route
+                        except Problem as problem:
+                            return problem_response(problem, request)
+                        return problem_response(Problem(
+                            422, "validation", "输入不合法 Invalid input", "文本中不能含有 NUL 字符 (no NUL characters in text)",
+                            errors=[{"field": f, "message": "contains a NUL character", "type": "string_nul"} for f in fields]),
+                            request)
+            return await call_next(request)
 
         @app.middleware("http")
         async def count_requests(request: Request, call_next):

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhengdun.divisions import level_of
 from zhengdun.pagination import PageParams, page_params
+from zhengdun.params import Identifier
 
 DUE_SOON_DAYS = 7
 
@@ -174,7 +175,7 @@ def tasks_router(service: str, labels: dict[str, str], pending_for: PendingFor) 
                 summary="我的待办：等待本人或本单位办理的步骤（按紧急程度排序，分页；由当前状态计算）")
     async def my_tasks(request: Request, principal: Principal = Depends(authorized("tasks.read")),
                        paging: PageParams = Depends(page_params),
-                       campaign_id: str | None = Query(None, max_length=80, description="只看此次整顿 (one campaign)"),
+                       campaign_id: Identifier | None = Query(None, description="只看此次整顿 (one campaign)"),
                        ) -> TaskPage:
         async with request.app.state.runtime.session_factory() as session:
             today = await clock.today(session)

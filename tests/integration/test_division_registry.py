@@ -101,7 +101,7 @@ def test_import_is_authorized_and_scoped(platform):
     # Unreadable and empty files are 4xx problems, not crashes.
     response = httpx.post(f"{platform.url('screening')}/divisions/import", headers=auth("province_org"),
                           files={"file": ("x.pdf", b"%PDF-1.4 nonsense", "application/pdf")})
-    assert response.status_code == 400 and response.json()["type"] == "/problems/unreadable-file"
+    assert response.status_code == 422 and response.json()["type"] == "/problems/unreadable-file"
 
 
 def test_lists_are_scoped_to_the_callers_subtree_and_paginated(platform):

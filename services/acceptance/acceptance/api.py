@@ -5,6 +5,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +17,7 @@ from acceptance.domain import signing
 from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
 from acceptance.responses import AcceptanceSummary
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
-from acceptance.domain.standard import make_standard
+from acceptance.domain.standard import HEADINGS, make_standard
 from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
 from acceptance.service import StepContext
 from zhengdun import clock
@@ -25,6 +26,7 @@ from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
 from zhengdun.divisions import prefix_of
 from zhengdun.events.screening import CadreRank
+from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, forbidden, not_found
 from zhengdun.registry import Division
@@ -35,7 +37,7 @@ router = APIRouter()
 router.include_router(division_router())
 router.include_router(clock_router())
 api = APIRouter(tags=["acceptance 评估验收"])
-CODE = r"^\d{12}$"
+CODE = DIVISION_CODE  # exactly the codes zhengdun.divisions accepts
 
 
 class _In(BaseModel):
@@ -48,18 +50,19 @@ class ApplicationIn(_In):
 
 class StandardItemIn(_In):
     code: str
-    heading: str = Field(description="team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意")
-    title: str
-    max_score: Decimal
+    heading: Literal[tuple(HEADINGS)] = Field(  # type: ignore[valid-type]
+        description="team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意")
+    title: str = Field(min_length=1, max_length=200)
+    max_score: Decimal = Field(gt=0, le=1000)
 
 
 class StandardIn(_In):
     items: list[StandardItemIn]
-    pass_mark: Decimal
+    pass_mark: Decimal = Field(gt=0, le=100000)
 
 
 class SelfCheckIn(_In):
-    scores: dict[str, Decimal]
+    scores: dict[str, Annotated[Decimal, Field(ge=0, le=1000)]]
 
 
 class MeetingIn(_In):
@@ -100,7 +103,7 @@ class OpinionIn(_In):
 class CountyReportIn(_In):
     passed: bool
     report: str = Field(min_length=1)
-    score: Decimal | None = None
+    score: Decimal | None = Field(None, ge=0, le=100000)
 
 
 class ApprovalIn(_In):
@@ -110,8 +113,8 @@ class ApprovalIn(_In):
 
 
 class SurveyIn(_In):
-    respondents: int
-    satisfied: int
+    respondents: int = Field(ge=1, le=100_000_000)
+    satisfied: int = Field(ge=0, le=100_000_000)
 
 
 class DrawIn(_In):
@@ -222,9 +225,9 @@ def _docs(ctx: StepContext) -> dict:
 
 
 @api.get("/acceptances", response_model=Page[AcceptanceSummary], summary="验收列表（辖区内，可按村、县、乡镇、阶段筛选）")
-async def list_acceptances(request: Request, village: str | None = Query(None, pattern=CODE),
-                           county: str | None = Query(None, pattern=CODE), township: str | None = Query(None, pattern=CODE),
-                           stage: Stage | None = None, campaign_id: str | None = None,
+async def list_acceptances(request: Request, village: DivisionCode | None = Query(None),
+                           county: DivisionCode | None = Query(None), township: DivisionCode | None = Query(None),
+                           stage: Stage | None = None, campaign_id: Identifier | None = None,
                            paging: PageParams = Depends(page_params),
                            principal: Principal = Depends(authorized("acceptance.read", target="village"))):
     for code in (county, township):
@@ -256,7 +259,7 @@ async def _readable(session, principal: Principal, acceptance_id: str) -> Accept
 
 
 @api.get("/acceptances/{acceptance_id}", response_model=R.AcceptanceDetail, summary="一个村的验收：阶段、各步记录、文书")
-async def get_acceptance(acceptance_id: str, request: Request,
+async def get_acceptance(acceptance_id: Uuid, request: Request,
                          principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
         row = await _readable(session, principal, acceptance_id)
@@ -269,7 +272,7 @@ async def get_acceptance(acceptance_id: str, request: Request,
 
 
 @api.get("/acceptances/{acceptance_id}/documents", response_model=Page[R.DocumentOut], summary="验收文书（规范化内容）")
-async def list_documents(acceptance_id: str, request: Request, paging: PageParams = Depends(page_params),
+async def list_documents(acceptance_id: Uuid, request: Request, paging: PageParams = Depends(page_params),
                          principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
         await _readable(session, principal, acceptance_id)
@@ -283,7 +286,7 @@ async def list_documents(acceptance_id: str, request: Request, paging: PageParam
 
 
 @api.get("/documents/{document_id}/verify", response_model=R.DocumentVerification, summary="核验文书的签字与印章：谁、何时、以何身份、是否仍有效")
-async def verify_document(document_id: str, request: Request,
+async def verify_document(document_id: Uuid, request: Request,
                           principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
         doc = await session.get(Document, document_id)
@@ -297,7 +300,7 @@ async def verify_document(document_id: str, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/application/sign", response_model=R.AcceptanceOut, summary="1. 工作队队长、村党组织书记联名签署验收申请")
-async def sign_application(acceptance_id: str, body: ApplicationIn, request: Request,
+async def sign_application(acceptance_id: Uuid, body: ApplicationIn, request: Request,
                            principal: Principal = Depends(authorized("acceptance.apply"))):
     async def step(ctx: StepContext):
         person = ctx.person(_role(principal, Role.WORK_TEAM_LEADER, Role.VILLAGE_SECRETARY))
@@ -335,7 +338,7 @@ async def _campaign(session, campaign_id: str, *, lock: bool = False) -> Campaig
 
 
 @api.put("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="2. 市里制定验收标准（四个方面的评分项与合格分）")
-async def set_standard(campaign_id: str, body: StandardIn, request: Request,
+async def set_standard(campaign_id: Identifier, body: StandardIn, request: Request,
                        principal: Principal = Depends(authorized("acceptance.standard"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id, lock=True)
@@ -355,7 +358,7 @@ async def set_standard(campaign_id: str, body: StandardIn, request: Request,
 
 
 @api.get("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="查看验收标准")
-async def get_standard(campaign_id: str, request: Request, principal: Principal = Depends(authorized("acceptance.read"))):
+async def get_standard(campaign_id: Identifier, request: Request, principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
         campaign = await _campaign(session, campaign_id)
         if campaign.standard is None:
@@ -364,7 +367,7 @@ async def get_standard(campaign_id: str, request: Request, principal: Principal 
 
 
 @api.post("/acceptances/{acceptance_id}/self-check", response_model=R.AcceptanceOut, summary="2. 村级自查：按验收标准逐项打分")
-async def self_check(acceptance_id: str, body: SelfCheckIn, request: Request,
+async def self_check(acceptance_id: Uuid, body: SelfCheckIn, request: Request,
                      principal: Principal = Depends(authorized("acceptance.apply"))):
     async def step(ctx: StepContext):
         campaign = await ctx.session.get(CampaignPolicy, ctx.row.campaign_id)
@@ -377,7 +380,7 @@ async def self_check(acceptance_id: str, body: SelfCheckIn, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/preliminary", response_model=R.AcceptanceOut, summary="3. 乡镇初验：初验组、党委集体研究、是否摘帽的报告")
-async def record_preliminary(acceptance_id: str, body: PreliminaryIn, request: Request,
+async def record_preliminary(acceptance_id: Uuid, body: PreliminaryIn, request: Request,
                              principal: Principal = Depends(authorized("acceptance.preliminary"))):
     async def step(ctx: StepContext):
         person = ctx.person(_role(principal, Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF))
@@ -397,7 +400,7 @@ async def record_preliminary(acceptance_id: str, body: PreliminaryIn, request: R
 
 
 @api.post("/acceptances/{acceptance_id}/preliminary/sign", response_model=R.AcceptanceOut, summary="3. 乡镇党委主要负责同志签字，加盖乡镇印章")
-async def sign_preliminary(acceptance_id: str, body: Empty, request: Request,
+async def sign_preliminary(acceptance_id: Uuid, body: Empty, request: Request,
                            principal: Principal = Depends(authorized("acceptance.preliminary.sign"))):
     async def step(ctx: StepContext):
         person = ctx.person(Role.TOWNSHIP_PRINCIPAL)
@@ -415,7 +418,7 @@ async def sign_preliminary(acceptance_id: str, body: Empty, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/county/group", response_model=R.AcceptanceOut, summary="4. 组成县级验收组（县级领导干部带队，联审部门参加）")
-async def county_group(acceptance_id: str, body: CountyGroupIn, request: Request,
+async def county_group(acceptance_id: Uuid, body: CountyGroupIn, request: Request,
                        principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
         leader = body.leader
@@ -430,7 +433,7 @@ async def county_group(acceptance_id: str, body: CountyGroupIn, request: Request
 
 
 @api.post("/acceptances/{acceptance_id}/county/opinions", response_model=R.AcceptanceOut, summary="4. 联审部门各自出具意见（以本部门账号）")
-async def county_opinion(acceptance_id: str, body: OpinionIn, request: Request,
+async def county_opinion(acceptance_id: Uuid, body: OpinionIn, request: Request,
                          principal: Principal = Depends(authorized("acceptance.review_opinion"))):
     async def step(ctx: StepContext):
         department = next((d for d in ReviewDepartment if principal.has(d.role)), None)
@@ -450,7 +453,7 @@ async def county_opinion(acceptance_id: str, body: OpinionIn, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/county/report", response_model=R.AcceptanceOut, summary="4. 县级验收报告（须各联审部门均已出具意见）")
-async def county_report(acceptance_id: str, body: CountyReportIn, request: Request,
+async def county_report(acceptance_id: Uuid, body: CountyReportIn, request: Request,
                         principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
         outcome = ctx.acc.report_county(ctx.person(Role.ORG_STAFF), passed=body.passed, today=ctx.today)
@@ -461,7 +464,7 @@ async def county_report(acceptance_id: str, body: CountyReportIn, request: Reque
 
 
 @api.post("/acceptances/{acceptance_id}/county/approve", response_model=R.AcceptanceOut, summary="4. 县委常委会审定")
-async def county_approve(acceptance_id: str, body: ApprovalIn, request: Request,
+async def county_approve(acceptance_id: Uuid, body: ApprovalIn, request: Request,
                          principal: Principal = Depends(authorized("acceptance.county.approve"))):
     async def step(ctx: StepContext):
         outcome = ctx.acc.approve_county(ctx.person(Role.STANDING_COMMITTEE), approved=body.approved, today=ctx.today)
@@ -473,7 +476,7 @@ async def county_approve(acceptance_id: str, body: ApprovalIn, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/county/sign", response_model=R.AcceptanceOut, summary="4. 县委书记签字、加盖县委印章，报市备案")
-async def county_sign(acceptance_id: str, body: Empty, request: Request,
+async def county_sign(acceptance_id: Uuid, body: Empty, request: Request,
                       principal: Principal = Depends(authorized("acceptance.county.sign"))):
     async def step(ctx: StepContext):
         person = ctx.person(Role.COUNTY_SECRETARY)
@@ -498,7 +501,7 @@ class SignContentOut(BaseModel):
 
 @api.get("/acceptances/{acceptance_id}/county/sign/content", response_model=SignContentOut,
          summary="4. 县委书记签字前查看将要签字盖章的县级验收报告（与签署内容逐字一致）")
-async def county_sign_content(acceptance_id: str, request: Request,
+async def county_sign_content(acceptance_id: Uuid, request: Request,
                               principal: Principal = Depends(authorized("acceptance.read"))) -> SignContentOut:
     async with request.app.state.runtime.session_factory() as session:
         row = await _readable(session, principal, acceptance_id)
@@ -514,7 +517,7 @@ async def county_sign_content(acceptance_id: str, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/survey", response_model=R.AcceptanceOut, summary="5. 群众满意度测评（低于政策阈值退回整改）")
-async def survey(acceptance_id: str, body: SurveyIn, request: Request,
+async def survey(acceptance_id: Uuid, body: SurveyIn, request: Request,
                  principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
         return ctx.acc.survey(ctx.person(Role.ORG_STAFF), respondents=body.respondents, satisfied=body.satisfied,
@@ -545,7 +548,7 @@ async def draw(body: DrawIn, request: Request, principal: Principal = Depends(au
 
 
 @api.get("/spot-checks", response_model=Page[SampleOut], summary="抽查记录（种子、算法、总体、抽中）")
-async def list_draws(request: Request, county: str | None = Query(None, pattern=CODE),
+async def list_draws(request: Request, county: DivisionCode | None = Query(None),
                      paging: PageParams = Depends(page_params),
                      principal: Principal = Depends(authorized("acceptance.read", target="county"))):
     query = select(SpotCheckSample).where(SpotCheckSample.county_code.startswith(prefix_of(principal.division_code))
@@ -566,7 +569,7 @@ class SpotCheckLevel(StrEnum):
 
 
 @api.post("/acceptances/{acceptance_id}/spot-checks/{level}", response_model=R.AcceptanceOut, summary="6. 抽中村的抽查结论（不通过则撤销验收）")
-async def spot_check(acceptance_id: str, level: SpotCheckLevel, body: SpotCheckIn, request: Request,
+async def spot_check(acceptance_id: Uuid, level: SpotCheckLevel, body: SpotCheckIn, request: Request,
                      principal: Principal = Depends(authorized("acceptance.spot_check"))):
     level = level.value
     if service.level_name(principal.division_code) != level:
@@ -584,7 +587,7 @@ async def spot_check(acceptance_id: str, level: SpotCheckLevel, body: SpotCheckI
 
 
 @api.post("/acceptances/{acceptance_id}/notice", response_model=R.AcceptanceOut, summary="7. 公示验收结果")
-async def notice(acceptance_id: str, body: NoticeIn, request: Request,
+async def notice(acceptance_id: Uuid, body: NoticeIn, request: Request,
                  principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
         outcome = ctx.acc.start_notice(ctx.person(Role.ORG_STAFF), ctx.today)
@@ -595,7 +598,7 @@ async def notice(acceptance_id: str, body: NoticeIn, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/delist", response_model=R.AcceptanceOut, summary="7. 公示期满无异议，销号")
-async def delist(acceptance_id: str, body: DelistIn, request: Request,
+async def delist(acceptance_id: Uuid, body: DelistIn, request: Request,
                  principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
         return ctx.acc.delist(ctx.person(Role.ORG_STAFF), objection_upheld=body.objection_upheld, today=ctx.today,
@@ -608,7 +611,7 @@ async def delist(acceptance_id: str, body: DelistIn, request: Request,
 
 
 @api.post("/acceptances/{acceptance_id}/post-evaluation", response_model=R.AcceptanceOut, summary="8. 后评估：巩固或反弹（反弹则重新列入）")
-async def post_evaluation(acceptance_id: str, body: PostEvaluationIn, request: Request,
+async def post_evaluation(acceptance_id: Uuid, body: PostEvaluationIn, request: Request,
                           principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
         return ctx.acc.post_evaluate(ctx.person(Role.ORG_STAFF), relapsed=body.relapsed, reason=body.reason,
@@ -626,7 +629,7 @@ def _key_out(k: SealKey) -> KeyOut:
 
 
 @api.get("/seal-keys", response_model=Page[KeyOut], summary="单位电子印章公钥（含已轮换的旧密钥）")
-async def list_keys(request: Request, unit: str | None = Query(None, pattern=CODE), paging: PageParams = Depends(page_params),
+async def list_keys(request: Request, unit: DivisionCode | None = Query(None), paging: PageParams = Depends(page_params),
                     principal: Principal = Depends(authorized("acceptance.read", target="unit"))):
     query = select(SealKey).where(SealKey.unit_code.startswith(prefix_of(principal.division_code)))
     if unit:
@@ -639,7 +642,7 @@ async def list_keys(request: Request, unit: str | None = Query(None, pattern=COD
 
 
 @api.post("/seal-keys/{unit_code}/rotate", response_model=KeyOut, summary="轮换单位印章密钥（旧印章仍可核验）")
-async def rotate(unit_code: str, body: Empty, request: Request,
+async def rotate(unit_code: DivisionCode, body: Empty, request: Request,
                  principal: Principal = Depends(authorized("acceptance.seal.manage", target="unit_code"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         key = await service.rotate_key(uow.session, unit_code)

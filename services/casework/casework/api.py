@@ -24,6 +24,7 @@ from zhengdun.clock import clock_router
 from zhengdun.divisions import prefix_of
 from zhengdun.events.casework import CASE_PHASE_LABELS, CasePhase, MeasureStatus, Person
 from zhengdun.events.screening import CadreRank
+from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, forbidden, not_found
 from zhengdun.registry import Division
@@ -33,7 +34,7 @@ from zhengdun.roles import Role
 
 router = APIRouter()
 cases = APIRouter(prefix="/cases", tags=["cases 整顿台账"])
-CODE = r"^\d{12}$"
+CODE = DIVISION_CODE  # exactly the codes zhengdun.divisions accepts
 
 
 class _In(BaseModel):
@@ -195,9 +196,9 @@ async def _village_name(session, code: str) -> str | None:
 
 
 @cases.get("", response_model=Page[CaseSummary], summary="整顿村列表（辖区内，可按县、乡镇、阶段筛选）")
-async def list_cases(request: Request, county: str | None = Query(None, pattern=CODE),
-                     township: str | None = Query(None, pattern=CODE), phase: CasePhase | None = None,
-                     campaign_id: str | None = None, paging: PageParams = Depends(page_params),
+async def list_cases(request: Request, county: DivisionCode | None = Query(None),
+                     township: DivisionCode | None = Query(None), phase: CasePhase | None = None,
+                     campaign_id: Identifier | None = None, paging: PageParams = Depends(page_params),
                      principal: Principal = Depends(authorized("case.read", target="county"))):
     if township:
         authorize_target(principal, "case.read", township)
@@ -231,7 +232,7 @@ async def _readable_case(session, principal: Principal, case_id: str) -> Case:
 
 
 @cases.get("/{case_id}", response_model=R.CaseDetail, summary="一村一册：案件详情（工作队、联系领导、三张清单、进展、走访、持续整顿）")
-async def case_detail(case_id: str, request: Request, principal: Principal = Depends(authorized("case.read"))):
+async def case_detail(case_id: Uuid, request: Request, principal: Principal = Depends(authorized("case.read"))):
     async with request.app.state.runtime.session_factory() as session:
         case = await _readable_case(session, principal, case_id)
         return case_view(case, await service.load_book(session, case), await _village_name(session, case.village_code))
@@ -249,14 +250,14 @@ async def _ledger(request: Request, principal: Principal, case_id: str, as_of: d
 
 
 @cases.get("/{case_id}/ledger", response_model=R.LedgerOut, summary="台账：全部记录按序，可查看任一过去日期的状态 (as_of)")
-async def case_ledger(case_id: str, request: Request, as_of: date | None = Query(None, description="截至日期，默认今天"),
+async def case_ledger(case_id: Uuid, request: Request, as_of: date | None = Query(None, description="截至日期，默认今天"),
                       principal: Principal = Depends(authorized("case.read"))):
     return await _ledger(request, principal, case_id, as_of)
 
 
 @cases.get("/{case_id}/ledger/export", summary="导出台账（json 或 xlsx）", response_class=Response,
-           responses=files(ledger.XLSX, "application/json", description="台账文件 (ledger file, as attachment)"))
-async def export_ledger(case_id: str, request: Request, format: str = Query("xlsx", pattern="^(json|xlsx)$"),
+           responses={200: {"model": R.LedgerOut, **files(ledger.XLSX, description="台账 (json or xlsx, as attachment)")[200]}})
+async def export_ledger(case_id: Uuid, request: Request, format: str = Query("xlsx", pattern="^(json|xlsx)$"),
                         as_of: date | None = None, principal: Principal = Depends(authorized("case.read"))):
     document = await _ledger(request, principal, case_id, as_of)
     name = f"ledger-{document['case']['village_code']}-{document['as_of']}.{format}"
@@ -272,7 +273,7 @@ async def export_ledger(case_id: str, request: Request, format: str = Query("xls
 
 
 @cases.put("/{case_id}/team", response_model=R.WriteOut, summary="选派工作队（调整须说明理由）")
-async def station_team(case_id: str, body: TeamIn, request: Request,
+async def station_team(case_id: Uuid, body: TeamIn, request: Request,
                        principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.station_team(w, body.leader, body.members, body.stationed_on, body.change_reason)
@@ -280,7 +281,7 @@ async def station_team(case_id: str, body: TeamIn, request: Request,
 
 
 @cases.put("/{case_id}/contact-leader", response_model=R.WriteOut, summary="明确联系分包县级领导（不转化不脱钩，调整须说明理由）")
-async def assign_contact_leader(case_id: str, body: ContactLeaderIn, request: Request,
+async def assign_contact_leader(case_id: Uuid, body: ContactLeaderIn, request: Request,
                                 principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.assign_contact_leader(w, body.leader, body.assigned_on, body.change_reason)
@@ -288,7 +289,7 @@ async def assign_contact_leader(case_id: str, body: ContactLeaderIn, request: Re
 
 
 @cases.put("/{case_id}/first-secretary", response_model=R.WriteOut, summary="选派第一书记")
-async def appoint_first_secretary(case_id: str, body: FirstSecretaryIn, request: Request,
+async def appoint_first_secretary(case_id: Uuid, body: FirstSecretaryIn, request: Request,
                                   principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.appoint_first_secretary(w, body.secretary, body.appointed_on, body.change_reason)
@@ -296,7 +297,7 @@ async def appoint_first_secretary(case_id: str, body: FirstSecretaryIn, request:
 
 
 @cases.post("/{case_id}/pairings", response_model=R.WriteOut, status_code=201, summary="与优秀村党组织书记结对（一人至多结对政策规定数量的村）")
-async def pair_secretary(case_id: str, body: PairingIn, request: Request,
+async def pair_secretary(case_id: Uuid, body: PairingIn, request: Request,
                          principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.pair_secretary(w, body.secretary, body.secretary_village_code, body.paired_on)
@@ -307,7 +308,7 @@ async def pair_secretary(case_id: str, body: PairingIn, request: Request,
 
 
 @cases.post("/{case_id}/problems", response_model=R.WriteOut, status_code=201, summary="问题清单：增加问题（关联认定标准或现场新发现）")
-async def add_problem(case_id: str, body: ProblemIn, request: Request,
+async def add_problem(case_id: Uuid, body: ProblemIn, request: Request,
                       principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.add_problem(w, body.title, body.detail, body.criterion_code, body.found_on),
@@ -315,14 +316,14 @@ async def add_problem(case_id: str, body: ProblemIn, request: Request,
 
 
 @cases.post("/{case_id}/tasks", response_model=R.WriteOut, status_code=201, summary="任务清单：针对问题的整改任务")
-async def add_task(case_id: str, body: TaskIn, request: Request,
+async def add_task(case_id: Uuid, body: TaskIn, request: Request,
                    principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id, lambda w: service.add_task(w, body.problem_id, body.title),
                         dates={})
 
 
 @cases.post("/{case_id}/measures", response_model=R.WriteOut, status_code=201, summary="整改措施：每项须有责任人和完成时限（责任清单由此生成）")
-async def plan_measure(case_id: str, body: MeasureIn, request: Request,
+async def plan_measure(case_id: Uuid, body: MeasureIn, request: Request,
                        principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.plan_measure(w, body.task_id, body.title, body.responsible, body.deadline),
@@ -330,7 +331,7 @@ async def plan_measure(case_id: str, body: MeasureIn, request: Request,
 
 
 @cases.post("/{case_id}/plan/publication", response_model=R.WriteOut, status_code=201, summary="整顿方案公开征求群众意见")
-async def publish_plan(case_id: str, body: PlanPublicationIn, request: Request,
+async def publish_plan(case_id: Uuid, body: PlanPublicationIn, request: Request,
                        principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.publish_plan(w, body.published_on, body.notice),
@@ -338,7 +339,7 @@ async def publish_plan(case_id: str, body: PlanPublicationIn, request: Request,
 
 
 @cases.post("/{case_id}/plan/comments", response_model=R.WriteOut, status_code=201, summary="记录群众意见")
-async def add_comment(case_id: str, body: CommentIn, request: Request,
+async def add_comment(case_id: Uuid, body: CommentIn, request: Request,
                       principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.add_comment(w, body.commenter, body.text, body.received_on),
@@ -346,7 +347,7 @@ async def add_comment(case_id: str, body: CommentIn, request: Request,
 
 
 @cases.post("/{case_id}/plan/comments/{comment_id}/answer", response_model=R.WriteOut, status_code=201, summary="答复群众意见")
-async def answer_comment(case_id: str, comment_id: str, body: AnswerIn, request: Request,
+async def answer_comment(case_id: Uuid, comment_id: Uuid, body: AnswerIn, request: Request,
                          principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.answer_comment(w, comment_id, body.answer, body.answered_on),
@@ -358,7 +359,7 @@ async def answer_comment(case_id: str, comment_id: str, body: AnswerIn, request:
 
 @cases.post("/{case_id}/evidence", status_code=201, response_model=EvidenceOut,
             summary=f"上传佐证材料（pdf/jpg/png/docx/xlsx/mp4，≤{MAX_EVIDENCE_BYTES // 1024 // 1024} MB，存SHA-256）")
-async def upload_evidence(case_id: str, request: Request, file: UploadFile = File(...),
+async def upload_evidence(case_id: Uuid, request: Request, file: UploadFile = File(...),
                           principal: Principal = Depends(authorized("case.progress"))):
     content = await file.read(MAX_EVIDENCE_BYTES + 1)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -381,7 +382,7 @@ async def upload_evidence(case_id: str, request: Request, file: UploadFile = Fil
 
 @cases.get("/{case_id}/evidence/{file_id}", summary="下载佐证材料（响应头带 SHA-256）", response_class=Response,
            responses=files(*sorted({t for t, _ in ALLOWED_TYPES.values()}), description="佐证材料原文件"))
-async def download_evidence(case_id: str, file_id: str, request: Request,
+async def download_evidence(case_id: Uuid, file_id: Uuid, request: Request,
                             principal: Principal = Depends(authorized("case.read"))):
     async with request.app.state.runtime.session_factory() as session:
         case = await _readable_case(session, principal, case_id)
@@ -395,7 +396,7 @@ async def download_evidence(case_id: str, file_id: str, request: Request,
 
 @cases.post("/{case_id}/measures/{measure_id}/progress", response_model=R.WriteOut, status_code=201,
             summary="填报整改进展（完成须有佐证；更正为新记录，指向被更正的记录）")
-async def record_progress(case_id: str, measure_id: str, body: ProgressIn, request: Request,
+async def record_progress(case_id: Uuid, measure_id: Uuid, body: ProgressIn, request: Request,
                           principal: Principal = Depends(authorized("case.progress"))):
     async def step(w: Writer):
         evidence = []
@@ -415,7 +416,7 @@ async def record_progress(case_id: str, measure_id: str, body: ProgressIn, reque
 
 
 @cases.post("/{case_id}/visits", response_model=R.WriteOut, status_code=201, summary="联系领导走访记录（谈话对象、推动解决的问题）")
-async def record_visit(case_id: str, body: VisitIn, request: Request,
+async def record_visit(case_id: Uuid, body: VisitIn, request: Request,
                        principal: Principal = Depends(authorized("case.visit"))):
     async def step(w: Writer):
         assigned = w.book.contact_leader
@@ -434,7 +435,7 @@ async def record_visit(case_id: str, body: VisitIn, request: Request,
 
 
 @cases.post("/{case_id}/continued/study", response_model=R.WriteOut, status_code=201, summary="持续整顿：县委常委会逐村研究")
-async def record_study(case_id: str, body: StudyIn, request: Request,
+async def record_study(case_id: Uuid, body: StudyIn, request: Request,
                        principal: Principal = Depends(authorized("case.continued"))):
     return await _write(request, principal, "case.continued", case_id,
                         lambda w: service.record_study(w, body.studied_on, body.meeting, body.conclusion),
@@ -442,7 +443,7 @@ async def record_study(case_id: str, body: StudyIn, request: Request,
 
 
 @cases.post("/{case_id}/continued/supervision", response_model=R.WriteOut, status_code=201, summary="持续整顿：县委书记挂牌督办（具名、限期）")
-async def assign_supervision(case_id: str, body: SupervisionIn, request: Request,
+async def assign_supervision(case_id: Uuid, body: SupervisionIn, request: Request,
                              principal: Principal = Depends(authorized("case.continued"))):
     return await _write(request, principal, "case.continued", case_id,
                         lambda w: service.assign_supervision(w, body.supervisor, body.deadline, body.decided_on),
@@ -450,7 +451,7 @@ async def assign_supervision(case_id: str, body: SupervisionIn, request: Request
 
 
 @cases.post("/{case_id}/continued/second-review", response_model=R.WriteOut, status_code=201, summary="持续整顿：二次研判，未完成的由县委书记直接联系")
-async def second_review(case_id: str, body: SecondReviewIn, request: Request,
+async def second_review(case_id: Uuid, body: SecondReviewIn, request: Request,
                         principal: Principal = Depends(authorized("case.continued"))):
     return await _write(request, principal, "case.continued", case_id,
                         lambda w: service.record_second_review(w, body.county_secretary, body.conclusion, body.reviewed_on),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -19,6 +19,7 @@ from reporting.public import asyncapi_document, public_topic
 from zhengdun import clock
 from zhengdun.access import authorized
 from zhengdun.clock import clock_router
+from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, unprocessable
 from zhengdun.registry_api import division_router
@@ -28,6 +29,11 @@ router = APIRouter()
 router.include_router(division_router())
 router.include_router(clock_router())
 TAGS = ["reporting 报送与通报"]
+MONTH = "^(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])$"
+QUARTER = "^(?:19|20)[0-9]{2}Q[1-4]$"
+CRITERION = "^[a-z0-9_]+$"
+Category = Literal[tuple(CATEGORY_LABELS)]  # type: ignore[valid-type]
+CasePhase = Literal[tuple(PHASE_LABELS)]  # type: ignore[valid-type]
 
 
 async def _day(request: Request, day: date | None) -> date:
@@ -47,7 +53,7 @@ def _month(value: str | None, field: str) -> tuple[int, int] | None:
 
 
 @router.get("/figures/{code}", response_model=R.DivisionFigures, tags=TAGS, summary="某区划某日的统计数据")
-async def division_figures(request: Request, code: str, day: date | None = Query(None, alias="date"),
+async def division_figures(request: Request, code: DivisionCode, day: date | None = Query(None, alias="date"),
                            _=Depends(authorized("report.read", target="code"))):
     as_of = await _day(request, day)
     async with request.app.state.runtime.session_factory() as session:
@@ -57,7 +63,7 @@ async def division_figures(request: Request, code: str, day: date | None = Query
 
 @router.get("/figures/{code}/children", tags=TAGS, response_model=Page[R.ChildFigures],
             summary="下一级各区划的统计数据（分页）")
-async def children_figures(request: Request, code: str, day: date | None = Query(None, alias="date"),
+async def children_figures(request: Request, code: DivisionCode, day: date | None = Query(None, alias="date"),
                            page: PageParams = Depends(page_params),
                            _=Depends(authorized("report.read", target="code"))):
     as_of = await _day(request, day)
@@ -67,9 +73,9 @@ async def children_figures(request: Request, code: str, day: date | None = Query
 
 
 @router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[R.MonthFigures], summary="逐月统计（分页）")
-async def monthly_figures(request: Request, code: str,
-                          first: str | None = Query(None, alias="from", description="YYYY-MM; 默认整顿工作启动当月"),
-                          last: str | None = Query(None, alias="to", description="YYYY-MM; 默认平台当前月"),
+async def monthly_figures(request: Request, code: DivisionCode,
+                          first: str | None = Query(None, alias="from", pattern=MONTH, description="YYYY-MM; 默认整顿工作启动当月"),
+                          last: str | None = Query(None, alias="to", pattern=MONTH, description="YYYY-MM; 默认平台当前月"),
                           page: PageParams = Depends(page_params),
                           _=Depends(authorized("report.read", target="code"))):
     from reporting.domain.figures import month_end, months_between
@@ -92,10 +98,10 @@ async def monthly_figures(request: Request, code: str,
 
 @router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[R.VillageBehind | R.EventBehind | R.AlertBehind],
             summary="下钻：统计数背后的村（分页）")
-async def drill_down(request: Request, code: str, figure: Figure, day: date | None = Query(None, alias="date"),
-                     category: str | None = Query(None, description="weak_and_lax | lagging (figure=listed)"),
-                     criterion: str | None = Query(None, description="认定标准代码 (figure=listed)"),
-                     phase: str | None = Query(None, description="台账阶段 (figure=cases)"),
+async def drill_down(request: Request, code: DivisionCode, figure: Figure, day: date | None = Query(None, alias="date"),
+                     category: Category | None = Query(None, description="类别 (figure=listed)"),
+                     criterion: str | None = Query(None, pattern=CRITERION, max_length=64, description="认定标准代码 (figure=listed)"),
+                     phase: CasePhase | None = Query(None, description="台账阶段 (figure=cases)"),
                      page: PageParams = Depends(page_params),
                      _=Depends(authorized("report.read", target="code"))):
     if category is not None and category not in CATEGORY_LABELS:
@@ -120,11 +126,11 @@ async def catalog(page: PageParams = Depends(page_params), _=Depends(authorized(
 
 @router.get("/documents/{code}/{kind}", tags=TAGS, summary="下载文书（xlsx 或 pdf）",
             response_class=Response, responses=files(documents.XLSX, documents.PDF, description="文书文件 (as attachment)"))
-async def download(request: Request, code: str, kind: documents.Kind,
+async def download(request: Request, code: DivisionCode, kind: documents.Kind,
                    format: str = Query("xlsx", pattern="^(xlsx|pdf)$", description="xlsx | pdf"),
                    day: date | None = Query(None, alias="date", description="统计日（汇总表、排名通报）"),
-                   month: str | None = Query(None, description="YYYY-MM（月度台账）"),
-                   quarter: str | None = Query(None, description="如 2020Q4（季汇总通报）"),
+                   month: str | None = Query(None, pattern=MONTH, description="YYYY-MM（月度台账）"),
+                   quarter: str | None = Query(None, pattern=QUARTER, description="如 2020Q4（季汇总通报）"),
                    filing_date: date | None = Query(None, description="备案节点（备案名单）"),
                    principal=Depends(authorized("report.document", target="code"))):
     as_of = await _day(request, day)
@@ -140,7 +146,7 @@ async def download(request: Request, code: str, kind: documents.Kind,
 
 
 @router.get("/filings/{code}", tags=TAGS, response_model=Page[R.FilingOut], summary="备案记录（分页）")
-async def filings(request: Request, code: str, page: PageParams = Depends(page_params),
+async def filings(request: Request, code: DivisionCode, page: PageParams = Depends(page_params),
                   _=Depends(authorized("report.document", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
         total, items = await service.filings(session, code, offset=page.offset, limit=page.size)

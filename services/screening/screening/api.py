@@ -38,7 +38,7 @@ async def import_divisions(request: Request, file: UploadFile = File(...),
         async with request.app.state.runtime.unit_of_work() as uow:
             return await service.import_divisions(uow, rows, actor=principal.actor, importer_unit=principal.division_code)
     except UnreadableFile as exc:
-        raise Problem(400, "unreadable-file", "无法读取文件 Unreadable file", str(exc)) from None
+        raise unprocessable("unreadable-file", str(exc), errors=[{"field": "body.file", "message": str(exc)}]) from None
     except RegistryImportRejected as exc:
         raise unprocessable(
             "division-import-rejected", f"{exc}；文件未导入，修正后重新上传 (nothing was imported)",

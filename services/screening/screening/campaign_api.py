@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from screening import responses as R
 from screening import service
@@ -31,12 +31,17 @@ from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.divisions import ancestor_at, is_within, level_of
 from zhengdun.events import screening as ev
+from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, RoundId
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem
 from zhengdun.roles import Level
 
 router = APIRouter(tags=["screening 排查认定"])
-CODE = r"^\d{12}$"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake the caller should hear about
+CODE = DIVISION_CODE  # exactly the codes zhengdun.divisions accepts
 NOT_FOUND = {"campaign-unknown", "township-list-not-submitted-unknown"}
 CONFLICT = {"list-already-submitted", "list-already-confirmed", "already-filed", "village-already-target",
             "townships-not-submitted", "township-list-not-submitted"}
@@ -55,7 +60,7 @@ async def _today(session) -> date:
 # ------------------------------------------------------------------------------- campaigns
 
 
-class OpenCampaign(BaseModel):
+class OpenCampaign(_In):
     name: str = Field(min_length=1, description="整顿工作名称")
     area_code: str = Field(pattern=CODE, description="开展整顿工作的市或省的区划代码")
     opened_on: date
@@ -65,7 +70,7 @@ class OpenCampaign(BaseModel):
     policy: ev.Policy | None = Field(None, description="政策参数；默认种子文件规定")
 
 
-class ReviseCampaignPolicy(BaseModel):
+class ReviseCampaignPolicy(_In):
     policy: ev.Policy
     reason: str
     effective_on: date
@@ -114,13 +119,13 @@ async def _campaign(session, campaign_id: str):
 
 
 @router.get("/campaigns/{campaign_id}", response_model=R.CampaignOut, summary="整顿工作详情（含政策版本）")
-async def get_campaign(campaign_id: str, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
+async def get_campaign(campaign_id: Identifier, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
     async with request.app.state.runtime.session_factory() as session:
         return campaign_view(await _campaign(session, campaign_id))
 
 
 @router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut, summary="修订政策（产生新版本；此后决定记录所用版本）")
-async def revise_policy(campaign_id: str, body: ReviseCampaignPolicy, request: Request,
+async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, request: Request,
                         principal: Principal = Depends(authorized("campaign.open"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
@@ -138,14 +143,14 @@ async def revise_policy(campaign_id: str, body: ReviseCampaignPolicy, request: R
 # ------------------------------------------------------------------------------- township screening
 
 
-class AssessmentIn(BaseModel):
+class AssessmentIn(_In):
     village_code: str = Field(pattern=CODE)
     findings: list[ev.CriterionFinding] = Field(description="逐条对照认定标准：每条 met 是否符合，符合的须填 evidence")
     result: ev.AssessmentResult
     ranking: ev.RankingInput | None = None
 
 
-class AssessmentsIn(BaseModel):
+class AssessmentsIn(_In):
     assessed_on: date
     assessments: list[AssessmentIn] = Field(min_length=1, max_length=2000, description="一个乡镇的全部村可一次提交")
 
@@ -161,7 +166,7 @@ def _township(code: str) -> None:
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/assessments", response_model=R.AssessmentsRecordedOut, status_code=201,
              summary="逐村排查研判（可一次提交整个乡镇；全部通过或全部不保存）")
-async def record_assessments(campaign_id: str, round_id: str, township: str, body: AssessmentsIn, request: Request,
+async def record_assessments(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: AssessmentsIn, request: Request,
                              principal: Principal = Depends(authorized("screening.assess", target="township"))):
     _township(township)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -182,23 +187,23 @@ async def record_assessments(campaign_id: str, round_id: str, township: str, bod
     return {"recorded": len(recorded), "assessed_in_round": len(state.assessments), "by_result": counts}
 
 
-class MeetingIn(BaseModel):
+class MeetingIn(_In):
     held_on: date
     attendees: list[str] = Field(min_length=1)
     minutes: str = Field(min_length=1)
 
 
-class NoticeIn(BaseModel):
+class NoticeIn(_In):
     starts_on: date
     ends_on: date
 
 
-class ObjectionIn(BaseModel):
+class ObjectionIn(_In):
     raised_on: date
     content: str = Field(min_length=1)
 
 
-class AnswerIn(BaseModel):
+class AnswerIn(_In):
     answer: str = Field(min_length=1)
     answered_on: date
 
@@ -213,7 +218,7 @@ async def _preparation(session, campaign_id: str, round_id: str, township: str) 
 
 @router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/meeting", response_model=R.MeetingRecordedOut,
             summary="记录乡镇党委会集体研究（日期、参会人员、纪要）")
-async def record_meeting(campaign_id: str, round_id: str, township: str, body: MeetingIn, request: Request,
+async def record_meeting(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: MeetingIn, request: Request,
                          principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         await _campaign(uow.session, campaign_id)
@@ -225,7 +230,7 @@ async def record_meeting(campaign_id: str, round_id: str, township: str, body: M
 
 
 @router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/notice", response_model=R.NoticeRecordedOut, summary="记录公示期")
-async def record_notice(campaign_id: str, round_id: str, township: str, body: NoticeIn, request: Request,
+async def record_notice(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: NoticeIn, request: Request,
                         principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     if body.ends_on < body.starts_on:
         raise Problem(422, "notice-dates", "公示期不合法", "公示结束日期不能早于开始日期 (ends_on before starts_on)")
@@ -240,7 +245,7 @@ async def record_notice(campaign_id: str, round_id: str, township: str, body: No
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections", response_model=R.ObjectionOut, status_code=201,
              summary="记录公示期间的异议")
-async def record_objection(campaign_id: str, round_id: str, township: str, body: ObjectionIn, request: Request,
+async def record_objection(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: ObjectionIn, request: Request,
                            principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         await _campaign(uow.session, campaign_id)
@@ -254,7 +259,7 @@ async def record_objection(campaign_id: str, round_id: str, township: str, body:
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections/{objection_id}/answer", response_model=R.ObjectionAnswerOut,
              summary="答复异议")
-async def answer_objection(campaign_id: str, round_id: str, township: str, objection_id: str, body: AnswerIn,
+async def answer_objection(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, objection_id: Identifier, body: AnswerIn,
                            request: Request,
                            principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -271,14 +276,14 @@ async def answer_objection(campaign_id: str, round_id: str, township: str, objec
     return {"objection_id": objection_id, **body.model_dump(mode="json")}
 
 
-class SubmitIn(BaseModel):
+class SubmitIn(_In):
     submitted_on: date
     carry_over_reasons: dict[str, str] = Field(default_factory=dict, description="上一轮列入本轮不再列入的村：逐村说明理由")
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/submit", response_model=ev.TownshipListSubmitted, status_code=201,
              summary="分两类报送名单（须全覆盖、党委会研究、公示期满且异议均已答复；逾期照收并标注）")
-async def submit_list(campaign_id: str, round_id: str, township: str, body: SubmitIn, request: Request,
+async def submit_list(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: SubmitIn, request: Request,
                       principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     _township(township)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -309,7 +314,7 @@ async def submit_list(campaign_id: str, round_id: str, township: str, body: Subm
 
 @router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}", response_model=R.TownshipRoundOut,
             summary="乡镇本轮排查情况（覆盖、未排查的村、名单、结转建议）")
-async def township_status(campaign_id: str, round_id: str, township: str, request: Request,
+async def township_status(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, request: Request,
                           principal: Principal = Depends(authorized("screening.read", target="township"))):
     async with request.app.state.runtime.session_factory() as session:
         await _campaign(session, campaign_id)
@@ -350,7 +355,7 @@ def _share_view(share) -> dict:
 
 @router.get("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/list", response_model=R.CountyListOut,
             summary="县级名单（乡镇报送、调整、抽查、最低比例实时计算、一致性提示）")
-async def county_list_view(campaign_id: str, round_id: str, county: str, request: Request,
+async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, request: Request,
                            principal: Principal = Depends(authorized("screening.read", target="county"))):
     _county(county)
     async with request.app.state.runtime.session_factory() as session:
@@ -402,14 +407,14 @@ async def _flags(session, campaign, round_id: str, county: str, state, villages)
              "village_codes": list(f.village_codes), "detail": f.detail} for f in flags]
 
 
-class DrawIn(BaseModel):
+class DrawIn(_In):
     seed: str = Field(min_length=1, description="抽样种子（公开记录，任何人可复算）")
     drawn_on: date
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/samples", response_model=R.SamplesOut, status_code=201,
              summary="县级随机抽查：抽取乡镇已列入、未列入的村（可复算）")
-async def draw_county_samples(campaign_id: str, round_id: str, county: str, township: str, body: DrawIn, request: Request,
+async def draw_county_samples(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, township: DivisionCode, body: DrawIn, request: Request,
                               principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -428,7 +433,7 @@ async def draw_county_samples(campaign_id: str, round_id: str, county: str, town
     return {"samples": [s.model_dump(mode="json") for s in drawn]}
 
 
-class FindingIn(BaseModel):
+class FindingIn(_In):
     village_code: str = Field(pattern=CODE)
     outcome: ev.CheckOutcome
     note: str = ""
@@ -436,14 +441,14 @@ class FindingIn(BaseModel):
                                     description="市级抽查：未列入的村经核查符合的认定标准（据此认定为整顿对象）")
 
 
-class FindingsIn(BaseModel):
+class FindingsIn(_In):
     checked_on: date
     findings: list[FindingIn] = Field(min_length=1)
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/site-visits", response_model=R.SiteVisitsOut,
              status_code=201, summary="记录实地走访核查结果（弄虚作假的，通报追责）")
-async def record_site_visits(campaign_id: str, round_id: str, county: str, township: str, body: FindingsIn,
+async def record_site_visits(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, township: DivisionCode, body: FindingsIn,
                              request: Request,
                              principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
@@ -465,14 +470,14 @@ async def record_site_visits(campaign_id: str, round_id: str, county: str, towns
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
 
 
-class ReturnIn(BaseModel):
+class ReturnIn(_In):
     reasons: list[str] = Field(min_length=1)
     returned_on: date
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/return", response_model=ev.TownshipListReturned,
              status_code=201, summary="退回乡镇名单（须说明理由）")
-async def return_list(campaign_id: str, round_id: str, county: str, township: str, body: ReturnIn, request: Request,
+async def return_list(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, township: DivisionCode, body: ReturnIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -488,7 +493,7 @@ async def return_list(campaign_id: str, round_id: str, county: str, township: st
     return returned.model_dump(mode="json")
 
 
-class AdjustIn(BaseModel):
+class AdjustIn(_In):
     village_code: str = Field(pattern=CODE)
     change: ev.ListChange
     reason: str
@@ -499,7 +504,7 @@ class AdjustIn(BaseModel):
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/adjustments", response_model=ev.CountyListAdjusted, status_code=201,
              summary="调整名单：增列或移出（逐村说明理由）")
-async def adjust_list(campaign_id: str, round_id: str, county: str, body: AdjustIn, request: Request,
+async def adjust_list(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: AdjustIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
@@ -516,14 +521,14 @@ async def adjust_list(campaign_id: str, round_id: str, county: str, body: Adjust
     return adjusted.model_dump(mode="json")
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(_In):
     decision_number: str = Field(min_length=1, description="县委常委会决定文号")
     decided_on: date
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/confirm", response_model=R.ConfirmationOut, status_code=201,
              summary="县委常委会研究确定名单：逐村认定整顿对象（低于最低比例可确定但标注）")
-async def confirm_list(campaign_id: str, round_id: str, county: str, body: ConfirmIn, request: Request,
+async def confirm_list(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: ConfirmIn, request: Request,
                        principal: Principal = Depends(authorized("screening.county_decide", target="county"))):
     _county(county)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -552,14 +557,14 @@ async def confirm_list(campaign_id: str, round_id: str, county: str, body: Confi
 # ------------------------------------------------------------------------------- city spot check
 
 
-class CityDrawIn(BaseModel):
+class CityDrawIn(_In):
     seed: str = Field(min_length=1)
     drawn_on: date
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", response_model=R.CitySampleOut, status_code=201,
              summary="市级抽查：按比例随机抽取县级确定的名单及未列入的村（同一种子，可复算）")
-async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: CityDrawIn, request: Request,
+async def draw_city_sample(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: CityDrawIn, request: Request,
                            principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
@@ -586,7 +591,7 @@ async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: C
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-findings", response_model=R.CityFindingsOut, status_code=201,
              summary="记录市级抽查结果（弄虚作假的通报并追责）")
-async def record_city_findings(campaign_id: str, round_id: str, county: str, body: FindingsIn, request: Request,
+async def record_city_findings(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: FindingsIn, request: Request,
                                principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
@@ -618,7 +623,7 @@ async def record_city_findings(campaign_id: str, round_id: str, county: str, bod
 
 
 @router.get("/campaigns/{campaign_id}/shares/{code}", response_model=R.SharesOut, summary="最低比例实时计算（市及各县）")
-async def shares(campaign_id: str, code: str, request: Request,
+async def shares(campaign_id: Identifier, code: DivisionCode, request: Request,
                  principal: Principal = Depends(authorized("screening.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
         campaign = await _campaign(session, campaign_id)
@@ -631,7 +636,7 @@ async def shares(campaign_id: str, code: str, request: Request,
 
 
 @router.get("/campaigns/{campaign_id}/targets", response_model=Page[R.TargetOut], summary="当前整顿对象（动态名单，辖区内）")
-async def targets(campaign_id: str, request: Request, under: str | None = Query(None, pattern=CODE),
+async def targets(campaign_id: Identifier, request: Request, under: DivisionCode | None = Query(None),
                   principal: Principal = Depends(authorized("screening.read", target="under")),
                   paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
@@ -647,14 +652,14 @@ async def targets(campaign_id: str, request: Request, under: str | None = Query(
 # ------------------------------------------------------------------------------- filings
 
 
-class FileIn(BaseModel):
+class FileIn(_In):
     filing_date: date
     filed_on: date
 
 
 @router.post("/campaigns/{campaign_id}/counties/{county}/filings", response_model=R.FiledOut, status_code=201,
              summary="县级名单向市委组织部备案（不可更改的快照，附内容哈希）")
-async def file_list(campaign_id: str, county: str, body: FileIn, request: Request,
+async def file_list(campaign_id: Identifier, county: DivisionCode, body: FileIn, request: Request,
                     principal: Principal = Depends(authorized("screening.file", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
@@ -686,7 +691,7 @@ def _filing_of(row) -> Filing:
 
 @router.get("/campaigns/{campaign_id}/counties/{county}/filings", response_model=Page[R.FilingOut],
             summary="备案记录：与备案时完全一致，并验证内容哈希")
-async def list_filings(campaign_id: str, county: str, request: Request,
+async def list_filings(campaign_id: Identifier, county: DivisionCode, request: Request,
                        principal: Principal = Depends(authorized("screening.filings.read", target="county")),
                        paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:

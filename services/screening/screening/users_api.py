@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from typing import Annotated
 
-from screening.domain.users import NewUser, UserRuleViolation, check_new_user, check_roles, check_unit, roles_after_move
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from screening.domain.users import (USERNAME, NewUser, UserRuleViolation, check_new_user, check_roles, check_unit,
+                                    roles_after_move)
 from screening.identity import DuplicateUsername, IdentityUnavailable
 from screening.users_service import UserOperationFailed
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
 from zhengdun.divisions import InvalidDivisionCode, is_within, validate_code
+from zhengdun.params import DivisionCode, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, conflict, not_found, problem_response
 from zhengdun.registry import Division
 
 router = APIRouter(prefix="/users", tags=["users 用户管理"])
+RoleName = Annotated[str, StringConstraints(pattern="^[a-z][a-z_]*$", max_length=64)]
 
 
 def identity_unavailable(request: Request, exc: IdentityUnavailable):
@@ -25,21 +30,27 @@ def identity_unavailable(request: Request, exc: IdentityUnavailable):
 
 
 class CreateUser(BaseModel):
-    username: str = Field(description="登录名：小写字母、数字、. _ -")
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(pattern=USERNAME.pattern, description="登录名：3-64位小写字母、数字、. _ -，以字母或数字开头")
     family_name: str = Field(min_length=1, max_length=20, description="姓")
     given_name: str = Field(min_length=1, max_length=40, description="名")
-    email: str | None = None
-    unit: str = Field(description="所属单位的12位区划代码（每个用户只属于一个单位）")
-    roles: list[str] = Field(description="职能角色，如 township_committee、work_team_member")
+    email: str | None = Field(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    unit: DivisionCode = Field(description="所属单位的12位区划代码（每个用户只属于一个单位）")
+    roles: list[RoleName] = Field(min_length=1, max_length=20, description="职能角色，如 township_committee、work_team_member")
     initial_password: str = Field(min_length=8, max_length=128)
 
 
 class MoveUser(BaseModel):
-    unit: str
+    model_config = ConfigDict(extra="forbid")
+
+    unit: DivisionCode
 
 
 class SetRoles(BaseModel):
-    roles: list[str] = Field(description="职能角色（按所属单位的层级授予）；层级角色随单位自动设定")
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[RoleName] = Field(max_length=20, description="职能角色（按所属单位的层级授予）；层级角色随单位自动设定")
 
 
 class UserOut(BaseModel):
@@ -110,7 +121,7 @@ async def create_user(body: CreateUser, request: Request, principal: Principal =
 
 
 @router.get("", response_model=Page[UserOut], summary="辖区内的用户")
-async def list_users(request: Request, under: str | None = Query(None, description="只列出此单位及其下级的用户"),
+async def list_users(request: Request, under: DivisionCode | None = Query(None, description="只列出此单位及其下级的用户"),
                      username: str | None = Query(None, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$",
                                                   description="只找这个登录名的用户（在辖区内时）"),
                      principal: Principal = Depends(authorized("user.read", target="under")),
@@ -128,7 +139,7 @@ async def list_users(request: Request, under: str | None = Query(None, descripti
 
 
 @router.get("/{user_id}", response_model=UserOut, summary="查看下级单位的用户")
-async def get_user(user_id: str, request: Request, principal: Principal = Depends(authorized("user.manage"))):
+async def get_user(user_id: Uuid, request: Request, principal: Principal = Depends(authorized("user.manage"))):
     user = await _managed_user(request, user_id, principal)
     return UserOut(**{k: v for k, v in user.items() if k != "group_ids"})
 
@@ -141,17 +152,17 @@ async def _set_enabled(request: Request, user_id: str, principal: Principal, ena
 
 
 @router.post("/{user_id}/disable", response_model=UserOut, summary="停用用户（不能再取得令牌）")
-async def disable_user(user_id: str, request: Request, principal: Principal = Depends(authorized("user.manage"))):
+async def disable_user(user_id: Uuid, request: Request, principal: Principal = Depends(authorized("user.manage"))):
     return await _set_enabled(request, user_id, principal, False)
 
 
 @router.post("/{user_id}/enable", response_model=UserOut, summary="恢复用户")
-async def enable_user(user_id: str, request: Request, principal: Principal = Depends(authorized("user.manage"))):
+async def enable_user(user_id: Uuid, request: Request, principal: Principal = Depends(authorized("user.manage"))):
     return await _set_enabled(request, user_id, principal, True)
 
 
 @router.put("/{user_id}/unit", response_model=UserOut, summary="调整用户所属单位")
-async def move_user(user_id: str, body: MoveUser, request: Request,
+async def move_user(user_id: Uuid, body: MoveUser, request: Request,
                     principal: Principal = Depends(authorized("user.manage"))):
     user = await _managed_user(request, user_id, principal)
     try:
@@ -169,7 +180,7 @@ async def move_user(user_id: str, body: MoveUser, request: Request,
 
 
 @router.put("/{user_id}/roles", response_model=UserOut, summary="调整用户的职能角色")
-async def set_roles(user_id: str, body: SetRoles, request: Request,
+async def set_roles(user_id: Uuid, body: SetRoles, request: Request,
                     principal: Principal = Depends(authorized("user.manage"))):
     user = await _managed_user(request, user_id, principal)
     try:

@@ -17,7 +17,8 @@ from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
 from zhengdun.divisions import prefix_of
-from zhengdun.events.screening import DIVISION_CODE
+
+from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.registry_api import division_router
 
@@ -58,9 +59,9 @@ async def list_alerts(request: Request,
                       rule: Rule | None = Query(None),
                       status: Literal["open", "resolved", "all", "withdrawn"] = Query(
                           "open", description="all = open + resolved; withdrawn = false alarms (撤销的误报)"),
-                      unit: str | None = Query(None, pattern=DIVISION_CODE, description="只看此单位及其下级"),
-                      village: str | None = Query(None, pattern=DIVISION_CODE),
-                      campaign: str | None = Query(None, max_length=64, description="只看此次整顿 (one campaign)"),
+                      unit: DivisionCode | None = Query(None, description="只看此单位及其下级"),
+                      village: DivisionCode | None = Query(None),
+                      campaign: Identifier | None = Query(None, description="只看此次整顿 (one campaign)"),
                       principal: Principal = Depends(authorized("supervision.read", target="unit")),
                       paging: PageParams = Depends(page_params)):
     mine = principal.division_code
@@ -81,7 +82,7 @@ async def list_alerts(request: Request,
 
 
 @router.get("/alerts/{alert_id}", response_model=R.AlertOut, tags=TAGS, summary="预警详情")
-async def get_alert(request: Request, alert_id: str,
+async def get_alert(request: Request, alert_id: Identifier,
                     principal: Principal = Depends(authorized("supervision.read"))):
     async with request.app.state.runtime.session_factory() as session:
         alert = await session.get(AlertRow, alert_id)
@@ -108,7 +109,7 @@ class PlanIn(_In):
 class FindingIn(_In):
     text: str = Field(min_length=1)
     village_code: str | None = Field(None, pattern=DIVISION_CODE)
-    alert_id: str | None = None
+    alert_id: Identifier | None = None
 
 
 class DemandIn(_In):
@@ -119,7 +120,7 @@ class DemandIn(_In):
 
 class InspectionIn(_In):
     kind: InspectionKind
-    plan_id: str | None = None
+    plan_id: Identifier | None = None
     unit_code: str = Field(pattern=DIVISION_CODE, description="the unit inspected")
     inspected_on: date
     inspectors: list[str] = Field(min_length=1)
@@ -128,7 +129,7 @@ class InspectionIn(_In):
 
 
 class FollowUpIn(_In):
-    demand_id: str
+    demand_id: Identifier
     checked_on: date
     met: bool
     note: str = ""
@@ -176,7 +177,7 @@ async def record_inspection(request: Request, body: InspectionIn,
 
 
 @router.post("/inspections/{inspection_id}/follow-ups", response_model=R.InspectionOut, tags=TAGS, summary="整改要求跟踪落实")
-async def follow_up(request: Request, inspection_id: str, body: FollowUpIn,
+async def follow_up(request: Request, inspection_id: Identifier, body: FollowUpIn,
                     principal: Principal = Depends(authorized("supervision.inspect"))):
     async with request.app.state.runtime.session_factory() as session:
         row = await session.get(InspectionRow, inspection_id)
@@ -189,7 +190,7 @@ async def follow_up(request: Request, inspection_id: str, body: FollowUpIn,
 
 @router.get("/inspections", tags=TAGS, response_model=Page[R.InspectionOut], summary="督导检查记录（本辖区，分页）")
 async def list_inspections(request: Request, kind: InspectionKind | None = Query(None),
-                           unit: str | None = Query(None, pattern=DIVISION_CODE),
+                           unit: DivisionCode | None = Query(None),
                            principal: Principal = Depends(authorized("supervision.read", target="unit")),
                            paging: PageParams = Depends(page_params)):
     query = select(InspectionRow).where(_within(InspectionRow.unit_code, principal.division_code))
@@ -205,11 +206,11 @@ async def list_inspections(request: Request, kind: InspectionKind | None = Query
 class AccountabilityIn(_In):
     kind: AccountabilityKind
     subject_code: str = Field(pattern=DIVISION_CODE, description="the unit of the person held accountable")
-    person: str = Field(min_length=1)
-    post: str = ""
-    grounds: list[str] = Field(description="alert ids, inspection finding ids or FalsificationFound event ids")
+    person: str = Field(min_length=1, max_length=100)
+    post: str = Field("", max_length=100)
+    grounds: list[Identifier] = Field(description="alert ids, inspection finding ids or FalsificationFound event ids")
     reason: str = Field(min_length=1)
-    decided_by: str = Field(min_length=1, description="e.g. 县委常委会")
+    decided_by: str = Field(min_length=1, max_length=200, description="e.g. 县委常委会")
     decided_on: date
     filed_with: str | None = Field(None, pattern=DIVISION_CODE, description="e.g. the city 诫勉谈话 is filed with")
 
@@ -230,7 +231,7 @@ async def decide_accountability(request: Request, body: AccountabilityIn,
 
 
 @router.get("/accountability", tags=TAGS, response_model=Page[R.AccountabilityOut], summary="问责记录（本辖区，分页）")
-async def list_accountability(request: Request, unit: str | None = Query(None, pattern=DIVISION_CODE),
+async def list_accountability(request: Request, unit: DivisionCode | None = Query(None),
                               principal: Principal = Depends(authorized("supervision.read", target="unit")),
                               paging: PageParams = Depends(page_params)):
     query = select(AccountabilityRow).where(_within(AccountabilityRow.subject_code, principal.division_code))
@@ -243,8 +244,8 @@ async def list_accountability(request: Request, unit: str | None = Query(None, p
 
 class EvaluationIn(_In):
     role: EvaluatedRole
-    person: str = Field(min_length=1)
-    user_id: str | None = None
+    person: str = Field(min_length=1, max_length=100)
+    user_id: str | None = Field(None, max_length=64)
     subject_code: str = Field(pattern=DIVISION_CODE, description="the village (contact leader, team member) or township")
     grade: Grade
     comment: str = ""
@@ -270,7 +271,7 @@ async def record_evaluation(request: Request, body: EvaluationIn,
 
 @router.get("/evaluations", tags=TAGS, response_model=Page[R.EvaluationOut], summary="评价记录（本辖区，分页）")
 async def list_evaluations(request: Request, role: EvaluatedRole | None = Query(None),
-                           unit: str | None = Query(None, pattern=DIVISION_CODE),
+                           unit: DivisionCode | None = Query(None),
                            principal: Principal = Depends(authorized("supervision.read", target="unit")),
                            paging: PageParams = Depends(page_params)):
     query = select(EvaluationRow).where(_within(EvaluationRow.subject_code, principal.division_code))
@@ -289,7 +290,7 @@ def _entry_out(e):
 
 
 @router.get("/journal/{code}", tags=TAGS, response_model=Page[R.JournalEntryOut], summary="纪实记录（按村或单位，分页）")
-async def read_journal(request: Request, code: str,
+async def read_journal(request: Request, code: DivisionCode,
                        principal: Principal = Depends(authorized("journal.read", target="code")),
                        paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
@@ -298,7 +299,7 @@ async def read_journal(request: Request, code: str,
 
 
 @router.get("/journal/{code}/verify", response_model=R.VerificationOut, tags=TAGS, summary="核验纪实记录的哈希链")
-async def verify_journal(request: Request, code: str,
+async def verify_journal(request: Request, code: DivisionCode,
                          principal: Principal = Depends(authorized("journal.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
         result = await journal.verify_chain(session, code)

@@ -777,7 +777,7 @@ export interface components {
             /** Report */
             report: string;
             /** Score */
-            score?: number | string | null;
+            score?: number | null;
         };
         /** DeadLetterOut */
         DeadLetterOut: {
@@ -949,15 +949,10 @@ export interface components {
              * Ratio
              * @description 默认：政策规定的最低比例
              */
-            ratio?: number | string | null;
+            ratio?: number | null;
         };
         /** Empty */
         Empty: Record<string, never>;
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /** KeyOut */
         KeyOut: {
             /** Key Id */
@@ -1215,7 +1210,7 @@ export interface components {
         SelfCheckIn: {
             /** Scores */
             scores: {
-                [key: string]: number | string;
+                [key: string]: number;
             };
         };
         /** SignContentOut */
@@ -1279,7 +1274,7 @@ export interface components {
             /** Items */
             items: components["schemas"]["StandardItemIn"][];
             /** Pass Mark */
-            pass_mark: number | string;
+            pass_mark: number;
         };
         /** StandardItemIn */
         StandardItemIn: {
@@ -1288,12 +1283,13 @@ export interface components {
             /**
              * Heading
              * @description team 班子坚强有力 / institutions 制度运行规范 / social_management 社会管理有序 / satisfaction 党员群众满意
+             * @enum {string}
              */
-            heading: string;
+            heading: "team" | "institutions" | "social_management" | "satisfaction";
             /** Title */
             title: string;
             /** Max Score */
-            max_score: number | string;
+            max_score: number;
         };
         /** StandardItemOut */
         StandardItemOut: {
@@ -1471,18 +1467,57 @@ export interface components {
          * @enum {string}
          */
         Urgency: "overdue" | "due_today" | "due_soon" | "upcoming" | "no_deadline";
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
+        /**
+         * FieldError
+         * @description One field that is wrong: where (``body.findings.0.village_code``, ``query.page``) and why.
+         */
+        FieldError: {
+            /** Field */
+            field: string;
             /** Message */
-            msg: string;
-            /** Error Type */
+            message: string;
+            /**
+             * Type
+             * @default null
+             */
+            type: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Problem
+         * @description RFC 9457 problem details: every error of every service has this shape; the stable
+         *     ``type`` says which rule refused the request, extensions (e.g. ``errors``) say more.
+         */
+        Problem: {
+            /**
+             * Type
+             * @description 稳定的错误类型，如 /problems/validation (stable error type)
+             */
             type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
+            /**
+             * Detail
+             * @default null
+             */
+            detail: string | null;
+            /**
+             * Instance
+             * @description 请求路径 (the request path)
+             * @default null
+             */
+            instance: string | null;
+            /**
+             * Errors
+             * @description 逐字段的错误 (the fields that are wrong)
+             * @default null
+             */
+            errors: components["schemas"]["FieldError"][] | null;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -1536,7 +1571,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1568,13 +1605,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DivisionOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1595,6 +1650,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DivisionSummary"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1619,13 +1692,40 @@ export interface operations {
                     "application/json": components["schemas"]["DivisionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1646,6 +1746,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClockReading"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1678,13 +1796,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AcceptanceSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1709,13 +1845,40 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceDetail"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1745,13 +1908,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DocumentOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1776,13 +1966,40 @@ export interface operations {
                     "application/json": components["schemas"]["DocumentVerification"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1811,13 +2028,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1842,13 +2095,40 @@ export interface operations {
                     "application/json": components["schemas"]["StandardOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1877,13 +2157,49 @@ export interface operations {
                     "application/json": components["schemas"]["StandardOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1912,13 +2228,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1947,13 +2299,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1982,13 +2370,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2017,13 +2441,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2052,13 +2512,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2087,13 +2583,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2122,13 +2654,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2157,13 +2725,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2188,13 +2792,40 @@ export interface operations {
                     "application/json": components["schemas"]["SignContentOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2223,13 +2854,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2258,13 +2925,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_SampleOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2291,13 +2976,49 @@ export interface operations {
                     "application/json": components["schemas"]["SampleOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2327,13 +3048,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2362,13 +3119,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2397,13 +3190,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2432,13 +3261,49 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2467,13 +3332,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_KeyOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2502,13 +3385,49 @@ export interface operations {
                     "application/json": components["schemas"]["KeyOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2538,13 +3457,31 @@ export interface operations {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2574,13 +3511,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DeadLetterOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2605,13 +3560,40 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2636,13 +3618,49 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayOutcome"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2663,6 +3681,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayReport"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

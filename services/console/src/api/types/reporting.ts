@@ -627,11 +627,6 @@ export interface components {
             /** Content Hash */
             content_hash: string;
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /**
          * InMonth
          * @description Acceptance outcomes within the month (flows, not stocks).
@@ -941,19 +936,6 @@ export interface components {
          * @enum {string}
          */
         Urgency: "overdue" | "due_today" | "due_soon" | "upcoming" | "no_deadline";
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
-        };
         /**
          * VillageBehind
          * @description A village behind a count of villages.
@@ -977,6 +959,58 @@ export interface components {
             measures_overdue: number | null;
             /** Qualifying Visits This Month */
             qualifying_visits_this_month: number | null;
+        };
+        /**
+         * FieldError
+         * @description One field that is wrong: where (``body.findings.0.village_code``, ``query.page``) and why.
+         */
+        FieldError: {
+            /** Field */
+            field: string;
+            /** Message */
+            message: string;
+            /**
+             * Type
+             * @default null
+             */
+            type: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * Problem
+         * @description RFC 9457 problem details: every error of every service has this shape; the stable
+         *     ``type`` says which rule refused the request, extensions (e.g. ``errors``) say more.
+         */
+        Problem: {
+            /**
+             * Type
+             * @description 稳定的错误类型，如 /problems/validation (stable error type)
+             */
+            type: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
+            /**
+             * Detail
+             * @default null
+             */
+            detail: string | null;
+            /**
+             * Instance
+             * @description 请求路径 (the request path)
+             * @default null
+             */
+            instance: string | null;
+            /**
+             * Errors
+             * @description 逐字段的错误 (the fields that are wrong)
+             * @default null
+             */
+            errors: components["schemas"]["FieldError"][] | null;
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: never;
@@ -1030,7 +1064,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1062,13 +1098,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DivisionOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1089,6 +1143,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DivisionSummary"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1113,13 +1185,40 @@ export interface operations {
                     "application/json": components["schemas"]["DivisionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1140,6 +1239,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClockReading"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1166,13 +1283,40 @@ export interface operations {
                     "application/json": components["schemas"]["DivisionFigures"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1203,13 +1347,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ChildFigures_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1243,13 +1414,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_MonthFigures_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1259,12 +1457,12 @@ export interface operations {
             query: {
                 figure: components["schemas"]["Figure"];
                 date?: string | null;
-                /** @description weak_and_lax | lagging (figure=listed) */
-                category?: string | null;
+                /** @description 类别 (figure=listed) */
+                category?: ("weak_and_lax" | "lagging") | null;
                 /** @description 认定标准代码 (figure=listed) */
                 criterion?: string | null;
                 /** @description 台账阶段 (figure=cases) */
-                phase?: string | null;
+                phase?: ("concentrated" | "continued" | "ready_for_acceptance" | "accepted" | "delisted") | null;
                 /** @description 页码，从1开始 (1-based page number) */
                 page?: number;
                 /** @description 每页条数 (page size, at most 500) */
@@ -1287,13 +1485,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_Union_VillageBehind__EventBehind__AlertBehind__"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1321,13 +1546,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CatalogEntry_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1365,13 +1608,40 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1401,13 +1671,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_FilingOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1428,6 +1725,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RebuildOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1457,13 +1781,31 @@ export interface operations {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1493,13 +1835,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DeadLetterOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1524,13 +1884,40 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1555,13 +1942,49 @@ export interface operations {
                     "application/json": components["schemas"]["ReplayOutcome"];
                 };
             };
-            /** @description Validation Error */
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1582,6 +2005,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReplayReport"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
