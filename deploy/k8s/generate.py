@@ -14,6 +14,11 @@ IMAGE = "zhengdun/{service}:0.1.0"
 HERE = Path(__file__).parent
 
 
+# Supervision sends notifications by email through the organisation's mail relay.
+SMTP = {"supervision": {"ZD_SMTP_HOST": "smtp.zhengdun.example", "ZD_SMTP_PORT": "587", "ZD_SMTP_STARTTLS": "true",
+                        "ZD_SMTP_SENDER": "zhengdun-noreply@zhengdun.example"}}
+
+
 def labels(service: str) -> dict:
     return {"app.kubernetes.io/name": f"zhengdun-{service}", "app.kubernetes.io/part-of": "zhengdun"}
 
@@ -36,13 +41,14 @@ def service_documents(service: str, port: int) -> list[dict]:
     return [
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "zhengdun", "labels": labels(service)},
          "data": {"PORT": str(port), "ZD_CLIENT_ID": name,
-                  "OTEL_SERVICE_NAME": name}},
+                  "OTEL_SERVICE_NAME": name, **SMTP.get(service, {})}},
         {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": "zhengdun", "labels": labels(service)},
          "type": "Opaque",
          # Replace before applying (or let an external secrets operator fill them): the database
          # URL with the credentials CloudNativePG generated, and the client secret from Keycloak.
          "stringData": {"ZD_DATABASE_URL": f"postgresql+asyncpg://{service}:CHANGE-ME@zhengdun-db-rw:5432/{service}",
-                        "ZD_CLIENT_SECRET": "CHANGE-ME"}},
+                        "ZD_CLIENT_SECRET": "CHANGE-ME",
+                        **({"ZD_SMTP_USERNAME": "CHANGE-ME", "ZD_SMTP_PASSWORD": "CHANGE-ME"} if service in SMTP else {})}},
         {"apiVersion": "apps/v1", "kind": "Deployment",
          "metadata": {"name": name, "namespace": "zhengdun", "labels": labels(service)},
          "spec": {"replicas": 2, "selector": {"matchLabels": labels(service)},

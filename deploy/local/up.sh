@@ -19,6 +19,7 @@ Zhengdun is up ($(( $(date +%s) - started ))s).
   reporting    http://127.0.0.1:8105/docs
   keycloak     http://127.0.0.1:8180/admin    (admin / admin; realm zhengdun)
   kafka        127.0.0.1:9092                  postgres 127.0.0.1:5432 (zhengdun / zhengdun)
+  smtp         127.0.0.1:8025                  mail the platform sends: .local/mail/new/
 
 Demo logins (password "demo"; token: client zhengdun-dev, password grant):
   province_org  city_org  supervisor  county_org  county2_org  county_committee  county_secretary

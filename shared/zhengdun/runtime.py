@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import httpx
 import uvicorn
@@ -66,6 +66,12 @@ class ServiceRuntime:
         self.broker.publisher(self.topic, title=f"{self.topic}:publish", schema=Envelope,
                               description=f"Domain events of the {service} service (CloudEvents 1.0, key = division code)")
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
+        self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+
+    def add_loop(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """A service's own background loop (daybreak publisher, notification sender), run for
+        the app's lifetime beside the relay and cancelled at shutdown."""
+        self._loops.append((name, run))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.topic, self.source, on_commit=self.relay.wake)
@@ -76,14 +82,16 @@ class ServiceRuntime:
         await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
         await self.broker.start()
         relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
+        loops = [asyncio.create_task(run(), name=f"{self.service}-{name}") for name, run in self._loops]
         log.info("%s started on port %s", self.service, self.settings.port)
         try:
             yield
         finally:
             self.relay.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await relay_task
+            for task in (*loops, relay_task):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
             await self.broker.stop()
             await self.engine.dispose()
 

@@ -1,7 +1,7 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, campaign_api, subscribers, users_api
+from screening import api, campaign_api, daybreak, subscribers, users_api
 from screening.identity import IdentityDirectory
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
@@ -20,6 +20,9 @@ app = runtime.create_app(
 )
 
 app.state.identity = identity
+if not runtime.settings.clock_settable:
+    # Production: the date follows the wall clock in China; tests and the demo set it instead.
+    runtime.add_loop("daybreak", lambda: daybreak.run(runtime))
 
 
 def main() -> None:

@@ -64,3 +64,14 @@ class FilingSnapshot(Base):
     content: Mapped[dict] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))
     actor: Mapped[dict | None] = mapped_column(JSONB)
+
+
+class PublishedDay(Base):
+    """A day whose ``ClockAdvanced`` the daybreak publisher wrote to the outbox (screening/daybreak.py).
+
+    The primary key makes publishing a day twice impossible, whatever the number of replicas."""
+
+    __tablename__ = "clock_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

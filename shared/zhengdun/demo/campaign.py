@@ -436,9 +436,11 @@ class Scenario:
     def summary_line(self) -> str:
         figures = self.api.get("city_org", "reporting", f"/figures/{CITY}")["figures"]
         alerts = self.api.get("city_org", "supervision", "/alerts", params={"status": "all", "size": 1})["total"]
+        told = self.api.get("city_org", "supervision", "/notifications/statistics", params={"unit": CITY})
         return (f"demo: {figures['villages_in_campaign']} villages, {figures['designated']} listed, "
                 f"{figures['acceptances_passed']} accepted, {figures['delisted']} delisted, "
-                f"{figures['relapsed']} relapsed, {alerts} alerts")
+                f"{figures['relapsed']} relapsed, {alerts} alerts, {told['notifications']} notifications sent "
+                f"({told['deliveries_sent']} by email or group robot)")
 
 
 def main(argv: list[str] | None = None) -> int:
