@@ -8,10 +8,10 @@ up:            ## install what is missing, start everything, load demo data, pri
 	@bash $(LOCAL)/up.sh
 
 down:          ## stop the services and the real parts
-	@bash $(LOCAL)/services.sh stop; bash $(LOCAL)/infra.sh stop
+	@bash $(LOCAL)/gateway.sh stop; bash $(LOCAL)/services.sh stop; bash $(LOCAL)/infra.sh stop
 
 status:        ## health of every part
-	@bash $(LOCAL)/infra.sh status; bash $(LOCAL)/services.sh status
+	@bash $(LOCAL)/infra.sh status; bash $(LOCAL)/services.sh status; bash $(LOCAL)/gateway.sh status
 
 logs:          ## follow every log
 	@tail -n 20 -F .local/logs/*.log

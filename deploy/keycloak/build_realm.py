@@ -180,7 +180,9 @@ def clients() -> list[dict]:
         "clientId": "zhengdun-web", "name": "整顿工作平台 (people, in a browser)", "enabled": True, "publicClient": True,
         "standardFlowEnabled": True, "directAccessGrantsEnabled": False, "protocol": "openid-connect",
         "redirectUris": ["http://localhost:*", "http://127.0.0.1:*"], "webOrigins": ["+"],
-        "attributes": {"pkce.code.challenge.method": "S256"}, "defaultClientScopes": DEFAULT_SCOPES,
+        # "+": after logout Keycloak may send the browser back to any of the redirect URIs above (the console).
+        "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": "+"},
+        "defaultClientScopes": DEFAULT_SCOPES,
     })
     result.append({
         "clientId": "zhengdun-dev", "name": "Development and tests only: password grant for demo users",

@@ -10,6 +10,7 @@ command -v java >/dev/null || need_pkg openjdk-17-jre-headless
 command -v mvn >/dev/null || need_pkg maven
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { need_pkg postgresql; need_pkg postgresql-contrib; }
 command -v unzip >/dev/null || need_pkg unzip
+command -v node >/dev/null || { need_pkg nodejs; need_pkg npm; }   # the console's build (deploy/local/console.sh)
 if [ -f "$ROOT/deploy/local/apt-packages.txt" ]; then
   while read -r pkg; do
     pkg=${pkg%%#*}; pkg=$(echo "$pkg" | xargs)
@@ -48,4 +49,5 @@ if [ ! -d "$LOCAL/keycloak/dist" ]; then
   mkdir -p "$LOCAL/keycloak"
   (cd "$LOCAL/keycloak" && unzip -q "$LOCAL/downloads/keycloak.zip" && mv keycloak-* dist)
 fi
+bash "$ROOT/deploy/local/console.sh" install
 say "installed"

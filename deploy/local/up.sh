@@ -7,11 +7,14 @@ bash "$ROOT/deploy/local/install.sh"
 bash "$ROOT/deploy/local/infra.sh" start
 bash "$ROOT/deploy/local/services.sh" migrate
 bash "$ROOT/deploy/local/services.sh" start
+bash "$ROOT/deploy/local/console.sh" build
+bash "$ROOT/deploy/local/gateway.sh" start
 (cd "$ROOT" && uv run --frozen --no-sync python -m zhengdun.demo.load) || die "loading the demo data failed"
 cat <<TXT
 
 Zhengdun is up ($(( $(date +%s) - started ))s).
 
+  console      http://127.0.0.1:8100/          (工作平台: log in as any demo user below)
   screening    http://127.0.0.1:8101/docs     (OpenAPI /openapi.json, events /asyncapi.json)
   casework     http://127.0.0.1:8102/docs
   supervision  http://127.0.0.1:8103/docs

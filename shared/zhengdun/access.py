@@ -67,6 +67,7 @@ POLICY: dict[str, Rule] = {
     "user.manage": rule({Role.ORG_STAFF}, ABOVE_VILLAGE, Scope.BELOW, label="创建、停用、调整辖区用户"),
     "clock.read": rule(PEOPLE | {Role.OPERATIONS}, ALL_LEVELS, label="查看平台业务日期"),
     "clock.set": rule({Role.OPERATIONS}, ALL_LEVELS, label="设置平台业务日期（测试、演示）"),
+    "tasks.read": rule(PEOPLE, ALL_LEVELS, label="查看我的待办"),
     "notification.read": rule(PEOPLE, ALL_LEVELS, label="查看、标记本人通知，设置本人通知方式"),
     "notification.configure_unit": rule({Role.ORG_STAFF}, ALL_LEVELS, label="设置辖区单位的通知方式（邮箱、工作群机器人）"),
     # --- screening 排查认定 ---

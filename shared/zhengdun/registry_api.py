@@ -41,6 +41,7 @@ def division_router() -> APIRouter:
         request: Request,
         parent: str | None = Query(None, description="只列出此区划的直接下级"),
         level: Level | None = Query(None),
+        q: str | None = Query(None, max_length=50, description="按名称（包含）或代码（前缀）查找 (search by name or code prefix)"),
         principal: Principal = Depends(authorized("division.read", target="parent")),
         paging: PageParams = Depends(page_params),
     ):
@@ -49,6 +50,9 @@ def division_router() -> APIRouter:
             query = query.where(Division.parent_code == parent)
         if level:
             query = query.where(Division.level == level.value)
+        if q and q.strip():
+            term = q.strip()
+            query = query.where(Division.name.contains(term, autoescape=True) | Division.code.startswith(term, autoescape=True))
         async with request.app.state.runtime.session_factory() as session:
             total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
             rows = (await session.execute(query.order_by(Division.code).offset(paging.offset).limit(paging.size))).scalars()

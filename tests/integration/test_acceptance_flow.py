@@ -164,9 +164,12 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     refused(post("county/approve", "county_committee", {"approved": True, "meeting_on": "2021-03-01", "minutes": "审定"}), 409)
     ok(post("county/report", "county_org", {"passed": True, "report": "经县级验收，该村整顿达标。", "score": 86}))
     refused(post("county/sign", "county_secretary", {}), 409, "step-out-of-order")
+    refused(call(platform, "GET", path("county/sign/content"), "county_secretary"), 409, "not-awaiting-signature")
     refused(post("county/approve", "contact_leader", {"approved": True, "meeting_on": "2021-03-01", "minutes": "审定"}), 403)
     ok(post("county/approve", "county_committee", {"approved": True, "meeting_on": "2021-03-01", "minutes": "县委常委会审定通过"}))
     refused(post("county/sign", "team_leader", {}), 403)
+    # The secretary reads exactly what the signature will cover before signing it.
+    preview = ok(call(platform, "GET", path("county/sign/content"), "county_secretary"))
     view = ok(post("county/sign", "county_secretary", {}))
     assert view["stage"] == "county_passed"
     refused(post("county/sign", "county_secretary", {}), 409, "step-out-of-order")
@@ -177,9 +180,11 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     assert kinds == sorted(["application", "preliminary_report", "county_acceptance_report"] + ["review_opinion"] * len(reviewers))
     county_doc = next(d for d in docs["items"] if d["kind"] == "county_acceptance_report")
     assert county_doc["content"]["filed_with"] == CITY and county_doc["content"]["approval"]["approved"] is True
+    assert county_doc["content"] == preview["content"]
     verified = ok(call(platform, "GET", f"/documents/{county_doc['document_id']}/verify", "city_org"))
     assert verified["valid"] is True
     assert [(s["role"], s["user_id"], s["valid"]) for s in verified["signatures"]] == [("county_secretary", user_id("county_secretary"), True)]
+    assert verified["signatures"][0]["content_sha256"] == preview["content_sha256"]
     assert [(s["unit_code"], s["valid"]) for s in verified["seals"]] == [(COUNTY, True)]
     application = next(d for d in docs["items"] if d["kind"] == "application")
     signed = ok(call(platform, "GET", f"/documents/{application['document_id']}/verify", "county_org"))

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from acceptance import service
-from acceptance.domain.errors import AcceptanceError, RuleViolation
+from acceptance.domain import signing
+from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
 from acceptance.domain.standard import make_standard
 from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
@@ -491,15 +492,7 @@ async def county_sign(acceptance_id: str, body: Empty, request: Request,
         person = ctx.person(Role.COUNTY_SECRETARY)
         city = service.city_of(ctx.row.county_code)
         outcome = ctx.acc.sign_county(person, ctx.today, filed_with=city)
-        county = ctx.acc.state["county"]
-        content = ctx.base_content("county_acceptance_report", "县级验收报告") | {
-            "village_name": await service.division_name(ctx.session, ctx.row.village_code),
-            "county_code": ctx.row.county_code, "group": county["group"],
-            "opinions": {d: {"agrees": o["agrees"], "opinion": o.get("opinion"), "document_id": o.get("document_id")}
-                         for d, o in county["opinions"].items()},
-            "report": county["report"], "passed": county["report_passed"],
-            "approval": county["approval"] | {"approved": county["approved"]}, "filed_with": city,
-            "preliminary_report": _docs(ctx).get("preliminary_report")}
+        content = await service.county_report_content(ctx.session, ctx.row, ctx.acc)
         doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "county_acceptance_report", content, ctx.today)
         _docs(ctx)["county_acceptance_report"] = doc.document_id
         service.sign(ctx.session, doc, person, ctx.today)
@@ -508,6 +501,26 @@ async def county_sign(acceptance_id: str, body: Empty, request: Request,
         return outcome
 
     return await _step(request, principal, "acceptance.county.sign", acceptance_id, "county_sign", body, step)
+
+
+class SignContentOut(BaseModel):
+    content: dict = Field(description="将要签字盖章的文书内容")
+    canonical_text: str = Field(description="签名所覆盖的规范化文本（逐字）")
+    content_sha256: str
+
+
+@api.get("/acceptances/{acceptance_id}/county/sign/content", response_model=SignContentOut,
+         summary="4. 县委书记签字前查看将要签字盖章的县级验收报告（与签署内容逐字一致）")
+async def county_sign_content(acceptance_id: str, request: Request,
+                              principal: Principal = Depends(authorized("acceptance.read"))) -> SignContentOut:
+    async with request.app.state.runtime.session_factory() as session:
+        row = await _readable(session, principal, acceptance_id)
+        if row.stage != Stage.COUNTY_APPROVED.value:
+            raise _problem(OutOfOrder("not-awaiting-signature", "县级验收报告尚未到县委书记签字环节",
+                                      "the county report awaits no signature now", stage=row.stage))
+        content = await service.county_report_content(session, row, service.aggregate(row))
+    text = signing.canonical_text(content)
+    return SignContentOut(content=content, canonical_text=text, content_sha256=signing.digest(text))
 
 
 # ------------------------------------------------------------------ 5. survey
@@ -649,3 +662,9 @@ async def rotate(unit_code: str, body: Empty, request: Request,
 
 
 router.include_router(api)
+
+
+from acceptance.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("acceptance", TASK_LABELS, service.pending_tasks))

@@ -140,6 +140,21 @@ async def new_document(session: AsyncSession, acceptance_id: str, kind: str, con
     return doc
 
 
+async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: Acceptance) -> dict:
+    """The county acceptance report exactly as the county secretary signs it (and may read it before signing):
+    built from the state once the standing committee has approved, which signing does not change."""
+    county = acc.state["county"]
+    return {"kind": "county_acceptance_report", "title": "县级验收报告", "acceptance_id": row.acceptance_id,
+            "case_id": row.case_id, "campaign_id": row.campaign_id, "village_code": row.village_code, "round": row.round,
+            "village_name": await division_name(session, row.village_code),
+            "county_code": row.county_code, "group": county["group"],
+            "opinions": {d: {"agrees": o["agrees"], "opinion": o.get("opinion"), "document_id": o.get("document_id")}
+                         for d, o in county["opinions"].items()},
+            "report": county["report"], "passed": county["report_passed"],
+            "approval": county["approval"] | {"approved": county["approved"]}, "filed_with": city_of(row.county_code),
+            "preliminary_report": acc.state.get("documents", {}).get("preliminary_report")}
+
+
 def sign(session: AsyncSession, doc: Document, person: Person, today: date) -> None:
     session.add(Signature(document_id=doc.document_id, user_id=person.user_id, name=person.name, role=person.role,
                           unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today))
@@ -321,3 +336,27 @@ def level_name(division_code: str) -> str:
 
 def city_of(code: str) -> str:
     return ancestor_at(code, Level.CITY)
+
+
+# ---------------------------------------------------------------------------------------------
+# The to-do list (GET /tasks): the acceptances in the caller's reach at the stages the caller's roles
+# move on, in one query; domain/tasks.py says which step is the caller's.
+# ---------------------------------------------------------------------------------------------
+from zhengdun.divisions import prefix_of  # noqa: E402
+from acceptance.domain import tasks as task_rules  # noqa: E402
+
+
+async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
+    if not principal.division_code or principal.level is None:
+        return []
+    caller = task_rules.Caller(principal.user_id, principal.division_code, principal.level, frozenset(principal.roles))
+    stages = task_rules.stages_for(caller)
+    if not stages:
+        return []
+    rows = (await session.execute(select(AcceptanceRow).where(
+        AcceptanceRow.village_code.startswith(prefix_of(caller.unit)),
+        AcceptanceRow.stage.in_([s.value for s in stages])).order_by(AcceptanceRow.village_code))).scalars()
+    views = [task_rules.AcceptanceView(r.acceptance_id, r.campaign_id, r.village_code, r.township_code, r.county_code,
+                                       Stage(r.stage), r.team_leader_user_id, r.state or {}) for r in rows]
+    found = [step for view in views for step in task_rules.steps(view, caller, today)]
+    return found + task_rules.draws(views, caller)

@@ -456,3 +456,9 @@ async def second_review(case_id: str, body: SecondReviewIn, request: Request,
 router.include_router(cases)
 router.include_router(division_router())
 router.include_router(clock_router())
+
+
+from casework.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("casework", TASK_LABELS, service.pending_tasks))

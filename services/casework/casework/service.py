@@ -395,3 +395,41 @@ async def note_acceptance(session: AsyncSession, case: Case, today: date, actor:
         writer.change_phase(back, occurred_on, f"重新整顿：{reason}", reopened=True)
     elif to is not None:
         writer.change_phase(to, occurred_on, reason)
+
+
+# ---------------------------------------------------------------------------------------
+# The to-do list (GET /tasks): the open cases in the caller's reach and all their entries in two
+# queries, folded into books; domain/tasks.py says which steps are the caller's.
+# ---------------------------------------------------------------------------------------
+from casework.domain import tasks as task_rules  # noqa: E402
+from zhengdun.divisions import prefix_of  # noqa: E402
+from zhengdun.roles import Level, Role  # noqa: E402
+
+_TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
+               Level.TOWNSHIP: {Role.ORG_STAFF},
+               Level.COUNTY: {Role.ORG_STAFF, Role.CONTACT_LEADER, Role.COUNTY_SECRETARY, Role.STANDING_COMMITTEE}}
+
+
+async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
+    level = principal.level
+    if not principal.division_code or not set(principal.roles) & _TASK_ROLES.get(level, set()):
+        return []
+    caller = task_rules.Caller(principal.user_id, principal.division_code, level, frozenset(principal.roles))
+    open_cases = select(Case.case_id).where(Case.village_code.startswith(prefix_of(caller.unit)),
+                                            Case.phase.in_([p.value for p in (CasePhase.CONCENTRATED, CasePhase.CONTINUED)]))
+    cases = {c.case_id: c for c in (await session.execute(select(Case).where(Case.case_id.in_(open_cases)))).scalars()}
+    if not cases:
+        return []
+    entries: dict[str, list[Entry]] = {case_id: [] for case_id in cases}
+    for row in (await session.execute(select(CaseEntry).where(CaseEntry.case_id.in_(open_cases))
+                                      .order_by(CaseEntry.seq))).scalars():
+        entries[row.case_id].append(entry_of(row))
+    terms = {campaign_id: await load_campaign(session, campaign_id) for campaign_id in {c.campaign_id for c in cases.values()}}
+    found = []
+    for case_id, case in sorted(cases.items(), key=lambda item: item[1].village_code):
+        campaign = terms[case.campaign_id]
+        if campaign is None or not campaign.policies:
+            continue
+        book = CaseBook.from_entries(header_of(case), entries[case_id])
+        found += task_rules.steps(book, campaign.policy_on(today).policy, caller, today)
+    return found

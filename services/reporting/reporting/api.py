@@ -172,3 +172,9 @@ def public_contract_router() -> APIRouter:
 
 
 router.include_router(public_contract_router())
+
+
+from reporting.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("reporting", TASK_LABELS, service.pending_tasks))

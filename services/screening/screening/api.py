@@ -49,3 +49,9 @@ async def import_divisions(request: Request, file: UploadFile = File(...),
 
 router.include_router(division_router())
 router.include_router(clock_router(settable=True))
+
+
+from screening.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("screening", TASK_LABELS, service.pending_tasks))

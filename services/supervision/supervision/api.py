@@ -303,3 +303,9 @@ async def verify_journal(request: Request, code: str,
         result = await journal.verify_chain(session, code)
     return {"code": code, "valid": result.valid, "entries": result.entries, "broken_at": result.broken_at,
             "reason": result.reason, "algorithm": "sha256-canonical-json-v1"}
+
+
+from supervision.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
+from zhengdun.tasks import tasks_router  # noqa: E402
+
+router.include_router(tasks_router("supervision", TASK_LABELS, service.pending_tasks))

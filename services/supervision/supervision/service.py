@@ -139,3 +139,51 @@ async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[st
 def _jsonable(value: Any) -> Any:
     import json
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+# ---------------------------------------------------------------------------------------
+# The to-do list (GET /tasks): the caller's plans, demands and accountability alerts, a few queries
+# whatever their number; domain/tasks.py says which are still open.
+# ---------------------------------------------------------------------------------------
+from supervision.domain import tasks as task_rules  # noqa: E402
+from supervision.domain.rules import RULE_LABELS, Rule  # noqa: E402
+from zhengdun.access import POLICY  # noqa: E402
+from zhengdun.divisions import prefix_of  # noqa: E402
+
+
+async def pending_tasks(session, principal, today: date) -> list:
+    unit, roles, level = principal.division_code, set(principal.roles), principal.level
+    if not unit or level is None:
+        return []
+    found = []
+    if POLICY["supervision.inspect"].allows(roles, level):
+        plans = (await session.execute(select(InspectionPlanRow).where(
+            InspectionPlanRow.unit_code == unit, InspectionPlanRow.kind == "scheduled"))).scalars().all()
+        done: dict[str, list[date]] = {}
+        if plans:
+            for plan_id, day in await session.execute(select(InspectionRow.plan_id, InspectionRow.inspected_on).where(
+                    InspectionRow.plan_id.in_([p.plan_id for p in plans]))):
+                done.setdefault(plan_id, []).append(day)
+        for p in plans:
+            found += task_rules.plan_steps(task_rules.Plan(p.plan_id, p.unit_code, p.title, p.day_from, p.day_to,
+                                                           p.starts_on, p.ends_on, tuple(done.get(p.plan_id, ()))), today)
+        for row in (await session.execute(select(InspectionRow).where(InspectionRow.inspected_by_code == unit))).scalars():
+            for d in row.demands:
+                if not d.get("done_on"):
+                    found += task_rules.follow_up_steps(task_rules.Demand(
+                        row.inspection_id, d["demand_id"], d.get("responsible_code") or row.unit_code, d["text"],
+                        date.fromisoformat(d["deadline"])))
+    if POLICY["supervision.hold_accountable"].allows(roles, level):
+        alerts = (await session.execute(select(AlertRow).where(
+            AlertRow.status == "open", AlertRow.rule.in_(task_rules.ACCOUNTABILITY_RULES),
+            AlertRow.subject_code.startswith(prefix_of(unit)), AlertRow.subject_code != unit))).scalars().all()
+        if alerts:
+            cited: set[str] = set()
+            for grounds in (await session.execute(select(AccountabilityRow.grounds).where(
+                    AccountabilityRow.subject_code.startswith(prefix_of(unit))))).scalars():
+                cited |= set(grounds)
+            for a in alerts:
+                found += task_rules.accountability_steps(task_rules.Alert(
+                    a.alert_id, a.rule, a.campaign_id, a.subject_code, tuple(a.facts), a.due_on, a.proposal,
+                    RULE_LABELS[Rule(a.rule)]), unit, cited)
+    return found

@@ -1,0 +1,202 @@
+"""What acceptance waits on, and from whom (我的待办): one rule per stage of the ladder (domain.md §6).
+
+The next step of each acceptance belongs to one role at one level (the access policy's split); the
+rules below name it for the caller, with the due date where the policy or the process sets one. A step
+is open until the acceptance moves past it, so the task disappears as soon as it is taken.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from acceptance.domain.process import LEVELS, Stage
+from zhengdun.divisions import prefix_of
+from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, Level, ReviewDepartment, Role
+from zhengdun.tasks import Pending
+
+# The seed sets no deadline for the city/province spot checks; supervision judges them within 30 days of
+# the county's acceptance (its SPOT_CHECK_WINDOW_DAYS), and the to-do list uses the same window.
+SPOT_CHECK_WINDOW_DAYS = 30
+POST_EVALUATION_NOTICE_DAYS = 30   # a post-evaluation shows up this many days before it falls due
+
+LABELS = {
+    "acceptance.application.sign": "联名签署验收申请",
+    "acceptance.self_check": "村级自查",
+    "acceptance.preliminary": "乡镇初验",
+    "acceptance.preliminary.sign": "乡镇初验签字盖章",
+    "acceptance.county.group": "组成县级验收组",
+    "acceptance.county.opinion": "联审部门出具意见",
+    "acceptance.county.report": "县级验收报告",
+    "acceptance.county.approve": "县委常委会审定验收结果",
+    "acceptance.county.sign": "县委书记签字盖章",
+    "acceptance.survey": "群众满意度测评",
+    "acceptance.spot_check.draw": "验收抽查：抽取样本",
+    "acceptance.spot_check.record": "验收抽查：记录结论",
+    "acceptance.notice": "公示验收结果",
+    "acceptance.delist": "公示期满销号",
+    "acceptance.post_evaluation": "后评估",
+}
+SIGNER_LABELS = {"work_team_leader": "整顿工作队队长", "village_secretary": "村党组织书记"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    unit: str
+    level: Level
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class AcceptanceView:
+    acceptance_id: str
+    campaign_id: str
+    village_code: str
+    township_code: str
+    county_code: str
+    stage: Stage
+    team_leader_user_id: str | None = None
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def stages_for(caller: Caller) -> set[Stage]:
+    """The stages whose next step this caller's roles at this level may take (to read only those)."""
+    roles, level = caller.roles, caller.level
+    stages: set[Stage] = set()
+    if level is Level.VILLAGE and roles & {Role.WORK_TEAM_LEADER, Role.VILLAGE_SECRETARY}:
+        stages |= {Stage.READY, Stage.APPLIED}
+    if level is Level.TOWNSHIP:
+        if roles & {Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}:
+            stages.add(Stage.SELF_CHECKED)
+        if Role.TOWNSHIP_PRINCIPAL in roles:
+            stages.add(Stage.PRELIMINARY_RECORDED)
+    if level is Level.COUNTY:
+        if Role.ORG_STAFF in roles:
+            stages |= {Stage.PRELIMINARY_PASSED, Stage.COUNTY_GROUPED, Stage.COUNTY_PASSED, Stage.ACCEPTED, Stage.NOTICED,
+                       Stage.DELISTED}
+        if roles & {d.role for d in ReviewDepartment}:
+            stages.add(Stage.COUNTY_GROUPED)
+        if Role.STANDING_COMMITTEE in roles:
+            stages.add(Stage.COUNTY_REPORTED)
+        if Role.COUNTY_SECRETARY in roles:
+            stages.add(Stage.COUNTY_APPROVED)
+    if level in (Level.CITY, Level.PROVINCE) and Role.ORG_STAFF in roles:
+        stages.add(Stage.ACCEPTED)
+    return stages
+
+
+def _path(a: AcceptanceView, suffix: str) -> str:
+    return f"/acceptances/{a.acceptance_id}/{suffix}"
+
+
+def steps(a: AcceptanceView, caller: Caller, today: date) -> list[Pending]:
+    """The caller's next step on one acceptance, if it is theirs."""
+    roles, level, stage = caller.roles, caller.level, a.stage
+    key = a.acceptance_id
+
+    def task(kind: str, title: str, suffix: str, *, unit: str | None = None, due: date | None = None, detail: str = "",
+             key_suffix: str = "") -> Pending:
+        return Pending(kind, key + key_suffix, title, unit_code=unit or a.village_code, path=_path(a, suffix), due_on=due,
+                       detail=detail, campaign_id=a.campaign_id)
+
+    if level is Level.VILLAGE and caller.unit == a.village_code:
+        if stage is Stage.READY:
+            signed = a.state.get("application_signers", {})
+            found = []
+            for role in ("work_team_leader", "village_secretary"):
+                if role not in roles or role in signed or caller.user_id in signed.values():
+                    continue
+                if role == "work_team_leader" and a.team_leader_user_id and a.team_leader_user_id != caller.user_id:
+                    continue   # the village's own team leader signs, nobody else in the role
+                other = "village_secretary" if role == "work_team_leader" else "work_team_leader"
+                found.append(task("acceptance.application.sign", f"以{SIGNER_LABELS[role]}身份联名签署验收申请",
+                                  "application/sign", key_suffix=f":{role}",
+                                  detail=f"{SIGNER_LABELS[other]}{'已签' if other in signed else '尚未签'}"))
+            return found
+        if stage is Stage.APPLIED and roles & {Role.WORK_TEAM_LEADER, Role.VILLAGE_SECRETARY}:
+            return [task("acceptance.self_check", "村级自查：按验收标准逐项打分", "self-check")]
+        return []
+    if level is Level.TOWNSHIP and caller.unit == a.township_code:
+        if stage is Stage.SELF_CHECKED and roles & {Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}:
+            return [task("acceptance.preliminary", "乡镇初验：初验组、党委集体研究、是否摘帽", "preliminary")]
+        if stage is Stage.PRELIMINARY_RECORDED and Role.TOWNSHIP_PRINCIPAL in roles:
+            return [task("acceptance.preliminary.sign", "乡镇初验报告：主要负责同志签字、加盖乡镇印章", "preliminary/sign")]
+        return []
+    if level is Level.COUNTY and caller.unit == a.county_code:
+        return _county_steps(a, roles, today, task)
+    if level in (Level.CITY, Level.PROVINCE) and Role.ORG_STAFF in roles and a.county_code.startswith(_prefix(caller.unit)):
+        check = a.state.get("spot_checks", {}).get(level.value)
+        if stage is Stage.ACCEPTED and check and check["chosen"] and check["result"] is None:
+            return [task("acceptance.spot_check.record", f"{'市' if level is Level.CITY else '省'}级验收抽查：记录抽中村的结论",
+                         f"spot-checks/{level.value}", due=_spot_check_due(a))]
+    return []
+
+
+def _county_steps(a: AcceptanceView, roles: frozenset[str], today: date, task) -> list[Pending]:
+    stage, county = a.stage, a.state.get("county", {})
+    if stage is Stage.PRELIMINARY_PASSED and Role.ORG_STAFF in roles:
+        return [task("acceptance.county.group", "组成县级验收组（县级领导干部带队，联审部门参加）", "county/group")]
+    if stage is Stage.COUNTY_GROUPED:
+        found = []
+        missing = sorted(set(county.get("departments", [])) - set(county.get("opinions", {})))
+        for department in ReviewDepartment:
+            if department.role in roles and department.value in missing:
+                found.append(task("acceptance.county.opinion", f"出具联审意见（{REVIEW_DEPARTMENT_LABELS[department]}）",
+                                  "county/opinions", key_suffix=f":{department.value}"))
+        if Role.ORG_STAFF in roles and not missing:
+            found.append(task("acceptance.county.report", "出具县级验收报告（各联审部门均已出具意见）", "county/report"))
+        return found
+    if stage is Stage.COUNTY_REPORTED and Role.STANDING_COMMITTEE in roles:
+        return [task("acceptance.county.approve", "县委常委会审定县级验收结果", "county/approve")]
+    if stage is Stage.COUNTY_APPROVED and Role.COUNTY_SECRETARY in roles:
+        return [task("acceptance.county.sign", "县级验收报告：县委书记签字、加盖县委印章，报市备案", "county/sign")]
+    if Role.ORG_STAFF not in roles:
+        return []
+    if stage is Stage.COUNTY_PASSED:
+        return [task("acceptance.survey", "群众满意度测评", "survey")]
+    if stage is Stage.ACCEPTED and not spot_checks_pending(a.state):
+        return [task("acceptance.notice", "公示验收结果（市、省级抽查已完成）", "notice")]
+    if stage is Stage.NOTICED:
+        ends = date.fromisoformat(a.state["notice"]["ends_on"])
+        return [task("acceptance.delist", f"公示期满（{ends.month}月{ends.day}日）无异议的，销号", "delist", due=ends,
+                     detail="公示期内尚不能销号" if today < ends else "")]
+    if stage is Stage.DELISTED:
+        due = date.fromisoformat(a.state["post_evaluation_due"])
+        if today >= due - timedelta(days=POST_EVALUATION_NOTICE_DAYS):
+            return [task("acceptance.post_evaluation", "销号后评估：巩固或反弹", "post-evaluation", due=due)]
+    return []
+
+
+def spot_checks_pending(state: dict[str, Any]) -> bool:
+    """A city or province spot check still undrawn, or drawn with the village chosen and no finding."""
+    checks = state.get("spot_checks", {})
+    return any(checks.get(level) is None or (checks[level]["chosen"] and checks[level]["result"] is None)
+               for level in LEVELS)
+
+
+def _spot_check_due(a: AcceptanceView) -> date | None:
+    accepted = a.state.get("accepted_on")
+    return date.fromisoformat(accepted) + timedelta(days=SPOT_CHECK_WINDOW_DAYS) if accepted else None
+
+
+def draws(accepted: list[AcceptanceView], caller: Caller) -> list[Pending]:
+    """A city's (province's) draw per county and campaign: accepted villages not yet in any draw at its level."""
+    if caller.level not in (Level.CITY, Level.PROVINCE) or Role.ORG_STAFF not in caller.roles:
+        return []
+    waiting: dict[tuple[str, str], list[AcceptanceView]] = {}
+    for a in accepted:
+        if a.stage is Stage.ACCEPTED and caller.level.value not in a.state.get("spot_checks", {}) \
+                and a.county_code.startswith(_prefix(caller.unit)) and a.county_code != caller.unit:
+            waiting.setdefault((a.campaign_id, a.county_code), []).append(a)
+    found = []
+    for (campaign_id, county), group in sorted(waiting.items()):
+        due = min((d for d in map(_spot_check_due, group) if d), default=None)
+        found.append(Pending("acceptance.spot_check.draw", f"{campaign_id}:{county}:{caller.level.value}",
+                             f"{'市' if caller.level is Level.CITY else '省'}级验收抽查：从 {len(group)} 个已通过验收的村中按比例抽取",
+                             unit_code=county, path="/spot-checks", due_on=due, campaign_id=campaign_id, count=len(group)))
+    return found
+
+
+def _prefix(code: str) -> str:
+    return prefix_of(code)

@@ -1,0 +1,101 @@
+"""Acceptance's to-do rules: the next step of each stage belongs to one role at one level, and is gone once taken."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from acceptance.domain.process import Stage
+from acceptance.domain.tasks import AcceptanceView, Caller, draws, stages_for, steps
+from zhengdun.roles import Level
+
+VILLAGE, TOWNSHIP, COUNTY, CITY = "990102101201", "990102101000", "990102000000", "990100000000"
+TODAY = date(2021, 3, 1)
+
+
+def caller(roles: set[str], unit: str, user: str = "u1") -> Caller:
+    from zhengdun.divisions import level_of
+
+    return Caller(user, unit, level_of(unit), frozenset(roles))
+
+
+LEADER = caller({"work_team_leader"}, VILLAGE, "u-leader")
+SECRETARY = caller({"village_secretary"}, VILLAGE, "u-sec")
+COUNTY_ORG = caller({"org_staff"}, COUNTY)
+CITY_ORG = caller({"org_staff"}, CITY)
+
+
+def acc(stage: Stage, state: dict | None = None, **changes) -> AcceptanceView:
+    return replace(AcceptanceView("a1", "camp", VILLAGE, TOWNSHIP, COUNTY, stage, None, state or {}), **changes)
+
+
+def kinds(found) -> list[str]:
+    return [p.kind for p in found]
+
+
+def test_the_application_waits_on_both_signers_until_each_has_signed():
+    [lead] = steps(acc(Stage.READY), LEADER, TODAY)
+    assert lead.kind == "acceptance.application.sign" and lead.path == "/acceptances/a1/application/sign"
+    assert "村党组织书记尚未签" in lead.detail
+    signed = acc(Stage.READY, {"application_signers": {"work_team_leader": "u-leader"}})
+    assert steps(signed, LEADER, TODAY) == []
+    [sec] = steps(signed, SECRETARY, TODAY)
+    assert "整顿工作队队长已签" in sec.detail
+    # Only the village's own team leader signs; another village's leader sees nothing here.
+    assert steps(acc(Stage.READY, team_leader_user_id="u-leader"), caller({"work_team_leader"}, VILLAGE, "u-x"), TODAY) == []
+    assert steps(acc(Stage.READY), caller({"work_team_leader"}, "990102101202"), TODAY) == []
+
+
+def test_each_stage_names_its_role():
+    cases = [
+        (Stage.APPLIED, LEADER, "acceptance.self_check"),
+        (Stage.SELF_CHECKED, caller({"township_committee"}, TOWNSHIP), "acceptance.preliminary"),
+        (Stage.PRELIMINARY_RECORDED, caller({"township_principal"}, TOWNSHIP), "acceptance.preliminary.sign"),
+        (Stage.PRELIMINARY_PASSED, COUNTY_ORG, "acceptance.county.group"),
+        (Stage.COUNTY_REPORTED, caller({"standing_committee"}, COUNTY), "acceptance.county.approve"),
+        (Stage.COUNTY_APPROVED, caller({"county_secretary"}, COUNTY), "acceptance.county.sign"),
+        (Stage.COUNTY_PASSED, COUNTY_ORG, "acceptance.survey"),
+    ]
+    for stage, who, kind in cases:
+        assert kinds(steps(acc(stage), who, TODAY)) == [kind], stage
+        assert stage in stages_for(who)
+    # The township principal does not see the committee's preliminary acceptance, nor the county secretary the report.
+    assert steps(acc(Stage.SELF_CHECKED), caller({"township_principal"}, TOWNSHIP), TODAY) == []
+    assert steps(acc(Stage.COUNTY_REPORTED), caller({"county_secretary"}, COUNTY), TODAY) == []
+
+
+def test_each_reviewing_department_sees_only_its_own_missing_opinion_then_the_report_waits_on_the_county():
+    state = {"county": {"departments": ["audit", "discipline"], "opinions": {"discipline": {"agrees": True}}}}
+    [audit] = steps(acc(Stage.COUNTY_GROUPED, state), caller({"review_audit"}, COUNTY), TODAY)
+    assert audit.kind == "acceptance.county.opinion" and "审计" in audit.title
+    assert steps(acc(Stage.COUNTY_GROUPED, state), caller({"review_discipline"}, COUNTY), TODAY) == []
+    assert steps(acc(Stage.COUNTY_GROUPED, state), COUNTY_ORG, TODAY) == []
+    state["county"]["opinions"]["audit"] = {"agrees": True}
+    assert kinds(steps(acc(Stage.COUNTY_GROUPED, state), COUNTY_ORG, TODAY)) == ["acceptance.county.report"]
+
+
+def test_the_city_draws_per_county_within_thirty_days_then_records_the_chosen_villages():
+    accepted = [acc(Stage.ACCEPTED, {"accepted_on": "2021-02-10"}),
+                acc(Stage.ACCEPTED, {"accepted_on": "2021-02-20"}, acceptance_id="a2", village_code="990102101202")]
+    [draw] = draws(accepted, CITY_ORG)
+    assert draw.kind == "acceptance.spot_check.draw" and draw.count == 2 and draw.unit_code == COUNTY
+    assert draw.due_on == date(2021, 3, 12) and draw.path == "/spot-checks"
+    assert draws(accepted, COUNTY_ORG) == []
+    chosen = acc(Stage.ACCEPTED, {"accepted_on": "2021-02-10", "spot_checks": {
+        "city": {"sample_id": "s", "chosen": True, "result": None}}})
+    assert draws([chosen], CITY_ORG) == []
+    [record] = steps(chosen, CITY_ORG, TODAY)
+    assert record.kind == "acceptance.spot_check.record" and record.path == "/acceptances/a1/spot-checks/city"
+    # The province has not drawn yet: the county may not give notice.
+    assert steps(chosen, COUNTY_ORG, TODAY) == []
+    settled = acc(Stage.ACCEPTED, {"spot_checks": {"city": {"chosen": True, "result": "passed"},
+                                                   "province": {"chosen": False, "result": None}}})
+    assert kinds(steps(settled, COUNTY_ORG, TODAY)) == ["acceptance.notice"]
+
+
+def test_delisting_is_due_when_the_notice_ends_and_post_evaluation_shows_a_month_ahead():
+    [delist] = steps(acc(Stage.NOTICED, {"notice": {"started_on": "2021-03-01", "ends_on": "2021-03-06"}}), COUNTY_ORG, TODAY)
+    assert delist.due_on == date(2021, 3, 6) and "公示期内" in delist.detail
+    delisted = acc(Stage.DELISTED, {"post_evaluation_due": "2021-06-10"})
+    assert steps(delisted, COUNTY_ORG, date(2021, 5, 10)) == []
+    [post] = steps(delisted, COUNTY_ORG, date(2021, 5, 11))
+    assert post.kind == "acceptance.post_evaluation" and post.due_on == date(2021, 6, 10)
