@@ -642,8 +642,11 @@ export interface components {
             task_id: string;
             /** Title */
             title: string;
-            /** Responsible */
-            responsible?: string | null;
+            /**
+             * Responsible
+             * @description 责任人：有平台账号的填 {name, user_id, username}；没有账号的可填姓名（自由文本）
+             */
+            responsible?: components["schemas"]["Person"] | string | null;
             /** Deadline */
             deadline?: string | null;
         };
@@ -687,7 +690,9 @@ export interface components {
         };
         /**
          * Person
-         * @description Someone named in a case; ``user_id`` links to their login where they have one.
+         * @description Someone named in a case. ``user_id`` (Keycloak's user id) and ``username`` link to their
+         *     login where they have one, so a task or a reminder can reach them; without them the person
+         *     is free text (someone without a platform account), shown as such.
          */
         Person: {
             /** Name */
@@ -705,6 +710,8 @@ export interface components {
             unit: string;
             /** User Id */
             user_id?: string | null;
+            /** Username */
+            username?: string | null;
         };
         /** PlanPublicationIn */
         PlanPublicationIn: {

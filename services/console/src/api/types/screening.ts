@@ -1105,6 +1105,18 @@ export interface components {
              */
             township_escalation_share: number | string;
             /**
+             * Reminder Days Before Deadline
+             * @description remind the responsible person this many days before
+             * @default 3
+             */
+            reminder_days_before_deadline: number;
+            /**
+             * Escalation Days
+             * @description an alert still open this long is circulated to the unit above (twice as long: a talk)
+             * @default 7
+             */
+            escalation_days: number;
+            /**
              * Post Evaluation Months
              * @default 3
              */
