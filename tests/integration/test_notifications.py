@@ -21,7 +21,9 @@ from tests.integration.test_supervision_support import envelope, open_campaign
 from tests.support.platform import ROOT
 from tests.support.robot import RobotReceiver
 from zhengdun.demo.client import auth, password_token
-from zhengdun.events.casework import MeasurePlanned
+from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
+from zhengdun.events.casework import CaseReadyForAcceptance, MeasurePlanned, Person
+from zhengdun.events.screening import TownshipListReturned
 
 VILLAGE = "990102101201"
 TOWNSHIP = "990102101000"
@@ -178,3 +180,32 @@ def test_reminder_alert_and_escalation_reach_inbox_email_and_robot_once(platform
     finally:
         for code in (TOWNSHIP, COUNTY):   # the shared platform's other tests must not call a closed robot
             call(platform, "PUT", f"/units/{code}/notification-preferences", "county_org", json={"email_enabled": False})
+
+
+def test_returned_lists_awaited_signatures_failed_and_revoked_acceptances_are_notified(platform, demo):
+    campaign_id, _ = open_campaign(platform, area=TOWNSHIP, township_list_due=date(2020, 12, 1),
+                                   county_review_due=date(2020, 12, 1), city_spot_check_due=date(2020, 12, 1))
+    ref = dict(case_id=f"case-{campaign_id}", campaign_id=campaign_id, village_code=VILLAGE, township_code=TOWNSHIP,
+               county_code=COUNTY)
+    leader = user_id("team_leader")
+    returned = envelope("screening", TownshipListReturned(campaign_id=campaign_id, round_id="R1", county_code=COUNTY,
+                                                          township_code=TOWNSHIP, reasons=("村数不全",),
+                                                          returned_on=date(2020, 8, 20)), TOWNSHIP, campaign_id)
+    ready = envelope("casework", CaseReadyForAcceptance(**ref, ready_on=date(2020, 9, 20), measures=1,
+                                                        team_leader=Person(name="钱队长", user_id=leader),
+                                                        team_members=()), VILLAGE, campaign_id)
+    failed, revoked = (envelope("acceptance", AcceptanceFailed(
+        acceptance_id=f"acc-{campaign_id}", **ref, step=step, failed_on=date(2020, 10, 1), reason="群众满意度不足",
+        revokes_acceptance=revokes), VILLAGE, campaign_id)
+        for step, revokes in ((AcceptanceStep.COUNTY, False), (AcceptanceStep.CITY_SPOT_CHECK, True)))
+    publish(platform, ("screening", returned), ("casework", ready), ("acceptance", failed), ("acceptance", revoked))
+    publish(platform, ("acceptance", failed))   # redelivered: no second notice
+
+    def kinds(user: str) -> dict[str, str]:
+        items = ok(call(platform, "GET", "/notifications", user, params={"size": 500}))["items"]
+        return {n["reference"]: n["kind"] for n in items if n["campaign_id"] == campaign_id}
+
+    township = wait_for(lambda: k if len(k := kinds("township_org")) == 3 else None, what="the township's notices")
+    assert township == {returned.id: "list_returned", failed.id: "acceptance_failed", revoked.id: "spot_check_revoked"}
+    assert wait_for(lambda: kinds("team_leader"), what="the leader's notice") == {ready.id: "signature_awaited"}
+    assert len(supervision_query(platform, "select 1 from sv_notifications where reference=$1", failed.id)) == 1
