@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import httpx
 import jwt
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPBearer, OAuth2AuthorizationCodeBearer
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of
 from zhengdun.events.base import Actor
@@ -136,7 +137,15 @@ def principal_from_claims(claims: dict) -> Principal:
     )
 
 
-async def current_principal(request: Request) -> Principal:
+# Declared so that /openapi.json marks every route that needs a caller, with either way of logging
+# in; the realm's URLs are filled in per service by zhengdun.openapi. Neither reads the header here.
+LOGIN = OAuth2AuthorizationCodeBearer(authorizationUrl="", tokenUrl="", scheme_name="zhengdun", auto_error=False,
+                                      scopes={"openid": "OpenID Connect"})
+BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="JWT", auto_error=False)
+
+
+async def current_principal(request: Request, _login=Security(LOGIN, scopes=["openid"]),
+                            _bearer=Security(BEARER)) -> Principal:
     """FastAPI dependency: the authenticated caller, or 401 problem+json."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")

@@ -29,6 +29,7 @@ from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.problems import Problem
+from zhengdun.responses import Out
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -83,7 +84,7 @@ class SetClock(BaseModel):
     today: date
 
 
-class ClockReading(BaseModel):
+class ClockReading(Out):
     today: date
     settable: bool
 

@@ -6,6 +6,8 @@ from typing import Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 
+from zhengdun.responses import Out
+
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
 
@@ -26,7 +28,7 @@ def page_params(
     return PageParams(page=page, size=size)
 
 
-class Page(BaseModel, Generic[T]):
+class Page(Out, Generic[T]):
     items: list[T]
     total: int
     page: int

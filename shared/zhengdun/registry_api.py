@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import Field
 from sqlalchemy import func, select
 
 from zhengdun.access import authorized
@@ -11,10 +11,11 @@ from zhengdun.divisions import prefix_of
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import not_found
 from zhengdun.registry import Division
+from zhengdun.responses import Out
 from zhengdun.roles import LEVEL_LABELS, Level
 
 
-class DivisionOut(BaseModel):
+class DivisionOut(Out):
     code: str
     name: str
     level: Level
@@ -22,6 +23,13 @@ class DivisionOut(BaseModel):
     parent_code: str | None
     kind: str | None
     revision: int
+
+
+class DivisionSummary(Out):
+    under: str = Field(description="调用者所在单位 (the caller's unit)")
+    counts: dict[Level, int] = Field(description="各级区划数量 (divisions per level)")
+    total: int
+    revisions: int = Field(description="修订次数之和 (sum of revisions; changes when any division changes)")
 
 
 def _out(d: Division) -> DivisionOut:
@@ -58,8 +66,8 @@ def division_router() -> APIRouter:
             rows = (await session.execute(query.order_by(Division.code).offset(paging.offset).limit(paging.size))).scalars()
             return Page[DivisionOut](items=[_out(d) for d in rows], total=total, page=paging.page, size=paging.size)
 
-    @router.get("/summary", summary="辖区内各级区划数量")
-    async def summary(request: Request, principal: Principal = Depends(authorized("division.read"))) -> dict:
+    @router.get("/summary", response_model=DivisionSummary, summary="辖区内各级区划数量")
+    async def summary(request: Request, principal: Principal = Depends(authorized("division.read"))):
         prefix = _jurisdiction_prefix(principal)
         async with request.app.state.runtime.session_factory() as session:
             rows = (await session.execute(

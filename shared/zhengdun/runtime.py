@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Literal
 
 import httpx
 import uvicorn
@@ -32,11 +33,31 @@ from zhengdun.messaging.consumer import EventHandlers, subscribe
 from zhengdun.messaging.kafka import ensure_topics, make_broker
 from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
 from zhengdun.messaging.topics import Topics
+from zhengdun.openapi import install_openapi
 from zhengdun.problems import PROBLEM_JSON, install_problem_handlers
+from zhengdun.responses import Out
 from zhengdun.settings import ServiceSettings, settings_for
 from zhengdun.telemetry import setup_tracing
 
 log = logging.getLogger("zhengdun.runtime")
+WEB_CLIENT = "zhengdun-web"  # the realm's public client people log in through (authorization code + PKCE)
+
+
+class Live(Out):
+    status: Literal["up"]
+    service: str
+
+
+class Check(Out):
+    status: Literal["up", "down"]
+    ms: float | None = None
+    error: str | None = None
+
+
+class Ready(Out):
+    status: Literal["up"]
+    service: str
+    checks: dict[str, Check]
 
 
 class ServiceRuntime:
@@ -121,7 +142,10 @@ class ServiceRuntime:
 
     # ---- the app ---------------------------------------------------------------------------
     def create_app(self, *routers: APIRouter, title: str, description: str = "") -> FastAPI:
-        app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self.lifespan)
+        # /docs logs in through the realm's public client (authorization code + PKCE), like the console.
+        app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self.lifespan,
+                      swagger_ui_init_oauth={"clientId": WEB_CLIENT, "usePkceWithAuthorizationCodeGrant": True,
+                                             "scopes": "openid"})
         app.state.runtime = self
         install_problem_handlers(app)
 
@@ -134,11 +158,12 @@ class ServiceRuntime:
             metrics.HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
             return response
 
-        @app.get("/health/live", tags=["operations"])
+        @app.get("/health/live", tags=["operations"], response_model=Live)
         async def live():
             return {"status": "up", "service": self.service}
 
-        @app.get("/health/ready", tags=["operations"])
+        @app.get("/health/ready", tags=["operations"], response_model=Ready,
+                 responses={503: {"description": "某项依赖不可用 (a dependency is down; checks say which)"}})
         async def ready():
             checks = await self.readiness()
             if all(c["status"] == "up" for c in checks.values()):
@@ -157,6 +182,7 @@ class ServiceRuntime:
 
         for router in routers:
             app.include_router(router)
+        install_openapi(app, issuer=self.settings.issuer)
         FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
         return app
 

@@ -146,3 +146,14 @@ def bench_ledger(platform) -> None:
             assert http.get(url, params={"county": COUNTY, "campaign_id": campaign_id, "size": 50}).status_code == 200
             samples.append(time.perf_counter() - t)
         print(f"  county case list (page of 50 of 300), 100 reads: {_percentiles(samples)}")
+        # To-do lists over the same county (computed from the books on every call).
+        for user in ("county_org", "contact_leader", "team_leader"):
+            samples, count, user_headers = [], 0, auth(user)
+            for _ in range(50):
+                t = time.perf_counter()
+                response = httpx.get(f"{platform.url('casework')}/tasks", params={"campaign_id": campaign_id, "size": 500},
+                                     headers=user_headers, timeout=60)
+                samples.append(time.perf_counter() - t)
+                assert response.status_code == 200, response.text[:300]
+                count = response.json()["total"]
+            print(f"  GET /tasks as {user} ({count} tasks over 300 cases), 50 reads: {_percentiles(samples)}")

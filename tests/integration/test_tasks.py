@@ -147,9 +147,12 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
     problem_id = add("problems", {"title": "班子软弱", "found_on": "2020-08-20"}, "problem_id")
     task_id = add("tasks", {"problem_id": problem_id, "title": "调整班子"}, "task_id")
     assert kinds(tasks(platform, "casework", "team_leader", cid)) == ["casework.plan"]     # no measure yet
-    measure_id = add("measures", {"task_id": task_id, "title": "选好配强村党组织书记", "responsible": "卫队长",
-                                  "deadline": "2020-08-25"}, "measure_id")
-    [due] = tasks(platform, "casework", "team_leader", cid)
+    # The measure names its responsible person by login: it waits on that person, not on the rest of the team.
+    measure_id = add("measures", {"task_id": task_id, "title": "选好配强村党组织书记", "deadline": "2020-08-25",
+                                  "responsible": {"name": "队员甲", "user_id": user_id("team_member"),
+                                                  "username": "team_member"}}, "measure_id")
+    assert tasks(platform, "casework", "team_leader", cid) == []
+    [due] = tasks(platform, "casework", "team_member", cid)
     assert due["kind"] == "casework.measure.deadline" and "还有 5 天到期" in due["title"]
     assert due["days_overdue"] == -5 and due["urgency"] == "due_soon"
     assert due["route"] == f"/casework/cases/{case_id}/measures/{measure_id}/progress"
@@ -159,7 +162,7 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
     call(platform, "casework", "POST", f"/cases/{case_id}/measures/{measure_id}/progress", "team_member",
          {"status": "completed", "narrative": "新书记到任", "evidence_ids": [evidence.json()["file_id"]],
           "progress_on": "2020-08-20"})
-    assert tasks(platform, "casework", "team_leader", cid) == []
+    assert tasks(platform, "casework", "team_member", cid) == []
 
     # --- acceptance: the application waits on both signers, each with their own login.
     def application():
@@ -192,6 +195,35 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo
     call(platform, "supervision", "POST", mine[0]["action"]["path"], "supervisor",
          {"demand_id": inspection["demands"][0]["demand_id"], "checked_on": "2020-08-26", "met": True})
     assert not [t for t in tasks(platform, "supervision", "supervisor") if inspection["inspection_id"] in t["task_id"]]
+
+    # --- continued rectification: the county studies each unfinished village, its secretary supervises it by
+    # name; supervision asks the county for the evaluations of the people of those villages.
+    set_clock(platform, "2021-06-01")
+    other = "990102101202"
+
+    def continued():
+        found = [t for t in tasks(platform, "casework", "county_committee", cid) if t["unit"]["code"] == other]
+        return found or None
+    [study] = wait_for(continued, what="the unfinished villages to move to continued rectification")
+    assert study["kind"] == "casework.continued.study"
+    assert VILLAGE not in {t["unit"]["code"] for t in tasks(platform, "casework", "county_committee", cid)}  # it is ready
+    assert tasks(platform, "casework", "county_secretary", cid) == []
+    call(platform, "casework", "POST", study["action"]["path"], "county_committee",
+         {"studied_on": "2021-06-01", "meeting": "县委常委会", "conclusion": "继续整顿，县委书记挂牌督办"})
+    assert other not in {t["unit"]["code"] for t in tasks(platform, "casework", "county_committee", cid)}
+    assert [(t["kind"], t["unit"]["code"]) for t in tasks(platform, "casework", "county_secretary", cid)] == \
+        [("casework.continued.supervision", other)]
+
+    def evaluations():
+        found = [t for t in tasks(platform, "supervision", "county_org", cid) if t["kind"] == "supervision.evaluation"]
+        return found if {t["unit"]["code"] for t in found} >= {other, TOWNSHIP} else None
+    asked = wait_for(evaluations, what="supervision to see the continued villages")
+    leader = next(t for t in asked if t["unit"]["code"] == other and t["task_id"].endswith(":contact_leader"))
+    assert not [t for t in tasks(platform, "supervision", "supervisor", cid) if t["kind"] == "supervision.evaluation"]
+    call(platform, "supervision", "POST", "/evaluations", "county_org",
+         {"role": "contact_leader", "person": "联系领导", "subject_code": other, "grade": "competent",
+          "evaluated_on": "2021-06-01"})
+    assert leader["task_id"] not in {t["task_id"] for t in tasks(platform, "supervision", "county_org", cid)}
 
     # Reporting answers the same shape; no step of a person waits there.
     assert tasks(platform, "reporting", "county_org") == []

@@ -10,9 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
+from acceptance import responses as R
 from acceptance import service
 from acceptance.domain import signing
 from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
+from acceptance.responses import AcceptanceSummary
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
 from acceptance.domain.standard import make_standard
 from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
@@ -138,21 +140,6 @@ class PostEvaluationIn(_In):
     reason: str = ""
 
 
-class AcceptanceSummary(BaseModel):
-    acceptance_id: str
-    case_id: str
-    campaign_id: str
-    village_code: str
-    village_name: str | None
-    township_code: str
-    county_code: str
-    round: int
-    stage: str
-    stage_label: str
-    ready_on: date
-    updated_on: date
-
-
 class SampleOut(BaseModel):
     sample_id: str
     campaign_id: str
@@ -268,7 +255,7 @@ async def _readable(session, principal: Principal, acceptance_id: str) -> Accept
     return row
 
 
-@api.get("/acceptances/{acceptance_id}", summary="一个村的验收：阶段、各步记录、文书")
+@api.get("/acceptances/{acceptance_id}", response_model=R.AcceptanceDetail, summary="一个村的验收：阶段、各步记录、文书")
 async def get_acceptance(acceptance_id: str, request: Request,
                          principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
@@ -281,7 +268,7 @@ async def get_acceptance(acceptance_id: str, request: Request,
     return view
 
 
-@api.get("/acceptances/{acceptance_id}/documents", response_model=Page[dict], summary="验收文书（规范化内容）")
+@api.get("/acceptances/{acceptance_id}/documents", response_model=Page[R.DocumentOut], summary="验收文书（规范化内容）")
 async def list_documents(acceptance_id: str, request: Request, paging: PageParams = Depends(page_params),
                          principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
@@ -295,7 +282,7 @@ async def list_documents(acceptance_id: str, request: Request, paging: PageParam
     return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
-@api.get("/documents/{document_id}/verify", summary="核验文书的签字与印章：谁、何时、以何身份、是否仍有效")
+@api.get("/documents/{document_id}/verify", response_model=R.DocumentVerification, summary="核验文书的签字与印章：谁、何时、以何身份、是否仍有效")
 async def verify_document(document_id: str, request: Request,
                           principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
@@ -309,7 +296,7 @@ async def verify_document(document_id: str, request: Request,
 # ------------------------------------------------------------------ 1. application
 
 
-@api.post("/acceptances/{acceptance_id}/application/sign", summary="1. 工作队队长、村党组织书记联名签署验收申请")
+@api.post("/acceptances/{acceptance_id}/application/sign", response_model=R.AcceptanceOut, summary="1. 工作队队长、村党组织书记联名签署验收申请")
 async def sign_application(acceptance_id: str, body: ApplicationIn, request: Request,
                            principal: Principal = Depends(authorized("acceptance.apply"))):
     async def step(ctx: StepContext):
@@ -347,7 +334,7 @@ async def _campaign(session, campaign_id: str, *, lock: bool = False) -> Campaig
     return row
 
 
-@api.put("/campaigns/{campaign_id}/standard", summary="2. 市里制定验收标准（四个方面的评分项与合格分）")
+@api.put("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="2. 市里制定验收标准（四个方面的评分项与合格分）")
 async def set_standard(campaign_id: str, body: StandardIn, request: Request,
                        principal: Principal = Depends(authorized("acceptance.standard"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -367,7 +354,7 @@ async def set_standard(campaign_id: str, body: StandardIn, request: Request,
         return {"campaign_id": campaign_id, **campaign.standard}
 
 
-@api.get("/campaigns/{campaign_id}/standard", summary="查看验收标准")
+@api.get("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="查看验收标准")
 async def get_standard(campaign_id: str, request: Request, principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
         campaign = await _campaign(session, campaign_id)
@@ -376,7 +363,7 @@ async def get_standard(campaign_id: str, request: Request, principal: Principal 
         return {"campaign_id": campaign_id, **campaign.standard}
 
 
-@api.post("/acceptances/{acceptance_id}/self-check", summary="2. 村级自查：按验收标准逐项打分")
+@api.post("/acceptances/{acceptance_id}/self-check", response_model=R.AcceptanceOut, summary="2. 村级自查：按验收标准逐项打分")
 async def self_check(acceptance_id: str, body: SelfCheckIn, request: Request,
                      principal: Principal = Depends(authorized("acceptance.apply"))):
     async def step(ctx: StepContext):
@@ -389,7 +376,7 @@ async def self_check(acceptance_id: str, body: SelfCheckIn, request: Request,
 # ------------------------------------------------------------------ 3. township preliminary
 
 
-@api.post("/acceptances/{acceptance_id}/preliminary", summary="3. 乡镇初验：初验组、党委集体研究、是否摘帽的报告")
+@api.post("/acceptances/{acceptance_id}/preliminary", response_model=R.AcceptanceOut, summary="3. 乡镇初验：初验组、党委集体研究、是否摘帽的报告")
 async def record_preliminary(acceptance_id: str, body: PreliminaryIn, request: Request,
                              principal: Principal = Depends(authorized("acceptance.preliminary"))):
     async def step(ctx: StepContext):
@@ -409,7 +396,7 @@ async def record_preliminary(acceptance_id: str, body: PreliminaryIn, request: R
                        dates={"meeting.held_on": body.meeting.held_on})
 
 
-@api.post("/acceptances/{acceptance_id}/preliminary/sign", summary="3. 乡镇党委主要负责同志签字，加盖乡镇印章")
+@api.post("/acceptances/{acceptance_id}/preliminary/sign", response_model=R.AcceptanceOut, summary="3. 乡镇党委主要负责同志签字，加盖乡镇印章")
 async def sign_preliminary(acceptance_id: str, body: Empty, request: Request,
                            principal: Principal = Depends(authorized("acceptance.preliminary.sign"))):
     async def step(ctx: StepContext):
@@ -427,7 +414,7 @@ async def sign_preliminary(acceptance_id: str, body: Empty, request: Request,
 # ------------------------------------------------------------------ 4. county acceptance
 
 
-@api.post("/acceptances/{acceptance_id}/county/group", summary="4. 组成县级验收组（县级领导干部带队，联审部门参加）")
+@api.post("/acceptances/{acceptance_id}/county/group", response_model=R.AcceptanceOut, summary="4. 组成县级验收组（县级领导干部带队，联审部门参加）")
 async def county_group(acceptance_id: str, body: CountyGroupIn, request: Request,
                        principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
@@ -442,7 +429,7 @@ async def county_group(acceptance_id: str, body: CountyGroupIn, request: Request
     return await _step(request, principal, "acceptance.county", acceptance_id, "county_group", body, step)
 
 
-@api.post("/acceptances/{acceptance_id}/county/opinions", summary="4. 联审部门各自出具意见（以本部门账号）")
+@api.post("/acceptances/{acceptance_id}/county/opinions", response_model=R.AcceptanceOut, summary="4. 联审部门各自出具意见（以本部门账号）")
 async def county_opinion(acceptance_id: str, body: OpinionIn, request: Request,
                          principal: Principal = Depends(authorized("acceptance.review_opinion"))):
     async def step(ctx: StepContext):
@@ -462,7 +449,7 @@ async def county_opinion(acceptance_id: str, body: OpinionIn, request: Request,
     return await _step(request, principal, "acceptance.review_opinion", acceptance_id, "county_opinion", body, step)
 
 
-@api.post("/acceptances/{acceptance_id}/county/report", summary="4. 县级验收报告（须各联审部门均已出具意见）")
+@api.post("/acceptances/{acceptance_id}/county/report", response_model=R.AcceptanceOut, summary="4. 县级验收报告（须各联审部门均已出具意见）")
 async def county_report(acceptance_id: str, body: CountyReportIn, request: Request,
                         principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
@@ -473,7 +460,7 @@ async def county_report(acceptance_id: str, body: CountyReportIn, request: Reque
     return await _step(request, principal, "acceptance.county", acceptance_id, "county_report", body, step)
 
 
-@api.post("/acceptances/{acceptance_id}/county/approve", summary="4. 县委常委会审定")
+@api.post("/acceptances/{acceptance_id}/county/approve", response_model=R.AcceptanceOut, summary="4. 县委常委会审定")
 async def county_approve(acceptance_id: str, body: ApprovalIn, request: Request,
                          principal: Principal = Depends(authorized("acceptance.county.approve"))):
     async def step(ctx: StepContext):
@@ -485,7 +472,7 @@ async def county_approve(acceptance_id: str, body: ApprovalIn, request: Request,
                        dates={"meeting_on": body.meeting_on})
 
 
-@api.post("/acceptances/{acceptance_id}/county/sign", summary="4. 县委书记签字、加盖县委印章，报市备案")
+@api.post("/acceptances/{acceptance_id}/county/sign", response_model=R.AcceptanceOut, summary="4. 县委书记签字、加盖县委印章，报市备案")
 async def county_sign(acceptance_id: str, body: Empty, request: Request,
                       principal: Principal = Depends(authorized("acceptance.county.sign"))):
     async def step(ctx: StepContext):
@@ -526,7 +513,7 @@ async def county_sign_content(acceptance_id: str, request: Request,
 # ------------------------------------------------------------------ 5. survey
 
 
-@api.post("/acceptances/{acceptance_id}/survey", summary="5. 群众满意度测评（低于政策阈值退回整改）")
+@api.post("/acceptances/{acceptance_id}/survey", response_model=R.AcceptanceOut, summary="5. 群众满意度测评（低于政策阈值退回整改）")
 async def survey(acceptance_id: str, body: SurveyIn, request: Request,
                  principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
@@ -578,7 +565,7 @@ class SpotCheckLevel(StrEnum):
     PROVINCE = "province"
 
 
-@api.post("/acceptances/{acceptance_id}/spot-checks/{level}", summary="6. 抽中村的抽查结论（不通过则撤销验收）")
+@api.post("/acceptances/{acceptance_id}/spot-checks/{level}", response_model=R.AcceptanceOut, summary="6. 抽中村的抽查结论（不通过则撤销验收）")
 async def spot_check(acceptance_id: str, level: SpotCheckLevel, body: SpotCheckIn, request: Request,
                      principal: Principal = Depends(authorized("acceptance.spot_check"))):
     level = level.value
@@ -596,7 +583,7 @@ async def spot_check(acceptance_id: str, level: SpotCheckLevel, body: SpotCheckI
 # ------------------------------------------------------------------ 7. notice and delisting
 
 
-@api.post("/acceptances/{acceptance_id}/notice", summary="7. 公示验收结果")
+@api.post("/acceptances/{acceptance_id}/notice", response_model=R.AcceptanceOut, summary="7. 公示验收结果")
 async def notice(acceptance_id: str, body: NoticeIn, request: Request,
                  principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
@@ -607,7 +594,7 @@ async def notice(acceptance_id: str, body: NoticeIn, request: Request,
     return await _step(request, principal, "acceptance.county", acceptance_id, "notice", body, step)
 
 
-@api.post("/acceptances/{acceptance_id}/delist", summary="7. 公示期满无异议，销号")
+@api.post("/acceptances/{acceptance_id}/delist", response_model=R.AcceptanceOut, summary="7. 公示期满无异议，销号")
 async def delist(acceptance_id: str, body: DelistIn, request: Request,
                  principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
@@ -620,7 +607,7 @@ async def delist(acceptance_id: str, body: DelistIn, request: Request,
 # ------------------------------------------------------------------ 8. post-evaluation
 
 
-@api.post("/acceptances/{acceptance_id}/post-evaluation", summary="8. 后评估：巩固或反弹（反弹则重新列入）")
+@api.post("/acceptances/{acceptance_id}/post-evaluation", response_model=R.AcceptanceOut, summary="8. 后评估：巩固或反弹（反弹则重新列入）")
 async def post_evaluation(acceptance_id: str, body: PostEvaluationIn, request: Request,
                           principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):

@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from casework import ledger, service
+from casework import responses as R
 from casework.domain.errors import CaseworkError, UnknownItem
-from casework.domain.evidence import MAX_EVIDENCE_BYTES, check_evidence
+from casework.domain.evidence import ALLOWED_TYPES, MAX_EVIDENCE_BYTES, check_evidence
 from casework.ledger import case_view, entry_view
 from casework.models import Case, EvidenceFile
 from casework.service import Writer, uow_publisher
@@ -27,6 +28,7 @@ from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, forbidden, not_found
 from zhengdun.registry import Division
 from zhengdun.registry_api import division_router
+from zhengdun.responses import files
 from zhengdun.roles import Role
 
 router = APIRouter()
@@ -228,14 +230,14 @@ async def _readable_case(session, principal: Principal, case_id: str) -> Case:
     return case
 
 
-@cases.get("/{case_id}", summary="一村一册：案件详情（工作队、联系领导、三张清单、进展、走访、持续整顿）")
-async def case_detail(case_id: str, request: Request, principal: Principal = Depends(authorized("case.read"))) -> dict:
+@cases.get("/{case_id}", response_model=R.CaseDetail, summary="一村一册：案件详情（工作队、联系领导、三张清单、进展、走访、持续整顿）")
+async def case_detail(case_id: str, request: Request, principal: Principal = Depends(authorized("case.read"))):
     async with request.app.state.runtime.session_factory() as session:
         case = await _readable_case(session, principal, case_id)
         return case_view(case, await service.load_book(session, case), await _village_name(session, case.village_code))
 
 
-async def _ledger(request: Request, principal: Principal, case_id: str, as_of: date | None) -> dict:
+async def _ledger(request: Request, principal: Principal, case_id: str, as_of: date | None):
     async with request.app.state.runtime.session_factory() as session:
         case = await _readable_case(session, principal, case_id)
         today = await clock.today(session)
@@ -246,13 +248,14 @@ async def _ledger(request: Request, principal: Principal, case_id: str, as_of: d
         return ledger.ledger_document(case, book, entries, as_of, await _village_name(session, case.village_code))
 
 
-@cases.get("/{case_id}/ledger", summary="台账：全部记录按序，可查看任一过去日期的状态 (as_of)")
+@cases.get("/{case_id}/ledger", response_model=R.LedgerOut, summary="台账：全部记录按序，可查看任一过去日期的状态 (as_of)")
 async def case_ledger(case_id: str, request: Request, as_of: date | None = Query(None, description="截至日期，默认今天"),
-                      principal: Principal = Depends(authorized("case.read"))) -> dict:
+                      principal: Principal = Depends(authorized("case.read"))):
     return await _ledger(request, principal, case_id, as_of)
 
 
-@cases.get("/{case_id}/ledger/export", summary="导出台账（json 或 xlsx）")
+@cases.get("/{case_id}/ledger/export", summary="导出台账（json 或 xlsx）", response_class=Response,
+           responses=files(ledger.XLSX, "application/json", description="台账文件 (ledger file, as attachment)"))
 async def export_ledger(case_id: str, request: Request, format: str = Query("xlsx", pattern="^(json|xlsx)$"),
                         as_of: date | None = None, principal: Principal = Depends(authorized("case.read"))):
     document = await _ledger(request, principal, case_id, as_of)
@@ -261,40 +264,40 @@ async def export_ledger(case_id: str, request: Request, format: str = Query("xls
         return Response(ledger.ledger_json(document), media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return Response(ledger.ledger_xlsx(document),
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    media_type=ledger.XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 # ---------------------------------------------------------------------------------------- staffing
 
 
-@cases.put("/{case_id}/team", summary="选派工作队（调整须说明理由）")
+@cases.put("/{case_id}/team", response_model=R.WriteOut, summary="选派工作队（调整须说明理由）")
 async def station_team(case_id: str, body: TeamIn, request: Request,
-                       principal: Principal = Depends(authorized("case.staff"))) -> dict:
+                       principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.station_team(w, body.leader, body.members, body.stationed_on, body.change_reason)
     return await _write(request, principal, "case.staff", case_id, step, dates={"stationed_on": body.stationed_on})
 
 
-@cases.put("/{case_id}/contact-leader", summary="明确联系分包县级领导（不转化不脱钩，调整须说明理由）")
+@cases.put("/{case_id}/contact-leader", response_model=R.WriteOut, summary="明确联系分包县级领导（不转化不脱钩，调整须说明理由）")
 async def assign_contact_leader(case_id: str, body: ContactLeaderIn, request: Request,
-                                principal: Principal = Depends(authorized("case.staff"))) -> dict:
+                                principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.assign_contact_leader(w, body.leader, body.assigned_on, body.change_reason)
     return await _write(request, principal, "case.staff", case_id, step, dates={"assigned_on": body.assigned_on})
 
 
-@cases.put("/{case_id}/first-secretary", summary="选派第一书记")
+@cases.put("/{case_id}/first-secretary", response_model=R.WriteOut, summary="选派第一书记")
 async def appoint_first_secretary(case_id: str, body: FirstSecretaryIn, request: Request,
-                                  principal: Principal = Depends(authorized("case.staff"))) -> dict:
+                                  principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.appoint_first_secretary(w, body.secretary, body.appointed_on, body.change_reason)
     return await _write(request, principal, "case.staff", case_id, step, dates={"appointed_on": body.appointed_on})
 
 
-@cases.post("/{case_id}/pairings", status_code=201, summary="与优秀村党组织书记结对（一人至多结对政策规定数量的村）")
+@cases.post("/{case_id}/pairings", response_model=R.WriteOut, status_code=201, summary="与优秀村党组织书记结对（一人至多结对政策规定数量的村）")
 async def pair_secretary(case_id: str, body: PairingIn, request: Request,
-                         principal: Principal = Depends(authorized("case.staff"))) -> dict:
+                         principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.pair_secretary(w, body.secretary, body.secretary_village_code, body.paired_on)
     return await _write(request, principal, "case.staff", case_id, step, dates={"paired_on": body.paired_on})
@@ -303,48 +306,48 @@ async def pair_secretary(case_id: str, body: PairingIn, request: Request,
 # ---------------------------------------------------------------------------------------- the three lists
 
 
-@cases.post("/{case_id}/problems", status_code=201, summary="问题清单：增加问题（关联认定标准或现场新发现）")
+@cases.post("/{case_id}/problems", response_model=R.WriteOut, status_code=201, summary="问题清单：增加问题（关联认定标准或现场新发现）")
 async def add_problem(case_id: str, body: ProblemIn, request: Request,
-                      principal: Principal = Depends(authorized("case.plan"))) -> dict:
+                      principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.add_problem(w, body.title, body.detail, body.criterion_code, body.found_on),
                         dates={"found_on": body.found_on})
 
 
-@cases.post("/{case_id}/tasks", status_code=201, summary="任务清单：针对问题的整改任务")
+@cases.post("/{case_id}/tasks", response_model=R.WriteOut, status_code=201, summary="任务清单：针对问题的整改任务")
 async def add_task(case_id: str, body: TaskIn, request: Request,
-                   principal: Principal = Depends(authorized("case.plan"))) -> dict:
+                   principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id, lambda w: service.add_task(w, body.problem_id, body.title),
                         dates={})
 
 
-@cases.post("/{case_id}/measures", status_code=201, summary="整改措施：每项须有责任人和完成时限（责任清单由此生成）")
+@cases.post("/{case_id}/measures", response_model=R.WriteOut, status_code=201, summary="整改措施：每项须有责任人和完成时限（责任清单由此生成）")
 async def plan_measure(case_id: str, body: MeasureIn, request: Request,
-                       principal: Principal = Depends(authorized("case.plan"))) -> dict:
+                       principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.plan_measure(w, body.task_id, body.title, body.responsible, body.deadline),
                         dates={})
 
 
-@cases.post("/{case_id}/plan/publication", status_code=201, summary="整顿方案公开征求群众意见")
+@cases.post("/{case_id}/plan/publication", response_model=R.WriteOut, status_code=201, summary="整顿方案公开征求群众意见")
 async def publish_plan(case_id: str, body: PlanPublicationIn, request: Request,
-                       principal: Principal = Depends(authorized("case.plan"))) -> dict:
+                       principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.publish_plan(w, body.published_on, body.notice),
                         dates={"published_on": body.published_on})
 
 
-@cases.post("/{case_id}/plan/comments", status_code=201, summary="记录群众意见")
+@cases.post("/{case_id}/plan/comments", response_model=R.WriteOut, status_code=201, summary="记录群众意见")
 async def add_comment(case_id: str, body: CommentIn, request: Request,
-                      principal: Principal = Depends(authorized("case.plan"))) -> dict:
+                      principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.add_comment(w, body.commenter, body.text, body.received_on),
                         dates={"received_on": body.received_on})
 
 
-@cases.post("/{case_id}/plan/comments/{comment_id}/answer", status_code=201, summary="答复群众意见")
+@cases.post("/{case_id}/plan/comments/{comment_id}/answer", response_model=R.WriteOut, status_code=201, summary="答复群众意见")
 async def answer_comment(case_id: str, comment_id: str, body: AnswerIn, request: Request,
-                         principal: Principal = Depends(authorized("case.plan"))) -> dict:
+                         principal: Principal = Depends(authorized("case.plan"))):
     return await _write(request, principal, "case.plan", case_id,
                         lambda w: service.answer_comment(w, comment_id, body.answer, body.answered_on),
                         dates={"answered_on": body.answered_on})
@@ -376,7 +379,8 @@ async def upload_evidence(case_id: str, request: Request, file: UploadFile = Fil
                        sha256=stored.sha256, uploaded_on=stored.uploaded_on)
 
 
-@cases.get("/{case_id}/evidence/{file_id}", summary="下载佐证材料（响应头带 SHA-256）")
+@cases.get("/{case_id}/evidence/{file_id}", summary="下载佐证材料（响应头带 SHA-256）", response_class=Response,
+           responses=files(*sorted({t for t, _ in ALLOWED_TYPES.values()}), description="佐证材料原文件"))
 async def download_evidence(case_id: str, file_id: str, request: Request,
                             principal: Principal = Depends(authorized("case.read"))):
     async with request.app.state.runtime.session_factory() as session:
@@ -389,10 +393,10 @@ async def download_evidence(case_id: str, file_id: str, request: Request,
                                  "Content-Disposition": f'attachment; filename="{stored.file_id}"'})
 
 
-@cases.post("/{case_id}/measures/{measure_id}/progress", status_code=201,
+@cases.post("/{case_id}/measures/{measure_id}/progress", response_model=R.WriteOut, status_code=201,
             summary="填报整改进展（完成须有佐证；更正为新记录，指向被更正的记录）")
 async def record_progress(case_id: str, measure_id: str, body: ProgressIn, request: Request,
-                          principal: Principal = Depends(authorized("case.progress"))) -> dict:
+                          principal: Principal = Depends(authorized("case.progress"))):
     async def step(w: Writer):
         evidence = []
         for file_id in dict.fromkeys(body.evidence_ids):
@@ -410,9 +414,9 @@ async def record_progress(case_id: str, measure_id: str, body: ProgressIn, reque
 # ---------------------------------------------------------------------------------------- visits
 
 
-@cases.post("/{case_id}/visits", status_code=201, summary="联系领导走访记录（谈话对象、推动解决的问题）")
+@cases.post("/{case_id}/visits", response_model=R.WriteOut, status_code=201, summary="联系领导走访记录（谈话对象、推动解决的问题）")
 async def record_visit(case_id: str, body: VisitIn, request: Request,
-                       principal: Principal = Depends(authorized("case.visit"))) -> dict:
+                       principal: Principal = Depends(authorized("case.visit"))):
     async def step(w: Writer):
         assigned = w.book.contact_leader
         # The village's own contact leader logs the visit; the county secretary may visit any village.
@@ -429,25 +433,25 @@ async def record_visit(case_id: str, body: VisitIn, request: Request,
 # ---------------------------------------------------------------------------------------- continued rectification
 
 
-@cases.post("/{case_id}/continued/study", status_code=201, summary="持续整顿：县委常委会逐村研究")
+@cases.post("/{case_id}/continued/study", response_model=R.WriteOut, status_code=201, summary="持续整顿：县委常委会逐村研究")
 async def record_study(case_id: str, body: StudyIn, request: Request,
-                       principal: Principal = Depends(authorized("case.continued"))) -> dict:
+                       principal: Principal = Depends(authorized("case.continued"))):
     return await _write(request, principal, "case.continued", case_id,
                         lambda w: service.record_study(w, body.studied_on, body.meeting, body.conclusion),
                         dates={"studied_on": body.studied_on})
 
 
-@cases.post("/{case_id}/continued/supervision", status_code=201, summary="持续整顿：县委书记挂牌督办（具名、限期）")
+@cases.post("/{case_id}/continued/supervision", response_model=R.WriteOut, status_code=201, summary="持续整顿：县委书记挂牌督办（具名、限期）")
 async def assign_supervision(case_id: str, body: SupervisionIn, request: Request,
-                             principal: Principal = Depends(authorized("case.continued"))) -> dict:
+                             principal: Principal = Depends(authorized("case.continued"))):
     return await _write(request, principal, "case.continued", case_id,
                         lambda w: service.assign_supervision(w, body.supervisor, body.deadline, body.decided_on),
                         dates={"decided_on": body.decided_on})
 
 
-@cases.post("/{case_id}/continued/second-review", status_code=201, summary="持续整顿：二次研判，未完成的由县委书记直接联系")
+@cases.post("/{case_id}/continued/second-review", response_model=R.WriteOut, status_code=201, summary="持续整顿：二次研判，未完成的由县委书记直接联系")
 async def second_review(case_id: str, body: SecondReviewIn, request: Request,
-                        principal: Principal = Depends(authorized("case.continued"))) -> dict:
+                        principal: Principal = Depends(authorized("case.continued"))):
     return await _write(request, principal, "case.continued", case_id,
                         lambda w: service.record_second_review(w, body.county_secretary, body.conclusion, body.reviewed_on),
                         dates={"reviewed_on": body.reviewed_on})

@@ -12,6 +12,7 @@ from casework.domain.case import CaseBook, Entry
 from casework.models import Case
 from zhengdun.events.casework import CASE_PHASE_LABELS, CasePhase
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEASURE_STATUS_LABELS = {"not_started": "未开始", "in_progress": "推进中", "completed": "已完成"}
 
 

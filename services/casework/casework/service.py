@@ -404,6 +404,7 @@ async def note_acceptance(session: AsyncSession, case: Case, today: date, actor:
 from casework.domain import tasks as task_rules  # noqa: E402
 from zhengdun.divisions import prefix_of  # noqa: E402
 from zhengdun.roles import Level, Role  # noqa: E402
+from sqlalchemy import or_  # noqa: E402
 
 _TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
                Level.TOWNSHIP: {Role.ORG_STAFF},
@@ -412,17 +413,29 @@ _TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
 
 async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     level = principal.level
-    if not principal.division_code or not set(principal.roles) & _TASK_ROLES.get(level, set()):
+    if not principal.division_code or level is None:
         return []
     caller = task_rules.Caller(principal.user_id, principal.division_code, level, frozenset(principal.roles))
-    open_cases = select(Case.case_id).where(Case.village_code.startswith(prefix_of(caller.unit)),
-                                            Case.phase.in_([p.value for p in (CasePhase.CONCENTRATED, CasePhase.CONTINUED)]))
+    working = Case.phase.in_([p.value for p in (CasePhase.CONCENTRATED, CasePhase.CONTINUED)])
+    # The cases of the caller's unit where their role acts, and any case with a measure naming them by login.
+    named = select(CaseEntry.case_id).where(CaseEntry.kind == EntryKind.MEASURE_PLANNED.value,
+                                            CaseEntry.data["responsible_user_id"].astext == caller.user_id)
+    reach = Case.case_id.in_(named)
+    if set(principal.roles) & _TASK_ROLES.get(level, set()):
+        reach = or_(Case.village_code.startswith(prefix_of(caller.unit)), reach)
+    open_cases = select(Case.case_id).where(working, reach)
     cases = {c.case_id: c for c in (await session.execute(select(Case).where(Case.case_id.in_(open_cases)))).scalars()}
     if not cases:
         return []
+    # Whole books only where the team's or a measure's steps may be the caller's (their village, or a measure
+    # naming them); elsewhere the few entries the unit steps need (a county's books are mostly lists and progress).
+    whole = select(Case.case_id).where(working, Case.case_id.in_(named)) if level is not Level.VILLAGE else open_cases
+    with_lists = set((await session.execute(whole)).scalars())
     entries: dict[str, list[Entry]] = {case_id: [] for case_id in cases}
-    for row in (await session.execute(select(CaseEntry).where(CaseEntry.case_id.in_(open_cases))
-                                      .order_by(CaseEntry.seq))).scalars():
+    for row in (await session.execute(select(CaseEntry).where(
+            CaseEntry.case_id.in_(open_cases),
+            or_(CaseEntry.kind.in_([k.value for k in task_rules.UNIT_KINDS]), CaseEntry.case_id.in_(whole)))
+            .order_by(CaseEntry.seq))).scalars():
         entries[row.case_id].append(entry_of(row))
     terms = {campaign_id: await load_campaign(session, campaign_id) for campaign_id in {c.campaign_id for c in cases.values()}}
     found = []
@@ -431,5 +444,5 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
         if campaign is None or not campaign.policies:
             continue
         book = CaseBook.from_entries(header_of(case), entries[case_id])
-        found += task_rules.steps(book, campaign.policy_on(today).policy, caller, today)
+        found += task_rules.steps(book, campaign.policy_on(today).policy, caller, today, with_lists=case_id in with_lists)
     return found

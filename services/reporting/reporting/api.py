@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from reporting import documents, figures, service
+from reporting import responses as R
 from reporting.domain.figures import CATEGORY_LABELS, FIGURES, PHASE_LABELS, Figure, parse_month
 from reporting.public import asyncapi_document, public_topic
 from zhengdun import clock
@@ -21,6 +22,7 @@ from zhengdun.clock import clock_router
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, unprocessable
 from zhengdun.registry_api import division_router
+from zhengdun.responses import files
 
 router = APIRouter()
 router.include_router(division_router())
@@ -44,16 +46,16 @@ def _month(value: str | None, field: str) -> tuple[int, int] | None:
         raise unprocessable("bad-month", f"{field} 须为 YYYY-MM 格式，如 2020-11 ({field} must look like 2020-11)") from None
 
 
-@router.get("/figures/{code}", tags=TAGS, summary="某区划某日的统计数据")
+@router.get("/figures/{code}", response_model=R.DivisionFigures, tags=TAGS, summary="某区划某日的统计数据")
 async def division_figures(request: Request, code: str, day: date | None = Query(None, alias="date"),
-                           _=Depends(authorized("report.read", target="code"))) -> dict[str, Any]:
+                           _=Depends(authorized("report.read", target="code"))):
     as_of = await _day(request, day)
     async with request.app.state.runtime.session_factory() as session:
         return {"code": code, "name": await service.division_name(session, code), "date": as_of,
                 "figures": await figures.figures_for(session, code, as_of)}
 
 
-@router.get("/figures/{code}/children", tags=TAGS, response_model=Page[dict[str, Any]],
+@router.get("/figures/{code}/children", tags=TAGS, response_model=Page[R.ChildFigures],
             summary="下一级各区划的统计数据（分页）")
 async def children_figures(request: Request, code: str, day: date | None = Query(None, alias="date"),
                            page: PageParams = Depends(page_params),
@@ -64,7 +66,7 @@ async def children_figures(request: Request, code: str, day: date | None = Query
     return Page(items=[i | {"date": as_of} for i in items], total=total, page=page.page, size=page.size)
 
 
-@router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[dict[str, Any]], summary="逐月统计（分页）")
+@router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[R.MonthFigures], summary="逐月统计（分页）")
 async def monthly_figures(request: Request, code: str,
                           first: str | None = Query(None, alias="from", description="YYYY-MM; 默认整顿工作启动当月"),
                           last: str | None = Query(None, alias="to", description="YYYY-MM; 默认平台当前月"),
@@ -88,7 +90,7 @@ async def monthly_figures(request: Request, code: str,
     return Page(items=items, total=len(months), page=page.page, size=page.size)
 
 
-@router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[dict[str, Any]],
+@router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[R.VillageBehind | R.EventBehind | R.AlertBehind],
             summary="下钻：统计数背后的村（分页）")
 async def drill_down(request: Request, code: str, figure: Figure, day: date | None = Query(None, alias="date"),
                      category: str | None = Query(None, description="weak_and_lax | lagging (figure=listed)"),
@@ -108,7 +110,7 @@ async def drill_down(request: Request, code: str, figure: Figure, day: date | No
     return Page(items=items, total=total, page=page.page, size=page.size)
 
 
-@router.get("/figures-catalog", tags=TAGS, response_model=Page[dict[str, Any]], summary="统计口径说明")
+@router.get("/figures-catalog", tags=TAGS, response_model=Page[R.CatalogEntry], summary="统计口径说明")
 async def catalog(page: PageParams = Depends(page_params), _=Depends(authorized("report.read"))):
     items = [{"figure": k, "label": f.label, "english": f.english, "definition": f.definition} for k, f in FIGURES.items()]
     return Page(items=items[page.offset:page.offset + page.size], total=len(items), page=page.page, size=page.size)
@@ -117,7 +119,7 @@ async def catalog(page: PageParams = Depends(page_params), _=Depends(authorized(
 # ---- documents -------------------------------------------------------------------------------
 
 @router.get("/documents/{code}/{kind}", tags=TAGS, summary="下载文书（xlsx 或 pdf）",
-            response_class=Response, responses={200: {"content": {documents.XLSX: {}, documents.PDF: {}}}})
+            response_class=Response, responses=files(documents.XLSX, documents.PDF, description="文书文件 (as attachment)"))
 async def download(request: Request, code: str, kind: documents.Kind,
                    format: str = Query("xlsx", pattern="^(xlsx|pdf)$", description="xlsx | pdf"),
                    day: date | None = Query(None, alias="date", description="统计日（汇总表、排名通报）"),
@@ -137,7 +139,7 @@ async def download(request: Request, code: str, kind: documents.Kind,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
-@router.get("/filings/{code}", tags=TAGS, response_model=Page[dict[str, Any]], summary="备案记录（分页）")
+@router.get("/filings/{code}", tags=TAGS, response_model=Page[R.FilingOut], summary="备案记录（分页）")
 async def filings(request: Request, code: str, page: PageParams = Depends(page_params),
                   _=Depends(authorized("report.document", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
@@ -147,8 +149,8 @@ async def filings(request: Request, code: str, page: PageParams = Depends(page_p
 
 # ---- operations ------------------------------------------------------------------------------
 
-@router.post("/admin/rebuild", tags=["operations"], summary="重建统计读模型（从主题起点重放）")
-async def rebuild(request: Request, _=Depends(authorized("report.rebuild"))) -> dict[str, Any]:
+@router.post("/admin/rebuild", response_model=R.RebuildOut, tags=["operations"], summary="重建统计读模型（从主题起点重放）")
+async def rebuild(request: Request, _=Depends(authorized("report.rebuild"))):
     from reporting.rebuild import rebuild_read_model
 
     runtime = request.app.state.runtime

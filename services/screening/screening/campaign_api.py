@@ -16,6 +16,7 @@ from decimal import Decimal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from screening import responses as R
 from screening import service
 from screening.domain import campaign as campaign_rules
 from screening.domain import consistency, spot_check
@@ -78,7 +79,7 @@ def campaign_view(c) -> dict:
             "policy_history": [{"version": p.version, "effective_on": p.effective_on, "reason": p.reason} for p in c.policies]}
 
 
-@router.post("/campaigns", status_code=201, summary="启动整顿工作（阶段、认定标准、政策参数；未填按种子文件默认）")
+@router.post("/campaigns", response_model=R.CampaignOut, status_code=201, summary="启动整顿工作（阶段、认定标准、政策参数；未填按种子文件默认）")
 async def open_campaign(body: OpenCampaign, request: Request, principal: Principal = Depends(authorized("campaign.open"))):
     authorize_target(principal, "campaign.open", body.area_code)
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -95,7 +96,7 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Princip
     return campaign_view(campaign)
 
 
-@router.get("/campaigns", response_model=Page[dict], summary="整顿工作列表")
+@router.get("/campaigns", response_model=Page[R.CampaignOut], summary="整顿工作列表")
 async def list_campaigns(request: Request, principal: Principal = Depends(authorized("campaign.read")),
                          paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
@@ -112,13 +113,13 @@ async def _campaign(session, campaign_id: str):
         raise _problem(exc) from None
 
 
-@router.get("/campaigns/{campaign_id}", summary="整顿工作详情（含政策版本）")
+@router.get("/campaigns/{campaign_id}", response_model=R.CampaignOut, summary="整顿工作详情（含政策版本）")
 async def get_campaign(campaign_id: str, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
     async with request.app.state.runtime.session_factory() as session:
         return campaign_view(await _campaign(session, campaign_id))
 
 
-@router.post("/campaigns/{campaign_id}/policy", summary="修订政策（产生新版本；此后决定记录所用版本）")
+@router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut, summary="修订政策（产生新版本；此后决定记录所用版本）")
 async def revise_policy(campaign_id: str, body: ReviseCampaignPolicy, request: Request,
                         principal: Principal = Depends(authorized("campaign.open"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -158,7 +159,7 @@ def _township(code: str) -> None:
         raise Problem(422, "not-a-township", "不是乡镇级区划 Not a township", f"{code} 不是乡镇级区划代码")
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/assessments", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/assessments", response_model=R.AssessmentsRecordedOut, status_code=201,
              summary="逐村排查研判（可一次提交整个乡镇；全部通过或全部不保存）")
 async def record_assessments(campaign_id: str, round_id: str, township: str, body: AssessmentsIn, request: Request,
                              principal: Principal = Depends(authorized("screening.assess", target="township"))):
@@ -210,7 +211,7 @@ async def _preparation(session, campaign_id: str, round_id: str, township: str) 
     return prep
 
 
-@router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/meeting",
+@router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/meeting", response_model=R.MeetingRecordedOut,
             summary="记录乡镇党委会集体研究（日期、参会人员、纪要）")
 async def record_meeting(campaign_id: str, round_id: str, township: str, body: MeetingIn, request: Request,
                          principal: Principal = Depends(authorized("screening.township_list", target="township"))):
@@ -223,7 +224,7 @@ async def record_meeting(campaign_id: str, round_id: str, township: str, body: M
     return {"meeting": body.model_dump(mode="json")}
 
 
-@router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/notice", summary="记录公示期")
+@router.put("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/notice", response_model=R.NoticeRecordedOut, summary="记录公示期")
 async def record_notice(campaign_id: str, round_id: str, township: str, body: NoticeIn, request: Request,
                         principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     if body.ends_on < body.starts_on:
@@ -237,7 +238,7 @@ async def record_notice(campaign_id: str, round_id: str, township: str, body: No
     return {"notice": body.model_dump(mode="json")}
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections", response_model=R.ObjectionOut, status_code=201,
              summary="记录公示期间的异议")
 async def record_objection(campaign_id: str, round_id: str, township: str, body: ObjectionIn, request: Request,
                            principal: Principal = Depends(authorized("screening.township_list", target="township"))):
@@ -251,7 +252,7 @@ async def record_objection(campaign_id: str, round_id: str, township: str, body:
     return objection
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections/{objection_id}/answer",
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/objections/{objection_id}/answer", response_model=R.ObjectionAnswerOut,
              summary="答复异议")
 async def answer_objection(campaign_id: str, round_id: str, township: str, objection_id: str, body: AnswerIn,
                            request: Request,
@@ -275,7 +276,7 @@ class SubmitIn(BaseModel):
     carry_over_reasons: dict[str, str] = Field(default_factory=dict, description="上一轮列入本轮不再列入的村：逐村说明理由")
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/submit", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/submit", response_model=ev.TownshipListSubmitted, status_code=201,
              summary="分两类报送名单（须全覆盖、党委会研究、公示期满且异议均已答复；逾期照收并标注）")
 async def submit_list(campaign_id: str, round_id: str, township: str, body: SubmitIn, request: Request,
                       principal: Principal = Depends(authorized("screening.township_list", target="township"))):
@@ -306,7 +307,7 @@ async def submit_list(campaign_id: str, round_id: str, township: str, body: Subm
     return submitted.model_dump(mode="json")
 
 
-@router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}",
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}", response_model=R.TownshipRoundOut,
             summary="乡镇本轮排查情况（覆盖、未排查的村、名单、结转建议）")
 async def township_status(campaign_id: str, round_id: str, township: str, request: Request,
                           principal: Principal = Depends(authorized("screening.read", target="township"))):
@@ -347,7 +348,7 @@ def _share_view(share) -> dict:
             "required": share.required, "share": f"{float(share.share):.4f}", "meets_minimum": share.meets_minimum}
 
 
-@router.get("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/list",
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/list", response_model=R.CountyListOut,
             summary="县级名单（乡镇报送、调整、抽查、最低比例实时计算、一致性提示）")
 async def county_list_view(campaign_id: str, round_id: str, county: str, request: Request,
                            principal: Principal = Depends(authorized("screening.read", target="county"))):
@@ -406,7 +407,7 @@ class DrawIn(BaseModel):
     drawn_on: date
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/samples", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/samples", response_model=R.SamplesOut, status_code=201,
              summary="县级随机抽查：抽取乡镇已列入、未列入的村（可复算）")
 async def draw_county_samples(campaign_id: str, round_id: str, county: str, township: str, body: DrawIn, request: Request,
                               principal: Principal = Depends(authorized("screening.county_review", target="county"))):
@@ -440,7 +441,7 @@ class FindingsIn(BaseModel):
     findings: list[FindingIn] = Field(min_length=1)
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/site-visits",
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/site-visits", response_model=R.SiteVisitsOut,
              status_code=201, summary="记录实地走访核查结果（弄虚作假的，通报追责）")
 async def record_site_visits(campaign_id: str, round_id: str, county: str, township: str, body: FindingsIn,
                              request: Request,
@@ -469,7 +470,7 @@ class ReturnIn(BaseModel):
     returned_on: date
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/return",
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/return", response_model=ev.TownshipListReturned,
              status_code=201, summary="退回乡镇名单（须说明理由）")
 async def return_list(campaign_id: str, round_id: str, county: str, township: str, body: ReturnIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
@@ -496,7 +497,7 @@ class AdjustIn(BaseModel):
     criteria_met: list[str] = Field(default_factory=list)
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/adjustments", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/adjustments", response_model=ev.CountyListAdjusted, status_code=201,
              summary="调整名单：增列或移出（逐村说明理由）")
 async def adjust_list(campaign_id: str, round_id: str, county: str, body: AdjustIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
@@ -520,7 +521,7 @@ class ConfirmIn(BaseModel):
     decided_on: date
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/confirm", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/confirm", response_model=R.ConfirmationOut, status_code=201,
              summary="县委常委会研究确定名单：逐村认定整顿对象（低于最低比例可确定但标注）")
 async def confirm_list(campaign_id: str, round_id: str, county: str, body: ConfirmIn, request: Request,
                        principal: Principal = Depends(authorized("screening.county_decide", target="county"))):
@@ -556,7 +557,7 @@ class CityDrawIn(BaseModel):
     drawn_on: date
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", response_model=R.CitySampleOut, status_code=201,
              summary="市级抽查：按比例随机抽取县级确定的名单及未列入的村（同一种子，可复算）")
 async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: CityDrawIn, request: Request,
                            principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
@@ -583,7 +584,7 @@ async def draw_city_sample(campaign_id: str, round_id: str, county: str, body: C
             "samples": [listed.model_dump(mode="json"), unlisted_sample.model_dump(mode="json")]}
 
 
-@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-findings", status_code=201,
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-findings", response_model=R.CityFindingsOut, status_code=201,
              summary="记录市级抽查结果（弄虚作假的通报并追责）")
 async def record_city_findings(campaign_id: str, round_id: str, county: str, body: FindingsIn, request: Request,
                                principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
@@ -616,7 +617,7 @@ async def record_city_findings(campaign_id: str, round_id: str, county: str, bod
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
 
 
-@router.get("/campaigns/{campaign_id}/shares/{code}", summary="最低比例实时计算（市及各县）")
+@router.get("/campaigns/{campaign_id}/shares/{code}", response_model=R.SharesOut, summary="最低比例实时计算（市及各县）")
 async def shares(campaign_id: str, code: str, request: Request,
                  principal: Principal = Depends(authorized("screening.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
@@ -629,7 +630,7 @@ async def shares(campaign_id: str, code: str, request: Request,
             "counties": [_share_view(share_status(c, listed, villages, campaign.policy)) for c in counties]}
 
 
-@router.get("/campaigns/{campaign_id}/targets", response_model=Page[dict], summary="当前整顿对象（动态名单，辖区内）")
+@router.get("/campaigns/{campaign_id}/targets", response_model=Page[R.TargetOut], summary="当前整顿对象（动态名单，辖区内）")
 async def targets(campaign_id: str, request: Request, under: str | None = Query(None, pattern=CODE),
                   principal: Principal = Depends(authorized("screening.read", target="under")),
                   paging: PageParams = Depends(page_params)):
@@ -651,7 +652,7 @@ class FileIn(BaseModel):
     filed_on: date
 
 
-@router.post("/campaigns/{campaign_id}/counties/{county}/filings", status_code=201,
+@router.post("/campaigns/{campaign_id}/counties/{county}/filings", response_model=R.FiledOut, status_code=201,
              summary="县级名单向市委组织部备案（不可更改的快照，附内容哈希）")
 async def file_list(campaign_id: str, county: str, body: FileIn, request: Request,
                     principal: Principal = Depends(authorized("screening.file", target="county"))):
@@ -683,7 +684,7 @@ def _filing_of(row) -> Filing:
                   row.content_hash)
 
 
-@router.get("/campaigns/{campaign_id}/counties/{county}/filings", response_model=Page[dict],
+@router.get("/campaigns/{campaign_id}/counties/{county}/filings", response_model=Page[R.FilingOut],
             summary="备案记录：与备案时完全一致，并验证内容哈希")
 async def list_filings(campaign_id: str, county: str, request: Request,
                        principal: Principal = Depends(authorized("screening.filings.read", target="county")),

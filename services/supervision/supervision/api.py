@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, or_, select
 
 from supervision import journal, service
+from supervision import responses as R
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from supervision.domain.rules import RULE_LABELS, Rule
 from supervision.models import AccountabilityRow, AlertRow, EvaluationRow, InspectionPlanRow, InspectionRow
@@ -43,7 +44,7 @@ async def _page(request: Request, query, order, paging: PageParams, out) -> Page
 
 # --- alerts -----------------------------------------------------------------------------
 
-def _alert_out(a: AlertRow) -> dict[str, Any]:
+def _alert_out(a: AlertRow):
     return {"alert_id": a.alert_id, "key": a.key, "rule": a.rule, "label": RULE_LABELS.get(Rule(a.rule), a.rule),
             "campaign_id": a.campaign_id, "subject_code": a.subject_code, "subject_role": a.subject_role,
             "subject_person": a.subject_person, "subject_user_id": a.subject_user_id, "scope_code": a.scope_code,
@@ -52,7 +53,7 @@ def _alert_out(a: AlertRow) -> dict[str, Any]:
             "resolved_on": a.resolved_on, "resolution": a.resolution}
 
 
-@router.get("/alerts", tags=TAGS, response_model=Page[dict[str, Any]], summary="预警列表（本辖区，分页）")
+@router.get("/alerts", tags=TAGS, response_model=Page[R.AlertOut], summary="预警列表（本辖区，分页）")
 async def list_alerts(request: Request,
                       rule: Rule | None = Query(None),
                       status: Literal["open", "resolved", "all", "withdrawn"] = Query(
@@ -79,9 +80,9 @@ async def list_alerts(request: Request,
     return await _page(request, query, [AlertRow.raised_on, AlertRow.key], paging, _alert_out)
 
 
-@router.get("/alerts/{alert_id}", tags=TAGS, summary="预警详情")
+@router.get("/alerts/{alert_id}", response_model=R.AlertOut, tags=TAGS, summary="预警详情")
 async def get_alert(request: Request, alert_id: str,
-                    principal: Principal = Depends(authorized("supervision.read"))) -> dict[str, Any]:
+                    principal: Principal = Depends(authorized("supervision.read"))):
     async with request.app.state.runtime.session_factory() as session:
         alert = await session.get(AlertRow, alert_id)
     if alert is None:
@@ -133,28 +134,28 @@ class FollowUpIn(_In):
     note: str = ""
 
 
-def _plan_out(p: InspectionPlanRow) -> dict[str, Any]:
+def _plan_out(p: InspectionPlanRow):
     return {"plan_id": p.plan_id, "unit_code": p.unit_code, "title": p.title, "kind": p.kind,
             "kind_label": InspectionKind(p.kind).label, "recurrence": p.recurrence, "day_from": p.day_from,
             "day_to": p.day_to, "starts_on": p.starts_on, "ends_on": p.ends_on, "actor": p.actor}
 
 
-def _inspection_out(i: InspectionRow) -> dict[str, Any]:
+def _inspection_out(i: InspectionRow):
     return {"inspection_id": i.inspection_id, "plan_id": i.plan_id, "kind": i.kind,
             "kind_label": InspectionKind(i.kind).label, "unit_code": i.unit_code,
             "inspected_by_code": i.inspected_by_code, "inspected_on": i.inspected_on, "inspectors": i.inspectors,
             "findings": i.findings, "demands": i.demands, "follow_ups": i.follow_ups, "actor": i.actor}
 
 
-@router.post("/inspection-plans", tags=TAGS, status_code=201, summary="制定督导计划（如每月25日至月底）")
+@router.post("/inspection-plans", response_model=R.PlanOut, tags=TAGS, status_code=201, summary="制定督导计划（如每月25日至月底）")
 async def create_plan(request: Request, body: PlanIn,
-                      principal: Principal = Depends(authorized("supervision.inspect"))) -> dict[str, Any]:
+                      principal: Principal = Depends(authorized("supervision.inspect"))):
     authorize_target(principal, "supervision.inspect", body.unit_code)
     async with request.app.state.runtime.unit_of_work() as uow:
         return _plan_out(await service.create_plan(uow, principal, body.model_dump()))
 
 
-@router.get("/inspection-plans", tags=TAGS, response_model=Page[dict[str, Any]], summary="督导计划（分页）")
+@router.get("/inspection-plans", tags=TAGS, response_model=Page[R.PlanOut], summary="督导计划（分页）")
 async def list_plans(request: Request, principal: Principal = Depends(authorized("supervision.read")),
                      paging: PageParams = Depends(page_params)):
     query = select(InspectionPlanRow).where(or_(_within(InspectionPlanRow.unit_code, principal.division_code),
@@ -166,17 +167,17 @@ def _ancestors(code: str) -> list[str]:
     return [code[:n].ljust(12, "0") for n in (2, 4, 6, 9)]
 
 
-@router.post("/inspections", tags=TAGS, status_code=201, summary="记录督导检查（定期、暗访、专项调研、电话抽查）")
+@router.post("/inspections", response_model=R.InspectionOut, tags=TAGS, status_code=201, summary="记录督导检查（定期、暗访、专项调研、电话抽查）")
 async def record_inspection(request: Request, body: InspectionIn,
-                            principal: Principal = Depends(authorized("supervision.inspect"))) -> dict[str, Any]:
+                            principal: Principal = Depends(authorized("supervision.inspect"))):
     authorize_target(principal, "supervision.inspect", body.unit_code)
     async with request.app.state.runtime.unit_of_work() as uow:
         return _inspection_out(await service.record_inspection(uow, principal, body.model_dump()))
 
 
-@router.post("/inspections/{inspection_id}/follow-ups", tags=TAGS, summary="整改要求跟踪落实")
+@router.post("/inspections/{inspection_id}/follow-ups", response_model=R.InspectionOut, tags=TAGS, summary="整改要求跟踪落实")
 async def follow_up(request: Request, inspection_id: str, body: FollowUpIn,
-                    principal: Principal = Depends(authorized("supervision.inspect"))) -> dict[str, Any]:
+                    principal: Principal = Depends(authorized("supervision.inspect"))):
     async with request.app.state.runtime.session_factory() as session:
         row = await session.get(InspectionRow, inspection_id)
     if row is None:
@@ -186,7 +187,7 @@ async def follow_up(request: Request, inspection_id: str, body: FollowUpIn,
         return _inspection_out(await service.follow_up(uow, principal, inspection_id, body.model_dump()))
 
 
-@router.get("/inspections", tags=TAGS, response_model=Page[dict[str, Any]], summary="督导检查记录（本辖区，分页）")
+@router.get("/inspections", tags=TAGS, response_model=Page[R.InspectionOut], summary="督导检查记录（本辖区，分页）")
 async def list_inspections(request: Request, kind: InspectionKind | None = Query(None),
                            unit: str | None = Query(None, pattern=DIVISION_CODE),
                            principal: Principal = Depends(authorized("supervision.read", target="unit")),
@@ -213,22 +214,22 @@ class AccountabilityIn(_In):
     filed_with: str | None = Field(None, pattern=DIVISION_CODE, description="e.g. the city 诫勉谈话 is filed with")
 
 
-def _action_out(a: AccountabilityRow) -> dict[str, Any]:
+def _action_out(a: AccountabilityRow):
     return {"action_id": a.action_id, "kind": a.kind, "kind_label": AccountabilityKind(a.kind).label,
             "subject_code": a.subject_code, "person": a.person, "post": a.post, "grounds": a.grounds,
             "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on, "filed_with": a.filed_with,
             "actor": a.actor}
 
 
-@router.post("/accountability", tags=TAGS, status_code=201, summary="决定约谈、诫勉谈话、组织处理（须有依据）")
+@router.post("/accountability", response_model=R.AccountabilityOut, tags=TAGS, status_code=201, summary="决定约谈、诫勉谈话、组织处理（须有依据）")
 async def decide_accountability(request: Request, body: AccountabilityIn,
-                                principal: Principal = Depends(authorized("supervision.hold_accountable"))) -> dict[str, Any]:
+                                principal: Principal = Depends(authorized("supervision.hold_accountable"))):
     authorize_target(principal, "supervision.hold_accountable", body.subject_code)
     async with request.app.state.runtime.unit_of_work() as uow:
         return _action_out(await service.decide_accountability(uow, principal, body.model_dump()))
 
 
-@router.get("/accountability", tags=TAGS, response_model=Page[dict[str, Any]], summary="问责记录（本辖区，分页）")
+@router.get("/accountability", tags=TAGS, response_model=Page[R.AccountabilityOut], summary="问责记录（本辖区，分页）")
 async def list_accountability(request: Request, unit: str | None = Query(None, pattern=DIVISION_CODE),
                               principal: Principal = Depends(authorized("supervision.read", target="unit")),
                               paging: PageParams = Depends(page_params)):
@@ -252,22 +253,22 @@ class EvaluationIn(_In):
     reported_to: str | None = Field(None, pattern=DIVISION_CODE, description="the city it is reported to")
 
 
-def _evaluation_out(e: EvaluationRow) -> dict[str, Any]:
+def _evaluation_out(e: EvaluationRow):
     return {"evaluation_id": e.evaluation_id, "role": e.role, "role_label": EvaluatedRole(e.role).label,
             "person": e.person, "user_id": e.user_id, "subject_code": e.subject_code, "grade": e.grade,
             "grade_label": Grade(e.grade).label, "comment": e.comment, "evaluated_on": e.evaluated_on,
             "occasion": e.occasion, "reported_to": e.reported_to, "actor": e.actor}
 
 
-@router.post("/evaluations", tags=TAGS, status_code=201, summary="评价联系领导、乡镇书记、工作队员")
+@router.post("/evaluations", response_model=R.EvaluationOut, tags=TAGS, status_code=201, summary="评价联系领导、乡镇书记、工作队员")
 async def record_evaluation(request: Request, body: EvaluationIn,
-                            principal: Principal = Depends(authorized("supervision.evaluate"))) -> dict[str, Any]:
+                            principal: Principal = Depends(authorized("supervision.evaluate"))):
     authorize_target(principal, "supervision.evaluate", body.subject_code)
     async with request.app.state.runtime.unit_of_work() as uow:
         return _evaluation_out(await service.record_evaluation(uow, principal, body.model_dump()))
 
 
-@router.get("/evaluations", tags=TAGS, response_model=Page[dict[str, Any]], summary="评价记录（本辖区，分页）")
+@router.get("/evaluations", tags=TAGS, response_model=Page[R.EvaluationOut], summary="评价记录（本辖区，分页）")
 async def list_evaluations(request: Request, role: EvaluatedRole | None = Query(None),
                            unit: str | None = Query(None, pattern=DIVISION_CODE),
                            principal: Principal = Depends(authorized("supervision.read", target="unit")),
@@ -282,12 +283,12 @@ async def list_evaluations(request: Request, role: EvaluatedRole | None = Query(
 
 # --- documentary record -----------------------------------------------------------------
 
-def _entry_out(e) -> dict[str, Any]:
+def _entry_out(e):
     return {"position": e.position, "kind": e.kind, "reference": e.reference, "body": e.body,
             "recorded_at": e.recorded_at, "prev_hash": e.prev_hash, "hash": e.hash}
 
 
-@router.get("/journal/{code}", tags=TAGS, response_model=Page[dict[str, Any]], summary="纪实记录（按村或单位，分页）")
+@router.get("/journal/{code}", tags=TAGS, response_model=Page[R.JournalEntryOut], summary="纪实记录（按村或单位，分页）")
 async def read_journal(request: Request, code: str,
                        principal: Principal = Depends(authorized("journal.read", target="code")),
                        paging: PageParams = Depends(page_params)):
@@ -296,9 +297,9 @@ async def read_journal(request: Request, code: str,
     return Page[dict[str, Any]](items=[_entry_out(e) for e in entries], total=total, page=paging.page, size=paging.size)
 
 
-@router.get("/journal/{code}/verify", tags=TAGS, summary="核验纪实记录的哈希链")
+@router.get("/journal/{code}/verify", response_model=R.VerificationOut, tags=TAGS, summary="核验纪实记录的哈希链")
 async def verify_journal(request: Request, code: str,
-                         principal: Principal = Depends(authorized("journal.read", target="code"))) -> dict[str, Any]:
+                         principal: Principal = Depends(authorized("journal.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
         result = await journal.verify_chain(session, code)
     return {"code": code, "valid": result.valid, "entries": result.entries, "broken_at": result.broken_at,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from supervision import alerts, journal
 from supervision.domain.records import (AccountabilityKind, RecordRefused, check_grounds, check_in_plan_window)
-from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, EvaluationRow, FalsificationRow,
+from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
                                 InspectionPlanRow, InspectionRow)
 from zhengdun import clock
 from zhengdun.auth import Principal
@@ -149,6 +149,7 @@ from supervision.domain import tasks as task_rules  # noqa: E402
 from supervision.domain.rules import RULE_LABELS, Rule  # noqa: E402
 from zhengdun.access import POLICY  # noqa: E402
 from zhengdun.divisions import prefix_of  # noqa: E402
+from zhengdun.events.casework import CasePhase  # noqa: E402
 
 
 async def pending_tasks(session, principal, today: date) -> list:
@@ -173,6 +174,14 @@ async def pending_tasks(session, principal, today: date) -> list:
                     found += task_rules.follow_up_steps(task_rules.Demand(
                         row.inspection_id, d["demand_id"], d.get("responsible_code") or row.unit_code, d["text"],
                         date.fromisoformat(d["deadline"])))
+    if POLICY["supervision.evaluate"].allows(roles, level) and level.value == "county":
+        cases = [task_rules.ContinuedCase(c.campaign_id, c.village_code, c.township_code, c.leader_name)
+                 for c in (await session.execute(select(CaseRow).where(
+                     CaseRow.county_code == unit, CaseRow.phase == CasePhase.CONTINUED.value).order_by(CaseRow.village_code))).scalars()]
+        if cases:
+            evaluated = set((await session.execute(select(EvaluationRow.subject_code, EvaluationRow.role).where(
+                EvaluationRow.subject_code.startswith(prefix_of(unit))))).all())
+            found += task_rules.evaluation_steps(cases, evaluated)
     if POLICY["supervision.hold_accountable"].allows(roles, level):
         alerts = (await session.execute(select(AlertRow).where(
             AlertRow.status == "open", AlertRow.rule.in_(task_rules.ACCOUNTABILITY_RULES),

@@ -136,3 +136,10 @@ def test_a_measure_naming_its_responsible_login_waits_on_that_person_not_the_tea
     [mine] = steps(b, POLICY, cadre, date(2020, 10, 15))
     assert mine.kind == "casework.measure.deadline" and mine.unit_code == VILLAGE
     assert steps(b, POLICY, TEAM, date(2020, 10, 15)) == []
+
+
+def test_a_book_read_without_its_lists_judges_only_the_unit_steps():
+    b = staffed(team_user="u-team")
+    with_measure(b, date(2020, 10, 20), date(2020, 10, 1))
+    assert steps(b, POLICY, TEAM, date(2020, 10, 15))                      # the measure is due soon
+    assert steps(b, POLICY, TEAM, date(2020, 10, 15), with_lists=False) == []

@@ -45,3 +45,18 @@ def test_accountability_is_asked_above_the_unit_until_cited_as_grounds():
     assert accountability_steps(alert(), COUNTY, {"ev-1"}) == []           # the falsification was cited
     assert accountability_steps(alert(), COUNTY, {"AL-1"}) == []           # the alert was cited
     assert accountability_steps(alert(rule="measure_overdue"), COUNTY, set()) == []
+
+
+def test_continued_villages_ask_for_their_evaluations_until_recorded():
+    from supervision.domain.tasks import ContinuedCase, evaluation_steps
+
+    cases = [ContinuedCase("camp", "990102101201", TOWNSHIP, "县领导甲"), ContinuedCase("camp", "990102101202", TOWNSHIP)]
+    found = evaluation_steps(cases, set())
+    assert [(p.unit_code, p.key.split(":")[-1]) for p in found] == [
+        ("990102101201", "contact_leader"), ("990102101201", "team_member"),
+        ("990102101202", "contact_leader"), ("990102101202", "team_member"), (TOWNSHIP, "township_secretary")]
+    assert "县领导甲" in found[0].title and found[0].path == "/evaluations"
+    done = {("990102101201", "contact_leader"), ("990102101201", "team_member"), (TOWNSHIP, "township_secretary")}
+    assert [(p.unit_code, p.key.split(":")[-1]) for p in evaluation_steps(cases, done)] == [
+        ("990102101202", "contact_leader"), ("990102101202", "team_member")]
+    assert evaluation_steps([], set()) == []

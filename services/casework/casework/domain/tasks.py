@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from casework.domain.case import WORK_PHASES, CaseBook
+from casework.domain.case import WORK_PHASES, CaseBook, EntryKind
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
 from zhengdun.events.screening import Policy
 from zhengdun.roles import Level, Role
@@ -81,7 +81,15 @@ def is_contact_leader(book: CaseBook, caller: Caller) -> bool:
     return Role.CONTACT_LEADER in caller.roles
 
 
-def steps(book: CaseBook, policy: Policy, caller: Caller, today: date) -> list[Pending]:
+# The entries the unit steps and the contact leader's visits need; the lists and progress (most of a book) are
+# read only for the cases whose team or measures may concern the caller (``with_lists``).
+UNIT_KINDS = (EntryKind.OPENED, EntryKind.TEAM_STATIONED, EntryKind.CONTACT_LEADER_ASSIGNED, EntryKind.PHASE_CHANGED,
+              EntryKind.CONTINUED_STUDIED, EntryKind.SUPERVISION_ASSIGNED, EntryKind.SECOND_REVIEW, EntryKind.VISIT)
+
+
+def steps(book: CaseBook, policy: Policy, caller: Caller, today: date, *, with_lists: bool = True) -> list[Pending]:
+    """The caller's steps on one case; ``with_lists=False``: the book was folded from ``UNIT_KINDS`` only, so the
+    team's and measures' steps are not judged."""
     h = book.header
     if book.phase not in WORK_PHASES:
         return []
@@ -98,7 +106,8 @@ def steps(book: CaseBook, policy: Policy, caller: Caller, today: date) -> list[P
     if staff_unit and book.contact_leader is None:
         found.append(Pending("casework.contact_leader", key, "明确联系分包的县级领导干部（不转化不脱钩）",
                              path=f"{base}/contact-leader", method="PUT", due_on=dispatch_due, **common))
-    found += _team_steps(book, policy, caller, today, base, key, common)
+    if with_lists:
+        found += _team_steps(book, policy, caller, today, base, key, common)
     if is_contact_leader(book, caller) and book.contact_leader is not None:
         required = policy.contact_leader_visits_per_month
         start = month_start(today)

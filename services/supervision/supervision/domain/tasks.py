@@ -2,6 +2,8 @@
 
 - a monthly inspection plan of the caller's unit: this month's inspection until one is recorded for it;
 - a demand of an inspection the caller's unit made: its follow-up until a follow-up finds it met;
+- a village in continued rectification: the evaluation of its contact leader and team, and of its
+  township's secretary (seed 000 §三(三): evaluated at the county's studies, reported to the city), until recorded;
 - an alert that calls for accountability (falsification; a township more than half unfinished), in a unit
   below the caller: the decision until an accountability action cites the alert or its facts as grounds.
 A step is open until the record that takes it exists, so a task disappears as soon as it is done.
@@ -11,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from supervision.domain.records import EvaluatedRole
 from supervision.domain.rules import Rule, month_end
 from zhengdun.divisions import is_within
 from zhengdun.tasks import Pending
@@ -19,6 +22,7 @@ LABELS = {
     "supervision.inspection": "定期督导检查",
     "supervision.follow_up": "跟踪落实整改要求",
     "supervision.accountability": "研究决定问责",
+    "supervision.evaluation": "持续整顿评价",
 }
 # The alerts whose answer is an accountability decision (their ``proposal`` says which).
 ACCOUNTABILITY_RULES = {Rule.FALSIFICATION.value, Rule.TOWNSHIP_UNFINISHED.value}
@@ -87,3 +91,32 @@ def accountability_steps(alert: Alert, caller_unit: str, cited: set[str]) -> lis
     return [Pending("supervision.accountability", alert.alert_id, f"研究决定问责：{alert.label}",
                     unit_code=alert.subject_code, path="/accountability", due_on=alert.due_on,
                     detail=alert.proposal or "", campaign_id=alert.campaign_id)]
+
+
+@dataclass(frozen=True)
+class ContinuedCase:
+    campaign_id: str
+    village_code: str
+    township_code: str
+    leader_name: str | None = None
+
+
+def evaluation_steps(cases: list[ContinuedCase], evaluated: set[tuple[str, str]]) -> list[Pending]:
+    """Who is still to be evaluated for the villages in continued rectification: per village its contact leader
+    and its team, per township its secretary; ``evaluated`` holds (subject code, role) already recorded."""
+    found, townships = [], {}
+    for case in cases:
+        townships.setdefault(case.township_code, case.campaign_id)
+        for role in (EvaluatedRole.CONTACT_LEADER, EvaluatedRole.TEAM_MEMBER):
+            if (case.village_code, role.value) not in evaluated:
+                who = f"（{case.leader_name}）" if role is EvaluatedRole.CONTACT_LEADER and case.leader_name else ""
+                found.append(Pending("supervision.evaluation", f"{case.campaign_id}:{case.village_code}:{role.value}",
+                                     f"持续整顿评价：{role.label}{who}", unit_code=case.village_code, path="/evaluations",
+                                     campaign_id=case.campaign_id))
+    for township, campaign_id in sorted(townships.items()):
+        role = EvaluatedRole.TOWNSHIP_SECRETARY
+        if (township, role.value) not in evaluated:
+            found.append(Pending("supervision.evaluation", f"{campaign_id}:{township}:{role.value}",
+                                 f"持续整顿评价：{role.label}", unit_code=township, path="/evaluations",
+                                 campaign_id=campaign_id))
+    return found

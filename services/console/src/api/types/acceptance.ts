@@ -521,6 +521,87 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptanceDetail */
+        AcceptanceDetail: {
+            /** Acceptance Id */
+            acceptance_id: string;
+            /** Case Id */
+            case_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            /** Round */
+            round: number;
+            stage: components["schemas"]["Stage"];
+            /** Stage Label */
+            stage_label: string;
+            /**
+             * Ready On
+             * Format: date
+             */
+            ready_on: string;
+            /**
+             * Updated On
+             * Format: date
+             */
+            updated_on: string;
+            /** State */
+            state: {
+                [key: string]: unknown;
+            };
+            /** Documents */
+            documents: components["schemas"]["DocumentRef"][];
+            /** Records */
+            records: components["schemas"]["StepRecordOut"][];
+        };
+        /**
+         * AcceptanceOut
+         * @description A village's acceptance after a step: its stage, the state of every step, its documents.
+         */
+        AcceptanceOut: {
+            /** Acceptance Id */
+            acceptance_id: string;
+            /** Case Id */
+            case_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            /** Round */
+            round: number;
+            stage: components["schemas"]["Stage"];
+            /** Stage Label */
+            stage_label: string;
+            /**
+             * Ready On
+             * Format: date
+             */
+            ready_on: string;
+            /**
+             * Updated On
+             * Format: date
+             */
+            updated_on: string;
+            /** State */
+            state: {
+                [key: string]: unknown;
+            };
+            /** Documents */
+            documents: components["schemas"]["DocumentRef"][];
+        };
         /** AcceptanceSummary */
         AcceptanceSummary: {
             /** Acceptance Id */
@@ -539,8 +620,7 @@ export interface components {
             county_code: string;
             /** Round */
             round: number;
-            /** Stage */
-            stage: string;
+            stage: components["schemas"]["Stage"];
             /** Stage Label */
             stage_label: string;
             /**
@@ -579,6 +659,18 @@ export interface components {
          * @enum {string}
          */
         CadreRank: "section" | "county";
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -641,6 +733,76 @@ export interface components {
             /** Revision */
             revision: number;
         };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
+        };
+        /**
+         * DocumentOut
+         * @description A document with its content as signed (canonical JSON; fields depend on ``kind``).
+         */
+        DocumentOut: {
+            /** Document Id */
+            document_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Created On
+             * Format: date
+             */
+            created_on: string;
+            /** Content */
+            content: {
+                [key: string]: unknown;
+            };
+        };
+        /** DocumentRef */
+        DocumentRef: {
+            /** Document Id */
+            document_id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Created On
+             * Format: date
+             */
+            created_on: string;
+        };
+        /** DocumentVerification */
+        DocumentVerification: {
+            /** Document Id */
+            document_id: string;
+            /** Acceptance Id */
+            acceptance_id: string;
+            /** Kind */
+            kind: string;
+            /** Content Sha256 */
+            content_sha256: string;
+            /** Signatures */
+            signatures: components["schemas"]["SignatureCheck"][];
+            /** Seals */
+            seals: components["schemas"]["SealCheck"][];
+            /** Valid */
+            valid: boolean;
+        };
         /** DrawIn */
         DrawIn: {
             /** Campaign Id */
@@ -698,6 +860,16 @@ export interface components {
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
         /** MeetingIn */
         MeetingIn: {
             /**
@@ -744,6 +916,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[DocumentOut] */
+        Page_DocumentOut_: {
+            /** Items */
+            items: components["schemas"]["DocumentOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[KeyOut] */
         Page_KeyOut_: {
             /** Items */
@@ -759,19 +942,6 @@ export interface components {
         Page_SampleOut_: {
             /** Items */
             items: components["schemas"]["SampleOut"][];
-            /** Total */
-            total: number;
-            /** Page */
-            page: number;
-            /** Size */
-            size: number;
-        };
-        /** Page[dict] */
-        Page_dict_: {
-            /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
             /** Total */
             total: number;
             /** Page */
@@ -798,6 +968,20 @@ export interface components {
             passed: boolean;
             /** Report */
             report: string;
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
         };
         /**
          * ReviewDepartment
@@ -835,6 +1019,26 @@ export interface components {
              */
             drawn_on: string;
         };
+        /** SealCheck */
+        SealCheck: {
+            /** Unit Code */
+            unit_code: string;
+            /** Key Id */
+            key_id: string;
+            /** Algorithm */
+            algorithm: string;
+            /** Sealed At */
+            sealed_at: string;
+            /**
+             * Sealed On
+             * Format: date
+             */
+            sealed_on: string;
+            /** Key Retired */
+            key_retired: boolean | null;
+            /** Valid */
+            valid: boolean;
+        };
         /** SelfCheckIn */
         SelfCheckIn: {
             /** Scores */
@@ -858,6 +1062,28 @@ export interface components {
             canonical_text: string;
             /** Content Sha256 */
             content_sha256: string;
+        };
+        /** SignatureCheck */
+        SignatureCheck: {
+            /** User Id */
+            user_id: string;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Signed At */
+            signed_at: string;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Content Sha256 */
+            content_sha256: string;
+            /** Valid */
+            valid: boolean;
         };
         /** SpotCheckIn */
         SpotCheckIn: {
@@ -896,6 +1122,48 @@ export interface components {
             title: string;
             /** Max Score */
             max_score: number | string;
+        };
+        /** StandardItemOut */
+        StandardItemOut: {
+            /** Code */
+            code: string;
+            /** Heading */
+            heading: string;
+            /** Title */
+            title: string;
+            /** Max Score */
+            max_score: string;
+        };
+        /** StandardOut */
+        StandardOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Items */
+            items: components["schemas"]["StandardItemOut"][];
+            /** Pass Mark */
+            pass_mark: string;
+            /** Total */
+            total: string;
+        };
+        /** StepRecordOut */
+        StepRecordOut: {
+            /** Step */
+            step: string;
+            /** Outcome */
+            outcome: string;
+            /** Body */
+            body: {
+                [key: string]: unknown;
+            };
+            /** Actor */
+            actor: {
+                [key: string]: unknown;
+            };
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
         };
         /** SurveyIn */
         SurveyIn: {
@@ -1068,7 +1336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -1088,8 +1356,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1147,9 +1422,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -1261,7 +1534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceDetail"];
                 };
             };
             /** @description Validation Error */
@@ -1297,7 +1570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_"];
+                    "application/json": components["schemas"]["Page_DocumentOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1328,7 +1601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DocumentVerification"];
                 };
             };
             /** @description Validation Error */
@@ -1363,7 +1636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1394,7 +1667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StandardOut"];
                 };
             };
             /** @description Validation Error */
@@ -1429,7 +1702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["StandardOut"];
                 };
             };
             /** @description Validation Error */
@@ -1464,7 +1737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1499,7 +1772,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1534,7 +1807,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1569,7 +1842,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1604,7 +1877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1639,7 +1912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1674,7 +1947,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1709,7 +1982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1775,7 +2048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1879,7 +2152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1914,7 +2187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1949,7 +2222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */
@@ -1984,7 +2257,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AcceptanceOut"];
                 };
             };
             /** @description Validation Error */

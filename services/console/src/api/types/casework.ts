@@ -506,6 +506,72 @@ export interface components {
          */
         CadreRank: "section" | "county";
         /**
+         * CaseDetail
+         * @description The case as it stands (or stood, in a ledger as of a past date): 一村一册.
+         */
+        CaseDetail: {
+            /** Case Id */
+            case_id: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            /** Category */
+            category: string;
+            /** Criteria Met */
+            criteria_met: string[];
+            /** Decision Number */
+            decision_number: string | null;
+            /**
+             * Designated On
+             * Format: date
+             */
+            designated_on: string;
+            /**
+             * Opened On
+             * Format: date
+             */
+            opened_on: string;
+            phase: components["schemas"]["CasePhase"];
+            /** Phase Label */
+            phase_label: string;
+            /** Continued Since */
+            continued_since: string | null;
+            team: components["schemas"]["TeamOut"] | null;
+            contact_leader: components["schemas"]["Person"] | null;
+            /** Direct County Secretary */
+            direct_county_secretary: boolean;
+            first_secretary: components["schemas"]["Person"] | null;
+            /** Pairings */
+            pairings: components["schemas"]["PairingOut"][];
+            /** Problems */
+            problems: components["schemas"]["ProblemOut"][];
+            /** Tasks */
+            tasks: components["schemas"]["TaskOut"][];
+            /** Measures */
+            measures: components["schemas"]["MeasureOut"][];
+            /** Responsibilities */
+            responsibilities: components["schemas"]["ResponsibilityOut"][];
+            plan: components["schemas"]["PlanOut"];
+            /** Progress */
+            progress: components["schemas"]["ProgressOut"][];
+            /** Visits */
+            visits: components["schemas"]["VisitOut"][];
+            continued: components["schemas"]["ContinuedOut"];
+            /** Unfinished Measures */
+            unfinished_measures: number;
+            /** Reopened */
+            reopened: number;
+            /** Entries */
+            entries: number;
+        };
+        /**
          * CasePhase
          * @enum {string}
          */
@@ -545,6 +611,18 @@ export interface components {
              */
             updated_on: string;
         };
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -554,6 +632,16 @@ export interface components {
             today: string;
             /** Settable */
             settable: boolean;
+        };
+        /** CommentAnswerOut */
+        CommentAnswerOut: {
+            /** Text */
+            text: string;
+            /**
+             * Answered On
+             * Format: date
+             */
+            answered_on: string;
         };
         /** CommentIn */
         CommentIn: {
@@ -570,6 +658,23 @@ export interface components {
              */
             received_on: string;
         };
+        /** CommentOut */
+        CommentOut: {
+            /** Comment Id */
+            comment_id: string;
+            /** Commenter */
+            commenter: string;
+            /** Text */
+            text: string;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            answer: components["schemas"]["CommentAnswerOut"] | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ContactLeaderIn */
         ContactLeaderIn: {
             leader: components["schemas"]["Person"];
@@ -580,6 +685,12 @@ export interface components {
             assigned_on: string;
             /** Change Reason */
             change_reason?: string | null;
+        };
+        /** ContinuedOut */
+        ContinuedOut: {
+            study: components["schemas"]["StudyOut"] | null;
+            supervision: components["schemas"]["SupervisionOut"] | null;
+            second_review: components["schemas"]["SecondReviewOut"] | null;
         };
         /** DivisionOut */
         DivisionOut: {
@@ -596,6 +707,66 @@ export interface components {
             kind: string | null;
             /** Revision */
             revision: number;
+        };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
+        };
+        /**
+         * EntryKind
+         * @enum {string}
+         */
+        EntryKind: "opened" | "team_stationed" | "contact_leader_assigned" | "first_secretary_appointed" | "paired" | "problem_found" | "task_set" | "measure_planned" | "plan_published" | "plan_comment" | "plan_answer" | "progress" | "visit" | "phase_changed" | "continued_studied" | "supervision_assigned" | "second_review" | "acceptance_noted";
+        /**
+         * EntryOut
+         * @description One line of the book; ``data`` depends on ``kind``.
+         */
+        EntryOut: {
+            /** Seq */
+            seq: number;
+            /** Entry Id */
+            entry_id: string;
+            kind: components["schemas"]["EntryKind"];
+            /** Label */
+            label: string;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
+            /** Actor */
+            actor: {
+                [key: string]: unknown;
+            };
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Corrects */
+            corrects: string | null;
         };
         /** EvidenceOut */
         EvidenceOut: {
@@ -615,6 +786,21 @@ export interface components {
              */
             uploaded_on: string;
         };
+        /** EvidenceRef */
+        EvidenceRef: {
+            /** File Id */
+            file_id: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Content Type */
+            content_type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** FirstSecretaryIn */
         FirstSecretaryIn: {
             secretary: components["schemas"]["Person"];
@@ -631,11 +817,32 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /** LedgerOut */
+        LedgerOut: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            case: components["schemas"]["CaseDetail"];
+            /** History */
+            history: components["schemas"]["EntryOut"][];
+        };
         /**
          * Level
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
         /** MeasureIn */
         MeasureIn: {
             /** Task Id */
@@ -649,6 +856,31 @@ export interface components {
             responsible?: components["schemas"]["Person"] | string | null;
             /** Deadline */
             deadline?: string | null;
+        };
+        /** MeasureOut */
+        MeasureOut: {
+            /** Measure Id */
+            measure_id: string;
+            /** Task Id */
+            task_id: string;
+            /** Problem Id */
+            problem_id: string;
+            /** Title */
+            title: string;
+            /** Responsible */
+            responsible: string | null;
+            /** Deadline */
+            deadline: string | null;
+            status: components["schemas"]["MeasureStatus"];
+            /** Latest Record */
+            latest_record: string | null;
+            /**
+             * Planned On
+             * Format: date
+             */
+            planned_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * MeasureStatus
@@ -688,6 +920,21 @@ export interface components {
              */
             paired_on: string;
         };
+        /** PairingOut */
+        PairingOut: {
+            secretary: components["schemas"]["Person"];
+            /** Secretary Village Code */
+            secretary_village_code: string;
+            /** Key */
+            key: string;
+            /**
+             * Paired On
+             * Format: date
+             */
+            paired_on: string;
+        } & {
+            [key: string]: unknown;
+        };
         /**
          * Person
          * @description Someone named in a case. ``user_id`` (Keycloak's user id) and ``username`` link to their
@@ -712,6 +959,13 @@ export interface components {
             user_id?: string | null;
             /** Username */
             username?: string | null;
+        };
+        /** PlanOut */
+        PlanOut: {
+            /** Published On */
+            published_on: string | null;
+            /** Comments */
+            comments: components["schemas"]["CommentOut"][];
         };
         /** PlanPublicationIn */
         PlanPublicationIn: {
@@ -746,6 +1000,26 @@ export interface components {
              */
             found_on: string;
         };
+        /** ProblemOut */
+        ProblemOut: {
+            /** Problem Id */
+            problem_id: string;
+            /** Title */
+            title: string;
+            /** Detail */
+            detail: string;
+            /** Criterion Code */
+            criterion_code: string | null;
+            /** Found On Site */
+            found_on_site: boolean;
+            /**
+             * Found On
+             * Format: date
+             */
+            found_on: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ProgressIn */
         ProgressIn: {
             status: components["schemas"]["MeasureStatus"];
@@ -767,6 +1041,62 @@ export interface components {
              */
             corrects?: string | null;
         };
+        /** ProgressOut */
+        ProgressOut: {
+            /** Record Id */
+            record_id: string;
+            /** Measure Id */
+            measure_id: string;
+            status: components["schemas"]["MeasureStatus"];
+            /** Narrative */
+            narrative: string;
+            /** Evidence */
+            evidence: components["schemas"]["EvidenceRef"][];
+            /**
+             * Progress On
+             * Format: date
+             */
+            progress_on: string;
+            /** Corrects */
+            corrects: string | null;
+            /** Corrected By */
+            corrected_by: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
+        };
+        /**
+         * ResponsibilityOut
+         * @description A row of the responsibility list (责任清单), derived from the measures.
+         */
+        ResponsibilityOut: {
+            /** Measure Id */
+            measure_id: string;
+            /** Measure */
+            measure: string;
+            /** Task */
+            task: string;
+            /** Problem */
+            problem: string;
+            /** Responsible */
+            responsible: string | null;
+            /** Deadline */
+            deadline: string | null;
+            status: components["schemas"]["MeasureStatus"];
+        };
         /** SecondReviewIn */
         SecondReviewIn: {
             /**
@@ -777,6 +1107,19 @@ export interface components {
             county_secretary: components["schemas"]["Person"];
             /** Conclusion */
             conclusion: string;
+        };
+        /** SecondReviewOut */
+        SecondReviewOut: {
+            county_secretary: components["schemas"]["Person"];
+            /** Conclusion */
+            conclusion: string;
+            /**
+             * Reviewed On
+             * Format: date
+             */
+            reviewed_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /** StudyIn */
         StudyIn: {
@@ -789,6 +1132,20 @@ export interface components {
             meeting: string;
             /** Conclusion */
             conclusion: string;
+        };
+        /** StudyOut */
+        StudyOut: {
+            /** Meeting */
+            meeting: string;
+            /** Conclusion */
+            conclusion: string;
+            /**
+             * Studied On
+             * Format: date
+             */
+            studied_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /** SupervisionIn */
         SupervisionIn: {
@@ -803,6 +1160,22 @@ export interface components {
              * Format: date
              */
             decided_on: string;
+        };
+        /** SupervisionOut */
+        SupervisionOut: {
+            supervisor: components["schemas"]["Person"];
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+        } & {
+            [key: string]: unknown;
         };
         /** Task */
         Task: {
@@ -884,6 +1257,17 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** TaskOut */
+        TaskOut: {
+            /** Task Id */
+            task_id: string;
+            /** Problem Id */
+            problem_id: string;
+            /** Title */
+            title: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** TaskPage */
         TaskPage: {
             /** Items */
@@ -927,6 +1311,14 @@ export interface components {
             stationed_on: string;
             /** Change Reason */
             change_reason?: string | null;
+        };
+        /** TeamOut */
+        TeamOut: {
+            leader: components["schemas"]["Person"] | null;
+            /** Members */
+            members: components["schemas"]["Person"][];
+            /** Stationed On */
+            stationed_on: string | null;
         };
         /** UnitRef */
         UnitRef: {
@@ -997,6 +1389,37 @@ export interface components {
              */
             notes: string;
         };
+        /** VisitOut */
+        VisitOut: {
+            leader: components["schemas"]["Person"];
+            /** Team Members */
+            team_members: string[];
+            /** Village Cadres */
+            village_cadres: string[];
+            /** Key Persons */
+            key_persons: string[];
+            /** Problems Pushed */
+            problems_pushed: string[];
+            /** Notes */
+            notes: string;
+            /**
+             * Visited On
+             * Format: date
+             */
+            visited_on: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * WriteOut
+         * @description A step's answer: the case's phase after it and the entry it appended to the book.
+         */
+        WriteOut: {
+            /** Case Id */
+            case_id: string;
+            phase: components["schemas"]["CasePhase"];
+            entry: components["schemas"]["EntryOut"];
+        };
     };
     responses: never;
     parameters: never;
@@ -1021,7 +1444,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -1041,8 +1464,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1101,9 +1531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description Validation Error */
@@ -1137,9 +1565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LedgerOut"];
                 };
             };
             /** @description Validation Error */
@@ -1167,13 +1593,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 台账文件 (ledger file, as attachment) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/json": string;
                 };
             };
             /** @description Validation Error */
@@ -1208,9 +1635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1245,9 +1670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1282,9 +1705,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1319,9 +1740,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1356,9 +1775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1393,9 +1810,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1430,9 +1845,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1467,9 +1880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1504,9 +1915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1542,9 +1951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1605,13 +2012,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 佐证材料原文件 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
                 };
             };
             /** @description Validation Error */
@@ -1647,9 +2059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1684,9 +2094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1721,9 +2129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1758,9 +2164,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1795,9 +2199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WriteOut"];
                 };
             };
             /** @description Validation Error */
@@ -1865,9 +2267,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };

@@ -264,6 +264,67 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AlertBehind
+         * @description An open alert behind figure alerts_open.
+         */
+        AlertBehind: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string | null;
+            /** Rule */
+            rule: string;
+            /** Severity */
+            severity: string;
+            /**
+             * Raised On
+             * Format: date
+             */
+            raised_on: string;
+        };
+        /** CatalogEntry */
+        CatalogEntry: {
+            figure: components["schemas"]["Figure"];
+            /** Label */
+            label: string;
+            /** English */
+            english: string;
+            /** Definition */
+            definition: string;
+        };
+        /** CategoryCount */
+        CategoryCount: {
+            /** Villages */
+            villages: number;
+            /** Share */
+            share: string | null;
+        };
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+        };
+        /** ChildFigures */
+        ChildFigures: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            figures: components["schemas"]["Figures"];
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -273,6 +334,30 @@ export interface components {
             today: string;
             /** Settable */
             settable: boolean;
+        };
+        /** CriterionCount */
+        CriterionCount: {
+            /** Criterion */
+            criterion: string;
+            /** Label */
+            label: string;
+            /** Villages */
+            villages: number;
+            /** Share */
+            share: string | null;
+        };
+        /** DivisionFigures */
+        DivisionFigures: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string | null;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            figures: components["schemas"]["Figures"];
         };
         /** DivisionOut */
         DivisionOut: {
@@ -290,16 +375,142 @@ export interface components {
             /** Revision */
             revision: number;
         };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
+        };
+        /**
+         * EventBehind
+         * @description An acceptance outcome behind an event count (figure accepted, failed, delisted, relapsed).
+         */
+        EventBehind: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string | null;
+            /** Township */
+            township: string | null;
+            /** Step */
+            step: string | null;
+            /**
+             * On Date
+             * Format: date
+             */
+            on_date: string;
+        };
         /**
          * Figure
          * @description Figures that open to a list of villages (drill-down).
          * @enum {string}
          */
         Figure: "in_campaign" | "screened" | "listed" | "cases" | "overdue" | "visits_due" | "visits_compliant" | "visits_noncompliant" | "alerts_open" | "accepted" | "failed" | "delisted" | "relapsed" | "designated" | "transformed";
+        /** Figures */
+        Figures: {
+            /** Villages In Campaign */
+            villages_in_campaign: number;
+            /** Villages Screened */
+            villages_screened: number;
+            /** Screened Share */
+            screened_share: string | null;
+            /** Listed */
+            listed: number;
+            /** Listed Share */
+            listed_share: string | null;
+            listed_by_category: components["schemas"]["ListedByCategory"];
+            /** Listed By Criterion */
+            listed_by_criterion: components["schemas"]["CriterionCount"][];
+            /** Cases By Phase */
+            cases_by_phase: {
+                [key: string]: number;
+            };
+            /** Measures Overdue */
+            measures_overdue: number;
+            /** Villages With Overdue Measures */
+            villages_with_overdue_measures: number;
+            /** Visits Due */
+            visits_due: number;
+            /** Visits Compliant */
+            visits_compliant: number;
+            /** Visit Compliance */
+            visit_compliance: string | null;
+            /** Alerts Open */
+            alerts_open: number;
+            /** Acceptances Passed */
+            acceptances_passed: number;
+            /** Acceptances Failed */
+            acceptances_failed: number;
+            /** Delisted */
+            delisted: number;
+            /** Relapsed */
+            relapsed: number;
+            /** Designated */
+            designated: number;
+            /** Transformed */
+            transformed: number;
+            /** Transformation Rate */
+            transformation_rate: string | null;
+        };
+        /** FilingOut */
+        FilingOut: {
+            /** County Code */
+            county_code: string;
+            /** County */
+            county: string | null;
+            /** Campaign Id */
+            campaign_id: string;
+            /**
+             * Filing Date
+             * Format: date
+             */
+            filing_date: string;
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+            /** Late */
+            late: boolean;
+            /** Entries */
+            entries: number;
+            /** Content Hash */
+            content_hash: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * InMonth
+         * @description Acceptance outcomes within the month (flows, not stocks).
+         */
+        InMonth: {
+            /** Acceptances Passed */
+            acceptances_passed: number;
+            /** Acceptances Failed */
+            acceptances_failed: number;
+            /** Delisted */
+            delisted: number;
+            /** Relapsed */
+            relapsed: number;
         };
         /**
          * Kind
@@ -311,6 +522,55 @@ export interface components {
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** ListedByCategory */
+        ListedByCategory: {
+            weak_and_lax: components["schemas"]["CategoryCount"];
+            lagging: components["schemas"]["CategoryCount"];
+        };
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
+        /** MonthFigures */
+        MonthFigures: {
+            /** Month */
+            month: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            figures: components["schemas"]["Figures"];
+            in_month: components["schemas"]["InMonth"];
+        };
+        /** Page[CatalogEntry] */
+        Page_CatalogEntry_: {
+            /** Items */
+            items: components["schemas"]["CatalogEntry"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[ChildFigures] */
+        Page_ChildFigures_: {
+            /** Items */
+            items: components["schemas"]["ChildFigures"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
             /** Items */
@@ -322,18 +582,65 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** Page[dict[str, Any]] */
-        Page_dict_str__Any__: {
+        /** Page[FilingOut] */
+        Page_FilingOut_: {
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["FilingOut"][];
             /** Total */
             total: number;
             /** Page */
             page: number;
             /** Size */
             size: number;
+        };
+        /** Page[MonthFigures] */
+        Page_MonthFigures_: {
+            /** Items */
+            items: components["schemas"]["MonthFigures"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[Union[VillageBehind, EventBehind, AlertBehind]] */
+        Page_Union_VillageBehind__EventBehind__AlertBehind__: {
+            /** Items */
+            items: (components["schemas"]["VillageBehind"] | components["schemas"]["EventBehind"] | components["schemas"]["AlertBehind"])[];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
+        };
+        /** RebuildOut */
+        RebuildOut: {
+            /** Topics */
+            topics: string[];
+            /** Records */
+            records: number;
+            /** Applied */
+            applied: number;
+            /** Rejected */
+            rejected: number;
+            /** Seconds */
+            seconds: number;
         };
         /** Task */
         Task: {
@@ -475,6 +782,30 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /**
+         * VillageBehind
+         * @description A village behind a count of villages.
+         */
+        VillageBehind: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string | null;
+            /** Township */
+            township: string | null;
+            /** Listed Category */
+            listed_category: string | null;
+            /** Designated On */
+            designated_on: string | null;
+            /** Case Phase */
+            case_phase: string | null;
+            /** Criteria */
+            criteria: string[];
+            /** Measures Overdue */
+            measures_overdue: number | null;
+            /** Qualifying Visits This Month */
+            qualifying_visits_this_month: number | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -499,7 +830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -519,8 +850,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -578,9 +916,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -655,9 +991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionFigures"];
                 };
             };
             /** @description Validation Error */
@@ -694,7 +1028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_ChildFigures_"];
                 };
             };
             /** @description Validation Error */
@@ -734,7 +1068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_MonthFigures_"];
                 };
             };
             /** @description Validation Error */
@@ -778,7 +1112,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_Union_VillageBehind__EventBehind__AlertBehind__"];
                 };
             };
             /** @description Validation Error */
@@ -812,7 +1146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_CatalogEntry_"];
                 };
             };
             /** @description Validation Error */
@@ -849,14 +1183,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description 文书文件 (as attachment) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                    "application/pdf": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
                 };
             };
             /** @description Validation Error */
@@ -892,7 +1226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_FilingOut_"];
                 };
             };
             /** @description Validation Error */
@@ -921,9 +1255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RebuildOut"];
                 };
             };
         };

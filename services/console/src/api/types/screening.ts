@@ -647,6 +647,17 @@ export interface components {
              */
             assessments: components["schemas"]["AssessmentIn"][];
         };
+        /** AssessmentsRecordedOut */
+        AssessmentsRecordedOut: {
+            /** Recorded */
+            recorded: number;
+            /** Assessed In Round */
+            assessed_in_round: number;
+            /** By Result */
+            by_result: {
+                [key: string]: number;
+            };
+        };
         /** Body_import_divisions_divisions_import_post */
         Body_import_divisions_divisions_import_post: {
             /** File */
@@ -657,16 +668,87 @@ export interface components {
          * @enum {string}
          */
         CadreRank: "section" | "county";
+        /** CampaignOut */
+        CampaignOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Name */
+            name: string;
+            /** Area Code */
+            area_code: string;
+            /**
+             * Opened On
+             * Format: date
+             */
+            opened_on: string;
+            /** Phases */
+            phases: components["schemas"]["PhaseWindow"][];
+            /** Criteria */
+            criteria: components["schemas"]["Criterion"][];
+            /** Lagging Rule */
+            lagging_rule: string;
+            /** Policy Version */
+            policy_version: number;
+            policy: components["schemas"]["Policy-Output"];
+            /** Policy History */
+            policy_history: components["schemas"]["PolicyVersionOut"][];
+        };
         /**
          * CampaignPhase
          * @enum {string}
          */
         CampaignPhase: "screening" | "concentrated" | "continued" | "institution_building" | "acceptance";
+        /** CarryOverOut */
+        CarryOverOut: {
+            /** Village Code */
+            village_code: string;
+            reason: components["schemas"]["CarryOverReason"];
+            /** Label */
+            label: string;
+        };
+        /**
+         * CarryOverReason
+         * @enum {string}
+         */
+        CarryOverReason: "still_meets_criteria" | "not_accepted";
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+        };
+        /** CheckFinding */
+        CheckFinding: {
+            /** Village Code */
+            village_code: string;
+            outcome: components["schemas"]["CheckOutcome"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Criteria Met
+             * @default []
+             */
+            criteria_met: string[];
+        };
         /**
          * CheckOutcome
          * @enum {string}
          */
         CheckOutcome: "confirmed" | "discrepancy" | "falsified";
+        /**
+         * CheckStage
+         * @enum {string}
+         */
+        CheckStage: "county_review" | "city_spot_check";
         /** CityDrawIn */
         CityDrawIn: {
             /** Seed */
@@ -677,6 +759,48 @@ export interface components {
              */
             drawn_on: string;
         };
+        /** CityFindingsOut */
+        CityFindingsOut: {
+            check: components["schemas"]["SpotCheckRecorded"];
+            /** Falsifications */
+            falsifications: components["schemas"]["FalsificationFound"][];
+            /** Designated */
+            designated: components["schemas"]["TargetDesignated"][];
+        };
+        /**
+         * CitySampleOut
+         * @description The listed sample's own fields at the top (its first shape), both samples beside them.
+         */
+        CitySampleOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            purpose: components["schemas"]["SamplePurpose"];
+            /** Division Code */
+            division_code: string;
+            /** Algorithm */
+            algorithm: string;
+            /** Seed */
+            seed: string;
+            /** Ratio */
+            ratio?: string | null;
+            /** Size */
+            size?: number | null;
+            /** Population */
+            population: string[];
+            /** Chosen */
+            chosen: string[];
+            /**
+             * Drawn On
+             * Format: date
+             */
+            drawn_on: string;
+            listed: components["schemas"]["SampleDrawn"];
+            unlisted: components["schemas"]["SampleDrawn"];
+            /** Samples */
+            samples: components["schemas"]["SampleDrawn"][];
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -686,6 +810,21 @@ export interface components {
             today: string;
             /** Settable */
             settable: boolean;
+        };
+        /**
+         * CommitteeMeetingRecord
+         * @description The township Party committee meeting that decided the list (党委会集体研究).
+         */
+        CommitteeMeetingRecord: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Attendees */
+            attendees: string[];
+            /** Minutes */
+            minutes: string;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -700,6 +839,128 @@ export interface components {
              */
             decided_on: string;
         };
+        /** ConfirmationOut */
+        ConfirmationOut: {
+            confirmed: components["schemas"]["CountyListConfirmed"];
+            /** Designated */
+            designated: number;
+            /** Removed */
+            removed: number;
+            share: components["schemas"]["ShareOut"];
+        };
+        /** ConsistencyFlagOut */
+        ConsistencyFlagOut: {
+            kind: components["schemas"]["FlagKind"];
+            /** Label */
+            label: string;
+            /** Division Code */
+            division_code: string;
+            /** Village Codes */
+            village_codes: string[];
+            /** Detail */
+            detail: string;
+        };
+        /** CountyEntryOut */
+        CountyEntryOut: {
+            /** Village Code */
+            village_code: string;
+            category: components["schemas"]["ListCategory"];
+            /** Criteria Met */
+            criteria_met: string[];
+            /** Added By County */
+            added_by_county: boolean;
+        };
+        /**
+         * CountyListAdjusted
+         * @description The county added a village to, or removed one from, its list, with a reason.
+         */
+        CountyListAdjusted: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            /** County Code */
+            county_code: string;
+            /** Village Code */
+            village_code: string;
+            change: components["schemas"]["ListChange"];
+            category: components["schemas"]["ListCategory"];
+            /**
+             * Criteria Met
+             * @default []
+             */
+            criteria_met: string[];
+            /** Reason */
+            reason: string;
+            /**
+             * Adjusted On
+             * Format: date
+             */
+            adjusted_on: string;
+        };
+        /**
+         * CountyListConfirmed
+         * @description The county standing committee decided the county's list (县委常委会研究确定).
+         */
+        CountyListConfirmed: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            /** County Code */
+            county_code: string;
+            /** Decision Number */
+            decision_number: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Weak And Lax */
+            weak_and_lax: string[];
+            /** Lagging */
+            lagging: string[];
+            /** Administrative Villages */
+            administrative_villages: number;
+            /** Minimum Share */
+            minimum_share: string;
+            /** Below Minimum */
+            below_minimum: boolean;
+            /** Late */
+            late: boolean;
+            /** Policy Version */
+            policy_version: number;
+        };
+        /** CountyListOut */
+        CountyListOut: {
+            /** County Code */
+            county_code: string;
+            status: components["schemas"]["CountyListStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Townships */
+            townships: {
+                [key: string]: "submitted" | "missing";
+            };
+            /** Entries */
+            entries: components["schemas"]["CountyEntryOut"][];
+            share: components["schemas"]["ShareOut"];
+            /** Below Minimum */
+            below_minimum: boolean;
+            city_share: components["schemas"]["ShareOut"];
+            /** Samples */
+            samples: components["schemas"]["SampleDrawn"][];
+            /** Checks */
+            checks: components["schemas"]["SpotCheckRecorded"][];
+            confirmation: components["schemas"]["CountyListConfirmed"] | null;
+            /** Consistency Flags */
+            consistency_flags: components["schemas"]["ConsistencyFlagOut"][];
+        };
+        /**
+         * CountyListStatus
+         * @enum {string}
+         */
+        CountyListStatus: "reviewing" | "confirmed";
         /** CreateUser */
         CreateUser: {
             /**
@@ -769,6 +1030,12 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * DesignationBasis
+         * @description Why a village became a target.
+         * @enum {string}
+         */
+        DesignationBasis: "screening" | "relapse" | "city_spot_check";
         /** DivisionOut */
         DivisionOut: {
             /** Code */
@@ -785,6 +1052,28 @@ export interface components {
             /** Revision */
             revision: number;
         };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
+        };
         /** DrawIn */
         DrawIn: {
             /**
@@ -798,6 +1087,31 @@ export interface components {
              */
             drawn_on: string;
         };
+        /**
+         * FalsificationFound
+         * @description A spot check found falsification (弄虚作假); supervision holds the named units accountable.
+         */
+        FalsificationFound: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            /** Village Code */
+            village_code: string;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Found By Code */
+            found_by_code: string;
+            /** Note */
+            note: string;
+            /**
+             * Found On
+             * Format: date
+             */
+            found_on: string;
+        };
         /** FileIn */
         FileIn: {
             /**
@@ -810,6 +1124,93 @@ export interface components {
              * Format: date
              */
             filed_on: string;
+        };
+        /** FiledOut */
+        FiledOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** County Code */
+            county_code: string;
+            /**
+             * Filing Date
+             * Format: date
+             */
+            filing_date: string;
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+            /** Late */
+            late: boolean;
+            /** Entries */
+            entries: number;
+            /** Content Hash */
+            content_hash: string;
+            /** Hash Algorithm */
+            hash_algorithm: string;
+            content: components["schemas"]["FilingContentOut"];
+        };
+        /**
+         * FilingContentOut
+         * @description The filed snapshot exactly as hashed.
+         */
+        FilingContentOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** County Code */
+            county_code: string;
+            /**
+             * Filing Date
+             * Format: date
+             */
+            filing_date: string;
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+            /** Policy Version */
+            policy_version: number;
+            /** Entries */
+            entries: components["schemas"]["FilingEntryOut"][];
+        };
+        /** FilingEntryOut */
+        FilingEntryOut: {
+            /** Village Code */
+            village_code: string;
+            /** Township Code */
+            township_code: string;
+            category: components["schemas"]["ListCategory"];
+            /** Criteria Met */
+            criteria_met: string[];
+            /**
+             * Designated On
+             * Format: date
+             */
+            designated_on: string;
+            /** Decision Number */
+            decision_number: string | null;
+        };
+        /** FilingOut */
+        FilingOut: {
+            /**
+             * Filing Date
+             * Format: date
+             */
+            filing_date: string;
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+            /** Content Hash */
+            content_hash: string;
+            /** Hash Algorithm */
+            hash_algorithm: string;
+            /** Verified */
+            verified: boolean;
+            content: components["schemas"]["FilingContentOut"];
         };
         /** FindingIn */
         FindingIn: {
@@ -837,6 +1238,11 @@ export interface components {
             /** Findings */
             findings: components["schemas"]["FindingIn"][];
         };
+        /**
+         * FlagKind
+         * @enum {string}
+         */
+        FlagKind: "unlisted_unchanged" | "taking_turns" | "share_far_below_county";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -869,6 +1275,27 @@ export interface components {
          * @enum {string}
          */
         ListChange: "add" | "remove";
+        /** ListedVillage */
+        ListedVillage: {
+            /** Village Code */
+            village_code: string;
+            category: components["schemas"]["ListCategory"];
+            /**
+             * Criteria Met
+             * @default []
+             */
+            criteria_met: string[];
+        };
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
         /** MeetingIn */
         MeetingIn: {
             /**
@@ -880,6 +1307,22 @@ export interface components {
             attendees: string[];
             /** Minutes */
             minutes: string;
+        };
+        /** MeetingOut */
+        MeetingOut: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Attendees */
+            attendees: string[];
+            /** Minutes */
+            minutes: string;
+        };
+        /** MeetingRecordedOut */
+        MeetingRecordedOut: {
+            meeting: components["schemas"]["MeetingOut"];
         };
         /** MoveUser */
         MoveUser: {
@@ -899,6 +1342,35 @@ export interface components {
              */
             ends_on: string;
         };
+        /** NoticeOut */
+        NoticeOut: {
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
+        /** NoticeRecordedOut */
+        NoticeRecordedOut: {
+            notice: components["schemas"]["NoticeOut"];
+        };
+        /** ObjectionAnswerOut */
+        ObjectionAnswerOut: {
+            /** Objection Id */
+            objection_id: string;
+            /** Answer */
+            answer: string;
+            /**
+             * Answered On
+             * Format: date
+             */
+            answered_on: string;
+        };
         /** ObjectionIn */
         ObjectionIn: {
             /**
@@ -908,6 +1380,22 @@ export interface components {
             raised_on: string;
             /** Content */
             content: string;
+        };
+        /** ObjectionOut */
+        ObjectionOut: {
+            /** Objection Id */
+            objection_id: string;
+            /**
+             * Raised On
+             * Format: date
+             */
+            raised_on: string;
+            /** Content */
+            content: string;
+            /** Answer */
+            answer: string;
+            /** Answered On */
+            answered_on: string | null;
         };
         /** OpenCampaign */
         OpenCampaign: {
@@ -939,7 +1427,18 @@ export interface components {
             /** Lagging Rule */
             lagging_rule?: string | null;
             /** @description 政策参数；默认种子文件规定 */
-            policy?: components["schemas"]["Policy"] | null;
+            policy?: components["schemas"]["Policy-Input"] | null;
+        };
+        /** Page[CampaignOut] */
+        Page_CampaignOut_: {
+            /** Items */
+            items: components["schemas"]["CampaignOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
         };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
@@ -952,10 +1451,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** Page[UserOut] */
-        Page_UserOut_: {
+        /** Page[FilingOut] */
+        Page_FilingOut_: {
             /** Items */
-            items: components["schemas"]["UserOut"][];
+            items: components["schemas"]["FilingOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -963,12 +1462,21 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** Page[dict] */
-        Page_dict_: {
+        /** Page[TargetOut] */
+        Page_TargetOut_: {
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["TargetOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[UserOut] */
+        Page_UserOut_: {
+            /** Items */
+            items: components["schemas"]["UserOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -996,7 +1504,7 @@ export interface components {
          *
          *     Shares are Decimals so that ``listed >= share × total`` is exact at the boundary.
          */
-        Policy: {
+        "Policy-Input": {
             /**
              * Min Listed Share
              * @description weak + lagging ≥ this share of administrative villages
@@ -1138,6 +1646,165 @@ export interface components {
             satisfaction_threshold: number | string;
         };
         /**
+         * Policy
+         * @description Every policy value of a campaign (domain.md §2); defaults are seed 000's values.
+         *
+         *     Shares are Decimals so that ``listed >= share × total`` is exact at the boundary.
+         */
+        "Policy-Output": {
+            /**
+             * Min Listed Share
+             * @description weak + lagging ≥ this share of administrative villages
+             * @default 0.10
+             */
+            min_listed_share: string;
+            /**
+             * Lagging Reference Share
+             * @description seed 001: lagging ~5% (reference only)
+             * @default 0.05
+             */
+            lagging_reference_share: string;
+            /**
+             * Township List Due
+             * Format: date
+             * @default 2020-08-15
+             */
+            township_list_due: string;
+            /**
+             * County Review Due
+             * Format: date
+             * @default 2020-08-20
+             */
+            county_review_due: string;
+            /**
+             * City Spot Check Due
+             * Format: date
+             * @default 2020-08-25
+             */
+            city_spot_check_due: string;
+            /**
+             * County Check Sample Ratio
+             * @default 0.20
+             */
+            county_check_sample_ratio: string;
+            /**
+             * City Spot Check Ratio
+             * @default 0.10
+             */
+            city_spot_check_ratio: string;
+            /**
+             * Township Share Flag Factor
+             * @default 0.5
+             */
+            township_share_flag_factor: string;
+            /**
+             * Filing Dates
+             * @default [
+             *       "2020-08-31",
+             *       "2021-03-31",
+             *       "2021-06-30"
+             *     ]
+             */
+            filing_dates: string[];
+            /**
+             * Team Stationing Days
+             * @default 5
+             */
+            team_stationing_days: number;
+            /**
+             * Team Size Min
+             * @default 3
+             */
+            team_size_min: number;
+            /**
+             * Team Size Max
+             * @default 5
+             */
+            team_size_max: number;
+            /** @default section */
+            team_leader_rank: components["schemas"]["CadreRank"];
+            /**
+             * Contact Leader Visits Per Month
+             * @default 2
+             */
+            contact_leader_visits_per_month: number;
+            /**
+             * Problems Pushed Per Visit
+             * @default 1
+             */
+            problems_pushed_per_visit: number;
+            /**
+             * Measure Update Interval Months
+             * @default 1
+             */
+            measure_update_interval_months: number;
+            /**
+             * Ledger Summary Interval Months
+             * @default 3
+             */
+            ledger_summary_interval_months: number;
+            /**
+             * Progress Report Interval Months
+             * @default 2
+             */
+            progress_report_interval_months: number;
+            /**
+             * Pairing Max Villages
+             * @default 3
+             */
+            pairing_max_villages: number;
+            /**
+             * Township Escalation Share
+             * @description escalate when unfinished share is strictly above
+             * @default 0.5
+             */
+            township_escalation_share: string;
+            /**
+             * Reminder Days Before Deadline
+             * @description remind the responsible person this many days before
+             * @default 3
+             */
+            reminder_days_before_deadline: number;
+            /**
+             * Escalation Days
+             * @description an alert still open this long is circulated to the unit above (twice as long: a talk)
+             * @default 7
+             */
+            escalation_days: number;
+            /**
+             * Post Evaluation Months
+             * @default 3
+             */
+            post_evaluation_months: number;
+            /**
+             * Acceptance Spot Check City Share
+             * @default 0.15
+             */
+            acceptance_spot_check_city_share: string;
+            /**
+             * Acceptance Spot Check Province Share
+             * @default 0.05
+             */
+            acceptance_spot_check_province_share: string;
+            /**
+             * Satisfaction Threshold
+             * @default 0.70
+             */
+            satisfaction_threshold: string;
+        };
+        /** PolicyVersionOut */
+        PolicyVersionOut: {
+            /** Version */
+            version: number;
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Reason */
+            reason: string;
+        };
+        /**
          * RankingInput
          * @description A village's input to the lagging ranking (倒排): its score and/or rank under the rule.
          */
@@ -1154,6 +1821,20 @@ export interface components {
              */
             basis: string;
         };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
+        };
         /** ReturnIn */
         ReturnIn: {
             /** Reasons */
@@ -1166,7 +1847,7 @@ export interface components {
         };
         /** ReviseCampaignPolicy */
         ReviseCampaignPolicy: {
-            policy: components["schemas"]["Policy"];
+            policy: components["schemas"]["Policy-Input"];
             /** Reason */
             reason: string;
             /**
@@ -1175,6 +1856,46 @@ export interface components {
              */
             effective_on: string;
         };
+        /**
+         * SampleDrawn
+         * @description A reproducible random sample was drawn (algorithm, seed and population recorded).
+         */
+        SampleDrawn: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            purpose: components["schemas"]["SamplePurpose"];
+            /** Division Code */
+            division_code: string;
+            /** Algorithm */
+            algorithm: string;
+            /** Seed */
+            seed: string;
+            /** Ratio */
+            ratio?: string | null;
+            /** Size */
+            size?: number | null;
+            /** Population */
+            population: string[];
+            /** Chosen */
+            chosen: string[];
+            /**
+             * Drawn On
+             * Format: date
+             */
+            drawn_on: string;
+        };
+        /**
+         * SamplePurpose
+         * @enum {string}
+         */
+        SamplePurpose: "county_check_listed" | "county_check_unlisted" | "city_spot_check";
+        /** SamplesOut */
+        SamplesOut: {
+            /** Samples */
+            samples: components["schemas"]["SampleDrawn"][];
+        };
         /** SetClock */
         SetClock: {
             /**
@@ -1182,6 +1903,63 @@ export interface components {
              * Format: date
              */
             today: string;
+        };
+        /** ShareOut */
+        ShareOut: {
+            /** Division Code */
+            division_code: string;
+            /** Listed */
+            listed: number;
+            /** Administrative Villages */
+            administrative_villages: number;
+            /** Minimum Share */
+            minimum_share: string;
+            /** Required */
+            required: number;
+            /** Share */
+            share: string;
+            /** Meets Minimum */
+            meets_minimum: boolean;
+        };
+        /** SharesOut */
+        SharesOut: {
+            /** Campaign Id */
+            campaign_id: string;
+            division: components["schemas"]["ShareOut"];
+            /** Counties */
+            counties: components["schemas"]["ShareOut"][];
+        };
+        /** SiteVisitsOut */
+        SiteVisitsOut: {
+            check: components["schemas"]["SpotCheckRecorded"];
+            /** Falsifications */
+            falsifications: components["schemas"]["FalsificationFound"][];
+        };
+        /**
+         * SpotCheckRecorded
+         * @description Findings of a county site visit or a city spot check on sampled villages.
+         */
+        SpotCheckRecorded: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            /** Checked By Code */
+            checked_by_code: string;
+            /** Checked Code */
+            checked_code: string;
+            stage: components["schemas"]["CheckStage"];
+            /** Findings */
+            findings: components["schemas"]["CheckFinding"][];
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /** Late */
+            late: boolean;
+            /** Policy Version */
+            policy_version: number;
         };
         /** SubmitIn */
         SubmitIn: {
@@ -1197,6 +1975,55 @@ export interface components {
             carry_over_reasons?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * TargetDesignated
+         * @description A village Party organization became a rectification target: this opens a case.
+         */
+        TargetDesignated: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id?: string | null;
+            /** Village Code */
+            village_code: string;
+            /** Township Code */
+            township_code: string;
+            /** County Code */
+            county_code: string;
+            category: components["schemas"]["ListCategory"];
+            /**
+             * Criteria Met
+             * @default []
+             */
+            criteria_met: string[];
+            /** @default screening */
+            basis: components["schemas"]["DesignationBasis"];
+            /** Decision Number */
+            decision_number?: string | null;
+            /**
+             * Designated On
+             * Format: date
+             */
+            designated_on: string;
+            /** Policy Version */
+            policy_version: number;
+        };
+        /** TargetOut */
+        TargetOut: {
+            /** Village Code */
+            village_code: string;
+            category: components["schemas"]["ListCategory"];
+            /** Criteria Met */
+            criteria_met: string[];
+            basis: components["schemas"]["DesignationBasis"];
+            /**
+             * Designated On
+             * Format: date
+             */
+            designated_on: string;
+            /** Decision Number */
+            decision_number: string | null;
         };
         /** Task */
         Task: {
@@ -1302,6 +2129,101 @@ export interface components {
             /** Required */
             required: number;
         };
+        /**
+         * TownshipListReturned
+         * @description The county returned a township list for rework.
+         */
+        TownshipListReturned: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            /** County Code */
+            county_code: string;
+            /** Township Code */
+            township_code: string;
+            /** Reasons */
+            reasons: string[];
+            /**
+             * Returned On
+             * Format: date
+             */
+            returned_on: string;
+        };
+        /**
+         * TownshipListSubmitted
+         * @description A township submitted its list, in two categories, to the county.
+         */
+        TownshipListSubmitted: {
+            /** Campaign Id */
+            campaign_id: string;
+            /** Round Id */
+            round_id: string;
+            /** Township Code */
+            township_code: string;
+            /** Weak And Lax */
+            weak_and_lax: components["schemas"]["ListedVillage"][];
+            /** Lagging */
+            lagging: components["schemas"]["ListedVillage"][];
+            /** Villages Assessed */
+            villages_assessed: number;
+            meeting: components["schemas"]["CommitteeMeetingRecord"];
+            /**
+             * Notice Starts On
+             * Format: date
+             */
+            notice_starts_on: string;
+            /**
+             * Notice Ends On
+             * Format: date
+             */
+            notice_ends_on: string;
+            /** Objections */
+            objections: number;
+            /** Carry Over Not Listed */
+            carry_over_not_listed?: {
+                [key: string]: string;
+            };
+            /**
+             * Submitted On
+             * Format: date
+             */
+            submitted_on: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Late */
+            late: boolean;
+            /** Policy Version */
+            policy_version: number;
+        };
+        /** TownshipRoundOut */
+        TownshipRoundOut: {
+            /** Township Code */
+            township_code: string;
+            status: components["schemas"]["TownshipRoundStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Villages */
+            villages: number;
+            /** Assessed */
+            assessed: number;
+            /** Missing Village Codes */
+            missing_village_codes: string[];
+            /** Weak And Lax */
+            weak_and_lax: components["schemas"]["ListedVillage"][];
+            /** Lagging */
+            lagging: components["schemas"]["ListedVillage"][];
+            /** Carry Over */
+            carry_over: components["schemas"]["CarryOverOut"][];
+        };
+        /**
+         * TownshipRoundStatus
+         * @enum {string}
+         */
+        TownshipRoundStatus: "screening" | "submitted" | "returned";
         /** UnitRef */
         UnitRef: {
             /**
@@ -1379,7 +2301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -1399,8 +2321,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1491,9 +2420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -1638,7 +2565,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_"];
+                    "application/json": components["schemas"]["Page_CampaignOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1671,7 +2598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CampaignOut"];
                 };
             };
             /** @description Validation Error */
@@ -1702,7 +2629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CampaignOut"];
                 };
             };
             /** @description Validation Error */
@@ -1737,7 +2664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CampaignOut"];
                 };
             };
             /** @description Validation Error */
@@ -1774,7 +2701,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AssessmentsRecordedOut"];
                 };
             };
             /** @description Validation Error */
@@ -1811,7 +2738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["MeetingRecordedOut"];
                 };
             };
             /** @description Validation Error */
@@ -1848,7 +2775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["NoticeRecordedOut"];
                 };
             };
             /** @description Validation Error */
@@ -1885,7 +2812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ObjectionOut"];
                 };
             };
             /** @description Validation Error */
@@ -1923,7 +2850,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ObjectionAnswerOut"];
                 };
             };
             /** @description Validation Error */
@@ -1960,7 +2887,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TownshipListSubmitted"];
                 };
             };
             /** @description Validation Error */
@@ -1993,7 +2920,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TownshipRoundOut"];
                 };
             };
             /** @description Validation Error */
@@ -2026,7 +2953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CountyListOut"];
                 };
             };
             /** @description Validation Error */
@@ -2064,7 +2991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SamplesOut"];
                 };
             };
             /** @description Validation Error */
@@ -2102,7 +3029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SiteVisitsOut"];
                 };
             };
             /** @description Validation Error */
@@ -2140,7 +3067,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TownshipListReturned"];
                 };
             };
             /** @description Validation Error */
@@ -2177,7 +3104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CountyListAdjusted"];
                 };
             };
             /** @description Validation Error */
@@ -2214,7 +3141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConfirmationOut"];
                 };
             };
             /** @description Validation Error */
@@ -2251,7 +3178,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CitySampleOut"];
                 };
             };
             /** @description Validation Error */
@@ -2288,7 +3215,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CityFindingsOut"];
                 };
             };
             /** @description Validation Error */
@@ -2320,7 +3247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SharesOut"];
                 };
             };
             /** @description Validation Error */
@@ -2357,7 +3284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_"];
+                    "application/json": components["schemas"]["Page_TargetOut_"];
                 };
             };
             /** @description Validation Error */
@@ -2394,7 +3321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_"];
+                    "application/json": components["schemas"]["Page_FilingOut_"];
                 };
             };
             /** @description Validation Error */
@@ -2430,7 +3357,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["FiledOut"];
                 };
             };
             /** @description Validation Error */

@@ -432,6 +432,107 @@ export interface components {
          * @enum {string}
          */
         AccountabilityKind: "talk" | "admonishment_talk" | "organizational_handling";
+        /** AccountabilityOut */
+        AccountabilityOut: {
+            /** Action Id */
+            action_id: string;
+            kind: components["schemas"]["AccountabilityKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Person */
+            person: string;
+            /** Post */
+            post: string;
+            /** Grounds */
+            grounds: string[];
+            /** Reason */
+            reason: string;
+            /** Decided By */
+            decided_by: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Filed With */
+            filed_with: string | null;
+            actor: components["schemas"]["Actor"];
+        };
+        /**
+         * Actor
+         * @description Who took the action: recorded with every write and carried by every event.
+         */
+        Actor: {
+            /** User Id */
+            user_id: string;
+            /** Name */
+            name: string;
+            /** Roles */
+            roles?: string[];
+            /** Division Code */
+            division_code?: string | null;
+        };
+        /** AlertOut */
+        AlertOut: {
+            /** Alert Id */
+            alert_id: string;
+            /** Key */
+            key: string;
+            /** Rule */
+            rule: string;
+            /** Label */
+            label: string;
+            /** Campaign Id */
+            campaign_id: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Subject Role */
+            subject_role: string;
+            /** Subject Person */
+            subject_person: string | null;
+            /** Subject User Id */
+            subject_user_id: string | null;
+            /** Scope Code */
+            scope_code: string;
+            /** Village Code */
+            village_code: string | null;
+            /** Severity */
+            severity: string;
+            /** Facts */
+            facts: string[];
+            /** Due On */
+            due_on: string | null;
+            /** Proposal */
+            proposal: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved" | "withdrawn";
+            /**
+             * Raised On
+             * Format: date
+             */
+            raised_on: string;
+            /** Resolved On */
+            resolved_on: string | null;
+            /** Resolution */
+            resolution: string | null;
+        };
+        /** Check */
+        Check: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "up" | "down";
+            /** Ms */
+            ms?: number | null;
+            /** Error */
+            error?: string | null;
+        };
         /** ClockReading */
         ClockReading: {
             /**
@@ -454,6 +555,22 @@ export interface components {
             /** Responsible Code */
             responsible_code?: string | null;
         };
+        /** DemandOut */
+        DemandOut: {
+            /** Demand Id */
+            demand_id: string;
+            /** Text */
+            text: string;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Responsible Code */
+            responsible_code: string | null;
+            /** Done On */
+            done_on: string | null;
+        };
         /** DivisionOut */
         DivisionOut: {
             /** Code */
@@ -469,6 +586,28 @@ export interface components {
             kind: string | null;
             /** Revision */
             revision: number;
+        };
+        /** DivisionSummary */
+        DivisionSummary: {
+            /**
+             * Under
+             * @description 调用者所在单位 (the caller's unit)
+             */
+            under: string;
+            /**
+             * Counts
+             * @description 各级区划数量 (divisions per level)
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /**
+             * Revisions
+             * @description 修订次数之和 (sum of revisions; changes when any division changes)
+             */
+            revisions: number;
         };
         /**
          * EvaluatedRole
@@ -510,6 +649,35 @@ export interface components {
              */
             reported_to?: string | null;
         };
+        /** EvaluationOut */
+        EvaluationOut: {
+            /** Evaluation Id */
+            evaluation_id: string;
+            role: components["schemas"]["EvaluatedRole"];
+            /** Role Label */
+            role_label: string;
+            /** Person */
+            person: string;
+            /** User Id */
+            user_id: string | null;
+            /** Subject Code */
+            subject_code: string;
+            grade: components["schemas"]["Grade"];
+            /** Grade Label */
+            grade_label: string;
+            /** Comment */
+            comment: string;
+            /**
+             * Evaluated On
+             * Format: date
+             */
+            evaluated_on: string;
+            /** Occasion */
+            occasion: string;
+            /** Reported To */
+            reported_to: string | null;
+            actor: components["schemas"]["Actor"];
+        };
         /** FindingIn */
         FindingIn: {
             /** Text */
@@ -518,6 +686,17 @@ export interface components {
             village_code?: string | null;
             /** Alert Id */
             alert_id?: string | null;
+        };
+        /** FindingOut */
+        FindingOut: {
+            /** Finding Id */
+            finding_id: string;
+            /** Text */
+            text: string;
+            /** Village Code */
+            village_code: string | null;
+            /** Alert Id */
+            alert_id: string | null;
         };
         /** FollowUpIn */
         FollowUpIn: {
@@ -535,6 +714,23 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** FollowUpOut */
+        FollowUpOut: {
+            /** Demand Id */
+            demand_id: string;
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /** Met */
+            met: boolean;
+            /** Note */
+            note: string;
+            actor: components["schemas"]["Actor"];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * Grade
@@ -579,6 +775,56 @@ export interface components {
          * @enum {string}
          */
         InspectionKind: "scheduled" | "unannounced" | "special_survey" | "phone_spot_check";
+        /** InspectionOut */
+        InspectionOut: {
+            /** Inspection Id */
+            inspection_id: string;
+            /** Plan Id */
+            plan_id: string | null;
+            kind: components["schemas"]["InspectionKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Inspected By Code */
+            inspected_by_code: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspectors */
+            inspectors: string[];
+            /** Findings */
+            findings: components["schemas"]["FindingOut"][];
+            /** Demands */
+            demands: components["schemas"]["DemandOut"][];
+            /** Follow Ups */
+            follow_ups: components["schemas"]["FollowUpOut"][];
+            actor: components["schemas"]["Actor"];
+        };
+        /**
+         * JournalEntryOut
+         * @description One entry of a hash chain; ``body`` is the record as it was hashed.
+         */
+        JournalEntryOut: {
+            /** Position */
+            position: number;
+            /** Kind */
+            kind: string;
+            /** Reference */
+            reference: string;
+            /** Body */
+            body: {
+                [key: string]: unknown;
+            };
+            /** Recorded At */
+            recorded_at: string;
+            /** Prev Hash */
+            prev_hash: string;
+            /** Hash */
+            hash: string;
+        };
         /**
          * Kind
          * @enum {string}
@@ -589,6 +835,16 @@ export interface components {
          * @enum {string}
          */
         Level: "province" | "city" | "county" | "township" | "village";
+        /** Live */
+        Live: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Notification Id */
@@ -644,10 +900,65 @@ export interface components {
              */
             deliveries_pending: number;
         };
+        /** Page[AccountabilityOut] */
+        Page_AccountabilityOut_: {
+            /** Items */
+            items: components["schemas"]["AccountabilityOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[AlertOut] */
+        Page_AlertOut_: {
+            /** Items */
+            items: components["schemas"]["AlertOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
             /** Items */
             items: components["schemas"]["DivisionOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[EvaluationOut] */
+        Page_EvaluationOut_: {
+            /** Items */
+            items: components["schemas"]["EvaluationOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[InspectionOut] */
+        Page_InspectionOut_: {
+            /** Items */
+            items: components["schemas"]["InspectionOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[JournalEntryOut] */
+        Page_JournalEntryOut_: {
+            /** Items */
+            items: components["schemas"]["JournalEntryOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -666,12 +977,10 @@ export interface components {
             /** Size */
             size: number;
         };
-        /** Page[dict[str, Any]] */
-        Page_dict_str__Any__: {
+        /** Page[PlanOut] */
+        Page_PlanOut_: {
             /** Items */
-            items: {
-                [key: string]: unknown;
-            }[];
+            items: components["schemas"]["PlanOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -714,6 +1023,32 @@ export interface components {
             /** Ends On */
             ends_on?: string | null;
         };
+        /** PlanOut */
+        PlanOut: {
+            /** Plan Id */
+            plan_id: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Title */
+            title: string;
+            kind: components["schemas"]["InspectionKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Recurrence */
+            recurrence: string;
+            /** Day From */
+            day_from: number;
+            /** Day To */
+            day_to: number | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Ends On */
+            ends_on: string | null;
+            actor: components["schemas"]["Actor"];
+        };
         /** PreferencesIn */
         PreferencesIn: {
             /**
@@ -739,6 +1074,20 @@ export interface components {
             webhook_url?: string | null;
             /** Webhook Kind */
             webhook_kind?: string | null;
+        };
+        /** Ready */
+        Ready: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "up";
+            /** Service */
+            service: string;
+            /** Checks */
+            checks: {
+                [key: string]: components["schemas"]["Check"];
+            };
         };
         /**
          * Rule
@@ -911,6 +1260,21 @@ export interface components {
             /** Context */
             ctx?: Record<string, never>;
         };
+        /** VerificationOut */
+        VerificationOut: {
+            /** Code */
+            code: string;
+            /** Valid */
+            valid: boolean;
+            /** Entries */
+            entries: number;
+            /** Broken At */
+            broken_at: number | null;
+            /** Reason */
+            reason: string | null;
+            /** Algorithm */
+            algorithm: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -935,7 +1299,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Live"];
                 };
             };
         };
@@ -955,8 +1319,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
+            };
+            /** @description 某项依赖不可用 (a dependency is down; checks say which) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1014,9 +1385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DivisionSummary"];
                 };
             };
         };
@@ -1100,7 +1469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_AlertOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1131,9 +1500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AlertOut"];
                 };
             };
             /** @description Validation Error */
@@ -1167,7 +1534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_PlanOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1200,9 +1567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanOut"];
                 };
             };
             /** @description Validation Error */
@@ -1238,7 +1603,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_InspectionOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1271,9 +1636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InspectionOut"];
                 };
             };
             /** @description Validation Error */
@@ -1308,9 +1671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InspectionOut"];
                 };
             };
             /** @description Validation Error */
@@ -1345,7 +1706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_AccountabilityOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1378,9 +1739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AccountabilityOut"];
                 };
             };
             /** @description Validation Error */
@@ -1416,7 +1775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_EvaluationOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1449,9 +1808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EvaluationOut"];
                 };
             };
             /** @description Validation Error */
@@ -1487,7 +1844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_dict_str__Any__"];
+                    "application/json": components["schemas"]["Page_JournalEntryOut_"];
                 };
             };
             /** @description Validation Error */
@@ -1518,9 +1875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["VerificationOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,0 +1,204 @@
+"""What the casework service answers: one model per response, so /openapi.json says it exactly.
+
+The lists of the book (problems, measures, progress …) are folded from its entries; their
+known fields are declared, and later entry versions may add fields (``Record`` allows them).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+
+from pydantic import ConfigDict
+
+from casework.domain.case import EntryKind
+from zhengdun.events.casework import CasePhase, MeasureStatus, Person
+from zhengdun.responses import JsonObject, Out
+
+
+class Record(Out):
+    model_config = ConfigDict(extra="allow")
+
+
+class TeamOut(Out):
+    leader: Person | None
+    members: list[Person]
+    stationed_on: date | None
+
+
+class PairingOut(Record):
+    secretary: Person
+    secretary_village_code: str
+    key: str
+    paired_on: date
+
+
+class ProblemOut(Record):
+    problem_id: str
+    title: str
+    detail: str
+    criterion_code: str | None
+    found_on_site: bool
+    found_on: date
+
+
+class TaskOut(Record):
+    task_id: str
+    problem_id: str
+    title: str
+
+
+class MeasureOut(Record):
+    measure_id: str
+    task_id: str
+    problem_id: str
+    title: str
+    responsible: str | None
+    deadline: date | None
+    status: MeasureStatus
+    latest_record: str | None
+    planned_on: date
+
+
+class ResponsibilityOut(Out):
+    """A row of the responsibility list (责任清单), derived from the measures."""
+    measure_id: str
+    measure: str
+    task: str
+    problem: str
+    responsible: str | None
+    deadline: date | None
+    status: MeasureStatus
+
+
+class CommentAnswerOut(Out):
+    text: str
+    answered_on: date
+
+
+class CommentOut(Record):
+    comment_id: str
+    commenter: str
+    text: str
+    received_on: date
+    answer: CommentAnswerOut | None
+
+
+class PlanOut(Out):
+    published_on: date | None
+    comments: list[CommentOut]
+
+
+class EvidenceRef(Record):
+    file_id: str
+    filename: str
+    sha256: str
+    size: int
+    content_type: str
+
+
+class ProgressOut(Record):
+    record_id: str
+    measure_id: str
+    status: MeasureStatus
+    narrative: str
+    evidence: list[EvidenceRef]
+    progress_on: date
+    corrects: str | None
+    corrected_by: str | None
+
+
+class VisitOut(Record):
+    leader: Person
+    team_members: list[str]
+    village_cadres: list[str]
+    key_persons: list[str]
+    problems_pushed: list[str]
+    notes: str
+    visited_on: date
+
+
+class StudyOut(Record):
+    meeting: str
+    conclusion: str
+    studied_on: date
+
+
+class SupervisionOut(Record):
+    supervisor: Person
+    deadline: date
+    decided_on: date
+
+
+class SecondReviewOut(Record):
+    county_secretary: Person
+    conclusion: str
+    reviewed_on: date
+
+
+class ContinuedOut(Out):
+    study: StudyOut | None
+    supervision: SupervisionOut | None
+    second_review: SecondReviewOut | None
+
+
+class CaseDetail(Out):
+    """The case as it stands (or stood, in a ledger as of a past date): 一村一册."""
+    case_id: str
+    campaign_id: str
+    village_code: str
+    village_name: str | None
+    township_code: str
+    county_code: str
+    category: str
+    criteria_met: list[str]
+    decision_number: str | None
+    designated_on: date
+    opened_on: date
+    phase: CasePhase
+    phase_label: str
+    continued_since: date | None
+    team: TeamOut | None
+    contact_leader: Person | None
+    direct_county_secretary: bool
+    first_secretary: Person | None
+    pairings: list[PairingOut]
+    problems: list[ProblemOut]
+    tasks: list[TaskOut]
+    measures: list[MeasureOut]
+    responsibilities: list[ResponsibilityOut]
+    plan: PlanOut
+    progress: list[ProgressOut]
+    visits: list[VisitOut]
+    continued: ContinuedOut
+    unfinished_measures: int
+    reopened: int
+    entries: int
+
+
+class EntryOut(Out):
+    """One line of the book; ``data`` depends on ``kind``."""
+    seq: int
+    entry_id: str
+    kind: EntryKind
+    label: str
+    occurred_on: date
+    recorded_on: date
+    actor: JsonObject
+    data: JsonObject
+    corrects: str | None
+
+
+class LedgerOut(Out):
+    as_of: date
+    case: CaseDetail
+    history: list[EntryOut]
+
+
+class WriteOut(Out):
+    """A step's answer: the case's phase after it and the entry it appended to the book."""
+    case_id: str
+    phase: CasePhase
+    entry: EntryOut
+
+
+

@@ -1,0 +1,139 @@
+"""What the reporting service answers: one model per response, so /openapi.json says it exactly.
+
+Shares are fractions rounded to 4 places, answered as decimal strings ("0.1579"); null when the
+whole is 0.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from reporting.domain.figures import Figure
+from zhengdun.responses import Out
+
+
+class CategoryCount(Out):
+    villages: int
+    share: Decimal | None
+
+
+class ListedByCategory(Out):
+    weak_and_lax: CategoryCount
+    lagging: CategoryCount
+
+
+class CriterionCount(Out):
+    criterion: str
+    label: str
+    villages: int
+    share: Decimal | None
+
+
+class Figures(Out):
+    villages_in_campaign: int
+    villages_screened: int
+    screened_share: Decimal | None
+    listed: int
+    listed_share: Decimal | None
+    listed_by_category: ListedByCategory
+    listed_by_criterion: list[CriterionCount]
+    cases_by_phase: dict[str, int]
+    measures_overdue: int
+    villages_with_overdue_measures: int
+    visits_due: int
+    visits_compliant: int
+    visit_compliance: Decimal | None
+    alerts_open: int
+    acceptances_passed: int
+    acceptances_failed: int
+    delisted: int
+    relapsed: int
+    designated: int
+    transformed: int
+    transformation_rate: Decimal | None
+
+
+class DivisionFigures(Out):
+    code: str
+    name: str | None
+    date: date
+    figures: Figures
+
+
+class ChildFigures(Out):
+    code: str
+    name: str
+    figures: Figures
+    date: date
+
+
+class InMonth(Out):
+    """Acceptance outcomes within the month (flows, not stocks)."""
+    acceptances_passed: int
+    acceptances_failed: int
+    delisted: int
+    relapsed: int
+
+
+class MonthFigures(Out):
+    month: str
+    as_of: date
+    figures: Figures
+    in_month: InMonth
+
+
+class VillageBehind(Out):
+    """A village behind a count of villages."""
+    code: str
+    name: str | None
+    township: str | None
+    listed_category: str | None
+    designated_on: date | None
+    case_phase: str | None
+    criteria: list[str]
+    measures_overdue: int | None
+    qualifying_visits_this_month: int | None
+
+
+class EventBehind(Out):
+    """An acceptance outcome behind an event count (figure accepted, failed, delisted, relapsed)."""
+    code: str
+    name: str | None
+    township: str | None
+    step: str | None
+    on_date: date
+
+
+class AlertBehind(Out):
+    """An open alert behind figure alerts_open."""
+    code: str
+    name: str | None
+    rule: str
+    severity: str
+    raised_on: date
+
+
+class CatalogEntry(Out):
+    figure: Figure
+    label: str
+    english: str
+    definition: str
+
+
+class FilingOut(Out):
+    county_code: str
+    county: str | None
+    campaign_id: str
+    filing_date: date
+    filed_on: date
+    late: bool
+    entries: int
+    content_hash: str
+
+
+class RebuildOut(Out):
+    topics: list[str]
+    records: int
+    applied: int
+    rejected: int
+    seconds: float

@@ -1,0 +1,223 @@
+"""What the screening service answers: one model per response, so /openapi.json says it exactly."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from screening.domain.consistency import FlagKind
+from screening.domain.county_review import CountyListStatus
+from screening.domain.township import CarryOverReason, TownshipRoundStatus
+from zhengdun.events import screening as ev
+from zhengdun.responses import Out
+
+
+class PolicyVersionOut(Out):
+    version: int
+    effective_on: date
+    reason: str
+
+
+class CampaignOut(Out):
+    campaign_id: str
+    name: str
+    area_code: str
+    opened_on: date
+    phases: list[ev.PhaseWindow]
+    criteria: list[ev.Criterion]
+    lagging_rule: str
+    policy_version: int
+    policy: ev.Policy
+    policy_history: list[PolicyVersionOut]
+
+
+class AssessmentsRecordedOut(Out):
+    recorded: int
+    assessed_in_round: int
+    by_result: dict[str, int]
+
+
+class MeetingOut(Out):
+    held_on: date
+    attendees: list[str]
+    minutes: str
+
+
+class MeetingRecordedOut(Out):
+    meeting: MeetingOut
+
+
+class NoticeOut(Out):
+    starts_on: date
+    ends_on: date
+
+
+class NoticeRecordedOut(Out):
+    notice: NoticeOut
+
+
+class ObjectionOut(Out):
+    objection_id: str
+    raised_on: date
+    content: str
+    answer: str
+    answered_on: date | None
+
+
+class ObjectionAnswerOut(Out):
+    objection_id: str
+    answer: str
+    answered_on: date
+
+
+class CarryOverOut(Out):
+    village_code: str
+    reason: CarryOverReason
+    label: str
+
+
+class TownshipRoundOut(Out):
+    township_code: str
+    status: TownshipRoundStatus
+    status_label: str
+    villages: int
+    assessed: int
+    missing_village_codes: list[str]
+    weak_and_lax: list[ev.ListedVillage]
+    lagging: list[ev.ListedVillage]
+    carry_over: list[CarryOverOut]
+
+
+class ShareOut(Out):
+    division_code: str
+    listed: int
+    administrative_villages: int
+    minimum_share: str
+    required: int
+    share: str
+    meets_minimum: bool
+
+
+class CountyEntryOut(Out):
+    village_code: str
+    category: ev.ListCategory
+    criteria_met: list[str]
+    added_by_county: bool
+
+
+class ConsistencyFlagOut(Out):
+    kind: FlagKind
+    label: str
+    division_code: str
+    village_codes: list[str]
+    detail: str
+
+
+class CountyListOut(Out):
+    county_code: str
+    status: CountyListStatus
+    status_label: str
+    townships: dict[str, Literal["submitted", "missing"]]
+    entries: list[CountyEntryOut]
+    share: ShareOut
+    below_minimum: bool
+    city_share: ShareOut
+    samples: list[ev.SampleDrawn]
+    checks: list[ev.SpotCheckRecorded]
+    confirmation: ev.CountyListConfirmed | None
+    consistency_flags: list[ConsistencyFlagOut]
+
+
+class SamplesOut(Out):
+    samples: list[ev.SampleDrawn]
+
+
+class SiteVisitsOut(Out):
+    check: ev.SpotCheckRecorded
+    falsifications: list[ev.FalsificationFound]
+
+
+class ConfirmationOut(Out):
+    confirmed: ev.CountyListConfirmed
+    designated: int
+    removed: int
+    share: ShareOut
+
+
+class CitySampleOut(Out):
+    """The listed sample's own fields at the top (its first shape), both samples beside them."""
+    campaign_id: str
+    round_id: str
+    purpose: ev.SamplePurpose
+    division_code: str
+    algorithm: str
+    seed: str
+    ratio: Decimal | None = None
+    size: int | None = None
+    population: list[str]
+    chosen: list[str]
+    drawn_on: date
+    listed: ev.SampleDrawn
+    unlisted: ev.SampleDrawn
+    samples: list[ev.SampleDrawn]
+
+
+class CityFindingsOut(Out):
+    check: ev.SpotCheckRecorded
+    falsifications: list[ev.FalsificationFound]
+    designated: list[ev.TargetDesignated]
+
+
+class SharesOut(Out):
+    campaign_id: str
+    division: ShareOut
+    counties: list[ShareOut]
+
+
+class TargetOut(Out):
+    village_code: str
+    category: ev.ListCategory
+    criteria_met: list[str]
+    basis: ev.DesignationBasis
+    designated_on: date
+    decision_number: str | None
+
+
+class FilingEntryOut(Out):
+    village_code: str
+    township_code: str
+    category: ev.ListCategory
+    criteria_met: list[str]
+    designated_on: date
+    decision_number: str | None
+
+
+class FilingContentOut(Out):
+    """The filed snapshot exactly as hashed."""
+    campaign_id: str
+    county_code: str
+    filing_date: date
+    filed_on: date
+    policy_version: int
+    entries: list[FilingEntryOut]
+
+
+class FiledOut(Out):
+    campaign_id: str
+    county_code: str
+    filing_date: date
+    filed_on: date
+    late: bool
+    entries: int
+    content_hash: str
+    hash_algorithm: str
+    content: FilingContentOut
+
+
+class FilingOut(Out):
+    filing_date: date
+    filed_on: date
+    content_hash: str
+    hash_algorithm: str
+    verified: bool
+    content: FilingContentOut
