@@ -13,8 +13,8 @@ down:          ## stop the services and the real parts
 status:        ## health of every part
 	@bash $(LOCAL)/infra.sh status; bash $(LOCAL)/services.sh status; bash $(LOCAL)/gateway.sh status
 
-logs:          ## follow every log
-	@tail -n 20 -F .local/logs/*.log
+logs:          ## follow every log (the services' JSON lines shown one readable line each)
+	@tail -n 20 -F .local/logs/*.log | python3 $(LOCAL)/logview.py
 
 install:
 	@bash $(LOCAL)/install.sh

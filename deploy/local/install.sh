@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, idempotently, everything the platform needs on a fresh Debian machine:
 # system packages (Java, Maven, PostgreSQL, fonts), uv and the Python workspace,
-# and Kafka's jars + Keycloak's distribution from Maven Central (versions pinned in pom.xml).
+# and Kafka's jars + Keycloak's distribution from Maven Central (versions pinned in pom.xml),
+# and Zipkin's server jar (zipkin/pom.xml).
 source "$(dirname "$0")/lib.sh"
 
 apt_missing=()
@@ -44,6 +45,17 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || [ ! -d "$LOCAL/kafka/libs" ] 
     || { tail -30 "$LOGS/maven.log"; die "maven resolution failed (see $LOGS/maven.log)"; }
   rm -rf "$ROOT/deploy/local/target" "$LOCAL/keycloak/dist"
   echo "$want" >"$stamp"
+fi
+# Zipkin's server jar: its own pom and stamp, so that it never re-resolves the parts above.
+zstamp="$LOCAL/zipkin.sha"
+zwant=$(sha256sum "$ROOT/deploy/local/zipkin/pom.xml" | cut -d' ' -f1)
+if [ "$(cat "$zstamp" 2>/dev/null)" != "$zwant" ] || [ ! -f "$LOCAL/downloads-zipkin/zipkin.jar" ]; then
+  say "resolving Zipkin through Maven"
+  rm -rf "$LOCAL/downloads-zipkin"
+  mvn -q -B -f "$ROOT/deploy/local/zipkin/pom.xml" package -Dzipkin.download="$LOCAL/downloads-zipkin" >"$LOGS/maven-zipkin.log" 2>&1 \
+    || { tail -30 "$LOGS/maven-zipkin.log"; die "maven resolution of zipkin failed (see $LOGS/maven-zipkin.log)"; }
+  rm -rf "$ROOT/deploy/local/zipkin/target"
+  echo "$zwant" >"$zstamp"
 fi
 if [ ! -d "$LOCAL/keycloak/dist" ]; then
   mkdir -p "$LOCAL/keycloak"

@@ -18,7 +18,9 @@ start() {
     port_open "$port" && die "port $port is taken by another process"
     # Its own process group (setsid, exec'd so the pid file names the leader): `uv run` keeps the service
     # as a child, and stopping must reach both, or `make down` leaves the service on its port.
+    # Spans go to the local Zipkin (deploy/local/zipkin.sh).
     (cd "$ROOT" && PORT=$port ZD_CLOCK_SETTABLE=${ZD_CLOCK_SETTABLE:-1} \
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT=${OTEL_EXPORTER_ZIPKIN_ENDPOINT:-http://127.0.0.1:$ZIPKIN_PORT/api/v2/spans} \
       exec setsid nohup uv run --frozen --no-sync "zhengdun-$svc" serve >>"$LOGS/$svc.log" 2>&1) &
     echo $! >"$DIR/$svc.pid"
   done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make up`: install what is missing, start Kafka, Keycloak, PostgreSQL and the five services,
+# `make up`: install what is missing, start Kafka, Keycloak, PostgreSQL, Zipkin and the five services,
 # load the demo data, print where everything is. Running it again changes nothing.
 source "$(dirname "$0")/lib.sh"
 started=$(date +%s)
@@ -22,6 +22,8 @@ Zhengdun is up ($(( $(date +%s) - started ))s).
   reporting    http://127.0.0.1:8105/docs
   keycloak     http://127.0.0.1:8180/admin    (admin / admin; realm zhengdun)
   kafka        127.0.0.1:9092                  postgres 127.0.0.1:5432 (zhengdun / zhengdun)
+  traces       http://127.0.0.1:9411/zipkin/   (Zipkin: every request and the events it caused, one trace)
+  metrics      http://127.0.0.1:810x/metrics   (Prometheus text; dead letters: GET /operations/dead-letters as ops)
   smtp         127.0.0.1:8025                  mail the platform sends: .local/mail/new/
 
 Demo logins (password "demo"; token: client zhengdun-dev, password grant):

@@ -17,6 +17,7 @@ from fastapi.security import HTTPBearer, OAuth2AuthorizationCodeBearer
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of
 from zhengdun.events.base import Actor
+from zhengdun.logs import current_user
 from zhengdun.problems import forbidden, unauthorized
 from zhengdun.roles import Level
 
@@ -75,6 +76,14 @@ class TokenVerifier:
                     continue  # a key type this library cannot use
             self._keys = keys
             self._fetched_at = time.monotonic()
+
+    async def preload(self) -> None:
+        """Fetch the realm's keys now, so tokens stay verifiable if Keycloak is briefly unreachable later."""
+        await self._refresh()
+
+    @property
+    def cached_keys(self) -> int:
+        return len(self._keys)
 
     async def key_for(self, kid: str) -> jwt.PyJWK:
         if kid not in self._keys:
@@ -153,4 +162,5 @@ async def current_principal(request: Request, _login=Security(LOGIN, scopes=["op
         raise unauthorized("需要 Bearer 令牌 (a bearer token from the zhengdun realm is required)")
     principal = await request.app.state.runtime.verifier.verify(token.strip())
     request.state.principal = principal
+    current_user.set(principal.username)  # every log line of this request names its user
     return principal

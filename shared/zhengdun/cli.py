@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
+from zhengdun.logs import setup_logging
 from zhengdun.migrations import upgrade
 
 
@@ -12,7 +12,7 @@ def run(service: str, migrations_dir: Path, load_app) -> None:
     parser = argparse.ArgumentParser(prog=f"zhengdun-{service}")
     parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s")
+    setup_logging(service)
     if args.command == "migrate":
         from zhengdun.settings import settings_for
 

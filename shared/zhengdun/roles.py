@@ -50,7 +50,7 @@ class Role(StrEnum):
     VILLAGE_SECRETARY = "village_secretary"        # 村党组织书记
     SUPERVISION_GROUP = "supervision_group"        # 督导组
     REVIEW_DEPARTMENT = "review_department"        # 联合审查部门 (which one: a REVIEW_* role below)
-    OPERATIONS = "operations"                      # 运维 (health and metrics only)
+    OPERATIONS = "operations"                      # 运维 (health, metrics, dead letters)
     EXTERNAL_SUBSCRIBER = "external_subscriber"    # 外部平台 (machine client, events only)
 
     @property

@@ -30,13 +30,16 @@ from zhengdun.auth import TokenVerifier
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import Envelope
 from zhengdun.messaging.consumer import EventHandlers, subscribe
+from zhengdun.messaging.deadletters import DeadLetterBook
 from zhengdun.messaging.kafka import ensure_topics, make_broker
 from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
 from zhengdun.messaging.topics import Topics
+from zhengdun.monitoring import Monitor
 from zhengdun.openapi import install_openapi
+from zhengdun.operations_api import operations_router
 from zhengdun.problems import PROBLEM_JSON, install_problem_handlers
 from zhengdun.responses import Out
-from zhengdun.settings import ServiceSettings, settings_for
+from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
 from zhengdun.telemetry import setup_tracing
 
 log = logging.getLogger("zhengdun.runtime")
@@ -52,19 +55,24 @@ class Check(Out):
     status: Literal["up", "down"]
     ms: float | None = None
     error: str | None = None
+    # False for a part whose failure does not take the service out of rotation (Keycloak, keys cached).
+    required: bool = True
+    cached_keys: int | None = None
 
 
 class Ready(Out):
-    status: Literal["up"]
+    status: Literal["up", "degraded"]  # degraded: a part that is not required is down
     service: str
     checks: dict[str, Check]
 
 
 class ServiceRuntime:
     def __init__(self, service: str, *, handlers: EventHandlers | None = None, subscribe_to: Sequence[str] = (),
-                 settings: ServiceSettings | None = None):
+                 settings: ServiceSettings | None = None, secrets: Sequence[str] = ()):
         self.service = service
         self.settings = settings or settings_for(service)
+        # Outside development: no start on a development default (ZD_CLIENT_SECRET, and the service's own).
+        self.secrets = ("ZD_CLIENT_SECRET", *secrets)
         self.topics = Topics(self.settings.topic_prefix)
         self.topic = self.topics.of(service)
         self.source = f"/zhengdun/{service}"
@@ -77,7 +85,13 @@ class ServiceRuntime:
         self.verifier = TokenVerifier(issuer=self.settings.issuer, audience=self.settings.client_id,
                                       jwks_url=f"{self.settings.realm_url}/protocol/openid-connect/certs")
         self.handlers = handlers or EventHandlers()
-        if subscribe_to and self.handlers.types:
+        self.consumes = bool(subscribe_to and self.handlers.types)
+        self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
+                                           self.topics.group(service), on_outbox_write=self.relay.wake)
+        self.monitor = Monitor(service, bootstrap=self.settings.kafka_bootstrap, topics=self.topics, engine=self.engine,
+                               session_factory=self.session_factory, dead_letters=self.dead_letters)
+        self._relay_task: asyncio.Task | None = None
+        if self.consumes:
             subscribe(
                 self.broker, topics=[self.topics.of(s) for s in subscribe_to], group_id=self.topics.group(service),
                 session_factory=self.session_factory, handlers=self.handlers, deadletter_topic=self.topics.deadletter,
@@ -100,9 +114,15 @@ class ServiceRuntime:
     # ---- lifecycle -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def lifespan(self, app: FastAPI):
-        await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions)
+        refuse_development_secrets(self.settings, self.secrets)
+        if self.settings.create_topics:
+            await ensure_topics(self.settings.kafka_bootstrap, self.topics, self.settings.topic_partitions,
+                                self.settings.topic_replication)
         await self.broker.start()
-        relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
+        await self.monitor.start()
+        with contextlib.suppress(Exception):  # keys cached now keep tokens verifiable while Keycloak blips
+            await self.verifier.preload()
+        relay_task = self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
         loops = [asyncio.create_task(run(), name=f"{self.service}-{name}") for name, run in self._loops]
         log.info("%s started on port %s", self.service, self.settings.port)
         try:
@@ -113,11 +133,28 @@ class ServiceRuntime:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            await self.monitor.stop()
             await self.broker.stop()
             await self.engine.dispose()
 
     # ---- health ----------------------------------------------------------------------------
+    # Not ready (taken out of rotation) when the database or the broker cannot be reached, or the relay or
+    # the consumers have stopped. Keycloak is reported but does not decide: tokens are checked against the
+    # keys already cached, so a Keycloak blip does not take every service down; only with no key cached
+    # at all (no token could be verified) does it count.
     async def readiness(self) -> dict[str, dict]:
+        async def relay():
+            if self._relay_task is None or self._relay_task.done():
+                raise RuntimeError("the outbox relay has stopped")
+
+        async def consumers():
+            if not self.consumes:
+                return
+            for subscriber in self.broker.subscribers:
+                tasks = getattr(subscriber, "tasks", [])
+                if not subscriber.running or not tasks or any(t.done() for t in tasks):
+                    raise RuntimeError("a consumer has stopped: " + ", ".join(getattr(subscriber, "topic_names", [])))
+
         async def database():
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
@@ -131,13 +168,16 @@ class ServiceRuntime:
                 (await client.get(self.verifier.jwks_url)).raise_for_status()
 
         checks = {}
-        for name, check in (("database", database), ("broker", broker), ("identity_provider", identity)):
+        for name, check in (("database", database), ("broker", broker), ("relay", relay), ("consumers", consumers),
+                            ("identity_provider", identity)):
             started = time.perf_counter()
             try:
                 await asyncio.wait_for(check(), 3)
                 checks[name] = {"status": "up", "ms": round((time.perf_counter() - started) * 1000, 1)}
-            except Exception as exc:  # any failure means not ready; say which and why
+            except Exception as exc:  # say which and why
                 checks[name] = {"status": "down", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        keys = self.verifier.cached_keys
+        checks["identity_provider"].update(required=keys == 0, cached_keys=keys)
         return checks
 
     # ---- the app ---------------------------------------------------------------------------
@@ -166,13 +206,15 @@ class ServiceRuntime:
                  responses={503: {"description": "某项依赖不可用 (a dependency is down; checks say which)"}})
         async def ready():
             checks = await self.readiness()
-            if all(c["status"] == "up" for c in checks.values()):
-                return {"status": "up", "service": self.service, "checks": checks}
+            if all(c["status"] == "up" for c in checks.values() if c.get("required", True)):
+                degraded = any(c["status"] != "up" for c in checks.values())
+                return {"status": "degraded" if degraded else "up", "service": self.service, "checks": checks}
             return JSONResponse({"type": "/problems/not-ready", "title": "服务未就绪 Not ready", "status": 503,
                                  "service": self.service, "checks": checks}, status_code=503, media_type=PROBLEM_JSON)
 
         @app.get("/metrics", tags=["operations"], include_in_schema=False)
         async def prometheus():
+            await self.monitor.refresh()
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
         @app.get("/asyncapi.json", tags=["operations"], include_in_schema=False)
@@ -180,11 +222,13 @@ class ServiceRuntime:
             return AsyncAPI(self.broker, title=f"{title} events", version="0.1.0",
                             description=f"Events published and consumed by the {self.service} service").to_specification().to_jsonable()
 
-        for router in routers:
+        for router in (*routers, operations_router(self)):
             app.include_router(router)
         install_openapi(app, issuer=self.settings.issuer)
         FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
         return app
 
     def serve(self, app: FastAPI) -> None:
-        uvicorn.run(app, host=self.settings.host, port=self.settings.port, log_level="info", access_log=False)
+        # log_config=None: uvicorn keeps the JSON logging of zhengdun.logs instead of installing its own.
+        uvicorn.run(app, host=self.settings.host, port=self.settings.port, log_level="info", access_log=False,
+                    log_config=None)

@@ -33,6 +33,13 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 500
     # Tests and the demo set the platform clock (zhengdun.clock); production follows the wall clock.
     clock_settable: bool = False
+    # "development" (the local platform, the tests) allows the development defaults of every credential;
+    # anything else (deploy/k8s sets "production") refuses to start while one is still in use.
+    environment: str = "development"
+    # Locally a service creates missing topics (one broker: replication 1). In production the topics are
+    # KafkaTopics with 3 replicas, and a service never creates one.
+    create_topics: bool = True
+    topic_replication: int = 1
     # How often a service with a wall clock looks whether the date in China changed (screening publishes it).
     clock_tick_seconds: float = 20.0
     # Notifications by email (supervision's sender): locally the SMTP server `make up` starts
@@ -52,6 +59,37 @@ class ServiceSettings(BaseSettings):
     @property
     def issuer(self) -> str:
         return self.token_issuer or self.realm_url
+
+
+# The development defaults of credentials, by environment variable: what may never run outside development.
+DEVELOPMENT_SECRETS = {
+    "ZD_CLIENT_SECRET": lambda service: f"zhengdun-{service}-secret",
+    "ZD_SEAL_PASSPHRASE": lambda service: "zhengdun-local-seal-passphrase",
+}
+LOCAL_DATABASE_PASSWORD = "zhengdun:zhengdun@"
+
+
+class DefaultSecretInProduction(SystemExit):
+    pass
+
+
+def refuse_development_secrets(settings: "ServiceSettings", secrets: tuple[str, ...] = ("ZD_CLIENT_SECRET",),
+                               environ: dict[str, str] | None = None) -> None:
+    """Outside development, stop the process when a credential it needs is missing or still its
+    development default: a production service never runs on a secret published in this repository."""
+    import os
+
+    if settings.environment == "development":
+        return
+    environ = os.environ if environ is None else environ
+    bad = [name for name in secrets
+           if not environ.get(name) or environ[name] == DEVELOPMENT_SECRETS[name](settings.service)]
+    if LOCAL_DATABASE_PASSWORD in settings.database_url:
+        bad.append("ZD_DATABASE_URL")
+    if bad:
+        raise DefaultSecretInProduction(
+            f"zhengdun-{settings.service}: refusing to start in {settings.environment!r}: "
+            f"{', '.join(bad)} missing or still the development default (set it from a Secret)")
 
 
 def settings_for(service: str) -> ServiceSettings:

@@ -1,4 +1,11 @@
-"""OpenTelemetry: one tracer provider per process; OTLP export only when an endpoint is configured.
+"""OpenTelemetry: one tracer provider per process, exporting to where the environment says:
+OTLP/HTTP when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set (production: the OpenTelemetry Collector),
+Zipkin when ``OTEL_EXPORTER_ZIPKIN_ENDPOINT`` is set (locally: the Zipkin that `make up` starts;
+Zipkin's own OTLP receiver is not published on Maven Central, so the Zipkin exporter it is), both
+when both are, nothing when neither is.
+
+Outgoing HTTP (Keycloak's admin API, the realm's JWKS) is traced by the maintained httpx
+instrumentation, SQL by the SQLAlchemy one (wired in zhengdun.runtime), incoming HTTP by FastAPI's.
 
 Kafka spans are made by zhengdun.messaging: the trace context of the request that wrote an
 event is stored with the event in the outbox, sent in the Kafka headers (W3C traceparent),
@@ -25,7 +32,14 @@ def setup_tracing(service: str) -> None:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if os.environ.get("OTEL_EXPORTER_ZIPKIN_ENDPOINT"):
+        from opentelemetry.exporter.zipkin.json import ZipkinExporter
+
+        provider.add_span_processor(BatchSpanProcessor(ZipkinExporter()))  # reads the endpoint from the environment
     trace.set_tracer_provider(provider)
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    HTTPXClientInstrumentor().instrument()  # every httpx client made from now on: JWKS, Keycloak admin
     _configured = True
 
 
@@ -42,6 +56,14 @@ def current_trace_headers() -> dict[str, str]:
 
 def context_from_headers(headers: dict[str, str]):
     return propagate.extract(headers)
+
+
+def current_ids() -> tuple[str, str] | None:
+    """(trace id, span id) of the current span, hex, or None outside any span."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
 
 
 def trace_id_hex(span=None) -> str:

@@ -17,7 +17,7 @@ def test_health_metrics_and_docs(platform, service):
     ready = httpx.get(f"{base}/health/ready").json()
     assert ready["status"] == "up"
     assert {name: check["status"] for name, check in ready["checks"].items()} == {
-        "database": "up", "broker": "up", "identity_provider": "up"}
+        "database": "up", "broker": "up", "relay": "up", "consumers": "up", "identity_provider": "up"}
     metrics = httpx.get(f"{base}/metrics")
     assert metrics.status_code == 200 and "zhengdun_http_requests_total" in metrics.text
     assert httpx.get(f"{base}/openapi.json").json()["paths"]

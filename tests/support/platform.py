@@ -29,6 +29,8 @@ SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
 PG_PORT = int(os.environ.get("ZD_POSTGRES_PORT", "5432"))
 KAFKA_BOOTSTRAP = os.environ.get("ZD_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 PG_ADMIN_DSN = f"postgresql://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/postgres"
+ZIPKIN = "http://127.0.0.1:9411"  # deploy/local/zipkin.sh
+ZIPKIN_SPANS = f"{ZIPKIN}/api/v2/spans"
 _PR_SET_PDEATHSIG = 1
 
 
@@ -62,8 +64,8 @@ def running_platform(env: dict[str, str] | None = None, settable: bool = True) -
     leaves ``ZD_CLOCK_SETTABLE`` unset, so the platform runs on its processes' wall clock, as in production."""
     ensure_infrastructure()
     platform = Platform(env=env, settable=settable)
-    platform.start()
     try:
+        platform.start()  # inside: a service that never gets ready must not outlive the run
         yield platform
     finally:
         platform.stop()
@@ -154,6 +156,8 @@ class ServiceProcess:
             "ZD_DATABASE_URL": self.platform.database_url(self.name),
             "ZD_TOPIC_PREFIX": self.platform.topic_prefix,
             "OTEL_EXPORTER_OTLP_ENDPOINT": self.platform.otlp.endpoint,
+            # Both: the in-test receiver sees each span, and the real Zipkin that infra.sh starts stores them.
+            "OTEL_EXPORTER_ZIPKIN_ENDPOINT": ZIPKIN_SPANS,
             "OTEL_BSP_SCHEDULE_DELAY": "200",
             "PYTHONUNBUFFERED": "1",
             "ZD_CLOCK_SETTABLE": "1",
@@ -175,7 +179,7 @@ class ServiceProcess:
         if wait:
             self.wait_ready()
 
-    def wait_ready(self, timeout: float = 180) -> None:  # generous: a loaded 2-core machine starts slowly
+    def wait_ready(self, timeout: float = 300) -> None:  # a loaded 2-core machine imports slowly
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process and self.process.poll() is not None:

@@ -19,13 +19,13 @@ def make_broker(bootstrap: str, service: str) -> KafkaBroker:
                        log_level=logging.DEBUG)
 
 
-async def ensure_topics(bootstrap: str, topics: Topics, partitions: int) -> None:
+async def ensure_topics(bootstrap: str, topics: Topics, partitions: int, replication: int = 1) -> None:
     """Create the platform's topics when missing (idempotent; any service may run it at start)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics.all() if t not in existing]
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=replication) for t in topics.all() if t not in existing]
         if missing:
             try:
                 await admin.create_topics(missing)

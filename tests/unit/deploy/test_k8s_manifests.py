@@ -1,4 +1,5 @@
 """The production manifests parse, and say what the services need: probes, ports, configuration."""
+import functools
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ K8S = Path(__file__).resolve().parents[3] / "deploy" / "k8s"
 SERVICES = {"screening": 8101, "casework": 8102, "supervision": 8103, "acceptance": 8104, "reporting": 8105}
 
 
+@functools.cache
 def documents():
     docs = []
     for path in sorted(K8S.glob("*.yaml")):
@@ -33,21 +35,103 @@ def test_every_document_is_a_named_resource():
 @pytest.mark.parametrize("service, port", SERVICES.items())
 def test_each_service_has_a_deployment_with_probes_and_a_service(service, port):
     deployment = find("Deployment", f"zhengdun-{service}")
-    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
     assert container["livenessProbe"]["httpGet"] == {"path": "/health/live", "port": port}
     assert container["readinessProbe"]["httpGet"] == {"path": "/health/ready", "port": port}
     assert container["ports"][0]["containerPort"] == port
     sources = {next(iter(s.values()))["name"] for s in container["envFrom"]}
     assert sources == {"zhengdun-common", f"zhengdun-{service}"}
     config = find("ConfigMap", f"zhengdun-{service}")["data"]
-    secret = find("Secret", f"zhengdun-{service}")["stringData"]
-    assert config["PORT"] == str(port) and "ZD_DATABASE_URL" in secret and "ZD_CLIENT_SECRET" in secret
-    migrate = deployment["spec"]["template"]["spec"]["initContainers"][0]
-    assert migrate["args"] == [f"zhengdun-{service}", "migrate"]
+    assert config["PORT"] == str(port)
+    env = {e["name"]: e for e in container["env"]}
+    assert "$(ZD_DB_PASSWORD)" in env["ZD_DATABASE_URL"]["value"]
+    assert env["ZD_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == "zhengdun-keycloak-clients"
     svc = find("Service", f"zhengdun-{service}")
     assert svc["spec"]["ports"][0]["port"] == port
     assert svc["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
     find("Database", f"zhengdun-db-{service}")
+    # Non-root, read-only root, a writable /tmp where uploads spool.
+    assert pod["securityContext"]["runAsNonRoot"] and pod["securityContext"]["runAsUser"] != 0
+    assert container["securityContext"]["readOnlyRootFilesystem"]
+    tmp = next(v for v in pod["volumes"] if v["name"] == "tmp")
+    assert "emptyDir" in tmp and {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_migrations_run_once_as_a_job_not_in_every_replica(service):
+    deployment = find("Deployment", f"zhengdun-{service}")
+    assert "initContainers" not in deployment["spec"]["template"]["spec"]
+    jobs = [d for _, d in documents() if d["kind"] == "Job" and d["metadata"]["name"].startswith(f"zhengdun-{service}-migrate")]
+    assert len(jobs) == 1
+    job = jobs[0]["spec"]["template"]["spec"]
+    assert job["containers"][0]["args"] == ["migrate"] and job["restartPolicy"] == "Never"
+    assert job["containers"][0]["image"] == deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+    # The Job's pods are not the service's: its Service never routes to them.
+    assert not (set(find("Service", f"zhengdun-{service}")["spec"]["selector"].items())
+                <= set(jobs[0]["spec"]["template"]["metadata"]["labels"].items()))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_has_a_budget_an_autoscaler_on_cpu_and_lag_and_a_network_policy(service):
+    name = f"zhengdun-{service}"
+    selector = find("Deployment", name)["spec"]["selector"]
+    assert find("PodDisruptionBudget", name)["spec"]["selector"] == selector
+    hpa = find("HorizontalPodAutoscaler", name)["spec"]
+    kinds = {m["type"]: m for m in hpa["metrics"]}
+    assert kinds["Resource"]["resource"]["name"] == "cpu"
+    assert kinds["External"]["external"]["metric"] == {"name": "zhengdun_consumer_lag",
+                                                       "selector": {"matchLabels": {"consumer": service}}}
+    policy = find("NetworkPolicy", name)["spec"]
+    assert policy["podSelector"] == selector and set(policy["policyTypes"]) == {"Ingress", "Egress"}
+    reached = {(json_key(peer), port["port"]) for rule in policy["egress"] for peer in rule["to"] for port in rule["ports"]}
+    assert reached == {
+        ("cnpg.io/cluster=zhengdun-db", 5432),
+        ("strimzi.io/cluster=zhengdun-kafka,strimzi.io/kind=Kafka", 9092),
+        ("app=keycloak", 8080), ("app=keycloak", 8443),
+        ("app.kubernetes.io/component=opentelemetry-collector", 4318),
+        ("k8s-app=kube-dns", 53),
+    }
+
+
+def json_key(peer: dict) -> str:
+    labels = peer.get("podSelector", {}).get("matchLabels", {})
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+
+
+def test_every_credential_comes_from_a_secret_reference():
+    """No Secret with a value is in the manifests, and every credential a pod reads is a secretKeyRef."""
+    assert not [d for _, d in documents() if d["kind"] == "Secret"]
+    credential = ("SECRET", "PASSWORD", "PASSPHRASE", "TOKEN")
+    for _, doc in documents():
+        if doc["kind"] not in ("Deployment", "Job"):
+            continue
+        for container in doc["spec"]["template"]["spec"]["containers"]:
+            for env in container.get("env", []):
+                if any(word in env["name"] for word in credential):
+                    assert "secretKeyRef" in env.get("valueFrom", {}), (doc["metadata"]["name"], env["name"])
+    acceptance = find("Deployment", "zhengdun-acceptance")["spec"]["template"]["spec"]["containers"][0]
+    assert "ZD_SEAL_PASSPHRASE" in {e["name"] for e in acceptance["env"]}
+    common = find("ConfigMap", "zhengdun-common")["data"]
+    assert common["ZD_ENVIRONMENT"] == "production"  # so a default secret stops the service
+
+
+def test_topics_are_declared_with_three_replicas_and_never_auto_created():
+    topics = [d for _, d in documents() if d["kind"] == "KafkaTopic"]
+    assert topics and all(t["spec"]["replicas"] == 3 for t in topics)
+    assert find("Kafka", "zhengdun-kafka")["spec"]["kafka"]["config"]["auto.create.topics.enable"] is False
+    assert find("ConfigMap", "zhengdun-common")["data"]["ZD_CREATE_TOPICS"] == "false"
+
+
+def test_database_roles_keycloak_database_and_scheduled_backups():
+    cluster = find("Cluster", "zhengdun-db")["spec"]
+    roles = {r["name"]: r for r in cluster["managed"]["roles"]}
+    assert set(roles) == set(SERVICES) | {"keycloak"}
+    assert all(r["passwordSecret"]["name"] == f"zhengdun-db-{n}" for n, r in roles.items())
+    find("Database", "zhengdun-db-keycloak")
+    assert cluster["backup"]["barmanObjectStore"]["destinationPath"].startswith("s3://")
+    backup = find("ScheduledBackup", "zhengdun-db-nightly")["spec"]
+    assert backup["cluster"]["name"] == "zhengdun-db" and len(backup["schedule"].split()) == 6
 
 
 def test_the_operators_resources_and_topics():
@@ -85,7 +169,7 @@ def test_kustomization_lists_every_manifest():
     assert listed == present
 
 
-def test_generated_service_manifests_are_up_to_date():
+def test_generated_manifests_are_up_to_date():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("generate", K8S / "generate.py")
@@ -94,3 +178,5 @@ def test_generated_service_manifests_are_up_to_date():
     for service, port in SERVICES.items():
         on_disk = [d for d in yaml.safe_load_all((K8S / f"service-{service}.yaml").read_text()) if d]
         assert on_disk == generate.service_documents(service, port), f"run deploy/k8s/generate.py ({service})"
+    on_disk = [d for d in yaml.safe_load_all((K8S / "console.yaml").read_text()) if d]
+    assert on_disk == generate.console_documents(), "run deploy/k8s/generate.py (console)"

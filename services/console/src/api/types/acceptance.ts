@@ -517,6 +517,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/operations/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 列出本服务的死信 */
+        get: operations["list_dead_letters_operations_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看一条死信 */
+        get: operations["get_dead_letter_operations_dead_letters__letter_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/{letter_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放一条死信（恰好处理一次） */
+        post: operations["replay_dead_letter_operations_dead_letters__letter_id__replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修复后重放全部待处理死信 */
+        post: operations["replay_all_operations_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -670,6 +738,13 @@ export interface components {
             ms?: number | null;
             /** Error */
             error?: string | null;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Cached Keys */
+            cached_keys?: number | null;
         };
         /** ClockReading */
         ClockReading: {
@@ -703,6 +778,65 @@ export interface components {
             report: string;
             /** Score */
             score?: number | string | null;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /**
+             * Id
+             * @description 死信编号（本服务内）
+             */
+            id: number;
+            /** Service */
+            service: string;
+            /**
+             * Event Id
+             * @description 原事件编号
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Division Code */
+            division_code: string;
+            /**
+             * Reason
+             * @description 失败原因
+             */
+            reason: string;
+            /** Original Topic */
+            original_topic: string;
+            /** Original Partition */
+            original_partition: number;
+            /** Original Offset */
+            original_offset: number;
+            /**
+             * Consumer
+             * @description 未能处理该事件的消费者
+             */
+            consumer: string;
+            /**
+             * Dead Lettered At
+             * Format: date-time
+             */
+            dead_lettered_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "waiting" | "replayed";
+            /** Status Label */
+            status_label: string;
+            /** Replayed At */
+            replayed_at: string | null;
+            /**
+             * Last Replay Error
+             * @description 最近一次重放仍失败的原因
+             */
+            last_replay_error: string | null;
+            /**
+             * Trace Id
+             * @description 原请求的追踪编号 (Zipkin)
+             */
+            trace_id: string | null;
         };
         /** DelistIn */
         DelistIn: {
@@ -905,6 +1039,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[DeadLetterOut] */
+        Page_DeadLetterOut_: {
+            /** Items */
+            items: components["schemas"]["DeadLetterOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DivisionOut] */
         Page_DivisionOut_: {
             /** Items */
@@ -973,15 +1118,42 @@ export interface components {
         Ready: {
             /**
              * Status
-             * @constant
+             * @enum {string}
              */
-            status: "up";
+            status: "up" | "degraded";
             /** Service */
             service: string;
             /** Checks */
             checks: {
                 [key: string]: components["schemas"]["Check"];
             };
+        };
+        /** ReplayOutcome */
+        ReplayOutcome: {
+            /** Id */
+            id: number;
+            /** Event Id */
+            event_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "applied" | "already-replayed" | "failed";
+            /** Outcome Label */
+            outcome_label: string;
+            /** Reason */
+            reason?: string | null;
+        };
+        /** ReplayReport */
+        ReplayReport: {
+            /** Service */
+            service: string;
+            /** Results */
+            results: components["schemas"]["ReplayOutcome"][];
+            /** Applied */
+            applied: number;
+            /** Failed */
+            failed: number;
         };
         /**
          * ReviewDepartment
@@ -2373,6 +2545,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_dead_letters_operations_dead_letters_get: {
+        parameters: {
+            query?: {
+                /** @description waiting 待处理 / replayed 已重放 */
+                status?: ("waiting" | "replayed") | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeadLetterOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dead_letter_operations_dead_letters__letter_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_dead_letter_operations_dead_letters__letter_id__replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                letter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOutcome"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replay_all_operations_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayReport"];
                 };
             };
         };

@@ -447,6 +447,34 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "operations.dead_letters.read": {
+    "label": "查看死信（原因、来源、消费者）",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "operations"
+    ],
+    "scope": "subtree"
+  },
+  "operations.dead_letters.replay": {
+    "label": "修复后重放死信",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "operations"
+    ],
+    "scope": "subtree"
+  },
   "report.document": {
     "label": "生成通报、台账、汇总表",
     "levels": [
