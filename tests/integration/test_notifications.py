@@ -177,6 +177,11 @@ def test_reminder_alert_and_escalation_reach_inbox_email_and_robot_once(platform
                                      [measure_id, alert_id])) == 3
         assert len(mails(member_mail, ids)) == 2 and len(mails(county_mail, ids)) == 1
         assert len(robot_ids(robot, "/township", ids)) == 2 and robot_ids(robot, "/county", ids) == [ids[2]]
+        # The figures the demo's summary line prints (the city's subtree holds at least these).
+        stats = ok(call(platform, "GET", "/notifications/statistics", "city_org", params={"unit": "990100000000"}))
+        assert stats["notifications"] >= 3 and stats["deliveries_sent"] >= 6
+        assert call(platform, "GET", "/notifications/statistics", "county2_org",
+                    params={"unit": "990100000000"}).status_code == 403
     finally:
         for code in (TOWNSHIP, COUNTY):   # the shared platform's other tests must not call a closed robot
             call(platform, "PUT", f"/units/{code}/notification-preferences", "county_org", json={"email_enabled": False})
