@@ -13,6 +13,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.helpers import all_copies_agree, import_csv, send, wait_for
+from tests.support.platform import ServiceProcess, _free_port
+from tests.support.tcp_proxy import TcpProxy
 from tests.integration.test_casework_case import designation, envelope
 from zhengdun.demo.client import auth
 from zhengdun.demo.synthetic import CSV_HEADER
@@ -163,6 +165,44 @@ def test_a_dead_letter_is_listed_and_replayed_after_a_fix_exactly_once(platform)
     assert shown["status"] == "replayed" and shown["replayed_at"]
     assert metric(platform, "casework", "zhengdun_dead_letters_waiting", service="casework",
                   reason="RejectedEvent") <= waiting_before - 1
+
+
+def test_readiness_tells_the_truth_when_keycloak_or_the_database_blips(platform):
+    """A copy of supervision reaches Keycloak and PostgreSQL through proxies the test cuts: without
+    Keycloak it stays in rotation (its keys are cached) and still accepts tokens; without its
+    database it is taken out (503, and says why)."""
+    keycloak, database = TcpProxy(8180), TcpProxy(5432)
+    copy = ServiceProcess(platform, "supervision")
+    copy.port = _free_port()
+    copy.url = f"http://127.0.0.1:{copy.port}"
+    copy.log_path = platform.log_dir / "supervision-blips.log"
+    copy.start(extra_env={
+        "ZD_KEYCLOAK_URL": f"http://127.0.0.1:{keycloak.port}",
+        "ZD_TOKEN_ISSUER": "http://127.0.0.1:8180/realms/zhengdun",  # the tokens' issuer is the real address
+        "ZD_DATABASE_URL": platform.database_url("supervision").replace(":5432/", f":{database.port}/"),
+        "ZD_TOPIC_PREFIX": f"{platform.topic_prefix}blips.",  # its own topics and group: the platform's stay as they are
+    })
+    try:
+        ready = lambda: httpx.get(f"{copy.url}/health/ready", timeout=30)  # noqa: E731
+        assert ready().json()["status"] == "up"
+        keycloak.cut()
+        answer = ready()
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["status"] == "degraded" and body["checks"]["identity_provider"]["status"] == "down"
+        assert body["checks"]["identity_provider"]["required"] is False
+        assert {n for n, c in body["checks"].items() if c["status"] == "down"} == {"identity_provider"}
+        # Tokens are still verified, against the cached keys.
+        assert httpx.get(f"{copy.url}/divisions", params={"size": 1}, headers=auth("county_org"),
+                         timeout=30).status_code == 200
+        assert httpx.get(f"{copy.url}/divisions", headers={"Authorization": "Bearer not-a-token"},
+                         timeout=30).status_code == 401
+        database.cut()
+        answer = wait_for(lambda: (r := ready()).status_code == 503 and r, what="not ready without the database")
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["checks"]["database"]["status"] == "down"
+    finally:
+        copy.stop()
 
 
 def test_readiness_reports_every_part(platform):
