@@ -1003,6 +1003,10 @@ export interface components {
             title: string;
             /** Responsible */
             responsible: string | null;
+            /** Responsible User Id */
+            responsible_user_id?: string | null;
+            /** Responsible Username */
+            responsible_username?: string | null;
             /** Deadline */
             deadline: string | null;
             status: components["schemas"]["MeasureStatus"];
@@ -1265,6 +1269,10 @@ export interface components {
             problem: string;
             /** Responsible */
             responsible: string | null;
+            /** Responsible User Id */
+            responsible_user_id?: string | null;
+            /** Responsible Username */
+            responsible_username?: string | null;
             /** Deadline */
             deadline: string | null;
             status: components["schemas"]["MeasureStatus"];
