@@ -34,5 +34,5 @@ bench: infra   ## benchmarks, figures printed
 demo: up       ## run the scripted campaign
 	@uv run --frozen python -m zhengdun.demo.campaign
 
-crash-test: infra  ## the end-to-end scenario 5 times, one service SIGKILLed at a random call each time
-	@uv run --frozen python -m tests.crash_runs 5
+crash-test: install  ## the end-to-end scenario twice with 10 faults each (services, broker, database, Keycloak), on a platform of its own
+	@uv run --frozen python -m tests.crash_runs 2 10

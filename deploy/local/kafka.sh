@@ -129,12 +129,16 @@ status() {
   else echo "kafka      down"; return 1; fi
 }
 stop() { stop_pidfile "$PID" kafka; }
+crash() {  # SIGKILL, as a broker that dies (the crash runs use it on their own broker)
+  if pid_alive "$PID"; then kill -9 "$(cat "$PID")"; while pid_alive "$PID"; do sleep 0.2; done; say "kafka killed"; fi
+  rm -f "$PID"
+}
 
 case "${1:-}" in
-  start) start ;; stop) stop ;; status) status ;; ready) ready ;;
+  start) start ;; stop) stop ;; status) status ;; ready) ready ;; crash) crash ;;
   config) write_config; cat "$CONF" ;;  # writes and shows the configuration the next start uses
   grant) grant_public "${2:?usage: $0 grant CLIENT_ID}" ;;
   revoke) revoke_public "${2:?usage: $0 revoke CLIENT_ID}" ;;
   acls) shift; acls "$@" ;;
-  *) die "usage: $0 start|stop|status|ready|config|grant CLIENT_ID|revoke CLIENT_ID|acls [AclCommand args]" ;;
+  *) die "usage: $0 start|stop|crash|status|ready|config|grant CLIENT_ID|revoke CLIENT_ID|acls [AclCommand args]" ;;
 esac

@@ -20,9 +20,9 @@ start() {
   say "starting keycloak on 127.0.0.1:$KEYCLOAK_PORT"
   KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin JAVA_OPTS_KC_HEAP="-Xms256m -Xmx768m" \
     nohup "$DIST/bin/kc.sh" start-dev --http-port=$KEYCLOAK_PORT --http-host=127.0.0.1 --import-realm \
-      --health-enabled=true >>"$LOGS/keycloak.log" 2>&1 &
+      --health-enabled=true --http-management-port=$KEYCLOAK_MANAGEMENT_PORT >>"$LOGS/keycloak.log" 2>&1 &
   echo $! >"$PID"
-  wait_until 180 keycloak ready
+  wait_until 600 keycloak ready   # its first start builds for minutes on a busy machine
   echo "$want" >"$DIR/realm.sha"
   say "keycloak ready"
 }

@@ -6,14 +6,16 @@ LOGS="$LOCAL/logs"
 mkdir -p "$LOGS"
 
 # Kafka: the services' plaintext listener, the controller, and the SASL/OAUTHBEARER listener of
-# outside platforms (Keycloak client credentials). Overridable so a scratch broker can run beside.
+# outside platforms (Keycloak client credentials). Every port is overridable so that a scratch
+# platform (own ZD_LOCAL_DIR; the crash runs' one) can run beside the shared one.
 KAFKA_PORT=${ZD_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${ZD_KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_EXTERNAL_PORT=${ZD_KAFKA_EXTERNAL_PORT:-9094}
-KEYCLOAK_PORT=8180
+KEYCLOAK_PORT=${ZD_KEYCLOAK_PORT:-8180}
+KEYCLOAK_MANAGEMENT_PORT=${ZD_KEYCLOAK_MANAGEMENT_PORT:-9000}   # health endpoints
 REALM_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/zhengdun"   # issuer of outside platforms' tokens
 KAFKA_AUDIENCE=kafka                                           # the audience their tokens must carry
-POSTGRES_PORT=5432
+POSTGRES_PORT=${ZD_POSTGRES_PORT:-5432}   # a scratch cluster (own ZD_LOCAL_DIR) can run beside
 ZIPKIN_PORT=${ZD_ZIPKIN_PORT:-9411}                            # the trace backend (UI and API)
 SMTP_PORT=${ZD_SMTP_PORT:-8025}   # the local mail server (smtp.sh); the services' ZD_SMTP_PORT default too
 SERVICES=(screening casework supervision acceptance reporting)

@@ -53,4 +53,13 @@ stop() {
   fi
 }
 
-case "${1:-}" in start) start ;; stop) stop ;; status) status ;; ready) ready ;; *) die "usage: $0 start|stop|status|ready" ;; esac
+crash() {  # immediate shutdown: no checkpoint, crash recovery at the next start (the crash runs use it)
+  if "${AS_PG[@]}" "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+    "${AS_PG[@]}" "$BIN/pg_ctl" -D "$DATA" -m immediate -w stop >/dev/null; say "postgres stopped (immediate)"
+  fi
+}
+
+case "${1:-}" in
+  start) start ;; stop) stop ;; crash) crash ;; status) status ;; ready) ready ;;
+  *) die "usage: $0 start|stop|crash|status|ready" ;;
+esac

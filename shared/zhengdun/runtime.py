@@ -85,6 +85,8 @@ class ServiceRuntime:
         self.verifier = TokenVerifier(issuer=self.settings.issuer, audience=self.settings.client_id,
                                       jwks_url=f"{self.settings.realm_url}/protocol/openid-connect/certs")
         self.handlers = handlers or EventHandlers()
+        # Long-running tasks of the service (name, coroutine function), run while it serves.
+        self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self.consumes = bool(subscribe_to and self.handlers.types)
         self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
                                            self.topics.group(service), on_outbox_write=self.relay.wake)
@@ -101,12 +103,6 @@ class ServiceRuntime:
         self.broker.publisher(self.topic, title=f"{self.topic}:publish", schema=Envelope,
                               description=f"Domain events of the {service} service (CloudEvents 1.0, key = division code)")
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
-        self._loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
-
-    def add_loop(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
-        """A service's own background loop (daybreak publisher, notification sender), run for
-        the app's lifetime beside the relay and cancelled at shutdown."""
-        self._loops.append((name, run))
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.topic, self.source, on_commit=self.relay.wake)
@@ -123,14 +119,15 @@ class ServiceRuntime:
         with contextlib.suppress(Exception):  # keys cached now keep tokens verifiable while Keycloak blips
             await self.verifier.preload()
         relay_task = self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.service}-outbox-relay")
-        loops = [asyncio.create_task(run(), name=f"{self.service}-{name}") for name, run in self._loops]
+        tasks = [asyncio.create_task(run(), name=f"{self.service}-{name}") for name, run in self.background]
         log.info("%s started on port %s", self.service, self.settings.port)
         try:
             yield
         finally:
             self.relay.stop()
-            for task in (*loops, relay_task):
+            for task in (relay_task, *tasks):
                 task.cancel()
+            for task in (relay_task, *tasks):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
             await self.monitor.stop()

@@ -14,13 +14,14 @@ from zhengdun.demo.api import Platform as Api
 from zhengdun.demo.campaign import Scenario
 from zhengdun.demo.plan import CITY, Shape, make_plan
 
-from tests.support.platform import SERVICES, Platform, running_platform
+from tests.support.faults import FaultPlan, parse
+from tests.support.platform import KAFKA_BOOTSTRAP, SERVICES, running_platform
 
 SERVER, CONSUMER = 2, 5  # OTLP span kinds
-# The crash runs (`make crash-test`) set "<call number>:<service>": that service is SIGKILLed just
-# before the scenario's call of that number (its consumers and outbox relay still busy with the
-# steps before) and restarted; every check below must still hold.
-KILL_AT = os.environ.get("ZD_KILL_AT")
+# The crash runs (`make crash-test`) set ZD_FAULTS: "<call number>:<fault>;…" (tests/support/faults.py),
+# e.g. services SIGKILLed, the broker or the database restarted, Keycloak stopped for a minute, each just
+# before the scenario's call of that number; every check below must still hold.
+FAULTS = os.environ.get("ZD_FAULTS")
 
 # Two counties of four townships of twenty villages keep the run short; every breach still occurs.
 SHAPE = Shape(counties=2, townships=4, villages=20)
@@ -37,24 +38,18 @@ def own_platform():
 @pytest.fixture(scope="module")
 def campaign(own_platform):
     api = Api(urls={s: own_platform.url(s) for s in ("screening", "casework", "supervision", "acceptance", "reporting")},
-              topic_prefix=own_platform.topic_prefix)
-    if KILL_AT:
-        api.before_call = crash_once(own_platform, KILL_AT)
+              topic_prefix=own_platform.topic_prefix, kafka_bootstrap=KAFKA_BOOTSTRAP)
     scenario = Scenario(api, make_plan(SHAPE))
+    faults = None
+    if FAULTS:
+        faults = FaultPlan(own_platform, parse(FAULTS), api=api)
+        api.before_call = faults.before_call
     scenario.run()
+    if faults:
+        left = faults.finish()
+        print("faults: " + ("nothing left half-done" if not left else "; ".join(left)), flush=True)
+        assert not left
     return scenario
-
-
-def crash_once(platform: Platform, kill_at: str):
-    at, service = kill_at.split(":")
-
-    def before_call(calls: int) -> None:
-        if calls == int(at):
-            process = platform.services[service]
-            process.kill()
-            print(f"crash: {service} SIGKILLed before call {at}", flush=True)
-            process.start(wait=True)
-    return before_call
 
 
 def test_every_village_assessed_once_and_the_minimum_share_met(campaign):

@@ -2,7 +2,8 @@
 from pathlib import Path
 
 from screening import api, campaign_api, daybreak, subscribers, users_api
-from screening.identity import IdentityDirectory
+from screening.identity import IdentityDirectory, IdentityUnavailable
+from screening.users_service import UserOperations
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
 
@@ -10,7 +11,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 runtime = ServiceRuntime("screening", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
 identity = IdentityDirectory(runtime.settings)
+users = UserOperations(runtime, identity)
 subscribers.register_identity_sync(runtime, identity)
+runtime.background.append(("user-reconciler", users.run_reconciler))
 app = runtime.create_app(
     api.router,
     campaign_api.router,
@@ -20,9 +23,11 @@ app = runtime.create_app(
 )
 
 app.state.identity = identity
+app.add_exception_handler(IdentityUnavailable, users_api.identity_unavailable)
+app.state.users = users
 if not runtime.settings.clock_settable:
     # Production: the date follows the wall clock in China; tests and the demo set it instead.
-    runtime.add_loop("daybreak", lambda: daybreak.run(runtime))
+    runtime.background.append(("daybreak", lambda: daybreak.run(runtime)))
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ divisions, platform clock) are imported so that Alembic sees one metadata.
 """
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, String, func
+from sqlalchemy import BigInteger, Date, DateTime, Index, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,6 +64,27 @@ class FilingSnapshot(Base):
     content: Mapped[dict] = mapped_column(JSONB)
     content_hash: Mapped[str] = mapped_column(String(64))
     actor: Mapped[dict | None] = mapped_column(JSONB)
+
+
+class UserOperation(Base):
+    """A change of a user in Keycloak (create, enable, disable, move, set roles), journalled before it is made
+    and finished together with its event: Keycloak and this database share no transaction, so an
+    operation cut short by a crash stays ``pending`` until the reconciler carries it to its end
+    (``done``) or, for a creation Keycloak never saw, gives it up (``abandoned``). See users_service."""
+
+    __tablename__ = "user_operations"
+    __table_args__ = (Index("ix_user_operations_pending", "created_at", postgresql_where=text("status = 'pending'")),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))           # create | enable | disable | move | roles
+    username: Mapped[str] = mapped_column(String(120))
+    user_id: Mapped[str | None] = mapped_column(String(80))
+    data: Mapped[dict] = mapped_column(JSONB)                # what the event says, and the target group and roles
+    actor: Mapped[dict | None] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    finished_by: Mapped[str | None] = mapped_column(String(20))   # request | reconciler
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PublishedDay(Base):

@@ -2,20 +2,26 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from keycloak.exceptions import KeycloakError
 from pydantic import BaseModel, Field
 
-from screening.domain.users import NewUser, UserRuleViolation, check_new_user, check_unit, roles_after_move
-from screening.identity import DuplicateUsername
+from screening.domain.users import NewUser, UserRuleViolation, check_new_user, check_roles, check_unit, roles_after_move
+from screening.identity import DuplicateUsername, IdentityUnavailable
+from screening.users_service import UserOperationFailed
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
-from zhengdun.divisions import InvalidDivisionCode, validate_code
-from zhengdun.events.identity import UserCreated, UserDisabled, UserMoved
+from zhengdun.divisions import InvalidDivisionCode, is_within, validate_code
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.problems import Problem, conflict, not_found
+from zhengdun.problems import Problem, conflict, not_found, problem_response
 from zhengdun.registry import Division
 
 router = APIRouter(prefix="/users", tags=["users 用户管理"])
+
+
+def identity_unavailable(request: Request, exc: IdentityUnavailable):
+    """Keycloak unreachable: 503 problem+json. A change already journalled is finished (or given up)
+    by the reconciler once Keycloak is back, so nothing stays half-done (screening.users_service)."""
+    return problem_response(Problem(503, "identity-provider-unavailable", "认证服务暂不可用 Identity provider unavailable",
+                                    "用户管理暂时无法使用，请稍后重试；已登录的用户不受影响 (retry later)"), request)
 
 
 class CreateUser(BaseModel):
@@ -30,6 +36,10 @@ class CreateUser(BaseModel):
 
 class MoveUser(BaseModel):
     unit: str
+
+
+class SetRoles(BaseModel):
+    roles: list[str] = Field(description="职能角色（按所属单位的层级授予）；层级角色随单位自动设定")
 
 
 class UserOut(BaseModel):
@@ -76,7 +86,8 @@ async def _managed_user(request: Request, user_id: str, principal: Principal) ->
     return user
 
 
-@router.post("", status_code=201, response_model=UserOut, summary="在下级单位创建用户")
+@router.post("", status_code=201, response_model=UserOut, summary="在下级单位创建用户",
+             responses={503: {"description": "认证服务暂不可用，未做任何更改 (Keycloak unreachable; nothing changed)"}})
 async def create_user(body: CreateUser, request: Request, principal: Principal = Depends(authorized("user.manage"))):
     new = NewUser(body.username, body.family_name, body.given_name, body.unit, tuple(body.roles), body.email)
     try:
@@ -85,29 +96,34 @@ async def create_user(body: CreateUser, request: Request, principal: Principal =
         raise _rule_problem(exc) from None
     names = await _unit_names(request, body.unit)
     directory = request.app.state.identity
-    group_id = await directory.ensure_group(body.unit, names)
     try:
-        user_id = await directory.create_user(username=body.username, family_name=body.family_name,
-                                              given_name=body.given_name, email=body.email, group_id=group_id,
-                                              roles=roles, initial_password=body.initial_password)
+        group_id = await directory.ensure_group(body.unit, names)
+        user_id = await request.app.state.users.create(
+            username=body.username, family_name=body.family_name, given_name=body.given_name, email=body.email,
+            unit=body.unit, group_id=group_id, roles=roles, initial_password=body.initial_password, actor=principal.actor)
     except DuplicateUsername:
         raise conflict("duplicate-username", f"用户名 {body.username} 已存在") from None
-    except KeycloakError as exc:
-        raise Problem(422, "identity-provider-refused", "认证服务拒绝了该用户", str(exc)[:300]) from None
-    async with request.app.state.runtime.unit_of_work() as uow:
-        uow.publish(UserCreated(user_id=user_id, username=body.username, name=body.family_name + body.given_name,
-                                unit=body.unit, roles=roles), division_code=body.unit, actor=principal.actor)
-        await uow.commit()
+    except UserOperationFailed as exc:
+        raise Problem(422, "identity-provider-refused", "认证服务拒绝了该用户", str(exc)) from None
     return UserOut(id=user_id, username=body.username, family_name=body.family_name, given_name=body.given_name,
                    enabled=True, unit=body.unit, roles=roles)
 
 
 @router.get("", response_model=Page[UserOut], summary="辖区内的用户")
 async def list_users(request: Request, under: str | None = Query(None, description="只列出此单位及其下级的用户"),
+                     username: str | None = Query(None, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$",
+                                                  description="只找这个登录名的用户（在辖区内时）"),
                      principal: Principal = Depends(authorized("user.read", target="under")),
                      paging: PageParams = Depends(page_params)):
-    members = await request.app.state.identity.members_under(under or principal.division_code)
-    items = [UserOut(**m) for m in members[paging.offset:paging.offset + paging.size]]
+    directory = request.app.state.identity
+    scope = under or principal.division_code
+    if username is not None:   # one account, looked up directly rather than by walking the tree
+        found = await directory.find_user(username)
+        user = await directory.user(found["id"]) if found else None
+        members = [user] if user and user["unit"] and is_within(user["unit"], scope) else []
+    else:
+        members = await directory.members_under(scope)
+    items = [UserOut(**{k: v for k, v in m.items() if k != "group_ids"}) for m in members[paging.offset:paging.offset + paging.size]]
     return Page[UserOut](items=items, total=len(members), page=paging.page, size=paging.size)
 
 
@@ -119,11 +135,7 @@ async def get_user(user_id: str, request: Request, principal: Principal = Depend
 
 async def _set_enabled(request: Request, user_id: str, principal: Principal, enabled: bool) -> UserOut:
     user = await _managed_user(request, user_id, principal)
-    await request.app.state.identity.set_enabled(user_id, enabled)
-    async with request.app.state.runtime.unit_of_work() as uow:
-        uow.publish(UserDisabled(user_id=user_id, username=user["username"], unit=user["unit"], enabled=enabled),
-                    division_code=user["unit"], actor=principal.actor)
-        await uow.commit()
+    await request.app.state.users.set_enabled(user=user, enabled=enabled, actor=principal.actor)
     user["enabled"] = enabled
     return UserOut(**{k: v for k, v in user.items() if k != "group_ids"})
 
@@ -150,10 +162,20 @@ async def move_user(user_id: str, body: MoveUser, request: Request,
     names = await _unit_names(request, body.unit)
     directory = request.app.state.identity
     group_id = await directory.ensure_group(body.unit, names)
-    await directory.move(user_id, old_group_ids=user["group_ids"], new_group_id=group_id, add_roles=add, remove_roles=remove)
-    async with request.app.state.runtime.unit_of_work() as uow:
-        uow.publish(UserMoved(user_id=user_id, username=user["username"], from_unit=user["unit"], to_unit=body.unit),
-                    division_code=body.unit, actor=principal.actor)
-        await uow.commit()
+    await request.app.state.users.move(user=user, to_unit=body.unit, group_id=group_id, add_roles=add,
+                                       remove_roles=remove, actor=principal.actor)
     moved = await directory.user(user_id)
     return UserOut(**{k: v for k, v in moved.items() if k != "group_ids"})
+
+
+@router.put("/{user_id}/roles", response_model=UserOut, summary="调整用户的职能角色")
+async def set_roles(user_id: str, body: SetRoles, request: Request,
+                    principal: Principal = Depends(authorized("user.manage"))):
+    user = await _managed_user(request, user_id, principal)
+    try:
+        roles = check_roles(tuple(body.roles), user["unit"])
+    except UserRuleViolation as exc:
+        raise _rule_problem(exc) from None
+    await request.app.state.users.set_roles(user=user, roles=roles, actor=principal.actor)
+    changed = await request.app.state.identity.user(user_id)
+    return UserOut(**{k: v for k, v in changed.items() if k != "group_ids"})

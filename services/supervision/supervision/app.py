@@ -16,7 +16,7 @@ app = runtime.create_app(
 )
 
 # Notifications leave by email and group robots, each channel in its own loop (supervision/delivery.py).
-runtime.add_loop("notification-sender", lambda: delivery.Sender(runtime.session_factory, runtime.settings).run())
+runtime.background.append(("notification-sender", lambda: delivery.Sender(runtime.session_factory, runtime.settings).run()))
 
 
 def main() -> None:

@@ -31,6 +31,8 @@ class Platform:
     slowest: dict[str, float] = field(default_factory=dict)   # step label → seconds
     steps: dict[str, tuple[str, str]] = field(default_factory=dict)  # trace id → (service called, step label), writes only
     before_call: Callable[[int], None] | None = None          # called with the count of calls made so far (crash tests)
+    next_label: str = ""                                       # the call about to be made, for before_call
+    unavailable_wait: float = 900                              # how long a 503 (a part away) is waited out
 
     def __post_init__(self) -> None:
         self.http = httpx.Client(timeout=self.timeout)
@@ -42,17 +44,25 @@ class Platform:
     def call(self, user: str, method: str, service: str, path: str, *, expect: int | tuple[int, ...] = (200, 201),
              **kwargs) -> httpx.Response:
         expected = (expect,) if isinstance(expect, int) else expect
+        label = f"{method} {service}{_route_label(path)}"
         if self.before_call:
+            self.next_label = label
             self.before_call(self.calls)
         # Each call starts its own trace (W3C traceparent), so a step can be followed through every
         # service its events reach.
         trace_id = secrets.token_hex(16)
         headers = {"Authorization": f"Bearer {self.token(user)}", "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
-        label = f"{method} {service}{_route_label(path)}"
         if method != "GET":
             self.steps[trace_id] = (service, label)
         started = time.perf_counter()
-        response = self.http.request(method, self.urls[service] + path, headers=headers, **kwargs)
+        deadline = time.time() + self.unavailable_wait
+        while True:
+            response = self.http.request(method, self.urls[service] + path, headers=headers, **kwargs)
+            # 503: a part the service needs (Keycloak, for user management) is away and nothing was
+            # done; the same request is made again until it is back.
+            if response.status_code != 503 or 503 in expected or time.time() > deadline:
+                break
+            time.sleep(3)
         self.calls += 1
         self.slowest[label] = max(self.slowest.get(label, 0.0), time.perf_counter() - started)
         if response.status_code not in expected:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhengdun.demo.api import SCENARIO_PASSWORD, Platform
+from zhengdun.demo.api import SCENARIO_PASSWORD, Platform, StepFailed
+from zhengdun.demo.client import password_token
 from zhengdun.roles import ReviewDepartment, Role
 
+FUNCTIONAL_ROLES = {str(r) for r in Role} | {d.role for d in ReviewDepartment}
 _FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 _GIVEN = ["建国", "卫东", "志强", "海燕", "秀兰", "国华", "红梅", "永刚", "丽娟", "德明", "春生", "玉芬", "光辉", "桂英", "文华", "晓东"]
 
@@ -70,9 +72,30 @@ def village_people(village: str) -> dict[str, Person]:
 
 
 def provision(platform: Platform, people: list[Person], *, manager: str = "city_org") -> None:
-    """Create each person unless they exist (409 duplicate-username means: already there)."""
+    """Make sure each person exists, enabled, in their unit, with their roles.
+
+    A person already there (409 duplicate-username) may have been changed since, as any
+    organization department may: moved to another unit, given other roles, disabled. They are
+    found by username and put back, through the same user API a clerk would use."""
     for person in people:
-        platform.call(manager, "POST", "screening", "/users", expect=(201, 409), json={
-            "username": person.username, "family_name": person.family_name, "given_name": person.given_name,
-            "unit": person.unit, "roles": list(person.roles), "initial_password": SCENARIO_PASSWORD,
-        })
+        body = {"username": person.username, "family_name": person.family_name, "given_name": person.given_name,
+                "unit": person.unit, "roles": list(person.roles), "initial_password": SCENARIO_PASSWORD}
+        if platform.call(manager, "POST", "screening", "/users", expect=(201, 409), json=body).status_code == 409:
+            restore(platform, person, manager=manager)
+
+
+def restore(platform: Platform, person: Person, *, manager: str = "city_org") -> None:
+    """The person's account as the scenario needs it: their unit, their functional roles, enabled."""
+    found = platform.get(manager, "screening", "/users", params={"username": person.username})["items"]
+    if not found:
+        raise StepFailed(f"{person.username} exists but is outside {manager}'s units: it cannot be used")
+    user = found[0]
+    if user["unit"] != person.unit:
+        platform.put(manager, "screening", f"/users/{user['id']}/unit", {"unit": person.unit})
+    functional = set(user["roles"]) & FUNCTIONAL_ROLES
+    if functional != set(person.roles):
+        platform.put(manager, "screening", f"/users/{user['id']}/roles", {"roles": list(person.roles)})
+    if not user["enabled"]:
+        platform.post(manager, "screening", f"/users/{user['id']}/enable")
+    if user["unit"] != person.unit or functional != set(person.roles) or not user["enabled"]:
+        password_token(person.username, SCENARIO_PASSWORD, fresh=True)   # a token of the account as it is now

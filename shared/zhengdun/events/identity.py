@@ -34,3 +34,13 @@ class UserMoved(BaseModel):
     username: str
     from_unit: str | None
     to_unit: str
+
+
+@event("zhengdun.screening.user.roles.changed.v1")
+class UserRolesChanged(BaseModel):
+    """A user's realm roles were set (functional roles of the unit's level, plus the level role)."""
+
+    user_id: str
+    username: str
+    unit: str
+    roles: list[str]

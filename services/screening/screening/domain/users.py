@@ -56,16 +56,26 @@ def check_new_user(user: NewUser, *, manager_unit: str) -> list[str]:
     if not user.family_name.strip() or not user.given_name.strip():
         raise UserRuleViolation("invalid-name", "姓和名不能为空")
     check_unit(user.unit, manager_unit=manager_unit)
-    if not user.roles:
+    return check_roles(user.roles, user.unit)
+
+
+def check_roles(roles, unit: str) -> list[str]:
+    """The realm roles a user of ``unit`` holds with these functional roles (they + the level role)."""
+    if not roles:
         raise UserRuleViolation("no-role", "至少授予一个角色")
-    level = level_of(user.unit)
-    for role in user.roles:
+    level = level_of(unit)
+    for role in roles:
         if role not in GRANTABLE_AT:
             raise UserRuleViolation("role-not-grantable", f"角色 {role} 不能通过本平台授予", status=403)
         if level not in GRANTABLE_AT[role]:
             allowed = "、".join(sorted(l.label for l in GRANTABLE_AT[role]))
-            raise UserRuleViolation("role-not-at-this-level", f"角色 {role} 只能授予{allowed}级单位的用户，{user.unit} 是{level.label}级")
-    return sorted(set(user.roles)) + [level.role]
+            raise UserRuleViolation("role-not-at-this-level", f"角色 {role} 只能授予{allowed}级单位的用户，{unit} 是{level.label}级")
+    return sorted(set(roles)) + [level.role]
+
+
+def managed_roles() -> set[str]:
+    """The roles this platform grants and takes away (functional and level); others are left alone."""
+    return set(GRANTABLE_AT) | {level.role for level in Level}
 
 
 def check_unit(unit: str, *, manager_unit: str) -> None:

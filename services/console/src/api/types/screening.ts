@@ -587,6 +587,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/{user_id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 调整用户的职能角色 */
+        put: operations["set_roles_users__user_id__roles_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/operations/dead-letters": {
         parameters: {
             query?: never;
@@ -2076,6 +2093,14 @@ export interface components {
              */
             today: string;
         };
+        /** SetRoles */
+        SetRoles: {
+            /**
+             * Roles
+             * @description 职能角色（按所属单位的层级授予）；层级角色随单位自动设定
+             */
+            roles: string[];
+        };
         /** ShareOut */
         ShareOut: {
             /** Division Code */
@@ -3548,6 +3573,8 @@ export interface operations {
             query?: {
                 /** @description 只列出此单位及其下级的用户 */
                 under?: string | null;
+                /** @description 只找这个登录名的用户（在辖区内时） */
+                username?: string | null;
                 /** @description 页码，从1开始 (1-based page number) */
                 page?: number;
                 /** @description 每页条数 (page size, at most 500) */
@@ -3609,6 +3636,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+            /** @description 认证服务暂不可用，未做任何更改 (Keycloak unreachable; nothing changed) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3717,6 +3751,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["MoveUser"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_roles_users__user_id__roles_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRoles"];
             };
         };
         responses: {

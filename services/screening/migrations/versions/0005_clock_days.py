@@ -1,12 +1,12 @@
 """The days the daybreak publisher has published (one row per day: exactly once with any replicas).
 
-Revision ID: 0004
+Revision ID: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
