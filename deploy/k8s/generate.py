@@ -28,7 +28,15 @@ NAMESPACE = "zhengdun"
 # Credentials, each from a Secret the operator creates (README): name → (secret, key).
 DB_SECRET = "zhengdun-db-{service}"  # kubernetes.io/basic-auth, also the CloudNativePG role's password
 OIDC_SECRET = "zhengdun-keycloak-clients"  # key <service>: its Keycloak client secret (keycloak.yaml fills the realm from it)
-EXTRA_SECRETS = {"acceptance": {"ZD_SEAL_PASSPHRASE": ("zhengdun-acceptance-seal", "passphrase")}}
+EXTRA_SECRETS = {"acceptance": {"ZD_SEAL_PASSPHRASE": ("zhengdun-acceptance-seal", "passphrase")},
+                 "supervision": {"ZD_SMTP_USERNAME": ("zhengdun-smtp", "username"),
+                                 "ZD_SMTP_PASSWORD": ("zhengdun-smtp", "password")}}
+# Supervision sends notifications: email through the organisation's mail relay (STARTTLS), and
+# group-robot webhooks (WeCom/DingTalk, HTTPS outside the cluster).
+EXTRA_CONFIG = {"supervision": {"ZD_SMTP_HOST": "smtp.zhengdun.example", "ZD_SMTP_PORT": "587",
+                                "ZD_SMTP_STARTTLS": "true", "ZD_SMTP_SENDER": "zhengdun-noreply@zhengdun.example"}}
+EXTRA_EGRESS = {"supervision": [{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}],
+                                 "ports": [{"protocol": "TCP", "port": 587}, {"protocol": "TCP", "port": 443}]}]}
 # Consumer lag (events not yet committed by the service's group, zhengdun_consumer_lag) per replica
 # above which the autoscaler adds replicas; partitions (12) bound the useful replicas.
 LAG_PER_REPLICA = "500"
@@ -103,7 +111,7 @@ def service_documents(service: str, port: int) -> list[dict]:
     selector = {"matchLabels": labels(name, "service")}
     return [
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(name, "service"),
-         "data": {"PORT": str(port), "ZD_CLIENT_ID": name, "OTEL_SERVICE_NAME": name}},
+         "data": {"PORT": str(port), "ZD_CLIENT_ID": name, "OTEL_SERVICE_NAME": name, **EXTRA_CONFIG.get(service, {})}},
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(name, "service"),
          "automountServiceAccountToken": False},
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta(name, "service"),
@@ -151,6 +159,7 @@ def service_documents(service: str, port: int) -> list[dict]:
                        "ports": [{"protocol": "TCP", "port": 8080}, {"protocol": "TCP", "port": 8443}]},
                       {"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/component": "opentelemetry-collector"}}}],
                        "ports": [{"protocol": "TCP", "port": 4318}]},
+                      *EXTRA_EGRESS.get(service, []),
                       DNS_EGRESS]}},
         {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(job_name, "migration"),
          "spec": {"podSelector": {"matchLabels": labels(job_name, "migration")}, "policyTypes": ["Ingress", "Egress"],

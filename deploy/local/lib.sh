@@ -17,6 +17,7 @@ REALM_URL="http://127.0.0.1:$KEYCLOAK_PORT/realms/zhengdun"   # issuer of outsid
 KAFKA_AUDIENCE=kafka                                           # the audience their tokens must carry
 POSTGRES_PORT=${ZD_POSTGRES_PORT:-5432}   # a scratch cluster (own ZD_LOCAL_DIR) can run beside
 ZIPKIN_PORT=${ZD_ZIPKIN_PORT:-9411}                            # the trace backend (UI and API)
+SMTP_PORT=${ZD_SMTP_PORT:-8025}   # the local mail server (smtp.sh); the services' ZD_SMTP_PORT default too
 SERVICES=(screening casework supervision acceptance reporting)
 declare -A SERVICE_PORT=([screening]=8101 [casework]=8102 [supervision]=8103 [acceptance]=8104 [reporting]=8105)
 

@@ -24,6 +24,7 @@ Zhengdun is up ($(( $(date +%s) - started ))s).
   kafka        127.0.0.1:9092                  postgres 127.0.0.1:5432 (zhengdun / zhengdun)
   traces       http://127.0.0.1:9411/zipkin/   (Zipkin: every request and the events it caused, one trace)
   metrics      http://127.0.0.1:810x/metrics   (Prometheus text; dead letters: GET /operations/dead-letters as ops)
+  smtp         127.0.0.1:8025                  mail the platform sends: .local/mail/new/
 
 Demo logins (password "demo"; token: client zhengdun-dev, password grant):
   province_org  city_org  supervisor  county_org  county2_org  county_committee  county_secretary

@@ -70,6 +70,8 @@ POLICY: dict[str, Rule] = {
     "operations.dead_letters.read": rule({Role.OPERATIONS}, ALL_LEVELS, label="查看死信（原因、来源、消费者）"),
     "operations.dead_letters.replay": rule({Role.OPERATIONS}, ALL_LEVELS, label="修复后重放死信"),
     "tasks.read": rule(PEOPLE, ALL_LEVELS, label="查看我的待办"),
+    "notification.read": rule(PEOPLE, ALL_LEVELS, label="查看、标记本人通知，设置本人通知方式"),
+    "notification.configure_unit": rule({Role.ORG_STAFF}, ALL_LEVELS, label="设置辖区单位的通知方式（邮箱、工作群机器人）"),
     # --- screening 排查认定 ---
     "campaign.read": rule(PEOPLE, ALL_LEVELS, label="查看整顿工作及政策"),
     "campaign.open": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY}, label="启动整顿工作、修订政策"),

@@ -2,10 +2,12 @@
 
 Business dates users enter are validated against it (nothing "in the future"), and the rules
 that fire with time (phase ends, overdue measures, post-evaluation due) run when it moves.
-The date is set in one place (screening's ``PUT /platform/clock``, only when
-``ZD_CLOCK_SETTABLE=1``) and travels as a ``ClockAdvanced`` event, so every service keeps its
-own copy in its own database and reacts inside the same inbox transaction. Until a date is
-set, the clock is the wall-clock date in China (Asia/Shanghai).
+The date moves in one place, screening, and travels as a ``ClockAdvanced`` event, so every
+service keeps its own copy in its own database and reacts inside the same inbox transaction.
+In production screening's daybreak publisher (screening/daybreak.py) advances it when the date
+in China (Asia/Shanghai) changes; on test and demo platforms (``ZD_CLOCK_SETTABLE=1``)
+``PUT /platform/clock`` gives the date instead. Both go through ``advance``. Until a date is
+set, the clock is the wall-clock date in China.
 
 A service that reacts to the clock registers its own handler for ``ClockAdvanced`` and calls
 ``record`` first; the others include ``clock_handlers``.
@@ -54,6 +56,14 @@ async def record(session: AsyncSession, new_today: date) -> None:
     await session.execute(stmt.on_conflict_do_update(index_elements=[ClockState.id], set_={"today": new_today, "updated_at": func.now()}))
 
 
+async def advance(uow, new_today: date, actor) -> None:
+    """Move the publisher's own copy and publish ``ClockAdvanced`` in the caller's unit of work
+    (one transaction with whatever else it writes): the one way the date moves."""
+    previous = (await uow.session.execute(select(ClockState.today).where(ClockState.id == 1))).scalar_one_or_none()
+    await record(uow.session, new_today)
+    uow.publish(ClockAdvanced(today=new_today, previous=previous), division_code="000000000000", actor=actor)
+
+
 clock_handlers = EventHandlers()
 
 
@@ -100,9 +110,7 @@ def clock_router(settable: bool = False) -> APIRouter:
                 raise Problem(409, "clock-not-settable", "平台时钟不可设置 Clock not settable",
                               "this platform runs on the wall clock (ZD_CLOCK_SETTABLE is not set)")
             async with runtime.unit_of_work() as uow:
-                previous = (await uow.session.execute(select(ClockState.today).where(ClockState.id == 1))).scalar_one_or_none()
-                await record(uow.session, body.today)
-                uow.publish(ClockAdvanced(today=body.today, previous=previous), division_code="000000000000", actor=principal.actor)
+                await advance(uow, body.today, principal.actor)
                 await uow.commit()
             return ClockReading(today=body.today, settable=True)
 

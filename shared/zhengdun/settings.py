@@ -40,6 +40,17 @@ class ServiceSettings(BaseSettings):
     # KafkaTopics with 3 replicas, and a service never creates one.
     create_topics: bool = True
     topic_replication: int = 1
+    # How often a service with a wall clock looks whether the date in China changed (screening publishes it).
+    clock_tick_seconds: float = 20.0
+    # Notifications by email (supervision's sender): locally the SMTP server `make up` starts
+    # (deploy/local/smtp.sh, mail kept in a maildir); in production the organisation's relay.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_sender: str = "zhengdun-noreply@localhost"
+    notify_poll_seconds: float = 2.0
 
     @property
     def realm_url(self) -> str:

@@ -153,14 +153,14 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
     def planned_events():
         return {e["data"]["measure_id"]: e["data"] for e in topic_events(platform, "casework")
                 if e["type"] == "zhengdun.casework.measure.planned.v1" and e["data"]["case_id"] == case_id}
-    planned = wait_for(lambda: (p := planned_events()) if len(p) == 2 else None, what="both measures published")
+    planned = wait_for(lambda: p if len(p := planned_events()) == 2 else None, what="both measures published")
     assert (planned[measures[0]]["responsible"], planned[measures[0]]["responsible_user_id"],
             planned[measures[0]]["responsible_username"]) == ("卫队员", user_id("team_member"), "team_member")
     assert (planned[measures[1]]["responsible"], planned[measures[1]]["responsible_user_id"]) == ("乡镇党委书记", None)
     # Supervision keeps the reference, so its reminders and alerts can reach the person.
-    refs = wait_for(lambda: (r := asyncio.run(platform.fetch(
+    refs = wait_for(lambda: r if len(r := asyncio.run(platform.fetch(
         "supervision", "select measure_id, responsible_user_id from sv_measures where measure_id = any($1::text[])",
-        measures))) if len(r) == 2 else None, what="supervision has both measures")
+        measures))) == 2 else None, what="supervision has both measures")
     assert dict(map(tuple, refs)) == {measures[0]: user_id("team_member"), measures[1]: None}
     ok(call(platform, "POST", f"{base}/plan/publication", "township_org", json={"published_on": "2020-09-10", "notice": "村务公开栏"}), 201)
     comment = ok(call(platform, "POST", f"{base}/plan/comments", "team_leader", json={

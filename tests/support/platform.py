@@ -57,10 +57,13 @@ def ensure_infrastructure() -> None:
 
 
 @contextmanager
-def running_platform() -> Iterator["Platform"]:
-    """The real parts (started when needed) and five fresh service processes, stopped afterwards."""
+def running_platform(env: dict[str, str] | None = None, settable: bool = True) -> Iterator["Platform"]:
+    """The real parts (started when needed) and five fresh service processes, stopped afterwards.
+
+    ``env`` is added to every service's environment (e.g. ``FakedWallClock.env()``); ``settable=False``
+    leaves ``ZD_CLOCK_SETTABLE`` unset, so the platform runs on its processes' wall clock, as in production."""
     ensure_infrastructure()
-    platform = Platform()
+    platform = Platform(env=env, settable=settable)
     try:
         platform.start()  # inside: a service that never gets ready must not outlive the run
         yield platform
@@ -106,14 +109,45 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class FakedWallClock:
+    """The wall clock of a platform's processes, faked by Debian's libfaketime (LD_PRELOAD): the
+    offset lives in a file the library rereads every second, so a test moves the running
+    processes' time (e.g. over midnight in China) without restarting them. Only the realtime
+    clock is faked: timeouts and asyncio's timers keep running on the real monotonic clock."""
+
+    LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+    def __init__(self, directory: Path):
+        if not Path(self.LIBRARY).exists():
+            raise RuntimeError(f"{self.LIBRARY} missing: deploy/local/install.sh installs libfaketime "
+                               "(deploy/local/apt-packages.txt)")
+        self.path = directory / "faketime.rc"
+        self.offset = 0.0
+        self.path.write_text("+0\n")
+
+    def env(self) -> dict[str, str]:
+        return {"LD_PRELOAD": self.LIBRARY, "FAKETIME_TIMESTAMP_FILE": str(self.path),
+                "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_CACHE_DURATION": "1"}
+
+    def set(self, moment) -> None:
+        """Make the processes' wall clock read ``moment`` (an aware datetime) now, and run on from there."""
+        import datetime as _dt
+        self.offset = (moment - _dt.datetime.now(_dt.timezone.utc)).total_seconds()
+        self.path.write_text(f"{self.offset:+.0f}\n")
+
+    def now(self):
+        import datetime as _dt
+        return _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=self.offset)
+
+
 class ServiceProcess:
-    def __init__(self, platform: "Platform", name: str):
+    def __init__(self, platform: "Platform", name: str, port: int | None = None, label: str | None = None):
         self.platform = platform
         self.name = name
-        self.port = platform.ports[name]
+        self.port = port or platform.ports[name]
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
-        self.log_path = platform.log_dir / f"{name}.log"
+        self.log_path = platform.log_dir / f"{label or name}.log"
 
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
@@ -129,6 +163,9 @@ class ServiceProcess:
             "ZD_CLOCK_SETTABLE": "1",
         })
         env.pop("ZD_FAULT", None)
+        if not self.platform.settable:
+            env.pop("ZD_CLOCK_SETTABLE")
+        env.update(self.platform.env)
         env.update(extra or {})
         return env
 
@@ -176,7 +213,9 @@ class ServiceProcess:
 
 
 class Platform:
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None, settable: bool = True) -> None:
+        self.env = dict(env or {})
+        self.settable = settable
         # Each run has its own ports, databases and topics, so runs never meet (nor meet `make up`).
         self.run_id = f"t{int(time.time())}{secrets.token_hex(2)}"
         self.ports = {name: _free_port() for name in SERVICES}
@@ -186,6 +225,7 @@ class Platform:
         self.root = ROOT
         self.otlp = OtlpReceiver()
         self.services = {name: ServiceProcess(self, name) for name in SERVICES}
+        self.replicas: list[ServiceProcess] = []
 
     def database_name(self, service: str) -> str:
         return f"zdtest_{self.run_id}_{service}"
@@ -208,8 +248,14 @@ class Platform:
         for service in self.services.values():
             service.wait_ready()
 
+    def replica(self, service: str) -> ServiceProcess:
+        """Another process of ``service`` on its own port, sharing its database and consumer group."""
+        replica = ServiceProcess(self, service, port=_free_port(), label=f"{service}-replica{len(self.replicas) + 1}")
+        self.replicas.append(replica)
+        return replica
+
     def stop(self) -> None:
-        for service in self.services.values():
+        for service in [*self.replicas, *self.services.values()]:
             service.stop()
         self.otlp.close()
         if not os.environ.get("ZD_KEEP_TEST_DATA"):

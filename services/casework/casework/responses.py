@@ -53,6 +53,8 @@ class MeasureOut(Record):
     problem_id: str
     title: str
     responsible: str | None
+    responsible_user_id: str | None = None     # the platform user; none: free text (no account)
+    responsible_username: str | None = None
     deadline: date | None
     status: MeasureStatus
     latest_record: str | None

@@ -1,7 +1,7 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, campaign_api, subscribers, users_api
+from screening import api, campaign_api, daybreak, subscribers, users_api
 from screening.identity import IdentityDirectory, IdentityUnavailable
 from screening.users_service import UserOperations
 from zhengdun import cli
@@ -25,6 +25,9 @@ app = runtime.create_app(
 app.state.identity = identity
 app.add_exception_handler(IdentityUnavailable, users_api.identity_unavailable)
 app.state.users = users
+if not runtime.settings.clock_settable:
+    # Production: the date follows the wall clock in China; tests and the demo set it instead.
+    runtime.background.append(("daybreak", lambda: daybreak.run(runtime)))
 
 
 def main() -> None:

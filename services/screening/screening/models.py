@@ -85,3 +85,14 @@ class UserOperation(Base):
     finished_by: Mapped[str | None] = mapped_column(String(20))   # request | reconciler
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PublishedDay(Base):
+    """A day whose ``ClockAdvanced`` the daybreak publisher wrote to the outbox (screening/daybreak.py).
+
+    The primary key makes publishing a day twice impossible, whatever the number of replicas."""
+
+    __tablename__ = "clock_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

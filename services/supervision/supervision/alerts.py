@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supervision import journal
+from supervision import journal, notifications
 from supervision.domain import rules
 from supervision.domain.rules import Breach
 from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow,
@@ -162,6 +162,7 @@ async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, t
     envelope = record_event(session, topic=supervision_topic(), source=SOURCE, payload=payload,
                             division_code=breach.scope_code, actor=None, campaign_id=campaign_id)
     await journal.append(session, breach.scope_code, envelope.type, row.alert_id, envelope.data)
+    await notifications.on_alert(session, row, today)
     return row
 
 

@@ -1,7 +1,7 @@
 """Bootstrap of the supervision service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from supervision import api, subscribers
+from supervision import api, delivery, notifications_api, subscribers
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
 
@@ -10,9 +10,13 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 runtime = ServiceRuntime("supervision", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
 app = runtime.create_app(
     api.router,
+    notifications_api.router,
     title="督导问责 Supervision",
     description="Rules that watch every deadline, inspections, accountability, and the documentary record.",
 )
+
+# Notifications leave by email and group robots, each channel in its own loop (supervision/delivery.py).
+runtime.background.append(("notification-sender", lambda: delivery.Sender(runtime.session_factory, runtime.settings).run()))
 
 
 def main() -> None:

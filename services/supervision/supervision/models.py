@@ -258,3 +258,59 @@ class EvaluationRow(Base):
     reported_to: Mapped[str | None] = mapped_column(String(12))
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+# --- notifications (supervision/notifications.py) ----------------------------------------
+
+class NotificationRow(Base):
+    """One notice to a person (``user_id``) or, without one, to the members of a unit (``unit_code``)."""
+
+    __tablename__ = "sv_notifications"
+    notification_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    unit_code: Mapped[str] = mapped_column(String(12), index=True)
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class NotificationRead(Base):
+    __tablename__ = "sv_notification_reads"
+    notification_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class NotificationPreference(Base):
+    """How a person (``owner`` = ``user:<id>``) or a unit (``unit:<code>``) wants to be told besides the inbox."""
+
+    __tablename__ = "sv_notification_preferences"
+    owner: Mapped[str] = mapped_column(String(80), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    email_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    webhook_url: Mapped[str | None] = mapped_column(Text)
+    webhook_kind: Mapped[str | None] = mapped_column(String(20))      # wecom | dingtalk
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+
+
+class DeliveryRow(Base):
+    """One notification to send on one channel, written in the transaction that created the notification;
+    the sender marks it sent. The unique key keeps a notification from being queued twice on a channel."""
+
+    __tablename__ = "sv_deliveries"
+    __table_args__ = (UniqueConstraint("notification_id", "channel", "target", name="uq_sv_deliveries"),)
+    delivery_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    notification_id: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(20))                   # email | webhook
+    target: Mapped[str] = mapped_column(Text)                          # address or robot URL
+    webhook_kind: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

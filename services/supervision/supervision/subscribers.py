@@ -15,7 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supervision import alerts, journal
+from supervision import alerts, journal, notifications
+from supervision.domain import notices
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow, MeasureRow,
                                 PolicyVersionRow, ProgressRow, SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
@@ -70,6 +71,7 @@ async def clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
         return  # a clock set back (tests, demo rewinds) is no fact: it resolves nothing
     for campaign in (await session.execute(select(CampaignRow))).scalars().all():
         await alerts.evaluate_scope(session, campaign, campaign.area_code, payload.today)
+        await notifications.on_day(session, campaign, payload.today)
 
 
 # --- screening --------------------------------------------------------------------------
@@ -231,7 +233,17 @@ async def case_phase_changed(session, p: cw.CasePhaseChanged, envelope):
 @projection(cw.CaseReadyForAcceptance)
 async def case_ready(session, p: cw.CaseReadyForAcceptance, envelope):
     _set_phase(await _case(session, p, envelope, p.ready_on), cw.CasePhase.READY, p.ready_on)
+    await notifications.notify(session, notices.signature_awaited(
+        envelope.id, p.campaign_id, p.village_code, p.township_code, p.team_leader.name, p.team_leader.user_id),
+        await clock.today(session))
     return p.township_code
+
+
+@handlers.on(sc.TownshipListReturned.event_type)
+async def township_list_returned(session: AsyncSession, envelope: Envelope) -> None:
+    p = envelope.payload()
+    await notifications.notify(session, notices.list_returned(envelope.id, p.campaign_id, p.township_code, p.reasons,
+                                                              p.returned_on), await clock.today(session))
 
 
 # --- acceptance -------------------------------------------------------------------------
@@ -249,6 +261,9 @@ async def acceptance_failed(session, p: acc.AcceptanceFailed, envelope):
     if p.revokes_acceptance:
         await session.execute(delete(AcceptanceRow).where(AcceptanceRow.campaign_id == p.campaign_id,
                                                           AcceptanceRow.village_code == p.village_code))
+    await notifications.notify(session, notices.acceptance_failed(
+        envelope.id, p.campaign_id, p.village_code, p.township_code, p.step.value, p.reason, p.revokes_acceptance),
+        await clock.today(session))
     return p.county_code
 
 

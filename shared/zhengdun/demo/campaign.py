@@ -98,6 +98,11 @@ class Scenario:
         self.api.wait(lambda: all(self.api.get("province_org", s, "/divisions/summary") == expected
                                   for s in ("casework", "supervision", "acceptance", "reporting")),
                       "every service's copy of the divisions")
+        # The city's and counties' organisation departments take notifications by email (the local
+        # SMTP server keeps them in .local/mail/new/): escalations of late townships land there.
+        for unit in (CITY, *self.plan.counties):
+            self.api.call("city_org", "PUT", "supervision", f"/units/{unit}/notification-preferences",
+                          json={"email": f"org-{unit}@demo.zhengdun.local", "email_enabled": True})
         everyone = [p for people in self.counties.values() for p in people.values()]
         everyone += [p for people in self.townships.values() for p in people.values()]
         cast.provision(self.api, everyone)
@@ -436,9 +441,11 @@ class Scenario:
     def summary_line(self) -> str:
         figures = self.api.get("city_org", "reporting", f"/figures/{CITY}")["figures"]
         alerts = self.api.get("city_org", "supervision", "/alerts", params={"status": "all", "size": 1})["total"]
+        told = self.api.get("city_org", "supervision", "/notifications/statistics", params={"unit": CITY})
         return (f"demo: {figures['villages_in_campaign']} villages, {figures['designated']} listed, "
                 f"{figures['acceptances_passed']} accepted, {figures['delisted']} delisted, "
-                f"{figures['relapsed']} relapsed, {alerts} alerts")
+                f"{figures['relapsed']} relapsed, {alerts} alerts, {told['notifications']} notifications sent "
+                f"({told['deliveries_sent']} by email or group robot)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -210,6 +210,10 @@ class Policy(_Frozen):
     # Supervision (000 §三(三)1)
     township_escalation_share: Decimal = Field(Decimal("0.5"), ge=0, lt=1,
                                                description="escalate when unfinished share is strictly above")
+    # The seeds' ladder 提醒→通报→约谈 gives no numbers: campaign choices.
+    reminder_days_before_deadline: int = Field(3, ge=0, description="remind the responsible person this many days before")
+    escalation_days: int = Field(7, ge=1, description="an alert still open this long is circulated to the unit above "
+                                                      "(twice as long: a talk)")
 
     # Acceptance (000 §三(四), §三(五); 001 §三(六))
     post_evaluation_months: int = Field(3, ge=1)

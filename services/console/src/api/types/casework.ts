@@ -998,6 +998,10 @@ export interface components {
             title: string;
             /** Responsible */
             responsible: string | null;
+            /** Responsible User Id */
+            responsible_user_id?: string | null;
+            /** Responsible Username */
+            responsible_username?: string | null;
             /** Deadline */
             deadline: string | null;
             status: components["schemas"]["MeasureStatus"];

@@ -401,6 +401,52 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "notification.configure_unit": {
+    "label": "设置辖区单位的通知方式（邮箱、工作群机器人）",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "org_staff"
+    ],
+    "scope": "subtree"
+  },
+  "notification.read": {
+    "label": "查看、标记本人通知，设置本人通知方式",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "contact_leader",
+      "county_secretary",
+      "org_staff",
+      "review_agricultural_economy",
+      "review_audit",
+      "review_department",
+      "review_discipline",
+      "review_ethnic_religious",
+      "review_family_planning",
+      "review_political_legal",
+      "review_public_security",
+      "review_united_front",
+      "standing_committee",
+      "supervision_group",
+      "township_committee",
+      "township_principal",
+      "village_secretary",
+      "work_team_leader",
+      "work_team_member"
+    ],
+    "scope": "subtree"
+  },
   "operations.dead_letters.read": {
     "label": "查看死信（原因、来源、消费者）",
     "levels": [

@@ -1770,6 +1770,18 @@ export interface components {
              */
             township_escalation_share: number;
             /**
+             * Reminder Days Before Deadline
+             * @description remind the responsible person this many days before
+             * @default 3
+             */
+            reminder_days_before_deadline: number;
+            /**
+             * Escalation Days
+             * @description an alert still open this long is circulated to the unit above (twice as long: a talk)
+             * @default 7
+             */
+            escalation_days: number;
+            /**
              * Post Evaluation Months
              * @default 3
              */
@@ -1904,6 +1916,18 @@ export interface components {
              * @default 0.5
              */
             township_escalation_share: string;
+            /**
+             * Reminder Days Before Deadline
+             * @description remind the responsible person this many days before
+             * @default 3
+             */
+            reminder_days_before_deadline: number;
+            /**
+             * Escalation Days
+             * @description an alert still open this long is circulated to the unit above (twice as long: a talk)
+             * @default 7
+             */
+            escalation_days: number;
             /**
              * Post Evaluation Months
              * @default 3

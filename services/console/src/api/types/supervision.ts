@@ -281,6 +281,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的通知（站内信，分页，新的在前） */
+        get: operations["list_notifications_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未读通知数（铃铛角标） */
+        get: operations["unread_count_notifications_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 标记为已读 */
+        post: operations["mark_read_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的通知方式 */
+        get: operations["my_preferences_notifications_preferences_get"];
+        /** 设置我的通知方式（邮件） */
+        put: operations["set_my_preferences_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/units/{code}/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位的通知方式 */
+        get: operations["unit_preferences_units__code__notification_preferences_get"];
+        /** 设置单位的通知方式（单位邮箱、工作群机器人） */
+        put: operations["set_unit_preferences_units__code__notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 辖区通知发送情况 */
+        get: operations["statistics_notifications_statistics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/operations/dead-letters": {
         parameters: {
             query?: never;
@@ -851,6 +955,11 @@ export interface components {
             hash: string;
         };
         /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "reminder" | "alert" | "escalation" | "list_returned" | "signature_awaited" | "acceptance_failed" | "spot_check_revoked";
+        /**
          * Level
          * @enum {string}
          */
@@ -864,6 +973,61 @@ export interface components {
             status: "up";
             /** Service */
             service: string;
+        };
+        /** NotificationOut */
+        NotificationOut: {
+            /** Notification Id */
+            notification_id: string;
+            kind: components["schemas"]["Kind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /** Unit Code */
+            unit_code: string;
+            /**
+             * User Id
+             * @description the person told; none: told to the members of unit_code
+             */
+            user_id: string | null;
+            /** Campaign Id */
+            campaign_id: string | null;
+            /** Reference */
+            reference: string | null;
+            /**
+             * Created On
+             * Format: date
+             */
+            created_on: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read */
+            read: boolean;
+        };
+        /** NotificationStatistics */
+        NotificationStatistics: {
+            /** Unit */
+            unit: string;
+            /**
+             * Notifications
+             * @description notifications created for units and people of the subtree (inbox)
+             */
+            notifications: number;
+            /**
+             * Deliveries Sent
+             * @description emails and robot messages sent for them
+             */
+            deliveries_sent: number;
+            /**
+             * Deliveries Pending
+             * @description still to send (retried with backoff)
+             */
+            deliveries_pending: number;
         };
         /** Page[AccountabilityOut] */
         Page_AccountabilityOut_: {
@@ -942,6 +1106,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[NotificationOut] */
+        Page_NotificationOut_: {
+            /** Items */
+            items: components["schemas"]["NotificationOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[PlanOut] */
         Page_PlanOut_: {
             /** Items */
@@ -1013,6 +1188,32 @@ export interface components {
             /** Ends On */
             ends_on: string | null;
             actor: components["schemas"]["Actor"];
+        };
+        /** PreferencesIn */
+        PreferencesIn: {
+            /**
+             * Email
+             * @description 默认取登录账号的邮箱
+             */
+            email?: string | null;
+            /**
+             * Email Enabled
+             * @default false
+             */
+            email_enabled: boolean;
+        };
+        /** PreferencesOut */
+        PreferencesOut: {
+            /** Owner */
+            owner: string;
+            /** Email */
+            email: string | null;
+            /** Email Enabled */
+            email_enabled: boolean;
+            /** Webhook Url */
+            webhook_url?: string | null;
+            /** Webhook Kind */
+            webhook_kind?: string | null;
         };
         /** Ready */
         Ready: {
@@ -1164,6 +1365,27 @@ export interface components {
             /** Required */
             required: number;
         };
+        /** UnitPreferencesIn */
+        UnitPreferencesIn: {
+            /** Email */
+            email?: string | null;
+            /**
+             * Email Enabled
+             * @default false
+             */
+            email_enabled: boolean;
+            /**
+             * Webhook Url
+             * @description 单位工作群机器人 Webhook 地址（企业微信/钉钉）
+             */
+            webhook_url?: string | null;
+            /**
+             * Webhook Kind
+             * @default wecom
+             * @enum {string}
+             */
+            webhook_kind: "wecom" | "dingtalk";
+        };
         /** UnitRef */
         UnitRef: {
             /**
@@ -1181,6 +1403,11 @@ export interface components {
              * @description 层级 province/city/county/township/village
              */
             level: string;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread */
+            unread: number;
         };
         /**
          * Urgency
@@ -2352,6 +2579,244 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notifications_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description 只看未读 */
+                unread?: boolean;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NotificationOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unread_count_notifications_unread_count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    mark_read_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    my_preferences_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+        };
+    };
+    set_my_preferences_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unit_preferences_units__code__notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_unit_preferences_units__code__notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitPreferencesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    statistics_notifications_statistics_get: {
+        parameters: {
+            query: {
+                /** @description 单位代码 */
+                unit: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationStatistics"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
