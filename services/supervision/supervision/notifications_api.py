@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 from supervision import notifications
 from supervision.domain.notices import Kind
 from supervision.models import NotificationPreference
+from zhengdun.params import DivisionCode, Uuid
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
 from zhengdun.pagination import Page, PageParams, page_params
@@ -88,7 +89,7 @@ async def unread_count(request: Request, principal: Principal = Depends(authoriz
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut, summary="标记为已读")
-async def mark_read(notification_id: str, request: Request,
+async def mark_read(notification_id: Uuid, request: Request,
                     principal: Principal = Depends(authorized("notification.read"))):
     async with _session(request) as session, session.begin():
         row = await notifications.mark_read(session, principal.user_id, principal.division_code, notification_id)
@@ -119,7 +120,7 @@ async def set_my_preferences(body: PreferencesIn, request: Request,
 
 
 @router.get("/units/{code}/notification-preferences", response_model=PreferencesOut, summary="单位的通知方式")
-async def unit_preferences(code: str, request: Request,
+async def unit_preferences(code: DivisionCode, request: Request,
                            _: Principal = Depends(authorized("notification.configure_unit", target="code"))):
     owner = notifications.unit_owner(code)
     async with _session(request) as session:
@@ -132,7 +133,7 @@ async def unit_preferences(code: str, request: Request,
 
 @router.put("/units/{code}/notification-preferences", response_model=PreferencesOut,
             summary="设置单位的通知方式（单位邮箱、工作群机器人）")
-async def set_unit_preferences(code: str, body: UnitPreferencesIn, request: Request,
+async def set_unit_preferences(code: DivisionCode, body: UnitPreferencesIn, request: Request,
                                _: Principal = Depends(authorized("notification.configure_unit", target="code"))):
     if body.email_enabled and not body.email:
         raise Problem(422, "email-missing", "缺少邮箱 Email missing", "email_enabled needs an email",
