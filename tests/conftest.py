@@ -18,3 +18,11 @@ def demo(platform):
     from tests.integration.helpers import load_demo_divisions
 
     return load_demo_divisions(platform)
+
+
+@pytest.fixture(scope="session")
+def scratch_platform():
+    """A second shared platform, for tests that add villages of their own to the division tree or stop
+    and restart services: the demo tree and the quiet services of `platform` stay as the others expect."""
+    with running_platform() as platform:
+        yield platform

@@ -10,8 +10,11 @@ start() {
   port_open $SMTP_PORT && die "port $SMTP_PORT is taken by another process"
   mkdir -p "$DIR" "$MAILDIR/tmp" "$MAILDIR/new" "$MAILDIR/cur"
   say "starting the mail server on 127.0.0.1:$SMTP_PORT (maildir $MAILDIR)"
-  (cd "$ROOT" && setsid nohup "$ROOT/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
-      -c aiosmtpd.handlers.Mailbox "$MAILDIR" >>"$LOGS/smtp.log" 2>&1 & echo $! >"$PID")
+  # exec'd in a background subshell (as services.sh does) so the pid file names the server itself:
+  # a forking setsid would leave it under another pid that `stop` never reaches.
+  (cd "$ROOT" && exec setsid nohup "$ROOT/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" \
+      -c aiosmtpd.handlers.Mailbox "$MAILDIR" >>"$LOGS/smtp.log" 2>&1) &
+  echo $! >"$PID"
   wait_until 30 "mail server" ready
   say "mail server ready"
 }

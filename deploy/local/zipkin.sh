@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Zipkin, the local trace backend: UI and API on 127.0.0.1:9411, spans kept in memory (a restart
-# forgets them; beyond 150 000 spans the oldest go). Every local service exports its spans here
+# forgets them; beyond 50 000 spans the oldest go: spans with SQL are large, and 150 000 of them
+# ran 512 MB out of memory in a test run). Every local service exports its spans here
 # (OTEL_EXPORTER_ZIPKIN_ENDPOINT, set by services.sh and by the test platform); find a trace at
 # http://127.0.0.1:9411/zipkin/traces/<trace id>.
 source "$(dirname "$0")/lib.sh"
@@ -13,8 +14,8 @@ start() {
   mkdir -p "$DIR"
   say "starting zipkin on 127.0.0.1:$ZIPKIN_PORT"
   # Armeria's port list replaces the default wildcard listener: loopback only, like every local part.
-  STORAGE_TYPE=mem MEM_MAX_SPANS=${ZD_ZIPKIN_MAX_SPANS:-150000} \
-    nohup "$(java_bin)" -Xms64m -Xmx512m -jar "$JAR" --armeria.ports[0].port=$ZIPKIN_PORT \
+  STORAGE_TYPE=mem MEM_MAX_SPANS=${ZD_ZIPKIN_MAX_SPANS:-50000} \
+    nohup "$(java_bin)" -Xms64m -Xmx1g -jar "$JAR" --armeria.ports[0].port=$ZIPKIN_PORT \
       --armeria.ports[0].ip=127.0.0.1 --armeria.ports[0].protocols=http >>"$LOGS/zipkin.log" 2>&1 &
   echo $! >"$PID"
   wait_until 90 zipkin ready

@@ -81,6 +81,14 @@ def operations_router(runtime) -> APIRouter:
         items = letters[paging.offset:paging.offset + paging.size]
         return Page(items=[_out(runtime.service, r) for r in items], total=len(letters), page=paging.page, size=paging.size)
 
+    # Before /dead-letters/{letter_id}: the literal path is matched first.
+    @router.post("/dead-letters/replay", response_model=ReplayReport, summary="修复后重放全部待处理死信")
+    async def replay_all(principal: Principal = Depends(authorized("operations.dead_letters.replay"))):
+        results = [await replay_one(r.id, r.event_id) for r in await book.list(WAITING)]
+        return ReplayReport(service=runtime.service, results=results,
+                            applied=sum(r.outcome == "applied" for r in results),
+                            failed=sum(r.outcome == "failed" for r in results))
+
     @router.get("/dead-letters/{letter_id}", response_model=DeadLetterOut, summary="查看一条死信")
     async def get_dead_letter(letter_id: RowId, principal: Principal = Depends(authorized("operations.dead_letters.read"))):
         record = await book.get(letter_id)
@@ -96,12 +104,5 @@ def operations_router(runtime) -> APIRouter:
         if record is None:
             raise not_found(f"死信 {letter_id} (dead letter {letter_id} of {runtime.service})")
         return await replay_one(letter_id, record.event_id)
-
-    @router.post("/dead-letters/replay", response_model=ReplayReport, summary="修复后重放全部待处理死信")
-    async def replay_all(principal: Principal = Depends(authorized("operations.dead_letters.replay"))):
-        results = [await replay_one(r.id, r.event_id) for r in await book.list(WAITING)]
-        return ReplayReport(service=runtime.service, results=results,
-                            applied=sum(r.outcome == "applied" for r in results),
-                            failed=sum(r.outcome == "failed" for r in results))
 
     return router

@@ -98,14 +98,15 @@ def problem_response(problem: Problem, request: Request | None = None,
 
 
 @cache
-def _path_methods(app: FastAPI) -> list[tuple[re.Pattern, frozenset[str]]]:
-    """Each path template of the app's OpenAPI document (plus the undocumented GETs) with its methods."""
-    found: list[tuple[re.Pattern, frozenset[str]]] = []
+def _path_methods(app: FastAPI) -> list[tuple[re.Pattern, int, frozenset[str]]]:
+    """Each path template of the app's OpenAPI document with its number of parameters and its methods."""
+    found: list[tuple[re.Pattern, int, frozenset[str]]] = []
     for path, operations in app.openapi()["paths"].items():
         methods = {m.upper() for m in operations if m.upper() in HTTP_METHODS}
         if "GET" in methods:
             methods.add("HEAD")
-        found.append((re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"), frozenset(methods)))
+        found.append((re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"), path.count("{"),
+                      frozenset(methods)))
     return found
 
 
@@ -113,12 +114,13 @@ HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRA
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The methods some route of ``app`` answers on ``path`` (several routes may share a path)."""
-    methods: set[str] = set()
-    for pattern, route_methods in _path_methods(app):
-        if pattern.match(path):
-            methods |= route_methods
-    return sorted(methods)
+    """The methods of the document's path ``path`` is (several operations may share it). As in OpenAPI,
+    a literal path wins over a template that also matches: /dead-letters/replay is not /dead-letters/{id}."""
+    matching = [(params, methods) for pattern, params, methods in _path_methods(app) if pattern.match(path)]
+    if not matching:
+        return []
+    fewest = min(params for params, _ in matching)
+    return sorted(set().union(*(methods for params, methods in matching if params == fewest)))
 
 
 def install_problem_handlers(app: FastAPI) -> None:

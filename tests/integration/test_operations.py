@@ -64,7 +64,8 @@ def rows(*codes_names_parents) -> str:
     return ",".join(CSV_HEADER) + "\n" + "".join(f"{c},{n},{p},{k}\n" for c, n, p, k in codes_names_parents)
 
 
-def test_consumer_lag_and_outbox_backlog_move_and_recover(platform):
+def test_consumer_lag_and_outbox_backlog_move_and_recover(scratch_platform):
+    platform = scratch_platform
     screening_topic = platform.topic("screening")
     assert import_csv(platform, rows(("990000000000", "示范省", "", ""), ("990100000000", "示范市", "990000000000", ""),
                                      ("990102000000", "甲县", "990100000000", ""),

@@ -12,7 +12,8 @@ from zhengdun.demo.synthetic import CSV_HEADER
 SERVER, PRODUCER, CONSUMER = 2, 4, 5  # OTLP span kinds
 
 
-def test_a_request_and_every_consumer_it_triggers_share_one_trace(platform):
+def test_a_request_and_every_consumer_it_triggers_share_one_trace(scratch_platform):
+    platform = scratch_platform
     import_csv(platform, ",".join(CSV_HEADER) + "\n990000000000,示范省,,\n990100000000,示范市,990000000000,\n"
                "990102000000,甲县,990100000000,\n990102101000,甲镇,990102000000,\n")
     trace_id = secrets.token_hex(16)
@@ -36,9 +37,10 @@ def test_a_request_and_every_consumer_it_triggers_share_one_trace(platform):
     assert consumer.parent_span_id == producer.span_id  # the consumer continues the publish span
 
 
-def test_the_trace_arrives_in_the_real_zipkin_crossing_the_services(platform):
+def test_the_trace_arrives_in_the_real_zipkin_crossing_the_services(scratch_platform):
     """The same spans reach the trace backend that `make up` starts (deploy/local/zipkin.sh), where an
     operator finds them: HTTP, SQL, Kafka publish and process, in one trace across the services."""
+    platform = scratch_platform
     import_csv(platform, ",".join(CSV_HEADER) + "\n990000000000,示范省,,\n990100000000,示范市,990000000000,\n"
                "990102000000,甲县,990100000000,\n990102101000,甲镇,990102000000,\n")
     trace_id = secrets.token_hex(16)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
@@ -160,7 +160,7 @@ class NotificationStatistics(BaseModel):
 
 
 @router.get("/notifications/statistics", response_model=NotificationStatistics, summary="辖区通知发送情况")
-async def statistics(request: Request, unit: str = Query(..., pattern=r"^\d{12}$", description="单位代码"),
+async def statistics(request: Request, unit: Annotated[DivisionCode, Query(description="单位代码")],
                      _: Principal = Depends(authorized("supervision.read", target="unit"))):
     async with _session(request) as session:
         counts = await notifications.statistics(session, unit)
