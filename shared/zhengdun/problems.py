@@ -150,6 +150,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:
+            # A body that cannot even be decoded (not UTF-8): malformed input like any other, one answer.
+            return problem_response(Problem(
+                422, "validation", "输入不合法 Invalid input", "请求体无法解析 (the body could not be parsed)",
+                errors=[{"field": "body", "message": str(exc.detail), "type": "body_unparsable"}]), request)
         slug, title = {404: ("not-found", "未找到 Not found"), 401: ("unauthorized", "未认证 Unauthorized"),
                        403: ("forbidden", "无权操作 Forbidden")}.get(exc.status_code, ("http-error", str(exc.detail)))
         detail = str(exc.detail) if exc.status_code == 404 and exc.detail != "Not Found" else None

@@ -21,6 +21,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faststream.specification import AsyncAPI
+from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -246,5 +247,22 @@ class ServiceRuntime:
 
     def serve(self, app: FastAPI) -> None:
         # log_config=None: uvicorn keeps the JSON logging of zhengdun.logs instead of installing its own.
-        uvicorn.run(app, host=self.settings.host, port=self.settings.port, log_level="info", access_log=False,
-                    log_config=None)
+        uvicorn.run(EmptyTraceContext(app), host=self.settings.host, port=self.settings.port, log_level="info",
+                    access_log=False, log_config=None)
+
+
+class EmptyTraceContext:
+    """Each request starts with no current span. uvicorn starts the task of a request that arrived
+    while the previous one on the connection was finishing from inside that request's task, so it
+    would inherit its span; OpenTelemetry's middleware then makes the new request an internal child
+    of the old one and ignores the caller's traceparent (seen: a POST's events in a GET's trace)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        token = otel_context.attach(otel_context.Context())
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            otel_context.detach(token)

@@ -25,10 +25,14 @@ _configured = False
 
 def setup_tracing(service: str) -> None:
     global _configured
-    if _configured:
+    otlp = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    if _configured or not (otlp or os.environ.get("OTEL_EXPORTER_ZIPKIN_ENDPOINT")):
+        # Nowhere to send spans (a test process that builds the apps in-process): no provider and no
+        # httpx instrumentation, which would give each outgoing request a new trace and overwrite the
+        # traceparent the caller set (the tests' own requests to the services).
         return
     provider = TracerProvider(resource=Resource.create({"service.name": f"zhengdun-{service}", "service.namespace": "zhengdun"}))
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+    if otlp:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
