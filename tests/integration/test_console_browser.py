@@ -303,6 +303,10 @@ def test_every_reading_page_renders_and_logout_ends_the_session(site):
         assert page.locator(".el-alert--error").count() == 0, f"{path}: {page.locator('.el-alert--error').first.inner_text()}"
         shot(site, page, name)
     expect(page.locator("[data-test=journal-verification]")).to_have_count(0)   # left the journal page
+    # The township round shows its committee meeting and public notice (the site's campaign recorded both).
+    page.goto(site["url"] + pages["14-township-round"])
+    expect(page.locator("[data-test=round-meeting] .el-descriptions")).to_be_visible()
+    expect(page.locator("[data-test=round-notice]")).to_contain_text("公示期")
     page.goto(f"{site['url']}/supervision/journal/{site['village']}")
     expect(page.locator("[data-test=journal-verification]")).to_contain_text("核验通过")
     page.click("[data-test=logout]")

@@ -62,6 +62,12 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert len(submitted.json()["weak_and_lax"]) == 2 and len(submitted.json()["lagging"]) == 1
     assert submitted.json()["late"] is False
     is_problem(township_org.post(f"{first}/submit", {"submitted_on": "2020-08-10"}), 409)  # once
+    # The round shows its meeting, notice and the answered objection; the campaign lists the round.
+    shown = township_org.get(first).json()
+    assert shown["meeting"]["attendees"] and shown["notice"]["starts_on"] <= shown["notice"]["ends_on"]
+    assert [(o["content"], o["answer"]) for o in shown["objections"]] == [("204村也应列入", "经核查不符合认定标准")]
+    rounds = township_org.get(f"/campaigns/{cid}/rounds").json()
+    assert [r["round_id"] for r in rounds] == ["R1"] and rounds[0]["units"] >= 1
 
     # Every other township screens in one request each; the last one submits late, and is marked.
     for township in TOWNSHIPS[1:]:

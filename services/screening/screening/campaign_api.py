@@ -124,6 +124,13 @@ async def get_campaign(campaign_id: Identifier, request: Request, principal: Pri
         return campaign_view(await _campaign(session, campaign_id))
 
 
+@router.get("/campaigns/{campaign_id}/rounds", response_model=list[R.RoundOut], summary="整顿工作的排查轮次（辖区内）")
+async def list_rounds(campaign_id: Identifier, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        await _campaign(session, campaign_id)
+        return await service.rounds_of(session, campaign_id, principal.division_code)
+
+
 @router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut, summary="修订政策（产生新版本；此后决定记录所用版本）")
 async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, request: Request,
                         principal: Principal = Depends(authorized("campaign.open"))):
@@ -322,13 +329,16 @@ async def township_status(campaign_id: Identifier, round_id: RoundId, township: 
         villages = await service.villages_under(session, township)
         earlier = await service.previously_listed(session, campaign_id, round_id, township)
         accepted = set((await service.active_list(session, campaign_id, under=township)).delisted_on)
+        prep = await session.get(TownshipPreparation, (campaign_id, round_id, township))
     missing = [v.code for v in villages if v.code not in state.assessments]
     return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
             "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
             "weak_and_lax": [v.model_dump(mode="json") for v in state.listed(ev.AssessmentResult.WEAK_AND_LAX)],
             "lagging": [v.model_dump(mode="json") for v in state.listed(ev.AssessmentResult.LAGGING)],
             "carry_over": [{"village_code": c.village_code, "reason": c.reason.value, "label": c.reason.label}
-                           for c in propose_carry_over(earlier, accepted, state.assessments)]}
+                           for c in propose_carry_over(earlier, accepted, state.assessments)],
+            "meeting": prep.meeting if prep else None, "notice": prep.notice if prep else None,
+            "objections": prep.objections if prep else []}
 
 
 # ------------------------------------------------------------------------------- county review

@@ -1,9 +1,11 @@
 """What the screening service answers: one model per response, so /openapi.json says it exactly."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
+
+from pydantic import Field
 
 from screening.domain.consistency import FlagKind
 from screening.domain.county_review import CountyListStatus
@@ -86,6 +88,15 @@ class TownshipRoundOut(Out):
     weak_and_lax: list[ev.ListedVillage]
     lagging: list[ev.ListedVillage]
     carry_over: list[CarryOverOut]
+    meeting: MeetingOut | None = Field(None, description="乡镇党委会议（未记录时为空）")
+    notice: NoticeOut | None = Field(None, description="公示期（未记录时为空）")
+    objections: list[ObjectionOut] = Field(default_factory=list, description="公示期间的异议及答复")
+
+
+class RoundOut(Out):
+    round_id: str
+    began_at: datetime = Field(description="本轮第一条记录的时间")
+    units: int = Field(description="辖区内有本轮记录的单位数（乡镇、县）")
 
 
 class ShareOut(Out):

@@ -136,6 +136,17 @@ async def campaign_ids(session: AsyncSession, visible_to: str | None = None) -> 
     return list(rows.scalars())
 
 
+async def rounds_of(session: AsyncSession, campaign_id: str, within_unit: str) -> list[dict]:
+    """The campaign's screening rounds in the order they began, each with when its first fact was
+    recorded and how many units of ``within_unit``'s subtree hold facts of it."""
+    rows = await session.execute(
+        select(ScreeningFact.round_id, func.min(ScreeningFact.recorded_at), func.count(distinct(ScreeningFact.scope_code)))
+        .where(ScreeningFact.campaign_id == campaign_id, ScreeningFact.round_id.is_not(None),
+               within(ScreeningFact.scope_code, within_unit))
+        .group_by(ScreeningFact.round_id).order_by(func.min(ScreeningFact.seq)))
+    return [{"round_id": r, "began_at": began, "units": units} for r, began, units in rows]
+
+
 async def villages_under(session: AsyncSession, code: str) -> list[Village]:
     rows = await session.execute(select(Division.code, Division.name, Division.kind).where(
         Division.level == Level.VILLAGE.value, within(Division.code, code)).order_by(Division.code))

@@ -177,6 +177,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整顿工作的排查轮次（辖区内） */
+        get: operations["list_rounds_campaigns__campaign_id__rounds_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaign_id}/policy": {
         parameters: {
             query?: never;
@@ -2040,6 +2057,22 @@ export interface components {
              */
             effective_on: string;
         };
+        /** RoundOut */
+        RoundOut: {
+            /** Round Id */
+            round_id: string;
+            /**
+             * Began At
+             * Format: date-time
+             * @description 本轮第一条记录的时间
+             */
+            began_at: string;
+            /**
+             * Units
+             * @description 辖区内有本轮记录的单位数（乡镇、县）
+             */
+            units: number;
+        };
         /**
          * SampleDrawn
          * @description A reproducible random sample was drawn (algorithm, seed and population recorded).
@@ -2410,6 +2443,15 @@ export interface components {
             lagging: components["schemas"]["ListedVillage"][];
             /** Carry Over */
             carry_over: components["schemas"]["CarryOverOut"][];
+            /** @description 乡镇党委会议（未记录时为空） */
+            meeting?: components["schemas"]["MeetingOut"] | null;
+            /** @description 公示期（未记录时为空） */
+            notice?: components["schemas"]["NoticeOut"] | null;
+            /**
+             * Objections
+             * @description 公示期间的异议及答复
+             */
+            objections?: components["schemas"]["ObjectionOut"][];
         };
         /**
          * TownshipRoundStatus
@@ -3097,6 +3139,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_rounds_campaigns__campaign_id__rounds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundOut"][];
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
