@@ -123,6 +123,13 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted(set().union(*(methods for params, methods in matching if params == fewest)))
 
 
+def method_not_allowed(request: Request, allow: list[str]):
+    return problem_response(
+        Problem(405, "method-not-allowed", "不支持的请求方法 Method not allowed",
+                f"{request.method} 不适用于此路径；可用: {', '.join(allow)} (allowed: {', '.join(allow)})"),
+        request, headers={"Allow": ", ".join(allow)})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
@@ -143,10 +150,16 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _method(request: Request, exc: Exception):
         allow = allowed_methods(request.app, request.url.path) or \
             [m.strip() for m in (getattr(exc, "headers", None) or {}).get("Allow", "").split(",") if m.strip()]
-        return problem_response(
-            Problem(405, "method-not-allowed", "不支持的请求方法 Method not allowed",
-                    f"{request.method} 不适用于此路径；可用: {', '.join(allow)} (allowed: {', '.join(allow)})"),
-            request, headers={"Allow": ", ".join(allow)})
+        return method_not_allowed(request, allow)
+
+    @app.middleware("http")
+    async def _undocumented_method(request: Request, call_next):
+        # A path of the document answers its own methods only, even where a template beside it would
+        # match: GET /divisions/import is a 405, not GET /divisions/{code} with the code "import".
+        allow = allowed_methods(request.app, request.url.path)
+        if allow and request.method not in allow:
+            return method_not_allowed(request, allow)
+        return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

@@ -14,8 +14,11 @@ from tests.support.platform import ROOT
 # A stand-in runner: starts a long-lived child exactly as the platform starts a service
 # (tests.support.platform.spawn), prints the child's pid, then waits to be ended.
 RUNNER = """
-import sys, time
+import signal, sys, time
 from tests.support.platform import spawn
+# Ctrl-C ends it as it ends pytest, even where the shell that started the suite in the background
+# left SIGINT ignored (a non-interactive shell does so for its & jobs, and exec keeps it).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 with open(sys.argv[1], "ab") as log:
     child = spawn([sys.executable, "-c", "import time; time.sleep(600)"], env={}, log=log)
 print(child.pid, flush=True)

@@ -107,7 +107,8 @@ def test_an_unsupported_method_is_405_with_allow(apps):
              ("casework", "PATCH", "/cases/x", {"GET", "HEAD"}),
              ("reporting", "POST", "/figures/990100000000", {"GET", "HEAD"}),
              # a literal path is not the template beside it (/operations/dead-letters/{letter_id})
-             ("supervision", "OPTIONS", "/operations/dead-letters/replay", {"POST"})]
+             ("supervision", "OPTIONS", "/operations/dead-letters/replay", {"POST"}),
+             ("screening", "GET", "/divisions/import", {"POST"})]     # not GET /divisions/{code}
     for name, method, path, allowed in cases:
         response = asyncio.run(call(apps[name], method, path))
         assert response.status_code == 405
