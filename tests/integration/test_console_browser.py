@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.console import CONSOLE, gateway
-from tests.support.platform import running_platform
+from tests.support.platform import SERVICES, running_platform
 from zhengdun.demo import casework_steps as cw
 from zhengdun.demo import screening_steps as steps
 from zhengdun.demo.api import Platform as Api
@@ -322,6 +322,28 @@ def test_every_reading_page_renders_and_logout_ends_the_session(site):
     expect(ops.locator("[data-test=metrics-table] .el-table__body tr").first).to_be_visible()
     shot(site, ops, "25-operations")
     ops.context.close()
+
+
+def test_my_to_do_list_merges_the_steps_every_service_waits_for(site):
+    """The to-do list shows, most urgent first, what the five services' GET /tasks say waits on the user."""
+    totals = {user: sum(api_get(site, user, s, "/tasks", size=500)["total"] for s in SERVICES)
+              for user in ("team_leader", "county_org", "township_org")}
+    user = max(totals, key=totals.get)
+    assert totals[user] > 0, totals        # a month into rectification somebody has steps waiting
+    page = login(site, user, "/tasks")
+    expect(page.locator("[data-test=tasks-summary]")).to_contain_text(f"共 {totals[user]} 项")
+    rows = page.locator("[data-test=tasks-table] .el-table__body tr")
+    expect(rows).to_have_count(min(totals[user], 50))
+    ranks = [RANKS.index(text) for text in rows.locator("td:first-child").all_inner_texts()]
+    assert ranks == sorted(ranks)          # the most urgent first, across the services
+    shot(site, page, "26-tasks")
+    rows.first.locator("[data-test=task-open]").click()
+    expect(page.locator(".page-title").first).to_be_visible()
+    expect(page.locator("[data-test=forbidden]")).to_have_count(0)   # the task's page is within reach
+    page.context.close()
+
+
+RANKS = ["已逾期", "今日到期", "即将到期", "待办", "无时限"]
 
 
 def test_bundle_size_and_first_paint_of_the_county_home(site):

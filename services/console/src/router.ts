@@ -21,6 +21,7 @@ const routes: RouteRecordRaw[] = [
     component: AppLayout,
     children: [
       { path: '', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: '首页' } },
+      { path: 'tasks', name: 'tasks', component: () => import('@/views/TasksView.vue'), meta: { title: '我的待办', action: 'tasks.read' } },
       { path: 'figures/:code', name: 'figures', component: () => import('@/views/FiguresView.vue'), meta: { title: '统计', action: 'report.read' } },
       { path: 'figures/:code/villages', name: 'drill', component: () => import('@/views/DrillView.vue'), meta: { title: '下钻名单', action: 'report.read' } },
       { path: 'divisions', name: 'divisions', component: () => import('@/views/DivisionsView.vue'), meta: { title: '行政区划', action: 'division.read' } },
