@@ -71,8 +71,9 @@ async def follow_up(uow: UnitOfWork, principal: Principal, inspection_id: str, d
     await _business_date(uow, data["checked_on"], "checked_on")
     demands = [dict(d) for d in row.demands]
     demand = next((d for d in demands if d["demand_id"] == data["demand_id"]), None)
-    if demand is None:
-        raise not_found(f"整改要求 {data['demand_id']}")
+    if demand is None:   # the inspection exists (the URL is right); the body names a demand it does not have
+        raise unprocessable("unknown-demand", f"此次督导检查没有整改要求 {data['demand_id']} (no such demand in this inspection)",
+                            errors=[{"field": "body.demand_id", "message": "not a demand of this inspection"}])
     if demand.get("done_on"):
         raise conflict("demand-already-met", f"整改要求 {data['demand_id']} 已于 {demand['done_on']} 落实 (already met)")
     entry = _jsonable({**data, "actor": principal.actor.model_dump()})
