@@ -7,11 +7,13 @@ import time
 
 import httpx
 import jwt
+import pytest
 
 from tests.integration import helpers
 from tests.integration.helpers import wait_for
 from tests.integration.test_screening_support import (
     COUNTY, CITY, TOWNSHIPS, Caller, assessments_for, screen_township, township_users)
+from tests.support.platform import running_platform
 from zhengdun.demo.client import auth, password_token
 
 TOWNSHIP, VILLAGE = TOWNSHIPS[0], "990102101201"
@@ -49,7 +51,17 @@ def call(platform, service: str, method: str, path: str, user: str, body: dict |
     return response.json()
 
 
-def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform, demo):
+@pytest.fixture(scope="module")
+def platform():
+    """A platform of its own with the demo divisions: on the session's shared platform, after the other
+    modules' campaigns, supervision's evaluation tasks for this campaign's continued villages did not
+    appear within 5 minutes (alone they appear at once); not yet explained, see the closing note."""
+    with running_platform() as own:
+        helpers.load_demo_divisions(own)
+        yield own
+
+
+def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform):
     set_clock(platform, "2020-08-10")
     opened = Caller(platform, "city_org").post("/campaigns", {"name": "待办测试整顿", "area_code": CITY, "opened_on": "2020-07-01"})
     assert opened.status_code == 201, opened.text
