@@ -329,7 +329,9 @@ async def township_status(campaign_id: Identifier, round_id: RoundId, township: 
         villages = await service.villages_under(session, township)
         earlier = await service.previously_listed(session, campaign_id, round_id, township)
         accepted = set((await service.active_list(session, campaign_id, under=township)).delisted_on)
-        prep = await session.get(TownshipPreparation, (campaign_id, round_id, township))
+        # Nothing recorded yet reads as no meeting, no notice, no objections.
+        prep = await session.get(TownshipPreparation, (campaign_id, round_id, township)) \
+            or TownshipPreparation(meeting=None, notice=None, objections=[])
     missing = [v.code for v in villages if v.code not in state.assessments]
     return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
             "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
@@ -337,8 +339,7 @@ async def township_status(campaign_id: Identifier, round_id: RoundId, township: 
             "lagging": [v.model_dump(mode="json") for v in state.listed(ev.AssessmentResult.LAGGING)],
             "carry_over": [{"village_code": c.village_code, "reason": c.reason.value, "label": c.reason.label}
                            for c in propose_carry_over(earlier, accepted, state.assessments)],
-            "meeting": prep.meeting if prep else None, "notice": prep.notice if prep else None,
-            "objections": prep.objections if prep else []}
+            "meeting": prep.meeting, "notice": prep.notice, "objections": prep.objections}
 
 
 # ------------------------------------------------------------------------------- county review
