@@ -28,10 +28,10 @@ from tests.support.platform import ROOT, SERVICES
 
 SCENARIO_CALLS = 2_600   # the test's small scenario makes a little more calls than this
 FIRST_POINT = 60         # after the divisions are loaded
-# The crash platform's ports: beside the shared 5432 / 9092-9094 / 8180 / 9000.
+# The crash platform's ports: beside the shared 5432 / 9092-9094 / 8180 / 9000 / 9411 / 8025.
 PORTS = {"ZD_POSTGRES_PORT": "55433", "ZD_KAFKA_PORT": "29092", "ZD_KAFKA_CONTROLLER_PORT": "29093",
          "ZD_KAFKA_EXTERNAL_PORT": "29094", "ZD_KEYCLOAK_PORT": "28180", "ZD_KEYCLOAK_MANAGEMENT_PORT": "29000",
-         "ZD_ZIPKIN_PORT": "29411"}
+         "ZD_ZIPKIN_PORT": "29411", "ZD_SMTP_PORT": "28025"}
 
 
 def crash_platform_env() -> dict[str, str]:
