@@ -11,11 +11,22 @@ city/province spot checks.  The draw is a pure function of (population, seed, si
 
 Because the seed is recorded with the sample, an inspector can recompute the same sample
 with a few lines in any language and see that nobody chose the villages by hand.
+
+Nobody chooses the seed either (``derived_seed``): when a population is frozen (a township
+submits its list, a county standing committee decides one) the platform draws a random secret
+and publishes only its SHA-256 (the commitment). The draw reveals the secret, and the seed is
+
+    SHA-256 of  secret ":" label ":" population digest ":" attempt
+
+where the population digest is the SHA-256 of the sorted codes joined by newlines. The drawer
+cannot pick a seed, the unit whose list is checked cannot foresee it when it freezes the list,
+and anyone can check the revealed secret against the commitment published before.
 """
 from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -86,3 +97,25 @@ def verify_sample(sample: Sample) -> bool:
         return False
     again = draw_sample(sample.population, sample.seed, ratio=sample.ratio, size=sample.size)
     return again.chosen == sample.chosen
+
+
+def population_digest(population) -> str:
+    """SHA-256 of the distinct codes, sorted and joined by newlines."""
+    return hashlib.sha256("\n".join(sorted(set(population))).encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    return secrets.token_hex(16)
+
+
+def commitment_to(secret: str) -> str:
+    """What is published when the population is frozen, long before the secret is revealed."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def derived_seed(secret: str, label: str, population, attempt: int) -> str:
+    """The seed of one draw: the drawer gives none. ``label`` tells apart the samples of one step
+    (e.g. a township's listed and unlisted villages); ``attempt`` is 1, then 2… for recorded re-draws."""
+    if attempt < 1:
+        raise SamplingError(f"抽样次序须从1开始 / attempt must be at least 1: {attempt}")
+    return hashlib.sha256(f"{secret}:{label}:{population_digest(population)}:{attempt}".encode("utf-8")).hexdigest()

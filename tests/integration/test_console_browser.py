@@ -76,7 +76,7 @@ def campaign_until_first_progress(api: Api) -> dict:
     base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
     for township in staff:
         drawn = api.post("county_org", "screening", f"{base}/townships/{township}/samples",
-                         {"seed": f"抽查-{township}", "drawn_on": "2020-08-19"})["samples"]
+                         {"drawn_on": "2020-08-19"})["samples"]
         api.post("county_org", "screening", f"{base}/townships/{township}/site-visits", {"checked_on": "2020-08-19", "findings": [
             {"village_code": v, "outcome": "confirmed", "note": "核查属实"} for sample in drawn for v in sample["chosen"]]})
     api.set_clock("2020-08-20")

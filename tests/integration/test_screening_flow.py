@@ -4,6 +4,8 @@ designations appear on the screening topic; the city spot check finds a falsific
 Refusals are problem+json and change nothing."""
 from __future__ import annotations
 
+import hashlib
+
 from zhengdun import sampling
 from tests.integration.helpers import wait_for
 from tests.integration.test_screening_support import (
@@ -61,6 +63,7 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert submitted.status_code == 201, submitted.text
     assert len(submitted.json()["weak_and_lax"]) == 2 and len(submitted.json()["lagging"]) == 1
     assert submitted.json()["late"] is False
+    first_commitment = submitted.json()["sample_commitment"]   # of the secret the county's samples will come from
     is_problem(township_org.post(f"{first}/submit", {"submitted_on": "2020-08-10"}), 409)  # once
     # The round shows its meeting, notice and the answered objection; the campaign lists the round.
     shown = township_org.get(first).json()
@@ -84,12 +87,21 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert listed["share"]["meets_minimum"] is True and listed["below_minimum"] is False
 
     # Reproducible sample of a township's listed and unlisted villages, and site visits.
-    drawn = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/samples", {"seed": "990102-R1-101", "drawn_on": "2020-08-16"})
+    # Nobody chooses the seed: it comes from the secret committed when the township submitted (the
+    # submission event carries its SHA-256), revealed by the draw; anyone can re-derive the sample.
+    is_problem(county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/samples",
+                               {"seed": "chosen-by-hand", "drawn_on": "2020-08-16"}), 422)
+    drawn = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/samples", {"drawn_on": "2020-08-16"})
     assert drawn.status_code == 201, drawn.text
     for sample in drawn.json()["samples"]:
+        assert sample["commitment"] == first_commitment == hashlib.sha256(sample["secret"].encode()).hexdigest()
+        assert sample["seed"] == sampling.derived_seed(sample["secret"], sample["label"], sample["population"], 1)
         again = sampling.draw_sample(sample["population"], sample["seed"], ratio=sample["ratio"])
         assert list(again.chosen) == sample["chosen"] and sample["algorithm"] == sampling.ALGORITHM
-    is_problem(county_org.post(f"{county}/townships/990103101000/samples", {"seed": "s", "drawn_on": "2020-08-16"}), 422)
+    # Drawn once: another draw of the same list needs a recorded reason, and the first stays on record.
+    again = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/samples", {"drawn_on": "2020-08-16"})
+    assert is_problem(again, 409)["errors"][0]["field"] == "body.redraw_reason"
+    is_problem(county_org.post(f"{county}/townships/990103101000/samples", {"drawn_on": "2020-08-16"}), 422)
     visited = [v for s in drawn.json()["samples"] for v in s["chosen"]]
     visits = county_org.post(f"{county}/townships/{TOWNSHIPS[0]}/site-visits", {
         "checked_on": "2020-08-17", "findings": [{"village_code": v, "outcome": "confirmed", "note": "属实"} for v in visited]})
@@ -126,6 +138,7 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     confirmed = committee.post(f"{county}/confirm", decision)
     assert confirmed.status_code == 201, confirmed.text
     assert confirmed.json()["designated"] == 30
+    decided_commitment = confirmed.json()["confirmed"]["sample_commitment"]   # the city's samples will come from it
     is_problem(committee.post(f"{county}/confirm", decision), 409)
 
     def designations():
@@ -147,9 +160,10 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
 
     # The city spot-checks the confirmed list and the unlisted villages (same seed, reproducible); a falsification
     # names the county and township; an unlisted village found meeting a criterion is designated (瞒报).
-    city_sample = city_org.post(f"{county}/city-samples", {"seed": "990100-R1", "drawn_on": "2020-08-22"})
+    city_sample = city_org.post(f"{county}/city-samples", {"drawn_on": "2020-08-22"})
     assert city_sample.status_code == 201, city_sample.text
     listed_sample, unlisted_sample = city_sample.json()["listed"], city_sample.json()["unlisted"]
+    assert listed_sample["commitment"] == decided_commitment and listed_sample["attempt"] == 1
     assert city_sample.json()["chosen"] == listed_sample["chosen"]
     assert len(listed_sample["chosen"]) == 3 and len(unlisted_sample["chosen"]) == 22  # 10% of 30 and of 220
     assert not set(unlisted_sample["population"]) & set(listed_sample["population"])

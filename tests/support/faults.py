@@ -55,8 +55,10 @@ def parse(spec: str) -> list[Fault]:
 
 
 def script(part: str, action: str) -> None:
-    subprocess.run(["bash", str(ROOT / "deploy/local" / f"{part}.sh"), action], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(["bash", str(ROOT / "deploy/local" / f"{part}.sh"), action], cwd=ROOT,
+                          capture_output=True, text=True)
+    if done.returncode != 0:   # say why: the crash runs' table shows only this line
+        raise RuntimeError(f"{part}.sh {action} failed ({done.returncode}): {(done.stdout + done.stderr).strip()[-600:]}")
 
 
 @dataclass

@@ -44,7 +44,7 @@ class _In(BaseModel):
 CODE = DIVISION_CODE  # exactly the codes zhengdun.divisions accepts
 NOT_FOUND = {"campaign-unknown", "township-list-not-submitted-unknown"}
 CONFLICT = {"list-already-submitted", "list-already-confirmed", "already-filed", "village-already-target",
-            "townships-not-submitted", "township-list-not-submitted"}
+            "townships-not-submitted", "township-list-not-submitted", "sample-already-drawn"}
 
 
 def _problem(exc: ScreeningRuleViolation) -> Problem:
@@ -314,6 +314,8 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
                                             carry_over_reasons=body.carry_over_reasons)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
+        commitment = await service.freeze_for_sampling(uow.session, campaign_id, round_id, township)
+        submitted = submitted.model_copy(update={"sample_commitment": commitment})
         service.recorder_for(uow, principal.actor).record(submitted, scope=township, key=township, round_id=round_id)
         await uow.commit()
     return submitted.model_dump(mode="json")
@@ -419,8 +421,11 @@ async def _flags(session, campaign, round_id: str, county: str, state, villages)
 
 
 class DrawIn(_In):
-    seed: str = Field(min_length=1, description="抽样种子（公开记录，任何人可复算）")
+    """No seed: it is derived from the secret committed when the list was frozen (nobody chooses it)."""
+
     drawn_on: date
+    redraw_reason: str | None = Field(None, max_length=500,
+                                      description="重新抽样的理由（同一名单已抽过样时必填，原样本保留在案）")
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/samples", response_model=R.SamplesOut, status_code=201,
@@ -433,8 +438,9 @@ async def draw_county_samples(campaign_id: Identifier, round_id: RoundId, county
         clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
         try:
+            secret = await service.sample_secret(uow.session, campaign_id, round_id, township)
             state, drawn = state.draw_check_samples(campaign, township, await service.villages_under(uow.session, township),
-                                                    body.seed, body.drawn_on)
+                                                    secret, body.drawn_on, body.redraw_reason)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         recorder = service.recorder_for(uow, principal.actor)
@@ -553,24 +559,25 @@ async def confirm_list(campaign_id: Identifier, round_id: RoundId, county: Divis
                                                 await service.villages_under(uow.session, county), active_targets=active)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
+        commitment = await service.freeze_for_sampling(uow.session, campaign_id, round_id, county)
+        confirmed = confirmation.confirmed.model_copy(update={"sample_commitment": commitment})
         recorder = service.recorder_for(uow, principal.actor)
-        recorder.record(confirmation.confirmed, scope=county, key=county, round_id=round_id)
+        recorder.record(confirmed, scope=county, key=county, round_id=round_id)
         for designated in confirmation.designated:
             recorder.record(designated, scope=county, key=designated.village_code, village=designated.village_code,
                             round_id=round_id)
         for removed in confirmation.removed:
             recorder.record(removed, scope=county, key=removed.village_code, village=removed.village_code, round_id=round_id)
         await uow.commit()
-    return {"confirmed": confirmation.confirmed.model_dump(mode="json"), "designated": len(confirmation.designated),
+    return {"confirmed": confirmed.model_dump(mode="json"), "designated": len(confirmation.designated),
             "removed": len(confirmation.removed), "share": _share_view(confirmation.share)}
 
 
 # ------------------------------------------------------------------------------- city spot check
 
 
-class CityDrawIn(_In):
-    seed: str = Field(min_length=1)
-    drawn_on: date
+class CityDrawIn(DrawIn):
+    pass
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples", response_model=R.CitySampleOut, status_code=201,
@@ -585,8 +592,9 @@ async def draw_city_sample(campaign_id: Identifier, round_id: RoundId, county: D
             raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
         unlisted = [v.code for v in await service.villages_under(uow.session, county) if v.administrative]
         try:
+            secret = await service.sample_secret(uow.session, campaign_id, round_id, county)
             drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
-                                                 body.seed, body.drawn_on)
+                                                 secret, body.drawn_on, state.samples, body.redraw_reason)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         recorder = service.recorder_for(uow, principal.actor)
@@ -607,8 +615,9 @@ async def record_city_findings(campaign_id: Identifier, round_id: RoundId, count
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
-        samples = [s for s in await service.facts(uow.session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)
-                   if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK]
+        samples = spot_check.current_samples(
+            s for s in await service.facts(uow.session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)
+            if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK)
         if not samples:
             raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
         confirmation = (await service.county_list(uow.session, campaign_id, round_id, county)).confirmation
@@ -630,7 +639,6 @@ async def record_city_findings(campaign_id: Identifier, round_id: RoundId, count
         await uow.commit()
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified],
             "designated": [d.model_dump(mode="json") for d in designated]}
-    return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
 
 
 @router.get("/campaigns/{campaign_id}/shares/{code}", response_model=R.SharesOut, summary="最低比例实时计算（市及各县）")

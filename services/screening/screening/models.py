@@ -52,6 +52,22 @@ class TownshipPreparation(Base):
     actor: Mapped[dict | None] = mapped_column(JSONB)
 
 
+class SampleSecret(Base):
+    """The secret drawn when a population was frozen for sampling (a township's submitted list, a
+    county's decided list). Only its SHA-256 is published then; the draw reveals it. Never updated."""
+
+    __tablename__ = "sample_secrets"
+    __table_args__ = (Index("ix_sample_secrets_scope", "campaign_id", "round_id", "scope_code"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    round_id: Mapped[str] = mapped_column(String(40))
+    scope_code: Mapped[str] = mapped_column(String(12))
+    secret: Mapped[str] = mapped_column(String(64))
+    commitment: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class FilingSnapshot(Base):
     """A county's list as filed with the city (备案): immutable, with its content hash."""
 

@@ -168,6 +168,11 @@ class CitySampleOut(Out):
     population: list[str]
     chosen: list[str]
     drawn_on: date
+    commitment: str | None = None
+    secret: str | None = None
+    label: str | None = None
+    attempt: int = 1
+    redraw_reason: str | None = None
     listed: ev.SampleDrawn
     unlisted: ev.SampleDrawn
     samples: list[ev.SampleDrawn]

@@ -45,9 +45,12 @@ from screening.domain.campaign import Campaign  # noqa: E402
 from screening.domain.county_review import CountyList, CountyListStatus  # noqa: E402
 from screening.domain.errors import ScreeningRuleViolation  # noqa: E402
 from screening.domain.township import TownshipRound, TownshipRoundStatus  # noqa: E402
+from screening.domain.spot_check import SampleSecret  # noqa: E402
+from screening.models import SampleSecret as SampleSecretRow  # noqa: E402
 from screening.models import ScreeningFact  # noqa: E402
 from sqlalchemy import or_  # noqa: E402
 
+from zhengdun import sampling  # noqa: E402
 from zhengdun.divisions import ancestor_at, is_within, parent_code  # noqa: E402
 from zhengdun.events import screening as ev  # noqa: E402
 from zhengdun.events.base import spec_for, type_of  # noqa: E402
@@ -95,6 +98,27 @@ async def facts(session: AsyncSession, campaign_id: str, *types: type[BaseModel]
         query = query.where(within(ScreeningFact.village_code, village_under))
     rows = (await session.execute(query.order_by(ScreeningFact.seq))).all()
     return [spec_for(kind).model.model_validate(body) for kind, body in rows]
+
+
+async def freeze_for_sampling(session: AsyncSession, campaign_id: str, round_id: str, scope_code: str) -> str:
+    """A new secret for the population frozen now (the list just submitted or decided); its
+    commitment goes out with that event, long before any draw reveals the secret."""
+    secret = sampling.new_secret()
+    session.add(SampleSecretRow(campaign_id=campaign_id, round_id=round_id, scope_code=scope_code, secret=secret,
+                                commitment=sampling.commitment_to(secret)))
+    return sampling.commitment_to(secret)
+
+
+async def sample_secret(session: AsyncSession, campaign_id: str, round_id: str, scope_code: str) -> SampleSecret:
+    """The secret of the population's latest freeze. A list frozen before secrets existed gets one now."""
+    row = (await session.execute(
+        select(SampleSecretRow).where(SampleSecretRow.campaign_id == campaign_id, SampleSecretRow.round_id == round_id,
+                                      SampleSecretRow.scope_code == scope_code)
+        .order_by(SampleSecretRow.seq.desc()).limit(1))).scalar_one_or_none()
+    if row is None:
+        await freeze_for_sampling(session, campaign_id, round_id, scope_code)
+        return await sample_secret(session, campaign_id, round_id, scope_code)
+    return SampleSecret(row.secret, row.commitment)
 
 
 def within(column, code: str):

@@ -118,11 +118,6 @@ class Scenario:
         opened = api.post("city_org", "screening", "/campaigns", {
             "name": "示范市2020年软弱涣散和后进村党组织集中整顿", "area_code": CITY, "opened_on": "2020-07-01"})
         self.record.campaign_id = cid = opened["campaign_id"]
-        # The county will check a random 20 % of each township's unlisted villages; in the first
-        # township of the last county the story puts a concealed village where that check will look.
-        suspect = plan.townships[plan.counties[-1]][0]
-        population = [v for v in plan.villages[suspect] if v not in plan.listed]
-        plan.concealed_village = steps.unlisted_sample(population, self.check_seed(suspect))[0]
 
         self.day(date(2020, 8, 10))
         for county, townships in plan.townships.items():
@@ -172,7 +167,11 @@ class Scenario:
             base = f"/campaigns/{cid}/rounds/R1/counties/{county}"
             for township in townships:
                 drawn = api.post(org, "screening", f"{base}/townships/{township}/samples",
-                                 {"seed": self.check_seed(township), "drawn_on": "2020-08-19"})["samples"]
+                                 {"drawn_on": "2020-08-19"})["samples"]
+                if township == plan.townships[plan.counties[-1]][0]:
+                    # Nobody can foresee the draw, so the story's concealed village (recorded as
+                    # "neither" like every unlisted one) is the first the check happens to visit here.
+                    plan.concealed_village = next(s for s in drawn if s["purpose"] == "county_check_unlisted")["chosen"][0]
                 findings = []
                 for sample in drawn:
                     for village in sample["chosen"]:
@@ -198,16 +197,12 @@ class Scenario:
         self.day(date(2020, 8, 25))
         for county in plan.counties:
             base = f"/campaigns/{cid}/rounds/R1/counties/{county}"
-            sample = api.post("city_org", "screening", f"{base}/city-samples",
-                              {"seed": f"示范市抽查-2020-08-25-{county}", "drawn_on": "2020-08-25"})
+            sample = api.post("city_org", "screening", f"{base}/city-samples", {"drawn_on": "2020-08-25"})
             self.record.spot_checked[county] = sample["chosen"]
             self.record.city_samples[county] = sample
             api.post("city_org", "screening", f"{base}/city-findings", {"checked_on": "2020-08-25", "findings": [
                 {"village_code": v, "outcome": "confirmed", "note": "抽查属实"} for v in sample["chosen"]]})
         self.api.wait(lambda: self.count_cases() == len(plan.listed), "one case per listed village", 180)
-
-    def check_seed(self, township: str) -> str:
-        return f"县委组织部随机抽查-2020-08-19-{township}"
 
     def count_cases(self) -> int:
         return self.api.get("city_org", "casework", "/cases", params={"size": 1})["total"]

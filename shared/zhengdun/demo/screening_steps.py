@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from zhengdun.demo.api import Platform
-from zhengdun.sampling import draw_sample
 
 CRITERIA = ("election_overdue", "conflict_village_unresolved", "secretary_missing_or_team_incomplete",
             "secretary_incompetent", "vote_buying_disunity", "organized_crime_or_village_tyrant", "illegal_religion",
@@ -33,8 +32,3 @@ def prepare_and_submit(api: Platform, staff: str, campaign_id: str, township: st
                                                    "minutes": "对照十条标准逐村研判，集体研究确定名单"})
     api.put(staff, "screening", f"{path}/notice", {"starts_on": notice[0].isoformat(), "ends_on": notice[1].isoformat()})
     return api.call(staff, "POST", "screening", f"{path}/submit", json={"submitted_on": submit_on.isoformat()}, expect=expect)
-
-
-def unlisted_sample(population: list[str], seed: str, ratio: str = "0.20") -> list[str]:
-    """What the county's reproducible draw will choose among a township's unlisted villages."""
-    return list(draw_sample(population, seed, ratio=ratio).chosen)

@@ -339,6 +339,8 @@ class TownshipListSubmitted(_Frozen):
     due_on: date
     late: bool
     policy_version: int = Field(ge=1)
+    # SHA-256 of the secret the county's check samples of this list will be derived from.
+    sample_commitment: str | None = None
 
 
 @event("zhengdun.screening.township_list.returned.v1")
@@ -393,6 +395,8 @@ class CountyListConfirmed(_Frozen):
     below_minimum: bool
     late: bool
     policy_version: int = Field(ge=1)
+    # SHA-256 of the secret the city's spot-check samples of this list will be derived from.
+    sample_commitment: str | None = None
 
 
 @event("zhengdun.screening.target.designated.v1", public=True)
@@ -439,6 +443,14 @@ class SampleDrawn(_Frozen):
     population: tuple[str, ...]
     chosen: tuple[str, ...]
     drawn_on: date
+    # Nobody chose the seed (zhengdun.sampling.derived_seed): it is derived from the secret committed
+    # when the population was frozen (revealed here), the sample's label and the attempt; a second
+    # attempt on the same population needs a recorded reason, and the first stays on record.
+    commitment: str | None = None
+    secret: str | None = None
+    label: str | None = None
+    attempt: int = Field(1, ge=1)
+    redraw_reason: str | None = None
 
 
 class CheckFinding(_Frozen):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from zhengdun import sampling
 from zhengdun.events.screening import (
     CheckOutcome,
     ListCategory,
@@ -16,6 +17,7 @@ from screening.domain import (
     CountyList,
     CountyListStatus,
     FindingInput,
+    SampleSecret,
     ScreeningRuleViolation,
     TownshipRound,
     revise_policy,
@@ -109,18 +111,33 @@ def test_bad_adjustments_are_refused(campaign, reviewing, village_code, change, 
                    ).code == code
 
 
+SECRET = SampleSecret("a1b2", sampling.commitment_to("a1b2"))   # committed when the township submitted
+
+
 def test_check_samples_are_drawn_from_listed_and_unlisted_and_reproducible(campaign, reviewing):
-    state, (listed, unlisted) = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, "县审核-0816",
-                                                             date(2020, 8, 16))
+    state, (listed, unlisted) = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, SECRET, date(2020, 8, 16))
     assert listed.purpose is SamplePurpose.COUNTY_CHECK_LISTED
     assert listed.population == (A[0], A[1]) and len(listed.chosen) == 1          # ceil(0.2 × 2)
     assert unlisted.population == tuple(A[2:]) and len(unlisted.chosen) == 2      # ceil(0.2 × 8)
-    assert listed.seed == "县审核-0816" and verify_drawn(listed) and verify_drawn(unlisted)
+    assert listed.seed == sampling.derived_seed("a1b2", f"county_check_listed:{TOWNSHIP_A}", listed.population, 1)
+    assert verify_drawn(listed) and verify_drawn(unlisted)
     assert state.samples == (listed, unlisted)
 
 
+def test_a_township_list_is_sampled_once_unless_a_reason_is_recorded(campaign, reviewing):
+    state, first = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, SECRET, date(2020, 8, 16))
+    assert refusal(lambda: state.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, SECRET, date(2020, 8, 17))
+                   ).code == "sample-already-drawn"
+    state, again = state.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, SECRET, date(2020, 8, 17), "样本村正在换届")
+    assert [s.attempt for s in again] == [2, 2] and state.samples == first + again      # the first stays on record
+    assert set(first[1].chosen).isdisjoint(again[1].chosen)    # so the site visits must go on the latest draw
+    assert refusal(lambda: state.record_site_visits(
+        campaign, TOWNSHIP_A, [FindingInput(first[1].chosen[0], CheckOutcome.CONFIRMED)], date(2020, 8, 18))
+    ).code == "village-not-sampled"
+
+
 def test_site_visit_findings_only_on_sampled_villages(campaign, reviewing):
-    state, (listed, unlisted) = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, "s", date(2020, 8, 16))
+    state, (listed, unlisted) = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, SECRET, date(2020, 8, 16))
     not_sampled = next(c for c in A[2:] if c not in unlisted.chosen)
     assert refusal(lambda: state.record_site_visits(
         campaign, TOWNSHIP_A, [FindingInput(not_sampled, CheckOutcome.CONFIRMED)], date(2020, 8, 18))
@@ -136,7 +153,7 @@ def test_site_visit_findings_only_on_sampled_villages(campaign, reviewing):
 
 
 def test_non_confirming_finding_needs_a_note(campaign, reviewing):
-    state, (listed, _) = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, "s", date(2020, 8, 16))
+    state, (listed, _) = reviewing.draw_check_samples(campaign, TOWNSHIP_A, VILLAGES, SECRET, date(2020, 8, 16))
     assert refusal(lambda: state.record_site_visits(
         campaign, TOWNSHIP_A, [FindingInput(listed.chosen[0], CheckOutcome.DISCREPANCY)], date(2020, 8, 18))
     ).code == "finding-note-missing"

@@ -17,7 +17,7 @@ SCREENING_EVENTS = {
 }
 
 # Plain-text fields a public event may carry: identifiers and codes, never free text about people.
-IDENTIFIERS = {"campaign_id", "round_id", "decision_number", "reference"}
+IDENTIFIERS = {"campaign_id", "round_id", "decision_number", "reference", "sample_commitment"}  # a hash
 
 
 def test_every_screening_event_is_registered_with_its_visibility():

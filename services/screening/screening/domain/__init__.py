@@ -28,7 +28,9 @@ from screening.domain.filing import Filing, FilingEntry, canonical_json, content
 from screening.domain.shares import ShareStatus, share_status
 from screening.domain.spot_check import (
     FindingInput,
-    draw_city_sample,
+    SampleSecret,
+    current_samples,
+    draw_city_samples,
     record_city_spot_check,
     verify_drawn,
 )

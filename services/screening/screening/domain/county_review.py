@@ -34,7 +34,7 @@ from screening.domain.assessment import Village
 from screening.domain.campaign import Campaign
 from screening.domain.errors import ScreeningRuleViolation
 from screening.domain.shares import ShareStatus, share_status
-from screening.domain.spot_check import FindingInput, draw, record_findings
+from screening.domain.spot_check import FindingInput, SampleSecret, current_samples, draw, next_attempt, record_findings
 
 
 @dataclass(frozen=True)
@@ -197,30 +197,32 @@ class CountyList:
     # -- checking by random sample and site visits ---------------------------------------
 
     def draw_check_samples(
-        self, campaign: Campaign, township_code: str, villages: Iterable[Village], seed: str, drawn_on: date
+        self, campaign: Campaign, township_code: str, villages: Iterable[Village], secret: SampleSecret, drawn_on: date,
+        redraw_reason: str | None = None,
     ) -> tuple["CountyList", tuple[SampleDrawn, SampleDrawn]]:
-        """Sample a township's listed and its unlisted villages (真实性 and 应整尽整)."""
+        """Sample a township's listed and its unlisted villages (真实性 and 应整尽整), from the secret
+        committed when the township submitted: once per submission, again only with a reason."""
         self._require_township(township_code)
         if township_code not in self.submissions:
             raise ScreeningRuleViolation(
                 "township-list-not-submitted", f"乡镇 {township_code} 尚未报送名单,无法抽查",
                 f"township {township_code} has not submitted its list yet")
+        purposes = (SamplePurpose.COUNTY_CHECK_LISTED, SamplePurpose.COUNTY_CHECK_UNLISTED)
+        attempt = next_attempt(self.samples, secret, township_code, purposes, redraw_reason)
         in_township = {v.code for v in villages if parent_code(v.code) == township_code}
         listed = {code for code in self.entries() if parent_code(code) == township_code}
         ratio = campaign.policy.county_check_sample_ratio
-        drawn = (
-            draw(campaign, self.round_id, SamplePurpose.COUNTY_CHECK_LISTED, township_code,
-                 sorted(listed), seed, ratio, drawn_on),
-            draw(campaign, self.round_id, SamplePurpose.COUNTY_CHECK_UNLISTED, township_code,
-                 sorted(in_township - listed), seed, ratio, drawn_on),
-        )
+        drawn = tuple(
+            draw(campaign, self.round_id, purpose, township_code, sorted(population), secret, ratio, drawn_on,
+                 attempt, redraw_reason)
+            for purpose, population in zip(purposes, (listed, in_township - listed)))
         return replace(self, samples=self.samples + drawn), drawn
 
     def record_site_visits(
         self, campaign: Campaign, township_code: str, findings: Iterable[FindingInput], checked_on: date
     ) -> tuple["CountyList", SpotCheckRecorded, tuple[FalsificationFound, ...]]:
         self._require_township(township_code)
-        samples = [s for s in self.samples if s.division_code == township_code]
+        samples = current_samples(s for s in self.samples if s.division_code == township_code)
         recorded, falsifications = record_findings(
             campaign, self.round_id, self.county_code, township_code, CheckStage.COUNTY_REVIEW,
             samples, findings, checked_on, campaign.policy.county_review_due,

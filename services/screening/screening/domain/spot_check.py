@@ -31,17 +31,57 @@ from screening.domain.campaign import Campaign
 from screening.domain.errors import ScreeningRuleViolation
 
 
+@dataclass(frozen=True)
+class SampleSecret:
+    """The secret drawn when a population was frozen; only its commitment (SHA-256) was published then."""
+
+    secret: str
+    commitment: str
+
+
+def next_attempt(earlier: Iterable[SampleDrawn], secret: SampleSecret, division_code: str,
+                 purposes: Iterable[SamplePurpose], redraw_reason: str | None) -> int:
+    """Each frozen population is drawn once per step; another draw needs a recorded reason (the
+    earlier ones stay on record), so nobody can draw until a convenient sample comes up."""
+    purposes = set(purposes)
+    attempts = [s.attempt for s in earlier if s.commitment == secret.commitment
+                and s.division_code == division_code and s.purpose in purposes]
+    if not attempts:
+        return 1
+    if not (redraw_reason or "").strip():
+        raise ScreeningRuleViolation(
+            "sample-already-drawn", f"{division_code} 的这份名单已抽样（第 {max(attempts)} 次）；重新抽样须写明理由，原样本保留在案",
+            f"{division_code}'s list was sampled already (attempt {max(attempts)}): a re-draw needs a recorded reason, "
+            "and the earlier sample stays on record",
+            errors=[{"field": "body.redraw_reason", "message": "重新抽样须写明理由 (a re-draw needs a reason)"}])
+    return max(attempts) + 1
+
+
+def current_samples(samples: Iterable[SampleDrawn]) -> list[SampleDrawn]:
+    """Of a division's samples, those of its latest draw (a re-draw replaces the earlier one for the checks)."""
+    samples = list(samples)
+    if not samples:
+        return []
+    latest = (samples[-1].commitment, samples[-1].attempt)
+    return [s for s in samples if (s.commitment, s.attempt) == latest]
+
+
 def draw(
     campaign: Campaign,
     round_id: str,
     purpose: SamplePurpose,
     division_code: str,
     population: Iterable[str],
-    seed: str,
+    secret: SampleSecret,
     ratio: Decimal,
     drawn_on: date,
+    attempt: int = 1,
+    redraw_reason: str | None = None,
 ) -> SampleDrawn:
+    population = tuple(population)
+    label = f"{purpose.value}:{division_code}"
     try:
+        seed = sampling.derived_seed(secret.secret, label, population, attempt)
         sample = sampling.draw_sample(population, seed, ratio=ratio)
     except sampling.SamplingError as problem:
         raise ScreeningRuleViolation("sample-invalid", str(problem), str(problem)) from None
@@ -49,11 +89,19 @@ def draw(
         campaign_id=campaign.campaign_id, round_id=round_id, purpose=purpose, division_code=division_code,
         algorithm=sample.algorithm, seed=sample.seed, ratio=sample.ratio, size=None,
         population=sample.population, chosen=sample.chosen, drawn_on=drawn_on,
+        commitment=secret.commitment, secret=secret.secret, label=label, attempt=attempt,
+        redraw_reason=(redraw_reason or "").strip() or None,
     )
 
 
 def verify_drawn(drawn: SampleDrawn) -> bool:
-    """Re-derive a recorded sample from its seed and population."""
+    """Re-derive a recorded sample: its seed from the revealed secret (which must match the commitment
+    published when the population was frozen), then the sample from the seed and the population."""
+    if drawn.secret is not None:
+        if sampling.commitment_to(drawn.secret) != drawn.commitment or drawn.label is None:
+            return False
+        if sampling.derived_seed(drawn.secret, drawn.label, drawn.population, drawn.attempt) != drawn.seed:
+            return False
     return sampling.verify_sample(sampling.Sample(
         algorithm=drawn.algorithm, seed=drawn.seed, population=drawn.population,
         ratio=drawn.ratio, size=drawn.size, chosen=drawn.chosen,
@@ -122,30 +170,20 @@ def _check_city_over(city_code: str, county_code: str) -> None:
             f"county {county_code} is not under {city_code}")
 
 
-def draw_city_sample(
-    campaign: Campaign, city_code: str, confirmed: CountyListConfirmed, seed: str, drawn_on: date
-) -> SampleDrawn:
-    """The city samples a county's confirmed list at the policy's spot-check ratio."""
-    _check_city_over(city_code, confirmed.county_code)
-    return draw(
-        campaign, confirmed.round_id, SamplePurpose.CITY_SPOT_CHECK, confirmed.county_code,
-        confirmed.weak_and_lax + confirmed.lagging, seed, campaign.policy.city_spot_check_ratio, drawn_on,
-    )
-
-
 def draw_city_samples(
-    campaign: Campaign, city_code: str, confirmed: CountyListConfirmed, unlisted: Iterable[str], seed: str,
-    drawn_on: date,
+    campaign: Campaign, city_code: str, confirmed: CountyListConfirmed, unlisted: Iterable[str], secret: SampleSecret,
+    drawn_on: date, earlier: Iterable[SampleDrawn] = (), redraw_reason: str | None = None,
 ) -> tuple[SampleDrawn, SampleDrawn]:
     """The city samples the county's confirmed list AND its unlisted villages, each at the spot-check
-    ratio with the same seed: only a look at unlisted villages can find concealment (漏报瞒报、以好充次)."""
-    listed = draw_city_sample(campaign, city_code, confirmed, seed, drawn_on)
-    on_list = set(confirmed.weak_and_lax + confirmed.lagging)
-    unlisted_sample = draw(
-        campaign, confirmed.round_id, SamplePurpose.CITY_SPOT_CHECK, confirmed.county_code,
-        sorted(set(unlisted) - on_list), seed, campaign.policy.city_spot_check_ratio, drawn_on,
-    )
-    return listed, unlisted_sample
+    ratio: only a look at unlisted villages can find concealment (漏报瞒报、以好充次)."""
+    _check_city_over(city_code, confirmed.county_code)
+    attempt = next_attempt(earlier, secret, confirmed.county_code, [SamplePurpose.CITY_SPOT_CHECK], redraw_reason)
+    on_list = confirmed.weak_and_lax + confirmed.lagging
+    ratio = campaign.policy.city_spot_check_ratio
+    return tuple(
+        draw(campaign, confirmed.round_id, SamplePurpose.CITY_SPOT_CHECK, confirmed.county_code, population,
+             secret, ratio, drawn_on, attempt, redraw_reason)
+        for population in (on_list, sorted(set(unlisted) - set(on_list))))
 
 
 def record_city_spot_check(

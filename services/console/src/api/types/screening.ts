@@ -860,13 +860,16 @@ export interface components {
         CheckStage: "county_review" | "city_spot_check";
         /** CityDrawIn */
         CityDrawIn: {
-            /** Seed */
-            seed: string;
             /**
              * Drawn On
              * Format: date
              */
             drawn_on: string;
+            /**
+             * Redraw Reason
+             * @description 重新抽样的理由（同一名单已抽过样时必填，原样本保留在案）
+             */
+            redraw_reason?: string | null;
         };
         /** CityFindingsOut */
         CityFindingsOut: {
@@ -905,6 +908,19 @@ export interface components {
              * Format: date
              */
             drawn_on: string;
+            /** Commitment */
+            commitment?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /** Label */
+            label?: string | null;
+            /**
+             * Attempt
+             * @default 1
+             */
+            attempt: number;
+            /** Redraw Reason */
+            redraw_reason?: string | null;
             listed: components["schemas"]["SampleDrawn"];
             unlisted: components["schemas"]["SampleDrawn"];
             /** Samples */
@@ -1039,6 +1055,8 @@ export interface components {
             late: boolean;
             /** Policy Version */
             policy_version: number;
+            /** Sample Commitment */
+            sample_commitment?: string | null;
         };
         /** CountyListOut */
         CountyListOut: {
@@ -1242,18 +1260,21 @@ export interface components {
              */
             revisions: number;
         };
-        /** DrawIn */
+        /**
+         * DrawIn
+         * @description No seed: it is derived from the secret committed when the list was frozen (nobody chooses it).
+         */
         DrawIn: {
-            /**
-             * Seed
-             * @description 抽样种子（公开记录，任何人可复算）
-             */
-            seed: string;
             /**
              * Drawn On
              * Format: date
              */
             drawn_on: string;
+            /**
+             * Redraw Reason
+             * @description 重新抽样的理由（同一名单已抽过样时必填，原样本保留在案）
+             */
+            redraw_reason?: string | null;
         };
         /**
          * FalsificationFound
@@ -2102,6 +2123,19 @@ export interface components {
              * Format: date
              */
             drawn_on: string;
+            /** Commitment */
+            commitment?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /** Label */
+            label?: string | null;
+            /**
+             * Attempt
+             * @default 1
+             */
+            attempt: number;
+            /** Redraw Reason */
+            redraw_reason?: string | null;
         };
         /**
          * SamplePurpose
@@ -2423,6 +2457,8 @@ export interface components {
             late: boolean;
             /** Policy Version */
             policy_version: number;
+            /** Sample Commitment */
+            sample_commitment?: string | null;
         };
         /** TownshipRoundOut */
         TownshipRoundOut: {
