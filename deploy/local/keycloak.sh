@@ -29,6 +29,7 @@ start() {
 
 ready() { curl -fsS "http://127.0.0.1:$KEYCLOAK_PORT/realms/zhengdun/.well-known/openid-configuration" >/dev/null; }
 status() { if pid_alive "$PID" && ready; then echo "keycloak   up    http://127.0.0.1:$KEYCLOAK_PORT (admin/admin)"; else echo "keycloak   down"; return 1; fi; }
-stop() { stop_pidfile "$PID" keycloak; }
+# A killed Keycloak can leave its development database (H2) unreadable: it gets time to close it.
+stop() { stop_pidfile "$PID" keycloak 180; }
 
 case "${1:-}" in start) start ;; stop) stop ;; status) status ;; ready) ready ;; *) die "usage: $0 start|stop|status|ready" ;; esac

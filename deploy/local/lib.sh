@@ -38,13 +38,13 @@ wait_until() {
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-stop_pidfile() {  # stop_pidfile FILE NAME: TERM, then KILL after 20 s; its whole group when it leads one
-  local file=$1 name=$2
+stop_pidfile() {  # stop_pidfile FILE NAME [SECONDS]: TERM, then KILL after SECONDS (20); its whole group when it leads one
+  local file=$1 name=$2 grace=${3:-20}
   if pid_alive "$file"; then
     local pid target; pid=$(cat "$file")
     target=$pid; [ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ] && target=-$pid
     kill -- "$target" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 -- "$target" 2>/dev/null || break; sleep 1; done
+    for _ in $(seq 1 "$grace"); do kill -0 -- "$target" 2>/dev/null || break; sleep 1; done
     kill -9 -- "$target" 2>/dev/null || true
     say "$name stopped"
   fi
