@@ -103,3 +103,23 @@ def test_delisting_relapse_and_rescreening_keep_the_list_current(platform, demo)
     new, gone = wait_for(round_two, what="round two's designation and removal")
     assert new == ["990102101204"] and gone == ["990102102203"]
     assert targets() == 30
+
+    # A new campaign carries this one over (seed 000: 2019's list in 2020's campaign): in its first
+    # round the villages of the last decided list that were never accepted are proposed again, and
+    # a township cannot drop them silently.
+    unknown = is_problem(city_org.post("/campaigns", {"name": "再整顿", "area_code": CITY, "opened_on": "2021-06-01",
+                                                      "carries_over_from": "C-no-such"}), 422)
+    assert unknown["errors"][0]["field"] == "body.carries_over_from"
+    later = city_org.post("/campaigns", {"name": "2021年再整顿", "area_code": CITY, "opened_on": "2021-06-01",
+                                         "carries_over_from": cid})
+    assert later.status_code == 201 and later.json()["carries_over_from"] == cid, later.text
+    later_id = later.json()["campaign_id"]
+    decided = confirmed.json()["confirmed"]
+    still_listed = sorted(c for c in decided["weak_and_lax"] + decided["lagging"] if c.startswith(TOWNSHIPS[1][:9]))
+    assert still_listed
+    proposed = Caller(platform, "township2_org").get(f"/campaigns/{later_id}/rounds/R1/townships/{TOWNSHIPS[1]}").json()
+    assert [(c["village_code"], c["reason"]) for c in proposed["carry_over"]] == [(c, "not_accepted") for c in still_listed]
+    nothing_found = [{"village_code": e["village_code"], "result": "neither", "findings": findings(criteria)}
+                     for e in assessments_for(TOWNSHIPS[1], criteria)]
+    dropped = is_problem(screen_township(users[TOWNSHIPS[1]], later_id, "R1", TOWNSHIPS[1], nothing_found, "2021-06-01"), 422)
+    assert dropped["type"] == "/problems/carry-over-dropped" and dropped["village_codes"] == still_listed, dropped

@@ -68,6 +68,8 @@ class OpenCampaign(_In):
     criteria: list[ev.Criterion] | None = Field(None, description="认定标准目录；默认十条")
     lagging_rule: str | None = None
     policy: ev.Policy | None = Field(None, description="政策参数；默认种子文件规定")
+    carries_over_from: Identifier | None = Field(
+        None, description="上一轮整顿工作（同一区域此前开展的）：其名单中未通过验收的村在本次首轮排查中提示继续整顿")
 
 
 class ReviseCampaignPolicy(_In):
@@ -80,6 +82,7 @@ def campaign_view(c) -> dict:
     return {"campaign_id": c.campaign_id, "name": c.name, "area_code": c.area_code, "opened_on": c.opened_on,
             "phases": [p.model_dump(mode="json") for p in c.phases],
             "criteria": [k.model_dump(mode="json") for k in c.criteria], "lagging_rule": c.lagging_rule,
+            "carries_over_from": c.carries_over_from,
             "policy_version": c.policy_version, "policy": c.policy.model_dump(mode="json"),
             "policy_history": [{"version": p.version, "effective_on": p.effective_on, "reason": p.reason} for p in c.policies]}
 
@@ -90,10 +93,15 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Princip
     async with request.app.state.runtime.unit_of_work() as uow:
         clock.not_in_future(body.opened_on, await _today(uow.session), "opened_on")
         try:
+            earlier = await service.load_campaign(uow.session, body.carries_over_from) if body.carries_over_from else None
+        except ScreeningRuleViolation:
+            raise Problem(422, "carry-over-unknown", "上一轮整顿工作不存在", f"没有整顿工作 {body.carries_over_from}",
+                          errors=[{"field": "body.carries_over_from", "message": "没有这项整顿工作"}]) from None
+        try:
             campaign, opened = campaign_rules.open_campaign(
                 f"C{uuid.uuid4().hex[:10]}", body.name, body.area_code, body.opened_on,
                 phases=tuple(body.phases) if body.phases else None, criteria=tuple(body.criteria) if body.criteria else None,
-                lagging_rule=body.lagging_rule, policy=body.policy)
+                lagging_rule=body.lagging_rule, policy=body.policy, carries_over=earlier)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         service.recorder_for(uow, principal.actor).record(opened, scope=body.area_code, key=body.area_code)
@@ -305,8 +313,7 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
                                   tuple(Objection(date.fromisoformat(o["raised_on"]), o["content"], o["answer"],
                                                   date.fromisoformat(o["answered_on"]) if o["answered_on"] else None)
                                         for o in prep.objections))
-        earlier = await service.previously_listed(uow.session, campaign_id, round_id, township)
-        accepted = set((await service.active_list(uow.session, campaign_id, under=township)).delisted_on)
+        earlier, accepted = await service.carry_over_basis(uow.session, campaign, round_id, township)
         carry = propose_carry_over(earlier, accepted, state.assessments)
         villages = await service.villages_under(uow.session, township)
         try:
@@ -326,11 +333,10 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
 async def township_status(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, request: Request,
                           principal: Principal = Depends(authorized("screening.read", target="township"))):
     async with request.app.state.runtime.session_factory() as session:
-        await _campaign(session, campaign_id)
+        campaign = await _campaign(session, campaign_id)
         state = await service.township_round(session, campaign_id, round_id, township)
         villages = await service.villages_under(session, township)
-        earlier = await service.previously_listed(session, campaign_id, round_id, township)
-        accepted = set((await service.active_list(session, campaign_id, under=township)).delisted_on)
+        earlier, accepted = await service.carry_over_basis(session, campaign, round_id, township)
         # Nothing recorded yet reads as no meeting, no notice, no objections.
         prep = await session.get(TownshipPreparation, (campaign_id, round_id, township)) \
             or TownshipPreparation(meeting=None, notice=None, objections=[])

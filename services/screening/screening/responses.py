@@ -28,6 +28,7 @@ class CampaignOut(Out):
     phases: list[ev.PhaseWindow]
     criteria: list[ev.Criterion]
     lagging_rule: str
+    carries_over_from: str | None = None
     policy_version: int
     policy: ev.Policy
     policy_history: list[PolicyVersionOut]

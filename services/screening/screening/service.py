@@ -228,14 +228,22 @@ async def active_list(session: AsyncSession, campaign_id: str, under: str | None
                                                          village_under=under))
 
 
-async def previously_listed(session: AsyncSession, campaign_id: str, round_id: str, township: str) -> set[str]:
-    """Villages of the township confirmed on an earlier round's county list (for carry-over)."""
-    confirmed = await facts(session, campaign_id, ev.CountyListConfirmed, scope_prefix=ancestor_at(township, Level.COUNTY))
-    earlier = [c for c in confirmed if c.round_id != round_id]
-    if not earlier:
-        return set()
-    last = earlier[-1]
-    return {c for c in last.weak_and_lax + last.lagging if is_within(c, township)}
+async def carry_over_basis(session: AsyncSession, campaign: Campaign, round_id: str, township: str
+                           ) -> tuple[set[str], set[str]]:
+    """What carry-over (继续整顿) starts from in a township: the villages of the county's last decided
+    list of an earlier round, and those of them accepted and delisted since. In a campaign's first
+    round these come from the campaign it carries over, if any (e.g. 2019's list in 2020's campaign)."""
+    county = ancestor_at(township, Level.COUNTY)
+    source = campaign.campaign_id
+    confirmed = [c for c in await facts(session, source, ev.CountyListConfirmed, scope_prefix=county) if c.round_id != round_id]
+    if not confirmed and campaign.carries_over_from:
+        source = campaign.carries_over_from
+        confirmed = await facts(session, source, ev.CountyListConfirmed, scope_prefix=county)
+    if not confirmed:
+        return set(), set()
+    last = confirmed[-1]
+    listed = {c for c in last.weak_and_lax + last.lagging if is_within(c, township)}
+    return listed, set((await active_list(session, source, under=township)).delisted_on)
 
 
 def county_of(code: str) -> str:

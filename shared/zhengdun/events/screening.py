@@ -291,6 +291,8 @@ class CampaignOpened(_Frozen):
     policy: Policy
     policy_version: int = Field(1, ge=1)
     opened_on: date
+    # The earlier campaign whose list and acceptance outcomes this one carries over (继续整顿).
+    carries_over_from: str | None = None
 
 
 @event("zhengdun.screening.policy.revised.v1")

@@ -70,6 +70,21 @@ def test_opened_event_rebuilds_the_campaign():
     assert Campaign.from_event(CampaignOpened.model_validate_json(opened.model_dump_json())) == campaign
 
 
+def test_a_campaign_carries_over_only_an_earlier_one_over_the_same_ground():
+    earlier, _ = open_campaign("c2019", "2019年整顿", CITY, date(2019, 7, 1))
+    campaign, opened = open_campaign("c2020", "2020年整顿", CITY, date(2020, 7, 1), carries_over=earlier)
+    assert campaign.carries_over_from == opened.carries_over_from == "c2019"
+    assert Campaign.from_event(opened) == campaign
+    province, _ = open_campaign("p2019", "全省2019年整顿", CITY[:2] + "0" * 10, date(2019, 7, 1))
+    assert open_campaign("c2020b", "2020年整顿", CITY, date(2020, 7, 1), carries_over=province)[0].carries_over_from == "p2019"
+    elsewhere, _ = open_campaign("x2019", "别市2019年整顿", CITY[:2] + "99" + "0" * 8, date(2019, 7, 1))
+    for other, opened_on, code in [(elsewhere, date(2020, 7, 1), "carry-over-elsewhere"),
+                                   (earlier, date(2019, 7, 1), "carry-over-not-earlier")]:
+        with pytest.raises(ScreeningRuleViolation) as refused:
+            open_campaign("c", "整顿", CITY, opened_on, carries_over=other)
+        assert refused.value.code == code and refused.value.details["errors"][0]["field"] == "body.carries_over_from"
+
+
 @pytest.mark.parametrize("area", [COUNTY, "130102001000"])
 def test_campaign_area_must_be_a_city_or_province(area):
     with pytest.raises(ScreeningRuleViolation) as refused:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from zhengdun.divisions import level_of, validate_code
+from zhengdun.divisions import is_within, level_of, validate_code
 from zhengdun.events.screening import (
     CampaignOpened,
     CampaignPhase,
@@ -48,6 +48,7 @@ class Campaign:
     lagging_rule: str
     opened_on: date
     policies: tuple[PolicyVersion, ...]
+    carries_over_from: str | None = None    # the earlier campaign whose unfinished villages carry over
 
     @property
     def current(self) -> PolicyVersion:
@@ -79,6 +80,7 @@ class Campaign:
             phases=opened.phases, criteria=opened.criteria, lagging_rule=opened.lagging_rule,
             opened_on=opened.opened_on,
             policies=(PolicyVersion(opened.policy_version, opened.policy, opened.opened_on, "开启整顿工作"),),
+            carries_over_from=opened.carries_over_from,
         )
 
     def apply(self, revised: PolicyRevised) -> "Campaign":
@@ -108,8 +110,12 @@ def open_campaign(
     criteria: tuple[Criterion, ...] | None = None,
     lagging_rule: str | None = None,
     policy: Policy | None = None,
+    carries_over: Campaign | None = None,
 ) -> tuple[Campaign, CampaignOpened]:
-    """Open a campaign for a city or province; anything not given takes the seed's default."""
+    """Open a campaign for a city or province; anything not given takes the seed's default.
+
+    ``carries_over``: an earlier campaign over the same ground (e.g. 2019's before 2020's, seed 000):
+    its villages still listed and never accepted are proposed again (继续整顿) in this one's first round."""
     if not name.strip():
         raise ScreeningRuleViolation("campaign-name-missing", "请填写整顿工作名称", "give the campaign a name")
     validate_code(area_code)
@@ -129,17 +135,35 @@ def open_campaign(
         raise ScreeningRuleViolation(
             "lagging-rule-missing", "请说明后进村党组织的倒排认定规则",
             "describe the ranking rule that defines lagging villages")
+    if carries_over is not None:
+        check_carry_over(carries_over, area_code, opened_on)
     policy = policy or Policy()
     campaign = Campaign(
         campaign_id=campaign_id, name=name, area_code=area_code, phases=phases, criteria=criteria,
         lagging_rule=lagging_rule, opened_on=opened_on,
         policies=(PolicyVersion(1, policy, opened_on, "开启整顿工作"),),
+        carries_over_from=carries_over.campaign_id if carries_over else None,
     )
     opened = CampaignOpened(
         campaign_id=campaign_id, name=name, area_code=area_code, phases=phases, criteria=criteria,
         lagging_rule=lagging_rule, policy=policy, policy_version=1, opened_on=opened_on,
+        carries_over_from=campaign.carries_over_from,
     )
     return campaign, opened
+
+
+def check_carry_over(earlier: Campaign, area_code: str, opened_on: date) -> None:
+    """Only an earlier campaign over the same ground can hand its unfinished villages on."""
+    if not (is_within(area_code, earlier.area_code) or is_within(earlier.area_code, area_code)):
+        raise ScreeningRuleViolation(
+            "carry-over-elsewhere", f"上一轮整顿工作 {earlier.campaign_id} 的区域 {earlier.area_code} 与本次 {area_code} 不重叠",
+            f"campaign {earlier.campaign_id} covers {earlier.area_code}, which does not overlap {area_code}",
+            errors=[{"field": "body.carries_over_from", "message": "须为同一区域此前开展的整顿工作"}])
+    if earlier.opened_on >= opened_on:
+        raise ScreeningRuleViolation(
+            "carry-over-not-earlier", f"上一轮整顿工作须早于本次开启（{earlier.opened_on}）",
+            f"the campaign carried over must have opened before this one ({earlier.opened_on})",
+            errors=[{"field": "body.carries_over_from", "message": "须为此前开展的整顿工作"}])
 
 
 def revise_policy(

@@ -789,6 +789,8 @@ export interface components {
             criteria: components["schemas"]["Criterion"][];
             /** Lagging Rule */
             lagging_rule: string;
+            /** Carries Over From */
+            carries_over_from?: string | null;
             /** Policy Version */
             policy_version: number;
             policy: components["schemas"]["Policy-Output"];
@@ -1612,6 +1614,11 @@ export interface components {
             lagging_rule?: string | null;
             /** @description 政策参数；默认种子文件规定 */
             policy?: components["schemas"]["Policy-Input"] | null;
+            /**
+             * Carries Over From
+             * @description 上一轮整顿工作（同一区域此前开展的）：其名单中未通过验收的村在本次首轮排查中提示继续整顿
+             */
+            carries_over_from?: string | null;
         };
         /** Page[CampaignOut] */
         Page_CampaignOut_: {
