@@ -293,9 +293,12 @@ def ground_truth(records, village_codes: set[str], prefix: str, day: date) -> di
             designations[d["village_code"]].append((date.fromisoformat(d["designated_on"]), n, d["category"], d["criteria_met"]))
         elif t == scr.TargetRemoved.event_type and date.fromisoformat(d["removed_on"]) <= day:
             removals[d["village_code"]].append((date.fromisoformat(d["removed_on"]), n))
-        elif t == cw.CaseOpened.event_type and date.fromisoformat(d["opened_on"]) <= day:
-            cases[d["village_code"]].append((date.fromisoformat(d["opened_on"]), n, d["case_id"]))
-            phases[d["case_id"]].append((date.fromisoformat(d["opened_on"]), n, "concentrated"))
+        elif t == cw.CaseOpened.event_type and min(date.fromisoformat(d["designated_on"]),
+                                                     date.fromisoformat(d["opened_on"])) <= day:
+            # A case counts from its designation date, even when casework opened it later.
+            counted_from = min(date.fromisoformat(d["designated_on"]), date.fromisoformat(d["opened_on"]))
+            cases[d["village_code"]].append((counted_from, n, d["case_id"]))
+            phases[d["case_id"]].append((counted_from, n, "concentrated"))
         elif t == cw.CasePhaseChanged.event_type and date.fromisoformat(d["changed_on"]) <= day:
             phases[d["case_id"]].append((date.fromisoformat(d["changed_on"]), n, d["phase"]))
         elif t == cw.ContactLeaderAssigned.event_type and date.fromisoformat(d["assigned_on"]) <= day:
@@ -435,7 +438,20 @@ def demo(platform):
 @pytest.fixture(scope="module")
 def world(platform, demo):
     scenario = Scenario().build()
-    sent = asyncio.run(publish(platform.topic_prefix, scenario.events))
+    # The real casework opens its own case for every designation, dated from the designation like the
+    # scenario's: screening's events go first, and the scenario's cases after casework's, so that on the
+    # same designation date the scenario's case (with its team, leader, measures) is the village's latest.
+    screening = [e for e in scenario.events if e[0] == "screening"]
+    sent = asyncio.run(publish(platform.topic_prefix, screening))
+    designated = {p.village_code for _, _, p in screening if isinstance(p, scr.TargetDesignated)}
+
+    def casework_opened_its_cases():
+        opened = {r[3].data["village_code"] for r in read_topics_sync([platform.topic("casework")])
+                  if r[3].type == cw.CaseOpened.event_type}
+        return opened >= designated
+
+    wait_for(casework_opened_its_cases, timeout=120, interval=2, what="casework to open a case per designation")
+    sent += asyncio.run(publish(platform.topic_prefix, [e for e in scenario.events if e[0] != "screening"]))
     villages = {r.code for r in demo if r.kind}
     topics = [platform.topic(s) for s in SOURCES]
 
@@ -495,6 +511,21 @@ def test_shares_and_rates_are_the_counts_divided(platform, world):
     for category in ("weak_and_lax", "lagging"):
         count = f["listed_by_category"][category]
         assert count["out_of"] == listed and Decimal(count["share"]) == four_places(count["villages"], listed)
+
+
+def test_a_back_dated_designation_counts_its_case_from_the_designation_date(platform, world):
+    """Casework opened every case two days after its designation: the case is in the figures from the
+    designation date (here checked the day after it), not from the day the event reached casework."""
+    day = date(2020, 8, 21)   # the day after the first designations (2020-08-20); the first case opened 2020-08-22
+    opened_later = {d["village_code"] for _, _, _, env in world["records"] if env.type == cw.CaseOpened.event_type
+                    for d in [env.data] if d["designated_on"] <= day.isoformat() < d["opened_on"]
+                    and d["village_code"].startswith("990102")}
+    assert opened_later
+    f = get(platform, "/figures/990102000000", date=day.isoformat()).json()["figures"]
+    assert f["cases_by_phase"] == {"concentrated": len(opened_later)}
+    assert api_view(f) == truth_view(ground_truth(world["records"], world["villages"], "990102", day))
+    body = get(platform, "/figures/990102000000/villages", figure="cases", date=day.isoformat(), size=500).json()
+    assert {i["code"] for i in body["items"]} == opened_later
 
 
 def test_monthly_series_moves_month_by_month(platform, world):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from reporting.domain.figures import (
-    FIGURES, Figure, RankingRow, api_share, is_overdue, latest, month_compliant, month_end, months_between, parse_month,
+    FIGURES, Figure, RankingRow, api_share, case_counted_from, is_overdue, latest, month_compliant, month_end, months_between, parse_month,
     parse_quarter, percent, quarter_bounds, quarter_label, rank_counties, share, visit_qualifies)
 
 
@@ -45,6 +45,11 @@ def test_criterion_shares_may_add_up_to_more_than_100_percent_when_villages_meet
     seed_003 = [6, 5, 1, 2, 11, 5, 12]             # 38 weak-and-lax villages, 42 criterion hits
     assert sum(share(n, 38) for n in seed_003) > 1
     assert [percent(n, 38) for n in seed_003] == ["15.8%", "13.2%", "2.6%", "5.3%", "28.9%", "13.2%", "31.6%"]
+
+
+def test_a_case_counts_from_its_designation_even_when_opened_later():
+    assert case_counted_from(date(2020, 8, 20), date(2020, 8, 22)) == date(2020, 8, 20)   # back-dated designation
+    assert case_counted_from(date(2020, 8, 20), date(2020, 8, 20)) == date(2020, 8, 20)
 
 
 def test_measure_is_not_overdue_on_its_deadline_day_but_is_the_day_after():

@@ -17,6 +17,8 @@ the rules it relies on are stated and tested here, once:
 - criterion shares are of the listed weak-and-lax villages (seed 003: "共排查出38个软弱涣散村党组织
   (其中……6个，占比15.8%"); lagging villages are designated by ranking, not by criterion, and are
   counted on their own. One village may meet several criteria, so the shares may add up to more than 100%;
+- a case counts from its designation date: a designation back-dated before the case opened
+  (the event arrived later) belongs to the figures from the day it was decided;
 - transformation rate (转化率) = villages transformed (delisted, not relapsed since, not listed
   again) / villages ever designated up to D.
 """
@@ -125,6 +127,12 @@ def percent(part: int, whole: int, places: int = 1) -> str:
     if value is None:
         return "—"
     return f"{round_half_up(value * 100, places)}%"
+
+
+def case_counted_from(designated_on: date, opened_on: date) -> date:
+    """The day a case enters the figures: its designation date, even when the designation reached
+    casework later (a back-dated decision opens its case on arrival), so it is counted with the listing."""
+    return min(designated_on, opened_on)
 
 
 def visit_qualifies(talked_with_all: bool, problems_pushed: int, problems_required: int) -> bool:
