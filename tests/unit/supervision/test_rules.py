@@ -7,7 +7,7 @@ from decimal import Decimal
 from supervision.domain import rules
 from supervision.domain.rules import Rule
 from zhengdun.events.casework import CasePhase
-from zhengdun.events.screening import Policy
+from zhengdun.events.screening import ListCategory, Policy
 
 POLICY = Policy()
 V = "990102101201"
@@ -161,6 +161,23 @@ def test_township_escalates_when_more_than_half_unfinished_at_phase_end():
 
 def test_exactly_half_unfinished_does_not_escalate():
     assert rules.township_unfinished(campaign(), T, targets(2, 2), date(2021, 6, 1)) is None
+
+
+def test_lagging_villages_are_out_of_the_township_ratio():
+    # Seed 000 §三(三)1: more than half of the township's weak-and-lax villages unfinished.
+    lagging = [case(village_code=f"990102101{300 + i:03d}", category=ListCategory.LAGGING) for i in range(3)]
+    # 2 of 4 weak-and-lax unfinished is exactly half, whatever the 3 unfinished lagging villages.
+    assert rules.township_unfinished(campaign(), T, targets(2, 2) + lagging, date(2021, 6, 1)) is None
+    # 3 of 5 is more than half; the lagging villages are not among the unfinished counted.
+    breach = rules.township_unfinished(campaign(), T, targets(2, 3) + lagging, date(2021, 6, 1))
+    assert breach is not None and len(breach.facts) == 3 and "3/5" in breach.proposal
+    # Lagging villages alone never escalate.
+    assert rules.township_unfinished(campaign(), T, lagging, date(2021, 6, 1)) is None
+
+
+def test_a_case_whose_category_is_not_known_yet_stays_in_the_ratio():
+    unknown = [case(village_code=f"990102101{300 + i:03d}", category=None) for i in range(2)]
+    assert rules.township_unfinished(campaign(), T, targets(2, 1) + unknown, date(2021, 6, 1)) is not None
 
 
 def test_finished_after_phase_end_still_counts_as_unfinished():

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from zhengdun.events.casework import CasePhase
-from zhengdun.events.screening import Policy
+from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import Severity
 
 
@@ -93,6 +93,8 @@ class Case:
     leader_event: str | None = None
     # Periods it stood finished (ready/accepted/delisted) and, if reopened, until when (None: still).
     finished_periods: tuple[tuple[date, date | None], ...] = ()
+    # 软弱涣散 or 后进, as designated; None while only casework's events have told of the case.
+    category: ListCategory | None = ListCategory.WEAK_AND_LAX
 
     def finished_spans(self) -> tuple[tuple[date, date | None], ...]:
         if self.finished_periods:
@@ -374,11 +376,14 @@ def township_list(campaign_id: str, township: Township, submitted: TownshipList 
 
 def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case], today: date) -> Breach | None:
     """At the end of the concentrated phase, more than ``township_escalation_share`` of the
-    township's targets unfinished: an admonishment talk for the township secretary, filed with the city."""
+    township's weak-and-lax targets unfinished: an admonishment talk for the township secretary, filed
+    with the city. Seed 000 §三(三)1 counts 软弱涣散村 only: lagging villages are out of the ratio
+    (a case whose category is not known yet stays in)."""
     ends = campaign.concentrated_ends_on
     if ends is None or today <= ends:
         return None
-    targets = [c for c in cases if c.township_code == township_code and c.designated_on <= ends]
+    targets = [c for c in cases if c.township_code == township_code and c.designated_on <= ends
+               and c.category is not ListCategory.LAGGING]
     if not targets:
         return None
     unfinished = [c for c in targets if not c.finished_at(ends)]
