@@ -22,7 +22,9 @@ ACCEPTED = [f"990104103{n:03d}" for n in range(201, 208)]   # 7 villages of anot
 
 def test_township_escalation_and_spot_check_ratio(platform, demo):
     set_clock(platform, "2020-09-01")
-    campaign_id, _ = open_campaign(platform)
+    # Spot checks due 92 days after the county's first acceptance (2021-03-01 → 2021-06-01): the campaign's
+    # policy, carried to supervision by CampaignOpened (the default is 30 days).
+    campaign_id, _ = open_campaign(platform, acceptance_spot_check_window_days=92)
     confirmed = envelope("screening", CountyListConfirmed(
         campaign_id=campaign_id, round_id="R1", county_code=COUNTY, decision_number="县委〔2020〕9号",
         decided_on=date(2020, 8, 31), weak_and_lax=tuple(TARGETS[:3]), lagging=(TARGETS[3],),
@@ -76,7 +78,11 @@ def test_township_escalation_and_spot_check_ratio(platform, demo):
     assert "诫勉谈话" in escalation["proposal"] and "990100000000" in escalation["proposal"]
     assert "（2/3 个村未完成整顿）" in escalation["proposal"]
     assert escalation["facts"] == [confirmed.id, confirmed.id]
-    assert f"spot_check_ratio:{campaign_id}:{COUNTY}:province:7" in alerts   # no province sample 30 days on
+    province_key = f"spot_check_ratio:{campaign_id}:{COUNTY}:province:7"
+    assert province_key not in alerts   # no province sample yet, but the campaign's window ends today
+    set_clock(platform, "2021-06-02")
+    alerts = wait_for(lambda: (a := by_key(platform, campaign_id)).get(province_key) and a, what="province spot check")
+    assert alerts[province_key]["due_on"] == "2021-06-01"
 
     # The county decides the admonishment talk on the alert's grounds, filed with the city.
     decided = httpx.post(f"{platform.url('supervision')}/accountability", headers=auth("city_org"), timeout=10, json={

@@ -206,6 +206,17 @@ def test_no_sample_yet_is_judged_after_the_window():
     assert rules.spot_check_ratio(campaign(), C, acc, [], date(2021, 3, 31)) == []
     breaches = rules.spot_check_ratio(campaign(), C, acc, [], date(2021, 4, 1))
     assert {b.subject_code for b in breaches} == {"990100000000", "990000000000"}
+    assert {b.due_on for b in breaches} == {date(2021, 3, 31)}    # 30 days: the policy's default
+
+
+def test_the_spot_check_window_is_the_campaigns_policy():
+    acc = accepted(20)
+    assert Policy().acceptance_spot_check_window_days == 30
+    longer = campaign(acceptance_spot_check_window_days=45)        # due 2021-04-15
+    assert rules.spot_check_ratio(longer, C, acc, [], date(2021, 4, 15)) == []
+    assert {b.due_on for b in rules.spot_check_ratio(longer, C, acc, [], date(2021, 4, 16))} == {date(2021, 4, 15)}
+    shorter = campaign(acceptance_spot_check_window_days=10)
+    assert len(rules.spot_check_ratio(shorter, C, acc, [], date(2021, 3, 12))) == 2
 
 
 # --- post-evaluation and falsification --------------------------------------------------

@@ -66,9 +66,6 @@ ROLE_WORK_TEAM = "work_team"              # 工作队 / 措施责任人
 
 ACTIVE_PHASES = {CasePhase.CONCENTRATED, CasePhase.CONTINUED}
 FINISHED_PHASES = {CasePhase.READY, CasePhase.ACCEPTED, CasePhase.DELISTED}
-# The seed gives no deadline for the city/province acceptance spot checks: a campaign choice,
-# counted from the county's first accepted village.
-SPOT_CHECK_WINDOW_DAYS = 30
 
 
 # ---------------------------------------------------------------------------------------
@@ -399,11 +396,12 @@ def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case
 def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acceptance], samples: list[Sample],
                      today: date) -> list[Breach]:
     """City ≥ ``acceptance_spot_check_city_share`` and province ≥ ``…_province_share`` of a county's
-    accepted villages must be spot-checked, within ``SPOT_CHECK_WINDOW_DAYS`` of its first acceptance."""
+    accepted villages must be spot-checked, within ``acceptance_spot_check_window_days`` (campaign policy)
+    of its first acceptance."""
     accepted = [a for a in acceptances if a.county_code == county_code]
     if not accepted:
         return []
-    due = min(a.accepted_on for a in accepted) + timedelta(days=SPOT_CHECK_WINDOW_DAYS)
+    due = min(a.accepted_on for a in accepted) + timedelta(days=campaign.policy.acceptance_spot_check_window_days)
     accepted_codes = {a.village_code for a in accepted}
     breaches = []
     for level, share, checker in (("city", campaign.policy.acceptance_spot_check_city_share, _city_of(county_code)),

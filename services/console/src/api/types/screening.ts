@@ -1814,6 +1814,12 @@ export interface components {
              */
             acceptance_spot_check_province_share: number;
             /**
+             * Acceptance Spot Check Window Days
+             * @description city/province spot checks due this many days after the county's first acceptance
+             * @default 30
+             */
+            acceptance_spot_check_window_days: number;
+            /**
              * Satisfaction Threshold
              * @default 0.70
              */
@@ -1960,6 +1966,12 @@ export interface components {
              * @default 0.05
              */
             acceptance_spot_check_province_share: string;
+            /**
+             * Acceptance Spot Check Window Days
+             * @description city/province spot checks due this many days after the county's first acceptance
+             * @default 30
+             */
+            acceptance_spot_check_window_days: number;
             /**
              * Satisfaction Threshold
              * @default 0.70
