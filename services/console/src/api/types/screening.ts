@@ -2157,6 +2157,21 @@ export interface components {
             share: string;
             /** Meets Minimum */
             meets_minimum: boolean;
+            /**
+             * Lagging
+             * @description 其中后进村数 (of listed, the lagging villages)
+             */
+            lagging: number;
+            /**
+             * Lagging Share
+             * @description 后进村占行政村比例 (lagging / administrative villages, 4 places)
+             */
+            lagging_share: string;
+            /**
+             * Lagging Reference Share
+             * @description 后进村参考比例，约5%（种子文件001：掌握在5%左右，参考而非下限）
+             */
+            lagging_reference_share: string;
         };
         /** SharesOut */
         SharesOut: {
