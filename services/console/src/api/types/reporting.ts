@@ -1472,7 +1472,7 @@ export interface operations {
                 date?: string | null;
                 /** @description 类别 (figure=listed) */
                 category?: ("weak_and_lax" | "lagging") | null;
-                /** @description 认定标准代码 (figure=listed) */
+                /** @description 认定标准代码：符合该标准的在册软弱涣散村 (figure=listed; weak-and-lax villages, as the criterion figures) */
                 criterion?: string | null;
                 /** @description 台账阶段 (figure=cases) */
                 phase?: ("concentrated" | "continued" | "ready_for_acceptance" | "accepted" | "delisted") | null;
