@@ -293,9 +293,12 @@ def ground_truth(records, village_codes: set[str], prefix: str, day: date) -> di
             designations[d["village_code"]].append((date.fromisoformat(d["designated_on"]), n, d["category"], d["criteria_met"]))
         elif t == scr.TargetRemoved.event_type and date.fromisoformat(d["removed_on"]) <= day:
             removals[d["village_code"]].append((date.fromisoformat(d["removed_on"]), n))
-        elif t == cw.CaseOpened.event_type and date.fromisoformat(d["opened_on"]) <= day:
-            cases[d["village_code"]].append((date.fromisoformat(d["opened_on"]), n, d["case_id"]))
-            phases[d["case_id"]].append((date.fromisoformat(d["opened_on"]), n, "concentrated"))
+        elif t == cw.CaseOpened.event_type and min(date.fromisoformat(d["designated_on"]),
+                                                     date.fromisoformat(d["opened_on"])) <= day:
+            # A case counts from its designation date, even when casework opened it later.
+            counted_from = min(date.fromisoformat(d["designated_on"]), date.fromisoformat(d["opened_on"]))
+            cases[d["village_code"]].append((counted_from, n, d["case_id"]))
+            phases[d["case_id"]].append((counted_from, n, "concentrated"))
         elif t == cw.CasePhaseChanged.event_type and date.fromisoformat(d["changed_on"]) <= day:
             phases[d["case_id"]].append((date.fromisoformat(d["changed_on"]), n, d["phase"]))
         elif t == cw.ContactLeaderAssigned.event_type and date.fromisoformat(d["assigned_on"]) <= day:
@@ -343,8 +346,9 @@ def ground_truth(records, village_codes: set[str], prefix: str, day: date) -> di
                 listed_set.add(v)
                 result["listed"] += 1
                 result[f"listed_{category}"] += 1
-                for c in latest[3]:
-                    result["by_criterion"][c] += 1
+                if category == "weak_and_lax":   # criterion figures are of the weak-and-lax villages (seed 003)
+                    for c in latest[3]:
+                        result["by_criterion"][c] += 1
         phase = None
         case_id = max(cases[v])[2] if cases[v] else None
         if case_id and phases[case_id]:
@@ -434,7 +438,20 @@ def demo(platform):
 @pytest.fixture(scope="module")
 def world(platform, demo):
     scenario = Scenario().build()
-    sent = asyncio.run(publish(platform.topic_prefix, scenario.events))
+    # The real casework opens its own case for every designation, dated from the designation like the
+    # scenario's: screening's events go first, and the scenario's cases after casework's, so that on the
+    # same designation date the scenario's case (with its team, leader, measures) is the village's latest.
+    screening = [e for e in scenario.events if e[0] == "screening"]
+    sent = asyncio.run(publish(platform.topic_prefix, screening))
+    designated = {p.village_code for _, _, p in screening if isinstance(p, scr.TargetDesignated)}
+
+    def casework_opened_its_cases():
+        opened = {r[3].data["village_code"] for r in read_topics_sync([platform.topic("casework")])
+                  if r[3].type == cw.CaseOpened.event_type}
+        return opened >= designated
+
+    wait_for(casework_opened_its_cases, timeout=120, interval=2, what="casework to open a case per designation")
+    sent += asyncio.run(publish(platform.topic_prefix, [e for e in scenario.events if e[0] != "screening"]))
     villages = {r.code for r in demo if r.kind}
     topics = [platform.topic(s) for s in SOURCES]
 
@@ -478,14 +495,37 @@ def test_figures_match_ground_truth_at_city_county_and_township_on_every_date(pl
 
 def test_shares_and_rates_are_the_counts_divided(platform, world):
     f = get(platform, "/figures/990102000000", date="2021-06-30").json()["figures"]
-    from decimal import Decimal
+    from decimal import ROUND_HALF_UP, Decimal
 
-    listed = f["listed"]
-    for c in f["listed_by_criterion"]:
-        assert Decimal(c["share"]) == (Decimal(c["villages"]) / listed).quantize(Decimal("0.0001"))
+    def four_places(part: int, whole: int) -> Decimal:
+        return (Decimal(part) / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+    listed, weak_and_lax = f["listed"], f["listed_by_category"]["weak_and_lax"]["villages"]
+    assert f["listed_by_category"]["lagging"]["villages"] > 0 and f["listed_by_criterion"]
+    for c in f["listed_by_criterion"]:   # of the weak-and-lax villages, the lagging ones apart (seed 003)
+        assert c["out_of"] == weak_and_lax
+        assert Decimal(c["share"]) == four_places(c["villages"], weak_and_lax)
         assert c["label"] == CRITERIA[c["criterion"]]
-    assert Decimal(f["transformation_rate"]) == (Decimal(f["transformed"]) / f["designated"]).quantize(Decimal("0.0001"))
-    assert Decimal(f["listed_share"]) == (Decimal(listed) / f["villages_in_campaign"]).quantize(Decimal("0.0001"))
+    assert Decimal(f["transformation_rate"]) == four_places(f["transformed"], f["designated"])
+    assert Decimal(f["listed_share"]) == four_places(listed, f["villages_in_campaign"])
+    for category in ("weak_and_lax", "lagging"):
+        count = f["listed_by_category"][category]
+        assert count["out_of"] == listed and Decimal(count["share"]) == four_places(count["villages"], listed)
+
+
+def test_a_back_dated_designation_counts_its_case_from_the_designation_date(platform, world):
+    """Casework opened every case two days after its designation: the case is in the figures from the
+    designation date (here checked the day after it), not from the day the event reached casework."""
+    day = date(2020, 8, 21)   # the day after the first designations (2020-08-20); the first case opened 2020-08-22
+    opened_later = {d["village_code"] for _, _, _, env in world["records"] if env.type == cw.CaseOpened.event_type
+                    for d in [env.data] if d["designated_on"] <= day.isoformat() < d["opened_on"]
+                    and d["village_code"].startswith("990102")}
+    assert opened_later
+    f = get(platform, "/figures/990102000000", date=day.isoformat()).json()["figures"]
+    assert f["cases_by_phase"] == {"concentrated": len(opened_later)}
+    assert api_view(f) == truth_view(ground_truth(world["records"], world["villages"], "990102", day))
+    body = get(platform, "/figures/990102000000/villages", figure="cases", date=day.isoformat(), size=500).json()
+    assert {i["code"] for i in body["items"]} == opened_later
 
 
 def test_monthly_series_moves_month_by_month(platform, world):
@@ -594,6 +634,29 @@ def test_documents_download_as_valid_xlsx_and_pdf(platform, world):
     assert any("赵联系" in c for c in cells) and "孙书记" in cells
     assert get(platform, "/documents/990102000000/ranking").status_code == 422   # ranking is by city
     assert get(platform, "/filings/990102000000").json()["total"] == 1
+
+
+def test_the_circular_prints_criterion_shares_of_the_weak_and_lax_villages_rounded_once(platform, world):
+    import io
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from openpyxl import load_workbook
+
+    def printed(part: int, whole: int) -> str:
+        return f"{(Decimal(part * 100) / whole).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+    truth = ground_truth(world["records"], world["villages"], "9901", date(2020, 12, 31))
+    weak_and_lax, lagging = truth["listed_weak_and_lax"], truth["listed_lagging"]
+    response = get(platform, "/documents/990100000000/circular", format="xlsx", quarter="2020Q4")
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    lead = next(c for c in cells if c.startswith("截至"))
+    assert f"其中软弱涣散 {weak_and_lax} 个（" in lead and f"、后进 {lagging} 个。" in lead
+    for criterion, count in truth["by_criterion"].items():
+        assert f"“{CRITERIA[criterion]}”{count}个，占比{printed(count, weak_and_lax)}" in lead, criterion
+    assert printed(truth["listed"], truth["in_campaign"]) in lead
+    assert any(f"后进村（{lagging} 个）" in c for c in cells)
 
 
 def test_public_topic_carries_the_curated_events_without_personal_data(platform, world):

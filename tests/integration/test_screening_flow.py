@@ -157,6 +157,14 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert view["city_share"]["meets_minimum"] is False  # the other two counties have listed nothing yet
     shares = city_org.get(f"/campaigns/{cid}/shares/{CITY}").json()
     assert {c["division_code"]: c["listed"] for c in shares["counties"]}[COUNTY] == 30
+    # Beside the 10% floor, the lagging villages' share and its reference of about 5% (seed 001).
+    lagging = len(view["confirmation"]["lagging"])
+    assert lagging > 0 and view["share"]["lagging"] == view["city_share"]["lagging"] == lagging
+    assert view["share"]["lagging_reference_share"] == "0.05"
+    from fractions import Fraction
+    exact = Fraction(lagging, view["share"]["administrative_villages"])
+    assert abs(Fraction(view["share"]["lagging_share"]) - exact) <= Fraction(1, 20_000)   # 4 places, rounded once
+    assert {c["division_code"]: c["lagging"] for c in shares["counties"]}[COUNTY] == lagging
 
     # The city spot-checks the confirmed list and the unlisted villages (same seed, reproducible); a falsification
     # names the county and township; an unlisted village found meeting a criterion is designated (瞒报).

@@ -16,16 +16,18 @@ from zhengdun.events.screening import CountyListConfirmed, SampleDrawn, SamplePu
 
 COUNTY = "990104000000"
 TOWNSHIP = "990104102000"
-TARGETS = ["990104102201", "990104102202", "990104102203"]
+TARGETS = ["990104102201", "990104102202", "990104102203", "990104102204"]   # 3 weak and lax, 1 lagging
 ACCEPTED = [f"990104103{n:03d}" for n in range(201, 208)]   # 7 villages of another township
 
 
 def test_township_escalation_and_spot_check_ratio(platform, demo):
     set_clock(platform, "2020-09-01")
-    campaign_id, _ = open_campaign(platform)
+    # Spot checks due 92 days after the county's first acceptance (2021-03-01 → 2021-06-01): the campaign's
+    # policy, carried to supervision by CampaignOpened (the default is 30 days).
+    campaign_id, _ = open_campaign(platform, acceptance_spot_check_window_days=92)
     confirmed = envelope("screening", CountyListConfirmed(
         campaign_id=campaign_id, round_id="R1", county_code=COUNTY, decision_number="县委〔2020〕9号",
-        decided_on=date(2020, 8, 31), weak_and_lax=tuple(TARGETS[:2]), lagging=(TARGETS[2],),
+        decided_on=date(2020, 8, 31), weak_and_lax=tuple(TARGETS[:3]), lagging=(TARGETS[3],),
         administrative_villages=250, minimum_share=Decimal("0.10"), below_minimum=True, late=False,
         policy_version=1), COUNTY, campaign_id)
     finished = envelope("casework", CasePhaseChanged(
@@ -64,7 +66,8 @@ def test_township_escalation_and_spot_check_ratio(platform, demo):
     publish(platform, ("acceptance", sample((ACCEPTED[1],))))
     wait_for(lambda: by_key(platform, campaign_id)[city_key]["status"] == "resolved", what="spot-check alert resolved")
 
-    # End of the concentrated phase (2021-05-31): 2 of 3 targets unfinished > 1/2 → escalation.
+    # End of the concentrated phase (2021-05-31): 2 of the 3 weak-and-lax targets unfinished > 1/2 →
+    # escalation; the unfinished lagging village is out of the ratio (seed 000 §三(三)1), not 3 of 4.
     set_clock(platform, "2021-05-31")
     key = f"township_unfinished:{campaign_id}:{TOWNSHIP}"
     assert key not in by_key(platform, campaign_id)
@@ -73,8 +76,13 @@ def test_township_escalation_and_spot_check_ratio(platform, demo):
     escalation = alerts[key]
     assert escalation["severity"] == "high" and escalation["subject_role"] == "township_secretary"
     assert "诫勉谈话" in escalation["proposal"] and "990100000000" in escalation["proposal"]
+    assert "（2/3 个村未完成整顿）" in escalation["proposal"]
     assert escalation["facts"] == [confirmed.id, confirmed.id]
-    assert f"spot_check_ratio:{campaign_id}:{COUNTY}:province:7" in alerts   # no province sample 30 days on
+    province_key = f"spot_check_ratio:{campaign_id}:{COUNTY}:province:7"
+    assert province_key not in alerts   # no province sample yet, but the campaign's window ends today
+    set_clock(platform, "2021-06-02")
+    alerts = wait_for(lambda: (a := by_key(platform, campaign_id)).get(province_key) and a, what="province spot check")
+    assert alerts[province_key]["due_on"] == "2021-06-01"
 
     # The county decides the admonishment talk on the alert's grounds, filed with the city.
     decided = httpx.post(f"{platform.url('supervision')}/accountability", headers=auth("city_org"), timeout=10, json={

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDate, formatMonth, formatShare, isoDay, label } from '@/logic/format'
+import { formatBytes, formatDate, formatMonth, formatShare, formatShareOf, isoDay, label, wholePercent } from '@/logic/format'
 import { parseMetrics } from '@/logic/metrics'
 
 describe('how people read values', () => {
@@ -10,8 +10,24 @@ describe('how people read values', () => {
     expect(formatMonth('2020-11')).toBe('2020年11月')
     expect(isoDay(new Date(2020, 7, 5))).toBe('2020-08-05')
   })
+  it('prints a share from its counts, rounded once, half-up', () => {
+    expect(formatShareOf(6, 38)).toBe('15.8%') // seed 003: 6个，占比15.8%
+    expect(formatShareOf(1, 16)).toBe('6.3%') // 6.25%: the half goes up
+    expect(formatShareOf(1, 16, 2)).toBe('6.25%')
+    expect(formatShareOf(6, 11)).toBe('54.5%') // 54.5454…%; the 4-place share 0.5455 rounded again reads 54.6%
+    expect(formatShareOf(19, 427)).toBe('4.4%') // 4.4496…%; 0.0445 rounded again reads 4.5%
+    expect(formatShareOf(29, 200)).toBe('14.5%') // 0.145 * 100 is 14.4999… in floating point
+    expect(formatShareOf(0, 5)).toBe('0.0%')
+    expect(formatShareOf(5, 5)).toBe('100.0%')
+    expect(formatShareOf(3, 0)).toBe('—')
+    expect(wholePercent(29, 200)).toBe(15) // 14.5 → 15, not Math.round(14.4999…)
+    expect(wholePercent(1, 0)).toBe(0)
+  })
   it('writes shares, sizes and labels', () => {
     expect(formatShare(0.1579)).toBe('15.8%')
+    expect(formatShare('0.10')).toBe('10.0%')
+    expect(formatShare('0.00145')).toBe('0.1%')
+    expect(formatShare('0.00145', 2)).toBe('0.15%') // read as a decimal, not 0.14499… in floating point
     expect(formatShare(null)).toBe('—')
     expect(formatBytes(2048)).toBe('2.0 KB')
     expect(label('weak_and_lax')).toBe('软弱涣散')

@@ -100,7 +100,9 @@ async def monthly_figures(request: Request, code: DivisionCode,
             summary="下钻：统计数背后的村（分页）")
 async def drill_down(request: Request, code: DivisionCode, figure: Figure, day: date | None = Query(None, alias="date"),
                      category: Category | None = Query(None, description="类别 (figure=listed)"),
-                     criterion: str | None = Query(None, pattern=CRITERION, max_length=64, description="认定标准代码 (figure=listed)"),
+                     criterion: str | None = Query(None, pattern=CRITERION, max_length=64,
+                                                   description="认定标准代码：符合该标准的在册软弱涣散村 (figure=listed; "
+                                                               "weak-and-lax villages, as the criterion figures)"),
                      phase: CasePhase | None = Query(None, description="台账阶段 (figure=cases)"),
                      page: PageParams = Depends(page_params),
                      _=Depends(authorized("report.read", target="code"))):

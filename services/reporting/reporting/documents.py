@@ -204,9 +204,9 @@ def _child_row(label: str, f: dict[str, Any], flows: dict[str, int]) -> list[Any
     phases = f["cases_by_phase"]
     return [label, f["listed"], f["listed_by_category"]["weak_and_lax"]["villages"],
             f["listed_by_category"]["lagging"]["villages"], phases.get("concentrated", 0), phases.get("continued", 0),
-            phases.get("ready_for_acceptance", 0), f["measures_overdue"], percent(f["visit_compliance"]),
-            f["alerts_open"], flows["acceptances_passed"], flows["acceptances_failed"], flows["delisted"],
-            percent(f["transformation_rate"])]
+            phases.get("ready_for_acceptance", 0), f["measures_overdue"],
+            percent(f["visits_compliant"], f["visits_due"]), f["alerts_open"], flows["acceptances_passed"], flows["acceptances_failed"], flows["delisted"],
+            percent(f["transformed"], f["designated"])]
 
 
 CIRCULAR_COLUMNS = ["单位", "在册对象", "软弱涣散", "后进", "集中整顿", "持续整顿", "待验收", "逾期措施", "联系领导到村达标率",
@@ -232,25 +232,32 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
         prev = earlier[child["code"]]
         rows.append(_child_row(child["name"], child["figures"], {k: child["figures"][k] - prev[k] for k in fig.FLOWS}))
     rows.append(_child_row("合计", whole, flows))
-    breakdown = "；".join(f"“{c['label']}”{c['villages']}个，占比{percent(c['share'])}" for c in whole["listed_by_criterion"])
+    # Seed 003: the criterion shares are of the weak-and-lax villages; the lagging ones are counted apart.
+    breakdown = "；".join(f"“{c['label']}”{c['villages']}个，占比{percent(c['villages'], c['out_of'])}"
+                         for c in whole["listed_by_criterion"])
+    weak_and_lax, lagging = (whole["listed_by_category"][k]["villages"] for k in ("weak_and_lax", "lagging"))
     lead = (f"截至{cn_date(end)}，{name}纳入整顿工作的行政村 {whole['villages_in_campaign']} 个，已排查 "
-            f"{whole['villages_screened']} 个；在册整顿对象 {whole['listed']} 个（占 {percent(whole['listed_share'])}），其中软弱涣散 "
-            f"{whole['listed_by_category']['weak_and_lax']['villages']} 个、后进 {whole['listed_by_category']['lagging']['villages']} 个"
-            + (f"（{breakdown}）" if breakdown else "") + "。")
+            f"{whole['villages_screened']} 个；在册整顿对象 {whole['listed']} 个"
+            f"（占 {percent(whole['listed'], whole['villages_in_campaign'])}），其中软弱涣散 {weak_and_lax} 个"
+            + (f"（{breakdown}）" if breakdown else "") + f"、后进 {lagging} 个。")
     progress = (f"本季度验收通过 {flows['acceptances_passed']} 次、未通过 {flows['acceptances_failed']} 次，销号 {flows['delisted']} 个，"
-                f"后评估反弹 {flows['relapsed']} 个；累计已转化 {whole['transformed']} 个，转化率 {percent(whole['transformation_rate'])}。"
+                f"后评估反弹 {flows['relapsed']} 个；累计已转化 {whole['transformed']} 个，"
+                f"转化率 {percent(whole['transformed'], whole['designated'])}。"
                 f"整改措施逾期未完成 {whole['measures_overdue']} 项（涉及 {whole['villages_with_overdue_measures']} 个村），未销号预警 "
-                f"{whole['alerts_open']} 条，本月联系领导到村达标率 {percent(whole['visit_compliance'])}。")
-    criteria_rows = [[i, c["label"], c["villages"], percent(c["share"])] for i, c in enumerate(whole["listed_by_criterion"], 1)]
+                f"{whole['alerts_open']} 条，本月联系领导到村达标率 {percent(whole['visits_compliant'], whole['visits_due'])}。")
+    criteria_rows = [[i, c["label"], c["villages"], percent(c["villages"], c["out_of"])]
+                     for i, c in enumerate(whole["listed_by_criterion"], 1)]
     return Document(
         title=f"关于{year}年第{'一二三四'[quarter - 1]}季度软弱涣散和后进村党组织整顿工作情况的通报",
         filename=f"季汇总通报_{name}_{year}Q{quarter}",
         header=[f"{name}　　统计期间：{cn_date(first)}至{cn_date(end)}"],
         paragraphs=[lead, progress],
         tables=[Table(CIRCULAR_COLUMNS, rows, [12, 6, 6, 5, 6, 6, 5, 6, 9, 6, 7, 8, 6, 6], heading="一、各单位整顿工作进展"),
-                Table(["序号", "认定标准（问题类型）", "村数", "占在册对象比例"], criteria_rows, [5, 40, 8, 10],
-                      heading="二、在册整顿对象按问题类型分布")],
+                Table(["序号", "认定标准（问题类型）", "村数", "占软弱涣散村比例"], criteria_rows, [5, 40, 8, 10],
+                      heading=f"二、在册软弱涣散村（{weak_and_lax} 个）按问题类型分布")],
         notes=["一个村可能同时符合多项认定标准，各项占比之和可能超过100%。",
+               f"问题类型占比以在册软弱涣散村为基数；后进村（{lagging} 个）按排名倒排认定，另行统计，不计入该基数。",
+               "比例均由村数直接计算，四舍五入保留一位小数。",
                "“本期”指本季度内；在册、阶段、逾期、预警为季末（或统计日）状态。"],
     )
 
@@ -266,8 +273,8 @@ async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: d
                        designated=r["designated"], transformed=r["transformed"], accepted=r["accepted"],
                        failed=r["failed"], alerts_open=r["alerts_open"]) for r in raw if r["designated"] > 0]
     ranked = rank_counties(rows)
-    table_rows = [[rank, r.name, r.designated, r.transformed, percent(r.transformation_rate), r.accepted, r.failed,
-                   percent(r.pass_rate), r.alerts_open] for rank, r in ranked]
+    table_rows = [[rank, r.name, r.designated, r.transformed, percent(r.transformed, r.designated), r.accepted, r.failed,
+                   percent(r.accepted, r.accepted + r.failed), r.alerts_open] for rank, r in ranked]
     return Document(
         title=f"{name}关于各县（市、区）软弱涣散和后进村党组织整顿工作情况的排名通报",
         filename=f"排名通报_{name}_{as_of}",

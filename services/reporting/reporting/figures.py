@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.domain.figures import ACTIVE_PHASES, Figure, month_start, share
+from reporting.domain.figures import ACTIVE_PHASES, Figure, api_share, month_start
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
 from zhengdun.events.screening import Policy
 from zhengdun.roles import Level
@@ -103,7 +103,7 @@ agg AS (
 crit AS (
   SELECT grp, jsonb_object_agg(criterion, n) AS j FROM (
     SELECT substr(code, 1, :g) AS grp, c AS criterion, count(*) AS n
-    FROM state, unnest(criteria) AS c WHERE listed_category IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
+    FROM state, unnest(criteria) AS c WHERE listed_category = 'weak_and_lax' GROUP BY 1, 2) x GROUP BY grp),
 phases AS (
   SELECT grp, jsonb_object_agg(case_phase, n) AS j FROM (
     SELECT substr(code, 1, :g) AS grp, case_phase, count(*) AS n
@@ -172,28 +172,34 @@ async def aggregate(session: AsyncSession, code: str, day: date, *, children: bo
 
 
 def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, Any]:
-    """Counts with their shares and rates, as the API and the documents show them."""
-    listed = raw["listed"]
+    """Counts with their shares and rates, as the API and the documents show them.
+
+    Every share sits beside the counts it is made of (``villages`` of ``out_of``, or two counts of
+    the same figures), so a document prints it from the counts, rounded once (domain ``percent``).
+    Criterion shares are of the listed weak-and-lax villages (seed 003); lagging ones are counted apart.
+    """
+    listed, weak_and_lax = raw["listed"], raw["listed_weak_and_lax"]
     by_criterion = [
-        {"criterion": c, "label": criteria_labels.get(c, c), "villages": n, "share": share(n, listed)}
+        {"criterion": c, "label": criteria_labels.get(c, c), "villages": n, "out_of": weak_and_lax,
+         "share": api_share(n, weak_and_lax)}
         for c, n in sorted(raw["by_criterion"].items(), key=lambda kv: (-kv[1], kv[0]))]
     return {
         "villages_in_campaign": raw["in_campaign"],
         "villages_screened": raw["screened"],
-        "screened_share": share(raw["screened"], raw["in_campaign"]),
+        "screened_share": api_share(raw["screened"], raw["in_campaign"]),
         "listed": listed,
-        "listed_share": share(listed, raw["in_campaign"]),
+        "listed_share": api_share(listed, raw["in_campaign"]),
         "listed_by_category": {
-            "weak_and_lax": {"villages": raw["listed_weak_and_lax"], "share": share(raw["listed_weak_and_lax"], listed)},
-            "lagging": {"villages": raw["listed_lagging"], "share": share(raw["listed_lagging"], listed)},
-        },
+            category: {"villages": raw[f"listed_{category}"], "out_of": listed,
+                       "share": api_share(raw[f"listed_{category}"], listed)}
+            for category in ("weak_and_lax", "lagging")},
         "listed_by_criterion": by_criterion,
         "cases_by_phase": dict(sorted(raw["by_phase"].items())),
         "measures_overdue": raw["measures_overdue"],
         "villages_with_overdue_measures": raw["villages_overdue"],
         "visits_due": raw["visits_due"],
         "visits_compliant": raw["visits_compliant"],
-        "visit_compliance": share(raw["visits_compliant"], raw["visits_due"]),
+        "visit_compliance": api_share(raw["visits_compliant"], raw["visits_due"]),
         "alerts_open": raw["alerts_open"],
         "acceptances_passed": raw["accepted"],
         "acceptances_failed": raw["failed"],
@@ -201,7 +207,7 @@ def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, A
         "relapsed": raw["relapsed"],
         "designated": raw["designated"],
         "transformed": raw["transformed"],
-        "transformation_rate": share(raw["transformed"], raw["designated"]),
+        "transformation_rate": api_share(raw["transformed"], raw["designated"]),
     }
 
 
@@ -274,7 +280,7 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
         conditions.append("listed_category = :category")
         params["category"] = category
     if criterion:
-        conditions.append("listed_category IS NOT NULL AND :criterion = ANY(criteria)")
+        conditions.append("listed_category = 'weak_and_lax' AND :criterion = ANY(criteria)")  # as the criterion figures
         params["criterion"] = criterion
     if phase:
         conditions.append("case_phase = :phase")

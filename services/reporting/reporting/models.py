@@ -120,7 +120,7 @@ class Case(Base):
     campaign_id: Mapped[str] = mapped_column(String(80))
     village_code: Mapped[str] = mapped_column(CODE, index=True)
     category: Mapped[str] = mapped_column(String(20))
-    opened_on: Mapped[date] = mapped_column(Date)
+    opened_on: Mapped[date] = mapped_column(Date)   # the day it counts from: domain.figures.case_counted_from
 
 
 class CasePhase(Base):

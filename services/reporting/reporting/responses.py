@@ -1,12 +1,15 @@
 """What the reporting service answers: one model per response, so /openapi.json says it exactly.
 
-Shares are fractions rounded to 4 places, answered as decimal strings ("0.1579"); null when the
-whole is 0.
+Shares are fractions rounded once to 4 places, answered as decimal strings ("0.1579"); null when
+the whole is 0. Each share comes with the counts it is made of, so whoever prints it as a percent
+rounds the exact share once (reporting.domain.figures.percent; the console's formatShareOf).
 """
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+
+from pydantic import Field
 
 from reporting.domain.figures import Figure
 from zhengdun.responses import Out
@@ -14,6 +17,7 @@ from zhengdun.responses import Out
 
 class CategoryCount(Out):
     villages: int
+    out_of: int = Field(description="the whole of the share: villages listed")
     share: Decimal | None
 
 
@@ -23,9 +27,11 @@ class ListedByCategory(Out):
 
 
 class CriterionCount(Out):
+    """Listed weak-and-lax villages meeting a criterion (seed 003); lagging villages are not in it."""
     criterion: str
     label: str
     villages: int
+    out_of: int = Field(description="the whole of the share: weak-and-lax villages listed (后进村另计)")
     share: Decimal | None
 
 

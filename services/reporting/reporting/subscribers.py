@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import models as m
+from reporting.domain.figures import case_counted_from
 from reporting.public import publish_monthly_figures, republish, republishing
 from zhengdun import clock
 from zhengdun.divisions import CODE_PATTERN, level_of, prefix_of
@@ -119,10 +120,11 @@ async def user_created(session: AsyncSession, envelope: Envelope) -> None:
 @handlers.on(cw.CaseOpened.event_type)
 async def case_opened(session: AsyncSession, envelope: Envelope) -> None:
     e: cw.CaseOpened = envelope.payload()
+    counted_from = case_counted_from(e.designated_on, e.opened_on)
     await _add(session, m.Case, case_id=e.case_id, campaign_id=e.campaign_id, village_code=e.village_code,
-               category=e.category.value, opened_on=e.opened_on)
+               category=e.category.value, opened_on=counted_from)
     await _add(session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
-               phase=cw.CasePhase.CONCENTRATED.value, changed_on=e.opened_on)
+               phase=cw.CasePhase.CONCENTRATED.value, changed_on=counted_from)
 
 
 @handlers.on(cw.CasePhaseChanged.event_type)

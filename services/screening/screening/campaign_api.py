@@ -23,7 +23,7 @@ from screening.domain import consistency, spot_check
 from screening.domain.assessment import AssessmentInput
 from screening.domain.errors import ScreeningRuleViolation
 from screening.domain.filing import Filing, FilingEntry, file_county_list
-from screening.domain.shares import share_status
+from screening.domain.shares import four_places, share_status
 from screening.domain.township import CarryOver, CarryOverReason, Objection, PublicNotice, propose_carry_over
 from screening.models import FilingSnapshot, TownshipPreparation
 from zhengdun import clock
@@ -369,7 +369,9 @@ def _township_in(county: str, township: str) -> None:
 def _share_view(share) -> dict:
     return {"division_code": share.division_code, "listed": share.listed,
             "administrative_villages": share.administrative_villages, "minimum_share": str(share.minimum_share),
-            "required": share.required, "share": f"{float(share.share):.4f}", "meets_minimum": share.meets_minimum}
+            "required": share.required, "share": four_places(share.share), "meets_minimum": share.meets_minimum,
+            "lagging": share.lagging, "lagging_share": four_places(share.lagging_share),
+            "lagging_reference_share": str(share.lagging_reference_share)}
 
 
 @router.get("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/list", response_model=R.CountyListOut,
@@ -385,8 +387,9 @@ async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: D
         flags = await _flags(session, campaign, round_id, county, state, villages)
         # The city's share beside the county's: confirmed targets of the whole city, live.
         city = ancestor_at(county, Level.CITY)
-        city_share = share_status(city, list((await service.active_list(session, campaign_id, under=city)).targets),
-                                  await service.villages_under(session, city), campaign.policy)
+        city_targets = (await service.active_list(session, campaign_id, under=city)).targets
+        city_share = share_status(city, list(city_targets), await service.villages_under(session, city), campaign.policy,
+                                  lagging_codes=_lagging(city_targets))
     share = state.share(villages, campaign)
     return {"county_code": county, "status": state.status.value, "status_label": state.status.label,
             "townships": {t: ("submitted" if t in state.submissions else "missing") for t in townships},
@@ -655,9 +658,16 @@ async def shares(campaign_id: Identifier, code: DivisionCode, request: Request,
         active = await service.active_list(session, campaign_id, under=code)
         villages = await service.villages_under(session, code)
         counties = sorted({v.code[:6] + "000000" for v in villages})
-    listed = list(active.in_division(code))
-    return {"campaign_id": campaign_id, "division": _share_view(share_status(code, listed, villages, campaign.policy)),
-            "counties": [_share_view(share_status(c, listed, villages, campaign.policy)) for c in counties]}
+    listed = active.in_division(code)
+    lagging = _lagging(listed)
+    return {"campaign_id": campaign_id,
+            "division": _share_view(share_status(code, listed, villages, campaign.policy, lagging_codes=lagging)),
+            "counties": [_share_view(share_status(c, listed, villages, campaign.policy, lagging_codes=lagging))
+                         for c in counties]}
+
+
+def _lagging(targets) -> list[str]:
+    return [code for code, target in targets.items() if target.category is ev.ListCategory.LAGGING]
 
 
 @router.get("/campaigns/{campaign_id}/targets", response_model=Page[R.TargetOut], summary="当前整顿对象（动态名单，辖区内）")

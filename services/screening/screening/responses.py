@@ -108,6 +108,9 @@ class ShareOut(Out):
     required: int
     share: str
     meets_minimum: bool
+    lagging: int = Field(description="其中后进村数 (of listed, the lagging villages)")
+    lagging_share: str = Field(description="后进村占行政村比例 (lagging / administrative villages, 4 places)")
+    lagging_reference_share: str = Field(description="后进村参考比例，约5%（种子文件001：掌握在5%左右，参考而非下限）")
 
 
 class CountyEntryOut(Out):

@@ -20,7 +20,7 @@ from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, D
                                 MeasureRow, ProgressRow, SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from zhengdun.divisions import level_of, prefix_of
 from zhengdun.events.casework import CasePhase, MeasureStatus
-from zhengdun.events.screening import Policy
+from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import AlertRaised, AlertResolved
 from zhengdun.messaging.outbox import record_event
 from zhengdun.messaging.topics import Topics
@@ -56,7 +56,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
             row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
             row.leader_assigned_on, row.leader_event,
-            tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ())))
+            tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ()),
+            category=ListCategory(row.category) if row.category else None))
     for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
                                                              VisitRow.village_code.like(like)))).scalars():
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,

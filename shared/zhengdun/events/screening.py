@@ -219,6 +219,9 @@ class Policy(_Frozen):
     post_evaluation_months: int = Field(3, ge=1)
     acceptance_spot_check_city_share: Decimal = Field(Decimal("0.15"), gt=0, le=1)
     acceptance_spot_check_province_share: Decimal = Field(Decimal("0.05"), gt=0, le=1)
+    # The seed sets no deadline for those spot checks: a campaign choice, counted from the county's first acceptance.
+    acceptance_spot_check_window_days: int = Field(30, ge=1, description="city/province spot checks due this many "
+                                                                         "days after the county's first acceptance")
     satisfaction_threshold: Decimal = Field(Decimal("0.70"), gt=0, le=1)
 
     @model_validator(mode="after")

@@ -7,26 +7,49 @@ from decimal import Decimal
 import pytest
 
 from reporting.domain.figures import (
-    FIGURES, Figure, RankingRow, is_overdue, latest, month_compliant, month_end, months_between, parse_month,
+    FIGURES, Figure, RankingRow, api_share, case_counted_from, is_overdue, latest, month_compliant, month_end, months_between, parse_month,
     parse_quarter, percent, quarter_bounds, quarter_label, rank_counties, share, visit_qualifies)
 
 
-def test_share_is_of_the_whole_rounded_to_four_places_like_seed_003():
-    assert share(6, 38) == Decimal("0.1579")          # "6个，占比15.8%"
-    assert percent(share(6, 38)) == "15.8%"
-    assert percent(share(12, 38)) == "31.6%"
-    assert percent(share(1, 38)) == "2.6%"
+def test_share_is_of_the_whole_printed_like_seed_003():
+    assert api_share(6, 38) == Decimal("0.1579")      # "6个，占比15.8%"
+    assert percent(6, 38) == "15.8%"
+    assert percent(12, 38) == "31.6%"
+    assert percent(1, 38) == "2.6%"
+
+
+def test_a_printed_percent_is_rounded_once_from_the_counts_half_up():
+    assert percent(1, 16) == "6.3%"                   # 6.25%: the half goes up
+    assert percent(1, 16, places=2) == "6.25%"
+    # 6/11 = 54.5454…%: rounding the 4-place share 0.5455 again would print 54.6%.
+    assert api_share(6, 11) == Decimal("0.5455")
+    assert percent(6, 11) == "54.5%"
+    # 19/427 = 4.4496…%: 0.0445 rounded again would print 4.5%.
+    assert percent(19, 427) == "4.4%"
+    assert percent(0, 7) == "0.0%" and percent(7, 7) == "100.0%"
+
+
+def test_the_api_share_is_rounded_once_half_up_to_four_places():
+    assert api_share(1, 16) == Decimal("0.0625")
+    assert api_share(1, 32) == Decimal("0.0313")       # 0.03125: half up
+    assert str(api_share(0, 5)) == "0.0000" and str(api_share(5, 5)) == "1.0000"
 
 
 def test_share_of_nothing_is_undefined_not_zero():
-    assert share(0, 0) is None
-    assert percent(None) == "—"
-    assert share(0, 5) == Decimal("0")
+    assert share(0, 0) is None and api_share(0, 0) is None
+    assert percent(0, 0) == "—"
+    assert share(0, 5) == 0
 
 
 def test_criterion_shares_may_add_up_to_more_than_100_percent_when_villages_meet_several():
-    seed_003 = [6, 5, 1, 2, 11, 5, 12]             # 38 villages, 42 criterion hits
+    seed_003 = [6, 5, 1, 2, 11, 5, 12]             # 38 weak-and-lax villages, 42 criterion hits
     assert sum(share(n, 38) for n in seed_003) > 1
+    assert [percent(n, 38) for n in seed_003] == ["15.8%", "13.2%", "2.6%", "5.3%", "28.9%", "13.2%", "31.6%"]
+
+
+def test_a_case_counts_from_its_designation_even_when_opened_later():
+    assert case_counted_from(date(2020, 8, 20), date(2020, 8, 22)) == date(2020, 8, 20)   # back-dated designation
+    assert case_counted_from(date(2020, 8, 20), date(2020, 8, 20)) == date(2020, 8, 20)
 
 
 def test_measure_is_not_overdue_on_its_deadline_day_but_is_the_day_after():
@@ -103,3 +126,9 @@ def test_every_drill_down_figure_is_defined_in_chinese_and_english():
     for figure in Figure:
         definition = FIGURES[figure]
         assert definition.label and definition.english and definition.definition
+
+
+def test_ranking_compares_the_exact_rates_not_their_rounding():
+    # 1/3 and 3333/10000 both read 0.3333 at four places; 1/3 is higher.
+    ranked = rank_counties([_row("990102000000", 10000, 3333), _row("990103000000", 3, 1)])
+    assert [(rank, row.code) for rank, row in ranked] == [(1, "990103000000"), (2, "990102000000")]

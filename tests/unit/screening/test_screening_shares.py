@@ -1,8 +1,10 @@
 from decimal import Decimal
+from fractions import Fraction
 
 from zhengdun.events.screening import Policy
 
 from screening.domain import Village, share_status
+from screening.domain.shares import four_places
 from screening_helpers import CITY, COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGES, village
 
 
@@ -35,3 +37,19 @@ def test_city_status_counts_only_inside_the_division_and_uses_the_policy_share()
 
 def test_empty_division_meets_trivially():
     assert share_status(COUNTY, [], [], Policy()).meets_minimum
+
+
+def test_lagging_share_is_shown_beside_its_reference_of_about_five_percent():
+    # Seed 001: 后进比例掌握在所辖基层党组织总数的5%左右: same denominator, a reference, not a floor.
+    listed = [village(TOWNSHIP_A, 1), village(TOWNSHIP_A, 2), village(TOWNSHIP_B, 1)]
+    status = share_status(COUNTY, listed, VILLAGES, Policy(), lagging_codes=[village(TOWNSHIP_B, 1), "140101001001"])
+    assert (status.lagging, status.lagging_share, status.lagging_reference_share) == (1, Fraction(1, 20), Decimal("0.05"))
+    assert status.meets_minimum                      # the 10% floor counts weak + lagging, as before
+    revised = share_status(COUNTY, listed, VILLAGES, Policy(lagging_reference_share=Decimal("0.06")))
+    assert (revised.lagging, revised.lagging_reference_share) == (0, Decimal("0.06"))
+
+
+def test_an_answered_share_is_rounded_once_half_up():
+    assert four_places(Fraction(6, 38)) == "0.1579"
+    assert four_places(Fraction(1, 32)) == "0.0313"          # 0.03125: the half goes up
+    assert four_places(Fraction(0)) == "0.0000" and four_places(Fraction(1)) == "1.0000"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from supervision.domain import rules
 from supervision.domain.rules import Rule
 from zhengdun.events.casework import CasePhase
-from zhengdun.events.screening import Policy
+from zhengdun.events.screening import ListCategory, Policy
 
 POLICY = Policy()
 V = "990102101201"
@@ -163,6 +163,23 @@ def test_exactly_half_unfinished_does_not_escalate():
     assert rules.township_unfinished(campaign(), T, targets(2, 2), date(2021, 6, 1)) is None
 
 
+def test_lagging_villages_are_out_of_the_township_ratio():
+    # Seed 000 §三(三)1: more than half of the township's weak-and-lax villages unfinished.
+    lagging = [case(village_code=f"990102101{300 + i:03d}", category=ListCategory.LAGGING) for i in range(3)]
+    # 2 of 4 weak-and-lax unfinished is exactly half, whatever the 3 unfinished lagging villages.
+    assert rules.township_unfinished(campaign(), T, targets(2, 2) + lagging, date(2021, 6, 1)) is None
+    # 3 of 5 is more than half; the lagging villages are not among the unfinished counted.
+    breach = rules.township_unfinished(campaign(), T, targets(2, 3) + lagging, date(2021, 6, 1))
+    assert breach is not None and len(breach.facts) == 3 and "3/5" in breach.proposal
+    # Lagging villages alone never escalate.
+    assert rules.township_unfinished(campaign(), T, lagging, date(2021, 6, 1)) is None
+
+
+def test_a_case_whose_category_is_not_known_yet_stays_in_the_ratio():
+    unknown = [case(village_code=f"990102101{300 + i:03d}", category=None) for i in range(2)]
+    assert rules.township_unfinished(campaign(), T, targets(2, 1) + unknown, date(2021, 6, 1)) is not None
+
+
 def test_finished_after_phase_end_still_counts_as_unfinished():
     late = [case(village_code="990102101301", finished_on=date(2021, 6, 1)), *targets(1, 1)]
     assert rules.township_unfinished(campaign(), T, late, date(2021, 6, 2)) is not None
@@ -189,6 +206,17 @@ def test_no_sample_yet_is_judged_after_the_window():
     assert rules.spot_check_ratio(campaign(), C, acc, [], date(2021, 3, 31)) == []
     breaches = rules.spot_check_ratio(campaign(), C, acc, [], date(2021, 4, 1))
     assert {b.subject_code for b in breaches} == {"990100000000", "990000000000"}
+    assert {b.due_on for b in breaches} == {date(2021, 3, 31)}    # 30 days: the policy's default
+
+
+def test_the_spot_check_window_is_the_campaigns_policy():
+    acc = accepted(20)
+    assert Policy().acceptance_spot_check_window_days == 30
+    longer = campaign(acceptance_spot_check_window_days=45)        # due 2021-04-15
+    assert rules.spot_check_ratio(longer, C, acc, [], date(2021, 4, 15)) == []
+    assert {b.due_on for b in rules.spot_check_ratio(longer, C, acc, [], date(2021, 4, 16))} == {date(2021, 4, 15)}
+    shorter = campaign(acceptance_spot_check_window_days=10)
+    assert len(rules.spot_check_ratio(shorter, C, acc, [], date(2021, 3, 12))) == 2
 
 
 # --- post-evaluation and falsification --------------------------------------------------

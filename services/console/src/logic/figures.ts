@@ -1,12 +1,15 @@
 // The figures of reporting (/figures/{code}) turned into what the home page draws.
+// Every share comes with the counts it is made of: the console prints shares from the counts (formatShareOf).
 export interface CategoryCount {
   villages: number
+  out_of: number // villages listed
   share: number | string | null
 }
 export interface CriterionCount {
   criterion: string
   label: string
   villages: number
+  out_of: number // weak-and-lax villages listed (seed 003: lagging villages are counted apart)
   share: number | string | null
 }
 export interface Figures {
@@ -81,18 +84,19 @@ export interface Card {
   drill?: string // reporting's drill-down figure
 }
 
-export function cards(f: Figures, fmtShare: (v: number | null) => string): Card[] {
+/** The cards of the home page; `fmtShare` prints part / whole (formatShareOf: rounded once from the counts). */
+export function cards(f: Figures, fmtShare: (part: number, whole: number) => string): Card[] {
   return [
     { key: 'in_campaign', label: '纳入整顿工作的村', value: f.villages_in_campaign, drill: 'in_campaign' },
-    { key: 'screened', label: '已排查村', value: f.villages_screened, hint: `占 ${fmtShare(asNumber(f.screened_share))}`, drill: 'screened' },
-    { key: 'listed', label: '在册整顿对象', value: f.listed, hint: `占 ${fmtShare(asNumber(f.listed_share))}`, drill: 'listed' },
+    { key: 'screened', label: '已排查村', value: f.villages_screened, hint: `占 ${fmtShare(f.villages_screened, f.villages_in_campaign)}`, drill: 'screened' },
+    { key: 'listed', label: '在册整顿对象', value: f.listed, hint: `占 ${fmtShare(f.listed, f.villages_in_campaign)}`, drill: 'listed' },
     { key: 'cases', label: '整顿中', value: RECTIFYING.reduce((s, p) => s + (f.cases_by_phase[p] ?? 0), 0), drill: 'cases' },
     { key: 'overdue', label: '措施逾期', value: f.measures_overdue, hint: `涉及 ${f.villages_with_overdue_measures} 个村`, drill: 'overdue' },
-    { key: 'visits', label: '联系领导到村达标', value: f.visits_compliant, hint: `应到 ${f.visits_due} 个村，达标率 ${fmtShare(asNumber(f.visit_compliance))}`, drill: 'visits_compliant' },
+    { key: 'visits', label: '联系领导到村达标', value: f.visits_compliant, hint: `应到 ${f.visits_due} 个村，达标率 ${fmtShare(f.visits_compliant, f.visits_due)}`, drill: 'visits_compliant' },
     { key: 'alerts_open', label: '未销号预警', value: f.alerts_open, drill: 'alerts_open' },
     { key: 'accepted', label: '验收通过', value: f.acceptances_passed, hint: `未通过 ${f.acceptances_failed} 次`, drill: 'accepted' },
     { key: 'delisted', label: '已销号', value: f.delisted, drill: 'delisted' },
     { key: 'relapsed', label: '后评估反弹', value: f.relapsed, drill: 'relapsed' },
-    { key: 'transformed', label: '已转化', value: f.transformed, hint: `转化率 ${fmtShare(asNumber(f.transformation_rate))}`, drill: 'transformed' },
+    { key: 'transformed', label: '已转化', value: f.transformed, hint: `转化率 ${fmtShare(f.transformed, f.designated)}`, drill: 'transformed' },
   ]
 }

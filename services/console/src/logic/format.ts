@@ -16,10 +16,37 @@ export function formatMonth(value: string | null | undefined): string {
   return m ? `${Number(m[1])}年${Number(m[2])}月` : value
 }
 
-/** 0.1234 → 12.3%; null → — */
-export function formatShare(value: number | null | undefined, digits = 1): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '—'
-  return `${(value * 100).toFixed(digits)}%`
+/** part / whole as a percent, rounded once, half-up, to `digits` decimals (1 of 16 → 6.3%, 6 of 11 → 54.5%);
+ *  — when the whole is 0. Shares are printed from their counts: rounding the APIs' 4-place share again
+ *  could move the last digit (0.5455 → 54.6%). Exact integer arithmetic, no floating point. */
+export function formatShareOf(part: number | bigint, whole: number | bigint, digits = 1): string {
+  const w = BigInt(whole)
+  if (w <= 0n) return '—'
+  const unit = 10n ** BigInt(digits)
+  const scaled = BigInt(part) * 100n * unit
+  let q = scaled / w
+  if (2n * (scaled - q * w) >= w) q += 1n // half-up
+  const fraction = digits > 0 ? `.${(q % unit).toString().padStart(digits, '0')}` : ''
+  return `${q / unit}${fraction}%`
+}
+
+/** part / whole as a whole percent for progress bars (rounded once, half-up like formatShareOf); 0 when whole is 0. */
+export function wholePercent(part: number, whole: number): number {
+  return whole > 0 ? Number(formatShareOf(part, whole, 0).slice(0, -1)) : 0
+}
+
+/** An exact decimal share as the APIs answer it ("0.10", or 0.05) → 10.0%, 5.0%; null → —.
+ *  The decimal is read digit by digit (not as a float), then rounded once like formatShareOf. */
+export function formatShare(value: number | string | null | undefined, digits = 1): string {
+  if (value === null || value === undefined || value === '') return '—'
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value.trim()
+  const m = /^(\d*)(?:\.(\d+))?$/.exec(text)
+  if (!m || (!m[1] && !m[2])) {
+    const n = Number(text) // exponent notation and the like: rare; still one rounding (toFixed)
+    return Number.isFinite(n) && text !== '' ? `${(n * 100).toFixed(digits)}%` : '—'
+  }
+  const decimals = m[2] ?? ''
+  return formatShareOf(BigInt((m[1] || '0') + decimals), 10n ** BigInt(decimals.length), digits)
 }
 
 export function share(part: number, whole: number): number | null {

@@ -16,6 +16,7 @@ export const POLICY_LABELS: Record<string, string> = {
   team_leader_rank: '工作队队长职级', contact_leader_visits_per_month: '联系领导每月到村次数',
   problems_pushed_per_visit: '每次到村推动解决问题数', measure_update_interval_months: '措施更新间隔（月）',
   ledger_summary_interval_months: '台账汇总间隔（月）', progress_report_interval_months: '进展报告间隔（月）',
+  acceptance_spot_check_window_days: '市省验收抽查时限（天，自县首个验收通过起）',
 }
 
 /** Policy values as people read them: shares as percentages, dates in Chinese, lists joined. */

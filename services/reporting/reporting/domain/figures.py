@@ -11,8 +11,14 @@ the rules it relies on are stated and tested here, once:
   and key persons, and pushed at least ``problems_pushed_per_visit`` problems; a village is
   compliant in a month when it has at least ``contact_leader_visits_per_month`` qualifying
   visits in that month (for the current month: up to D);
-- shares are of the listed villages (seed 003: "6个，占比15.8%"); one village may meet several
-  criteria, so criterion shares may add up to more than 100%;
+- shares are computed from the counts and rounded once, half-up, where they are shown: to one
+  decimal of a percent when printed (``percent``), to 4 places when the API answers (``api_share``);
+  rounding a rounded share again can move the printed figure by 0.1 (6/11: 54.5%, not 54.6%);
+- criterion shares are of the listed weak-and-lax villages (seed 003: "共排查出38个软弱涣散村党组织
+  (其中……6个，占比15.8%"); lagging villages are designated by ranking, not by criterion, and are
+  counted on their own. One village may meet several criteria, so the shares may add up to more than 100%;
+- a case counts from its designation date: a designation back-dated before the case opened
+  (the event arrived later) belongs to the figures from the day it was decided;
 - transformation rate (转化率) = villages transformed (delisted, not relapsed since, not listed
   again) / villages ever designated up to D.
 """
@@ -21,8 +27,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -91,18 +98,41 @@ PHASE_LABELS = {"concentrated": "集中整顿", "continued": "持续整顿", "re
 ACTIVE_PHASES = ("concentrated", "continued", "ready_for_acceptance")   # contact leader stays (不转化不脱钩)
 
 
-def share(part: int, whole: int) -> Decimal | None:
-    """part / whole as a fraction rounded to 4 places (15.8% is 0.1579); None when whole is 0."""
+def share(part: int, whole: int) -> Fraction | None:
+    """part / whole, exact (never rounded here); None when whole is 0."""
     if whole == 0:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return Fraction(part, whole)
 
 
-def percent(value: Decimal | None) -> str:
-    """As printed in circulars: one decimal place, e.g. 15.8%; a dash when undefined."""
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """The one rounding of a share: ``value`` to ``places`` decimals, halves away from zero (shares are ≥ 0)."""
+    scaled = value * 10 ** places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return Decimal(whole).scaleb(-places)
+
+
+def api_share(part: int, whole: int) -> Decimal | None:
+    """The share as the API answers it: a fraction rounded once to 4 places (6/38 → 0.1579); None when whole is 0."""
+    value = share(part, whole)
+    return None if value is None else round_half_up(value, 4)
+
+
+def percent(part: int, whole: int, places: int = 1) -> str:
+    """As printed in circulars: part / whole as a percent rounded once, half-up, to ``places`` decimals
+    (6 of 38 → 15.8%); a dash when the whole is 0."""
+    value = share(part, whole)
     if value is None:
         return "—"
-    return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    return f"{round_half_up(value * 100, places)}%"
+
+
+def case_counted_from(designated_on: date, opened_on: date) -> date:
+    """The day a case enters the figures: its designation date, even when the designation reached
+    casework later (a back-dated decision opens its case on arrival), so it is counted with the listing."""
+    return min(designated_on, opened_on)
 
 
 def visit_qualifies(talked_with_all: bool, problems_pushed: int, problems_required: int) -> bool:
@@ -187,18 +217,20 @@ class RankingRow:
     alerts_open: int
 
     @property
-    def transformation_rate(self) -> Decimal | None:
+    def transformation_rate(self) -> Fraction | None:
         return share(self.transformed, self.designated)
 
     @property
-    def pass_rate(self) -> Decimal | None:
+    def pass_rate(self) -> Fraction | None:
         return share(self.accepted, self.accepted + self.failed)
 
 
 def rank_counties(rows: list[RankingRow]) -> list[tuple[int, RankingRow]]:
-    """Ranks per RANKING_RULE; equal keys share a rank (1, 2, 2, 4)."""
+    """Ranks per RANKING_RULE on the exact rates; equal keys share a rank (1, 2, 2, 4)."""
     def key(row: RankingRow):
-        return (-(row.transformation_rate or Decimal(-1)), -(row.pass_rate or Decimal(-1)), row.alerts_open)
+        undefined = Fraction(-1)   # a county without acceptances ranks after every county with some
+        rate, passed = row.transformation_rate, row.pass_rate
+        return (-(undefined if rate is None else rate), -(undefined if passed is None else passed), row.alerts_open)
 
     ordered = sorted(rows, key=lambda r: (key(r), r.code))
     ranked: list[tuple[int, RankingRow]] = []

@@ -95,7 +95,9 @@ class CountyList:
         return dict(sorted(entries.items()))
 
     def share(self, villages: Iterable[Village], campaign: Campaign) -> ShareStatus:
-        return share_status(self.county_code, self.entries(), villages, campaign.policy)
+        entries = self.entries()
+        return share_status(self.county_code, entries, villages, campaign.policy,
+                            lagging_codes=[c for c, e in entries.items() if e.category is ListCategory.LAGGING])
 
     # -- township lists ------------------------------------------------------------------
 

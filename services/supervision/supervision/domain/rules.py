@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from zhengdun.events.casework import CasePhase
-from zhengdun.events.screening import Policy
+from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import Severity
 
 
@@ -66,9 +66,6 @@ ROLE_WORK_TEAM = "work_team"              # 工作队 / 措施责任人
 
 ACTIVE_PHASES = {CasePhase.CONCENTRATED, CasePhase.CONTINUED}
 FINISHED_PHASES = {CasePhase.READY, CasePhase.ACCEPTED, CasePhase.DELISTED}
-# The seed gives no deadline for the city/province acceptance spot checks: a campaign choice,
-# counted from the county's first accepted village.
-SPOT_CHECK_WINDOW_DAYS = 30
 
 
 # ---------------------------------------------------------------------------------------
@@ -93,6 +90,8 @@ class Case:
     leader_event: str | None = None
     # Periods it stood finished (ready/accepted/delisted) and, if reopened, until when (None: still).
     finished_periods: tuple[tuple[date, date | None], ...] = ()
+    # 软弱涣散 or 后进, as designated; None while only casework's events have told of the case.
+    category: ListCategory | None = ListCategory.WEAK_AND_LAX
 
     def finished_spans(self) -> tuple[tuple[date, date | None], ...]:
         if self.finished_periods:
@@ -374,11 +373,14 @@ def township_list(campaign_id: str, township: Township, submitted: TownshipList 
 
 def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case], today: date) -> Breach | None:
     """At the end of the concentrated phase, more than ``township_escalation_share`` of the
-    township's targets unfinished: an admonishment talk for the township secretary, filed with the city."""
+    township's weak-and-lax targets unfinished: an admonishment talk for the township secretary, filed
+    with the city. Seed 000 §三(三)1 counts 软弱涣散村 only: lagging villages are out of the ratio
+    (a case whose category is not known yet stays in)."""
     ends = campaign.concentrated_ends_on
     if ends is None or today <= ends:
         return None
-    targets = [c for c in cases if c.township_code == township_code and c.designated_on <= ends]
+    targets = [c for c in cases if c.township_code == township_code and c.designated_on <= ends
+               and c.category is not ListCategory.LAGGING]
     if not targets:
         return None
     unfinished = [c for c in targets if not c.finished_at(ends)]
@@ -394,11 +396,12 @@ def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case
 def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acceptance], samples: list[Sample],
                      today: date) -> list[Breach]:
     """City ≥ ``acceptance_spot_check_city_share`` and province ≥ ``…_province_share`` of a county's
-    accepted villages must be spot-checked, within ``SPOT_CHECK_WINDOW_DAYS`` of its first acceptance."""
+    accepted villages must be spot-checked, within ``acceptance_spot_check_window_days`` (campaign policy)
+    of its first acceptance."""
     accepted = [a for a in acceptances if a.county_code == county_code]
     if not accepted:
         return []
-    due = min(a.accepted_on for a in accepted) + timedelta(days=SPOT_CHECK_WINDOW_DAYS)
+    due = min(a.accepted_on for a in accepted) + timedelta(days=campaign.policy.acceptance_spot_check_window_days)
     accepted_codes = {a.village_code for a in accepted}
     breaches = []
     for level, share, checker in (("city", campaign.policy.acceptance_spot_check_city_share, _city_of(county_code)),

@@ -365,6 +365,11 @@ export interface components {
         CategoryCount: {
             /** Villages */
             villages: number;
+            /**
+             * Out Of
+             * @description the whole of the share: villages listed
+             */
+            out_of: number;
             /** Share */
             share: string | null;
         };
@@ -410,7 +415,10 @@ export interface components {
             /** Settable */
             settable: boolean;
         };
-        /** CriterionCount */
+        /**
+         * CriterionCount
+         * @description Listed weak-and-lax villages meeting a criterion (seed 003); lagging villages are not in it.
+         */
         CriterionCount: {
             /** Criterion */
             criterion: string;
@@ -418,6 +426,11 @@ export interface components {
             label: string;
             /** Villages */
             villages: number;
+            /**
+             * Out Of
+             * @description the whole of the share: weak-and-lax villages listed (后进村另计)
+             */
+            out_of: number;
             /** Share */
             share: string | null;
         };
@@ -1459,7 +1472,7 @@ export interface operations {
                 date?: string | null;
                 /** @description 类别 (figure=listed) */
                 category?: ("weak_and_lax" | "lagging") | null;
-                /** @description 认定标准代码 (figure=listed) */
+                /** @description 认定标准代码：符合该标准的在册软弱涣散村 (figure=listed; weak-and-lax villages, as the criterion figures) */
                 criterion?: string | null;
                 /** @description 台账阶段 (figure=cases) */
                 phase?: ("concentrated" | "continued" | "ready_for_acceptance" | "accepted" | "delisted") | null;

@@ -1842,6 +1842,12 @@ export interface components {
              */
             acceptance_spot_check_province_share: number;
             /**
+             * Acceptance Spot Check Window Days
+             * @description city/province spot checks due this many days after the county's first acceptance
+             * @default 30
+             */
+            acceptance_spot_check_window_days: number;
+            /**
              * Satisfaction Threshold
              * @default 0.70
              */
@@ -1988,6 +1994,12 @@ export interface components {
              * @default 0.05
              */
             acceptance_spot_check_province_share: string;
+            /**
+             * Acceptance Spot Check Window Days
+             * @description city/province spot checks due this many days after the county's first acceptance
+             * @default 30
+             */
+            acceptance_spot_check_window_days: number;
             /**
              * Satisfaction Threshold
              * @default 0.70
@@ -2186,6 +2198,21 @@ export interface components {
             share: string;
             /** Meets Minimum */
             meets_minimum: boolean;
+            /**
+             * Lagging
+             * @description 其中后进村数 (of listed, the lagging villages)
+             */
+            lagging: number;
+            /**
+             * Lagging Share
+             * @description 后进村占行政村比例 (lagging / administrative villages, 4 places)
+             */
+            lagging_share: string;
+            /**
+             * Lagging Reference Share
+             * @description 后进村参考比例，约5%（种子文件001：掌握在5%左右，参考而非下限）
+             */
+            lagging_reference_share: string;
         };
         /** SharesOut */
         SharesOut: {
