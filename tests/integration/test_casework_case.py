@@ -186,9 +186,29 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
 
     # Visits: the village's contact leader; someone else's contact leader role at the village level is refused.
     refused(call(platform, "POST", f"{base}/visits", "team_leader", json={"visited_on": "2020-09-10"}), 403, "forbidden")
-    ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
+    full = ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
         "visited_on": "2020-09-10", "team_members": ["卫队长"], "village_cadres": ["沈村书记"], "key_persons": ["老党员"],
         "problems_pushed": [problem_id], "notes": "推动选好书记"}), 201)
+    assert full["entry"]["data"]["counts_toward_minimum"] is True and full["entry"]["data"]["missing_musts"] == []
+    # 三必须: a visit without key persons and without a problem pushed is recorded, flagged, and not counted.
+    short = ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
+        "visited_on": "2020-09-10", "team_members": ["卫队长"], "village_cadres": ["沈村书记"], "notes": "路过"}), 201)
+    assert short["entry"]["data"]["counts_toward_minimum"] is False
+    assert [m["label"] for m in short["entry"]["data"]["missing_musts"]] == ["与重点工作对象谈话", "推动解决问题"]
+    shown = ok(call(platform, "GET", base, "county_org"))["visits"]
+    assert [v["counts_toward_minimum"] for v in shown] == [True, False]
+    # The verdict travels in the event, so supervision and reporting copy it rather than judge again.
+    def visit_events():
+        found = {e["data"]["visit_id"]: e["data"] for e in casework_events(platform, case_id)
+                 if e["type"] == "zhengdun.casework.visit.recorded.v1"}
+        return found if len(found) == 2 else None
+    published = wait_for(visit_events, what="both visits on the casework topic")
+    assert published[short["entry"]["entry_id"]]["counts_toward_minimum"] is False
+    assert published[full["entry"]["entry_id"]]["counts_toward_minimum"] is True
+    copied = wait_for(lambda: r if len(r := asyncio.run(platform.fetch(
+        "supervision", "select visit_id, counts_toward_minimum from sv_visits where visit_id = any($1::text[])",
+        list(published)))) == 2 else None, what="supervision has both visits")
+    assert dict(map(tuple, copied)) == {full["entry"]["entry_id"]: True, short["entry"]["entry_id"]: False}
 
     # The clock passes the concentrated phase's last day: the unfinished case moves to continued rectification.
     set_clock(platform, "2021-05-31")

@@ -317,12 +317,17 @@ async def record_progress(w: Writer, measure_id: str, status, narrative: str, ev
 
 async def record_visit(w: Writer, leader: Person, visited_on: date, team_members: list[str], village_cadres: list[str],
                        key_persons: list[str], problems_pushed: list[str], notes: str) -> Entry:
-    data = w.book.record_visit(leader, team_members, village_cadres, key_persons, problems_pushed, notes)
+    terms = await require_campaign(w.session, w.case.campaign_id)
+    data = w.book.record_visit(leader, team_members, village_cadres, key_persons, problems_pushed, notes,
+                               problems_required=terms.policy_on(visited_on).policy.problems_pushed_per_visit)
     entry = w.append(EntryKind.VISIT, visited_on, data)
+    missing = {m["code"] for m in data["missing_musts"]}
+    # Casework judges the 三必须 once; supervision and reporting copy its verdict (counts_toward_minimum).
     w.emit(VisitRecorded(**case_ref(w.case), visit_id=entry.entry_id, leader_user_id=leader.user_id, leader_name=leader.name,
-                         visited_on=visited_on, talked_with_team=bool(team_members),
-                         talked_with_village_cadres=bool(village_cadres), talked_with_key_persons=bool(key_persons),
-                         problems_pushed=tuple(problems_pushed)))
+                         visited_on=visited_on, talked_with_team="team_members" not in missing,
+                         talked_with_village_cadres="village_cadres" not in missing,
+                         talked_with_key_persons="key_persons" not in missing,
+                         problems_pushed=tuple(problems_pushed), counts_toward_minimum=data["counts_toward_minimum"]))
     return entry
 
 

@@ -60,7 +60,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
     for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
                                                              VisitRow.village_code.like(like)))).scalars():
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
-                                        row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id))
+                                        row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id,
+                                        row.counts_toward_minimum))
 
     measures = (await session.execute(select(MeasureRow).where(MeasureRow.campaign_id == cid,
                                                                MeasureRow.village_code.like(like)))).scalars().all()

@@ -71,6 +71,8 @@ class VisitRow(Base):
     leader_name: Mapped[str] = mapped_column(String(100))
     leader_user_id: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str] = mapped_column(String(80))
+    # Casework's 三必须 verdict, copied (None: a visit published before casework carried it).
+    counts_toward_minimum: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class MeasureRow(Base):

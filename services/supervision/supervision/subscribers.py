@@ -207,7 +207,8 @@ async def visit_recorded(session, p: cw.VisitRecorded, envelope):
     await session.execute(insert(VisitRow).values(
         visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id).on_conflict_do_nothing())
+        leader_user_id=p.leader_user_id, event_id=envelope.id,
+        counts_toward_minimum=p.counts_toward_minimum).on_conflict_do_nothing())
     return p.township_code
 
 

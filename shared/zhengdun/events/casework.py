@@ -137,6 +137,9 @@ class VisitRecorded(CaseRef):
     talked_with_village_cadres: bool
     talked_with_key_persons: bool
     problems_pushed: tuple[str, ...] = ()
+    # Casework's verdict on the 三必须 (every group talked with, enough problems pushed under the policy in force):
+    # consumers copy it. None: published before the verdict was carried; consumers judge from the fields above.
+    counts_toward_minimum: bool | None = None
 
 
 @event("zhengdun.casework.case.phase_changed.v1", public=True)

@@ -242,6 +242,29 @@ def test_visits_need_a_contact_leader_and_known_problems():
     assert book.record_visit(leader, ["队长"], ["村书记"], [], list(book.problems), "")["problems_pushed"]
 
 
+def test_a_visit_short_of_the_three_musts_is_recorded_flagged_and_not_counted():
+    book, _ = staffed_book_with_measure()
+    leader = Person(name="王", rank=CadreRank.COUNTY)
+    add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(leader, TODAY, None))
+    problems = list(book.problems)
+    full = book.record_visit(leader, ["卫队长"], ["沈村书记"], ["老党员"], problems, "")
+    assert full["counts_toward_minimum"] is True and full["missing_musts"] == []
+    # No key person talked with, no problem pushed: recorded, with what it lacked in Chinese, and not counted.
+    short = book.record_visit(leader, ["卫队长"], ["沈村书记"], [" "], [], "")
+    assert short["counts_toward_minimum"] is False
+    assert short["missing_musts"] == [{"code": "key_persons", "label": "与重点工作对象谈话"},
+                                      {"code": "problems_pushed", "label": "推动解决问题"}]
+    # The number of problems a visit must push is the policy's.
+    two = book.record_visit(leader, ["卫队长"], ["沈村书记"], ["老党员"], problems[:1], "", problems_required=2)
+    assert two["missing_musts"] == [{"code": "problems_pushed", "label": "推动解决至少 2 个问题"}]
+    add(book, EntryKind.VISIT, short)
+    assert book.visits[-1]["counts_toward_minimum"] is False
+    # A visit recorded before the verdict was kept is judged by what it lists.
+    add(book, EntryKind.VISIT, {"leader": {"name": "王"}, "team_members": ["卫队长"], "village_cadres": ["沈村书记"],
+                                "key_persons": ["老党员"], "problems_pushed": problems, "notes": ""})
+    assert book.visits[-1]["counts_toward_minimum"] is True and book.visits[-1]["missing_musts"] == []
+
+
 def test_accepted_case_is_closed_to_new_work():
     book, measure = staffed_book_with_measure()
     add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.ACCEPTED, "验收通过"))

@@ -1,6 +1,7 @@
 """The supervision rules at their boundary days (plain Python, no infrastructure)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -72,6 +73,17 @@ def test_the_partial_month_of_assignment_is_not_judged():
     c = case(leader_assigned_on=date(2020, 9, 2))
     assert rules.visits_below_minimum(c, [], POLICY, date(2020, 10, 31)) == []
     assert [b.key[-7:] for b in rules.visits_below_minimum(c, [], POLICY, date(2020, 11, 1))] == ["2020-10"]
+
+
+def test_only_visits_meeting_the_three_musts_count_toward_the_minimum():
+    c = case(leader_assigned_on=date(2020, 9, 1))
+    # Casework's verdict is copied: a visit that lacked one of the 三必须 stays in the facts but is not counted.
+    visits = [visit(date(2020, 9, 1)), replace(visit(date(2020, 9, 15), vid="v2"), counts_toward_minimum=False)]
+    [breach] = rules.visits_below_minimum(c, visits, POLICY, date(2020, 10, 1))
+    assert breach.facts == ("ev-v2020-09-01", "ev-v22020-09-15")
+    # A visit published before the verdict was carried (None) counts, as it did.
+    visits[1] = replace(visits[1], counts_toward_minimum=None)
+    assert rules.visits_below_minimum(c, visits, POLICY, date(2020, 10, 1)) == []
 
 
 def test_visit_without_a_pushed_problem():

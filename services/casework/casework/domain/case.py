@@ -58,6 +58,41 @@ ENTRY_LABELS = {
 }
 
 
+# 三必须 (seed 000 §三(二)5): on every visit the contact leader talks one by one with the work team, the village
+# cadres and the key persons, and pushes at least one problem forward. A visit short of any of them is still
+# recorded, flagged with what it lacked, but does not count toward the monthly minimum.
+VISIT_MUSTS = {
+    "team_members": "与整顿工作队员谈话",
+    "village_cadres": "与村干部谈话",
+    "key_persons": "与重点工作对象谈话",
+    "problems_pushed": "推动解决问题",
+}
+
+
+def missing_musts(team_members: list[str], village_cadres: list[str], key_persons: list[str],
+                  problems_pushed: list[str], problems_required: int) -> list[dict[str, str]]:
+    """What a visit lacks of the 三必须, each with its Chinese label (empty: the visit counts)."""
+    talked = {"team_members": team_members, "village_cadres": village_cadres, "key_persons": key_persons}
+    missing = [code for code, people in talked.items() if not [p for p in people if p.strip()]]
+    if len(problems_pushed) < problems_required:
+        missing.append("problems_pushed")
+    return [{"code": code, "label": VISIT_MUSTS[code] if code != "problems_pushed" or problems_required <= 1
+             else f"推动解决至少 {problems_required} 个问题"} for code in missing]
+
+
+def visit_counts(visit: dict[str, Any]) -> bool:
+    """Whether a visit of the book counts toward the monthly minimum."""
+    return bool(visit["counts_toward_minimum"])
+
+
+def _with_verdict(visit: dict[str, Any]) -> dict[str, Any]:
+    """Visits recorded before the verdict was kept are judged by what they list (the seeds' one problem)."""
+    if "counts_toward_minimum" in visit:
+        return visit
+    missing = missing_musts(visit["team_members"], visit["village_cadres"], visit["key_persons"], visit["problems_pushed"], 1)
+    return {**visit, "missing_musts": missing, "counts_toward_minimum": not missing}
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -179,7 +214,7 @@ class CaseBook:
         elif kind is EntryKind.PROGRESS:
             self._apply_progress(entry)
         elif kind is EntryKind.VISIT:
-            self.visits.append({**d, "visited_on": entry.occurred_on.isoformat()})
+            self.visits.append(_with_verdict({**d, "visited_on": entry.occurred_on.isoformat()}))
         elif kind is EntryKind.PHASE_CHANGED:
             self.phase = CasePhase(d["phase"])
             if self.phase is CasePhase.CONTINUED and self.continued_since is None:
@@ -399,7 +434,7 @@ class CaseBook:
         return {"measure_id": measure_id, "status": status.value, "narrative": narrative, "evidence": evidence}
 
     def record_visit(self, leader: Person, team_members: list[str], village_cadres: list[str], key_persons: list[str],
-                     problems_pushed: list[str], notes: str) -> dict:
+                     problems_pushed: list[str], notes: str, *, problems_required: int = 1) -> dict:
         self._require_open("记录走访")
         if self.contact_leader is None:
             raise OutOfOrder("no-contact-leader", "尚未明确联系领导", "no contact leader is assigned yet")
@@ -407,8 +442,10 @@ class CaseBook:
         if unknown:
             raise UnknownItem("unknown-problem", f"推动解决的问题不在本村问题清单中: {unknown}",
                               f"problems pushed are not in this case: {unknown}", problems=unknown)
+        missing = missing_musts(team_members, village_cadres, key_persons, problems_pushed, problems_required)
         return {"leader": _dump(leader), "team_members": team_members, "village_cadres": village_cadres,
-                "key_persons": key_persons, "problems_pushed": problems_pushed, "notes": notes or ""}
+                "key_persons": key_persons, "problems_pushed": problems_pushed, "notes": notes or "",
+                "missing_musts": missing, "counts_toward_minimum": not missing}
 
     def _require_continued(self, what: str) -> None:
         if self.phase is not CasePhase.CONTINUED:

@@ -117,6 +117,12 @@ class Visit:
     leader_name: str
     leader_user_id: str | None
     event_id: str
+    # Casework's 三必须 verdict; None for visits published before it was carried (counted, as they were then).
+    counts_toward_minimum: bool | None = None
+
+    @property
+    def counts(self) -> bool:
+        return self.counts_toward_minimum is not False
 
 
 @dataclass(frozen=True)
@@ -293,7 +299,8 @@ def team_not_stationed(case: Case, policy: Policy, today: date) -> Breach | None
 
 def visits_below_minimum(case: Case, visits: list[Visit], policy: Policy, today: date) -> list[Breach]:
     """Each calendar month that has ended, counted from the first full month after assignment; a month
-    in which the case stood finished (awaiting or through acceptance) on any day is not judged."""
+    in which the case stood finished (awaiting or through acceptance) on any day is not judged. Only visits
+    that met the 三必须 (casework's verdict) count; the others stay in the alert's facts."""
     if case.leader_assigned_on is None or policy.contact_leader_visits_per_month == 0:
         return []
     first = case.leader_assigned_on if case.leader_assigned_on.day == 1 else next_month(case.leader_assigned_on)
@@ -302,7 +309,7 @@ def visits_below_minimum(case: Case, visits: list[Visit], policy: Policy, today:
         if case.finished_during(month, month_end(month)):
             continue
         in_month = [v for v in visits if v.village_code == case.village_code and month <= v.visited_on <= month_end(month)]
-        if len(in_month) < policy.contact_leader_visits_per_month:
+        if sum(1 for v in in_month if v.counts) < policy.contact_leader_visits_per_month:
             breaches.append(Breach(
                 f"{Rule.VISITS_BELOW_MINIMUM}:{case.campaign_id}:{case.village_code}:{_ym(month)}", Rule.VISITS_BELOW_MINIMUM,
                 case.county_code, ROLE_CONTACT_LEADER, case.village_code, Severity.MEDIUM,
