@@ -121,6 +121,18 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
     ok(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members, "stationed_on": "2020-09-08"}))
     refused(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members,
                                                                        "stationed_on": "2020-09-09"}), 422, "change-needs-reason")
+    # 不转化不脱钩: a change rests on the county's recorded decision, or is a 422 naming the field.
+    problem = call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": leader, "members": members, "stationed_on": "2020-09-09", "change_reason": "队员调整"})
+    refused(problem, 422, "change-needs-decision")
+    assert problem.json()["field"] == "decision" and "县委常委会或县委组织部" in problem.json()["detail"]
+    refused(call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": leader, "members": members, "stationed_on": "2020-09-09", "change_reason": "队员调整",
+        "decision": {"reference": "", "decided_on": "2020-09-09"}}), 422, "validation")
+    changed = ok(call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": leader, "members": members, "stationed_on": "2020-09-09", "change_reason": "队员调整",
+        "decision": {"reference": "县委组发〔2020〕12号", "decided_on": "2020-09-09"}}))
+    assert changed["entry"]["data"]["decision"] == {"reference": "县委组发〔2020〕12号", "decided_on": "2020-09-09"}
     ok(call(platform, "PUT", f"{base}/contact-leader", "county_org", json={
         "leader": person("王联系", "county", user_id=user_id("contact_leader")), "assigned_on": "2020-09-08"}))
     ok(call(platform, "PUT", f"{base}/first-secretary", "township_org", json={"secretary": person("第一书记"),

@@ -228,18 +228,20 @@ async def open_case(session: AsyncSession, designated: TargetDesignated, *, even
 # ---------------------------------------------------------------------------------------
 
 
-async def station_team(w: Writer, leader: Person, members: list[Person], stationed_on: date, change_reason: str | None):
+async def station_team(w: Writer, leader: Person, members: list[Person], stationed_on: date, change_reason: str | None,
+                       decision: dict | None = None):
     terms = await require_campaign(w.session, w.case.campaign_id)
     in_force = terms.policy_on(w.today)
-    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason)
+    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason, decision)
     w.append(EntryKind.TEAM_STATIONED, stationed_on, data)
     w.emit(TeamStationed(**case_ref(w.case), leader=leader, members=tuple(members), stationed_on=stationed_on,
                          change_reason=data["change_reason"]))
     w.settle_readiness()
 
 
-async def assign_contact_leader(w: Writer, leader: Person, assigned_on: date, change_reason: str | None):
-    data = w.book.assign_contact_leader(leader, assigned_on, change_reason)
+async def assign_contact_leader(w: Writer, leader: Person, assigned_on: date, change_reason: str | None,
+                                decision: dict | None = None):
+    data = w.book.assign_contact_leader(leader, assigned_on, change_reason, decision)
     w.append(EntryKind.CONTACT_LEADER_ASSIGNED, assigned_on, data)
     w.emit(ContactLeaderAssigned(**case_ref(w.case), leader=leader, assigned_on=assigned_on,
                                  change_reason=data["change_reason"]))

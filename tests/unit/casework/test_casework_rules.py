@@ -83,12 +83,28 @@ def test_county_rank_required_when_the_policy_says_so():
                                         TODAY, None)
 
 
-def test_a_team_change_needs_a_reason():
+DECISION = {"reference": "县委组发〔2020〕12号", "decided_on": date(2020, 9, 9)}
+
+
+def test_a_team_change_needs_a_reason_and_the_countys_decision():
     book = CaseBook(header())
-    add(book, EntryKind.TEAM_STATIONED, book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None))
+    first = book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None)
+    assert first["decision"] is None   # the first stationing needs no decision
+    add(book, EntryKind.TEAM_STATIONED, first)
     with pytest.raises(RuleViolation, match="change-needs-reason"):
-        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, None)
-    assert book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离")["change_reason"] == "队员调离"
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, None, DECISION)
+    # 不转化不脱钩: a change without the county's decision is refused, naming the field.
+    with pytest.raises(RuleViolation, match="change-needs-decision") as refused:
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离")
+    assert refused.value.details["field"] == "decision" and "县委常委会或县委组织部" in refused.value.message_zh
+    with pytest.raises(RuleViolation, match="change-needs-decision"):
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", {"reference": " ", "decided_on": TODAY})
+    with pytest.raises(RuleViolation, match="decision-after-change"):
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离",
+                          {"reference": "县委组发〔2020〕12号", "decided_on": date(2020, 9, 11)})
+    changed = book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", DECISION)
+    assert changed["change_reason"] == "队员调离"
+    assert changed["decision"] == {"reference": "县委组发〔2020〕12号", "decided_on": "2020-09-09"}
 
 
 def test_team_cannot_be_stationed_before_designation():
@@ -103,7 +119,12 @@ def test_contact_leader_is_county_level_and_changes_only_with_reason():
     leader = Person(name="王", rank=CadreRank.COUNTY)
     add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(leader, TODAY, None))
     with pytest.raises(RuleViolation, match="change-needs-reason"):
-        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "  ")
+        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "  ", DECISION)
+    with pytest.raises(RuleViolation, match="change-needs-decision") as refused:
+        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "王调任他职")
+    assert refused.value.details["field"] == "decision"
+    changed = book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "王调任他职", DECISION)
+    assert changed["decision"]["reference"] == "县委组发〔2020〕12号"
 
 
 # --- pairing ------------------------------------------------------------------------------

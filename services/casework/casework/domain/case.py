@@ -139,6 +139,26 @@ def _required_text(value: str | None, field_name: str, label: str) -> str:
     return text
 
 
+def _change_decision(current: object | None, decision: dict | None, changed_on: date, what: str) -> dict | None:
+    """不转化不脱钩 (seed 000 §三(二)5, §三(三)): once in place, the team and the contact leader change only by a
+    recorded decision of the county (its standing committee or organization department), until the village passes
+    acceptance (after which the case is closed to changes). A first assignment needs none."""
+    if current is None:
+        return None
+    reference = ((decision or {}).get("reference") or "").strip()
+    decided_on = (decision or {}).get("decided_on")
+    if not reference or decided_on is None:
+        raise RuleViolation("change-needs-decision",
+                            f"{what}不转化不脱钩：调整须依据县委常委会或县委组织部的决定，请填写决定文号或标题及日期 (decision)",
+                            f"the {what} stays until acceptance: a change needs the county's decision "
+                            "(decision.reference and decision.decided_on)", field="decision")
+    if decided_on > changed_on:
+        raise RuleViolation("decision-after-change", f"决定日期 {decided_on} 晚于调整日期 {changed_on}",
+                            f"the decision ({decided_on}) is dated after the change ({changed_on})",
+                            field="decision.decided_on")
+    return {"reference": reference, "decided_on": decided_on.isoformat()}
+
+
 def person_key(person: Person) -> str:
     """Who a person is across cases: the login where there is one, else name and unit."""
     return f"user:{person.user_id}" if person.user_id else f"name:{person.name}|{person.unit}"
@@ -294,7 +314,7 @@ class CaseBook:
                                 field=field_name)
 
     def station_team(self, policy: Policy, policy_version: int, leader: Person, members: list[Person],
-                     stationed_on: date, change_reason: str | None) -> dict:
+                     stationed_on: date, change_reason: str | None, decision: dict | None = None) -> dict:
         self._require_open("调整工作队")
         self._not_before_designation(stationed_on, "stationed_on")
         size = 1 + len(members)
@@ -313,10 +333,12 @@ class CaseBook:
                                 "the team is already stationed: a change needs a reason (change_reason)", field="change_reason")
         if self.team_leader is None and reason:
             reason = None  # a first stationing is not a change
+        decided = _change_decision(self.team_leader, decision, stationed_on, "工作队")
         return {"leader": _dump(leader), "members": [_dump(m) for m in members], "change_reason": reason,
-                "policy_version": policy_version}
+                "decision": decided, "policy_version": policy_version}
 
-    def assign_contact_leader(self, leader: Person, assigned_on: date, change_reason: str | None) -> dict:
+    def assign_contact_leader(self, leader: Person, assigned_on: date, change_reason: str | None,
+                              decision: dict | None = None) -> dict:
         self._require_open("调整联系领导")
         self._not_before_designation(assigned_on, "assigned_on")
         if leader.rank is not CadreRank.COUNTY:
@@ -327,8 +349,9 @@ class CaseBook:
             raise RuleViolation("change-needs-reason", "联系领导不转化不脱钩，调整须说明理由 (change_reason)",
                                 "the contact leader stays until acceptance: a change needs a reason (change_reason)",
                                 field="change_reason")
+        decided = _change_decision(self.contact_leader, decision, assigned_on, "联系领导")
         return {"leader": _dump(leader), "change_reason": reason if self.contact_leader else None,
-                "direct_county_secretary": False}
+                "decision": decided, "direct_county_secretary": False}
 
     def appoint_first_secretary(self, secretary: Person, appointed_on: date, change_reason: str | None) -> dict:
         self._require_open("选派第一书记")
