@@ -231,8 +231,20 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
         "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 409, "study-first")
     ok(call(platform, "POST", f"{base}/continued/study", "county_committee", json={
         "studied_on": "2021-06-01", "meeting": "县委常委会第12次会议", "conclusion": "继续整顿"}), 201)
+    # 挂牌督办: the named supervisor is the county secretary (by post, or by role when the secretary names themself).
+    refused(call(platform, "POST", f"{base}/continued/supervision", "county_secretary", json={
+        "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}),
+        422, "supervisor-not-county-secretary")
+    refused(call(platform, "POST", f"{base}/continued/supervision", "county_committee", json={
+        "supervisor": person("常委", "county", post="县委书记", user_id=user_id("county_committee")),
+        "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 422, "supervisor-not-county-secretary")
     ok(call(platform, "POST", f"{base}/continued/supervision", "county_secretary", json={
-        "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 201)
+        "supervisor": person("郑书记", "county", post="县委书记", user_id=user_id("county_secretary")),
+        "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 201)
+    # Supervision keeps the deadline, to watch it like any other.
+    wait_for(lambda: asyncio.run(platform.fetch(
+        "supervision", "select supervision_deadline from sv_cases where case_id = $1 and supervision_deadline = $2",
+        case_id, date(2021, 7, 31))), what="supervision has the supervision deadline")
     ok(call(platform, "POST", f"{base}/continued/second-review", "county_org", json={
         "reviewed_on": "2021-06-01", "county_secretary": person("郑书记", "county", user_id=user_id("county_secretary")),
         "conclusion": "仍未完成，县委书记直接联系"}), 201)

@@ -460,8 +460,13 @@ async def record_study(case_id: Uuid, body: StudyIn, request: Request,
 @cases.post("/{case_id}/continued/supervision", response_model=R.WriteOut, status_code=201, summary="持续整顿：县委书记挂牌督办（具名、限期）")
 async def assign_supervision(case_id: Uuid, body: SupervisionIn, request: Request,
                              principal: Principal = Depends(authorized("case.continued"))):
+    # The service knows a named user's roles and unit only when the caller names themself.
+    named_self = body.supervisor.user_id is not None and body.supervisor.user_id == principal.user_id
     return await _write(request, principal, "case.continued", case_id,
-                        lambda w: service.assign_supervision(w, body.supervisor, body.deadline, body.decided_on),
+                        lambda w: service.assign_supervision(
+                            w, body.supervisor, body.deadline, body.decided_on,
+                            known_roles=frozenset(principal.roles) if named_self else None,
+                            known_unit=principal.division_code if named_self else None),
                         dates={"decided_on": body.decided_on})
 
 

@@ -24,7 +24,7 @@ from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, Pairing
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
     CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
-    ProgressRecorded, TeamStationed, VisitRecorded,
+    ProgressRecorded, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
 from zhengdun.events.screening import CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
 from zhengdun.messaging.outbox import UnitOfWork, record_event
@@ -342,8 +342,12 @@ async def record_study(w: Writer, studied_on: date, meeting: str, conclusion: st
     return w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
 
 
-async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date) -> Entry:
-    return w.append(EntryKind.SUPERVISION_ASSIGNED, decided_on, w.book.assign_supervision(supervisor, deadline, decided_on))
+async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date, *,
+                             known_roles: frozenset[str] | None = None, known_unit: str | None = None) -> Entry:
+    entry = w.append(EntryKind.SUPERVISION_ASSIGNED, decided_on, w.book.assign_supervision(
+        supervisor, deadline, decided_on, known_roles=known_roles, known_unit=known_unit))
+    w.emit(SupervisionAssigned(**case_ref(w.case), supervisor=supervisor, deadline=deadline, decided_on=decided_on))
+    return entry
 
 
 async def record_second_review(w: Writer, county_secretary: Person, conclusion: str, reviewed_on: date) -> Entry:

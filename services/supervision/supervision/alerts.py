@@ -56,7 +56,9 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
             row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
             row.leader_assigned_on, row.leader_event,
-            tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ())))
+            tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ()),
+            supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
+            supervision_event=row.supervision_event))
     for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
                                                              VisitRow.village_code.like(like)))).scalars():
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,

@@ -58,6 +58,11 @@ class CaseRow(Base):
     leader_user_id: Mapped[str | None] = mapped_column(String(64))
     leader_assigned_on: Mapped[date | None] = mapped_column(Date)
     leader_event: Mapped[str | None] = mapped_column(String(80))
+    # 县委书记挂牌督办: the deadline set in continued rectification, and by whom.
+    supervision_deadline: Mapped[date | None] = mapped_column(Date)
+    supervisor_name: Mapped[str | None] = mapped_column(String(100))
+    supervisor_user_id: Mapped[str | None] = mapped_column(String(64))
+    supervision_event: Mapped[str | None] = mapped_column(String(80))
 
 
 class VisitRow(Base):

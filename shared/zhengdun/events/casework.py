@@ -142,6 +142,16 @@ class VisitRecorded(CaseRef):
     counts_toward_minimum: bool | None = None
 
 
+@event("zhengdun.casework.case.supervision_assigned.v1")
+class SupervisionAssigned(CaseRef):
+    """县委书记挂牌督办: in continued rectification the county secretary supervises the village by name, with a
+    deadline by which its rectification is to be complete (supervision watches it like any other deadline)."""
+
+    supervisor: Person
+    deadline: date
+    decided_on: date
+
+
 @event("zhengdun.casework.case.phase_changed.v1", public=True)
 class CasePhaseChanged(CaseRef):
     """The case moved between phases (e.g. into continued rectification, or reopened)."""

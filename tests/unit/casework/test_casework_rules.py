@@ -297,7 +297,7 @@ def test_accepted_case_is_closed_to_new_work():
 
 def test_continued_steps_in_order():
     book, _ = staffed_book_with_measure()
-    secretary = Person(name="郑书记", rank=CadreRank.COUNTY)
+    secretary = Person(name="郑书记", post="县委书记", rank=CadreRank.COUNTY)
     with pytest.raises(OutOfOrder, match="not-in-continued"):
         book.record_study("常委会", "研究")
     add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "阶段结束"))
@@ -310,6 +310,28 @@ def test_continued_steps_in_order():
         book.assign_supervision(secretary, date(2021, 6, 1), date(2021, 6, 1))
     add(book, EntryKind.SUPERVISION_ASSIGNED, book.assign_supervision(secretary, date(2021, 7, 1), date(2021, 6, 1)))
     assert book.record_second_review(secretary, "仍未完成")["county_secretary"]["name"] == "郑书记"
+
+
+def test_the_named_supervisor_must_be_this_countys_secretary():
+    book, _ = staffed_book_with_measure()
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "阶段结束"))
+    add(book, EntryKind.CONTINUED_STUDIED, book.record_study("常委会", "研究"))
+    deadline, decided = date(2021, 7, 1), date(2021, 6, 1)
+    # Judged by the post and rank given, when the service cannot see the named user's roles.
+    for someone in (Person(name="王副县长", post="副县长", rank=CadreRank.COUNTY),
+                    Person(name="郑书记", post="县委书记", rank=CadreRank.SECTION)):
+        with pytest.raises(RuleViolation, match="supervisor-not-county-secretary") as refused:
+            book.assign_supervision(someone, deadline, decided)
+        assert refused.value.details["field"] == "supervisor" and "县委书记" in refused.value.message_zh
+    assert book.assign_supervision(Person(name="郑书记", post="县委书记"), deadline, decided)["deadline"] == "2021-07-01"
+    # Judged by the roles and unit the service knows (the caller names themself): the post does not matter.
+    me = Person(name="郑书记", post="书记", user_id="u-s")
+    book.assign_supervision(me, deadline, decided, known_roles=frozenset({"county_secretary"}), known_unit="990102000000")
+    with pytest.raises(RuleViolation, match="supervisor-not-county-secretary"):
+        book.assign_supervision(me, deadline, decided, known_roles=frozenset({"standing_committee"}),
+                                known_unit="990102000000")
+    with pytest.raises(RuleViolation, match="supervisor-not-county-secretary"):   # another county's secretary
+        book.assign_supervision(me, deadline, decided, known_roles=frozenset({"county_secretary"}), known_unit="990103000000")
 
 
 def terms() -> CampaignTerms:

@@ -124,7 +124,7 @@ def test_continued_phase_steps_follow_each_other():
     assert steps(b, POLICY, secretary, date(2021, 6, 2)) == []
     add(b, EntryKind.CONTINUED_STUDIED, b.record_study("常委会", "继续整顿"), date(2021, 6, 3))
     assert kinds(steps(b, POLICY, secretary, date(2021, 6, 4))) == ["casework.continued.supervision"]
-    add(b, EntryKind.SUPERVISION_ASSIGNED, b.assign_supervision(Person(name="书记"), date(2021, 7, 31), date(2021, 6, 5)),
+    add(b, EntryKind.SUPERVISION_ASSIGNED, b.assign_supervision(Person(name="书记", post="县委书记"), date(2021, 7, 31), date(2021, 6, 5)),
         date(2021, 6, 5))
     [review] = steps(b, POLICY, secretary, date(2021, 6, 6))
     assert review.kind == "casework.continued.second_review" and review.due_on == date(2021, 7, 31)

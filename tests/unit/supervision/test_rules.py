@@ -86,6 +86,22 @@ def test_only_visits_meeting_the_three_musts_count_toward_the_minimum():
     assert rules.visits_below_minimum(c, visits, POLICY, date(2020, 10, 1)) == []
 
 
+def test_the_county_secretarys_supervision_deadline_is_watched_until_the_case_finishes():
+    c = case(phase=CasePhase.CONTINUED, supervision_deadline=date(2021, 7, 31), supervisor_name="郑书记",
+             supervision_event="ev-sup")
+    assert rules.supervision_overdue(c, date(2021, 7, 31)) is None   # on time on the deadline
+    breach = rules.supervision_overdue(c, date(2021, 8, 1))
+    assert breach.rule is Rule.SUPERVISION_OVERDUE and breach.due_on == date(2021, 7, 31)
+    assert breach.subject_code == T and breach.village_code == V and breach.facts == ("ev-sup",)
+    assert breach.key == "supervision_overdue:C1:990102101201:2021-07-31" and "郑书记" in breach.proposal
+    assert Rule.SUPERVISION_OVERDUE.label == "县委书记挂牌督办逾期未完成整顿"
+    # Ready for acceptance: resolved; a case without supervision has no such deadline; evaluate() runs the rule.
+    assert rules.supervision_overdue(replace(c, finished_on=date(2021, 8, 2), phase=CasePhase.READY), date(2021, 8, 3)) is None
+    assert rules.supervision_overdue(case(), date(2021, 8, 1)) is None
+    facts = rules.Facts(campaign(), cases=[c])
+    assert breach.key in {b.key for b in rules.evaluate(facts, date(2021, 8, 1))}
+
+
 def test_visit_without_a_pushed_problem():
     assert rules.visit_without_problem("C1", visit(date(2020, 9, 5), problems=1), POLICY) is None
     breach = rules.visit_without_problem("C1", visit(date(2020, 9, 5), problems=0), POLICY)

@@ -479,10 +479,23 @@ class CaseBook:
         self._require_continued("研究")
         return {"meeting": _required_text(meeting, "meeting", "会议"), "conclusion": _required_text(conclusion, "conclusion", "研究意见")}
 
-    def assign_supervision(self, supervisor: Person, deadline: date, decided_on: date) -> dict:
+    def assign_supervision(self, supervisor: Person, deadline: date, decided_on: date, *,
+                           known_roles: frozenset[str] | None = None, known_unit: str | None = None) -> dict:
+        """县委书记挂牌督办 (seed 000 §三(三)1): the named supervisor is the county secretary of this village's county.
+        ``known_roles``/``known_unit`` are the named user's roles and unit when the service knows them (the caller
+        names themself); otherwise the named person is judged by the post and rank the request gives."""
         self._require_continued("挂牌督办")
         if self.study is None:
             raise OutOfOrder("study-first", "须先记录县委对该村的研究", "record the county's study of this village first")
+        if known_roles is not None:
+            is_secretary = "county_secretary" in known_roles and known_unit == self.header.county_code
+        else:
+            is_secretary = "县委书记" in supervisor.post and supervisor.rank in (None, CadreRank.COUNTY)
+        if not is_secretary:
+            raise RuleViolation("supervisor-not-county-secretary",
+                                f"挂牌督办须由本县县委书记具名（{supervisor.name} 不是本县县委书记；post 应为“县委书记”）",
+                                f"the named supervisor must be the county secretary of county {self.header.county_code}",
+                                field="supervisor")
         if deadline <= decided_on:
             raise RuleViolation("deadline-in-past", "督办时限须晚于决定日期", "the supervision deadline must be after the decision",
                                 field="deadline")
