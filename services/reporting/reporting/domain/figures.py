@@ -105,7 +105,11 @@ def percent(value: Decimal | None) -> str:
     return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
-def visit_qualifies(talked_with_all: bool, problems_pushed: int, problems_required: int) -> bool:
+def visit_qualifies(talked_with_all: bool, problems_pushed: int, problems_required: int,
+                    counts_toward_minimum: bool | None = None) -> bool:
+    """Casework's 三必须 verdict when the visit carries it (copied, not recomputed); else judged from the visit."""
+    if counts_toward_minimum is not None:
+        return counts_toward_minimum
     return talked_with_all and problems_pushed >= problems_required
 
 
