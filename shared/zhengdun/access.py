@@ -111,7 +111,13 @@ POLICY: dict[str, Rule] = {
     "acceptance.standard": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY}, label="制定验收标准"),
     "acceptance.preliminary": rule({Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}, {Level.TOWNSHIP}, label="乡镇初验"),
     "acceptance.preliminary.sign": rule({Role.TOWNSHIP_PRINCIPAL}, {Level.TOWNSHIP}, label="乡镇主要负责同志签字"),
-    "acceptance.county": rule({Role.ORG_STAFF}, {Level.COUNTY}, label="县级验收、满意度测评、公示销号、后评估"),
+    "acceptance.county": rule({Role.ORG_STAFF}, {Level.COUNTY}, label="县级验收、满意度测评、销号"),
+    # Seed 000 §三(五)3: the county feeds the result back and the township publishes it (乡镇…公示).
+    "acceptance.notice": rule({Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}, {Level.TOWNSHIP},
+                              label="公示验收结果，记录、答复公示期间的异议"),
+    # Seed 000 §三(四): three months after delisting the township Party committee organizes the post-evaluation.
+    "acceptance.post_evaluation": rule({Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}, {Level.TOWNSHIP},
+                                       label="乡镇党委组织后评估"),
     "acceptance.review_opinion": rule({d.role for d in ReviewDepartment}, {Level.COUNTY}, label="联审部门出具意见"),
     "acceptance.county.approve": rule({Role.STANDING_COMMITTEE}, {Level.COUNTY}, label="县委常委会审定验收结果"),
     "acceptance.county.sign": rule({Role.COUNTY_SECRETARY}, {Level.COUNTY}, label="县委书记签字"),

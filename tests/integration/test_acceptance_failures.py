@@ -77,7 +77,7 @@ def test_survey_below_revised_threshold_then_second_round_revoked_by_spot_check(
     view = ok(call(platform, "POST", f"/acceptances/{second['acceptance_id']}/spot-checks/city", "city_org",
                    json={"passed": False, "findings": "抽查发现村班子仍不团结"}))
     assert view["stage"] == "failed" and view["state"]["failure"]["revokes"] is True
-    refused(call(platform, "POST", f"/acceptances/{second['acceptance_id']}/notice", "county_org",
+    refused(call(platform, "POST", f"/acceptances/{second['acceptance_id']}/notice", "township_org",
                  json={"place": "公示栏"}), 409, "step-out-of-order")
 
     def failures():

@@ -195,7 +195,7 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     assert ok(post("survey", "county_org", {"respondents": 120, "satisfied": 84}))["stage"] == "accepted"
 
     # 6. Spot checks: nothing may be noticed before both draws; ratios no lower than policy; reproducible draws.
-    refused(post("notice", "county_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
+    refused(post("notice", "township_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
     draw = {"campaign_id": campaign_id, "county_code": COUNTY, "seed": "city-2021-03-01"}
     refused(call(platform, "POST", "/spot-checks", "city_org", json=dict(draw, ratio="0.10")), 422, "ratio-below-policy")
     refused(call(platform, "POST", "/spot-checks", "county_org", json=draw), 403)
@@ -203,31 +203,53 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     assert city_sample["level"] == "city" and city_sample["population"] == [VILLAGE] and city_sample["chosen"] == [VILLAGE]
     assert city_sample["algorithm"] == "sha256-rank-v1" and city_sample["ratio"] == "0.15"
     refused(call(platform, "POST", "/spot-checks", "city_org", json=draw), 409, "nothing-to-draw")
-    refused(post("notice", "county_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
+    refused(post("notice", "township_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
     province_sample = ok(call(platform, "POST", "/spot-checks", "province_org",
                               json=dict(draw, seed="province-2021-03-01")))
     assert province_sample["level"] == "province" and province_sample["chosen"] == [VILLAGE]
     refused(post("spot-checks/province", "city_org", {"passed": True, "findings": "x"}), 403)
     ok(post("spot-checks/city", "city_org", {"passed": True, "findings": "抽查属实"}))
     refused(post("spot-checks/city", "city_org", {"passed": True, "findings": "抽查属实"}), 409, "spot-check-repeated")
-    refused(post("notice", "county_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
+    refused(post("notice", "township_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
     ok(post("spot-checks/province", "province_org", {"passed": True, "findings": "抽查属实"}))
 
-    # 7. Public notice, then delisting once the notice is over (by the platform clock).
-    assert ok(post("notice", "county_org", {"place": "村务公开栏及乡镇政府公示栏"}))["stage"] == "noticed"
+    # 7. The township's public notice, for the policy's number of days (5 by default); objections during it are
+    # recorded with their answers, and one unanswered blocks the delisting.
+    refused(post("notice", "county_org", {"place": "村务公开栏"}), 403)
+    view = ok(post("notice", "township_org", {"place": "村务公开栏及乡镇政府公示栏"}))
+    assert view["stage"] == "noticed" and view["state"]["notice"]["ends_on"] == "2021-03-06"
+    objected = ok(post("notice/objections", "township_org", {"raised_on": "2021-03-01", "content": "村务账目公开不及时"}))
+    [objection] = objected["state"]["notice"]["objections"]
+    assert objection["answer"] == "" and objection["answered_on"] is None
+    refused(post("notice/objections", "township_org", {"raised_on": "2021-03-01", "content": ""}), 422)
     before = snapshot()
     refused(post("delist", "county_org", {"objection_upheld": False}), 409, "notice-running")
     assert snapshot() == before
     set_clock(platform, "2021-03-06")
+    problem = refused(post("delist", "county_org", {"objection_upheld": False}), 409, "objections-unanswered")
+    assert "异议未答复" in problem["detail"] and problem["objections"] == [objection["objection_id"]]
+    assert snapshot() == before
+    answer_path = f"notice/objections/{objection['objection_id']}/answer"
+    refused(post("notice/objections/nosuchobjection/answer", "township_org", {"answer": "x", "answered_on": "2021-03-05"}),
+            404, "unknown-objection")
+    ok(post(answer_path, "township_org", {"answer": "经核实已按月公开，张贴于村务公开栏", "answered_on": "2021-03-05"}))
+    refused(post(answer_path, "township_org", {"answer": "再答", "answered_on": "2021-03-05"}), 409, "objection-answered")
     view = ok(post("delist", "county_org", {"objection_upheld": False}))
     assert view["stage"] == "delisted" and view["state"]["post_evaluation_due"] == "2021-06-06"
 
-    # 8. Post-evaluation once due.
-    refused(post("post-evaluation", "county_org", {"relapsed": False, "reason": "巩固"}), 409, "post-evaluation-not-due")
+    # 8. Post-evaluation once due, organized by the township Party committee (seed 000 §三(四)).
+    refused(post("post-evaluation", "township_org", {"relapsed": False, "reason": "巩固"}), 409, "post-evaluation-not-due")
     set_clock(platform, "2021-06-06")
     refused(post("post-evaluation", "contact_leader", {"relapsed": False, "reason": "巩固"}), 403)
-    assert ok(post("post-evaluation", "county_org", {"relapsed": False, "reason": "整顿成效巩固"}))["stage"] == "post_evaluated"
-    refused(post("post-evaluation", "county_org", {"relapsed": False, "reason": "巩固"}), 409, "step-out-of-order")
+    refused(post("post-evaluation", "county_org", {"relapsed": False, "reason": "巩固"}), 403)
+    assert ok(post("post-evaluation", "township_org", {"relapsed": False, "reason": "整顿成效巩固"}))["stage"] == "post_evaluated"
+    refused(post("post-evaluation", "township_org", {"relapsed": False, "reason": "巩固"}), 409, "step-out-of-order")
+
+    # Every decision records the campaign policy version it applied (the campaign opened with version 1).
+    # (The application may be signed before the campaign's policy reached acceptance: from the standard on it is known.)
+    records = ok(call(platform, "GET", f"/acceptances/{aid}", "county_org"))["records"]
+    decided = records[[r["step"] for r in records].index("self_check"):]
+    assert decided and all(r["policy_version"] == 1 for r in decided), records
 
     # The events, exactly as declared, on the acceptance topic.
     def published():

@@ -121,6 +121,18 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
     ok(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members, "stationed_on": "2020-09-08"}))
     refused(call(platform, "PUT", f"{base}/team", "county_org", json={"leader": leader, "members": members,
                                                                        "stationed_on": "2020-09-09"}), 422, "change-needs-reason")
+    # 不转化不脱钩: a change rests on the county's recorded decision, or is a 422 naming the field.
+    problem = call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": leader, "members": members, "stationed_on": "2020-09-09", "change_reason": "队员调整"})
+    refused(problem, 422, "change-needs-decision")
+    assert problem.json()["field"] == "decision" and "县委常委会或县委组织部" in problem.json()["detail"]
+    refused(call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": leader, "members": members, "stationed_on": "2020-09-09", "change_reason": "队员调整",
+        "decision": {"reference": "", "decided_on": "2020-09-09"}}), 422, "validation")
+    changed = ok(call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": leader, "members": members, "stationed_on": "2020-09-09", "change_reason": "队员调整",
+        "decision": {"reference": "县委组发〔2020〕12号", "decided_on": "2020-09-09"}}))
+    assert changed["entry"]["data"]["decision"] == {"reference": "县委组发〔2020〕12号", "decided_on": "2020-09-09"}
     ok(call(platform, "PUT", f"{base}/contact-leader", "county_org", json={
         "leader": person("王联系", "county", user_id=user_id("contact_leader")), "assigned_on": "2020-09-08"}))
     ok(call(platform, "PUT", f"{base}/first-secretary", "township_org", json={"secretary": person("第一书记"),
@@ -186,9 +198,29 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
 
     # Visits: the village's contact leader; someone else's contact leader role at the village level is refused.
     refused(call(platform, "POST", f"{base}/visits", "team_leader", json={"visited_on": "2020-09-10"}), 403, "forbidden")
-    ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
+    full = ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
         "visited_on": "2020-09-10", "team_members": ["卫队长"], "village_cadres": ["沈村书记"], "key_persons": ["老党员"],
         "problems_pushed": [problem_id], "notes": "推动选好书记"}), 201)
+    assert full["entry"]["data"]["counts_toward_minimum"] is True and full["entry"]["data"]["missing_musts"] == []
+    # 三必须: a visit without key persons and without a problem pushed is recorded, flagged, and not counted.
+    short = ok(call(platform, "POST", f"{base}/visits", "contact_leader", json={
+        "visited_on": "2020-09-10", "team_members": ["卫队长"], "village_cadres": ["沈村书记"], "notes": "路过"}), 201)
+    assert short["entry"]["data"]["counts_toward_minimum"] is False
+    assert [m["label"] for m in short["entry"]["data"]["missing_musts"]] == ["与重点工作对象谈话", "推动解决问题"]
+    shown = ok(call(platform, "GET", base, "county_org"))["visits"]
+    assert [v["counts_toward_minimum"] for v in shown] == [True, False]
+    # The verdict travels in the event, so supervision and reporting copy it rather than judge again.
+    def visit_events():
+        found = {e["data"]["visit_id"]: e["data"] for e in casework_events(platform, case_id)
+                 if e["type"] == "zhengdun.casework.visit.recorded.v1"}
+        return found if len(found) == 2 else None
+    published = wait_for(visit_events, what="both visits on the casework topic")
+    assert published[short["entry"]["entry_id"]]["counts_toward_minimum"] is False
+    assert published[full["entry"]["entry_id"]]["counts_toward_minimum"] is True
+    copied = wait_for(lambda: r if len(r := asyncio.run(platform.fetch(
+        "supervision", "select visit_id, counts_toward_minimum from sv_visits where visit_id = any($1::text[])",
+        list(published)))) == 2 else None, what="supervision has both visits")
+    assert dict(map(tuple, copied)) == {full["entry"]["entry_id"]: True, short["entry"]["entry_id"]: False}
 
     # The clock passes the concentrated phase's last day: the unfinished case moves to continued rectification.
     set_clock(platform, "2021-05-31")
@@ -199,8 +231,20 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
         "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 409, "study-first")
     ok(call(platform, "POST", f"{base}/continued/study", "county_committee", json={
         "studied_on": "2021-06-01", "meeting": "县委常委会第12次会议", "conclusion": "继续整顿"}), 201)
+    # 挂牌督办: the named supervisor is the county secretary (by post, or by role when the secretary names themself).
+    refused(call(platform, "POST", f"{base}/continued/supervision", "county_secretary", json={
+        "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}),
+        422, "supervisor-not-county-secretary")
+    refused(call(platform, "POST", f"{base}/continued/supervision", "county_committee", json={
+        "supervisor": person("常委", "county", post="县委书记", user_id=user_id("county_committee")),
+        "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 422, "supervisor-not-county-secretary")
     ok(call(platform, "POST", f"{base}/continued/supervision", "county_secretary", json={
-        "supervisor": person("郑书记", "county"), "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 201)
+        "supervisor": person("郑书记", "county", post="县委书记", user_id=user_id("county_secretary")),
+        "deadline": "2021-07-31", "decided_on": "2021-06-01"}), 201)
+    # Supervision keeps the deadline, to watch it like any other.
+    wait_for(lambda: asyncio.run(platform.fetch(
+        "supervision", "select supervision_deadline from sv_cases where case_id = $1 and supervision_deadline = $2",
+        case_id, date(2021, 7, 31))), what="supervision has the supervision deadline")
     ok(call(platform, "POST", f"{base}/continued/second-review", "county_org", json={
         "reviewed_on": "2021-06-01", "county_secretary": person("郑书记", "county", user_id=user_id("county_secretary")),
         "conclusion": "仍未完成，县委书记直接联系"}), 201)

@@ -147,16 +147,21 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform):
     assert visits["title"] == "本月到村走访 0/2 次" and visits["progress"] == {"done": 0, "required": 2}
     assert visits["due_on"] == "2020-08-31"
     assert tasks(platform, "casework", "county_secretary", cid) == []
+    def add(listing: str, body: dict, key: str) -> str:
+        return call(platform, "casework", "POST", f"/cases/{case_id}/{listing}", "team_leader", body)["entry"]["data"][key]
+    problem_id = add("problems", {"title": "班子软弱", "found_on": "2020-08-19"}, "problem_id")
+    # A visit short of the 三必须 (nobody talked with, no problem pushed) is recorded but does not count.
+    call(platform, "casework", "POST", f"/cases/{case_id}/visits", "contact_leader", {"visited_on": "2020-08-19"})
+    assert tasks(platform, "casework", "contact_leader", cid)[0]["progress"] == {"done": 0, "required": 2}
     for day in ("2020-08-19", "2020-08-20"):
-        call(platform, "casework", "POST", f"/cases/{case_id}/visits", "contact_leader", {"visited_on": day})
+        call(platform, "casework", "POST", f"/cases/{case_id}/visits", "contact_leader", {
+            "visited_on": day, "team_members": ["队长"], "village_cadres": ["村书记"], "key_persons": ["老党员"],
+            "problems_pushed": [problem_id]})
         if day == "2020-08-19":
             assert tasks(platform, "casework", "contact_leader", cid)[0]["progress"] == {"done": 1, "required": 2}
     assert tasks(platform, "casework", "contact_leader", cid) == []
 
     # The team plans a measure due in 5 days; it shows as due soon, and is gone once completed with evidence.
-    def add(listing: str, body: dict, key: str) -> str:
-        return call(platform, "casework", "POST", f"/cases/{case_id}/{listing}", "team_leader", body)["entry"]["data"][key]
-    problem_id = add("problems", {"title": "班子软弱", "found_on": "2020-08-20"}, "problem_id")
     task_id = add("tasks", {"problem_id": problem_id, "title": "调整班子"}, "task_id")
     assert kinds(tasks(platform, "casework", "team_leader", cid)) == ["casework.plan"]     # no measure yet
     # The measure names its responsible person by login: it waits on that person, not on the rest of the team.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -133,6 +134,16 @@ class NoticeIn(_In):
     place: str = Field(min_length=1)
 
 
+class ObjectionIn(_In):
+    raised_on: date
+    content: str = Field(min_length=1)
+
+
+class ObjectionAnswerIn(_In):
+    answer: str = Field(min_length=1)
+    answered_on: date
+
+
 class DelistIn(_In):
     objection_upheld: bool = False
     objections: str = ""
@@ -167,7 +178,7 @@ class KeyOut(BaseModel):
 
 
 def _problem(exc: AcceptanceError) -> Problem:
-    title = {409: "与当前验收阶段冲突 Conflict", 403: "职责分离，不能办理 Forbidden"}.get(exc.status, "不符合验收规则 Rule violated")
+    title = {409: "与当前验收阶段冲突 Conflict", 403: "职责分离，不能办理 Forbidden", 404: "未找到 Not found"}.get(exc.status, "不符合验收规则 Rule violated")
     return Problem(exc.status, exc.code, title, f"{exc.message_zh} ({exc.message_en})", **exc.details)
 
 
@@ -194,8 +205,8 @@ def _summary(row: AcceptanceRow, name: str | None) -> AcceptanceSummary:
                              stage_label=STAGE_LABELS[Stage(row.stage)], ready_on=row.ready_on, updated_on=row.updated_on)
 
 
-async def _step(request: Request, principal: Principal, action: str, acceptance_id: str, name: str, body: BaseModel,
-                step, *, dates: dict[str, date] | None = None) -> dict:
+async def _step(request: Request, principal: Principal, action: str, acceptance_id: str, name: str,
+                body: BaseModel | dict, step, *, dates: dict[str, date] | None = None) -> dict:
     """Lock the acceptance, check the caller's reach and dates, run one step, commit with its events."""
     async with request.app.state.runtime.unit_of_work() as uow:
         today = await clock.today(uow.session)
@@ -209,7 +220,7 @@ async def _step(request: Request, principal: Principal, action: str, acceptance_
             payload, division_code=code, actor=actor, campaign_id=campaign_id)
         try:
             await service.run_step(uow.session, row, principal.actor, today, publish, name,
-                                   body.model_dump(mode="json"), step)
+                                   body.model_dump(mode="json") if isinstance(body, BaseModel) else body, step)
         except AcceptanceError as exc:
             raise _problem(exc) from None
         await uow.commit()
@@ -267,7 +278,7 @@ async def get_acceptance(acceptance_id: Uuid, request: Request,
         records = (await session.execute(select(AcceptanceRecord).where(AcceptanceRecord.acceptance_id == acceptance_id)
                                          .order_by(AcceptanceRecord.seq))).scalars().all()
         view["records"] = [{"step": r.step, "outcome": r.outcome, "body": r.body, "actor": r.actor,
-                            "recorded_on": r.recorded_on.isoformat()} for r in records]
+                            "recorded_on": r.recorded_on.isoformat(), "policy_version": r.policy_version} for r in records]
     return view
 
 
@@ -586,15 +597,40 @@ async def spot_check(acceptance_id: Uuid, level: SpotCheckLevel, body: SpotCheck
 # ------------------------------------------------------------------ 7. notice and delisting
 
 
-@api.post("/acceptances/{acceptance_id}/notice", response_model=R.AcceptanceOut, summary="7. 公示验收结果")
+@api.post("/acceptances/{acceptance_id}/notice", response_model=R.AcceptanceOut, summary="7. 乡镇公示验收结果（公示天数按政策）")
 async def notice(acceptance_id: Uuid, body: NoticeIn, request: Request,
-                 principal: Principal = Depends(authorized("acceptance.county"))):
+                 principal: Principal = Depends(authorized("acceptance.notice"))):
     async def step(ctx: StepContext):
-        outcome = ctx.acc.start_notice(ctx.person(Role.ORG_STAFF), ctx.today)
+        outcome = ctx.acc.start_notice(ctx.person(Role.TOWNSHIP_COMMITTEE), ctx.today,
+                                       notice_days=ctx.policy.acceptance_notice_days)
         ctx.acc.state["notice"]["place"] = body.place
         return outcome
 
-    return await _step(request, principal, "acceptance.county", acceptance_id, "notice", body, step)
+    return await _step(request, principal, "acceptance.notice", acceptance_id, "notice", body, step)
+
+
+@api.post("/acceptances/{acceptance_id}/notice/objections", response_model=R.AcceptanceOut,
+          summary="7. 记录公示期间的异议（未答复的异议阻止销号）")
+async def record_objection(acceptance_id: Uuid, body: ObjectionIn, request: Request,
+                           principal: Principal = Depends(authorized("acceptance.notice"))):
+    async def step(ctx: StepContext):
+        return ctx.acc.record_objection(uuid.uuid4().hex[:12], raised_on=body.raised_on, content=body.content,
+                                        today=ctx.today)
+
+    return await _step(request, principal, "acceptance.notice", acceptance_id, "notice_objection", body, step,
+                       dates={"raised_on": body.raised_on})
+
+
+@api.post("/acceptances/{acceptance_id}/notice/objections/{objection_id}/answer", response_model=R.AcceptanceOut,
+          summary="7. 答复公示期间的异议")
+async def answer_objection(acceptance_id: Uuid, objection_id: Identifier, body: ObjectionAnswerIn, request: Request,
+                           principal: Principal = Depends(authorized("acceptance.notice"))):
+    async def step(ctx: StepContext):
+        return ctx.acc.answer_objection(objection_id, answer=body.answer, answered_on=body.answered_on)
+
+    return await _step(request, principal, "acceptance.notice", acceptance_id, "notice_objection_answer",
+                       {"objection_id": objection_id, **body.model_dump(mode="json")}, step,
+                       dates={"answered_on": body.answered_on})
 
 
 @api.post("/acceptances/{acceptance_id}/delist", response_model=R.AcceptanceOut, summary="7. 公示期满无异议，销号")
@@ -610,14 +646,15 @@ async def delist(acceptance_id: Uuid, body: DelistIn, request: Request,
 # ------------------------------------------------------------------ 8. post-evaluation
 
 
-@api.post("/acceptances/{acceptance_id}/post-evaluation", response_model=R.AcceptanceOut, summary="8. 后评估：巩固或反弹（反弹则重新列入）")
+@api.post("/acceptances/{acceptance_id}/post-evaluation", response_model=R.AcceptanceOut,
+          summary="8. 乡镇党委组织后评估：巩固或反弹（反弹则重新列入）")
 async def post_evaluation(acceptance_id: Uuid, body: PostEvaluationIn, request: Request,
-                          principal: Principal = Depends(authorized("acceptance.county"))):
+                          principal: Principal = Depends(authorized("acceptance.post_evaluation"))):
     async def step(ctx: StepContext):
-        return ctx.acc.post_evaluate(ctx.person(Role.ORG_STAFF), relapsed=body.relapsed, reason=body.reason,
+        return ctx.acc.post_evaluate(ctx.person(Role.TOWNSHIP_COMMITTEE), relapsed=body.relapsed, reason=body.reason,
                                      today=ctx.today)
 
-    return await _step(request, principal, "acceptance.county", acceptance_id, "post_evaluation", body, step)
+    return await _step(request, principal, "acceptance.post_evaluation", acceptance_id, "post_evaluation", body, step)
 
 
 # ------------------------------------------------------------------ seal keys

@@ -63,6 +63,9 @@ class AcceptanceRecord(Base):
     body: Mapped[dict[str, Any]] = mapped_column(JSONB)
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     recorded_on: Mapped[date] = mapped_column(Date)
+    # The campaign policy version the step applied (None: taken before versions were recorded, or before
+    # the campaign's policy reached acceptance and the seeds' defaults applied).
+    policy_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -40,6 +40,7 @@ class StepRecordOut(Out):
     body: JsonObject
     actor: JsonObject
     recorded_on: date
+    policy_version: int | None = None
 
 
 class AcceptanceDetail(AcceptanceOut):

@@ -58,8 +58,13 @@ async def keep_policy(session: AsyncSession, revised: PolicyRevised) -> None:
 
 
 async def policy_of(session: AsyncSession, campaign_id: str) -> Policy:
+    return (await policy_version_of(session, campaign_id))[0]
+
+
+async def policy_version_of(session: AsyncSession, campaign_id: str) -> tuple[Policy, int | None]:
+    """The campaign's policy as known here and its version (None: not received yet, the seeds' defaults apply)."""
     row = await session.get(CampaignPolicy, campaign_id)
-    return Policy.model_validate(row.policy) if row else Policy()   # unknown campaign: the seeds' defaults
+    return (Policy.model_validate(row.policy), row.policy_version) if row else (Policy(), None)
 
 
 OPEN_STAGES = [s.value for s in Stage if s not in (Stage.FAILED, Stage.POST_EVALUATED)]
@@ -224,6 +229,7 @@ class StepContext:
     actor: Actor
     today: date
     policy: Policy
+    policy_version: int | None = None      # the version the step applied, kept on its record
     document_id: str | None = None
 
     def person(self, role: str) -> Person:
@@ -272,11 +278,12 @@ def _event_step(step: str | None) -> str:
 
 async def run_step(session: AsyncSession, row: AcceptanceRow, actor: Actor, today: date, publish: Publish,
                    step_name: str, body: dict, step: Step) -> Outcome:
-    ctx = StepContext(session, row, aggregate(row), actor, today, await policy_of(session, row.campaign_id))
+    policy, version = await policy_version_of(session, row.campaign_id)
+    ctx = StepContext(session, row, aggregate(row), actor, today, policy, version)
     outcome = await step(ctx)          # raises (nothing written) when refused
     store(row, ctx.acc, today)
     session.add(AcceptanceRecord(acceptance_id=row.acceptance_id, step=step_name, outcome=outcome.kind, body=body,
-                                 actor=actor.model_dump(mode="json"), recorded_on=today))
+                                 actor=actor.model_dump(mode="json"), recorded_on=today, policy_version=version))
     publish_outcome(publish, ctx, outcome)
     return outcome
 

@@ -41,17 +41,28 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ChangeDecisionIn(_In):
+    """The county's decision a change of team or contact leader rests on (不转化不脱钩)."""
+    reference: str = Field(min_length=1, max_length=200, description="县委常委会或县委组织部决定的文号或标题")
+    decided_on: date
+
+
+_DECISION = "调整时必填：县委常委会或县委组织部的决定（文号或标题、日期）；首次选派不填"
+
+
 class TeamIn(_In):
     leader: Person
     members: list[Person]
     stationed_on: date
     change_reason: str | None = None
+    decision: ChangeDecisionIn | None = Field(None, description=_DECISION)
 
 
 class ContactLeaderIn(_In):
     leader: Person
     assigned_on: date
     change_reason: str | None = None
+    decision: ChangeDecisionIn | None = Field(None, description=_DECISION)
 
 
 class FirstSecretaryIn(_In):
@@ -272,20 +283,24 @@ async def export_ledger(case_id: Uuid, request: Request, format: str = Query("xl
 # ---------------------------------------------------------------------------------------- staffing
 
 
-@cases.put("/{case_id}/team", response_model=R.WriteOut, summary="选派工作队（调整须说明理由）")
+@cases.put("/{case_id}/team", response_model=R.WriteOut, summary="选派工作队（调整须说明理由，并依据县委的决定）")
 async def station_team(case_id: Uuid, body: TeamIn, request: Request,
                        principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
-        await service.station_team(w, body.leader, body.members, body.stationed_on, body.change_reason)
-    return await _write(request, principal, "case.staff", case_id, step, dates={"stationed_on": body.stationed_on})
+        await service.station_team(w, body.leader, body.members, body.stationed_on, body.change_reason,
+                                   body.decision.model_dump() if body.decision else None)
+    return await _write(request, principal, "case.staff", case_id, step, dates={
+        "stationed_on": body.stationed_on, **({"decision.decided_on": body.decision.decided_on} if body.decision else {})})
 
 
-@cases.put("/{case_id}/contact-leader", response_model=R.WriteOut, summary="明确联系分包县级领导（不转化不脱钩，调整须说明理由）")
+@cases.put("/{case_id}/contact-leader", response_model=R.WriteOut, summary="明确联系分包县级领导（不转化不脱钩：调整须说明理由，并依据县委的决定）")
 async def assign_contact_leader(case_id: Uuid, body: ContactLeaderIn, request: Request,
                                 principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
-        await service.assign_contact_leader(w, body.leader, body.assigned_on, body.change_reason)
-    return await _write(request, principal, "case.staff", case_id, step, dates={"assigned_on": body.assigned_on})
+        await service.assign_contact_leader(w, body.leader, body.assigned_on, body.change_reason,
+                                            body.decision.model_dump() if body.decision else None)
+    return await _write(request, principal, "case.staff", case_id, step, dates={
+        "assigned_on": body.assigned_on, **({"decision.decided_on": body.decision.decided_on} if body.decision else {})})
 
 
 @cases.put("/{case_id}/first-secretary", response_model=R.WriteOut, summary="选派第一书记")
@@ -445,8 +460,13 @@ async def record_study(case_id: Uuid, body: StudyIn, request: Request,
 @cases.post("/{case_id}/continued/supervision", response_model=R.WriteOut, status_code=201, summary="持续整顿：县委书记挂牌督办（具名、限期）")
 async def assign_supervision(case_id: Uuid, body: SupervisionIn, request: Request,
                              principal: Principal = Depends(authorized("case.continued"))):
+    # The service knows a named user's roles and unit only when the caller names themself.
+    named_self = body.supervisor.user_id is not None and body.supervisor.user_id == principal.user_id
     return await _write(request, principal, "case.continued", case_id,
-                        lambda w: service.assign_supervision(w, body.supervisor, body.deadline, body.decided_on),
+                        lambda w: service.assign_supervision(
+                            w, body.supervisor, body.deadline, body.decided_on,
+                            known_roles=frozenset(principal.roles) if named_self else None,
+                            known_unit=principal.division_code if named_self else None),
                         dates={"decided_on": body.decided_on})
 
 

@@ -98,9 +98,10 @@ def ledger_xlsx(document: dict) -> bytes:
            [[p["record_id"], p["measure_id"], p["progress_on"], MEASURE_STATUS_LABELS[p["status"]], p["narrative"],
              "; ".join(f"{e['filename']} {e['sha256']}" for e in p["evidence"]), p["corrects"], p["corrected_by"]]
             for p in case["progress"]])
-    _sheet(workbook, "走访记录", ["日期", "联系领导", "工作队", "村干部", "重点人员", "推动问题", "备注"],
+    _sheet(workbook, "走访记录", ["日期", "联系领导", "工作队", "村干部", "重点人员", "推动问题", "备注", "计入每月次数", "未做到"],
            [[v["visited_on"], v["leader"]["name"], "、".join(v["team_members"]), "、".join(v["village_cadres"]),
-             "、".join(v["key_persons"]), len(v["problems_pushed"]), v["notes"]] for v in case["visits"]])
+             "、".join(v["key_persons"]), len(v["problems_pushed"]), v["notes"], "是" if v["counts_toward_minimum"] else "否",
+             "、".join(m["label"] for m in v["missing_musts"])] for v in case["visits"]])
     _sheet(workbook, "台账记录", ["序号", "事项", "发生日期", "记录日期", "记录人", "内容", "更正"],
            [[e["seq"], e["label"], e["occurred_on"], e["recorded_on"], (e["actor"] or {}).get("name"),
              json.dumps(e["data"], ensure_ascii=False), e["corrects"]] for e in document["history"]])

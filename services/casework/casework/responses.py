@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from casework.domain.case import EntryKind
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
@@ -111,6 +111,11 @@ class ProgressOut(Record):
     corrected_by: str | None
 
 
+class MissingMust(Out):
+    code: str = Field(description="team_members / village_cadres / key_persons / problems_pushed")
+    label: str
+
+
 class VisitOut(Record):
     leader: Person
     team_members: list[str]
@@ -119,6 +124,8 @@ class VisitOut(Record):
     problems_pushed: list[str]
     notes: str
     visited_on: date
+    missing_musts: list[MissingMust] = Field(description="未做到的“三必须”事项（中文标签）；空：全部做到")
+    counts_toward_minimum: bool = Field(description="做到“三必须”，计入每月到村次数")
 
 
 class StudyOut(Record):

@@ -24,7 +24,7 @@ from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, Pairing
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
     CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
-    ProgressRecorded, TeamStationed, VisitRecorded,
+    ProgressRecorded, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
 from zhengdun.events.screening import CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
 from zhengdun.messaging.outbox import UnitOfWork, record_event
@@ -228,18 +228,20 @@ async def open_case(session: AsyncSession, designated: TargetDesignated, *, even
 # ---------------------------------------------------------------------------------------
 
 
-async def station_team(w: Writer, leader: Person, members: list[Person], stationed_on: date, change_reason: str | None):
+async def station_team(w: Writer, leader: Person, members: list[Person], stationed_on: date, change_reason: str | None,
+                       decision: dict | None = None):
     terms = await require_campaign(w.session, w.case.campaign_id)
     in_force = terms.policy_on(w.today)
-    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason)
+    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason, decision)
     w.append(EntryKind.TEAM_STATIONED, stationed_on, data)
     w.emit(TeamStationed(**case_ref(w.case), leader=leader, members=tuple(members), stationed_on=stationed_on,
                          change_reason=data["change_reason"]))
     w.settle_readiness()
 
 
-async def assign_contact_leader(w: Writer, leader: Person, assigned_on: date, change_reason: str | None):
-    data = w.book.assign_contact_leader(leader, assigned_on, change_reason)
+async def assign_contact_leader(w: Writer, leader: Person, assigned_on: date, change_reason: str | None,
+                                decision: dict | None = None):
+    data = w.book.assign_contact_leader(leader, assigned_on, change_reason, decision)
     w.append(EntryKind.CONTACT_LEADER_ASSIGNED, assigned_on, data)
     w.emit(ContactLeaderAssigned(**case_ref(w.case), leader=leader, assigned_on=assigned_on,
                                  change_reason=data["change_reason"]))
@@ -317,12 +319,17 @@ async def record_progress(w: Writer, measure_id: str, status, narrative: str, ev
 
 async def record_visit(w: Writer, leader: Person, visited_on: date, team_members: list[str], village_cadres: list[str],
                        key_persons: list[str], problems_pushed: list[str], notes: str) -> Entry:
-    data = w.book.record_visit(leader, team_members, village_cadres, key_persons, problems_pushed, notes)
+    terms = await require_campaign(w.session, w.case.campaign_id)
+    data = w.book.record_visit(leader, team_members, village_cadres, key_persons, problems_pushed, notes,
+                               problems_required=terms.policy_on(visited_on).policy.problems_pushed_per_visit)
     entry = w.append(EntryKind.VISIT, visited_on, data)
+    missing = {m["code"] for m in data["missing_musts"]}
+    # Casework judges the 三必须 once; supervision and reporting copy its verdict (counts_toward_minimum).
     w.emit(VisitRecorded(**case_ref(w.case), visit_id=entry.entry_id, leader_user_id=leader.user_id, leader_name=leader.name,
-                         visited_on=visited_on, talked_with_team=bool(team_members),
-                         talked_with_village_cadres=bool(village_cadres), talked_with_key_persons=bool(key_persons),
-                         problems_pushed=tuple(problems_pushed)))
+                         visited_on=visited_on, talked_with_team="team_members" not in missing,
+                         talked_with_village_cadres="village_cadres" not in missing,
+                         talked_with_key_persons="key_persons" not in missing,
+                         problems_pushed=tuple(problems_pushed), counts_toward_minimum=data["counts_toward_minimum"]))
     return entry
 
 
@@ -335,8 +342,12 @@ async def record_study(w: Writer, studied_on: date, meeting: str, conclusion: st
     return w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
 
 
-async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date) -> Entry:
-    return w.append(EntryKind.SUPERVISION_ASSIGNED, decided_on, w.book.assign_supervision(supervisor, deadline, decided_on))
+async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date, *,
+                             known_roles: frozenset[str] | None = None, known_unit: str | None = None) -> Entry:
+    entry = w.append(EntryKind.SUPERVISION_ASSIGNED, decided_on, w.book.assign_supervision(
+        supervisor, deadline, decided_on, known_roles=known_roles, known_unit=known_unit))
+    w.emit(SupervisionAssigned(**case_ref(w.case), supervisor=supervisor, deadline=deadline, decided_on=decided_on))
+    return entry
 
 
 async def record_second_review(w: Writer, county_secretary: Person, conclusion: str, reviewed_on: date) -> Entry:

@@ -19,6 +19,9 @@ describe('the case book', () => {
     expect(visitsByMonth([visit('2020-10-12'), visit('2020-09-08'), visit('2020-09-12')], 2)).toEqual([
       { month: '2020-09', visits: 2, meets: true }, { month: '2020-10', visits: 1, meets: false },
     ])
+    // A visit short of the 三必须 is listed but not counted.
+    const short = { ...visit('2020-09-20'), counts_toward_minimum: false }
+    expect(visitsByMonth([visit('2020-09-08'), short], 2)).toEqual([{ month: '2020-09', visits: 1, meets: false }])
   })
   it('orders a measure\'s progress and picks how to preview evidence', () => {
     const p = (id: string, on: string) => ({ record_id: id, measure_id: 'M1', status: 'in_progress', narrative: '', evidence: [], progress_on: on, corrects: null, corrected_by: null })

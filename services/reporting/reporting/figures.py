@@ -36,7 +36,8 @@ ovd AS (SELECT ms.village_code, count(*) AS n FROM rm_measure ms LEFT JOIN prog 
         WHERE ms.village_code LIKE :p AND ms.planned_on <= :d AND ms.deadline < :d
           AND prog.status IS DISTINCT FROM 'completed' GROUP BY ms.village_code),
 vis AS (SELECT case_id, count(*) AS n FROM rm_visit
-        WHERE village_code LIKE :p AND visited_on BETWEEN :ms AND :d AND talked_with_all AND problems_pushed >= :ppv
+        WHERE village_code LIKE :p AND visited_on BETWEEN :ms AND :d
+          AND coalesce(counts_toward_minimum, talked_with_all AND problems_pushed >= :ppv)
         GROUP BY case_id),
 acc AS (SELECT village_code,
                count(*) FILTER (WHERE outcome = 'passed') AS passed,

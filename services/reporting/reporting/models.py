@@ -179,6 +179,8 @@ class Visit(Base):
     visited_on: Mapped[date] = mapped_column(Date)
     talked_with_all: Mapped[bool] = mapped_column(Boolean)   # team, village cadres and key persons
     problems_pushed: Mapped[int] = mapped_column(Integer)
+    # Casework's 三必须 verdict, copied (None: published before it was carried; judged from the two above).
+    counts_toward_minimum: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Alert(Base):

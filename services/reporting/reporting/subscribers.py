@@ -162,7 +162,7 @@ async def visit_recorded(session: AsyncSession, envelope: Envelope) -> None:
     await _add(session, m.Visit, visit_id=e.visit_id, case_id=e.case_id, village_code=e.village_code,
                visited_on=e.visited_on,
                talked_with_all=e.talked_with_team and e.talked_with_village_cadres and e.talked_with_key_persons,
-               problems_pushed=len(e.problems_pushed))
+               problems_pushed=len(e.problems_pushed), counts_toward_minimum=e.counts_toward_minimum)
 
 
 # ---- supervision ----------------------------------------------------------------------------

@@ -57,11 +57,14 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
             row.leader_assigned_on, row.leader_event,
             tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ()),
-            category=ListCategory(row.category) if row.category else None))
+            category=ListCategory(row.category) if row.category else None,
+            supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
+            supervision_event=row.supervision_event))
     for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
                                                              VisitRow.village_code.like(like)))).scalars():
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
-                                        row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id))
+                                        row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id,
+                                        row.counts_toward_minimum))
 
     measures = (await session.execute(select(MeasureRow).where(MeasureRow.campaign_id == cid,
                                                                MeasureRow.village_code.like(like)))).scalars().all()

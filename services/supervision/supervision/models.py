@@ -58,6 +58,11 @@ class CaseRow(Base):
     leader_user_id: Mapped[str | None] = mapped_column(String(64))
     leader_assigned_on: Mapped[date | None] = mapped_column(Date)
     leader_event: Mapped[str | None] = mapped_column(String(80))
+    # 县委书记挂牌督办: the deadline set in continued rectification, and by whom.
+    supervision_deadline: Mapped[date | None] = mapped_column(Date)
+    supervisor_name: Mapped[str | None] = mapped_column(String(100))
+    supervisor_user_id: Mapped[str | None] = mapped_column(String(64))
+    supervision_event: Mapped[str | None] = mapped_column(String(80))
 
 
 class VisitRow(Base):
@@ -71,6 +76,8 @@ class VisitRow(Base):
     leader_name: Mapped[str] = mapped_column(String(100))
     leader_user_id: Mapped[str | None] = mapped_column(String(64))
     event_id: Mapped[str] = mapped_column(String(80))
+    # Casework's 三必须 verdict, copied (None: a visit published before casework carried it).
+    counts_toward_minimum: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class MeasureRow(Base):

@@ -162,6 +162,8 @@ async def case_opened(session, p: cw.CaseOpened, envelope):
         _set_phase(existing, cw.CasePhase.CONCENTRATED, p.designated_on)
         existing.stationed_on = existing.leader_name = existing.leader_user_id = None
         existing.leader_assigned_on = existing.leader_event = None
+        existing.supervision_deadline = existing.supervisor_name = existing.supervisor_user_id = None
+        existing.supervision_event = None
     row = await _case(session, p, envelope, p.designated_on)
     row.designated_on, row.designated_by, row.category = p.designated_on, envelope.id, p.category.value
     return p.township_code
@@ -181,6 +183,14 @@ async def contact_leader_assigned(session, p: cw.ContactLeaderAssigned, envelope
     row.leader_name, row.leader_user_id, row.leader_event = p.leader.name, p.leader.user_id, envelope.id
     if row.leader_assigned_on is None:
         row.leader_assigned_on = p.assigned_on
+    return p.township_code
+
+
+@projection(cw.SupervisionAssigned)
+async def supervision_assigned(session, p: cw.SupervisionAssigned, envelope):
+    row = await _case(session, p, envelope, p.decided_on)
+    row.supervision_deadline, row.supervision_event = p.deadline, envelope.id
+    row.supervisor_name, row.supervisor_user_id = p.supervisor.name, p.supervisor.user_id
     return p.township_code
 
 
@@ -207,7 +217,8 @@ async def visit_recorded(session, p: cw.VisitRecorded, envelope):
     await session.execute(insert(VisitRow).values(
         visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id).on_conflict_do_nothing())
+        leader_user_id=p.leader_user_id, event_id=envelope.id,
+        counts_toward_minimum=p.counts_toward_minimum).on_conflict_do_nothing())
     return p.township_code
 
 

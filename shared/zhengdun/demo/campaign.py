@@ -355,7 +355,8 @@ class Scenario:
                         self.reopen(village, when)
         for village in [v for v, stage in self.pipeline.items() if stage == "accepted"]:
             acceptance_id = acc.acceptance_of(self.api, "city_org", village)["acceptance_id"]
-            self.api.post(self.counties[self.plan.county_of(village)]["org"].username, "acceptance",
+            # The county feeds the result back; the township publishes it (seed 000 §三(五)3).
+            self.api.post(self.townships[self.plan.township_of(village)]["staff"].username, "acceptance",
                           f"/acceptances/{acceptance_id}/notice", {"place": "村务公开栏及乡镇政府公示栏"})
             self.pipeline[village] = "noticed"
             self.notices[village] = when
@@ -372,7 +373,8 @@ class Scenario:
         for village in [v for v, due in self.post_due.items() if due <= when and self.pipeline.get(v) == "delisted"]:
             acceptance_id = acc.acceptance_of(self.api, "city_org", village)["acceptance_id"]
             relapsed = village == self.plan.relapsed_village
-            self.api.post(self.counties[self.plan.county_of(village)]["org"].username, "acceptance",
+            # Organized by the township Party committee (seed 000 §三(四)).
+            self.api.post(self.townships[self.plan.township_of(village)]["staff"].username, "acceptance",
                           f"/acceptances/{acceptance_id}/post-evaluation",
                           {"relapsed": relapsed, "reason": "班子再度涣散，群众反映强烈" if relapsed else "整顿成效巩固"})
             self.pipeline[village] = "evaluated"

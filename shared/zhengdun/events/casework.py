@@ -137,6 +137,19 @@ class VisitRecorded(CaseRef):
     talked_with_village_cadres: bool
     talked_with_key_persons: bool
     problems_pushed: tuple[str, ...] = ()
+    # Casework's verdict on the 三必须 (every group talked with, enough problems pushed under the policy in force):
+    # consumers copy it. None: published before the verdict was carried; consumers judge from the fields above.
+    counts_toward_minimum: bool | None = None
+
+
+@event("zhengdun.casework.case.supervision_assigned.v1")
+class SupervisionAssigned(CaseRef):
+    """县委书记挂牌督办: in continued rectification the county secretary supervises the village by name, with a
+    deadline by which its rectification is to be complete (supervision watches it like any other deadline)."""
+
+    supervisor: Person
+    deadline: date
+    decided_on: date
 
 
 @event("zhengdun.casework.case.phase_changed.v1", public=True)

@@ -223,6 +223,8 @@ class Policy(_Frozen):
     acceptance_spot_check_window_days: int = Field(30, ge=1, description="city/province spot checks due this many "
                                                                          "days after the county's first acceptance")
     satisfaction_threshold: Decimal = Field(Decimal("0.70"), gt=0, le=1)
+    # 000 §三(五)3 names the township's public notice of the result without its length: a campaign choice.
+    acceptance_notice_days: int = Field(5, ge=1, le=90, description="验收结果公示天数（自然日）")
 
     @model_validator(mode="after")
     def _coherent(self) -> "Policy":

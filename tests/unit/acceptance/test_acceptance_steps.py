@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation
+from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation, UnknownItem
 from acceptance.domain.process import Acceptance, Person, Stage, add_months
 from acceptance.domain.standard import make_standard
 
@@ -54,7 +54,7 @@ def at(stage: Stage) -> Acceptance:
 
 def unchanged(a: Acceptance, call) -> Exception:
     before = (a.stage, deepcopy(a.state))
-    with pytest.raises((OutOfOrder, RuleViolation, NotPermitted)) as info:
+    with pytest.raises((OutOfOrder, RuleViolation, NotPermitted, UnknownItem)) as info:
         call()
     assert (a.stage, a.state) == before
     return info.value
@@ -180,14 +180,14 @@ def test_survey_counts_must_make_sense():
 
 def test_notice_waits_for_both_spot_check_draws_and_findings():
     a = at(Stage.ACCEPTED)
-    assert unchanged(a, lambda: a.start_notice(COUNTY, DAY)).code == "spot-checks-pending"
+    assert unchanged(a, lambda: a.start_notice(TOWNSHIP, DAY, notice_days=5)).code == "spot-checks-pending"
     a.note_drawn("city", "s1", chosen=True)
     a.note_drawn("province", "s2", chosen=False)
-    assert unchanged(a, lambda: a.start_notice(COUNTY, DAY)).code == "spot-checks-pending"
+    assert unchanged(a, lambda: a.start_notice(TOWNSHIP, DAY, notice_days=5)).code == "spot-checks-pending"
     a.record_spot_check(COUNTY, "city", passed=True, today=DAY)
     assert unchanged(a, lambda: a.record_spot_check(COUNTY, "city", passed=True, today=DAY)).code == "spot-check-repeated"
     assert unchanged(a, lambda: a.record_spot_check(COUNTY, "province", passed=True, today=DAY)).code == "not-drawn"
-    assert a.start_notice(COUNTY, DAY).kind == "passed"
+    assert a.start_notice(TOWNSHIP, DAY, notice_days=5).kind == "passed"
 
 
 def test_failed_spot_check_revokes_acceptance():
@@ -201,7 +201,7 @@ def noticed() -> Acceptance:
     a = at(Stage.ACCEPTED)
     a.note_drawn("city", "s1", chosen=False)
     a.note_drawn("province", "s2", chosen=False)
-    a.start_notice(COUNTY, DAY)
+    a.start_notice(TOWNSHIP, DAY, notice_days=5)
     return a
 
 
@@ -218,9 +218,42 @@ def test_post_evaluation_only_once_due():
     a.delist(COUNTY, objection_upheld=False, today=date(2021, 3, 6), post_evaluation_months=3)
     assert unchanged(a, lambda: a.post_evaluate(COUNTY, relapsed=False, reason="", today=date(2021, 6, 5))).code \
         == "post-evaluation-not-due"
-    assert a.post_evaluate(COUNTY, relapsed=True, reason="班子又软弱涣散", today=date(2021, 6, 6)).kind == "post_evaluated"
-    assert isinstance(unchanged(a, lambda: a.post_evaluate(COUNTY, relapsed=False, reason="", today=date(2021, 7, 1))),
+    assert a.post_evaluate(TOWNSHIP, relapsed=True, reason="班子又软弱涣散", today=date(2021, 6, 6)).kind == "post_evaluated"
+    assert isinstance(unchanged(a, lambda: a.post_evaluate(TOWNSHIP, relapsed=False, reason="", today=date(2021, 7, 1))),
                       OutOfOrder)
+
+
+def test_the_notice_runs_the_policys_number_of_days():
+    a = at(Stage.ACCEPTED)
+    a.note_drawn("city", "s1", chosen=False)
+    a.note_drawn("province", "s2", chosen=False)
+    a.start_notice(TOWNSHIP, DAY, notice_days=7)
+    assert a.state["notice"]["ends_on"] == "2021-03-08" and a.state["notice"]["days"] == 7
+    assert unchanged(a, lambda: a.delist(COUNTY, objection_upheld=False, today=date(2021, 3, 7),
+                                         post_evaluation_months=3)).code == "notice-running"
+    assert a.delist(COUNTY, objection_upheld=False, today=date(2021, 3, 8), post_evaluation_months=3).kind == "delisted"
+
+
+def test_an_unanswered_objection_blocks_delisting_until_it_is_answered():
+    a = noticed()
+    assert a.record_objection("o1", raised_on=date(2021, 3, 2), content="村务账目未公开", today=date(2021, 3, 2)).kind \
+        == "recorded"
+    assert unchanged(a, lambda: a.record_objection("o0", raised_on=date(2021, 2, 28), content="早于公示",
+                                                   today=DAY)).code == "objection-before-notice"
+    [objection] = a.state["notice"]["objections"]
+    assert objection == {"objection_id": "o1", "raised_on": "2021-03-02", "content": "村务账目未公开", "answer": "",
+                         "answered_on": None, "recorded_on": "2021-03-02"}
+    err = unchanged(a, lambda: a.delist(COUNTY, objection_upheld=False, today=date(2021, 3, 6), post_evaluation_months=3))
+    assert err.status == 409 and err.code == "objections-unanswered" and err.details["objections"] == ["o1"]
+    assert "未答复" in err.message_zh
+    assert unchanged(a, lambda: a.answer_objection("nope", answer="x", answered_on=date(2021, 3, 3))).status == 404
+    a.answer_objection("o1", answer="经核实已公开，张贴于村务公开栏", answered_on=date(2021, 3, 3))
+    assert unchanged(a, lambda: a.answer_objection("o1", answer="再答", answered_on=date(2021, 3, 4))).code \
+        == "objection-answered"
+    assert a.delist(COUNTY, objection_upheld=False, today=date(2021, 3, 6), post_evaluation_months=3).kind == "delisted"
+    # Objections belong to the notice: none once it is over.
+    assert unchanged(a, lambda: a.record_objection("o2", raised_on=date(2021, 3, 6), content="x",
+                                                   today=date(2021, 3, 6))).code == "step-out-of-order"
 
 
 def test_add_months_clamps_to_month_end():
@@ -262,4 +295,4 @@ def test_rectifier_may_not_record_spot_check_notice_or_delisting():
     a.note_drawn("province", "s2", chosen=False)
     assert isinstance(unchanged(a, lambda: a.record_spot_check(CONTACT, "city", passed=True, today=DAY)), NotPermitted)
     a.record_spot_check(COUNTY, "city", passed=True, today=DAY)
-    assert isinstance(unchanged(a, lambda: a.start_notice(CONTACT, DAY)), NotPermitted)
+    assert isinstance(unchanged(a, lambda: a.start_notice(CONTACT, DAY, notice_days=5)), NotPermitted)

@@ -21,6 +21,7 @@ def caller(roles: set[str], unit: str, user: str = "u1") -> Caller:
 LEADER = caller({"work_team_leader"}, VILLAGE, "u-leader")
 SECRETARY = caller({"village_secretary"}, VILLAGE, "u-sec")
 COUNTY_ORG = caller({"org_staff"}, COUNTY)
+TOWNSHIP_ORG = caller({"org_staff", "township_committee"}, TOWNSHIP)
 CITY_ORG = caller({"org_staff"}, CITY)
 
 
@@ -85,17 +86,34 @@ def test_the_city_draws_per_county_within_thirty_days_then_records_the_chosen_vi
     assert draws([chosen], CITY_ORG) == []
     [record] = steps(chosen, CITY_ORG, TODAY)
     assert record.kind == "acceptance.spot_check.record" and record.path == "/acceptances/a1/spot-checks/city"
-    # The province has not drawn yet: the county may not give notice.
-    assert steps(chosen, COUNTY_ORG, TODAY) == []
+    # The province has not drawn yet: the township may not give notice.
+    assert steps(chosen, TOWNSHIP_ORG, TODAY) == []
     settled = acc(Stage.ACCEPTED, {"spot_checks": {"city": {"chosen": True, "result": "passed"},
                                                    "province": {"chosen": False, "result": None}}})
-    assert kinds(steps(settled, COUNTY_ORG, TODAY)) == ["acceptance.notice"]
+    # The notice is the township's (seed 000 §三(五)3), not the county's.
+    assert kinds(steps(settled, TOWNSHIP_ORG, TODAY)) == ["acceptance.notice"]
+    assert steps(settled, COUNTY_ORG, TODAY) == []
+    assert Stage.ACCEPTED in stages_for(TOWNSHIP_ORG)
 
 
-def test_delisting_is_due_when_the_notice_ends_and_post_evaluation_shows_a_month_ahead():
+def test_delisting_is_due_when_the_notice_ends_and_the_township_post_evaluates_a_month_ahead():
     [delist] = steps(acc(Stage.NOTICED, {"notice": {"started_on": "2021-03-01", "ends_on": "2021-03-06"}}), COUNTY_ORG, TODAY)
     assert delist.due_on == date(2021, 3, 6) and "公示期内" in delist.detail
     delisted = acc(Stage.DELISTED, {"post_evaluation_due": "2021-06-10"})
-    assert steps(delisted, COUNTY_ORG, date(2021, 5, 10)) == []
-    [post] = steps(delisted, COUNTY_ORG, date(2021, 5, 11))
+    assert steps(delisted, TOWNSHIP_ORG, date(2021, 5, 10)) == []
+    [post] = steps(delisted, TOWNSHIP_ORG, date(2021, 5, 11))
     assert post.kind == "acceptance.post_evaluation" and post.due_on == date(2021, 6, 10)
+    # Seed 000 §三(四): the township Party committee organizes it, not the county.
+    assert steps(delisted, COUNTY_ORG, date(2021, 5, 11)) == []
+    assert Stage.DELISTED not in stages_for(COUNTY_ORG)
+
+
+def test_an_unanswered_objection_is_the_townships_to_answer_and_holds_the_delisting():
+    notice = {"started_on": "2021-03-01", "ends_on": "2021-03-06", "objections": [
+        {"objection_id": "o1", "raised_on": "2021-03-02", "content": "村账目未公开", "answer": "", "answered_on": None},
+        {"objection_id": "o2", "raised_on": "2021-03-02", "content": "已答复的", "answer": "已核实", "answered_on": "2021-03-03"}]}
+    noticed = acc(Stage.NOTICED, {"notice": notice})
+    [answer] = steps(noticed, TOWNSHIP_ORG, TODAY)
+    assert answer.kind == "acceptance.notice.objection" and answer.path == "/acceptances/a1/notice/objections/o1/answer"
+    [delist] = steps(noticed, COUNTY_ORG, date(2021, 3, 6))
+    assert "1 条异议未答复" in delist.detail

@@ -83,12 +83,28 @@ def test_county_rank_required_when_the_policy_says_so():
                                         TODAY, None)
 
 
-def test_a_team_change_needs_a_reason():
+DECISION = {"reference": "县委组发〔2020〕12号", "decided_on": date(2020, 9, 9)}
+
+
+def test_a_team_change_needs_a_reason_and_the_countys_decision():
     book = CaseBook(header())
-    add(book, EntryKind.TEAM_STATIONED, book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None))
+    first = book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None)
+    assert first["decision"] is None   # the first stationing needs no decision
+    add(book, EntryKind.TEAM_STATIONED, first)
     with pytest.raises(RuleViolation, match="change-needs-reason"):
-        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, None)
-    assert book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离")["change_reason"] == "队员调离"
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, None, DECISION)
+    # 不转化不脱钩: a change without the county's decision is refused, naming the field.
+    with pytest.raises(RuleViolation, match="change-needs-decision") as refused:
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离")
+    assert refused.value.details["field"] == "decision" and "县委常委会或县委组织部" in refused.value.message_zh
+    with pytest.raises(RuleViolation, match="change-needs-decision"):
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", {"reference": " ", "decided_on": TODAY})
+    with pytest.raises(RuleViolation, match="decision-after-change"):
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离",
+                          {"reference": "县委组发〔2020〕12号", "decided_on": date(2020, 9, 11)})
+    changed = book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", DECISION)
+    assert changed["change_reason"] == "队员调离"
+    assert changed["decision"] == {"reference": "县委组发〔2020〕12号", "decided_on": "2020-09-09"}
 
 
 def test_team_cannot_be_stationed_before_designation():
@@ -103,7 +119,12 @@ def test_contact_leader_is_county_level_and_changes_only_with_reason():
     leader = Person(name="王", rank=CadreRank.COUNTY)
     add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(leader, TODAY, None))
     with pytest.raises(RuleViolation, match="change-needs-reason"):
-        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "  ")
+        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "  ", DECISION)
+    with pytest.raises(RuleViolation, match="change-needs-decision") as refused:
+        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "王调任他职")
+    assert refused.value.details["field"] == "decision"
+    changed = book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "王调任他职", DECISION)
+    assert changed["decision"]["reference"] == "县委组发〔2020〕12号"
 
 
 # --- pairing ------------------------------------------------------------------------------
@@ -242,6 +263,29 @@ def test_visits_need_a_contact_leader_and_known_problems():
     assert book.record_visit(leader, ["队长"], ["村书记"], [], list(book.problems), "")["problems_pushed"]
 
 
+def test_a_visit_short_of_the_three_musts_is_recorded_flagged_and_not_counted():
+    book, _ = staffed_book_with_measure()
+    leader = Person(name="王", rank=CadreRank.COUNTY)
+    add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(leader, TODAY, None))
+    problems = list(book.problems)
+    full = book.record_visit(leader, ["卫队长"], ["沈村书记"], ["老党员"], problems, "")
+    assert full["counts_toward_minimum"] is True and full["missing_musts"] == []
+    # No key person talked with, no problem pushed: recorded, with what it lacked in Chinese, and not counted.
+    short = book.record_visit(leader, ["卫队长"], ["沈村书记"], [" "], [], "")
+    assert short["counts_toward_minimum"] is False
+    assert short["missing_musts"] == [{"code": "key_persons", "label": "与重点工作对象谈话"},
+                                      {"code": "problems_pushed", "label": "推动解决问题"}]
+    # The number of problems a visit must push is the policy's.
+    two = book.record_visit(leader, ["卫队长"], ["沈村书记"], ["老党员"], problems[:1], "", problems_required=2)
+    assert two["missing_musts"] == [{"code": "problems_pushed", "label": "推动解决至少 2 个问题"}]
+    add(book, EntryKind.VISIT, short)
+    assert book.visits[-1]["counts_toward_minimum"] is False
+    # A visit recorded before the verdict was kept is judged by what it lists.
+    add(book, EntryKind.VISIT, {"leader": {"name": "王"}, "team_members": ["卫队长"], "village_cadres": ["沈村书记"],
+                                "key_persons": ["老党员"], "problems_pushed": problems, "notes": ""})
+    assert book.visits[-1]["counts_toward_minimum"] is True and book.visits[-1]["missing_musts"] == []
+
+
 def test_accepted_case_is_closed_to_new_work():
     book, measure = staffed_book_with_measure()
     add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.ACCEPTED, "验收通过"))
@@ -253,7 +297,7 @@ def test_accepted_case_is_closed_to_new_work():
 
 def test_continued_steps_in_order():
     book, _ = staffed_book_with_measure()
-    secretary = Person(name="郑书记", rank=CadreRank.COUNTY)
+    secretary = Person(name="郑书记", post="县委书记", rank=CadreRank.COUNTY)
     with pytest.raises(OutOfOrder, match="not-in-continued"):
         book.record_study("常委会", "研究")
     add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "阶段结束"))
@@ -266,6 +310,28 @@ def test_continued_steps_in_order():
         book.assign_supervision(secretary, date(2021, 6, 1), date(2021, 6, 1))
     add(book, EntryKind.SUPERVISION_ASSIGNED, book.assign_supervision(secretary, date(2021, 7, 1), date(2021, 6, 1)))
     assert book.record_second_review(secretary, "仍未完成")["county_secretary"]["name"] == "郑书记"
+
+
+def test_the_named_supervisor_must_be_this_countys_secretary():
+    book, _ = staffed_book_with_measure()
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "阶段结束"))
+    add(book, EntryKind.CONTINUED_STUDIED, book.record_study("常委会", "研究"))
+    deadline, decided = date(2021, 7, 1), date(2021, 6, 1)
+    # Judged by the post and rank given, when the service cannot see the named user's roles.
+    for someone in (Person(name="王副县长", post="副县长", rank=CadreRank.COUNTY),
+                    Person(name="郑书记", post="县委书记", rank=CadreRank.SECTION)):
+        with pytest.raises(RuleViolation, match="supervisor-not-county-secretary") as refused:
+            book.assign_supervision(someone, deadline, decided)
+        assert refused.value.details["field"] == "supervisor" and "县委书记" in refused.value.message_zh
+    assert book.assign_supervision(Person(name="郑书记", post="县委书记"), deadline, decided)["deadline"] == "2021-07-01"
+    # Judged by the roles and unit the service knows (the caller names themself): the post does not matter.
+    me = Person(name="郑书记", post="书记", user_id="u-s")
+    book.assign_supervision(me, deadline, decided, known_roles=frozenset({"county_secretary"}), known_unit="990102000000")
+    with pytest.raises(RuleViolation, match="supervisor-not-county-secretary"):
+        book.assign_supervision(me, deadline, decided, known_roles=frozenset({"standing_committee"}),
+                                known_unit="990102000000")
+    with pytest.raises(RuleViolation, match="supervisor-not-county-secretary"):   # another county's secretary
+        book.assign_supervision(me, deadline, decided, known_roles=frozenset({"county_secretary"}), known_unit="990103000000")
 
 
 def terms() -> CampaignTerms:

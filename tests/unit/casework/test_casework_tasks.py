@@ -94,14 +94,22 @@ def test_team_steps_go_to_the_named_login_when_the_book_has_one():
     assert steps(staffed(), POLICY, secretary, date(2020, 9, 4)) == []
 
 
+FULL_VISIT = {"leader": {"name": "县领导"}, "team_members": ["队长"], "village_cadres": ["村书记"], "key_persons": ["老党员"],
+              "problems_pushed": ["p1"], "notes": ""}
+
+
 def test_the_contact_leader_sees_visits_this_month_until_the_minimum():
     b = staffed(leader_user="u-leader")
     [visit] = steps(b, POLICY, LEADER, date(2020, 10, 10))
     assert visit.kind == "casework.visit" and visit.title == "本月到村走访 0/2 次" and visit.due_on == date(2020, 10, 31)
-    add(b, EntryKind.VISIT, {"leader": {"name": "县领导"}, "problems_pushed": []}, date(2020, 10, 5))
+    add(b, EntryKind.VISIT, FULL_VISIT, date(2020, 10, 5))
     [visit] = steps(b, POLICY, LEADER, date(2020, 10, 10))
     assert (visit.done, visit.required) == (1, 2) and "1/2" in visit.title
-    add(b, EntryKind.VISIT, {"leader": {"name": "县领导"}, "problems_pushed": []}, date(2020, 10, 9))
+    # A visit short of the 三必须 (no problem pushed) is in the book but does not count toward the minimum.
+    add(b, EntryKind.VISIT, {**FULL_VISIT, "problems_pushed": []}, date(2020, 10, 8))
+    [visit] = steps(b, POLICY, LEADER, date(2020, 10, 10))
+    assert (visit.done, visit.required) == (1, 2)
+    add(b, EntryKind.VISIT, FULL_VISIT, date(2020, 10, 9))
     assert steps(b, POLICY, LEADER, date(2020, 10, 10)) == []
     # Another contact leader of the county is not this village's leader.
     assert steps(b, POLICY, Caller("u-other", COUNTY, Level.COUNTY, frozenset({"contact_leader"})), date(2020, 10, 10)) == []
@@ -116,7 +124,7 @@ def test_continued_phase_steps_follow_each_other():
     assert steps(b, POLICY, secretary, date(2021, 6, 2)) == []
     add(b, EntryKind.CONTINUED_STUDIED, b.record_study("常委会", "继续整顿"), date(2021, 6, 3))
     assert kinds(steps(b, POLICY, secretary, date(2021, 6, 4))) == ["casework.continued.supervision"]
-    add(b, EntryKind.SUPERVISION_ASSIGNED, b.assign_supervision(Person(name="书记"), date(2021, 7, 31), date(2021, 6, 5)),
+    add(b, EntryKind.SUPERVISION_ASSIGNED, b.assign_supervision(Person(name="书记", post="县委书记"), date(2021, 7, 31), date(2021, 6, 5)),
         date(2021, 6, 5))
     [review] = steps(b, POLICY, secretary, date(2021, 6, 6))
     assert review.kind == "casework.continued.second_review" and review.due_on == date(2021, 7, 31)

@@ -67,6 +67,9 @@ def test_visit_qualifies_only_with_all_talks_and_enough_problems_pushed():
     assert not visit_qualifies(False, 3, 1)      # did not talk with everyone
     assert not visit_qualifies(True, 0, 1)       # pushed nothing
     assert visit_qualifies(True, 0, 0)           # a campaign may require none
+    # Casework's verdict, where the event carries it, is copied rather than judged again.
+    assert not visit_qualifies(True, 1, 1, counts_toward_minimum=False)
+    assert visit_qualifies(True, 1, 1, counts_toward_minimum=True)
 
 
 def test_month_is_compliant_from_the_required_number_of_visits():

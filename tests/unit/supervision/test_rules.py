@@ -1,6 +1,7 @@
 """The supervision rules at their boundary days (plain Python, no infrastructure)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -72,6 +73,33 @@ def test_the_partial_month_of_assignment_is_not_judged():
     c = case(leader_assigned_on=date(2020, 9, 2))
     assert rules.visits_below_minimum(c, [], POLICY, date(2020, 10, 31)) == []
     assert [b.key[-7:] for b in rules.visits_below_minimum(c, [], POLICY, date(2020, 11, 1))] == ["2020-10"]
+
+
+def test_only_visits_meeting_the_three_musts_count_toward_the_minimum():
+    c = case(leader_assigned_on=date(2020, 9, 1))
+    # Casework's verdict is copied: a visit that lacked one of the 三必须 stays in the facts but is not counted.
+    visits = [visit(date(2020, 9, 1)), replace(visit(date(2020, 9, 15), vid="v2"), counts_toward_minimum=False)]
+    [breach] = rules.visits_below_minimum(c, visits, POLICY, date(2020, 10, 1))
+    assert breach.facts == ("ev-v2020-09-01", "ev-v22020-09-15")
+    # A visit published before the verdict was carried (None) counts, as it did.
+    visits[1] = replace(visits[1], counts_toward_minimum=None)
+    assert rules.visits_below_minimum(c, visits, POLICY, date(2020, 10, 1)) == []
+
+
+def test_the_county_secretarys_supervision_deadline_is_watched_until_the_case_finishes():
+    c = case(phase=CasePhase.CONTINUED, supervision_deadline=date(2021, 7, 31), supervisor_name="郑书记",
+             supervision_event="ev-sup")
+    assert rules.supervision_overdue(c, date(2021, 7, 31)) is None   # on time on the deadline
+    breach = rules.supervision_overdue(c, date(2021, 8, 1))
+    assert breach.rule is Rule.SUPERVISION_OVERDUE and breach.due_on == date(2021, 7, 31)
+    assert breach.subject_code == T and breach.village_code == V and breach.facts == ("ev-sup",)
+    assert breach.key == "supervision_overdue:C1:990102101201:2021-07-31" and "郑书记" in breach.proposal
+    assert Rule.SUPERVISION_OVERDUE.label == "县委书记挂牌督办逾期未完成整顿"
+    # Ready for acceptance: resolved; a case without supervision has no such deadline; evaluate() runs the rule.
+    assert rules.supervision_overdue(replace(c, finished_on=date(2021, 8, 2), phase=CasePhase.READY), date(2021, 8, 3)) is None
+    assert rules.supervision_overdue(case(), date(2021, 8, 1)) is None
+    facts = rules.Facts(campaign(), cases=[c])
+    assert breach.key in {b.key for b in rules.evaluate(facts, date(2021, 8, 1))}
 
 
 def test_visit_without_a_pushed_problem():

@@ -2,7 +2,8 @@
 
 Each carries a stable ``code`` (the problem+json ``type``), a Chinese and an English message
 saying what to fix, and details. The kind says how the HTTP layer answers: a rule violation (422),
-a step out of order or repeated (409), a person kept from the step by separation of duties (403).
+a step out of order or repeated (409), a person kept from the step by separation of duties (403),
+an item named that the acceptance does not have (404).
 """
 from __future__ import annotations
 
@@ -30,3 +31,7 @@ class OutOfOrder(AcceptanceError):
 
 class NotPermitted(AcceptanceError):
     status = 403
+
+
+class UnknownItem(AcceptanceError):
+    status = 404

@@ -12,10 +12,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation
+from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation, UnknownItem
 from acceptance.domain.standard import Standard, score_self_check
 
-NOTICE_DAYS = 5  # 公示期（工作日按自然日计）: the seeds name a notice without its length; 5 days is the usual minimum
 
 
 class Stage(StrEnum):
@@ -276,17 +275,59 @@ class Acceptance:
 
     # ------------------------------------------------------------------ 7. notice and delisting
 
-    def start_notice(self, person: Person, today: date) -> Outcome:
+    def start_notice(self, person: Person, today: date, *, notice_days: int) -> Outcome:
+        """The township publishes the result for the policy's ``acceptance_notice_days`` (calendar days)."""
         self._expect(Stage.ACCEPTED, step="公示")
         self._not_rectifier(person, "公示")
         pending = self.spot_checks_settled()
         if pending:
             raise OutOfOrder("spot-checks-pending", f"市、省级抽查尚未完成，不能公示：{pending}",
                              "city and province spot checks must be drawn and settled before the notice", pending=pending)
-        ends = date.fromordinal(today.toordinal() + NOTICE_DAYS)
-        self.state["notice"] = {"started_on": today.isoformat(), "ends_on": ends.isoformat()}
+        ends = date.fromordinal(today.toordinal() + notice_days)
+        self.state["notice"] = {"started_on": today.isoformat(), "ends_on": ends.isoformat(), "days": notice_days,
+                                "objections": []}
         self.stage = Stage.NOTICED
         return Outcome("passed", "notice")
+
+    def objections(self) -> list[dict[str, Any]]:
+        return list(self.state.get("notice", {}).get("objections", []))
+
+    def unanswered_objections(self) -> list[dict[str, Any]]:
+        return [o for o in self.objections() if not o["answer"]]
+
+    def record_objection(self, objection_id: str, *, raised_on: date, content: str, today: date) -> Outcome:
+        """An objection raised during the notice, kept as screening keeps its notice's (raised_on, content, answer)."""
+        self._expect(Stage.NOTICED, step="记录公示异议")
+        started = date.fromisoformat(self.state["notice"]["started_on"])
+        if raised_on < started:
+            raise RuleViolation("objection-before-notice", f"异议提出日期 {raised_on} 早于公示开始日期 {started}",
+                                f"the objection is dated before the notice began ({started})", field="raised_on")
+        content = (content or "").strip()
+        if not content:
+            raise RuleViolation("objection-empty", "异议内容不能为空", "the objection needs its content", field="content")
+        objection = {"objection_id": objection_id, "raised_on": raised_on.isoformat(), "content": content,
+                     "answer": "", "answered_on": None, "recorded_on": today.isoformat()}
+        self.state["notice"] = {**self.state["notice"], "objections": [*self.objections(), objection]}
+        return Outcome("recorded", "notice")
+
+    def answer_objection(self, objection_id: str, *, answer: str, answered_on: date) -> Outcome:
+        self._expect(Stage.NOTICED, step="答复公示异议")
+        found = [o for o in self.objections() if o["objection_id"] == objection_id]
+        if not found:
+            raise UnknownItem("unknown-objection", f"异议 {objection_id} 不存在", f"objection {objection_id} is not recorded",
+                              objection_id=objection_id)
+        if found[0]["answer"]:
+            raise OutOfOrder("objection-answered", "该异议已答复，答复不再修改", "an answer is recorded already; answers are not edited")
+        answer = (answer or "").strip()
+        if not answer:
+            raise RuleViolation("answer-empty", "答复内容不能为空", "the answer needs its text", field="answer")
+        if answered_on < date.fromisoformat(found[0]["raised_on"]):
+            raise RuleViolation("answer-before-objection", "答复日期早于异议提出日期", "the answer is dated before the objection",
+                                field="answered_on")
+        self.state["notice"] = {**self.state["notice"], "objections": [
+            {**o, "answer": answer, "answered_on": answered_on.isoformat()} if o["objection_id"] == objection_id else o
+            for o in self.objections()]}
+        return Outcome("recorded", "notice")
 
     def delist(self, person: Person, *, objection_upheld: bool, today: date, post_evaluation_months: int) -> Outcome:
         self._expect(Stage.NOTICED, step="销号")
@@ -295,6 +336,12 @@ class Acceptance:
         if today < ends:
             raise OutOfOrder("notice-running", f"公示期至 {ends} 结束，之后方可销号", f"the notice runs until {ends}",
                              ends_on=ends.isoformat())
+        # Every objection raised during the notice is answered before the village is delisted.
+        unanswered = self.unanswered_objections()
+        if unanswered:
+            raise OutOfOrder("objections-unanswered", f"公示期间尚有 {len(unanswered)} 条异议未答复，答复后方可销号",
+                             f"{len(unanswered)} objection(s) raised during the notice are not answered yet",
+                             objections=[o["objection_id"] for o in unanswered])
         if objection_upheld:
             return self._fail("notice", "公示期间异议成立，退回整改", today, revokes=True)
         due = add_months(today, post_evaluation_months)

@@ -34,6 +34,7 @@ LABELS = {
     "acceptance.spot_check.draw": "验收抽查：抽取样本",
     "acceptance.spot_check.record": "验收抽查：记录结论",
     "acceptance.notice": "公示验收结果",
+    "acceptance.notice.objection": "答复公示期间的异议",
     "acceptance.delist": "公示期满销号",
     "acceptance.post_evaluation": "后评估",
 }
@@ -68,13 +69,12 @@ def stages_for(caller: Caller) -> set[Stage]:
         stages |= {Stage.READY, Stage.APPLIED}
     if level is Level.TOWNSHIP:
         if roles & {Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}:
-            stages.add(Stage.SELF_CHECKED)
+            stages |= {Stage.SELF_CHECKED, Stage.ACCEPTED, Stage.NOTICED, Stage.DELISTED}
         if Role.TOWNSHIP_PRINCIPAL in roles:
             stages.add(Stage.PRELIMINARY_RECORDED)
     if level is Level.COUNTY:
         if Role.ORG_STAFF in roles:
-            stages |= {Stage.PRELIMINARY_PASSED, Stage.COUNTY_GROUPED, Stage.COUNTY_PASSED, Stage.ACCEPTED, Stage.NOTICED,
-                       Stage.DELISTED}
+            stages |= {Stage.PRELIMINARY_PASSED, Stage.COUNTY_GROUPED, Stage.COUNTY_PASSED, Stage.NOTICED}
         if roles & {d.role for d in ReviewDepartment}:
             stages.add(Stage.COUNTY_GROUPED)
         if Role.STANDING_COMMITTEE in roles:
@@ -122,6 +122,8 @@ def steps(a: AcceptanceView, caller: Caller, today: date) -> list[Pending]:
             return [task("acceptance.preliminary", "乡镇初验：初验组、党委集体研究、是否摘帽", "preliminary")]
         if stage is Stage.PRELIMINARY_RECORDED and Role.TOWNSHIP_PRINCIPAL in roles:
             return [task("acceptance.preliminary.sign", "乡镇初验报告：主要负责同志签字、加盖乡镇印章", "preliminary/sign")]
+        if roles & {Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF}:
+            return _township_notice_steps(a, today, task)
         return []
     if level is Level.COUNTY and caller.unit == a.county_code:
         return _county_steps(a, roles, today, task)
@@ -155,16 +157,27 @@ def _county_steps(a: AcceptanceView, roles: frozenset[str], today: date, task) -
         return []
     if stage is Stage.COUNTY_PASSED:
         return [task("acceptance.survey", "群众满意度测评", "survey")]
-    if stage is Stage.ACCEPTED and not spot_checks_pending(a.state):
-        return [task("acceptance.notice", "公示验收结果（市、省级抽查已完成）", "notice")]
     if stage is Stage.NOTICED:
         ends = date.fromisoformat(a.state["notice"]["ends_on"])
+        unanswered = [o for o in a.state["notice"].get("objections", []) if not o["answer"]]
+        detail = "公示期内尚不能销号" if today < ends else (f"尚有 {len(unanswered)} 条异议未答复" if unanswered else "")
         return [task("acceptance.delist", f"公示期满（{ends.month}月{ends.day}日）无异议的，销号", "delist", due=ends,
-                     detail="公示期内尚不能销号" if today < ends else "")]
-    if stage is Stage.DELISTED:
+                     detail=detail)]
+    return []
+
+
+def _township_notice_steps(a: AcceptanceView, today: date, task) -> list[Pending]:
+    """The township's part after the county's acceptance: the notice, its objections, the post-evaluation."""
+    if a.stage is Stage.ACCEPTED and not spot_checks_pending(a.state):
+        return [task("acceptance.notice", "公示验收结果（市、省级抽查已完成）", "notice")]
+    if a.stage is Stage.NOTICED:
+        return [task("acceptance.notice.objection", f"答复公示期间的异议：{o['content'][:30]}",
+                     f"notice/objections/{o['objection_id']}/answer", key_suffix=f":{o['objection_id']}")
+                for o in a.state["notice"].get("objections", []) if not o["answer"]]
+    if a.stage is Stage.DELISTED:
         due = date.fromisoformat(a.state["post_evaluation_due"])
         if today >= due - timedelta(days=POST_EVALUATION_NOTICE_DAYS):
-            return [task("acceptance.post_evaluation", "销号后评估：巩固或反弹", "post-evaluation", due=due)]
+            return [task("acceptance.post_evaluation", "乡镇党委组织销号后评估：巩固或反弹", "post-evaluation", due=due)]
     return []
 
 

@@ -58,6 +58,41 @@ ENTRY_LABELS = {
 }
 
 
+# 三必须 (seed 000 §三(二)5): on every visit the contact leader talks one by one with the work team, the village
+# cadres and the key persons, and pushes at least one problem forward. A visit short of any of them is still
+# recorded, flagged with what it lacked, but does not count toward the monthly minimum.
+VISIT_MUSTS = {
+    "team_members": "与整顿工作队员谈话",
+    "village_cadres": "与村干部谈话",
+    "key_persons": "与重点工作对象谈话",
+    "problems_pushed": "推动解决问题",
+}
+
+
+def missing_musts(team_members: list[str], village_cadres: list[str], key_persons: list[str],
+                  problems_pushed: list[str], problems_required: int) -> list[dict[str, str]]:
+    """What a visit lacks of the 三必须, each with its Chinese label (empty: the visit counts)."""
+    talked = {"team_members": team_members, "village_cadres": village_cadres, "key_persons": key_persons}
+    missing = [code for code, people in talked.items() if not [p for p in people if p.strip()]]
+    if len(problems_pushed) < problems_required:
+        missing.append("problems_pushed")
+    return [{"code": code, "label": VISIT_MUSTS[code] if code != "problems_pushed" or problems_required <= 1
+             else f"推动解决至少 {problems_required} 个问题"} for code in missing]
+
+
+def visit_counts(visit: dict[str, Any]) -> bool:
+    """Whether a visit of the book counts toward the monthly minimum."""
+    return bool(visit["counts_toward_minimum"])
+
+
+def _with_verdict(visit: dict[str, Any]) -> dict[str, Any]:
+    """Visits recorded before the verdict was kept are judged by what they list (the seeds' one problem)."""
+    if "counts_toward_minimum" in visit:
+        return visit
+    missing = missing_musts(visit["team_members"], visit["village_cadres"], visit["key_persons"], visit["problems_pushed"], 1)
+    return {**visit, "missing_musts": missing, "counts_toward_minimum": not missing}
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -102,6 +137,26 @@ def _required_text(value: str | None, field_name: str, label: str) -> str:
         raise RuleViolation("missing-" + field_name.replace("_", "-"), f"{label}不能为空", f"{field_name} is required",
                             field=field_name)
     return text
+
+
+def _change_decision(current: object | None, decision: dict | None, changed_on: date, what: str) -> dict | None:
+    """不转化不脱钩 (seed 000 §三(二)5, §三(三)): once in place, the team and the contact leader change only by a
+    recorded decision of the county (its standing committee or organization department), until the village passes
+    acceptance (after which the case is closed to changes). A first assignment needs none."""
+    if current is None:
+        return None
+    reference = ((decision or {}).get("reference") or "").strip()
+    decided_on = (decision or {}).get("decided_on")
+    if not reference or decided_on is None:
+        raise RuleViolation("change-needs-decision",
+                            f"{what}不转化不脱钩：调整须依据县委常委会或县委组织部的决定，请填写决定文号或标题及日期 (decision)",
+                            f"the {what} stays until acceptance: a change needs the county's decision "
+                            "(decision.reference and decision.decided_on)", field="decision")
+    if decided_on > changed_on:
+        raise RuleViolation("decision-after-change", f"决定日期 {decided_on} 晚于调整日期 {changed_on}",
+                            f"the decision ({decided_on}) is dated after the change ({changed_on})",
+                            field="decision.decided_on")
+    return {"reference": reference, "decided_on": decided_on.isoformat()}
 
 
 def person_key(person: Person) -> str:
@@ -179,7 +234,7 @@ class CaseBook:
         elif kind is EntryKind.PROGRESS:
             self._apply_progress(entry)
         elif kind is EntryKind.VISIT:
-            self.visits.append({**d, "visited_on": entry.occurred_on.isoformat()})
+            self.visits.append(_with_verdict({**d, "visited_on": entry.occurred_on.isoformat()}))
         elif kind is EntryKind.PHASE_CHANGED:
             self.phase = CasePhase(d["phase"])
             if self.phase is CasePhase.CONTINUED and self.continued_since is None:
@@ -259,7 +314,7 @@ class CaseBook:
                                 field=field_name)
 
     def station_team(self, policy: Policy, policy_version: int, leader: Person, members: list[Person],
-                     stationed_on: date, change_reason: str | None) -> dict:
+                     stationed_on: date, change_reason: str | None, decision: dict | None = None) -> dict:
         self._require_open("调整工作队")
         self._not_before_designation(stationed_on, "stationed_on")
         size = 1 + len(members)
@@ -278,10 +333,12 @@ class CaseBook:
                                 "the team is already stationed: a change needs a reason (change_reason)", field="change_reason")
         if self.team_leader is None and reason:
             reason = None  # a first stationing is not a change
+        decided = _change_decision(self.team_leader, decision, stationed_on, "工作队")
         return {"leader": _dump(leader), "members": [_dump(m) for m in members], "change_reason": reason,
-                "policy_version": policy_version}
+                "decision": decided, "policy_version": policy_version}
 
-    def assign_contact_leader(self, leader: Person, assigned_on: date, change_reason: str | None) -> dict:
+    def assign_contact_leader(self, leader: Person, assigned_on: date, change_reason: str | None,
+                              decision: dict | None = None) -> dict:
         self._require_open("调整联系领导")
         self._not_before_designation(assigned_on, "assigned_on")
         if leader.rank is not CadreRank.COUNTY:
@@ -292,8 +349,9 @@ class CaseBook:
             raise RuleViolation("change-needs-reason", "联系领导不转化不脱钩，调整须说明理由 (change_reason)",
                                 "the contact leader stays until acceptance: a change needs a reason (change_reason)",
                                 field="change_reason")
+        decided = _change_decision(self.contact_leader, decision, assigned_on, "联系领导")
         return {"leader": _dump(leader), "change_reason": reason if self.contact_leader else None,
-                "direct_county_secretary": False}
+                "decision": decided, "direct_county_secretary": False}
 
     def appoint_first_secretary(self, secretary: Person, appointed_on: date, change_reason: str | None) -> dict:
         self._require_open("选派第一书记")
@@ -399,7 +457,7 @@ class CaseBook:
         return {"measure_id": measure_id, "status": status.value, "narrative": narrative, "evidence": evidence}
 
     def record_visit(self, leader: Person, team_members: list[str], village_cadres: list[str], key_persons: list[str],
-                     problems_pushed: list[str], notes: str) -> dict:
+                     problems_pushed: list[str], notes: str, *, problems_required: int = 1) -> dict:
         self._require_open("记录走访")
         if self.contact_leader is None:
             raise OutOfOrder("no-contact-leader", "尚未明确联系领导", "no contact leader is assigned yet")
@@ -407,8 +465,10 @@ class CaseBook:
         if unknown:
             raise UnknownItem("unknown-problem", f"推动解决的问题不在本村问题清单中: {unknown}",
                               f"problems pushed are not in this case: {unknown}", problems=unknown)
+        missing = missing_musts(team_members, village_cadres, key_persons, problems_pushed, problems_required)
         return {"leader": _dump(leader), "team_members": team_members, "village_cadres": village_cadres,
-                "key_persons": key_persons, "problems_pushed": problems_pushed, "notes": notes or ""}
+                "key_persons": key_persons, "problems_pushed": problems_pushed, "notes": notes or "",
+                "missing_musts": missing, "counts_toward_minimum": not missing}
 
     def _require_continued(self, what: str) -> None:
         if self.phase is not CasePhase.CONTINUED:
@@ -419,10 +479,23 @@ class CaseBook:
         self._require_continued("研究")
         return {"meeting": _required_text(meeting, "meeting", "会议"), "conclusion": _required_text(conclusion, "conclusion", "研究意见")}
 
-    def assign_supervision(self, supervisor: Person, deadline: date, decided_on: date) -> dict:
+    def assign_supervision(self, supervisor: Person, deadline: date, decided_on: date, *,
+                           known_roles: frozenset[str] | None = None, known_unit: str | None = None) -> dict:
+        """县委书记挂牌督办 (seed 000 §三(三)1): the named supervisor is the county secretary of this village's county.
+        ``known_roles``/``known_unit`` are the named user's roles and unit when the service knows them (the caller
+        names themself); otherwise the named person is judged by the post and rank the request gives."""
         self._require_continued("挂牌督办")
         if self.study is None:
             raise OutOfOrder("study-first", "须先记录县委对该村的研究", "record the county's study of this village first")
+        if known_roles is not None:
+            is_secretary = "county_secretary" in known_roles and known_unit == self.header.county_code
+        else:
+            is_secretary = "县委书记" in supervisor.post and supervisor.rank in (None, CadreRank.COUNTY)
+        if not is_secretary:
+            raise RuleViolation("supervisor-not-county-secretary",
+                                f"挂牌督办须由本县县委书记具名（{supervisor.name} 不是本县县委书记；post 应为“县委书记”）",
+                                f"the named supervisor must be the county secretary of county {self.header.county_code}",
+                                field="supervisor")
         if deadline <= decided_on:
             raise RuleViolation("deadline-in-past", "督办时限须晚于决定日期", "the supervision deadline must be after the decision",
                                 field="deadline")

@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from casework.domain.case import WORK_PHASES, CaseBook, EntryKind
+from casework.domain.case import WORK_PHASES, CaseBook, EntryKind, visit_counts
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
 from zhengdun.events.screening import Policy
 from zhengdun.roles import Level, Role
@@ -111,9 +111,11 @@ def steps(book: CaseBook, policy: Policy, caller: Caller, today: date, *, with_l
     if is_contact_leader(book, caller) and book.contact_leader is not None:
         required = policy.contact_leader_visits_per_month
         start = month_start(today)
-        done = sum(1 for v in book.visits if start <= date.fromisoformat(v["visited_on"]) <= today)
+        # Only visits that met the 三必须 count toward the month's minimum.
+        done = sum(1 for v in book.visits if start <= date.fromisoformat(v["visited_on"]) <= today and visit_counts(v))
         if done < required:
             found.append(Pending("casework.visit", f"{key}:{start:%Y-%m}", f"本月到村走访 {done}/{required} 次",
+                                 detail="只计做到“三必须”的走访（与工作队员、村干部、重点工作对象谈话，推动解决问题）",
                                  path=f"{base}/visits", due_on=month_end(today), done=done, required=required, **common))
     if caller.level is Level.COUNTY and caller.unit == h.county_code and book.phase is CasePhase.CONTINUED:
         found += _continued_steps(book, caller, base, key, common)

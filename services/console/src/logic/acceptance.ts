@@ -1,5 +1,5 @@
 // The acceptance ladder of a village (domain.md: 评估验收), as the stepper shows it.
-export interface StepRecord { step: string; outcome: string; body: Record<string, unknown>; actor: { name?: string; roles?: string[]; division_code?: string }; recorded_on: string }
+export interface StepRecord { step: string; outcome: string; body: Record<string, unknown>; actor: { name?: string; roles?: string[]; division_code?: string }; recorded_on: string; policy_version?: number | null }
 
 export interface Rung { key: string; title: string; records: string[] }
 export const LADDER: Rung[] = [
@@ -9,7 +9,7 @@ export const LADDER: Rung[] = [
   { key: 'county', title: '县级验收', records: ['county_group', 'county_opinion', 'county_report', 'county_approve', 'county_sign'] },
   { key: 'survey', title: '满意度测评', records: ['survey'] },
   { key: 'spot_check', title: '市省抽查', records: ['city_spot_check', 'province_spot_check'] },
-  { key: 'notice', title: '公示', records: ['notice'] },
+  { key: 'notice', title: '公示', records: ['notice', 'notice_objection', 'notice_objection_answer'] },
   { key: 'delist', title: '销号', records: ['delist'] },
   { key: 'post_evaluation', title: '后评估', records: ['post_evaluation'] },
 ]
@@ -18,8 +18,9 @@ export const RECORD_LABELS: Record<string, string> = {
   application: '工作队队长、村党组织书记联名签署申请', self_check: '村级自查打分', preliminary: '乡镇初验',
   preliminary_sign: '乡镇党委主要负责同志签字盖章', county_group: '组成县级验收组', county_opinion: '联审部门出具意见',
   county_report: '县级验收报告', county_approve: '县委常委会审定', county_sign: '县委书记签字、加盖县委印章',
-  survey: '群众满意度测评', city_spot_check: '市级抽查', province_spot_check: '省级抽查', notice: '公示验收结果',
-  delist: '公示期满销号', post_evaluation: '后评估',
+  survey: '群众满意度测评', city_spot_check: '市级抽查', province_spot_check: '省级抽查', notice: '乡镇公示验收结果',
+  notice_objection: '记录公示期间的异议', notice_objection_answer: '答复公示期间的异议',
+  delist: '公示期满销号', post_evaluation: '乡镇党委组织后评估',
 }
 
 export type RungStatus = 'wait' | 'process' | 'success' | 'error'
@@ -46,6 +47,7 @@ function complete(rung: Rung, records: StepRecord[], stage: string): boolean {
   // A rung with several records is done once its last kind of record is there.
   const last = rung.records[rung.records.length - 1]
   if (rung.key === 'spot_check') return records.length > 0
+  if (rung.key === 'notice') return records.some((r) => r.step === 'notice')   // objections come and go during it
   if (rung.key === 'post_evaluation' || rung.key === 'delist') return records.length > 0 || stage === 'delisted'
   return records.some((r) => r.step === last)
 }

@@ -5,7 +5,11 @@ export interface Task { task_id: string; problem_id: string; title: string }
 export interface Measure { measure_id: string; task_id: string; problem_id: string; title: string; responsible: string | null; deadline: string | null; status: string; planned_on: string }
 export interface Evidence { file_id: string; filename: string; sha256: string; size: number; content_type: string }
 export interface Progress { record_id: string; measure_id: string; status: string; narrative: string; evidence: Evidence[]; progress_on: string; corrects: string | null; corrected_by: string | null }
-export interface Visit { leader: Person; team_members: string[]; village_cadres: string[]; key_persons: string[]; problems_pushed: string[]; notes: string; visited_on: string }
+export interface Visit {
+  leader: Person; team_members: string[]; village_cadres: string[]; key_persons: string[]; problems_pushed: string[]; notes: string; visited_on: string
+  // 三必须: casework's verdict, and what the visit lacked (Chinese labels).
+  counts_toward_minimum?: boolean; missing_musts?: { code: string; label: string }[]
+}
 
 export const MEASURE_STATUS: Record<string, string> = {
   planned: '未开始', in_progress: '推进中', done: '已完成', completed: '已完成', overdue: '已逾期', not_started: '未开始',
@@ -39,10 +43,14 @@ export function threeLists(problems: Problem[], tasks: Task[], measures: Measure
   return rows
 }
 
-/** Visits counted per month (YYYY-MM), oldest first, against the policy's monthly minimum. */
+/** Visits counted per month (YYYY-MM), oldest first, against the policy's monthly minimum: only those that met
+ * the 三必须 count (a month with only short visits shows 0). */
 export function visitsByMonth(visits: Visit[], minimum: number): { month: string; visits: number; meets: boolean }[] {
   const counts = new Map<string, number>()
-  for (const v of visits) counts.set(v.visited_on.slice(0, 7), (counts.get(v.visited_on.slice(0, 7)) ?? 0) + 1)
+  for (const v of visits) {
+    const month = v.visited_on.slice(0, 7)
+    counts.set(month, (counts.get(month) ?? 0) + (v.counts_toward_minimum === false ? 0 : 1))
+  }
   return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, n]) => ({ month, visits: n, meets: n >= minimum }))
 }
 

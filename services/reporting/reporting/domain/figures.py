@@ -135,7 +135,11 @@ def case_counted_from(designated_on: date, opened_on: date) -> date:
     return min(designated_on, opened_on)
 
 
-def visit_qualifies(talked_with_all: bool, problems_pushed: int, problems_required: int) -> bool:
+def visit_qualifies(talked_with_all: bool, problems_pushed: int, problems_required: int,
+                    counts_toward_minimum: bool | None = None) -> bool:
+    """Casework's 三必须 verdict when the visit carries it (copied, not recomputed); else judged from the visit."""
+    if counts_toward_minimum is not None:
+        return counts_toward_minimum
     return talked_with_all and problems_pushed >= problems_required
 
 

@@ -35,6 +35,7 @@ class Rule(StrEnum):
     SCREENING_SAMPLE_RATIO = "screening_sample_ratio"
     POST_EVALUATION_OVERDUE = "post_evaluation_overdue"
     FALSIFICATION = "falsification"
+    SUPERVISION_OVERDUE = "supervision_overdue"
 
     @property
     def label(self) -> str:
@@ -55,6 +56,7 @@ RULE_LABELS = {
     Rule.SCREENING_SAMPLE_RATIO: "排查认定审核抽查比例未达要求",
     Rule.POST_EVALUATION_OVERDUE: "销号村后评估逾期未开展",
     Rule.FALSIFICATION: "排查认定中弄虚作假待问责",
+    Rule.SUPERVISION_OVERDUE: "县委书记挂牌督办逾期未完成整顿",
 }
 
 # Who answers for a breach (the role at the subject unit).
@@ -92,6 +94,10 @@ class Case:
     finished_periods: tuple[tuple[date, date | None], ...] = ()
     # 软弱涣散 or 后进, as designated; None while only casework's events have told of the case.
     category: ListCategory | None = ListCategory.WEAK_AND_LAX
+    # 县委书记挂牌督办 (continued rectification): the deadline the secretary set, who, and the event.
+    supervision_deadline: date | None = None
+    supervisor_name: str | None = None
+    supervision_event: str | None = None
 
     def finished_spans(self) -> tuple[tuple[date, date | None], ...]:
         if self.finished_periods:
@@ -116,6 +122,12 @@ class Visit:
     leader_name: str
     leader_user_id: str | None
     event_id: str
+    # Casework's 三必须 verdict; None for visits published before it was carried (counted, as they were then).
+    counts_toward_minimum: bool | None = None
+
+    @property
+    def counts(self) -> bool:
+        return self.counts_toward_minimum is not False
 
 
 @dataclass(frozen=True)
@@ -292,7 +304,8 @@ def team_not_stationed(case: Case, policy: Policy, today: date) -> Breach | None
 
 def visits_below_minimum(case: Case, visits: list[Visit], policy: Policy, today: date) -> list[Breach]:
     """Each calendar month that has ended, counted from the first full month after assignment; a month
-    in which the case stood finished (awaiting or through acceptance) on any day is not judged."""
+    in which the case stood finished (awaiting or through acceptance) on any day is not judged. Only visits
+    that met the 三必须 (casework's verdict) count; the others stay in the alert's facts."""
     if case.leader_assigned_on is None or policy.contact_leader_visits_per_month == 0:
         return []
     first = case.leader_assigned_on if case.leader_assigned_on.day == 1 else next_month(case.leader_assigned_on)
@@ -301,7 +314,7 @@ def visits_below_minimum(case: Case, visits: list[Visit], policy: Policy, today:
         if case.finished_during(month, month_end(month)):
             continue
         in_month = [v for v in visits if v.village_code == case.village_code and month <= v.visited_on <= month_end(month)]
-        if len(in_month) < policy.contact_leader_visits_per_month:
+        if sum(1 for v in in_month if v.counts) < policy.contact_leader_visits_per_month:
             breaches.append(Breach(
                 f"{Rule.VISITS_BELOW_MINIMUM}:{case.campaign_id}:{case.village_code}:{_ym(month)}", Rule.VISITS_BELOW_MINIMUM,
                 case.county_code, ROLE_CONTACT_LEADER, case.village_code, Severity.MEDIUM,
@@ -442,6 +455,19 @@ def screening_sample_ratio(campaign: Campaign, samples: list[ScreeningSample]) -
     return breaches
 
 
+def supervision_overdue(case: Case, today: date) -> Breach | None:
+    """A village the county secretary supervises by name (挂牌督办) must finish its rectification by the deadline:
+    late from the day after it while the case is not finished (ready for or through acceptance); it resolves when
+    the case finishes. The township Party committee, which carries out the rectification, answers for it."""
+    due = case.supervision_deadline
+    if due is None or today <= due or case.finished_at(today):
+        return None
+    return Breach(f"{Rule.SUPERVISION_OVERDUE}:{case.campaign_id}:{case.village_code}:{due}", Rule.SUPERVISION_OVERDUE,
+                  case.township_code, ROLE_TOWNSHIP_COMMITTEE, case.village_code, Severity.HIGH,
+                  tuple(x for x in (case.supervision_event,) if x), due, village_code=case.village_code,
+                  proposal=f"县委书记{case.supervisor_name or ''}挂牌督办，限期 {due} 完成整顿，已逾期")
+
+
 def post_evaluation_overdue(campaign_id: str, delisting: Delisting, today: date) -> Breach | None:
     if (delisting.evaluated_on is not None and delisting.evaluated_on <= today) or today <= delisting.post_evaluation_due:
         return None
@@ -500,6 +526,7 @@ def evaluate(facts: Facts, today: date) -> list[Breach]:
     for case in facts.cases:
         breaches.append(team_not_stationed(case, policy, today))
         breaches.extend(visits_below_minimum(case, facts.visits, policy, today))
+        breaches.append(supervision_overdue(case, today))
     breaches.extend(visit_without_problem(cid, v, policy) for v in facts.visits)
     for measure in facts.measures:
         breaches.append(measure_overdue(cid, measure, today))

@@ -424,8 +424,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 7. 公示验收结果 */
+        /** 7. 乡镇公示验收结果（公示天数按政策） */
         post: operations["notice_acceptances__acceptance_id__notice_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/acceptances/{acceptance_id}/notice/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 7. 记录公示期间的异议（未答复的异议阻止销号） */
+        post: operations["record_objection_acceptances__acceptance_id__notice_objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/acceptances/{acceptance_id}/notice/objections/{objection_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 7. 答复公示期间的异议 */
+        post: operations["answer_objection_acceptances__acceptance_id__notice_objections__objection_id__answer_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -458,7 +492,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 8. 后评估：巩固或反弹（反弹则重新列入） */
+        /** 8. 乡镇党委组织后评估：巩固或反弹（反弹则重新列入） */
         post: operations["post_evaluation_acceptances__acceptance_id__post_evaluation_post"];
         delete?: never;
         options?: never;
@@ -1016,6 +1050,26 @@ export interface components {
             /** Place */
             place: string;
         };
+        /** ObjectionAnswerIn */
+        ObjectionAnswerIn: {
+            /** Answer */
+            answer: string;
+            /**
+             * Answered On
+             * Format: date
+             */
+            answered_on: string;
+        };
+        /** ObjectionIn */
+        ObjectionIn: {
+            /**
+             * Raised On
+             * Format: date
+             */
+            raised_on: string;
+            /** Content */
+            content: string;
+        };
         /** OpinionIn */
         OpinionIn: {
             /** Agrees */
@@ -1332,6 +1386,8 @@ export interface components {
              * Format: date
              */
             recorded_on: string;
+            /** Policy Version */
+            policy_version?: number | null;
         };
         /** SurveyIn */
         SurveyIn: {
@@ -3107,6 +3163,149 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NoticeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_objection_acceptances__acceptance_id__notice_objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                acceptance_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptanceOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answer_objection_acceptances__acceptance_id__notice_objections__objection_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                acceptance_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionAnswerIn"];
             };
         };
         responses: {

@@ -115,7 +115,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 选派工作队（调整须说明理由） */
+        /** 选派工作队（调整须说明理由，并依据县委的决定） */
         put: operations["station_team_cases__case_id__team_put"];
         post?: never;
         delete?: never;
@@ -132,7 +132,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 明确联系分包县级领导（不转化不脱钩，调整须说明理由） */
+        /** 明确联系分包县级领导（不转化不脱钩：调整须说明理由，并依据县委的决定） */
         put: operations["assign_contact_leader_cases__case_id__contact_leader_put"];
         post?: never;
         delete?: never;
@@ -679,6 +679,22 @@ export interface components {
              */
             updated_on: string;
         };
+        /**
+         * ChangeDecisionIn
+         * @description The county's decision a change of team or contact leader rests on (不转化不脱钩).
+         */
+        ChangeDecisionIn: {
+            /**
+             * Reference
+             * @description 县委常委会或县委组织部决定的文号或标题
+             */
+            reference: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+        };
         /** Check */
         Check: {
             /**
@@ -760,6 +776,8 @@ export interface components {
             assigned_on: string;
             /** Change Reason */
             change_reason?: string | null;
+            /** @description 调整时必填：县委常委会或县委组织部的决定（文号或标题、日期）；首次选派不填 */
+            decision?: components["schemas"]["ChangeDecisionIn"] | null;
         };
         /** ContinuedOut */
         ContinuedOut: {
@@ -1020,6 +1038,16 @@ export interface components {
          * @enum {string}
          */
         MeasureStatus: "not_started" | "in_progress" | "completed";
+        /** MissingMust */
+        MissingMust: {
+            /**
+             * Code
+             * @description team_members / village_cadres / key_persons / problems_pushed
+             */
+            code: string;
+            /** Label */
+            label: string;
+        };
         /** Page[CaseSummary] */
         Page_CaseSummary_: {
             /** Items */
@@ -1486,6 +1514,8 @@ export interface components {
             stationed_on: string;
             /** Change Reason */
             change_reason?: string | null;
+            /** @description 调整时必填：县委常委会或县委组织部的决定（文号或标题、日期）；首次选派不填 */
+            decision?: components["schemas"]["ChangeDecisionIn"] | null;
         };
         /** TeamOut */
         TeamOut: {
@@ -1569,6 +1599,16 @@ export interface components {
              * Format: date
              */
             visited_on: string;
+            /**
+             * Missing Musts
+             * @description 未做到的“三必须”事项（中文标签）；空：全部做到
+             */
+            missing_musts: components["schemas"]["MissingMust"][];
+            /**
+             * Counts Toward Minimum
+             * @description 做到“三必须”，计入每月到村次数
+             */
+            counts_toward_minimum: boolean;
         } & {
             [key: string]: unknown;
         };

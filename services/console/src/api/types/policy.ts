@@ -14,7 +14,7 @@ export const POLICY: Record<string, PolicyRule> = {
     "scope": "own_unit"
   },
   "acceptance.county": {
-    "label": "县级验收、满意度测评、公示销号、后评估",
+    "label": "县级验收、满意度测评、销号",
     "levels": [
       "county"
     ],
@@ -40,6 +40,28 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "roles": [
       "county_secretary"
+    ],
+    "scope": "subtree"
+  },
+  "acceptance.notice": {
+    "label": "公示验收结果，记录、答复公示期间的异议",
+    "levels": [
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee"
+    ],
+    "scope": "subtree"
+  },
+  "acceptance.post_evaluation": {
+    "label": "乡镇党委组织后评估",
+    "levels": [
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee"
     ],
     "scope": "subtree"
   },

@@ -1852,6 +1852,12 @@ export interface components {
              * @default 0.70
              */
             satisfaction_threshold: number;
+            /**
+             * Acceptance Notice Days
+             * @description 验收结果公示天数（自然日）
+             * @default 5
+             */
+            acceptance_notice_days: number;
         };
         /**
          * Policy
@@ -2005,6 +2011,12 @@ export interface components {
              * @default 0.70
              */
             satisfaction_threshold: string;
+            /**
+             * Acceptance Notice Days
+             * @description 验收结果公示天数（自然日）
+             * @default 5
+             */
+            acceptance_notice_days: number;
         };
         /** PolicyVersionOut */
         PolicyVersionOut: {
