@@ -363,7 +363,10 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     rows = (await session.execute(select(AcceptanceRow).where(
         AcceptanceRow.village_code.startswith(prefix_of(caller.unit)),
         AcceptanceRow.stage.in_([s.value for s in stages])).order_by(AcceptanceRow.village_code))).scalars()
+    rows = list(rows)
+    windows = {cid: (await policy_of(session, cid)).acceptance_spot_check_window_days for cid in {r.campaign_id for r in rows}}
     views = [task_rules.AcceptanceView(r.acceptance_id, r.campaign_id, r.village_code, r.township_code, r.county_code,
-                                       Stage(r.stage), r.team_leader_user_id, r.state or {}) for r in rows]
+                                       Stage(r.stage), r.team_leader_user_id, r.state or {}, windows[r.campaign_id])
+             for r in rows]
     found = [step for view in views for step in task_rules.steps(view, caller, today)]
     return found + task_rules.draws(views, caller)

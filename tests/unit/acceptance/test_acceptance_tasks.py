@@ -80,6 +80,9 @@ def test_the_city_draws_per_county_within_thirty_days_then_records_the_chosen_vi
     [draw] = draws(accepted, CITY_ORG)
     assert draw.kind == "acceptance.spot_check.draw" and draw.count == 2 and draw.unit_code == COUNTY
     assert draw.due_on == date(2021, 3, 12) and draw.path == "/spot-checks"
+    # The window is the campaign's policy (acceptance_spot_check_window_days): 45 days gives 03-27.
+    [later] = draws([replace(a, spot_check_window_days=45) for a in accepted], CITY_ORG)
+    assert later.due_on == date(2021, 3, 27)
     assert draws(accepted, COUNTY_ORG) == []
     chosen = acc(Stage.ACCEPTED, {"accepted_on": "2021-02-10", "spot_checks": {
         "city": {"sample_id": "s", "chosen": True, "result": None}}})

@@ -15,9 +15,6 @@ from zhengdun.divisions import prefix_of
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, Level, ReviewDepartment, Role
 from zhengdun.tasks import Pending
 
-# The seed sets no deadline for the city/province spot checks; supervision judges them within 30 days of
-# the county's acceptance (its SPOT_CHECK_WINDOW_DAYS), and the to-do list uses the same window.
-SPOT_CHECK_WINDOW_DAYS = 30
 POST_EVALUATION_NOTICE_DAYS = 30   # a post-evaluation shows up this many days before it falls due
 
 LABELS = {
@@ -59,6 +56,9 @@ class AcceptanceView:
     stage: Stage
     team_leader_user_id: str | None = None
     state: dict[str, Any] = field(default_factory=dict)
+    # The seed sets no deadline for the city/province spot checks: the campaign's policy sets the window
+    # after the county's acceptance (acceptance_spot_check_window_days), the one supervision judges by.
+    spot_check_window_days: int = 30
 
 
 def stages_for(caller: Caller) -> set[Stage]:
@@ -190,7 +190,7 @@ def spot_checks_pending(state: dict[str, Any]) -> bool:
 
 def _spot_check_due(a: AcceptanceView) -> date | None:
     accepted = a.state.get("accepted_on")
-    return date.fromisoformat(accepted) + timedelta(days=SPOT_CHECK_WINDOW_DAYS) if accepted else None
+    return date.fromisoformat(accepted) + timedelta(days=a.spot_check_window_days) if accepted else None
 
 
 def draws(accepted: list[AcceptanceView], caller: Caller) -> list[Pending]:
