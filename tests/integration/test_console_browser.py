@@ -364,3 +364,74 @@ def test_bundle_size_and_first_paint_of_the_county_home(site):
           f"screenshots in {site['shots']}")
     assert paint is not None and total > 0
     page.context.close()
+
+
+def test_team_leader_plans_a_measure_and_records_progress_in_the_case_book(site):
+    """Issue 18's first forms: the work-team leader adds a measure on the case book — refused beside the
+    deadline while it has none, nothing saved — then with the deadline; then reports progress with a photo
+    uploaded through the form. A county reader sees the same book without the buttons."""
+    case_id = site["case_id"]
+    path = f"/cases/{case_id}"
+    reader = login(site, "county_org", path)
+    expect(reader.locator("[data-test=three-lists]")).to_be_visible()
+    expect(reader.locator("[data-test=progress-measure]").first).to_be_visible()
+    for button in ("add-problem", "add-task", "add-measure", "add-progress"):
+        expect(reader.locator(f"[data-test={button}]")).to_have_count(0)
+    shot(site, reader, "27-case-book-reader-no-forms")
+    reader.context.close()
+
+    before = api_get(site, "team_leader", "casework", path)
+    page = login(site, "team_leader", path)
+    expect(page.locator("[data-test=three-lists]")).to_be_visible()
+    expect(page.locator("[data-test=add-problem]")).to_be_visible()
+    expect(page.locator("[data-test=add-task]")).to_be_visible()
+    page.click("[data-test=add-measure]")
+    dialog = page.locator(".el-dialog").filter(has_text="新增整改措施")
+    expect(dialog).to_be_visible()
+    task = before["tasks"][0]
+    dialog.locator("[data-test=measure-task]").click()
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=task["title"]).first.click()
+    title = "措施3：每月召开组织生活会并公开会议记录"
+    dialog.locator("input[data-test=measure-title-input]").fill(title)
+    dialog.locator("input[data-test=measure-responsible]").fill("卫队长")
+    dialog.locator("[data-test=form-submit]").click()
+    expect(dialog.locator("[data-test=measure-deadline-item] .el-form-item__error")).to_have_text("请填写完成时限")
+    expect(dialog.locator("input[data-test=measure-title-input]")).to_have_value(title)     # the input is kept
+    shot(site, page, "28-measure-refused-without-deadline")
+    assert len(api_get(site, "team_leader", "casework", path)["measures"]) == len(before["measures"])   # nothing saved
+
+    deadline = dialog.locator("[data-test=measure-deadline-item] input").first
+    deadline.click()
+    deadline.fill("2020年12月31日")
+    deadline.press("Enter")
+    expect(dialog.locator("[data-test=measure-deadline-item] .el-form-item__error")).to_have_count(0)
+    dialog.locator("[data-test=form-submit]").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".el-message").filter(has_text="已新增整改措施")).to_be_visible()
+    expect(page.locator("[data-test=three-lists] [data-test=measure-title]").filter(has_text=title)).to_have_count(1)
+    after = api_get(site, "team_leader", "casework", path)
+    added = [m for m in after["measures"] if m["title"] == title]
+    assert len(after["measures"]) == len(before["measures"]) + 1 and len(added) == 1
+    assert added[0]["deadline"] == "2020-12-31" and added[0]["responsible"] == "卫队长" and added[0]["task_id"] == task["task_id"]
+    shot(site, page, "29-measure-saved")
+
+    # Progress on the new measure with a photo dropped into the form.
+    item = page.locator(".el-collapse-item").filter(has=page.locator("[data-test=progress-measure]", has_text=title))
+    item.locator("[data-test=add-progress]").click()
+    form = page.locator(".el-dialog").filter(has_text="填报整改进展")
+    expect(form).to_be_visible()
+    form.locator("textarea[data-test=progress-narrative]").fill("制定组织生活会制度，首次会议已召开，照片附后")
+    form.locator(".el-upload__input").set_input_files({"name": "组织生活会.png", "mimeType": "image/png", "buffer": png()})
+    expect(form.locator(".el-upload-list__item.is-success")).to_have_count(1)
+    expect(form.locator(".el-upload-list__item-thumbnail")).to_be_visible()     # the image previewed
+    shot(site, page, "30-progress-with-photo")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    expect(page.locator(".el-message").filter(has_text="已填报进展")).to_be_visible()
+    expect(item.locator("[data-test=evidence-image] img")).to_be_visible(timeout=20_000)
+    expect(item).to_contain_text("组织生活会.png")
+    reported = [p for p in api_get(site, "team_leader", "casework", path)["progress"] if p["measure_id"] == added[0]["measure_id"]]
+    assert len(reported) == 1 and reported[0]["status"] == "in_progress"
+    assert [e["filename"] for e in reported[0]["evidence"]] == ["组织生活会.png"]
+    shot(site, page, "31-progress-saved")
+    page.context.close()

@@ -32,6 +32,9 @@ export interface Params<S extends Service, P extends GetPath<S>> {
   query?: Partial<GetQuery<S, P>> | Record<string, string | number | boolean | null | undefined>
 }
 
+/** One field a service refused: where (`deadline`, `members.0.name`; `body.` left off) and why, in Chinese. */
+export type FieldErrors = Record<string, string>
+
 /** A refusal or failure of a service, with its problem+json (RFC 9457) when it sent one. */
 export class ApiError extends Error {
   constructor(
@@ -39,6 +42,8 @@ export class ApiError extends Error {
     public title: string,
     public detail: string,
     public problemType = '',
+    /** The fields the service refused (its `errors`, or the one `field` a rule names), path → Chinese message. */
+    public fields: FieldErrors = {},
   ) {
     super(detail || title)
   }
@@ -48,6 +53,74 @@ export class ApiError extends Error {
   get notFound(): boolean {
     return this.status === 404
   }
+  get hasFieldErrors(): boolean {
+    return Object.keys(this.fields).length > 0
+  }
+}
+
+const CJK = /[\u4e00-\u9fff]/
+
+/** The Chinese part of a service's bilingual text: "输入不合法 Invalid input" → "输入不合法",
+ * "每项整改措施须有完成时限 (every measure needs a deadline)" → "每项整改措施须有完成时限". */
+export function chinese(text: string | null | undefined): string {
+  if (!text) return ''
+  if (!CJK.test(text)) return text
+  return text
+    .replace(/\s*[(（][\x20-\x7e]*[)）]\s*$/, '')      // a trailing English gloss in brackets
+    .replace(/\s+[A-Za-z][A-Za-z '\-]*$/, '')          // a trailing English title
+    .trim()
+}
+
+// Pydantic's error types (FastAPI's 422), said in Chinese.
+const VALIDATION_MESSAGES: Record<string, string> = {
+  missing: '必填',
+  string_type: '应为文字',
+  string_too_short: '不能为空',
+  string_too_long: '内容过长',
+  string_pattern_mismatch: '格式不正确',
+  date_type: '应为日期（年-月-日）',
+  date_parsing: '日期格式不正确（应为 年-月-日）',
+  date_from_datetime_parsing: '日期格式不正确（应为 年-月-日）',
+  date_from_datetime_inexact: '日期格式不正确（应为 年-月-日）',
+  int_type: '应为整数',
+  int_parsing: '应为整数',
+  bool_type: '应为是或否',
+  list_type: '应为列表',
+  dict_type: '格式不正确',
+  model_type: '格式不正确',
+  enum: '不是可选的值',
+  literal_error: '不是可选的值',
+  extra_forbidden: '不接受此项',
+  uuid_parsing: '编号格式不正确',
+  greater_than_equal: '数值过小',
+  less_than_equal: '数值过大',
+}
+
+interface ProblemBody {
+  type?: string
+  title?: string
+  detail?: unknown
+  field?: unknown
+  errors?: { field?: unknown; message?: unknown; type?: unknown }[]
+}
+
+/** The field errors of a problem+json body as a map from field path (no `body.` prefix) to a Chinese message. */
+export function fieldErrorsOf(body: ProblemBody): FieldErrors {
+  const fields: FieldErrors = {}
+  for (const error of Array.isArray(body.errors) ? body.errors : []) {
+    const path = String(error.field ?? '').replace(/^body(\.|$)/, '')
+    const message = String(error.message ?? '')
+    const type = String(error.type ?? '')
+    const notAfter = /^not after (\d{4}-\d{2}-\d{2})$/.exec(message)
+    const text = VALIDATION_MESSAGES[type]
+      ?? (notAfter ? `不能晚于平台当前日期 ${notAfter[1]}` : CJK.test(message) ? chinese(message) : chinese(body.title) || '输入不合法')
+    fields[path] = fields[path] ? `${fields[path]}；${text}` : text
+  }
+  // A rule of a service that names the one field it refuses (e.g. a measure without a deadline).
+  if (typeof body.field === 'string' && body.field && !(body.field in fields)) {
+    fields[body.field.replace(/^body\./, '')] = chinese(typeof body.detail === 'string' ? body.detail : '') || chinese(body.title) || '输入不合法'
+  }
+  return fields
 }
 
 export function buildUrl(service: Service, path: string, params?: { path?: unknown; query?: unknown }): string {
@@ -64,31 +137,48 @@ export function buildUrl(service: Service, path: string, params?: { path?: unkno
   return `/api/${service}${filled}${search ? `?${search}` : ''}`
 }
 
-async function authorizedFetch(url: string): Promise<Response> {
+/** The user's bearer token; without a session, off to the login page (the answer to come is a 401). */
+async function bearer(): Promise<string> {
   const user = await currentUser()
   if (!user) {
     await login(window.location.pathname + window.location.search)
     throw new ApiError(401, '需要登录', '正在转到登录页面')
   }
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${user.access_token}` } })
+  return `Bearer ${user.access_token}`
+}
+
+async function authorizedFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers)
+  headers.set('Authorization', await bearer())
+  const response = await fetch(url, { ...init, headers })
   if (response.ok) return response
   throw await problemOf(response)
 }
 
 export async function problemOf(response: Response): Promise<ApiError> {
-  let title = response.statusText
-  let detail = ''
-  let type = ''
+  let body: ProblemBody | null = null
   try {
-    const body = await response.json()
-    title = body.title ?? title
-    type = body.type ?? ''
-    detail = typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail ?? body.errors ?? '')
+    body = (await response.json()) as ProblemBody
   } catch {
     /* not problem+json (e.g. the gateway's own error page) */
   }
-  if (response.status === 502 || response.status === 504) title = '服务暂不可用'
-  return new ApiError(response.status, title, detail, type)
+  return problemFrom(response.status, response.statusText, body)
+}
+
+/** The ApiError for a status and the (problem+json) body a service answered, if any. */
+export function problemFrom(status: number, statusText: string, body: ProblemBody | null): ApiError {
+  let title = statusText
+  let detail = ''
+  let type = ''
+  let fields: FieldErrors = {}
+  if (body && typeof body === 'object') {
+    title = body.title ?? title
+    type = body.type ?? ''
+    detail = typeof body.detail === 'string' ? body.detail : JSON.stringify(body.detail ?? body.errors ?? '')
+    fields = fieldErrorsOf(body)
+  }
+  if (status === 502 || status === 504) title = '服务暂不可用'
+  return new ApiError(status, title, detail, type, fields)
 }
 
 export async function get<S extends Service, P extends GetPath<S>>(
@@ -98,6 +188,80 @@ export async function get<S extends Service, P extends GetPath<S>>(
 ): Promise<GetResponse<S, P>> {
   const response = await authorizedFetch(buildUrl(service, path, params))
   return (await response.json()) as GetResponse<S, P>
+}
+
+// ------------------------------------------------------------------------------------- writing
+
+export type WriteMethod = 'POST' | 'PUT' | 'DELETE'
+type WriteOperation = { parameters: { path?: unknown }; responses: unknown }
+type OpOf<S extends Service, P, M extends WriteMethod> = P extends keyof ServicePaths[S]
+  ? ServicePaths[S][P] extends { [K in Lowercase<M>]: infer O extends WriteOperation } ? O : never
+  : never
+/** The paths of `service` that take `method`. */
+export type SendPath<S extends Service, M extends WriteMethod> = {
+  [P in keyof ServicePaths[S]]: ServicePaths[S][P] extends { [K in Lowercase<M>]: WriteOperation } ? P : never
+}[keyof ServicePaths[S]] & string
+type Answer<R> = R extends { 201: { content: { 'application/json': infer J } } }
+  ? J
+  : R extends { 200: { content: { 'application/json': infer J } } } ? J : unknown
+export type SendResponse<S extends Service, M extends WriteMethod, P extends SendPath<S, M>> = Answer<OpOf<S, P, M>['responses']>
+export type SendBody<S extends Service, M extends WriteMethod, P extends SendPath<S, M>> =
+  OpOf<S, P, M> extends { requestBody: { content: { 'application/json': infer B } } } ? B
+    : OpOf<S, P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B | undefined : undefined
+export interface SendParams<S extends Service, M extends WriteMethod, P extends SendPath<S, M>> {
+  path?: OpOf<S, P, M>['parameters']['path']
+  body?: SendBody<S, M, P>
+}
+
+/** POST, PUT or DELETE a JSON body; the answer as the service documents it (201 or 200). A refusal is an
+ * ApiError with the problem's title, detail and field errors. */
+export async function send<S extends Service, M extends WriteMethod, P extends SendPath<S, M>>(
+  service: S,
+  method: M,
+  path: P,
+  params: SendParams<S, M, P> = {},
+): Promise<SendResponse<S, M, P>> {
+  const init: RequestInit = { method }
+  if (params.body !== undefined) {
+    init.body = JSON.stringify(params.body)
+    init.headers = { 'Content-Type': 'application/json' }
+  }
+  const response = await authorizedFetch(buildUrl(service, path, { path: params.path }), init)
+  if (response.status === 204) return undefined as SendResponse<S, M, P>
+  const text = await response.text()
+  return (text ? JSON.parse(text) : undefined) as SendResponse<S, M, P>
+}
+
+/** Upload one file (multipart, field `file`) with its progress (0–100); fetch cannot report an upload's
+ * progress, so this is the one XMLHttpRequest of the console, with the same token and refusals. */
+export async function upload<S extends Service, P extends SendPath<S, 'POST'>>(
+  service: S,
+  path: P,
+  params: { path?: OpOf<S, P, 'POST'>['parameters']['path']; file: File; field?: string; onProgress?: (percent: number) => void },
+): Promise<SendResponse<S, 'POST', P>> {
+  const authorization = await bearer()
+  const form = new FormData()
+  form.append(params.field ?? 'file', params.file, params.file.name)
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', buildUrl(service, path, { path: params.path }))
+    xhr.setRequestHeader('Authorization', authorization)
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) params.onProgress?.(Math.round((event.loaded / event.total) * 100))
+    }
+    xhr.onerror = () => reject(new ApiError(0, '网络错误', '上传未完成，请检查网络后重试'))
+    xhr.onload = () => {
+      let body: unknown = null
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as SendResponse<S, 'POST', P>)
+      else reject(problemFrom(xhr.status, xhr.statusText, body as ProblemBody | null))
+    }
+    xhr.send(form)
+  })
 }
 
 /** A file as a blob with the name the service gave it (Content-Disposition) and its headers. */
