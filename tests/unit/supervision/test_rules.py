@@ -98,6 +98,11 @@ def test_the_county_secretarys_supervision_deadline_is_watched_until_the_case_fi
     # Ready for acceptance: resolved; a case without supervision has no such deadline; evaluate() runs the rule.
     assert rules.supervision_overdue(replace(c, finished_on=date(2021, 8, 2), phase=CasePhase.READY), date(2021, 8, 3)) is None
     assert rules.supervision_overdue(case(), date(2021, 8, 1)) is None
+    # Finished by the deadline, reopened afterwards (a failed spot check): the supervision was met.
+    reopened = replace(c, finished_periods=((date(2021, 7, 15), date(2021, 9, 10)),))
+    assert rules.supervision_overdue(reopened, date(2021, 9, 20)) is None
+    late_then_reopened = replace(c, finished_periods=((date(2021, 8, 5), date(2021, 9, 10)),))
+    assert rules.supervision_overdue(late_then_reopened, date(2021, 9, 20)) is not None
     facts = rules.Facts(campaign(), cases=[c])
     assert breach.key in {b.key for b in rules.evaluate(facts, date(2021, 8, 1))}
 

@@ -458,9 +458,11 @@ def screening_sample_ratio(campaign: Campaign, samples: list[ScreeningSample]) -
 def supervision_overdue(case: Case, today: date) -> Breach | None:
     """A village the county secretary supervises by name (挂牌督办) must finish its rectification by the deadline:
     late from the day after it while the case is not finished (ready for or through acceptance); it resolves when
-    the case finishes. The township Party committee, which carries out the rectification, answers for it."""
+    the case finishes. A case that stood finished on the deadline met it: reopened later (a failed spot check, a
+    relapse), it is a new round of rectification, watched by the other rules. The township Party committee,
+    which carries out the rectification, answers for it."""
     due = case.supervision_deadline
-    if due is None or today <= due or case.finished_at(today):
+    if due is None or today <= due or case.finished_at(due) or case.finished_at(today):
         return None
     return Breach(f"{Rule.SUPERVISION_OVERDUE}:{case.campaign_id}:{case.village_code}:{due}", Rule.SUPERVISION_OVERDUE,
                   case.township_code, ROLE_TOWNSHIP_COMMITTEE, case.village_code, Severity.HIGH,
