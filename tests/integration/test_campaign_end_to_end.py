@@ -81,6 +81,9 @@ def test_each_breach_raised_exactly_its_alert(campaign):
         ("visits_below_minimum", plan.one_visit_village),
         ("measure_overdue", plan.overdue_village),
         ("township_unfinished", plan.slow_township),
+        # The relapsed village returns to rectification in the continued phase; the county secretary
+        # supervises it by name (挂牌督办, deadline 08-31) and the story does not finish it again.
+        ("supervision_overdue", plan.relapsed_village),
     ])
     assert got == expected
 
