@@ -103,10 +103,15 @@ async def facts(session: AsyncSession, campaign_id: str, *types: type[BaseModel]
 async def freeze_for_sampling(session: AsyncSession, campaign_id: str, round_id: str, scope_code: str) -> str:
     """A new secret for the population frozen now (the list just submitted or decided); its
     commitment goes out with that event, long before any draw reveals the secret."""
+    return _new_secret(session, campaign_id, round_id, scope_code).commitment
+
+
+def _new_secret(session: AsyncSession, campaign_id: str, round_id: str, scope_code: str) -> SampleSecret:
     secret = sampling.new_secret()
-    session.add(SampleSecretRow(campaign_id=campaign_id, round_id=round_id, scope_code=scope_code, secret=secret,
-                                commitment=sampling.commitment_to(secret)))
-    return sampling.commitment_to(secret)
+    stored = SampleSecret(secret, sampling.commitment_to(secret))
+    session.add(SampleSecretRow(campaign_id=campaign_id, round_id=round_id, scope_code=scope_code,
+                                secret=stored.secret, commitment=stored.commitment))
+    return stored
 
 
 async def sample_secret(session: AsyncSession, campaign_id: str, round_id: str, scope_code: str) -> SampleSecret:
@@ -116,8 +121,7 @@ async def sample_secret(session: AsyncSession, campaign_id: str, round_id: str, 
                                       SampleSecretRow.scope_code == scope_code)
         .order_by(SampleSecretRow.seq.desc()).limit(1))).scalar_one_or_none()
     if row is None:
-        await freeze_for_sampling(session, campaign_id, round_id, scope_code)
-        return await sample_secret(session, campaign_id, round_id, scope_code)
+        return _new_secret(session, campaign_id, round_id, scope_code)
     return SampleSecret(row.secret, row.commitment)
 
 
