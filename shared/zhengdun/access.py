@@ -70,6 +70,7 @@ POLICY: dict[str, Rule] = {
     "operations.dead_letters.read": rule({Role.OPERATIONS}, ALL_LEVELS, label="查看死信（原因、来源、消费者）"),
     "operations.dead_letters.replay": rule({Role.OPERATIONS}, ALL_LEVELS, label="修复后重放死信"),
     "tasks.read": rule(PEOPLE, ALL_LEVELS, label="查看我的待办"),
+    "report.sync": rule(PEOPLE, ALL_LEVELS, label="查看本人刚写入的数据是否已进入统计（数据同步中）"),
     "notification.read": rule(PEOPLE, ALL_LEVELS, label="查看、标记本人通知，设置本人通知方式"),
     "notification.configure_unit": rule({Role.ORG_STAFF}, ALL_LEVELS, label="设置辖区单位的通知方式（邮箱、工作群机器人）"),
     # --- screening 排查认定 ---

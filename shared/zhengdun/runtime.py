@@ -34,7 +34,7 @@ from zhengdun.events.base import Envelope
 from zhengdun.messaging.consumer import EventHandlers, subscribe
 from zhengdun.messaging.deadletters import DeadLetterBook
 from zhengdun.messaging.kafka import ensure_topics, make_broker
-from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
+from zhengdun.messaging.outbox import EVENTS_HEADER, PUBLISHED_IN_REQUEST, OutboxRelay, UnitOfWork, events_header
 from zhengdun.messaging.topics import Topics
 from zhengdun.monitoring import Monitor
 from zhengdun.openapi import install_openapi
@@ -205,6 +205,19 @@ class ServiceRuntime:
                             errors=[{"field": f, "message": "contains a NUL character", "type": "string_nul"} for f in fields]),
                             request)
             return await call_next(request)
+
+        @app.middleware("http")
+        async def name_published_events(request: Request, call_next):
+            # The list is shared with the endpoint's task (call_next copies the context, not the list).
+            published: list[tuple[str, str]] = []
+            token = PUBLISHED_IN_REQUEST.set(published)
+            try:
+                response = await call_next(request)
+            finally:
+                PUBLISHED_IN_REQUEST.reset(token)
+            if published and response.status_code < 400:
+                response.headers[EVENTS_HEADER] = events_header(published)
+            return response
 
         @app.middleware("http")
         async def count_requests(request: Request, call_next):

@@ -16,9 +16,11 @@ from reporting import documents, figures, service
 from reporting import responses as R
 from reporting.domain.figures import CATEGORY_LABELS, FIGURES, PHASE_LABELS, Figure, parse_month
 from reporting.public import asyncapi_document, public_topic
+from reporting.subscribers import handlers
 from zhengdun import clock
 from zhengdun.access import authorized
 from zhengdun.clock import clock_router
+from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, unprocessable
@@ -122,6 +124,19 @@ async def drill_down(request: Request, code: DivisionCode, figure: Figure, day: 
 async def catalog(page: PageParams = Depends(page_params), _=Depends(authorized("report.read"))):
     items = [{"figure": k, "label": f.label, "english": f.english, "definition": f.definition} for k, f in FIGURES.items()]
     return Page(items=items[page.offset:page.offset + page.size], total=len(items), page=page.page, size=page.size)
+
+
+EVENT_PAIR = r"[a-z0-9_.]+ [A-Za-z0-9_.:-]+"
+
+
+@router.get("/sync", tags=TAGS, response_model=R.SyncState, summary="刚写入的事件是否已进入统计（数据同步中）")
+async def sync_state(request: Request,
+                     events: str = Query(..., max_length=20_000, pattern=f"^{EVENT_PAIR}(, ?{EVENT_PAIR})*$",
+                                         description="写操作响应头 X-Zhengdun-Events 的原值：「事件类型 事件编号」以逗号分隔"),
+                     _=Depends(authorized("report.sync"))):
+    async with request.app.state.runtime.session_factory() as session:
+        state = await service.sync_state(session, parse_events_header(events), set(handlers.types))
+    return {**state, "caught_up": state["pending"] == 0}
 
 
 # ---- documents -------------------------------------------------------------------------------

@@ -126,6 +126,13 @@ class CatalogEntry(Out):
     definition: str
 
 
+class SyncState(Out):
+    caught_up: bool = Field(description="全部已进入统计（或与统计无关）")
+    applied: int = Field(description="已进入统计的事件数")
+    pending: int = Field(description="尚在途中的事件数")
+    not_consumed: int = Field(description="统计不消费的事件数（无需等待）")
+
+
 class FilingOut(Out):
     county_code: str
     county: str | None

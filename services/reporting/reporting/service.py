@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import models as m
 from zhengdun.divisions import prefix_of
+from zhengdun.messaging import InboxMessage
 from zhengdun.registry import Division
 
 
@@ -32,6 +33,16 @@ async def filings(session: AsyncSession, code: str, *, offset: int, limit: int) 
     return total, [{"county_code": f.county_code, "county": name, "campaign_id": f.campaign_id,
                     "filing_date": f.filing_date, "filed_on": f.filed_on, "late": f.late, "entries": f.entries,
                     "content_hash": f.content_hash} for f, name in rows]
+
+
+async def sync_state(session: AsyncSession, events: list[tuple[str, str]], consumed_types: set[str]) -> dict[str, int]:
+    """How far reporting has come with events another service just wrote: each is applied (in the
+    inbox; a dead-lettered one counts, operations take it from there), pending, or of a type
+    reporting does not consume (nothing to wait for)."""
+    wanted = [event_id for event_type, event_id in events if event_type in consumed_types]
+    seen = set((await session.execute(
+        select(InboxMessage.event_id).where(InboxMessage.event_id.in_(wanted)))).scalars()) if wanted else set()
+    return {"applied": len(seen), "pending": len(set(wanted) - seen), "not_consumed": len(events) - len(wanted)}
 
 
 async def read_model_counts(session: AsyncSession) -> dict[str, int]:

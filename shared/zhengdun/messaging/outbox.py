@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
 
@@ -81,8 +82,35 @@ def outbox_row(topic: str, envelope: Envelope, extra_headers: dict[str, str] | N
             "body": envelope.model_dump_json(), "headers": headers}
 
 
+# The events an HTTP request wrote to the outbox, named in its answer (header ``X-Zhengdun-Events``)
+# so the console can ask reporting whether they have reached its figures (数据同步中). A list set
+# per request by the runtime's middleware; None outside requests (consumers, relays, CLI).
+PUBLISHED_IN_REQUEST: ContextVar[list[tuple[str, str]] | None] = ContextVar("published_in_request", default=None)
+MAX_EVENTS_NAMED = 100  # a bulk import's thousands go unnamed (publish_many); the header stays small
+EVENTS_HEADER = "X-Zhengdun-Events"
+
+
+def events_header(events: list[tuple[str, str]]) -> str:
+    """``type id, type id``: event types and ids hold neither spaces nor commas."""
+    return ", ".join(f"{event_type} {event_id}" for event_type, event_id in events)
+
+
+def parse_events_header(value: str) -> list[tuple[str, str]]:
+    """The pairs of ``events_header``; ValueError when a part is not ``type id``."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        fields = part.split()
+        if len(fields) != 2:
+            raise ValueError(part)
+        pairs.append((fields[0], fields[1]))
+    return pairs
+
+
 def add_envelope(session: AsyncSession, topic: str, envelope: Envelope, extra_headers: dict[str, str] | None = None) -> None:
     session.add(OutboxMessage(**outbox_row(topic, envelope, extra_headers)))
+    request_events = PUBLISHED_IN_REQUEST.get()
+    if request_events is not None and len(request_events) < MAX_EVENTS_NAMED:
+        request_events.append((envelope.type, envelope.id))
 
 
 class UnitOfWork:

@@ -556,6 +556,38 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "report.sync": {
+    "label": "查看本人刚写入的数据是否已进入统计（数据同步中）",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "contact_leader",
+      "county_secretary",
+      "org_staff",
+      "review_agricultural_economy",
+      "review_audit",
+      "review_department",
+      "review_discipline",
+      "review_ethnic_religious",
+      "review_family_planning",
+      "review_political_legal",
+      "review_public_security",
+      "review_united_front",
+      "standing_committee",
+      "supervision_group",
+      "township_committee",
+      "township_principal",
+      "village_secretary",
+      "work_team_leader",
+      "work_team_member"
+    ],
+    "scope": "subtree"
+  },
   "screening.assess": {
     "label": "逐村排查研判",
     "levels": [

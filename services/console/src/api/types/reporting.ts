@@ -192,6 +192,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 刚写入的事件是否已进入统计（数据同步中） */
+        get: operations["sync_state_sync_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{code}/{kind}": {
         parameters: {
             query?: never;
@@ -821,6 +838,29 @@ export interface components {
             applied: number;
             /** Failed */
             failed: number;
+        };
+        /** SyncState */
+        SyncState: {
+            /**
+             * Caught Up
+             * @description 全部已进入统计（或与统计无关）
+             */
+            caught_up: boolean;
+            /**
+             * Applied
+             * @description 已进入统计的事件数
+             */
+            applied: number;
+            /**
+             * Pending
+             * @description 尚在途中的事件数
+             */
+            pending: number;
+            /**
+             * Not Consumed
+             * @description 统计不消费的事件数（无需等待）
+             */
+            not_consumed: number;
         };
         /** Task */
         Task: {
@@ -1557,6 +1597,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_CatalogEntry_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sync_state_sync_get: {
+        parameters: {
+            query: {
+                /** @description 写操作响应头 X-Zhengdun-Events 的原值：「事件类型 事件编号」以逗号分隔 */
+                events: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncState"];
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
