@@ -382,6 +382,10 @@ def test_team_leader_plans_a_measure_and_records_progress_in_the_case_book(site)
 
     before = api_get(site, "team_leader", "casework", path)
     page = login(site, "team_leader", path)
+    named, synced = [], []   # 数据同步中: the events each write named, and reporting's answers about them
+    page.on("response", lambda r: named.append(r.headers["x-zhengdun-events"])
+            if r.request.method == "POST" and "x-zhengdun-events" in r.headers else None)
+    page.on("response", lambda r: synced.append(r) if "/api/reporting/sync?" in r.url and r.ok else None)
     expect(page.locator("[data-test=three-lists]")).to_be_visible()
     expect(page.locator("[data-test=add-problem]")).to_be_visible()
     expect(page.locator("[data-test=add-task]")).to_be_visible()
@@ -434,4 +438,10 @@ def test_team_leader_plans_a_measure_and_records_progress_in_the_case_book(site)
     assert len(reported) == 1 and reported[0]["status"] == "in_progress"
     assert [e["filename"] for e in reported[0]["evidence"]] == ["组织生活会.png"]
     shot(site, page, "31-progress-saved")
+    # Both writes named their events through the gateway; the console asked reporting until they were in
+    # its figures, and then the 数据同步中 tag was gone.
+    assert any("zhengdun.casework.measure.planned.v1" in n for n in named), named
+    assert any("zhengdun.casework.progress.recorded.v1" in n for n in named), named
+    expect(page.locator("[data-test=syncing]")).to_have_count(0, timeout=60_000)
+    assert synced and synced[-1].json()["caught_up"] is True, [r.url for r in synced]
     page.context.close()

@@ -192,6 +192,19 @@ export async function get<S extends Service, P extends GetPath<S>>(
 
 // ------------------------------------------------------------------------------------- writing
 
+/** The header in which a write names the events it published (see stores/sync.ts: 数据同步中). */
+export const EVENTS_HEADER = 'X-Zhengdun-Events'
+let publishedListener: ((events: string) => void) | null = null
+
+/** Be told of every write that published events (the sync store registers here). */
+export function onPublished(listener: (events: string) => void): void {
+  publishedListener = listener
+}
+
+function notePublished(events: string | null): void {
+  if (events) publishedListener?.(events)
+}
+
 export type WriteMethod = 'POST' | 'PUT' | 'DELETE'
 type WriteOperation = { parameters: { path?: unknown }; responses: unknown }
 type OpOf<S extends Service, P, M extends WriteMethod> = P extends keyof ServicePaths[S]
@@ -227,6 +240,7 @@ export async function send<S extends Service, M extends WriteMethod, P extends S
     init.headers = { 'Content-Type': 'application/json' }
   }
   const response = await authorizedFetch(buildUrl(service, path, { path: params.path }), init)
+  notePublished(response.headers.get(EVENTS_HEADER))
   if (response.status === 204) return undefined as SendResponse<S, M, P>
   const text = await response.text()
   return (text ? JSON.parse(text) : undefined) as SendResponse<S, M, P>
@@ -257,7 +271,10 @@ export async function upload<S extends Service, P extends SendPath<S, 'POST'>>(
       } catch {
         /* not JSON */
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as SendResponse<S, 'POST', P>)
+      if (xhr.status >= 200 && xhr.status < 300) {
+        notePublished(xhr.getResponseHeader(EVENTS_HEADER))
+        resolve(body as SendResponse<S, 'POST', P>)
+      }
       else reject(problemFrom(xhr.status, xhr.statusText, body as ProblemBody | null))
     }
     xhr.send(form)
