@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import struct
 import subprocess
 import time
@@ -444,4 +445,52 @@ def test_team_leader_plans_a_measure_and_records_progress_in_the_case_book(site)
     assert any("zhengdun.casework.progress.recorded.v1" in n for n in named), named
     expect(page.locator("[data-test=syncing]")).to_have_count(0, timeout=60_000)
     assert synced and synced[-1].json()["caught_up"] is True, [r.url for r in synced]
+    page.context.close()
+
+
+def test_contact_leader_records_a_visit_with_the_three_musts_in_the_case_book(site):
+    """The contact leader's visit as a form: the 三必须 said live (a visit short of them would be kept but
+    not counted), then a full visit saved; the book counts it. A county clerk sees no such button."""
+    path = f"/cases/{site['case_id']}"
+    reader = login(site, "county_org", path)
+    expect(reader.locator("[data-test=three-lists]")).to_be_visible()
+    expect(reader.locator("[data-test=add-visit]")).to_have_count(0)
+    reader.context.close()
+
+    before = api_get(site, "contact_leader", "casework", path)
+    page = login(site, "contact_leader", path)
+    page.click("[data-test=add-visit]")
+    dialog = page.locator(".el-dialog").filter(has_text="记录联系领导到村走访")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-test=visit-musts]")).to_contain_text("与整顿工作队员谈话")
+
+    def named(field: str, name: str) -> None:
+        """A name typed into a select that takes new entries, picked from the dropdown as a person does."""
+        dialog.locator(f"[data-test={field}]").click()
+        page.keyboard.type(name)
+        page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
+        expect(dialog.locator(f"[data-test={field}] .el-tag").filter(has_text=name)).to_have_count(1)
+        dialog.locator(".el-dialog__title").click()   # closes the dropdown (Escape would close the dialog)
+
+    named("visit-team", "卫队长")
+    named("visit-cadres", "张主任")
+    named("visit-key-persons", "老党员刘某")
+    expect(dialog.locator("[data-test=visit-musts]")).to_have_text(re.compile("尚缺“三必须”：推动解决问题"))
+    shot(site, page, "32-visit-short-of-the-three-musts")
+    problem = before["problems"][0]
+    dialog.locator("[data-test=visit-problems]").click()
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=problem["title"]).first.click()
+    expect(dialog.locator("[data-test=visit-musts]")).to_have_count(0)
+    dialog.locator("textarea[data-test=visit-notes]").fill("与工作队、村“两委”座谈，督促落实问题整改")
+    dialog.locator("[data-test=form-submit]").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".el-message").filter(has_text="已记录走访")).to_be_visible()
+    shot(site, page, "33-visit-saved")
+
+    after = api_get(site, "contact_leader", "casework", path)["visits"]
+    added = [v for v in after if v not in before["visits"]]
+    assert len(added) == 1, added
+    assert added[0]["team_members"] == ["卫队长"] and added[0]["village_cadres"] == ["张主任"]
+    assert added[0]["key_persons"] == ["老党员刘某"] and added[0]["problems_pushed"] == [problem["problem_id"]]
+    assert added[0]["counts_toward_minimum"] is True
     page.context.close()

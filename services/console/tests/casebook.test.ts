@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { previewKind, progressOf, threeLists, visitsByMonth, type Measure, type Problem, type Task } from '@/logic/casebook'
+import { missingMusts, previewKind, progressOf, threeLists, visitsByMonth, type Measure, type Problem, type Task } from '@/logic/casebook'
 import { activeIndex, ladderStatus, type StepRecord } from '@/logic/acceptance'
 
 const problem = (id: string): Problem => ({ problem_id: id, title: id, detail: '', criterion_code: null, found_on_site: false, found_on: '2020-09-01' })
@@ -44,5 +44,17 @@ describe('the acceptance ladder', () => {
       rec('county_group'), rec('county_opinion'), rec('county_report'), rec('county_approve'), rec('county_sign'), rec('survey', 'failed')], 'failed')
     expect(ladder.find((r) => r.rung.key === 'survey')!.status).toBe('error')
     expect(ladder.find((r) => r.rung.key === 'county')!.status).toBe('success')
+  })
+})
+
+describe('三必须 of a visit', () => {
+  const full = { team_members: ['卫队长'], village_cadres: ['村主任'], key_persons: ['老党员'], problems_pushed: ['p1'] }
+  it('counts a visit with talks with all three and a problem pushed', () => {
+    expect(missingMusts(full, 1)).toEqual([])
+  })
+  it('names what a visit lacks; blank names are no talk', () => {
+    expect(missingMusts({ ...full, village_cadres: ['  '], problems_pushed: [] }, 1)).toEqual(['与村干部谈话', '推动解决问题'])
+    expect(missingMusts(full, 2)).toEqual(['推动解决至少 2 个问题'])
+    expect(missingMusts({ ...full, problems_pushed: [] }, 0)).toEqual([])
   })
 })

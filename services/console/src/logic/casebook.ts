@@ -64,3 +64,20 @@ export function previewKind(e: Pick<Evidence, 'content_type' | 'filename'>): Pre
   if (e.content_type === 'application/pdf' || e.filename.toLowerCase().endsWith('.pdf')) return 'pdf'
   return 'file'
 }
+
+/** 三必须 of a contact leader's visit (seed 000 §三(二)5): what it still lacks, in Chinese (empty: it counts
+ * toward the monthly minimum). The service judges the same way and records a visit that lacks some, flagged. */
+export function missingMusts(
+  visit: { team_members: string[]; village_cadres: string[]; key_persons: string[]; problems_pushed: string[] },
+  problemsRequired: number,
+): string[] {
+  const talked = (people: string[]) => people.some((p) => p.trim() !== '')
+  const missing: string[] = []
+  if (!talked(visit.team_members)) missing.push('与整顿工作队员谈话')
+  if (!talked(visit.village_cadres)) missing.push('与村干部谈话')
+  if (!talked(visit.key_persons)) missing.push('与重点工作对象谈话')
+  if (visit.problems_pushed.length < problemsRequired) {
+    missing.push(problemsRequired <= 1 ? '推动解决问题' : `推动解决至少 ${problemsRequired} 个问题`)
+  }
+  return missing
+}
