@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
@@ -21,7 +23,7 @@ from acceptance.domain.process import STAGE_LABELS, Person, Stage
 from acceptance.domain.standard import HEADINGS, make_standard
 from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
 from acceptance.service import StepContext
-from zhengdun import clock
+from zhengdun import clock, printing
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
@@ -32,6 +34,7 @@ from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, forbidden, not_found
 from zhengdun.registry import Division
 from zhengdun.registry_api import division_router
+from zhengdun.responses import files
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, ReviewDepartment, Role
 
 router = APIRouter()
@@ -305,6 +308,22 @@ async def verify_document(document_id: Uuid, request: Request,
             raise not_found(f"文书 {document_id}")
         await _readable(session, principal, doc.acceptance_id)
         return await service.verify(session, doc)
+
+
+@api.get("/documents/{document_id}/pdf", summary="下载文书的打印版（PDF：内容、签字、印章与核验码）",
+         response_class=Response, responses=files(printing.PDF, description="文书 PDF (as attachment)"))
+async def document_pdf(document_id: Uuid, request: Request,
+                       principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        doc = await session.get(Document, document_id)
+        if doc is None:
+            raise not_found(f"文书 {document_id}")
+        await _readable(session, principal, doc.acceptance_id)
+        verify_path = request.scope.get("root_path", "") + request.app.url_path_for("verify_document",
+                                                                                    document_id=document_id)
+        body, filename = await service.document_pdf(session, doc, verify_path)
+    return Response(body, media_type=printing.PDF,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
 # ------------------------------------------------------------------ 1. application

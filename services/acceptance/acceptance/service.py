@@ -7,22 +7,25 @@ document, and the events — all in the caller's transaction.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Awaitable, Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from acceptance import printable
 from acceptance.domain import signing
 from acceptance.domain.errors import OutOfOrder, RuleViolation
 from acceptance.domain.process import Acceptance, Outcome, Person, Stage
 from acceptance.domain.standard import Standard, StandardItem
 from acceptance.models import (AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, Seal, SealKey, Signature,
                                SpotCheckSample)
+from zhengdun import printing
 from zhengdun.divisions import ancestor_at, level_of
 from zhengdun.events.acceptance import (AcceptanceFailed, AcceptanceSampleDrawn, AcceptanceStep, AcceptanceStepPassed,
                                         PostEvaluated, VillageAccepted, VillageDelisted)
@@ -216,6 +219,25 @@ async def verify(session: AsyncSession, doc: Document) -> dict:
     return {"document_id": doc.document_id, "acceptance_id": doc.acceptance_id, "kind": doc.kind,
             "content_sha256": now, "signatures": sig_views, "seals": seal_views,
             "valid": bool(sig_views or seal_views) and all(v["valid"] for v in sig_views + seal_views)}
+
+
+CHINA = timezone(timedelta(hours=8))   # the people who read the paper read Beijing time (no daylight saving)
+
+
+async def document_pdf(session: AsyncSession, doc: Document, verify_path: str) -> tuple[bytes, str]:
+    """The document as printable PDF with its signatures, seals and verification code; and its file name."""
+    signatures = (await session.execute(select(Signature).where(Signature.document_id == doc.document_id)
+                                        .order_by(Signature.seq))).scalars().all()
+    seals = (await session.execute(select(Seal).where(Seal.document_id == doc.document_id)
+                                   .order_by(Seal.seq))).scalars().all()
+    units = {code: await division_name(session, code) for code in {s.unit_code for s in [*signatures, *seals]}}
+    page = printable.printable(
+        document_id=doc.document_id, kind=doc.kind, content=json.loads(doc.content),
+        content_sha256=signing.digest(doc.content), created_on=doc.created_on, verify_path=verify_path,
+        signatures=[printable.SignatureLine(s.name, s.role, units.get(s.unit_code) or s.unit_code,
+                                            s.signed_at.astimezone(CHINA)) for s in signatures],
+        seals=[printable.SealLine(units[s.unit_code], s.key_id, s.sealed_at.astimezone(CHINA)) for s in seals])
+    return printing.to_pdf(page, author="整顿工作平台 评估验收"), f"{page.filename}.pdf"
 
 
 # ------------------------------------------------------------------ running a step
