@@ -20,11 +20,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance import printable
+from acceptance.domain import policy as policy_rules
 from acceptance.domain import signing
+from acceptance.domain import standard as standard_rules
 from acceptance.domain.errors import OutOfOrder, RuleViolation
 from acceptance.domain.process import Acceptance, Outcome, Person, Stage
-from acceptance.domain import policy as policy_rules
-from acceptance.domain import standard as standard_rules
 from acceptance.domain.standard import Standard, StandardItem
 from acceptance.models import (AcceptanceRecord, AcceptanceRow, Campaign, Document, PolicyVersionRow, Seal, SealKey,
                                Signature, SpotCheckSample, StandardVersion)
@@ -354,7 +354,7 @@ async def set_standard(session: AsyncSession, campaign_id: str, items: list[dict
 
 
 def standard_view(standard: Standard) -> dict:
-    return {"version": standard.version, "items": [{"code": i.code, "heading": i.heading, "title": i.title, "max_score": str(i.max_score)}
+    return {"items": [{"code": i.code, "heading": i.heading, "title": i.title, "max_score": str(i.max_score)}
                       for i in standard.items], "pass_mark": str(standard.pass_mark), "total": str(standard.total)}
 
 
