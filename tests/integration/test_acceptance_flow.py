@@ -5,6 +5,7 @@ delisting and post-evaluation; the events appear on the acceptance topic; a chan
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import uuid
 from datetime import date
 
@@ -17,7 +18,7 @@ from tests.integration.helpers import send, topic_events, wait_for
 from zhengdun.demo.client import auth, password_token
 from zhengdun.events.base import Actor, Envelope, type_of
 from zhengdun.events.casework import CaseReadyForAcceptance, Person
-from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, PhaseWindow, Policy
+from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, PhaseWindow, Policy, PolicyRevised
 from zhengdun.roles import ReviewDepartment
 
 VILLAGE, TOWNSHIP, COUNTY, CITY = "990102101201", "990102101000", "990102000000", "990100000000"
@@ -53,6 +54,13 @@ def refused(response: httpx.Response, status: int, slug: str | None = None) -> d
     return response.json()
 
 
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF as poppler reads it, without the layout's spaces."""
+    assert pdf.startswith(b"%PDF")
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return out.decode().replace(" ", "")
+
+
 def campaign(campaign_id: str) -> CampaignOpened:
     return CampaignOpened(
         campaign_id=campaign_id, name="示范市整顿", area_code=CITY, lagging_rule="星级评定倒排",
@@ -82,6 +90,10 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
                       Person(name="审计局派驻队员", user_id=user_id("review_audit"))),
         contact_leader=Person(name="联系领导", user_id=user_id("contact_leader")))
     send(platform, "screening", envelope(campaign(campaign_id), CITY, "screening", campaign_id))
+    # A revision of the policy that takes effect only after the notice: the steps dated before it keep version 1.
+    revision = PolicyRevised(campaign_id=campaign_id, policy_version=2, policy=Policy(), reason="修订后评估安排",
+                             effective_on=date(2021, 6, 1))
+    send(platform, "screening", envelope(revision, CITY, "screening", campaign_id))
     send(platform, "casework", envelope(ready, VILLAGE, "casework", campaign_id))
 
     def opened():
@@ -121,15 +133,24 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     view = ok(post("application/sign", "village_secretary", {}))
     assert view["stage"] == "applied"
 
-    # 2. The city's standard, once; the self-check against it.
+    # 2. The city's standard (setting the same one again is no revision); the self-check against it.
     refused(call(platform, "PUT", f"/campaigns/{campaign_id}/standard", "county_org", json=STANDARD), 403)
-    ok(call(platform, "PUT", f"/campaigns/{campaign_id}/standard", "city_org", json=STANDARD))
-    refused(call(platform, "PUT", f"/campaigns/{campaign_id}/standard", "city_org", json=STANDARD), 409, "standard-already-set")
+    assert ok(call(platform, "PUT", f"/campaigns/{campaign_id}/standard", "city_org", json=STANDARD))["version"] == 1
+    assert ok(call(platform, "PUT", f"/campaigns/{campaign_id}/standard", "city_org", json=STANDARD))["version"] == 1
     before = snapshot()
     refused(post("self-check", "village_secretary", {"scores": {"A1": 20, "B1": 20, "C1": 20, "D1": 19}}), 422,
             "self-check-below-pass-mark")
     assert snapshot() == before
     assert ok(post("self-check", "village_secretary", {"scores": {"A1": 22, "B1": 21, "C1": 20, "D1": 22}}))["stage"] == "self_checked"
+    checked = snapshot()[1]["self_check"]
+    assert checked["standard_version"] == 1 and checked["total"] == "85"
+    # The city revises its standard afterwards: a new version; the self-check keeps its score and version.
+    stricter = ok(call(platform, "PUT", f"/campaigns/{campaign_id}/standard", "city_org", json=dict(STANDARD, pass_mark=90)))
+    assert stricter["version"] == 2 and stricter["pass_mark"] == "90"
+    assert snapshot()[1]["self_check"] == checked
+    assert ok(call(platform, "GET", f"/campaigns/{campaign_id}/standard", "county_org"))["version"] == 2
+    assert ok(call(platform, "GET", f"/campaigns/{campaign_id}/standard", "county_org", params={"version": 1}))["pass_mark"] == "80"
+    refused(call(platform, "GET", f"/campaigns/{campaign_id}/standard", "county_org", params={"version": 3}), 404)
 
     # 3. Township preliminary: the team leader may not decide it; the principal signs, the township seals.
     preliminary = {"inspection_group": ["王初验", "李初验"],
@@ -190,6 +211,27 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     signed = ok(call(platform, "GET", f"/documents/{application['document_id']}/verify", "county_org"))
     assert sorted(s["role"] for s in signed["signatures"]) == ["village_secretary", "work_team_leader"] and signed["valid"]
 
+    # The application, the township report and the county report print as Chinese PDF: every signature (name,
+    # role, time), the seal and the verification code that leads to the verify endpoint; readable as the record is.
+    roles = {"work_team_leader": "整顿工作队队长", "village_secretary": "村党组织书记",
+             "township_principal": "乡镇党委书记", "county_secretary": "县委书记"}
+    for kind, title, sealed in [("application", "整顿验收联名申请书", None), ("preliminary_report", "乡镇初验报告", TOWNSHIP),
+                                ("county_acceptance_report", "县级验收报告", COUNTY)]:
+        document = next(d for d in docs["items"] if d["kind"] == kind)
+        checked = ok(call(platform, "GET", f"/documents/{document['document_id']}/verify", "county_org"))
+        response = call(platform, "GET", f"/documents/{document['document_id']}/pdf", "county_org")
+        assert response.status_code == 200 and response.headers["content-type"] == "application/pdf", response.text
+        printed = pdf_text(response.content)
+        code = checked["content_sha256"][:16].upper()
+        assert title in printed and "-".join(code[i:i + 4] for i in range(0, 16, 4)) in printed, printed
+        assert f"/documents/{document['document_id']}/verify" in printed
+        for signature in checked["signatures"]:
+            assert signature["name"] in printed and roles[signature["role"]] in printed, (signature, printed)
+        assert ("印章" in printed) and (sealed is None or [s["unit_code"] for s in checked["seals"]] == [sealed])
+    assert "经县级验收，该村整顿达标。" in printed and "审定通过" in printed
+    refused(call(platform, "GET", f"/documents/{county_doc['document_id']}/pdf", "county2_org"), 403)
+    refused(call(platform, "GET", f"/documents/{uuid.uuid4()}/pdf", "county_org"), 404)
+
     # 5. Satisfaction survey at the threshold passes: the village is accepted.
     refused(post("survey", "county_org", {"respondents": 10, "satisfied": 11}), 422, "survey-counts")
     assert ok(post("survey", "county_org", {"respondents": 120, "satisfied": 84}))["stage"] == "accepted"
@@ -245,11 +287,14 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     assert ok(post("post-evaluation", "township_org", {"relapsed": False, "reason": "整顿成效巩固"}))["stage"] == "post_evaluated"
     refused(post("post-evaluation", "township_org", {"relapsed": False, "reason": "巩固"}), 409, "step-out-of-order")
 
-    # Every decision records the campaign policy version it applied (the campaign opened with version 1).
+    # Every decision records the campaign policy version in force on its date: version 1 (the opening's) until the
+    # revision takes effect on 2021-06-01, which the later-dated steps knew of but did not apply; version 2 after.
     # (The application may be signed before the campaign's policy reached acceptance: from the standard on it is known.)
     records = ok(call(platform, "GET", f"/acceptances/{aid}", "county_org"))["records"]
     decided = records[[r["step"] for r in records].index("self_check"):]
-    assert decided and all(r["policy_version"] == 1 for r in decided), records
+    assert [r["step"] for r in decided][-1] == "post_evaluation" and decided[-1]["recorded_on"] == "2021-06-06"
+    assert decided[:-1] and all(r["policy_version"] == 1 for r in decided[:-1]), records
+    assert decided[-1]["policy_version"] == 2, records
 
     # The events, exactly as declared, on the acceptance topic.
     def published():

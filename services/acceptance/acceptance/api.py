@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
@@ -18,10 +20,10 @@ from acceptance.domain import signing
 from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
 from acceptance.responses import AcceptanceSummary
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
-from acceptance.domain.standard import HEADINGS, make_standard
-from acceptance.models import AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, SealKey, SpotCheckSample
+from acceptance.domain.standard import HEADINGS
+from acceptance.models import AcceptanceRecord, AcceptanceRow, Campaign, Document, SealKey, SpotCheckSample
 from acceptance.service import StepContext
-from zhengdun import clock
+from zhengdun import clock, printing
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
@@ -32,6 +34,7 @@ from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem, forbidden, not_found
 from zhengdun.registry import Division
 from zhengdun.registry_api import division_router
+from zhengdun.responses import files
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, ReviewDepartment, Role
 
 router = APIRouter()
@@ -307,6 +310,22 @@ async def verify_document(document_id: Uuid, request: Request,
         return await service.verify(session, doc)
 
 
+@api.get("/documents/{document_id}/pdf", summary="下载文书的打印版（PDF：内容、签字、印章与核验码）",
+         response_class=Response, responses=files(printing.PDF, description="文书 PDF (as attachment)"))
+async def document_pdf(document_id: Uuid, request: Request,
+                       principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        doc = await session.get(Document, document_id)
+        if doc is None:
+            raise not_found(f"文书 {document_id}")
+        await _readable(session, principal, doc.acceptance_id)
+        verify_path = request.scope.get("root_path", "") + request.app.url_path_for("verify_document",
+                                                                                    document_id=document_id)
+        body, filename = await service.document_pdf(session, doc, verify_path)
+    return Response(body, media_type=printing.PDF,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
 # ------------------------------------------------------------------ 1. application
 
 
@@ -340,49 +359,53 @@ async def sign_application(acceptance_id: Uuid, body: ApplicationIn, request: Re
 # ------------------------------------------------------------------ 2. standard and self-check
 
 
-async def _campaign(session, campaign_id: str, *, lock: bool = False) -> CampaignPolicy:
-    query = select(CampaignPolicy).where(CampaignPolicy.campaign_id == campaign_id)
+async def _campaign(session, campaign_id: str, *, lock: bool = False) -> Campaign:
+    query = select(Campaign).where(Campaign.campaign_id == campaign_id)
     row = (await session.execute(query.with_for_update() if lock else query)).scalar_one_or_none()
     if row is None:
         raise not_found(f"整顿工作 {campaign_id}")
     return row
 
 
-@api.put("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="2. 市里制定验收标准（四个方面的评分项与合格分）")
+def _standard_out(campaign_id: str, row) -> dict:
+    return {"campaign_id": campaign_id, **row.standard, "version": row.version, "set_on": row.set_on}
+
+
+@api.put("/campaigns/{campaign_id}/standard", response_model=R.StandardOut,
+         summary="2. 市里制定或修订验收标准（四个方面的评分项与合格分；每次修订为新版本，已按旧版本自查的不变）")
 async def set_standard(campaign_id: Identifier, body: StandardIn, request: Request,
                        principal: Principal = Depends(authorized("acceptance.standard"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id, lock=True)
+        campaign = await _campaign(uow.session, campaign_id, lock=True)   # one revision at a time: versions in order
         if campaign.area_code:
             authorize_target(principal, "acceptance.standard", campaign.area_code)
-        if campaign.standard is not None:
-            raise Problem(409, "standard-already-set", "与当前验收阶段冲突 Conflict",
-                          "本次整顿的验收标准已经制定，不能重复制定 (the standard is already set)")
         try:
-            standard = make_standard([i.model_dump() for i in body.items], body.pass_mark)
+            row = await service.set_standard(uow.session, campaign_id, [i.model_dump() for i in body.items],
+                                             body.pass_mark, principal.actor, await clock.today(uow.session))
         except AcceptanceError as exc:
             raise _problem(exc) from None
-        campaign.standard = service.standard_view(standard)
-        campaign.standard_set_by = principal.actor.model_dump(mode="json")
         await uow.commit()
-        return {"campaign_id": campaign_id, **campaign.standard}
+        return _standard_out(campaign_id, row)
 
 
-@api.get("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="查看验收标准")
-async def get_standard(campaign_id: Identifier, request: Request, principal: Principal = Depends(authorized("acceptance.read"))):
+@api.get("/campaigns/{campaign_id}/standard", response_model=R.StandardOut, summary="查看验收标准（默认现行版本，可指定历史版本）")
+async def get_standard(campaign_id: Identifier, request: Request,
+                       version: int | None = Query(None, ge=1, le=1_000_000, description="版本号；默认现行版本"),
+                       principal: Principal = Depends(authorized("acceptance.read"))):
     async with request.app.state.runtime.session_factory() as session:
-        campaign = await _campaign(session, campaign_id)
-        if campaign.standard is None:
-            raise not_found(f"整顿工作 {campaign_id} 的验收标准")
-        return {"campaign_id": campaign_id, **campaign.standard}
+        await _campaign(session, campaign_id)
+        row = await service.standard_version(session, campaign_id, version)
+        if row is None:
+            raise not_found(f"整顿工作 {campaign_id} 的验收标准" + (f"第 {version} 版" if version else ""))
+        return _standard_out(campaign_id, row)
 
 
-@api.post("/acceptances/{acceptance_id}/self-check", response_model=R.AcceptanceOut, summary="2. 村级自查：按验收标准逐项打分")
+@api.post("/acceptances/{acceptance_id}/self-check", response_model=R.AcceptanceOut,
+          summary="2. 村级自查：按现行验收标准逐项打分（记录所依据的标准版本）")
 async def self_check(acceptance_id: Uuid, body: SelfCheckIn, request: Request,
                      principal: Principal = Depends(authorized("acceptance.apply"))):
     async def step(ctx: StepContext):
-        campaign = await ctx.session.get(CampaignPolicy, ctx.row.campaign_id)
-        return ctx.acc.self_check(service.standard_of(campaign), body.scores, ctx.today)
+        return ctx.acc.self_check(await service.current_standard(ctx.session, ctx.row.campaign_id), body.scores, ctx.today)
 
     return await _step(request, principal, "acceptance.apply", acceptance_id, "self_check", body, step)
 

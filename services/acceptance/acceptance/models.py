@@ -21,15 +21,38 @@ from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
 from zhengdun.registry import Division  # noqa: F401
 
 
-class CampaignPolicy(Base):
+class Campaign(Base):
+    """A campaign as acceptance knows it from screening's events; its policies and standards are versioned below."""
+
     __tablename__ = "acceptance_campaigns"
 
     campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     area_code: Mapped[str] = mapped_column(String(12))
+
+
+class PolicyVersionRow(Base):
+    """Every policy version screening announced (CampaignOpened: 1; each PolicyRevised), kept: a step applies the
+    one in force on its date."""
+
+    __tablename__ = "acceptance_policy_versions"
+
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    effective_on: Mapped[date] = mapped_column(Date)
     policy: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    policy_version: Mapped[int] = mapped_column(Integer)
-    standard: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    standard_set_by: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class StandardVersion(Base):
+    """Every version of the city's acceptance standard, kept: a self-check names the version it was scored against."""
+
+    __tablename__ = "acceptance_standards"
+
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    standard: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    set_by: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    set_on: Mapped[date | None] = mapped_column(Date)     # None: set before versions were kept (0005)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class AcceptanceRow(Base):

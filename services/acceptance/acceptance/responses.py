@@ -92,6 +92,8 @@ class StandardItemOut(Out):
 
 class StandardOut(Out):
     campaign_id: str
+    version: int
+    set_on: date | None = None
     items: list[StandardItemOut]
     pass_mark: str
     total: str

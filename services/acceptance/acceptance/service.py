@@ -7,22 +7,28 @@ document, and the events — all in the caller's transaction.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Awaitable, Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from acceptance import printable
+from acceptance.domain import policy as policy_rules
 from acceptance.domain import signing
+from acceptance.domain import standard as standard_rules
 from acceptance.domain.errors import OutOfOrder, RuleViolation
 from acceptance.domain.process import Acceptance, Outcome, Person, Stage
 from acceptance.domain.standard import Standard, StandardItem
-from acceptance.models import (AcceptanceRecord, AcceptanceRow, CampaignPolicy, Document, Seal, SealKey, Signature,
-                               SpotCheckSample)
+from acceptance.models import (AcceptanceRecord, AcceptanceRow, Campaign, Document, PolicyVersionRow, Seal, SealKey,
+                               Signature, SpotCheckSample, StandardVersion)
+from zhengdun import printing
 from zhengdun.divisions import ancestor_at, level_of
 from zhengdun.events.acceptance import (AcceptanceFailed, AcceptanceSampleDrawn, AcceptanceStep, AcceptanceStepPassed,
                                         PostEvaluated, VillageAccepted, VillageDelisted)
@@ -42,29 +48,35 @@ Publish = Callable[..., Any]   # (payload, division_code, actor, campaign_id)
 
 
 async def keep_campaign(session: AsyncSession, opened: CampaignOpened) -> None:
-    existing = await session.get(CampaignPolicy, opened.campaign_id)
-    if existing is None:
-        session.add(CampaignPolicy(campaign_id=opened.campaign_id, area_code=opened.area_code,
-                                   policy=opened.policy.model_dump(mode="json"), policy_version=opened.policy_version))
+    # A revision may have overtaken the opening (different partitions) and left the area blank: fill it in.
+    await session.execute(insert(Campaign).values(campaign_id=opened.campaign_id, area_code=opened.area_code)
+                          .on_conflict_do_update(index_elements=[Campaign.campaign_id], set_={"area_code": opened.area_code},
+                                                 where=Campaign.area_code == ""))
+    await keep_version(session, opened.campaign_id, opened.policy_version, opened.opened_on, opened.policy)
 
 
 async def keep_policy(session: AsyncSession, revised: PolicyRevised) -> None:
-    row = await session.get(CampaignPolicy, revised.campaign_id)
-    if row is None:  # the revision overtook the opening (different partitions): keep what we know
-        session.add(CampaignPolicy(campaign_id=revised.campaign_id, area_code="", policy=revised.policy.model_dump(mode="json"),
-                                   policy_version=revised.policy_version))
-    elif revised.policy_version > row.policy_version:
-        row.policy, row.policy_version = revised.policy.model_dump(mode="json"), revised.policy_version
+    await session.execute(insert(Campaign).values(campaign_id=revised.campaign_id, area_code="")
+                          .on_conflict_do_nothing())
+    await keep_version(session, revised.campaign_id, revised.policy_version, revised.effective_on, revised.policy)
 
 
-async def policy_of(session: AsyncSession, campaign_id: str) -> Policy:
-    return (await policy_version_of(session, campaign_id))[0]
+async def keep_version(session: AsyncSession, campaign_id: str, version: int, effective_on: date, policy: Policy) -> None:
+    """Every version is kept as announced, none replaced: a step applies the one in force on its date."""
+    await session.execute(insert(PolicyVersionRow).values(
+        campaign_id=campaign_id, version=version, effective_on=effective_on, policy=policy.model_dump(mode="json"))
+        .on_conflict_do_nothing())
 
 
-async def policy_version_of(session: AsyncSession, campaign_id: str) -> tuple[Policy, int | None]:
-    """The campaign's policy as known here and its version (None: not received yet, the seeds' defaults apply)."""
-    row = await session.get(CampaignPolicy, campaign_id)
-    return (Policy.model_validate(row.policy), row.policy_version) if row else (Policy(), None)
+async def policy_of(session: AsyncSession, campaign_id: str, day: date) -> Policy:
+    return (await policy_version_of(session, campaign_id, day))[0]
+
+
+async def policy_version_of(session: AsyncSession, campaign_id: str, day: date) -> tuple[Policy, int | None]:
+    """The campaign's policy in force on ``day`` and its version (None: not known here yet, the seeds' defaults apply)."""
+    rows = (await session.execute(select(PolicyVersionRow).where(PolicyVersionRow.campaign_id == campaign_id))).scalars()
+    chosen = policy_rules.in_force([policy_rules.PolicyVersion(r.version, r.effective_on, r.policy) for r in rows], day)
+    return (Policy.model_validate(chosen.policy), chosen.version) if chosen else (Policy(), None)
 
 
 OPEN_STAGES = [s.value for s in Stage if s not in (Stage.FAILED, Stage.POST_EVALUATED)]
@@ -218,6 +230,25 @@ async def verify(session: AsyncSession, doc: Document) -> dict:
             "valid": bool(sig_views or seal_views) and all(v["valid"] for v in sig_views + seal_views)}
 
 
+CHINA = timezone(timedelta(hours=8))   # the people who read the paper read Beijing time (no daylight saving)
+
+
+async def document_pdf(session: AsyncSession, doc: Document, verify_path: str) -> tuple[bytes, str]:
+    """The document as printable PDF with its signatures, seals and verification code; and its file name."""
+    signatures = (await session.execute(select(Signature).where(Signature.document_id == doc.document_id)
+                                        .order_by(Signature.seq))).scalars().all()
+    seals = (await session.execute(select(Seal).where(Seal.document_id == doc.document_id)
+                                   .order_by(Seal.seq))).scalars().all()
+    units = {code: await division_name(session, code) for code in {s.unit_code for s in [*signatures, *seals]}}
+    page = printable.printable(
+        document_id=doc.document_id, kind=doc.kind, content=json.loads(doc.content),
+        content_sha256=signing.digest(doc.content), created_on=doc.created_on, verify_path=verify_path,
+        signatures=[printable.SignatureLine(s.name, s.role, units.get(s.unit_code) or s.unit_code,
+                                            s.signed_at.astimezone(CHINA)) for s in signatures],
+        seals=[printable.SealLine(units[s.unit_code], s.key_id, s.sealed_at.astimezone(CHINA)) for s in seals])
+    return printing.to_pdf(page, author="整顿工作平台 评估验收"), f"{page.filename}.pdf"
+
+
 # ------------------------------------------------------------------ running a step
 
 
@@ -278,7 +309,7 @@ def _event_step(step: str | None) -> str:
 
 async def run_step(session: AsyncSession, row: AcceptanceRow, actor: Actor, today: date, publish: Publish,
                    step_name: str, body: dict, step: Step) -> Outcome:
-    policy, version = await policy_version_of(session, row.campaign_id)
+    policy, version = await policy_version_of(session, row.campaign_id, today)
     ctx = StepContext(session, row, aggregate(row), actor, today, policy, version)
     outcome = await step(ctx)          # raises (nothing written) when refused
     store(row, ctx.acc, today)
@@ -291,11 +322,35 @@ async def run_step(session: AsyncSession, row: AcceptanceRow, actor: Actor, toda
 # ------------------------------------------------------------------ the standard
 
 
-def standard_of(row: CampaignPolicy | None) -> Standard | None:
-    if row is None or row.standard is None:
-        return None
+def standard_of(row: StandardVersion) -> Standard:
     return Standard(tuple(StandardItem(i["code"], i["heading"], i["title"], Decimal(i["max_score"]))
-                          for i in row.standard["items"]), Decimal(row.standard["pass_mark"]))
+                          for i in row.standard["items"]), Decimal(row.standard["pass_mark"]), row.version)
+
+
+async def standard_version(session: AsyncSession, campaign_id: str, version: int | None = None) -> StandardVersion | None:
+    """The given version of the campaign's standard, or the newest (None: not set yet)."""
+    query = select(StandardVersion).where(StandardVersion.campaign_id == campaign_id)
+    query = query.where(StandardVersion.version == version) if version else query.order_by(StandardVersion.version.desc())
+    return (await session.execute(query.limit(1))).scalar_one_or_none()
+
+
+async def current_standard(session: AsyncSession, campaign_id: str) -> Standard | None:
+    row = await standard_version(session, campaign_id)
+    return standard_of(row) if row else None
+
+
+async def set_standard(session: AsyncSession, campaign_id: str, items: list[dict], pass_mark: Decimal, actor: Actor,
+                       today: date) -> StandardVersion:
+    """The city sets (again) its standard: a new version beside the old ones; the caller holds the campaign's lock."""
+    current = await standard_version(session, campaign_id)
+    revised = standard_rules.revise_standard(standard_of(current) if current else None, items, pass_mark)
+    if current is not None and revised.version == current.version:
+        return current
+    row = StandardVersion(campaign_id=campaign_id, version=revised.version, standard=standard_view(revised),
+                          set_by=actor.model_dump(mode="json"), set_on=today)
+    session.add(row)
+    await session.flush()
+    return row
 
 
 def standard_view(standard: Standard) -> dict:
@@ -308,7 +363,7 @@ def standard_view(standard: Standard) -> dict:
 
 async def draw_spot_check(session: AsyncSession, *, campaign_id: str, county_code: str, level: str, drawn_by: str,
                           seed: str, ratio: Decimal | None, actor: Actor, today: date, publish: Publish) -> SpotCheckSample:
-    policy = await policy_of(session, campaign_id)
+    policy = await policy_of(session, campaign_id, today)
     minimum = policy.acceptance_spot_check_city_share if level == "city" else policy.acceptance_spot_check_province_share
     ratio = minimum if ratio is None else ratio
     if ratio < minimum:
@@ -364,7 +419,7 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
         AcceptanceRow.village_code.startswith(prefix_of(caller.unit)),
         AcceptanceRow.stage.in_([s.value for s in stages])).order_by(AcceptanceRow.village_code))).scalars()
     rows = list(rows)
-    windows = {cid: (await policy_of(session, cid)).acceptance_spot_check_window_days for cid in {r.campaign_id for r in rows}}
+    windows = {cid: (await policy_of(session, cid, today)).acceptance_spot_check_window_days for cid in {r.campaign_id for r in rows}}
     views = [task_rules.AcceptanceView(r.acceptance_id, r.campaign_id, r.village_code, r.township_code, r.county_code,
                                        Stage(r.stage), r.team_leader_user_id, r.state or {}, windows[r.campaign_id])
              for r in rows]

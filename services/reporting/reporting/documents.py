@@ -2,17 +2,15 @@
 
 Each document is first built as plain content (``Document``: title, header lines, tables,
 notes) from the read model, then rendered by either writer, so both formats say the same.
-The PDF embeds a CJK TrueType font from Debian's fonts-wqy-zenhei (deploy/local/apt-packages.txt).
+The PDF (zhengdun.printing) embeds a CJK TrueType font from Debian's fonts-wqy-zenhei.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
@@ -23,13 +21,14 @@ from reporting import service
 from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
     quarter_bounds, quarter_label, rank_counties)
+from zhengdun import printing
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
+from zhengdun.printing import Document, Table
 from zhengdun.problems import not_found, unprocessable
 from zhengdun.roles import Level
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF = "application/pdf"
-FONT_PATHS = [Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), Path("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc")]
+PDF = printing.PDF
 ALL = 100_000  # documents list every village of the division, no page
 
 
@@ -41,31 +40,8 @@ class Kind(StrEnum):
     SUMMARY = "summary"            # 后进基层党组织情况汇总表
 
 
-@dataclass
-class Table:
-    columns: list[str]
-    rows: list[list[Any]]
-    widths: list[float]            # relative column widths
-    heading: str | None = None
-
-
-@dataclass
-class Document:
-    title: str
-    filename: str
-    header: list[str] = field(default_factory=list)     # lines under the title (填表单位, 日期, …)
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    landscape: bool = True
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return str(value)
+# The printable content and its PDF are shared with acceptance (zhengdun.printing); xlsx is reporting's own.
+_fmt = printing.fmt
 
 
 def cn_date(day: date) -> str:
@@ -391,71 +367,5 @@ def to_xlsx(document: Document) -> bytes:
     return out.getvalue()
 
 
-_FONT = "ZhengdunCJK"
-
-
-def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        path = next((p for p in FONT_PATHS if p.exists()), None)
-        if path is None:
-            raise RuntimeError("CJK font missing: install fonts-wqy-zenhei (deploy/local/apt-packages.txt)")
-        pdfmetrics.registerFont(TTFont(_FONT, str(path), subfontIndex=0))  # embedded (subset) in every PDF
-    return _FONT
-
-
 def to_pdf(document: Document) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
-
-    font = _register_font()
-    pagesize = landscape(A4) if document.landscape else A4
-    title = ParagraphStyle("title", fontName=font, fontSize=16, leading=22, alignment=1, spaceAfter=4 * mm,
-                           wordWrap="CJK")
-    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=15, firstLineIndent=20, wordWrap="CJK")
-    plain = ParagraphStyle("plain", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
-    heading = ParagraphStyle("heading", fontName=font, fontSize=11, leading=16, spaceBefore=3 * mm, spaceAfter=2 * mm,
-                             wordWrap="CJK")
-    cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10.5, wordWrap="CJK")
-    head_cell = ParagraphStyle("head", parent=cell, alignment=1)
-
-    def footer(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.drawCentredString(pagesize[0] / 2, 8 * mm, f"第 {doc.page} 页　{document.title}")
-        canvas.restoreState()
-
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=pagesize, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-                            bottomMargin=14 * mm, title=document.title, author="整顿工作平台 报送与通报", lang="zh-CN")
-    story: list = [Paragraph(document.title, title)]
-    story += [Paragraph(line, plain) for line in document.header]
-    story += [Spacer(1, 2 * mm)] + [Paragraph(p, body) for p in document.paragraphs]
-    for table in document.tables:
-        if table.heading:
-            story.append(Paragraph(table.heading, heading))
-        else:
-            story.append(Spacer(1, 3 * mm))
-        total = sum(table.widths)
-        widths = [doc.width * w / total for w in table.widths]
-        data = [[Paragraph(c, head_cell) for c in table.columns]]
-        data += [[Paragraph(_fmt(v), cell) for v in values] for values in table.rows] or \
-                [[Paragraph("（无）", cell)] + [""] * (len(table.columns) - 1)]
-        grid = LongTable(data, colWidths=widths, repeatRows=1)
-        grid.setStyle(TableStyle([
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ]))
-        story.append(grid)
-    if document.notes:
-        story.append(Spacer(1, 3 * mm))
-        story += [Paragraph("注：" + note, plain) for note in document.notes]
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return printing.to_pdf(document, author="整顿工作平台 报送与通报")

@@ -16,7 +16,6 @@ from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation, Un
 from acceptance.domain.standard import Standard, score_self_check
 
 
-
 class Stage(StrEnum):
     READY = "ready"                                  # 待申请
     APPLIED = "applied"                              # 已联名申请
@@ -132,8 +131,9 @@ class Acceptance:
         if standard is None:
             raise OutOfOrder("no-standard", "市里尚未制定本次整顿的验收标准", "the city has not set the standard yet")
         total = score_self_check(standard, scores)
+        # The version scored against stays with the self-check: a later revision of the standard leaves it as it was.
         self.state["self_check"] = {"scores": {k: str(v) for k, v in scores.items()}, "total": str(total),
-                                    "checked_on": today.isoformat()}
+                                    "checked_on": today.isoformat(), "standard_version": standard.version}
         self.stage = Stage.SELF_CHECKED
         return Outcome("passed", "self_check", score=total)
 

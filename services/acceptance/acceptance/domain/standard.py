@@ -1,7 +1,7 @@
 """The city's acceptance standard (验收标准) and the village self-check scored against it (domain.md §6)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from acceptance.domain.errors import RuleViolation
@@ -27,6 +27,7 @@ class StandardItem:
 class Standard:
     items: tuple[StandardItem, ...]
     pass_mark: Decimal
+    version: int = 1    # the city may revise its standard; each revision is a new version, the old ones kept
 
     @property
     def total(self) -> Decimal:
@@ -57,6 +58,17 @@ def make_standard(items: list[dict], pass_mark: Decimal) -> Standard:
         raise RuleViolation("pass-mark", f"合格分须大于0且不超过总分 {standard.total}",
                             f"pass mark must be in (0, {standard.total}]", total=str(standard.total))
     return standard
+
+
+def revise_standard(current: Standard | None, items: list[dict], pass_mark: Decimal) -> Standard:
+    """The city sets its standard again: a new version (the first is 1). Self-checks scored against an
+    earlier version keep their score and version; the same items and pass mark again are no revision."""
+    standard = make_standard(items, pass_mark)
+    if current is None:
+        return standard
+    if (standard.items, standard.pass_mark) == (current.items, current.pass_mark):
+        return current
+    return replace(standard, version=current.version + 1)
 
 
 def score_self_check(standard: Standard, scores: dict[str, Decimal]) -> Decimal:
