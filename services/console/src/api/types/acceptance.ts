@@ -175,6 +175,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/documents/{document_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载文书的打印版（PDF：内容、签字、印章与核验码） */
+        get: operations["document_pdf_documents__document_id__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/acceptances/{acceptance_id}/application/sign": {
         parameters: {
             query?: never;
@@ -199,9 +216,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 查看验收标准 */
+        /** 查看验收标准（默认现行版本，可指定历史版本） */
         get: operations["get_standard_campaigns__campaign_id__standard_get"];
-        /** 2. 市里制定验收标准（四个方面的评分项与合格分） */
+        /** 2. 市里制定或修订验收标准（四个方面的评分项与合格分；每次修订为新版本，已按旧版本自查的不变） */
         put: operations["set_standard_campaigns__campaign_id__standard_put"];
         post?: never;
         delete?: never;
@@ -219,7 +236,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 2. 村级自查：按验收标准逐项打分 */
+        /** 2. 村级自查：按现行验收标准逐项打分（记录所依据的标准版本） */
         post: operations["self_check_acceptances__acceptance_id__self_check_post"];
         delete?: never;
         options?: never;
@@ -1360,6 +1377,10 @@ export interface components {
         StandardOut: {
             /** Campaign Id */
             campaign_id: string;
+            /** Version */
+            version: number;
+            /** Set On */
+            set_on?: string | null;
             /** Items */
             items: components["schemas"]["StandardItemOut"][];
             /** Pass Mark */
@@ -2060,6 +2081,64 @@ export interface operations {
             };
         };
     };
+    document_pdf_documents__document_id__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文书 PDF (as attachment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sign_application_acceptances__acceptance_id__application_sign_post: {
         parameters: {
             query?: never;
@@ -2133,7 +2212,10 @@ export interface operations {
     };
     get_standard_campaigns__campaign_id__standard_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 版本号；默认现行版本 */
+                version?: number | null;
+            };
             header?: never;
             path: {
                 campaign_id: string;
