@@ -91,6 +91,9 @@ POLICY: dict[str, Rule] = {
     "case.plan": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER, Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP, Level.VILLAGE},
                       label="制定问题、任务、责任清单和整顿方案"),
     "case.progress": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER}, {Level.VILLAGE}, label="填报整改进展"),
+    # Seed 001 §二(二): the work team (or the township for it) reports progress to the county every two months.
+    "case.report": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER, Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF},
+                        {Level.TOWNSHIP, Level.VILLAGE}, label="向县委组织部报送整顿进展"),
     "case.visit": rule({Role.CONTACT_LEADER, Role.COUNTY_SECRETARY}, {Level.COUNTY}, label="记录联系领导走访"),
     "case.continued": rule({Role.ORG_STAFF, Role.STANDING_COMMITTEE, Role.COUNTY_SECRETARY}, {Level.COUNTY},
                            label="持续整顿：研究、挂牌督办、二次研判"),

@@ -51,7 +51,7 @@ def _alert_out(a: AlertRow):
             "subject_person": a.subject_person, "subject_user_id": a.subject_user_id, "scope_code": a.scope_code,
             "village_code": a.village_code, "severity": a.severity, "facts": a.facts,
             "due_on": a.due_on, "proposal": a.proposal, "status": a.status, "raised_on": a.raised_on,
-            "resolved_on": a.resolved_on, "resolution": a.resolution}
+            "resolved_on": a.resolved_on, "resolution": a.resolution, "policy_version": a.policy_version}
 
 
 @router.get("/alerts", tags=TAGS, response_model=Page[R.AlertOut], summary="预警列表（本辖区，分页）")
@@ -219,7 +219,7 @@ def _action_out(a: AccountabilityRow):
     return {"action_id": a.action_id, "kind": a.kind, "kind_label": AccountabilityKind(a.kind).label,
             "subject_code": a.subject_code, "person": a.person, "post": a.post, "grounds": a.grounds,
             "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on, "filed_with": a.filed_with,
-            "actor": a.actor}
+            "campaign_id": a.campaign_id, "policy_version": a.policy_version, "actor": a.actor}
 
 
 @router.post("/accountability", response_model=R.AccountabilityOut, tags=TAGS, status_code=201, summary="决定约谈、诫勉谈话、组织处理（须有依据）")

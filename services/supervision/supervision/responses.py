@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from zhengdun.events.base import Actor
@@ -31,6 +31,7 @@ class AlertOut(Out):
     raised_on: date
     resolved_on: date | None
     resolution: str | None
+    policy_version: int | None = Field(None, description="预警所依据的整顿政策版本")
 
 
 class PlanOut(Out):
@@ -98,6 +99,8 @@ class AccountabilityOut(Out):
     decided_by: str
     decided_on: date
     filed_with: str | None
+    campaign_id: str | None = Field(None, description="问责依据所属的整顿工作")
+    policy_version: int | None = Field(None, description="决定之日施行的整顿政策版本")
     actor: Actor
 
 

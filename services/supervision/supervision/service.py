@@ -98,17 +98,31 @@ async def known_grounds(uow: UnitOfWork, grounds: list[str]) -> set[str]:
     return known
 
 
+async def campaign_of_grounds(uow: UnitOfWork, grounds: list[str]) -> str | None:
+    """The campaign an accountability decision answers to: that of its grounds (alerts, falsifications)."""
+    session = uow.session
+    found = (await session.execute(select(AlertRow.campaign_id).where(AlertRow.alert_id.in_(grounds)).limit(1))).scalar()
+    if found is None:
+        found = (await session.execute(select(FalsificationRow.campaign_id)
+                                       .where(FalsificationRow.event_id.in_(grounds)).limit(1))).scalar()
+    return found
+
+
 async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> AccountabilityRow:
     await _business_date(uow, data["decided_on"], "decided_on")
     try:
         check_grounds(data["grounds"], await known_grounds(uow, data["grounds"]))
     except RecordRefused as exc:
         raise _refused(exc) from None
-    row = AccountabilityRow(action_id=_new_id("ACT"), actor=principal.actor.model_dump(), **data)
+    campaign_id = await campaign_of_grounds(uow, data["grounds"])
+    in_force = await alerts.policy_in_force(uow.session, campaign_id, data["decided_on"]) if campaign_id else None
+    row = AccountabilityRow(action_id=_new_id("ACT"), actor=principal.actor.model_dump(), campaign_id=campaign_id,
+                            policy_version=in_force.version if in_force else None, **data)
     uow.session.add(row)
     envelope = uow.publish(AccountabilityDecided(
         action_id=row.action_id, kind=data["kind"], subject_code=data["subject_code"], grounds=tuple(data["grounds"]),
-        decided_on=data["decided_on"], person=data["person"], decided_by=data["decided_by"]),
+        decided_on=data["decided_on"], person=data["person"], decided_by=data["decided_by"],
+        campaign_id=campaign_id, policy_version=row.policy_version),
         division_code=data["subject_code"], actor=principal.actor)
     await journal.append(uow.session, row.subject_code, envelope.type, row.action_id,
                          {"event_id": envelope.id, "data": envelope.data, "reason": data["reason"],

@@ -152,6 +152,19 @@ class SupervisionAssigned(CaseRef):
     decided_on: date
 
 
+@event("zhengdun.casework.progress_report.filed.v1")
+class ProgressReportFiled(CaseRef):
+    """每两个月向县委组织部报送一次 (seed 001 §二(二)): the case's dated progress report to the county for one
+    period (``period_start``–``period_end``, see zhengdun.periods), under the policy version in force."""
+
+    report_id: str
+    period_start: date
+    period_end: date
+    filed_on: date
+    summary: str = Field(min_length=1)
+    policy_version: int = Field(ge=1)
+
+
 @event("zhengdun.casework.case.phase_changed.v1", public=True)
 class CasePhaseChanged(CaseRef):
     """The case moved between phases (e.g. into continued rectification, or reopened)."""
