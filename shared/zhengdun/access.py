@@ -106,6 +106,8 @@ POLICY: dict[str, Rule] = {
                                          Scope.BELOW, label="决定约谈、诫勉谈话、组织处理"),
     "supervision.evaluate": rule({Role.ORG_STAFF, Role.STANDING_COMMITTEE}, {Level.CITY, Level.COUNTY},
                                  label="评价联系领导、乡镇书记、工作队员"),
+    # Seed 000 §四三是: accountability results feed the annual appraisal (述职评议考核) the organization departments run.
+    "supervision.appraisal": rule({Role.ORG_STAFF}, {Level.CITY, Level.COUNTY}, label="导出年度问责与评价结果（述职评议考核）"),
     "journal.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看并核验纪实记录"),
     # --- acceptance 评估验收 ---
     "acceptance.read": rule(PEOPLE, ALL_LEVELS, label="查看验收材料并核验签章"),

@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from tests.integration.helpers import send, topic_events, wait_for
+from tests.integration.helpers import send, set_clock, topic_events, wait_for
 from tests.integration.test_casework_case import (COUNTY, VILLAGE, call, campaign, designation, envelope, ok, person,
-                                                  refused, set_clock, user_id)
+                                                  refused, user_id)
 from tests.integration.test_supervision_support import by_key
 
 
 def test_progress_reports_every_period_alert_when_missing_and_continued_changes_are_flagged(platform, demo):
-    set_clock(platform, "2020-09-10")
+    set_clock(platform, "2020-09-10", seen_by="casework")
     campaign_id = f"rep-{uuid.uuid4().hex[:8]}"
     send(platform, "screening", envelope(campaign(campaign_id), "990100000000", campaign_id=campaign_id),
          envelope(designation(campaign_id), VILLAGE, campaign_id=campaign_id))   # designated 2020-09-05

@@ -129,6 +129,7 @@ class VisitOut(Record):
 
 
 class StudyOut(Record):
+    study_id: str | None = None     # the entry; evaluations made at the study cite it
     meeting: str
     conclusion: str
     studied_on: date

@@ -24,7 +24,7 @@ from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, Pairing
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
     CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
-    ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
+    ContinuedStudied, ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
 from zhengdun.events.screening import CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
 from zhengdun.messaging.outbox import UnitOfWork, record_event
@@ -340,7 +340,11 @@ async def record_visit(w: Writer, leader: Person, visited_on: date, team_members
 
 
 async def record_study(w: Writer, studied_on: date, meeting: str, conclusion: str) -> Entry:
-    return w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
+    entry = w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
+    # Supervision ties the evaluations made at the study to it (seed 000 §三(三) 末段).
+    w.emit(ContinuedStudied(**case_ref(w.case), study_id=entry.entry_id, studied_on=studied_on,
+                            meeting=entry.data["meeting"], conclusion=entry.data["conclusion"]))
+    return entry
 
 
 async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date, *,

@@ -5,10 +5,11 @@ from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, or_, select
 
-from supervision import journal, service
+from supervision import appraisal, journal, service
 from supervision import responses as R
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from supervision.domain.rules import RULE_LABELS, Rule
@@ -21,6 +22,7 @@ from zhengdun.divisions import prefix_of
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.registry_api import division_router
+from zhengdun.responses import files
 
 router = APIRouter()
 router.include_router(division_router())
@@ -243,6 +245,7 @@ async def list_accountability(request: Request, unit: DivisionCode | None = Quer
 # --- evaluations ------------------------------------------------------------------------
 
 class EvaluationIn(_In):
+    study_id: Identifier = Field(description="作出评价的县委研究（持续整顿阶段逐村研究，见整顿台账 continued.study.study_id）")
     role: EvaluatedRole
     person: str = Field(min_length=1, max_length=100)
     user_id: str | None = Field(None, max_length=64)
@@ -251,14 +254,15 @@ class EvaluationIn(_In):
     comment: str = ""
     evaluated_on: date
     occasion: str = Field("持续整顿阶段县级研判", description="the study at which it was evaluated")
-    reported_to: str | None = Field(None, pattern=DIVISION_CODE, description="the city it is reported to")
+    reported_to: str | None = Field(None, pattern=DIVISION_CODE, description="报送的市委组织部；不填为本市")
 
 
 def _evaluation_out(e: EvaluationRow):
     return {"evaluation_id": e.evaluation_id, "role": e.role, "role_label": EvaluatedRole(e.role).label,
             "person": e.person, "user_id": e.user_id, "subject_code": e.subject_code, "grade": e.grade,
             "grade_label": Grade(e.grade).label, "comment": e.comment, "evaluated_on": e.evaluated_on,
-            "occasion": e.occasion, "reported_to": e.reported_to, "actor": e.actor}
+            "occasion": e.occasion, "reported_to": e.reported_to, "study_id": e.study_id, "campaign_id": e.campaign_id,
+            "policy_version": e.policy_version, "actor": e.actor}
 
 
 @router.post("/evaluations", response_model=R.EvaluationOut, tags=TAGS, status_code=201, summary="评价联系领导、乡镇书记、工作队员")
@@ -280,6 +284,26 @@ async def list_evaluations(request: Request, role: EvaluatedRole | None = Query(
     if unit:
         query = query.where(_within(EvaluationRow.subject_code, unit))
     return await _page(request, query, [EvaluationRow.evaluated_on, EvaluationRow.evaluation_id], paging, _evaluation_out)
+
+
+# --- annual appraisal -------------------------------------------------------------------
+
+@router.get("/annual-appraisal", tags=TAGS, summary="述职评议考核：年度问责与评价结果（按人，json 或 xlsx）",
+            response_class=Response, response_model=None,
+            responses={200: {"model": R.AppraisalOut, **files(appraisal.XLSX, description="年度问责与评价结果")[200]}})
+async def annual_appraisal(request: Request, year: int = Query(ge=2000, le=2100),
+                           person: str | None = Query(None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$",
+                                                      description="只看此人（姓名）"),
+                           unit: DivisionCode | None = Query(None, description="只看此单位及其下级"),
+                           format: Literal["json", "xlsx"] = Query("json"),
+                           principal: Principal = Depends(authorized("supervision.appraisal", target="unit"))):
+    async with request.app.state.runtime.session_factory() as session:
+        document = await service.appraisal(session, unit or principal.division_code, year, person)
+    name = f"appraisal-{document['unit_code']}-{year}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "json":
+        return Response(appraisal.appraisal_json(document), media_type="application/json", headers=headers)
+    return Response(appraisal.appraisal_xlsx(document), media_type=appraisal.XLSX, headers=headers)
 
 
 # --- documentary record -----------------------------------------------------------------

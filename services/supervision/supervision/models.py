@@ -127,6 +127,19 @@ class ProgressReportRow(Base):
     event_id: Mapped[str] = mapped_column(String(80))
 
 
+class StudyRow(Base):
+    """县委常委会逐村研究 in continued rectification (casework's ContinuedStudied): evaluations cite it."""
+    __tablename__ = "sv_studies"
+    study_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    township_code: Mapped[str] = mapped_column(String(12))
+    county_code: Mapped[str] = mapped_column(String(12))
+    studied_on: Mapped[date] = mapped_column(Date)
+    meeting: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
 class AcceptanceRow(Base):
     __tablename__ = "sv_acceptances"
     campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -280,6 +293,9 @@ class EvaluationRow(Base):
     evaluated_on: Mapped[date] = mapped_column(Date)
     occasion: Mapped[str] = mapped_column(Text)
     reported_to: Mapped[str | None] = mapped_column(String(12))
+    study_id: Mapped[str | None] = mapped_column(String(64), index=True)   # None: recorded before studies were cited
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    policy_version: Mapped[int | None] = mapped_column(Integer)
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -117,7 +117,65 @@ class EvaluationOut(Out):
     evaluated_on: date
     occasion: str
     reported_to: str | None
+    study_id: str | None = Field(None, description="作出评价的县委研究")
+    campaign_id: str | None = None
+    policy_version: int | None = Field(None, description="评价之日施行的整顿政策版本")
     actor: Actor
+
+
+class AppraisalActionOut(Out):
+    action_id: str
+    kind: AccountabilityKind
+    kind_label: str
+    person: str
+    post: str
+    subject_code: str
+    grounds: list[str]
+    reason: str
+    decided_by: str
+    decided_on: date
+    filed_with: str | None
+    policy_version: int | None
+
+
+class AppraisalEvaluationOut(Out):
+    evaluation_id: str
+    role: EvaluatedRole
+    role_label: str
+    person: str
+    user_id: str | None
+    subject_code: str
+    grade: Grade
+    grade_label: str
+    comment: str
+    evaluated_on: date
+    study_id: str | None
+    reported_to: str | None
+    policy_version: int | None
+
+
+class AppraisalSummaryOut(Out):
+    accountability: int
+    by_kind: dict[str, int]
+    evaluations: int
+    grades: dict[str, int]
+
+
+class AppraisalPersonOut(Out):
+    person: str
+    user_ids: list[str]
+    posts: list[str]
+    accountability: list[AppraisalActionOut]
+    evaluations: list[AppraisalEvaluationOut]
+    summary: AppraisalSummaryOut
+
+
+class AppraisalOut(Out):
+    """述职评议考核: a year's accountability and evaluation results, per person."""
+    year: int
+    unit_code: str
+    person: str | None
+    people: list[AppraisalPersonOut]
 
 
 class JournalEntryOut(Out):

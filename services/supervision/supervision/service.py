@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import select
 
 from supervision import alerts, journal
-from supervision.domain.records import (AccountabilityKind, RecordRefused, check_grounds, check_in_plan_window)
+from supervision.domain.records import (AccountabilityKind, EvaluatedRole, RecordRefused, Study, annual_appraisal,
+                                        check_grounds, check_in_plan_window, check_study, city_of)
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
-                                InspectionPlanRow, InspectionRow)
+                                InspectionPlanRow, InspectionRow, StudyRow)
 from zhengdun import clock
 from zhengdun.auth import Principal
 from zhengdun.events.supervision import AccountabilityDecided
@@ -142,13 +143,41 @@ async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dic
 
 
 async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> EvaluationRow:
+    """Made at the county's study of a village in continued rectification, and reported to the city (seed 000
+    §三(三) 末段): the study must exist and be of the evaluated person's unit."""
     await _business_date(uow, data["evaluated_on"], "evaluated_on")
-    row = EvaluationRow(evaluation_id=_new_id("EVAL"), actor=principal.actor.model_dump(), **data)
+    found = await uow.session.get(StudyRow, data["study_id"])
+    study = Study(found.study_id, found.village_code, found.township_code, found.studied_on) if found else None
+    try:
+        check_study(EvaluatedRole(data["role"]), data["subject_code"], data["study_id"], study, data["evaluated_on"])
+    except RecordRefused as exc:
+        raise _refused(exc) from None
+    in_force = await alerts.policy_in_force(uow.session, found.campaign_id, data["evaluated_on"])
+    data = {**data, "reported_to": data.get("reported_to") or city_of(data["subject_code"])}
+    row = EvaluationRow(evaluation_id=_new_id("EVAL"), actor=principal.actor.model_dump(), campaign_id=found.campaign_id,
+                        policy_version=in_force.version if in_force else None, **data)
     uow.session.add(row)
     await journal.append(uow.session, row.subject_code, "supervision.evaluation", row.evaluation_id,
                          _jsonable({**data, "evaluation_id": row.evaluation_id, "actor": row.actor}))
     await uow.commit()
     return row
+
+
+async def appraisal(session, unit: str, year: int, person: str | None) -> dict[str, Any]:
+    """述职评议考核: the year's accountability and evaluation results per person, within ``unit``."""
+    within = prefix_of(unit) + "%"
+    actions = (await session.execute(select(AccountabilityRow).where(AccountabilityRow.subject_code.like(within)))).scalars()
+    evaluations = (await session.execute(select(EvaluationRow).where(EvaluationRow.subject_code.like(within)))).scalars()
+    people = annual_appraisal(
+        year,
+        [{"action_id": a.action_id, "kind": a.kind, "person": a.person, "post": a.post, "subject_code": a.subject_code,
+          "grounds": a.grounds, "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on,
+          "filed_with": a.filed_with, "policy_version": a.policy_version} for a in actions],
+        [{"evaluation_id": e.evaluation_id, "role": e.role, "person": e.person, "user_id": e.user_id,
+          "subject_code": e.subject_code, "grade": e.grade, "comment": e.comment, "evaluated_on": e.evaluated_on,
+          "study_id": e.study_id, "reported_to": e.reported_to, "policy_version": e.policy_version} for e in evaluations],
+        person)
+    return {"year": year, "unit_code": unit, "person": person, "people": people}
 
 
 def _jsonable(value: Any) -> Any:

@@ -142,6 +142,17 @@ class VisitRecorded(CaseRef):
     counts_toward_minimum: bool | None = None
 
 
+@event("zhengdun.casework.case.continued_studied.v1")
+class ContinuedStudied(CaseRef):
+    """县委常委会逐村听取汇报、分析原因 (seed 000 §三(三)1): the county's study of a village in continued
+    rectification. Supervision ties the evaluations made at it (reported to the city) to ``study_id``."""
+
+    study_id: str
+    studied_on: date
+    meeting: str
+    conclusion: str
+
+
 @event("zhengdun.casework.case.supervision_assigned.v1")
 class SupervisionAssigned(CaseRef):
     """县委书记挂牌督办: in continued rectification the county secretary supervises the village by name, with a

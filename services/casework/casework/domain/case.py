@@ -261,7 +261,7 @@ class CaseBook:
                 self.reopened += 1
                 self.measures_since_reopen = 0
         elif kind is EntryKind.CONTINUED_STUDIED:
-            self.study = {**d, "studied_on": entry.occurred_on.isoformat()}
+            self.study = {**d, "study_id": entry.entry_id, "studied_on": entry.occurred_on.isoformat()}
         elif kind is EntryKind.SUPERVISION_ASSIGNED:
             self.supervision = {**d, "decided_on": entry.occurred_on.isoformat()}
         elif kind is EntryKind.SECOND_REVIEW:
