@@ -52,10 +52,10 @@ def to_campaign(row: CampaignRow, in_force: PolicyVersionRow | None = None) -> r
 async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) -> PolicyVersionRow | None:
     """The newest version in force on ``day`` (version 1 from the start), as casework and acceptance judge it:
     every decision records the version it applied."""
-    versions = (await session.execute(select(PolicyVersionRow).where(PolicyVersionRow.campaign_id == campaign_id)
-                                      .order_by(PolicyVersionRow.version))).scalars().all()
-    in_force = [v for v in versions if v.version == 1 or v.effective_on <= day]
-    return (in_force or versions or [None])[-1]
+    versions = {v.version: v for v in (await session.execute(
+        select(PolicyVersionRow).where(PolicyVersionRow.campaign_id == campaign_id))).scalars()}
+    found = rules.version_in_force([(v.version, v.effective_on) for v in versions.values()], day)
+    return versions.get(found) if found is not None else None
 
 
 async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None) -> rules.Facts:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -11,9 +11,11 @@ from sqlalchemy import func, or_, select
 
 from supervision import appraisal, journal, service
 from supervision import responses as R
+from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from supervision.domain.rules import RULE_LABELS, Rule
-from supervision.models import AccountabilityRow, AlertRow, EvaluationRow, InspectionPlanRow, InspectionRow
+from supervision.models import (AccountabilityRow, AlertRow, CampaignRecordRow, EvaluationRow, InspectionPlanRow,
+                                InspectionRow)
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
@@ -284,6 +286,50 @@ async def list_evaluations(request: Request, role: EvaluatedRole | None = Query(
     if unit:
         query = query.where(_within(EvaluationRow.subject_code, unit))
     return await _page(request, query, [EvaluationRow.evaluated_on, EvaluationRow.evaluation_id], paging, _evaluation_out)
+
+
+# --- 四统一, 五统一, 五到位 -----------------------------------------------------------------
+
+class CampaignRecordIn(_In):
+    kind: CampaignRecordKind
+    unit_code: str = Field(pattern=DIVISION_CODE, description="the recording body's unit (county or township)")
+    campaign_id: Identifier | None = None
+    held_on: date
+    attendees: list[str] = Field(min_length=1, description="参加人员（会议出席人员、培训参训人员等）")
+    content: str = Field(min_length=1, max_length=10000, description="研究、部署或落实的内容（如逐村剖析意见）")
+    village_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
+        [], max_length=500, description="涉及的村（逐村剖析时必填）")
+
+
+def _campaign_record_out(r: CampaignRecordRow):
+    kind = CampaignRecordKind(r.kind)
+    return {"record_id": r.record_id, "kind": r.kind, "kind_label": kind.label, "group": r.group,
+            "group_label": kind.spec.group.label, "unit_code": r.unit_code, "campaign_id": r.campaign_id,
+            "held_on": r.held_on, "attendees": r.attendees, "content": r.content, "village_codes": r.village_codes,
+            "actor": r.actor}
+
+
+@router.post("/campaign-records", response_model=R.CampaignRecordOut, tags=TAGS, status_code=201,
+             summary="记录四统一（县委常委会）、五统一（县委组织部）、五到位（乡镇党委）：日期、参加人员、内容")
+async def record_campaign_record(request: Request, body: CampaignRecordIn,
+                                 principal: Principal = Depends(authorized("supervision.campaign_record"))):
+    authorize_target(principal, "supervision.campaign_record", body.unit_code)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        return _campaign_record_out(await service.record_campaign_record(uow, principal, body.model_dump()))
+
+
+@router.get("/campaign-records", tags=TAGS, response_model=Page[R.CampaignRecordOut], summary="四统一、五统一、五到位记录（本辖区，分页）")
+async def list_campaign_records(request: Request, kind: CampaignRecordKind | None = Query(None),
+                                unit: DivisionCode | None = Query(None),
+                                principal: Principal = Depends(authorized("supervision.read", target="unit")),
+                                paging: PageParams = Depends(page_params)):
+    query = select(CampaignRecordRow).where(_within(CampaignRecordRow.unit_code, principal.division_code))
+    if kind:
+        query = query.where(CampaignRecordRow.kind == kind.value)
+    if unit:
+        query = query.where(_within(CampaignRecordRow.unit_code, unit))
+    return await _page(request, query, [CampaignRecordRow.held_on, CampaignRecordRow.record_id], paging,
+                       _campaign_record_out)
 
 
 # --- annual appraisal -------------------------------------------------------------------

@@ -300,6 +300,22 @@ class EvaluationRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class CampaignRecordRow(Base):
+    """四统一, 五统一, 五到位: a dated record of the campaign's organizing work (domain/campaign_records.py)."""
+    __tablename__ = "sv_campaign_records"
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    group: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(12), index=True)
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[list[str]] = mapped_column(JSONB)
+    content: Mapped[str] = mapped_column(Text)
+    village_codes: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 # --- notifications (supervision/notifications.py) ----------------------------------------
 
 class NotificationRow(Base):

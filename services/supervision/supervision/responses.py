@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
@@ -176,6 +177,22 @@ class AppraisalOut(Out):
     unit_code: str
     person: str | None
     people: list[AppraisalPersonOut]
+
+
+class CampaignRecordOut(Out):
+    """四统一, 五统一, 五到位: a dated record of the campaign's organizing work."""
+    record_id: str
+    kind: CampaignRecordKind
+    kind_label: str
+    group: str
+    group_label: str
+    unit_code: str
+    campaign_id: str | None
+    held_on: date
+    attendees: list[str]
+    content: str
+    village_codes: list[str]
+    actor: Actor
 
 
 class JournalEntryOut(Out):

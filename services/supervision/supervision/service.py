@@ -11,12 +11,12 @@ from supervision import alerts, journal
 from supervision.domain.records import (AccountabilityKind, EvaluatedRole, RecordRefused, Study, annual_appraisal,
                                         check_grounds, check_in_plan_window, check_study, city_of)
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
-                                InspectionPlanRow, InspectionRow, StudyRow)
+                                InspectionPlanRow, InspectionRow, StudyRow, CampaignRecordRow)
 from zhengdun import clock
 from zhengdun.auth import Principal
 from zhengdun.events.supervision import AccountabilityDecided
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.problems import conflict, not_found, unprocessable
+from zhengdun.problems import conflict, forbidden, not_found, unprocessable
 
 
 def _new_id(prefix: str) -> str:
@@ -178,6 +178,30 @@ async def appraisal(session, unit: str, year: int, person: str | None) -> dict[s
           "study_id": e.study_id, "reported_to": e.reported_to, "policy_version": e.policy_version} for e in evaluations],
         person)
     return {"year": year, "unit_code": unit, "person": person, "people": people}
+
+
+async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> CampaignRecordRow:
+    """四统一, 五统一, 五到位 (seed 000 §三(二)1–3): a dated record by its body, in the unit's journal and in the
+    journal of every village it names."""
+    from supervision.domain.campaign_records import CampaignRecordKind, WrongBody, check_campaign_record
+    await _business_date(uow, data["held_on"], "held_on")
+    kind = CampaignRecordKind(data["kind"])
+    try:
+        check_campaign_record(kind, data["unit_code"], frozenset(principal.roles), data["attendees"], data["content"],
+                              data["village_codes"])
+    except WrongBody as exc:
+        raise forbidden(str(exc)) from None
+    except RecordRefused as exc:
+        raise _refused(exc) from None
+    row = CampaignRecordRow(record_id=_new_id("REC"), group=kind.spec.group.value, actor=principal.actor.model_dump(),
+                            **data)
+    uow.session.add(row)
+    body = _jsonable({**data, "record_id": row.record_id, "group_label": kind.spec.group.label,
+                      "kind_label": kind.label, "actor": row.actor})
+    for chain in dict.fromkeys([row.unit_code, *row.village_codes]):
+        await journal.append(uow.session, chain, f"supervision.campaign_record.{kind.value}", row.record_id, body)
+    await uow.commit()
+    return row
 
 
 def _jsonable(value: Any) -> Any:

@@ -135,3 +135,40 @@ def test_the_annual_appraisal_exports_as_a_workbook():
     assert workbook.sheetnames == ["汇总", "问责", "评价"]
     assert [c.value for c in workbook["汇总"][2]] == ["王书记", "乡镇党委书记", 1, "约谈1次", 1, "称职1次"]
     assert [c.value for c in workbook["评价"][2]][:6] == ["王书记", "乡镇党委书记", "990102101000", "称职", "2021-06-01", "s1"]
+
+
+# --- 四统一, 五统一, 五到位 (seed 000 §三(二)1–3) ------------------------------------------------
+
+from supervision.domain.campaign_records import (KINDS, CampaignRecordKind, RecordGroup, WrongBody,  # noqa: E402
+                                                 check_campaign_record)
+
+COUNTY, TOWNSHIP, VILLAGE = "990102000000", "990102101000", "990102101201"
+
+
+def test_the_seeds_name_four_five_and_five_records():
+    groups = [spec.group for spec in KINDS.values()]
+    assert (groups.count(RecordGroup.FOUR_UNIFIED), groups.count(RecordGroup.FIVE_UNIFIED),
+            groups.count(RecordGroup.FIVE_IN_PLACE)) == (5, 5, 5)
+    assert CampaignRecordKind.UNIFIED_TRAINING.label == "统一开展培训"
+
+
+def test_each_record_is_made_by_its_body_at_its_level_with_attendees_and_content():
+    analysis, training, follow = (CampaignRecordKind.COUNTY_ANALYSIS, CampaignRecordKind.UNIFIED_TRAINING,
+                                  CampaignRecordKind.WHOLE_COURSE_TRACKING)
+    check_campaign_record(analysis, COUNTY, {"standing_committee"}, ["县委书记"], "逐村剖析", [VILLAGE])
+    check_campaign_record(training, COUNTY, {"org_staff"}, ["各工作队队长"], "培训", [])
+    check_campaign_record(follow, TOWNSHIP, {"township_committee"}, ["乡镇党委书记"], "跟踪", [VILLAGE])
+    with pytest.raises(WrongBody, match="县委常委会"):
+        check_campaign_record(analysis, COUNTY, {"org_staff"}, ["甲"], "x", [VILLAGE])
+    with pytest.raises(WrongBody, match="县委组织部"):
+        check_campaign_record(training, COUNTY, {"standing_committee"}, ["甲"], "x", [])
+    for kind, unit, roles, attendees, content, villages, slug in [
+            (training, TOWNSHIP, {"org_staff"}, ["甲"], "x", [], "wrong-level"),
+            (follow, COUNTY, {"org_staff"}, ["甲"], "x", [], "wrong-level"),
+            (training, COUNTY, {"org_staff"}, [" "], "x", [], "attendees-required"),
+            (training, COUNTY, {"org_staff"}, ["甲"], " ", [], "content-required"),
+            (follow, TOWNSHIP, {"org_staff"}, ["甲"], "x", ["990102102201"], "village-outside-unit"),
+            (analysis, COUNTY, {"standing_committee"}, ["甲"], "x", [], "villages-required")]:
+        with pytest.raises(RecordRefused) as refused:
+            check_campaign_record(kind, unit, roles, attendees, content, villages)
+        assert refused.value.slug == slug

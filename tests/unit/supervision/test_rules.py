@@ -372,3 +372,14 @@ def test_a_missing_report_alert_is_withdrawn_when_a_report_filed_in_time_arrives
                         progress_reports=[report(date(2020, 9, 1), date(2020, 10, 30))])
     key = "progress_report_missing:C1:990102101201:2020-09-01"
     assert rules.raised_in_error(Rule.PROGRESS_REPORT_MISSING, key, facts, date(2020, 10, 31))
+
+
+# --- the policy version in force (every alert and decision records it) ---------------------------
+
+def test_the_policy_version_in_force_from_its_effective_day():
+    versions = [(2, date(2021, 3, 1)), (1, date(2020, 7, 1)), (3, date(2021, 6, 1))]
+    assert rules.version_in_force(versions, date(2021, 2, 28)) == 1
+    assert rules.version_in_force(versions, date(2021, 3, 1)) == 2
+    assert rules.version_in_force(versions, date(2021, 6, 1)) == 3
+    assert rules.version_in_force([(1, date(2020, 7, 1))], date(2020, 6, 1)) == 1   # version 1 applies from the start
+    assert rules.version_in_force([], date(2020, 6, 1)) is None

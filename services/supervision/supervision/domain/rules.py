@@ -228,6 +228,14 @@ class Campaign:
     policy_version: int = 1                # the version of ``policy`` (the one in force on the day judged)
 
 
+def version_in_force(versions: list[tuple[int, date]], day: date) -> int | None:
+    """Of the campaign's policy versions (version, effective_on), the one in force on ``day``: the newest effective
+    by then, version 1 from the start (as casework and acceptance judge it). None when none is known."""
+    ordered = sorted(versions)
+    in_force = [v for v, effective_on in ordered if v == 1 or effective_on <= day]
+    return in_force[-1] if in_force else (ordered[0][0] if ordered else None)
+
+
 @dataclass
 class Facts:
     """Everything the rules read, for one campaign, within one scope (a division subtree)."""
