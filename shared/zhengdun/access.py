@@ -92,6 +92,9 @@ POLICY: dict[str, Rule] = {
     "case.plan": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER, Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP, Level.VILLAGE},
                       label="制定问题、任务、责任清单和整顿方案"),
     "case.progress": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER}, {Level.VILLAGE}, label="填报整改进展"),
+    # Seed 001 §二(二): the work team (or the township for it) reports progress to the county every two months.
+    "case.report": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER, Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF},
+                        {Level.TOWNSHIP, Level.VILLAGE}, label="向县委组织部报送整顿进展"),
     "case.visit": rule({Role.CONTACT_LEADER, Role.COUNTY_SECRETARY}, {Level.COUNTY}, label="记录联系领导走访"),
     "case.continued": rule({Role.ORG_STAFF, Role.STANDING_COMMITTEE, Role.COUNTY_SECRETARY}, {Level.COUNTY},
                            label="持续整顿：研究、挂牌督办、二次研判"),
@@ -104,6 +107,13 @@ POLICY: dict[str, Rule] = {
                                          Scope.BELOW, label="决定约谈、诫勉谈话、组织处理"),
     "supervision.evaluate": rule({Role.ORG_STAFF, Role.STANDING_COMMITTEE}, {Level.CITY, Level.COUNTY},
                                  label="评价联系领导、乡镇书记、工作队员"),
+    # Seed 000 §三(二)1–3: the standing committee's 四统一, the organization department's 五统一, the township's 五到位;
+    # which body records which kind is the domain's (supervision/domain/campaign_records.py).
+    "supervision.campaign_record": rule({Role.STANDING_COMMITTEE, Role.ORG_STAFF, Role.TOWNSHIP_COMMITTEE},
+                                        {Level.COUNTY, Level.TOWNSHIP}, Scope.OWN_UNIT,
+                                        label="记录四统一、五统一、五到位（日期、参加人员、内容）"),
+    # Seed 000 §四三是: accountability results feed the annual appraisal (述职评议考核) the organization departments run.
+    "supervision.appraisal": rule({Role.ORG_STAFF}, {Level.CITY, Level.COUNTY}, label="导出年度问责与评价结果（述职评议考核）"),
     "journal.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看并核验纪实记录"),
     # --- acceptance 评估验收 ---
     "acceptance.read": rule(PEOPLE, ALL_LEVELS, label="查看验收材料并核验签章"),

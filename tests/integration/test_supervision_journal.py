@@ -92,3 +92,51 @@ async def _tamper(platform, chain: str, position: int, *, bypass_trigger: bool) 
         return status
     finally:
         await conn.close()
+
+
+def test_four_and_five_unified_and_five_in_place_are_dated_records_in_the_journal(platform, demo):
+    """四统一 by the county standing committee, 五统一 by the county organization department, 五到位 by the township
+    Party committee (seed 000 §三(二)1–3): each a dated record of its body, with attendees and content, in the
+    journal of its unit (and of the villages it names)."""
+    set_clock(platform, "2020-09-01")
+    county, township, village = "990102000000", "990102101000", "990102101203"
+
+    def record(user: str, body: dict) -> httpx.Response:
+        return httpx.post(f"{platform.url('supervision')}/campaign-records", json=body, headers=auth(user), timeout=10)
+
+    analysis = {"kind": "county_analysis", "unit_code": county, "held_on": "2020-08-20",
+                "attendees": ["县委书记", "县委副书记", "组织部长"], "village_codes": [village],
+                "content": "逐村剖析：班子软弱，制定整顿工作意见"}
+    made = record("county_committee", analysis)
+    assert made.status_code == 201, made.text
+    assert made.json()["group_label"] == "四统一" and made.json()["kind_label"] == "逐村剖析、制定整顿工作意见"
+    # The organization department cannot record the committee's analysis; the committee not the training.
+    assert record("county_org", analysis).status_code == 403
+    training = {"kind": "unified_training", "unit_code": county, "held_on": "2020-08-28",
+                "attendees": ["各工作队队长", "第一书记"], "content": "整顿工作队集中培训"}
+    assert record("county_committee", training).status_code == 403
+    assert record("county_org", training).status_code == 201
+    future = record("county_org", {**training, "held_on": "2020-09-02"})
+    assert future.status_code == 422
+    assert record("county_org", {**training, "kind": "whole_course_tracking"}).json()["type"] == "/problems/wrong-level"
+    assert record("county_org", {**training, "attendees": []}).status_code == 422
+    # The township records its 五到位 for its own unit only.
+    tracking = {"kind": "whole_course_tracking", "unit_code": township, "held_on": "2020-08-31",
+                "attendees": ["乡镇党委书记", "包村干部"], "content": "逐村跟踪工作队进展", "village_codes": [village]}
+    assert record("township_org", tracking).status_code == 201
+    assert record("township2_org", tracking).status_code == 403
+    assert record("township_org", {**tracking, "village_codes": ["990102102201"]}).json()["type"] == \
+        "/problems/village-outside-unit"
+
+    listed = httpx.get(f"{platform.url('supervision')}/campaign-records", params={"unit": county}, headers=auth("city_org"),
+                       timeout=10).json()
+    assert {r["kind"] for r in listed["items"]} >= {"county_analysis", "unified_training", "whole_course_tracking"}
+    county_chain = journal(platform, county, size=500).json()["items"]
+    kinds = [e["kind"] for e in county_chain]
+    assert "supervision.campaign_record.county_analysis" in kinds and "supervision.campaign_record.unified_training" in kinds
+    entry = next(e for e in county_chain if e["kind"] == "supervision.campaign_record.county_analysis")
+    assert entry["body"]["attendees"] == ["县委书记", "县委副书记", "组织部长"] and entry["body"]["held_on"] == "2020-08-20"
+    village_kinds = [e["kind"] for e in journal(platform, village, size=500).json()["items"]]
+    assert {"supervision.campaign_record.county_analysis", "supervision.campaign_record.whole_course_tracking"} <= \
+        set(village_kinds)
+    assert verify(platform, county)["valid"] and verify(platform, village)["valid"]

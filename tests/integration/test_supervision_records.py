@@ -3,16 +3,18 @@ time-driven rules for visits, measures and post-evaluation through real events a
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import date
 
 import httpx
+import openpyxl
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import by_key, envelope, open_campaign, publish, set_clock
 from zhengdun.demo.client import auth
 from zhengdun.events.acceptance import PostEvaluated, VillageDelisted
-from zhengdun.events.casework import (CaseOpened, ContactLeaderAssigned, MeasurePlanned, MeasureStatus, Person,
-                                      ProgressRecorded, TeamStationed, VisitRecorded)
+from zhengdun.events.casework import (CaseOpened, ContactLeaderAssigned, ContinuedStudied, MeasurePlanned,
+                                      MeasureStatus, Person, ProgressRecorded, TeamStationed, VisitRecorded)
 from zhengdun.events.screening import FalsificationFound, ListCategory
 
 VILLAGE = "990102103205"
@@ -100,12 +102,54 @@ def test_inspections_accountability_and_evaluations(platform, demo):
                                          f"%{finding_id}%", f"%{found.id}%"))[0][0]
     assert decided == 2
 
-    evaluation = post(platform, "/evaluations", {"role": "contact_leader", "person": "赵副县长", "subject_code": VILLAGE,
-                                                  "grade": "competent", "evaluated_on": "2020-09-26",
-                                                  "reported_to": "990100000000"}, "county_org")
+    # Evaluations are made at the county's continued-phase study of the village (seed 000 §三(三) 末段), cite it,
+    # and are reported to the city.
+    studied = envelope("casework", ContinuedStudied(
+        case_id=f"case-{campaign_id}", campaign_id=campaign_id, village_code=VILLAGE, township_code=TOWNSHIP,
+        county_code="990102000000", study_id=f"study-{campaign_id}", studied_on=date(2020, 9, 20),
+        meeting="县委常委会第5次会议", conclusion="继续整顿"), VILLAGE, campaign_id)
+    publish(platform, ("casework", studied))
+    wait_for(lambda: asyncio.run(platform.fetch("supervision", "select count(*) from sv_studies where study_id = $1",
+                                                f"study-{campaign_id}"))[0][0] == 1, what="supervision has the study")
+    judged = {"role": "contact_leader", "person": "赵副县长", "subject_code": VILLAGE, "grade": "competent",
+              "evaluated_on": "2020-09-26"}
+    unknown = post(platform, "/evaluations", {**judged, "study_id": "study-nope"}, "county_org")
+    assert unknown.status_code == 422 and unknown.json()["type"] == "/problems/unknown-study"
+    assert post(platform, "/evaluations", judged, "county_org").status_code == 422   # a study is required
+    elsewhere = post(platform, "/evaluations", {**judged, "study_id": f"study-{campaign_id}", "subject_code": TOWNSHIP},
+                     "county_org")
+    assert elsewhere.status_code == 422 and elsewhere.json()["type"] == "/problems/study-of-another-unit"
+    evaluation = post(platform, "/evaluations", {**judged, "study_id": f"study-{campaign_id}"}, "county_org")
     assert evaluation.status_code == 201 and evaluation.json()["grade_label"] == "称职"
+    assert evaluation.json()["study_id"] == f"study-{campaign_id}" and evaluation.json()["reported_to"] == "990100000000"
+    assert evaluation.json()["policy_version"] == 1 and evaluation.json()["campaign_id"] == campaign_id
+    secretary = post(platform, "/evaluations", {**judged, "study_id": f"study-{campaign_id}", "role": "township_secretary",
+                                                "person": "王书记", "subject_code": TOWNSHIP, "grade": "basically_competent"},
+                     "county_org")
+    assert secretary.status_code == 201, secretary.text
     assert get(platform, "/evaluations", "city_org", role="contact_leader")["total"] == 1
     assert get(platform, "/evaluations", "county2_org")["total"] == 0
+    assert talk.json()["policy_version"] is None and admonish.json()["policy_version"] == 1   # a finding has no campaign
+
+    # 述职评议考核: the year's accountability and evaluation results per person, JSON or xlsx, for the
+    # organization departments of the city and county; another county sees none of it, a township may not export.
+    year = get(platform, "/annual-appraisal", "county_org", year=2020, person="王书记", unit=TOWNSHIP)
+    [wang] = year["people"]
+    assert [a["kind_label"] for a in wang["accountability"]] == ["约谈", "诫勉谈话"]
+    assert [(e["role_label"], e["grade_label"], e["study_id"]) for e in wang["evaluations"]] == \
+        [("乡镇党委书记", "基本称职", f"study-{campaign_id}")]
+    assert wang["summary"] == {"accountability": 2, "by_kind": {"约谈": 1, "诫勉谈话": 1}, "evaluations": 1,
+                               "grades": {"基本称职": 1}}
+    assert get(platform, "/annual-appraisal", "county_org", year=2021, person="王书记", unit=TOWNSHIP)["people"] == []
+    assert get(platform, "/annual-appraisal", "county2_org", year=2020, person="王书记")["people"] == []
+    assert httpx.get(f"{platform.url('supervision')}/annual-appraisal", params={"year": 2020}, headers=auth("township_org"),
+                     timeout=10).status_code == 403
+    sheet = httpx.get(f"{platform.url('supervision')}/annual-appraisal", headers=auth("city_org"), timeout=30,
+                      params={"year": 2020, "person": "王书记", "unit": TOWNSHIP, "format": "xlsx"})
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(io.BytesIO(sheet.content))
+    assert workbook.sheetnames == ["汇总", "问责", "评价"]
+    assert [c.value for c in workbook["汇总"][2]][:3] == ["王书记", "乡镇党委书记", 2]
 
     chain = get(platform, f"/journal/{VILLAGE}", "county_org", size=500)  # other tests' events share the village
     kinds = [e["kind"] for e in chain["items"]]

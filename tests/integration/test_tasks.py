@@ -3,6 +3,7 @@ screened, decided and its villages rectified, applied for acceptance and supervi
 appears for the person or unit whose step it is, not for others, and is gone once the step is done."""
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -263,8 +264,8 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform):
     assert study["kind"] == "casework.continued.study"
     assert VILLAGE not in {t["unit"]["code"] for t in tasks(platform, "casework", "county_committee", cid)}  # it is ready
     assert tasks(platform, "casework", "county_secretary", cid) == []
-    call(platform, "casework", "POST", study["action"]["path"], "county_committee",
-         {"studied_on": "2021-06-01", "meeting": "县委常委会", "conclusion": "继续整顿，县委书记挂牌督办"})
+    studied = call(platform, "casework", "POST", study["action"]["path"], "county_committee",
+                   {"studied_on": "2021-06-01", "meeting": "县委常委会", "conclusion": "继续整顿，县委书记挂牌督办"})
     assert other not in {t["unit"]["code"] for t in tasks(platform, "casework", "county_committee", cid)}
     assert [(t["kind"], t["unit"]["code"]) for t in tasks(platform, "casework", "county_secretary", cid)] == \
         [("casework.continued.supervision", other)]
@@ -277,9 +278,13 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform):
     asked = wait_for(evaluations, timeout=300, what="supervision to see the continued villages")
     leader = next(t for t in asked if t["unit"]["code"] == other and t["task_id"].endswith(":contact_leader"))
     assert not [t for t in tasks(platform, "supervision", "supervisor", cid) if t["kind"] == "supervision.evaluation"]
+    # The evaluation is made at that study (seed 000 §三(三) 末段): supervision knows it from casework's event.
+    study_id = studied["entry"]["entry_id"]
+    wait_for(lambda: asyncio.run(platform.fetch("supervision", "select count(*) as n from sv_studies where study_id = $1",
+                                                study_id))[0]["n"] == 1, what="supervision to know the study")
     call(platform, "supervision", "POST", "/evaluations", "county_org",
-         {"role": "contact_leader", "person": "联系领导", "subject_code": other, "grade": "competent",
-          "evaluated_on": "2021-06-01"})
+         {"study_id": study_id, "role": "contact_leader", "person": "联系领导", "subject_code": other,
+          "grade": "competent", "evaluated_on": "2021-06-01"})
     assert leader["task_id"] not in {t["task_id"] for t in tasks(platform, "supervision", "county_org", cid)}
 
     # Reporting answers the same shape; no step of a person waits there.

@@ -50,12 +50,16 @@ class ChangeDecisionIn(_In):
 _DECISION = "调整时必填：县委常委会或县委组织部的决定（文号或标题、日期）；首次选派不填"
 
 
+_EXCEPTION = "持续整顿阶段调整时必填：原工作队和联系分包领导原则上保持不变，说明作为例外调整的理由"
+
+
 class TeamIn(_In):
     leader: Person
     members: list[Person]
     stationed_on: date
     change_reason: str | None = None
     decision: ChangeDecisionIn | None = Field(None, description=_DECISION)
+    exception_reason: str | None = Field(None, max_length=500, description=_EXCEPTION)
 
 
 class ContactLeaderIn(_In):
@@ -63,6 +67,7 @@ class ContactLeaderIn(_In):
     assigned_on: date
     change_reason: str | None = None
     decision: ChangeDecisionIn | None = Field(None, description=_DECISION)
+    exception_reason: str | None = Field(None, max_length=500, description=_EXCEPTION)
 
 
 class FirstSecretaryIn(_In):
@@ -128,6 +133,12 @@ class VisitIn(_In):
     key_persons: list[str] = []
     problems_pushed: list[str] = []
     notes: str = ""
+
+
+class ProgressReportIn(_In):
+    filed_on: date
+    period_start: date | None = Field(None, description="报送周期的起始日；不填为报送日所在的周期（补报以往周期时填写）")
+    summary: str = Field(min_length=1, max_length=5000, description="本期整顿进展情况")
 
 
 class StudyIn(_In):
@@ -288,7 +299,7 @@ async def station_team(case_id: Uuid, body: TeamIn, request: Request,
                        principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.station_team(w, body.leader, body.members, body.stationed_on, body.change_reason,
-                                   body.decision.model_dump() if body.decision else None)
+                                   body.decision.model_dump() if body.decision else None, body.exception_reason)
     return await _write(request, principal, "case.staff", case_id, step, dates={
         "stationed_on": body.stationed_on, **({"decision.decided_on": body.decision.decided_on} if body.decision else {})})
 
@@ -298,7 +309,7 @@ async def assign_contact_leader(case_id: Uuid, body: ContactLeaderIn, request: R
                                 principal: Principal = Depends(authorized("case.staff"))):
     async def step(w: Writer):
         await service.assign_contact_leader(w, body.leader, body.assigned_on, body.change_reason,
-                                            body.decision.model_dump() if body.decision else None)
+                                            body.decision.model_dump() if body.decision else None, body.exception_reason)
     return await _write(request, principal, "case.staff", case_id, step, dates={
         "assigned_on": body.assigned_on, **({"decision.decided_on": body.decision.decided_on} if body.decision else {})})
 
@@ -444,6 +455,18 @@ async def record_visit(case_id: Uuid, body: VisitIn, request: Request,
         return await service.record_visit(w, leader, body.visited_on, body.team_members, body.village_cadres,
                                           body.key_persons, body.problems_pushed, body.notes)
     return await _write(request, principal, "case.visit", case_id, step, dates={"visited_on": body.visited_on})
+
+
+# ---------------------------------------------------------------------------------------- progress reports
+
+
+@cases.post("/{case_id}/progress-reports", response_model=R.WriteOut, status_code=201,
+            summary="向县委组织部报送整顿进展（每两个月一次，按政策规定的周期）")
+async def file_progress_report(case_id: Uuid, body: ProgressReportIn, request: Request,
+                               principal: Principal = Depends(authorized("case.report"))):
+    return await _write(request, principal, "case.report", case_id,
+                        lambda w: service.file_progress_report(w, body.filed_on, body.period_start, body.summary),
+                        dates={"filed_on": body.filed_on})
 
 
 # ---------------------------------------------------------------------------------------- continued rectification

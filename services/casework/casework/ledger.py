@@ -44,6 +44,7 @@ def case_view(case: Case, book: CaseBook, village_name: str | None = None) -> di
         "progress": list(book.progress.values()),
         "visits": book.visits,
         "continued": {"study": book.study, "supervision": book.supervision, "second_review": book.second_review},
+        "progress_reports": list(book.progress_reports.values()),
         "unfinished_measures": len(book.unfinished_measures()),
         "reopened": book.reopened,
         "entries": book.entries,
@@ -51,9 +52,12 @@ def case_view(case: Case, book: CaseBook, village_name: str | None = None) -> di
 
 
 def entry_view(entry: Entry) -> dict[str, Any]:
+    # A change of team or contact leader in the continued phase is an exception to 原则上保持不变: flagged.
+    exception = entry.data.get("continued_exception") if isinstance(entry.data, dict) else None
     return {"seq": entry.seq, "entry_id": entry.entry_id, "kind": entry.kind.value, "label": entry.kind.label,
             "occurred_on": entry.occurred_on.isoformat(), "recorded_on": entry.recorded_on.isoformat(),
-            "actor": entry.actor, "data": entry.data, "corrects": entry.corrects}
+            "actor": entry.actor, "data": entry.data, "corrects": entry.corrects,
+            "flag": f"持续整顿阶段例外调整：{exception}" if exception else None}
 
 
 def ledger_document(case: Case, book: CaseBook, entries: list[Entry], as_of: date, village_name: str | None) -> dict:
@@ -102,9 +106,12 @@ def ledger_xlsx(document: dict) -> bytes:
            [[v["visited_on"], v["leader"]["name"], "、".join(v["team_members"]), "、".join(v["village_cadres"]),
              "、".join(v["key_persons"]), len(v["problems_pushed"]), v["notes"], "是" if v["counts_toward_minimum"] else "否",
              "、".join(m["label"] for m in v["missing_musts"])] for v in case["visits"]])
-    _sheet(workbook, "台账记录", ["序号", "事项", "发生日期", "记录日期", "记录人", "内容", "更正"],
+    _sheet(workbook, "进展报送", ["周期起", "周期止", "报送日期", "报送内容", "政策版本"],
+           [[r["period_start"], r["period_end"], r["filed_on"], r["summary"], r["policy_version"]]
+            for r in case["progress_reports"]])
+    _sheet(workbook, "台账记录", ["序号", "事项", "发生日期", "记录日期", "记录人", "内容", "更正", "标记"],
            [[e["seq"], e["label"], e["occurred_on"], e["recorded_on"], (e["actor"] or {}).get("name"),
-             json.dumps(e["data"], ensure_ascii=False), e["corrects"]] for e in document["history"]])
+             json.dumps(e["data"], ensure_ascii=False), e["corrects"], e["flag"]] for e in document["history"]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

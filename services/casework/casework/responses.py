@@ -129,6 +129,7 @@ class VisitOut(Record):
 
 
 class StudyOut(Record):
+    study_id: str | None = None     # the entry; evaluations made at the study cite it
     meeting: str
     conclusion: str
     studied_on: date
@@ -150,6 +151,16 @@ class ContinuedOut(Out):
     study: StudyOut | None
     supervision: SupervisionOut | None
     second_review: SecondReviewOut | None
+
+
+class ProgressReportOut(Record):
+    """每两个月向县委组织部报送一次: one period's report."""
+    report_id: str
+    period_start: date
+    period_end: date
+    filed_on: date
+    summary: str
+    policy_version: int
 
 
 class CaseDetail(Out):
@@ -181,6 +192,7 @@ class CaseDetail(Out):
     progress: list[ProgressOut]
     visits: list[VisitOut]
     continued: ContinuedOut
+    progress_reports: list[ProgressReportOut] = []
     unfinished_measures: int
     reopened: int
     entries: int
@@ -197,6 +209,7 @@ class EntryOut(Out):
     actor: JsonObject
     data: JsonObject
     corrects: str | None
+    flag: str | None = Field(None, description="例外情况的标记，如持续整顿阶段调整工作队或联系领导")
 
 
 class LedgerOut(Out):

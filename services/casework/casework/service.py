@@ -24,7 +24,7 @@ from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, Pairing
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
     CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
-    ProgressRecorded, SupervisionAssigned, TeamStationed, VisitRecorded,
+    ContinuedStudied, ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
 from zhengdun.events.screening import CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
 from zhengdun.messaging.outbox import UnitOfWork, record_event
@@ -229,10 +229,11 @@ async def open_case(session: AsyncSession, designated: TargetDesignated, *, even
 
 
 async def station_team(w: Writer, leader: Person, members: list[Person], stationed_on: date, change_reason: str | None,
-                       decision: dict | None = None):
+                       decision: dict | None = None, exception_reason: str | None = None):
     terms = await require_campaign(w.session, w.case.campaign_id)
     in_force = terms.policy_on(w.today)
-    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason, decision)
+    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason, decision,
+                               exception_reason)
     w.append(EntryKind.TEAM_STATIONED, stationed_on, data)
     w.emit(TeamStationed(**case_ref(w.case), leader=leader, members=tuple(members), stationed_on=stationed_on,
                          change_reason=data["change_reason"]))
@@ -240,8 +241,8 @@ async def station_team(w: Writer, leader: Person, members: list[Person], station
 
 
 async def assign_contact_leader(w: Writer, leader: Person, assigned_on: date, change_reason: str | None,
-                                decision: dict | None = None):
-    data = w.book.assign_contact_leader(leader, assigned_on, change_reason, decision)
+                                decision: dict | None = None, exception_reason: str | None = None):
+    data = w.book.assign_contact_leader(leader, assigned_on, change_reason, decision, exception_reason)
     w.append(EntryKind.CONTACT_LEADER_ASSIGNED, assigned_on, data)
     w.emit(ContactLeaderAssigned(**case_ref(w.case), leader=leader, assigned_on=assigned_on,
                                  change_reason=data["change_reason"]))
@@ -339,7 +340,11 @@ async def record_visit(w: Writer, leader: Person, visited_on: date, team_members
 
 
 async def record_study(w: Writer, studied_on: date, meeting: str, conclusion: str) -> Entry:
-    return w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
+    entry = w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
+    # Supervision ties the evaluations made at the study to it (seed 000 §三(三) 末段).
+    w.emit(ContinuedStudied(**case_ref(w.case), study_id=entry.entry_id, studied_on=studied_on,
+                            meeting=entry.data["meeting"], conclusion=entry.data["conclusion"]))
+    return entry
 
 
 async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date, *,
@@ -358,6 +363,20 @@ async def record_second_review(w: Writer, county_secretary: Person, conclusion: 
         "leader": county_secretary.model_dump(mode="json"), "change_reason": reason, "direct_county_secretary": True})
     w.emit(ContactLeaderAssigned(**case_ref(w.case), leader=county_secretary, assigned_on=reviewed_on,
                                  direct_county_secretary=True, change_reason=reason))
+    return entry
+
+
+async def file_progress_report(w: Writer, filed_on: date, period_start: date | None, summary: str) -> Entry:
+    """每两个月向县委组织部报送一次: the interval is the policy's in force on the filing day."""
+    terms = await require_campaign(w.session, w.case.campaign_id)
+    in_force = terms.policy_on(filed_on)
+    data = w.book.file_progress_report(in_force.policy.progress_report_interval_months, in_force.version, filed_on,
+                                       period_start, summary)
+    entry = w.append(EntryKind.PROGRESS_REPORTED, filed_on, data)
+    w.emit(ProgressReportFiled(**case_ref(w.case), report_id=entry.entry_id,
+                               period_start=date.fromisoformat(data["period_start"]),
+                               period_end=date.fromisoformat(data["period_end"]), filed_on=filed_on,
+                               summary=data["summary"], policy_version=in_force.version))
     return entry
 
 

@@ -17,7 +17,8 @@ from supervision import journal, notifications
 from supervision.domain import rules
 from supervision.domain.rules import Breach
 from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow,
-                                MeasureRow, ProgressRow, SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
+                                MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
+                                ScreeningSampleRow, TownshipListRow, VisitRow)
 from zhengdun.divisions import level_of, prefix_of
 from zhengdun.events.casework import CasePhase, MeasureStatus
 from zhengdun.events.screening import ListCategory, Policy
@@ -40,15 +41,29 @@ def alert_id_for(key: str) -> str:
     return str(uuid.uuid5(ALERT_NAMESPACE, key))
 
 
-def to_campaign(row: CampaignRow) -> rules.Campaign:
-    return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(row.policy), row.concentrated_ends_on)
+def to_campaign(row: CampaignRow, in_force: PolicyVersionRow | None = None) -> rules.Campaign:
+    if in_force is not None:
+        return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(in_force.policy),
+                              row.concentrated_ends_on, in_force.version)
+    return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(row.policy), row.concentrated_ends_on,
+                          row.policy_version)
 
 
-async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -> rules.Facts:
+async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) -> PolicyVersionRow | None:
+    """The newest version in force on ``day`` (version 1 from the start), as casework and acceptance judge it:
+    every decision records the version it applied."""
+    versions = {v.version: v for v in (await session.execute(
+        select(PolicyVersionRow).where(PolicyVersionRow.campaign_id == campaign_id))).scalars()}
+    found = rules.version_in_force([(v.version, v.effective_on) for v in versions.values()], day)
+    return versions.get(found) if found is not None else None
+
+
+async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None) -> rules.Facts:
     cid = campaign.campaign_id
     prefix = prefix_of(scope)
     like = prefix + "%"
-    facts = rules.Facts(campaign=to_campaign(campaign))
+    in_force = await policy_in_force(session, cid, today) if today is not None else None
+    facts = rules.Facts(campaign=to_campaign(campaign, in_force))
 
     for row in (await session.execute(select(CaseRow).where(CaseRow.campaign_id == cid,
                                                             CaseRow.village_code.like(like)))).scalars():
@@ -82,6 +97,10 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str) -
         facts.measures.append(rules.Measure(row.measure_id, row.village_code, row.title, row.responsible, row.deadline,
                                             row.planned_on, row.event_id, completed_on,
                                             tuple(r.recorded_on for r in records), row.responsible_user_id))
+
+    for row in (await session.execute(select(ProgressReportRow).where(ProgressReportRow.campaign_id == cid,
+                                                                      ProgressReportRow.village_code.like(like)))).scalars():
+        facts.progress_reports.append(rules.ProgressReport(row.village_code, row.period_start, row.filed_on, row.event_id))
 
     # Townships of the scope (inside the campaign area), with their number of villages.
     township_level = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
@@ -129,7 +148,7 @@ def _rule_scope_ok(breach: Breach, scope: str) -> bool:
 
 async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: str, today: date) -> tuple[int, int]:
     """Evaluate every rule over ``scope``; raise new alerts, resolve vanished ones. Returns (raised, resolved)."""
-    facts = await load_facts(session, campaign, scope)
+    facts = await load_facts(session, campaign, scope, today)
     breaches = {b.key: b for b in rules.evaluate(facts, today) if _rule_scope_ok(b, scope)}
     stored = {a.key: a for a in (await session.execute(select(AlertRow).where(
         AlertRow.campaign_id == campaign.campaign_id, AlertRow.scope_code.like(prefix_of(scope) + "%")))).scalars()}
@@ -137,7 +156,7 @@ async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: st
     for key, breach in breaches.items():
         if key in stored:
             continue  # never raised twice (a resolved key that breaches again stays in history)
-        await raise_alert(session, campaign.campaign_id, breach, today)
+        await raise_alert(session, campaign.campaign_id, breach, today, facts.campaign.policy_version)
         raised += 1
     for key, alert in stored.items():
         if alert.status == "open" and key not in breaches:
@@ -150,19 +169,21 @@ async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: st
     return raised, resolved
 
 
-async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, today: date) -> AlertRow:
+async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, today: date,
+                      policy_version: int | None = None) -> AlertRow:
     row = AlertRow(alert_id=alert_id_for(breach.key), key=breach.key, rule=breach.rule.value, campaign_id=campaign_id,
                    subject_code=breach.subject_code, subject_role=breach.subject_role,
                    subject_person=breach.subject_person, subject_user_id=breach.subject_user_id,
                    scope_code=breach.scope_code, village_code=breach.village_code, severity=breach.severity.value,
                    facts=list(breach.facts), due_on=breach.due_on, proposal=breach.proposal, status="open",
-                   raised_on=today)
+                   raised_on=today, policy_version=policy_version)
     session.add(row)
     payload = AlertRaised(alert_id=row.alert_id, key=row.key, rule=row.rule, campaign_id=campaign_id,
                           subject_code=row.subject_code, subject_role=row.subject_role, village_code=row.village_code,
                           severity=breach.severity, facts=breach.facts, raised_on=today, due_on=breach.due_on,
                           label=breach.rule.label, subject_person=breach.subject_person,
-                          subject_user_id=breach.subject_user_id, proposal=breach.proposal)
+                          subject_user_id=breach.subject_user_id, proposal=breach.proposal,
+                          policy_version=policy_version)
     envelope = record_event(session, topic=supervision_topic(), source=SOURCE, payload=payload,
                             division_code=breach.scope_code, actor=None, campaign_id=campaign_id)
     await journal.append(session, breach.scope_code, envelope.type, row.alert_id, envelope.data)

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, or_, select
 
-from supervision import journal, service
+from supervision import appraisal, journal, service
 from supervision import responses as R
+from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from supervision.domain.rules import RULE_LABELS, Rule
-from supervision.models import AccountabilityRow, AlertRow, EvaluationRow, InspectionPlanRow, InspectionRow
+from supervision.models import (AccountabilityRow, AlertRow, CampaignRecordRow, EvaluationRow, InspectionPlanRow,
+                                InspectionRow)
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
@@ -21,6 +24,7 @@ from zhengdun.divisions import prefix_of
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.registry_api import division_router
+from zhengdun.responses import files
 
 router = APIRouter()
 router.include_router(division_router())
@@ -51,7 +55,7 @@ def _alert_out(a: AlertRow):
             "subject_person": a.subject_person, "subject_user_id": a.subject_user_id, "scope_code": a.scope_code,
             "village_code": a.village_code, "severity": a.severity, "facts": a.facts,
             "due_on": a.due_on, "proposal": a.proposal, "status": a.status, "raised_on": a.raised_on,
-            "resolved_on": a.resolved_on, "resolution": a.resolution}
+            "resolved_on": a.resolved_on, "resolution": a.resolution, "policy_version": a.policy_version}
 
 
 @router.get("/alerts", tags=TAGS, response_model=Page[R.AlertOut], summary="预警列表（本辖区，分页）")
@@ -219,7 +223,7 @@ def _action_out(a: AccountabilityRow):
     return {"action_id": a.action_id, "kind": a.kind, "kind_label": AccountabilityKind(a.kind).label,
             "subject_code": a.subject_code, "person": a.person, "post": a.post, "grounds": a.grounds,
             "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on, "filed_with": a.filed_with,
-            "actor": a.actor}
+            "campaign_id": a.campaign_id, "policy_version": a.policy_version, "actor": a.actor}
 
 
 @router.post("/accountability", response_model=R.AccountabilityOut, tags=TAGS, status_code=201, summary="决定约谈、诫勉谈话、组织处理（须有依据）")
@@ -243,6 +247,7 @@ async def list_accountability(request: Request, unit: DivisionCode | None = Quer
 # --- evaluations ------------------------------------------------------------------------
 
 class EvaluationIn(_In):
+    study_id: Identifier = Field(description="作出评价的县委研究（持续整顿阶段逐村研究，见整顿台账 continued.study.study_id）")
     role: EvaluatedRole
     person: str = Field(min_length=1, max_length=100)
     user_id: str | None = Field(None, max_length=64)
@@ -251,14 +256,15 @@ class EvaluationIn(_In):
     comment: str = ""
     evaluated_on: date
     occasion: str = Field("持续整顿阶段县级研判", description="the study at which it was evaluated")
-    reported_to: str | None = Field(None, pattern=DIVISION_CODE, description="the city it is reported to")
+    reported_to: str | None = Field(None, pattern=DIVISION_CODE, description="报送的市委组织部；不填为本市")
 
 
 def _evaluation_out(e: EvaluationRow):
     return {"evaluation_id": e.evaluation_id, "role": e.role, "role_label": EvaluatedRole(e.role).label,
             "person": e.person, "user_id": e.user_id, "subject_code": e.subject_code, "grade": e.grade,
             "grade_label": Grade(e.grade).label, "comment": e.comment, "evaluated_on": e.evaluated_on,
-            "occasion": e.occasion, "reported_to": e.reported_to, "actor": e.actor}
+            "occasion": e.occasion, "reported_to": e.reported_to, "study_id": e.study_id, "campaign_id": e.campaign_id,
+            "policy_version": e.policy_version, "actor": e.actor}
 
 
 @router.post("/evaluations", response_model=R.EvaluationOut, tags=TAGS, status_code=201, summary="评价联系领导、乡镇书记、工作队员")
@@ -280,6 +286,70 @@ async def list_evaluations(request: Request, role: EvaluatedRole | None = Query(
     if unit:
         query = query.where(_within(EvaluationRow.subject_code, unit))
     return await _page(request, query, [EvaluationRow.evaluated_on, EvaluationRow.evaluation_id], paging, _evaluation_out)
+
+
+# --- 四统一, 五统一, 五到位 -----------------------------------------------------------------
+
+class CampaignRecordIn(_In):
+    kind: CampaignRecordKind
+    unit_code: str = Field(pattern=DIVISION_CODE, description="the recording body's unit (county or township)")
+    campaign_id: Identifier | None = None
+    held_on: date
+    attendees: list[str] = Field(min_length=1, description="参加人员（会议出席人员、培训参训人员等）")
+    content: str = Field(min_length=1, max_length=10000, description="研究、部署或落实的内容（如逐村剖析意见）")
+    village_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
+        [], max_length=500, description="涉及的村（逐村剖析时必填）")
+
+
+def _campaign_record_out(r: CampaignRecordRow):
+    kind = CampaignRecordKind(r.kind)
+    return {"record_id": r.record_id, "kind": r.kind, "kind_label": kind.label, "group": r.group,
+            "group_label": kind.spec.group.label, "unit_code": r.unit_code, "campaign_id": r.campaign_id,
+            "held_on": r.held_on, "attendees": r.attendees, "content": r.content, "village_codes": r.village_codes,
+            "actor": r.actor}
+
+
+@router.post("/campaign-records", response_model=R.CampaignRecordOut, tags=TAGS, status_code=201,
+             summary="记录四统一（县委常委会）、五统一（县委组织部）、五到位（乡镇党委）：日期、参加人员、内容")
+async def record_campaign_record(request: Request, body: CampaignRecordIn,
+                                 principal: Principal = Depends(authorized("supervision.campaign_record"))):
+    authorize_target(principal, "supervision.campaign_record", body.unit_code)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        return _campaign_record_out(await service.record_campaign_record(uow, principal, body.model_dump()))
+
+
+@router.get("/campaign-records", tags=TAGS, response_model=Page[R.CampaignRecordOut], summary="四统一、五统一、五到位记录（本辖区，分页）")
+async def list_campaign_records(request: Request, kind: CampaignRecordKind | None = Query(None),
+                                unit: DivisionCode | None = Query(None),
+                                principal: Principal = Depends(authorized("supervision.read", target="unit")),
+                                paging: PageParams = Depends(page_params)):
+    query = select(CampaignRecordRow).where(_within(CampaignRecordRow.unit_code, principal.division_code))
+    if kind:
+        query = query.where(CampaignRecordRow.kind == kind.value)
+    if unit:
+        query = query.where(_within(CampaignRecordRow.unit_code, unit))
+    return await _page(request, query, [CampaignRecordRow.held_on, CampaignRecordRow.record_id], paging,
+                       _campaign_record_out)
+
+
+# --- annual appraisal -------------------------------------------------------------------
+
+@router.get("/annual-appraisal", tags=TAGS, summary="述职评议考核：年度问责与评价结果（按人，json 或 xlsx）",
+            response_class=Response, response_model=None,
+            responses={200: {"model": R.AppraisalOut, **files(appraisal.XLSX, description="年度问责与评价结果")[200]}})
+async def annual_appraisal(request: Request, year: int = Query(ge=2000, le=2100),
+                           person: str | None = Query(None, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f]+$",
+                                                      description="只看此人（姓名）"),
+                           unit: DivisionCode | None = Query(None, description="只看此单位及其下级"),
+                           format: Literal["json", "xlsx"] = Query("json"),
+                           principal: Principal = Depends(authorized("supervision.appraisal", target="unit"))):
+    async with request.app.state.runtime.session_factory() as session:
+        document = await service.appraisal(session, unit or principal.division_code, year, person)
+    name = f"appraisal-{document['unit_code']}-{year}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "json":
+        return Response(appraisal.appraisal_json(document), media_type="application/json", headers=headers)
+    return Response(appraisal.appraisal_xlsx(document), media_type=appraisal.XLSX, headers=headers)
 
 
 # --- documentary record -----------------------------------------------------------------

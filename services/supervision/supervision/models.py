@@ -114,6 +114,32 @@ class TownshipListRow(Base):
     event_id: Mapped[str] = mapped_column(String(80))
 
 
+class ProgressReportRow(Base):
+    """每两个月向县委组织部报送一次: a case's report for one period (casework's ProgressReportFiled)."""
+    __tablename__ = "sv_progress_reports"
+    report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    filed_on: Mapped[date] = mapped_column(Date)
+    policy_version: Mapped[int] = mapped_column(Integer)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class StudyRow(Base):
+    """县委常委会逐村研究 in continued rectification (casework's ContinuedStudied): evaluations cite it."""
+    __tablename__ = "sv_studies"
+    study_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    village_code: Mapped[str] = mapped_column(String(12), index=True)
+    township_code: Mapped[str] = mapped_column(String(12))
+    county_code: Mapped[str] = mapped_column(String(12))
+    studied_on: Mapped[date] = mapped_column(Date)
+    meeting: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
 class AcceptanceRow(Base):
     __tablename__ = "sv_acceptances"
     campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -186,6 +212,8 @@ class AlertRow(Base):
     proposal: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), index=True)      # open | resolved
     raised_on: Mapped[date] = mapped_column(Date)
+    # The campaign policy version the rules applied when raising it (None: raised before versions were kept).
+    policy_version: Mapped[int | None] = mapped_column(Integer)
     resolved_on: Mapped[date | None] = mapped_column(Date)
     resolution: Mapped[str | None] = mapped_column(Text)
 
@@ -247,6 +275,8 @@ class AccountabilityRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_on: Mapped[date] = mapped_column(Date)
     filed_with: Mapped[str | None] = mapped_column(String(12))
+    campaign_id: Mapped[str | None] = mapped_column(String(64))       # the campaign of its grounds, where known
+    policy_version: Mapped[int | None] = mapped_column(Integer)       # that campaign's policy in force on decided_on
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -263,6 +293,25 @@ class EvaluationRow(Base):
     evaluated_on: Mapped[date] = mapped_column(Date)
     occasion: Mapped[str] = mapped_column(Text)
     reported_to: Mapped[str | None] = mapped_column(String(12))
+    study_id: Mapped[str | None] = mapped_column(String(64), index=True)   # None: recorded before studies were cited
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    policy_version: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CampaignRecordRow(Base):
+    """四统一, 五统一, 五到位: a dated record of the campaign's organizing work (domain/campaign_records.py)."""
+    __tablename__ = "sv_campaign_records"
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    group: Mapped[str] = mapped_column(String(20))
+    unit_code: Mapped[str] = mapped_column(String(12), index=True)
+    campaign_id: Mapped[str | None] = mapped_column(String(64))
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[list[str]] = mapped_column(JSONB)
+    content: Mapped[str] = mapped_column(Text)
+    village_codes: Mapped[list[str]] = mapped_column(JSONB, default=list)
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
+from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
@@ -31,6 +32,7 @@ class AlertOut(Out):
     raised_on: date
     resolved_on: date | None
     resolution: str | None
+    policy_version: int | None = Field(None, description="预警所依据的整顿政策版本")
 
 
 class PlanOut(Out):
@@ -98,6 +100,8 @@ class AccountabilityOut(Out):
     decided_by: str
     decided_on: date
     filed_with: str | None
+    campaign_id: str | None = Field(None, description="问责依据所属的整顿工作")
+    policy_version: int | None = Field(None, description="决定之日施行的整顿政策版本")
     actor: Actor
 
 
@@ -114,6 +118,80 @@ class EvaluationOut(Out):
     evaluated_on: date
     occasion: str
     reported_to: str | None
+    study_id: str | None = Field(None, description="作出评价的县委研究")
+    campaign_id: str | None = None
+    policy_version: int | None = Field(None, description="评价之日施行的整顿政策版本")
+    actor: Actor
+
+
+class AppraisalActionOut(Out):
+    action_id: str
+    kind: AccountabilityKind
+    kind_label: str
+    person: str
+    post: str
+    subject_code: str
+    grounds: list[str]
+    reason: str
+    decided_by: str
+    decided_on: date
+    filed_with: str | None
+    policy_version: int | None
+
+
+class AppraisalEvaluationOut(Out):
+    evaluation_id: str
+    role: EvaluatedRole
+    role_label: str
+    person: str
+    user_id: str | None
+    subject_code: str
+    grade: Grade
+    grade_label: str
+    comment: str
+    evaluated_on: date
+    study_id: str | None
+    reported_to: str | None
+    policy_version: int | None
+
+
+class AppraisalSummaryOut(Out):
+    accountability: int
+    by_kind: dict[str, int]
+    evaluations: int
+    grades: dict[str, int]
+
+
+class AppraisalPersonOut(Out):
+    person: str
+    user_ids: list[str]
+    posts: list[str]
+    accountability: list[AppraisalActionOut]
+    evaluations: list[AppraisalEvaluationOut]
+    summary: AppraisalSummaryOut
+
+
+class AppraisalOut(Out):
+    """述职评议考核: a year's accountability and evaluation results, per person."""
+    year: int
+    unit_code: str
+    person: str | None
+    people: list[AppraisalPersonOut]
+
+
+class CampaignRecordOut(Out):
+    """四统一, 五统一, 五到位: a dated record of the campaign's organizing work."""
+    record_id: str
+    kind: CampaignRecordKind
+    kind_label: str
+    group: str
+    group_label: str
+    unit_code: str
+    campaign_id: str | None
+    held_on: date
+    attendees: list[str]
+    content: str
+    village_codes: list[str]
     actor: Actor
 
 

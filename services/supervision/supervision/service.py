@@ -8,14 +8,15 @@ from typing import Any
 from sqlalchemy import select
 
 from supervision import alerts, journal
-from supervision.domain.records import (AccountabilityKind, RecordRefused, check_grounds, check_in_plan_window)
+from supervision.domain.records import (AccountabilityKind, EvaluatedRole, RecordRefused, Study, annual_appraisal,
+                                        check_grounds, check_in_plan_window, check_study, city_of)
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
-                                InspectionPlanRow, InspectionRow)
+                                InspectionPlanRow, InspectionRow, StudyRow, CampaignRecordRow)
 from zhengdun import clock
 from zhengdun.auth import Principal
 from zhengdun.events.supervision import AccountabilityDecided
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.problems import conflict, not_found, unprocessable
+from zhengdun.problems import conflict, forbidden, not_found, unprocessable
 
 
 def _new_id(prefix: str) -> str:
@@ -98,17 +99,31 @@ async def known_grounds(uow: UnitOfWork, grounds: list[str]) -> set[str]:
     return known
 
 
+async def campaign_of_grounds(uow: UnitOfWork, grounds: list[str]) -> str | None:
+    """The campaign an accountability decision answers to: that of its grounds (alerts, falsifications)."""
+    session = uow.session
+    found = (await session.execute(select(AlertRow.campaign_id).where(AlertRow.alert_id.in_(grounds)).limit(1))).scalar()
+    if found is None:
+        found = (await session.execute(select(FalsificationRow.campaign_id)
+                                       .where(FalsificationRow.event_id.in_(grounds)).limit(1))).scalar()
+    return found
+
+
 async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> AccountabilityRow:
     await _business_date(uow, data["decided_on"], "decided_on")
     try:
         check_grounds(data["grounds"], await known_grounds(uow, data["grounds"]))
     except RecordRefused as exc:
         raise _refused(exc) from None
-    row = AccountabilityRow(action_id=_new_id("ACT"), actor=principal.actor.model_dump(), **data)
+    campaign_id = await campaign_of_grounds(uow, data["grounds"])
+    in_force = await alerts.policy_in_force(uow.session, campaign_id, data["decided_on"]) if campaign_id else None
+    row = AccountabilityRow(action_id=_new_id("ACT"), actor=principal.actor.model_dump(), campaign_id=campaign_id,
+                            policy_version=in_force.version if in_force else None, **data)
     uow.session.add(row)
     envelope = uow.publish(AccountabilityDecided(
         action_id=row.action_id, kind=data["kind"], subject_code=data["subject_code"], grounds=tuple(data["grounds"]),
-        decided_on=data["decided_on"], person=data["person"], decided_by=data["decided_by"]),
+        decided_on=data["decided_on"], person=data["person"], decided_by=data["decided_by"],
+        campaign_id=campaign_id, policy_version=row.policy_version),
         division_code=data["subject_code"], actor=principal.actor)
     await journal.append(uow.session, row.subject_code, envelope.type, row.action_id,
                          {"event_id": envelope.id, "data": envelope.data, "reason": data["reason"],
@@ -128,11 +143,63 @@ async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dic
 
 
 async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> EvaluationRow:
+    """Made at the county's study of a village in continued rectification, and reported to the city (seed 000
+    §三(三) 末段): the study must exist and be of the evaluated person's unit."""
     await _business_date(uow, data["evaluated_on"], "evaluated_on")
-    row = EvaluationRow(evaluation_id=_new_id("EVAL"), actor=principal.actor.model_dump(), **data)
+    found = await uow.session.get(StudyRow, data["study_id"])
+    study = Study(found.study_id, found.village_code, found.township_code, found.studied_on) if found else None
+    try:
+        check_study(EvaluatedRole(data["role"]), data["subject_code"], data["study_id"], study, data["evaluated_on"])
+    except RecordRefused as exc:
+        raise _refused(exc) from None
+    in_force = await alerts.policy_in_force(uow.session, found.campaign_id, data["evaluated_on"])
+    data = {**data, "reported_to": data.get("reported_to") or city_of(data["subject_code"])}
+    row = EvaluationRow(evaluation_id=_new_id("EVAL"), actor=principal.actor.model_dump(), campaign_id=found.campaign_id,
+                        policy_version=in_force.version if in_force else None, **data)
     uow.session.add(row)
     await journal.append(uow.session, row.subject_code, "supervision.evaluation", row.evaluation_id,
                          _jsonable({**data, "evaluation_id": row.evaluation_id, "actor": row.actor}))
+    await uow.commit()
+    return row
+
+
+async def appraisal(session, unit: str, year: int, person: str | None) -> dict[str, Any]:
+    """述职评议考核: the year's accountability and evaluation results per person, within ``unit``."""
+    within = prefix_of(unit) + "%"
+    actions = (await session.execute(select(AccountabilityRow).where(AccountabilityRow.subject_code.like(within)))).scalars()
+    evaluations = (await session.execute(select(EvaluationRow).where(EvaluationRow.subject_code.like(within)))).scalars()
+    people = annual_appraisal(
+        year,
+        [{"action_id": a.action_id, "kind": a.kind, "person": a.person, "post": a.post, "subject_code": a.subject_code,
+          "grounds": a.grounds, "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on,
+          "filed_with": a.filed_with, "policy_version": a.policy_version} for a in actions],
+        [{"evaluation_id": e.evaluation_id, "role": e.role, "person": e.person, "user_id": e.user_id,
+          "subject_code": e.subject_code, "grade": e.grade, "comment": e.comment, "evaluated_on": e.evaluated_on,
+          "study_id": e.study_id, "reported_to": e.reported_to, "policy_version": e.policy_version} for e in evaluations],
+        person)
+    return {"year": year, "unit_code": unit, "person": person, "people": people}
+
+
+async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> CampaignRecordRow:
+    """四统一, 五统一, 五到位 (seed 000 §三(二)1–3): a dated record by its body, in the unit's journal and in the
+    journal of every village it names."""
+    from supervision.domain.campaign_records import CampaignRecordKind, WrongBody, check_campaign_record
+    await _business_date(uow, data["held_on"], "held_on")
+    kind = CampaignRecordKind(data["kind"])
+    try:
+        check_campaign_record(kind, data["unit_code"], frozenset(principal.roles), data["attendees"], data["content"],
+                              data["village_codes"])
+    except WrongBody as exc:
+        raise forbidden(str(exc)) from None
+    except RecordRefused as exc:
+        raise _refused(exc) from None
+    row = CampaignRecordRow(record_id=_new_id("REC"), group=kind.spec.group.value, actor=principal.actor.model_dump(),
+                            **data)
+    uow.session.add(row)
+    body = _jsonable({**data, "record_id": row.record_id, "group_label": kind.spec.group.label,
+                      "kind_label": kind.label, "actor": row.actor})
+    for chain in dict.fromkeys([row.unit_code, *row.village_codes]):
+        await journal.append(uow.session, chain, f"supervision.campaign_record.{kind.value}", row.record_id, body)
     await uow.commit()
     return row
 

@@ -19,7 +19,7 @@ from supervision import alerts, journal, notifications
 from supervision.domain import notices
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow, MeasureRow,
-                                PolicyVersionRow, ProgressRow, SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
+                                PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow, StudyRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from zhengdun import clock
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -219,6 +219,23 @@ async def visit_recorded(session, p: cw.VisitRecorded, envelope):
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
         leader_user_id=p.leader_user_id, event_id=envelope.id,
         counts_toward_minimum=p.counts_toward_minimum).on_conflict_do_nothing())
+    return p.township_code
+
+
+@projection(cw.ContinuedStudied)
+async def continued_studied(session, p: cw.ContinuedStudied, envelope):
+    await session.execute(insert(StudyRow).values(
+        study_id=p.study_id, campaign_id=p.campaign_id, village_code=p.village_code, township_code=p.township_code,
+        county_code=p.county_code, studied_on=p.studied_on, meeting=p.meeting, event_id=envelope.id).on_conflict_do_nothing())
+    return None   # no rule reads it
+
+
+@projection(cw.ProgressReportFiled)
+async def progress_report_filed(session, p: cw.ProgressReportFiled, envelope):
+    await session.execute(insert(ProgressReportRow).values(
+        report_id=p.report_id, campaign_id=p.campaign_id, village_code=p.village_code, period_start=p.period_start,
+        period_end=p.period_end, filed_on=p.filed_on, policy_version=p.policy_version,
+        event_id=envelope.id).on_conflict_do_nothing())
     return p.township_code
 
 

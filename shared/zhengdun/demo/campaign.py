@@ -266,6 +266,7 @@ class Scenario:
                 if day == 8:
                     self.continued_rectification(when)
                 if day == 25:
+                    self.report_progress(when)
                     self.supervise(when)
             month = (month + timedelta(days=32)).replace(day=1)
 
@@ -281,6 +282,14 @@ class Scenario:
                 continue  # the contact leader comes only once this month
             cw.visit(self.api, self.leader_of(village).username, self.record.cases[village], when,
                      self.problems[village][:1])
+
+    def report_progress(self, when: date) -> None:
+        """每两个月向县委组织部报送一次: the team reports each month on the 25th; the first report of a period
+        is taken, a second one for it (or one for a period not begun, or from a closed case) is refused."""
+        for village in self.plan.listed:
+            if self.active(village):
+                cw.report_progress(self.api, cast.village_people(village)["leader"].username,
+                                   self.record.cases[village], when)
 
     def progress(self, when: date) -> None:
         for village, measures in self.measures.items():

@@ -67,6 +67,11 @@ def progress(api: Platform, team_leader: str, case_id: str, measure_id: str, on:
         "evidence_ids": evidence_ids, "progress_on": on.isoformat()})
 
 
+def report_progress(api: Platform, team_leader: str, case_id: str, on: date) -> None:
+    api.call(team_leader, "POST", "casework", f"/cases/{case_id}/progress-reports", expect=(201, 409), json={
+        "filed_on": on.isoformat(), "summary": "本期问题整改按计划推进，措施落实情况见台账"})
+
+
 def visit(api: Platform, leader: str, case_id: str, on: date, pushed: list[str]) -> None:
     api.post(leader, "casework", f"/cases/{case_id}/visits", {
         "visited_on": on.isoformat(), "team_members": ["工作队队长"], "village_cadres": ["村党组织书记"],

@@ -142,6 +142,17 @@ class VisitRecorded(CaseRef):
     counts_toward_minimum: bool | None = None
 
 
+@event("zhengdun.casework.case.continued_studied.v1")
+class ContinuedStudied(CaseRef):
+    """县委常委会逐村听取汇报、分析原因 (seed 000 §三(三)1): the county's study of a village in continued
+    rectification. Supervision ties the evaluations made at it (reported to the city) to ``study_id``."""
+
+    study_id: str
+    studied_on: date
+    meeting: str
+    conclusion: str
+
+
 @event("zhengdun.casework.case.supervision_assigned.v1")
 class SupervisionAssigned(CaseRef):
     """县委书记挂牌督办: in continued rectification the county secretary supervises the village by name, with a
@@ -150,6 +161,19 @@ class SupervisionAssigned(CaseRef):
     supervisor: Person
     deadline: date
     decided_on: date
+
+
+@event("zhengdun.casework.progress_report.filed.v1")
+class ProgressReportFiled(CaseRef):
+    """每两个月向县委组织部报送一次 (seed 001 §二(二)): the case's dated progress report to the county for one
+    period (``period_start``–``period_end``, see zhengdun.periods), under the policy version in force."""
+
+    report_id: str
+    period_start: date
+    period_end: date
+    filed_on: date
+    summary: str = Field(min_length=1)
+    policy_version: int = Field(ge=1)
 
 
 @event("zhengdun.casework.case.phase_changed.v1", public=True)

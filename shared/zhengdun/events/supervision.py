@@ -39,6 +39,7 @@ class AlertRaised(_Frozen):
     subject_person: str | None = None                     # the person responsible, where known
     subject_user_id: str | None = None
     proposal: str | None = None                           # e.g. 诫勉谈话 proposed for a township secretary
+    policy_version: int | None = Field(None, ge=1)        # the campaign policy version the rule applied
 
 
 @event("zhengdun.supervision.alert.resolved.v1")
@@ -63,3 +64,5 @@ class AccountabilityDecided(_Frozen):
     decided_on: date
     person: str | None = None                             # who is held accountable
     decided_by: str | None = None                         # the deciding body, e.g. 县委常委会
+    campaign_id: str | None = None                        # the campaign of its grounds, where known
+    policy_version: int | None = Field(None, ge=1)        # that campaign's policy version in force on decided_on

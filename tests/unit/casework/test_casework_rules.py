@@ -375,3 +375,73 @@ def test_evidence_size_limit(size, allowed):
     else:
         with pytest.raises(RuleViolation, match="evidence-too-large"):
             check_evidence("a.pdf", content, max_bytes=100)
+
+
+# --- progress reports to the county (seed 001 §二(二)) ------------------------------------------
+
+def test_a_progress_report_per_period_of_the_policys_interval():
+    book = CaseBook(header())   # designated 2020-09-01: periods Sep–Oct, Nov–Dec, … of two months
+    # Filed on the period's first day it is that period's; a second one for the same period is refused.
+    first = book.file_progress_report(2, 1, date(2020, 9, 1), None, "工作队进驻，问题清单已建立")
+    assert (first["period_start"], first["period_end"], first["policy_version"]) == ("2020-09-01", "2020-10-31", 1)
+    add(book, EntryKind.PROGRESS_REPORTED, first, date(2020, 9, 1))
+    with pytest.raises(OutOfOrder, match="period-reported"):
+        book.file_progress_report(2, 1, date(2020, 10, 31), None, "again")
+    # The period's last day still belongs to it; the next day begins the next one.
+    nxt = book.file_progress_report(2, 1, date(2020, 11, 1), None, "整改推进")
+    assert (nxt["period_start"], nxt["period_end"]) == ("2020-11-01", "2020-12-31")
+    # A late report names its past period; a period must be one of the case's and have begun.
+    late = book.file_progress_report(2, 1, date(2021, 1, 5), date(2020, 11, 1), "补报")
+    assert late["period_start"] == "2020-11-01"
+    with pytest.raises(RuleViolation, match="not-a-report-period"):
+        book.file_progress_report(2, 1, date(2021, 1, 5), date(2020, 10, 1), "错期")
+    with pytest.raises(OutOfOrder, match="period-not-started"):
+        book.file_progress_report(2, 1, date(2021, 1, 5), date(2021, 3, 1), "未到期")
+    with pytest.raises(RuleViolation, match="missing-summary"):
+        book.file_progress_report(2, 1, date(2020, 11, 1), None, "  ")
+    # The interval is the policy's: three months make Sep–Nov.
+    assert CaseBook(header()).file_progress_report(3, 2, date(2020, 9, 1), None, "x")["period_end"] == "2020-11-30"
+
+
+def test_a_case_designated_mid_month_reports_from_its_first_full_month():
+    book = CaseBook(CaseHeader("c1", "camp", "990102101201", "990102101000", "990102000000", "weak_and_lax",
+                               ("weak_leadership",), date(2020, 8, 20)))
+    with pytest.raises(OutOfOrder, match="period-not-started"):
+        book.file_progress_report(2, 1, date(2020, 8, 31), None, "x")
+    assert book.file_progress_report(2, 1, date(2020, 9, 1), None, "x")["period_start"] == "2020-09-01"
+
+
+# --- continued phase: team and contact leader unchanged in principle (seed 000 §三(三) 引言) -------
+
+def continued_book() -> CaseBook:
+    book = CaseBook(header())
+    add(book, EntryKind.TEAM_STATIONED, book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None))
+    add(book, EntryKind.CONTACT_LEADER_ASSIGNED, book.assign_contact_leader(Person(name="王", rank=CadreRank.COUNTY), TODAY, None))
+    return book
+
+
+def test_in_the_continued_phase_a_change_of_team_or_contact_leader_is_an_exception_with_its_reason():
+    book = continued_book()
+    # Concentrated phase: reason and decision suffice, no exception is asked or flagged.
+    changed = book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", DECISION)
+    assert "continued_exception" not in changed
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "集中整顿结束"), date(2021, 6, 1))
+    with pytest.raises(RuleViolation, match="continued-change-needs-exception") as refused:
+        book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", DECISION)
+    assert refused.value.details["field"] == "exception_reason" and "原则上保持不变" in refused.value.message_zh
+    with pytest.raises(RuleViolation, match="continued-change-needs-exception"):
+        book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "王调任他职", DECISION, "  ")
+    team = book.station_team(POLICY, 1, LEADER, [member(1), member(3)], TODAY, "队员调离", DECISION, "队员因病无法履职")
+    assert team["continued_exception"] == "队员因病无法履职"
+    leader = book.assign_contact_leader(Person(name="李", rank=CadreRank.COUNTY), TODAY, "王调任他职", DECISION, "王调离本县")
+    assert leader["continued_exception"] == "王调离本县"
+    # The ledger flags it.
+    from casework.ledger import entry_view
+    assert entry_view(add(book, EntryKind.CONTACT_LEADER_ASSIGNED, leader))["flag"] == "持续整顿阶段例外调整：王调离本县"
+
+
+def test_a_first_assignment_in_the_continued_phase_is_no_exception():
+    book = CaseBook(header())
+    add(book, EntryKind.PHASE_CHANGED, book.phase_change(CasePhase.CONTINUED, "直接进入持续整顿"), date(2021, 6, 1))
+    assert "continued_exception" not in book.station_team(POLICY, 1, LEADER, [member(1), member(2)], TODAY, None)
+    assert "continued_exception" not in book.assign_contact_leader(Person(name="王", rank=CadreRank.COUNTY), TODAY, None)

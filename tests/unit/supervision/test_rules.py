@@ -275,7 +275,8 @@ def test_evaluate_collects_breaches_and_keys_are_unique():
     keys = [b.key for b in breaches]
     assert len(keys) == len(set(keys))
     assert {b.rule for b in breaches} == {Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.MEASURE_OVERDUE,
-                                          Rule.MEASURE_NOT_UPDATED, Rule.TOWNSHIP_LIST_MISSING}
+                                          Rule.MEASURE_NOT_UPDATED, Rule.TOWNSHIP_LIST_MISSING,
+                                          Rule.PROGRESS_REPORT_MISSING}
     assert Decimal("0.5") == facts.campaign.policy.township_escalation_share
 
 
@@ -334,3 +335,51 @@ def test_stationed_the_day_after_the_deadline_is_a_real_breach_and_the_visit_dat
     visits = [visit(date(2020, 9, 8)), visit(date(2020, 9, 30))]
     assert rules.raised_in_error(Rule.VISITS_BELOW_MINIMUM, "visits_below_minimum:C1:990102101201:2020-09",
                                  rules.Facts(campaign(), cases=[c], visits=visits), date(2020, 9, 30))
+
+
+# --- progress reports to the county (seed 001 §二(二)) ------------------------------------------
+
+def report(start: date, filed: date) -> rules.ProgressReport:
+    return rules.ProgressReport(V, start, filed, f"ev-report-{start}")
+
+
+def test_progress_report_missing_the_day_after_its_period_ends_until_filed():
+    c = case()   # designated 2020-09-01: the first two-month period is Sep–Oct
+    assert rules.progress_report_missing(c, [], POLICY, date(2020, 10, 31)) == []
+    [breach] = rules.progress_report_missing(c, [], POLICY, date(2020, 11, 1))
+    assert breach.key == "progress_report_missing:C1:990102101201:2020-09-01" and breach.due_on == date(2020, 10, 31)
+    assert breach.rule is Rule.PROGRESS_REPORT_MISSING and breach.subject_code == T
+    assert breach.subject_role == rules.ROLE_TOWNSHIP_COMMITTEE and breach.village_code == V
+    # Filed on the period's last day: on time; filed late: the breach is gone from the filing day.
+    assert rules.progress_report_missing(c, [report(date(2020, 9, 1), date(2020, 10, 31))], POLICY, date(2020, 11, 1)) == []
+    late = [report(date(2020, 9, 1), date(2020, 11, 3))]
+    assert len(rules.progress_report_missing(c, late, POLICY, date(2020, 11, 2))) == 1
+    assert rules.progress_report_missing(c, late, POLICY, date(2020, 11, 3)) == []
+
+
+def test_progress_report_periods_follow_the_policy_interval_and_skip_finished_periods():
+    c = case()
+    assert [b.due_on for b in rules.progress_report_missing(c, [], Policy(progress_report_interval_months=3),
+                                                           date(2020, 12, 1))] == [date(2020, 11, 30)]
+    assert len(rules.progress_report_missing(c, [], POLICY, date(2021, 1, 1))) == 2
+    # Ready for acceptance in December: the Nov–Dec period is not judged; Sep–Oct still is.
+    finished = case(phase=CasePhase.READY, finished_on=date(2020, 12, 10))
+    assert [b.due_on for b in rules.progress_report_missing(finished, [], POLICY, date(2021, 3, 1))] == [date(2020, 10, 31)]
+
+
+def test_a_missing_report_alert_is_withdrawn_when_a_report_filed_in_time_arrives_late():
+    facts = rules.Facts(campaign=campaign(), cases=[case(stationed_on=date(2020, 9, 2))],
+                        progress_reports=[report(date(2020, 9, 1), date(2020, 10, 30))])
+    key = "progress_report_missing:C1:990102101201:2020-09-01"
+    assert rules.raised_in_error(Rule.PROGRESS_REPORT_MISSING, key, facts, date(2020, 10, 31))
+
+
+# --- the policy version in force (every alert and decision records it) ---------------------------
+
+def test_the_policy_version_in_force_from_its_effective_day():
+    versions = [(2, date(2021, 3, 1)), (1, date(2020, 7, 1)), (3, date(2021, 6, 1))]
+    assert rules.version_in_force(versions, date(2021, 2, 28)) == 1
+    assert rules.version_in_force(versions, date(2021, 3, 1)) == 2
+    assert rules.version_in_force(versions, date(2021, 6, 1)) == 3
+    assert rules.version_in_force([(1, date(2020, 7, 1))], date(2020, 6, 1)) == 1   # version 1 applies from the start
+    assert rules.version_in_force([], date(2020, 6, 1)) is None

@@ -16,6 +16,7 @@ from typing import Any
 from casework.domain.errors import OutOfOrder, RuleViolation, UnknownItem
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
 from zhengdun.events.screening import CadreRank, Policy
+from zhengdun.periods import first_full_month, period_containing, report_periods
 
 WORK_PHASES = (CasePhase.CONCENTRATED, CasePhase.CONTINUED)
 RANK_ORDER = {CadreRank.SECTION: 1, CadreRank.COUNTY: 2}
@@ -40,6 +41,7 @@ class EntryKind(StrEnum):
     SUPERVISION_ASSIGNED = "supervision_assigned"
     SECOND_REVIEW = "second_review"
     ACCEPTANCE_NOTED = "acceptance_noted"
+    PROGRESS_REPORTED = "progress_reported"
 
     @property
     def label(self) -> str:
@@ -54,7 +56,7 @@ ENTRY_LABELS = {
     EntryKind.PLAN_COMMENT: "群众意见", EntryKind.PLAN_ANSWER: "意见答复", EntryKind.PROGRESS: "整改进展",
     EntryKind.VISIT: "联系领导走访", EntryKind.PHASE_CHANGED: "阶段变化", EntryKind.CONTINUED_STUDIED: "县委研究",
     EntryKind.SUPERVISION_ASSIGNED: "县委书记挂牌督办", EntryKind.SECOND_REVIEW: "二次研判",
-    EntryKind.ACCEPTANCE_NOTED: "验收情况",
+    EntryKind.ACCEPTANCE_NOTED: "验收情况", EntryKind.PROGRESS_REPORTED: "向县委组织部报送整顿进展",
 }
 
 
@@ -159,6 +161,21 @@ def _change_decision(current: object | None, decision: dict | None, changed_on: 
     return {"reference": reference, "decided_on": decided_on.isoformat()}
 
 
+def _continued_exception(book: "CaseBook", current: object | None, exception_reason: str | None, what: str) -> str | None:
+    """原整顿工作队和联系分包领导原则上保持不变 (seed 000 §三(三) 引言): in the continued phase the team and the
+    contact leader stay "in principle", so a change there is an exception and says why, besides the county's
+    decision and the change's own reason. The ledger flags it. A first assignment is no change."""
+    if current is None or book.continued_since is None:
+        return None
+    reason = (exception_reason or "").strip()
+    if not reason:
+        raise RuleViolation("continued-change-needs-exception",
+                            f"持续整顿阶段原{what}原则上保持不变：确需调整的，请说明作为例外的理由 (exception_reason)",
+                            f"in the continued phase the {what} stays unchanged in principle: a change is an exception "
+                            "and needs its reason (exception_reason)", field="exception_reason")
+    return reason
+
+
 def person_key(person: Person) -> str:
     """Who a person is across cases: the login where there is one, else name and unit."""
     return f"user:{person.user_id}" if person.user_id else f"name:{person.name}|{person.unit}"
@@ -187,6 +204,7 @@ class CaseBook:
     study: dict | None = None
     supervision: dict | None = None
     second_review: dict | None = None
+    progress_reports: dict[str, dict] = field(default_factory=dict)   # by the period's first day (ISO)
     reopened: int = 0
     measures_since_reopen: int = 0
     entries: int = 0
@@ -243,11 +261,14 @@ class CaseBook:
                 self.reopened += 1
                 self.measures_since_reopen = 0
         elif kind is EntryKind.CONTINUED_STUDIED:
-            self.study = {**d, "studied_on": entry.occurred_on.isoformat()}
+            self.study = {**d, "study_id": entry.entry_id, "studied_on": entry.occurred_on.isoformat()}
         elif kind is EntryKind.SUPERVISION_ASSIGNED:
             self.supervision = {**d, "decided_on": entry.occurred_on.isoformat()}
         elif kind is EntryKind.SECOND_REVIEW:
             self.second_review = {**d, "reviewed_on": entry.occurred_on.isoformat()}
+        elif kind is EntryKind.PROGRESS_REPORTED:
+            self.progress_reports[d["period_start"]] = {**d, "report_id": entry.entry_id,
+                                                        "filed_on": entry.occurred_on.isoformat()}
 
     def _apply_progress(self, entry: Entry) -> None:
         d = entry.data
@@ -314,7 +335,8 @@ class CaseBook:
                                 field=field_name)
 
     def station_team(self, policy: Policy, policy_version: int, leader: Person, members: list[Person],
-                     stationed_on: date, change_reason: str | None, decision: dict | None = None) -> dict:
+                     stationed_on: date, change_reason: str | None, decision: dict | None = None,
+                     exception_reason: str | None = None) -> dict:
         self._require_open("调整工作队")
         self._not_before_designation(stationed_on, "stationed_on")
         size = 1 + len(members)
@@ -334,11 +356,13 @@ class CaseBook:
         if self.team_leader is None and reason:
             reason = None  # a first stationing is not a change
         decided = _change_decision(self.team_leader, decision, stationed_on, "工作队")
+        exception = _continued_exception(self, self.team_leader, exception_reason, "工作队")
         return {"leader": _dump(leader), "members": [_dump(m) for m in members], "change_reason": reason,
-                "decision": decided, "policy_version": policy_version}
+                "decision": decided, "policy_version": policy_version,
+                **({"continued_exception": exception} if exception else {})}
 
     def assign_contact_leader(self, leader: Person, assigned_on: date, change_reason: str | None,
-                              decision: dict | None = None) -> dict:
+                              decision: dict | None = None, exception_reason: str | None = None) -> dict:
         self._require_open("调整联系领导")
         self._not_before_designation(assigned_on, "assigned_on")
         if leader.rank is not CadreRank.COUNTY:
@@ -350,8 +374,10 @@ class CaseBook:
                                 "the contact leader stays until acceptance: a change needs a reason (change_reason)",
                                 field="change_reason")
         decided = _change_decision(self.contact_leader, decision, assigned_on, "联系领导")
+        exception = _continued_exception(self, self.contact_leader, exception_reason, "联系分包领导")
         return {"leader": _dump(leader), "change_reason": reason if self.contact_leader else None,
-                "decision": decided, "direct_county_secretary": False}
+                "decision": decided, "direct_county_secretary": False,
+                **({"continued_exception": exception} if exception else {})}
 
     def appoint_first_secretary(self, secretary: Person, appointed_on: date, change_reason: str | None) -> dict:
         self._require_open("选派第一书记")
@@ -508,6 +534,35 @@ class CaseBook:
         if self.second_review is not None:
             raise OutOfOrder("already-reviewed", "已进行二次研判", "the second review is already recorded")
         return {"county_secretary": _dump(county_secretary), "conclusion": _required_text(conclusion, "conclusion", "研判意见")}
+
+    def file_progress_report(self, interval_months: int, policy_version: int, filed_on: date,
+                             period_start: date | None, summary: str) -> dict:
+        """每两个月向县委组织部报送一次 (seed 001 §二(二)): one dated report per period of the case (see
+        zhengdun.periods), filed once the period has begun; the period is the one ``filed_on`` falls in unless
+        named (a late report names its past period)."""
+        self._require_open("报送整顿进展")
+        summary = _required_text(summary, "summary", "报送内容")
+        designated = self.header.designated_on
+        if period_start is None:
+            period = period_containing(designated, interval_months, filed_on)
+            if period is None:
+                raise OutOfOrder("period-not-started", f"首个报送周期自 {first_full_month(designated)} 开始，{filed_on} 尚无可报送的周期",
+                                 f"the first reporting period begins on {first_full_month(designated)}")
+        else:
+            period = next((p for p in report_periods(designated, interval_months, period_start) if p[0] == period_start), None)
+            if period is None:
+                raise RuleViolation("not-a-report-period",
+                                    f"{period_start} 不是本村报送周期的起始日（每 {interval_months} 个月一期，自确定整顿对象次月起）",
+                                    f"{period_start} is not the first day of one of this case's {interval_months}-month periods",
+                                    field="period_start")
+            if filed_on < period_start:
+                raise OutOfOrder("period-not-started", f"报送周期 {period_start} 尚未开始", f"the period {period_start} has not begun")
+        start, end = period
+        if start.isoformat() in self.progress_reports:
+            raise OutOfOrder("period-reported", f"{start}至{end} 的整顿进展已报送", f"the period {start}–{end} is already reported",
+                             period_start=start.isoformat())
+        return {"period_start": start.isoformat(), "period_end": end.isoformat(), "summary": summary,
+                "interval_months": interval_months, "policy_version": policy_version}
 
     def phase_change(self, to: CasePhase, reason: str, *, reopened: bool = False) -> dict:
         return {"phase": to.value, "previous_phase": self.phase.value, "reason": reason, "reopened": reopened}

@@ -1,6 +1,7 @@
 """Inspections, accountability and evaluations: the vocabulary and the checks, framework-free."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -77,3 +78,69 @@ def check_grounds(grounds: list[str], known: set[str]) -> None:
     unknown = [g for g in grounds if g not in known]
     if unknown:
         raise RecordRefused("unknown-grounds", f"以下依据不存在：{', '.join(unknown)} (unknown grounds)")
+
+
+# --- evaluations at the continued-phase studies (seed 000 §三(三) 末段) -------------------------
+
+@dataclass(frozen=True)
+class Study:
+    """The county standing committee's study of one village in continued rectification (from casework)."""
+
+    study_id: str
+    village_code: str
+    township_code: str
+    studied_on: date
+
+
+def city_of(code: str) -> str:
+    return code[:4] + "00000000"
+
+
+def check_study(role: EvaluatedRole, subject_code: str, study_id: str, study: Study | None, evaluated_on: date) -> None:
+    """An evaluation is made at a study and about its village's people: the contact leader and team members of the
+    village studied, or the secretary of its township; not before the study."""
+    if study is None:
+        raise RecordRefused("unknown-study", f"县委研究 {study_id} 不存在：评价须在持续整顿阶段县委逐村研究时作出 (unknown study)")
+    expected = study.township_code if role is EvaluatedRole.TOWNSHIP_SECRETARY else study.village_code
+    if subject_code != expected:
+        raise RecordRefused("study-of-another-unit", f"县委研究 {study_id} 研究的是 {study.village_code}，"
+                            f"评价{role.label}的对象单位应为 {expected} (the study is of another unit)")
+    if evaluated_on < study.studied_on:
+        raise RecordRefused("evaluation-before-study", f"评价日期 {evaluated_on} 早于县委研究日期 {study.studied_on} "
+                            "(evaluated before the study)")
+
+
+# --- the annual appraisal (述职评议考核, seed 000 §四三是) ----------------------------------------
+
+def annual_appraisal(year: int, actions: list[dict], evaluations: list[dict], person: str | None = None) -> list[dict]:
+    """Per person, the year's accountability decisions and evaluations, for the secretaries' annual appraisal.
+    A person is their name as recorded (accountability names people by name; evaluations may add a login)."""
+    people: dict[str, dict] = {}
+
+    def entry(name: str) -> dict:
+        return people.setdefault(name, {"person": name, "user_ids": [], "posts": [], "accountability": [],
+                                        "evaluations": []})
+
+    for action in actions:
+        if action["decided_on"].year != year or (person and action["person"] != person):
+            continue
+        row = entry(action["person"])
+        row["accountability"].append({**action, "kind_label": AccountabilityKind(action["kind"]).label})
+        if action.get("post") and action["post"] not in row["posts"]:
+            row["posts"].append(action["post"])
+    for evaluation in evaluations:
+        if evaluation["evaluated_on"].year != year or (person and evaluation["person"] != person):
+            continue
+        row = entry(evaluation["person"])
+        row["evaluations"].append({**evaluation, "role_label": EvaluatedRole(evaluation["role"]).label,
+                                   "grade_label": Grade(evaluation["grade"]).label})
+        if evaluation.get("user_id") and evaluation["user_id"] not in row["user_ids"]:
+            row["user_ids"].append(evaluation["user_id"])
+    for row in people.values():
+        row["accountability"].sort(key=lambda a: (a["decided_on"], a["action_id"]))
+        row["evaluations"].sort(key=lambda e: (e["evaluated_on"], e["evaluation_id"]))
+        kinds = [a["kind_label"] for a in row["accountability"]]
+        grades = [e["grade_label"] for e in row["evaluations"]]
+        row["summary"] = {"accountability": len(kinds), "by_kind": {k: kinds.count(k) for k in dict.fromkeys(kinds)},
+                          "evaluations": len(grades), "grades": {g: grades.count(g) for g in dict.fromkeys(grades)}}
+    return [people[name] for name in sorted(people)]

@@ -19,6 +19,7 @@ from enum import StrEnum
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import Severity
+from zhengdun.periods import report_periods
 
 
 class Rule(StrEnum):
@@ -36,6 +37,7 @@ class Rule(StrEnum):
     POST_EVALUATION_OVERDUE = "post_evaluation_overdue"
     FALSIFICATION = "falsification"
     SUPERVISION_OVERDUE = "supervision_overdue"
+    PROGRESS_REPORT_MISSING = "progress_report_missing"
 
     @property
     def label(self) -> str:
@@ -57,6 +59,7 @@ RULE_LABELS = {
     Rule.POST_EVALUATION_OVERDUE: "销号村后评估逾期未开展",
     Rule.FALSIFICATION: "排查认定中弄虚作假待问责",
     Rule.SUPERVISION_OVERDUE: "县委书记挂牌督办逾期未完成整顿",
+    Rule.PROGRESS_REPORT_MISSING: "整顿进展未按期向县委组织部报送",
 }
 
 # Who answers for a breach (the role at the subject unit).
@@ -145,6 +148,14 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class ProgressReport:
+    village_code: str
+    period_start: date
+    filed_on: date
+    event_id: str
+
+
+@dataclass(frozen=True)
 class TownshipList:
     township_code: str
     submitted_on: date
@@ -214,6 +225,15 @@ class Campaign:
     area_code: str
     policy: Policy
     concentrated_ends_on: date | None = None
+    policy_version: int = 1                # the version of ``policy`` (the one in force on the day judged)
+
+
+def version_in_force(versions: list[tuple[int, date]], day: date) -> int | None:
+    """Of the campaign's policy versions (version, effective_on), the one in force on ``day``: the newest effective
+    by then, version 1 from the start (as casework and acceptance judge it). None when none is known."""
+    ordered = sorted(versions)
+    in_force = [v for v, effective_on in ordered if v == 1 or effective_on <= day]
+    return in_force[-1] if in_force else (ordered[0][0] if ordered else None)
 
 
 @dataclass
@@ -224,6 +244,7 @@ class Facts:
     cases: list[Case] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
+    progress_reports: list[ProgressReport] = field(default_factory=list)
     townships: list[Township] = field(default_factory=list)
     township_lists: list[TownshipList] = field(default_factory=list)   # latest submission per township
     acceptances: list[Acceptance] = field(default_factory=list)
@@ -470,6 +491,23 @@ def supervision_overdue(case: Case, today: date) -> Breach | None:
                   proposal=f"县委书记{case.supervisor_name or ''}挂牌督办，限期 {due} 完成整顿，已逾期")
 
 
+def progress_report_missing(case: Case, reports: list[ProgressReport], policy: Policy, today: date) -> list[Breach]:
+    """每两个月向县委组织部报送一次 (seed 001 §二(二)): every period of ``progress_report_interval_months`` (see
+    zhengdun.periods) that has ended needs the case's report for it: due on the period's last day, missing from
+    the next until filed (a late report resolves it). A period in which the case stood finished on some day is not
+    judged (its rectification was done, or awaited acceptance)."""
+    filed = {r.period_start for r in reports if r.village_code == case.village_code and r.filed_on <= today}
+    breaches = []
+    for start, end in report_periods(case.designated_on, policy.progress_report_interval_months, today):
+        if end >= today or start in filed or case.finished_during(start, end):
+            continue
+        breaches.append(Breach(
+            f"{Rule.PROGRESS_REPORT_MISSING}:{case.campaign_id}:{case.village_code}:{start}", Rule.PROGRESS_REPORT_MISSING,
+            case.township_code, ROLE_TOWNSHIP_COMMITTEE, case.village_code, Severity.MEDIUM,
+            (case.designated_by,), end, village_code=case.village_code))
+    return breaches
+
+
 def post_evaluation_overdue(campaign_id: str, delisting: Delisting, today: date) -> Breach | None:
     if (delisting.evaluated_on is not None and delisting.evaluated_on <= today) or today <= delisting.post_evaluation_due:
         return None
@@ -490,7 +528,7 @@ def falsification(campaign_id: str, found: Falsification) -> Breach | None:
 
 # Deadline rules whose facts are all dated: an alert of theirs can be proven a false alarm.
 DATED_RULES = {Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.MEASURE_OVERDUE, Rule.MEASURE_NOT_UPDATED,
-               Rule.TOWNSHIP_LIST_MISSING, Rule.POST_EVALUATION_OVERDUE}
+               Rule.TOWNSHIP_LIST_MISSING, Rule.POST_EVALUATION_OVERDUE, Rule.PROGRESS_REPORT_MISSING}
 
 
 def known_by(facts: Facts, day: date) -> Facts:
@@ -506,6 +544,7 @@ def known_by(facts: Facts, day: date) -> Facts:
         measures=[replace(m, completed_on=upto(m.completed_on), updates=tuple(d for d in m.updates if d <= day))
                   for m in facts.measures],
         township_lists=[t for t in facts.township_lists if t.submitted_on <= day],
+        progress_reports=[r for r in facts.progress_reports if r.filed_on <= day],
         delistings=[replace(d, evaluated_on=upto(d.evaluated_on)) for d in facts.delistings],
     )
 
@@ -529,6 +568,7 @@ def evaluate(facts: Facts, today: date) -> list[Breach]:
         breaches.append(team_not_stationed(case, policy, today))
         breaches.extend(visits_below_minimum(case, facts.visits, policy, today))
         breaches.append(supervision_overdue(case, today))
+        breaches.extend(progress_report_missing(case, facts.progress_reports, policy, today))
     breaches.extend(visit_without_problem(cid, v, policy) for v in facts.visits)
     for measure in facts.measures:
         breaches.append(measure_overdue(cid, measure, today))

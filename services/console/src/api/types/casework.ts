@@ -345,6 +345,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{case_id}/progress-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 向县委组织部报送整顿进展（每两个月一次，按政策规定的周期） */
+        post: operations["file_progress_report_cases__case_id__progress_reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{case_id}/continued/study": {
         parameters: {
             query?: never;
@@ -632,6 +649,11 @@ export interface components {
             /** Visits */
             visits: components["schemas"]["VisitOut"][];
             continued: components["schemas"]["ContinuedOut"];
+            /**
+             * Progress Reports
+             * @default []
+             */
+            progress_reports: components["schemas"]["ProgressReportOut"][];
             /** Unfinished Measures */
             unfinished_measures: number;
             /** Reopened */
@@ -778,6 +800,11 @@ export interface components {
             change_reason?: string | null;
             /** @description 调整时必填：县委常委会或县委组织部的决定（文号或标题、日期）；首次选派不填 */
             decision?: components["schemas"]["ChangeDecisionIn"] | null;
+            /**
+             * Exception Reason
+             * @description 持续整顿阶段调整时必填：原工作队和联系分包领导原则上保持不变，说明作为例外调整的理由
+             */
+            exception_reason?: string | null;
         };
         /** ContinuedOut */
         ContinuedOut: {
@@ -886,7 +913,7 @@ export interface components {
          * EntryKind
          * @enum {string}
          */
-        EntryKind: "opened" | "team_stationed" | "contact_leader_assigned" | "first_secretary_appointed" | "paired" | "problem_found" | "task_set" | "measure_planned" | "plan_published" | "plan_comment" | "plan_answer" | "progress" | "visit" | "phase_changed" | "continued_studied" | "supervision_assigned" | "second_review" | "acceptance_noted";
+        EntryKind: "opened" | "team_stationed" | "contact_leader_assigned" | "first_secretary_appointed" | "paired" | "problem_found" | "task_set" | "measure_planned" | "plan_published" | "plan_comment" | "plan_answer" | "progress" | "visit" | "phase_changed" | "continued_studied" | "supervision_assigned" | "second_review" | "acceptance_noted" | "progress_reported";
         /**
          * EntryOut
          * @description One line of the book; ``data`` depends on ``kind``.
@@ -919,6 +946,11 @@ export interface components {
             };
             /** Corrects */
             corrects: string | null;
+            /**
+             * Flag
+             * @description 例外情况的标记，如持续整顿阶段调整工作队或联系领导
+             */
+            flag?: string | null;
         };
         /** EvidenceOut */
         EvidenceOut: {
@@ -1236,6 +1268,53 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** ProgressReportIn */
+        ProgressReportIn: {
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+            /**
+             * Period Start
+             * @description 报送周期的起始日；不填为报送日所在的周期（补报以往周期时填写）
+             */
+            period_start?: string | null;
+            /**
+             * Summary
+             * @description 本期整顿进展情况
+             */
+            summary: string;
+        };
+        /**
+         * ProgressReportOut
+         * @description 每两个月向县委组织部报送一次: one period's report.
+         */
+        ProgressReportOut: {
+            /** Report Id */
+            report_id: string;
+            /**
+             * Period Start
+             * Format: date
+             */
+            period_start: string;
+            /**
+             * Period End
+             * Format: date
+             */
+            period_end: string;
+            /**
+             * Filed On
+             * Format: date
+             */
+            filed_on: string;
+            /** Summary */
+            summary: string;
+            /** Policy Version */
+            policy_version: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** Ready */
         Ready: {
             /**
@@ -1338,6 +1417,8 @@ export interface components {
         };
         /** StudyOut */
         StudyOut: {
+            /** Study Id */
+            study_id?: string | null;
             /** Meeting */
             meeting: string;
             /** Conclusion */
@@ -1516,6 +1597,11 @@ export interface components {
             change_reason?: string | null;
             /** @description 调整时必填：县委常委会或县委组织部的决定（文号或标题、日期）；首次选派不填 */
             decision?: components["schemas"]["ChangeDecisionIn"] | null;
+            /**
+             * Exception Reason
+             * @description 持续整顿阶段调整时必填：原工作队和联系分包领导原则上保持不变，说明作为例外调整的理由
+             */
+            exception_reason?: string | null;
         };
         /** TeamOut */
         TeamOut: {
@@ -2908,6 +2994,77 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["VisitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    file_progress_report_cases__case_id__progress_reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressReportIn"];
             };
         };
         responses: {

@@ -279,6 +279,20 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "case.report": {
+    "label": "向县委组织部报送整顿进展",
+    "levels": [
+      "township",
+      "village"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee",
+      "work_team_leader",
+      "work_team_member"
+    ],
+    "scope": "subtree"
+  },
   "case.staff": {
     "label": "选派工作队、明确联系领导、结对帮扶",
     "levels": [
@@ -690,6 +704,30 @@ export const POLICY: Record<string, PolicyRule> = {
       "township"
     ],
     "roles": [
+      "township_committee"
+    ],
+    "scope": "own_unit"
+  },
+  "supervision.appraisal": {
+    "label": "导出年度问责与评价结果（述职评议考核）",
+    "levels": [
+      "city",
+      "county"
+    ],
+    "roles": [
+      "org_staff"
+    ],
+    "scope": "subtree"
+  },
+  "supervision.campaign_record": {
+    "label": "记录四统一、五统一、五到位（日期、参加人员、内容）",
+    "levels": [
+      "county",
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "standing_committee",
       "township_committee"
     ],
     "scope": "own_unit"

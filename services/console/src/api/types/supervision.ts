@@ -230,6 +230,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaign-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 四统一、五统一、五到位记录（本辖区，分页） */
+        get: operations["list_campaign_records_campaign_records_get"];
+        put?: never;
+        /** 记录四统一（县委常委会）、五统一（县委组织部）、五到位（乡镇党委）：日期、参加人员、内容 */
+        post: operations["record_campaign_record_campaign_records_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/annual-appraisal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 述职评议考核：年度问责与评价结果（按人，json 或 xlsx） */
+        get: operations["annual_appraisal_annual_appraisal_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/journal/{code}": {
         parameters: {
             query?: never;
@@ -526,6 +561,16 @@ export interface components {
             decided_on: string;
             /** Filed With */
             filed_with: string | null;
+            /**
+             * Campaign Id
+             * @description 问责依据所属的整顿工作
+             */
+            campaign_id?: string | null;
+            /**
+             * Policy Version
+             * @description 决定之日施行的整顿政策版本
+             */
+            policy_version?: number | null;
             actor: components["schemas"]["Actor"];
         };
         /**
@@ -588,6 +633,181 @@ export interface components {
             resolved_on: string | null;
             /** Resolution */
             resolution: string | null;
+            /**
+             * Policy Version
+             * @description 预警所依据的整顿政策版本
+             */
+            policy_version?: number | null;
+        };
+        /** AppraisalActionOut */
+        AppraisalActionOut: {
+            /** Action Id */
+            action_id: string;
+            kind: components["schemas"]["AccountabilityKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Person */
+            person: string;
+            /** Post */
+            post: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Grounds */
+            grounds: string[];
+            /** Reason */
+            reason: string;
+            /** Decided By */
+            decided_by: string;
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Filed With */
+            filed_with: string | null;
+            /** Policy Version */
+            policy_version: number | null;
+        };
+        /** AppraisalEvaluationOut */
+        AppraisalEvaluationOut: {
+            /** Evaluation Id */
+            evaluation_id: string;
+            role: components["schemas"]["EvaluatedRole"];
+            /** Role Label */
+            role_label: string;
+            /** Person */
+            person: string;
+            /** User Id */
+            user_id: string | null;
+            /** Subject Code */
+            subject_code: string;
+            grade: components["schemas"]["Grade"];
+            /** Grade Label */
+            grade_label: string;
+            /** Comment */
+            comment: string;
+            /**
+             * Evaluated On
+             * Format: date
+             */
+            evaluated_on: string;
+            /** Study Id */
+            study_id: string | null;
+            /** Reported To */
+            reported_to: string | null;
+            /** Policy Version */
+            policy_version: number | null;
+        };
+        /**
+         * AppraisalOut
+         * @description 述职评议考核: a year's accountability and evaluation results, per person.
+         */
+        AppraisalOut: {
+            /** Year */
+            year: number;
+            /** Unit Code */
+            unit_code: string;
+            /** Person */
+            person: string | null;
+            /** People */
+            people: components["schemas"]["AppraisalPersonOut"][];
+        };
+        /** AppraisalPersonOut */
+        AppraisalPersonOut: {
+            /** Person */
+            person: string;
+            /** User Ids */
+            user_ids: string[];
+            /** Posts */
+            posts: string[];
+            /** Accountability */
+            accountability: components["schemas"]["AppraisalActionOut"][];
+            /** Evaluations */
+            evaluations: components["schemas"]["AppraisalEvaluationOut"][];
+            summary: components["schemas"]["AppraisalSummaryOut"];
+        };
+        /** AppraisalSummaryOut */
+        AppraisalSummaryOut: {
+            /** Accountability */
+            accountability: number;
+            /** By Kind */
+            by_kind: {
+                [key: string]: number;
+            };
+            /** Evaluations */
+            evaluations: number;
+            /** Grades */
+            grades: {
+                [key: string]: number;
+            };
+        };
+        /** CampaignRecordIn */
+        CampaignRecordIn: {
+            kind: components["schemas"]["CampaignRecordKind"];
+            /**
+             * Unit Code
+             * @description the recording body's unit (county or township)
+             */
+            unit_code: string;
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /**
+             * Attendees
+             * @description 参加人员（会议出席人员、培训参训人员等）
+             */
+            attendees: string[];
+            /**
+             * Content
+             * @description 研究、部署或落实的内容（如逐村剖析意见）
+             */
+            content: string;
+            /**
+             * Village Codes
+             * @description 涉及的村（逐村剖析时必填）
+             * @default []
+             */
+            village_codes: string[];
+        };
+        /**
+         * CampaignRecordKind
+         * @enum {string}
+         */
+        CampaignRecordKind: "county_analysis" | "unified_dispatch" | "unified_contact_leaders" | "unified_deployment" | "unified_common_problems" | "unified_lists" | "unified_ledger" | "unified_training" | "unified_command" | "unified_follow_up" | "teams_in_place" | "team_guidance" | "measures_studied" | "whole_course_tracking" | "problems_resolved";
+        /**
+         * CampaignRecordOut
+         * @description 四统一, 五统一, 五到位: a dated record of the campaign's organizing work.
+         */
+        CampaignRecordOut: {
+            /** Record Id */
+            record_id: string;
+            kind: components["schemas"]["CampaignRecordKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Group */
+            group: string;
+            /** Group Label */
+            group_label: string;
+            /** Unit Code */
+            unit_code: string;
+            /** Campaign Id */
+            campaign_id: string | null;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Attendees */
+            attendees: string[];
+            /** Content */
+            content: string;
+            /** Village Codes */
+            village_codes: string[];
+            actor: components["schemas"]["Actor"];
         };
         /** Check */
         Check: {
@@ -750,6 +970,11 @@ export interface components {
         EvaluatedRole: "contact_leader" | "township_secretary" | "team_member";
         /** EvaluationIn */
         EvaluationIn: {
+            /**
+             * Study Id
+             * @description 作出评价的县委研究（持续整顿阶段逐村研究，见整顿台账 continued.study.study_id）
+             */
+            study_id: string;
             role: components["schemas"]["EvaluatedRole"];
             /** Person */
             person: string;
@@ -779,7 +1004,7 @@ export interface components {
             occasion: string;
             /**
              * Reported To
-             * @description the city it is reported to
+             * @description 报送的市委组织部；不填为本市
              */
             reported_to?: string | null;
         };
@@ -810,6 +1035,18 @@ export interface components {
             occasion: string;
             /** Reported To */
             reported_to: string | null;
+            /**
+             * Study Id
+             * @description 作出评价的县委研究
+             */
+            study_id?: string | null;
+            /** Campaign Id */
+            campaign_id?: string | null;
+            /**
+             * Policy Version
+             * @description 评价之日施行的整顿政策版本
+             */
+            policy_version?: number | null;
             actor: components["schemas"]["Actor"];
         };
         /** FindingIn */
@@ -1051,6 +1288,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[CampaignRecordOut] */
+        Page_CampaignRecordOut_: {
+            /** Items */
+            items: components["schemas"]["CampaignRecordOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[DeadLetterOut] */
         Page_DeadLetterOut_: {
             /** Items */
@@ -1260,7 +1508,7 @@ export interface components {
          * Rule
          * @enum {string}
          */
-        Rule: "team_not_stationed" | "visits_below_minimum" | "visit_without_problem" | "measure_overdue" | "measure_not_updated" | "township_list_missing" | "township_list_late" | "township_list_incomplete" | "township_unfinished" | "spot_check_ratio" | "screening_sample_ratio" | "post_evaluation_overdue" | "falsification" | "supervision_overdue";
+        Rule: "team_not_stationed" | "visits_below_minimum" | "visit_without_problem" | "measure_overdue" | "measure_not_updated" | "township_list_missing" | "township_list_late" | "township_list_incomplete" | "township_unfinished" | "spot_check_ratio" | "screening_sample_ratio" | "post_evaluation_overdue" | "falsification" | "supervision_overdue" | "progress_report_missing";
         /** Task */
         Task: {
             /**
@@ -2390,6 +2638,184 @@ export interface operations {
             };
             /** @description 与当前状态冲突 (conflicts with the current state) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_campaign_records_campaign_records_get: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["CampaignRecordKind"] | null;
+                unit?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CampaignRecordOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_campaign_record_campaign_records_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignRecordIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignRecordOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    annual_appraisal_annual_appraisal_get: {
+        parameters: {
+            query: {
+                year: number;
+                /** @description 只看此人（姓名） */
+                person?: string | null;
+                /** @description 只看此单位及其下级 */
+                unit?: string | null;
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 年度问责与评价结果 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/json": components["schemas"]["AppraisalOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
