@@ -659,6 +659,31 @@ def test_the_circular_prints_criterion_shares_of_the_weak_and_lax_villages_round
     assert any(f"后进村（{lagging} 个）" in c for c in cells)
 
 
+def test_the_circular_period_is_the_policys_summary_interval_in_force(platform, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    def circular(**params) -> list[str]:
+        response = get(platform, "/documents/990100000000/circular", format="xlsx", **params)
+        assert response.status_code == 200, response.text
+        return [str(c.value) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+                for c in row if c.value is not None]
+
+    # From 2021 the campaign circulates its summary every six months (policy version 2).
+    revised = scr.PolicyRevised(campaign_id=CAMPAIGN, policy_version=2, policy=scr.Policy(ledger_summary_interval_months=6),
+                                reason="汇总通报改为每半年一次", effective_on=date(2021, 1, 1))
+    asyncio.run(publish(platform.topic_prefix, [("screening", "990100000000", revised)]))
+    cells = wait_for(lambda: (c := circular(month="2021-03", date="2021-06-30")) and "上半年" in c[0] and c,
+                     what="the circular by the revised interval")
+    assert cells[0] == "关于2021年上半年软弱涣散和后进村党组织整顿工作情况的通报"
+    assert any("统计期间：2021年1月1日至2021年6月30日" in c for c in cells)
+    # A period under version 1 stays a calendar quarter.
+    cells = circular(quarter="2020Q4")
+    assert cells[0] == "关于2020年第四季度软弱涣散和后进村党组织整顿工作情况的通报"
+    assert any("统计期间：2020年10月1日至2020年12月31日" in c for c in cells)
+
+
 def test_public_topic_carries_the_curated_events_without_personal_data(platform, world):
     from zhengdun.events.base import spec_for
 

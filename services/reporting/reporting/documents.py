@@ -22,7 +22,7 @@ from reporting import figures as fig
 from reporting import service
 from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
-    quarter_bounds, quarter_label, rank_counties)
+    period_label, quarter_bounds, rank_counties, summary_period)
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
 from zhengdun.problems import not_found, unprocessable
 from zhengdun.roles import Level
@@ -36,7 +36,7 @@ ALL = 100_000  # documents list every village of the division, no page
 class Kind(StrEnum):
     FILING = "filing"              # 备案名单
     LEDGER = "ledger"              # 月度台账更新
-    CIRCULAR = "circular"          # 季汇总通报
+    CIRCULAR = "circular"          # 季汇总通报 (period: the policy's ledger_summary_interval_months)
     RANKING = "ranking"            # 排名通报
     SUMMARY = "summary"            # 后进基层党组织情况汇总表
 
@@ -86,11 +86,18 @@ async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, mo
             raise unprocessable("bad-month", f"month 须为 YYYY-MM 格式 (month must look like 2020-11): {month}") from None
         return await monthly_ledger(session, code, name, year, mon, as_of)
     if kind is Kind.CIRCULAR:
+        # The period holding a month: the first month of ``quarter``, else ``month``, else the statistics day's.
         try:
-            year, q = parse_quarter(quarter) if quarter else (as_of.year, (as_of.month - 1) // 3 + 1)
+            if quarter:
+                year, q = parse_quarter(quarter)
+                year, mon = quarter_bounds(year, q)[0].year, quarter_bounds(year, q)[0].month
+            else:
+                year, mon = parse_month(month) if month else (as_of.year, as_of.month)
         except ValueError:
             raise unprocessable("bad-quarter", f"quarter 须形如 2020Q4 (quarter must look like 2020Q4): {quarter}") from None
-        return await quarterly_circular(session, code, name, year, q, as_of)
+        interval, anchor_year = await fig.summary_terms(session, code, date(year, mon, 1))
+        first, last = summary_period(interval, anchor_year, year, mon)
+        return await quarterly_circular(session, code, name, first, last, as_of)
     if kind is Kind.RANKING:
         return await ranking_circular(session, code, name, as_of)
     return await summary_table(session, code, name, as_of, prepared_by)
@@ -213,13 +220,14 @@ CIRCULAR_COLUMNS = ["单位", "在册对象", "软弱涣散", "后进", "集中�
                     "未销号预警", "本期验收通过", "本期验收未通过", "本期销号", "转化率"]
 
 
-async def quarterly_circular(session: AsyncSession, code: str, name: str, year: int, quarter: int, today: date
+async def quarterly_circular(session: AsyncSession, code: str, name: str, first: date, last: date, today: date
                              ) -> Document:
-    """季汇总通报: the quarter's figures for the division and each unit below it."""
-    first, last = quarter_bounds(year, quarter)
+    """季汇总通报: the period's figures (``first``..``last``, the campaign's summary interval, calendar quarters by
+    default) for the division and each unit below it."""
     end = min(last, today)
+    label = period_label(first, last)
     if first > today:
-        raise unprocessable("quarter-in-future", f"{quarter_label(year, quarter)}尚未开始 (the quarter has not begun)")
+        raise unprocessable("quarter-in-future", f"{label}尚未开始 (the period has not begun)")
     before = first - timedelta(days=1)
     whole = await fig.figures_for(session, code, end)
     whole_before = await fig.figures_for(session, code, before)
@@ -240,7 +248,7 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
             f"{whole['villages_screened']} 个；在册整顿对象 {whole['listed']} 个"
             f"（占 {percent(whole['listed'], whole['villages_in_campaign'])}），其中软弱涣散 {weak_and_lax} 个"
             + (f"（{breakdown}）" if breakdown else "") + f"、后进 {lagging} 个。")
-    progress = (f"本季度验收通过 {flows['acceptances_passed']} 次、未通过 {flows['acceptances_failed']} 次，销号 {flows['delisted']} 个，"
+    progress = (f"本期验收通过 {flows['acceptances_passed']} 次、未通过 {flows['acceptances_failed']} 次，销号 {flows['delisted']} 个，"
                 f"后评估反弹 {flows['relapsed']} 个；累计已转化 {whole['transformed']} 个，"
                 f"转化率 {percent(whole['transformed'], whole['designated'])}。"
                 f"整改措施逾期未完成 {whole['measures_overdue']} 项（涉及 {whole['villages_with_overdue_measures']} 个村），未销号预警 "
@@ -248,8 +256,9 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
     criteria_rows = [[i, c["label"], c["villages"], percent(c["villages"], c["out_of"])]
                      for i, c in enumerate(whole["listed_by_criterion"], 1)]
     return Document(
-        title=f"关于{year}年第{'一二三四'[quarter - 1]}季度软弱涣散和后进村党组织整顿工作情况的通报",
-        filename=f"季汇总通报_{name}_{year}Q{quarter}",
+        title=f"关于{label}软弱涣散和后进村党组织整顿工作情况的通报",
+        filename=f"季汇总通报_{name}_" + (f"{first.year}Q{first.month // 3 + 1}" if label.endswith("季度")
+                                        else f"{first:%Y-%m}_{last:%Y-%m}"),
         header=[f"{name}　　统计期间：{cn_date(first)}至{cn_date(end)}"],
         paragraphs=[lead, progress],
         tables=[Table(CIRCULAR_COLUMNS, rows, [12, 6, 6, 5, 6, 6, 5, 6, 9, 6, 7, 8, 6, 6], heading="一、各单位整顿工作进展"),
@@ -258,7 +267,8 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
         notes=["一个村可能同时符合多项认定标准，各项占比之和可能超过100%。",
                f"问题类型占比以在册软弱涣散村为基数；后进村（{lagging} 个）按排名倒排认定，另行统计，不计入该基数。",
                "比例均由村数直接计算，四舍五入保留一位小数。",
-               "“本期”指本季度内；在册、阶段、逾期、预警为季末（或统计日）状态。"],
+               f"“本期”指{label}（{cn_date(first)}至{cn_date(last)}，按整顿工作方案的汇总通报周期）；"
+               "在册、阶段、逾期、预警为期末（或统计日）状态。"],
     )
 
 
