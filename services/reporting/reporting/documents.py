@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import figures as fig
 from reporting import service
+from reporting.domain import spot_checks as sc
 from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
     period_label, quarter_bounds, rank_counties, summary_period)
-from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
+from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, prefix_of
+from zhengdun.events.screening import CheckOutcome, CheckStage
 from zhengdun.problems import not_found, unprocessable
 from zhengdun.roles import Level
 
@@ -39,6 +41,7 @@ class Kind(StrEnum):
     CIRCULAR = "circular"          # 季汇总通报 (period: the policy's ledger_summary_interval_months)
     RANKING = "ranking"            # 排名通报
     SUMMARY = "summary"            # 后进基层党组织情况汇总表
+    SPOT_CHECK = "spot_check"      # 市级抽查认定情况通报 (names each falsification)
 
 
 @dataclass
@@ -100,6 +103,8 @@ async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, mo
         return await quarterly_circular(session, code, name, first, last, as_of)
     if kind is Kind.RANKING:
         return await ranking_circular(session, code, name, as_of)
+    if kind is Kind.SPOT_CHECK:
+        return await spot_check_circular(session, code, name, as_of)
     return await summary_table(session, code, name, as_of, prepared_by)
 
 
@@ -294,6 +299,65 @@ async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: d
         tables=[Table(["名次", "县（市、区）", "累计认定", "已转化", "转化率", "验收通过", "验收未通过", "验收通过率", "未销号预警"],
                       table_rows, [5, 14, 8, 7, 8, 8, 9, 9, 9])],
         notes=["名次相同表示按排名规则各项指标均相同。未认定整顿对象的县不参加排名。"],
+    )
+
+
+async def spot_check_circular(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
+    """市级抽查认定情况通报: the counties the city checked, the villages and findings, and each falsification named
+    with the county and township responsible (seed 000 §三(一)三是)."""
+    if level_of(code) not in (Level.PROVINCE, Level.CITY):
+        raise unprocessable("spot-check-needs-city", f"抽查情况通报由市（或省）委组织部发布，{code} 不是市级或省级区划")
+    like = prefix_of(code) + "%"
+    checks = (await session.execute(text(
+        "SELECT checked_code, findings, checked_on FROM rm_spot_check WHERE stage = :s AND checked_code LIKE :p "
+        "AND checked_on <= :d ORDER BY checked_on, event_id"),
+        {"s": CheckStage.CITY_SPOT_CHECK.value, "p": like, "d": as_of})).all()
+    checked = [sc.CheckedVillage(ancestor_at(checked_code, Level.COUNTY), f["village_code"], CheckOutcome(f["outcome"]),
+                                 f.get("note", ""), checked_on)
+               for checked_code, findings, checked_on in checks for f in findings]
+    found = sc.named_falsifications([sc.NamedFalsification(*row) for row in (await session.execute(text(
+        "SELECT village_code, township_code, county_code, found_by_code, note, found_on FROM rm_falsification "
+        "WHERE village_code LIKE :p AND found_on <= :d"), {"p": like, "d": as_of})).all()])
+    counties = sc.county_results(checked)
+    villages = sc.latest_per_village(checked)
+    names = await service.names(session, sorted({v.village_code for v in villages} | {c.county_code for c in counties}
+                                               | {x for f in found for x in (f.village_code, f.township_code, f.county_code)}))
+    n = names.get
+    total = {o: sum(1 for v in villages if v.outcome is o) for o in CheckOutcome}
+    lead = (f"按照整顿工作方案“市委组织部按一定比例进行抽查认定，对抽查情况进行通报”的要求，截至{cn_date(as_of)}，"
+            f"{name}委组织部对 {len(counties)} 个县（市、区）报送的名单进行了抽查，共抽查 {len(villages)} 个村，"
+            f"其中认定属实 {total[CheckOutcome.CONFIRMED]} 个、有出入 {total[CheckOutcome.DISCREPANCY]} 个、"
+            f"弄虚作假 {total[CheckOutcome.FALSIFIED]} 个。")
+    accountability = ("对排查认定中弄虚作假的，责成所在县（市、区）委组织部和乡镇党委说明情况、立即纠正，"
+                      f"并依规依纪对相关责任人作出处理。排查认定中发现弄虚作假 {len(found)} 起，逐一通报如下。"
+                      if found else "本次抽查未发现弄虚作假问题。")
+
+    def period(r: sc.CountyResult) -> str:
+        last = "" if r.first_checked_on == r.last_checked_on else f"至{cn_date(r.last_checked_on)}"
+        return cn_date(r.first_checked_on) + last
+
+    return Document(
+        title=f"{name}关于软弱涣散和后进村党组织排查认定抽查情况的通报",
+        filename=f"抽查情况通报_{name}_{as_of}",
+        header=[f"通报单位：{name}委组织部　　统计截至：{cn_date(as_of)}"],
+        paragraphs=[lead, accountability],
+        tables=[Table(["县（市、区）", "抽查日期", "抽查村数", "属实", "有出入", "弄虚作假"],
+                      [[n(r.county_code) or r.county_code, period(r), r.villages, r.confirmed, r.discrepancy, r.falsified]
+                       for r in counties] + [["合计", "", len(villages), total[CheckOutcome.CONFIRMED],
+                                              total[CheckOutcome.DISCREPANCY], total[CheckOutcome.FALSIFIED]]],
+                      [14, 16, 8, 6, 6, 8], heading="一、各县（市、区）抽查情况"),
+                Table(["序号", "县（市、区）", "村", "区划代码", "抽查结论", "情况说明"],
+                      [[i, n(v.county_code) or v.county_code, n(v.village_code) or v.village_code, v.village_code,
+                        v.outcome.label, v.note] for i, v in enumerate(villages, 1)],
+                      [5, 12, 14, 12, 8, 30], heading="二、抽查村明细"),
+                Table(["序号", "村", "区划代码", "责任乡镇（党委）", "责任县（市、区）委组织部", "发现环节", "发现日期", "问题",
+                       "处理要求"],
+                      [[i, n(f.village_code) or f.village_code, f.village_code, n(f.township_code) or f.township_code,
+                        n(f.county_code) or f.county_code, f.found_at, f.found_on, f.note, "依规依纪追责问责"]
+                       for i, f in enumerate(found, 1)],
+                      [4, 12, 11, 12, 12, 10, 10, 24, 10], heading="三、弄虚作假问题通报")],
+        notes=["一个村多次抽查的，以最近一次抽查结论为准。",
+               "弄虚作假问题由所在乡镇党委和县（市、区）委组织部承担责任，追责问责情况由督导问责工作跟踪。"],
     )
 
 

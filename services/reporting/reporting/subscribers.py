@@ -105,6 +105,22 @@ async def county_list_filed(session: AsyncSession, envelope: Envelope) -> None:
                content_hash=e.content_hash)
 
 
+@handlers.on(scr.SpotCheckRecorded.event_type)
+async def spot_check_recorded(session: AsyncSession, envelope: Envelope) -> None:
+    e: scr.SpotCheckRecorded = envelope.payload()
+    await _add(session, m.SpotCheck, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+               stage=e.stage.value, checked_by_code=e.checked_by_code, checked_code=e.checked_code,
+               findings=[f.model_dump(mode="json") for f in e.findings], checked_on=e.checked_on, late=e.late)
+
+
+@handlers.on(scr.FalsificationFound.event_type)
+async def falsification_found(session: AsyncSession, envelope: Envelope) -> None:
+    e: scr.FalsificationFound = envelope.payload()
+    await _add(session, m.Falsification, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+               village_code=e.village_code, township_code=e.township_code, county_code=e.county_code,
+               found_by_code=e.found_by_code, note=e.note, found_on=e.found_on)
+
+
 @handlers.on(ident.UserCreated.event_type)
 async def user_created(session: AsyncSession, envelope: Envelope) -> None:
     e: ident.UserCreated = envelope.payload()
