@@ -208,3 +208,50 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert filings["total"] == 1
     assert filings["items"][0]["content"] == filed.json()["content"]
     assert filings["items"][0]["content_hash"] == filed.json()["content_hash"] and filings["items"][0]["verified"]
+
+
+def test_lagging_villages_are_proposed_by_the_campaigns_ranking_rule_and_departures_need_a_reason(platform, demo):
+    set_clock(platform, "2020-09-01")
+    city_org, township_org = Caller(platform, "city_org"), Caller(platform, "township_org")
+    rule = {"basis": "星级支部评定得分", "direction": "lower_is_worse", "bottom_count": 1, "scope": "township"}
+    opened = city_org.post("/campaigns", {"name": "倒排规则测试整顿", "area_code": CITY, "opened_on": "2020-07-01",
+                                          "lagging_rule": rule})
+    assert opened.status_code == 201, opened.text
+    campaign = opened.json()
+    assert campaign["lagging_rule"]["bottom_count"] == 1 and "后 1 名" in campaign["lagging_rule_text"]
+    cid, criteria = campaign["campaign_id"], [c["code"] for c in campaign["criteria"]]
+    path = f"/campaigns/{cid}/rounds/R1/townships/{TOWNSHIPS[0]}"
+    entries = assessments_for(TOWNSHIPS[0], criteria)
+    for n, entry in enumerate(entries, start=1):   # 203 and 204 share the lowest score: a tie at the cut
+        entry["ranking"] = {"score": "60" if n in (3, 4) else str(70 + n), "basis": "星级支部评定得分"}
+    recorded = township_org.post(f"{path}/assessments", {"assessed_on": "2020-08-01", "assessments": entries})
+    assert recorded.status_code == 201, recorded.text
+    v203, v204 = f"{TOWNSHIPS[0][:9]}203", f"{TOWNSHIPS[0][:9]}204"
+
+    proposal = township_org.get(f"{path}/lagging-proposal")
+    assert proposal.status_code == 200, proposal.text
+    body = proposal.json()
+    assert body["proposed"] == [v203, v204] and body["tied_at_cut"] == [v203, v204]
+    assert len(body["ranked"]) == 25 and body["ranked"][0]["position"] == body["ranked"][1]["position"] == 1
+    assert body["rule"]["basis"] == "星级支部评定得分"
+
+    # The township lists only 203 as lagging: leaving out 204, which the ranking proposes, needs a reason.
+    refused = is_problem(prepare_and_submit(township_org, path), 422)
+    assert refused["type"] == "/problems/lagging-differs-from-ranking" and refused["proposed_not_listed"] == [v204], refused
+    reason = "204村评分后已完成班子调整，经党委会研究不列入"
+    submitted = township_org.post(f"{path}/submit", {"submitted_on": "2020-08-10", "lagging_reasons": {v204: reason}})
+    assert submitted.status_code == 201, submitted.text
+    ranking = submitted.json()["lagging_ranking"]
+    assert ranking["deviations"] == {v204: reason} and ranking["proposed"] == [v203, v204]
+    assert ranking["rule"]["bottom_count"] == 1 and {r["village_code"] for r in ranking["ranked"]} >= {v203, v204}
+    # The recorded event carries the rule, the inputs and the proposal with the list.
+    events = wait_for(lambda: of_type(topic_events(platform), "zhengdun.screening.township_list.submitted.v1", cid) or None,
+                      what="the submission on the topic")
+    assert events[0]["data"]["lagging_ranking"]["deviations"] == {v204: reason}
+
+    # A campaign whose rule is a text (the seed's default) proposes nothing: it says so.
+    text_rule = city_org.post("/campaigns", {"name": "文字规则整顿", "area_code": CITY, "opened_on": "2020-07-01"}).json()
+    assert isinstance(text_rule["lagging_rule"], str) and text_rule["lagging_rule_text"] == text_rule["lagging_rule"]
+    answer = is_problem(township_org.get(f"/campaigns/{text_rule['campaign_id']}/rounds/R1/townships/{TOWNSHIPS[0]}"
+                                         "/lagging-proposal"), 422)
+    assert answer["type"] == "/problems/lagging-rule-not-structured"

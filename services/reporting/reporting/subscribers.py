@@ -51,7 +51,7 @@ async def campaign_opened(session: AsyncSession, envelope: Envelope) -> None:
     e: scr.CampaignOpened = envelope.payload()
     await _add(session, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
                area_prefix=prefix_of(e.area_code), opened_on=e.opened_on,
-               criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule,
+               criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule if isinstance(e.lagging_rule, str) else e.lagging_rule.describe(),
                phases=[p.model_dump(mode="json") for p in e.phases])
     await _add(session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
                policy=e.policy.model_dump(mode="json"))

@@ -9,6 +9,7 @@ from zhengdun.events.screening import (
     CampaignOpened,
     CampaignPhase,
     Criterion,
+    LaggingRule,
     PhaseWindow,
     Policy,
     PolicyRevised,
@@ -45,7 +46,7 @@ class Campaign:
     area_code: str
     phases: tuple[PhaseWindow, ...]
     criteria: tuple[Criterion, ...]
-    lagging_rule: str
+    lagging_rule: LaggingRule | str         # a text: the rule is stated, not computed (older campaigns)
     opened_on: date
     policies: tuple[PolicyVersion, ...]
     carries_over_from: str | None = None    # the earlier campaign whose unfinished villages carry over
@@ -66,6 +67,15 @@ class Campaign:
         """The policy version in effect on ``day`` (version 1 before any revision)."""
         in_effect = [p for p in self.policies if p.effective_on <= day]
         return in_effect[-1] if in_effect else self.policies[0]
+
+    @property
+    def ranking_rule(self) -> LaggingRule | None:
+        """The structured ranking rule the platform computes lagging proposals by (None: a text rule)."""
+        return self.lagging_rule if isinstance(self.lagging_rule, LaggingRule) else None
+
+    @property
+    def lagging_rule_text(self) -> str:
+        return self.lagging_rule.describe() if isinstance(self.lagging_rule, LaggingRule) else self.lagging_rule
 
     def criterion(self, code: str) -> Criterion | None:
         return next((c for c in self.criteria if c.code == code), None)
@@ -108,7 +118,7 @@ def open_campaign(
     *,
     phases: tuple[PhaseWindow, ...] | None = None,
     criteria: tuple[Criterion, ...] | None = None,
-    lagging_rule: str | None = None,
+    lagging_rule: LaggingRule | str | None = None,
     policy: Policy | None = None,
     carries_over: Campaign | None = None,
 ) -> tuple[Campaign, CampaignOpened]:
@@ -131,7 +141,7 @@ def open_campaign(
     criteria = tuple(criteria) if criteria is not None else SEED_000_CRITERIA
     _check_catalog(criteria)
     lagging_rule = lagging_rule if lagging_rule is not None else DEFAULT_LAGGING_RULE
-    if not lagging_rule.strip():
+    if isinstance(lagging_rule, str) and not lagging_rule.strip():
         raise ScreeningRuleViolation(
             "lagging-rule-missing", "请说明后进村党组织的倒排认定规则",
             "describe the ranking rule that defines lagging villages")
