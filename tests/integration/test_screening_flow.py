@@ -255,3 +255,47 @@ def test_lagging_villages_are_proposed_by_the_campaigns_ranking_rule_and_departu
     answer = is_problem(township_org.get(f"/campaigns/{text_rule['campaign_id']}/rounds/R1/townships/{TOWNSHIPS[0]}"
                                          "/lagging-proposal"), 422)
     assert answer["type"] == "/problems/lagging-rule-not-structured"
+
+
+def test_a_revision_brings_a_new_criteria_catalog_and_earlier_assessments_keep_their_version(platform, demo):
+    set_clock(platform, "2020-09-01")
+    city_org, township_org = Caller(platform, "city_org"), Caller(platform, "township_org")
+    users = township_users(platform)
+    campaign = city_org.post("/campaigns", {"name": "目录修订测试整顿", "area_code": CITY, "opened_on": "2020-07-01"}).json()
+    cid, catalog = campaign["campaign_id"], campaign["criteria"]
+    assert campaign["criteria_version"] == 1
+    first, second = (f"/campaigns/{cid}/rounds/R1/townships/{t}" for t in TOWNSHIPS[:2])
+    old_entries = assessments_for(TOWNSHIPS[0], [c["code"] for c in catalog])
+    assert township_org.post(f"{first}/assessments", {"assessed_on": "2020-07-20", "assessments": old_entries}).status_code == 201
+
+    # The city adds a criterion and extends the concentrated phase; the policy itself is unchanged.
+    phases = [p if p["phase"] != "concentrated" else {**p, "ends_on": "2021-06-30"} for p in campaign["phases"]]
+    new_catalog = [*catalog, {"code": "land_disputes", "label": "土地纠纷长期未解决", "requires_reason": False}]
+    revised = city_org.post(f"/campaigns/{cid}/policy", {"reason": "增列认定情形", "effective_on": "2020-08-01",
+                                                          "phases": phases, "criteria": new_catalog})
+    assert revised.status_code == 200, revised.text
+    body = revised.json()
+    assert body["criteria_version"] == 2 and body["policy_version"] == 2 and body["policy"] == campaign["policy"]
+    assert [c["code"] for c in body["criteria"]][-1] == "land_disputes"
+    assert next(p for p in body["phases"] if p["phase"] == "concentrated")["ends_on"] == "2021-06-30"
+
+    # New assessments answer the new catalog (the old one's answers are refused) and record version 2.
+    stale = assessments_for(TOWNSHIPS[1], [c["code"] for c in catalog])
+    refused = is_problem(users[TOWNSHIPS[1]].post(f"{second}/assessments", {"assessed_on": "2020-08-02", "assessments": stale}), 422)
+    assert refused["problems"][0]["code"] == "criteria-incomplete"
+    fresh = assessments_for(TOWNSHIPS[1], [c["code"] for c in new_catalog])
+    assert users[TOWNSHIPS[1]].post(f"{second}/assessments",
+                                    {"assessed_on": "2020-08-02", "assessments": fresh}).status_code == 201
+
+    def versions():
+        found = of_type(topic_events(platform), "zhengdun.screening.assessment.recorded.v1", cid)
+        return found if len(found) == 50 else None
+
+    recorded = wait_for(versions, what="both townships' assessments on the topic")
+    by_township = {t: {e["data"]["criteria_version"] for e in recorded if e["data"]["township_code"] == t}
+                   for t in TOWNSHIPS[:2]}
+    assert by_township == {TOWNSHIPS[0]: {1}, TOWNSHIPS[1]: {2}}
+    # The first township's list still goes in on the assessments it made under version 1.
+    submitted = prepare_and_submit(township_org, first)
+    assert submitted.status_code == 201, submitted.text
+    assert len(submitted.json()["weak_and_lax"]) == 2

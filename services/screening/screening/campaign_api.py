@@ -75,15 +75,19 @@ class OpenCampaign(_In):
 
 
 class ReviseCampaignPolicy(_In):
-    policy: ev.Policy
+    policy: ev.Policy | None = Field(None, description="新政策参数；不填则沿用现行版本")
     reason: str
     effective_on: date
+    phases: list[ev.PhaseWindow] | None = Field(None, description="新的阶段安排；不填则不变")
+    criteria: list[ev.Criterion] | None = Field(
+        None, description="新的认定标准目录（新目录版本）；不填则不变。此前的排查研判保留其所用的目录版本")
 
 
 def campaign_view(c) -> dict:
     return {"campaign_id": c.campaign_id, "name": c.name, "area_code": c.area_code, "opened_on": c.opened_on,
             "phases": [p.model_dump(mode="json") for p in c.phases],
             "criteria": [k.model_dump(mode="json") for k in c.criteria], "lagging_rule": c.lagging_rule, "lagging_rule_text": c.lagging_rule_text,
+            "criteria_version": c.criteria_version,
             "carries_over_from": c.carries_over_from,
             "policy_version": c.policy_version, "policy": c.policy.model_dump(mode="json"),
             "policy_history": [{"version": p.version, "effective_on": p.effective_on, "reason": p.reason} for p in c.policies]}
@@ -141,7 +145,8 @@ async def list_rounds(campaign_id: Identifier, request: Request, principal: Prin
         return await service.rounds_of(session, campaign_id, principal.division_code)
 
 
-@router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut, summary="修订政策（产生新版本；此后决定记录所用版本）")
+@router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut,
+             summary="修订政策（可同时修订阶段、认定标准目录；产生新版本，此后决定记录所用版本，此前决定不变）")
 async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, request: Request,
                         principal: Principal = Depends(authorized("campaign.open"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -149,7 +154,10 @@ async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, req
         authorize_target(principal, "campaign.open", campaign.area_code)
         clock.not_in_future(body.effective_on, await _today(uow.session), "effective_on")
         try:
-            campaign, revised = campaign_rules.revise_policy(campaign, body.policy, body.reason, body.effective_on)
+            campaign, revised = campaign_rules.revise_policy(
+                campaign, body.policy, body.reason, body.effective_on,
+                phases=tuple(body.phases) if body.phases is not None else None,
+                criteria=tuple(body.criteria) if body.criteria is not None else None)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         service.recorder_for(uow, principal.actor).record(revised, scope=campaign.area_code, key=campaign.area_code)

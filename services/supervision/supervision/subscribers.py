@@ -103,6 +103,8 @@ async def policy_revised(session, p: sc.PolicyRevised, envelope):
         return None
     if p.policy_version > campaign.policy_version:
         campaign.policy, campaign.policy_version = policy, p.policy_version
+        if p.phases is not None:   # revised phases: the concentrated phase may end on another day
+            campaign.concentrated_ends_on = _concentrated_end(p.phases)
     return campaign.area_code
 
 

@@ -375,6 +375,11 @@ class PolicyRevised(_Frozen):
     policy: Policy
     reason: str
     effective_on: date
+    # A revision may also replace the phases and/or the criteria catalog (None: unchanged). A new catalog is a
+    # new catalog version; assessments record the version they applied, so earlier ones keep theirs.
+    phases: tuple[PhaseWindow, ...] | None = None
+    criteria: tuple[Criterion, ...] | None = None
+    criteria_version: int | None = Field(None, ge=2, description="the catalog's new version, when criteria are given")
 
 
 @event("zhengdun.screening.assessment.recorded.v1")
@@ -390,6 +395,8 @@ class AssessmentRecorded(_Frozen):
     result: AssessmentResult
     assessed_on: date
     policy_version: int = Field(ge=1)
+    # The criteria catalog version the findings answer (events before catalogs were revisable: 1).
+    criteria_version: int = Field(1, ge=1)
 
 
 @event("zhengdun.screening.township_list.submitted.v1")

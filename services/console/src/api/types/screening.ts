@@ -203,7 +203,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 修订政策（产生新版本；此后决定记录所用版本） */
+        /** 修订政策（可同时修订阶段、认定标准目录；产生新版本，此后决定记录所用版本，此前决定不变） */
         post: operations["revise_policy_campaigns__campaign_id__policy_post"];
         delete?: never;
         options?: never;
@@ -804,6 +804,11 @@ export interface components {
             phases: components["schemas"]["PhaseWindow"][];
             /** Criteria */
             criteria: components["schemas"]["Criterion"][];
+            /**
+             * Criteria Version
+             * @description 现行认定标准目录的版本（每次修订目录加一）
+             */
+            criteria_version: number;
             /**
              * Lagging Rule
              * @description 后进村倒排规则（结构化规则，或文字说明）
@@ -2253,7 +2258,8 @@ export interface components {
         };
         /** ReviseCampaignPolicy */
         ReviseCampaignPolicy: {
-            policy: components["schemas"]["Policy-Input"];
+            /** @description 新政策参数；不填则沿用现行版本 */
+            policy?: components["schemas"]["Policy-Input"] | null;
             /** Reason */
             reason: string;
             /**
@@ -2261,6 +2267,16 @@ export interface components {
              * Format: date
              */
             effective_on: string;
+            /**
+             * Phases
+             * @description 新的阶段安排；不填则不变
+             */
+            phases?: components["schemas"]["PhaseWindow"][] | null;
+            /**
+             * Criteria
+             * @description 新的认定标准目录（新目录版本）；不填则不变。此前的排查研判保留其所用的目录版本
+             */
+            criteria?: components["schemas"]["Criterion"][] | null;
         };
         /** RoundOut */
         RoundOut: {
