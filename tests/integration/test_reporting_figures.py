@@ -659,6 +659,78 @@ def test_the_circular_prints_criterion_shares_of_the_weak_and_lax_villages_round
     assert any(f"后进村（{lagging} 个）" in c for c in cells)
 
 
+def test_the_circular_period_is_the_policys_summary_interval_in_force(platform, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    def circular(**params) -> list[str]:
+        response = get(platform, "/documents/990100000000/circular", format="xlsx", **params)
+        assert response.status_code == 200, response.text
+        return [str(c.value) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+                for c in row if c.value is not None]
+
+    # From 2021 the campaign circulates its summary every six months (policy version 2).
+    revised = scr.PolicyRevised(campaign_id=CAMPAIGN, policy_version=2, policy=scr.Policy(ledger_summary_interval_months=6),
+                                reason="汇总通报改为每半年一次", effective_on=date(2021, 1, 1))
+    asyncio.run(publish(platform.topic_prefix, [("screening", "990100000000", revised)]))
+    cells = wait_for(lambda: (c := circular(month="2021-03", date="2021-06-30")) and "上半年" in c[0] and c,
+                     what="the circular by the revised interval")
+    assert cells[0] == "关于2021年上半年软弱涣散和后进村党组织整顿工作情况的通报"
+    assert any("统计期间：2021年1月1日至2021年6月30日" in c for c in cells)
+    # A period under version 1 stays a calendar quarter.
+    cells = circular(quarter="2020Q4")
+    assert cells[0] == "关于2020年第四季度软弱涣散和后进村党组织整顿工作情况的通报"
+    assert any("统计期间：2020年10月1日至2020年12月31日" in c for c in cells)
+
+
+def test_the_city_spot_check_circular_names_each_falsification_with_the_county_and_township(platform, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    county, city = "990102000000", "990100000000"
+    villages = ["990102101201", "990102101202", "990102102203"]
+    outcomes = [scr.CheckOutcome.CONFIRMED, scr.CheckOutcome.FALSIFIED, scr.CheckOutcome.DISCREPANCY]
+    checked = scr.SpotCheckRecorded(
+        campaign_id=CAMPAIGN, round_id="R1", checked_by_code=city, checked_code=county, stage=scr.CheckStage.CITY_SPOT_CHECK,
+        findings=tuple(scr.CheckFinding(village_code=v, outcome=o, note="抽查发现村霸问题未如实上报" if o is outcomes[1] else "")
+                       for v, o in zip(villages, outcomes)),
+        checked_on=date(2020, 8, 25), late=False, policy_version=1)
+    falsified = scr.FalsificationFound(
+        campaign_id=CAMPAIGN, round_id="R1", village_code=villages[1], county_code=county, township_code="990102101000",
+        found_by_code=city, note="抽查发现村霸问题未如实上报", found_on=date(2020, 8, 25))
+    asyncio.run(publish(platform.topic_prefix, [("screening", county, checked), ("screening", villages[1], falsified)]))
+
+    def cells() -> list[str] | bool:
+        response = get(platform, f"/documents/{city}/spot_check", format="xlsx", date="2021-06-30")
+        assert response.status_code == 200, response.text
+        found = [str(c.value) for row in load_workbook(io.BytesIO(response.content)).active.iter_rows()
+                 for c in row if c.value is not None]
+        return found if any("弄虚作假 1 个" in c for c in found) and "依规依纪追责问责" in found else False
+
+    text_cells = wait_for(cells, what="the spot-check circular with the findings and the falsification")
+    names = {r.code: r.name for r in world_names(platform, [county, "990102101000", *villages])}
+    assert "抽查情况的通报" in text_cells[0]
+    lead = next(c for c in text_cells if c.startswith("按照整顿工作方案"))
+    assert "对 1 个县（市、区）" in lead and "共抽查 3 个村" in lead and "属实 1 个、有出入 1 个、弄虚作假 1 个" in lead
+    assert set(villages) <= set(text_cells)          # every village checked is listed with its finding
+    assert {"属实", "有出入", "弄虚作假"} <= set(text_cells)
+    # The falsification is named with the township and the county that answer for it.
+    assert names["990102101000"] in text_cells and names[county] in text_cells and "市级抽查认定" in text_cells
+    assert "抽查发现村霸问题未如实上报" in text_cells
+    pdf = get(platform, f"/documents/{city}/spot_check", format="pdf", date="2021-06-30")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"FontFile2" in pdf.content
+    assert get(platform, f"/documents/{county}/spot_check").status_code == 422   # the city publishes it
+
+
+def world_names(platform, codes: list[str]):
+    from types import SimpleNamespace
+
+    rows = asyncio.run(platform.fetch("reporting", "select code, name from divisions where code = any($1::text[])", codes))
+    return [SimpleNamespace(code=r["code"], name=r["name"]) for r in rows]
+
+
 def test_public_topic_carries_the_curated_events_without_personal_data(platform, world):
     from zhengdun.events.base import spec_for
 

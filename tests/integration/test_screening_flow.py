@@ -208,3 +208,94 @@ def test_a_county_is_screened_decided_spot_checked_and_filed(platform, demo):
     assert filings["total"] == 1
     assert filings["items"][0]["content"] == filed.json()["content"]
     assert filings["items"][0]["content_hash"] == filed.json()["content_hash"] and filings["items"][0]["verified"]
+
+
+def test_lagging_villages_are_proposed_by_the_campaigns_ranking_rule_and_departures_need_a_reason(platform, demo):
+    set_clock(platform, "2020-09-01")
+    city_org, township_org = Caller(platform, "city_org"), Caller(platform, "township_org")
+    rule = {"basis": "星级支部评定得分", "direction": "lower_is_worse", "bottom_count": 1, "scope": "township"}
+    opened = city_org.post("/campaigns", {"name": "倒排规则测试整顿", "area_code": CITY, "opened_on": "2020-07-01",
+                                          "lagging_rule": rule})
+    assert opened.status_code == 201, opened.text
+    campaign = opened.json()
+    assert campaign["lagging_rule"]["bottom_count"] == 1 and "后 1 名" in campaign["lagging_rule_text"]
+    cid, criteria = campaign["campaign_id"], [c["code"] for c in campaign["criteria"]]
+    path = f"/campaigns/{cid}/rounds/R1/townships/{TOWNSHIPS[0]}"
+    entries = assessments_for(TOWNSHIPS[0], criteria)
+    for n, entry in enumerate(entries, start=1):   # 203 and 204 share the lowest score: a tie at the cut
+        entry["ranking"] = {"score": "60" if n in (3, 4) else str(70 + n), "basis": "星级支部评定得分"}
+    recorded = township_org.post(f"{path}/assessments", {"assessed_on": "2020-08-01", "assessments": entries})
+    assert recorded.status_code == 201, recorded.text
+    v203, v204 = f"{TOWNSHIPS[0][:9]}203", f"{TOWNSHIPS[0][:9]}204"
+
+    proposal = township_org.get(f"{path}/lagging-proposal")
+    assert proposal.status_code == 200, proposal.text
+    body = proposal.json()
+    assert body["proposed"] == [v203, v204] and body["tied_at_cut"] == [v203, v204]
+    assert len(body["ranked"]) == 25 and body["ranked"][0]["position"] == body["ranked"][1]["position"] == 1
+    assert body["rule"]["basis"] == "星级支部评定得分"
+
+    # The township lists only 203 as lagging: leaving out 204, which the ranking proposes, needs a reason.
+    refused = is_problem(prepare_and_submit(township_org, path), 422)
+    assert refused["type"] == "/problems/lagging-differs-from-ranking" and refused["proposed_not_listed"] == [v204], refused
+    reason = "204村评分后已完成班子调整，经党委会研究不列入"
+    submitted = township_org.post(f"{path}/submit", {"submitted_on": "2020-08-10", "lagging_reasons": {v204: reason}})
+    assert submitted.status_code == 201, submitted.text
+    ranking = submitted.json()["lagging_ranking"]
+    assert ranking["deviations"] == {v204: reason} and ranking["proposed"] == [v203, v204]
+    assert ranking["rule"]["bottom_count"] == 1 and {r["village_code"] for r in ranking["ranked"]} >= {v203, v204}
+    # The recorded event carries the rule, the inputs and the proposal with the list.
+    events = wait_for(lambda: of_type(topic_events(platform), "zhengdun.screening.township_list.submitted.v1", cid) or None,
+                      what="the submission on the topic")
+    assert events[0]["data"]["lagging_ranking"]["deviations"] == {v204: reason}
+
+    # A campaign whose rule is a text (the seed's default) proposes nothing: it says so.
+    text_rule = city_org.post("/campaigns", {"name": "文字规则整顿", "area_code": CITY, "opened_on": "2020-07-01"}).json()
+    assert isinstance(text_rule["lagging_rule"], str) and text_rule["lagging_rule_text"] == text_rule["lagging_rule"]
+    answer = is_problem(township_org.get(f"/campaigns/{text_rule['campaign_id']}/rounds/R1/townships/{TOWNSHIPS[0]}"
+                                         "/lagging-proposal"), 422)
+    assert answer["type"] == "/problems/lagging-rule-not-structured"
+
+
+def test_a_revision_brings_a_new_criteria_catalog_and_earlier_assessments_keep_their_version(platform, demo):
+    set_clock(platform, "2020-09-01")
+    city_org, township_org = Caller(platform, "city_org"), Caller(platform, "township_org")
+    users = township_users(platform)
+    campaign = city_org.post("/campaigns", {"name": "目录修订测试整顿", "area_code": CITY, "opened_on": "2020-07-01"}).json()
+    cid, catalog = campaign["campaign_id"], campaign["criteria"]
+    assert campaign["criteria_version"] == 1
+    first, second = (f"/campaigns/{cid}/rounds/R1/townships/{t}" for t in TOWNSHIPS[:2])
+    old_entries = assessments_for(TOWNSHIPS[0], [c["code"] for c in catalog])
+    assert township_org.post(f"{first}/assessments", {"assessed_on": "2020-07-20", "assessments": old_entries}).status_code == 201
+
+    # The city adds a criterion and extends the concentrated phase; the policy itself is unchanged.
+    phases = [p if p["phase"] != "concentrated" else {**p, "ends_on": "2021-06-30"} for p in campaign["phases"]]
+    new_catalog = [*catalog, {"code": "land_disputes", "label": "土地纠纷长期未解决", "requires_reason": False}]
+    revised = city_org.post(f"/campaigns/{cid}/policy", {"reason": "增列认定情形", "effective_on": "2020-08-01",
+                                                          "phases": phases, "criteria": new_catalog})
+    assert revised.status_code == 200, revised.text
+    body = revised.json()
+    assert body["criteria_version"] == 2 and body["policy_version"] == 2 and body["policy"] == campaign["policy"]
+    assert [c["code"] for c in body["criteria"]][-1] == "land_disputes"
+    assert next(p for p in body["phases"] if p["phase"] == "concentrated")["ends_on"] == "2021-06-30"
+
+    # New assessments answer the new catalog (the old one's answers are refused) and record version 2.
+    stale = assessments_for(TOWNSHIPS[1], [c["code"] for c in catalog])
+    refused = is_problem(users[TOWNSHIPS[1]].post(f"{second}/assessments", {"assessed_on": "2020-08-02", "assessments": stale}), 422)
+    assert refused["problems"][0]["code"] == "criteria-incomplete"
+    fresh = assessments_for(TOWNSHIPS[1], [c["code"] for c in new_catalog])
+    assert users[TOWNSHIPS[1]].post(f"{second}/assessments",
+                                    {"assessed_on": "2020-08-02", "assessments": fresh}).status_code == 201
+
+    def versions():
+        found = of_type(topic_events(platform), "zhengdun.screening.assessment.recorded.v1", cid)
+        return found if len(found) == 50 else None
+
+    recorded = wait_for(versions, what="both townships' assessments on the topic")
+    by_township = {t: {e["data"]["criteria_version"] for e in recorded if e["data"]["township_code"] == t}
+                   for t in TOWNSHIPS[:2]}
+    assert by_township == {TOWNSHIPS[0]: {1}, TOWNSHIPS[1]: {2}}
+    # The first township's list still goes in on the assessments it made under version 1.
+    submitted = prepare_and_submit(township_org, first)
+    assert submitted.status_code == 201, submitted.text
+    assert len(submitted.json()["weak_and_lax"]) == 2

@@ -3,11 +3,13 @@ raised and resolved, redelivery changing nothing, lists scoped and paginated."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import alerts, by_key, envelope, open_campaign, publish, set_clock
 from zhengdun.events.casework import CaseOpened, Person, TeamStationed
-from zhengdun.events.screening import CommitteeMeetingRecord, ListCategory, TownshipListSubmitted
+from zhengdun.events.screening import (CommitteeMeetingRecord, CountyListConfirmed, CountyListFiled, ListCategory,
+                                      TownshipListSubmitted)
 
 VILLAGE = "990102101201"
 OTHER_COUNTY_VILLAGE = "990103101201"
@@ -95,6 +97,39 @@ def test_alerts_raised_resolved_scoped_paginated_and_redelivery_changes_nothing(
     raised = platform_count(platform, "select count(*) from outbox where type = 'zhengdun.supervision.alert.raised.v1' "
                                       "and body like $1", f"%{team_key}%")
     assert raised == 1
+
+
+def test_a_county_with_a_confirmed_list_not_filed_by_a_filing_date_is_alerted_until_it_files(platform, demo):
+    set_clock(platform, "2020-08-20")
+    campaign_id, _ = open_campaign(platform, filing_dates=(date(2020, 8, 31), date(2021, 3, 31)))
+    county = "990102000000"
+    confirmed = envelope("screening", CountyListConfirmed(
+        campaign_id=campaign_id, round_id="R1", county_code=county, decision_number="县委〔2020〕8号",
+        decided_on=date(2020, 8, 20), weak_and_lax=(), lagging=(), administrative_villages=250,
+        minimum_share=Decimal("0.10"), below_minimum=True, late=False, policy_version=1), county, campaign_id)
+    publish(platform, ("screening", confirmed))
+    wait_for(lambda: platform_count(platform, "select count(*) from sv_county_lists where campaign_id=$1",
+                                    campaign_id) == 1, what="the confirmed county in supervision's read model")
+    key = f"county_filing_missing:{campaign_id}:{county}:2020-08-31"
+    set_clock(platform, "2020-08-31")   # the filing date itself: on time
+    assert not [k for k in by_key(platform, campaign_id) if k.startswith("county_filing_missing")]
+    set_clock(platform, "2020-09-01")
+    found = wait_for(lambda: (a := by_key(platform, campaign_id)).get(key) and a, what="filing alert raised")
+    alert = found[key]
+    assert alert["status"] == "open" and alert["subject_code"] == county and alert["subject_role"] == "org_staff"
+    assert alert["facts"] == [confirmed.id] and alert["due_on"] == "2020-08-31" and alert["label"] == "县级名单逾期未向市委组织部备案"
+    # Only the county whose list was confirmed owes a filing (990103 and 990104 decided nothing in this campaign).
+    assert [k for k in found if k.startswith("county_filing_missing")] == [key]
+
+    filed = envelope("screening", CountyListFiled(
+        campaign_id=campaign_id, county_code=county, filing_date=date(2020, 8, 31), filed_on=date(2020, 9, 1),
+        late=True, entries=0, content_hash="0" * 64), county, campaign_id)
+    publish(platform, ("screening", filed))
+    wait_for(lambda: by_key(platform, campaign_id)[key]["status"] == "resolved", what="filing alert resolved by the filing")
+    # The next date is watched on its own.
+    set_clock(platform, "2021-04-01")
+    wait_for(lambda: f"county_filing_missing:{campaign_id}:{county}:2021-03-31" in by_key(platform, campaign_id, status="open"),
+             what="second filing date alert")
 
 
 def snapshot(platform, campaign_id: str):

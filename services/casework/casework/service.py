@@ -76,6 +76,13 @@ async def keep_policy_revision(session: AsyncSession, revised: PolicyRevised) ->
         campaign_id=revised.campaign_id, version=revised.policy_version, policy=revised.policy.model_dump(mode="json"),
         effective_on=revised.effective_on, reason=revised.reason,
     ).on_conflict_do_nothing())
+    if revised.phases is not None:
+        # The newest revision's phases hold (an older revision redelivered late does not win).
+        newest = (await session.execute(select(func.max(CampaignPolicy.version)).where(
+            CampaignPolicy.campaign_id == revised.campaign_id))).scalar_one()
+        campaign = await session.get(Campaign, revised.campaign_id)
+        if campaign is not None and newest == revised.policy_version:
+            campaign.phases = [w.model_dump(mode="json") for w in revised.phases]
 
 
 async def load_campaign(session: AsyncSession, campaign_id: str) -> CampaignTerms | None:

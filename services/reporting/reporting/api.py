@@ -146,8 +146,11 @@ async def sync_state(request: Request,
 async def download(request: Request, code: DivisionCode, kind: documents.Kind,
                    format: str = Query("xlsx", pattern="^(xlsx|pdf)$", description="xlsx | pdf"),
                    day: date | None = Query(None, alias="date", description="统计日（汇总表、排名通报）"),
-                   month: str | None = Query(None, pattern=MONTH, description="YYYY-MM（月度台账）"),
-                   quarter: str | None = Query(None, pattern=QUARTER, description="如 2020Q4（季汇总通报）"),
+                   month: str | None = Query(None, pattern=MONTH,
+                                             description="YYYY-MM（月度台账；汇总通报：该月所在的汇总期间）"),
+                   quarter: str | None = Query(None, pattern=QUARTER,
+                                               description="如 2020Q4（汇总通报：该季度首月所在的汇总期间，"
+                                                           "期间长度为整顿工作方案的汇总通报周期，默认按季度）"),
                    filing_date: date | None = Query(None, description="备案节点（备案名单）"),
                    principal=Depends(authorized("report.document", target="code"))):
     as_of = await _day(request, day)

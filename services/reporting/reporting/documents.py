@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import figures as fig
 from reporting import service
+from reporting.domain import spot_checks as sc
 from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
-    quarter_bounds, quarter_label, rank_counties)
+    period_label, quarter_bounds, rank_counties, summary_period)
 from zhengdun import printing
-from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
+from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, prefix_of
+from zhengdun.events.screening import CheckOutcome, CheckStage
 from zhengdun.printing import Document, Table
 from zhengdun.problems import not_found, unprocessable
 from zhengdun.roles import Level
@@ -35,9 +37,10 @@ ALL = 100_000  # documents list every village of the division, no page
 class Kind(StrEnum):
     FILING = "filing"              # 备案名单
     LEDGER = "ledger"              # 月度台账更新
-    CIRCULAR = "circular"          # 季汇总通报
+    CIRCULAR = "circular"          # 季汇总通报 (period: the policy's ledger_summary_interval_months)
     RANKING = "ranking"            # 排名通报
     SUMMARY = "summary"            # 后进基层党组织情况汇总表
+    SPOT_CHECK = "spot_check"      # 市级抽查认定情况通报 (names each falsification)
 
 
 # The printable content and its PDF are shared with acceptance (zhengdun.printing); xlsx is reporting's own.
@@ -62,13 +65,22 @@ async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, mo
             raise unprocessable("bad-month", f"month 须为 YYYY-MM 格式 (month must look like 2020-11): {month}") from None
         return await monthly_ledger(session, code, name, year, mon, as_of)
     if kind is Kind.CIRCULAR:
+        # The period holding a month: the first month of ``quarter``, else ``month``, else the statistics day's.
         try:
-            year, q = parse_quarter(quarter) if quarter else (as_of.year, (as_of.month - 1) // 3 + 1)
+            if quarter:
+                year, q = parse_quarter(quarter)
+                year, mon = quarter_bounds(year, q)[0].year, quarter_bounds(year, q)[0].month
+            else:
+                year, mon = parse_month(month) if month else (as_of.year, as_of.month)
         except ValueError:
             raise unprocessable("bad-quarter", f"quarter 须形如 2020Q4 (quarter must look like 2020Q4): {quarter}") from None
-        return await quarterly_circular(session, code, name, year, q, as_of)
+        interval, anchor_year = await fig.summary_terms(session, code, date(year, mon, 1))
+        first, last = summary_period(interval, anchor_year, year, mon)
+        return await quarterly_circular(session, code, name, first, last, as_of)
     if kind is Kind.RANKING:
         return await ranking_circular(session, code, name, as_of)
+    if kind is Kind.SPOT_CHECK:
+        return await spot_check_circular(session, code, name, as_of)
     return await summary_table(session, code, name, as_of, prepared_by)
 
 
@@ -189,13 +201,14 @@ CIRCULAR_COLUMNS = ["单位", "在册对象", "软弱涣散", "后进", "集中�
                     "未销号预警", "本期验收通过", "本期验收未通过", "本期销号", "转化率"]
 
 
-async def quarterly_circular(session: AsyncSession, code: str, name: str, year: int, quarter: int, today: date
+async def quarterly_circular(session: AsyncSession, code: str, name: str, first: date, last: date, today: date
                              ) -> Document:
-    """季汇总通报: the quarter's figures for the division and each unit below it."""
-    first, last = quarter_bounds(year, quarter)
+    """季汇总通报: the period's figures (``first``..``last``, the campaign's summary interval, calendar quarters by
+    default) for the division and each unit below it."""
     end = min(last, today)
+    label = period_label(first, last)
     if first > today:
-        raise unprocessable("quarter-in-future", f"{quarter_label(year, quarter)}尚未开始 (the quarter has not begun)")
+        raise unprocessable("quarter-in-future", f"{label}尚未开始 (the period has not begun)")
     before = first - timedelta(days=1)
     whole = await fig.figures_for(session, code, end)
     whole_before = await fig.figures_for(session, code, before)
@@ -216,7 +229,7 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
             f"{whole['villages_screened']} 个；在册整顿对象 {whole['listed']} 个"
             f"（占 {percent(whole['listed'], whole['villages_in_campaign'])}），其中软弱涣散 {weak_and_lax} 个"
             + (f"（{breakdown}）" if breakdown else "") + f"、后进 {lagging} 个。")
-    progress = (f"本季度验收通过 {flows['acceptances_passed']} 次、未通过 {flows['acceptances_failed']} 次，销号 {flows['delisted']} 个，"
+    progress = (f"本期验收通过 {flows['acceptances_passed']} 次、未通过 {flows['acceptances_failed']} 次，销号 {flows['delisted']} 个，"
                 f"后评估反弹 {flows['relapsed']} 个；累计已转化 {whole['transformed']} 个，"
                 f"转化率 {percent(whole['transformed'], whole['designated'])}。"
                 f"整改措施逾期未完成 {whole['measures_overdue']} 项（涉及 {whole['villages_with_overdue_measures']} 个村），未销号预警 "
@@ -224,8 +237,9 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
     criteria_rows = [[i, c["label"], c["villages"], percent(c["villages"], c["out_of"])]
                      for i, c in enumerate(whole["listed_by_criterion"], 1)]
     return Document(
-        title=f"关于{year}年第{'一二三四'[quarter - 1]}季度软弱涣散和后进村党组织整顿工作情况的通报",
-        filename=f"季汇总通报_{name}_{year}Q{quarter}",
+        title=f"关于{label}软弱涣散和后进村党组织整顿工作情况的通报",
+        filename=f"季汇总通报_{name}_" + (f"{first.year}Q{first.month // 3 + 1}" if label.endswith("季度")
+                                        else f"{first:%Y-%m}_{last:%Y-%m}"),
         header=[f"{name}　　统计期间：{cn_date(first)}至{cn_date(end)}"],
         paragraphs=[lead, progress],
         tables=[Table(CIRCULAR_COLUMNS, rows, [12, 6, 6, 5, 6, 6, 5, 6, 9, 6, 7, 8, 6, 6], heading="一、各单位整顿工作进展"),
@@ -234,7 +248,8 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, year: 
         notes=["一个村可能同时符合多项认定标准，各项占比之和可能超过100%。",
                f"问题类型占比以在册软弱涣散村为基数；后进村（{lagging} 个）按排名倒排认定，另行统计，不计入该基数。",
                "比例均由村数直接计算，四舍五入保留一位小数。",
-               "“本期”指本季度内；在册、阶段、逾期、预警为季末（或统计日）状态。"],
+               f"“本期”指{label}（{cn_date(first)}至{cn_date(last)}，按整顿工作方案的汇总通报周期）；"
+               "在册、阶段、逾期、预警为期末（或统计日）状态。"],
     )
 
 
@@ -260,6 +275,65 @@ async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: d
         tables=[Table(["名次", "县（市、区）", "累计认定", "已转化", "转化率", "验收通过", "验收未通过", "验收通过率", "未销号预警"],
                       table_rows, [5, 14, 8, 7, 8, 8, 9, 9, 9])],
         notes=["名次相同表示按排名规则各项指标均相同。未认定整顿对象的县不参加排名。"],
+    )
+
+
+async def spot_check_circular(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
+    """市级抽查认定情况通报: the counties the city checked, the villages and findings, and each falsification named
+    with the county and township responsible (seed 000 §三(一)三是)."""
+    if level_of(code) not in (Level.PROVINCE, Level.CITY):
+        raise unprocessable("spot-check-needs-city", f"抽查情况通报由市（或省）委组织部发布，{code} 不是市级或省级区划")
+    like = prefix_of(code) + "%"
+    checks = (await session.execute(text(
+        "SELECT checked_code, findings, checked_on FROM rm_spot_check WHERE stage = :s AND checked_code LIKE :p "
+        "AND checked_on <= :d ORDER BY checked_on, event_id"),
+        {"s": CheckStage.CITY_SPOT_CHECK.value, "p": like, "d": as_of})).all()
+    checked = [sc.CheckedVillage(ancestor_at(checked_code, Level.COUNTY), f["village_code"], CheckOutcome(f["outcome"]),
+                                 f.get("note", ""), checked_on)
+               for checked_code, findings, checked_on in checks for f in findings]
+    found = sc.named_falsifications([sc.NamedFalsification(*row) for row in (await session.execute(text(
+        "SELECT village_code, township_code, county_code, found_by_code, note, found_on FROM rm_falsification "
+        "WHERE village_code LIKE :p AND found_on <= :d"), {"p": like, "d": as_of})).all()])
+    counties = sc.county_results(checked)
+    villages = sc.latest_per_village(checked)
+    names = await service.names(session, sorted({v.village_code for v in villages} | {c.county_code for c in counties}
+                                               | {x for f in found for x in (f.village_code, f.township_code, f.county_code)}))
+    n = names.get
+    total = {o: sum(1 for v in villages if v.outcome is o) for o in CheckOutcome}
+    lead = (f"按照整顿工作方案“市委组织部按一定比例进行抽查认定，对抽查情况进行通报”的要求，截至{cn_date(as_of)}，"
+            f"{name}委组织部对 {len(counties)} 个县（市、区）报送的名单进行了抽查，共抽查 {len(villages)} 个村，"
+            f"其中认定属实 {total[CheckOutcome.CONFIRMED]} 个、有出入 {total[CheckOutcome.DISCREPANCY]} 个、"
+            f"弄虚作假 {total[CheckOutcome.FALSIFIED]} 个。")
+    accountability = ("对排查认定中弄虚作假的，责成所在县（市、区）委组织部和乡镇党委说明情况、立即纠正，"
+                      f"并依规依纪对相关责任人作出处理。排查认定中发现弄虚作假 {len(found)} 起，逐一通报如下。"
+                      if found else "本次抽查未发现弄虚作假问题。")
+
+    def period(r: sc.CountyResult) -> str:
+        last = "" if r.first_checked_on == r.last_checked_on else f"至{cn_date(r.last_checked_on)}"
+        return cn_date(r.first_checked_on) + last
+
+    return Document(
+        title=f"{name}关于软弱涣散和后进村党组织排查认定抽查情况的通报",
+        filename=f"抽查情况通报_{name}_{as_of}",
+        header=[f"通报单位：{name}委组织部　　统计截至：{cn_date(as_of)}"],
+        paragraphs=[lead, accountability],
+        tables=[Table(["县（市、区）", "抽查日期", "抽查村数", "属实", "有出入", "弄虚作假"],
+                      [[n(r.county_code) or r.county_code, period(r), r.villages, r.confirmed, r.discrepancy, r.falsified]
+                       for r in counties] + [["合计", "", len(villages), total[CheckOutcome.CONFIRMED],
+                                              total[CheckOutcome.DISCREPANCY], total[CheckOutcome.FALSIFIED]]],
+                      [14, 16, 8, 6, 6, 8], heading="一、各县（市、区）抽查情况"),
+                Table(["序号", "县（市、区）", "村", "区划代码", "抽查结论", "情况说明"],
+                      [[i, n(v.county_code) or v.county_code, n(v.village_code) or v.village_code, v.village_code,
+                        v.outcome.label, v.note] for i, v in enumerate(villages, 1)],
+                      [5, 12, 14, 12, 8, 30], heading="二、抽查村明细"),
+                Table(["序号", "村", "区划代码", "责任乡镇（党委）", "责任县（市、区）委组织部", "发现环节", "发现日期", "问题",
+                       "处理要求"],
+                      [[i, n(f.village_code) or f.village_code, f.village_code, n(f.township_code) or f.township_code,
+                        n(f.county_code) or f.county_code, f.found_at, f.found_on, f.note, "依规依纪追责问责"]
+                       for i, f in enumerate(found, 1)],
+                      [4, 12, 11, 12, 12, 10, 10, 24, 10], heading="三、弄虚作假问题通报")],
+        notes=["一个村多次抽查的，以最近一次抽查结论为准。",
+               "弄虚作假问题由所在乡镇党委和县（市、区）委组织部承担责任，追责问责情况由督导问责工作跟踪。"],
     )
 
 

@@ -346,3 +346,10 @@ async def campaign_start(session: AsyncSession, code: str) -> date | None:
     return (await session.execute(text(
         "SELECT min(opened_on) FROM rm_campaign WHERE :code LIKE area_prefix || '%' OR area_code LIKE :p"),
         {"code": code, "p": prefix_of(code) + "%"})).scalar_one_or_none()
+
+
+async def summary_terms(session: AsyncSession, code: str, day: date) -> tuple[int, int]:
+    """The summary interval (``ledger_summary_interval_months`` of the policy in force on ``day``) and the year
+    the campaign covering ``code`` opened (periods count from its January; without one, ``day``'s year)."""
+    started = await campaign_start(session, code)
+    return (await policy_for(session, code, day)).ledger_summary_interval_months, (started or day).year

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Date, Identity, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, Identity, Integer, String, Text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -110,6 +110,38 @@ class Filing(Base):
     late: Mapped[bool] = mapped_column(Boolean)
     entries: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class SpotCheck(Base):
+    """A county site visit or city spot check of screening (its findings as the event carries them)."""
+
+    __tablename__ = "rm_spot_check"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    round_id: Mapped[str] = mapped_column(String(80))
+    stage: Mapped[str] = mapped_column(String(20))
+    checked_by_code: Mapped[str] = mapped_column(CODE)
+    checked_code: Mapped[str] = mapped_column(CODE, index=True)
+    findings: Mapped[list] = mapped_column(JSONB)          # [{village_code, outcome, note, criteria_met}]
+    checked_on: Mapped[date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean)
+
+
+class Falsification(Base):
+    """Falsification (弄虚作假) found at a check, with the county and township that answer for it."""
+
+    __tablename__ = "rm_falsification"
+
+    event_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(80))
+    round_id: Mapped[str] = mapped_column(String(80))
+    village_code: Mapped[str] = mapped_column(CODE, index=True)
+    township_code: Mapped[str] = mapped_column(CODE)
+    county_code: Mapped[str] = mapped_column(CODE)
+    found_by_code: Mapped[str] = mapped_column(CODE)
+    note: Mapped[str] = mapped_column(Text)
+    found_on: Mapped[date] = mapped_column(Date)
 
 
 class Case(Base):
@@ -226,5 +258,5 @@ class Secretary(Base):
 
 
 READ_MODEL_TABLES = [m.__tablename__ for m in (
-    Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, Case, CasePhase, ContactLeader,
+    Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, SpotCheck, Falsification, Case, CasePhase, ContactLeader,
     Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary)]

@@ -51,7 +51,7 @@ async def campaign_opened(session: AsyncSession, envelope: Envelope) -> None:
     e: scr.CampaignOpened = envelope.payload()
     await _add(session, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
                area_prefix=prefix_of(e.area_code), opened_on=e.opened_on,
-               criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule,
+               criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule if isinstance(e.lagging_rule, str) else e.lagging_rule.describe(),
                phases=[p.model_dump(mode="json") for p in e.phases])
     await _add(session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
                policy=e.policy.model_dump(mode="json"))
@@ -103,6 +103,22 @@ async def county_list_filed(session: AsyncSession, envelope: Envelope) -> None:
     await _add(session, m.Filing, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
                filing_date=e.filing_date, filed_on=e.filed_on, late=e.late, entries=e.entries,
                content_hash=e.content_hash)
+
+
+@handlers.on(scr.SpotCheckRecorded.event_type)
+async def spot_check_recorded(session: AsyncSession, envelope: Envelope) -> None:
+    e: scr.SpotCheckRecorded = envelope.payload()
+    await _add(session, m.SpotCheck, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+               stage=e.stage.value, checked_by_code=e.checked_by_code, checked_code=e.checked_code,
+               findings=[f.model_dump(mode="json") for f in e.findings], checked_on=e.checked_on, late=e.late)
+
+
+@handlers.on(scr.FalsificationFound.event_type)
+async def falsification_found(session: AsyncSession, envelope: Envelope) -> None:
+    e: scr.FalsificationFound = envelope.payload()
+    await _add(session, m.Falsification, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+               village_code=e.village_code, township_code=e.township_code, county_code=e.county_code,
+               found_by_code=e.found_by_code, note=e.note, found_on=e.found_on)
 
 
 @handlers.on(ident.UserCreated.event_type)

@@ -66,22 +66,28 @@ class OpenCampaign(_In):
     opened_on: date
     phases: list[ev.PhaseWindow] | None = Field(None, description="阶段及起止日期；默认按种子文件")
     criteria: list[ev.Criterion] | None = Field(None, description="认定标准目录；默认十条")
-    lagging_rule: str | None = None
+    lagging_rule: ev.LaggingRule | str | None = Field(
+        None, description="后进村倒排规则：结构化规则（排名依据、方向、后 N 名或后一定比例、乡镇或县范围），平台据此计算倒排建议；"
+                          "也可只写文字说明（不自动计算）；默认为种子文件的文字说明")
     policy: ev.Policy | None = Field(None, description="政策参数；默认种子文件规定")
     carries_over_from: Identifier | None = Field(
         None, description="上一轮整顿工作（同一区域此前开展的）：其名单中未通过验收的村在本次首轮排查中提示继续整顿")
 
 
 class ReviseCampaignPolicy(_In):
-    policy: ev.Policy
+    policy: ev.Policy | None = Field(None, description="新政策参数；不填则沿用现行版本")
     reason: str
     effective_on: date
+    phases: list[ev.PhaseWindow] | None = Field(None, description="新的阶段安排；不填则不变")
+    criteria: list[ev.Criterion] | None = Field(
+        None, description="新的认定标准目录（新目录版本）；不填则不变。此前的排查研判保留其所用的目录版本")
 
 
 def campaign_view(c) -> dict:
     return {"campaign_id": c.campaign_id, "name": c.name, "area_code": c.area_code, "opened_on": c.opened_on,
             "phases": [p.model_dump(mode="json") for p in c.phases],
-            "criteria": [k.model_dump(mode="json") for k in c.criteria], "lagging_rule": c.lagging_rule,
+            "criteria": [k.model_dump(mode="json") for k in c.criteria], "lagging_rule": c.lagging_rule, "lagging_rule_text": c.lagging_rule_text,
+            "criteria_version": c.criteria_version,
             "carries_over_from": c.carries_over_from,
             "policy_version": c.policy_version, "policy": c.policy.model_dump(mode="json"),
             "policy_history": [{"version": p.version, "effective_on": p.effective_on, "reason": p.reason} for p in c.policies]}
@@ -139,7 +145,8 @@ async def list_rounds(campaign_id: Identifier, request: Request, principal: Prin
         return await service.rounds_of(session, campaign_id, principal.division_code)
 
 
-@router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut, summary="修订政策（产生新版本；此后决定记录所用版本）")
+@router.post("/campaigns/{campaign_id}/policy", response_model=R.CampaignOut,
+             summary="修订政策（可同时修订阶段、认定标准目录；产生新版本，此后决定记录所用版本，此前决定不变）")
 async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, request: Request,
                         principal: Principal = Depends(authorized("campaign.open"))):
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -147,7 +154,10 @@ async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, req
         authorize_target(principal, "campaign.open", campaign.area_code)
         clock.not_in_future(body.effective_on, await _today(uow.session), "effective_on")
         try:
-            campaign, revised = campaign_rules.revise_policy(campaign, body.policy, body.reason, body.effective_on)
+            campaign, revised = campaign_rules.revise_policy(
+                campaign, body.policy, body.reason, body.effective_on,
+                phases=tuple(body.phases) if body.phases is not None else None,
+                criteria=tuple(body.criteria) if body.criteria is not None else None)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         service.recorder_for(uow, principal.actor).record(revised, scope=campaign.area_code, key=campaign.area_code)
@@ -294,6 +304,8 @@ async def answer_objection(campaign_id: Identifier, round_id: RoundId, township:
 class SubmitIn(_In):
     submitted_on: date
     carry_over_reasons: dict[str, str] = Field(default_factory=dict, description="上一轮列入本轮不再列入的村：逐村说明理由")
+    lagging_reasons: dict[str, str] = Field(
+        default_factory=dict, description="后进村与倒排建议不一致的（列入未在倒排范围内的村，或未列入倒排靠后的村）：逐村说明理由")
 
 
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/submit", response_model=ev.TownshipListSubmitted, status_code=201,
@@ -316,9 +328,11 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
         earlier, accepted = await service.carry_over_basis(uow.session, campaign, round_id, township)
         carry = propose_carry_over(earlier, accepted, state.assessments)
         villages = await service.villages_under(uow.session, township)
+        ranking = await service.lagging_ranking(uow.session, campaign, round_id, township)
         try:
             state, submitted = state.submit(campaign, villages, meeting, notice, body.submitted_on, carry_over=carry,
-                                            carry_over_reasons=body.carry_over_reasons)
+                                            carry_over_reasons=body.carry_over_reasons, lagging_ranking=ranking,
+                                            lagging_reasons=body.lagging_reasons)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
         commitment = await service.freeze_for_sampling(uow.session, campaign_id, round_id, township)
@@ -326,6 +340,20 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
         service.recorder_for(uow, principal.actor).record(submitted, scope=township, key=township, round_id=round_id)
         await uow.commit()
     return submitted.model_dump(mode="json")
+
+
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/lagging-proposal",
+            response_model=ev.LaggingRanking, summary="后进村倒排建议（按整顿工作的倒排规则，由已录入的排名得分计算）")
+async def lagging_proposal(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, request: Request,
+                           principal: Principal = Depends(authorized("screening.read", target="township"))):
+    _township(township)
+    async with request.app.state.runtime.session_factory() as session:
+        campaign = await _campaign(session, campaign_id)
+        ranking = await service.lagging_ranking(session, campaign, round_id, township)
+    if ranking is None:
+        raise Problem(422, "lagging-rule-not-structured", "倒排规则为文字说明，无法计算 Lagging rule is text only",
+                      f"本整顿工作的后进认定规则为文字说明（{campaign.lagging_rule_text}），平台不自动计算倒排建议")
+    return ranking.model_dump(mode="json")
 
 
 @router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}", response_model=R.TownshipRoundOut,

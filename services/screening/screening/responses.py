@@ -27,7 +27,9 @@ class CampaignOut(Out):
     opened_on: date
     phases: list[ev.PhaseWindow]
     criteria: list[ev.Criterion]
-    lagging_rule: str
+    criteria_version: int = Field(description="现行认定标准目录的版本（每次修订目录加一）")
+    lagging_rule: ev.LaggingRule | str = Field(description="后进村倒排规则（结构化规则，或文字说明）")
+    lagging_rule_text: str = Field(description="倒排规则的中文说明")
     carries_over_from: str | None = None
     policy_version: int
     policy: ev.Policy

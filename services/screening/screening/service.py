@@ -250,6 +250,20 @@ async def carry_over_basis(session: AsyncSession, campaign: Campaign, round_id: 
     return listed, set((await active_list(session, source, under=township)).delisted_on)
 
 
+async def lagging_ranking(session: AsyncSession, campaign: Campaign, round_id: str, township: str
+                          ) -> ev.LaggingRanking | None:
+    """The campaign's ranking rule applied to the round's entered scores (of the township, or of its whole
+    county when the rule ranks by county), as it concerns ``township``; None under a text rule."""
+    from screening.domain.ranking import for_township, rank_lagging
+
+    rule = campaign.ranking_rule
+    if rule is None:
+        return None
+    scope = township if rule.scope is ev.RankingScope.TOWNSHIP else ancestor_at(township, Level.COUNTY)
+    entered = await facts(session, campaign.campaign_id, ev.AssessmentRecorded, scope_prefix=scope, round_id=round_id)
+    return for_township(rank_lagging(rule, entered), township)
+
+
 def county_of(code: str) -> str:
     return ancestor_at(code, Level.COUNTY)
 

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from supervision import journal, notifications
 from supervision.domain import rules
 from supervision.domain.rules import Breach
-from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow,
-                                MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
-                                ScreeningSampleRow, TownshipListRow, VisitRow)
+from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow,
+                                DelistingRow, FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow,
+                                SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from zhengdun.divisions import level_of, prefix_of
 from zhengdun.events.casework import CasePhase, MeasureStatus
 from zhengdun.events.screening import ListCategory, Policy
@@ -126,6 +126,12 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
         for row in (await session.execute(select(SampleRow).where(SampleRow.campaign_id == cid,
                                                                   SampleRow.county_code.like(like)))).scalars():
             facts.samples.append(rules.Sample(row.county_code, row.level, tuple(row.chosen), row.event_id))
+        for row in (await session.execute(select(CountyListRow).where(CountyListRow.campaign_id == cid,
+                                                                      CountyListRow.county_code.like(like)))).scalars():
+            facts.county_lists.append(rules.CountyList(row.county_code, row.confirmed_on, row.event_id))
+        for row in (await session.execute(select(CountyFilingRow).where(
+                CountyFilingRow.campaign_id == cid, CountyFilingRow.county_code.like(like)))).scalars():
+            facts.county_filings.append(rules.CountyFiling(row.county_code, row.filing_date, row.filed_on, row.event_id))
 
     for row in (await session.execute(select(ScreeningSampleRow).where(
             ScreeningSampleRow.campaign_id == cid, ScreeningSampleRow.division_code.like(like)))).scalars():

@@ -192,6 +192,25 @@ class FalsificationRow(Base):
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CountyListRow(Base):
+    """A county whose list was confirmed (the first decision): it owes a filing at each filing date."""
+
+    __tablename__ = "sv_county_lists"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    confirmed_on: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
+class CountyFilingRow(Base):
+    __tablename__ = "sv_county_filings"
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    filing_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    filed_on: Mapped[date] = mapped_column(Date)
+    event_id: Mapped[str] = mapped_column(String(80))
+
+
 # --- own records ------------------------------------------------------------------------
 
 class AlertRow(Base):

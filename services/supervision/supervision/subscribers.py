@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from supervision import alerts, journal, notifications
 from supervision.domain import notices
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
-from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, DelistingRow, FalsificationRow, MeasureRow,
-                                PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow, StudyRow, ScreeningSampleRow, TownshipListRow, VisitRow)
+from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
+                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
+                                ScreeningSampleRow, StudyRow, TownshipListRow, VisitRow)
 from zhengdun import clock
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -103,6 +104,8 @@ async def policy_revised(session, p: sc.PolicyRevised, envelope):
         return None
     if p.policy_version > campaign.policy_version:
         campaign.policy, campaign.policy_version = policy, p.policy_version
+        if p.phases is not None:   # revised phases: the concentrated phase may end on another day
+            campaign.concentrated_ends_on = _concentrated_end(p.phases)
     return campaign.area_code
 
 
@@ -122,6 +125,18 @@ async def county_list_confirmed(session, p: sc.CountyListConfirmed, envelope):
                 campaign_id=p.campaign_id, village_code=village, township_code=township_of(village),
                 county_code=p.county_code, category=category.value, designated_on=p.decided_on,
                 designated_by=envelope.id, phase=cw.CasePhase.CONCENTRATED.value).on_conflict_do_nothing())
+    # The first confirmation makes the county owe its filings; a later round's decision changes nothing of that.
+    await session.execute(insert(CountyListRow).values(
+        campaign_id=p.campaign_id, county_code=p.county_code, confirmed_on=p.decided_on, event_id=envelope.id)
+        .on_conflict_do_nothing())
+    return p.county_code
+
+
+@projection(sc.CountyListFiled)
+async def county_list_filed(session, p: sc.CountyListFiled, envelope):
+    await session.execute(insert(CountyFilingRow).values(
+        campaign_id=p.campaign_id, county_code=p.county_code, filing_date=p.filing_date, filed_on=p.filed_on,
+        event_id=envelope.id).on_conflict_do_nothing())
     return p.county_code
 
 

@@ -202,7 +202,15 @@ class Scenario:
             self.record.city_samples[county] = sample
             api.post("city_org", "screening", f"{base}/city-findings", {"checked_on": "2020-08-25", "findings": [
                 {"village_code": v, "outcome": "confirmed", "note": "抽查属实"} for v in sample["chosen"]]})
+        self.file_lists(date(2020, 8, 25), date(2020, 8, 31))
         self.api.wait(lambda: self.count_cases() == len(plan.listed), "one case per listed village", 180)
+
+    def file_lists(self, when: date, filing_date: date) -> None:
+        """Every county files its active list with the city before the filing date (备案), so none is alerted."""
+        for county in self.plan.counties:
+            self.api.post(self.counties[county]["org"].username, "screening",
+                          f"/campaigns/{self.record.campaign_id}/counties/{county}/filings",
+                          {"filing_date": filing_date.isoformat(), "filed_on": when.isoformat()})
 
     def count_cases(self) -> int:
         return self.api.get("city_org", "casework", "/cases", params={"size": 1})["total"]
@@ -268,6 +276,9 @@ class Scenario:
                 if day == 25:
                     self.report_progress(when)
                     self.supervise(when)
+                    later_filing = {(2021, 3): date(2021, 3, 31), (2021, 6): date(2021, 6, 30)}   # the seed's dates
+                    if (when.year, when.month) in later_filing:
+                        self.file_lists(when, later_filing[(when.year, when.month)])
             month = (month + timedelta(days=32)).replace(day=1)
 
     def active(self, village: str) -> bool:

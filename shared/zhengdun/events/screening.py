@@ -264,6 +264,71 @@ class RankingInput(_Frozen):
         return self
 
 
+class RankingDirection(StrEnum):
+    LOWER_IS_WORSE = "lower_is_worse"      # e.g. a star rating or an assessment score
+    HIGHER_IS_WORSE = "higher_is_worse"    # e.g. a count of complaints
+
+    @property
+    def label(self) -> str:
+        return {RankingDirection.LOWER_IS_WORSE: "得分越低越靠后", RankingDirection.HIGHER_IS_WORSE: "得分越高越靠后"}[self]
+
+
+class RankingScope(StrEnum):
+    TOWNSHIP = "township"
+    COUNTY = "county"
+
+    @property
+    def label(self) -> str:
+        return {RankingScope.TOWNSHIP: "乡镇", RankingScope.COUNTY: "县（市、区）"}[self]
+
+
+class LaggingRule(_Frozen):
+    """The ranking rule (倒排) that defines lagging villages: which input, which end is worse, and the cut
+    (the bottom N, or the bottom share rounded up) within each township or county. Villages tied with the
+    last one inside the cut are all proposed (并列者一并列入), so a cut never splits equal scores."""
+
+    basis: str = Field(min_length=1, max_length=200, description="排名依据（输入名称），如“星级支部评定得分”")
+    direction: RankingDirection = RankingDirection.LOWER_IS_WORSE
+    bottom_count: int | None = Field(None, ge=1, le=1000, description="每个范围倒排后 N 名")
+    bottom_share: Decimal | None = Field(None, gt=0, le=1, description="每个范围倒排后该比例（向上取整）")
+    scope: RankingScope = RankingScope.TOWNSHIP
+    note: str = Field("", max_length=2000, description="补充说明")
+
+    @model_validator(mode="after")
+    def _one_cut(self) -> "LaggingRule":
+        if (self.bottom_count is None) == (self.bottom_share is None):
+            raise ValueError("倒排规则须且只能设定“后 N 名”或“后一定比例”之一 / give bottom_count or bottom_share, not both")
+        return self
+
+    def describe(self) -> str:
+        cut = (f"后 {self.bottom_count} 名" if self.bottom_count is not None
+               else f"后 {(self.bottom_share * 100).normalize():f}%（向上取整）")
+        text = (f"按“{self.basis}”在各{self.scope.label}范围内倒排（{self.direction.label}），取{cut}，"
+                "末位并列的一并列入；已认定为软弱涣散的村不重复列为后进")
+        return text + (f"。{self.note}" if self.note else "")
+
+
+class RankedVillage(_Frozen):
+    village_code: str = Field(pattern=DIVISION_CODE)
+    group_code: str = Field(pattern=DIVISION_CODE, description="排名范围（乡镇或县）")
+    score: Decimal
+    position: int = Field(ge=1, description="自末位起的名次（并列同名次）")
+    in_cut: bool
+
+
+class LaggingRanking(_Frozen):
+    """The ranking computed from the entered inputs under the rule, and what it proposes; recorded with the list."""
+
+    rule: LaggingRule
+    ranked: tuple[RankedVillage, ...]
+    proposed: tuple[str, ...]              # proposed as lagging
+    tied_at_cut: tuple[str, ...] = ()      # tied with the cut's last place, proposed beyond the N / share
+    already_weak_and_lax: tuple[str, ...] = ()   # inside the cut but listed weak-and-lax: not proposed again
+    unranked: tuple[str, ...] = ()         # assessed without a score: not ranked
+    # The township's departures from the proposal, each with its reason (listed though not proposed, or the reverse).
+    deviations: dict[str, str] = Field(default_factory=dict)
+
+
 class CommitteeMeetingRecord(_Frozen):
     """The township Party committee meeting that decided the list (党委会集体研究)."""
 
@@ -292,7 +357,8 @@ class CampaignOpened(_Frozen):
     area_code: str = Field(pattern=DIVISION_CODE)
     phases: tuple[PhaseWindow, ...]
     criteria: tuple[Criterion, ...]
-    lagging_rule: str
+    # A structured ranking rule, or (events before it existed, and campaigns that keep one) a text.
+    lagging_rule: LaggingRule | str
     policy: Policy
     policy_version: int = Field(1, ge=1)
     opened_on: date
@@ -309,6 +375,11 @@ class PolicyRevised(_Frozen):
     policy: Policy
     reason: str
     effective_on: date
+    # A revision may also replace the phases and/or the criteria catalog (None: unchanged). A new catalog is a
+    # new catalog version; assessments record the version they applied, so earlier ones keep theirs.
+    phases: tuple[PhaseWindow, ...] | None = None
+    criteria: tuple[Criterion, ...] | None = None
+    criteria_version: int | None = Field(None, ge=2, description="the catalog's new version, when criteria are given")
 
 
 @event("zhengdun.screening.assessment.recorded.v1")
@@ -324,6 +395,8 @@ class AssessmentRecorded(_Frozen):
     result: AssessmentResult
     assessed_on: date
     policy_version: int = Field(ge=1)
+    # The criteria catalog version the findings answer (events before catalogs were revisable: 1).
+    criteria_version: int = Field(1, ge=1)
 
 
 @event("zhengdun.screening.township_list.submitted.v1")
@@ -348,6 +421,8 @@ class TownshipListSubmitted(_Frozen):
     policy_version: int = Field(ge=1)
     # SHA-256 of the secret the county's check samples of this list will be derived from.
     sample_commitment: str | None = None
+    # Under a structured lagging rule: the ranking, its proposal for this township and the departures' reasons.
+    lagging_ranking: LaggingRanking | None = None
 
 
 @event("zhengdun.screening.township_list.returned.v1")

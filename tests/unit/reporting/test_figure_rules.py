@@ -135,3 +135,27 @@ def test_ranking_compares_the_exact_rates_not_their_rounding():
     # 1/3 and 3333/10000 both read 0.3333 at four places; 1/3 is higher.
     ranked = rank_counties([_row("990102000000", 10000, 3333), _row("990103000000", 3, 1)])
     assert [(rank, row.code) for rank, row in ranked] == [(1, "990103000000"), (2, "990102000000")]
+
+
+def test_the_summary_period_follows_the_policys_interval_counted_from_the_campaigns_january():
+    from reporting.domain.figures import period_label, summary_period
+
+    # 3 months (the seed's default): the calendar quarters, the same as before.
+    assert summary_period(3, 2020, 2020, 11) == (date(2020, 10, 1), date(2020, 12, 31))
+    assert period_label(*summary_period(3, 2020, 2020, 11)) == "2020年第四季度"
+    assert summary_period(3, 2020, 2021, 1) == (date(2021, 1, 1), date(2021, 3, 31))
+    # 2 months: Jan–Feb, …, Nov–Dec; 6: the half-years; 12: the year.
+    assert summary_period(2, 2020, 2020, 9) == (date(2020, 9, 1), date(2020, 10, 31))
+    assert period_label(date(2020, 9, 1), date(2020, 10, 31)) == "2020年9月至2020年10月"
+    assert summary_period(6, 2020, 2021, 8) == (date(2021, 7, 1), date(2021, 12, 31))
+    assert period_label(date(2021, 7, 1), date(2021, 12, 31)) == "2021年下半年"
+    assert period_label(*summary_period(12, 2020, 2021, 5)) == "2021年度"
+    # 5 months do not divide a year: the periods run on across years from the campaign's January.
+    assert summary_period(5, 2020, 2020, 12) == (date(2020, 11, 1), date(2021, 3, 31))
+    assert summary_period(5, 2020, 2021, 4) == (date(2021, 4, 1), date(2021, 8, 31))
+    # Every month of a period gives the same period; consecutive periods touch.
+    for interval in (1, 2, 3, 4, 5, 6, 7, 12):
+        periods = {summary_period(interval, 2020, y, m) for y in (2020, 2021, 2022) for m in range(1, 13)}
+        ordered = sorted(periods)
+        assert all((b[0] - a[1]).days == 1 for a, b in zip(ordered, ordered[1:]))
+        assert all((p[1].year - p[0].year) * 12 + p[1].month - p[0].month + 1 == interval for p in ordered)

@@ -137,3 +137,52 @@ def test_revision_cannot_take_effect_before_the_current_version(campaign):
     assert refused.value.code == "policy-effective-date"
     _, same_day = revise_policy(campaign, Policy(pairing_max_villages=2), "调整", date(2020, 7, 1))
     assert same_day.policy_version == 2
+
+
+def test_a_revision_may_bring_new_phases_and_a_new_catalog_version_and_earlier_assessments_keep_theirs(campaign):
+    from zhengdun.events.screening import AssessmentRecorded, PhaseWindow, PolicyRevised
+
+    from screening.domain import TownshipRound
+    from screening_helpers import MEETING, NOTICE, TOWNSHIP_A, entry, village, villages_of, weak
+
+    state, [before] = TownshipRound("camp-1", "r1", TOWNSHIP_A).record_assessments(
+        campaign, [weak(campaign, village(TOWNSHIP_A, 1))], date(2020, 7, 20))
+    assert before.criteria_version == 1 and campaign.criteria_version == 1
+    catalog = campaign.criteria + (Criterion(code="land_disputes", label="土地纠纷长期未解决"),)
+    phases = tuple(w if w.phase is not CampaignPhase.CONCENTRATED else
+                   PhaseWindow(phase=w.phase, starts_on=w.starts_on, ends_on=date(2021, 6, 30)) for w in campaign.phases)
+    # Only the catalog and the phases change: the policy is carried over as it is.
+    revised_campaign, revised = revise_policy(campaign, None, "市委增列认定情形、延长集中整顿", date(2020, 8, 1),
+                                              phases=phases, criteria=catalog)
+    assert revised.policy == campaign.policy and revised.criteria == catalog and revised.criteria_version == 2
+    assert revised_campaign.criteria == catalog and revised_campaign.criteria_version == 2
+    assert revised_campaign.phase(CampaignPhase.CONCENTRATED).ends_on == date(2021, 6, 30)
+    assert campaign.apply(revised) == revised_campaign
+    # New assessments answer the new catalog and record its version; the earlier one stands as it was.
+    state, [after] = state.record_assessments(revised_campaign, [entry(revised_campaign, village(TOWNSHIP_A, 2))],
+                                              date(2020, 8, 2))
+    assert after.criteria_version == 2 and {f.criterion_code for f in after.findings} >= {"land_disputes"}
+    assert state.assessments[village(TOWNSHIP_A, 1)] == before and before.criteria_version == 1
+    _, submitted = state.submit(revised_campaign, villages_of(TOWNSHIP_A, 2), MEETING, NOTICE, date(2020, 8, 10))
+    assert [v.village_code for v in submitted.weak_and_lax] == [village(TOWNSHIP_A, 1)]
+    # A new entry that answers only the old catalog is refused: every criterion of the new one must be answered.
+    with pytest.raises(ScreeningRuleViolation):
+        TownshipRound("camp-1", "r1", TOWNSHIP_A).record_assessments(
+            revised_campaign, [entry(campaign, village(TOWNSHIP_A, 3))], date(2020, 8, 2))
+    # Events stored before: a revision without phases or criteria, an assessment without a catalog version.
+    old = PolicyRevised.model_validate({"campaign_id": "c", "policy_version": 2, "policy": {}, "reason": "r",
+                                        "effective_on": "2020-08-01"})
+    assert old.phases is None and old.criteria is None and campaign.apply(old).criteria_version == 1
+    old_assessment = AssessmentRecorded.model_validate(
+        {k: v for k, v in before.model_dump(mode="json").items() if k != "criteria_version"})
+    assert old_assessment.criteria_version == 1
+
+
+def test_a_revision_changing_nothing_is_refused_and_a_new_catalog_is_checked(campaign):
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        revise_policy(campaign, None, "无变化", date(2020, 8, 1), phases=campaign.phases, criteria=campaign.criteria)
+    assert refused.value.code == "policy-unchanged"
+    twice = (Criterion(code="a", label="甲"), Criterion(code="a", label="乙"))
+    with pytest.raises(ScreeningRuleViolation) as refused:
+        revise_policy(campaign, None, "目录", date(2020, 8, 1), criteria=twice)
+    assert refused.value.code == "criteria-duplicate"

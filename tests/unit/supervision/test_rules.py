@@ -383,3 +383,44 @@ def test_the_policy_version_in_force_from_its_effective_day():
     assert rules.version_in_force(versions, date(2021, 6, 1)) == 3
     assert rules.version_in_force([(1, date(2020, 7, 1))], date(2020, 6, 1)) == 1   # version 1 applies from the start
     assert rules.version_in_force([], date(2020, 6, 1)) is None
+
+
+# --- filings with the city (备案) ----------------------------------------------------------
+
+def test_a_county_that_has_not_filed_by_a_filing_date_is_alerted_the_day_after_until_it_files():
+    camp = campaign(filing_dates=(date(2020, 8, 31), date(2021, 3, 31)))
+    confirmed = rules.CountyList(C, date(2020, 8, 20), "ev-confirm")
+    assert rules.county_filing_missing(camp, confirmed, [], date(2020, 8, 31)) == []   # due on the date: on time
+    [breach] = rules.county_filing_missing(camp, confirmed, [], date(2020, 9, 1))
+    assert breach.rule is Rule.COUNTY_FILING_MISSING and breach.due_on == date(2020, 8, 31)
+    assert breach.key == "county_filing_missing:C1:990102000000:2020-08-31"
+    assert (breach.subject_code, breach.subject_role, breach.scope_code) == (C, rules.ROLE_ORG, C)
+    assert breach.facts == ("ev-confirm",) and Rule.COUNTY_FILING_MISSING.label == "县级名单逾期未向市委组织部备案"
+    # Filed late: the alert resolves; each date is watched on its own.
+    late = rules.CountyFiling(C, date(2020, 8, 31), date(2020, 9, 3), "ev-filed")
+    assert rules.county_filing_missing(camp, confirmed, [late], date(2020, 9, 3)) == []
+    assert [b.due_on for b in rules.county_filing_missing(camp, confirmed, [late], date(2021, 4, 1))] == [date(2021, 3, 31)]
+    # A filing for another county, or dated after today, does not count.
+    other = rules.CountyFiling("990103000000", date(2020, 8, 31), date(2020, 8, 30), "ev-other")
+    assert len(rules.county_filing_missing(camp, confirmed, [other], date(2020, 9, 1))) == 1
+    assert len(rules.county_filing_missing(camp, confirmed, [late], date(2020, 9, 2))) == 1
+
+
+def test_only_counties_with_a_confirmed_list_owe_filings_and_the_dates_are_the_policys():
+    facts = rules.Facts(campaign=campaign(filing_dates=(date(2020, 9, 30),)))
+    assert [b for b in rules.evaluate(facts, date(2020, 10, 1)) if b.rule is Rule.COUNTY_FILING_MISSING] == []
+    facts.county_lists = [rules.CountyList(C, date(2020, 8, 20), "ev-confirm")]
+    assert [b for b in rules.evaluate(facts, date(2020, 9, 30)) if b.rule is Rule.COUNTY_FILING_MISSING] == []
+    [breach] = [b for b in rules.evaluate(facts, date(2020, 10, 1)) if b.rule is Rule.COUNTY_FILING_MISSING]
+    assert breach.due_on == date(2020, 9, 30)
+    # A list confirmed after today (dated facts) owes nothing yet.
+    assert rules.county_filing_missing(facts.campaign, rules.CountyList(C, date(2020, 10, 5), "e"), [], date(2020, 10, 1)) == []
+
+
+def test_a_filing_dated_in_time_but_arriving_after_the_alert_shows_the_alert_was_raised_in_error():
+    facts = rules.Facts(campaign=campaign(), county_lists=[rules.CountyList(C, date(2020, 8, 20), "ev-confirm")],
+                        county_filings=[rules.CountyFiling(C, date(2020, 8, 31), date(2020, 8, 31), "ev-filed")])
+    key = "county_filing_missing:C1:990102000000:2020-08-31"
+    assert rules.raised_in_error(Rule.COUNTY_FILING_MISSING, key, facts, date(2020, 8, 31))
+    facts.county_filings = [rules.CountyFiling(C, date(2020, 8, 31), date(2020, 9, 2), "ev-filed")]
+    assert not rules.raised_in_error(Rule.COUNTY_FILING_MISSING, key, facts, date(2020, 8, 31))

@@ -201,6 +201,33 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"{year}年第{'一二三四'[quarter - 1]}季度"
 
 
+def summary_period(interval_months: int, anchor_year: int, year: int, month: int) -> tuple[date, date]:
+    """The summary period (汇总通报期间) holding ``year``-``month``: periods of ``interval_months`` months
+    (policy ``ledger_summary_interval_months``) counted from January of the year the campaign opened, so
+    3 gives the calendar quarters, 6 the half-years, 12 the years; an interval that does not divide a year
+    runs on across years (5: Jan–May, Jun–Oct, Nov–Mar, …)."""
+    index = (year - anchor_year) * 12 + (month - 1)
+    start = index - index % interval_months          # floor, also for a month before the anchor
+    first_year, first_month = anchor_year + start // 12, start % 12 + 1
+    end = start + interval_months - 1
+    return date(first_year, first_month, 1), month_end(anchor_year + end // 12, end % 12 + 1)
+
+
+def period_label(first: date, last: date) -> str:
+    """'2020年第四季度' for a calendar quarter, '2020年上半年' / '2020年度' for a half / whole year,
+    else the months it spans."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months == 3 and first.month % 3 == 1:
+        return quarter_label(first.year, first.month // 3 + 1)
+    if months == 6 and first.month in (1, 7):
+        return f"{first.year}年{'上' if first.month == 1 else '下'}半年"
+    if months == 12 and first.month == 1:
+        return f"{first.year}年度"
+    if months == 1:
+        return f"{first.year}年{first.month}月"
+    return f"{first.year}年{first.month}月至{last.year}年{last.month}月"
+
+
 # ---- the county ranking after acceptance (排名通报) -------------------------------------------
 
 RANKING_RULE = (

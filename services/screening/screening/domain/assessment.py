@@ -136,4 +136,5 @@ def assess_village(
         result=entry.result,
         assessed_on=assessed_on,
         policy_version=campaign.policy_version,
+        criteria_version=campaign.criteria_version,
     )

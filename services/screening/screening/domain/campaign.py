@@ -9,6 +9,7 @@ from zhengdun.events.screening import (
     CampaignOpened,
     CampaignPhase,
     Criterion,
+    LaggingRule,
     PhaseWindow,
     Policy,
     PolicyRevised,
@@ -45,10 +46,11 @@ class Campaign:
     area_code: str
     phases: tuple[PhaseWindow, ...]
     criteria: tuple[Criterion, ...]
-    lagging_rule: str
+    lagging_rule: LaggingRule | str         # a text: the rule is stated, not computed (older campaigns)
     opened_on: date
     policies: tuple[PolicyVersion, ...]
     carries_over_from: str | None = None    # the earlier campaign whose unfinished villages carry over
+    criteria_version: int = 1               # the current catalog's version (a revision may bring a new one)
 
     @property
     def current(self) -> PolicyVersion:
@@ -66,6 +68,15 @@ class Campaign:
         """The policy version in effect on ``day`` (version 1 before any revision)."""
         in_effect = [p for p in self.policies if p.effective_on <= day]
         return in_effect[-1] if in_effect else self.policies[0]
+
+    @property
+    def ranking_rule(self) -> LaggingRule | None:
+        """The structured ranking rule the platform computes lagging proposals by (None: a text rule)."""
+        return self.lagging_rule if isinstance(self.lagging_rule, LaggingRule) else None
+
+    @property
+    def lagging_rule_text(self) -> str:
+        return self.lagging_rule.describe() if isinstance(self.lagging_rule, LaggingRule) else self.lagging_rule
 
     def criterion(self, code: str) -> Criterion | None:
         return next((c for c in self.criteria if c.code == code), None)
@@ -85,7 +96,13 @@ class Campaign:
 
     def apply(self, revised: PolicyRevised) -> "Campaign":
         version = PolicyVersion(revised.policy_version, revised.policy, revised.effective_on, revised.reason)
-        return replace(self, policies=self.policies + (version,))
+        changed = replace(self, policies=self.policies + (version,))
+        if revised.phases is not None:
+            changed = replace(changed, phases=revised.phases)
+        if revised.criteria is not None:
+            changed = replace(changed, criteria=revised.criteria,
+                              criteria_version=revised.criteria_version or self.criteria_version + 1)
+        return changed
 
 
 def _check_catalog(criteria: tuple[Criterion, ...]) -> None:
@@ -108,7 +125,7 @@ def open_campaign(
     *,
     phases: tuple[PhaseWindow, ...] | None = None,
     criteria: tuple[Criterion, ...] | None = None,
-    lagging_rule: str | None = None,
+    lagging_rule: LaggingRule | str | None = None,
     policy: Policy | None = None,
     carries_over: Campaign | None = None,
 ) -> tuple[Campaign, CampaignOpened]:
@@ -131,7 +148,7 @@ def open_campaign(
     criteria = tuple(criteria) if criteria is not None else SEED_000_CRITERIA
     _check_catalog(criteria)
     lagging_rule = lagging_rule if lagging_rule is not None else DEFAULT_LAGGING_RULE
-    if not lagging_rule.strip():
+    if isinstance(lagging_rule, str) and not lagging_rule.strip():
         raise ScreeningRuleViolation(
             "lagging-rule-missing", "请说明后进村党组织的倒排认定规则",
             "describe the ranking rule that defines lagging villages")
@@ -167,22 +184,34 @@ def check_carry_over(earlier: Campaign, area_code: str, opened_on: date) -> None
 
 
 def revise_policy(
-    campaign: Campaign, policy: Policy, reason: str, effective_on: date
+    campaign: Campaign, policy: Policy | None, reason: str, effective_on: date, *,
+    phases: tuple[PhaseWindow, ...] | None = None, criteria: tuple[Criterion, ...] | None = None,
 ) -> tuple[Campaign, PolicyRevised]:
-    """Record a new policy version; earlier decisions keep the version they applied."""
+    """Record a new policy version, possibly with new phases and/or a new criteria catalog (a new catalog
+    version); earlier decisions keep the versions they applied. ``policy`` None keeps the current one."""
     if not reason.strip():
         raise ScreeningRuleViolation(
             "policy-reason-missing", "修订政策须说明理由", "state why the policy is revised")
-    if policy == campaign.policy:
+    policy = policy if policy is not None else campaign.policy
+    phases = tuple(phases) if phases is not None and tuple(phases) != campaign.phases else None
+    criteria = tuple(criteria) if criteria is not None and tuple(criteria) != campaign.criteria else None
+    if phases is not None:
+        seen = [w.phase for w in phases]
+        if len(seen) != len(set(seen)):
+            raise ScreeningRuleViolation("phase-duplicate", "同一阶段只能设置一次", "each phase may appear only once")
+    if criteria is not None:
+        _check_catalog(criteria)
+    if policy == campaign.policy and phases is None and criteria is None:
         raise ScreeningRuleViolation(
-            "policy-unchanged", "新政策与现行版本相同,无需修订",
-            "the new policy equals the current version: nothing to revise")
+            "policy-unchanged", "新政策、阶段和认定标准均与现行版本相同,无需修订",
+            "the policy, phases and criteria equal the current version: nothing to revise")
     if effective_on < campaign.current.effective_on:
         raise ScreeningRuleViolation(
             "policy-effective-date", f"生效日期不能早于现行版本的生效日期 {campaign.current.effective_on}",
             f"a revision cannot take effect before the current version ({campaign.current.effective_on})")
     revised = PolicyRevised(
         campaign_id=campaign.campaign_id, policy_version=campaign.policy_version + 1,
-        policy=policy, reason=reason, effective_on=effective_on,
+        policy=policy, reason=reason, effective_on=effective_on, phases=phases, criteria=criteria,
+        criteria_version=campaign.criteria_version + 1 if criteria is not None else None,
     )
     return campaign.apply(revised), revised

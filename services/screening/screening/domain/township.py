@@ -15,6 +15,7 @@ from zhengdun.events.screening import (
     AssessmentRecorded,
     AssessmentResult,
     CommitteeMeetingRecord,
+    LaggingRanking,
     ListedVillage,
     TownshipListReturned,
     TownshipListSubmitted,
@@ -29,6 +30,7 @@ from screening.domain.assessment import (
 )
 from screening.domain.campaign import Campaign
 from screening.domain.errors import ScreeningRuleViolation
+from screening.domain.ranking import check_against_proposal, for_township
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,14 @@ class TownshipRound:
         *,
         carry_over: Iterable[CarryOver] = (),
         carry_over_reasons: Mapping[str, str] | None = None,
+        lagging_ranking: LaggingRanking | None = None,
+        lagging_reasons: Mapping[str, str] | None = None,
     ) -> tuple["TownshipRound", TownshipListSubmitted]:
         """Submit the list in two categories; refused unless every precondition holds.
+
+        ``lagging_ranking``: under a structured lagging rule, the ranking computed from the entered scores
+        (``ranking.rank_lagging``); the lagging villages listed must be its proposal, or each departure
+        has a reason in ``lagging_reasons``. It is recorded with the list.
 
         ``villages`` are the township's villages in the division registry (assessments of
         villages no longer in it are left out of the list).
@@ -200,6 +208,11 @@ class TownshipRound:
                 f"villages carried over from the previous round must be listed or given a reason: "
                 f"{', '.join(dropped)}", village_codes=dropped)
         carried = {c.village_code for c in carry_over}
+        ranking = None
+        if lagging_ranking is not None:
+            listed_lagging = [code for code, a in current.items() if a.result is AssessmentResult.LAGGING]
+            ranking = check_against_proposal(for_township(lagging_ranking, self.township_code), listed_lagging,
+                                             lagging_reasons)
 
         round_state = replace(self, assessments=current)
         due = campaign.policy.township_list_due
@@ -220,6 +233,7 @@ class TownshipRound:
             due_on=due,
             late=submitted_on > due,   # a late list is accepted, and marked
             policy_version=campaign.policy_version,
+            lagging_ranking=ranking,
         )
         return replace(self, status=TownshipRoundStatus.SUBMITTED, submission=submitted), submitted
 

@@ -38,6 +38,7 @@ class Rule(StrEnum):
     FALSIFICATION = "falsification"
     SUPERVISION_OVERDUE = "supervision_overdue"
     PROGRESS_REPORT_MISSING = "progress_report_missing"
+    COUNTY_FILING_MISSING = "county_filing_missing"
 
     @property
     def label(self) -> str:
@@ -60,6 +61,7 @@ RULE_LABELS = {
     Rule.FALSIFICATION: "排查认定中弄虚作假待问责",
     Rule.SUPERVISION_OVERDUE: "县委书记挂牌督办逾期未完成整顿",
     Rule.PROGRESS_REPORT_MISSING: "整顿进展未按期向县委组织部报送",
+    Rule.COUNTY_FILING_MISSING: "县级名单逾期未向市委组织部备案",
 }
 
 # Who answers for a breach (the role at the subject unit).
@@ -220,6 +222,23 @@ class Falsification:
 
 
 @dataclass(frozen=True)
+class CountyList:
+    """A county whose list the standing committee confirmed (first decision), so it owes its filings."""
+
+    county_code: str
+    confirmed_on: date
+    event_id: str
+
+
+@dataclass(frozen=True)
+class CountyFiling:
+    county_code: str
+    filing_date: date                      # the policy's filing date it answers
+    filed_on: date
+    event_id: str
+
+
+@dataclass(frozen=True)
 class Campaign:
     campaign_id: str
     area_code: str
@@ -253,6 +272,8 @@ class Facts:
     delistings: list[Delisting] = field(default_factory=list)
     falsifications: list[Falsification] = field(default_factory=list)
     counties: list[str] = field(default_factory=list)                  # counties wholly inside the scope
+    county_lists: list[CountyList] = field(default_factory=list)
+    county_filings: list[CountyFiling] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -508,6 +529,21 @@ def progress_report_missing(case: Case, reports: list[ProgressReport], policy: P
     return breaches
 
 
+def county_filing_missing(campaign: Campaign, county: CountyList, filings: list[CountyFiling],
+                          today: date) -> list[Breach]:
+    """Seed 000 §三(一) 末段: a county with a confirmed list files it with the city at each filing date
+    (``filing_dates``). From the day after a date, a county that has not filed for it is in breach until it files
+    (late filings are marked by screening). A date passed before the county's list was confirmed is owed too:
+    the filing is a snapshot of the active list, which exists from the confirmation on."""
+    filed = {f.filing_date for f in filings if f.county_code == county.county_code and f.filed_on <= today}
+    if county.confirmed_on > today:
+        return []
+    return [Breach(f"{Rule.COUNTY_FILING_MISSING}:{campaign.campaign_id}:{county.county_code}:{due}",
+                   Rule.COUNTY_FILING_MISSING, county.county_code, ROLE_ORG, county.county_code, Severity.MEDIUM,
+                   (county.event_id,), due, proposal=f"{due} 备案时间节点已过，请县委组织部报市委组织部备案")
+            for due in campaign.policy.filing_dates if today > due and due not in filed]
+
+
 def post_evaluation_overdue(campaign_id: str, delisting: Delisting, today: date) -> Breach | None:
     if (delisting.evaluated_on is not None and delisting.evaluated_on <= today) or today <= delisting.post_evaluation_due:
         return None
@@ -528,7 +564,8 @@ def falsification(campaign_id: str, found: Falsification) -> Breach | None:
 
 # Deadline rules whose facts are all dated: an alert of theirs can be proven a false alarm.
 DATED_RULES = {Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.MEASURE_OVERDUE, Rule.MEASURE_NOT_UPDATED,
-               Rule.TOWNSHIP_LIST_MISSING, Rule.POST_EVALUATION_OVERDUE, Rule.PROGRESS_REPORT_MISSING}
+               Rule.TOWNSHIP_LIST_MISSING, Rule.POST_EVALUATION_OVERDUE, Rule.PROGRESS_REPORT_MISSING,
+               Rule.COUNTY_FILING_MISSING}
 
 
 def known_by(facts: Facts, day: date) -> Facts:
@@ -545,6 +582,8 @@ def known_by(facts: Facts, day: date) -> Facts:
                   for m in facts.measures],
         township_lists=[t for t in facts.township_lists if t.submitted_on <= day],
         progress_reports=[r for r in facts.progress_reports if r.filed_on <= day],
+        county_lists=[c for c in facts.county_lists if c.confirmed_on <= day],
+        county_filings=[f for f in facts.county_filings if f.filed_on <= day],
         delistings=[replace(d, evaluated_on=upto(d.evaluated_on)) for d in facts.delistings],
     )
 
@@ -579,6 +618,8 @@ def evaluate(facts: Facts, today: date) -> list[Breach]:
         breaches.append(township_unfinished(campaign, township.code, facts.cases, today))
     for county in facts.counties:
         breaches.extend(spot_check_ratio(campaign, county, facts.acceptances, facts.samples, today))
+    for county_list in facts.county_lists:
+        breaches.extend(county_filing_missing(campaign, county_list, facts.county_filings, today))
     breaches.extend(screening_sample_ratio(campaign, facts.screening_samples))
     breaches.extend(post_evaluation_overdue(cid, d, today) for d in facts.delistings)
     breaches.extend(falsification(cid, f) for f in facts.falsifications)

@@ -675,7 +675,7 @@ export interface components {
          * Kind
          * @enum {string}
          */
-        Kind: "filing" | "ledger" | "circular" | "ranking" | "summary";
+        Kind: "filing" | "ledger" | "circular" | "ranking" | "summary" | "spot_check";
         /**
          * Level
          * @enum {string}
@@ -1685,9 +1685,9 @@ export interface operations {
                 format?: string;
                 /** @description 统计日（汇总表、排名通报） */
                 date?: string | null;
-                /** @description YYYY-MM（月度台账） */
+                /** @description YYYY-MM（月度台账；汇总通报：该月所在的汇总期间） */
                 month?: string | null;
-                /** @description 如 2020Q4（季汇总通报） */
+                /** @description 如 2020Q4（汇总通报：该季度首月所在的汇总期间，期间长度为整顿工作方案的汇总通报周期，默认按季度） */
                 quarter?: string | null;
                 /** @description 备案节点（备案名单） */
                 filing_date?: string | null;

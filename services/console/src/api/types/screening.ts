@@ -203,7 +203,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 修订政策（产生新版本；此后决定记录所用版本） */
+        /** 修订政策（可同时修订阶段、认定标准目录；产生新版本，此后决定记录所用版本，此前决定不变） */
         post: operations["revise_policy_campaigns__campaign_id__policy_post"];
         delete?: never;
         options?: never;
@@ -307,6 +307,23 @@ export interface paths {
         put?: never;
         /** 分两类报送名单（须全覆盖、党委会研究、公示期满且异议均已答复；逾期照收并标注） */
         post: operations["submit_list_campaigns__campaign_id__rounds__round_id__townships__township__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/lagging-proposal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 后进村倒排建议（按整顿工作的倒排规则，由已录入的排名得分计算） */
+        get: operations["lagging_proposal_campaigns__campaign_id__rounds__round_id__townships__township__lagging_proposal_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -787,8 +804,21 @@ export interface components {
             phases: components["schemas"]["PhaseWindow"][];
             /** Criteria */
             criteria: components["schemas"]["Criterion"][];
-            /** Lagging Rule */
-            lagging_rule: string;
+            /**
+             * Criteria Version
+             * @description 现行认定标准目录的版本（每次修订目录加一）
+             */
+            criteria_version: number;
+            /**
+             * Lagging Rule
+             * @description 后进村倒排规则（结构化规则，或文字说明）
+             */
+            lagging_rule: components["schemas"]["LaggingRule-Output"] | string;
+            /**
+             * Lagging Rule Text
+             * @description 倒排规则的中文说明
+             */
+            lagging_rule_text: string;
             /** Carries Over From */
             carries_over_from?: string | null;
             /** Policy Version */
@@ -1446,6 +1476,102 @@ export interface components {
             unchanged: number;
         };
         /**
+         * LaggingRanking
+         * @description The ranking computed from the entered inputs under the rule, and what it proposes; recorded with the list.
+         */
+        LaggingRanking: {
+            rule: components["schemas"]["LaggingRule-Output"];
+            /** Ranked */
+            ranked: components["schemas"]["RankedVillage"][];
+            /** Proposed */
+            proposed: string[];
+            /**
+             * Tied At Cut
+             * @default []
+             */
+            tied_at_cut: string[];
+            /**
+             * Already Weak And Lax
+             * @default []
+             */
+            already_weak_and_lax: string[];
+            /**
+             * Unranked
+             * @default []
+             */
+            unranked: string[];
+            /** Deviations */
+            deviations?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * LaggingRule
+         * @description The ranking rule (倒排) that defines lagging villages: which input, which end is worse, and the cut
+         *     (the bottom N, or the bottom share rounded up) within each township or county. Villages tied with the
+         *     last one inside the cut are all proposed (并列者一并列入), so a cut never splits equal scores.
+         */
+        "LaggingRule-Input": {
+            /**
+             * Basis
+             * @description 排名依据（输入名称），如“星级支部评定得分”
+             */
+            basis: string;
+            /** @default lower_is_worse */
+            direction: components["schemas"]["RankingDirection"];
+            /**
+             * Bottom Count
+             * @description 每个范围倒排后 N 名
+             */
+            bottom_count?: number | null;
+            /**
+             * Bottom Share
+             * @description 每个范围倒排后该比例（向上取整）
+             */
+            bottom_share?: number | null;
+            /** @default township */
+            scope: components["schemas"]["RankingScope"];
+            /**
+             * Note
+             * @description 补充说明
+             * @default
+             */
+            note: string;
+        };
+        /**
+         * LaggingRule
+         * @description The ranking rule (倒排) that defines lagging villages: which input, which end is worse, and the cut
+         *     (the bottom N, or the bottom share rounded up) within each township or county. Villages tied with the
+         *     last one inside the cut are all proposed (并列者一并列入), so a cut never splits equal scores.
+         */
+        "LaggingRule-Output": {
+            /**
+             * Basis
+             * @description 排名依据（输入名称），如“星级支部评定得分”
+             */
+            basis: string;
+            /** @default lower_is_worse */
+            direction: components["schemas"]["RankingDirection"];
+            /**
+             * Bottom Count
+             * @description 每个范围倒排后 N 名
+             */
+            bottom_count?: number | null;
+            /**
+             * Bottom Share
+             * @description 每个范围倒排后该比例（向上取整）
+             */
+            bottom_share?: string | null;
+            /** @default township */
+            scope: components["schemas"]["RankingScope"];
+            /**
+             * Note
+             * @description 补充说明
+             * @default
+             */
+            note: string;
+        };
+        /**
          * Level
          * @enum {string}
          */
@@ -1610,8 +1736,11 @@ export interface components {
              * @description 认定标准目录；默认十条
              */
             criteria?: components["schemas"]["Criterion"][] | null;
-            /** Lagging Rule */
-            lagging_rule?: string | null;
+            /**
+             * Lagging Rule
+             * @description 后进村倒排规则：结构化规则（排名依据、方向、后 N 名或后一定比例、乡镇或县范围），平台据此计算倒排建议；也可只写文字说明（不自动计算）；默认为种子文件的文字说明
+             */
+            lagging_rule?: components["schemas"]["LaggingRule-Input"] | string | null;
             /** @description 政策参数；默认种子文件规定 */
             policy?: components["schemas"]["Policy-Input"] | null;
             /**
@@ -2030,6 +2159,30 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** RankedVillage */
+        RankedVillage: {
+            /** Village Code */
+            village_code: string;
+            /**
+             * Group Code
+             * @description 排名范围（乡镇或县）
+             */
+            group_code: string;
+            /** Score */
+            score: string;
+            /**
+             * Position
+             * @description 自末位起的名次（并列同名次）
+             */
+            position: number;
+            /** In Cut */
+            in_cut: boolean;
+        };
+        /**
+         * RankingDirection
+         * @enum {string}
+         */
+        RankingDirection: "lower_is_worse" | "higher_is_worse";
         /**
          * RankingInput
          * @description A village's input to the lagging ranking (倒排): its score and/or rank under the rule.
@@ -2047,6 +2200,11 @@ export interface components {
              */
             basis: string;
         };
+        /**
+         * RankingScope
+         * @enum {string}
+         */
+        RankingScope: "township" | "county";
         /** Ready */
         Ready: {
             /**
@@ -2100,7 +2258,8 @@ export interface components {
         };
         /** ReviseCampaignPolicy */
         ReviseCampaignPolicy: {
-            policy: components["schemas"]["Policy-Input"];
+            /** @description 新政策参数；不填则沿用现行版本 */
+            policy?: components["schemas"]["Policy-Input"] | null;
             /** Reason */
             reason: string;
             /**
@@ -2108,6 +2267,16 @@ export interface components {
              * Format: date
              */
             effective_on: string;
+            /**
+             * Phases
+             * @description 新的阶段安排；不填则不变
+             */
+            phases?: components["schemas"]["PhaseWindow"][] | null;
+            /**
+             * Criteria
+             * @description 新的认定标准目录（新目录版本）；不填则不变。此前的排查研判保留其所用的目录版本
+             */
+            criteria?: components["schemas"]["Criterion"][] | null;
         };
         /** RoundOut */
         RoundOut: {
@@ -2278,6 +2447,13 @@ export interface components {
              * @description 上一轮列入本轮不再列入的村：逐村说明理由
              */
             carry_over_reasons?: {
+                [key: string]: string;
+            };
+            /**
+             * Lagging Reasons
+             * @description 后进村与倒排建议不一致的（列入未在倒排范围内的村，或未列入倒排靠后的村）：逐村说明理由
+             */
+            lagging_reasons?: {
                 [key: string]: string;
             };
         };
@@ -2505,6 +2681,7 @@ export interface components {
             policy_version: number;
             /** Sample Commitment */
             sample_commitment?: string | null;
+            lagging_ranking?: components["schemas"]["LaggingRanking"] | null;
         };
         /** TownshipRoundOut */
         TownshipRoundOut: {
@@ -3811,6 +3988,66 @@ export interface operations {
             };
             /** @description 与当前状态冲突 (conflicts with the current state) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lagging_proposal_campaigns__campaign_id__rounds__round_id__townships__township__lagging_proposal_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                round_id: string;
+                township: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaggingRanking"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1508,7 +1508,7 @@ export interface components {
          * Rule
          * @enum {string}
          */
-        Rule: "team_not_stationed" | "visits_below_minimum" | "visit_without_problem" | "measure_overdue" | "measure_not_updated" | "township_list_missing" | "township_list_late" | "township_list_incomplete" | "township_unfinished" | "spot_check_ratio" | "screening_sample_ratio" | "post_evaluation_overdue" | "falsification" | "supervision_overdue" | "progress_report_missing";
+        Rule: "team_not_stationed" | "visits_below_minimum" | "visit_without_problem" | "measure_overdue" | "measure_not_updated" | "township_list_missing" | "township_list_late" | "township_list_incomplete" | "township_unfinished" | "spot_check_ratio" | "screening_sample_ratio" | "post_evaluation_overdue" | "falsification" | "supervision_overdue" | "progress_report_missing" | "county_filing_missing";
         /** Task */
         Task: {
             /**
