@@ -175,6 +175,16 @@ class AttachmentOut(BaseModel):
     uploaded_on: date
 
 
+class AttachmentRef(BaseModel):
+    """What a record keeps of a file it rests on (``reference``)."""
+
+    file_id: str
+    filename: str
+    sha256: str
+    size: int
+    content_type: str
+
+
 def refused(exc: AttachmentRefused) -> Problem:
     title = {415: "文件类型不符 Unsupported file type", 413: "文件过大 File too large"}.get(exc.status, "佐证材料不合格 File refused")
     return Problem(exc.status, exc.code, title, f"{exc.message_zh} ({exc.message_en})",

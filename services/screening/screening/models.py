@@ -115,8 +115,8 @@ class PublishedDay(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Attachment(ScopedAttachment, Base):
+class ScreeningAttachment(ScopedAttachment, Base):
     """Evidence files (zhengdun.attachments) of a township's round (assessment findings, the committee meeting's
     minutes, the notice's photos) or of a county's review (site visits); append-only, never edited."""
 
-    __tablename__ = "attachments"
+    __tablename__ = "screening_attachments"

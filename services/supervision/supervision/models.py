@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhengdun.attachments import ScopedAttachment
 from zhengdun.clock import ClockState  # noqa: F401
 from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
@@ -231,6 +232,7 @@ class InspectionRow(Base):
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     demands: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     follow_ups: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)   # zhengdun.attachments.reference
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -247,6 +249,7 @@ class AccountabilityRow(Base):
     decided_by: Mapped[str] = mapped_column(String(200))
     decided_on: Mapped[date] = mapped_column(Date)
     filed_with: Mapped[str | None] = mapped_column(String(12))
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)   # zhengdun.attachments.reference
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -321,3 +324,10 @@ class DeliveryRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SupervisionAttachment(ScopedAttachment, Base):
+    """Evidence files (zhengdun.attachments) of inspections and accountability decisions: ``kind`` says which,
+    ``unit_code`` (= ``record_key``) the unit inspected or held accountable; append-only, never edited."""
+
+    __tablename__ = "sv_attachments"

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
+from zhengdun.attachments import AttachmentRef
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
 
@@ -83,6 +84,7 @@ class InspectionOut(Out):
     findings: list[FindingOut]
     demands: list[DemandOut]
     follow_ups: list[FollowUpOut]
+    attachments: list[AttachmentRef] = Field(default_factory=list, description="督导检查的佐证材料")
     actor: Actor
 
 
@@ -98,6 +100,7 @@ class AccountabilityOut(Out):
     decided_by: str
     decided_on: date
     filed_with: str | None
+    attachments: list[AttachmentRef] = Field(default_factory=list, description="问责决定的佐证材料（决定文书等）")
     actor: Actor
 
 

@@ -12,8 +12,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_attachments_table()
+    create_attachments_table("screening_attachments")
 
 
 def downgrade() -> None:
-    drop_attachments_table()
+    drop_attachments_table("screening_attachments")
