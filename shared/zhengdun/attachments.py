@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from zhengdun.problems import Problem
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_NAME_CHARS = 255
 
 # extension → (content type, the bytes a file of that type starts with)
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
@@ -64,9 +65,12 @@ class CheckedFile:
 
 def check_attachment(filename: str, content: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES) -> CheckedFile:
     """The file's type (by its content, which must match its name), size (at most ``max_bytes``) and SHA-256."""
-    name = (filename or "").strip()
+    name = "".join(c for c in (filename or "") if c.isprintable()).strip()  # no control characters are kept
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = ", ".join(sorted(ALLOWED_TYPES))
+    if len(name) > MAX_NAME_CHARS:
+        raise AttachmentRefused("evidence-name-too-long", 422, f"文件名不能超过 {MAX_NAME_CHARS} 个字符",
+                                f"file names are at most {MAX_NAME_CHARS} characters", filename=name[:40] + "…")
     if extension not in ALLOWED_TYPES:
         raise AttachmentRefused("evidence-type", 415, f"佐证材料只接受 {allowed} 文件", f"evidence must be one of: {allowed}",
                                 filename=name)

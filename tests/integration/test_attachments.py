@@ -131,6 +131,33 @@ def test_screening_evidence_on_findings_minutes_and_notice_photos(platform, demo
                  "county_org"), 404, "not-found")
     refuses_editing(platform, "screening", "screening_attachments", minutes["file_id"])
 
+    # The county's site visits (县级实地走访核查) rest on files of the county's review.
+    submitted = call(platform, "screening", "POST", f"{base}/submit", "township_org", json={"submitted_on": "2020-08-10"})
+    assert submitted.status_code == 201, submitted.text
+    assert submitted.json()["meeting"]["attachments"] == [minutes["file_id"]]   # the event carries the minutes' id
+    county = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    drawn = created(call(platform, "screening", "POST", f"{county}/townships/{township}/samples", "county_org",
+                         json={"drawn_on": "2020-08-16"}))
+    visited = [v for s in drawn["samples"] for v in s["chosen"]]
+    problem(upload(platform, "screening", f"{county}/attachments", "township_org", "走访.pdf", PAPER), 403, "forbidden")
+    visit_file = created(upload(platform, "screening", f"{county}/attachments", "county_org", "走访记录.pdf", PAPER))
+
+    def visits(ids: list[str]) -> httpx.Response:
+        return call(platform, "screening", "POST", f"{county}/townships/{township}/site-visits", "county_org", json={
+            "checked_on": "2020-08-17", "findings": [{"village_code": v, "outcome": "confirmed", "note": "属实",
+                                                      **({"attachments": ids} if i == 0 else {})}
+                                                     for i, v in enumerate(visited)]})
+    for ids in ([str(uuid.uuid4())], [minutes["file_id"]]):   # unknown; a file of the township's round, not the county's
+        refused = problem(visits(ids), 422, "unknown-attachment")
+        assert refused["errors"][0]["field"] == "body.findings.0.attachments", refused
+    checked = visits([visit_file["file_id"]])
+    assert checked.status_code == 201, checked.text
+    assert checked.json()["check"]["findings"][0]["attachments"] == [visit_file["file_id"]]
+    for user in ("county_org", "city_org"):
+        same_file(call(platform, "screening", "GET", f"{county}/attachments/{visit_file['file_id']}", user), PAPER, visit_file)
+    for user in ("county2_org", "township_org"):
+        problem(call(platform, "screening", "GET", f"{county}/attachments/{visit_file['file_id']}", user), 403, "forbidden")
+
 
 def test_acceptance_application_rests_on_the_signed_paper(platform, demo):
     helpers.set_clock(platform, "2021-03-01", seen_by="acceptance")

@@ -69,3 +69,9 @@ def test_a_refusal_answers_as_problem_json_naming_the_file_field():
     body = problem.body()
     assert problem.status == 415 and body["type"] == "/problems/evidence-content-mismatch"
     assert body["errors"][0]["field"] == "body.file" and "文件" in body["title"]
+
+
+def test_a_name_keeps_no_control_characters_and_is_bounded():
+    assert check_attachment("纪要\x00\n.pdf", PDF).filename == "纪要.pdf"
+    assert check_attachment("a" * 251 + ".pdf", PDF).filename.endswith(".pdf")
+    assert refusal("a" * 252 + ".pdf", PDF).code == "evidence-name-too-long"
