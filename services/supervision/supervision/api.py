@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -255,7 +255,7 @@ _UNIT = "被检查（被问责）单位的区划代码"
 
 @router.post("/inspections/attachments", response_model=AttachmentOut, tags=TAGS, status_code=201,
              responses=attachments.upload_responses(), summary=f"上传督导检查佐证材料{attachments.UPLOAD_SUMMARY}")
-async def upload_inspection_attachment(request: Request, unit: DivisionCode = Query(description=_UNIT),
+async def upload_inspection_attachment(request: Request, unit: Annotated[DivisionCode, Query(description=_UNIT)],
                                        file: UploadFile = File(...),
                                        principal: Principal = Depends(authorized("supervision.inspect", target="unit"))):
     filename, content = await attachments.read_upload(file)
@@ -265,7 +265,7 @@ async def upload_inspection_attachment(request: Request, unit: DivisionCode = Qu
 
 @router.post("/accountability/attachments", response_model=AttachmentOut, tags=TAGS, status_code=201,
              responses=attachments.upload_responses(), summary=f"上传问责决定佐证材料{attachments.UPLOAD_SUMMARY}")
-async def upload_accountability_attachment(request: Request, unit: DivisionCode = Query(description=_UNIT),
+async def upload_accountability_attachment(request: Request, unit: Annotated[DivisionCode, Query(description=_UNIT)],
                                            file: UploadFile = File(...),
                                            principal: Principal = Depends(authorized("supervision.hold_accountable",
                                                                                      target="unit"))):
