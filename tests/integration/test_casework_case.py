@@ -182,7 +182,7 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
 
     # Progress: evidence is type-checked and hashed; completion needs it; a correction points at what it corrects.
     refused(call(platform, "POST", f"{base}/evidence", "team_member", files={"file": ("x.png", b"%PDF-1.4", "image/png")}),
-            422, "evidence-content-mismatch")
+            415, "evidence-content-mismatch")
     evidence = ok(call(platform, "POST", f"{base}/evidence", "team_member",
                        files={"file": ("会议记录.pdf", b"%PDF-1.4 meeting", "application/pdf")}), 201)
     assert len(evidence["sha256"]) == 64

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
@@ -23,7 +23,8 @@ from acceptance.domain.process import STAGE_LABELS, Person, Stage
 from acceptance.domain.standard import HEADINGS
 from acceptance.models import AcceptanceRecord, AcceptanceRow, Campaign, Document, SealKey, SpotCheckSample
 from acceptance.service import StepContext
-from zhengdun import clock, printing
+from zhengdun import attachments, clock, printing
+from zhengdun.attachments import AttachmentOut
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
@@ -48,8 +49,12 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_FILES = "先上传到本次验收的佐证材料（POST /acceptances/{acceptance_id}/attachments），此处填其编号"
+
+
 class ApplicationIn(_In):
     statement: str | None = Field(None, description="申请书正文；第一位签字人填写，第二位可省略或填写相同内容")
+    attachments: list[str] = Field(default_factory=list, max_length=20, description=f"签字的纸质申请书（扫描件、照片）：{_FILES}")
 
 
 class StandardItemIn(_In):
@@ -80,6 +85,7 @@ class PreliminaryIn(_In):
     meeting: MeetingIn
     passed: bool
     report: str = Field(min_length=1)
+    attachments: list[str] = Field(default_factory=list, max_length=20, description=f"乡镇初验报告原件及材料：{_FILES}")
 
 
 class Empty(_In):
@@ -108,6 +114,7 @@ class CountyReportIn(_In):
     passed: bool
     report: str = Field(min_length=1)
     score: Decimal | None = Field(None, ge=0, le=100000)
+    attachments: list[str] = Field(default_factory=list, max_length=20, description=f"县级验收报告原件及材料：{_FILES}")
 
 
 class ApprovalIn(_In):
@@ -326,6 +333,37 @@ async def document_pdf(document_id: Uuid, request: Request,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
+# ------------------------------------------------------------------ evidence files
+
+
+@api.post("/acceptances/{acceptance_id}/attachments", response_model=AttachmentOut, status_code=201,
+          responses=attachments.upload_responses(),
+          summary=f"上传验收佐证材料（签字的申请书原件、初验和验收报告）{attachments.UPLOAD_SUMMARY}")
+async def upload_attachment(acceptance_id: Uuid, request: Request, file: UploadFile = File(...),
+                            principal: Principal = Depends(authorized("acceptance.attach"))):
+    filename, content = await attachments.read_upload(file)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        row = await uow.session.get(AcceptanceRow, acceptance_id)
+        if row is None:
+            raise not_found(f"验收 {acceptance_id}")
+        authorize_target(principal, "acceptance.attach", row.village_code)
+        stored = await service.store_attachment(uow.session, row, filename, content, principal.actor)
+        await uow.commit()
+    return attachments.out(stored)
+
+
+@api.get("/acceptances/{acceptance_id}/attachments/{file_id}", response_class=Response,
+         responses=attachments.download_responses(), summary="下载验收佐证材料（响应头带 SHA-256）")
+async def download_attachment(acceptance_id: Uuid, file_id: Uuid, request: Request,
+                              principal: Principal = Depends(authorized("acceptance.read"))):
+    async with request.app.state.runtime.session_factory() as session:
+        row = await _readable(session, principal, acceptance_id)
+        stored = await service.find_attachment(session, row, file_id)
+    if stored is None:
+        raise not_found(f"佐证材料 {file_id}")
+    return attachments.download(stored)
+
+
 # ------------------------------------------------------------------ 1. application
 
 
@@ -334,14 +372,16 @@ async def sign_application(acceptance_id: Uuid, body: ApplicationIn, request: Re
                            principal: Principal = Depends(authorized("acceptance.apply"))):
     async def step(ctx: StepContext):
         person = ctx.person(_role(principal, Role.WORK_TEAM_LEADER, Role.VILLAGE_SECRETARY))
+        files = await service.attachment_refs(ctx, body.attachments, "body.attachments")
         outcome = ctx.acc.sign_application(person, ctx.today)
+        service.keep_attachments(ctx, "application", files)
         docs = _docs(ctx)
         if "application" not in docs:
             if not (body.statement or "").strip():
                 raise RuleViolation("statement-missing", "请填写申请书正文", "the first signer writes the statement")
             content = ctx.base_content("application", "整顿验收联名申请书") | {
                 "village_name": await service.division_name(ctx.session, ctx.row.village_code),
-                "statement": body.statement.strip()}
+                "statement": body.statement.strip(), "attachments": files}
             doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "application", content, ctx.today)
             docs["application"] = doc.document_id
         else:
@@ -418,13 +458,16 @@ async def record_preliminary(acceptance_id: Uuid, body: PreliminaryIn, request: 
                              principal: Principal = Depends(authorized("acceptance.preliminary"))):
     async def step(ctx: StepContext):
         person = ctx.person(_role(principal, Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF))
+        files = await service.attachment_refs(ctx, body.attachments, "body.attachments")
         outcome = ctx.acc.record_preliminary(person, passed=body.passed, inspection_group=body.inspection_group,
                                              today=ctx.today)
         content = ctx.base_content("preliminary_report", "乡镇初验报告") | {
             "village_name": await service.division_name(ctx.session, ctx.row.village_code),
             "township_code": ctx.row.township_code, "inspection_group": body.inspection_group,
             "meeting": body.meeting.model_dump(mode="json"), "passed": body.passed, "report": body.report,
-            "self_check_total": ctx.acc.state["self_check"]["total"], "conclusion": "同意摘帽" if body.passed else "不同意摘帽"}
+            "self_check_total": ctx.acc.state["self_check"]["total"], "conclusion": "同意摘帽" if body.passed else "不同意摘帽",
+            "attachments": files}
+        service.keep_attachments(ctx, "preliminary", files)
         doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "preliminary_report", content, ctx.today)
         _docs(ctx)["preliminary_report"] = doc.document_id
         return outcome
@@ -490,8 +533,11 @@ async def county_opinion(acceptance_id: Uuid, body: OpinionIn, request: Request,
 async def county_report(acceptance_id: Uuid, body: CountyReportIn, request: Request,
                         principal: Principal = Depends(authorized("acceptance.county"))):
     async def step(ctx: StepContext):
+        files = await service.attachment_refs(ctx, body.attachments, "body.attachments")
         outcome = ctx.acc.report_county(ctx.person(Role.ORG_STAFF), passed=body.passed, today=ctx.today)
-        ctx.acc.state["county"]["report"] = {"text": body.report, "score": str(body.score) if body.score is not None else None}
+        ctx.acc.state["county"]["report"] = {"text": body.report, "score": str(body.score) if body.score is not None else None,
+                                             "attachments": files}
+        service.keep_attachments(ctx, "county_report", files)
         return outcome
 
     return await _step(request, principal, "acceptance.county", acceptance_id, "county_report", body, step)

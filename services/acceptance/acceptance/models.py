@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, Date, DateTime, Integer, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhengdun.attachments import ScopedAttachment
 from zhengdun.clock import ClockState  # noqa: F401
 from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
@@ -154,3 +155,10 @@ class SpotCheckSample(Base):
     chosen: Mapped[list[str]] = mapped_column(JSONB)
     drawn_on: Mapped[date] = mapped_column(Date)
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class AcceptanceAttachment(ScopedAttachment, Base):
+    """Evidence files (zhengdun.attachments) of one acceptance (the application's signed paper, the township's
+    and the county's reports): ``record_key`` is the acceptance, ``unit_code`` its village; append-only."""
+
+    __tablename__ = "acceptance_attachments"

@@ -26,9 +26,9 @@ from acceptance.domain import standard as standard_rules
 from acceptance.domain.errors import OutOfOrder, RuleViolation
 from acceptance.domain.process import Acceptance, Outcome, Person, Stage
 from acceptance.domain.standard import Standard, StandardItem
-from acceptance.models import (AcceptanceRecord, AcceptanceRow, Campaign, Document, PolicyVersionRow, Seal, SealKey,
-                               Signature, SpotCheckSample, StandardVersion)
-from zhengdun import printing
+from acceptance.models import (AcceptanceAttachment, AcceptanceRecord, AcceptanceRow, Campaign, Document,
+                               PolicyVersionRow, Seal, SealKey, Signature, SpotCheckSample, StandardVersion)
+from zhengdun import attachments, clock, printing
 from zhengdun.divisions import ancestor_at, level_of
 from zhengdun.events.acceptance import (AcceptanceFailed, AcceptanceSampleDrawn, AcceptanceStep, AcceptanceStepPassed,
                                         PostEvaluated, VillageAccepted, VillageDelisted)
@@ -425,3 +425,39 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
              for r in rows]
     found = [step for view in views for step in task_rules.steps(view, caller, today)]
     return found + task_rules.draws(views, caller)
+
+
+# ------------------------------------------------------------------ evidence files (zhengdun.attachments)
+
+ATTACHMENTS = "acceptance"
+
+
+def _owner(row: AcceptanceRow) -> dict:
+    return {"kind": ATTACHMENTS, "record_key": row.acceptance_id, "unit_code": row.village_code}
+
+
+async def store_attachment(session: AsyncSession, row: AcceptanceRow, filename: str, content: bytes,
+                           actor: Actor) -> AcceptanceAttachment:
+    stored = attachments.stored(AcceptanceAttachment, filename, content, today=await clock.today(session),
+                                actor=actor.model_dump(mode="json"), **_owner(row))
+    session.add(stored)
+    return stored
+
+
+async def attachment_refs(ctx: StepContext, file_ids, field: str) -> list[dict]:
+    """The references of ``file_ids``, each a file of this acceptance (else 422 naming ``field``), kept in
+    the acceptance's state under the step's name."""
+    return await attachments.resolve(ctx.session, AcceptanceAttachment, file_ids, field, "本次验收", **_owner(ctx.row))
+
+
+def keep_attachments(ctx: StepContext, step: str, refs: list[dict]) -> None:
+    if not refs:
+        return
+    kept = dict(ctx.acc.state.get("attachments", {}))
+    known = {r["file_id"] for r in kept.get(step, [])}
+    kept[step] = [*kept.get(step, []), *(r for r in refs if r["file_id"] not in known)]
+    ctx.acc.state["attachments"] = kept
+
+
+async def find_attachment(session: AsyncSession, row: AcceptanceRow, file_id: str) -> AcceptanceAttachment | None:
+    return await attachments.find(session, AcceptanceAttachment, file_id, **_owner(row))

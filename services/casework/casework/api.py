@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from datetime import date
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -12,12 +11,12 @@ from sqlalchemy import func, select
 
 from casework import ledger, service
 from casework import responses as R
-from casework.domain.errors import CaseworkError, UnknownItem
-from casework.domain.evidence import ALLOWED_TYPES, MAX_EVIDENCE_BYTES, check_evidence
+from casework.domain.errors import CaseworkError
 from casework.ledger import case_view, entry_view
 from casework.models import Case, EvidenceFile
 from casework.service import Writer, uow_publisher
-from zhengdun import clock
+from zhengdun import attachments, clock
+from zhengdun.attachments import AttachmentOut
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
@@ -172,15 +171,6 @@ class CaseSummary(BaseModel):
     designated_on: date
     opened_on: date
     updated_on: date
-
-
-class EvidenceOut(BaseModel):
-    file_id: str
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_on: date
 
 
 def _problem(exc: CaseworkError) -> Problem:
@@ -383,41 +373,31 @@ async def answer_comment(case_id: Uuid, comment_id: Uuid, body: AnswerIn, reques
 # ---------------------------------------------------------------------------------------- progress and evidence
 
 
-@cases.post("/{case_id}/evidence", status_code=201, response_model=EvidenceOut,
-            summary=f"上传佐证材料（pdf/jpg/png/docx/xlsx/mp4，≤{MAX_EVIDENCE_BYTES // 1024 // 1024} MB，存SHA-256）")
+@cases.post("/{case_id}/evidence", status_code=201, response_model=AttachmentOut, responses=attachments.upload_responses(),
+            summary=f"上传佐证材料{attachments.UPLOAD_SUMMARY}")
 async def upload_evidence(case_id: Uuid, request: Request, file: UploadFile = File(...),
                           principal: Principal = Depends(authorized("case.progress"))):
-    content = await file.read(MAX_EVIDENCE_BYTES + 1)
+    filename, content = await attachments.read_upload(file)
     async with request.app.state.runtime.unit_of_work() as uow:
         case = await service.find_case(uow.session, case_id)
         if case is None:
             raise not_found(f"案件 {case_id}")
         authorize_target(principal, "case.progress", case.village_code)
-        try:
-            checked = check_evidence(file.filename or "", content)
-        except CaseworkError as exc:
-            raise _problem(exc) from None
-        stored = EvidenceFile(file_id=str(uuid.uuid4()), case_id=case_id, filename=checked.filename,
-                              content_type=checked.content_type, size=checked.size, sha256=checked.sha256, content=content,
-                              uploaded_on=await clock.today(uow.session), actor=principal.actor.model_dump(mode="json"))
-        uow.session.add(stored)
+        row = await service.store_evidence(uow.session, case, filename, content, principal.actor)
         await uow.commit()
-    return EvidenceOut(file_id=stored.file_id, filename=stored.filename, content_type=stored.content_type, size=stored.size,
-                       sha256=stored.sha256, uploaded_on=stored.uploaded_on)
+    return attachments.out(row)
 
 
 @cases.get("/{case_id}/evidence/{file_id}", summary="下载佐证材料（响应头带 SHA-256）", response_class=Response,
-           responses=files(*sorted({t for t, _ in ALLOWED_TYPES.values()}), description="佐证材料原文件"))
+           responses=attachments.download_responses())
 async def download_evidence(case_id: Uuid, file_id: Uuid, request: Request,
                             principal: Principal = Depends(authorized("case.read"))):
     async with request.app.state.runtime.session_factory() as session:
         case = await _readable_case(session, principal, case_id)
-        stored = await session.get(EvidenceFile, file_id)
-        if stored is None or stored.case_id != case.case_id:
+        row = await attachments.find(session, EvidenceFile, file_id, case_id=case.case_id)
+        if row is None:
             raise not_found(f"佐证材料 {file_id}")
-        return Response(stored.content, media_type=stored.content_type,
-                        headers={"X-Content-SHA256": stored.sha256,
-                                 "Content-Disposition": f'attachment; filename="{stored.file_id}"'})
+        return attachments.download(row)
 
 
 @cases.post("/{case_id}/measures/{measure_id}/progress", response_model=R.WriteOut, status_code=201,
@@ -425,14 +405,7 @@ async def download_evidence(case_id: Uuid, file_id: Uuid, request: Request,
 async def record_progress(case_id: Uuid, measure_id: Uuid, body: ProgressIn, request: Request,
                           principal: Principal = Depends(authorized("case.progress"))):
     async def step(w: Writer):
-        evidence = []
-        for file_id in dict.fromkeys(body.evidence_ids):
-            stored = await w.session.get(EvidenceFile, file_id)
-            if stored is None or stored.case_id != w.case.case_id:
-                raise UnknownItem("unknown-evidence", f"佐证材料 {file_id} 不属于本案件，请先上传",
-                                  f"evidence {file_id} is not a file of this case; upload it first")
-            evidence.append({"file_id": stored.file_id, "filename": stored.filename, "sha256": stored.sha256,
-                             "size": stored.size, "content_type": stored.content_type})
+        evidence = await service.evidence_of(w.session, w.case, body.evidence_ids, "body.evidence_ids")
         return await service.record_progress(w, measure_id, body.status, body.narrative, evidence, body.progress_on,
                                              body.corrects)
     return await _write(request, principal, "case.progress", case_id, step, dates={"progress_on": body.progress_on})

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from casework.domain.campaign import CampaignTerms, PolicyVersion
 from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id, person_key
 from casework.domain.errors import OutOfOrder
-from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, Pairing
+from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile, Pairing
+from zhengdun import attachments, clock
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
     CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
@@ -130,6 +131,19 @@ async def find_case(session: AsyncSession, case_id: str, *, lock: bool = False) 
     if lock:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def store_evidence(session: AsyncSession, case: Case, filename: str, content: bytes, actor: Actor) -> EvidenceFile:
+    """An evidence file of the case, checked and hashed (zhengdun.attachments), kept in the case's files."""
+    row = attachments.stored(EvidenceFile, filename, content, today=await clock.today(session),
+                             actor=actor.model_dump(mode="json"), case_id=case.case_id)
+    session.add(row)
+    return row
+
+
+async def evidence_of(session: AsyncSession, case: Case, file_ids: list[str], field: str) -> list[dict]:
+    """The references of the case's files ``file_ids`` (422 naming ``field`` for one that is not the case's)."""
+    return await attachments.resolve(session, EvidenceFile, file_ids, field, "本案件", case_id=case.case_id)
 
 
 async def load_book(session: AsyncSession, case: Case, as_of: date | None = None) -> CaseBook:

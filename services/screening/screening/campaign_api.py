@@ -13,7 +13,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from screening import responses as R
@@ -26,12 +27,13 @@ from screening.domain.filing import Filing, FilingEntry, file_county_list
 from screening.domain.shares import four_places, share_status
 from screening.domain.township import CarryOver, CarryOverReason, Objection, PublicNotice, propose_carry_over
 from screening.models import FilingSnapshot, TownshipPreparation
-from zhengdun import clock
+from zhengdun import attachments, clock
+from zhengdun.attachments import AttachmentOut
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.divisions import ancestor_at, is_within, level_of
 from zhengdun.events import screening as ev
-from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, RoundId
+from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, RoundId, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem
 from zhengdun.roles import Level
@@ -197,6 +199,10 @@ async def record_assessments(campaign_id: Identifier, round_id: RoundId, townshi
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.assessed_on, await _today(uow.session), "assessed_on")
+        for i, a in enumerate(body.assessments):
+            for j, finding in enumerate(a.findings):
+                await service.attachment_refs(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
+                                              finding.attachments, f"body.assessments.{i}.findings.{j}.attachments")
         state = await service.township_round(uow.session, campaign_id, round_id, township)
         entries = [AssessmentInput(a.village_code, tuple(a.findings), a.result, a.ranking) for a in body.assessments]
         try:
@@ -212,15 +218,20 @@ async def record_assessments(campaign_id: Identifier, round_id: RoundId, townshi
     return {"recorded": len(recorded), "assessed_in_round": len(state.assessments), "by_result": counts}
 
 
+_FILES = "先上传到本乡镇本轮的佐证材料（POST …/townships/{township}/attachments），此处填其编号"
+
+
 class MeetingIn(_In):
     held_on: date
     attendees: list[str] = Field(min_length=1)
     minutes: str = Field(min_length=1)
+    attachments: list[str] = Field(default_factory=list, max_length=50, description=f"会议纪要原件、照片：{_FILES}")
 
 
 class NoticeIn(_In):
     starts_on: date
     ends_on: date
+    photos: list[str] = Field(default_factory=list, max_length=50, description=f"公示照片：{_FILES}")
 
 
 class ObjectionIn(_In):
@@ -248,6 +259,8 @@ async def record_meeting(campaign_id: Identifier, round_id: RoundId, township: D
     async with request.app.state.runtime.unit_of_work() as uow:
         await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.held_on, await _today(uow.session), "held_on")
+        await service.attachment_refs(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
+                                      body.attachments, "body.attachments")
         prep = await _preparation(uow.session, campaign_id, round_id, township)
         prep.meeting, prep.actor = body.model_dump(mode="json"), principal.actor.model_dump(mode="json")
         await uow.commit()
@@ -262,6 +275,8 @@ async def record_notice(campaign_id: Identifier, round_id: RoundId, township: Di
     async with request.app.state.runtime.unit_of_work() as uow:
         await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.starts_on, await _today(uow.session), "starts_on")
+        await service.attachment_refs(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
+                                      body.photos, "body.photos")
         prep = await _preparation(uow.session, campaign_id, round_id, township)
         prep.notice = body.model_dump(mode="json")
         await uow.commit()
@@ -299,6 +314,34 @@ async def answer_objection(campaign_id: Identifier, round_id: RoundId, township:
                            if o["objection_id"] == objection_id else o for o in prep.objections]
         await uow.commit()
     return {"objection_id": objection_id, **body.model_dump(mode="json")}
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/attachments", response_model=AttachmentOut,
+             status_code=201, responses=attachments.upload_responses(),
+             summary=f"上传乡镇排查佐证材料（研判依据、党委会纪要、公示照片）{attachments.UPLOAD_SUMMARY}")
+async def upload_township_attachment(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, request: Request,
+                                     file: UploadFile = File(...),
+                                     principal: Principal = Depends(authorized("screening.assess", target="township"))):
+    _township(township)
+    filename, content = await attachments.read_upload(file)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        await _campaign(uow.session, campaign_id)
+        row = await service.store_attachment(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
+                                             filename, content, principal.actor)
+        await uow.commit()
+    return attachments.out(row)
+
+
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/attachments/{file_id}", response_class=Response,
+            responses=attachments.download_responses(), summary="下载乡镇排查佐证材料（响应头带 SHA-256）")
+async def download_township_attachment(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, file_id: Uuid,
+                                       request: Request,
+                                       principal: Principal = Depends(authorized("screening.read", target="township"))):
+    async with request.app.state.runtime.session_factory() as session:
+        row = await service.find_attachment(session, service.TOWNSHIP_FILES, campaign_id, round_id, township, file_id)
+    if row is None:
+        raise Problem(404, "not-found", "未找到 Not found", f"佐证材料 {file_id} 不存在 (not found)")
+    return attachments.download(row)
 
 
 class SubmitIn(_In):
@@ -500,19 +543,33 @@ class FindingsIn(_In):
     findings: list[FindingIn] = Field(min_length=1)
 
 
+class SiteVisitFindingIn(FindingIn):
+    attachments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="走访核查的佐证材料：先上传到本县本轮（POST …/counties/{county}/attachments），此处填其编号")
+
+
+class SiteVisitsIn(FindingsIn):
+    findings: list[SiteVisitFindingIn] = Field(min_length=1)
+
+
 @router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/townships/{township}/site-visits", response_model=R.SiteVisitsOut,
              status_code=201, summary="记录实地走访核查结果（弄虚作假的，通报追责）")
-async def record_site_visits(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, township: DivisionCode, body: FindingsIn,
+async def record_site_visits(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, township: DivisionCode, body: SiteVisitsIn,
                              request: Request,
                              principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
         campaign = await _campaign(uow.session, campaign_id)
         clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
+        for i, f in enumerate(body.findings):
+            await service.attachment_refs(uow.session, service.COUNTY_FILES, campaign_id, round_id, county, f.attachments,
+                                          f"body.findings.{i}.attachments")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
         try:
             state, recorded, falsified = state.record_site_visits(
-                campaign, township, [spot_check.FindingInput(f.village_code, f.outcome, f.note) for f in body.findings],
+                campaign, township, [spot_check.FindingInput(f.village_code, f.outcome, f.note,
+                                                             attachments=tuple(dict.fromkeys(f.attachments)))
+                                     for f in body.findings],
                 body.checked_on)
         except ScreeningRuleViolation as exc:
             raise _problem(exc) from None
@@ -522,6 +579,34 @@ async def record_site_visits(campaign_id: Identifier, round_id: RoundId, county:
             recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
         await uow.commit()
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
+
+
+@router.post("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/attachments", response_model=AttachmentOut,
+             status_code=201, responses=attachments.upload_responses(),
+             summary=f"上传县级实地走访核查佐证材料{attachments.UPLOAD_SUMMARY}")
+async def upload_county_attachment(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, request: Request,
+                                   file: UploadFile = File(...),
+                                   principal: Principal = Depends(authorized("screening.county_review", target="county"))):
+    _county(county)
+    filename, content = await attachments.read_upload(file)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        await _campaign(uow.session, campaign_id)
+        row = await service.store_attachment(uow.session, service.COUNTY_FILES, campaign_id, round_id, county,
+                                             filename, content, principal.actor)
+        await uow.commit()
+    return attachments.out(row)
+
+
+@router.get("/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/attachments/{file_id}", response_class=Response,
+            responses=attachments.download_responses(), summary="下载县级实地走访核查佐证材料（响应头带 SHA-256）")
+async def download_county_attachment(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, file_id: Uuid,
+                                     request: Request,
+                                     principal: Principal = Depends(authorized("screening.read", target="county"))):
+    async with request.app.state.runtime.session_factory() as session:
+        row = await service.find_attachment(session, service.COUNTY_FILES, campaign_id, round_id, county, file_id)
+    if row is None:
+        raise Problem(404, "not-found", "未找到 Not found", f"佐证材料 {file_id} 不存在 (not found)")
+    return attachments.download(row)
 
 
 class ReturnIn(_In):

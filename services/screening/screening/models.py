@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Date, DateTime, Index, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhengdun.attachments import ScopedAttachment
 from zhengdun.clock import ClockState  # noqa: F401
 from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
@@ -112,3 +113,10 @@ class PublishedDay(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ScreeningAttachment(ScopedAttachment, Base):
+    """Evidence files (zhengdun.attachments) of a township's round (assessment findings, the committee meeting's
+    minutes, the notice's photos) or of a county's review (site visits); append-only, never edited."""
+
+    __tablename__ = "screening_attachments"

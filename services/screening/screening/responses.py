@@ -46,6 +46,7 @@ class MeetingOut(Out):
     held_on: date
     attendees: list[str]
     minutes: str
+    attachments: list[str] = Field(default_factory=list, description="会议纪要原件、照片（佐证材料编号）")
 
 
 class MeetingRecordedOut(Out):
@@ -55,6 +56,7 @@ class MeetingRecordedOut(Out):
 class NoticeOut(Out):
     starts_on: date
     ends_on: date
+    photos: list[str] = Field(default_factory=list, description="公示照片（佐证材料编号）")
 
 
 class NoticeRecordedOut(Out):

@@ -429,3 +429,39 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list[P
         for view in await _county_rounds(session, campaigns, unit, counties):
             found += task_rules.city_steps(view)
     return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence files (zhengdun.attachments): a township's round keeps the files of its assessments,
+# committee meeting and public notice; a county's review keeps those of its site visits.
+# ---------------------------------------------------------------------------------------------
+from screening.models import ScreeningAttachment  # noqa: E402
+from zhengdun import attachments, clock  # noqa: E402
+
+TOWNSHIP_FILES = "township_round"
+COUNTY_FILES = "county_review"
+_WHERE = {TOWNSHIP_FILES: "本乡镇本轮排查", COUNTY_FILES: "本县本轮审核"}
+
+
+def _owner(kind: str, campaign_id: str, round_id: str, unit: str) -> dict:
+    return {"kind": kind, "record_key": f"{campaign_id}/{round_id}/{unit}", "unit_code": unit}
+
+
+async def store_attachment(session: AsyncSession, kind: str, campaign_id: str, round_id: str, unit: str,
+                           filename: str, content: bytes, actor: Actor) -> ScreeningAttachment:
+    row = attachments.stored(ScreeningAttachment, filename, content, today=await clock.today(session),
+                             actor=actor.model_dump(mode="json"), **_owner(kind, campaign_id, round_id, unit))
+    session.add(row)
+    return row
+
+
+async def attachment_refs(session: AsyncSession, kind: str, campaign_id: str, round_id: str, unit: str,
+                          file_ids, field: str) -> list[dict]:
+    """The references of ``file_ids``, each a file of this round's township (or county); else 422 naming ``field``."""
+    return await attachments.resolve(session, ScreeningAttachment, file_ids, field, _WHERE[kind],
+                                     **_owner(kind, campaign_id, round_id, unit))
+
+
+async def find_attachment(session: AsyncSession, kind: str, campaign_id: str, round_id: str, unit: str,
+                          file_id: str) -> ScreeningAttachment | None:
+    return await attachments.find(session, ScreeningAttachment, file_id, **_owner(kind, campaign_id, round_id, unit))

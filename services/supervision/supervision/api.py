@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, or_, select
@@ -16,12 +16,14 @@ from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade,
 from supervision.domain.rules import RULE_LABELS, Rule
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRecordRow, EvaluationRow, InspectionPlanRow,
                                 InspectionRow)
+from zhengdun import attachments
 from zhengdun.access import authorize_target, authorized
+from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
 from zhengdun.divisions import prefix_of
 
-from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier
+from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.registry_api import division_router
 from zhengdun.responses import files
@@ -130,6 +132,8 @@ class InspectionIn(_In):
     inspectors: list[str] = Field(min_length=1)
     findings: list[FindingIn] = []
     demands: list[DemandIn] = []
+    attachments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="佐证材料：先上传（POST /inspections/attachments?unit=被检查单位），此处填其编号")
 
 
 class FollowUpIn(_In):
@@ -149,7 +153,8 @@ def _inspection_out(i: InspectionRow):
     return {"inspection_id": i.inspection_id, "plan_id": i.plan_id, "kind": i.kind,
             "kind_label": InspectionKind(i.kind).label, "unit_code": i.unit_code,
             "inspected_by_code": i.inspected_by_code, "inspected_on": i.inspected_on, "inspectors": i.inspectors,
-            "findings": i.findings, "demands": i.demands, "follow_ups": i.follow_ups, "actor": i.actor}
+            "findings": i.findings, "demands": i.demands, "follow_ups": i.follow_ups,
+            "attachments": i.attachments or [], "actor": i.actor}
 
 
 @router.post("/inspection-plans", response_model=R.PlanOut, tags=TAGS, status_code=201, summary="制定督导计划（如每月25日至月底）")
@@ -217,13 +222,16 @@ class AccountabilityIn(_In):
     decided_by: str = Field(min_length=1, max_length=200, description="e.g. 县委常委会")
     decided_on: date
     filed_with: str | None = Field(None, pattern=DIVISION_CODE, description="e.g. the city 诫勉谈话 is filed with")
+    attachments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="决定文书等佐证材料：先上传（POST /accountability/attachments?unit=被问责单位），此处填其编号")
 
 
 def _action_out(a: AccountabilityRow):
     return {"action_id": a.action_id, "kind": a.kind, "kind_label": AccountabilityKind(a.kind).label,
             "subject_code": a.subject_code, "person": a.person, "post": a.post, "grounds": a.grounds,
             "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on, "filed_with": a.filed_with,
-            "campaign_id": a.campaign_id, "policy_version": a.policy_version, "actor": a.actor}
+            "campaign_id": a.campaign_id, "policy_version": a.policy_version, "attachments": a.attachments or [],
+            "actor": a.actor}
 
 
 @router.post("/accountability", response_model=R.AccountabilityOut, tags=TAGS, status_code=201, summary="决定约谈、诫勉谈话、组织处理（须有依据）")
@@ -242,6 +250,56 @@ async def list_accountability(request: Request, unit: DivisionCode | None = Quer
     if unit:
         query = query.where(_within(AccountabilityRow.subject_code, unit))
     return await _page(request, query, [AccountabilityRow.decided_on, AccountabilityRow.action_id], paging, _action_out)
+
+
+# --- evidence files ---------------------------------------------------------------------
+
+_UNIT = "被检查（被问责）单位的区划代码"
+
+
+@router.post("/inspections/attachments", response_model=AttachmentOut, tags=TAGS, status_code=201,
+             responses=attachments.upload_responses(), summary=f"上传督导检查佐证材料{attachments.UPLOAD_SUMMARY}")
+async def upload_inspection_attachment(request: Request, unit: Annotated[DivisionCode, Query(description=_UNIT)],
+                                       file: UploadFile = File(...),
+                                       principal: Principal = Depends(authorized("supervision.inspect", target="unit"))):
+    filename, content = await attachments.read_upload(file)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        return attachments.out(await service.store_attachment(uow, principal, service.INSPECTION_FILES, unit, filename, content))
+
+
+@router.post("/accountability/attachments", response_model=AttachmentOut, tags=TAGS, status_code=201,
+             responses=attachments.upload_responses(), summary=f"上传问责决定佐证材料{attachments.UPLOAD_SUMMARY}")
+async def upload_accountability_attachment(request: Request, unit: Annotated[DivisionCode, Query(description=_UNIT)],
+                                           file: UploadFile = File(...),
+                                           principal: Principal = Depends(authorized("supervision.hold_accountable",
+                                                                                     target="unit"))):
+    filename, content = await attachments.read_upload(file)
+    async with request.app.state.runtime.unit_of_work() as uow:
+        return attachments.out(await service.store_attachment(uow, principal, service.ACCOUNTABILITY_FILES, unit,
+                                                              filename, content))
+
+
+async def _download(request: Request, principal: Principal, kind: str, file_id: str):
+    async with request.app.state.runtime.session_factory() as session:
+        row = await service.find_attachment(session, kind, file_id)
+    if row is None:
+        raise service.not_found(f"佐证材料 {file_id}")
+    authorize_target(principal, "supervision.read", row.unit_code)  # who may read the unit's records
+    return attachments.download(row)
+
+
+@router.get("/inspections/attachments/{file_id}", tags=TAGS, response_class=Response,
+            responses=attachments.download_responses(), summary="下载督导检查佐证材料（响应头带 SHA-256）")
+async def download_inspection_attachment(request: Request, file_id: Uuid,
+                                         principal: Principal = Depends(authorized("supervision.read"))):
+    return await _download(request, principal, service.INSPECTION_FILES, file_id)
+
+
+@router.get("/accountability/attachments/{file_id}", tags=TAGS, response_class=Response,
+            responses=attachments.download_responses(), summary="下载问责决定佐证材料（响应头带 SHA-256）")
+async def download_accountability_attachment(request: Request, file_id: Uuid,
+                                             principal: Principal = Depends(authorized("supervision.read"))):
+    return await _download(request, principal, service.ACCOUNTABILITY_FILES, file_id)
 
 
 # --- evaluations ------------------------------------------------------------------------

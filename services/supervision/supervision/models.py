@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Tex
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from zhengdun.attachments import ScopedAttachment
 from zhengdun.clock import ClockState  # noqa: F401
 from zhengdun.db import Base
 from zhengdun.messaging import InboxMessage, OutboxMessage  # noqa: F401
@@ -278,6 +279,7 @@ class InspectionRow(Base):
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     demands: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     follow_ups: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)   # zhengdun.attachments.reference
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -296,6 +298,7 @@ class AccountabilityRow(Base):
     filed_with: Mapped[str | None] = mapped_column(String(12))
     campaign_id: Mapped[str | None] = mapped_column(String(64))       # the campaign of its grounds, where known
     policy_version: Mapped[int | None] = mapped_column(Integer)       # that campaign's policy in force on decided_on
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)   # zhengdun.attachments.reference
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -389,3 +392,10 @@ class DeliveryRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SupervisionAttachment(ScopedAttachment, Base):
+    """Evidence files (zhengdun.attachments) of inspections and accountability decisions: ``kind`` says which,
+    ``unit_code`` (= ``record_key``) the unit inspected or held accountable; append-only, never edited."""
+
+    __tablename__ = "sv_attachments"

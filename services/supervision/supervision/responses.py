@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field
 
 from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
+from zhengdun.attachments import AttachmentRef
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
 
@@ -85,6 +86,7 @@ class InspectionOut(Out):
     findings: list[FindingOut]
     demands: list[DemandOut]
     follow_ups: list[FollowUpOut]
+    attachments: list[AttachmentRef] = Field(default_factory=list, description="督导检查的佐证材料")
     actor: Actor
 
 
@@ -102,6 +104,7 @@ class AccountabilityOut(Out):
     filed_with: str | None
     campaign_id: str | None = Field(None, description="问责依据所属的整顿工作")
     policy_version: int | None = Field(None, description="决定之日施行的整顿政策版本")
+    attachments: list[AttachmentRef] = Field(default_factory=list, description="问责决定的佐证材料（决定文书等）")
     actor: Actor
 
 

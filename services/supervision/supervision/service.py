@@ -12,7 +12,8 @@ from supervision.domain.records import (AccountabilityKind, EvaluatedRole, Recor
                                         check_grounds, check_in_plan_window, check_study, city_of)
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
                                 InspectionPlanRow, InspectionRow, StudyRow, CampaignRecordRow)
-from zhengdun import clock
+from supervision.models import SupervisionAttachment
+from zhengdun import attachments, clock
 from zhengdun.auth import Principal
 from zhengdun.events.supervision import AccountabilityDecided
 from zhengdun.messaging.outbox import UnitOfWork
@@ -43,6 +44,8 @@ async def create_plan(uow: UnitOfWork, principal: Principal, data: dict[str, Any
 
 async def record_inspection(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> InspectionRow:
     await _business_date(uow, data["inspected_on"], "inspected_on")
+    data["attachments"] = await attachment_refs(uow.session, INSPECTION_FILES, data["unit_code"], data.get("attachments"),
+                                                "body.attachments")
     if data.get("plan_id"):
         plan = await uow.session.get(InspectionPlanRow, data["plan_id"])
         if plan is None:
@@ -111,6 +114,8 @@ async def campaign_of_grounds(uow: UnitOfWork, grounds: list[str]) -> str | None
 
 async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> AccountabilityRow:
     await _business_date(uow, data["decided_on"], "decided_on")
+    data["attachments"] = await attachment_refs(uow.session, ACCOUNTABILITY_FILES, data["subject_code"],
+                                                data.get("attachments"), "body.attachments")
     try:
         check_grounds(data["grounds"], await known_grounds(uow, data["grounds"]))
     except RecordRefused as exc:
@@ -127,6 +132,7 @@ async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dic
         division_code=data["subject_code"], actor=principal.actor)
     await journal.append(uow.session, row.subject_code, envelope.type, row.action_id,
                          {"event_id": envelope.id, "data": envelope.data, "reason": data["reason"],
+                          "attachments": data["attachments"],
                           "kind_label": AccountabilityKind(data["kind"]).label, "actor": row.actor})
     # Falsification cited as grounds is answered: its alert resolves.
     answered = (await uow.session.execute(select(FalsificationRow).where(
@@ -264,3 +270,32 @@ async def pending_tasks(session, principal, today: date) -> list:
                     a.alert_id, a.rule, a.campaign_id, a.subject_code, tuple(a.facts), a.due_on, a.proposal,
                     RULE_LABELS[Rule(a.rule)]), unit, cited)
     return found
+
+
+# --- evidence files (zhengdun.attachments) -----------------------------------------------
+# Uploaded for the unit inspected (or held accountable) before the record that rests on them.
+
+INSPECTION_FILES = "inspection"
+ACCOUNTABILITY_FILES = "accountability"
+_WHERE = {INSPECTION_FILES: "对该单位的督导检查", ACCOUNTABILITY_FILES: "对该单位的问责"}
+
+
+def _owner(kind: str, unit_code: str) -> dict:
+    return {"kind": kind, "record_key": unit_code, "unit_code": unit_code}
+
+
+async def store_attachment(uow: UnitOfWork, principal: Principal, kind: str, unit_code: str, filename: str,
+                           content: bytes) -> SupervisionAttachment:
+    row = attachments.stored(SupervisionAttachment, filename, content, today=await clock.today(uow.session),
+                             actor=principal.actor.model_dump(mode="json"), **_owner(kind, unit_code))
+    uow.session.add(row)
+    await uow.commit()
+    return row
+
+
+async def attachment_refs(session, kind: str, unit_code: str, file_ids, field: str) -> list[dict]:
+    return await attachments.resolve(session, SupervisionAttachment, file_ids, field, _WHERE[kind], **_owner(kind, unit_code))
+
+
+async def find_attachment(session, kind: str, file_id: str) -> SupervisionAttachment | None:
+    return await attachments.find(session, SupervisionAttachment, file_id, kind=kind)

@@ -243,7 +243,7 @@ class CriterionFinding(_Frozen):
     criterion_code: str
     met: bool
     evidence: str = ""
-    attachments: tuple[str, ...] = ()      # references to stored files
+    attachments: tuple[str, ...] = ()      # ids of stored files (zhengdun.attachments) of the township's round
     reason: str | None = None              # the stated reason of an "other" criterion
 
 
@@ -335,6 +335,7 @@ class CommitteeMeetingRecord(_Frozen):
     held_on: date
     attendees: tuple[str, ...]
     minutes: str
+    attachments: tuple[str, ...] = ()      # the signed minutes and photos (ids of stored files, zhengdun.attachments)
 
 
 class ListedVillage(_Frozen):
@@ -541,6 +542,7 @@ class CheckFinding(_Frozen):
     note: str = ""
     # The criteria the checker found met: on an unlisted village of a city spot check this designates it.
     criteria_met: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()      # the site visit's evidence (ids of stored files, zhengdun.attachments)
 
 
 @event("zhengdun.screening.spot_check.recorded.v1")

@@ -114,6 +114,7 @@ class FindingInput:
     outcome: CheckOutcome
     note: str = ""
     criteria_met: tuple[str, ...] = ()
+    attachments: tuple[str, ...] = ()   # ids of the visit's evidence files, checked by the service layer
 
 
 def record_findings(
@@ -147,7 +148,7 @@ def record_findings(
         campaign_id=campaign.campaign_id, round_id=round_id, checked_by_code=checked_by_code,
         checked_code=checked_code, stage=stage,
         findings=tuple(CheckFinding(village_code=f.village_code, outcome=f.outcome, note=f.note,
-                                    criteria_met=tuple(f.criteria_met))
+                                    criteria_met=tuple(f.criteria_met), attachments=tuple(f.attachments))
                        for f in sorted(findings, key=lambda f: f.village_code)),
         checked_on=checked_on, late=checked_on > due_on, policy_version=campaign.policy_version,
     )

@@ -192,6 +192,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/acceptances/{acceptance_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传验收佐证材料（签字的申请书原件、初验和验收报告）（pdf/jpg/jpeg/png/docx/xlsx/mp4，≤20 MB，按内容校验类型，存SHA-256，不可修改） */
+        post: operations["upload_attachment_acceptances__acceptance_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/acceptances/{acceptance_id}/attachments/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载验收佐证材料（响应头带 SHA-256） */
+        get: operations["download_attachment_acceptances__acceptance_id__attachments__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/acceptances/{acceptance_id}/application/sign": {
         parameters: {
             query?: never;
@@ -760,6 +794,11 @@ export interface components {
              * @description 申请书正文；第一位签字人填写，第二位可省略或填写相同内容
              */
             statement?: string | null;
+            /**
+             * Attachments
+             * @description 签字的纸质申请书（扫描件、照片）：先上传到本次验收的佐证材料（POST /acceptances/{acceptance_id}/attachments），此处填其编号
+             */
+            attachments?: string[];
         };
         /** ApprovalIn */
         ApprovalIn: {
@@ -772,6 +811,32 @@ export interface components {
             meeting_on: string;
             /** Minutes */
             minutes: string;
+        };
+        /**
+         * AttachmentOut
+         * @description A stored file, as the upload answers it and a record references it.
+         */
+        AttachmentOut: {
+            /** File Id */
+            file_id: string;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Uploaded On
+             * Format: date
+             */
+            uploaded_on: string;
+        };
+        /** Body_upload_attachment_acceptances__acceptance_id__attachments_post */
+        Body_upload_attachment_acceptances__acceptance_id__attachments_post: {
+            /** File */
+            file: string;
         };
         /**
          * CadreRank
@@ -829,6 +894,11 @@ export interface components {
             report: string;
             /** Score */
             score?: number | null;
+            /**
+             * Attachments
+             * @description 县级验收报告原件及材料：先上传到本次验收的佐证材料（POST /acceptances/{acceptance_id}/attachments），此处填其编号
+             */
+            attachments?: string[];
         };
         /** DeadLetterOut */
         DeadLetterOut: {
@@ -1179,6 +1249,11 @@ export interface components {
             passed: boolean;
             /** Report */
             report: string;
+            /**
+             * Attachments
+             * @description 乡镇初验报告原件及材料：先上传到本次验收的佐证材料（POST /acceptances/{acceptance_id}/attachments），此处填其编号
+             */
+            attachments?: string[];
         };
         /** Ready */
         Ready: {
@@ -2099,6 +2174,159 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_attachment_acceptances__acceptance_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                acceptance_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_attachment_acceptances__acceptance_id__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件过大 (file too large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件类型不符：内容须与扩展名一致 (unsupported type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_attachment_acceptances__acceptance_id__attachments__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                acceptance_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 佐证材料原文件（响应头 X-Content-SHA256） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */

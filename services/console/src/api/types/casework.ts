@@ -286,7 +286,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 上传佐证材料（pdf/jpg/png/docx/xlsx/mp4，≤20 MB，存SHA-256） */
+        /** 上传佐证材料（pdf/jpg/jpeg/png/docx/xlsx/mp4，≤20 MB，按内容校验类型，存SHA-256，不可修改） */
         post: operations["upload_evidence_cases__case_id__evidence_post"];
         delete?: never;
         options?: never;
@@ -579,6 +579,27 @@ export interface components {
              * Format: date
              */
             answered_on: string;
+        };
+        /**
+         * AttachmentOut
+         * @description A stored file, as the upload answers it and a record references it.
+         */
+        AttachmentOut: {
+            /** File Id */
+            file_id: string;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Uploaded On
+             * Format: date
+             */
+            uploaded_on: string;
         };
         /** Body_upload_evidence_cases__case_id__evidence_post */
         Body_upload_evidence_cases__case_id__evidence_post: {
@@ -951,24 +972,6 @@ export interface components {
              * @description 例外情况的标记，如持续整顿阶段调整工作队或联系领导
              */
             flag?: string | null;
-        };
-        /** EvidenceOut */
-        EvidenceOut: {
-            /** File Id */
-            file_id: string;
-            /** Filename */
-            filename: string;
-            /** Content Type */
-            content_type: string;
-            /** Size */
-            size: number;
-            /** Sha256 */
-            sha256: string;
-            /**
-             * Uploaded On
-             * Format: date
-             */
-            uploaded_on: string;
         };
         /** EvidenceRef */
         EvidenceRef: {
@@ -2787,7 +2790,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EvidenceOut"];
+                    "application/json": components["schemas"]["AttachmentOut"];
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
@@ -2835,6 +2838,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 文件类型不符：内容须与扩展名一致 (unsupported type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
             422: {
                 headers: {
@@ -2858,7 +2870,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 佐证材料原文件 */
+            /** @description 佐证材料原文件（响应头 X-Content-SHA256） */
             200: {
                 headers: {
                     [name: string]: unknown;

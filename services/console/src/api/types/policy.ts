@@ -13,6 +13,21 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "own_unit"
   },
+  "acceptance.attach": {
+    "label": "上传验收佐证材料（签字的申请书原件、初验和验收报告）",
+    "levels": [
+      "county",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee",
+      "village_secretary",
+      "work_team_leader"
+    ],
+    "scope": "subtree"
+  },
   "acceptance.county": {
     "label": "县级验收、满意度测评、销号",
     "levels": [

@@ -296,6 +296,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传乡镇排查佐证材料（研判依据、党委会纪要、公示照片）（pdf/jpg/jpeg/png/docx/xlsx/mp4，≤20 MB，按内容校验类型，存SHA-256，不可修改） */
+        post: operations["upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/attachments/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载乡镇排查佐证材料（响应头带 SHA-256） */
+        get: operations["download_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/submit": {
         parameters: {
             query?: never;
@@ -392,6 +426,40 @@ export interface paths {
         put?: never;
         /** 记录实地走访核查结果（弄虚作假的，通报追责） */
         post: operations["record_site_visits_campaigns__campaign_id__rounds__round_id__counties__county__townships__township__site_visits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传县级实地走访核查佐证材料（pdf/jpg/jpeg/png/docx/xlsx/mp4，≤20 MB，按内容校验类型，存SHA-256，不可修改） */
+        post: operations["upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/attachments/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载县级实地走访核查佐证材料（响应头带 SHA-256） */
+        get: operations["download_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments__file_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -777,8 +845,39 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /**
+         * AttachmentOut
+         * @description A stored file, as the upload answers it and a record references it.
+         */
+        AttachmentOut: {
+            /** File Id */
+            file_id: string;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Uploaded On
+             * Format: date
+             */
+            uploaded_on: string;
+        };
         /** Body_import_divisions_divisions_import_post */
         Body_import_divisions_divisions_import_post: {
+            /** File */
+            file: string;
+        };
+        /** Body_upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post */
+        Body_upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post: {
+            /** File */
+            file: string;
+        };
+        /** Body_upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post */
+        Body_upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post: {
             /** File */
             file: string;
         };
@@ -879,6 +978,11 @@ export interface components {
              * @default []
              */
             criteria_met: string[];
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: string[];
         };
         /**
          * CheckOutcome
@@ -982,6 +1086,11 @@ export interface components {
             attendees: string[];
             /** Minutes */
             minutes: string;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: string[];
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -1619,6 +1728,11 @@ export interface components {
             attendees: string[];
             /** Minutes */
             minutes: string;
+            /**
+             * Attachments
+             * @description 会议纪要原件、照片：先上传到本乡镇本轮的佐证材料（POST …/townships/{township}/attachments），此处填其编号
+             */
+            attachments?: string[];
         };
         /** MeetingOut */
         MeetingOut: {
@@ -1631,6 +1745,11 @@ export interface components {
             attendees: string[];
             /** Minutes */
             minutes: string;
+            /**
+             * Attachments
+             * @description 会议纪要原件、照片（佐证材料编号）
+             */
+            attachments?: string[];
         };
         /** MeetingRecordedOut */
         MeetingRecordedOut: {
@@ -1653,6 +1772,11 @@ export interface components {
              * Format: date
              */
             ends_on: string;
+            /**
+             * Photos
+             * @description 公示照片：先上传到本乡镇本轮的佐证材料（POST …/townships/{township}/attachments），此处填其编号
+             */
+            photos?: string[];
         };
         /** NoticeOut */
         NoticeOut: {
@@ -1666,6 +1790,11 @@ export interface components {
              * Format: date
              */
             ends_on: string;
+            /**
+             * Photos
+             * @description 公示照片（佐证材料编号）
+             */
+            photos?: string[];
         };
         /** NoticeRecordedOut */
         NoticeRecordedOut: {
@@ -2402,6 +2531,37 @@ export interface components {
             division: components["schemas"]["ShareOut"];
             /** Counties */
             counties: components["schemas"]["ShareOut"][];
+        };
+        /** SiteVisitFindingIn */
+        SiteVisitFindingIn: {
+            /** Village Code */
+            village_code: string;
+            outcome: components["schemas"]["CheckOutcome"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * Criteria Met
+             * @description 市级抽查：未列入的村经核查符合的认定标准（据此认定为整顿对象）
+             */
+            criteria_met?: string[];
+            /**
+             * Attachments
+             * @description 走访核查的佐证材料：先上传到本县本轮（POST …/counties/{county}/attachments），此处填其编号
+             */
+            attachments?: string[];
+        };
+        /** SiteVisitsIn */
+        SiteVisitsIn: {
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /** Findings */
+            findings: components["schemas"]["SiteVisitFindingIn"][];
         };
         /** SiteVisitsOut */
         SiteVisitsOut: {
@@ -3933,6 +4093,163 @@ export interface operations {
             };
         };
     };
+    upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                round_id: string;
+                township: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件过大 (file too large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件类型不符：内容须与扩展名一致 (unsupported type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                round_id: string;
+                township: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 佐证材料原文件（响应头 X-Content-SHA256） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     submit_list_campaigns__campaign_id__rounds__round_id__townships__township__submit_post: {
         parameters: {
             query?: never;
@@ -4274,7 +4591,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FindingsIn"];
+                "application/json": components["schemas"]["SiteVisitsIn"];
             };
         };
         responses: {
@@ -4316,6 +4633,163 @@ export interface operations {
             };
             /** @description 与当前状态冲突 (conflicts with the current state) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                round_id: string;
+                county: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件过大 (file too large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件类型不符：内容须与扩展名一致 (unsupported type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                round_id: string;
+                county: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 佐证材料原文件（响应头 X-Content-SHA256） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
