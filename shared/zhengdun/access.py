@@ -81,6 +81,8 @@ POLICY: dict[str, Rule] = {
     "screening.township_list": rule({Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP}, Scope.OWN_UNIT,
                                     label="乡镇党委研究、公示、上报名单"),
     "screening.county_review": rule({Role.ORG_STAFF}, {Level.COUNTY}, label="县级抽查核实、退回或调整名单"),
+    "screening.lagging_rule": rule({Role.ORG_STAFF, Role.TOWNSHIP_COMMITTEE}, {Level.COUNTY, Level.TOWNSHIP}, Scope.OWN_UNIT,
+                                   label="确定本县（乡镇）后进村倒排规则"),
     "screening.county_decide": rule({Role.STANDING_COMMITTEE}, {Level.COUNTY}, Scope.OWN_UNIT, label="县委常委会审定名单"),
     "screening.city_spot_check": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY}, Scope.BELOW, label="市级抽查县级名单"),
     "screening.file": rule({Role.ORG_STAFF}, {Level.COUNTY}, Scope.OWN_UNIT, label="名单向市委组织部备案"),

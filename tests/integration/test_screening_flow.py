@@ -299,3 +299,43 @@ def test_a_revision_brings_a_new_criteria_catalog_and_earlier_assessments_keep_t
     submitted = prepare_and_submit(township_org, first)
     assert submitted.status_code == 201, submitted.text
     assert len(submitted.json()["weak_and_lax"]) == 2
+
+
+def test_a_county_and_then_a_township_set_their_own_ranking_rules_which_the_proposal_follows(platform, demo):
+    """由县乡党委明确认定标准: under a campaign whose rule is a text, the county sets a rule of its own, then a
+    township its own; the proposal follows the rule in force for the township, which names whose it is."""
+    set_clock(platform, "2020-09-01")
+    city_org, county_org, township_org = (Caller(platform, u) for u in ("city_org", "county_org", "township_org"))
+    opened = city_org.post("/campaigns", {"name": "县乡倒排规则整顿", "area_code": CITY, "opened_on": "2020-07-01"})
+    assert opened.status_code == 201, opened.text
+    cid, criteria = opened.json()["campaign_id"], [c["code"] for c in opened.json()["criteria"]]
+    path = f"/campaigns/{cid}/rounds/R1/townships/{TOWNSHIPS[0]}"
+    entries = assessments_for(TOWNSHIPS[0], criteria)
+    for n, entry in enumerate(entries, start=1):   # 201 scores lowest, 225 highest
+        entry["ranking"] = {"score": str(50 + n), "basis": "星级支部评定得分"}
+    assert township_org.post(f"{path}/assessments", {"assessed_on": "2020-08-01", "assessments": entries}).status_code == 201
+    v = lambda n: f"{TOWNSHIPS[0][:9]}{200 + n:03d}"   # noqa: E731
+    in_force = township_org.get(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[0]}").json()
+    assert in_force["rule"] is None and in_force["source_label"] == "整顿工作统一规则"
+
+    county_rule = {"basis": "星级支部评定得分", "bottom_count": 2, "scope": "township"}
+    is_problem(city_org.put(f"/campaigns/{cid}/lagging-rules/{COUNTY}", {"rule": county_rule}), 403)
+    is_problem(township_org.put(f"/campaigns/{cid}/lagging-rules/{COUNTY}", {"rule": county_rule}), 403)
+    set_by_county = county_org.put(f"/campaigns/{cid}/lagging-rules/{COUNTY}", {"rule": county_rule, "reason": "县委组织部研究确定"})
+    assert set_by_county.status_code == 200, set_by_county.text
+    assert set_by_county.json()["set_by_code"] == COUNTY and "后 2 名" in set_by_county.json()["rule_text"]
+    assert township_org.get(f"{path}/lagging-proposal").json()["proposed"] == [v(1), v(2)]
+
+    # The township's own rule: the highest scores are the worst under its input; it ranks within itself only.
+    wide = is_problem(township_org.put(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[0]}",
+                                       {"rule": {"basis": "问题积分", "bottom_count": 1, "scope": "county"}}), 422)
+    assert wide["type"] == "/problems/lagging-rule-scope" and wide["field"] == "rule.scope"
+    own_rule = {"basis": "星级支部评定得分", "direction": "higher_is_worse", "bottom_count": 1, "scope": "township"}
+    assert township_org.put(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[0]}", {"rule": own_rule}).status_code == 200
+    proposal = township_org.get(f"{path}/lagging-proposal").json()
+    assert proposal["proposed"] == [v(25)] and proposal["rule"]["direction"] == "higher_is_worse"
+    in_force = county_org.get(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[0]}").json()
+    assert in_force["set_by_code"] == TOWNSHIPS[0] and in_force["source_label"] == "乡镇确定"
+    # The county's rule still holds for its other townships.
+    assert county_org.get(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[1]}").json()["set_by_code"] == COUNTY
+    is_problem(county_org.get(f"/campaigns/{cid}/lagging-rules/{CITY}"), 422)

@@ -399,6 +399,46 @@ async def lagging_proposal(campaign_id: Identifier, round_id: RoundId, township:
     return ranking.model_dump(mode="json")
 
 
+class SetLaggingRule(_In):
+    rule: ev.LaggingRule = Field(description="本县（乡镇）的倒排规则：依据、方向、后 N 名或后一定比例、排名范围")
+    reason: str = Field("", max_length=2000, description="确定或调整规则的说明（如县委组织部研究意见）")
+
+
+@router.put("/campaigns/{campaign_id}/lagging-rules/{code}", response_model=R.LaggingRuleOut,
+            summary="县或乡镇确定本级后进村倒排规则（取代整顿工作的统一规则；已报送的名单不受影响）")
+async def set_lagging_rule(campaign_id: Identifier, code: DivisionCode, body: SetLaggingRule, request: Request,
+                           principal: Principal = Depends(authorized("screening.lagging_rule", target="code"))):
+    async with request.app.state.runtime.unit_of_work() as uow:
+        campaign = await _campaign(uow.session, campaign_id)
+        try:
+            await service.set_lagging_rule(uow, campaign, code, body.rule, body.reason, principal.actor,
+                                           await _today(uow.session))
+        except ScreeningRuleViolation as exc:
+            raise _problem(exc) from None
+        await uow.commit()
+    return _lagging_rule_out(campaign, body.rule, code)
+
+
+@router.get("/campaigns/{campaign_id}/lagging-rules/{code}", response_model=R.LaggingRuleOut,
+            summary="某县或乡镇适用的后进村倒排规则（本乡镇的、所在县的，或整顿工作的统一规则）")
+async def lagging_rule_in_force(campaign_id: Identifier, code: DivisionCode, request: Request,
+                                principal: Principal = Depends(authorized("screening.read", target="code"))):
+    if level_of(code) not in (Level.COUNTY, Level.TOWNSHIP):
+        raise Problem(422, "lagging-rule-level", "不符合排查认定规则 Screening rule",
+                      f"倒排规则按县或乡镇确定，{code} 不是县或乡镇 (a county or a township only)", field="code")
+    async with request.app.state.runtime.session_factory() as session:
+        campaign = await _campaign(session, campaign_id)
+        rule, source = await service.lagging_rule_for(session, campaign, code)
+    return _lagging_rule_out(campaign, rule, source)
+
+
+def _lagging_rule_out(campaign, rule: ev.LaggingRule | None, source: str | None) -> dict:
+    return {"rule": rule.model_dump(mode="json") if rule else None,
+            "rule_text": rule.describe() if rule else campaign.lagging_rule_text,
+            "set_by_code": source, "source_label": "整顿工作统一规则" if source is None
+            else ("乡镇确定" if level_of(source) is Level.TOWNSHIP else "县确定")}
+
+
 @router.get("/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}", response_model=R.TownshipRoundOut,
             summary="乡镇本轮排查情况（覆盖、未排查的村、名单、结转建议）")
 async def township_status(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, request: Request,

@@ -245,3 +245,10 @@ class FilingOut(Out):
     hash_algorithm: str
     verified: bool
     content: FilingContentOut
+
+
+class LaggingRuleOut(Out):
+    rule: ev.LaggingRule | None = Field(description="适用的结构化倒排规则；整顿工作只有文字说明时为空")
+    rule_text: str = Field(description="规则的中文说明")
+    set_by_code: str | None = Field(description="确定规则的县或乡镇；为空表示整顿工作的统一规则")
+    source_label: str = Field(description="规则来源：乡镇确定、县确定或整顿工作统一规则")

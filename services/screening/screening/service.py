@@ -250,13 +250,35 @@ async def carry_over_basis(session: AsyncSession, campaign: Campaign, round_id: 
     return listed, set((await active_list(session, source, under=township)).delisted_on)
 
 
+async def lagging_rule_for(session: AsyncSession, campaign: Campaign, unit: str) -> tuple[ev.LaggingRule | None, str | None]:
+    """The ranking rule in force for a township or county and whose it is: a township's own, its county's, or
+    (None) the campaign's."""
+    from screening.domain.ranking import rule_in_force
+
+    own = await facts(session, campaign.campaign_id, ev.LaggingRuleSet, scope_prefix=ancestor_at(unit, Level.COUNTY))
+    return rule_in_force(campaign.ranking_rule, own, unit)
+
+
+async def set_lagging_rule(uow: UnitOfWork, campaign: Campaign, scope_code: str, rule: ev.LaggingRule, reason: str,
+                           actor: Actor, today: date) -> ev.LaggingRuleSet:
+    """A county or township sets its own ranking rule; lists submitted before keep the rule they were checked against."""
+    from screening.domain.ranking import check_own_rule
+
+    check_own_rule(rule, scope_code, campaign.area_code)
+    set_rule = ev.LaggingRuleSet(campaign_id=campaign.campaign_id, scope_code=scope_code, rule=rule, set_on=today,
+                                 reason=reason.strip())
+    recorder_for(uow, actor).record(set_rule, scope=scope_code, key=scope_code)
+    return set_rule
+
+
 async def lagging_ranking(session: AsyncSession, campaign: Campaign, round_id: str, township: str
                           ) -> ev.LaggingRanking | None:
-    """The campaign's ranking rule applied to the round's entered scores (of the township, or of its whole
-    county when the rule ranks by county), as it concerns ``township``; None under a text rule."""
+    """The ranking rule in force for the township (lagging_rule_for) applied to the round's entered scores (of the
+    township, or of its whole county when the rule ranks by county), as it concerns ``township``; None under a
+    text rule."""
     from screening.domain.ranking import for_township, rank_lagging
 
-    rule = campaign.ranking_rule
+    rule, _ = await lagging_rule_for(session, campaign, township)
     if rule is None:
         return None
     scope = township if rule.scope is ev.RankingScope.TOWNSHIP else ancestor_at(township, Level.COUNTY)

@@ -383,6 +383,19 @@ class PolicyRevised(_Frozen):
     criteria_version: int | None = Field(None, ge=2, description="the catalog's new version, when criteria are given")
 
 
+@event("zhengdun.screening.lagging_rule.set.v1")
+class LaggingRuleSet(_Frozen):
+    """A county or township defined its own ranking rule (倒排) for lagging villages, in place of the
+    campaign's (seed 000 §二(二): 由县乡党委明确认定标准). A township's own rule comes before its county's,
+    the county's before the campaign's; a list submitted earlier keeps the rule it was checked against."""
+
+    campaign_id: str
+    scope_code: str = Field(pattern=DIVISION_CODE, description="定规则的县或乡镇")
+    rule: LaggingRule
+    set_on: date
+    reason: str = Field("", max_length=2000)
+
+
 @event("zhengdun.screening.assessment.recorded.v1")
 class AssessmentRecorded(_Frozen):
     """A township recorded its assessment of one village in a screening round."""

@@ -3,6 +3,7 @@ from zhengdun.events import spec_for
 SCREENING_EVENTS = {
     "zhengdun.screening.campaign.opened.v1": False,
     "zhengdun.screening.policy.revised.v1": False,
+    "zhengdun.screening.lagging_rule.set.v1": False,
     "zhengdun.screening.assessment.recorded.v1": False,
     "zhengdun.screening.township_list.submitted.v1": False,
     "zhengdun.screening.township_list.returned.v1": False,

@@ -124,3 +124,40 @@ def test_a_campaign_with_a_text_rule_still_opens_and_old_events_with_a_string_de
     assert opened.lagging_rule == "星级评定倒排"
     structured = make_campaign(lagging_rule=STARS)
     assert structured.ranking_rule == STARS and "后 2 名" in structured.lagging_rule_text
+
+
+# --- the county's or the township's own rule (由县乡党委明确认定标准) -----------------------------
+
+def own(scope_code: str, rule: LaggingRule):
+    from zhengdun.events.screening import LaggingRuleSet
+    return LaggingRuleSet(campaign_id="camp-1", scope_code=scope_code, rule=rule, set_on=date(2020, 7, 20))
+
+
+def test_a_townships_own_rule_comes_before_its_countys_and_the_countys_before_the_campaigns():
+    from screening.domain.ranking import rule_in_force
+    county = TOWNSHIP_A[:6] + "000000"
+    by_county = LaggingRule(basis="县级观摩排名", bottom_share=Decimal("0.1"), scope=RankingScope.COUNTY)
+    by_township = LaggingRule(basis="乡镇考评得分", bottom_count=1)
+    assert rule_in_force(STARS, [], TOWNSHIP_A) == (STARS, None)
+    assert rule_in_force(STARS, [own(county, by_county)], TOWNSHIP_A) == (by_county, county)
+    assert rule_in_force(STARS, [own(county, by_county), own(TOWNSHIP_A, by_township)], TOWNSHIP_A) == (by_township, TOWNSHIP_A)
+    # Another township's rule is not this one's; the newest of a unit's rules holds; a county sees only its own.
+    assert rule_in_force(STARS, [own(TOWNSHIP_B, by_township)], TOWNSHIP_A) == (STARS, None)
+    assert rule_in_force(None, [own(county, STARS), own(county, by_county)], TOWNSHIP_A) == (by_county, county)
+    assert rule_in_force(STARS, [own(TOWNSHIP_A, by_township)], county) == (STARS, None)
+
+
+def test_only_a_county_or_a_township_of_the_campaign_sets_a_rule_and_a_township_ranks_within_itself():
+    from screening.domain.ranking import check_own_rule
+    area = TOWNSHIP_A[:4] + "00000000"
+    check_own_rule(STARS, TOWNSHIP_A, area)
+    check_own_rule(LaggingRule(basis="县级观摩排名", bottom_count=3, scope=RankingScope.COUNTY), TOWNSHIP_A[:6] + "000000", area)
+    with pytest.raises(ScreeningRuleViolation) as city:
+        check_own_rule(STARS, area, area)
+    assert city.value.code == "lagging-rule-level"
+    with pytest.raises(ScreeningRuleViolation) as outside:
+        check_own_rule(STARS, "980102101000", area)
+    assert outside.value.code == "outside-campaign"
+    with pytest.raises(ScreeningRuleViolation) as wide:
+        check_own_rule(LaggingRule(basis="x", bottom_count=1, scope=RankingScope.COUNTY), TOWNSHIP_A, area)
+    assert wide.value.code == "lagging-rule-scope" and wide.value.details["field"] == "rule.scope"

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from typing import Iterable, Mapping
 
-from zhengdun.divisions import ancestor_at
+from zhengdun.divisions import ancestor_at, level_of, prefix_of
 from zhengdun.events.screening import (
     AssessmentResult,
     LaggingRanking,
     LaggingRule,
+    LaggingRuleSet,
     RankedVillage,
     RankingDirection,
     RankingScope,
@@ -111,3 +112,33 @@ def check_against_proposal(ranking: LaggingRanking, listed_lagging: Iterable[str
             f"proposed {added}, proposed but not listed {left_out}",
             village_codes=unexplained, listed_not_proposed=added, proposed_not_listed=left_out)
     return ranking.model_copy(update={"deviations": {code: given[code] for code in departures}})
+
+
+def check_own_rule(rule: LaggingRule, scope_code: str, campaign_area: str) -> None:
+    """Check that ``scope_code`` may hold a ranking rule of its own: a county or a township inside the
+    campaign's area (由县乡党委明确认定标准); a township's rule ranks within the township only."""
+    level = level_of(scope_code)
+    if level not in (Level.COUNTY, Level.TOWNSHIP):
+        raise ScreeningRuleViolation("lagging-rule-level", f"倒排规则由县或乡镇党委确定，{scope_code} 不是县或乡镇",
+                                     f"a ranking rule is set by a county or a township, not {scope_code}",
+                                     field="code")
+    if not scope_code.startswith(prefix_of(campaign_area)):
+        raise ScreeningRuleViolation("outside-campaign", f"{scope_code} 不在本整顿工作范围内",
+                                     f"{scope_code} is outside the campaign's area", field="code")
+    if level is Level.TOWNSHIP and rule.scope is not RankingScope.TOWNSHIP:
+        raise ScreeningRuleViolation("lagging-rule-scope", "乡镇确定的倒排规则只能在本乡镇范围内排名",
+                                     "a township's rule ranks within the township", field="rule.scope")
+
+
+def rule_in_force(campaign_rule: LaggingRule | None, own_rules: Iterable[LaggingRuleSet],
+                  unit_code: str) -> tuple[LaggingRule | None, str | None]:
+    """The ranking rule that applies to a township's (or a county's) list, and whose it is (the unit's code;
+    None: the campaign's): the township's own newest rule, else its county's newest, else the campaign's."""
+    newest: dict[str, LaggingRule] = {}
+    for set_rule in own_rules:      # in the order they were set: later ones replace earlier ones
+        newest[set_rule.scope_code] = set_rule.rule
+    units = [unit_code, ancestor_at(unit_code, Level.COUNTY)] if level_of(unit_code) is Level.TOWNSHIP else [unit_code]
+    for unit in units:
+        if unit in newest:
+            return newest[unit], unit
+    return campaign_rule, None

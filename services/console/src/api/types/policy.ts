@@ -682,6 +682,18 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "screening.lagging_rule": {
+    "label": "确定本县（乡镇）后进村倒排规则",
+    "levels": [
+      "county",
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee"
+    ],
+    "scope": "own_unit"
+  },
   "screening.read": {
     "label": "查看排查结果与名单",
     "levels": [

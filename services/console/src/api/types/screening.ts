@@ -364,6 +364,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/lagging-rules/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某县或乡镇适用的后进村倒排规则（本乡镇的、所在县的，或整顿工作的统一规则） */
+        get: operations["lagging_rule_in_force_campaigns__campaign_id__lagging_rules__code__get"];
+        /** 县或乡镇确定本级后进村倒排规则（取代整顿工作的统一规则；已报送的名单不受影响） */
+        put: operations["set_lagging_rule_campaigns__campaign_id__lagging_rules__code__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}": {
         parameters: {
             query?: never;
@@ -1680,6 +1698,26 @@ export interface components {
              */
             note: string;
         };
+        /** LaggingRuleOut */
+        LaggingRuleOut: {
+            /** @description 适用的结构化倒排规则；整顿工作只有文字说明时为空 */
+            rule: components["schemas"]["LaggingRule-Output"] | null;
+            /**
+             * Rule Text
+             * @description 规则的中文说明
+             */
+            rule_text: string;
+            /**
+             * Set By Code
+             * @description 确定规则的县或乡镇；为空表示整顿工作的统一规则
+             */
+            set_by_code: string | null;
+            /**
+             * Source Label
+             * @description 规则来源：乡镇确定、县确定或整顿工作统一规则
+             */
+            source_label: string;
+        };
         /**
          * Level
          * @enum {string}
@@ -2483,6 +2521,17 @@ export interface components {
              * Format: date
              */
             today: string;
+        };
+        /** SetLaggingRule */
+        SetLaggingRule: {
+            /** @description 本县（乡镇）的倒排规则：依据、方向、后 N 名或后一定比例、排名范围 */
+            rule: components["schemas"]["LaggingRule-Input"];
+            /**
+             * Reason
+             * @description 确定或调整规则的说明（如县委组织部研究意见）
+             * @default
+             */
+            reason: string;
         };
         /** SetRoles */
         SetRoles: {
@@ -4365,6 +4414,137 @@ export interface operations {
             };
             /** @description 未找到 (not found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lagging_rule_in_force_campaigns__campaign_id__lagging_rules__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaggingRuleOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_lagging_rule_campaigns__campaign_id__lagging_rules__code__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetLaggingRule"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaggingRuleOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
