@@ -34,6 +34,9 @@ def get(platform, path: str, user: str, **params) -> dict:
 def test_inspections_accountability_and_evaluations(platform, demo):
     set_clock(platform, "2020-09-26")
     campaign_id, _ = open_campaign(platform)
+    # Other modules on this platform record inspections and decisions too (test_attachments): count from here.
+    unannounced_before = get(platform, "/inspections", "county_org", kind="unannounced")["total"]
+    decisions_before = get(platform, "/accountability", "county_org")["total"]
 
     plan = post(platform, "/inspection-plans", {"unit_code": "990100000000", "title": "市委督导组每月督导",
                                                  "kind": "scheduled", "day_from": 25, "starts_on": "2020-09-01"},
@@ -67,7 +70,7 @@ def test_inspections_accountability_and_evaluations(platform, demo):
     again = post(platform, f"/inspections/{inspection['inspection_id']}/follow-ups",
                  {"demand_id": demand_id, "checked_on": "2020-09-26", "met": True}, "supervisor")
     assert again.status_code == 409
-    assert get(platform, "/inspections", "county_org", kind="unannounced")["total"] == 1
+    assert get(platform, "/inspections", "county_org", kind="unannounced")["total"] == unannounced_before + 1
     assert get(platform, "/inspections", "county2_org")["total"] == 0
 
     # Accountability: no grounds, unknown grounds → 422 and nothing stored; a finding → 201.
@@ -76,7 +79,7 @@ def test_inspections_accountability_and_evaluations(platform, demo):
     assert post(platform, "/accountability", {**action, "grounds": []}, "county_org").status_code == 422
     unknown = post(platform, "/accountability", {**action, "grounds": ["F-nope"]}, "county_org")
     assert unknown.status_code == 422 and "F-nope" in unknown.text
-    assert get(platform, "/accountability", "county_org")["total"] == 0
+    assert get(platform, "/accountability", "county_org")["total"] == decisions_before
     talk = post(platform, "/accountability", {**action, "grounds": [finding_id]}, "county_org")
     assert talk.status_code == 201, talk.text
     assert talk.json()["kind_label"] == "约谈" and talk.json()["actor"]["user_id"]
