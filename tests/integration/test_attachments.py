@@ -235,7 +235,7 @@ def test_supervision_inspection_and_accountability_rest_on_files(platform, demo)
     # The accountability decision rests on its written decision.
     decision = created(upload(platform, "supervision", "/accountability/attachments", "county_org", "约谈决定.pdf", PAPER,
                               unit=township))
-    action = {"kind": "talk", "subject_code": township, "person": "王书记", "post": "乡镇党委书记", "reason": "工作队员不在岗",
+    action = {"kind": "talk", "subject_code": township, "person": "赵书记", "post": "乡镇党委书记", "reason": "工作队员不在岗",
               "decided_by": "县委组织部", "decided_on": "2020-09-26", "grounds": [done["findings"][0]["finding_id"]]}
     refused = problem(call(platform, "supervision", "POST", "/accountability", "county_org",
                            json={**action, "attachments": [record["file_id"]]}), 422, "unknown-attachment")

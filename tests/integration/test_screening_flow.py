@@ -318,13 +318,14 @@ def test_a_county_and_then_a_township_set_their_own_ranking_rules_which_the_prop
     in_force = township_org.get(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[0]}").json()
     assert in_force["rule"] is None and in_force["source_label"] == "整顿工作统一规则"
 
-    county_rule = {"basis": "星级支部评定得分", "bottom_count": 2, "scope": "township"}
+    county_rule = {"basis": "星级支部评定得分", "bottom_count": 4, "scope": "township"}
     is_problem(city_org.put(f"/campaigns/{cid}/lagging-rules/{COUNTY}", {"rule": county_rule}), 403)
     is_problem(township_org.put(f"/campaigns/{cid}/lagging-rules/{COUNTY}", {"rule": county_rule}), 403)
     set_by_county = county_org.put(f"/campaigns/{cid}/lagging-rules/{COUNTY}", {"rule": county_rule, "reason": "县委组织部研究确定"})
     assert set_by_county.status_code == 200, set_by_county.text
-    assert set_by_county.json()["set_by_code"] == COUNTY and "后 2 名" in set_by_county.json()["rule_text"]
-    assert township_org.get(f"{path}/lagging-proposal").json()["proposed"] == [v(1), v(2)]
+    assert set_by_county.json()["set_by_code"] == COUNTY and "后 4 名" in set_by_county.json()["rule_text"]
+    # The bottom four are 201–204; 201 and 202 are weak and lax already, so 203 and 204 are proposed.
+    assert township_org.get(f"{path}/lagging-proposal").json()["proposed"] == [v(3), v(4)]
 
     # The township's own rule: the highest scores are the worst under its input; it ranks within itself only.
     wide = is_problem(township_org.put(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[0]}",
@@ -338,4 +339,4 @@ def test_a_county_and_then_a_township_set_their_own_ranking_rules_which_the_prop
     assert in_force["set_by_code"] == TOWNSHIPS[0] and in_force["source_label"] == "乡镇确定"
     # The county's rule still holds for its other townships.
     assert county_org.get(f"/campaigns/{cid}/lagging-rules/{TOWNSHIPS[1]}").json()["set_by_code"] == COUNTY
-    is_problem(county_org.get(f"/campaigns/{cid}/lagging-rules/{CITY}"), 422)
+    is_problem(city_org.get(f"/campaigns/{cid}/lagging-rules/{CITY}"), 422)   # a county or a township only

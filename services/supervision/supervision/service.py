@@ -172,8 +172,10 @@ async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[st
 async def appraisal(session, unit: str, year: int, person: str | None) -> dict[str, Any]:
     """述职评议考核: the year's accountability and evaluation results per person, within ``unit``."""
     within = prefix_of(unit) + "%"
-    actions = (await session.execute(select(AccountabilityRow).where(AccountabilityRow.subject_code.like(within)))).scalars()
-    evaluations = (await session.execute(select(EvaluationRow).where(EvaluationRow.subject_code.like(within)))).scalars()
+    actions = (await session.execute(select(AccountabilityRow).where(AccountabilityRow.subject_code.like(within))
+                                     .order_by(AccountabilityRow.created_at))).scalars()
+    evaluations = (await session.execute(select(EvaluationRow).where(EvaluationRow.subject_code.like(within))
+                                         .order_by(EvaluationRow.created_at))).scalars()
     people = annual_appraisal(
         year,
         [{"action_id": a.action_id, "kind": a.kind, "person": a.person, "post": a.post, "subject_code": a.subject_code,

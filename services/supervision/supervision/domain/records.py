@@ -137,8 +137,9 @@ def annual_appraisal(year: int, actions: list[dict], evaluations: list[dict], pe
         if evaluation.get("user_id") and evaluation["user_id"] not in row["user_ids"]:
             row["user_ids"].append(evaluation["user_id"])
     for row in people.values():
-        row["accountability"].sort(key=lambda a: (a["decided_on"], a["action_id"]))
-        row["evaluations"].sort(key=lambda e: (e["evaluated_on"], e["evaluation_id"]))
+        # By date; on one date in the order recorded (the input's order: the sort is stable).
+        row["accountability"].sort(key=lambda a: a["decided_on"])
+        row["evaluations"].sort(key=lambda e: e["evaluated_on"])
         kinds = [a["kind_label"] for a in row["accountability"]]
         grades = [e["grade_label"] for e in row["evaluations"]]
         row["summary"] = {"accountability": len(kinds), "by_kind": {k: kinds.count(k) for k in dict.fromkeys(kinds)},
