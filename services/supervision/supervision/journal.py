@@ -12,9 +12,15 @@ from supervision.domain.journal import GENESIS, StoredEntry, Verification, entry
 from supervision.models import JournalEntry
 
 
+async def lock_chains(session: AsyncSession, chain_codes) -> None:
+    """One writer per chain at a time (consumer and API may both append): transaction-scoped locks, taken in
+    code order so that two transactions appending to several chains cannot wait on each other in a circle."""
+    for chain_code in sorted(set(chain_codes)):
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:chain))"), {"chain": f"journal:{chain_code}"})
+
+
 async def append(session: AsyncSession, chain_code: str, kind: str, reference: str, body: dict[str, Any]) -> JournalEntry:
-    # One writer per chain at a time (consumer and API may both append): a transaction-scoped lock.
-    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:chain))"), {"chain": f"journal:{chain_code}"})
+    await lock_chains(session, [chain_code])   # re-entrant: a chain locked before by lock_chains is already held
     last = (await session.execute(select(JournalEntry).where(JournalEntry.chain_code == chain_code)
                                   .order_by(JournalEntry.position.desc()).limit(1))).scalar_one_or_none()
     position = (last.position + 1) if last else 1
