@@ -235,8 +235,8 @@ async def resolve(session, model, ids, field: str, where: str, **owner: Any) -> 
     otherwise 422 naming ``field`` (``body.findings.0.attachments``)."""
     found = []
     for file_id in dict.fromkeys(ids or ()):
-        row = await session.get(model, file_id) if _is_uuid(file_id) else None
-        if row is None or any(getattr(row, k) != v for k, v in owner.items()):
+        row = await find(session, model, file_id, **owner)
+        if row is None:
             raise UnknownAttachment(field, file_id, where)
         found.append(reference(row))
     return found

@@ -245,7 +245,7 @@ async def document_pdf(session: AsyncSession, doc: Document, verify_path: str) -
         content_sha256=signing.digest(doc.content), created_on=doc.created_on, verify_path=verify_path,
         signatures=[printable.SignatureLine(s.name, s.role, units.get(s.unit_code) or s.unit_code,
                                             s.signed_at.astimezone(CHINA)) for s in signatures],
-        seals=[printable.SealLine(units[s.unit_code], s.key_id, s.sealed_at.astimezone(CHINA)) for s in seals])
+        seals=[printable.SealLine(units.get(s.unit_code) or s.unit_code, s.key_id, s.sealed_at.astimezone(CHINA)) for s in seals])
     return printing.to_pdf(page, author="整顿工作平台 评估验收"), f"{page.filename}.pdf"
 
 

@@ -35,7 +35,7 @@ from zhengdun.divisions import ancestor_at, is_within, level_of
 from zhengdun.events import screening as ev
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, RoundId, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.problems import Problem
+from zhengdun.problems import Problem, not_found
 from zhengdun.roles import Level
 
 router = APIRouter(tags=["screening 排查认定"])
@@ -340,7 +340,7 @@ async def download_township_attachment(campaign_id: Identifier, round_id: RoundI
     async with request.app.state.runtime.session_factory() as session:
         row = await service.find_attachment(session, service.TOWNSHIP_FILES, campaign_id, round_id, township, file_id)
     if row is None:
-        raise Problem(404, "not-found", "未找到 Not found", f"佐证材料 {file_id} 不存在 (not found)")
+        raise not_found(f"佐证材料 {file_id}")
     return attachments.download(row)
 
 
@@ -645,7 +645,7 @@ async def download_county_attachment(campaign_id: Identifier, round_id: RoundId,
     async with request.app.state.runtime.session_factory() as session:
         row = await service.find_attachment(session, service.COUNTY_FILES, campaign_id, round_id, county, file_id)
     if row is None:
-        raise Problem(404, "not-found", "未找到 Not found", f"佐证材料 {file_id} 不存在 (not found)")
+        raise not_found(f"佐证材料 {file_id}")
     return attachments.download(row)
 
 
