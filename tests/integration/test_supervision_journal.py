@@ -94,6 +94,44 @@ async def _tamper(platform, chain: str, position: int, *, bypass_trigger: bool) 
         await conn.close()
 
 
+def test_writers_appending_to_the_same_chains_in_opposite_orders_both_commit(platform):
+    """A consumer's batch appends to chains in event order, an API write in its own order: neither may hold one
+    chain while waiting for the other (seen in CI: a deadlock, answered 500). Both commit, and both chains
+    verify with one entry from each writer."""
+    import secrets
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from supervision import journal as journal_store
+    from zhengdun.db import make_session_factory
+
+    first, second = (f"990199{secrets.randbelow(10**6):06d}" for _ in range(2))   # chains of no real village
+
+    async def run() -> None:
+        engine = create_async_engine(platform.database_url("supervision"))
+        factory = make_session_factory(engine)
+        appended = {name: asyncio.Event() for name in ("a", "b")}
+
+        async def writer(me: str, other: str, chains: tuple[str, str]) -> None:
+            async with factory() as session, session.begin():
+                await journal_store.append(session, chains[0], "test.order", me, {"writer": me})
+                await session.flush()
+                appended[me].set()
+                await asyncio.wait_for(appended[other].wait(), 10)   # both hold their first chain's entry now
+                await journal_store.append(session, chains[1], "test.order", me, {"writer": me})
+
+        try:
+            await asyncio.wait_for(asyncio.gather(writer("a", "b", (first, second)), writer("b", "a", (second, first))), 60)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    for chain in (first, second):
+        result = verify(platform, chain)
+        assert result["valid"] is True and result["entries"] == 2, result
+        assert sorted(e["reference"] for e in journal(platform, chain).json()["items"]) == ["a", "b"]
+
+
 def test_four_and_five_unified_and_five_in_place_are_dated_records_in_the_journal(platform, demo):
     """四统一 by the county standing committee, 五统一 by the county organization department, 五到位 by the township
     Party committee (seed 000 §三(二)1–3): each a dated record of its body, with attendees and content, in the

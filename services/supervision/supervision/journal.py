@@ -5,34 +5,52 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, event, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from supervision.domain.journal import GENESIS, StoredEntry, Verification, entry_hash, verify
-from supervision.models import JournalEntry
+from supervision.models import JournalEntry, PendingJournalEntry
 
 
-async def lock_chains(session: AsyncSession, chain_codes) -> None:
-    """One writer per chain at a time (consumer and API may both append): transaction-scoped locks, taken in
-    code order so that two transactions appending to several chains cannot wait on each other in a circle."""
-    for chain_code in sorted(set(chain_codes)):
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:chain))"), {"chain": f"journal:{chain_code}"})
+PENDING = "journal_pending"
 
 
-async def append(session: AsyncSession, chain_code: str, kind: str, reference: str, body: dict[str, Any]) -> JournalEntry:
-    await lock_chains(session, [chain_code])   # re-entrant: a chain locked before by lock_chains is already held
-    last = (await session.execute(select(JournalEntry).where(JournalEntry.chain_code == chain_code)
-                                  .order_by(JournalEntry.position.desc()).limit(1))).scalar_one_or_none()
-    position = (last.position + 1) if last else 1
-    prev_hash = last.hash if last else GENESIS
+async def append(session: AsyncSession, chain_code: str, kind: str, reference: str, body: dict[str, Any]) -> None:
+    """Queue an entry in this transaction; it takes its place in the chain when the transaction commits
+    (``seal``). Nothing is locked now, so a transaction that appends to several chains in any order, as a
+    consumer's batch does, never holds one chain while waiting for another (seen: deadlocks, answered 500)."""
+    session.add(PendingJournalEntry(chain_code=chain_code, kind=kind, reference=reference, body=_plain(body)))
+    session.info[PENDING] = True
+
+
+@event.listens_for(Session, "before_commit")
+def seal(session: Session) -> None:
+    """Chain this transaction's queued entries: their chains locked in code order (one writer per chain,
+    and no circle of waits), then each entry numbered and hashed after its chain's last. A savepoint rolled
+    back took its queued rows with it, so only what commits is chained."""
+    if not session.info.pop(PENDING, False):
+        return
+    pending = session.execute(select(PendingJournalEntry).order_by(PendingJournalEntry.id)).scalars().all()
+    if not pending:
+        return
+    chains = sorted({p.chain_code for p in pending})
+    for chain_code in chains:
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:chain))"), {"chain": f"journal:{chain_code}"})
+    heads = {chain: (position, hash_) for chain, position, hash_ in session.execute(
+        select(JournalEntry.chain_code, JournalEntry.position, JournalEntry.hash)
+        .where(JournalEntry.chain_code.in_(chains))
+        .order_by(JournalEntry.chain_code, JournalEntry.position.desc()).distinct(JournalEntry.chain_code))}
     recorded_at = datetime.now(timezone.utc).isoformat()
-    body = _plain(body)
-    entry = JournalEntry(chain_code=chain_code, position=position, kind=kind, reference=reference, body=body,
-                         recorded_at=recorded_at, prev_hash=prev_hash,
-                         hash=entry_hash(chain_code, position, kind, reference, body, recorded_at, prev_hash))
-    session.add(entry)
-    await session.flush()
-    return entry
+    for entry in pending:
+        last_position, prev_hash = heads.get(entry.chain_code, (0, GENESIS))
+        position = last_position + 1
+        digest = entry_hash(entry.chain_code, position, entry.kind, entry.reference, entry.body, recorded_at, prev_hash)
+        session.add(JournalEntry(chain_code=entry.chain_code, position=position, kind=entry.kind,
+                                 reference=entry.reference, body=entry.body, recorded_at=recorded_at,
+                                 prev_hash=prev_hash, hash=digest))
+        heads[entry.chain_code] = (position, digest)
+    session.execute(delete(PendingJournalEntry).where(PendingJournalEntry.id.in_([p.id for p in pending])))
 
 
 def _plain(value: Any) -> Any:

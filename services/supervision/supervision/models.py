@@ -252,6 +252,16 @@ class JournalEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class PendingJournalEntry(Base):
+    """An entry appended by a transaction not yet committed; ``journal.seal`` chains it at commit."""
+    __tablename__ = "sv_journal_pending"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    chain_code: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(120))
+    reference: Mapped[str] = mapped_column(String(300))
+    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
 class InspectionPlanRow(Base):
     __tablename__ = "sv_inspection_plans"
     plan_id: Mapped[str] = mapped_column(String(64), primary_key=True)

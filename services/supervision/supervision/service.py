@@ -206,9 +206,7 @@ async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: di
     uow.session.add(row)
     body = _jsonable({**data, "record_id": row.record_id, "group_label": kind.spec.group.label,
                       "kind_label": kind.label, "actor": row.actor})
-    chains = list(dict.fromkeys([row.unit_code, *row.village_codes]))
-    await journal.lock_chains(uow.session, chains)   # all at once, in order (seen: a deadlock with a consumer)
-    for chain in chains:
+    for chain in dict.fromkeys([row.unit_code, *row.village_codes]):
         await journal.append(uow.session, chain, f"supervision.campaign_record.{kind.value}", row.record_id, body)
     await uow.commit()
     return row
