@@ -9,18 +9,15 @@ from __future__ import annotations
 import gzip
 import io
 import re
-import struct
 import subprocess
 import time
-import zlib
 from datetime import date
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Page, expect
 
-from tests.support.console import CONSOLE, gateway
+from tests.support.console import CONSOLE, api_get, chromium, gateway, login, png, shot
 from tests.support.platform import SERVICES, running_platform
 from zhengdun.demo import casework_steps as cw
 from zhengdun.demo import screening_steps as steps
@@ -31,18 +28,8 @@ from zhengdun.demo.synthetic import generate_province, to_csv
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader and village_secretary work here
 PAST = "2020-08-12"          # screening under way: villages assessed, nobody listed yet
-CHROMIUM = "/usr/bin/chromium"
 # Generous waits: on a loaded 2-core machine a page with its charts takes seconds (nothing is timed here).
 expect.set_options(timeout=45_000)
-
-
-def png(width: int = 64, height: int = 48) -> bytes:
-    """A real PNG (a red square) to upload as evidence."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    rows = b"".join(b"\x00" + b"\xc6\x28\x28" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def campaign_until_first_progress(api: Api) -> dict:
@@ -128,46 +115,8 @@ def site():
         with gateway(platform) as url:
             shots = platform.log_dir / "screenshots"
             shots.mkdir(exist_ok=True)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-                    "--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--no-first-run", "--disable-default-apps", "--disable-sync"])
-                try:
-                    yield {"platform": platform, "url": url, "browser": browser, "shots": shots, "village": VILLAGE, **data}
-                finally:
-                    browser.close()
-
-
-def api_get(site, user: str, service: str, path: str, **params) -> dict:
-    response = httpx.get(site["platform"].url(service) + path, params=params, headers=auth(user), timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def login(site, user: str, path: str = "/") -> Page:
-    """Through Keycloak's own login page, as a person would."""
-    context = site["browser"].new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    context.set_default_timeout(60_000)
-    context.set_default_navigation_timeout(120_000)
-    page = context.new_page()
-    page.goto(site["url"] + path)
-    page.wait_for_selector("#username", timeout=60_000)
-    assert "登录" in page.content()            # the realm's login page, in Chinese
-    shot(site, page, f"login-{user}")
-    page.fill("#username", user)
-    page.fill("#password", "demo")
-    page.click("#kc-login")
-    page.wait_for_url(lambda u: u.startswith(site["url"]) and "/callback" not in u, timeout=60_000)
-    return page
-
-
-def shot(site, page: Page, name: str) -> None:
-    """A full-page screenshot once the page's requests are done (or after 30 s: it is evidence, not a check)."""
-    try:
-        page.wait_for_load_state("networkidle", timeout=30_000)
-    except PlaywrightTimeout:
-        pass
-    page.screenshot(path=str(site["shots"] / f"{name}.png"), full_page=True)
+            with chromium() as browser:
+                yield {"platform": platform, "url": url, "browser": browser, "shots": shots, "village": VILLAGE, **data}
 
 
 def card(page: Page, key: str) -> int:
