@@ -29,8 +29,8 @@ def seal(session: Session) -> None:
     """Chain this transaction's queued entries: their chains locked in code order (one writer per chain,
     and no circle of waits), then each entry numbered and hashed after its chain's last. A savepoint rolled
     back took its queued rows with it, so only what commits is chained."""
-    if not session.info.pop(PENDING, False):
-        return
+    if session.in_nested_transaction() or not session.info.pop(PENDING, False):
+        return   # a savepoint released (the consumer's batch): its entries are chained with the whole transaction
     pending = session.execute(select(PendingJournalEntry).order_by(PendingJournalEntry.id)).scalars().all()
     if not pending:
         return
