@@ -20,7 +20,7 @@ async def append(session: AsyncSession, chain_code: str, kind: str, reference: s
     """Queue an entry in this transaction; it takes its place in the chain when the transaction commits
     (``seal``). Nothing is locked now, so a transaction that appends to several chains in any order, as a
     consumer's batch does, never holds one chain while waiting for another (seen: deadlocks, answered 500)."""
-    session.add(PendingJournalEntry(chain_code=chain_code, kind=kind, reference=reference, body=_plain(body)))
+    session.add(PendingJournalEntry(chain_code=chain_code, kind=kind, reference=reference, body=plain(body)))
     session.info[PENDING] = True
 
 
@@ -53,8 +53,9 @@ def seal(session: Session) -> None:
     session.execute(delete(PendingJournalEntry).where(PendingJournalEntry.id.in_([p.id for p in pending])))
 
 
-def _plain(value: Any) -> Any:
-    """JSON-native form (what JSONB gives back), so the hash computed now is the hash verified later."""
+def plain(value: Any) -> Any:
+    """JSON-native form (what JSONB gives back), so the hash computed now is the hash verified later (and a
+    record's columns hold what its journal entry holds)."""
     import json
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 

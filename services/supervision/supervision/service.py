@@ -37,7 +37,7 @@ async def create_plan(uow: UnitOfWork, principal: Principal, data: dict[str, Any
     row = InspectionPlanRow(plan_id=_new_id("PLAN"), actor=principal.actor.model_dump(), **data)
     uow.session.add(row)
     await journal.append(uow.session, row.unit_code, "supervision.inspection_plan", row.plan_id,
-                         {**_jsonable(data), "plan_id": row.plan_id, "actor": row.actor})
+                         {**journal.plain(data), "plan_id": row.plan_id, "actor": row.actor})
     await uow.commit()
     return row
 
@@ -58,11 +58,11 @@ async def record_inspection(uow: UnitOfWork, principal: Principal, data: dict[st
     findings = [{"finding_id": _new_id("F"), **f} for f in data.pop("findings")]
     demands = [{"demand_id": _new_id("D"), "done_on": None, **d} for d in data.pop("demands")]
     row = InspectionRow(inspection_id=_new_id("INSP"), inspected_by_code=principal.division_code,
-                        findings=_jsonable(findings), demands=_jsonable(demands), follow_ups=[],
+                        findings=journal.plain(findings), demands=journal.plain(demands), follow_ups=[],
                         actor=principal.actor.model_dump(), **data)
     uow.session.add(row)
     await journal.append(uow.session, row.unit_code, "supervision.inspection", row.inspection_id,
-                         _jsonable({**data, "inspection_id": row.inspection_id, "findings": findings,
+                         journal.plain({**data, "inspection_id": row.inspection_id, "findings": findings,
                                     "demands": demands, "actor": row.actor}))
     await uow.commit()
     return row
@@ -80,7 +80,7 @@ async def follow_up(uow: UnitOfWork, principal: Principal, inspection_id: str, d
                             errors=[{"field": "body.demand_id", "message": "not a demand of this inspection"}])
     if demand.get("done_on"):
         raise conflict("demand-already-met", f"整改要求 {data['demand_id']} 已于 {demand['done_on']} 落实 (already met)")
-    entry = _jsonable({**data, "actor": principal.actor.model_dump()})
+    entry = journal.plain({**data, "actor": principal.actor.model_dump()})
     if data["met"]:
         demand["done_on"] = entry["checked_on"]
     row.demands = demands
@@ -164,7 +164,7 @@ async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[st
                         policy_version=in_force.version if in_force else None, **data)
     uow.session.add(row)
     await journal.append(uow.session, row.subject_code, "supervision.evaluation", row.evaluation_id,
-                         _jsonable({**data, "evaluation_id": row.evaluation_id, "actor": row.actor}))
+                         journal.plain({**data, "evaluation_id": row.evaluation_id, "actor": row.actor}))
     await uow.commit()
     return row
 
@@ -204,17 +204,12 @@ async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: di
     row = CampaignRecordRow(record_id=_new_id("REC"), group=kind.spec.group.value, actor=principal.actor.model_dump(),
                             **data)
     uow.session.add(row)
-    body = _jsonable({**data, "record_id": row.record_id, "group_label": kind.spec.group.label,
+    body = journal.plain({**data, "record_id": row.record_id, "group_label": kind.spec.group.label,
                       "kind_label": kind.label, "actor": row.actor})
     for chain in dict.fromkeys([row.unit_code, *row.village_codes]):
         await journal.append(uow.session, chain, f"supervision.campaign_record.{kind.value}", row.record_id, body)
     await uow.commit()
     return row
-
-
-def _jsonable(value: Any) -> Any:
-    import json
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
 # ---------------------------------------------------------------------------------------
