@@ -81,6 +81,22 @@ def ancestor_at(code: str, level: Level) -> str:
     return code[:digits].ljust(12, "0")
 
 
+def township_of(code: str) -> str:
+    return ancestor_at(code, Level.TOWNSHIP)
+
+
+def county_of(code: str) -> str:
+    return ancestor_at(code, Level.COUNTY)
+
+
+def city_of(code: str) -> str:
+    return ancestor_at(code, Level.CITY)
+
+
+def province_of(code: str) -> str:
+    return ancestor_at(code, Level.PROVINCE)
+
+
 def is_within(code: str, jurisdiction: str) -> bool:
     """True when ``code`` is ``jurisdiction`` itself or lies in its subtree."""
     return code.startswith(prefix_of(jurisdiction))

@@ -41,7 +41,3 @@ def period_containing(designated_on: date, interval_months: int, day: date) -> t
     """The period ``day`` falls in (None before the first period begins)."""
     found = report_periods(designated_on, interval_months, day)
     return found[-1] if found else None
-
-
-def is_period_start(designated_on: date, interval_months: int, start: date) -> bool:
-    return any(s == start for s, _ in report_periods(designated_on, interval_months, start))

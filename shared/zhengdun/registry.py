@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, func, select
+from sqlalchemy import DateTime, Integer, String, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,12 +52,3 @@ division_handlers = EventHandlers()
 async def apply_division_upserted(session: AsyncSession, envelope: Envelope) -> None:
     division: DivisionUpserted = envelope.payload()  # type: ignore[assignment]
     await session.execute(UPSERT_DIVISIONS, [division.model_dump(mode="json")])
-
-
-async def count_divisions(session: AsyncSession, *, level: str | None = None, under: str | None = None) -> int:
-    query = select(func.count()).select_from(Division)
-    if level:
-        query = query.where(Division.level == level)
-    if under:
-        query = query.where(Division.code.startswith(under))
-    return (await session.execute(query)).scalar_one()

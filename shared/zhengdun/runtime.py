@@ -20,7 +20,6 @@ import httpx
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from faststream.specification import AsyncAPI
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
@@ -30,12 +29,13 @@ from sqlalchemy import text
 from zhengdun import metrics
 from zhengdun.auth import TokenVerifier, current_principal
 from zhengdun.db import make_engine, make_session_factory
-from zhengdun.events.base import Envelope
+from zhengdun.events.base import all_specs
 from zhengdun.messaging.consumer import EventHandlers, subscribe
+from zhengdun.messaging.contract import Channel, asyncapi_document
 from zhengdun.messaging.deadletters import DeadLetterBook
 from zhengdun.messaging.kafka import ensure_topics, make_broker
 from zhengdun.messaging.outbox import EVENTS_HEADER, PUBLISHED_IN_REQUEST, OutboxRelay, UnitOfWork, events_header
-from zhengdun.messaging.topics import Topics
+from zhengdun.messaging.topics import PUBLISHERS, Topics
 from zhengdun.monitoring import Monitor
 from zhengdun.openapi import install_openapi
 from zhengdun.operations_api import operations_router
@@ -102,10 +102,23 @@ class ServiceRuntime:
                 session_factory=self.session_factory, handlers=self.handlers, deadletter_topic=self.topics.deadletter,
                 source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
             )
-        # Documented in AsyncAPI: what this service publishes (one topic, CloudEvents envelopes).
-        self.broker.publisher(self.topic, title=f"{self.topic}:publish", schema=Envelope,
-                              description=f"Domain events of the {service} service (CloudEvents 1.0, key = division code)")
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
+
+    def event_contract(self, title: str) -> dict:
+        """AsyncAPI 3.0 of the events this service sends on its topic (reporting: on the public one)
+        and of those it receives, per source topic: one message per event type."""
+        mine = [s for s in all_specs() if s.service == self.service]
+        received = [s for s in all_specs() if s.type in set(self.handlers.types)]
+        channels = [Channel(self.service, self.topic, "send", tuple(s for s in mine if not s.public),
+                            f"Domain events of the {self.service} service"),
+                    Channel("public", self.topics.public, "send", tuple(s for s in mine if s.public),
+                            "Curated public events (reporting's public contract: /public/asyncapi.json)")]
+        channels += [Channel(f"from-{source}", self.topics.of(source), "receive",
+                             tuple(s for s in received if s.service == source), f"Events of {source} this service applies")
+                     for source in PUBLISHERS]
+        return asyncapi_document(document_id=f"urn:zhengdun:{self.service}:events", title=f"{title} events",
+                                 version="1.0.0", description=f"Events sent and received by the {self.service} service",
+                                 channels=channels)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.topic, self.source, on_commit=self.relay.wake)
@@ -249,8 +262,7 @@ class ServiceRuntime:
 
         @app.get("/asyncapi.json", tags=["operations"], include_in_schema=False)
         async def asyncapi():
-            return AsyncAPI(self.broker, title=f"{title} events", version="0.1.0",
-                            description=f"Events published and consumed by the {self.service} service").to_specification().to_jsonable()
+            return self.event_contract(title)
 
         for router in (*routers, operations_router(self)):
             app.include_router(router)

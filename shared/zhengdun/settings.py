@@ -51,6 +51,10 @@ class ServiceSettings(BaseSettings):
     smtp_starttls: bool = False
     smtp_sender: str = "zhengdun-noreply@localhost"
     notify_poll_seconds: float = 2.0
+    # Acceptance: encrypts the units' seal keys at rest (a Secret in production: refused there while the default).
+    seal_passphrase: str = "zhengdun-local-seal-passphrase"
+    # Reporting's public contract names the broker address outside platforms reach (default: kafka_bootstrap).
+    public_kafka_bootstrap: str = ""
 
     @property
     def realm_url(self) -> str:

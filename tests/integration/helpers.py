@@ -9,7 +9,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from zhengdun.demo.client import auth
-from zhengdun.events.base import Envelope
+from zhengdun.events.base import STRUCTURED_CONTENT_TYPE, Envelope
 
 BOOTSTRAP = "127.0.0.1:9092"  # the services' listener
 
@@ -59,7 +59,7 @@ def publish(platform, *items: tuple[str, Envelope]) -> None:
             for service, envelope in items:
                 await producer.send_and_wait(platform.topic(service), envelope.model_dump_json().encode(),
                                              key=envelope.divisioncode.encode(),
-                                             headers=[("ce_id", envelope.id.encode()), ("ce_type", envelope.type.encode())])
+                                             headers=[("content-type", STRUCTURED_CONTENT_TYPE.encode())])
         finally:
             await producer.stop()
     asyncio.run(run())

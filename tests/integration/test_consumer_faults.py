@@ -15,7 +15,7 @@ from sqlalchemy import text
 from tests.support.platform import KAFKA_BOOTSTRAP, PG_ADMIN_DSN, PG_PORT, ensure_infrastructure
 from zhengdun import metrics
 from zhengdun.db import Base, make_engine, make_session_factory
-from zhengdun.events.base import Envelope
+from zhengdun.events.base import STRUCTURED_CONTENT_TYPE, Envelope
 from zhengdun.messaging.consumer import EventHandlers, is_transient, subscribe
 from zhengdun.messaging.inbox import InboxMessage
 from zhengdun.messaging.kafka import ensure_topics
@@ -79,7 +79,7 @@ async def _scenario(database_url: str, prefix: str) -> dict:
         for village in VILLAGES:
             for envelope in events[village]:
                 await broker.publish(envelope.model_dump_json().encode(), topics.of("screening"),
-                                     key=village.encode(), headers={"ce_id": envelope.id})
+                                     key=village.encode(), headers={"content-type": STRUCTURED_CONTENT_TYPE})
         expected = len(VILLAGES) * (len(kinds) + 1)   # every event in the inbox, and one dead letter per village
         for _ in range(600):
             async with engine.connect() as conn:

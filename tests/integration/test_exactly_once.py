@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 import httpx
@@ -36,7 +37,7 @@ async def _events_on_topic(topic: str, code_prefix: str) -> list[str]:
             for records in batch.values():
                 for record in records:
                     if (record.key or b"").decode().startswith(code_prefix):
-                        ids.append(dict(record.headers)["ce_id"].decode())
+                        ids.append(json.loads(record.value)["id"])   # structured mode: the id is in the body
         return ids
     finally:
         await consumer.stop()

@@ -1,10 +1,13 @@
 """Every service: health, metrics, docs, and 401 problem+json without a token."""
 from __future__ import annotations
 
+import importlib
+
 import httpx
 import pytest
 
 from tests.support.platform import SERVICES
+from zhengdun.events import all_specs
 
 PUBLIC_PATHS = {"/health/live", "/health/ready", "/metrics", "/openapi.json", "/asyncapi.json", "/docs",
                 "/docs/oauth2-redirect", "/redoc"}
@@ -21,8 +24,20 @@ def test_health_metrics_and_docs(platform, service):
     metrics = httpx.get(f"{base}/metrics")
     assert metrics.status_code == 200 and "zhengdun_http_requests_total" in metrics.text
     assert httpx.get(f"{base}/openapi.json").json()["paths"]
+    # The event contract: one message per event type it sends, and per type it applies, on the right topics.
     asyncapi = httpx.get(f"{base}/asyncapi.json").json()
-    assert asyncapi["asyncapi"].startswith("3.") and f"{platform.topic_prefix}zhengdun.{service}:publish" in asyncapi["channels"]
+    assert asyncapi["asyncapi"] == "3.0.0"
+
+    def types(action: str) -> set[str]:
+        return {m["$ref"].rsplit("/", 1)[1] for op in asyncapi["operations"].values() if op["action"] == action
+                for m in op["messages"]}
+    assert types("send") == {s.type for s in all_specs() if s.service == service}
+    assert types("receive") == set(importlib.import_module(f"{service}.subscribers").handlers.types)
+    own = {c["address"] for name, c in asyncapi["channels"].items() if name in (service, "public")}
+    assert own <= {f"{platform.topic_prefix}zhengdun.{service}", f"{platform.topic_prefix}zhengdun.public.v1"} and own
+    for message in asyncapi["components"]["messages"].values():
+        assert message["contentType"] == "application/cloudevents+json"
+        assert message["payload"]["properties"]["data"]["$ref"].rsplit("/", 1)[1] in asyncapi["components"]["schemas"]
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -20,7 +20,7 @@ from zhengdun.events import casework as cw
 from zhengdun.events import identity as ident
 from zhengdun.events import screening as scr
 from zhengdun.events import supervision as sup
-from zhengdun.events.base import Actor, Envelope, type_of
+from zhengdun.events.base import STRUCTURED_CONTENT_TYPE, Actor, Envelope, type_of
 
 BOOTSTRAP = "127.0.0.1:9092"
 CAMPAIGN = "rep-campaign-1"
@@ -225,14 +225,15 @@ async def publish(prefix: str, events: list[tuple[str, str, object]]) -> int:
         for service, key, payload in events:
             env = envelope(service, key, payload)
             await producer.send_and_wait(f"{prefix}zhengdun.{service}", env.model_dump_json().encode(), key=key.encode(),
-                                         headers=[("ce_id", env.id.encode()), ("ce_type", env.type.encode())])
+                                         headers=[("content-type", STRUCTURED_CONTENT_TYPE.encode())])
     finally:
         await producer.stop()
     return len(events)
 
 
-async def read_topics(topics: list[str]) -> list[tuple[str, int, int, Envelope]]:
-    """(topic, partition, offset, envelope) of every message now on ``topics``."""
+async def read_topics(topics: list[str], raw: bool = False) -> list[tuple[str, int, int, Envelope]]:
+    """(topic, partition, offset, envelope) of every message now on ``topics`` (``raw``: the Kafka record
+    instead of the envelope)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=BOOTSTRAP)
     await admin.start()
     try:
@@ -255,7 +256,9 @@ async def read_topics(topics: list[str]) -> list[tuple[str, int, int, Envelope]]
             batch = await consumer.getmany(timeout_ms=500)
             for tp, messages in batch.items():
                 for m in messages:
-                    if m.offset < ends[tp]:
+                    if m.offset < ends[tp] and raw:
+                        out.append((m.topic, m.partition, m.offset, m))
+                    elif m.offset < ends[tp]:
                         try:
                             out.append((m.topic, m.partition, m.offset, Envelope.model_validate_json(m.value)))
                         except ValueError:
@@ -731,6 +734,26 @@ def world_names(platform, codes: list[str]):
     return [SimpleNamespace(code=r["code"], name=r["name"]) for r in rows]
 
 
+def test_every_message_on_the_topics_is_a_structured_cloudevent_the_sdk_reads(platform, world):
+    """Issue 16's binding: whatever a service wrote (the demo's whole campaign) and reporting's public copies
+    are CloudEvents in structured mode, read by the CloudEvents SDK as an outside subscriber would."""
+    from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka_event
+
+    topics = [platform.topic(s) for s in ("screening", "casework", "supervision", "acceptance")]
+    records = asyncio.run(read_topics([*topics, platform.topic_prefix + "zhengdun.public.v1"], raw=True))
+    assert {r[0] for r in records} >= set(topics)
+    for topic, _, offset, record in records:
+        headers = {k: v for k, v in record.headers or ()}
+        event = from_kafka_event(KafkaMessage(headers=headers, key=record.key, value=record.value))
+        body = json.loads(record.value)
+        assert headers.get("content-type") == STRUCTURED_CONTENT_TYPE.encode(), (topic, offset, headers)
+        assert event.get_data() == body["data"] and event.get_attributes()["type"] == body["type"]
+        assert event.get_attributes()["partitionkey"] == body["divisioncode"] == record.key.decode()
+        assert not [k for k, v in body.items() if k != "data" and isinstance(v, (dict, list))], body   # scalar extensions
+    actors = [json.loads(r[3].value) for r in records if r[0] in topics and b'"actorid"' in r[3].value]
+    assert actors and all(isinstance(a["actorid"], str) and isinstance(a["actorname"], str) for a in actors)
+
+
 def test_public_topic_carries_the_curated_events_without_personal_data(platform, world):
     from zhengdun.events.base import spec_for
 
@@ -755,8 +778,8 @@ def test_public_topic_carries_the_curated_events_without_personal_data(platform,
         assert spec.public and spec.service == "reporting"
         spec.model.model_validate(env.data)
     contract = httpx.get(f"{platform.url('reporting')}/public/asyncapi.json", timeout=10).json()
-    assert contract["asyncapi"].startswith("2.") and public in contract["channels"]
-    assert {m["name"] for m in contract["components"]["messages"].values()} >= types
+    assert contract["asyncapi"] == "3.0.0" and [c["address"] for c in contract["channels"].values()] == [public]
+    assert set(contract["components"]["messages"]) >= types
     fields = set()
 
     def walk(node):

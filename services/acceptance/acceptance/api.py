@@ -28,7 +28,7 @@ from zhengdun.attachments import AttachmentOut
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.clock import clock_router
-from zhengdun.divisions import prefix_of
+from zhengdun.divisions import city_of, prefix_of
 from zhengdun.events.screening import CadreRank
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
@@ -560,7 +560,7 @@ async def county_sign(acceptance_id: Uuid, body: Empty, request: Request,
                       principal: Principal = Depends(authorized("acceptance.county.sign"))):
     async def step(ctx: StepContext):
         person = ctx.person(Role.COUNTY_SECRETARY)
-        city = service.city_of(ctx.row.county_code)
+        city = city_of(ctx.row.county_code)
         outcome = ctx.acc.sign_county(person, ctx.today, filed_with=city)
         content = await service.county_report_content(ctx.session, ctx.row, ctx.acc)
         doc = await service.new_document(ctx.session, ctx.row.acceptance_id, "county_acceptance_report", content, ctx.today)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
@@ -29,7 +28,7 @@ from acceptance.domain.standard import Standard, StandardItem
 from acceptance.models import (AcceptanceAttachment, AcceptanceRecord, AcceptanceRow, Campaign, Document,
                                PolicyVersionRow, Seal, SealKey, Signature, SpotCheckSample, StandardVersion)
 from zhengdun import attachments, clock, printing
-from zhengdun.divisions import ancestor_at, level_of
+from zhengdun.divisions import city_of, level_of
 from zhengdun.events.acceptance import (AcceptanceFailed, AcceptanceSampleDrawn, AcceptanceStep, AcceptanceStepPassed,
                                         PostEvaluated, VillageAccepted, VillageDelisted)
 from zhengdun.events.base import Actor
@@ -37,6 +36,7 @@ from zhengdun.events.casework import CasePhase, CasePhaseChanged, CaseReadyForAc
 from zhengdun.events.screening import CampaignOpened, Policy, PolicyRevised
 from zhengdun.registry import Division
 from zhengdun.roles import Level
+from zhengdun.settings import settings_for
 from zhengdun.sampling import draw_sample
 
 SERVICE = "acceptance"
@@ -179,7 +179,7 @@ def sign(session: AsyncSession, doc: Document, person: Person, today: date) -> N
 
 def seal_passphrase() -> bytes:
     """Encrypts the units' private keys at rest; production sets ZD_SEAL_PASSPHRASE (a secret)."""
-    return os.environ.get("ZD_SEAL_PASSPHRASE", "zhengdun-local-seal-passphrase").encode()
+    return settings_for("acceptance").seal_passphrase.encode()
 
 
 async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
@@ -394,10 +394,6 @@ async def draw_spot_check(session: AsyncSession, *, campaign_id: str, county_cod
 
 def level_name(division_code: str) -> str:
     return {Level.CITY: "city", Level.PROVINCE: "province"}.get(level_of(division_code), "")
-
-
-def city_of(code: str) -> str:
-    return ancestor_at(code, Level.CITY)
 
 
 # ---------------------------------------------------------------------------------------------

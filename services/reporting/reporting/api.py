@@ -5,7 +5,6 @@ it lies in the caller's subtree before anything is read; lists are paginated.
 """
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any, Literal
 
@@ -16,6 +15,7 @@ from reporting import documents, figures, service
 from reporting import responses as R
 from reporting.domain.figures import CATEGORY_LABELS, FIGURES, PHASE_LABELS, Figure, parse_month
 from reporting.public import asyncapi_document, public_topic
+from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
 from zhengdun import clock
 from zhengdun.access import authorized
@@ -177,7 +177,6 @@ async def filings(request: Request, code: DivisionCode, page: PageParams = Depen
 
 @router.post("/admin/rebuild", response_model=R.RebuildOut, tags=["operations"], summary="重建统计读模型（从主题起点重放）")
 async def rebuild(request: Request, _=Depends(authorized("report.rebuild"))):
-    from reporting.rebuild import rebuild_read_model
 
     runtime = request.app.state.runtime
     try:
@@ -193,7 +192,8 @@ def public_contract_router() -> APIRouter:
     @public.get("/public/asyncapi.json", include_in_schema=False)
     async def public_asyncapi(request: Request) -> dict[str, Any]:
         # Outside platforms connect through the external (SASL) listener when one is configured.
-        bootstrap = os.environ.get("ZD_PUBLIC_KAFKA_BOOTSTRAP") or request.app.state.runtime.settings.kafka_bootstrap
+        settings = request.app.state.runtime.settings
+        bootstrap = settings.public_kafka_bootstrap or settings.kafka_bootstrap
         return asyncapi_document(public_topic(), bootstrap)
 
     return public

@@ -1,7 +1,10 @@
 """Bootstrap of the reporting service: the one place where its parts are wired together."""
+import asyncio
+import json
 from pathlib import Path
 
 from reporting import api, subscribers
+from reporting.rebuild import rebuild_read_model
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
 
@@ -15,8 +18,19 @@ app = runtime.create_app(
 )
 
 
+def rebuild() -> None:
+    """``zhengdun-reporting rebuild``: the read model rebuilt from the topics, its summary printed."""
+    async def run() -> None:
+        try:
+            print(json.dumps(await rebuild_read_model(runtime), ensure_ascii=False))
+        finally:
+            await runtime.engine.dispose()
+
+    asyncio.run(run())
+
+
 def main() -> None:
-    cli.run("reporting", MIGRATIONS, lambda: app)
+    cli.run("reporting", MIGRATIONS, lambda: app, commands={"rebuild": rebuild})
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
     period_label, quarter_bounds, rank_counties, summary_period)
 from zhengdun import printing
-from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, prefix_of
+from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, prefix_of, township_of
 from zhengdun.events.screening import CheckOutcome, CheckStage
 from zhengdun.printing import Document, Table
 from zhengdun.problems import not_found, unprocessable
@@ -110,7 +110,7 @@ async def filing_list(session: AsyncSession, code: str, name: str, filing_date: 
     content = {
         "campaign_id": filing["campaign_id"], "county_code": code, "filing_date": filing["filing_date"].isoformat(),
         "filed_on": filing["filed_on"].isoformat(), "policy_version": version,
-        "entries": [{"village_code": e["village_code"], "township_code": e["village_code"][:9] + "000",
+        "entries": [{"village_code": e["village_code"], "township_code": township_of(e["village_code"]),
                      "category": e["category"], "criteria_met": list(e["criteria"]),
                      "designated_on": e["designated_on"].isoformat(), "decision_number": e["decision_number"]}
                     for e in entries],

@@ -305,21 +305,6 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
     return rows[0]["total"], items
 
 
-def figure_value(presented: dict[str, Any], figure: Figure) -> int:
-    """The count a drill-down of ``figure`` must add up to."""
-    return {
-        Figure.IN_CAMPAIGN: presented["villages_in_campaign"], Figure.SCREENED: presented["villages_screened"],
-        Figure.LISTED: presented["listed"], Figure.CASES: sum(presented["cases_by_phase"].values()),
-        Figure.OVERDUE: presented["villages_with_overdue_measures"], Figure.VISITS_DUE: presented["visits_due"],
-        Figure.VISITS_COMPLIANT: presented["visits_compliant"],
-        Figure.VISITS_NONCOMPLIANT: presented["visits_due"] - presented["visits_compliant"],
-        Figure.ALERTS_OPEN: presented["alerts_open"], Figure.ACCEPTED: presented["acceptances_passed"],
-        Figure.FAILED: presented["acceptances_failed"], Figure.DELISTED: presented["delisted"],
-        Figure.RELAPSED: presented["relapsed"], Figure.DESIGNATED: presented["designated"],
-        Figure.TRANSFORMED: presented["transformed"],
-    }[figure]
-
-
 FLOWS = {"acceptances_passed", "acceptances_failed", "delisted", "relapsed"}
 
 

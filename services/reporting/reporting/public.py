@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +22,7 @@ from zhengdun.events import casework as cw
 from zhengdun.events import reporting as pub
 from zhengdun.events import screening as scr
 from zhengdun.events.base import Envelope, all_specs
+from zhengdun.messaging import contract
 from zhengdun.messaging.outbox import record_event
 from zhengdun.messaging.topics import Topics
 from zhengdun.settings import settings_for
@@ -121,69 +121,26 @@ async def publish_monthly_figures(session: AsyncSession, previous: date, today: 
 
 # ---- the contract ----------------------------------------------------------------------------
 
-PUBLIC_MODELS: list[type[BaseModel]] = [s.model for s in all_specs() if s.service == "reporting" and s.public]
+PUBLIC_SPECS = [s for s in all_specs() if s.service == "reporting" and s.public]
+PUBLIC_MODELS: list[type[BaseModel]] = [s.model for s in PUBLIC_SPECS]
 
 
 def asyncapi_document(topic: str, bootstrap: str) -> dict[str, Any]:
-    """AsyncAPI 2.6 of the public topic: one message per public event type, JSON Schemas from the models."""
-    _, schemas = models_json_schema([(model, "serialization") for model in PUBLIC_MODELS],
-                                    ref_template="#/components/schemas/{model}")
-    components = dict(schemas.get("$defs", {}))
-    messages = {}
-    for spec in (s for s in all_specs() if s.service == "reporting" and s.public):
-        name = spec.model.__name__
-        messages[name] = {
-            "name": spec.type,
-            "title": spec.description,
-            "contentType": "application/cloudevents+json",
-            "headers": {"type": "object", "properties": {
-                "ce_id": {"type": "string"}, "ce_type": {"type": "string", "const": spec.type}}},
-            "payload": {
-                "type": "object",
-                "description": "CloudEvents 1.0 structured envelope; key = division code",
-                "required": ["specversion", "id", "source", "type", "time", "divisioncode", "data"],
-                "properties": {
-                    "specversion": {"type": "string", "const": "1.0"},
-                    "id": {"type": "string"}, "source": {"type": "string", "const": SOURCE},
-                    "type": {"type": "string", "const": spec.type},
-                    "time": {"type": "string", "format": "date-time"},
-                    "subject": {"type": ["string", "null"]},
-                    "datacontenttype": {"type": "string", "const": "application/json"},
-                    "divisioncode": {"type": "string", "pattern": r"^\d{12}$"},
-                    "campaignid": {"type": ["string", "null"]},
-                    "actor": {"type": "null", "description": "never set on the public stream"},
-                    "data": {"$ref": f"#/components/schemas/{name}"},
-                },
-            },
-        }
-    return {
-        "asyncapi": "2.6.0",
-        "id": "urn:zhengdun:public:v1",
-        "info": {
-            "title": "整顿工作公开事件 Zhengdun public events",
-            "version": "1.0.0",
-            "description": ("供其他政务平台订阅的公开事件：认定、移出名单、阶段变化、验收结果、销号、后评估、月度统计。"
-                            "只含区划代码、类别、标准代码、日期和数量，不含个人姓名、电话、用户标识和证据文字。"
-                            " Curated public events for other government platforms; codes, categories, dates "
-                            "and counts only. Versioned: a breaking change is a new type ….v2 on a new topic "
-                            "zhengdun.public.v2, published beside v1 for a transition period."),
-        },
-        "defaultContentType": "application/cloudevents+json",
-        "servers": {"kafka": {
-            "url": bootstrap, "protocol": "kafka-secure",
+    """AsyncAPI 3.0 of the public topic (the same builder as every service's own contract)."""
+    return contract.asyncapi_document(
+        document_id="urn:zhengdun:public:v1", title="整顿工作公开事件 Zhengdun public events", version="1.0.0",
+        description=("供其他政务平台订阅的公开事件：认定、移出名单、阶段变化、验收结果、销号、后评估、月度统计。"
+                     "只含区划代码、类别、标准代码、日期和数量，不含个人姓名、电话、用户标识和证据文字。"
+                     " Curated public events for other government platforms; codes, categories, dates "
+                     "and counts only. Versioned: a breaking change is a new type ….v2 on a new topic "
+                     "zhengdun.public.v2, published beside v1 for a transition period."),
+        channels=[contract.Channel("public", topic, "send", tuple(PUBLIC_SPECS), "公开事件主题 (key = 区划代码). Read only.")],
+        anonymous=True,
+        servers={"kafka": {
+            "host": bootstrap, "protocol": "kafka-secure",
             "description": "SASL/OAUTHBEARER with the platform's own Keycloak client credentials; ACLs allow "
                            "reading this topic only",
-            "security": [{"oauthbearer": []}]}},
-        "channels": {topic: {
-            "description": "公开事件主题 (key = 区划代码). Read only.",
-            "subscribe": {"operationId": "receivePublicEvents",
-                          "message": {"oneOf": [{"$ref": f"#/components/messages/{n}"} for n in messages]}},
-        }},
-        "components": {
-            "messages": messages,
-            "schemas": components,
-            "securitySchemes": {"oauthbearer": {"type": "oauth2", "description": "Keycloak client credentials",
-                                                "flows": {"clientCredentials": {"tokenUrl": "<realm>/protocol/openid-connect/token",
-                                                                                "availableScopes": {}}}}},
-        },
-    }
+            "security": [{"$ref": "#/components/securitySchemes/oauthbearer"}]}},
+        security_schemes={"oauthbearer": {"type": "oauth2", "description": "Keycloak client credentials",
+                                          "flows": {"clientCredentials": {"tokenUrl": "<realm>/protocol/openid-connect/token",
+                                                                          "availableScopes": {}}}}})

@@ -1,5 +1,5 @@
 """Rebuild the read model from the start of the topics (``POST /admin/rebuild`` or
-``python -m reporting.rebuild``).
+``zhengdun-reporting rebuild``).
 
 In ONE database transaction: empty the read-model tables, forget the inbox entries of the
 event types that feed them, read every partition of those topics from offset 0 up to the end offsets
@@ -16,8 +16,6 @@ import logging
 import time
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
@@ -30,49 +28,10 @@ from zhengdun.clock import clock_handlers
 from zhengdun.events.base import Envelope, UnknownEventType
 from zhengdun.messaging.consumer import RejectedEvent
 from zhengdun.messaging.inbox import InboxMessage
+from zhengdun.messaging.replay import read_all
 from zhengdun.registry import division_handlers
 
 log = logging.getLogger("reporting.rebuild")
-
-
-async def partitions_of(bootstrap: str, topics: list[str]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics(topics)
-    finally:
-        await admin.close()
-    return [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"]
-            for p in d["partitions"]]
-
-
-async def read_all(bootstrap: str, topics: list[str]) -> list[Any]:
-    """Every record of ``topics`` from offset 0 to the end offsets at the time of the call."""
-    partitions = await partitions_of(bootstrap, topics)
-    if not partitions:
-        return []
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        remaining = {tp for tp in partitions if ends[tp] > 0}
-        records = []
-        while remaining:
-            batch = await consumer.getmany(*remaining, timeout_ms=1000, max_records=5000)
-            for tp, messages in batch.items():
-                for message in messages:
-                    if message.offset < ends[tp]:
-                        records.append(message)
-                if messages and messages[-1].offset >= ends[tp] - 1:
-                    remaining.discard(tp)
-            for tp in list(remaining):
-                if await consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
-        return records
-    finally:
-        await consumer.stop()
 
 
 async def rebuild_read_model(runtime, attempts: int = 3) -> dict[str, Any]:
@@ -127,21 +86,3 @@ async def _rebuild_once(runtime) -> dict[str, Any]:
         republishing.reset(token)
     return {"topics": topics, "records": len(records), "applied": applied, "rejected": rejected,
             "seconds": round(time.perf_counter() - started, 2)}
-
-
-def main() -> None:
-    from reporting.app import runtime
-
-    logging.basicConfig(level=logging.INFO)
-
-    async def run() -> None:
-        try:
-            print(json.dumps(await rebuild_read_model(runtime), ensure_ascii=False))
-        finally:
-            await runtime.engine.dispose()
-
-    asyncio.run(run())
-
-
-if __name__ == "__main__":
-    main()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import models as m
@@ -43,13 +43,6 @@ async def sync_state(session: AsyncSession, events: list[tuple[str, str]], consu
     seen = set((await session.execute(
         select(InboxMessage.event_id).where(InboxMessage.event_id.in_(wanted)))).scalars()) if wanted else set()
     return {"applied": len(seen), "pending": len(set(wanted) - seen), "not_consumed": len(events) - len(wanted)}
-
-
-async def read_model_counts(session: AsyncSession) -> dict[str, int]:
-    counts = {}
-    for table in m.READ_MODEL_TABLES:
-        counts[table] = (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
-    return counts
 
 
 async def pending_tasks(session: AsyncSession, principal, today) -> list:

@@ -31,7 +31,7 @@ from zhengdun import attachments, clock
 from zhengdun.attachments import AttachmentOut
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
-from zhengdun.divisions import ancestor_at, is_within, level_of
+from zhengdun.divisions import ancestor_at, county_of, is_within, level_of, township_of
 from zhengdun.events import screening as ev
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, RoundId, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
@@ -528,11 +528,11 @@ async def _flags(session, campaign, round_id: str, county: str, state, villages)
     current = set(state.entries())
     delisted = set((await service.active_list(session, campaign.campaign_id, under=county)).delisted_on)
     if listed_by_round:
-        for township in sorted({v.code[:9] + "000" for v in villages}):
+        for township in sorted({township_of(v.code) for v in villages}):
             rounds_here = [{c for c in listed if c.startswith(township[:9])} for listed in listed_by_round + [current]]
             flags += consistency.taking_turns(township, rounds_here, delisted)
     counts = []
-    for township in {v.code[:9] + "000" for v in villages}:
+    for township in {township_of(v.code) for v in villages}:
         in_t = [v for v in villages if v.code.startswith(township[:9]) and v.administrative]
         counts.append(consistency.TownshipCount(township, sum(1 for c in current if c.startswith(township[:9])), len(in_t)))
     flags += consistency.share_far_below_county(counts, campaign.policy)
@@ -810,7 +810,7 @@ async def shares(campaign_id: Identifier, code: DivisionCode, request: Request,
         campaign = await _campaign(session, campaign_id)
         active = await service.active_list(session, campaign_id, under=code)
         villages = await service.villages_under(session, code)
-        counties = sorted({v.code[:6] + "000000" for v in villages})
+        counties = sorted({county_of(v.code) for v in villages})
     listed = active.in_division(code)
     lagging = _lagging(listed)
     return {"campaign_id": campaign_id,

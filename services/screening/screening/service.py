@@ -51,7 +51,7 @@ from screening.models import ScreeningFact  # noqa: E402
 from sqlalchemy import or_  # noqa: E402
 
 from zhengdun import sampling  # noqa: E402
-from zhengdun.divisions import ancestor_at, is_within, parent_code  # noqa: E402
+from zhengdun.divisions import ancestor_at, county_of, is_within, parent_code  # noqa: E402
 from zhengdun.events import screening as ev  # noqa: E402
 from zhengdun.events.base import spec_for, type_of  # noqa: E402
 from zhengdun.messaging.outbox import record_event  # noqa: E402
@@ -286,16 +286,8 @@ async def lagging_ranking(session: AsyncSession, campaign: Campaign, round_id: s
     return for_township(rank_lagging(rule, entered), township)
 
 
-def county_of(code: str) -> str:
-    return ancestor_at(code, Level.COUNTY)
-
-
 def type_name(payload: BaseModel) -> str:
     return type_of(payload)
-
-
-def today_or(day: date | None, today: date) -> date:
-    return day or today
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,7 +331,7 @@ async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.
     if not campaigns or not counties:
         return []
     ids = list(campaigns)
-    rounds = {(c, r, code[:6] + "000000") for c, r, code in (await session.execute(
+    rounds = {(c, r, county_of(code)) for c, r, code in (await session.execute(
         select(ScreeningFact.campaign_id, ScreeningFact.round_id, ScreeningFact.scope_code).distinct().where(
             ScreeningFact.campaign_id.in_(ids), ScreeningFact.round_id.is_not(None), within(ScreeningFact.scope_code, area))))}
     rounds |= {(c, task_rules.FIRST_ROUND, county) for c in ids for county in counties}
@@ -354,7 +346,7 @@ async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.
         ScreeningFact.campaign_id.in_(ids), ScreeningFact.type.in_([t.event_type for t in _ROUND_FACTS]),
         within(ScreeningFact.scope_code, area)).order_by(ScreeningFact.seq))
     for campaign_id, round_id, kind, scope, body in rows:
-        s = state[(campaign_id, round_id, scope[:6] + "000000")]
+        s = state[(campaign_id, round_id, county_of(scope))]
         if kind == ev.TownshipListSubmitted.event_type:
             s["submitted"].add(scope)
         elif kind == ev.TownshipListReturned.event_type:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from supervision import alerts, journal
 from supervision.domain.records import (AccountabilityKind, EvaluatedRole, RecordRefused, Study, annual_appraisal,
-                                        check_grounds, check_in_plan_window, check_study, city_of)
+                                        check_grounds, check_in_plan_window, check_study)
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
                                 InspectionPlanRow, InspectionRow, StudyRow, CampaignRecordRow)
 from supervision.models import SupervisionAttachment
@@ -219,7 +219,7 @@ async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: di
 from supervision.domain import tasks as task_rules  # noqa: E402
 from supervision.domain.rules import RULE_LABELS, Rule  # noqa: E402
 from zhengdun.access import POLICY  # noqa: E402
-from zhengdun.divisions import prefix_of  # noqa: E402
+from zhengdun.divisions import city_of, prefix_of  # noqa: E402
 from zhengdun.events.casework import CasePhase  # noqa: E402
 
 

@@ -29,18 +29,11 @@ from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.registry import division_handlers
+from zhengdun.divisions import township_of
 
 TOPICS: list[str] = ["screening", "casework", "acceptance"]
 handlers = EventHandlers()
 handlers.include(division_handlers)  # every service keeps its own copy of the division tree
-
-
-def township_of(village_code: str) -> str:
-    return village_code[:9] + "000"
-
-
-def county_of(code: str) -> str:
-    return code[:6] + "000000"
 
 
 def projection(event_model):

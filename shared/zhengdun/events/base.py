@@ -6,6 +6,11 @@ contract all read this registry: it is the single source of event schemas.
 
 A breaking change to a payload is a new class registered under ``….v2``; both versions are
 published side by side for a while (see ``EventSpec.superseded_by``).
+
+On Kafka every event uses the CloudEvents Kafka binding in **structured mode**, and only it: the
+message value is the whole envelope as JSON, the header ``content-type`` is
+``application/cloudevents+json``, no ``ce_`` header is set (a reader that sees ``ce_`` headers
+must take the message as binary mode), and the key is the division code.
 """
 from __future__ import annotations
 
@@ -14,10 +19,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 SPEC_VERSION = "1.0"
-CONTENT_TYPE = "application/json"
+CONTENT_TYPE = "application/json"                       # of ``data``
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"  # of the Kafka message (structured mode)
 
 
 class Actor(BaseModel):
@@ -38,7 +44,9 @@ class Actor(BaseModel):
 class Envelope(BaseModel):
     """A CloudEvents 1.0 event in structured mode, with Zhengdun's extension attributes.
 
-    Extension attribute names follow CloudEvents rules (lower-case alphanumerics).
+    Extension attributes follow CloudEvents rules: lower-case alphanumeric names and scalar values
+    (strings here; no object may be an extension). Who acted is therefore four string attributes,
+    read back together as ``actor``; ``actorroles`` is the roles separated by spaces.
     """
 
     specversion: str = SPEC_VERSION
@@ -50,8 +58,37 @@ class Envelope(BaseModel):
     datacontenttype: str = CONTENT_TYPE
     divisioncode: str = Field(description="The division the event concerns; also the partition key.")
     campaignid: str | None = None
-    actor: Actor | None = None
+    actorid: str | None = Field(None, description="Who acted: user id (system:<service> for the platform)")
+    actorname: str | None = Field(None, description="Who acted: display name")
+    actorroles: str | None = Field(None, description="Who acted: roles, separated by spaces")
+    actordivision: str | None = Field(None, description="Who acted: the unit's division code")
     data: dict[str, Any]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten_actor(cls, values: Any) -> Any:
+        """Accepts ``actor=`` (an Actor or its dict: how producers pass it, and how events written
+        before the flat attributes carried it) and stores it as the four string attributes."""
+        if isinstance(values, dict) and "actor" in values:
+            values = dict(values)
+            actor = values.pop("actor")
+            if actor is not None:
+                actor = actor if isinstance(actor, Actor) else Actor.model_validate(actor)
+                values.update(actorid=actor.user_id, actorname=actor.name, actorroles=" ".join(actor.roles),
+                              actordivision=actor.division_code)
+        return values
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler) -> dict[str, Any]:
+        """An optional attribute without a value is left out (CloudEvents' JSON format has no null attribute)."""
+        return {k: v for k, v in handler(self).items() if v is not None or k == "data"}
+
+    @property
+    def actor(self) -> Actor | None:
+        if self.actorid is None:
+            return None
+        return Actor(user_id=self.actorid, name=self.actorname or self.actorid,
+                     roles=(self.actorroles or "").split(), division_code=self.actordivision)
 
     def payload(self) -> BaseModel:
         """The typed payload, validated against the registered model of ``type``."""

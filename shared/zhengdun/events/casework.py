@@ -51,10 +51,6 @@ class Person(_Frozen):
     user_id: str | None = None
     username: str | None = None
 
-    @property
-    def has_account(self) -> bool:
-        return bool(self.user_id)
-
 
 class CaseRef(_Frozen):
     """The keys every casework event carries, so consumers never need a lookup."""

@@ -9,7 +9,6 @@ inboxes make that harmless, so every event takes effect exactly once.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from contextvars import ContextVar
 from datetime import datetime, timezone
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zhengdun import metrics
 from zhengdun.db import Base
-from zhengdun.events.base import Actor, Envelope, type_of
+from zhengdun.events.base import STRUCTURED_CONTENT_TYPE, Actor, Envelope, type_of
 from zhengdun.faults import crash_point
 from zhengdun.telemetry import context_from_headers, current_trace_headers, tracer
 
@@ -75,7 +74,7 @@ def record_event(
 
 
 def outbox_row(topic: str, envelope: Envelope, extra_headers: dict[str, str] | None = None) -> dict[str, Any]:
-    headers = {"ce_id": envelope.id, "ce_type": envelope.type}
+    headers = {"content-type": STRUCTURED_CONTENT_TYPE}   # structured mode: no ce_ headers (events/base.py)
     headers.update(current_trace_headers())  # the request's trace continues in every consumer
     headers.update(extra_headers or {})
     return {"event_id": envelope.id, "topic": topic, "key": envelope.divisioncode, "type": envelope.type,
@@ -247,10 +246,3 @@ class OutboxRelay:
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-
-
-def envelope_of(row: OutboxMessage) -> Envelope:
-    return Envelope.model_validate(json.loads(row.body))
-
-
-

@@ -1,6 +1,7 @@
 import pytest
 
-from zhengdun.divisions import InvalidDivisionCode, ancestor_at, is_within, level_of, parent_code, prefix_of, validate_code
+from zhengdun.divisions import (InvalidDivisionCode, ancestor_at, city_of, county_of, is_within, level_of, parent_code,
+                                prefix_of, province_of, township_of, validate_code)
 from zhengdun.roles import Level
 
 
@@ -29,3 +30,12 @@ def test_parents_prefixes_and_jurisdiction():
     assert is_within("990102000000", "990102000000")
     assert not is_within("990103101201", "990102000000")
     assert not is_within("990100000000", "990102000000")  # the city is above the county, not inside it
+
+
+def test_the_containing_division_at_each_level():
+    village = "990102101201"
+    assert (township_of(village), county_of(village), city_of(village), province_of(village)) == (
+        "990102101000", "990102000000", "990100000000", "990000000000")
+    assert county_of("990102000000") == "990102000000"          # a division contains itself
+    with pytest.raises(InvalidDivisionCode):
+        township_of("990102000000")                            # a county lies in no township

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from zhengdun.divisions import parent_code
+from zhengdun.divisions import parent_code, township_of
 
 
 class Kind(StrEnum):
@@ -85,7 +85,7 @@ def reminders(measures: list[OpenMeasure], reminder_days: int, today: date) -> l
         when = "今天到期" if days == 0 else f"还有 {days} 天到期"
         who = m.responsible if m.responsible_user_id else f"{m.responsible}（无平台账号）"
         notices.append(Notice(
-            f"{Kind.REMINDER}:{m.measure_id}", Kind.REMINDER, m.village_code[:9] + "000",
+            f"{Kind.REMINDER}:{m.measure_id}", Kind.REMINDER, township_of(m.village_code),
             f"【到期提醒】整改措施「{m.title}」{when}",
             f"责任人：{who}；完成时限：{m.deadline.isoformat()}；村：{m.village_code}。请按期完成并录入进展。",
             user_id=m.responsible_user_id, campaign_id=m.campaign_id, reference=m.measure_id))

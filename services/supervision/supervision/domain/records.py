@@ -92,8 +92,6 @@ class Study:
     studied_on: date
 
 
-def city_of(code: str) -> str:
-    return code[:4] + "00000000"
 
 
 def check_study(role: EvaluatedRole, subject_code: str, study_id: str, study: Study | None, evaluated_on: date) -> None:

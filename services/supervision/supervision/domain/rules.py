@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from zhengdun.divisions import city_of, county_of, province_of, township_of
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import Severity
@@ -317,16 +318,6 @@ def _ym(month: date) -> str:
     return month.strftime("%Y-%m")
 
 
-def _county_of(code: str) -> str:
-    return code[:6] + "000000"
-
-
-def _city_of(code: str) -> str:
-    return code[:4] + "00000000"
-
-
-def _province_of(code: str) -> str:
-    return code[:2] + "0000000000"
 
 
 # ---------------------------------------------------------------------------------------
@@ -378,7 +369,7 @@ def measure_overdue(campaign_id: str, measure: Measure, today: date) -> Breach |
     if (measure.completed_on is not None and measure.completed_on <= today) or today <= measure.deadline:
         return None
     return Breach(f"{Rule.MEASURE_OVERDUE}:{campaign_id}:{measure.measure_id}", Rule.MEASURE_OVERDUE,
-                  measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.MEDIUM,
+                  township_of(measure.village_code), ROLE_WORK_TEAM, measure.village_code, Severity.MEDIUM,
                   (measure.event_id,), measure.deadline, village_code=measure.village_code,
                   subject_person=measure.responsible, subject_user_id=measure.responsible_user_id)
 
@@ -399,7 +390,7 @@ def measure_not_updated(campaign_id: str, measure: Measure, policy: Policy, toda
             continue
         breaches.append(Breach(
             f"{Rule.MEASURE_NOT_UPDATED}:{campaign_id}:{measure.measure_id}:{_ym(month)}", Rule.MEASURE_NOT_UPDATED,
-            measure.village_code[:9] + "000", ROLE_WORK_TEAM, measure.village_code, Severity.LOW, (measure.event_id,),
+            township_of(measure.village_code), ROLE_WORK_TEAM, measure.village_code, Severity.LOW, (measure.event_id,),
             month_end(month), village_code=measure.village_code, subject_person=measure.responsible,
             subject_user_id=measure.responsible_user_id))
     return breaches
@@ -441,7 +432,7 @@ def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case
     unfinished = [c for c in targets if not c.finished_at(ends)]
     if Decimal(len(unfinished)) <= campaign.policy.township_escalation_share * len(targets):
         return None
-    city = _city_of(township_code)
+    city = city_of(township_code)
     return Breach(f"{Rule.TOWNSHIP_UNFINISHED}:{campaign.campaign_id}:{township_code}", Rule.TOWNSHIP_UNFINISHED,
                   township_code, ROLE_TOWNSHIP_SECRETARY, township_code, Severity.HIGH,
                   tuple(c.designated_by for c in unfinished), ends,
@@ -459,9 +450,9 @@ def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acc
     due = min(a.accepted_on for a in accepted) + timedelta(days=campaign.policy.acceptance_spot_check_window_days)
     accepted_codes = {a.village_code for a in accepted}
     breaches = []
-    for level, share, checker in (("city", campaign.policy.acceptance_spot_check_city_share, _city_of(county_code)),
+    for level, share, checker in (("city", campaign.policy.acceptance_spot_check_city_share, city_of(county_code)),
                                   ("province", campaign.policy.acceptance_spot_check_province_share,
-                                   _province_of(county_code))):
+                                   province_of(county_code))):
         level_samples = [s for s in samples if s.county_code == county_code and s.level == level]
         if today <= due and not level_samples:
             continue
@@ -490,7 +481,7 @@ def screening_sample_ratio(campaign: Campaign, samples: list[ScreeningSample]) -
         share = campaign.policy.city_spot_check_ratio if city_check else campaign.policy.county_check_sample_ratio
         if not population or Decimal(len(chosen)) >= share * len(population):
             continue
-        checker = _city_of(code) if city_check else _county_of(code)
+        checker = city_of(code) if city_check else county_of(code)
         breaches.append(Breach(
             f"{Rule.SCREENING_SAMPLE_RATIO}:{campaign.campaign_id}:{round_id}:{purpose}:{code}",
             Rule.SCREENING_SAMPLE_RATIO, checker, ROLE_ORG, code, Severity.MEDIUM, tuple(d.event_id for d in draws)))
