@@ -32,7 +32,7 @@ bench: infra   ## benchmarks, figures printed
 	@uv run --frozen python -m tests.bench
 
 demo: up       ## run the scripted campaign
-	@uv run --frozen python -m zhengdun.demo.campaign
+	@uv run --frozen python -m zhengdun_demo.campaign
 
 crash-test: install  ## the end-to-end scenario twice with 10 faults each (services, broker, database, Keycloak), on a platform of its own
 	@uv run --frozen python -m tests.crash_runs 2 10

@@ -16,8 +16,8 @@ import httpx
 
 from tests.integration.helpers import all_copies_agree, summary, wait_for
 from tests.support.platform import Platform, ensure_infrastructure
-from zhengdun.demo.client import auth
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo.client import auth
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 
 def bench_registry_import(platform: Platform) -> None:

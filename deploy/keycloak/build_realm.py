@@ -21,7 +21,7 @@ from zhengdun.roles import LEVEL_LABELS, LEVELS_TOP_DOWN, ROLE_LABELS, ReviewDep
 SERVICES = ["screening", "casework", "supervision", "acceptance", "reporting"]
 DEMO_PASSWORD = "demo"
 
-# The demo units (codes of zhengdun.demo.synthetic's city 示范市) as a tree: code → (name, children).
+# The demo units (codes of zhengdun_demo.synthetic's city 示范市) as a tree: code → (name, children).
 DEMO_TREE = {
     "990000000000": ("示范省", {
         "990100000000": ("示范市", {

@@ -9,7 +9,7 @@ bash "$ROOT/deploy/local/services.sh" migrate
 bash "$ROOT/deploy/local/services.sh" start
 bash "$ROOT/deploy/local/console.sh" build
 bash "$ROOT/deploy/local/gateway.sh" start
-(cd "$ROOT" && uv run --frozen --no-sync python -m zhengdun.demo.load) || die "loading the demo data failed"
+(cd "$ROOT" && uv run --frozen --no-sync python -m zhengdun_demo.load) || die "loading the demo data failed"
 cat <<TXT
 
 Zhengdun is up ($(( $(date +%s) - started ))s).

@@ -19,7 +19,7 @@ import httpx
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_casework_case import campaign, designation, envelope, send, set_clock, user_id
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 
 COUNTY = "990102000000"
 MEASURED = "990102101201"

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import asyncpg
 import httpx
 
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 
 PROVINCE = "990000000000"
 CRITERIA = [f"c{i:02d}" for i in range(1, 11)]

@@ -16,8 +16,8 @@ import time
 
 import httpx
 
-from zhengdun.demo.client import DEV_CLIENT, auth, token_url
-from zhengdun.demo.synthetic import generate_province
+from zhengdun_demo.client import DEV_CLIENT, auth, token_url
+from zhengdun_demo.synthetic import generate_province
 
 CONCURRENCY = 4
 PASSWORD = "Bench-Passw0rd"
@@ -150,7 +150,7 @@ def bench_screen_province(platform) -> None:
 if __name__ == "__main__":
     from tests.integration.helpers import all_copies_agree, import_csv, wait_for
     from tests.support.platform import Platform, ensure_infrastructure
-    from zhengdun.demo.synthetic import to_csv
+    from zhengdun_demo.synthetic import to_csv
 
     ensure_infrastructure()
     platform = Platform()

@@ -17,7 +17,7 @@ import uuid
 
 import schemathesis
 
-from zhengdun.demo.client import password_token
+from zhengdun_demo.client import password_token
 
 VALIDATION_PROBLEMS = {"/problems/validation", "/problems/invalid-division-code"}
 # Error types of the rules a JSON schema cannot state: a model's own validators (a phase that ends
@@ -62,7 +62,7 @@ def positive_data_passes_validation(ctx, response, case):
 
 def _demo_codes() -> dict[str, list[str]]:
     """The demo city's codes by level (tests/integration/helpers.load_demo_divisions loads them)."""
-    from zhengdun.demo.synthetic import generate_province
+    from zhengdun_demo.synthetic import generate_province
     from zhengdun.divisions import level_of
 
     rows = generate_province(cities=1, counties_per_city=3, townships_per_county=10, villages_per_township=25)

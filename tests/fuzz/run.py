@@ -75,7 +75,7 @@ def _read_report(out_dir: Path) -> tuple[int, list[str], list[str]]:
 def remove_fuzz_users() -> int:
     """Delete the users the fuzzer created in the shared realm (all named fuzz…)."""
     from tests.fuzz.hooks import FUZZ_USERNAME_PREFIX
-    from zhengdun.demo.client import KEYCLOAK_URL, REALM
+    from zhengdun_demo.client import KEYCLOAK_URL, REALM
 
     admin = httpx.post(f"{KEYCLOAK_URL}/realms/master/protocol/openid-connect/token",
                        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin",

@@ -8,7 +8,7 @@ import time
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 from zhengdun.events.base import STRUCTURED_CONTENT_TYPE, Envelope
 
 BOOTSTRAP = "127.0.0.1:9092"  # the services' listener
@@ -99,7 +99,7 @@ def import_csv(platform, csv_text: str, user: str = "province_org", filename: st
 def load_demo_divisions(platform) -> list:
     """The demo city's divisions (示范市: 3 counties × 10 townships × 25 villages), loaded through
     the API and present in every service's copy."""
-    from zhengdun.demo.synthetic import generate_province, to_csv
+    from zhengdun_demo.synthetic import generate_province, to_csv
 
     rows = generate_province(cities=1, counties_per_city=3, townships_per_county=10, villages_per_township=25)
     response = import_csv(platform, to_csv(rows))

@@ -15,7 +15,7 @@ import jwt
 
 from tests.integration import helpers
 from tests.integration.helpers import send, topic_events, wait_for
-from zhengdun.demo.client import auth, password_token
+from zhengdun_demo.client import auth, password_token
 from zhengdun.events.base import Actor, Envelope, type_of
 from zhengdun.events.casework import CaseReadyForAcceptance, Person
 from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, PhaseWindow, Policy, PolicyRevised

@@ -11,7 +11,7 @@ import jwt
 
 from tests.support.platform import SERVICES
 from zhengdun.access import POLICY, Scope
-from zhengdun.demo.client import password_token
+from zhengdun_demo.client import password_token
 from zhengdun.divisions import is_within, level_of
 from zhengdun.roles import Level
 

@@ -20,7 +20,7 @@ from tests.integration.helpers import send, wait_for
 from tests.integration.test_acceptance_flow import campaign as acceptance_campaign
 from tests.integration.test_acceptance_flow import envelope, user_id
 from tests.integration.test_screening_support import TOWNSHIPS, assessments_for
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 from zhengdun.events.casework import CaseReadyForAcceptance, Person
 
 CITY, COUNTY = "990100000000", "990102000000"

@@ -10,9 +10,9 @@ import time
 from decimal import Decimal
 
 import pytest
-from zhengdun.demo.api import Platform as Api
-from zhengdun.demo.campaign import Scenario
-from zhengdun.demo.plan import CITY, Shape, make_plan
+from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.campaign import Scenario
+from zhengdun_demo.plan import CITY, Shape, make_plan
 
 from tests.support.faults import FaultPlan, parse
 from tests.support.platform import KAFKA_BOOTSTRAP, SERVICES, running_platform

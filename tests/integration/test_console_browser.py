@@ -19,11 +19,11 @@ from playwright.sync_api import Page, expect
 
 from tests.support.console import CONSOLE, api_get, chromium, gateway, login, png, shot
 from tests.support.platform import SERVICES, running_platform
-from zhengdun.demo import casework_steps as cw
-from zhengdun.demo import screening_steps as steps
-from zhengdun.demo.api import Platform as Api
-from zhengdun.demo.client import auth
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo import casework_steps as cw
+from zhengdun_demo import screening_steps as steps
+from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.client import auth
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader and village_secretary work here

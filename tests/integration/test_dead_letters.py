@@ -7,7 +7,7 @@ import json
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from tests.integration.helpers import all_copies_agree, import_csv, wait_for
-from zhengdun.demo.synthetic import CSV_HEADER
+from zhengdun_demo.synthetic import CSV_HEADER
 from zhengdun.events.base import Envelope
 
 

@@ -7,8 +7,8 @@ import httpx
 from openpyxl import Workbook
 
 from tests.integration.helpers import all_copies_agree, import_csv, summary, wait_for
-from zhengdun.demo.client import auth
-from zhengdun.demo.synthetic import CSV_HEADER, generate_province, to_csv
+from zhengdun_demo.client import auth
+from zhengdun_demo.synthetic import CSV_HEADER, generate_province, to_csv
 
 DEMO = generate_province(cities=1, counties_per_city=3, townships_per_county=10, villages_per_township=25)
 

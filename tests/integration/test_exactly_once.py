@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.integration.helpers import all_copies_agree, import_csv, wait_for
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 
 async def _events_on_topic(topic: str, code_prefix: str) -> list[str]:

@@ -9,7 +9,7 @@ import jwt
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 
 from tests.integration.helpers import wait_for
-from zhengdun.demo.client import DEMO_PASSWORD, auth, client_token, password_token
+from zhengdun_demo.client import DEMO_PASSWORD, auth, client_token, password_token
 
 REALM_URL = "http://127.0.0.1:8180/realms/zhengdun"
 

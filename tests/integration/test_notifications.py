@@ -20,7 +20,7 @@ from tests.integration.helpers import publish, set_clock, wait_for
 from tests.integration.test_supervision_support import envelope, open_campaign
 from tests.support.platform import ROOT
 from tests.support.robot import RobotReceiver
-from zhengdun.demo.client import auth, password_token
+from zhengdun_demo.client import auth, password_token
 from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
 from zhengdun.events.casework import CaseReadyForAcceptance, MeasurePlanned, Person
 from zhengdun.events.screening import TownshipListReturned

@@ -16,8 +16,8 @@ from tests.integration.helpers import all_copies_agree, import_csv, send, wait_f
 from tests.support.platform import ServiceProcess, _free_port
 from tests.support.tcp_proxy import TcpProxy
 from tests.integration.test_casework_case import designation, envelope
-from zhengdun.demo.client import auth
-from zhengdun.demo.synthetic import CSV_HEADER
+from zhengdun_demo.client import auth
+from zhengdun_demo.synthetic import CSV_HEADER
 from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
 from zhengdun.messaging.outbox import RELAY_LOCK_ID
 

@@ -79,7 +79,7 @@ def test_every_demo_user_gets_a_token_naming_exactly_their_unit(platform):
 
     import jwt
 
-    from zhengdun.demo.client import password_token
+    from zhengdun_demo.client import password_token
 
     spec = importlib.util.spec_from_file_location("build_realm", platform.root / "deploy/keycloak/build_realm.py")
     realm = importlib.util.module_from_spec(spec)

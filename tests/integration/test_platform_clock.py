@@ -6,7 +6,7 @@ import httpx
 
 from tests.integration.helpers import wait_for
 from tests.support.platform import SERVICES
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 
 
 def clock_of(platform, service: str) -> str:

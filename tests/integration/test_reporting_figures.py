@@ -414,7 +414,7 @@ import pytest  # noqa: E402
 
 from tests.integration.helpers import load_demo_divisions, set_clock, wait_for  # noqa: E402
 from tests.support.platform import running_platform  # noqa: E402
-from zhengdun.demo.client import auth  # noqa: E402
+from zhengdun_demo.client import auth  # noqa: E402
 
 SOURCES = ["screening", "casework", "supervision", "acceptance"]
 LEVELS = ["990100000000", "990102000000", "990103000000", "990102101000", "990102102000"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import httpx
 
 from tests.integration import helpers
-from zhengdun.demo.client import auth, password_token
+from zhengdun_demo.client import auth, password_token
 
 COUNTY, CITY = "990102000000", "990100000000"
 TOWNSHIPS = [f"990102{n}000" for n in range(101, 111)]

@@ -9,7 +9,7 @@ import httpx
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import by_key, envelope, open_campaign, publish, set_clock
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 from zhengdun.events.acceptance import AcceptanceSampleDrawn, VillageAccepted
 from zhengdun.events.casework import CasePhase, CasePhaseChanged
 from zhengdun.events.screening import CountyListConfirmed, SampleDrawn, SamplePurpose

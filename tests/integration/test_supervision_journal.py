@@ -10,7 +10,7 @@ import httpx
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import envelope, open_campaign, publish, set_clock
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 from zhengdun.events.casework import CaseOpened, ContactLeaderAssigned, MeasurePlanned, Person, VisitRecorded
 from zhengdun.events.screening import ListCategory
 

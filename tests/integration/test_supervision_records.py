@@ -11,7 +11,7 @@ import openpyxl
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import by_key, envelope, open_campaign, publish, set_clock
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 from zhengdun.events.acceptance import PostEvaluated, VillageDelisted
 from zhengdun.events.casework import (CaseOpened, ContactLeaderAssigned, ContinuedStudied, MeasurePlanned,
                                       MeasureStatus, Person, ProgressRecorded, TeamStationed, VisitRecorded)

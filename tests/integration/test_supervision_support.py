@@ -8,7 +8,7 @@ import httpx
 
 from tests.integration import helpers
 from tests.integration.helpers import publish
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 from zhengdun.events.base import Envelope, type_of
 from zhengdun.events.screening import CampaignOpened, CampaignPhase, Criterion, PhaseWindow, Policy
 

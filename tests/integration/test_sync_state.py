@@ -6,7 +6,7 @@ import httpx
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_screening_support import CITY, Caller, is_problem
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 
 OPENED = "zhengdun.screening.campaign.opened.v1"
 SUBMITTED = "zhengdun.screening.township_list.submitted.v1"  # reporting does not consume it

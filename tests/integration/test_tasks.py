@@ -15,7 +15,7 @@ from tests.integration.helpers import wait_for
 from tests.integration.test_screening_support import (
     COUNTY, CITY, TOWNSHIPS, Caller, assessments_for, screen_township, township_users)
 from tests.support.platform import running_platform
-from zhengdun.demo.client import auth, password_token
+from zhengdun_demo.client import auth, password_token
 
 TOWNSHIP, VILLAGE = TOWNSHIPS[0], "990102101201"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -7,7 +7,7 @@ import httpx
 
 from tests.integration.helpers import import_csv, wait_for
 from tests.support.platform import ZIPKIN
-from zhengdun.demo.synthetic import CSV_HEADER
+from zhengdun_demo.synthetic import CSV_HEADER
 
 SERVER, PRODUCER, CONSUMER = 2, 4, 5  # OTLP span kinds
 

@@ -11,7 +11,7 @@ import jwt
 import pytest
 
 from tests.integration.helpers import topic_events, wait_for
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 
 PASSWORD = "initial-Passw0rd"
 
@@ -128,8 +128,8 @@ def test_the_scenarios_people_are_put_back_as_the_scenario_needs_them(platform, 
     (moved them, changed their roles, disabled them), provisioning puts each back in their unit, with
     their roles, enabled — not merely finding that the username exists."""
     from tests.support.platform import KAFKA_BOOTSTRAP, SERVICES
-    from zhengdun.demo.api import Platform as Api
-    from zhengdun.demo.people import Person, provision
+    from zhengdun_demo.api import Platform as Api
+    from zhengdun_demo.people import Person, provision
 
     api = Api(urls={s: platform.url(s) for s in SERVICES}, topic_prefix=platform.topic_prefix, kafka_bootstrap=KAFKA_BOOTSTRAP)
     person = Person(f"p-{platform.run_id}-leader", "队", "长测", "990102101201", ("work_team_leader",))

@@ -16,7 +16,7 @@ import httpx
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from zhengdun.demo.client import auth
+from zhengdun_demo.client import auth
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "services" / "console"

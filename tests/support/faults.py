@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from tests.support.platform import ROOT, Platform
-from zhengdun.demo.client import password_token
+from zhengdun_demo.client import password_token
 
 KEYCLOAK_DOWN_SECONDS = 60
 
@@ -65,7 +65,7 @@ def script(part: str, action: str) -> None:
 class FaultPlan:
     platform: Platform
     faults: list[Fault]
-    api: object = None                      # zhengdun.demo.api.Platform, for the label of the next call
+    api: object = None                      # zhengdun_demo.api.Platform, for the label of the next call
     _keycloak_back: threading.Thread | None = None
     _probes: list[str] = field(default_factory=list)   # usernames user management was asked to create while Keycloak was away
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from zhengdun.demo.client import password_token
+from zhengdun_demo.client import password_token
 
 SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
 LOCAL_URLS = {s: f"http://127.0.0.1:{8101 + i}" for i, s in enumerate(SERVICES)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zhengdun.demo.synthetic import DivisionRow, generate_province
+from zhengdun_demo.synthetic import DivisionRow, generate_province
 
 CITY = "990100000000"
 

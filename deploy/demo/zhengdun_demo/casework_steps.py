@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from zhengdun.demo import people as cast
-from zhengdun.demo.api import Platform
+from zhengdun_demo import people as cast
+from zhengdun_demo.api import Platform
 
 # A one-page PDF: evidence must be a real file of an allowed type (its SHA-256 is stored).
 EVIDENCE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "

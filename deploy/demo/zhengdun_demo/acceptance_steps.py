@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from zhengdun.demo.api import Platform
+from zhengdun_demo.api import Platform
 from zhengdun.roles import ReviewDepartment
 
 STANDARD = {"items": [

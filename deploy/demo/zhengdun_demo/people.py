@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhengdun.demo.api import SCENARIO_PASSWORD, Platform, StepFailed
-from zhengdun.demo.client import password_token
+from zhengdun_demo.api import SCENARIO_PASSWORD, Platform, StepFailed
+from zhengdun_demo.client import password_token
 from zhengdun.roles import ReviewDepartment, Role
 
 FUNCTIONAL_ROLES = {str(r) for r in Role} | {d.role for d in ReviewDepartment}

@@ -11,8 +11,8 @@ import time
 
 import httpx
 
-from zhengdun.demo.client import auth
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo.client import auth
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 SCREENING = os.environ.get("ZD_SCREENING_URL", "http://127.0.0.1:8101")
 SERVICES = {"casework": 8102, "supervision": 8103, "acceptance": 8104, "reporting": 8105}

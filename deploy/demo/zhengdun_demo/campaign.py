@@ -6,12 +6,12 @@ teams and contact leaders work the cases, supervisors inspect, departments revie
 The platform clock is moved from the start of screening to after post-evaluation. Nothing is
 written to any database directly.
 
-The story deliberately contains what the seeds guard against (see zhengdun.demo.plan): a village
+The story deliberately contains what the seeds guard against (see zhengdun_demo.plan): a village
 left unassessed, a late list, a concealed village, a team stationed late, a contact leader with one
 visit in a month, an overdue measure, a township mostly unfinished at the end of the concentrated
 phase, a failed satisfaction survey, a failed spot check and a relapse.
 
-Usage: python -m zhengdun.demo.campaign [--out DIR] [--small]
+Usage: python -m zhengdun_demo.campaign [--out DIR] [--small]
 """
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ from pathlib import Path
 
 from datetime import date, timedelta
 
-from zhengdun.demo import acceptance_steps as acc
-from zhengdun.demo import casework_steps as cw
-from zhengdun.demo import people as cast
-from zhengdun.demo import screening_steps as steps
-from zhengdun.demo.api import Platform, StepFailed
-from zhengdun.demo.plan import CITY, Plan, Shape, make_plan
-from zhengdun.demo.synthetic import to_csv
+from zhengdun_demo import acceptance_steps as acc
+from zhengdun_demo import casework_steps as cw
+from zhengdun_demo import people as cast
+from zhengdun_demo import screening_steps as steps
+from zhengdun_demo.api import Platform, StepFailed
+from zhengdun_demo.plan import CITY, Plan, Shape, make_plan
+from zhengdun_demo.synthetic import to_csv
 
 DOCUMENTS = (("circular", "xlsx", {"quarter": "2021Q2"}), ("circular", "pdf", {"quarter": "2021Q2"}),
              ("ranking", "xlsx", {}), ("ranking", "pdf", {}), ("summary", "xlsx", {}), ("summary", "pdf", {}))

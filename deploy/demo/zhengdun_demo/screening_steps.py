@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from zhengdun.demo.api import Platform
+from zhengdun_demo.api import Platform
 
 CRITERIA = ("election_overdue", "conflict_village_unresolved", "secretary_missing_or_team_incomplete",
             "secretary_incompetent", "vote_buying_disunity", "organized_crime_or_village_tyrant", "illegal_religion",
