@@ -125,7 +125,7 @@ def test_township_assesses_its_villages_in_one_table_and_submits_its_list(site):
     page.go_back()
     expect(page.locator("[data-test=round-actions]")).to_be_visible()
     ui.raise_objection(page, "群众反映某村书记不胜任的情况是否属实")
-    site["api"].set_clock("2020-08-12")
+    ui.set_clock(site, "2020-08-12")
     ui.open_task(site, page, "答复公示异议")
     ui.answer_objection(page, "经核查属实，已列入软弱涣散名单")
     objections = api_get(site, "township_org", "screening", path)["objections"]
@@ -133,7 +133,7 @@ def test_township_assesses_its_villages_in_one_table_and_submits_its_list(site):
     assert objections[0]["answered_on"] == "2020-08-12"
 
     # After the notice: submitted from the to-do list.
-    site["api"].set_clock("2020-08-15")
+    ui.set_clock(site, "2020-08-15")
     ui.open_task(site, page, "分两类上报名单")
     ui.submit_list(page)
     status = api_get(site, "township_org", "screening", path)
@@ -150,7 +150,7 @@ def test_county_checks_adjusts_and_its_standing_committee_confirms_then_the_case
     cid = site["campaign_id"]
     v = site["villages"]
     base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
-    site["api"].set_clock("2020-08-19")
+    ui.set_clock(site, "2020-08-19")
     names = {d["code"]: d["name"] for d in api_get(site, "county_org", "casework", "/divisions", parent=TOWNSHIP, size=100)["items"]}
     criteria = {c["code"]: c["label"] for c in api_get(site, "county_org", "screening", f"/campaigns/{cid}")["criteria"]}
 
@@ -188,7 +188,7 @@ def test_county_checks_adjusts_and_its_standing_committee_confirms_then_the_case
     page.context.close()
 
     # The standing committee decides from its to-do list; a blank decision number is asked for first.
-    site["api"].set_clock("2020-08-20")
+    ui.set_clock(site, "2020-08-20")
     page = login(site, "county_committee", "/tasks")
     ui.open_task(site, page, "县委常委会研究确定名单")
     form = ui.confirm_list(page, "")
@@ -214,3 +214,35 @@ def test_county_checks_adjusts_and_its_standing_committee_confirms_then_the_case
     assert {v[0], v[1], v[2], v[3]} <= set(opened)
     assert opened[v[3]]["category"] == "weak_and_lax" and opened[v[3]]["designated_on"] == "2020-08-20"
     assert opened[v[2]]["category"] == "lagging"
+
+
+def test_city_spot_checks_the_confirmed_list_and_the_county_files_it(site):
+    cid = site["campaign_id"]
+    base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    ui.set_clock(site, "2020-08-25")
+    page = login(site, "city_org", "/tasks")
+    ui.open_task(site, page, "市级抽查：抽取样本")
+    expect(page).to_have_url(f"{site['url']}/screening/{cid}/rounds/R1/counties/{COUNTY}")
+    ui.draw_city_sample(page)
+    samples = [s for s in api_get(site, "city_org", "screening", f"{base}/list")["samples"] if s["purpose"] == "city_spot_check"]
+    assert samples and any(s["chosen"] for s in samples)
+    ui.open_task(site, page, "市级抽查：记录结果")
+    ui.record_city_findings(page)
+    checks = [c for c in api_get(site, "city_org", "screening", f"{base}/list")["checks"] if c["stage"] == "city_spot_check"]
+    assert len(checks) == 1 and {f["village_code"] for f in checks[0]["findings"]} == {v for s in samples for v in s["chosen"]}
+    page.goto(site["url"] + "/tasks")
+    expect(page.locator("[data-test=tasks-summary]")).to_be_visible()
+    expect(ui.task_rows(page, "市级抽查")).to_have_count(0)
+    shot(site, page, "screening-20-city-checked")
+    page.context.close()
+
+    page = login(site, "county_org", "/tasks")
+    ui.open_task(site, page, "名单向市委组织部备案")
+    expect(page).to_have_url(f"{site['url']}/screening/{cid}/filings/{COUNTY}")
+    ui.file_list(page)
+    filings = api_get(site, "county_org", "screening", f"/campaigns/{cid}/counties/{COUNTY}/filings")["items"]
+    assert len(filings) == 1 and filings[0]["filing_date"] == "2020-08-31" and filings[0]["verified"]
+    assert len(filings[0]["content"]["entries"]) == 6
+    expect(page.locator("[data-test=filing-verified]")).to_have_count(1)
+    shot(site, page, "screening-21-filed")
+    page.context.close()

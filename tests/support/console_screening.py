@@ -3,9 +3,17 @@
 through the to-do list. A later "whole village life" test strings them together."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
+
+
+def set_clock(site, day: str) -> None:
+    """Move the platform clock (demo API) from a browser test: Playwright's sync API holds this thread's
+    event loop, and the API's settling runs one of its own, so it runs in a thread of its own."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(site["api"].set_clock, day).result()
 
 
 def chinese_day(iso: str) -> str:
@@ -171,3 +179,32 @@ def confirm_list(page: Page, decision_number: str) -> Locator:
     form.locator("input[data-test=confirm-number]").fill(decision_number)
     form.locator("[data-test=form-submit]").click()
     return form
+
+
+# ------------------------------------------------------------------------------- city and filing
+
+
+def draw_city_sample(page: Page) -> None:
+    page.click("[data-test=city-sample]")
+    form = dialog(page, "市级抽查：抽取样本")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    saved(page, "已抽取市级抽查样本")
+
+
+def record_city_findings(page: Page) -> None:
+    """Every sampled village found as the county decided (属实)."""
+    page.click("[data-test=city-findings]")
+    form = dialog(page, "市级抽查：记录结果")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    saved(page, "的市级抽查结果")
+
+
+def file_list(page: Page) -> None:
+    """The county files its list at the policy's next filing date."""
+    page.click("[data-test=file-list]")
+    form = dialog(page, "名单向市委组织部备案")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    saved(page, "已备案")
