@@ -6,7 +6,7 @@ export const SAMPLE_PURPOSES: Record<string, string> = {
   county_check_listed: '县级审核抽查（列入村）', county_check_unlisted: '县级审核抽查（未列入村）', city_spot_check: '市级抽查认定',
 }
 export const CHECK_OUTCOMES: Record<string, string> = {
-  confirmed: '属实', falsified: '弄虚作假', should_be_listed: '应列入未列入', should_not_be_listed: '不应列入', ok: '属实',
+  confirmed: '属实', discrepancy: '有出入', falsified: '弄虚作假', should_be_listed: '应列入未列入', should_not_be_listed: '不应列入', ok: '属实',
 }
 export const POLICY_LABELS: Record<string, string> = {
   min_listed_share: '整顿对象最低比例', lagging_reference_share: '后进村参考比例', township_list_due: '乡镇报送名单截止',

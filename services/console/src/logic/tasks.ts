@@ -31,6 +31,8 @@ export function pageOf(task: Task): string {
   const path = task.action.path
   const round = path.match(/^\/campaigns\/([^/]+)\/rounds\/([^/]+)\/(townships|counties)\/(\d{12})/)
   if (task.service === 'screening' && round) return `/screening/${round[1]}/rounds/${round[2]}/${round[3]}/${round[4]}`
+  const filing = path.match(/^\/campaigns\/([^/]+)\/counties\/(\d{12})\/filings/)
+  if (task.service === 'screening' && filing) return `/screening/${filing[1]}/filings/${filing[2]}`
   if (task.service === 'screening' && task.campaign_id) return `/screening/${task.campaign_id}`
   const caseId = path.match(/^\/cases\/([^/]+)/)
   if (task.service === 'casework' && caseId) return `/cases/${caseId[1]}`

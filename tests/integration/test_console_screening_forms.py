@@ -1,0 +1,248 @@
+"""Screening's write steps done in the staff console, in a real browser, by the people who take them:
+the township committee assesses its whole township in one table, holds its meeting, notices the list,
+answers an objection and submits (refused first while a village is unassessed: nothing saved); the
+county's organization department draws its samples and records its site visits, and the standing
+committee confirms the list; the cases then open in casework. Each person starts from their to-do list
+(我的待办), and the step leaves it once done. The other township of the county goes through the API."""
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support import console_screening as ui
+from tests.support.console import api_get, chromium, gateway, login, shot
+from tests.support.platform import running_platform
+from zhengdun.demo import screening_steps as steps
+from zhengdun.demo.api import Platform as Api
+from zhengdun.demo.synthetic import generate_province, to_csv
+
+CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
+expect.set_options(timeout=45_000)
+
+
+def campaign_in_assessment(api: Api) -> dict:
+    """One county of two townships of eight villages; the city opens the campaign; the other township
+    (township2_org) assesses and submits through the API; the clock stands in the assessment period."""
+    api.set_clock("2020-07-01")
+    rows = generate_province(cities=1, counties_per_city=1, townships_per_county=2, villages_per_township=8)
+    api.call("province_org", "POST", "screening", "/divisions/import",
+             files={"file": ("divisions.csv", to_csv(rows).encode(), "text/csv")})
+    expected = api.get("province_org", "screening", "/divisions/summary")
+    api.wait(lambda: all(api.get("province_org", s, "/divisions/summary") == expected
+                         for s in ("casework", "supervision", "acceptance", "reporting")), "division copies")
+    cid = api.post("city_org", "screening", "/campaigns", {"name": "示范市软弱涣散村党组织整顿", "area_code": CITY,
+                                                          "opened_on": "2020-07-01"})["campaign_id"]
+    villages = {t: sorted(r.code for r in rows if r.parent_code == t) for t in (TOWNSHIP, OTHER_TOWNSHIP)}
+    api.set_clock("2020-08-08")
+    other = villages[OTHER_TOWNSHIP]
+    api.post("township2_org", "screening", f"{steps.round_path(cid, OTHER_TOWNSHIP)}/assessments", {
+        "assessed_on": "2020-08-08", "assessments": [steps.assessment(other[0], ("secretary_incompetent",), "weak_and_lax"),
+                                                     steps.assessment(other[1], ("committees_inactive",), "weak_and_lax")]
+        + [steps.assessment(x, (), "neither") for x in other[2:]]})
+    steps.prepare_and_submit(api, "township2_org", cid, OTHER_TOWNSHIP, date(2020, 8, 5), (date(2020, 8, 6), date(2020, 8, 7)),
+                             date(2020, 8, 8))
+    api.set_clock("2020-08-10")
+    return {"campaign_id": cid, "villages": villages[TOWNSHIP]}
+
+
+@pytest.fixture(scope="module")
+def site():
+    with running_platform() as platform:
+        api = Api(urls={s: platform.url(s) for s in platform.services}, topic_prefix=platform.topic_prefix)
+        started = time.perf_counter()
+        data = campaign_in_assessment(api)
+        print(f"\nscreening forms: campaign data in {time.perf_counter() - started:.0f} s")
+        with gateway(platform) as url:
+            shots = platform.log_dir / "screenshots"
+            shots.mkdir(exist_ok=True)
+            with chromium() as browser:
+                yield {"platform": platform, "url": url, "browser": browser, "shots": shots, "api": api, **data}
+
+
+def round_path(site) -> str:
+    return steps.round_path(site["campaign_id"], TOWNSHIP)
+
+
+def test_township_assesses_its_villages_in_one_table_and_submits_its_list(site):
+    v = site["villages"]
+    path = round_path(site)
+    page = login(site, "township_org", "/tasks")
+    ui.open_task(site, page, "逐村排查研判")
+    expect(page).to_have_url(f"{site['url']}/screening/{site['campaign_id']}/rounds/R1/townships/{TOWNSHIP}")
+    expect(page.locator("[data-test=assessment-table]")).to_be_visible()
+    expect(page.locator(f"[data-test=assess-result-{v[7]}]")).to_be_visible()
+    shot(site, page, "screening-01-township-table")
+
+    # A met criterion without its evidence is caught in the row, and nothing is sent.
+    ui.mark_village(page, v[0], "软弱涣散", {"secretary_incompetent": ""})
+    page.click("[data-test=assess-save]")
+    expect(page.locator(f"[data-test=assess-error-{v[0]}]")).to_contain_text("须填写依据")
+    expect(page.locator("[data-test=assess-refusal]")).to_be_visible()
+    assert api_get(site, "township_org", "screening", path)["assessed"] == 0
+    shot(site, page, "screening-02-row-refused")
+
+    # Three villages first: two weak and lax with their evidence, one lagging with its ranking.
+    page.fill(f"textarea[data-test=assess-evidence-{v[0]}-secretary_incompetent]", "走访党员群众：书记长期不在村、不履职")
+    ui.mark_village(page, v[1], "软弱涣散", {"committees_inactive": "村两委半年未开会", "affairs_not_disclosed": "党务村务未公开"})
+    ui.mark_village(page, v[2], "后进", rank=(8, 25, "星级支部评定：一星（倒排末位）"))
+    ui.save_assessments(page, 3)
+    status = api_get(site, "township_org", "screening", path)
+    assert status["assessed"] == 3 and len(status["missing_village_codes"]) == 5
+    assert [x["village_code"] for x in status["weak_and_lax"]] == [v[0], v[1]]
+    assert [x["village_code"] for x in status["lagging"]] == [v[2]]
+    assert sorted(status["weak_and_lax"][1]["criteria_met"]) == ["affairs_not_disclosed", "committees_inactive"]
+    shot(site, page, "screening-03-three-saved")
+
+    # The committee meets, the list is noticed; a submission now is refused: five villages unassessed.
+    ui.record_meeting(page, "2020-08-10", "党委书记、乡镇长、组织委员、纪委书记", "对照十条标准逐村研判，集体研究确定名单")
+    ui.record_notice(page, "2020-08-10", "2020-08-14")
+    form = ui.try_submit(page)
+    refusal = form.locator("[data-test=form-refusal]")
+    expect(refusal).to_be_visible()
+    expect(refusal).to_contain_text("尚未排查")
+    expect(refusal).to_contain_text(status["missing_village_codes"][0])
+    shot(site, page, "screening-04-submission-refused")
+    assert api_get(site, "township_org", "screening", path)["status"] == "screening"   # nothing saved
+    form.locator("button").filter(has_text="取消").click()
+
+    # The rest are neither: one click, then save with the progress shown.
+    page.click("[data-test=assess-rest-neither]")
+    ui.save_assessments(page, 5)
+    status = api_get(site, "township_org", "screening", path)
+    assert status["assessed"] == 8 and status["missing_village_codes"] == []
+    assert status["meeting"]["attendees"] == ["党委书记", "乡镇长", "组织委员", "纪委书记"]
+    assert status["notice"]["starts_on"] == "2020-08-10" and status["notice"]["ends_on"] == "2020-08-14"
+    page.goto(site["url"] + "/tasks")
+    expect(ui.task_rows(page, "分两类上报名单")).to_have_count(1)
+    for gone in ("逐村排查研判", "乡镇党委会集体研究", "名单公示"):
+        expect(ui.task_rows(page, gone)).to_have_count(0)
+    shot(site, page, "screening-05-tasks-after-assessment")
+
+    # An objection during the notice, answered two days later from the to-do list.
+    page.go_back()
+    expect(page.locator("[data-test=round-actions]")).to_be_visible()
+    ui.raise_objection(page, "群众反映某村书记不胜任的情况是否属实")
+    ui.set_clock(site, "2020-08-12")
+    ui.open_task(site, page, "答复公示异议")
+    ui.answer_objection(page, "经核查属实，已列入软弱涣散名单")
+    objections = api_get(site, "township_org", "screening", path)["objections"]
+    assert len(objections) == 1 and objections[0]["answer"] == "经核查属实，已列入软弱涣散名单"
+    assert objections[0]["answered_on"] == "2020-08-12"
+
+    # After the notice: submitted from the to-do list.
+    ui.set_clock(site, "2020-08-15")
+    ui.open_task(site, page, "分两类上报名单")
+    ui.submit_list(page)
+    status = api_get(site, "township_org", "screening", path)
+    assert status["status"] == "submitted"
+    expect(page.locator("[data-test=round-actions]")).to_have_count(0)
+    shot(site, page, "screening-06-submitted")
+    page.goto(site["url"] + "/tasks")
+    expect(page.locator("[data-test=tasks-summary]")).to_be_visible()
+    expect(ui.task_rows(page, "上报名单")).to_have_count(0)
+    page.context.close()
+
+
+def test_county_checks_adjusts_and_its_standing_committee_confirms_then_the_cases_open(site):
+    cid = site["campaign_id"]
+    v = site["villages"]
+    base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    ui.set_clock(site, "2020-08-19")
+    names = {d["code"]: d["name"] for d in api_get(site, "county_org", "casework", "/divisions", parent=TOWNSHIP, size=100)["items"]}
+    criteria = {c["code"]: c["label"] for c in api_get(site, "county_org", "screening", f"/campaigns/{cid}")["criteria"]}
+
+    page = login(site, "county_org", "/tasks")
+    expect(ui.task_rows(page, "县级随机抽查")).to_have_count(2)     # both townships submitted
+    ui.open_task(site, page, "县级随机抽查")
+    expect(page).to_have_url(f"{site['url']}/screening/{cid}/rounds/R1/counties/{COUNTY}")
+    expect(page.locator("[data-test=county-townships]")).to_be_visible()
+    expect(page.locator("[data-test=confirm-list]")).to_have_count(0)        # the standing committee's, not hers
+    shot(site, page, "screening-10-county-list")
+    for township in (TOWNSHIP, OTHER_TOWNSHIP):
+        ui.draw_sample(page, township)
+    listed = api_get(site, "county_org", "screening", f"{base}/list")
+    chosen = {t: sorted({x for s in listed["samples"] if s["division_code"] == t for x in s["chosen"]}) for t in (TOWNSHIP, OTHER_TOWNSHIP)}
+    assert all(chosen.values()), listed["samples"]
+    page.goto(site["url"] + "/tasks")
+    expect(ui.task_rows(page, "县级随机抽查")).to_have_count(0)
+    expect(ui.task_rows(page, "实地走访核查")).to_have_count(2)
+    ui.open_task(site, page, "实地走访核查")
+    for township in (TOWNSHIP, OTHER_TOWNSHIP):
+        ui.record_site_visits(page, township, {chosen[township][0]: "走访党员群众、查阅会议记录，情况属实"})
+    checks = api_get(site, "county_org", "screening", f"{base}/list")["checks"]
+    found = {f["village_code"]: f for c in checks for f in c["findings"]}
+    assert set(found) == set(chosen[TOWNSHIP]) | set(chosen[OTHER_TOWNSHIP])
+    assert all(f["outcome"] == "confirmed" for f in found.values())
+    assert found[chosen[TOWNSHIP][0]]["note"] == "走访党员群众、查阅会议记录，情况属实"
+    shot(site, page, "screening-11-visits-recorded")
+
+    # The county adds a village the township left out, with the criterion and the reason.
+    ui.adjust_add(page, names[v[3]], criteria["election_overdue"], "核查发现该村已超期未换届，增列为软弱涣散")
+    entries = {e["village_code"]: e for e in api_get(site, "county_org", "screening", f"{base}/list")["entries"]}
+    assert entries[v[3]]["added_by_county"] and entries[v[3]]["criteria_met"] == ["election_overdue"]
+    page.goto(site["url"] + "/tasks")
+    expect(ui.task_rows(page, "实地走访核查")).to_have_count(0)
+    page.context.close()
+
+    # The standing committee decides from its to-do list; a blank decision number is asked for first.
+    ui.set_clock(site, "2020-08-20")
+    page = login(site, "county_committee", "/tasks")
+    ui.open_task(site, page, "县委常委会研究确定名单")
+    form = ui.confirm_list(page, "")
+    expect(form.locator(".el-form-item").filter(has_text="决定文号").locator(".el-form-item__error")).to_have_text("请填写决定文号")
+    assert api_get(site, "county_committee", "screening", f"{base}/list")["confirmation"] is None
+    form.locator("input[data-test=confirm-number]").fill("县委常委会〔2020〕8号")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    ui.saved(page, "名单已确定")
+    confirmation = api_get(site, "county_committee", "screening", f"{base}/list")["confirmation"]
+    assert confirmation["decision_number"] == "县委常委会〔2020〕8号" and confirmation["decided_on"] == "2020-08-20"
+    expect(page.locator("[data-test=county-actions]")).to_have_count(0)
+    shot(site, page, "screening-12-confirmed")
+    page.goto(site["url"] + "/tasks")
+    expect(page.locator("[data-test=tasks-summary]")).to_be_visible()
+    expect(ui.task_rows(page, "县委常委会研究确定名单")).to_have_count(0)
+    page.context.close()
+
+    # The cases open in casework: the township's three, the other township's two and the county's one.
+    api = site["api"]
+    api.wait(lambda: api.get("county_org", "casework", "/cases", params={"size": 1})["total"] == 6, "six cases", 180)
+    opened = {c["village_code"]: c for c in api.all_pages("county_org", "casework", "/cases")}
+    assert {v[0], v[1], v[2], v[3]} <= set(opened)
+    assert opened[v[3]]["category"] == "weak_and_lax" and opened[v[3]]["designated_on"] == "2020-08-20"
+    assert opened[v[2]]["category"] == "lagging"
+
+
+def test_city_spot_checks_the_confirmed_list_and_the_county_files_it(site):
+    cid = site["campaign_id"]
+    base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    ui.set_clock(site, "2020-08-25")
+    page = login(site, "city_org", "/tasks")
+    ui.open_task(site, page, "市级抽查：抽取样本")
+    expect(page).to_have_url(f"{site['url']}/screening/{cid}/rounds/R1/counties/{COUNTY}")
+    ui.draw_city_sample(page)
+    samples = [s for s in api_get(site, "city_org", "screening", f"{base}/list")["samples"] if s["purpose"] == "city_spot_check"]
+    assert samples and any(s["chosen"] for s in samples)
+    ui.open_task(site, page, "市级抽查：记录结果")
+    ui.record_city_findings(page)
+    checks = [c for c in api_get(site, "city_org", "screening", f"{base}/list")["checks"] if c["stage"] == "city_spot_check"]
+    assert len(checks) == 1 and {f["village_code"] for f in checks[0]["findings"]} == {v for s in samples for v in s["chosen"]}
+    page.goto(site["url"] + "/tasks")
+    expect(page.locator("[data-test=tasks-summary]")).to_be_visible()
+    expect(ui.task_rows(page, "市级抽查")).to_have_count(0)
+    shot(site, page, "screening-20-city-checked")
+    page.context.close()
+
+    page = login(site, "county_org", "/tasks")
+    ui.open_task(site, page, "名单向市委组织部备案")
+    expect(page).to_have_url(f"{site['url']}/screening/{cid}/filings/{COUNTY}")
+    ui.file_list(page)
+    filings = api_get(site, "county_org", "screening", f"/campaigns/{cid}/counties/{COUNTY}/filings")["items"]
+    assert len(filings) == 1 and filings[0]["filing_date"] == "2020-08-31" and filings[0]["verified"]
+    assert len(filings[0]["content"]["entries"]) == 6
+    expect(page.locator("[data-test=filing-verified]")).to_have_count(1)
+    shot(site, page, "screening-21-filed")
+    page.context.close()
