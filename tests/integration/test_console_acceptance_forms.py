@@ -163,8 +163,17 @@ def test_survey_notice_with_an_objection_answered_and_delisting(site):
     after = acceptance(site)
     assert after["stage"] == "accepted" and after["state"]["survey"]["respondents"] == 120
     assert after["state"]["survey"]["satisfied"] == 108
-    steps.spot_checks_through_the_api(api, site["campaign_id"], aid)
-    api.settle()
+
+    # The city's and the province's spot checks: drawn from their to-do lists; where the village is chosen,
+    # its finding recorded on its page (from the to-do list again).
+    for level, user in (("city", "city_org"), ("province", "province_org")):
+        page, draw = steps.draw_spot_check(site, user, site["campaign_id"])
+        shot(site, page, f"acceptance-12-{level}-draw")
+        page.context.close()
+        assert draw["population"] == [steps.VILLAGE]
+        if steps.VILLAGE in draw["chosen"]:
+            take(site, user, "验收抽查：记录结论", f"12-{level}-spot-check", steps.record_spot_check, "抽查属实")
+            assert acceptance(site)["state"]["spot_checks"][level]["result"] == "passed"
 
     place = "村务公开栏及乡镇政府公示栏"
     take(site, "township_org", "公示验收结果", "13-notice", steps.publish_notice, place)

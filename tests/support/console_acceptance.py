@@ -76,7 +76,8 @@ def campaign_until_acceptance(api: Api) -> dict:
     api.put("county_org", "casework", f"/cases/{case_id}/team", {
         "leader": {"name": "卫队长", "post": "县委组织部干部（工作队队长）", "rank": "section", "unit": VILLAGE,
                    "user_id": people.get("team_leader")},
-        "members": [{"name": "蒋队员", "post": "乡镇干部", "user_id": people.get("team_member")}],
+        "members": [{"name": "蒋队员", "post": "乡镇干部", "user_id": people.get("team_member")},
+                    {"name": "县直干部乙", "post": "县直部门干部"}],
         "stationed_on": "2020-08-22"})
     api.put("county_org", "casework", f"/cases/{case_id}/contact-leader", {"leader": {
         "name": "王联系", "post": "县委常委", "rank": "county", "unit": COUNTY, "user_id": people.get("contact_leader")},
@@ -92,14 +93,29 @@ def campaign_until_acceptance(api: Api) -> dict:
             "acceptance_id": acc.acceptance_of(api, "county_org", VILLAGE)["acceptance_id"]}
 
 
-def spot_checks_through_the_api(api: Api, campaign_id: str, acceptance_id: str) -> None:
-    """The city's and the province's draws (and findings where the village is chosen): the notice waits on them."""
-    for level, user in (("city", "city_org"), ("province", "province_org")):
-        sample = api.post(user, "acceptance", "/spot-checks", {"campaign_id": campaign_id, "county_code": COUNTY,
-                                                               "seed": f"{level}-console-test"})
-        if VILLAGE in sample["chosen"]:
-            api.post(user, "acceptance", f"/acceptances/{acceptance_id}/spot-checks/{level}",
-                     {"passed": True, "findings": "抽查属实"})
+def draw_spot_check(site, user: str, campaign_id: str) -> tuple[Page, dict]:
+    """The city's (province's) draw from its to-do list: the draws page with the county and campaign filled
+    in, the seed as the form proposes it. Returns the page and the draw as the API recorded it."""
+    page = login(site, user, "/tasks")
+    row = page.locator("[data-test=tasks-table] .el-table__body tr").filter(
+        has=page.locator("td:nth-child(2)", has_text=re.compile("^验收抽查：抽取样本$")))
+    expect(row).to_have_count(1)
+    row.locator("[data-test=task-open]").click()
+    expect(page).to_have_url(re.compile(r"/acceptance/spot-checks\?county=" + COUNTY))
+    page.click("[data-test=step-draw]")
+    dialog = _dialog(page, "draw-form")
+    _saved(page, dialog, "已抽取")
+    draws = api_get(site, user, "acceptance", "/spot-checks", county=COUNTY)["items"]
+    assert len(draws) == 1 and draws[0]["campaign_id"] == campaign_id
+    expect(page.locator("[data-test=draws-table] .el-table__body tr")).to_have_count(1)
+    return page, draws[0]
+
+
+def record_spot_check(page: Page, findings: str) -> None:
+    page.click("[data-test=step-spot_check]")
+    dialog = _dialog(page, "spot-check-form")
+    dialog.locator("textarea[data-test=spot-check-findings]").fill(findings)
+    _saved(page, dialog, "已记录抽查结论")
 
 
 def acceptance_tasks(site, user: str, acceptance_id: str) -> list[dict]:

@@ -57,6 +57,10 @@ describe('the acceptance step each person may take', () => {
     expect(spotChecksSettled({ spot_checks: { city: { chosen: true, result: null }, province: { chosen: false, result: null } } })).toBe(false)
     expect(availableSteps(at('accepted', drawn), township)).toEqual(['notice'])
     expect(availableSteps(at('accepted'), township)).toEqual([])
+    const city = { ...person('990100000000', 'org_staff', 'level_city'), level: 'city' }
+    const chosen = { spot_checks: { city: { chosen: true, result: null }, province: null } }
+    expect(availableSteps(at('accepted', chosen), city)).toEqual(['spot_check'])
+    expect(availableSteps(at('accepted', chosen), { ...person('990000000000', 'org_staff', 'level_province'), level: 'province' })).toEqual([])
     expect(availableSteps(at('noticed'), township)).toEqual(['objection'])
     expect(availableSteps(at('noticed'), county)).toEqual(['delist'])
   })

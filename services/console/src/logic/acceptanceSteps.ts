@@ -4,13 +4,13 @@
 
 export type StepKey =
   | 'application' | 'self_check' | 'preliminary' | 'preliminary_sign' | 'county_group' | 'opinion' | 'county_report'
-  | 'county_approve' | 'county_sign' | 'survey' | 'notice' | 'objection' | 'delist' | 'post_evaluation'
+  | 'county_approve' | 'county_sign' | 'survey' | 'spot_check' | 'notice' | 'objection' | 'delist' | 'post_evaluation'
 
 /** The button of each step, in the order a village goes through them. */
 export const STEP_LABELS: Record<StepKey, string> = {
   application: '联名签署验收申请', self_check: '村级自查打分', preliminary: '乡镇初验', preliminary_sign: '初验报告签字盖章',
   county_group: '组成县级验收组', opinion: '出具联审意见', county_report: '出具县级验收报告', county_approve: '县委常委会审定',
-  county_sign: '县委书记签字盖章', survey: '群众满意度测评', notice: '公示验收结果', objection: '记录公示异议',
+  county_sign: '县委书记签字盖章', survey: '群众满意度测评', spot_check: '记录抽查结论', notice: '公示验收结果', objection: '记录公示异议',
   delist: '销号', post_evaluation: '后评估',
 }
 
@@ -35,7 +35,7 @@ export interface AcceptanceState {
 export interface StepSubject { stage: string; village_code: string; state: AcceptanceState }
 
 /** What the console's session answers: may the user take `action` on `target`, and which roles they hold. */
-export interface Actor { can: (action: string, target?: string) => boolean; roles: string[] }
+export interface Actor { can: (action: string, target?: string) => boolean; roles: string[]; level?: string | null }
 
 export const SIGNER_ROLES = ['work_team_leader', 'village_secretary'] as const
 
@@ -107,9 +107,13 @@ export function availableSteps(a: StepSubject, actor: Actor): StepKey[] {
     case 'county_passed':
       if (may('acceptance.county')) steps.push('survey')
       break
-    case 'accepted':
+    case 'accepted': {
+      // A city's (province's) spot check drew this village and its finding is not recorded yet.
+      const check = actor.level ? state.spot_checks?.[actor.level] : null
+      if (may('acceptance.spot_check') && check?.chosen && check.result === null) steps.push('spot_check')
       if (may('acceptance.notice') && spotChecksSettled(state)) steps.push('notice')
       break
+    }
     case 'noticed':
       if (may('acceptance.notice')) steps.push('objection')
       if (may('acceptance.county')) steps.push('delist')
