@@ -40,6 +40,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'supervision/evaluations', name: 'evaluations', component: () => import('@/views/supervision/EvaluationsView.vue'), meta: { title: '评价', action: 'supervision.read' } },
       { path: 'supervision/journal/:code', name: 'journal', component: () => import('@/views/supervision/JournalView.vue'), meta: { title: '纪实记录', action: 'journal.read' } },
       { path: 'acceptance', name: 'acceptances', component: () => import('@/views/acceptance/AcceptancesView.vue'), meta: { title: '评估验收', action: 'acceptance.read' } },
+      { path: 'acceptance/spot-checks', name: 'spot-checks', component: () => import('@/views/acceptance/SpotChecksView.vue'), meta: { title: '验收抽查', action: 'acceptance.read' } },
       { path: 'acceptance/:id', name: 'acceptance', component: () => import('@/views/acceptance/AcceptanceView.vue'), meta: { title: '验收进程', action: 'acceptance.read' } },
       { path: 'reports', name: 'reports', component: () => import('@/views/ReportsView.vue'), meta: { title: '报送通报', action: 'report.document' } },
       { path: 'operations', name: 'operations', component: () => import('@/views/OperationsView.vue'), meta: { title: '运行监控', action: 'clock.read' } },

@@ -36,6 +36,10 @@ export function pageOf(task: Task): string {
   if (task.service === 'screening' && task.campaign_id) return `/screening/${task.campaign_id}`
   const caseId = path.match(/^\/cases\/([^/]+)/)
   if (task.service === 'casework' && caseId) return `/cases/${caseId[1]}`
+  // A city's (province's) spot-check draw: the draws page, the county and campaign filled in.
+  if (task.service === 'acceptance' && path === '/spot-checks') {
+    return `/acceptance/spot-checks?county=${task.unit.code}${task.campaign_id ? `&campaign=${task.campaign_id}` : ''}`
+  }
   const acceptance = path.match(/^\/acceptances\/([^/]+)/)
   if (task.service === 'acceptance' && acceptance) return `/acceptance/${acceptance[1]}`
   if (task.unit.level === 'village') return `/villages/${task.unit.code}`

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { allows } from '@/logic/access'
+import { POLICY } from '@/api/types/policy'
+import { availableSteps, missingOpinions, spotChecksSettled, type AcceptanceState } from '@/logic/acceptanceSteps'
+
+const VILLAGE = '990102101201'
+const person = (unit: string, ...roles: string[]) => ({
+  roles, can: (action: string, target?: string) => allows(POLICY, { roles, unit }, action, target),
+})
+const leader = person(VILLAGE, 'work_team_leader', 'level_village')
+const secretary = person(VILLAGE, 'village_secretary', 'level_village')
+const member = person(VILLAGE, 'work_team_member', 'level_village')
+const township = person('990102101000', 'org_staff', 'township_committee', 'level_township')
+const principal = person('990102101000', 'township_principal', 'township_committee', 'level_township')
+const county = person('990102000000', 'org_staff', 'level_county')
+const committee = person('990102000000', 'standing_committee', 'level_county')
+const countySecretary = person('990102000000', 'county_secretary', 'level_county')
+const audit = person('990102000000', 'review_audit', 'level_county')
+const discipline = person('990102000000', 'review_discipline', 'level_county')
+const at = (stage: string, state: AcceptanceState = {}) => ({ stage, village_code: VILLAGE, state })
+
+describe('the acceptance step each person may take', () => {
+  it('lets both signers sign the application, each once', () => {
+    expect(availableSteps(at('ready'), leader)).toEqual(['application'])
+    expect(availableSteps(at('ready'), secretary)).toEqual(['application'])
+    expect(availableSteps(at('ready', { application_signers: { work_team_leader: 'u1' } }), leader)).toEqual([])
+    expect(availableSteps(at('ready', { application_signers: { work_team_leader: 'u1' } }), secretary)).toEqual(['application'])
+    expect(availableSteps(at('ready'), member)).toEqual([])
+    expect(availableSteps(at('ready'), township)).toEqual([])
+  })
+  it('follows the ladder to the people of each level', () => {
+    expect(availableSteps(at('applied'), leader)).toEqual(['self_check'])
+    expect(availableSteps(at('self_checked'), township)).toEqual(['preliminary'])
+    expect(availableSteps(at('preliminary_recorded'), principal)).toEqual(['preliminary_sign'])
+    expect(availableSteps(at('preliminary_recorded'), township)).toEqual([])
+    expect(availableSteps(at('preliminary_passed'), county)).toEqual(['county_group'])
+    expect(availableSteps(at('county_reported'), committee)).toEqual(['county_approve'])
+    expect(availableSteps(at('county_passed'), county)).toEqual(['survey'])
+    expect(availableSteps(at('delisted'), township)).toEqual(['post_evaluation'])
+  })
+  it('shows the county secretary alone the sign button', () => {
+    expect(availableSteps(at('county_approved'), countySecretary)).toEqual(['county_sign'])
+    for (const other of [member, leader, county, committee, audit, township]) expect(availableSteps(at('county_approved'), other)).toEqual([])
+  })
+  it('gives each review department its own opinion only while it is missing, and the report after all', () => {
+    const grouped = { county: { departments: ['audit', 'discipline'], opinions: { discipline: {} } } }
+    expect(availableSteps(at('county_grouped', grouped), audit)).toEqual(['opinion'])
+    expect(availableSteps(at('county_grouped', grouped), discipline)).toEqual([])
+    expect(availableSteps(at('county_grouped', grouped), county)).toEqual([])
+    expect(missingOpinions(grouped)).toEqual(['audit'])
+    const done = { county: { departments: ['audit'], opinions: { audit: {} } } }
+    expect(availableSteps(at('county_grouped', done), county)).toEqual(['county_report'])
+  })
+  it('publishes the notice once the spot checks are settled, then objections and delisting', () => {
+    const drawn = { spot_checks: { city: { chosen: true, result: 'passed' }, province: { chosen: false, result: null } } }
+    expect(spotChecksSettled({})).toBe(false)
+    expect(spotChecksSettled({ spot_checks: { city: { chosen: true, result: null }, province: { chosen: false, result: null } } })).toBe(false)
+    expect(availableSteps(at('accepted', drawn), township)).toEqual(['notice'])
+    expect(availableSteps(at('accepted'), township)).toEqual([])
+    const city = { ...person('990100000000', 'org_staff', 'level_city'), level: 'city' }
+    const chosen = { spot_checks: { city: { chosen: true, result: null }, province: null } }
+    expect(availableSteps(at('accepted', chosen), city)).toEqual(['spot_check'])
+    expect(availableSteps(at('accepted', chosen), { ...person('990000000000', 'org_staff', 'level_province'), level: 'province' })).toEqual([])
+    expect(availableSteps(at('noticed'), township)).toEqual(['objection'])
+    expect(availableSteps(at('noticed'), county)).toEqual(['delist'])
+  })
+})
