@@ -170,7 +170,8 @@ def test_standing_committee_holds_to_account_refused_beside_its_grounds_until_th
     assert api_get(site, "county_committee", "supervision", "/accountability")["total"] == before     # nothing saved
 
     form.locator("[data-test=accountability-grounds] .el-tag .el-tag__close").first.click()
-    steps_ui.names(form, "accountability-grounds", "联系领导未按月到村走访")
+    steps_ui.choose(form, "accountability-grounds", "督导发现（2021-06-03）：联系领导未按月到村走访")   # the finding, from the list
+    form.locator(".el-dialog__title").click()
     expect(grounds.locator(".el-form-item__error")).to_have_count(0)
     steps_ui.save(page, form, "已记录问责决定")
     expect(page.locator("[data-test=accountability-table]")).to_contain_text("冯某")
