@@ -254,18 +254,27 @@ def test_township_staff_create_disable_and_move_a_user_of_a_village(site):
     expect(page.locator("[data-test=users-table]")).to_contain_text("team_leader")
     shot(site, page, "users-01-list")
 
+    # A login name already taken: refused beside 登录名, the input kept, nobody created; then corrected.
+    form = steps_ui.fill_user(page, unit=VILLAGE2, username="team_leader", family_name="林", given_name="队员",
+                              role="整顿工作队队员", password="demo-pass-2021")
+    form.locator("[data-test=form-submit]").click()
+    expect(steps_ui.item(form, "登录名").locator(".el-form-item__error")).to_contain_text("用户名 team_leader 已存在")
+    expect(form.locator("input[data-test=user-given-name]")).to_have_value("队员")
+    shot(site, page, "users-02-refused-duplicate")
+    assert [u["unit"] for u in api_get(site, "township_org", "screening", "/users", username="team_leader")["items"]] == [VILLAGE]
+
     username = f"zd-team-{uuid.uuid4().hex[:8]}"
-    steps_ui.create_user(page, unit=VILLAGE2, username=username, family_name="林", given_name="队员",
-                         role="整顿工作队队员", password="demo-pass-2021")
+    form.locator("input[data-test=user-username]").fill(username)
+    steps_ui.save(page, form, "已创建用户")
     created = api_get(site, "township_org", "screening", "/users", username=username)["items"]
     assert len(created) == 1 and created[0]["unit"] == VILLAGE2 and created[0]["enabled"] is True
-    assert "work_team_member" in created[0]["roles"]
-    shot(site, page, "users-02-created")
+    assert "work_team_member" in created[0]["roles"] and created[0]["family_name"] == "林"
+    shot(site, page, "users-03-created")
 
     steps_ui.disable_user(page, username)
     assert api_get(site, "township_org", "screening", "/users", username=username)["items"][0]["enabled"] is False
     steps_ui.move_user(page, username, VILLAGE3)
     moved = api_get(site, "township_org", "screening", "/users", username=username)["items"][0]
     assert moved["unit"] == VILLAGE3 and moved["enabled"] is False
-    shot(site, page, "users-03-moved")
+    shot(site, page, "users-04-moved")
     page.context.close()

@@ -148,6 +148,13 @@ def find_user(page: Page, username: str) -> Locator:
 
 
 def create_user(page: Page, *, unit: str, username: str, family_name: str, given_name: str, role: str, password: str) -> None:
+    form = fill_user(page, unit=unit, username=username, family_name=family_name, given_name=given_name, role=role,
+                     password=password)
+    save(page, form, "已创建用户")
+
+
+def fill_user(page: Page, *, unit: str, username: str, family_name: str, given_name: str, role: str, password: str) -> Locator:
+    """The new-user form opened and filled in, not yet saved."""
     page.click("[data-test=add-user]")
     form = dialog(page, "新建下级单位用户")
     form.locator("input[data-test=user-unit]").fill(unit)
@@ -158,7 +165,7 @@ def create_user(page: Page, *, unit: str, username: str, family_name: str, given
     choose(form, "user-roles", role)
     form.locator(".el-dialog__title").click()
     form.locator("input[data-test=user-password]").fill(password)
-    save(page, form, "已创建用户")
+    return form
 
 
 def disable_user(page: Page, username: str) -> None:
