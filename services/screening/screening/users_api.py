@@ -63,9 +63,15 @@ class UserOut(BaseModel):
     roles: list[str] | None = None
 
 
+# The request field each rule is about: the console shows the reason beside it.
+_RULE_FIELD = {"invalid-username": "username", "invalid-name": "family_name", "no-role": "roles",
+               "role-not-grantable": "roles", "role-not-at-this-level": "roles", "unit-outside-subtree": "unit"}
+
+
 def _rule_problem(exc: UserRuleViolation) -> Problem:
     title = {403: "无权操作 Forbidden", 422: "用户信息不符合规则 Invalid user"}[exc.status]
-    return Problem(exc.status, exc.code, title, str(exc))
+    field = _RULE_FIELD.get(exc.code)
+    return Problem(exc.status, exc.code, title, str(exc), **({"field": field} if field else {}))
 
 
 async def _unit_names(request: Request, unit: str) -> dict[str, str]:
@@ -113,7 +119,7 @@ async def create_user(body: CreateUser, request: Request, principal: Principal =
             username=body.username, family_name=body.family_name, given_name=body.given_name, email=body.email,
             unit=body.unit, group_id=group_id, roles=roles, initial_password=body.initial_password, actor=principal.actor)
     except DuplicateUsername:
-        raise conflict("duplicate-username", f"用户名 {body.username} 已存在") from None
+        raise conflict("duplicate-username", f"用户名 {body.username} 已存在", field="username") from None
     except UserOperationFailed as exc:
         raise Problem(422, "identity-provider-refused", "认证服务拒绝了该用户", str(exc)) from None
     return UserOut(id=user_id, username=body.username, family_name=body.family_name, given_name=body.given_name,

@@ -24,8 +24,19 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+# The field of the request each refusal is about: the console shows the reason beside it.
+_REFUSED_FIELD = {
+    "outside-plan-period": "inspected_on", "outside-plan-window": "inspected_on",
+    "grounds-required": "grounds", "unknown-grounds": "grounds",
+    "unknown-study": "study_id", "study-of-another-unit": "subject_code", "evaluation-before-study": "evaluated_on",
+    "wrong-level": "unit_code", "attendees-required": "attendees", "content-required": "content",
+    "village-outside-unit": "village_codes", "villages-required": "village_codes",
+}
+
+
 def _refused(exc: RecordRefused):
-    return unprocessable(exc.slug, str(exc))
+    field = _REFUSED_FIELD.get(exc.slug)
+    return unprocessable(exc.slug, str(exc), **({"field": field} if field else {}))
 
 
 async def _business_date(uow: UnitOfWork, value: date, field: str) -> date:

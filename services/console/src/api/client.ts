@@ -251,14 +251,15 @@ export async function send<S extends Service, M extends WriteMethod, P extends S
 export async function upload<S extends Service, P extends SendPath<S, 'POST'>>(
   service: S,
   path: P,
-  params: { path?: OpOf<S, P, 'POST'>['parameters']['path']; file: File; field?: string; onProgress?: (percent: number) => void },
+  params: { path?: OpOf<S, P, 'POST'>['parameters']['path']; query?: OpOf<S, P, 'POST'>['parameters'] extends { query?: infer Q } ? Q : never
+            file: File; field?: string; onProgress?: (percent: number) => void },
 ): Promise<SendResponse<S, 'POST', P>> {
   const authorization = await bearer()
   const form = new FormData()
   form.append(params.field ?? 'file', params.file, params.file.name)
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
-    xhr.open('POST', buildUrl(service, path, { path: params.path }))
+    xhr.open('POST', buildUrl(service, path, { path: params.path, query: params.query }))
     xhr.setRequestHeader('Authorization', authorization)
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) params.onProgress?.(Math.round((event.loaded / event.total) * 100))

@@ -2,6 +2,7 @@
 // merges them into one list, most urgent first. Nothing is stored here: the lists are computed from
 // the services' state, so a step disappears once it is done.
 import type { components as Screening } from '@/api/types/screening'
+import { supervisionPage } from './supervision'
 
 export type Task = Screening['schemas']['Task']
 
@@ -42,6 +43,8 @@ export function pageOf(task: Task): string {
   }
   const acceptance = path.match(/^\/acceptances\/([^/]+)/)
   if (task.service === 'acceptance' && acceptance) return `/acceptance/${acceptance[1]}`
+  const supervision = task.service === 'supervision' ? supervisionPage(task) : null
+  if (supervision) return supervision
   if (task.unit.level === 'village') return `/villages/${task.unit.code}`
   return `/figures/${task.unit.code}`
 }
