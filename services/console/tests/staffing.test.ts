@@ -25,3 +25,12 @@ describe('people a case names', () => {
     expect(placed.refusal).toBeNull()
   })
 })
+
+describe('a staffing refusal in Chinese', () => {
+  it('drops every trailing English gloss', async () => {
+    const { chinese } = await import('@/api/client')
+    expect(chinese('联系领导不转化不脱钩：请填写决定文号或标题及日期 (decision) (the contact leader stays until acceptance: '
+      + 'a change needs the county\'s decision (decision.reference and decision.decided_on))'))
+      .toBe('联系领导不转化不脱钩：请填写决定文号或标题及日期')
+  })
+})

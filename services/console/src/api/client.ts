@@ -65,8 +65,13 @@ const CJK = /[\u4e00-\u9fff]/
 export function chinese(text: string | null | undefined): string {
   if (!text) return ''
   if (!CJK.test(text)) return text
-  return text
-    .replace(/\s*[(（][\x20-\x7e]*[)）]\s*$/, '')      // a trailing English gloss in brackets
+  let rest = text
+  // Trailing English glosses in brackets, each in turn: "…请填写决定日期 (decision) (the team stays…)".
+  for (let before = ''; before !== rest;) {
+    before = rest
+    rest = rest.replace(/\s*[(（][\x20-\x7e]*[)）]\s*$/, '')
+  }
+  return rest
     .replace(/\s+[A-Za-z][A-Za-z '\-]*$/, '')          // a trailing English title
     .trim()
 }
