@@ -40,14 +40,17 @@ def dialog(page: Page, title: str) -> Locator:
 def pick(page: Page, form: Locator, select: str, *names: str, typed: Iterable[str] = ()) -> None:
     """Choose platform users (by the name their option shows) and type names without a login into a person picker."""
     box = form.locator(f"[data-test={select}]")
-    for name in names:
+    users = set(names)
+    for name in [*names, *typed]:
         box.click()
-        page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
-    for name in typed:
-        box.click()
-        page.keyboard.type(name)
-        page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
-    form.locator(".el-dialog__title").click()     # closes a multiple select's dropdown (Escape would close the dialog)
+        page.keyboard.type(name)        # filters the users; a name without a login becomes an option of its own
+        option = page.locator(".el-select-dropdown__item:visible").filter(has_text=name)
+        if name in users:               # the user's own option (it shows their role), once the users are loaded
+            option = option.filter(has=page.locator(".muted"))
+        expect(option.first).to_be_visible()
+        page.keyboard.press("Enter")    # default-first-option: the first match, or the typed name
+        expect(box).to_contain_text(name)
+        form.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
 
 
 def fill_date(form: Locator, item: str, text: str) -> None:

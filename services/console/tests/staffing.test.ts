@@ -34,3 +34,12 @@ describe('a staffing refusal in Chinese', () => {
       .toBe('联系领导不转化不脱钩：请填写决定文号或标题及日期')
   })
 })
+
+describe('a refusal quoting a name', () => {
+  it('drops an English gloss that quotes the Chinese name', async () => {
+    const { chinese } = await import('@/api/client')
+    expect(chinese('钱优秀 已与本村结对 (钱优秀 is already paired with this village)')).toBe('钱优秀 已与本村结对')
+    expect(chinese('挂牌督办须由本县县委书记具名（刘县长 不是本县县委书记；post 应为“县委书记”） (the named supervisor must be the county secretary of county 990102000000)'))
+      .toBe('挂牌督办须由本县县委书记具名（刘县长 不是本县县委书记；post 应为“县委书记”）')
+  })
+})

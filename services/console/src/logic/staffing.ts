@@ -10,10 +10,12 @@ export type User = Screening['schemas']['UserOut']
 
 export const RANK_LABELS: Record<string, string> = { section: '科级', county: '县级' }
 
+export const userName = (user: User) => `${user.family_name}${user.given_name}`
+
 /** A user as the pickers show them: 卫队长（工作队队长）. */
 export function userLabel(user: User): string {
   const roles = (user.roles ?? []).map((r) => ROLE_LABELS[r]).filter(Boolean)
-  return `${user.family_name}${user.given_name}${roles.length ? `（${roles.join('、')}）` : ''}`
+  return `${userName(user)}${roles.length ? `（${roles.join('、')}）` : ''}`
 }
 
 /** The picker's value (a username, or a name typed for someone without a login) as the Person the API takes. */
@@ -22,7 +24,7 @@ export function personOf(choice: string, users: User[], post: string, rank: stri
   const user = users.find((u) => u.username === text)
   const base = { post: post.trim(), rank: (rank || null) as Person['rank'] }
   if (!user) return { ...base, name: text, unit }
-  return { ...base, name: `${user.family_name}${user.given_name}`, unit: user.unit ?? unit, user_id: user.id, username: user.username }
+  return { ...base, name: userName(user), unit: user.unit ?? unit, user_id: user.id, username: user.username }
 }
 
 /** The picker's value for a person the book already names: their username where they have one. */
