@@ -141,6 +141,11 @@ def _required_text(value: str | None, field_name: str, label: str) -> str:
     return text
 
 
+# The English gloss names what changes in English: the console shows the Chinese part of a message and cuts a
+# trailing gloss only when it is plain ASCII.
+_IN_ENGLISH = {"工作队": "work team", "联系领导": "contact leader", "联系分包领导": "contact leader"}
+
+
 def _change_decision(current: object | None, decision: dict | None, changed_on: date, what: str) -> dict | None:
     """不转化不脱钩 (seed 000 §三(二)5, §三(三)): once in place, the team and the contact leader change only by a
     recorded decision of the county (its standing committee or organization department), until the village passes
@@ -152,7 +157,7 @@ def _change_decision(current: object | None, decision: dict | None, changed_on: 
     if not reference or decided_on is None:
         raise RuleViolation("change-needs-decision",
                             f"{what}不转化不脱钩：调整须依据县委常委会或县委组织部的决定，请填写决定文号或标题及日期 (decision)",
-                            f"the {what} stays until acceptance: a change needs the county's decision "
+                            f"the {_IN_ENGLISH.get(what, what)} stays until acceptance: a change needs the county's decision "
                             "(decision.reference and decision.decided_on)", field="decision")
     if decided_on > changed_on:
         raise RuleViolation("decision-after-change", f"决定日期 {decided_on} 晚于调整日期 {changed_on}",
@@ -171,7 +176,7 @@ def _continued_exception(book: "CaseBook", current: object | None, exception_rea
     if not reason:
         raise RuleViolation("continued-change-needs-exception",
                             f"持续整顿阶段原{what}原则上保持不变：确需调整的，请说明作为例外的理由 (exception_reason)",
-                            f"in the continued phase the {what} stays unchanged in principle: a change is an exception "
+                            f"in the continued phase the {_IN_ENGLISH.get(what, what)} stays unchanged in principle: a change is an exception "
                             "and needs its reason (exception_reason)", field="exception_reason")
     return reason
 

@@ -65,10 +65,29 @@ const CJK = /[\u4e00-\u9fff]/
 export function chinese(text: string | null | undefined): string {
   if (!text) return ''
   if (!CJK.test(text)) return text
-  return text
-    .replace(/\s*[(（][\x20-\x7e]*[)）]\s*$/, '')      // a trailing English gloss in brackets
+  let rest = text
+  // Trailing English glosses in brackets, each in turn: "…请填写决定日期 (decision) (the team stays…)".
+  for (let before = ''; before !== rest;) {
+    before = rest
+    rest = rest.replace(/\s*[(（][\x20-\x7e]*[)）]\s*$/, '')
+  }
+  rest = withoutGloss(rest)
+  return rest
     .replace(/\s+[A-Za-z][A-Za-z '\-]*$/, '')          // a trailing English title
     .trim()
+}
+
+/** A trailing English gloss that quotes a Chinese name ("钱优秀 已与本村结对 (钱优秀 is already paired…)"): from
+ * the first " (" followed by a letter, when what follows is mostly English. */
+function withoutGloss(text: string): string {
+  if (!text.endsWith(')')) return text
+  for (const m of text.matchAll(/\s\(/g)) {
+    const tail = text.slice(m.index)
+    const letters = (tail.match(/[A-Za-z]/g) ?? []).length
+    const han = (tail.match(/[\u4e00-\u9fff]/g) ?? []).length
+    if (letters > 3 * han) return text.slice(0, m.index)
+  }
+  return text
 }
 
 // Pydantic's error types (FastAPI's 422), said in Chinese.

@@ -1,6 +1,8 @@
 // What the console reads from the access token: who, which unit, which roles. Only for display and
 // hiding: the services verify the token themselves.
 export interface Identity {
+  /** The login's id (the token's `sub`): what the services name a person by (Person.user_id). */
+  userId?: string
   username: string
   name: string
   unit: string | null
@@ -25,5 +27,6 @@ export function identityFrom(accessToken: string): Identity {
   const family = claims.family_name as string | undefined
   const given = claims.given_name as string | undefined
   const username = String(claims.preferred_username ?? claims.sub ?? '')
-  return { username, name: family && given ? `${family}${given}` : String(claims.name ?? username), unit, roles }
+  const userId = claims.sub ? String(claims.sub) : undefined
+  return { userId, username, name: family && given ? `${family}${given}` : String(claims.name ?? username), unit, roles }
 }

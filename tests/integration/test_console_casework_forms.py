@@ -1,0 +1,231 @@
+"""The casework forms of the case book in a real browser (issue 18): the county's organization department
+finds "选派工作队" in its to-do list and stations the team and names the contact leader by clicking; a change
+of contact leader without the county's decision is refused beside the field and changes nothing, and with
+the decision it is made; the first secretary and a pairing; the team leader's two-monthly progress report
+(a second one for the same period refused); and continued rectification: the standing committee's study, the
+county secretary's 挂牌督办 (someone else named is refused beside the field) and the second review.
+
+The tests share one campaign and run in order (the team the first one stations reports in the second)."""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support import console_casework as cw
+from tests.support.console import api_get, chromium, gateway, login, shot
+from tests.support.platform import running_platform
+from zhengdun.demo import screening_steps as steps
+from zhengdun.demo.api import Platform as Api
+from zhengdun.demo.synthetic import generate_province, to_csv
+
+CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
+VILLAGE = "990102101201"     # the realm's team_leader and team_member work here
+expect.set_options(timeout=45_000)
+
+
+def campaign_until_cases_open(api: Api) -> dict:
+    """test_console_browser's campaign through the APIs up to the county's decision: six cases open, no team
+    and no contact leader yet (this module assigns them in the browser)."""
+    api.set_clock("2020-07-01")
+    rows = generate_province(cities=1, counties_per_city=1, townships_per_county=2, villages_per_township=8)
+    api.call("province_org", "POST", "screening", "/divisions/import",
+             files={"file": ("divisions.csv", to_csv(rows).encode(), "text/csv")})
+    expected = api.get("province_org", "screening", "/divisions/summary")
+    api.wait(lambda: all(api.get("province_org", s, "/divisions/summary") == expected
+                         for s in ("casework", "supervision", "acceptance", "reporting")), "division copies")
+    cid = api.post("city_org", "screening", "/campaigns", {"name": "示范市软弱涣散村党组织整顿", "area_code": CITY,
+                                                          "opened_on": "2020-07-01"})["campaign_id"]
+    staff = {TOWNSHIP: "township_org", OTHER_TOWNSHIP: "township2_org"}
+    villages = {t: sorted(r.code for r in rows if r.parent_code == t) for t in staff}
+    api.set_clock("2020-08-10")
+    for township, user in staff.items():
+        v = villages[township]
+        entries = [steps.assessment(v[0], ("secretary_incompetent",), "weak_and_lax"),
+                   steps.assessment(v[1], ("committees_inactive", "affairs_not_disclosed"), "weak_and_lax"),
+                   steps.assessment(v[2], (), "lagging", rank=8)] + [steps.assessment(x, (), "neither") for x in v[3:]]
+        api.post(user, "screening", f"{steps.round_path(cid, township)}/assessments",
+                 {"assessed_on": "2020-08-10", "assessments": entries})
+    api.set_clock("2020-08-14")
+    for township, user in staff.items():
+        steps.prepare_and_submit(api, user, cid, township, date(2020, 8, 5),
+                                 (date(2020, 8, 6), date(2020, 8, 12)), date(2020, 8, 14))
+    api.set_clock("2020-08-19")
+    base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
+    for township in staff:
+        drawn = api.post("county_org", "screening", f"{base}/townships/{township}/samples",
+                         {"drawn_on": "2020-08-19"})["samples"]
+        api.post("county_org", "screening", f"{base}/townships/{township}/site-visits", {"checked_on": "2020-08-19", "findings": [
+            {"village_code": v, "outcome": "confirmed", "note": "核查属实"} for sample in drawn for v in sample["chosen"]]})
+    api.set_clock("2020-08-20")
+    api.post("county_committee", "screening", f"{base}/confirm", {"decision_number": "县委常委会〔2020〕8号", "decided_on": "2020-08-20"})
+    api.wait(lambda: api.get("county_org", "casework", "/cases", params={"size": 1})["total"] == 6, "six cases", 180)
+    cases = {c["village_code"]: c["case_id"] for c in api.all_pages("county_org", "casework", "/cases")}
+    people = {u["username"]: u["id"] for u in api.all_pages("county_org", "screening", "/users", {"under": COUNTY})}
+    api.set_clock("2020-08-22")
+    return {"campaign_id": cid, "case_id": cases[VILLAGE], "people": people, "villages": villages}
+
+
+@pytest.fixture(scope="module")
+def site():
+    with running_platform() as platform:
+        api = Api(urls={s: platform.url(s) for s in platform.services}, topic_prefix=platform.topic_prefix)
+        started = time.perf_counter()
+        data = campaign_until_cases_open(api)
+        print(f"\ncasework forms: campaign data in {time.perf_counter() - started:.0f} s")
+        with gateway(platform) as url:
+            shots = platform.log_dir / "screenshots"
+            shots.mkdir(exist_ok=True)
+            with chromium() as browser:
+                yield {"platform": platform, "api": api, "url": url, "browser": browser, "shots": shots, "village": VILLAGE, **data}
+
+
+def set_clock(site, day: str) -> None:
+    """Move the platform clock from inside a test: Playwright's sync API runs an event loop in this thread,
+    and the clock's wait for the services uses asyncio.run, so it runs in a thread of its own."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(site["api"].set_clock, day).result()
+
+
+def book(site, user: str = "county_org") -> dict:
+    return api_get(site, user, "casework", f"/cases/{site['case_id']}")
+
+
+def entries(site, kind: str) -> list[dict]:
+    history = api_get(site, "county_org", "casework", f"/cases/{site['case_id']}/ledger")["history"]
+    return [e for e in history if e["kind"] == kind]
+
+
+def test_county_assigns_team_and_contact_leader_and_a_change_needs_the_countys_decision(site):
+    people, url = site["people"], site["url"]
+    name = book(site)["village_name"]
+    page = login(site, "county_org", "/tasks")
+    cw.open_task(page, url, "选派工作队", name)
+    shot(site, page, "casework-01-case-book-before-team")
+
+    cw.assign_team(page, "卫队长", ["蒋队员"], ["乡镇干部甲"], leader_post="县委组织部干部（工作队队长）")
+    expect(page.locator("[data-test=team-leader-name]")).to_contain_text("卫队长")
+    team = book(site)["team"]
+    assert team["leader"]["user_id"] == people["team_leader"] and team["leader"]["rank"] == "section"
+    assert team["stationed_on"] == "2020-08-22"
+    assert sorted(m["name"] for m in team["members"]) == ["乡镇干部甲", "蒋队员"]
+    assert [m.get("user_id") for m in team["members"] if m["name"] == "蒋队员"] == [people["team_member"]]
+    shot(site, page, "casework-02-team-stationed")
+
+    cw.assign_contact_leader(page, "王联系")
+    expect(page.locator("[data-test=contact-leader-name]")).to_contain_text("王联系")
+    leader = book(site)["contact_leader"]
+    assert leader["user_id"] == people["contact_leader"] and leader["rank"] == "county" and leader["post"] == "县委常委"
+
+    # Both steps are gone from the to-do list; the other villages' remain.
+    for label in ("选派工作队", "明确联系分包县级领导"):
+        expect(cw.task_rows(page, url, label, name)).to_have_count(0)
+    expect(page.locator(cw.ROW).filter(has_text="选派工作队")).to_have_count(5)
+    shot(site, page, "casework-03-tasks-after-staffing")
+
+    # A change of contact leader without the county's decision: refused beside 决定文号, nothing changes.
+    page.goto(f"{url}/cases/{site['case_id']}")
+    form = cw.assign_contact_leader(page, "李副县长", typed=True, post="副县长", change=("王联系同志工作调整", None),
+                                    expect_saved=False)
+    expect(form.locator("[data-test=decision-item] .el-form-item__error")).to_contain_text("县委常委会或县委组织部的决定")
+    expect(form.locator("input[data-test=contact-leader-post]")).to_have_value("副县长")      # the input is kept
+    shot(site, page, "casework-04-change-refused-without-decision")
+    assert book(site)["contact_leader"]["user_id"] == people["contact_leader"]
+    assert len(entries(site, "contact_leader_assigned")) == 1
+
+    # With the decision it is made, and the ledger keeps the decision.
+    form.locator("input[data-test=decision-reference]").fill("县委组通〔2020〕15号")
+    cw.fill_date(form, "decision-date-item", "2020年8月21日")
+    cw.save(page, form, "已调整联系领导")
+    expect(page.locator("[data-test=contact-leader-name]")).to_contain_text("李副县长")
+    leader = book(site)["contact_leader"]
+    assert leader["name"] == "李副县长" and leader["post"] == "副县长" and not leader.get("user_id")
+    changed = entries(site, "contact_leader_assigned")
+    assert len(changed) == 2 and changed[-1]["data"]["decision"] == {"reference": "县委组通〔2020〕15号", "decided_on": "2020-08-21"}
+    assert changed[-1]["data"]["change_reason"] == "王联系同志工作调整"
+    shot(site, page, "casework-05-contact-leader-changed")
+
+    # The first secretary and a pairing with an excellent secretary of another village.
+    cw.appoint_first_secretary(page, "赵一书", "县直部门干部")
+    expect(page.locator("[data-test=case-village]")).to_be_visible()
+    partner = site["villages"][OTHER_TOWNSHIP][6]
+    cw.pair_secretary(page, "钱优秀", partner)
+    detail = book(site)
+    assert detail["first_secretary"]["name"] == "赵一书" and detail["first_secretary"]["post"] == "县直部门干部"
+    assert [(p["secretary"]["name"], p["secretary_village_code"], p["paired_on"]) for p in detail["pairings"]] == \
+        [("钱优秀", partner, "2020-08-22")]
+    # The same secretary again: the service's refusal above the form, nothing saved.
+    form = cw.pair_secretary(page, "钱优秀", partner, expect_saved=False)
+    expect(form.locator("[data-test=form-refusal]")).to_contain_text("已与本村结对")
+    assert len(book(site)["pairings"]) == 1
+    shot(site, page, "casework-06-pairing-refused-twice")
+    page.context.close()
+
+
+def test_team_leader_files_the_two_monthly_progress_report(site):
+    set_clock(site, "2020-09-10")      # the first two-month period (September–October) has begun
+    page = login(site, "team_leader", f"/cases/{site['case_id']}")
+    expect(page.locator("[data-test=progress-reports-card]")).to_be_visible()
+    for button in ("station-team", "assign-contact-leader", "add-pairing"):      # staffing is the county's
+        expect(page.locator(f"[data-test={button}]")).to_have_count(0)
+    summary = "本期制定问题清单，召开党员大会，整改按计划推进"
+    cw.file_progress_report(page, summary)
+    expect(page.locator("[data-test=progress-reports]")).to_contain_text(summary)
+    reports = book(site, "team_leader")["progress_reports"]
+    assert [(r["period_start"], r["period_end"], r["filed_on"], r["summary"]) for r in reports] == \
+        [("2020-09-01", "2020-10-31", "2020-09-10", summary)]
+    shot(site, page, "casework-07-progress-report")
+
+    # The same period again: the service says it is reported; the text stays; nothing saved.
+    form = cw.file_progress_report(page, "重复报送", expect_saved=False)
+    expect(form.locator("[data-test=form-refusal]")).to_contain_text("已报送")
+    expect(form.locator("textarea[data-test=report-summary]")).to_have_value("重复报送")
+    assert len(book(site, "team_leader")["progress_reports"]) == 1
+    shot(site, page, "casework-08-progress-report-refused")
+    page.context.close()
+
+
+def test_continued_rectification_study_supervision_and_second_review(site):
+    api, url, people = site["api"], site["url"], site["people"]
+    phases = api.get("county_org", "screening", f"/campaigns/{site['campaign_id']}")["phases"]
+    ends = next(p["ends_on"] for p in phases if p["phase"] == "concentrated")
+    starts = date.fromisoformat(ends) + timedelta(days=1)
+    set_clock(site, starts.isoformat())
+    api.wait(lambda: book(site)["phase"] == "continued", "the case in continued rectification")
+    name = book(site)["village_name"]
+
+    page = login(site, "county_committee", "/tasks")
+    cw.open_task(page, url, "持续整顿：县委研究", name)
+    expect(page.locator("[data-test=continued-card]")).to_be_visible()
+    cw.record_study(page, "县委常委会第12次会议", "继续整顿，县委书记挂牌督办")
+    study = book(site)["continued"]["study"]
+    assert study["meeting"] == "县委常委会第12次会议" and study["studied_on"] == starts.isoformat()
+    expect(cw.task_rows(page, url, "持续整顿：县委研究", name)).to_have_count(0)
+    page.context.close()
+
+    page = login(site, "county_secretary", "/tasks")
+    cw.open_task(page, url, "持续整顿：挂牌督办", name)
+    shot(site, page, "casework-09-continued")
+    # Someone other than the county secretary named: refused beside 督办人, nothing saved.
+    form = cw.assign_supervision(page, "2021年7月31日", typed_supervisor="刘县长", post="县长", expect_saved=False)
+    expect(form.locator("[data-test=supervisor-item] .el-form-item__error")).to_contain_text("县委书记")
+    assert book(site)["continued"]["supervision"] is None
+    shot(site, page, "casework-10-supervision-refused")
+    cw.pick(page, form, "supervisor", "郑书记")
+    form.locator("input[data-test=supervisor-post]").fill("县委书记")
+    cw.save(page, form, "已挂牌督办")
+    supervision = book(site)["continued"]["supervision"]
+    assert supervision["supervisor"]["user_id"] == people["county_secretary"] and supervision["deadline"] == "2021-07-31"
+    expect(cw.task_rows(page, url, "持续整顿：挂牌督办", name)).to_have_count(0)
+
+    cw.open_task(page, url, "持续整顿：二次研判", name)
+    cw.second_review(page, "督办期间仍未完成，由县委书记直接联系")
+    detail = book(site)
+    assert detail["continued"]["second_review"]["conclusion"] == "督办期间仍未完成，由县委书记直接联系"
+    assert detail["direct_county_secretary"] is True and detail["contact_leader"]["user_id"] == people["county_secretary"]
+    expect(cw.task_rows(page, url, "持续整顿：二次研判", name)).to_have_count(0)
+    shot(site, page, "casework-11-second-review")
+    page.context.close()
