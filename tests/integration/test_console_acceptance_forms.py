@@ -20,7 +20,7 @@ from tests.support import console_acceptance as steps
 from tests.support.console import api_get, chromium, gateway, login, shot
 from tests.support.console_acceptance import DEPARTMENTS, acceptance_tasks, assert_task_gone, open_from_tasks
 from tests.support.platform import running_platform
-from zhengdun.demo.api import Platform as Api
+from zhengdun_demo.api import Platform as Api
 
 expect.set_options(timeout=45_000)
 

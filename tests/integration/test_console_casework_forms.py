@@ -18,9 +18,9 @@ from playwright.sync_api import expect
 from tests.support import console_casework as cw
 from tests.support.console import api_get, chromium, gateway, login, shot
 from tests.support.platform import running_platform
-from zhengdun.demo import screening_steps as steps
-from zhengdun.demo.api import Platform as Api
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo import screening_steps as steps
+from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader and team_member work here

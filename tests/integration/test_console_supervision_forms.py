@@ -19,10 +19,10 @@ from playwright.sync_api import expect
 from tests.support import console_supervision as steps_ui
 from tests.support.console import api_get, chromium, gateway, login, shot
 from tests.support.platform import running_platform
-from zhengdun.demo import screening_steps as steps
-from zhengdun.demo.api import Platform as Api
-from zhengdun.demo.client import auth
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo import screening_steps as steps
+from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.client import auth
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 CITY, COUNTY, TOWNSHIP = "990100000000", "990102000000", "990102101000"
 VILLAGE, VILLAGE2, VILLAGE3 = "990102101201", "990102101202", "990102101203"

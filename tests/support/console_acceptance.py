@@ -3,7 +3,7 @@
 Each step function takes the page of the person who acts (already on the acceptance's page, usually
 reached from their to-do list with ``open_from_tasks``), clicks through the step's form as a person
 does and waits for the console's success message. ``campaign_until_acceptance`` brings one village to
-the point where it may apply, through the APIs (zhengdun.demo's steps), for a browser test's site.
+the point where it may apply, through the APIs (zhengdun_demo's steps), for a browser test's site.
 """
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from urllib.parse import urljoin
 from playwright.sync_api import Page, expect
 
 from tests.support.console import api_get, login
-from zhengdun.demo import acceptance_steps as acc
-from zhengdun.demo import casework_steps as cw
-from zhengdun.demo import screening_steps as steps
-from zhengdun.demo.api import Platform as Api
-from zhengdun.demo.synthetic import generate_province, to_csv
+from zhengdun_demo import acceptance_steps as acc
+from zhengdun_demo import casework_steps as cw
+from zhengdun_demo import screening_steps as steps
+from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.synthetic import generate_province, to_csv
 
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader, team_member and village_secretary work here
