@@ -408,9 +408,13 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     if not principal.division_code or principal.level is None:
         return []
     caller = task_rules.Caller(principal.user_id, principal.division_code, principal.level, frozenset(principal.roles))
+    without_standard = (await session.execute(select(Campaign.campaign_id, Campaign.area_code).where(
+        Campaign.area_code == caller.unit,
+        ~select(StandardVersion).where(StandardVersion.campaign_id == Campaign.campaign_id).exists()))).all()
+    standards = task_rules.standards([(c, a) for c, a in without_standard], caller)
     stages = task_rules.stages_for(caller)
     if not stages:
-        return []
+        return standards
     rows = (await session.execute(select(AcceptanceRow).where(
         AcceptanceRow.village_code.startswith(prefix_of(caller.unit)),
         AcceptanceRow.stage.in_([s.value for s in stages])).order_by(AcceptanceRow.village_code))).scalars()
@@ -420,7 +424,7 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
                                        Stage(r.stage), r.team_leader_user_id, r.state or {}, windows[r.campaign_id])
              for r in rows]
     found = [step for view in views for step in task_rules.steps(view, caller, today)]
-    return found + task_rules.draws(views, caller)
+    return standards + found + task_rules.draws(views, caller)
 
 
 # ------------------------------------------------------------------ evidence files (zhengdun.attachments)

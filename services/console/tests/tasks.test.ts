@@ -32,6 +32,7 @@ describe('my to-do list', () => {
       .toBe('/screening/C1/rounds/R1/townships/990102101000')
     expect(pageOf(task('x', 'casework', 0, 1, '/cases/abc/measures'))).toBe('/cases/abc')
     expect(pageOf(task('x', 'acceptance', 0, 1, '/acceptances/a-1/county/approve'))).toBe('/acceptance/a-1')
+    expect(pageOf(task('x', 'acceptance', 0, null, '/campaigns/C7/standard', 'city'))).toBe('/screening/C7')
     expect(pageOf(task('x', 'supervision', 0, 1, '/inspections'))).toBe('/villages/990102101201')
     expect(pageOf(task('x', 'supervision', 0, 1, '/inspections', 'county'))).toBe('/figures/990102101201')
   })

@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 from acceptance.domain.process import Stage
-from acceptance.domain.tasks import AcceptanceView, Caller, draws, stages_for, steps
+from acceptance.domain.tasks import AcceptanceView, Caller, draws, stages_for, standards, steps
 from zhengdun.roles import Level
 
 VILLAGE, TOWNSHIP, COUNTY, CITY = "990102101201", "990102101000", "990102000000", "990100000000"
@@ -120,3 +120,14 @@ def test_an_unanswered_objection_is_the_townships_to_answer_and_holds_the_delist
     assert answer.kind == "acceptance.notice.objection" and answer.path == "/acceptances/a1/notice/objections/o1/answer"
     [delist] = steps(noticed, COUNTY_ORG, date(2021, 3, 6))
     assert "1 条异议未答复" in delist.detail
+
+
+def test_the_city_running_a_campaign_sets_its_standard_while_it_has_none():
+    city, other_city = "990100000000", "990200000000"
+    without = [("C1", city), ("C2", other_city)]
+    [task] = standards(without, caller({"org_staff"}, city))
+    assert (task.kind, task.key, task.method, task.path, task.campaign_id) == (
+        "acceptance.standard", "C1", "PUT", "/campaigns/C1/standard", "C1")
+    assert standards(without, caller({"standing_committee"}, city)) == []     # the organization department's
+    assert standards(without, COUNTY_ORG) == []                              # not a county's
+    assert standards([], CITY_ORG) == []                                     # set: nothing to do

@@ -18,6 +18,7 @@ from zhengdun.tasks import Pending
 POST_EVALUATION_NOTICE_DAYS = 30   # a post-evaluation shows up this many days before it falls due
 
 LABELS = {
+    "acceptance.standard": "制定验收标准",
     "acceptance.application.sign": "联名签署验收申请",
     "acceptance.self_check": "村级自查",
     "acceptance.preliminary": "乡镇初验",
@@ -209,6 +210,18 @@ def draws(accepted: list[AcceptanceView], caller: Caller) -> list[Pending]:
                              f"{'市' if caller.level is Level.CITY else '省'}级验收抽查：从 {len(group)} 个已通过验收的村中按比例抽取",
                              unit_code=county, path="/spot-checks", due_on=due, campaign_id=campaign_id, count=len(group)))
     return found
+
+
+def standards(campaigns_without_standard: list[tuple[str, str]], caller: Caller) -> list[Pending]:
+    """The organization department of the unit running a campaign sets its acceptance standard while it has
+    none: no village of the campaign can apply for acceptance before it is set. ``campaigns_without_standard``:
+    (campaign id, area code)."""
+    if caller.level not in (Level.CITY, Level.PROVINCE) or Role.ORG_STAFF not in caller.roles:
+        return []
+    return [Pending("acceptance.standard", campaign_id, "制定本次整顿工作的验收标准（四个方面的评分项与合格分）",
+                    unit_code=area, path=f"/campaigns/{campaign_id}/standard", method="PUT", campaign_id=campaign_id,
+                    detail="验收标准制定前，整顿完成的村无法申请验收")
+            for campaign_id, area in campaigns_without_standard if area == caller.unit]
 
 
 def _prefix(code: str) -> str:

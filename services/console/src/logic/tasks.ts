@@ -37,6 +37,9 @@ export function pageOf(task: Task): string {
   if (task.service === 'screening' && task.campaign_id) return `/screening/${task.campaign_id}`
   const caseId = path.match(/^\/cases\/([^/]+)/)
   if (task.service === 'casework' && caseId) return `/cases/${caseId[1]}`
+  // The acceptance standard: on the campaign's page.
+  const standard = path.match(/^\/campaigns\/([^/]+)\/standard$/)
+  if (task.service === 'acceptance' && standard) return `/screening/${standard[1]}`
   // A city's (province's) spot-check draw: the draws page, the county and campaign filled in.
   if (task.service === 'acceptance' && path === '/spot-checks') {
     return `/acceptance/spot-checks?county=${task.unit.code}${task.campaign_id ? `&campaign=${task.campaign_id}` : ''}`
