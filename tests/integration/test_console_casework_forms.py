@@ -1,7 +1,7 @@
 """The casework forms of the case book in a real browser (issue 18): the county's organization department
 finds "选派工作队" in its to-do list and stations the team and names the contact leader by clicking; a change
-of contact leader without the county's decision is refused beside the field and changes nothing, and with
-the decision it is made; the first secretary and a pairing; the team leader's two-monthly progress report
+of contact leader or team without the county's decision is refused beside the field and changes nothing, and
+with the decision it is made; the first secretary and a pairing; the team leader's two-monthly progress report
 (a second one for the same period refused); and continued rectification: the standing committee's study, the
 county secretary's 挂牌督办 (someone else named is refused beside the field) and the second review.
 
@@ -147,6 +147,19 @@ def test_county_assigns_team_and_contact_leader_and_a_change_needs_the_countys_d
     assert len(changed) == 2 and changed[-1]["data"]["decision"] == {"reference": "县委组通〔2020〕15号", "decided_on": "2020-08-21"}
     assert changed[-1]["data"]["change_reason"] == "王联系同志工作调整"
     shot(site, page, "casework-05-contact-leader-changed")
+
+    # The team changed the same way: refused without the decision, made with it (new members, the same leader).
+    form = cw.assign_team(page, "卫队长", typed_members=["县直干部乙", "乡镇干部丙"], leader_post="县委组织部干部（工作队队长）",
+                          change=("充实工作力量", None), expect_saved=False)
+    expect(form.locator("[data-test=decision-item] .el-form-item__error")).to_contain_text("县委常委会或县委组织部的决定")
+    assert sorted(m["name"] for m in book(site)["team"]["members"]) == ["乡镇干部甲", "蒋队员"]
+    form.locator("input[data-test=decision-reference]").fill("县委组通〔2020〕16号")
+    cw.fill_date(form, "decision-date-item", "2020年8月22日")
+    cw.save(page, form, "已调整工作队")
+    team = book(site)["team"]
+    assert team["leader"]["user_id"] == people["team_leader"]
+    assert sorted(m["name"] for m in team["members"]) == ["乡镇干部丙", "县直干部乙"]
+    assert entries(site, "team_stationed")[-1]["data"]["decision"] == {"reference": "县委组通〔2020〕16号", "decided_on": "2020-08-22"}
 
     # The first secretary and a pairing with an excellent secretary of another village.
     cw.appoint_first_secretary(page, "赵一书", "县直部门干部")
