@@ -79,8 +79,11 @@ def api_get(site, user: str, service: str, path: str, **params) -> dict:
 
 
 def login(site, user: str, path: str = "/") -> Page:
-    """Through Keycloak's own login page, as a person would."""
+    """Through Keycloak's own login page, as a person would. ``site["on_context"]``, when set, prepares each
+    new browser context first (e.g. counts the person's clicks)."""
     context = site["browser"].new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    if site.get("on_context"):
+        site["on_context"](context)
     context.set_default_timeout(60_000)
     context.set_default_navigation_timeout(120_000)
     page = context.new_page()

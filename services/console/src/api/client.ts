@@ -44,6 +44,8 @@ export class ApiError extends Error {
     public problemType = '',
     /** The fields the service refused (its `errors`, or the one `field` a rule names), path → Chinese message. */
     public fields: FieldErrors = {},
+    /** The problem+json body as answered, for a page that shows more of it (an import's rows in error). */
+    public body: unknown = null,
   ) {
     super(detail || title)
   }
@@ -197,7 +199,7 @@ export function problemFrom(status: number, statusText: string, body: ProblemBod
     fields = fieldErrorsOf(body)
   }
   if (status === 502 || status === 504) title = '服务暂不可用'
-  return new ApiError(status, title, detail, type, fields)
+  return new ApiError(status, title, detail, type, fields, body)
 }
 
 export async function get<S extends Service, P extends GetPath<S>>(
