@@ -224,11 +224,11 @@ def test_city_spot_checks_the_confirmed_list_and_the_county_files_it(site):
     ui.open_task(site, page, "市级抽查：抽取样本")
     expect(page).to_have_url(f"{site['url']}/screening/{cid}/rounds/R1/counties/{COUNTY}")
     ui.draw_city_sample(page)
-    samples = [s for s in api_get(site, "city_org", "screening", f"{base}/list")["samples"] if s["purpose"] == "city_spot_check"]
+    samples = api_get(site, "city_org", "screening", f"{base}/list")["city_samples"]
     assert samples and any(s["chosen"] for s in samples)
     ui.open_task(site, page, "市级抽查：记录结果")
     ui.record_city_findings(page)
-    checks = [c for c in api_get(site, "city_org", "screening", f"{base}/list")["checks"] if c["stage"] == "city_spot_check"]
+    checks = api_get(site, "city_org", "screening", f"{base}/list")["city_checks"]
     assert len(checks) == 1 and {f["village_code"] for f in checks[0]["findings"]} == {v for s in samples for v in s["chosen"]}
     page.goto(site["url"] + "/tasks")
     expect(page.locator("[data-test=tasks-summary]")).to_be_visible()
