@@ -224,11 +224,11 @@ def test_city_spot_checks_the_confirmed_list_and_the_county_files_it(site):
     ui.open_task(site, page, "市级抽查：抽取样本")
     expect(page).to_have_url(f"{site['url']}/screening/{cid}/rounds/R1/counties/{COUNTY}")
     ui.draw_city_sample(page)
-    samples = [s for s in api_get(site, "city_org", "screening", f"{base}/list")["samples"] if s["purpose"] == "city_spot_check"]
+    samples = api_get(site, "city_org", "screening", f"{base}/list")["city_samples"]
     assert samples and any(s["chosen"] for s in samples)
     ui.open_task(site, page, "市级抽查：记录结果")
     ui.record_city_findings(page)
-    checks = [c for c in api_get(site, "city_org", "screening", f"{base}/list")["checks"] if c["stage"] == "city_spot_check"]
+    checks = api_get(site, "city_org", "screening", f"{base}/list")["city_checks"]
     assert len(checks) == 1 and {f["village_code"] for f in checks[0]["findings"]} == {v for s in samples for v in s["chosen"]}
     page.goto(site["url"] + "/tasks")
     expect(page.locator("[data-test=tasks-summary]")).to_be_visible()
@@ -245,4 +245,37 @@ def test_city_spot_checks_the_confirmed_list_and_the_county_files_it(site):
     assert len(filings[0]["content"]["entries"]) == 6
     expect(page.locator("[data-test=filing-verified]")).to_have_count(1)
     shot(site, page, "screening-21-filed")
+    page.context.close()
+
+
+def test_city_opens_a_campaign_and_revises_its_policy(site):
+    before = api_get(site, "city_org", "screening", "/campaigns")["total"]
+    page = login(site, "city_org", "/screening")
+    # A county cannot run a campaign: the service's reason shows, nothing is opened, the input stays.
+    form = ui.try_open_campaign(page, "示范市后进村党组织整顿（第二批）", COUNTY)
+    expect(form.locator("[data-test=form-refusal]")).to_contain_text("市级或省级")
+    expect(form.locator("input[data-test=campaign-name]")).to_have_value("示范市后进村党组织整顿（第二批）")
+    assert api_get(site, "city_org", "screening", "/campaigns")["total"] == before
+    shot(site, page, "screening-30-campaign-refused")
+    form.locator("input[data-test=campaign-area]").fill(CITY)
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    ui.saved(page, "已启动整顿工作")
+    campaigns = api_get(site, "city_org", "screening", "/campaigns")["items"]
+    opened = [c for c in campaigns if c["name"] == "示范市后进村党组织整顿（第二批）"]
+    assert len(opened) == 1 and opened[0]["area_code"] == CITY and opened[0]["opened_on"] == "2020-08-25"
+    expect(page).to_have_url(f"{site['url']}/screening/{opened[0]['campaign_id']}")
+
+    # A revision without its reason is asked for it; then version 2 with the new minimum share.
+    form = ui.try_revise_policy(page, 12, "")
+    expect(form.locator(".el-form-item").filter(has_text="修订理由").locator(".el-form-item__error")).to_have_text("请填写修订理由")
+    assert api_get(site, "city_org", "screening", f"/campaigns/{opened[0]['campaign_id']}")["policy_version"] == 1
+    form.locator("textarea[data-test=policy-reason]").fill("市委组织部研究：最低比例提高到12%")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    ui.saved(page, "政策已修订为第 2 版")
+    revised = api_get(site, "city_org", "screening", f"/campaigns/{opened[0]['campaign_id']}")
+    assert revised["policy_version"] == 2 and float(revised["policy"]["min_listed_share"]) == 0.12
+    assert revised["policy_history"][-1]["reason"] == "市委组织部研究：最低比例提高到12%"
+    shot(site, page, "screening-31-policy-revised")
     page.context.close()

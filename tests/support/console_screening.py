@@ -208,3 +208,28 @@ def file_list(page: Page) -> None:
     form.locator("[data-test=form-submit]").click()
     expect(form).to_be_hidden()
     saved(page, "已备案")
+
+
+# ------------------------------------------------------------------------------- campaigns
+
+
+def try_open_campaign(page: Page, name: str, area_code: str | None = None) -> Locator:
+    """On the campaigns page: the form filled and sent; the form (still open when refused)."""
+    page.click("[data-test=open-campaign]")
+    form = dialog(page, "启动整顿工作")
+    form.locator("input[data-test=campaign-name]").fill(name)
+    if area_code:
+        form.locator("input[data-test=campaign-area]").fill(area_code)
+    form.locator("[data-test=form-submit]").click()
+    return form
+
+
+def try_revise_policy(page: Page, min_share_percent: float, reason: str) -> Locator:
+    page.click("[data-test=revise-policy]")
+    form = dialog(page, "修订政策")
+    share = form.locator("[data-test=policy-min-share] input, input[data-test=policy-min-share]").first
+    share.fill(str(min_share_percent))
+    share.press("Tab")
+    form.locator("textarea[data-test=policy-reason]").fill(reason)
+    form.locator("[data-test=form-submit]").click()
+    return form

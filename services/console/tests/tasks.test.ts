@@ -30,6 +30,7 @@ describe('my to-do list', () => {
   it('opens the page of the task subject', () => {
     expect(pageOf(task('x', 'screening', 0, 1, '/campaigns/C1/rounds/R1/townships/990102101000/submit')))
       .toBe('/screening/C1/rounds/R1/townships/990102101000')
+    expect(pageOf(task('x', 'screening', 0, 1, '/campaigns/C1/counties/990102000000/filings'))).toBe('/screening/C1/filings/990102000000')
     expect(pageOf(task('x', 'casework', 0, 1, '/cases/abc/measures'))).toBe('/cases/abc')
     expect(pageOf(task('x', 'acceptance', 0, 1, '/acceptances/a-1/county/approve'))).toBe('/acceptance/a-1')
     expect(pageOf(task('x', 'acceptance', 0, null, '/campaigns/C7/standard', 'city'))).toBe('/screening/C7')

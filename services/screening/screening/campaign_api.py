@@ -496,6 +496,12 @@ async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: D
         villages = await service.villages_under(session, county)
         townships = await service.townships_under(session, county)
         flags = await _flags(session, campaign, round_id, county, state, villages)
+        # The city's spot-check sample (not part of the county's own list state), for the city's findings form.
+        city_samples = spot_check.current_samples(
+            s for s in await service.facts(session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)
+            if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK)
+        city_checks = [c for c in await service.facts(session, campaign_id, ev.SpotCheckRecorded, scope_prefix=county, round_id=round_id)
+                       if c.stage is ev.CheckStage.CITY_SPOT_CHECK]
         # The city's share beside the county's: confirmed targets of the whole city, live.
         city = ancestor_at(county, Level.CITY)
         city_targets = (await service.active_list(session, campaign_id, under=city)).targets
@@ -508,6 +514,8 @@ async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: D
                          "added_by_county": e.added_by_county} for e in state.entries().values()],
             "share": _share_view(share), "below_minimum": not share.meets_minimum, "city_share": _share_view(city_share),
             "samples": [s.model_dump(mode="json") for s in state.samples],
+            "city_samples": [s.model_dump(mode="json") for s in city_samples],
+            "city_checks": [c.model_dump(mode="json") for c in city_checks],
             "checks": [c.model_dump(mode="json") for c in state.checks],
             "confirmation": state.confirmation.model_dump(mode="json") if state.confirmation else None,
             "consistency_flags": flags}

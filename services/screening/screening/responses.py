@@ -142,7 +142,9 @@ class CountyListOut(Out):
     below_minimum: bool
     city_share: ShareOut
     samples: list[ev.SampleDrawn]
+    city_samples: list[ev.SampleDrawn] = Field(default_factory=list, description="市级抽查的样本（最近一次抽取：名单内、未列入）")
     checks: list[ev.SpotCheckRecorded]
+    city_checks: list[ev.SpotCheckRecorded] = Field(default_factory=list, description="市级抽查认定的结果")
     confirmation: ev.CountyListConfirmed | None
     consistency_flags: list[ConsistencyFlagOut]
 

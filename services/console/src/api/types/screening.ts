@@ -1236,8 +1236,18 @@ export interface components {
             city_share: components["schemas"]["ShareOut"];
             /** Samples */
             samples: components["schemas"]["SampleDrawn"][];
+            /**
+             * City Samples
+             * @description 市级抽查的样本（最近一次抽取：名单内、未列入）
+             */
+            city_samples?: components["schemas"]["SampleDrawn"][];
             /** Checks */
             checks: components["schemas"]["SpotCheckRecorded"][];
+            /**
+             * City Checks
+             * @description 市级抽查认定的结果
+             */
+            city_checks?: components["schemas"]["SpotCheckRecorded"][];
             confirmation: components["schemas"]["CountyListConfirmed"] | null;
             /** Consistency Flags */
             consistency_flags: components["schemas"]["ConsistencyFlagOut"][];
