@@ -252,7 +252,7 @@ def test_the_county_stations_the_team_and_names_the_contact_leader(site):
     take(site, "county_org", "明确联系分包县级领导", village, "11-contact-leader", lambda page: cw.assign_contact_leader(page, "王联系"))
     book = case_book(site)
     assert book["team"]["leader"]["name"] == "卫队长" and book["team"]["leader"]["user_id"]
-    assert book["contact_leader"]["leader"]["name"] == "王联系"
+    assert book["contact_leader"]["name"] == "王联系" and book["contact_leader"]["user_id"]
 
 
 def test_the_township_draws_up_the_three_lists(site):
