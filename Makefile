@@ -26,7 +26,7 @@ unit:          ## the fast tests: domain rules and manifests, no infrastructure
 	@uv run --frozen pytest tests/unit -q
 
 test: infra    ## the whole suite against real Kafka, Keycloak and PostgreSQL
-	@uv run --frozen pytest tests -q -p no:cacheprovider
+	@uv run --frozen pytest tests -q -p no:cacheprovider --durations=30
 
 bench: infra   ## benchmarks, figures printed
 	@uv run --frozen python -m tests.bench
