@@ -6,7 +6,7 @@ to-do list (我的待办) first where the platform lists it:
 the province imports its division registry (a file with an error refused row by row first) → the city
 opens the campaign and sets its acceptance standard → the township assesses its villages in one
 table, meets, notices and submits → the county draws, visits and its standing committee decides → the case
-opens → the county stations the team and names the contact leader → the township draws up the three lists
+opens → the county stations the team and names the contact leader → the work team draws up the three lists
 → two months of the contact leader's visits and the team's progress with an uploaded photo, the measure
 completed → the application signed by the team leader and the village secretary → the township's and the
 county's acceptance with every department's opinion, signed and sealed → survey → notice → delisting.
@@ -255,7 +255,7 @@ def test_the_county_stations_the_team_and_names_the_contact_leader(site):
     assert book["contact_leader"]["name"] == "王联系" and book["contact_leader"]["user_id"]
 
 
-def test_the_township_draws_up_the_three_lists(site):
+def test_the_team_draws_up_the_three_lists(site):
     scr.set_clock(site, "2020-09-02")
 
     def plan(page: Page) -> None:
@@ -286,7 +286,7 @@ def test_the_township_draws_up_the_three_lists(site):
         form.locator("[data-test=form-submit]").click()
         expect(form).to_be_hidden()
         scr.saved(page, "已新增整改措施")
-    take(site, "township_org", "制定三张清单", site["names"][VILLAGE], "12-three-lists", plan)
+    take(site, "team_leader", "制定三张清单", site["names"][VILLAGE], "12-three-lists", plan)
     book = case_book(site)
     assert [m["title"] for m in book["measures"]] == ["按程序调整村党组织书记，每月召开组织生活会"]
     assert book["measures"][0]["deadline"] == "2020-10-31"
