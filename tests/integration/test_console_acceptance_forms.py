@@ -53,12 +53,12 @@ def verified(site, document_id: str) -> dict:
     return api_get(site, "county_org", "acceptance", f"/documents/{document_id}/verify")
 
 
-def take(site, user: str, kind_label: str, name: str, step, *args):
+def take(site, user: str, kind_label: str, name: str, step, *args, **kwargs):
     """One person's step: from their to-do list to the form; afterwards the item is gone from the list."""
     aid = site["acceptance_id"]
     assert any(t["kind_label"] == kind_label for t in acceptance_tasks(site, user, aid)), acceptance_tasks(site, user, aid)
     page = open_from_tasks(site, user, aid, kind_label)
-    answer = step(page, *args)
+    answer = step(page, *args, **kwargs)
     shot(site, page, f"acceptance-{name}")
     assert not any(t["kind_label"] == kind_label for t in acceptance_tasks(site, user, aid))
     assert_task_gone(page, aid, kind_label)
@@ -73,7 +73,8 @@ def test_the_application_is_signed_by_both_each_reading_what_they_sign(site):
     after_one = acceptance(site)
     assert after_one["stage"] == "ready" and list(after_one["state"]["application_signers"]) == ["work_team_leader"]
     # The secretary reads the very statement the team leader signed, and signs the same document.
-    shown = take(site, "village_secretary", "联名签署验收申请", "02-application-secretary", steps.sign_application)
+    shown = take(site, "village_secretary", "联名签署验收申请", "02-application-secretary", steps.sign_application,
+                 shoot=lambda page: shot(site, page, "acceptance-02-application-secretary-reads"))
     assert shown == statement
     after = acceptance(site)
     assert after["stage"] == "applied"
@@ -148,7 +149,8 @@ def test_only_the_county_secretary_sees_the_sign_button_and_signs_what_was_shown
         page.context.close()
 
     content = api_get(site, "county_secretary", "acceptance", f"/acceptances/{aid}/county/sign/content")
-    digest = take(site, "county_secretary", "县委书记签字盖章", "11-county-sign", steps.sign_report, "county", "经县级验收，该村整顿达标。")
+    digest = take(site, "county_secretary", "县委书记签字盖章", "11-county-sign", steps.sign_report, "county", "经县级验收，该村整顿达标。",
+                  shoot=lambda page: shot(site, page, "acceptance-11-county-secretary-reads"))
     assert digest == content["content_sha256"]
     assert acceptance(site)["stage"] == "county_passed"
     [doc] = documents(site, "county_acceptance_report")
