@@ -182,13 +182,14 @@ def _pick_date(dialog, item_test: str, day: date) -> None:
 
 
 def _names(page: Page, dialog, test_id: str, names: list[str]) -> None:
-    """Names typed into a select that takes new entries, each picked from the dropdown."""
+    """Names typed into a select that takes new entries, each picked from the dropdown; the dropdown is
+    closed once, after the last (closing it between names loses the next name's typing)."""
     for name in names:
         dialog.locator(f"[data-test={test_id}]").click()
         page.keyboard.type(name)
         page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
         expect(dialog.locator(f"[data-test={test_id}] .el-tag").filter(has_text=name)).to_have_count(1)
-        dialog.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
+    dialog.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
 
 
 def sign_application(page: Page, statement: str | None = None, shoot=None) -> str:
