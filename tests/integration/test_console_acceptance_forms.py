@@ -11,6 +11,7 @@ previous one left it."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -40,6 +41,13 @@ def site():
                 yield {"platform": platform, "url": url, "browser": browser, "shots": shots, "api": api, **data}
 
 
+def set_clock(site, day: date) -> None:
+    """Move the platform's clock: in a thread of its own, since Playwright's loop runs in this one (the demo
+    client waits for the services with asyncio.run)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(site["api"].set_clock, day.isoformat()).result()
+
+
 def acceptance(site, user: str = "county_org") -> dict:
     return api_get(site, user, "acceptance", f"/acceptances/{site['acceptance_id']}")
 
@@ -53,12 +61,12 @@ def verified(site, document_id: str) -> dict:
     return api_get(site, "county_org", "acceptance", f"/documents/{document_id}/verify")
 
 
-def take(site, user: str, kind_label: str, name: str, step, *args):
+def take(site, user: str, kind_label: str, name: str, step, *args, **kwargs):
     """One person's step: from their to-do list to the form; afterwards the item is gone from the list."""
     aid = site["acceptance_id"]
     assert any(t["kind_label"] == kind_label for t in acceptance_tasks(site, user, aid)), acceptance_tasks(site, user, aid)
     page = open_from_tasks(site, user, aid, kind_label)
-    answer = step(page, *args)
+    answer = step(page, *args, **kwargs)
     shot(site, page, f"acceptance-{name}")
     assert not any(t["kind_label"] == kind_label for t in acceptance_tasks(site, user, aid))
     assert_task_gone(page, aid, kind_label)
@@ -73,7 +81,8 @@ def test_the_application_is_signed_by_both_each_reading_what_they_sign(site):
     after_one = acceptance(site)
     assert after_one["stage"] == "ready" and list(after_one["state"]["application_signers"]) == ["work_team_leader"]
     # The secretary reads the very statement the team leader signed, and signs the same document.
-    shown = take(site, "village_secretary", "联名签署验收申请", "02-application-secretary", steps.sign_application)
+    shown = take(site, "village_secretary", "联名签署验收申请", "02-application-secretary", steps.sign_application,
+                 shoot=lambda page: shot(site, page, "acceptance-02-application-secretary-reads"))
     assert shown == statement
     after = acceptance(site)
     assert after["stage"] == "applied"
@@ -148,7 +157,8 @@ def test_only_the_county_secretary_sees_the_sign_button_and_signs_what_was_shown
         page.context.close()
 
     content = api_get(site, "county_secretary", "acceptance", f"/acceptances/{aid}/county/sign/content")
-    digest = take(site, "county_secretary", "县委书记签字盖章", "11-county-sign", steps.sign_report, "county", "经县级验收，该村整顿达标。")
+    digest = take(site, "county_secretary", "县委书记签字盖章", "11-county-sign", steps.sign_report, "county", "经县级验收，该村整顿达标。",
+                  shoot=lambda page: shot(site, page, "acceptance-11-county-secretary-reads"))
     assert digest == content["content_sha256"]
     assert acceptance(site)["stage"] == "county_passed"
     [doc] = documents(site, "county_acceptance_report")
@@ -158,7 +168,7 @@ def test_only_the_county_secretary_sees_the_sign_button_and_signs_what_was_shown
 
 
 def test_survey_notice_with_an_objection_answered_and_delisting(site):
-    api, aid = site["api"], site["acceptance_id"]
+    aid = site["acceptance_id"]
     take(site, "county_org", "群众满意度测评", "12-survey", steps.survey, 120, 108)
     after = acceptance(site)
     assert after["stage"] == "accepted" and after["state"]["survey"]["respondents"] == 120
@@ -211,17 +221,16 @@ def test_survey_notice_with_an_objection_answered_and_delisting(site):
     assert acceptance(site)["stage"] == "noticed"
 
     ends = date.fromisoformat(notice["ends_on"])
-    api.set_clock(ends.isoformat())
+    set_clock(site, ends)
     take(site, "county_org", "公示期满销号", "17-delist", steps.delist, "异议已答复，不成立")
     after = acceptance(site)
     assert after["stage"] == "delisted" and after["state"]["delisted_on"] == ends.isoformat()
 
 
 def test_the_townships_post_evaluation(site):
-    api = site["api"]
     due = date.fromisoformat(acceptance(site)["state"]["post_evaluation_due"])
     # In its to-do list a month before it falls due; the service takes it from the due date on.
-    api.set_clock((due - timedelta(days=1)).isoformat())
+    set_clock(site, due - timedelta(days=1))
     page = open_from_tasks(site, "township_org", site["acceptance_id"], "后评估")
     page.click("[data-test=step-post_evaluation]")
     dialog = page.locator(".el-dialog[data-test=post-evaluation-form]")
@@ -229,7 +238,7 @@ def test_the_townships_post_evaluation(site):
     expect(dialog.locator("[data-test=form-refusal]")).to_contain_text("尚不能评估")
     page.context.close()
     assert acceptance(site)["stage"] == "delisted"
-    api.set_clock(due.isoformat())
+    set_clock(site, due)
     take(site, "township_org", "后评估", "18-post-evaluation", steps.post_evaluate, "整顿成效巩固，班子运转正常")
     after = acceptance(site)
     assert after["stage"] == "post_evaluated"

@@ -182,16 +182,17 @@ def _pick_date(dialog, item_test: str, day: date) -> None:
 
 
 def _names(page: Page, dialog, test_id: str, names: list[str]) -> None:
-    """Names typed into a select that takes new entries, each picked from the dropdown."""
+    """Names typed into a select that takes new entries, each picked from the dropdown; the dropdown is
+    closed once, after the last (closing it between names loses the next name's typing)."""
     for name in names:
         dialog.locator(f"[data-test={test_id}]").click()
         page.keyboard.type(name)
         page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
         expect(dialog.locator(f"[data-test={test_id}] .el-tag").filter(has_text=name)).to_have_count(1)
-        dialog.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
+    dialog.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
 
 
-def sign_application(page: Page, statement: str | None = None) -> str:
+def sign_application(page: Page, statement: str | None = None, shoot=None) -> str:
     """The first signer writes the statement; the second reads it. Both see the content before confirming;
     returns the statement the page showed as to be signed."""
     page.click("[data-test=step-application]")
@@ -204,6 +205,8 @@ def sign_application(page: Page, statement: str | None = None) -> str:
     else:
         expect(shown).not_to_have_text("—")
     text = shown.inner_text()
+    if shoot:
+        shoot(page)             # the content to be signed, as the signer sees it
     dialog.locator("[data-test=sign-confirm]").click()
     _saved(page, dialog, "签署验收申请")
     return text
@@ -230,7 +233,7 @@ def preliminary(page: Page, group: list[str], attendees: list[str], minutes: str
     _saved(page, dialog, "已记录乡镇初验")
 
 
-def sign_report(page: Page, kind: str, expect_in_content: str) -> str:
+def sign_report(page: Page, kind: str, expect_in_content: str, shoot=None) -> str:
     """The township principal (kind "preliminary") or the county secretary ("county") reads the report
     that will be signed and sealed, confirms, signs. Returns the content's SHA-256 shown (county) or ''."""
     page.click(f"[data-test=step-{kind}_sign]")
@@ -238,6 +241,8 @@ def sign_report(page: Page, kind: str, expect_in_content: str) -> str:
     expect(dialog.locator("[data-test=sign-content]")).to_contain_text(expect_in_content)
     digest = dialog.locator("[data-test=sign-content-sha256]")
     shown = digest.inner_text().split("：")[-1].strip() if digest.count() else ""
+    if shoot:
+        shoot(page)
     dialog.locator("[data-test=form-submit]").click()          # not yet confirmed: the form says so
     expect(dialog.locator(".el-form-item__error").filter(has_text="勾选确认")).to_be_visible()
     dialog.locator("[data-test=sign-confirm]").click()

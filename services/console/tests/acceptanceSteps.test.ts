@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { allows } from '@/logic/access'
 import { POLICY } from '@/api/types/policy'
+import { pageOf, type Task } from '@/logic/tasks'
 import { availableSteps, missingOpinions, spotChecksSettled, type AcceptanceState } from '@/logic/acceptanceSteps'
 
 const VILLAGE = '990102101201'
@@ -63,5 +64,14 @@ describe('the acceptance step each person may take', () => {
     expect(availableSteps(at('accepted', chosen), { ...person('990000000000', 'org_staff', 'level_province'), level: 'province' })).toEqual([])
     expect(availableSteps(at('noticed'), township)).toEqual(['objection'])
     expect(availableSteps(at('noticed'), county)).toEqual(['delist'])
+  })
+})
+
+describe('the to-do list leads to the acceptance pages', () => {
+  const task = (path: string, unit: { code: string; level: string }, campaign_id: string | null = 'C1') =>
+    ({ service: 'acceptance', action: { path }, unit, campaign_id }) as unknown as Task
+  it('opens a step on its acceptance, and a draw on the draws page with its county and campaign', () => {
+    expect(pageOf(task('/acceptances/a1/county/opinions', { code: VILLAGE, level: 'village' }))).toBe('/acceptance/a1')
+    expect(pageOf(task('/spot-checks', { code: '990102000000', level: 'county' }))).toBe('/acceptance/spot-checks?county=990102000000&campaign=C1')
   })
 })
