@@ -278,3 +278,15 @@ def test_township_staff_create_disable_and_move_a_user_of_a_village(site):
     assert moved["unit"] == VILLAGE3 and moved["enabled"] is False
     shot(site, page, "users-04-moved")
     page.context.close()
+
+
+def test_county_makes_an_inspection_plan_whose_month_appears_in_its_to_do_list(site):
+    page = login(site, "county_org")
+    steps_ui.make_plan(page, site, title="月末专项督导")
+    expect(page.locator(".el-table").filter(has_text="月末专项督导").first).to_be_visible()      # the plans table
+    shot(site, page, "supervision-10-plan-saved")
+    plans = [p for p in api_get(site, "county_org", "supervision", "/inspection-plans", size=100)["items"] if p["title"] == "月末专项督导"]
+    assert [(p["unit_code"], p["kind"], p["day_from"], p["day_to"], p["starts_on"], p["ends_on"]) for p in plans] == [
+        (COUNTY, "scheduled", 25, None, TODAY, None)]
+    assert any("月末专项督导" in row for row in steps_ui.task_texts(page, site))
+    page.context.close()

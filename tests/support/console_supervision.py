@@ -182,3 +182,12 @@ def move_user(page: Page, username: str, unit: str) -> None:
     form = dialog(page, "调整")
     form.locator("input[data-test=move-unit]").fill(unit)
     save(page, form, "已将")
+
+
+def make_plan(page: Page, site, *, title: str) -> None:
+    """A monthly inspection plan of the caller's unit (from the 25th to the month's end, from today)."""
+    page.goto(site["url"] + "/supervision/inspections")
+    page.click("[data-test=add-plan]")
+    form = dialog(page, "制定督导计划")
+    form.locator("input[data-test=plan-title]").fill(title)
+    save(page, form, "已制定督导计划")
