@@ -13,12 +13,11 @@ from urllib.parse import urljoin
 
 from playwright.sync_api import Page, expect
 
+from tests.support.campaign import campaign_until_cases_open
 from tests.support.console import api_get, login
 from zhengdun_demo import acceptance_steps as acc
 from zhengdun_demo import casework_steps as cw
-from zhengdun_demo import screening_steps as steps
 from zhengdun_demo.api import Platform as Api
-from zhengdun_demo.synthetic import generate_province, to_csv
 
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader, team_member and village_secretary work here
@@ -35,41 +34,8 @@ def campaign_until_acceptance(api: Api) -> dict:
     six villages, the county decides, VILLAGE gets its team (the realm's team_leader) and contact leader,
     the township plans one measure, the team completes it with evidence; the case is ready, the city sets
     the acceptance standard and the acceptance of VILLAGE opens (stage 待申请)."""
-    api.set_clock("2020-07-01")
-    rows = generate_province(cities=1, counties_per_city=1, townships_per_county=2, villages_per_township=8)
-    api.call("province_org", "POST", "screening", "/divisions/import",
-             files={"file": ("divisions.csv", to_csv(rows).encode(), "text/csv")})
-    expected = api.get("province_org", "screening", "/divisions/summary")
-    api.wait(lambda: all(api.get("province_org", s, "/divisions/summary") == expected
-                         for s in ("casework", "supervision", "acceptance", "reporting")), "division copies")
-    cid = api.post("city_org", "screening", "/campaigns", {"name": "示范市软弱涣散村党组织整顿", "area_code": CITY,
-                                                          "opened_on": "2020-07-01"})["campaign_id"]
-    staff = {TOWNSHIP: "township_org", OTHER_TOWNSHIP: "township2_org"}
-    villages = {t: sorted(r.code for r in rows if r.parent_code == t) for t in staff}
-    api.set_clock("2020-08-10")
-    for township, user in staff.items():
-        v = villages[township]
-        entries = [steps.assessment(v[0], ("secretary_incompetent",), "weak_and_lax"),
-                   steps.assessment(v[1], ("committees_inactive", "affairs_not_disclosed"), "weak_and_lax"),
-                   steps.assessment(v[2], (), "lagging", rank=8)] + [steps.assessment(x, (), "neither") for x in v[3:]]
-        api.post(user, "screening", f"{steps.round_path(cid, township)}/assessments",
-                 {"assessed_on": "2020-08-10", "assessments": entries})
-    api.set_clock("2020-08-14")
-    for township, user in staff.items():
-        steps.prepare_and_submit(api, user, cid, township, date(2020, 8, 5), (date(2020, 8, 6), date(2020, 8, 12)),
-                                 date(2020, 8, 14))
-    api.set_clock("2020-08-19")
-    base = f"/campaigns/{cid}/rounds/R1/counties/{COUNTY}"
-    for township in staff:
-        drawn = api.post("county_org", "screening", f"{base}/townships/{township}/samples",
-                         {"drawn_on": "2020-08-19"})["samples"]
-        api.post("county_org", "screening", f"{base}/townships/{township}/site-visits", {"checked_on": "2020-08-19", "findings": [
-            {"village_code": v, "outcome": "confirmed", "note": "核查属实"} for sample in drawn for v in sample["chosen"]]})
-    api.set_clock("2020-08-20")
-    api.post("county_committee", "screening", f"{base}/confirm", {"decision_number": "县委常委会〔2020〕8号", "decided_on": "2020-08-20"})
-    api.wait(lambda: api.get("county_org", "casework", "/cases", params={"size": 1})["total"] == 6, "six cases", 180)
-    cases = {c["village_code"]: c["case_id"] for c in api.all_pages("county_org", "casework", "/cases")}
-    people = {u["username"]: u["id"] for u in api.all_pages("county_org", "screening", "/users", {"under": COUNTY})}
+    opened = campaign_until_cases_open(api)
+    cid, cases, people = opened["campaign_id"], opened["cases"], opened["people"]
     case_id = cases[VILLAGE]
 
     api.set_clock("2020-08-22")

@@ -6,7 +6,6 @@ from datetime import date
 
 from acceptance.domain.process import Stage
 from acceptance.domain.tasks import AcceptanceView, Caller, draws, stages_for, standards, steps
-from zhengdun.roles import Level
 
 VILLAGE, TOWNSHIP, COUNTY, CITY = "990102101201", "990102101000", "990102000000", "990100000000"
 TODAY = date(2021, 3, 1)
