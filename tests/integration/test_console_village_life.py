@@ -296,13 +296,15 @@ def visit(page: Page, problem: str, notes: str) -> None:
     """The contact leader's visit with the 三必须: talks with the team, the cadres and key persons, a problem pushed."""
     page.click("[data-test=add-visit]")
     form = scr.dialog(page, "记录联系领导到村走访")
-    for field, name in (("visit-team", "卫队长"), ("visit-cadres", "张主任"), ("visit-key-persons", "老党员刘某")):
-        form.locator(f"[data-test={field}]").click()
-        page.keyboard.type(name)
+    for field, name in (("visit-team", "卫队长"), ("visit-cadres", "张主任"), ("visit-key-persons", "老党员刘某"),
+                        ("visit-problems", problem)):
+        box = form.locator(f"[data-test={field}]")
+        box.click()
+        if field != "visit-problems":       # names are typed (new entries); the problem is picked from the list
+            page.keyboard.type(name)
         page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
-        form.locator(".el-dialog__title").click()
-    scr.choose(page, form.locator("[data-test=visit-problems]"), problem)
-    form.locator(".el-dialog__title").click()
+        form.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
+        expect(box.locator(".el-tag").filter(has_text=name)).to_have_count(1)
     expect(form.locator("[data-test=visit-musts]")).to_have_count(0)         # all three musts met
     form.locator("textarea[data-test=visit-notes]").fill(notes)
     form.locator("[data-test=form-submit]").click()
