@@ -301,6 +301,7 @@ def visit(page: Page, problem: str, notes: str) -> None:
         box = form.locator(f"[data-test={field}]")
         box.click()
         if field != "visit-problems":       # names are typed (new entries); the problem is picked from the list
+            expect(box.locator("input").first).to_be_focused()      # keys typed before the focus are lost
             page.keyboard.type(name)
         page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
         form.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)

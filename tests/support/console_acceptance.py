@@ -151,10 +151,13 @@ def _names(page: Page, dialog, test_id: str, names: list[str]) -> None:
     """Names typed into a select that takes new entries, each picked from the dropdown; the dropdown is
     closed once, after the last (closing it between names loses the next name's typing)."""
     for name in names:
-        dialog.locator(f"[data-test={test_id}]").click()
+        box = dialog.locator(f"[data-test={test_id}]")
+        box.click()
+        expect(box.locator("input").first).to_be_focused()      # on a loaded machine keys typed earlier are lost
         page.keyboard.type(name)
-        page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
-        expect(dialog.locator(f"[data-test={test_id}] .el-tag").filter(has_text=name)).to_have_count(1)
+        expect(page.locator(".el-select-dropdown__item:visible").filter(has_text=re.compile(f"^{re.escape(name)}$"))).to_have_count(1)
+        page.keyboard.press("Enter")                            # default-first-option: the typed name
+        expect(box.locator(".el-tag").filter(has_text=name)).to_have_count(1)
     dialog.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
 
 
