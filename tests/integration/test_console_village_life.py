@@ -331,12 +331,15 @@ def test_two_months_of_visits_and_progress_with_photos_complete_the_measure(site
     village, problem = site["names"][VILLAGE], "村党组织书记不胜任现职"
     scr.set_clock(site, "2020-09-08")
     # The month's minimum is two visits: the item stays (1 of 2) after the first and goes with the second.
+    clicks_before, started = site["clicks"]["count"], time.perf_counter()
     page = login(site, "contact_leader", "/tasks")
     row = task_row(page, "联系领导到村走访", village)
     expect(row).to_have_count(1)
     row.locator("[data-test=task-open]").click()
     visit(page, problem, "与工作队、村“两委”座谈，督促书记调整")
     expect(task_row(page, "联系领导到村走访", village, reload=True)).to_contain_text("1/2")
+    JOURNEY["steps"].append({"step": "联系领导到村走访（本月第1次）", "user": "contact_leader", "clicks": site["clicks"]["count"] - clicks_before,
+                             "seconds": round(time.perf_counter() - started, 1), "tasks_seconds": 0})
     page.context.close()
     scr.set_clock(site, "2020-09-10")
     take(site, "contact_leader", "联系领导到村走访", village, "13-visits-september",
