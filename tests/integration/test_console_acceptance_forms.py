@@ -11,14 +11,13 @@ previous one left it."""
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.support import console_acceptance as steps
-from tests.support.console import api_get, chromium, gateway, login, shot
+from tests.support.console import api_get, chromium, gateway, login, set_clock, shot
 from tests.support.console_acceptance import DEPARTMENTS, acceptance_tasks, assert_task_gone, open_from_tasks
 from tests.support.platform import running_platform
 from zhengdun_demo.api import Platform as Api
@@ -39,13 +38,6 @@ def site():
             shots.mkdir(exist_ok=True)
             with chromium() as browser:
                 yield {"platform": platform, "url": url, "browser": browser, "shots": shots, "api": api, **data}
-
-
-def set_clock(site, day: date) -> None:
-    """Move the platform's clock: in a thread of its own, since Playwright's loop runs in this one (the demo
-    client waits for the services with asyncio.run)."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(site["api"].set_clock, day.isoformat()).result()
 
 
 def acceptance(site, user: str = "county_org") -> dict:

@@ -9,7 +9,6 @@ The tests share one campaign and run in order (the team the first one stations r
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from playwright.sync_api import expect
 
 from tests.support import console_casework as cw
 from tests.support.campaign import campaign_until_cases_open
-from tests.support.console import api_get, chromium, gateway, login, shot
+from tests.support.console import api_get, chromium, gateway, login, set_clock, shot
 from tests.support.platform import running_platform
 from zhengdun_demo.api import Platform as Api
 
@@ -45,13 +44,6 @@ def site():
             shots.mkdir(exist_ok=True)
             with chromium() as browser:
                 yield {"platform": platform, "api": api, "url": url, "browser": browser, "shots": shots, "village": VILLAGE, **data}
-
-
-def set_clock(site, day: str) -> None:
-    """Move the platform clock from inside a test: Playwright's sync API runs an event loop in this thread,
-    and the clock's wait for the services uses asyncio.run, so it runs in a thread of its own."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(site["api"].set_clock, day).result()
 
 
 def book(site, user: str = "county_org") -> dict:

@@ -8,6 +8,7 @@ import socket
 import struct
 import subprocess
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +63,14 @@ def chromium() -> Iterator[Browser]:
 
 
 # The helpers below take the browser tests' ``site``: {"platform", "url", "browser", "shots", ...}.
+
+def set_clock(site, day) -> None:
+    """Move the platform clock (demo API) from a browser test: Playwright's sync API holds this thread's
+    event loop, and the clock's wait for the services runs one of its own, so it runs in a thread of its own.
+    ``day``: a date or its ISO text."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(site["api"].set_clock, str(day)).result()
+
 
 def png(width: int = 64, height: int = 48) -> bytes:
     """A real PNG (a red square) to upload as evidence."""

@@ -3,17 +3,11 @@
 through the to-do list. A later "whole village life" test strings them together."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
-
-def set_clock(site, day: str) -> None:
-    """Move the platform clock (demo API) from a browser test: Playwright's sync API holds this thread's
-    event loop, and the API's settling runs one of its own, so it runs in a thread of its own."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(site["api"].set_clock, day).result()
+from tests.support.console import set_clock  # noqa: F401  (the steps' callers move the clock through here)
 
 
 def chinese_day(iso: str) -> str:
