@@ -221,9 +221,10 @@ def test_survey_notice_with_an_objection_answered_and_delisting(site):
 
 def test_the_townships_post_evaluation(site):
     due = date.fromisoformat(acceptance(site)["state"]["post_evaluation_due"])
-    # In its to-do list a month before it falls due; the service takes it from the due date on.
+    # The day before it falls due: not yet in the to-do list, and the service refuses it from the page.
     set_clock(site, due - timedelta(days=1))
-    page = open_from_tasks(site, "township_org", site["acceptance_id"], "后评估")
+    assert not any(t["kind_label"] == "后评估" for t in acceptance_tasks(site, "township_org", site["acceptance_id"]))
+    page = login(site, "township_org", f"/acceptance/{site['acceptance_id']}")
     page.click("[data-test=step-post_evaluation]")
     dialog = page.locator(".el-dialog[data-test=post-evaluation-form]")
     dialog.locator("[data-test=form-submit]").click()

@@ -135,8 +135,11 @@ def test_county_assigns_team_and_contact_leader_and_a_change_needs_the_countys_d
 
 
 def test_team_leader_files_the_two_monthly_progress_report(site):
-    set_clock(site, "2020-09-10")      # the first two-month period (September–October) has begun
-    page = login(site, "team_leader", f"/cases/{site['case_id']}")
+    # The first two-month period (September–October) ends in 11 days: the report is in the team's to-do list.
+    set_clock(site, "2020-10-20")
+    name = book(site)["village_name"]
+    page = login(site, "team_leader", "/tasks")
+    cw.open_task(page, site["url"], "报送整顿进展", name)
     expect(page.locator("[data-test=progress-reports-card]")).to_be_visible()
     for button in ("station-team", "assign-contact-leader", "add-pairing"):      # staffing is the county's
         expect(page.locator(f"[data-test={button}]")).to_have_count(0)
@@ -145,7 +148,7 @@ def test_team_leader_files_the_two_monthly_progress_report(site):
     expect(page.locator("[data-test=progress-reports]")).to_contain_text(summary)
     reports = book(site, "team_leader")["progress_reports"]
     assert [(r["period_start"], r["period_end"], r["filed_on"], r["summary"]) for r in reports] == \
-        [("2020-09-01", "2020-10-31", "2020-09-10", summary)]
+        [("2020-09-01", "2020-10-31", "2020-10-20", summary)]
     shot(site, page, "casework-07-progress-report")
 
     # The same period again: the service says it is reported; the text stays; nothing saved.
@@ -154,6 +157,7 @@ def test_team_leader_files_the_two_monthly_progress_report(site):
     expect(form.locator("textarea[data-test=report-summary]")).to_have_value("重复报送")
     assert len(book(site, "team_leader")["progress_reports"]) == 1
     shot(site, page, "casework-08-progress-report-refused")
+    expect(cw.task_rows(page, site["url"], "报送整顿进展", name)).to_have_count(0)
     page.context.close()
 
 

@@ -98,15 +98,16 @@ def test_the_city_draws_per_county_within_thirty_days_then_records_the_chosen_vi
     assert Stage.ACCEPTED in stages_for(TOWNSHIP_ORG)
 
 
-def test_delisting_is_due_when_the_notice_ends_and_the_township_post_evaluates_a_month_ahead():
+def test_delisting_is_due_when_the_notice_ends_and_the_township_post_evaluates_from_its_due_date():
     [delist] = steps(acc(Stage.NOTICED, {"notice": {"started_on": "2021-03-01", "ends_on": "2021-03-06"}}), COUNTY_ORG, TODAY)
     assert delist.due_on == date(2021, 3, 6) and "公示期内" in delist.detail
     delisted = acc(Stage.DELISTED, {"post_evaluation_due": "2021-06-10"})
-    assert steps(delisted, TOWNSHIP_ORG, date(2021, 5, 10)) == []
-    [post] = steps(delisted, TOWNSHIP_ORG, date(2021, 5, 11))
+    # Not before it may be taken (the service refuses an evaluation before its due date).
+    assert steps(delisted, TOWNSHIP_ORG, date(2021, 6, 9)) == []
+    [post] = steps(delisted, TOWNSHIP_ORG, date(2021, 6, 10))
     assert post.kind == "acceptance.post_evaluation" and post.due_on == date(2021, 6, 10)
     # Seed 000 §三(四): the township Party committee organizes it, not the county.
-    assert steps(delisted, COUNTY_ORG, date(2021, 5, 11)) == []
+    assert steps(delisted, COUNTY_ORG, date(2021, 6, 10)) == []
     assert Stage.DELISTED not in stages_for(COUNTY_ORG)
 
 

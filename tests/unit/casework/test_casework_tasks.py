@@ -70,17 +70,39 @@ def test_the_team_plans_first_then_updates_every_measure_each_month():
     assert update.path == f"/cases/c1/measures/{measure}/progress"
     add(b, EntryKind.PROGRESS, b.record_progress(measure, MeasureStatus.IN_PROGRESS, "已谈话", [], None), date(2020, 10, 5))
     assert steps(b, POLICY, TEAM, date(2020, 10, 6)) == []
-    assert kinds(steps(b, POLICY, TEAM, date(2020, 11, 1))) == ["casework.measure.update"]
+    assert kinds(steps(b, POLICY, TEAM, date(2020, 11, 1))) == ["casework.measure.update", "casework.progress_report"]
 
 
 def test_a_measure_shows_seven_days_before_its_deadline_and_overdue_after():
     b = staffed()
     with_measure(b, date(2020, 10, 20), date(2020, 10, 1))
-    assert steps(b, POLICY, TEAM, date(2020, 10, 12)) == []
-    [soon] = steps(b, POLICY, TEAM, date(2020, 10, 15))
+
+    def measure_steps(today: date):
+        return [p for p in steps(b, POLICY, TEAM, today) if p.kind.startswith("casework.measure")]
+    assert measure_steps(date(2020, 10, 12)) == []
+    [soon] = measure_steps(date(2020, 10, 15))
     assert soon.kind == "casework.measure.deadline" and "还有 5 天到期" in soon.title and soon.due_on == date(2020, 10, 20)
-    [late] = steps(b, POLICY, TEAM, date(2020, 10, 22))
+    [late] = measure_steps(date(2020, 10, 22))
     assert "已逾期 2 天" in late.title
+
+
+def test_the_team_reports_progress_each_period_from_two_weeks_before_its_end_until_filed():
+    b = staffed()
+    with_measure(b, date(2021, 6, 30), date(2020, 9, 10))
+    # Designated on 2020-09-01: two-month periods from that month (September–October first).
+    assert "casework.progress_report" not in kinds(steps(b, POLICY, TEAM, date(2020, 10, 16)))
+    [report] = [p for p in steps(b, POLICY, TEAM, date(2020, 10, 17)) if p.kind == "casework.progress_report"]
+    assert report.due_on == date(2020, 10, 31) and report.path == "/cases/c1/progress-reports"
+    assert "2020-09-01 至 2020-10-31" in report.title
+    # Unfiled, it stays (overdue) beside the next period's once that one is near its end.
+    late = [p for p in steps(b, POLICY, TEAM, date(2020, 12, 20)) if p.kind == "casework.progress_report"]
+    assert [p.due_on for p in late] == [date(2020, 10, 31), date(2020, 12, 31)]
+    add(b, EntryKind.PROGRESS_REPORTED, b.file_progress_report(2, 1, date(2020, 12, 20), date(2020, 9, 1), "按期推进"),
+        date(2020, 12, 20))
+    [left] = [p for p in steps(b, POLICY, TEAM, date(2020, 12, 20)) if p.kind == "casework.progress_report"]
+    assert left.due_on == date(2020, 12, 31)
+    # The report is the team's, not the county's.
+    assert "casework.progress_report" not in kinds(steps(b, POLICY, COUNTY_ORG, date(2020, 12, 20)))
 
 
 def test_team_steps_go_to_the_named_login_when_the_book_has_one():

@@ -15,8 +15,6 @@ from zhengdun.divisions import prefix_of
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, Level, ReviewDepartment, Role
 from zhengdun.tasks import Pending
 
-POST_EVALUATION_NOTICE_DAYS = 30   # a post-evaluation shows up this many days before it falls due
-
 LABELS = {
     "acceptance.standard": "制定验收标准",
     "acceptance.application.sign": "联名签署验收申请",
@@ -177,7 +175,8 @@ def _township_notice_steps(a: AcceptanceView, today: date, task) -> list[Pending
                 for o in a.state["notice"].get("objections", []) if not o["answer"]]
     if a.stage is Stage.DELISTED:
         due = date.fromisoformat(a.state["post_evaluation_due"])
-        if today >= due - timedelta(days=POST_EVALUATION_NOTICE_DAYS):
+        # From its due date only: the service refuses an earlier evaluation, and a to-do item is a step one can take.
+        if today >= due:
             return [task("acceptance.post_evaluation", "乡镇党委组织销号后评估：巩固或反弹", "post-evaluation", due=due)]
     return []
 

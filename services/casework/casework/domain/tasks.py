@@ -15,10 +15,12 @@ from datetime import date, timedelta
 from casework.domain.case import WORK_PHASES, CaseBook, EntryKind, visit_counts
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
 from zhengdun.events.screening import Policy
+from zhengdun.periods import report_periods
 from zhengdun.roles import Level, Role
 from zhengdun.tasks import Pending
 
 MEASURE_DUE_SOON_DAYS = 7   # a measure shows up this many days before its deadline
+REPORT_DUE_SOON_DAYS = 14   # a period's progress report shows up this many days before the period ends
 
 LABELS = {
     "casework.team": "选派工作队",
@@ -27,6 +29,7 @@ LABELS = {
     "casework.measure.update": "本月更新整改进展",
     "casework.measure.deadline": "整改措施临近时限",
     "casework.plan.comment": "答复群众意见",
+    "casework.progress_report": "报送整顿进展",
     "casework.visit": "联系领导到村走访",
     "casework.continued.study": "持续整顿：县委研究",
     "casework.continued.supervision": "持续整顿：挂牌督办",
@@ -149,10 +152,25 @@ def _team_steps(book: CaseBook, policy: Policy, caller: Caller, today: date, bas
             found.append(Pending("casework.measure.update", f"{key}:{measure_id}:{today:%Y-%m}",
                                  f"本月尚未更新进展：{m['title'][:40]}", path=path, due_on=month_end(today),
                                  detail=f"责任人：{m['responsible']}", **common))
+    if team:
+        found += _report_steps(book, policy, today, base, key, common)
     for comment_id, c in book.comments.items():
         if team and c["answer"] is None:
             found.append(Pending("casework.plan.comment", f"{key}:{comment_id}", f"答复群众对整顿方案的意见：{c['text'][:40]}",
                                  path=f"{base}/plan/comments/{comment_id}/answer", **common))
+    return found
+
+
+def _report_steps(book: CaseBook, policy: Policy, today: date, base: str, key: str, common: dict) -> list[Pending]:
+    """每两个月向县委组织部报送一次 (seed 001 §二(二)): every unreported period that has ended, and the current one
+    from ``REPORT_DUE_SOON_DAYS`` before its end; each is due on its period's last day."""
+    found = []
+    for start, end in report_periods(book.header.designated_on, policy.progress_report_interval_months, today):
+        if start.isoformat() in book.progress_reports or (end - today).days > REPORT_DUE_SOON_DAYS:
+            continue
+        found.append(Pending("casework.progress_report", f"{key}:report:{start}", f"报送整顿进展（{start} 至 {end}）",
+                             detail=f"每 {policy.progress_report_interval_months} 个月向县委组织部报送一次",
+                             path=f"{base}/progress-reports", due_on=end, **common))
     return found
 
 
