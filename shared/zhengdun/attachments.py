@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhengdun.problems import Problem
+from zhengdun.refusals import Kind, Refusal
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_NAME_CHARS = 255
@@ -47,12 +48,13 @@ ALLOWED_LABEL = "/".join(dict.fromkeys(ALLOWED_TYPES))
 # ---------------------------------------------------------------------------------------- the rule
 
 
-class AttachmentRefused(Exception):
-    """The file is refused: ``status`` 415 (type), 413 (size) or 422 (empty)."""
+class AttachmentRefused(Refusal):
+    """The file is refused: of a type not accepted or not what its name says, too large, or empty. The answer
+    names the upload's field, so the console shows the reason beside the file."""
 
-    def __init__(self, code: str, status: int, message_zh: str, message_en: str, **details: Any) -> None:
-        self.code, self.status, self.message_zh, self.message_en, self.details = code, status, message_zh, message_en, details
-        super().__init__(f"[{code}] {message_zh} / {message_en}")
+    def __init__(self, code: str, kind: Kind, message_zh: str, message_en: str, **details: Any) -> None:
+        super().__init__(code, message_zh, message_en, errors=[{"field": "body.file", "message": message_zh}], **details)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -69,21 +71,21 @@ def check_attachment(filename: str, content: bytes, max_bytes: int = MAX_ATTACHM
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = ", ".join(sorted(ALLOWED_TYPES))
     if len(name) > MAX_NAME_CHARS:
-        raise AttachmentRefused("evidence-name-too-long", 422, f"文件名不能超过 {MAX_NAME_CHARS} 个字符",
+        raise AttachmentRefused("evidence-name-too-long", Kind.INVALID, f"文件名不能超过 {MAX_NAME_CHARS} 个字符",
                                 f"file names are at most {MAX_NAME_CHARS} characters", filename=name[:40] + "…")
     if extension not in ALLOWED_TYPES:
-        raise AttachmentRefused("evidence-type", 415, f"佐证材料只接受 {allowed} 文件", f"evidence must be one of: {allowed}",
+        raise AttachmentRefused("evidence-type", Kind.UNSUPPORTED_TYPE, f"佐证材料只接受 {allowed} 文件", f"evidence must be one of: {allowed}",
                                 filename=name)
     if not content:
-        raise AttachmentRefused("evidence-empty", 422, "佐证材料文件为空", "the evidence file is empty", filename=name)
+        raise AttachmentRefused("evidence-empty", Kind.INVALID, "佐证材料文件为空", "the evidence file is empty", filename=name)
     if len(content) > max_bytes:
-        raise AttachmentRefused("evidence-too-large", 413, f"佐证材料不能超过 {max_bytes // 1024 // 1024} MB",
+        raise AttachmentRefused("evidence-too-large", Kind.TOO_LARGE, f"佐证材料不能超过 {max_bytes // 1024 // 1024} MB",
                                 f"evidence files are at most {max_bytes // 1024 // 1024} MB", filename=name,
                                 size=len(content), max_bytes=max_bytes)
     content_type, signatures = ALLOWED_TYPES[extension]
     head = content[4:12] if extension == "mp4" else content[:16]
     if not any(head.startswith(s) for s in signatures):
-        raise AttachmentRefused("evidence-content-mismatch", 415, f"文件内容不是 .{extension} 格式",
+        raise AttachmentRefused("evidence-content-mismatch", Kind.UNSUPPORTED_TYPE, f"文件内容不是 .{extension} 格式",
                                 f"the content is not a .{extension} file", filename=name)
     return CheckedFile(name, content_type, len(content), hashlib.sha256(content).hexdigest())
 
@@ -189,12 +191,6 @@ class AttachmentRef(BaseModel):
     content_type: str
 
 
-def refused(exc: AttachmentRefused) -> Problem:
-    title = {415: "文件类型不符 Unsupported file type", 413: "文件过大 File too large"}.get(exc.status, "佐证材料不合格 File refused")
-    return Problem(exc.status, exc.code, title, f"{exc.message_zh} ({exc.message_en})",
-                   errors=[{"field": "body.file", "message": exc.message_zh}], **exc.details)
-
-
 async def read_upload(file, max_bytes: int = MAX_ATTACHMENT_BYTES) -> tuple[str, bytes]:
     """The upload's name and bytes: one byte more than allowed is read, so an oversized file is seen."""
     return file.filename or "", await file.read(max_bytes + 1)
@@ -203,10 +199,7 @@ async def read_upload(file, max_bytes: int = MAX_ATTACHMENT_BYTES) -> tuple[str,
 def stored(model, filename: str, content: bytes, *, today: date, actor: dict[str, Any], max_bytes: int = MAX_ATTACHMENT_BYTES,
            **owner: Any):
     """A new row of ``model`` for the checked file (refused as 415/413/422 problem+json). Add it to the session."""
-    try:
-        checked = check_attachment(filename, content, max_bytes)
-    except AttachmentRefused as exc:
-        raise refused(exc) from None
+    checked = check_attachment(filename, content, max_bytes)
     return model(file_id=str(uuid.uuid4()), filename=checked.filename, content_type=checked.content_type,
                  size=checked.size, sha256=checked.sha256, content=content, uploaded_on=today, actor=actor, **owner)
 

@@ -1,8 +1,8 @@
 """RFC 9457 problem details for every error a service returns.
 
 Raise ``Problem`` (or a subclass) anywhere in a request; handlers installed by
-``install_problem_handlers`` turn it, FastAPI's validation errors and unexpected exceptions
-into ``application/problem+json`` with a stable ``type``.
+``install_problem_handlers`` turn it, a rule's ``Refusal`` (``zhengdun.refusals``), FastAPI's validation
+errors and unexpected exceptions into ``application/problem+json`` with a stable ``type``.
 """
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zhengdun.refusals import Kind, Refusal
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("zhengdun.problems")
@@ -84,6 +86,19 @@ def unprocessable(slug: str, detail: str, **extensions: Any) -> Problem:
     return Problem(422, slug, "无法处理的内容 Unprocessable content", detail, **extensions)
 
 
+# Each kind of refusal answers with one status and title, whichever service refuses.
+REFUSAL_STATUS = {Kind.INVALID: (422, "不符合规则 Rule violated"), Kind.CONFLICT: (409, "与当前状态冲突 Conflict"),
+                  Kind.NOT_FOUND: (404, "未找到 Not found"), Kind.FORBIDDEN: (403, "无权办理 Forbidden"),
+                  Kind.TOO_LARGE: (413, "文件过大 File too large"),
+                  Kind.UNSUPPORTED_TYPE: (415, "文件类型不符 Unsupported file type")}
+
+
+def refusal_problem(refusal: Refusal) -> Problem:
+    status, title = REFUSAL_STATUS[refusal.kind]
+    named = {"field": refusal.field} if refusal.field else {}
+    return Problem(status, refusal.code, title, refusal.message, **named, **refusal.details)
+
+
 def problem_response(problem: Problem, request: Request | None = None,
                      headers: dict[str, str] | None = None) -> JSONResponse:
     headers = dict(headers or {})
@@ -134,6 +149,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
         return problem_response(exc, request)
+
+    @app.exception_handler(Refusal)
+    async def _refusal(request: Request, exc: Refusal):
+        return problem_response(refusal_problem(exc), request)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

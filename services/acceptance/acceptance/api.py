@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from acceptance import responses as R
 from acceptance import service
 from acceptance.domain import signing
-from acceptance.domain.errors import AcceptanceError, OutOfOrder, RuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 from acceptance.responses import AcceptanceSummary
 from acceptance.domain.process import STAGE_LABELS, Person, Stage
 from acceptance.domain.standard import HEADINGS
@@ -32,7 +32,7 @@ from zhengdun.divisions import city_of, prefix_of
 from zhengdun.events.screening import CadreRank
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.problems import Problem, forbidden, not_found
+from zhengdun.problems import forbidden, not_found
 from zhengdun.registry import Division
 from zhengdun.registry_api import division_router
 from zhengdun.responses import files
@@ -187,11 +187,6 @@ class KeyOut(BaseModel):
     retired_at: str | None
 
 
-def _problem(exc: AcceptanceError) -> Problem:
-    title = {409: "与当前验收阶段冲突 Conflict", 403: "职责分离，不能办理 Forbidden", 404: "未找到 Not found"}.get(exc.status, "不符合验收规则 Rule violated")
-    return Problem(exc.status, exc.code, title, f"{exc.message_zh} ({exc.message_en})", **exc.details)
-
-
 def _role(principal: Principal, *roles: str) -> str:
     for role in roles:
         if principal.has(role):
@@ -228,11 +223,8 @@ async def _step(request: Request, principal: Principal, action: str, acceptance_
             clock.not_in_future(value, today, field)
         publish = lambda payload, code, actor, campaign_id: uow.publish(  # noqa: E731
             payload, division_code=code, actor=actor, campaign_id=campaign_id)
-        try:
-            await service.run_step(uow.session, row, principal.actor, today, publish, name,
-                                   body.model_dump(mode="json") if isinstance(body, BaseModel) else body, step)
-        except AcceptanceError as exc:
-            raise _problem(exc) from None
+        await service.run_step(uow.session, row, principal.actor, today, publish, name,
+                               body.model_dump(mode="json") if isinstance(body, BaseModel) else body, step)
         await uow.commit()
         return await _view(uow.session, row)
 
@@ -419,11 +411,8 @@ async def set_standard(campaign_id: Identifier, body: StandardIn, request: Reque
         campaign = await _campaign(uow.session, campaign_id, lock=True)   # one revision at a time: versions in order
         if campaign.area_code:
             authorize_target(principal, "acceptance.standard", campaign.area_code)
-        try:
-            row = await service.set_standard(uow.session, campaign_id, [i.model_dump() for i in body.items],
-                                             body.pass_mark, principal.actor, await clock.today(uow.session))
-        except AcceptanceError as exc:
-            raise _problem(exc) from None
+        row = await service.set_standard(uow.session, campaign_id, [i.model_dump() for i in body.items],
+                                         body.pass_mark, principal.actor, await clock.today(uow.session))
         await uow.commit()
         return _standard_out(campaign_id, row)
 
@@ -586,8 +575,8 @@ async def county_sign_content(acceptance_id: Uuid, request: Request,
     async with request.app.state.runtime.session_factory() as session:
         row = await _readable(session, principal, acceptance_id)
         if row.stage != Stage.COUNTY_APPROVED.value:
-            raise _problem(OutOfOrder("not-awaiting-signature", "县级验收报告尚未到县委书记签字环节",
-                                      "the county report awaits no signature now", stage=row.stage))
+            raise OutOfOrder("not-awaiting-signature", "县级验收报告尚未到县委书记签字环节",
+                             "the county report awaits no signature now", stage=row.stage)
         content = await service.county_report_content(session, row, service.aggregate(row))
     text = signing.canonical_text(content)
     return SignContentOut(content=content, canonical_text=text, content_sha256=signing.digest(text))
@@ -617,12 +606,9 @@ async def draw(body: DrawIn, request: Request, principal: Principal = Depends(au
         today = await clock.today(uow.session)
         publish = lambda payload, code, actor, campaign_id: uow.publish(  # noqa: E731
             payload, division_code=code, actor=actor, campaign_id=campaign_id)
-        try:
-            sample = await service.draw_spot_check(uow.session, campaign_id=body.campaign_id, county_code=body.county_code,
-                                                   level=level, drawn_by=principal.division_code, seed=body.seed,
-                                                   ratio=body.ratio, actor=principal.actor, today=today, publish=publish)
-        except AcceptanceError as exc:
-            raise _problem(exc) from None
+        sample = await service.draw_spot_check(uow.session, campaign_id=body.campaign_id, county_code=body.county_code,
+                                               level=level, drawn_by=principal.division_code, seed=body.seed,
+                                               ratio=body.ratio, actor=principal.actor, today=today, publish=publish)
         await uow.commit()
         return SampleOut.model_validate(sample, from_attributes=True)
 

@@ -22,7 +22,7 @@ from acceptance import printable
 from acceptance.domain import policy as policy_rules
 from acceptance.domain import signing
 from acceptance.domain import standard as standard_rules
-from acceptance.domain.errors import OutOfOrder, RuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 from acceptance.domain.process import Acceptance, Outcome, Person, Stage
 from acceptance.domain.standard import Standard, StandardItem
 from acceptance.models import (AcceptanceAttachment, AcceptanceRecord, AcceptanceRow, Campaign, Document,

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from casework import ledger, service
 from casework import responses as R
-from casework.domain.errors import CaseworkError
 from casework.ledger import case_view, entry_view
 from casework.models import Case, EvidenceFile
 from casework.service import Writer, uow_publisher
@@ -25,7 +24,7 @@ from zhengdun.events.casework import CASE_PHASE_LABELS, CasePhase, MeasureStatus
 from zhengdun.events.screening import CadreRank
 from zhengdun.params import DIVISION_CODE, DivisionCode, Identifier, Uuid
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.problems import Problem, forbidden, not_found
+from zhengdun.problems import forbidden, not_found
 from zhengdun.registry import Division
 from zhengdun.registry_api import division_router
 from zhengdun.responses import files
@@ -173,11 +172,6 @@ class CaseSummary(BaseModel):
     updated_on: date
 
 
-def _problem(exc: CaseworkError) -> Problem:
-    title = {404: "未找到 Not found", 409: "与当前状态冲突 Conflict"}.get(exc.status, "不符合整顿规则 Rule violated")
-    return Problem(exc.status, exc.code, title, f"{exc.message_zh} ({exc.message_en})", **exc.details)
-
-
 async def _write(request: Request, principal: Principal, action: str, case_id: str, step, *, dates: dict[str, date]):
     """Lock the case, check the caller's reach and the dates, run one step, commit with its events."""
     async with request.app.state.runtime.unit_of_work() as uow:
@@ -188,10 +182,7 @@ async def _write(request: Request, principal: Principal, action: str, case_id: s
         authorize_target(principal, action, writer.case.village_code)
         for field, value in dates.items():
             clock.not_in_future(value, today, field)
-        try:
-            entry = await step(writer)
-        except CaseworkError as exc:
-            raise _problem(exc) from None
+        entry = await step(writer)
         await uow.session.flush()  # the entry's place in the book (seq)
         await uow.commit()
     # The step's own entry (the first it appended when it returns none, e.g. the team stationed).

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.domain.campaign import CampaignTerms, PolicyVersion
 from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id, person_key
-from casework.domain.errors import OutOfOrder
+from zhengdun.refusals import OutOfOrder
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile, Pairing
 from zhengdun import attachments, clock
 from zhengdun.events.base import Actor

@@ -3,7 +3,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from pydantic import BaseModel
 
 from screening import service
-from screening.domain.registry import RegistryImportRejected, parse_rows
+from screening.domain.registry import parse_rows
 from screening.registry_files import UnreadableFile, read_table
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
@@ -13,7 +13,6 @@ from zhengdun.registry_api import division_router
 
 router = APIRouter()
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
-MAX_ERRORS_SHOWN = 200
 
 
 class ImportResult(BaseModel):
@@ -39,12 +38,6 @@ async def import_divisions(request: Request, file: UploadFile = File(...),
             return await service.import_divisions(uow, rows, actor=principal.actor, importer_unit=principal.division_code)
     except UnreadableFile as exc:
         raise unprocessable("unreadable-file", str(exc), errors=[{"field": "body.file", "message": str(exc)}]) from None
-    except RegistryImportRejected as exc:
-        raise unprocessable(
-            "division-import-rejected", f"{exc}；文件未导入，修正后重新上传 (nothing was imported)",
-            error_count=len(exc.errors),
-            errors=[{"row": e.row, "field": e.field, "message": e.message} for e in exc.errors[:MAX_ERRORS_SHOWN]],
-        ) from None
 
 
 router.include_router(division_router())

@@ -22,7 +22,7 @@ from screening import service
 from screening.domain import campaign as campaign_rules
 from screening.domain import consistency, spot_check
 from screening.domain.assessment import AssessmentInput
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import UnknownItem
 from screening.domain.filing import Filing, FilingEntry, file_county_list
 from screening.domain.shares import four_places, share_status
 from screening.domain.township import CarryOver, CarryOverReason, Objection, PublicNotice, propose_carry_over
@@ -44,15 +44,6 @@ router = APIRouter(tags=["screening 排查认定"])
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")  # an unknown field is a mistake the caller should hear about
 CODE = DIVISION_CODE  # exactly the codes zhengdun.divisions accepts
-NOT_FOUND = {"campaign-unknown", "township-list-not-submitted-unknown"}
-CONFLICT = {"list-already-submitted", "list-already-confirmed", "already-filed", "village-already-target",
-            "townships-not-submitted", "township-list-not-submitted", "sample-already-drawn"}
-
-
-def _problem(exc: ScreeningRuleViolation) -> Problem:
-    status = 404 if exc.code in NOT_FOUND else 409 if exc.code in CONFLICT else 422
-    return Problem(status, exc.code, "不符合排查认定规则 Screening rule", f"{exc.message_zh} ({exc.message_en})",
-                   **{k: v for k, v in exc.details.items() if k != "status"})
 
 
 async def _today(session) -> date:
@@ -102,16 +93,13 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Princip
         clock.not_in_future(body.opened_on, await _today(uow.session), "opened_on")
         try:
             earlier = await service.load_campaign(uow.session, body.carries_over_from) if body.carries_over_from else None
-        except ScreeningRuleViolation:
+        except UnknownItem:
             raise Problem(422, "carry-over-unknown", "上一轮整顿工作不存在", f"没有整顿工作 {body.carries_over_from}",
                           errors=[{"field": "body.carries_over_from", "message": "没有这项整顿工作"}]) from None
-        try:
-            campaign, opened = campaign_rules.open_campaign(
-                f"C{uuid.uuid4().hex[:10]}", body.name, body.area_code, body.opened_on,
-                phases=tuple(body.phases) if body.phases else None, criteria=tuple(body.criteria) if body.criteria else None,
-                lagging_rule=body.lagging_rule, policy=body.policy, carries_over=earlier)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        campaign, opened = campaign_rules.open_campaign(
+            f"C{uuid.uuid4().hex[:10]}", body.name, body.area_code, body.opened_on,
+            phases=tuple(body.phases) if body.phases else None, criteria=tuple(body.criteria) if body.criteria else None,
+            lagging_rule=body.lagging_rule, policy=body.policy, carries_over=earlier)
         service.recorder_for(uow, principal.actor).record(opened, scope=body.area_code, key=body.area_code)
         await uow.commit()
     return campaign_view(campaign)
@@ -127,23 +115,16 @@ async def list_campaigns(request: Request, principal: Principal = Depends(author
     return Page[dict](items=[campaign_view(c) for c in campaigns], total=len(visible), page=paging.page, size=paging.size)
 
 
-async def _campaign(session, campaign_id: str):
-    try:
-        return await service.load_campaign(session, campaign_id)
-    except ScreeningRuleViolation as exc:
-        raise _problem(exc) from None
-
-
 @router.get("/campaigns/{campaign_id}", response_model=R.CampaignOut, summary="整顿工作详情（含政策版本）")
 async def get_campaign(campaign_id: Identifier, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
     async with request.app.state.runtime.session_factory() as session:
-        return campaign_view(await _campaign(session, campaign_id))
+        return campaign_view(await service.load_campaign(session, campaign_id))
 
 
 @router.get("/campaigns/{campaign_id}/rounds", response_model=list[R.RoundOut], summary="整顿工作的排查轮次（辖区内）")
 async def list_rounds(campaign_id: Identifier, request: Request, principal: Principal = Depends(authorized("campaign.read"))):
     async with request.app.state.runtime.session_factory() as session:
-        await _campaign(session, campaign_id)
+        await service.load_campaign(session, campaign_id)
         return await service.rounds_of(session, campaign_id, principal.division_code)
 
 
@@ -152,16 +133,13 @@ async def list_rounds(campaign_id: Identifier, request: Request, principal: Prin
 async def revise_policy(campaign_id: Identifier, body: ReviseCampaignPolicy, request: Request,
                         principal: Principal = Depends(authorized("campaign.open"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         authorize_target(principal, "campaign.open", campaign.area_code)
         clock.not_in_future(body.effective_on, await _today(uow.session), "effective_on")
-        try:
-            campaign, revised = campaign_rules.revise_policy(
-                campaign, body.policy, body.reason, body.effective_on,
-                phases=tuple(body.phases) if body.phases is not None else None,
-                criteria=tuple(body.criteria) if body.criteria is not None else None)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        campaign, revised = campaign_rules.revise_policy(
+            campaign, body.policy, body.reason, body.effective_on,
+            phases=tuple(body.phases) if body.phases is not None else None,
+            criteria=tuple(body.criteria) if body.criteria is not None else None)
         service.recorder_for(uow, principal.actor).record(revised, scope=campaign.area_code, key=campaign.area_code)
         await uow.commit()
     return campaign_view(campaign)
@@ -197,7 +175,7 @@ async def record_assessments(campaign_id: Identifier, round_id: RoundId, townshi
                              principal: Principal = Depends(authorized("screening.assess", target="township"))):
     _township(township)
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.assessed_on, await _today(uow.session), "assessed_on")
         for i, a in enumerate(body.assessments):
             for j, finding in enumerate(a.findings):
@@ -205,10 +183,7 @@ async def record_assessments(campaign_id: Identifier, round_id: RoundId, townshi
                                               finding.attachments, f"body.assessments.{i}.findings.{j}.attachments")
         state = await service.township_round(uow.session, campaign_id, round_id, township)
         entries = [AssessmentInput(a.village_code, tuple(a.findings), a.result, a.ranking) for a in body.assessments]
-        try:
-            state, recorded = state.record_assessments(campaign, entries, body.assessed_on)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        state, recorded = state.record_assessments(campaign, entries, body.assessed_on)
         recorder = service.recorder_for(uow, principal.actor)
         for assessment in recorded:
             recorder.record(assessment, scope=township, key=assessment.village_code, village=assessment.village_code,
@@ -257,7 +232,7 @@ async def _preparation(session, campaign_id: str, round_id: str, township: str) 
 async def record_meeting(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: MeetingIn, request: Request,
                          principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        await _campaign(uow.session, campaign_id)
+        await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.held_on, await _today(uow.session), "held_on")
         await service.attachment_refs(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
                                       body.attachments, "body.attachments")
@@ -273,7 +248,7 @@ async def record_notice(campaign_id: Identifier, round_id: RoundId, township: Di
     if body.ends_on < body.starts_on:
         raise Problem(422, "notice-dates", "公示期不合法", "公示结束日期不能早于开始日期 (ends_on before starts_on)")
     async with request.app.state.runtime.unit_of_work() as uow:
-        await _campaign(uow.session, campaign_id)
+        await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.starts_on, await _today(uow.session), "starts_on")
         await service.attachment_refs(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
                                       body.photos, "body.photos")
@@ -288,7 +263,7 @@ async def record_notice(campaign_id: Identifier, round_id: RoundId, township: Di
 async def record_objection(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: ObjectionIn, request: Request,
                            principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        await _campaign(uow.session, campaign_id)
+        await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.raised_on, await _today(uow.session), "raised_on")
         prep = await _preparation(uow.session, campaign_id, round_id, township)
         objection = {"objection_id": uuid.uuid4().hex[:12], **body.model_dump(mode="json"), "answer": "", "answered_on": None}
@@ -325,7 +300,7 @@ async def upload_township_attachment(campaign_id: Identifier, round_id: RoundId,
     _township(township)
     filename, content = await attachments.read_upload(file)
     async with request.app.state.runtime.unit_of_work() as uow:
-        await _campaign(uow.session, campaign_id)
+        await service.load_campaign(uow.session, campaign_id)
         row = await service.store_attachment(uow.session, service.TOWNSHIP_FILES, campaign_id, round_id, township,
                                              filename, content, principal.actor)
         await uow.commit()
@@ -357,7 +332,7 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
                       principal: Principal = Depends(authorized("screening.township_list", target="township"))):
     _township(township)
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.submitted_on, await _today(uow.session), "submitted_on")
         state = await service.township_round(uow.session, campaign_id, round_id, township)
         prep = await uow.session.get(TownshipPreparation, (campaign_id, round_id, township))
@@ -372,12 +347,9 @@ async def submit_list(campaign_id: Identifier, round_id: RoundId, township: Divi
         carry = propose_carry_over(earlier, accepted, state.assessments)
         villages = await service.villages_under(uow.session, township)
         ranking = await service.lagging_ranking(uow.session, campaign, round_id, township)
-        try:
-            state, submitted = state.submit(campaign, villages, meeting, notice, body.submitted_on, carry_over=carry,
-                                            carry_over_reasons=body.carry_over_reasons, lagging_ranking=ranking,
-                                            lagging_reasons=body.lagging_reasons)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        state, submitted = state.submit(campaign, villages, meeting, notice, body.submitted_on, carry_over=carry,
+                                        carry_over_reasons=body.carry_over_reasons, lagging_ranking=ranking,
+                                        lagging_reasons=body.lagging_reasons)
         commitment = await service.freeze_for_sampling(uow.session, campaign_id, round_id, township)
         submitted = submitted.model_copy(update={"sample_commitment": commitment})
         service.recorder_for(uow, principal.actor).record(submitted, scope=township, key=township, round_id=round_id)
@@ -391,7 +363,7 @@ async def lagging_proposal(campaign_id: Identifier, round_id: RoundId, township:
                            principal: Principal = Depends(authorized("screening.read", target="township"))):
     _township(township)
     async with request.app.state.runtime.session_factory() as session:
-        campaign = await _campaign(session, campaign_id)
+        campaign = await service.load_campaign(session, campaign_id)
         ranking = await service.lagging_ranking(session, campaign, round_id, township)
     if ranking is None:
         raise Problem(422, "lagging-rule-not-structured", "倒排规则为文字说明，无法计算 Lagging rule is text only",
@@ -409,12 +381,9 @@ class SetLaggingRule(_In):
 async def set_lagging_rule(campaign_id: Identifier, code: DivisionCode, body: SetLaggingRule, request: Request,
                            principal: Principal = Depends(authorized("screening.lagging_rule", target="code"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
-        try:
-            await service.set_lagging_rule(uow, campaign, code, body.rule, body.reason, principal.actor,
-                                           await _today(uow.session))
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        campaign = await service.load_campaign(uow.session, campaign_id)
+        await service.set_lagging_rule(uow, campaign, code, body.rule, body.reason, principal.actor,
+                                       await _today(uow.session))
         await uow.commit()
     return _lagging_rule_out(campaign, body.rule, code)
 
@@ -427,7 +396,7 @@ async def lagging_rule_in_force(campaign_id: Identifier, code: DivisionCode, req
         raise Problem(422, "lagging-rule-level", "不符合排查认定规则 Screening rule",
                       f"倒排规则按县或乡镇确定，{code} 不是县或乡镇 (a county or a township only)", field="code")
     async with request.app.state.runtime.session_factory() as session:
-        campaign = await _campaign(session, campaign_id)
+        campaign = await service.load_campaign(session, campaign_id)
         rule, source = await service.lagging_rule_for(session, campaign, code)
     return _lagging_rule_out(campaign, rule, source)
 
@@ -444,7 +413,7 @@ def _lagging_rule_out(campaign, rule: ev.LaggingRule | None, source: str | None)
 async def township_status(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, request: Request,
                           principal: Principal = Depends(authorized("screening.read", target="township"))):
     async with request.app.state.runtime.session_factory() as session:
-        campaign = await _campaign(session, campaign_id)
+        campaign = await service.load_campaign(session, campaign_id)
         state = await service.township_round(session, campaign_id, round_id, township)
         villages = await service.villages_under(session, township)
         earlier, accepted = await service.carry_over_basis(session, campaign, round_id, township)
@@ -491,7 +460,7 @@ async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: D
                            principal: Principal = Depends(authorized("screening.read", target="county"))):
     _county(county)
     async with request.app.state.runtime.session_factory() as session:
-        campaign = await _campaign(session, campaign_id)
+        campaign = await service.load_campaign(session, campaign_id)
         state = await service.county_list(session, campaign_id, round_id, county)
         villages = await service.villages_under(session, county)
         townships = await service.townships_under(session, county)
@@ -562,15 +531,12 @@ async def draw_county_samples(campaign_id: Identifier, round_id: RoundId, county
                               principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
-        try:
-            secret = await service.sample_secret(uow.session, campaign_id, round_id, township)
-            state, drawn = state.draw_check_samples(campaign, township, await service.villages_under(uow.session, township),
-                                                    secret, body.drawn_on, body.redraw_reason)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        secret = await service.sample_secret(uow.session, campaign_id, round_id, township)
+        state, drawn = state.draw_check_samples(campaign, township, await service.villages_under(uow.session, township),
+                                                secret, body.drawn_on, body.redraw_reason)
         recorder = service.recorder_for(uow, principal.actor)
         for sample in drawn:
             recorder.record(sample, scope=township, key=township, round_id=round_id)
@@ -607,20 +573,17 @@ async def record_site_visits(campaign_id: Identifier, round_id: RoundId, county:
                              principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
         for i, f in enumerate(body.findings):
             await service.attachment_refs(uow.session, service.COUNTY_FILES, campaign_id, round_id, county, f.attachments,
                                           f"body.findings.{i}.attachments")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
-        try:
-            state, recorded, falsified = state.record_site_visits(
-                campaign, township, [spot_check.FindingInput(f.village_code, f.outcome, f.note,
-                                                             attachments=tuple(dict.fromkeys(f.attachments)))
-                                     for f in body.findings],
-                body.checked_on)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        state, recorded, falsified = state.record_site_visits(
+            campaign, township, [spot_check.FindingInput(f.village_code, f.outcome, f.note,
+                                                         attachments=tuple(dict.fromkeys(f.attachments)))
+                                 for f in body.findings],
+            body.checked_on)
         recorder = service.recorder_for(uow, principal.actor)
         recorder.record(recorded, scope=township, key=township, round_id=round_id)
         for found in falsified:
@@ -638,7 +601,7 @@ async def upload_county_attachment(campaign_id: Identifier, round_id: RoundId, c
     _county(county)
     filename, content = await attachments.read_upload(file)
     async with request.app.state.runtime.unit_of_work() as uow:
-        await _campaign(uow.session, campaign_id)
+        await service.load_campaign(uow.session, campaign_id)
         row = await service.store_attachment(uow.session, service.COUNTY_FILES, campaign_id, round_id, county,
                                              filename, content, principal.actor)
         await uow.commit()
@@ -668,13 +631,10 @@ async def return_list(campaign_id: Identifier, round_id: RoundId, county: Divisi
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     _township_in(county, township)
     async with request.app.state.runtime.unit_of_work() as uow:
-        await _campaign(uow.session, campaign_id)
+        await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.returned_on, await _today(uow.session), "returned_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
-        try:
-            state, returned = state.return_to_township(township, body.reasons, body.returned_on)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        state, returned = state.return_to_township(township, body.reasons, body.returned_on)
         service.recorder_for(uow, principal.actor).record(returned, scope=township, key=township, round_id=round_id)
         await uow.commit()
     return returned.model_dump(mode="json")
@@ -694,14 +654,11 @@ class AdjustIn(_In):
 async def adjust_list(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: AdjustIn, request: Request,
                       principal: Principal = Depends(authorized("screening.county_review", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.adjusted_on, await _today(uow.session), "adjusted_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
-        try:
-            state, adjusted = state.adjust(campaign, body.village_code, body.change, body.reason, body.adjusted_on,
-                                           category=body.category, criteria_met=body.criteria_met)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        state, adjusted = state.adjust(campaign, body.village_code, body.change, body.reason, body.adjusted_on,
+                                       category=body.category, criteria_met=body.criteria_met)
         service.recorder_for(uow, principal.actor).record(adjusted, scope=county, key=body.village_code,
                                                           village=body.village_code, round_id=round_id)
         await uow.commit()
@@ -719,16 +676,13 @@ async def confirm_list(campaign_id: Identifier, round_id: RoundId, county: Divis
                        principal: Principal = Depends(authorized("screening.county_decide", target="county"))):
     _county(county)
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.decided_on, await _today(uow.session), "decided_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
         active = (await service.active_list(uow.session, campaign_id, under=county)).in_division(county)
-        try:
-            state, confirmation = state.confirm(campaign, body.decision_number, body.decided_on,
-                                                await service.townships_under(uow.session, county),
-                                                await service.villages_under(uow.session, county), active_targets=active)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        state, confirmation = state.confirm(campaign, body.decision_number, body.decided_on,
+                                            await service.townships_under(uow.session, county),
+                                            await service.villages_under(uow.session, county), active_targets=active)
         commitment = await service.freeze_for_sampling(uow.session, campaign_id, round_id, county)
         confirmed = confirmation.confirmed.model_copy(update={"sample_commitment": commitment})
         recorder = service.recorder_for(uow, principal.actor)
@@ -755,18 +709,15 @@ class CityDrawIn(DrawIn):
 async def draw_city_sample(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: CityDrawIn, request: Request,
                            principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.drawn_on, await _today(uow.session), "drawn_on")
         state = await service.county_list(uow.session, campaign_id, round_id, county)
         if state.confirmation is None:
             raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
         unlisted = [v.code for v in await service.villages_under(uow.session, county) if v.administrative]
-        try:
-            secret = await service.sample_secret(uow.session, campaign_id, round_id, county)
-            drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
-                                                 secret, body.drawn_on, state.samples, body.redraw_reason)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        secret = await service.sample_secret(uow.session, campaign_id, round_id, county)
+        drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
+                                             secret, body.drawn_on, state.samples, body.redraw_reason)
         recorder = service.recorder_for(uow, principal.actor)
         for sample in drawn:
             recorder.record(sample, scope=county, key=county, round_id=round_id)
@@ -783,7 +734,7 @@ async def draw_city_sample(campaign_id: Identifier, round_id: RoundId, county: D
 async def record_city_findings(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: FindingsIn, request: Request,
                                principal: Principal = Depends(authorized("screening.city_spot_check", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.checked_on, await _today(uow.session), "checked_on")
         samples = spot_check.current_samples(
             s for s in await service.facts(uow.session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)
@@ -792,14 +743,11 @@ async def record_city_findings(campaign_id: Identifier, round_id: RoundId, count
             raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
         confirmation = (await service.county_list(uow.session, campaign_id, round_id, county)).confirmation
         active = (await service.active_list(uow.session, campaign_id, under=county)).in_division(county)
-        try:
-            recorded, falsified = spot_check.record_city_spot_check(
-                campaign, principal.division_code, samples,
-                [spot_check.FindingInput(f.village_code, f.outcome, f.note, tuple(f.criteria_met)) for f in body.findings],
-                body.checked_on)
-            designated = spot_check.concealed_designations(campaign, confirmation, recorded, active)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        recorded, falsified = spot_check.record_city_spot_check(
+            campaign, principal.division_code, samples,
+            [spot_check.FindingInput(f.village_code, f.outcome, f.note, tuple(f.criteria_met)) for f in body.findings],
+            body.checked_on)
+        designated = spot_check.concealed_designations(campaign, confirmation, recorded, active)
         recorder = service.recorder_for(uow, principal.actor)
         recorder.record(recorded, scope=county, key=county, round_id=round_id)
         for found in falsified:
@@ -815,7 +763,7 @@ async def record_city_findings(campaign_id: Identifier, round_id: RoundId, count
 async def shares(campaign_id: Identifier, code: DivisionCode, request: Request,
                  principal: Principal = Depends(authorized("screening.read", target="code"))):
     async with request.app.state.runtime.session_factory() as session:
-        campaign = await _campaign(session, campaign_id)
+        campaign = await service.load_campaign(session, campaign_id)
         active = await service.active_list(session, campaign_id, under=code)
         villages = await service.villages_under(session, code)
         counties = sorted({county_of(v.code) for v in villages})
@@ -836,7 +784,7 @@ async def targets(campaign_id: Identifier, request: Request, under: DivisionCode
                   principal: Principal = Depends(authorized("screening.read", target="under")),
                   paging: PageParams = Depends(page_params)):
     async with request.app.state.runtime.session_factory() as session:
-        await _campaign(session, campaign_id)
+        await service.load_campaign(session, campaign_id)
         active = await service.active_list(session, campaign_id, under=under or principal.division_code)
     found = list(active.in_division(under or principal.division_code).values())
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
@@ -858,16 +806,13 @@ class FileIn(_In):
 async def file_list(campaign_id: Identifier, county: DivisionCode, body: FileIn, request: Request,
                     principal: Principal = Depends(authorized("screening.file", target="county"))):
     async with request.app.state.runtime.unit_of_work() as uow:
-        campaign = await _campaign(uow.session, campaign_id)
+        campaign = await service.load_campaign(uow.session, campaign_id)
         clock.not_in_future(body.filed_on, await _today(uow.session), "filed_on")
         earlier = [_filing_of(f) for f in (await uow.session.execute(
             FilingSnapshot.__table__.select().where(FilingSnapshot.campaign_id == campaign_id,
                                                     FilingSnapshot.county_code == county))).all()]
-        try:
-            filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id, under=county),
-                                             body.filing_date, body.filed_on, earlier)
-        except ScreeningRuleViolation as exc:
-            raise _problem(exc) from None
+        filing, filed = file_county_list(campaign, county, await service.active_list(uow.session, campaign_id, under=county),
+                                         body.filing_date, body.filed_on, earlier)
         uow.session.add(FilingSnapshot(campaign_id=campaign_id, county_code=county, filing_date=body.filing_date,
                                        filed_on=body.filed_on, content=filing.content(), content_hash=filing.content_hash,
                                        actor=principal.actor.model_dump(mode="json")))

@@ -43,7 +43,7 @@ from screening.domain.active_list import ActiveList  # noqa: E402
 from screening.domain.assessment import Village  # noqa: E402
 from screening.domain.campaign import Campaign  # noqa: E402
 from screening.domain.county_review import CountyList, CountyListStatus  # noqa: E402
-from screening.domain.errors import ScreeningRuleViolation  # noqa: E402
+from zhengdun.refusals import UnknownItem  # noqa: E402
 from screening.domain.township import TownshipRound, TownshipRoundStatus  # noqa: E402
 from screening.domain.spot_check import SampleSecret  # noqa: E402
 from screening.models import SampleSecret as SampleSecretRow  # noqa: E402
@@ -143,7 +143,7 @@ def _prefix(code: str) -> str:
 async def load_campaign(session: AsyncSession, campaign_id: str) -> Campaign:
     history = await facts(session, campaign_id, ev.CampaignOpened, ev.PolicyRevised)
     if not history or not isinstance(history[0], ev.CampaignOpened):
-        raise ScreeningRuleViolation("campaign-unknown", f"整顿工作 {campaign_id} 不存在", f"no campaign {campaign_id}",
+        raise UnknownItem("campaign-unknown", f"整顿工作 {campaign_id} 不存在", f"no campaign {campaign_id}",
                                      status=404)
     campaign = Campaign.from_event(history[0])
     for revised in history[1:]:

@@ -51,25 +51,23 @@ async def village_delisted(session, envelope: Envelope) -> None:
 async def post_evaluated(session, envelope: Envelope) -> None:
     """A relapse at post-evaluation designates the village again (整瘫轮回 → 重新列入)."""
     from screening import service
-    from screening.domain.errors import ScreeningRuleViolation
 
     evaluated: PostEvaluated = envelope.payload()  # type: ignore[assignment]
     if not evaluated.relapsed:
         return
-    try:  # every rule this breaks (a campaign never opened here, a village not relisted): retrying cannot help
-        campaign = await service.load_campaign(session, evaluated.campaign_id)
-        active = await service.active_list(session, evaluated.campaign_id)
-        if evaluated.village_code in active.targets:
-            return  # already designated again (a redelivery with another id)
-        earlier = [d for d in await service.facts(session, evaluated.campaign_id, service.ev.TargetDesignated)
-                   if d.village_code == evaluated.village_code]
-        if not earlier:
-            raise RejectedEvent(f"village {evaluated.village_code} was never designated in {evaluated.campaign_id}")
-        last = earlier[-1]
-        _, designated = active.relapse(campaign, evaluated.village_code, last.category, last.criteria_met,
-                                       evaluated.evaluated_on)
-    except ScreeningRuleViolation as exc:
-        raise RejectedEvent(str(exc)) from None
+    # A rule this breaks (a campaign never opened here, a village not relisted) raises a Refusal: the consumer
+    # dead-letters it, as retrying cannot help.
+    campaign = await service.load_campaign(session, evaluated.campaign_id)
+    active = await service.active_list(session, evaluated.campaign_id)
+    if evaluated.village_code in active.targets:
+        return  # already designated again (a redelivery with another id)
+    earlier = [d for d in await service.facts(session, evaluated.campaign_id, service.ev.TargetDesignated)
+               if d.village_code == evaluated.village_code]
+    if not earlier:
+        raise RejectedEvent(f"village {evaluated.village_code} was never designated in {evaluated.campaign_id}")
+    last = earlier[-1]
+    _, designated = active.relapse(campaign, evaluated.village_code, last.category, last.criteria_met,
+                                   evaluated.evaluated_on)
     _recorder(session).record(designated, scope=designated.county_code, key=designated.village_code,
                               village=designated.village_code)
 

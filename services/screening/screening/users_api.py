@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from screening.domain.users import (USERNAME, NewUser, UserRuleViolation, check_new_user, check_roles, check_unit,
+from screening.domain.users import (USERNAME, NewUser, check_new_user, check_roles, check_unit,
                                     roles_after_move)
 from screening.identity import DuplicateUsername, IdentityUnavailable
 from screening.users_service import UserOperationFailed
@@ -63,17 +63,6 @@ class UserOut(BaseModel):
     roles: list[str] | None = None
 
 
-# The request field each rule is about: the console shows the reason beside it.
-_RULE_FIELD = {"invalid-username": "username", "invalid-name": "family_name", "no-role": "roles",
-               "role-not-grantable": "roles", "role-not-at-this-level": "roles", "unit-outside-subtree": "unit"}
-
-
-def _rule_problem(exc: UserRuleViolation) -> Problem:
-    title = {403: "无权操作 Forbidden", 422: "用户信息不符合规则 Invalid user"}[exc.status]
-    field = _RULE_FIELD.get(exc.code)
-    return Problem(exc.status, exc.code, title, str(exc), **({"field": field} if field else {}))
-
-
 async def _unit_names(request: Request, unit: str) -> dict[str, str]:
     """The unit and its ancestors as the registry names them; the unit must exist there."""
     try:
@@ -96,10 +85,7 @@ async def _managed_user(request: Request, user_id: str, principal: Principal) ->
         raise not_found(f"用户 {user_id}")
     if not user["unit"]:
         raise Problem(409, "user-without-unit", "用户没有所属单位", "该用户不属于任何单位，请由管理员处理")
-    try:
-        check_unit(user["unit"], manager_unit=principal.division_code)
-    except UserRuleViolation as exc:
-        raise _rule_problem(exc) from None
+    check_unit(user["unit"], manager_unit=principal.division_code)
     return user
 
 
@@ -107,10 +93,7 @@ async def _managed_user(request: Request, user_id: str, principal: Principal) ->
              responses={503: {"description": "认证服务暂不可用，未做任何更改 (Keycloak unreachable; nothing changed)"}})
 async def create_user(body: CreateUser, request: Request, principal: Principal = Depends(authorized("user.manage"))):
     new = NewUser(body.username, body.family_name, body.given_name, body.unit, tuple(body.roles), body.email)
-    try:
-        roles = check_new_user(new, manager_unit=principal.division_code)
-    except UserRuleViolation as exc:
-        raise _rule_problem(exc) from None
+    roles = check_new_user(new, manager_unit=principal.division_code)
     names = await _unit_names(request, body.unit)
     directory = request.app.state.identity
     try:
@@ -171,11 +154,8 @@ async def enable_user(user_id: Uuid, request: Request, principal: Principal = De
 async def move_user(user_id: Uuid, body: MoveUser, request: Request,
                     principal: Principal = Depends(authorized("user.manage"))):
     user = await _managed_user(request, user_id, principal)
-    try:
-        check_unit(body.unit, manager_unit=principal.division_code)
-        add, remove = roles_after_move(set(user["roles"]), body.unit)
-    except UserRuleViolation as exc:
-        raise _rule_problem(exc) from None
+    check_unit(body.unit, manager_unit=principal.division_code)
+    add, remove = roles_after_move(set(user["roles"]), body.unit)
     names = await _unit_names(request, body.unit)
     directory = request.app.state.identity
     group_id = await directory.ensure_group(body.unit, names)
@@ -189,10 +169,7 @@ async def move_user(user_id: Uuid, body: MoveUser, request: Request,
 async def set_roles(user_id: Uuid, body: SetRoles, request: Request,
                     principal: Principal = Depends(authorized("user.manage"))):
     user = await _managed_user(request, user_id, principal)
-    try:
-        roles = check_roles(tuple(body.roles), user["unit"])
-    except UserRuleViolation as exc:
-        raise _rule_problem(exc) from None
+    roles = check_roles(tuple(body.roles), user["unit"])
     await request.app.state.users.set_roles(user=user, roles=roles, actor=principal.actor)
     changed = await request.app.state.identity.user(user_id)
     return UserOut(**{k: v for k, v in changed.items() if k != "group_ids"})

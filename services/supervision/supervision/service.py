@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from supervision import alerts, journal
-from supervision.domain.records import (AccountabilityKind, EvaluatedRole, RecordRefused, Study, annual_appraisal,
+from supervision.domain.records import (AccountabilityKind, EvaluatedRole, Study, annual_appraisal,
                                         check_grounds, check_in_plan_window, check_study)
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
                                 InspectionPlanRow, InspectionRow, StudyRow, CampaignRecordRow)
@@ -17,26 +17,11 @@ from zhengdun import attachments, clock
 from zhengdun.auth import Principal
 from zhengdun.events.supervision import AccountabilityDecided
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.problems import conflict, forbidden, not_found, unprocessable
+from zhengdun.problems import conflict, not_found, unprocessable
 
 
 def _new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-# The field of the request each refusal is about: the console shows the reason beside it.
-_REFUSED_FIELD = {
-    "outside-plan-period": "inspected_on", "outside-plan-window": "inspected_on",
-    "grounds-required": "grounds", "unknown-grounds": "grounds",
-    "unknown-study": "study_id", "study-of-another-unit": "subject_code", "evaluation-before-study": "evaluated_on",
-    "wrong-level": "unit_code", "attendees-required": "attendees", "content-required": "content",
-    "village-outside-unit": "village_codes", "villages-required": "village_codes",
-}
-
-
-def _refused(exc: RecordRefused):
-    field = _REFUSED_FIELD.get(exc.slug)
-    return unprocessable(exc.slug, str(exc), **({"field": field} if field else {}))
 
 
 async def _business_date(uow: UnitOfWork, value: date, field: str) -> date:
@@ -62,10 +47,7 @@ async def record_inspection(uow: UnitOfWork, principal: Principal, data: dict[st
         if plan is None:
             raise not_found(f"督导计划 {data['plan_id']}")
         if data["kind"] == "scheduled":
-            try:
-                check_in_plan_window(data["inspected_on"], plan.day_from, plan.day_to, plan.starts_on, plan.ends_on)
-            except RecordRefused as exc:
-                raise _refused(exc) from None
+            check_in_plan_window(data["inspected_on"], plan.day_from, plan.day_to, plan.starts_on, plan.ends_on)
     findings = [{"finding_id": _new_id("F"), **f} for f in data.pop("findings")]
     demands = [{"demand_id": _new_id("D"), "done_on": None, **d} for d in data.pop("demands")]
     row = InspectionRow(inspection_id=_new_id("INSP"), inspected_by_code=principal.division_code,
@@ -127,10 +109,7 @@ async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dic
     await _business_date(uow, data["decided_on"], "decided_on")
     data["attachments"] = await attachment_refs(uow.session, ACCOUNTABILITY_FILES, data["subject_code"],
                                                 data.get("attachments"), "body.attachments")
-    try:
-        check_grounds(data["grounds"], await known_grounds(uow, data["grounds"]))
-    except RecordRefused as exc:
-        raise _refused(exc) from None
+    check_grounds(data["grounds"], await known_grounds(uow, data["grounds"]))
     campaign_id = await campaign_of_grounds(uow, data["grounds"])
     in_force = await alerts.policy_in_force(uow.session, campaign_id, data["decided_on"]) if campaign_id else None
     row = AccountabilityRow(action_id=_new_id("ACT"), actor=principal.actor.model_dump(), campaign_id=campaign_id,
@@ -165,10 +144,7 @@ async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[st
     await _business_date(uow, data["evaluated_on"], "evaluated_on")
     found = await uow.session.get(StudyRow, data["study_id"])
     study = Study(found.study_id, found.village_code, found.township_code, found.studied_on) if found else None
-    try:
-        check_study(EvaluatedRole(data["role"]), data["subject_code"], data["study_id"], study, data["evaluated_on"])
-    except RecordRefused as exc:
-        raise _refused(exc) from None
+    check_study(EvaluatedRole(data["role"]), data["subject_code"], data["study_id"], study, data["evaluated_on"])
     in_force = await alerts.policy_in_force(uow.session, found.campaign_id, data["evaluated_on"])
     data = {**data, "reported_to": data.get("reported_to") or city_of(data["subject_code"])}
     row = EvaluationRow(evaluation_id=_new_id("EVAL"), actor=principal.actor.model_dump(), campaign_id=found.campaign_id,
@@ -202,16 +178,11 @@ async def appraisal(session, unit: str, year: int, person: str | None) -> dict[s
 async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> CampaignRecordRow:
     """四统一, 五统一, 五到位 (seed 000 §三(二)1–3): a dated record by its body, in the unit's journal and in the
     journal of every village it names."""
-    from supervision.domain.campaign_records import CampaignRecordKind, WrongBody, check_campaign_record
+    from supervision.domain.campaign_records import CampaignRecordKind, check_campaign_record
     await _business_date(uow, data["held_on"], "held_on")
     kind = CampaignRecordKind(data["kind"])
-    try:
-        check_campaign_record(kind, data["unit_code"], frozenset(principal.roles), data["attendees"], data["content"],
-                              data["village_codes"])
-    except WrongBody as exc:
-        raise forbidden(str(exc)) from None
-    except RecordRefused as exc:
-        raise _refused(exc) from None
+    check_campaign_record(kind, data["unit_code"], frozenset(principal.roles), data["attendees"], data["content"],
+                          data["village_codes"])
     row = CampaignRecordRow(record_id=_new_id("REC"), group=kind.spec.group.value, actor=principal.actor.model_dump(),
                             **data)
     uow.session.add(row)

@@ -39,6 +39,7 @@ from zhengdun.events.base import Envelope, UnknownEventType
 from zhengdun.faults import crash_point
 from zhengdun.messaging.inbox import InboxMessage
 from zhengdun.messaging.outbox import add_envelope
+from zhengdun.refusals import Refusal
 from zhengdun.telemetry import context_from_headers, trace_id_hex, tracer
 
 log = logging.getLogger("zhengdun.consumer")
@@ -241,7 +242,7 @@ async def _apply(session, item, group_id: str, handlers: EventHandlers, *, isola
                 if not isolate:
                     raise _Rejected() from exc
                 outcome.error = f"{type(exc).__name__}: {exc}"
-                if not isinstance(exc, (RejectedEvent, ValidationError, UnknownEventType, ValueError)):
+                if not isinstance(exc, (RejectedEvent, Refusal, ValidationError, UnknownEventType, ValueError)):
                     log.error("handler of %s raised %s (dead-lettered)", envelope.type, type(exc).__name__, exc_info=exc)
         if outcome.error:
             span.set_status(Status(StatusCode.ERROR, outcome.error))

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation, UnknownItem
+from zhengdun.refusals import Kind, NotPermitted, OutOfOrder, RuleViolation, UnknownItem
 from acceptance.domain.process import Acceptance, Person, Stage, add_months
 from acceptance.domain.standard import make_standard
 
@@ -244,9 +244,9 @@ def test_an_unanswered_objection_blocks_delisting_until_it_is_answered():
     assert objection == {"objection_id": "o1", "raised_on": "2021-03-02", "content": "村务账目未公开", "answer": "",
                          "answered_on": None, "recorded_on": "2021-03-02"}
     err = unchanged(a, lambda: a.delist(COUNTY, objection_upheld=False, today=date(2021, 3, 6), post_evaluation_months=3))
-    assert err.status == 409 and err.code == "objections-unanswered" and err.details["objections"] == ["o1"]
+    assert isinstance(err, OutOfOrder) and err.code == "objections-unanswered" and err.details["objections"] == ["o1"]
     assert "未答复" in err.message_zh
-    assert unchanged(a, lambda: a.answer_objection("nope", answer="x", answered_on=date(2021, 3, 3))).status == 404
+    assert unchanged(a, lambda: a.answer_objection("nope", answer="x", answered_on=date(2021, 3, 3))).kind == Kind.NOT_FOUND
     a.answer_objection("o1", answer="经核实已公开，张贴于村务公开栏", answered_on=date(2021, 3, 3))
     assert unchanged(a, lambda: a.answer_objection("o1", answer="再答", answered_on=date(2021, 3, 4))).code \
         == "objection-answered"

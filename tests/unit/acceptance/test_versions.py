@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from acceptance.domain.errors import RuleViolation
+from zhengdun.refusals import RuleViolation
 from acceptance.domain.policy import PolicyVersion, in_force
 from acceptance.domain.process import Stage
 from acceptance.domain.standard import revise_standard

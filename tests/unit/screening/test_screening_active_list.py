@@ -4,8 +4,9 @@ import pytest
 
 from zhengdun.events.screening import DesignationBasis, ListCategory, RemovalReason, TargetDesignated
 
-from screening.domain import ActiveList, ScreeningRuleViolation
+from screening.domain import ActiveList
 from screening_helpers import COUNTY, TOWNSHIP_A, TOWNSHIP_B, village
+from zhengdun.refusals import Refusal
 
 V1, V2 = village(TOWNSHIP_A, 1), village(TOWNSHIP_B, 2)
 
@@ -54,6 +55,6 @@ def test_relapse_designates_a_delisted_village_again(campaign, active):
 ])
 def test_bad_relapse_is_refused(campaign, active, code, category, criteria, expected):
     state, _ = active.delist(V1, date(2021, 3, 1))
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         state.relapse(campaign, code, category, criteria, date(2021, 6, 5))
     assert refused.value.code == expected

@@ -4,15 +4,16 @@ import pytest
 
 from zhengdun.events.screening import AssessmentResult, CriterionFinding, RankingInput
 
-from screening.domain import AssessmentInput, ScreeningRuleViolation, TownshipRound, assess_village, criteria_met
+from screening.domain import AssessmentInput, TownshipRound, assess_village, criteria_met
 from screening_helpers import TOWNSHIP_A, TOWNSHIP_B, entry, findings, lagging, village, weak
+from zhengdun.refusals import Refusal
 
 ON = date(2020, 8, 5)
 V1 = village(TOWNSHIP_A, 1)
 
 
 def refusal(campaign, e) -> str:
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         assess_village(campaign, "r1", e, ON)
     return refused.value.code
 
@@ -100,7 +101,7 @@ def test_one_bad_village_refuses_the_whole_request_and_names_every_problem(campa
         entry(campaign, village(TOWNSHIP_B, 3)),
         entry(campaign, village(TOWNSHIP_A, 1)),
     ]
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         state.record_assessments(campaign, entries, ON)
     problems = refused.value.details["problems"]
     assert refused.value.code == "assessments-refused"

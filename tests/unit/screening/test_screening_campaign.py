@@ -10,11 +10,11 @@ from screening.domain import (
     SEED_000_CRITERIA,
     SEED_001_CRITERIA,
     Campaign,
-    ScreeningRuleViolation,
     open_campaign,
     revise_policy,
 )
 from screening_helpers import CITY, COUNTY
+from zhengdun.refusals import Refusal
 
 
 def test_policy_defaults_are_the_seed_values():
@@ -80,14 +80,14 @@ def test_a_campaign_carries_over_only_an_earlier_one_over_the_same_ground():
     elsewhere, _ = open_campaign("x2019", "别市2019年整顿", CITY[:2] + "99" + "0" * 8, date(2019, 7, 1))
     for other, opened_on, code in [(elsewhere, date(2020, 7, 1), "carry-over-elsewhere"),
                                    (earlier, date(2019, 7, 1), "carry-over-not-earlier")]:
-        with pytest.raises(ScreeningRuleViolation) as refused:
+        with pytest.raises(Refusal) as refused:
             open_campaign("c", "整顿", CITY, opened_on, carries_over=other)
         assert refused.value.code == code and refused.value.details["errors"][0]["field"] == "body.carries_over_from"
 
 
 @pytest.mark.parametrize("area", [COUNTY, "130102001000"])
 def test_campaign_area_must_be_a_city_or_province(area):
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         open_campaign("c", "整顿", area, date(2020, 7, 1))
     assert refused.value.code == "campaign-area-level"
 
@@ -99,13 +99,13 @@ def test_province_campaign_is_allowed():
 
 def test_criteria_catalog_codes_must_be_unique():
     twice = (Criterion(code="a", label="甲"), Criterion(code="a", label="乙"))
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         open_campaign("c", "整顿", CITY, date(2020, 7, 1), criteria=twice)
     assert refused.value.code == "criteria-duplicate"
 
 
 def test_empty_catalog_refused():
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         open_campaign("c", "整顿", CITY, date(2020, 7, 1), criteria=())
     assert refused.value.code == "criteria-empty"
 
@@ -123,16 +123,16 @@ def test_revision_makes_a_new_version_and_keeps_the_old(campaign):
 
 
 def test_revision_needs_a_reason_and_a_change(campaign):
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         revise_policy(campaign, Policy(pairing_max_villages=2), " ", date(2020, 8, 1))
     assert refused.value.code == "policy-reason-missing"
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         revise_policy(campaign, Policy(), "无变化", date(2020, 8, 1))
     assert refused.value.code == "policy-unchanged"
 
 
 def test_revision_cannot_take_effect_before_the_current_version(campaign):
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         revise_policy(campaign, Policy(pairing_max_villages=2), "调整", date(2020, 6, 30))
     assert refused.value.code == "policy-effective-date"
     _, same_day = revise_policy(campaign, Policy(pairing_max_villages=2), "调整", date(2020, 7, 1))
@@ -166,7 +166,7 @@ def test_a_revision_may_bring_new_phases_and_a_new_catalog_version_and_earlier_a
     _, submitted = state.submit(revised_campaign, villages_of(TOWNSHIP_A, 2), MEETING, NOTICE, date(2020, 8, 10))
     assert [v.village_code for v in submitted.weak_and_lax] == [village(TOWNSHIP_A, 1)]
     # A new entry that answers only the old catalog is refused: every criterion of the new one must be answered.
-    with pytest.raises(ScreeningRuleViolation):
+    with pytest.raises(Refusal):
         TownshipRound("camp-1", "r1", TOWNSHIP_A).record_assessments(
             revised_campaign, [entry(campaign, village(TOWNSHIP_A, 3))], date(2020, 8, 2))
     # Events stored before: a revision without phases or criteria, an assessment without a catalog version.
@@ -179,10 +179,10 @@ def test_a_revision_may_bring_new_phases_and_a_new_catalog_version_and_earlier_a
 
 
 def test_a_revision_changing_nothing_is_refused_and_a_new_catalog_is_checked(campaign):
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         revise_policy(campaign, None, "无变化", date(2020, 8, 1), phases=campaign.phases, criteria=campaign.criteria)
     assert refused.value.code == "policy-unchanged"
     twice = (Criterion(code="a", label="甲"), Criterion(code="a", label="乙"))
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         revise_policy(campaign, None, "目录", date(2020, 8, 1), criteria=twice)
     assert refused.value.code == "criteria-duplicate"

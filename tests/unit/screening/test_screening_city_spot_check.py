@@ -9,9 +9,10 @@ from zhengdun.events.screening import (CheckOutcome, CheckStage, CountyListConfi
 
 from zhengdun import sampling
 
-from screening.domain import FindingInput, ScreeningRuleViolation, record_city_spot_check, verify_drawn
+from screening.domain import FindingInput, record_city_spot_check, verify_drawn
 from screening.domain.spot_check import SampleSecret, concealed_designations, current_samples, draw_city_samples
 from screening_helpers import CITY, COUNTY, TOWNSHIP_A, TOWNSHIP_B, village
+from zhengdun.refusals import Refusal
 
 LISTED = tuple(village(TOWNSHIP_A, n) for n in range(1, 8)) + tuple(village(TOWNSHIP_B, n) for n in range(1, 6))
 CONFIRMED = CountyListConfirmed(
@@ -48,10 +49,10 @@ def test_nobody_chooses_the_seed_and_anyone_can_rederive_it(campaign):
 
 def test_a_list_is_sampled_once_and_again_only_with_a_recorded_reason(campaign):
     first = draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED, SECRET, date(2020, 8, 22))
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED, SECRET, date(2020, 8, 23), earlier=first)
     assert refused.value.code == "sample-already-drawn"
-    with pytest.raises(ScreeningRuleViolation):
+    with pytest.raises(Refusal):
         draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED, SECRET, date(2020, 8, 23), earlier=first, redraw_reason="  ")
     again = draw_city_samples(campaign, CITY, CONFIRMED, UNLISTED, SECRET, date(2020, 8, 23), earlier=first,
                               redraw_reason="抽中的村因道路中断无法实地核查")
@@ -63,7 +64,7 @@ def test_a_list_is_sampled_once_and_again_only_with_a_recorded_reason(campaign):
 
 
 def test_city_cannot_sample_a_county_outside_it(campaign):
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         draw_city_sample(campaign, "130200000000", CONFIRMED, date(2020, 8, 22))
     assert refused.value.code == "not-your-county"
 
@@ -93,7 +94,7 @@ def test_findings_must_exist_and_be_on_the_sample(campaign):
     outside = next(c for c in LISTED if c not in sample.chosen)
     for findings, code in [([], "findings-empty"),
                            ([FindingInput(outside, CheckOutcome.CONFIRMED)], "village-not-sampled")]:
-        with pytest.raises(ScreeningRuleViolation) as refused:
+        with pytest.raises(Refusal) as refused:
             record_city_spot_check(campaign, CITY, sample, findings, date(2020, 8, 25))
         assert refused.value.code == code
 
@@ -130,6 +131,6 @@ def test_a_concealed_village_cannot_be_confirmed_as_right(campaign):
         (FindingInput(samples[1].chosen[0], CheckOutcome.DISCREPANCY, "漏报", ("no_such",)), "criterion-unknown"),
     ]:
         recorded, _ = record_city_spot_check(campaign, CITY, samples, [finding], date(2020, 8, 24))
-        with pytest.raises(ScreeningRuleViolation) as refused:
+        with pytest.raises(Refusal) as refused:
             concealed_designations(campaign, CONFIRMED, recorded, active_targets=())
         assert refused.value.code == code

@@ -18,7 +18,6 @@ from screening.domain import (
     CountyListStatus,
     FindingInput,
     SampleSecret,
-    ScreeningRuleViolation,
     TownshipRound,
     revise_policy,
     verify_drawn,
@@ -36,6 +35,7 @@ from screening_helpers import (
     villages_of,
     weak,
 )
+from zhengdun.refusals import Refusal
 
 A = [village(TOWNSHIP_A, n) for n in range(1, 11)]
 B = [village(TOWNSHIP_B, n) for n in range(1, 11)]
@@ -58,8 +58,8 @@ def reviewing(campaign):
     return county.receive(township_list(campaign, TOWNSHIP_B, listed_weak={B[0]}))
 
 
-def refusal(call) -> ScreeningRuleViolation:
-    with pytest.raises(ScreeningRuleViolation) as refused:
+def refusal(call) -> Refusal:
+    with pytest.raises(Refusal) as refused:
         call()
     return refused.value
 

@@ -6,8 +6,9 @@ import pytest
 
 from zhengdun.events.screening import ListCategory, TargetDesignated
 
-from screening.domain import ActiveList, ScreeningRuleViolation, content_hash, file_county_list
+from screening.domain import ActiveList, content_hash, file_county_list
 from screening_helpers import COUNTY, TOWNSHIP_A, village
+from zhengdun.refusals import Refusal
 
 
 def active_list():
@@ -42,7 +43,7 @@ def test_canonical_json_is_sorted_compact_and_keeps_chinese(campaign):
 
 
 def test_filing_dates_come_from_the_policy_and_late_is_marked(campaign):
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         file_county_list(campaign, COUNTY, active_list(), date(2020, 9, 30), date(2020, 9, 30))
     assert refused.value.code == "filing-date-unknown"
     _, on_day = file_county_list(campaign, COUNTY, active_list(), date(2021, 3, 31), date(2021, 3, 31))
@@ -52,7 +53,7 @@ def test_filing_dates_come_from_the_policy_and_late_is_marked(campaign):
 
 def test_a_filing_date_is_filed_once(campaign):
     first, _ = file_county_list(campaign, COUNTY, active_list(), date(2020, 8, 31), date(2020, 8, 30))
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         file_county_list(campaign, COUNTY, active_list(), date(2020, 8, 31), date(2020, 8, 31), [first])
     assert refused.value.code == "already-filed"
     _, next_one = file_county_list(campaign, COUNTY, active_list(), date(2021, 3, 31), date(2021, 3, 30), [first])

@@ -10,10 +10,11 @@ import pytest
 from zhengdun.events.screening import (AssessmentResult, CampaignOpened, LaggingRule, RankingDirection, RankingInput,
                                       RankingScope)
 
-from screening.domain import ScreeningRuleViolation, TownshipRound
+from screening.domain import TownshipRound
 from screening.domain.ranking import cut_size, rank_lagging
 from screening_helpers import (MEETING, NOTICE, TOWNSHIP_A, TOWNSHIP_B, entry, make_campaign, village, villages_of,
                                weak)
+from zhengdun.refusals import Refusal
 
 STARS = LaggingRule(basis="星级支部评定得分", bottom_count=2)
 
@@ -105,7 +106,7 @@ def test_a_township_departing_from_the_proposal_states_a_reason_per_village_and_
     assert submitted.lagging_ranking.rule == STARS and len(submitted.lagging_ranking.ranked) == 4
     # Lists A3 instead of A2: both departures need a reason.
     state, recorded = assessed(campaign, scores, lagging={A(1), A(3)})
-    with pytest.raises(ScreeningRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         submit(campaign, state, rank_lagging(STARS, recorded), {A(3): "群众反映强烈"})
     assert refused.value.code == "lagging-differs-from-ranking"
     assert refused.value.details["proposed_not_listed"] == [A(2)] and refused.value.details["listed_not_proposed"] == []
@@ -152,12 +153,12 @@ def test_only_a_county_or_a_township_of_the_campaign_sets_a_rule_and_a_township_
     area = TOWNSHIP_A[:4] + "00000000"
     check_own_rule(STARS, TOWNSHIP_A, area)
     check_own_rule(LaggingRule(basis="县级观摩排名", bottom_count=3, scope=RankingScope.COUNTY), TOWNSHIP_A[:6] + "000000", area)
-    with pytest.raises(ScreeningRuleViolation) as city:
+    with pytest.raises(Refusal) as city:
         check_own_rule(STARS, area, area)
     assert city.value.code == "lagging-rule-level"
-    with pytest.raises(ScreeningRuleViolation) as outside:
+    with pytest.raises(Refusal) as outside:
         check_own_rule(STARS, "980102101000", area)
     assert outside.value.code == "outside-campaign"
-    with pytest.raises(ScreeningRuleViolation) as wide:
+    with pytest.raises(Refusal) as wide:
         check_own_rule(LaggingRule(basis="x", bottom_count=1, scope=RankingScope.COUNTY), TOWNSHIP_A, area)
-    assert wide.value.code == "lagging-rule-scope" and wide.value.details["field"] == "rule.scope"
+    assert wide.value.code == "lagging-rule-scope" and wide.value.field == "rule.scope"

@@ -9,12 +9,12 @@ from screening.domain import (
     CarryOverReason,
     Objection,
     PublicNotice,
-    ScreeningRuleViolation,
     TownshipRound,
     TownshipRoundStatus,
     propose_carry_over,
 )
 from screening_helpers import MEETING, NOTICE, TOWNSHIP_A, entry, lagging, village, villages_of, weak
+from zhengdun.refusals import Refusal
 
 VILLAGES = villages_of(TOWNSHIP_A)
 V = [village(TOWNSHIP_A, n) for n in range(1, 11)]
@@ -31,8 +31,8 @@ def submit(campaign, state, on=date(2020, 8, 10), meeting=MEETING, notice=NOTICE
     return state.submit(campaign, VILLAGES, meeting, notice, on, **kw)
 
 
-def refusal(call) -> ScreeningRuleViolation:
-    with pytest.raises(ScreeningRuleViolation) as refused:
+def refusal(call) -> Refusal:
+    with pytest.raises(Refusal) as refused:
         call()
     return refused.value
 

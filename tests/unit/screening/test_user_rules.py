@@ -1,6 +1,7 @@
 import pytest
 
-from screening.domain.users import NewUser, UserRuleViolation, check_new_user, check_unit, roles_after_move
+from screening.domain.users import NewUser, check_new_user, check_unit, roles_after_move
+from zhengdun.refusals import Kind, Refusal
 
 
 def user(unit="990102101201", roles=("work_team_member",), username="zhang.san"):
@@ -17,27 +18,27 @@ def test_a_county_creates_a_team_member_in_one_of_its_villages_with_the_level_ro
     ("990100000000", "990102000000"),   # above the manager
 ])
 def test_units_outside_or_not_below_the_managers_subtree_are_forbidden(unit, manager):
-    with pytest.raises(UserRuleViolation) as refused:
+    with pytest.raises(Refusal) as refused:
         check_unit(unit, manager_unit=manager)
-    assert refused.value.status == 403 and refused.value.code == "unit-outside-subtree"
+    assert refused.value.kind is Kind.FORBIDDEN and refused.value.code == "unit-outside-subtree"
 
 
-@pytest.mark.parametrize("roles, code, status", [
-    (("county_secretary",), "role-not-at-this-level", 422),   # a county role at a village
-    (("operations",), "role-not-grantable", 403),               # never through the API
-    (("external_subscriber",), "role-not-grantable", 403),
-    (("level_province",), "role-not-grantable", 403),           # level roles follow the unit
-    ((), "no-role", 422),
+@pytest.mark.parametrize("roles, code, kind", [
+    (("county_secretary",), "role-not-at-this-level", Kind.INVALID),   # a county role at a village
+    (("operations",), "role-not-grantable", Kind.FORBIDDEN),           # never through the API
+    (("external_subscriber",), "role-not-grantable", Kind.FORBIDDEN),
+    (("level_province",), "role-not-grantable", Kind.FORBIDDEN),       # level roles follow the unit
+    ((), "no-role", Kind.INVALID),
 ])
-def test_roles_the_manager_may_not_grant_are_refused(roles, code, status):
-    with pytest.raises(UserRuleViolation) as refused:
+def test_roles_the_manager_may_not_grant_are_refused(roles, code, kind):
+    with pytest.raises(Refusal) as refused:
         check_new_user(user(roles=roles), manager_unit="990102000000")
-    assert (refused.value.code, refused.value.status) == (code, status)
+    assert (refused.value.code, refused.value.kind, refused.value.field) == (code, kind, "roles")
 
 
 @pytest.mark.parametrize("username", ["ab", "Zhang", "张三", "-x-y", "a" * 65])
 def test_usernames_must_be_simple(username):
-    with pytest.raises(UserRuleViolation):
+    with pytest.raises(Refusal):
         check_new_user(user(username=username), manager_unit="990102000000")
 
 
@@ -45,6 +46,6 @@ def test_moving_a_user_swaps_the_level_role_and_keeps_roles_valid_at_the_new_lev
     add, remove = roles_after_move({"org_staff", "level_township", "township_committee"} - {"township_committee"},
                                    "990102000000")
     assert (add, remove) == ({"level_county"}, {"level_township"})
-    with pytest.raises(UserRuleViolation):
+    with pytest.raises(Refusal):
         roles_after_move({"township_committee", "level_township"}, "990102000000")
     assert roles_after_move({"work_team_member", "level_village"}, "990102102201") == (set(), set())

@@ -6,7 +6,9 @@ import hashlib
 
 import pytest
 
-from zhengdun.attachments import (ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, AttachmentRefused, check_attachment, refused)
+from zhengdun.attachments import ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, AttachmentRefused, check_attachment
+from zhengdun.problems import refusal_problem
+from zhengdun.refusals import Kind
 
 PDF = b"%PDF-1.7 signed application"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -35,17 +37,17 @@ def test_the_type_is_sniffed_from_the_content_and_the_hash_is_of_the_bytes(name,
                                               ("video.mp4", PDF), ("report.docx", PDF), ("scan.pdf", b"MZ\x90\x00")])
 def test_a_claimed_type_the_content_does_not_have_is_refused_as_unsupported(claimed, content):
     refused_file = refusal(claimed, content)
-    assert (refused_file.code, refused_file.status) == ("evidence-content-mismatch", 415)
+    assert (refused_file.code, refused_file.kind) == ("evidence-content-mismatch", Kind.UNSUPPORTED_TYPE)
 
 
 @pytest.mark.parametrize("name", ["script.exe", "notes.txt", "no-extension", "", "archive.pdf.zip"])
 def test_a_type_outside_the_list_is_refused_as_unsupported(name):
     refused_file = refusal(name, PDF)
-    assert (refused_file.code, refused_file.status) == ("evidence-type", 415)
+    assert (refused_file.code, refused_file.kind) == ("evidence-type", Kind.UNSUPPORTED_TYPE)
 
 
 def test_an_empty_file_is_refused():
-    assert (refusal("a.pdf", b"").code, refusal("a.pdf", b"").status) == ("evidence-empty", 422)
+    assert (refusal("a.pdf", b"").code, refusal("a.pdf", b"").kind) == ("evidence-empty", Kind.INVALID)
 
 
 @pytest.mark.parametrize("size, allowed", [(99, True), (100, True), (101, False)])
@@ -55,17 +57,17 @@ def test_the_maximum_size_itself_is_allowed_one_byte_more_is_not(size, allowed):
         assert check_attachment("a.pdf", content, max_bytes=100).size == size
     else:
         refused_file = refusal("a.pdf", content, max_bytes=100)
-        assert (refused_file.code, refused_file.status, refused_file.details["size"]) == ("evidence-too-large", 413, 101)
+        assert (refused_file.code, refused_file.kind, refused_file.details["size"]) == ("evidence-too-large", Kind.TOO_LARGE, 101)
 
 
 def test_the_platform_bound_is_20_mb_exactly():
     at_bound = b"%PDF-" + b"\x00" * (MAX_ATTACHMENT_BYTES - 5)
     assert check_attachment("big.pdf", at_bound).size == MAX_ATTACHMENT_BYTES == 20 * 1024 * 1024
-    assert refusal("big.pdf", at_bound + b"\x00").status == 413
+    assert refusal("big.pdf", at_bound + b"\x00").kind is Kind.TOO_LARGE
 
 
 def test_a_refusal_answers_as_problem_json_naming_the_file_field():
-    problem = refused(refusal("photo.png", PDF))
+    problem = refusal_problem(refusal("photo.png", PDF))
     body = problem.body()
     assert problem.status == 415 and body["type"] == "/problems/evidence-content-mismatch"
     assert body["errors"][0]["field"] == "body.file" and "文件" in body["title"]

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from supervision.domain.journal import GENESIS, StoredEntry, entry_hash, verify
-from supervision.domain.records import RecordRefused, check_grounds, check_in_plan_window
+from supervision.domain.records import check_grounds, check_in_plan_window
+from zhengdun.refusals import NotPermitted, RuleViolation
 
 
 def chain(n: int) -> list[StoredEntry]:
@@ -50,21 +51,21 @@ def test_scheduled_inspection_window_25th_to_month_end():
     check_in_plan_window(date(2020, 9, 25), 25, None, date(2020, 9, 1), None)
     check_in_plan_window(date(2020, 9, 30), 25, None, date(2020, 9, 1), None)
     check_in_plan_window(date(2021, 2, 28), 25, None, date(2020, 9, 1), None)
-    with pytest.raises(RecordRefused) as refused:
+    with pytest.raises(RuleViolation) as refused:
         check_in_plan_window(date(2020, 9, 24), 25, None, date(2020, 9, 1), None)
-    assert refused.value.slug == "outside-plan-window"
-    with pytest.raises(RecordRefused):
+    assert refused.value.code == "outside-plan-window"
+    with pytest.raises(RuleViolation):
         check_in_plan_window(date(2020, 8, 26), 25, None, date(2020, 9, 1), None)
 
 
 def test_accountability_needs_known_grounds():
     check_grounds(["a1"], {"a1"})
-    with pytest.raises(RecordRefused) as none:
+    with pytest.raises(RuleViolation) as none:
         check_grounds([], set())
-    assert none.value.slug == "grounds-required"
-    with pytest.raises(RecordRefused) as unknown:
+    assert none.value.code == "grounds-required"
+    with pytest.raises(RuleViolation) as unknown:
         check_grounds(["a1", "zz"], {"a1"})
-    assert unknown.value.slug == "unknown-grounds" and "zz" in str(unknown.value)
+    assert unknown.value.code == "unknown-grounds" and "zz" in str(unknown.value)
 
 
 # --- evaluations tied to the continued-phase studies; the annual appraisal -------------------------
@@ -76,21 +77,21 @@ STUDY = Study("s1", "990102101201", "990102101000", date(2021, 6, 10))
 
 
 def test_an_evaluation_is_made_at_an_existing_study_of_the_persons_unit():
-    with pytest.raises(RecordRefused, match="不存在") as refused:
+    with pytest.raises(RuleViolation, match="不存在") as refused:
         check_study(EvaluatedRole.CONTACT_LEADER, "990102101201", "nope", None, date(2021, 6, 10))
-    assert refused.value.slug == "unknown-study"
+    assert refused.value.code == "unknown-study"
     check_study(EvaluatedRole.CONTACT_LEADER, "990102101201", "s1", STUDY, date(2021, 6, 10))   # on the study's day
     check_study(EvaluatedRole.TEAM_MEMBER, "990102101201", "s1", STUDY, date(2021, 6, 11))
     check_study(EvaluatedRole.TOWNSHIP_SECRETARY, "990102101000", "s1", STUDY, date(2021, 6, 10))
-    with pytest.raises(RecordRefused) as refused:
+    with pytest.raises(RuleViolation) as refused:
         check_study(EvaluatedRole.TOWNSHIP_SECRETARY, "990102101201", "s1", STUDY, date(2021, 6, 10))
-    assert refused.value.slug == "study-of-another-unit"
-    with pytest.raises(RecordRefused) as refused:
+    assert refused.value.code == "study-of-another-unit"
+    with pytest.raises(RuleViolation) as refused:
         check_study(EvaluatedRole.CONTACT_LEADER, "990102101202", "s1", STUDY, date(2021, 6, 10))
-    assert refused.value.slug == "study-of-another-unit"
-    with pytest.raises(RecordRefused) as refused:
+    assert refused.value.code == "study-of-another-unit"
+    with pytest.raises(RuleViolation) as refused:
         check_study(EvaluatedRole.CONTACT_LEADER, "990102101201", "s1", STUDY, date(2021, 6, 9))
-    assert refused.value.slug == "evaluation-before-study"
+    assert refused.value.code == "evaluation-before-study"
 
 
 def _action(action_id: str, person: str, kind: AccountabilityKind, on: date) -> dict:
@@ -139,7 +140,7 @@ def test_the_annual_appraisal_exports_as_a_workbook():
 
 # --- 四统一, 五统一, 五到位 (seed 000 §三(二)1–3) ------------------------------------------------
 
-from supervision.domain.campaign_records import (KINDS, CampaignRecordKind, RecordGroup, WrongBody,  # noqa: E402
+from supervision.domain.campaign_records import (KINDS, CampaignRecordKind, RecordGroup,  # noqa: E402
                                                  check_campaign_record)
 
 COUNTY, TOWNSHIP, VILLAGE = "990102000000", "990102101000", "990102101201"
@@ -158,9 +159,9 @@ def test_each_record_is_made_by_its_body_at_its_level_with_attendees_and_content
     check_campaign_record(analysis, COUNTY, {"standing_committee"}, ["县委书记"], "逐村剖析", [VILLAGE])
     check_campaign_record(training, COUNTY, {"org_staff"}, ["各工作队队长"], "培训", [])
     check_campaign_record(follow, TOWNSHIP, {"township_committee"}, ["乡镇党委书记"], "跟踪", [VILLAGE])
-    with pytest.raises(WrongBody, match="县委常委会"):
+    with pytest.raises(NotPermitted, match="县委常委会"):
         check_campaign_record(analysis, COUNTY, {"org_staff"}, ["甲"], "x", [VILLAGE])
-    with pytest.raises(WrongBody, match="县委组织部"):
+    with pytest.raises(NotPermitted, match="县委组织部"):
         check_campaign_record(training, COUNTY, {"standing_committee"}, ["甲"], "x", [])
     for kind, unit, roles, attendees, content, villages, slug in [
             (training, TOWNSHIP, {"org_staff"}, ["甲"], "x", [], "wrong-level"),
@@ -169,6 +170,6 @@ def test_each_record_is_made_by_its_body_at_its_level_with_attendees_and_content
             (training, COUNTY, {"org_staff"}, ["甲"], " ", [], "content-required"),
             (follow, TOWNSHIP, {"org_staff"}, ["甲"], "x", ["990102102201"], "village-outside-unit"),
             (analysis, COUNTY, {"standing_committee"}, ["甲"], "x", [], "villages-required")]:
-        with pytest.raises(RecordRefused) as refused:
+        with pytest.raises(RuleViolation) as refused:
             check_campaign_record(kind, unit, roles, attendees, content, villages)
-        assert refused.value.slug == slug
+        assert refused.value.code == slug

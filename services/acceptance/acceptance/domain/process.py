@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from acceptance.domain.errors import NotPermitted, OutOfOrder, RuleViolation, UnknownItem
+from zhengdun.refusals import NotPermitted, OutOfOrder, RuleViolation, UnknownItem
 from acceptance.domain.standard import Standard, score_self_check
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from acceptance.domain.errors import RuleViolation
+from zhengdun.refusals import RuleViolation
 
 # The four headings of the standard, in the seeds' order.
 HEADINGS = {

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from casework.domain.errors import OutOfOrder, RuleViolation, UnknownItem
+from zhengdun.refusals import OutOfOrder, RuleViolation, UnknownItem
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
 from zhengdun.events.screening import CadreRank, Policy
 from zhengdun.periods import first_full_month, period_containing, report_periods

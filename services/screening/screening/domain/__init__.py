@@ -1,8 +1,8 @@
 """Screening (排查认定): the rules, as plain Python a service layer calls.
 
 Every operation takes the current state and returns the new state with the event payloads
-to publish (models of ``zhengdun.events.screening``); refusals raise
-``ScreeningRuleViolation`` with a stable ``code``.
+to publish (models of ``zhengdun.events.screening``); refusals raise a ``zhengdun.refusals.Refusal``
+with a stable ``code``.
 """
 from screening.domain.active_list import ActiveList, ActiveTarget
 from screening.domain.assessment import (
@@ -23,7 +23,6 @@ from screening.domain.consistency import (
 )
 from screening.domain.county_review import Confirmation, CountyList, CountyListStatus, ListEntry
 from screening.domain.criteria import DEFAULT_LAGGING_RULE, SEED_000_CRITERIA, SEED_001_CRITERIA
-from screening.domain.errors import ScreeningRuleViolation
 from screening.domain.filing import Filing, FilingEntry, canonical_json, content_hash, file_county_list
 from screening.domain.shares import ShareStatus, share_status
 from screening.domain.spot_check import (

@@ -20,7 +20,7 @@ from zhengdun.events.screening import (
 from zhengdun.roles import Level
 
 from screening.domain.campaign import Campaign
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -95,20 +95,20 @@ class ActiveList:
     ) -> tuple["ActiveList", TargetDesignated]:
         """Post-evaluation found a delisted village relapsed (整瘫轮回): designate it again."""
         if village_code in self.targets:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "village-already-target", f"村 {village_code} 仍在整顿名单中", f"village {village_code} is still a target")
         if village_code not in self.delisted_on:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "relapse-not-delisted", f"村 {village_code} 未经验收销号,不属于后评估反弹",
                 f"village {village_code} was never delisted, so it cannot relapse")
         criteria_met = tuple(criteria_met)
         unknown = sorted(set(criteria_met) - {c.code for c in campaign.criteria})
         if unknown:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "criterion-unknown", f"认定标准目录中没有 {', '.join(unknown)}",
                 f"not in the criteria catalog: {', '.join(unknown)}", criteria=unknown)
         if category is ListCategory.WEAK_AND_LAX and not criteria_met:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "weak-and-lax-without-criterion", "认定为软弱涣散须指明符合的认定标准",
                 "weak_and_lax needs the criteria it meets")
         designated = TargetDesignated(

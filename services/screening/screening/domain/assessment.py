@@ -18,7 +18,7 @@ from zhengdun.events.screening import (
 from zhengdun.roles import Level
 
 from screening.domain.campaign import Campaign
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import RuleViolation
 
 Assessment = AssessmentRecorded
 
@@ -52,11 +52,11 @@ def check_village_code(campaign: Campaign, village_code: str) -> None:
     except InvalidDivisionCode:
         level = None
     if level is not Level.VILLAGE:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "not-a-village", f"{village_code} 不是村级区划代码", f"{village_code} is not a village code",
             village_code=village_code)
     if not is_within(village_code, campaign.area_code):
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "village-outside-campaign", f"村 {village_code} 不在本次整顿工作范围 {campaign.area_code} 内",
             f"village {village_code} is outside the campaign area {campaign.area_code}",
             village_code=village_code)
@@ -69,54 +69,54 @@ def check_findings(campaign: Campaign, entry: AssessmentInput) -> None:
     catalog = [c.code for c in campaign.criteria]
     unknown = sorted(set(codes) - set(catalog))
     if unknown:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "criterion-unknown", f"村 {village}: 认定标准目录中没有 {', '.join(unknown)}",
             f"village {village}: not in the criteria catalog: {', '.join(unknown)}", criteria=unknown)
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "criterion-duplicate", f"村 {village}: 标准 {', '.join(duplicates)} 填写了多次",
             f"village {village}: criteria answered more than once: {', '.join(duplicates)}",
             criteria=duplicates)
     missing = [c for c in catalog if c not in codes]
     if missing:
         # 必须对照标准逐村画像: every criterion gets an explicit met / not met.
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "criteria-incomplete", f"村 {village}: 须逐条对照标准,未填写 {', '.join(missing)}",
             f"village {village}: answer every criterion; missing {', '.join(missing)}", criteria=missing)
 
     met = [f for f in entry.findings if f.met]
     for finding in met:
         if not finding.evidence.strip():
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "evidence-missing", f"村 {village}: 符合标准 {finding.criterion_code} 须填写依据",
                 f"village {village}: criterion {finding.criterion_code} is met; give the evidence",
                 criterion=finding.criterion_code)
         if campaign.criterion(finding.criterion_code).requires_reason and not (finding.reason or "").strip():
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "other-reason-missing", f"村 {village}: 选择“其他”情形须说明具体原因",
                 f"village {village}: criterion {finding.criterion_code} (other) needs a stated reason",
                 criterion=finding.criterion_code)
 
     if met and entry.result is AssessmentResult.NEITHER:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "result-contradicts-criteria",
             f"村 {village}: 符合认定标准 {', '.join(f.criterion_code for f in met)},不能认定为“不列入”",
             f"village {village}: meets {', '.join(f.criterion_code for f in met)} so it cannot be 'neither'",
             criteria=[f.criterion_code for f in met])
     if met and entry.result is AssessmentResult.LAGGING:
         # Seed 000 §二(一): meeting any one criterion means 应认定为软弱涣散 (以中充次 otherwise).
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "criteria-met-requires-weak-and-lax",
             f"村 {village}: 符合软弱涣散认定标准的,应认定为软弱涣散,不能列为后进",
             f"village {village}: meets a weak-and-lax criterion, so it must be weak_and_lax, not lagging",
             criteria=[f.criterion_code for f in met])
     if not met and entry.result is AssessmentResult.WEAK_AND_LAX:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "weak-and-lax-without-criterion", f"村 {village}: 认定为软弱涣散须至少符合一条标准",
             f"village {village}: weak_and_lax needs at least one criterion met")
     if entry.result is AssessmentResult.LAGGING and entry.ranking is None:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "lagging-ranking-missing", f"村 {village}: 认定为后进须填写倒排排名依据",
             f"village {village}: lagging needs its ranking input (score or rank)")
 

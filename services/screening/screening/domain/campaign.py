@@ -17,7 +17,7 @@ from zhengdun.events.screening import (
 from zhengdun.roles import Level
 
 from screening.domain.criteria import DEFAULT_LAGGING_RULE, SEED_000_CRITERIA
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import RuleViolation
 
 
 def default_phases() -> tuple[PhaseWindow, ...]:
@@ -107,12 +107,12 @@ class Campaign:
 
 def _check_catalog(criteria: tuple[Criterion, ...]) -> None:
     if not criteria:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "criteria-empty", "认定标准目录不能为空", "the criteria catalog must not be empty")
     codes = [c.code for c in criteria]
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if duplicates:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "criteria-duplicate", f"认定标准编码重复: {', '.join(duplicates)}",
             f"criterion codes must be unique: {', '.join(duplicates)}", codes=duplicates)
 
@@ -134,22 +134,22 @@ def open_campaign(
     ``carries_over``: an earlier campaign over the same ground (e.g. 2019's before 2020's, seed 000):
     its villages still listed and never accepted are proposed again (继续整顿) in this one's first round."""
     if not name.strip():
-        raise ScreeningRuleViolation("campaign-name-missing", "请填写整顿工作名称", "give the campaign a name")
+        raise RuleViolation("campaign-name-missing", "请填写整顿工作名称", "give the campaign a name")
     validate_code(area_code)
     if level_of(area_code) not in (Level.PROVINCE, Level.CITY):
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "campaign-area-level", "整顿工作须由市或省开展,区域须为市级或省级区划",
             "a campaign is run by a city or a province: give a city- or province-level code",
             area_code=area_code)
     phases = tuple(phases) if phases is not None else default_phases()
     seen = [w.phase for w in phases]
     if len(seen) != len(set(seen)):
-        raise ScreeningRuleViolation("phase-duplicate", "同一阶段只能设置一次", "each phase may appear only once")
+        raise RuleViolation("phase-duplicate", "同一阶段只能设置一次", "each phase may appear only once")
     criteria = tuple(criteria) if criteria is not None else SEED_000_CRITERIA
     _check_catalog(criteria)
     lagging_rule = lagging_rule if lagging_rule is not None else DEFAULT_LAGGING_RULE
     if isinstance(lagging_rule, str) and not lagging_rule.strip():
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "lagging-rule-missing", "请说明后进村党组织的倒排认定规则",
             "describe the ranking rule that defines lagging villages")
     if carries_over is not None:
@@ -172,12 +172,12 @@ def open_campaign(
 def check_carry_over(earlier: Campaign, area_code: str, opened_on: date) -> None:
     """Only an earlier campaign over the same ground can hand its unfinished villages on."""
     if not (is_within(area_code, earlier.area_code) or is_within(earlier.area_code, area_code)):
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "carry-over-elsewhere", f"上一轮整顿工作 {earlier.campaign_id} 的区域 {earlier.area_code} 与本次 {area_code} 不重叠",
             f"campaign {earlier.campaign_id} covers {earlier.area_code}, which does not overlap {area_code}",
             errors=[{"field": "body.carries_over_from", "message": "须为同一区域此前开展的整顿工作"}])
     if earlier.opened_on >= opened_on:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "carry-over-not-earlier", f"上一轮整顿工作须早于本次开启（{earlier.opened_on}）",
             f"the campaign carried over must have opened before this one ({earlier.opened_on})",
             errors=[{"field": "body.carries_over_from", "message": "须为此前开展的整顿工作"}])
@@ -190,7 +190,7 @@ def revise_policy(
     """Record a new policy version, possibly with new phases and/or a new criteria catalog (a new catalog
     version); earlier decisions keep the versions they applied. ``policy`` None keeps the current one."""
     if not reason.strip():
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "policy-reason-missing", "修订政策须说明理由", "state why the policy is revised")
     policy = policy if policy is not None else campaign.policy
     phases = tuple(phases) if phases is not None and tuple(phases) != campaign.phases else None
@@ -198,15 +198,15 @@ def revise_policy(
     if phases is not None:
         seen = [w.phase for w in phases]
         if len(seen) != len(set(seen)):
-            raise ScreeningRuleViolation("phase-duplicate", "同一阶段只能设置一次", "each phase may appear only once")
+            raise RuleViolation("phase-duplicate", "同一阶段只能设置一次", "each phase may appear only once")
     if criteria is not None:
         _check_catalog(criteria)
     if policy == campaign.policy and phases is None and criteria is None:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "policy-unchanged", "新政策、阶段和认定标准均与现行版本相同,无需修订",
             "the policy, phases and criteria equal the current version: nothing to revise")
     if effective_on < campaign.current.effective_on:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "policy-effective-date", f"生效日期不能早于现行版本的生效日期 {campaign.current.effective_on}",
             f"a revision cannot take effect before the current version ({campaign.current.effective_on})")
     revised = PolicyRevised(

@@ -32,7 +32,7 @@ from zhengdun.roles import Level
 
 from screening.domain.assessment import Village
 from screening.domain.campaign import Campaign
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 from screening.domain.shares import ShareStatus, share_status
 from screening.domain.spot_check import FindingInput, SampleSecret, current_samples, draw, next_attempt, record_findings
 
@@ -103,7 +103,7 @@ class CountyList:
 
     def _require_reviewing(self) -> None:
         if self.status is CountyListStatus.CONFIRMED:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "list-already-confirmed", "县委常委会已研究确定名单,不能再修改;请在下一轮重新排查中调整",
                 "the list is already confirmed; changes belong to the next re-screening round")
 
@@ -113,7 +113,7 @@ class CountyList:
         except InvalidDivisionCode:
             level = None
         if level is not Level.TOWNSHIP or not is_within(township_code, self.county_code):
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "township-not-in-county", f"{township_code} 不是本县 {self.county_code} 的乡镇",
                 f"{township_code} is not a township of county {self.county_code}")
 
@@ -129,10 +129,10 @@ class CountyList:
         self._require_township(township_code)
         reasons = tuple(r.strip() for r in reasons if r.strip())
         if not reasons:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "return-reason-missing", "退回名单须说明理由", "state why the list is returned")
         if township_code not in self.submissions:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "township-list-not-submitted", f"乡镇 {township_code} 尚未报送名单",
                 f"township {township_code} has not submitted a list to return")
         submissions = {k: v for k, v in self.submissions.items() if k != township_code}
@@ -156,36 +156,36 @@ class CountyList:
         """Add a village to the list or remove one from it; each change needs a reason."""
         self._require_reviewing()
         if not reason.strip():
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "adjustment-reason-missing", "调整名单须逐村说明理由", "every adjustment needs a reason")
         try:
             level = level_of(village_code)
         except InvalidDivisionCode:
             level = None
         if level is not Level.VILLAGE or not is_within(village_code, self.county_code):
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "village-not-in-county", f"{village_code} 不是本县的村", f"{village_code} is not a village of this county")
         entries = self.entries()
         criteria_met = tuple(criteria_met)
         if change is ListChange.ADD:
             if village_code in entries:
-                raise ScreeningRuleViolation(
+                raise RuleViolation(
                     "village-already-listed", f"村 {village_code} 已在名单中", f"village {village_code} is already listed")
             if category is None:
-                raise ScreeningRuleViolation(
+                raise RuleViolation(
                     "category-missing", "增列须指明类别(软弱涣散或后进)", "say which category the village is added to")
             unknown = sorted(set(criteria_met) - {c.code for c in campaign.criteria})
             if unknown:
-                raise ScreeningRuleViolation(
+                raise RuleViolation(
                     "criterion-unknown", f"认定标准目录中没有 {', '.join(unknown)}",
                     f"not in the criteria catalog: {', '.join(unknown)}", criteria=unknown)
             if category is ListCategory.WEAK_AND_LAX and not criteria_met:
-                raise ScreeningRuleViolation(
+                raise RuleViolation(
                     "weak-and-lax-without-criterion", "增列为软弱涣散须指明符合的认定标准",
                     "adding a weak_and_lax village needs the criteria it meets")
         else:
             if village_code not in entries:
-                raise ScreeningRuleViolation(
+                raise RuleViolation(
                     "village-not-listed", f"村 {village_code} 不在名单中", f"village {village_code} is not listed")
             category = entries[village_code].category
             criteria_met = entries[village_code].criteria_met
@@ -206,7 +206,7 @@ class CountyList:
         committed when the township submitted: once per submission, again only with a reason."""
         self._require_township(township_code)
         if township_code not in self.submissions:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "township-list-not-submitted", f"乡镇 {township_code} 尚未报送名单,无法抽查",
                 f"township {township_code} has not submitted its list yet")
         purposes = (SamplePurpose.COUNTY_CHECK_LISTED, SamplePurpose.COUNTY_CHECK_UNLISTED)
@@ -252,18 +252,18 @@ class CountyList:
         """
         self._require_reviewing()
         if not decision_number.strip():
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "decision-number-missing", "请填写县委常委会研究确定名单的决定文号",
                 "give the standing committee's decision number")
         missing = sorted(set(township_codes) - set(self.submissions))
         if missing:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "townships-not-submitted", f"以下乡镇名单尚未报送或已退回: {', '.join(missing)}",
                 f"these townships have no list in (not submitted, or returned): {', '.join(missing)}",
                 township_codes=missing)
         latest = max((s.submitted_on for s in self.submissions.values()), default=None)
         if latest is not None and decided_on < latest:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "decision-before-submission", f"研究确定日期早于乡镇报送日期 {latest}",
                 f"the decision date is before the last township submission ({latest})")
 

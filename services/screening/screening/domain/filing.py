@@ -16,7 +16,7 @@ from zhengdun.events.screening import CountyListFiled, ListCategory
 
 from screening.domain.active_list import ActiveList
 from screening.domain.campaign import Campaign
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 
 HASH_ALGORITHM = "sha256-canonical-json-v1"
 
@@ -88,11 +88,11 @@ def file_county_list(
     """Snapshot the county's active targets for one of the policy's filing dates."""
     if filing_date not in campaign.policy.filing_dates:
         dates = ", ".join(d.isoformat() for d in campaign.policy.filing_dates)
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "filing-date-unknown", f"{filing_date} 不是规定的备案时间节点({dates})",
             f"{filing_date} is not one of the campaign's filing dates ({dates})")
     if any(f.county_code == county_code and f.filing_date == filing_date for f in earlier_filings):
-        raise ScreeningRuleViolation(
+        raise OutOfOrder(
             "already-filed", f"本县 {filing_date} 节点的名单已备案,备案后不可更改",
             f"this county already filed its list for {filing_date}; a filing cannot be changed")
     entries = tuple(

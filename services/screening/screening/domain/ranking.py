@@ -23,7 +23,7 @@ from zhengdun.events.screening import (
 from zhengdun.roles import Level
 
 from screening.domain.assessment import Assessment
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import RuleViolation
 
 
 def group_of(rule: LaggingRule, village_code: str) -> str:
@@ -105,7 +105,7 @@ def check_against_proposal(ranking: LaggingRanking, listed_lagging: Iterable[str
         left_out = [c for c in unexplained if c in proposed]
         parts_zh = ([f"未在倒排范围内却列为后进: {', '.join(added)}"] if added else []) + \
                    ([f"倒排靠后却未列为后进: {', '.join(left_out)}"] if left_out else [])
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "lagging-differs-from-ranking",
             "后进村名单与倒排结果不一致，须逐村说明理由（" + "；".join(parts_zh) + "）",
             f"the lagging list departs from the ranking's proposal; give a reason per village: listed but not "
@@ -119,14 +119,14 @@ def check_own_rule(rule: LaggingRule, scope_code: str, campaign_area: str) -> No
     campaign's area (由县乡党委明确认定标准); a township's rule ranks within the township only."""
     level = level_of(scope_code)
     if level not in (Level.COUNTY, Level.TOWNSHIP):
-        raise ScreeningRuleViolation("lagging-rule-level", f"倒排规则由县或乡镇党委确定，{scope_code} 不是县或乡镇",
+        raise RuleViolation("lagging-rule-level", f"倒排规则由县或乡镇党委确定，{scope_code} 不是县或乡镇",
                                      f"a ranking rule is set by a county or a township, not {scope_code}",
                                      field="code")
     if not scope_code.startswith(prefix_of(campaign_area)):
-        raise ScreeningRuleViolation("outside-campaign", f"{scope_code} 不在本整顿工作范围内",
+        raise RuleViolation("outside-campaign", f"{scope_code} 不在本整顿工作范围内",
                                      f"{scope_code} is outside the campaign's area", field="code")
     if level is Level.TOWNSHIP and rule.scope is not RankingScope.TOWNSHIP:
-        raise ScreeningRuleViolation("lagging-rule-scope", "乡镇确定的倒排规则只能在本乡镇范围内排名",
+        raise RuleViolation("lagging-rule-scope", "乡镇确定的倒排规则只能在本乡镇范围内排名",
                                      "a township's rule ranks within the township", field="rule.scope")
 
 

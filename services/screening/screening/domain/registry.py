@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of, parent_code, validate_code
 from zhengdun.events.registry import DivisionUpserted
+from zhengdun.refusals import RuleViolation
 from zhengdun.roles import Level
 
 # Accepted column headers (Chinese as in the statistical tables, or English).
@@ -47,10 +48,17 @@ class Existing:
     revision: int
 
 
-class RegistryImportRejected(Exception):
+MAX_ERRORS_SHOWN = 200   # the answer lists this many of a file's errors (all are counted)
+
+
+class RegistryImportRejected(RuleViolation):
+    """The whole file is refused, nothing imported: every row's error, so they can all be fixed at once."""
+
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        super().__init__(f"导入被拒绝，共 {len(errors)} 处错误 (file rejected: {len(errors)} errors)")
+        super().__init__("division-import-rejected", f"导入被拒绝，共 {len(errors)} 处错误；文件未导入，修正后重新上传",
+                         f"file rejected: {len(errors)} errors; nothing was imported", error_count=len(errors),
+                         errors=[{"row": e.row, "field": e.field, "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]])
 
 
 def map_header(header: list[str]) -> dict[str, int]:

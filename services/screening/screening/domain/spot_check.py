@@ -28,7 +28,7 @@ from zhengdun.events.screening import (
 from zhengdun.roles import Level
 
 from screening.domain.campaign import Campaign
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def next_attempt(earlier: Iterable[SampleDrawn], secret: SampleSecret, division_
     if not attempts:
         return 1
     if not (redraw_reason or "").strip():
-        raise ScreeningRuleViolation(
+        raise OutOfOrder(
             "sample-already-drawn", f"{division_code} 的这份名单已抽样（第 {max(attempts)} 次）；重新抽样须写明理由，原样本保留在案",
             f"{division_code}'s list was sampled already (attempt {max(attempts)}): a re-draw needs a recorded reason, "
             "and the earlier sample stays on record",
@@ -84,7 +84,7 @@ def draw(
         seed = sampling.derived_seed(secret.secret, label, population, attempt)
         sample = sampling.draw_sample(population, seed, ratio=ratio)
     except sampling.SamplingError as problem:
-        raise ScreeningRuleViolation("sample-invalid", str(problem), str(problem)) from None
+        raise RuleViolation("sample-invalid", str(problem), str(problem)) from None
     return SampleDrawn(
         campaign_id=campaign.campaign_id, round_id=round_id, purpose=purpose, division_code=division_code,
         algorithm=sample.algorithm, seed=sample.seed, ratio=sample.ratio, size=None,
@@ -132,16 +132,16 @@ def record_findings(
     sampled = {code for s in samples for code in s.chosen}
     findings = list(findings)
     if not findings:
-        raise ScreeningRuleViolation("findings-empty", "请填写核查结果", "record at least one finding")
+        raise RuleViolation("findings-empty", "请填写核查结果", "record at least one finding")
     not_sampled = sorted({f.village_code for f in findings} - sampled)
     if not_sampled:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "village-not-sampled", f"以下村不在随机抽取的样本中: {', '.join(not_sampled)}",
             f"findings are recorded on sampled villages only; not sampled: {', '.join(not_sampled)}",
             village_codes=not_sampled)
     for f in findings:
         if f.outcome is not CheckOutcome.CONFIRMED and not f.note.strip():
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "finding-note-missing", f"村 {f.village_code}: 核查结果为“{f.outcome.label}”须说明情况",
                 f"village {f.village_code}: a '{f.outcome.value}' finding needs a note")
     recorded = SpotCheckRecorded(
@@ -166,7 +166,7 @@ def record_findings(
 
 def _check_city_over(city_code: str, county_code: str) -> None:
     if level_of(city_code) not in (Level.CITY, Level.PROVINCE) or not is_within(county_code, city_code):
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "not-your-county", f"县 {county_code} 不在 {city_code} 管辖范围内",
             f"county {county_code} is not under {city_code}")
 
@@ -196,7 +196,7 @@ def record_city_spot_check(
 ) -> tuple[SpotCheckRecorded, tuple[FalsificationFound, ...]]:
     samples = [sample] if isinstance(sample, SampleDrawn) else list(sample)
     if not samples:
-        raise ScreeningRuleViolation("no-sample", "先抽取样本,再记录抽查结果", "draw the sample first")
+        raise RuleViolation("no-sample", "先抽取样本,再记录抽查结果", "draw the sample first")
     _check_city_over(city_code, samples[0].division_code)
     return record_findings(
         campaign, samples[0].round_id, city_code, samples[0].division_code, CheckStage.CITY_SPOT_CHECK,
@@ -217,11 +217,11 @@ def concealed_designations(
             continue
         unknown = sorted(set(finding.criteria_met) - catalog)
         if unknown:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "criterion-unknown", f"村 {finding.village_code}: 认定标准目录中没有 {', '.join(unknown)}",
                 f"village {finding.village_code}: not in the criteria catalog: {', '.join(unknown)}", criteria=unknown)
         if finding.outcome is CheckOutcome.CONFIRMED:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "finding-contradicts-criteria",
                 f"村 {finding.village_code} 未列入名单却符合认定标准,核查结果不能为“属实”,应为“有出入”或“弄虚作假”",
                 f"village {finding.village_code} is unlisted but meets a criterion: the outcome cannot be 'confirmed'")

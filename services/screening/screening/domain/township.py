@@ -29,7 +29,7 @@ from screening.domain.assessment import (
     criteria_met,
 )
 from screening.domain.campaign import Campaign
-from screening.domain.errors import ScreeningRuleViolation
+from zhengdun.refusals import OutOfOrder, Refusal, RuleViolation
 from screening.domain.ranking import check_against_proposal, for_township
 
 
@@ -119,7 +119,7 @@ class TownshipRound:
     ) -> tuple["TownshipRound", tuple[AssessmentRecorded, ...]]:
         """Record one or many villages' assessments: all are recorded, or none (every problem listed)."""
         if self.status is TownshipRoundStatus.SUBMITTED:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "list-already-submitted", "名单已报县审核,县里退回后才能修改排查结果",
                 "the list is with the county; assessments can change only after it is returned")
         problems: list[dict] = []
@@ -128,26 +128,26 @@ class TownshipRound:
         for entry in entries:
             try:
                 if entry.village_code in seen:
-                    raise ScreeningRuleViolation(
+                    raise RuleViolation(
                         "village-repeated", f"村 {entry.village_code} 在本次提交中出现多次",
                         f"village {entry.village_code} appears more than once in this request")
                 seen.add(entry.village_code)
                 assessment = assess_village(campaign, self.round_id, entry, assessed_on)
                 if assessment.township_code != self.township_code:
-                    raise ScreeningRuleViolation(
+                    raise RuleViolation(
                         "village-not-in-township", f"村 {entry.village_code} 不属于乡镇 {self.township_code}",
                         f"village {entry.village_code} is not in township {self.township_code}")
                 recorded.append(assessment)
-            except ScreeningRuleViolation as refused:
+            except Refusal as refused:
                 problems.append({"village_code": entry.village_code, "code": refused.code,
                                  "message_zh": refused.message_zh, "message_en": refused.message_en})
         if problems:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "assessments-refused", f"{len(problems)} 个村的排查结果有误,均未保存,请逐条修改后重新提交",
                 f"{len(problems)} assessment(s) refused; nothing was recorded; fix each and resubmit",
                 problems=problems)
         if not recorded:
-            raise ScreeningRuleViolation("assessments-empty", "没有提交任何村的排查结果", "no assessments given")
+            raise RuleViolation("assessments-empty", "没有提交任何村的排查结果", "no assessments given")
         assessments = dict(self.assessments)
         assessments.update({a.village_code: a for a in recorded})
         return replace(self, assessments=assessments), tuple(recorded)
@@ -181,12 +181,12 @@ class TownshipRound:
         villages no longer in it are left out of the list).
         """
         if self.status is TownshipRoundStatus.SUBMITTED:
-            raise ScreeningRuleViolation(
+            raise OutOfOrder(
                 "list-already-submitted", "名单已报送县委组织部", "the list has already been submitted")
         registry = sorted({v.code for v in villages if parent_code(v.code) == self.township_code})
         missing = [code for code in registry if code not in self.assessments]
         if missing:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "coverage-incomplete",
                 f"须逐村过筛子、全覆盖: 以下 {len(missing)} 个村本轮尚未排查: {', '.join(missing)}",
                 f"every village must be assessed this round; missing: {', '.join(missing)}",
@@ -202,7 +202,7 @@ class TownshipRound:
             if c.village_code not in listed_codes and c.village_code not in reasons
         )
         if dropped:
-            raise ScreeningRuleViolation(
+            raise RuleViolation(
                 "carry-over-dropped",
                 f"上一轮列入的村须继续列入或逐村说明理由: {', '.join(dropped)}",
                 f"villages carried over from the previous round must be listed or given a reason: "
@@ -244,7 +244,7 @@ class TownshipRound:
 
 def _check_meeting(meeting: CommitteeMeetingRecord | None) -> None:
     if meeting is None or not meeting.attendees or not meeting.minutes.strip():
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "committee-meeting-missing",
             "名单须经乡镇党委会集体研究: 请记录会议日期、参会人员和会议纪要",
             "the list must be decided at a township committee meeting: record its date, attendees and minutes")
@@ -252,24 +252,24 @@ def _check_meeting(meeting: CommitteeMeetingRecord | None) -> None:
 
 def _check_notice(notice: PublicNotice | None, meeting: CommitteeMeetingRecord, submitted_on: date) -> None:
     if notice is None:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "public-notice-missing", "名单须经公示后才能报送,请记录公示起止日期",
             "the list must be publicly noticed before submission: record the notice period")
     if notice.ends_on < notice.starts_on:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "public-notice-dates", "公示结束日期早于开始日期", "the notice period ends before it starts")
     if notice.starts_on < meeting.held_on:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "public-notice-before-meeting", "公示须在党委会研究确定名单之后",
             "the notice must start on or after the committee meeting that decided the list")
     if submitted_on <= notice.ends_on:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "public-notice-not-over", f"公示期至 {notice.ends_on} 结束,结束后方可报送",
             f"the notice period runs until {notice.ends_on}; submit after it is over",
             notice_ends_on=notice.ends_on.isoformat())
     unanswered = [o for o in notice.objections if not o.answered]
     if unanswered:
-        raise ScreeningRuleViolation(
+        raise RuleViolation(
             "objections-unanswered", f"公示期间有 {len(unanswered)} 条异议尚未答复",
             f"{len(unanswered)} objection(s) raised during the notice have not been answered",
             unanswered=len(unanswered))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from zhengdun.divisions import is_within, level_of
+from zhengdun.refusals import NotPermitted, RuleViolation
 from zhengdun.roles import Level, ReviewDepartment, Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -32,13 +33,6 @@ GRANTABLE_AT: dict[str, set[Level]] = {
 }
 
 
-class UserRuleViolation(Exception):
-    def __init__(self, code: str, message: str, status: int = 422):
-        super().__init__(message)
-        self.code = code
-        self.status = status
-
-
 @dataclass(frozen=True)
 class NewUser:
     username: str
@@ -52,9 +46,9 @@ class NewUser:
 def check_new_user(user: NewUser, *, manager_unit: str) -> list[str]:
     """The realm roles to assign (functional + level); raises on anything the manager may not do."""
     if not USERNAME.match(user.username):
-        raise UserRuleViolation("invalid-username", "用户名须为3-64位小写字母、数字或 . _ -，以字母或数字开头")
+        raise RuleViolation("invalid-username", "用户名须为3-64位小写字母、数字或 . _ -，以字母或数字开头", field="username")
     if not user.family_name.strip() or not user.given_name.strip():
-        raise UserRuleViolation("invalid-name", "姓和名不能为空")
+        raise RuleViolation("invalid-name", "姓和名不能为空", field="family_name")
     check_unit(user.unit, manager_unit=manager_unit)
     return check_roles(user.roles, user.unit)
 
@@ -62,14 +56,15 @@ def check_new_user(user: NewUser, *, manager_unit: str) -> list[str]:
 def check_roles(roles, unit: str) -> list[str]:
     """The realm roles a user of ``unit`` holds with these functional roles (they + the level role)."""
     if not roles:
-        raise UserRuleViolation("no-role", "至少授予一个角色")
+        raise RuleViolation("no-role", "至少授予一个角色", field="roles")
     level = level_of(unit)
     for role in roles:
         if role not in GRANTABLE_AT:
-            raise UserRuleViolation("role-not-grantable", f"角色 {role} 不能通过本平台授予", status=403)
+            raise NotPermitted("role-not-grantable", f"角色 {role} 不能通过本平台授予", field="roles")
         if level not in GRANTABLE_AT[role]:
             allowed = "、".join(sorted(l.label for l in GRANTABLE_AT[role]))
-            raise UserRuleViolation("role-not-at-this-level", f"角色 {role} 只能授予{allowed}级单位的用户，{unit} 是{level.label}级")
+            raise RuleViolation("role-not-at-this-level", f"角色 {role} 只能授予{allowed}级单位的用户，{unit} 是{level.label}级",
+                                field="roles")
     return sorted(set(roles)) + [level.role]
 
 
@@ -81,7 +76,7 @@ def managed_roles() -> set[str]:
 def check_unit(unit: str, *, manager_unit: str) -> None:
     """A manager acts only on units strictly below their own."""
     if not is_within(unit, manager_unit) or unit == manager_unit:
-        raise UserRuleViolation("unit-outside-subtree", f"单位 {unit} 不在您的下级单位中", status=403)
+        raise NotPermitted("unit-outside-subtree", f"单位 {unit} 不在您的下级单位中", field="unit")
 
 
 def roles_after_move(current_roles: set[str], new_unit: str) -> tuple[set[str], set[str]]:
@@ -91,6 +86,7 @@ def roles_after_move(current_roles: set[str], new_unit: str) -> tuple[set[str], 
     functional = {r for r in current_roles if r in GRANTABLE_AT}
     for role in functional:
         if level not in GRANTABLE_AT[role]:
-            raise UserRuleViolation("role-not-at-this-level", f"用户的角色 {role} 不能在{level.label}级单位担任，请先调整角色")
+            raise RuleViolation("role-not-at-this-level", f"用户的角色 {role} 不能在{level.label}级单位担任，请先调整角色",
+                                field="roles")
     level_roles = {l.role for l in Level}
     return {level.role} - current_roles, (current_roles & level_roles) - {level.role}

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from supervision.domain.records import RecordRefused
 from zhengdun.divisions import is_within, level_of
+from zhengdun.refusals import NotPermitted, RuleViolation
 from zhengdun.roles import Level, Role
 
 
@@ -85,10 +85,6 @@ KINDS: dict[CampaignRecordKind, KindSpec] = {
 }
 
 
-class WrongBody(Exception):
-    """The caller is not the body that makes this kind of record (403)."""
-
-
 def check_campaign_record(kind: CampaignRecordKind, unit_code: str, caller_roles: frozenset[str] | set[str],
                           attendees: list[str], content: str, village_codes: list[str]) -> None:
     """A record is made by its body (standing committee, county organization department, township Party committee)
@@ -96,17 +92,17 @@ def check_campaign_record(kind: CampaignRecordKind, unit_code: str, caller_roles
     it concerns lies in the unit (the per-village analysis names the villages analysed)."""
     spec = kind.spec
     if not set(caller_roles) & spec.roles:
-        raise WrongBody(f"“{spec.group.label}·{spec.label}”由"
+        raise NotPermitted("wrong-body", f"“{spec.group.label}·{spec.label}”由"
                         f"{'县委常委会' if spec.roles == _COMMITTEE else '县委组织部' if spec.roles == _COUNTY_ORG else '乡镇党委'}记录")
     if level_of(unit_code) is not spec.level:
-        raise RecordRefused("wrong-level", f"“{spec.label}”是{'县' if spec.level is Level.COUNTY else '乡镇'}级的记录，"
-                            f"{unit_code} 不是{'县' if spec.level is Level.COUNTY else '乡镇'} (record at the wrong level)")
+        raise RuleViolation("wrong-level", f"“{spec.label}”是{'县' if spec.level is Level.COUNTY else '乡镇'}级的记录，"
+                            f"{unit_code} 不是{'县' if spec.level is Level.COUNTY else '乡镇'} (record at the wrong level)", field="unit_code")
     if not [a for a in attendees if a.strip()]:
-        raise RecordRefused("attendees-required", "须写明参加人员 (attendees or participants required)")
+        raise RuleViolation("attendees-required", "须写明参加人员 (attendees or participants required)", field="attendees")
     if not content.strip():
-        raise RecordRefused("content-required", "须写明研究、部署或落实的内容 (content required)")
+        raise RuleViolation("content-required", "须写明研究、部署或落实的内容 (content required)", field="content")
     outside = [v for v in village_codes if level_of(v) is not Level.VILLAGE or not is_within(v, unit_code)]
     if outside:
-        raise RecordRefused("village-outside-unit", f"以下村不在 {unit_code}：{', '.join(outside)} (villages outside the unit)")
+        raise RuleViolation("village-outside-unit", f"以下村不在 {unit_code}：{', '.join(outside)} (villages outside the unit)", field="village_codes")
     if kind is CampaignRecordKind.COUNTY_ANALYSIS and not village_codes:
-        raise RecordRefused("villages-required", "逐村剖析须列明剖析的村 (village_codes required)")
+        raise RuleViolation("villages-required", "逐村剖析须列明剖析的村 (village_codes required)", field="village_codes")

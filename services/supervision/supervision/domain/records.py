@@ -6,6 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from supervision.domain.rules import month_end
+from zhengdun.refusals import RuleViolation
 
 
 class InspectionKind(StrEnum):
@@ -51,33 +52,25 @@ class Grade(StrEnum):
         return {"excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职"}[self.value]
 
 
-class RecordRefused(Exception):
-    """A record that breaks a rule (422): ``slug`` names it, the message says what to fix."""
-
-    def __init__(self, slug: str, message: str):
-        super().__init__(message)
-        self.slug = slug
-
-
 def check_in_plan_window(inspected_on: date, day_from: int, day_to: int | None, starts_on: date,
                          ends_on: date | None) -> None:
     """A scheduled inspection falls inside its plan's monthly window (e.g. the 25th to month end)."""
     last = day_to or month_end(inspected_on).day
     if inspected_on < starts_on or (ends_on and inspected_on > ends_on):
-        raise RecordRefused("outside-plan-period", f"检查日期 {inspected_on} 不在计划期内 (outside the plan period)")
+        raise RuleViolation("outside-plan-period", f"检查日期 {inspected_on} 不在计划期内 (outside the plan period)", field="inspected_on")
     if not (day_from <= inspected_on.day <= min(last, month_end(inspected_on).day)):
-        raise RecordRefused("outside-plan-window",
+        raise RuleViolation("outside-plan-window",
                             f"定期督导须在每月 {day_from} 日至 {'月底' if day_to is None else f'{day_to} 日'} 进行，"
-                            f"{inspected_on} 不在窗口内 (scheduled inspection outside the monthly window)")
+                            f"{inspected_on} 不在窗口内 (scheduled inspection outside the monthly window)", field="inspected_on")
 
 
 def check_grounds(grounds: list[str], known: set[str]) -> None:
     """An accountability action exists only with grounds, all of them known facts."""
     if not grounds:
-        raise RecordRefused("grounds-required", "问责须有依据：预警编号、督导发现编号或弄虚作假事件编号 (grounds required)")
+        raise RuleViolation("grounds-required", "问责须有依据：预警编号、督导发现编号或弄虚作假事件编号 (grounds required)", field="grounds")
     unknown = [g for g in grounds if g not in known]
     if unknown:
-        raise RecordRefused("unknown-grounds", f"以下依据不存在：{', '.join(unknown)} (unknown grounds)")
+        raise RuleViolation("unknown-grounds", f"以下依据不存在：{', '.join(unknown)} (unknown grounds)", field="grounds")
 
 
 # --- evaluations at the continued-phase studies (seed 000 §三(三) 末段) -------------------------
@@ -98,14 +91,14 @@ def check_study(role: EvaluatedRole, subject_code: str, study_id: str, study: St
     """An evaluation is made at a study and about its village's people: the contact leader and team members of the
     village studied, or the secretary of its township; not before the study."""
     if study is None:
-        raise RecordRefused("unknown-study", f"县委研究 {study_id} 不存在：评价须在持续整顿阶段县委逐村研究时作出 (unknown study)")
+        raise RuleViolation("unknown-study", f"县委研究 {study_id} 不存在：评价须在持续整顿阶段县委逐村研究时作出 (unknown study)", field="study_id")
     expected = study.township_code if role is EvaluatedRole.TOWNSHIP_SECRETARY else study.village_code
     if subject_code != expected:
-        raise RecordRefused("study-of-another-unit", f"县委研究 {study_id} 研究的是 {study.village_code}，"
-                            f"评价{role.label}的对象单位应为 {expected} (the study is of another unit)")
+        raise RuleViolation("study-of-another-unit", f"县委研究 {study_id} 研究的是 {study.village_code}，"
+                            f"评价{role.label}的对象单位应为 {expected} (the study is of another unit)", field="subject_code")
     if evaluated_on < study.studied_on:
-        raise RecordRefused("evaluation-before-study", f"评价日期 {evaluated_on} 早于县委研究日期 {study.studied_on} "
-                            "(evaluated before the study)")
+        raise RuleViolation("evaluation-before-study", f"评价日期 {evaluated_on} 早于县委研究日期 {study.studied_on} "
+                            "(evaluated before the study)", field="evaluated_on")
 
 
 # --- the annual appraisal (述职评议考核, seed 000 §四三是) ----------------------------------------
