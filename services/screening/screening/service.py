@@ -143,8 +143,7 @@ def _prefix(code: str) -> str:
 async def load_campaign(session: AsyncSession, campaign_id: str) -> Campaign:
     history = await facts(session, campaign_id, ev.CampaignOpened, ev.PolicyRevised)
     if not history or not isinstance(history[0], ev.CampaignOpened):
-        raise UnknownItem("campaign-unknown", f"整顿工作 {campaign_id} 不存在", f"no campaign {campaign_id}",
-                                     status=404)
+        raise UnknownItem("campaign-unknown", f"整顿工作 {campaign_id} 不存在", f"no campaign {campaign_id}")
     campaign = Campaign.from_event(history[0])
     for revised in history[1:]:
         campaign = campaign.apply(revised)
