@@ -1,26 +1,46 @@
 """Screening's write steps done in the staff console, in a real browser, by the people who take them:
 the township committee assesses its whole township in one table, holds its meeting, notices the list,
-answers an objection and submits (refused first while a village is unassessed: nothing saved); the
-county's organization department draws its samples and records its site visits, and the standing
-committee confirms the list; the cases then open in casework. Each person starts from their to-do list
+answers an objection and submits (refused first while a village is unassessed: nothing saved), with
+evidence files on a finding, the minutes and the notice (a file the service refuses shows its reason);
+the county's organization department returns the list (退回: the township fixes it from its to-do list
+and submits again), draws its samples, draws one again (重新抽样) and records its site visits with a file,
+and the standing committee confirms the list; the cases then open in casework. Each person starts from their to-do list
 (我的待办), and the step leaves it once done. The other township of the county goes through the API."""
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import date
+from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.support import console_screening as ui
-from tests.support.console import api_get, chromium, gateway, login, shot
+from tests.support.console import api_get, chromium, gateway, login, png, shot
 from tests.support.platform import running_platform
 from zhengdun_demo import screening_steps as steps
 from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.client import auth
 from zhengdun_demo.synthetic import generate_province, to_csv
 
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 expect.set_options(timeout=45_000)
+
+# Evidence files as a person would upload them (the service checks the content against the name).
+NOTES = "%PDF-1.4\n% 走访党员群众记录\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
+MINUTES = "%PDF-1.4\n% 党委会会议纪要原件\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
+VISIT = "%PDF-1.4\n% 县级实地走访核查记录\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".encode()
+PHOTO = png(80, 60)
+
+
+def landed(site, user: str, files_path: str, ref: dict, name: str, content: bytes) -> None:
+    """The record's file is the one uploaded: its name, size and SHA-256, and the same bytes downloaded."""
+    assert (ref["filename"], ref["size"], ref["sha256"]) == (name, len(content), hashlib.sha256(content).hexdigest()), ref
+    answer = httpx.get(f"{site['platform'].url('screening')}{files_path}/{ref['file_id']}", headers=auth(user), timeout=30)
+    assert answer.status_code == 200 and answer.content == content, answer.text[:200]
+    assert answer.headers["X-Content-SHA256"] == ref["sha256"]
 
 
 def campaign_in_assessment(api: Api) -> dict:
@@ -86,6 +106,7 @@ def test_township_assesses_its_villages_in_one_table_and_submits_its_list(site):
 
     # Three villages first: two weak and lax with their evidence, one lagging with its ranking.
     page.fill(f"textarea[data-test=assess-evidence-{v[0]}-secretary_incompetent]", "走访党员群众：书记长期不在村、不履职")
+    ui.attach(page.locator(f"[data-test=assess-files-{v[0]}-secretary_incompetent]"), "走访记录.pdf", NOTES)
     ui.mark_village(page, v[1], "软弱涣散", {"committees_inactive": "村两委半年未开会", "affairs_not_disclosed": "党务村务未公开"})
     ui.mark_village(page, v[2], "后进", rank=(8, 25, "星级支部评定：一星（倒排末位）"))
     ui.save_assessments(page, 3)
@@ -94,11 +115,24 @@ def test_township_assesses_its_villages_in_one_table_and_submits_its_list(site):
     assert [x["village_code"] for x in status["weak_and_lax"]] == [v[0], v[1]]
     assert [x["village_code"] for x in status["lagging"]] == [v[2]]
     assert sorted(status["weak_and_lax"][1]["criteria_met"]) == ["affairs_not_disclosed", "committees_inactive"]
+    # The finding's file landed with it: the round names it by village, and it downloads the same.
+    assert list(status["evidence"]) == [v[0]]
+    (notes_id,) = status["evidence"][v[0]]
+    files = f"{path}/attachments"
+    landed(site, "county_org", files, status["files"][notes_id], "走访记录.pdf", NOTES)
     shot(site, page, "screening-03-three-saved")
 
     # The committee meets, the list is noticed; a submission now is refused: five villages unassessed.
-    ui.record_meeting(page, "2020-08-10", "党委书记、乡镇长、组织委员、纪委书记", "对照十条标准逐村研判，集体研究确定名单")
-    ui.record_notice(page, "2020-08-10", "2020-08-14")
+    # A "PDF" that is not one is refused by the service: its reason beside the files, the rest kept, nothing saved.
+    attendees = "党委书记、乡镇长、组织委员、纪委书记"
+    form = ui.fill_meeting(page, "2020-08-10", attendees, "对照十条标准逐村研判，集体研究确定名单")
+    ui.choose_file(form.locator("[data-test=meeting-files-item]"), "党委会纪要.pdf", b"this is a scanned page, not a PDF")
+    expect(form.locator("[data-test=meeting-files-item] .el-form-item__error")).to_contain_text("文件内容不是 .pdf 格式")
+    expect(form.locator("input[data-test=meeting-attendees]")).to_have_value(attendees)
+    assert api_get(site, "township_org", "screening", path)["meeting"] is None
+    shot(site, page, "screening-03b-file-refused")
+    ui.save_meeting(page, form, (("党委会纪要.pdf", MINUTES),))
+    ui.record_notice(page, "2020-08-10", "2020-08-14", (("公示照片.png", PHOTO),))
     form = ui.try_submit(page)
     refusal = form.locator("[data-test=form-refusal]")
     expect(refusal).to_be_visible()
@@ -115,6 +149,19 @@ def test_township_assesses_its_villages_in_one_table_and_submits_its_list(site):
     assert status["assessed"] == 8 and status["missing_village_codes"] == []
     assert status["meeting"]["attendees"] == ["党委书记", "乡镇长", "组织委员", "纪委书记"]
     assert status["notice"]["starts_on"] == "2020-08-10" and status["notice"]["ends_on"] == "2020-08-14"
+    (minutes_id,) = status["meeting"]["attachments"]
+    (photo_id,) = status["notice"]["photos"]
+    landed(site, "township_org", files, status["files"][minutes_id], "党委会纪要.pdf", MINUTES)
+    landed(site, "county_org", files, status["files"][photo_id], "公示照片.png", PHOTO)
+    # The page shows the files by name where their records are; the minutes download from there, the same bytes.
+    meeting = page.locator("[data-test=round-meeting]")
+    expect(meeting).to_contain_text("党委会纪要.pdf")
+    expect(page.locator("[data-test=round-notice]")).to_contain_text("公示照片.png")
+    expect(page.locator(".el-card").filter(has_text="软弱涣散村党组织名单")).to_contain_text("走访记录.pdf")
+    with page.expect_download() as got:
+        meeting.locator(f"[data-test=screening-file-{minutes_id}]").click()
+    assert got.value.suggested_filename == "党委会纪要.pdf" and Path(got.value.path()).read_bytes() == MINUTES
+    shot(site, page, "screening-05a-files-shown")
     page.goto(site["url"] + "/tasks")
     expect(ui.task_rows(page, "分两类上报名单")).to_have_count(1)
     for gone in ("逐村排查研判", "乡镇党委会集体研究", "名单公示"):
@@ -161,22 +208,63 @@ def test_county_checks_adjusts_and_its_standing_committee_confirms_then_the_case
     expect(page.locator("[data-test=county-townships]")).to_be_visible()
     expect(page.locator("[data-test=confirm-list]")).to_have_count(0)        # the standing committee's, not hers
     shot(site, page, "screening-10-county-list")
-    for township in (TOWNSHIP, OTHER_TOWNSHIP):
-        ui.draw_sample(page, township)
+
+    # The county returns the township's list (退回) with its reason: the township has it to do again.
+    reason = "后进村倒排依据不完整，请补充星级评定的会议记录"
+    ui.return_list(page, TOWNSHIP, [reason])
+    assert api_get(site, "county_org", "screening", f"{base}/list")["townships"][TOWNSHIP] == "missing"
+    assert api_get(site, "township_org", "screening", round_path(site))["status"] == "returned"
+    shot(site, page, "screening-10a-returned")
+
+    # The township finds it in its to-do list with the reason, fixes the lagging village's basis, submits again.
+    township = login(site, "township_org", "/tasks")
+    expect(ui.task_rows(township, "重新上报名单")).to_contain_text(reason)
+    ui.open_task(site, township, "重新上报名单")
+    expect(township.locator("[data-test=round-actions]")).to_be_visible()
+    ui.mark_village(township, v[2], "后进", rank=(8, 25, "星级支部评定：一星（倒排末位），附评定会议记录"))
+    ui.save_assessments(township, 1)
+    ui.submit_list(township)
+    status = api_get(site, "township_org", "screening", round_path(site))
+    assert status["status"] == "submitted" and [x["village_code"] for x in status["lagging"]] == [v[2]]
+    township.goto(site["url"] + "/tasks")
+    expect(township.locator("[data-test=tasks-summary]")).to_be_visible()
+    expect(ui.task_rows(township, "上报名单")).to_have_count(0)
+    shot(site, township, "screening-10b-resubmitted")
+    township.context.close()
+
+    ui.open_task(site, page, "县级随机抽查")
+    for township_code in (TOWNSHIP, OTHER_TOWNSHIP):
+        ui.draw_sample(page, township_code)
+    # Drawn again (重新抽样) with its reason: the later attempt is the one checked, the first stays on record.
+    ui.draw_sample(page, TOWNSHIP, redraw_reason="抽样时误用了退回前的名单，重新抽取")
+    expect(page.locator("body")).to_contain_text("重抽理由：抽样时误用了退回前的名单，重新抽取")
     listed = api_get(site, "county_org", "screening", f"{base}/list")
-    chosen = {t: sorted({x for s in listed["samples"] if s["division_code"] == t for x in s["chosen"]}) for t in (TOWNSHIP, OTHER_TOWNSHIP)}
+    attempts = {s["attempt"] for s in listed["samples"] if s["division_code"] == TOWNSHIP}
+    assert attempts == {1, 2}, listed["samples"]
+    assert all(s["redraw_reason"] == "抽样时误用了退回前的名单，重新抽取" for s in listed["samples"]
+               if s["division_code"] == TOWNSHIP and s["attempt"] == 2)
+    latest = {t: max(s["attempt"] for s in listed["samples"] if s["division_code"] == t) for t in (TOWNSHIP, OTHER_TOWNSHIP)}
+    chosen = {t: sorted({x for s in listed["samples"] if s["division_code"] == t and s["attempt"] == latest[t] for x in s["chosen"]})
+              for t in (TOWNSHIP, OTHER_TOWNSHIP)}
     assert all(chosen.values()), listed["samples"]
+    shot(site, page, "screening-10c-redrawn")
     page.goto(site["url"] + "/tasks")
     expect(ui.task_rows(page, "县级随机抽查")).to_have_count(0)
     expect(ui.task_rows(page, "实地走访核查")).to_have_count(2)
     ui.open_task(site, page, "实地走访核查")
-    for township in (TOWNSHIP, OTHER_TOWNSHIP):
-        ui.record_site_visits(page, township, {chosen[township][0]: "走访党员群众、查阅会议记录，情况属实"})
-    checks = api_get(site, "county_org", "screening", f"{base}/list")["checks"]
-    found = {f["village_code"]: f for c in checks for f in c["findings"]}
+    visited = chosen[TOWNSHIP][0]
+    ui.record_site_visits(page, TOWNSHIP, {visited: "走访党员群众、查阅会议记录，情况属实"}, {visited: ("走访核查记录.pdf", VISIT)})
+    ui.record_site_visits(page, OTHER_TOWNSHIP, {chosen[OTHER_TOWNSHIP][0]: "走访党员群众、查阅会议记录，情况属实"})
+    listed = api_get(site, "county_org", "screening", f"{base}/list")
+    found = {f["village_code"]: f for c in listed["checks"] for f in c["findings"]}
     assert set(found) == set(chosen[TOWNSHIP]) | set(chosen[OTHER_TOWNSHIP])
     assert all(f["outcome"] == "confirmed" for f in found.values())
-    assert found[chosen[TOWNSHIP][0]]["note"] == "走访党员群众、查阅会议记录，情况属实"
+    assert found[visited]["note"] == "走访党员群众、查阅会议记录，情况属实"
+    # The visit's file landed with its finding, and shows by name in the findings.
+    (visit_id,) = found[visited]["attachments"]
+    assert all(not f["attachments"] for code, f in found.items() if code != visited)
+    landed(site, "county_org", f"{base}/attachments", listed["files"][visit_id], "走访核查记录.pdf", VISIT)
+    expect(page.locator(".el-card").filter(has_text="实地核查与市级抽查结果")).to_contain_text("走访核查记录.pdf")
     shot(site, page, "screening-11-visits-recorded")
 
     # The county adds a village the township left out, with the criterion and the reason.

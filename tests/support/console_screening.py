@@ -45,17 +45,36 @@ def saved(page: Page, text: str) -> None:
     expect(page.locator(".el-message").filter(has_text=text).first).to_be_visible()
 
 
+MIME = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+
+
+def choose_file(scope: Locator, name: str, content: bytes) -> None:
+    """Choose one file in the upload area within ``scope`` (it goes up at once)."""
+    scope.locator(".el-upload__input").set_input_files(
+        {"name": name, "mimeType": MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream"), "buffer": content})
+
+
+def attach(scope: Locator, name: str, content: bytes) -> None:
+    """Choose one file in the upload area within ``scope`` and wait until the service has it."""
+    done = scope.locator(".el-upload-list__item.is-success")
+    before = done.count()
+    choose_file(scope, name, content)
+    expect(done).to_have_count(before + 1)
+
+
 # ------------------------------------------------------------------------------- township
 
 
 def mark_village(page: Page, village: str, result: str, met: dict[str, str] | None = None,
-                 rank: tuple[int, int, str] | None = None) -> None:
-    """One row of the township table: the criteria met with their evidence, the result (软弱涣散 / 后进 /
-    不列入), and a lagging village's rank, out of, basis."""
+                 rank: tuple[int, int, str] | None = None, files: dict[str, tuple[str, bytes]] | None = None) -> None:
+    """One row of the township table: the criteria met with their evidence (and a file, by criterion), the
+    result (软弱涣散 / 后进 / 不列入), and a lagging village's rank, out of, basis."""
     for criterion, evidence in (met or {}).items():
         page.click(f"[data-test=assess-met-{village}-{criterion}]")
         if evidence:
             page.fill(f"textarea[data-test=assess-evidence-{village}-{criterion}]", evidence)
+    for criterion, (name, content) in (files or {}).items():
+        attach(page.locator(f"[data-test=assess-files-{village}-{criterion}]"), name, content)
     page.locator(f"[data-test=assess-result-{village}] label").filter(has_text=result).click()
     if rank:
         page.locator(f"[data-test=assess-rank-{village}] input, input[data-test=assess-rank-{village}]").first.fill(str(rank[0]))
@@ -69,22 +88,36 @@ def save_assessments(page: Page, count: int) -> None:
     saved(page, f"已保存 {count} 个村的排查研判")
 
 
-def record_meeting(page: Page, held_on: str, attendees: str, minutes: str) -> None:
+def fill_meeting(page: Page, held_on: str, attendees: str, minutes: str) -> Locator:
+    """The meeting form opened and filled, not yet saved; the form."""
     page.click("[data-test=record-meeting]")
     form = dialog(page, "记录乡镇党委会集体研究")
     fill_date(form, "会议日期", held_on)
     form.locator("input[data-test=meeting-attendees]").fill(attendees)
     form.locator("textarea[data-test=meeting-minutes]").fill(minutes)
+    return form
+
+
+def save_meeting(page: Page, form: Locator, files: tuple[tuple[str, bytes], ...] = ()) -> None:
+    """The minutes' files (original, photos) attached, then saved."""
+    for name, content in files:
+        attach(form.locator("[data-test=meeting-files-item]"), name, content)
     form.locator("[data-test=form-submit]").click()
     expect(form).to_be_hidden()
     saved(page, "已记录乡镇党委会集体研究")
 
 
-def record_notice(page: Page, starts_on: str, ends_on: str) -> None:
+def record_meeting(page: Page, held_on: str, attendees: str, minutes: str, files: tuple[tuple[str, bytes], ...] = ()) -> None:
+    save_meeting(page, fill_meeting(page, held_on, attendees, minutes), files)
+
+
+def record_notice(page: Page, starts_on: str, ends_on: str, photos: tuple[tuple[str, bytes], ...] = ()) -> None:
     page.click("[data-test=record-notice]")
     form = dialog(page, "记录名单公示")
     fill_date(form, "公示开始", starts_on)
     fill_date(form, "公示结束", ends_on)
+    for name, content in photos:
+        attach(form.locator("[data-test=notice-files-item]"), name, content)
     form.locator("[data-test=form-submit]").click()
     expect(form).to_be_hidden()
     saved(page, "已记录公示期")
@@ -129,20 +162,36 @@ def township_actions(page: Page, township: str) -> Locator:
     return page.locator(f"[data-test=township-actions-{township}]")
 
 
-def draw_sample(page: Page, township: str) -> None:
+def draw_sample(page: Page, township: str, redraw_reason: str | None = None) -> None:
+    """The county draws a township's check sample; again (重新抽样) with the reason given."""
     township_actions(page, township).locator("[data-test=draw-sample]").click()
     form = dialog(page, "随机抽取核查的村")
+    if redraw_reason is not None:
+        form.locator("input[data-test=sample-redraw-reason]").fill(redraw_reason)
     form.locator("[data-test=form-submit]").click()
     expect(form).to_be_hidden()
     saved(page, "已抽取")
 
 
-def record_site_visits(page: Page, township: str, notes: dict[str, str] | None = None) -> None:
-    """Every sampled village found as listed (属实), with the notes given."""
+def return_list(page: Page, township: str, reasons: list[str]) -> None:
+    """The county returns a township's list (退回), one reason a line."""
+    township_actions(page, township).locator("[data-test=return-list]").click()
+    form = dialog(page, "退回乡镇名单")
+    form.locator("textarea[data-test=return-reasons]").fill("\n".join(reasons))
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    saved(page, "的名单")
+
+
+def record_site_visits(page: Page, township: str, notes: dict[str, str] | None = None,
+                       files: dict[str, tuple[str, bytes]] | None = None) -> None:
+    """Every sampled village found as listed (属实), with the notes and files (by village) given."""
     township_actions(page, township).locator("[data-test=record-visits]").click()
     form = dialog(page, "实地走访核查")
     for village, note in (notes or {}).items():
         form.locator(f"input[data-test=visit-note-{village}]").fill(note)
+    for village, (name, content) in (files or {}).items():
+        attach(form.locator(f"[data-test=visit-files-{village}]"), name, content)
     form.locator("[data-test=form-submit]").click()
     expect(form).to_be_hidden()
     saved(page, "的走访核查")

@@ -420,6 +420,11 @@ async def township_status(campaign_id: Identifier, round_id: RoundId, township: 
         # Nothing recorded yet reads as no meeting, no notice, no objections.
         prep = await session.get(TownshipPreparation, (campaign_id, round_id, township)) \
             or TownshipPreparation(meeting=None, notice=None, objections=[])
+        evidence = {code: list(dict.fromkeys(f for finding in a.findings for f in finding.attachments))
+                    for code, a in state.assessments.items() if any(finding.attachments for finding in a.findings)}
+        named = [f for ids in evidence.values() for f in ids] + list((prep.meeting or {}).get("attachments", [])) \
+            + list((prep.notice or {}).get("photos", []))
+        files = await service.file_refs(session, service.TOWNSHIP_FILES, campaign_id, round_id, township, named)
     missing = [v.code for v in villages if v.code not in state.assessments]
     return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
             "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
@@ -427,7 +432,8 @@ async def township_status(campaign_id: Identifier, round_id: RoundId, township: 
             "lagging": [v.model_dump(mode="json") for v in state.listed(ev.AssessmentResult.LAGGING)],
             "carry_over": [{"village_code": c.village_code, "reason": c.reason.value, "label": c.reason.label}
                            for c in propose_carry_over(earlier, accepted, state.assessments)],
-            "meeting": prep.meeting, "notice": prep.notice, "objections": prep.objections}
+            "meeting": prep.meeting, "notice": prep.notice, "objections": prep.objections,
+            "evidence": evidence, "files": files}
 
 
 # ------------------------------------------------------------------------------- county review
@@ -476,6 +482,8 @@ async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: D
         city_targets = (await service.active_list(session, campaign_id, under=city)).targets
         city_share = share_status(city, list(city_targets), await service.villages_under(session, city), campaign.policy,
                                   lagging_codes=_lagging(city_targets))
+        files = await service.file_refs(session, service.COUNTY_FILES, campaign_id, round_id, county,
+                                        [f for c in state.checks for finding in c.findings for f in finding.attachments])
     share = state.share(villages, campaign)
     return {"county_code": county, "status": state.status.value, "status_label": state.status.label,
             "townships": {t: ("submitted" if t in state.submissions else "missing") for t in townships},
@@ -487,7 +495,7 @@ async def county_list_view(campaign_id: Identifier, round_id: RoundId, county: D
             "city_checks": [c.model_dump(mode="json") for c in city_checks],
             "checks": [c.model_dump(mode="json") for c in state.checks],
             "confirmation": state.confirmation.model_dump(mode="json") if state.confirmation else None,
-            "consistency_flags": flags}
+            "consistency_flags": flags, "files": files}
 
 
 async def _flags(session, campaign, round_id: str, county: str, state, villages) -> list[dict]:

@@ -11,6 +11,7 @@ from screening.domain.consistency import FlagKind
 from screening.domain.county_review import CountyListStatus
 from screening.domain.township import CarryOverReason, TownshipRoundStatus
 from zhengdun.events import screening as ev
+from zhengdun.attachments import AttachmentRef
 from zhengdun.responses import Out
 
 
@@ -96,6 +97,10 @@ class TownshipRoundOut(Out):
     meeting: MeetingOut | None = Field(None, description="乡镇党委会议（未记录时为空）")
     notice: NoticeOut | None = Field(None, description="公示期（未记录时为空）")
     objections: list[ObjectionOut] = Field(default_factory=list, description="公示期间的异议及答复")
+    evidence: dict[str, list[str]] = Field(default_factory=dict,
+                                           description="各村研判依据所附的佐证材料编号（村代码 → 编号；无材料的村不列）")
+    files: dict[str, AttachmentRef] = Field(default_factory=dict,
+                                            description="本页所列佐证材料的文件名、大小与 SHA-256（编号 → 文件）")
 
 
 class RoundOut(Out):
@@ -147,6 +152,8 @@ class CountyListOut(Out):
     city_checks: list[ev.SpotCheckRecorded] = Field(default_factory=list, description="市级抽查认定的结果")
     confirmation: ev.CountyListConfirmed | None
     consistency_flags: list[ConsistencyFlagOut]
+    files: dict[str, AttachmentRef] = Field(default_factory=dict,
+                                            description="实地走访核查所附佐证材料的文件名、大小与 SHA-256（编号 → 文件）")
 
 
 class SamplesOut(Out):

@@ -17,6 +17,7 @@ export interface Cell {
   met: boolean
   evidence: string
   reason: string
+  attachments: string[] // ids of the evidence files uploaded to the township's round
 }
 
 export interface Row {
@@ -34,7 +35,7 @@ export interface Row {
 export function emptyRow(village_code: string, name: string, criteria: Criterion[], assessed = false): Row {
   return {
     village_code, name, assessed, result: '', rank: null, out_of: null, score: '', basis: '',
-    cells: Object.fromEntries(criteria.map((c) => [c.code, { met: false, evidence: '', reason: '' }])),
+    cells: Object.fromEntries(criteria.map((c) => [c.code, { met: false, evidence: '', reason: '', attachments: [] }])),
   }
 }
 
@@ -66,7 +67,7 @@ export function bodyOf(row: Row, criteria: Criterion[]): AssessmentBody {
     findings: criteria.map((c) => {
       const cell = row.cells[c.code]
       return {
-        criterion_code: c.code, met: cell.met, evidence: cell.met ? cell.evidence.trim() : '', attachments: [],
+        criterion_code: c.code, met: cell.met, evidence: cell.met ? cell.evidence.trim() : '', attachments: cell.met ? cell.attachments : [],
         ...(cell.met && c.requires_reason ? { reason: cell.reason.trim() } : {}),
       }
     }),

@@ -884,6 +884,22 @@ export interface components {
              */
             uploaded_on: string;
         };
+        /**
+         * AttachmentRef
+         * @description What a record keeps of a file it rests on (``reference``).
+         */
+        AttachmentRef: {
+            /** File Id */
+            file_id: string;
+            /** Filename */
+            filename: string;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Content Type */
+            content_type: string;
+        };
         /** Body_import_divisions_divisions_import_post */
         Body_import_divisions_divisions_import_post: {
             /** File */
@@ -1251,6 +1267,13 @@ export interface components {
             confirmation: components["schemas"]["CountyListConfirmed"] | null;
             /** Consistency Flags */
             consistency_flags: components["schemas"]["ConsistencyFlagOut"][];
+            /**
+             * Files
+             * @description 实地走访核查所附佐证材料的文件名、大小与 SHA-256（编号 → 文件）
+             */
+            files?: {
+                [key: string]: components["schemas"]["AttachmentRef"];
+            };
         };
         /**
          * CountyListStatus
@@ -2930,6 +2953,20 @@ export interface components {
              * @description 公示期间的异议及答复
              */
             objections?: components["schemas"]["ObjectionOut"][];
+            /**
+             * Evidence
+             * @description 各村研判依据所附的佐证材料编号（村代码 → 编号；无材料的村不列）
+             */
+            evidence?: {
+                [key: string]: string[];
+            };
+            /**
+             * Files
+             * @description 本页所列佐证材料的文件名、大小与 SHA-256（编号 → 文件）
+             */
+            files?: {
+                [key: string]: components["schemas"]["AttachmentRef"];
+            };
         };
         /**
          * TownshipRoundStatus
