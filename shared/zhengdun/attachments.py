@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from urllib.parse import quote
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -248,8 +249,15 @@ def download(row):
     from fastapi.responses import Response
 
     return Response(row.content, media_type=row.content_type,
-                    headers={"X-Content-SHA256": row.sha256,
-                             "Content-Disposition": f'attachment; filename="{row.file_id}"'})
+                    headers={"X-Content-SHA256": row.sha256, "Content-Disposition": content_disposition(row)})
+
+
+def content_disposition(row) -> str:
+    """Saved under its own name (RFC 6266: ``filename*`` in UTF-8 for the Chinese names people give files), with
+    the id and extension as the plain-ASCII fallback."""
+    extension = row.filename.rsplit(".", 1)[-1].lower() if "." in row.filename else ""
+    fallback = f"{row.file_id}.{extension}" if extension.isascii() and extension.isalnum() else row.file_id
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(row.filename, safe='')}"
 
 
 def upload_responses() -> dict[int | str, dict[str, Any]]:

@@ -77,3 +77,14 @@ def test_a_name_keeps_no_control_characters_and_is_bounded():
     assert check_attachment("纪要\x00\n.pdf", PDF).filename == "纪要.pdf"
     assert check_attachment("a" * 251 + ".pdf", PDF).filename.endswith(".pdf")
     assert refusal("a" * 252 + ".pdf", PDF).code == "evidence-name-too-long"
+
+
+def test_a_download_is_saved_under_the_files_own_name():
+    from types import SimpleNamespace
+    from urllib.parse import unquote
+
+    from zhengdun.attachments import content_disposition
+    row = SimpleNamespace(file_id="f1", filename="党委会纪要 8月.pdf")
+    disposition = content_disposition(row)
+    assert disposition.startswith('attachment; filename="f1.pdf"; ')
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "党委会纪要 8月.pdf"
