@@ -1,7 +1,9 @@
 """The casework forms of the case book in a real browser (issue 18): the county's organization department
 finds "选派工作队" in its to-do list and stations the team and names the contact leader by clicking; a change
 of contact leader or team without the county's decision is refused beside the field and changes nothing, and
-with the decision it is made; the first secretary and a pairing; the team leader's two-monthly progress report
+with the decision it is made; the first secretary and a pairing; the first secretary changed (a reason, a date
+not before the designation); the township's organization staff staff a village of their own township from their
+to-do list (not one of the other township); the team leader's two-monthly progress report
 (a second one for the same period refused); and continued rectification: the standing committee's study, the
 county secretary's 挂牌督办 (someone else named is refused beside the field) and the second review.
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -19,6 +22,7 @@ from tests.support.campaign import campaign_until_cases_open
 from tests.support.console import api_get, chromium, gateway, login, set_clock, shot
 from tests.support.platform import running_platform
 from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.client import auth
 
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader and team_member work here
@@ -132,6 +136,81 @@ def test_county_assigns_team_and_contact_leader_and_a_change_needs_the_countys_d
     assert len(book(site)["pairings"]) == 1
     shot(site, page, "casework-06-pairing-refused-twice")
     page.context.close()
+
+
+def test_county_changes_the_first_secretary_with_a_reason_and_a_date_after_designation(site):
+    page = login(site, "county_org", f"/cases/{site['case_id']}")
+    expect(page.locator("[data-test=case-village]")).to_be_visible()
+    # A change without its reason: refused beside 调整理由, nothing changed.
+    form = cw.change_first_secretary(page, "孙二书", "市直部门干部", "", expect_saved=False)
+    expect(cw.error_beside(form, "调整理由")).to_contain_text("调整须说明理由")
+    assert book(site)["first_secretary"]["name"] == "赵一书"
+    # A date before the village was designated: the service's reason beside 选派日期, nothing changed.
+    form.locator("input[data-test=change-reason]").fill("赵一书同志调回原单位")
+    cw.labelled_date(form, "选派日期", "2020年8月19日")
+    cw.save(page, form, None, expect_saved=False)
+    expect(cw.error_beside(form, "选派日期")).to_contain_text("选派日期早于确定为整顿对象的日期 2020-08-20")
+    expect(form.locator("input[data-test=change-reason]")).to_have_value("赵一书同志调回原单位")     # the input is kept
+    shot(site, page, "casework-12-first-secretary-change-refused")
+    assert book(site)["first_secretary"]["name"] == "赵一书" and len(entries(site, "first_secretary_appointed")) == 1
+
+    cw.labelled_date(form, "选派日期", "2020年8月22日")
+    cw.save(page, form, "已选派第一书记")
+    detail = book(site)
+    assert (detail["first_secretary"]["name"], detail["first_secretary"]["post"]) == ("孙二书", "市直部门干部")
+    changed = entries(site, "first_secretary_appointed")
+    assert len(changed) == 2 and changed[-1]["data"]["change_reason"] == "赵一书同志调回原单位"
+    shot(site, page, "casework-13-first-secretary-changed")
+    page.context.close()
+
+
+def test_township_stations_the_team_and_names_the_contact_leader_of_a_village_in_its_township(site):
+    """The township's organization staff may staff its own villages (case.staff at township level), from its
+    to-do list; not a village of the other township."""
+    url, api = site["url"], site["api"]
+    mine, theirs = site["villages"][TOWNSHIP][1], site["villages"][OTHER_TOWNSHIP][0]
+    case_id = site["cases"][mine]
+    name = api_get(site, "township_org", "casework", f"/cases/{case_id}")["village_name"]
+    page = login(site, "township_org", "/tasks")
+    # Its township's two villages still without a team; none of the other township's.
+    expect(page.locator(cw.ROW).filter(has_text="选派工作队")).to_have_count(2)
+    cw.open_task(page, url, "选派工作队", name)
+    expect(page.locator("[data-test=appoint-first-secretary]")).to_be_visible()
+
+    # Stationed before the village was designated: refused beside 驻村日期, nothing saved.
+    form = cw.assign_team(page, "周镇干", typed_leader=True, typed_members=["吴村干", "郑县干"], leader_post="乡镇党委副书记",
+                          stationed_on="2020年8月19日", expect_saved=False)
+    expect(cw.error_beside(form, "驻村日期")).to_contain_text("驻村日期早于确定为整顿对象的日期 2020-08-20")
+    expect(form.locator("input[data-test=team-leader-post]")).to_have_value("乡镇党委副书记")
+    shot(site, page, "casework-14-township-team-refused")
+    assert api_get(site, "township_org", "casework", f"/cases/{case_id}")["team"] is None
+
+    cw.labelled_date(form, "驻村日期", "2020年8月22日")
+    cw.save(page, form, "已选派工作队")
+    expect(page.locator("[data-test=team-leader-name]")).to_contain_text("周镇干")
+    cw.assign_contact_leader(page, "王联系", typed=True, post="县委常委")
+    expect(page.locator("[data-test=contact-leader-name]")).to_contain_text("王联系")
+    detail = api_get(site, "township_org", "casework", f"/cases/{case_id}")
+    team = detail["team"]
+    assert (team["leader"]["name"], team["leader"]["post"], team["leader"]["rank"], team["stationed_on"]) == \
+        ("周镇干", "乡镇党委副书记", "section", "2020-08-22")
+    assert sorted(m["name"] for m in team["members"]) == ["吴村干", "郑县干"]
+    assert (detail["contact_leader"]["name"], detail["contact_leader"]["rank"]) == ("王联系", "county")
+    stationed = api_get(site, "township_org", "casework", f"/cases/{case_id}/ledger")["history"]
+    assert [(e["actor"]["user_id"], e["actor"]["division_code"]) for e in stationed
+            if e["kind"] in ("team_stationed", "contact_leader_assigned")] == [(site["people"]["township_org"], TOWNSHIP)] * 2
+    for label in ("选派工作队", "明确联系分包县级领导"):
+        expect(cw.task_rows(page, url, label, name)).to_have_count(0)
+    expect(page.locator(cw.ROW).filter(has_text="选派工作队")).to_have_count(1)      # the township's other village
+    shot(site, page, "casework-15-township-staffed")
+    page.context.close()
+
+    # A village of the other township is not its to staff: the service refuses, nothing changes.
+    refused = httpx.put(site["platform"].url("casework") + f"/cases/{site['cases'][theirs]}/team", headers=auth("township_org"),
+                        json={"leader": {"name": "周镇干", "rank": "section"}, "members": [{"name": "吴村干"}, {"name": "郑县干"}],
+                              "stationed_on": "2020-08-22"})
+    assert refused.status_code == 403, refused.text
+    assert api.get("county_org", "casework", f"/cases/{site['cases'][theirs]}")["team"] is None
 
 
 def test_team_leader_files_the_two_monthly_progress_report(site):

@@ -3,8 +3,10 @@ platform of its own: the county organization department records this month's pla
 to-do list (with a photo as evidence); the city's supervision group follows up a demand of its inspection;
 the county standing committee holds a township cadre to account — refused beside 依据 while a ground is
 unknown, nothing saved — and evaluates a contact leader at the county's study of a village in continued
-rectification; a township clerk sees only the form it may use (五到位) and records it; and the township's
-organization staff create, disable and move a user of one of its villages. Every write is checked through
+rectification; a township clerk sees only the form it may use (五到位) and records it; the standing committee
+records 四统一 (its per-village analysis refused beside 涉及的村 while a village lies outside the county) and
+the county organization department 五统一; and the township's organization staff see each user's roles and
+create, disable, move and restore a user of one of its villages. Every write is checked through
 the services' APIs; screenshots are kept in the run's folder."""
 from __future__ import annotations
 
@@ -216,6 +218,11 @@ def test_township_staff_create_disable_and_move_a_user_of_a_village(site):
     expect(page.locator(".el-pagination__total")).to_contain_text(str(listed["total"]))
     expect(page.locator("[data-test=users-table] .el-table__body tr")).to_have_count(len(listed["items"]))
     expect(page.locator("[data-test=users-table]")).to_contain_text("team_leader")
+    # Each user's roles in Chinese, as the list answers them (the level role follows the unit, not shown).
+    roles = {u["username"]: u["roles"] for u in listed["items"]}
+    assert "work_team_leader" in roles["team_leader"] and {"org_staff", "township_committee"} <= set(roles["township_org"])
+    expect(page.locator("[data-test=user-roles-team_leader]")).to_have_text("整顿工作队队长")
+    expect(page.locator("[data-test=user-roles-township_org] .el-tag")).to_have_text(["组织部门工作人员", "乡镇党委"])
     shot(site, page, "users-01-list")
 
     # A login name already taken: refused beside 登录名, the input kept, nobody created; then corrected.
@@ -241,6 +248,13 @@ def test_township_staff_create_disable_and_move_a_user_of_a_village(site):
     moved = api_get(site, "township_org", "screening", "/users", username=username)["items"][0]
     assert moved["unit"] == VILLAGE3 and moved["enabled"] is False
     shot(site, page, "users-04-moved")
+
+    # Restored: the account may log in again, still in the village it was moved to, with its role.
+    steps_ui.enable_user(page, username)
+    expect(page.locator(f"[data-test=user-roles-{username}]")).to_have_text("整顿工作队队员")
+    restored = api_get(site, "township_org", "screening", "/users", username=username)["items"][0]
+    assert restored["enabled"] is True and restored["unit"] == VILLAGE3 and "work_team_member" in restored["roles"]
+    shot(site, page, "users-05-restored")
     page.context.close()
 
 
@@ -253,4 +267,40 @@ def test_county_makes_an_inspection_plan_whose_month_appears_in_its_to_do_list(s
     assert [(p["unit_code"], p["kind"], p["day_from"], p["day_to"], p["starts_on"], p["ends_on"]) for p in plans] == [
         (COUNTY, "scheduled", 25, None, TODAY, None)]
     assert any("月末专项督导" in row for row in steps_ui.task_texts(page, site))
+    page.context.close()
+
+
+def test_standing_committee_records_its_village_analysis_of_four_unified(site):
+    page = login(site, "county_committee")
+    outside = "990103101201"      # a village of the other county
+    form = steps_ui.fill_campaign_record(page, site, kind="逐村剖析、制定整顿工作意见", attendees=["县委书记", "县委常委"],
+                                         content="逐村剖析软弱涣散成因，一村一策制定整顿工作意见", villages=(VILLAGE, outside))
+    form.locator("[data-test=form-submit]").click()
+    villages = steps_ui.item(form, "涉及的村")
+    expect(villages.locator(".el-form-item__error")).to_contain_text(f"以下村不在 {COUNTY}：{outside}")
+    expect(form.locator("textarea[data-test=record-content]")).to_have_value("逐村剖析软弱涣散成因，一村一策制定整顿工作意见")
+    shot(site, page, "supervision-11-four-unified-refused")
+    assert api_get(site, "county_committee", "supervision", "/campaign-records", kind="county_analysis")["total"] == 0   # nothing saved
+
+    form.locator("[data-test=record-villages] .el-tag").filter(has_text=outside).locator(".el-tag__close").click()
+    steps_ui.save(page, form, "已记录")
+    expect(page.locator("[data-test=campaign-records-table]")).to_contain_text("一村一策制定整顿工作意见")
+    shot(site, page, "supervision-12-four-unified")
+    records = api_get(site, "county_committee", "supervision", "/campaign-records", kind="county_analysis")["items"]
+    assert [(r["kind"], r["group"], r["unit_code"], r["attendees"], r["village_codes"], r["held_on"]) for r in records] == [
+        ("county_analysis", "four_unified", COUNTY, ["县委书记", "县委常委"], [VILLAGE], TODAY)]
+    page.context.close()
+
+
+def test_county_organization_department_records_five_unified_training(site):
+    page = login(site, "county_org")
+    page.goto(site["url"] + "/supervision/campaign-records")
+    expect(page.locator("[data-test=add-campaign-record]")).to_have_text("记录五统一")   # not the committee's 四统一
+    steps_ui.record_campaign_record(page, site, kind="统一开展培训", attendees=["各村整顿工作队队员"],
+                                    content="集中培训整顿工作队，讲解问题清单和工作台账")
+    expect(page.locator("[data-test=campaign-records-table]")).to_contain_text("集中培训整顿工作队")
+    shot(site, page, "supervision-13-five-unified")
+    records = api_get(site, "county_org", "supervision", "/campaign-records", kind="unified_training")["items"]
+    assert [(r["group"], r["unit_code"], r["attendees"], r["content"], r["held_on"]) for r in records] == [
+        ("five_unified", COUNTY, ["各村整顿工作队队员"], "集中培训整顿工作队，讲解问题清单和工作台账", TODAY)]
     page.context.close()

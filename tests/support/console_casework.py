@@ -78,19 +78,35 @@ def fill_change(form: Locator, reason: str, decision: tuple[str, str] | None) ->
         fill_date(form, "decision-date-item", decision[1])
 
 
+def labelled_date(form: Locator, label: str, text: str) -> None:
+    """A date picker found by its form item's label (驻村日期, 选派日期), typed: 2020年8月22日."""
+    box = form.locator(".el-form-item").filter(has=form.page.locator(".el-form-item__label", has_text=label)).locator("input").first
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+
+
+def error_beside(form: Locator, label: str) -> Locator:
+    """The message shown beside the form item of this label."""
+    return form.locator(".el-form-item").filter(has=form.page.locator(".el-form-item__label", has_text=label)).locator(".el-form-item__error")
+
+
 def assign_team(page: Page, leader: str, members: Iterable[str] = (), typed_members: Iterable[str] = (), *,
                 leader_post: str = "县委组织部干部", change: tuple[str, tuple[str, str] | None] | None = None,
-                expect_saved: bool = True) -> Locator:
-    """选派工作队 (or, with ``change`` = (reason, decision or None), 调整工作队) on the case book."""
+                typed_leader: bool = False, stationed_on: str | None = None, expect_saved: bool = True) -> Locator:
+    """选派工作队 (or, with ``change`` = (reason, decision or None), 调整工作队) on the case book; the leader a
+    platform user, or a typed name when ``typed_leader``; ``stationed_on`` typed (default: today)."""
     page.click("[data-test=station-team]")
     form = dialog(page, "调整工作队" if change else "选派工作队")
     if change:   # a change starts from the team in place: clear its people first
         tags = form.locator("[data-test=team-members] .el-tag__close")
         while tags.count():
             tags.first.click()
-    pick(page, form, "team-leader", leader)
+    pick(page, form, "team-leader", *([] if typed_leader else [leader]), typed=[leader] if typed_leader else [])
     form.locator("input[data-test=team-leader-post]").fill(leader_post)
     pick(page, form, "team-members", *members, typed=typed_members)
+    if stationed_on:
+        labelled_date(form, "驻村日期", stationed_on)
     if change:
         fill_change(form, *change)
     return save(page, form, "已调整工作队" if change else "已选派工作队", expect_saved)
@@ -117,6 +133,19 @@ def appoint_first_secretary(page: Page, name: str, post: str, *, typed: bool = T
     pick(page, form, "first-secretary", *([] if typed else [name]), typed=[name] if typed else [])
     form.locator("input[data-test=first-secretary-post]").fill(post)
     save(page, form, "已选派第一书记")
+
+
+def change_first_secretary(page: Page, name: str, post: str, reason: str, *, appointed_on: str | None = None,
+                           expect_saved: bool = True) -> Locator:
+    """调整第一书记 (a first secretary is in place): the new one typed, the reason, ``appointed_on`` typed."""
+    page.click("[data-test=appoint-first-secretary]")
+    form = dialog(page, "调整第一书记")
+    pick(page, form, "first-secretary", typed=[name])
+    form.locator("input[data-test=first-secretary-post]").fill(post)
+    form.locator("input[data-test=change-reason]").fill(reason)
+    if appointed_on:
+        labelled_date(form, "选派日期", appointed_on)
+    return save(page, form, "已选派第一书记", expect_saved)
 
 
 def pair_secretary(page: Page, name: str, village_code: str, *, expect_saved: bool = True) -> Locator:

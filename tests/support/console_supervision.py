@@ -126,13 +126,20 @@ def record_evaluation(page: Page, *, grade: str, comment: str) -> None:
     save(page, form, "已记录评价")
 
 
-def record_campaign_record(page: Page, site, *, kind: str, attendees: list[str], content: str) -> None:
+def fill_campaign_record(page: Page, site, *, kind: str, attendees: list[str], content: str, villages: tuple[str, ...] = ()) -> Locator:
+    """The 四统一/五统一/五到位 form opened from the records page and filled in, not yet saved."""
     page.goto(site["url"] + "/supervision/campaign-records")
     page.click("[data-test=add-campaign-record]")
     form = dialog(page, "记录")
     choose(form, "record-kind", kind)
     names(form, "record-attendees", *attendees)
     form.locator("textarea[data-test=record-content]").fill(content)
+    names(form, "record-villages", *villages)
+    return form
+
+
+def record_campaign_record(page: Page, site, *, kind: str, attendees: list[str], content: str, villages: tuple[str, ...] = ()) -> None:
+    form = fill_campaign_record(page, site, kind=kind, attendees=attendees, content=content, villages=villages)
     save(page, form, "已记录")
 
 
@@ -174,6 +181,15 @@ def disable_user(page: Page, username: str) -> None:
     page.locator(".el-message-box .el-button--primary").filter(has_text="停用").click()
     expect(page.locator(".el-message").filter(has_text="已停用").first).to_be_visible()
     expect(page.locator(f"[data-test=user-state-{username}]")).to_have_text("已停用")
+
+
+def enable_user(page: Page, username: str) -> None:
+    """A disabled account restored (恢复) from the users page."""
+    find_user(page, username)
+    page.click(f"[data-test=enable-{username}]")
+    page.locator(".el-message-box .el-button--primary").filter(has_text="恢复").click()
+    expect(page.locator(".el-message").filter(has_text="已恢复").first).to_be_visible()
+    expect(page.locator(f"[data-test=user-state-{username}]")).to_have_text("启用")
 
 
 def move_user(page: Page, username: str, unit: str) -> None:

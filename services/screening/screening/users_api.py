@@ -60,7 +60,7 @@ class UserOut(BaseModel):
     given_name: str
     enabled: bool
     unit: str | None
-    roles: list[str] | None = None
+    roles: list[str] | None = Field(None, description="角色：职能角色及随单位的层级角色")
 
 
 async def _unit_names(request: Request, unit: str) -> dict[str, str]:
@@ -123,7 +123,11 @@ async def list_users(request: Request, under: DivisionCode | None = Query(None, 
         members = [user] if user and user["unit"] and is_within(user["unit"], scope) else []
     else:
         members = await directory.members_under(scope)
-    items = [UserOut(**{k: v for k, v in m.items() if k != "group_ids"}) for m in members[paging.offset:paging.offset + paging.size]]
+    shown = members[paging.offset:paging.offset + paging.size]
+    # The tree walk reads accounts without their roles: fetch them for this page only.
+    roles = await directory.realm_roles([m["id"] for m in shown if m.get("roles") is None])
+    items = [UserOut(**{k: v for k, v in m.items() if k != "group_ids"} | ({"roles": roles[m["id"]]} if m["id"] in roles else {}))
+             for m in shown]
     return Page[UserOut](items=items, total=len(members), page=paging.page, size=paging.size)
 
 

@@ -20,6 +20,8 @@ from zhengdun.periods import first_full_month, period_containing, report_periods
 
 WORK_PHASES = (CasePhase.CONCENTRATED, CasePhase.CONTINUED)
 RANK_ORDER = {CadreRank.SECTION: 1, CadreRank.COUNTY: 2}
+# The dates a refusal names, as the forms label them (the message is read beside the field).
+_DATE_LABELS = {"stationed_on": "驻村日期", "assigned_on": "明确日期", "appointed_on": "选派日期", "published_on": "公开日期"}
 
 
 class EntryKind(StrEnum):
@@ -335,7 +337,8 @@ class CaseBook:
 
     def _not_before_designation(self, day: date, field_name: str) -> None:
         if day < self.header.designated_on:
-            raise RuleViolation("date-before-designation", f"{field_name} 早于确定为整顿对象的日期 {self.header.designated_on}",
+            raise RuleViolation("date-before-designation",
+                                f"{_DATE_LABELS.get(field_name, field_name)}早于确定为整顿对象的日期 {self.header.designated_on}",
                                 f"{field_name} is before the village was designated ({self.header.designated_on})",
                                 field=field_name)
 

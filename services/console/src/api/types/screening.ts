@@ -3010,7 +3010,10 @@ export interface components {
             enabled: boolean;
             /** Unit */
             unit: string | null;
-            /** Roles */
+            /**
+             * Roles
+             * @description 角色：职能角色及随单位的层级角色
+             */
             roles?: string[] | null;
         };
         /**
