@@ -125,7 +125,8 @@ def test_self_check_then_the_townships_preliminary_signed_by_its_principal(site)
     original = "乡镇初验报告（盖章原件）.pdf"
     take(site, "township_org", "乡镇初验", "04-preliminary", steps.preliminary, ["乡镇纪委书记", "组织委员"],
          ["乡镇党委书记", "乡镇长"], "党委集体研究，同意摘帽", report, files=[pdf_file(original)],
-         refused=(pdf_file("空白扫描件.pdf", b""), "佐证材料文件为空"))
+         refused=(pdf_file("空白扫描件.pdf", b""), "佐证材料文件为空"),
+         shoot=lambda page: shot(site, page, "acceptance-04-preliminary-upload-refused"))
     [doc] = documents(site, "preliminary_report")
     content = doc["content"]
     assert_files(site, content["attachments"], (original, PDF))         # the refused file is nowhere

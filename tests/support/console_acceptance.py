@@ -245,9 +245,10 @@ def self_check(page: Page, scores: dict[str, int]) -> None:
 
 
 def preliminary(page: Page, group: list[str], attendees: list[str], minutes: str, report: str, files=(),
-                refused: tuple[dict, str] | None = None) -> None:
+                refused: tuple[dict, str] | None = None, shoot=None) -> None:
     """The township's preliminary with its report's originals (``files``). ``refused``: a file the service
-    refuses first, and its reason, shown beside the upload while the form keeps what was typed."""
+    refuses first, and its reason, shown beside the upload while the form keeps what was typed (``shoot``
+    then takes the page)."""
     page.click("[data-test=step-preliminary]")
     dialog = _dialog(page, "preliminary-form")
     _names(page, dialog, "preliminary-group", group)
@@ -259,6 +260,8 @@ def preliminary(page: Page, group: list[str], attendees: list[str], minutes: str
         expect(dialog.locator("textarea[data-test=preliminary-report]")).to_have_value(report)
         expect(dialog.locator("textarea[data-test=preliminary-minutes]")).to_have_value(minutes)
         expect(dialog.locator("[data-test=preliminary-group] .el-tag")).to_have_text(group)
+        if shoot:
+            shoot(page)
     for payload in files:
         attach(dialog, "preliminary-attachments-item", payload)
     _saved(page, dialog, "已记录乡镇初验")
