@@ -1,26 +1,30 @@
 """Every acceptance step clicked in the staff console (issue 18), in a real browser against a platform of
 its own: one village is brought through the APIs to the point where it may apply; then each person in
 turn finds the step in their to-do list, opens it and takes it in its form — the application signed by
-the team leader and the village secretary (each reading what they sign), the self-check, the township's
-preliminary and its principal's signature, the county group, the eight departments' opinions (each sees
-only its own form), the county report, the standing committee's approval, the county secretary's
+the team leader and the village secretary (each reading what they sign, the scan of the signed paper
+among it), the self-check, the township's preliminary with its report's original (a refused upload first)
+and its principal's signature, the county group, the eight departments' opinions (each sees
+only its own form), the county report with its original, the standing committee's approval, the county secretary's
 signature (after reading the report to be signed), the survey, the notice with an objection refused and
 then recorded and answered, the delisting and the post-evaluation. After each step the to-do item is
 gone and the API holds what was typed. The tests run in order: each takes the acceptance from where the
 previous one left it."""
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import date, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.support import console_acceptance as steps
-from tests.support.console import api_get, chromium, gateway, login, set_clock, shot
-from tests.support.console_acceptance import DEPARTMENTS, acceptance_tasks, assert_task_gone, open_from_tasks
+from tests.support.console import api_get, chromium, gateway, login, png, set_clock, shot
+from tests.support.console_acceptance import PDF, DEPARTMENTS, acceptance_tasks, assert_task_gone, open_from_tasks, pdf_file, png_file
 from tests.support.platform import running_platform
 from zhengdun_demo.api import Platform as Api
+from zhengdun_demo.client import auth
 
 expect.set_options(timeout=45_000)
 
@@ -53,6 +57,26 @@ def verified(site, document_id: str) -> dict:
     return api_get(site, "county_org", "acceptance", f"/documents/{document_id}/verify")
 
 
+def stored_file(site, file_id: str) -> bytes:
+    """The bytes the acceptance service keeps for one of its files."""
+    response = httpx.get(f"{site['platform'].url('acceptance')}/acceptances/{site['acceptance_id']}/attachments/{file_id}",
+                         headers=auth("county_org"), timeout=30)
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+def assert_files(site, refs: list[dict], *expected: tuple[str, bytes]) -> None:
+    """The files a record or document names are exactly ``expected`` (name, bytes), stored with those bytes."""
+    assert [r["filename"] for r in refs] == [name for name, _ in expected]
+    for ref, (_, content) in zip(refs, expected):
+        assert ref["sha256"] == hashlib.sha256(content).hexdigest() and stored_file(site, ref["file_id"]) == content
+
+
+def record_files(site, step: str) -> list[list[str]]:
+    """The file ids each record of ``step`` names (its request body)."""
+    return [r["body"].get("attachments", []) for r in acceptance(site)["records"] if r["step"] == step]
+
+
 def take(site, user: str, kind_label: str, name: str, step, *args, **kwargs):
     """One person's step: from their to-do list to the form; afterwards the item is gone from the list."""
     aid = site["acceptance_id"]
@@ -68,18 +92,24 @@ def take(site, user: str, kind_label: str, name: str, step, *args, **kwargs):
 
 def test_the_application_is_signed_by_both_each_reading_what_they_sign(site):
     statement = "本村整顿任务已全部完成，班子配齐建强，申请验收。"
-    shown = take(site, "team_leader", "联名签署验收申请", "01-application-team-leader", steps.sign_application, statement)
+    paper = "联名申请书签字页.png"
+    shown = take(site, "team_leader", "联名签署验收申请", "01-application-team-leader", steps.sign_application, statement,
+                 files=[png_file(paper)], shown_files=[paper])
     assert shown == statement
     after_one = acceptance(site)
     assert after_one["stage"] == "ready" and list(after_one["state"]["application_signers"]) == ["work_team_leader"]
     # The secretary reads the very statement the team leader signed, and signs the same document.
     shown = take(site, "village_secretary", "联名签署验收申请", "02-application-secretary", steps.sign_application,
-                 shoot=lambda page: shot(site, page, "acceptance-02-application-secretary-reads"))
+                 shoot=lambda page: shot(site, page, "acceptance-02-application-secretary-reads"), shown_files=[paper])
     assert shown == statement
     after = acceptance(site)
     assert after["stage"] == "applied"
     [doc] = documents(site, "application")
     assert doc["content"]["statement"] == statement
+    # The scan of the signed paper: named in the signed content, in the team leader's record, stored as sent.
+    assert_files(site, doc["content"]["attachments"], (paper, png()))
+    assert record_files(site, "application") == [[doc["content"]["attachments"][0]["file_id"]], []]
+    assert after["state"]["attachments"]["application"] == doc["content"]["attachments"]
     check = verified(site, doc["document_id"])
     assert check["valid"] and sorted(s["role"] for s in check["signatures"]) == ["village_secretary", "work_team_leader"]
 
@@ -91,15 +121,22 @@ def test_self_check_then_the_townships_preliminary_signed_by_its_principal(site)
     assert state["self_check"]["scores"] == {k: str(v) for k, v in scores.items()} and state["self_check"]["total"] == "86"
 
     report = "经初验，该村整顿任务完成，同意摘帽。"
+    # An empty scan first: the service's reason beside the upload, the typed input kept; then the real one.
+    original = "乡镇初验报告（盖章原件）.pdf"
     take(site, "township_org", "乡镇初验", "04-preliminary", steps.preliminary, ["乡镇纪委书记", "组织委员"],
-         ["乡镇党委书记", "乡镇长"], "党委集体研究，同意摘帽", report)
+         ["乡镇党委书记", "乡镇长"], "党委集体研究，同意摘帽", report, files=[pdf_file(original)],
+         refused=(pdf_file("空白扫描件.pdf", b""), "佐证材料文件为空"),
+         shoot=lambda page: shot(site, page, "acceptance-04-preliminary-upload-refused"))
     [doc] = documents(site, "preliminary_report")
     content = doc["content"]
+    assert_files(site, content["attachments"], (original, PDF))         # the refused file is nowhere
+    assert record_files(site, "preliminary") == [[content["attachments"][0]["file_id"]]]
     assert content["inspection_group"] == ["乡镇纪委书记", "组织委员"] and content["report"] == report
     assert content["meeting"]["attendees"] == ["乡镇党委书记", "乡镇长"] and content["meeting"]["held_on"] == "2020-09-16"
     assert acceptance(site)["stage"] == "preliminary_recorded"
 
-    take(site, "township_principal", "乡镇初验签字盖章", "05-preliminary-sign", steps.sign_report, "preliminary", report)
+    take(site, "township_principal", "乡镇初验签字盖章", "05-preliminary-sign", steps.sign_report, "preliminary", report,
+         shown_files=[original])
     assert acceptance(site)["stage"] == "preliminary_passed"
     check = verified(site, doc["document_id"])
     assert check["valid"] and [s["role"] for s in check["signatures"]] == ["township_principal"] and len(check["seals"]) == 1
@@ -130,9 +167,19 @@ def test_county_acceptance_with_each_departments_own_opinion(site):
             page.context.close()
     assert len(documents(site, "review_opinion")) == len(DEPARTMENTS)
 
-    take(site, "county_org", "县级验收报告", "08-county-report", steps.county_report, "经县级验收，该村整顿达标。", 88)
+    original = "县级验收报告（原件）.pdf"
+    county_pdf = PDF + "县级验收".encode()        # a file of its own, told apart from the township's by its bytes
+
+    def report_and_download(page):
+        steps.county_report(page, "经县级验收，该村整顿达标。", 88, files=[pdf_file(original, county_pdf)])
+        # On the acceptance page the report's record names its original, and the download gives its bytes.
+        assert steps.download_attachment(page, original) == county_pdf
+
+    take(site, "county_org", "县级验收报告", "08-county-report", report_and_download)
     report = acceptance(site)["state"]["county"]["report"]
     assert report["text"] == "经县级验收，该村整顿达标。" and float(report["score"]) == 88
+    assert_files(site, report["attachments"], (original, county_pdf))
+    assert record_files(site, "county_report") == [[report["attachments"][0]["file_id"]]]
     take(site, "county_committee", "县委常委会审定验收结果", "09-county-approve", steps.county_approve, "县委常委会审定通过")
     assert acceptance(site)["state"]["county"]["approval"]["minutes"] == "县委常委会审定通过"
 
@@ -150,13 +197,14 @@ def test_only_the_county_secretary_sees_the_sign_button_and_signs_what_was_shown
 
     content = api_get(site, "county_secretary", "acceptance", f"/acceptances/{aid}/county/sign/content")
     digest = take(site, "county_secretary", "县委书记签字盖章", "11-county-sign", steps.sign_report, "county", "经县级验收，该村整顿达标。",
-                  shoot=lambda page: shot(site, page, "acceptance-11-county-secretary-reads"))
+                  shoot=lambda page: shot(site, page, "acceptance-11-county-secretary-reads"), shown_files=["县级验收报告（原件）.pdf"])
     assert digest == content["content_sha256"]
     assert acceptance(site)["stage"] == "county_passed"
     [doc] = documents(site, "county_acceptance_report")
     check = verified(site, doc["document_id"])
     assert check["valid"] and [s["role"] for s in check["signatures"]] == ["county_secretary"]
     assert check["signatures"][0]["content_sha256"] == digest and len(check["seals"]) == 1
+    assert doc["content"]["report"]["attachments"] == content["content"]["report"]["attachments"]      # signed with its file
 
 
 def test_survey_notice_with_an_objection_answered_and_delisting(site):

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from playwright.sync_api import Page, expect
 
 from tests.support.campaign import campaign_until_cases_open
-from tests.support.console import api_get, login
+from tests.support.console import api_get, login, png
 from zhengdun_demo import acceptance_steps as acc
 from zhengdun_demo import casework_steps as cw
 from zhengdun_demo.api import Platform as Api
@@ -92,6 +92,20 @@ def acceptance_tasks(site, user: str, acceptance_id: str) -> list[dict]:
     return [t for t in items if f"/acceptances/{acceptance_id}/" in t["action"]["path"] + "/"]
 
 
+# ------------------------------------------------------------------ files to upload
+
+# A minimal PDF: the service checks a file's type by its first bytes.
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_file(name: str, content: bytes = PDF) -> dict:
+    return {"name": name, "mimeType": "application/pdf", "buffer": content}
+
+
+def png_file(name: str) -> dict:
+    return {"name": name, "mimeType": "image/png", "buffer": png()}
+
+
 # ------------------------------------------------------------------ the browser
 
 
@@ -140,6 +154,40 @@ def _saved(page: Page, dialog, message: str) -> None:
     expect(page.locator(".el-message").filter(has_text=message)).to_be_visible()
 
 
+def attach(dialog, item_test: str, payload: dict) -> None:
+    """One file chosen in the form's upload field (its form item ``item_test``); waits until it is stored."""
+    item = dialog.locator(f"[data-test={item_test}]")
+    done = item.locator(".el-upload-list__item.is-success")
+    before = done.count()
+    item.locator(".el-upload__input").set_input_files(payload)
+    expect(done).to_have_count(before + 1)
+
+
+def attach_refused(dialog, item_test: str, payload: dict, reason: str) -> None:
+    """A file the service refuses: its reason beside the upload field, and the file not in the list."""
+    item = dialog.locator(f"[data-test={item_test}]")
+    item.locator(".el-upload__input").set_input_files(payload)
+    expect(item.locator(".el-form-item__error")).to_contain_text(reason)
+    expect(item.locator(".el-upload-list__item").filter(has_text=payload["name"])).to_have_count(0)
+
+
+def expect_files_shown(dialog, names) -> None:
+    """The files named in the content to be signed, by name (none: none listed)."""
+    shown = dialog.locator("[data-test=sign-content] [data-test=attachment-name]")
+    if names:
+        expect(shown).to_have_text(list(names))
+    else:
+        expect(shown).to_have_count(0)
+
+
+def download_attachment(page: Page, filename: str) -> bytes:
+    """The first download link of ``filename`` on the page, clicked: the bytes the browser got."""
+    with page.expect_download() as download:
+        page.locator("[data-test=attachment]").filter(has_text=filename).first.locator("[data-test=attachment-download]").click()
+    with open(download.value.path(), "rb") as got:
+        return got.read()
+
+
 def _pick_date(dialog, item_test: str, day: date) -> None:
     field = dialog.locator(f"[data-test={item_test}] input").first
     field.click()
@@ -161,13 +209,17 @@ def _names(page: Page, dialog, test_id: str, names: list[str]) -> None:
     dialog.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
 
 
-def sign_application(page: Page, statement: str | None = None, shoot=None) -> str:
-    """The first signer writes the statement; the second reads it. Both see the content before confirming;
-    returns the statement the page showed as to be signed."""
+def sign_application(page: Page, statement: str | None = None, shoot=None, files=(), shown_files=()) -> str:
+    """The first signer writes the statement and attaches ``files`` (the signed paper application); the
+    second reads it. Both see the content before confirming, its files by name (``shown_files``); returns
+    the statement the page showed as to be signed."""
     page.click("[data-test=step-application]")
     dialog = _dialog(page, "application-form")
     if statement is not None:
         dialog.locator("textarea[data-test=application-statement]").fill(statement)
+    for payload in files:
+        attach(dialog, "application-attachments-item", payload)
+    expect_files_shown(dialog, shown_files)
     shown = dialog.locator("[data-test=sign-content-statement]")
     if statement is not None:
         expect(shown).to_have_text(statement)
@@ -192,22 +244,37 @@ def self_check(page: Page, scores: dict[str, int]) -> None:
     _saved(page, dialog, "已提交村级自查")
 
 
-def preliminary(page: Page, group: list[str], attendees: list[str], minutes: str, report: str) -> None:
+def preliminary(page: Page, group: list[str], attendees: list[str], minutes: str, report: str, files=(),
+                refused: tuple[dict, str] | None = None, shoot=None) -> None:
+    """The township's preliminary with its report's originals (``files``). ``refused``: a file the service
+    refuses first, and its reason, shown beside the upload while the form keeps what was typed (``shoot``
+    then takes the page)."""
     page.click("[data-test=step-preliminary]")
     dialog = _dialog(page, "preliminary-form")
     _names(page, dialog, "preliminary-group", group)
     _names(page, dialog, "preliminary-attendees", attendees)
     dialog.locator("textarea[data-test=preliminary-minutes]").fill(minutes)
     dialog.locator("textarea[data-test=preliminary-report]").fill(report)
+    if refused:
+        attach_refused(dialog, "preliminary-attachments-item", *refused)
+        expect(dialog.locator("textarea[data-test=preliminary-report]")).to_have_value(report)
+        expect(dialog.locator("textarea[data-test=preliminary-minutes]")).to_have_value(minutes)
+        expect(dialog.locator("[data-test=preliminary-group] .el-tag")).to_have_text(group)
+        if shoot:
+            shoot(page)
+    for payload in files:
+        attach(dialog, "preliminary-attachments-item", payload)
     _saved(page, dialog, "已记录乡镇初验")
 
 
-def sign_report(page: Page, kind: str, expect_in_content: str, shoot=None) -> str:
+def sign_report(page: Page, kind: str, expect_in_content: str, shoot=None, shown_files=()) -> str:
     """The township principal (kind "preliminary") or the county secretary ("county") reads the report
-    that will be signed and sealed, confirms, signs. Returns the content's SHA-256 shown (county) or ''."""
+    that will be signed and sealed, its files by name (``shown_files``), confirms, signs. Returns the
+    content's SHA-256 shown (county) or ''."""
     page.click(f"[data-test=step-{kind}_sign]")
     dialog = _dialog(page, f"{kind}-sign-form")
     expect(dialog.locator("[data-test=sign-content]")).to_contain_text(expect_in_content)
+    expect_files_shown(dialog, shown_files)
     digest = dialog.locator("[data-test=sign-content-sha256]")
     shown = digest.inner_text().split("：")[-1].strip() if digest.count() else ""
     if shoot:
@@ -239,13 +306,15 @@ def give_opinion(page: Page, department_label: str, opinion: str) -> None:
     _saved(page, dialog, f"已出具{department_label}联审意见")
 
 
-def county_report(page: Page, report: str, score: int) -> None:
+def county_report(page: Page, report: str, score: int, files=()) -> None:
     page.click("[data-test=step-county_report]")
     dialog = _dialog(page, "county-report-form")
     field = dialog.locator("[data-test=county-report-score] input")
     field.fill(str(score))
     field.press("Tab")
     dialog.locator("textarea[data-test=county-report-text]").fill(report)
+    for payload in files:
+        attach(dialog, "county-report-attachments-item", payload)
     _saved(page, dialog, "已出具县级验收报告")
 
 

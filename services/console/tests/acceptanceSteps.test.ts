@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { allows } from '@/logic/access'
 import { POLICY } from '@/api/types/policy'
 import { pageOf, type Task } from '@/logic/tasks'
+import { attachmentsOf } from '@/logic/acceptanceUploads'
 import { availableSteps, missingOpinions, spotChecksSettled, type AcceptanceState } from '@/logic/acceptanceSteps'
 
 const VILLAGE = '990102101201'
@@ -73,5 +74,15 @@ describe('the to-do list leads to the acceptance pages', () => {
   it('opens a step on its acceptance, and a draw on the draws page with its county and campaign', () => {
     expect(pageOf(task('/acceptances/a1/county/opinions', { code: VILLAGE, level: 'village' }))).toBe('/acceptance/a1')
     expect(pageOf(task('/spot-checks', { code: '990102000000', level: 'county' }))).toBe('/acceptance/spot-checks?county=990102000000&campaign=C1')
+  })
+})
+
+describe('the files a document names', () => {
+  const file = (id: string) => ({ file_id: id, filename: `${id}.pdf`, sha256: 'ab', size: 3, content_type: 'application/pdf' })
+  it('are its own attachments, or its report’s (the county acceptance report)', () => {
+    expect(attachmentsOf({ attachments: [file('f1')] }).map((f) => f.file_id)).toEqual(['f1'])
+    expect(attachmentsOf({ report: { text: '达标', score: '88', attachments: [file('f2')] } }).map((f) => f.file_id)).toEqual(['f2'])
+    expect(attachmentsOf({ report: '达标', attachments: [] })).toEqual([])
+    expect(attachmentsOf(undefined)).toEqual([])
   })
 })

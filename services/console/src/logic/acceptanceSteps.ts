@@ -30,6 +30,8 @@ export interface AcceptanceState {
   spot_checks?: Record<string, { chosen: boolean; result: string | null } | null>
   notice?: { started_on: string; ends_on: string; days: number; objections?: Objection[] }
   post_evaluation_due?: string
+  /** The files each step rests on (application, preliminary, county_report), as the documents name them. */
+  attachments?: Record<string, { file_id: string; filename: string; sha256: string; size: number; content_type: string }[]>
 }
 
 export interface StepSubject { stage: string; village_code: string; state: AcceptanceState }
