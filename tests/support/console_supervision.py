@@ -176,20 +176,21 @@ def fill_user(page: Page, *, unit: str, username: str, family_name: str, given_n
 
 
 def disable_user(page: Page, username: str) -> None:
-    find_user(page, username)
-    page.click(f"[data-test=disable-{username}]")
-    page.locator(".el-message-box .el-button--primary").filter(has_text="停用").click()
-    expect(page.locator(".el-message").filter(has_text="已停用").first).to_be_visible()
-    expect(page.locator(f"[data-test=user-state-{username}]")).to_have_text("已停用")
+    _switch_user(page, username, "disable", "停用", "已停用")
 
 
 def enable_user(page: Page, username: str) -> None:
     """A disabled account restored (恢复) from the users page."""
+    _switch_user(page, username, "enable", "恢复", "启用")
+
+
+def _switch_user(page: Page, username: str, button: str, verb: str, state: str) -> None:
+    """Disable or restore an account: its button, the confirmation, the message, the new state in the table."""
     find_user(page, username)
-    page.click(f"[data-test=enable-{username}]")
-    page.locator(".el-message-box .el-button--primary").filter(has_text="恢复").click()
-    expect(page.locator(".el-message").filter(has_text="已恢复").first).to_be_visible()
-    expect(page.locator(f"[data-test=user-state-{username}]")).to_have_text("启用")
+    page.click(f"[data-test={button}-{username}]")
+    page.locator(".el-message-box .el-button--primary").filter(has_text=verb).click()
+    expect(page.locator(".el-message").filter(has_text=f"已{verb}").first).to_be_visible()
+    expect(page.locator(f"[data-test=user-state-{username}]")).to_have_text(state)
 
 
 def move_user(page: Page, username: str, unit: str) -> None:
