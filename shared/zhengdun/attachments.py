@@ -22,7 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, Date, DateTime, LargeBinary, String, func
+from sqlalchemy import BigInteger, Date, DateTime, LargeBinary, String, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -223,17 +223,27 @@ class UnknownAttachment(Problem):
                          errors=[{"field": field, "message": detail, "file_id": file_id}])
 
 
+async def references(session, model, ids, **owner: Any) -> dict[str, dict[str, Any]]:
+    """The references of those of ``ids`` that are rows of ``model`` owned by ``owner``, by id: one query, and
+    without the files' content (a record is read or checked, not its files)."""
+    wanted = list(dict.fromkeys(ids or ()))
+    if not wanted:
+        return {}
+    columns = [getattr(model, name) for name in AttachmentRef.model_fields]
+    rows = await session.execute(select(*columns).where(
+        model.file_id.in_(wanted), *(getattr(model, k) == v for k, v in owner.items())))
+    return {row.file_id: dict(row._mapping) for row in rows}
+
+
 async def resolve(session, model, ids, field: str, where: str, **owner: Any) -> list[dict[str, Any]]:
     """The references of the files ``ids`` (in order, repeats dropped), each of which must be a row of
     ``model`` whose owner columns equal ``owner`` (e.g. ``kind``, ``record_key``, ``unit_code``);
     otherwise 422 naming ``field`` (``body.findings.0.attachments``)."""
-    found = []
+    found = await references(session, model, ids, **owner)
     for file_id in dict.fromkeys(ids or ()):
-        row = await find(session, model, file_id, **owner)
-        if row is None:
+        if file_id not in found:
             raise UnknownAttachment(field, file_id, where)
-        found.append(reference(row))
-    return found
+    return [found[file_id] for file_id in dict.fromkeys(ids or ())]
 
 
 async def find(session, model, file_id: str, **owner: Any):

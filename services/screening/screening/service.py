@@ -478,17 +478,9 @@ async def attachment_refs(session: AsyncSession, kind: str, campaign_id: str, ro
 async def file_refs(session: AsyncSession, kind: str, campaign_id: str, round_id: str, unit: str,
                     file_ids) -> dict[str, dict]:
     """Name, size and SHA-256 of the files ``file_ids`` of this round's township (or county), by id: what a
-    reader sees of the files its records name (without their content)."""
-    ids = list(dict.fromkeys(file_ids))
-    if not ids:
-        return {}
-    owner = _owner(kind, campaign_id, round_id, unit)
-    columns = (ScreeningAttachment.file_id, ScreeningAttachment.filename, ScreeningAttachment.sha256,
-               ScreeningAttachment.size, ScreeningAttachment.content_type)
-    rows = (await session.execute(select(*columns).where(
-        ScreeningAttachment.file_id.in_(ids), ScreeningAttachment.kind == owner["kind"],
-        ScreeningAttachment.record_key == owner["record_key"], ScreeningAttachment.unit_code == owner["unit_code"]))).all()
-    return {r.file_id: dict(r._mapping) for r in rows}
+    reader sees of the files its records name."""
+    return await attachments.references(session, ScreeningAttachment, file_ids,
+                                        **_owner(kind, campaign_id, round_id, unit))
 
 
 async def find_attachment(session: AsyncSession, kind: str, campaign_id: str, round_id: str, unit: str,

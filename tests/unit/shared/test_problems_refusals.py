@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from zhengdun.attachments import AttachmentRefused
 from zhengdun.problems import refusal_problem
 from zhengdun.refusals import Kind, NotPermitted, OutOfOrder, RuleViolation, UnknownItem
 
@@ -30,9 +31,9 @@ def test_each_kind_answers_with_its_status_code_message_field_and_details(refusa
 
 
 def test_the_kinds_of_files_refused_have_their_own_statuses():
-    too_large = RuleViolation("evidence-too-large", "文件过大")
-    too_large.kind = Kind.TOO_LARGE
-    assert refusal_problem(too_large).status == 413
+    too_large = AttachmentRefused("evidence-too-large", Kind.TOO_LARGE, "文件过大", "too large")
+    wrong_type = AttachmentRefused("evidence-type", Kind.UNSUPPORTED_TYPE, "类型不符", "wrong type")
+    assert (refusal_problem(too_large).status, refusal_problem(wrong_type).status) == (413, 415)
 
 
 RESERVED = {"status", "slug", "title", "detail", "instance", "type"}

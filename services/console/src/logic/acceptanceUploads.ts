@@ -3,9 +3,7 @@
 // kept, so a form can show the files' references exactly as the service will put them into a document.
 import { reactive, ref } from 'vue'
 import { upload } from '@/api/client'
-
-/** What a record or a document keeps of a file (zhengdun.attachments.reference). */
-export interface FileRef { file_id: string; filename: string; sha256: string; size: number; content_type: string }
+import type { FileRef } from './files'
 
 export function acceptanceUploads(acceptanceId: () => string) {
   const uploaded = reactive(new Map<string, FileRef>())

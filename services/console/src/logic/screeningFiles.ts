@@ -3,9 +3,7 @@
 // answers its id), then named by id in the record; these give EvidenceUpload its uploader and the
 // file lists their download path.
 import { upload } from '@/api/client'
-
-export type Uploader = (file: File, onProgress: (percent: number) => void) => Promise<{ file_id: string }>
-export interface FileRef { file_id: string; filename: string; size: number; sha256: string }
+import type { Uploader } from './files'
 
 export function townshipFiles(campaign: string, round: string, township: string): string {
   return `/campaigns/${campaign}/rounds/${round}/townships/${township}/attachments`
