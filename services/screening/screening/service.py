@@ -52,6 +52,7 @@ from sqlalchemy import or_  # noqa: E402
 
 from zhengdun import sampling  # noqa: E402
 from zhengdun.divisions import ancestor_at, county_of, is_within, parent_code  # noqa: E402
+from zhengdun.reading import within  # noqa: E402
 from zhengdun.events import screening as ev  # noqa: E402
 from zhengdun.events.base import spec_for, type_of  # noqa: E402
 from zhengdun.messaging.outbox import record_event  # noqa: E402
@@ -123,21 +124,6 @@ async def sample_secret(session: AsyncSession, campaign_id: str, round_id: str, 
     if row is None:
         return _new_secret(session, campaign_id, round_id, scope_code)
     return SampleSecret(row.secret, row.commitment)
-
-
-def within(column, code: str):
-    """``column`` is ``code`` or a division under it, as a range the b-tree indexes serve (a LIKE would
-    need a C collation): 990102000000 → between 990102000000 and 990102999999."""
-    prefix = _prefix(code)
-    return column.between(prefix.ljust(12, "0"), prefix.ljust(12, "9"))
-
-
-def _prefix(code: str) -> str:
-    """The significant digits of a division code (990102000000 → 990102)."""
-    for level_len in (2, 4, 6, 9, 12):
-        if code[level_len:].strip("0") == "":
-            return code[:level_len]
-    return code
 
 
 async def load_campaign(session: AsyncSession, campaign_id: str) -> Campaign:

@@ -1,0 +1,33 @@
+"""What a route is handed instead of opening anything itself: a unit of work for a use case that
+writes (the use case commits; anything uncommitted is rolled back when the request ends), or a
+session for one that only reads.
+
+::
+
+    @router.post("/things")
+    async def add_thing(body: AddThing, uow: UoW, principal: Principal = Depends(authorized("thing.add"))):
+        return await service.add_thing(body, uow, principal.actor)
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from zhengdun.messaging.outbox import UnitOfWork
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    async with request.app.state.runtime.unit_of_work() as uow:
+        yield uow
+
+
+async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.runtime.session_factory() as session:
+        yield session
+
+
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+Reader = Annotated[AsyncSession, Depends(read_session)]
