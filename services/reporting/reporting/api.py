@@ -7,23 +7,24 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from reporting import documents, figures, service
 from reporting import responses as R
-from reporting.domain.figures import CATEGORY_LABELS, FIGURES, PHASE_LABELS, Figure, parse_month
+from reporting.domain.figures import CATEGORY_LABELS, PHASE_LABELS, Figure
 from reporting.public import asyncapi_document, public_topic
 from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
-from zhengdun import clock
 from zhengdun.access import authorized
 from zhengdun.clock import clock_router
+from zhengdun.dependencies import Reader
 from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.problems import Problem, unprocessable
+from zhengdun.problems import Problem
 from zhengdun.registry_api import division_router
 from zhengdun.responses import files
 
@@ -38,69 +39,36 @@ Category = Literal[tuple(CATEGORY_LABELS)]  # type: ignore[valid-type]
 CasePhase = Literal[tuple(PHASE_LABELS)]  # type: ignore[valid-type]
 
 
-async def _day(request: Request, day: date | None) -> date:
-    if day is not None:
-        return day
-    async with request.app.state.runtime.session_factory() as session:
-        return await clock.today(session)
-
-
-def _month(value: str | None, field: str) -> tuple[int, int] | None:
-    if value is None:
-        return None
-    try:
-        return parse_month(value)
-    except ValueError:
-        raise unprocessable("bad-month", f"{field} 须为 YYYY-MM 格式，如 2020-11 ({field} must look like 2020-11)") from None
-
-
 @router.get("/figures/{code}", response_model=R.DivisionFigures, tags=TAGS, summary="某区划某日的统计数据")
-async def division_figures(request: Request, code: DivisionCode, day: date | None = Query(None, alias="date"),
+async def division_figures(code: DivisionCode, session: Reader, day: date | None = Query(None, alias="date"),
                            _=Depends(authorized("report.read", target="code"))):
-    as_of = await _day(request, day)
-    async with request.app.state.runtime.session_factory() as session:
-        return {"code": code, "name": await service.division_name(session, code), "date": as_of,
-                "figures": await figures.figures_for(session, code, as_of)}
+    as_of = await service.as_of(session, day)
+    return {"code": code, "name": await service.division_name(session, code), "date": as_of,
+            "figures": await figures.figures_for(session, code, as_of)}
 
 
 @router.get("/figures/{code}/children", tags=TAGS, response_model=Page[R.ChildFigures],
             summary="下一级各区划的统计数据（分页）")
-async def children_figures(request: Request, code: DivisionCode, day: date | None = Query(None, alias="date"),
+async def children_figures(code: DivisionCode, session: Reader, day: date | None = Query(None, alias="date"),
                            page: PageParams = Depends(page_params),
                            _=Depends(authorized("report.read", target="code"))):
-    as_of = await _day(request, day)
-    async with request.app.state.runtime.session_factory() as session:
-        total, items = await figures.figures_of_children(session, code, as_of, offset=page.offset, limit=page.size)
+    as_of = await service.as_of(session, day)
+    total, items = await figures.figures_of_children(session, code, as_of, offset=page.offset, limit=page.size)
     return Page(items=[i | {"date": as_of} for i in items], total=total, page=page.page, size=page.size)
 
 
 @router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[R.MonthFigures], summary="逐月统计（分页）")
-async def monthly_figures(request: Request, code: DivisionCode,
+async def monthly_figures(code: DivisionCode, session: Reader,
                           first: str | None = Query(None, alias="from", pattern=MONTH, description="YYYY-MM; 默认整顿工作启动当月"),
                           last: str | None = Query(None, alias="to", pattern=MONTH, description="YYYY-MM; 默认平台当前月"),
                           page: PageParams = Depends(page_params),
                           _=Depends(authorized("report.read", target="code"))):
-    from reporting.domain.figures import month_end, months_between
-
-    first_month, last_month = _month(first, "from"), _month(last, "to")
-    today = await _day(request, None)
-    async with request.app.state.runtime.session_factory() as session:
-        end = min(month_end(*last_month), today) if last_month else today
-        start = date(*first_month, 1) if first_month else (await figures.campaign_start(session, code) or end)
-        if start > end:
-            raise unprocessable("bad-period", f"起始月 {start:%Y-%m} 晚于截止日 {end} (from is after to)")
-        months = months_between(start, end)
-        chosen = months[page.offset:page.offset + page.size]
-        items = []
-        if chosen:
-            last_day = min(month_end(*chosen[-1]), end)
-            items = await figures.monthly_series(session, code, date(*chosen[0], 1), last_day)
-    return Page(items=items, total=len(months), page=page.page, size=page.size)
+    return await service.monthly_figures(session, code, first, last, page)
 
 
 @router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[R.VillageBehind | R.EventBehind | R.AlertBehind],
             summary="下钻：统计数背后的村（分页）")
-async def drill_down(request: Request, code: DivisionCode, figure: Figure, day: date | None = Query(None, alias="date"),
+async def drill_down(code: DivisionCode, figure: Figure, session: Reader, day: date | None = Query(None, alias="date"),
                      category: Category | None = Query(None, description="类别 (figure=listed)"),
                      criterion: str | None = Query(None, pattern=CRITERION, max_length=64,
                                                    description="认定标准代码：符合该标准的在册软弱涣散村 (figure=listed; "
@@ -108,34 +76,27 @@ async def drill_down(request: Request, code: DivisionCode, figure: Figure, day: 
                      phase: CasePhase | None = Query(None, description="台账阶段 (figure=cases)"),
                      page: PageParams = Depends(page_params),
                      _=Depends(authorized("report.read", target="code"))):
-    if category is not None and category not in CATEGORY_LABELS:
-        raise unprocessable("bad-category", f"类别须为 {', '.join(CATEGORY_LABELS)} (unknown category {category})")
-    if phase is not None and phase not in PHASE_LABELS:
-        raise unprocessable("bad-phase", f"阶段须为 {', '.join(PHASE_LABELS)} (unknown phase {phase})")
-    as_of = await _day(request, day)
-    async with request.app.state.runtime.session_factory() as session:
-        total, items = await figures.villages_behind(session, code, as_of, figure, category=category,
-                                                     criterion=criterion, phase=phase, offset=page.offset,
-                                                     limit=page.size)
+    # category and phase are Literal choices: FastAPI refuses any other value before this runs.
+    total, items = await figures.villages_behind(session, code, await service.as_of(session, day), figure,
+                                                 category=category, criterion=criterion, phase=phase,
+                                                 offset=page.offset, limit=page.size)
     return Page(items=items, total=total, page=page.page, size=page.size)
 
 
 @router.get("/figures-catalog", tags=TAGS, response_model=Page[R.CatalogEntry], summary="统计口径说明")
 async def catalog(page: PageParams = Depends(page_params), _=Depends(authorized("report.read"))):
-    items = [{"figure": k, "label": f.label, "english": f.english, "definition": f.definition} for k, f in FIGURES.items()]
-    return Page(items=items[page.offset:page.offset + page.size], total=len(items), page=page.page, size=page.size)
+    return service.catalog(page)
 
 
 EVENT_PAIR = r"[a-z0-9_.]+ [A-Za-z0-9_.:-]+"
 
 
 @router.get("/sync", tags=TAGS, response_model=R.SyncState, summary="刚写入的事件是否已进入统计（数据同步中）")
-async def sync_state(request: Request,
+async def sync_state(session: Reader,
                      events: str = Query(..., max_length=20_000, pattern=f"^{EVENT_PAIR}(, ?{EVENT_PAIR})*$",
                                          description="写操作响应头 X-Zhengdun-Events 的原值：「事件类型 事件编号」以逗号分隔"),
                      _=Depends(authorized("report.sync"))):
-    async with request.app.state.runtime.session_factory() as session:
-        state = await service.sync_state(session, parse_events_header(events), set(handlers.types))
+    state = await service.sync_state(session, parse_events_header(events), set(handlers.types))
     return {**state, "caught_up": state["pending"] == 0}
 
 
@@ -143,7 +104,7 @@ async def sync_state(request: Request,
 
 @router.get("/documents/{code}/{kind}", tags=TAGS, summary="下载文书（xlsx 或 pdf）",
             response_class=Response, responses=files(documents.XLSX, documents.PDF, description="文书文件 (as attachment)"))
-async def download(request: Request, code: DivisionCode, kind: documents.Kind,
+async def download(code: DivisionCode, kind: documents.Kind, session: Reader,
                    format: str = Query("xlsx", pattern="^(xlsx|pdf)$", description="xlsx | pdf"),
                    day: date | None = Query(None, alias="date", description="统计日（汇总表、排名通报）"),
                    month: str | None = Query(None, pattern=MONTH,
@@ -153,24 +114,17 @@ async def download(request: Request, code: DivisionCode, kind: documents.Kind,
                                                            "期间长度为整顿工作方案的汇总通报周期，默认按季度）"),
                    filing_date: date | None = Query(None, description="备案节点（备案名单）"),
                    principal=Depends(authorized("report.document", target="code"))):
-    as_of = await _day(request, day)
-    async with request.app.state.runtime.session_factory() as session:
-        document = await documents.build(session, kind, code, as_of=as_of, month=month, quarter=quarter,
-                                         filing_date=filing_date, prepared_by=principal)
+    document = await documents.build(session, kind, code, as_of=await service.as_of(session, day), month=month,
+                                     quarter=quarter, filing_date=filing_date, prepared_by=principal)
     body, media_type = documents.render(document, format)
-    filename = f"{document.filename}.{format}"
-    from urllib.parse import quote
-
     return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'{document.filename}.{format}')}"})
 
 
 @router.get("/filings/{code}", tags=TAGS, response_model=Page[R.FilingOut], summary="备案记录（分页）")
-async def filings(request: Request, code: DivisionCode, page: PageParams = Depends(page_params),
+async def filings(code: DivisionCode, session: Reader, page: PageParams = Depends(page_params),
                   _=Depends(authorized("report.document", target="code"))):
-    async with request.app.state.runtime.session_factory() as session:
-        total, items = await service.filings(session, code, offset=page.offset, limit=page.size)
-    return Page(items=items, total=total, page=page.page, size=page.size)
+    return await service.filings(session, code, page)
 
 
 # ---- operations ------------------------------------------------------------------------------

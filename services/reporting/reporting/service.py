@@ -1,15 +1,25 @@
 """Service layer of the reporting service: reads over the read model that the API and documents share."""
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reporting import figures
 from reporting import models as m
-from zhengdun.divisions import prefix_of
+from reporting.domain.figures import FIGURES, month_end, months_between, parse_month
+from zhengdun import clock
 from zhengdun.messaging import InboxMessage
+from zhengdun.pagination import Page, PageParams
+from zhengdun.reading import paginate, within
+from zhengdun.refusals import RuleViolation
 from zhengdun.registry import Division
+
+
+async def as_of(session: AsyncSession, day: date | None) -> date:
+    """The day a figure is asked for: the platform's today unless the caller names one."""
+    return day if day is not None else await clock.today(session)
 
 
 async def division_name(session: AsyncSession, code: str) -> str | None:
@@ -23,16 +33,49 @@ async def names(session: AsyncSession, codes: list[str]) -> dict[str, str]:
     return dict(rows.all())
 
 
-async def filings(session: AsyncSession, code: str, *, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+async def filings(session: AsyncSession, code: str, paging: PageParams) -> Page:
     """The county lists filed with the city (备案) inside ``code``, newest first."""
-    where = m.Filing.county_code.startswith(prefix_of(code))
-    total = (await session.execute(select(func.count()).select_from(m.Filing).where(where))).scalar_one()
-    rows = (await session.execute(
-        select(m.Filing, Division.name).outerjoin(Division, Division.code == m.Filing.county_code).where(where)
-        .order_by(m.Filing.filing_date.desc(), m.Filing.county_code).offset(offset).limit(limit))).all()
-    return total, [{"county_code": f.county_code, "county": name, "campaign_id": f.campaign_id,
-                    "filing_date": f.filing_date, "filed_on": f.filed_on, "late": f.late, "entries": f.entries,
-                    "content_hash": f.content_hash} for f, name in rows]
+    query = (select(m.Filing, Division.name).outerjoin(Division, Division.code == m.Filing.county_code)
+             .where(within(m.Filing.county_code, code)))
+    return await paginate(session, query, paging, order_by=[m.Filing.filing_date.desc(), m.Filing.county_code],
+                          scalars=False, out=lambda row: {
+                              "county_code": row[0].county_code, "county": row[1], "campaign_id": row[0].campaign_id,
+                              "filing_date": row[0].filing_date, "filed_on": row[0].filed_on, "late": row[0].late,
+                              "entries": row[0].entries, "content_hash": row[0].content_hash})
+
+
+def month_of(value: str | None, field: str) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        return parse_month(value)
+    except ValueError:
+        raise RuleViolation("bad-month", f"{field} 须为 YYYY-MM 格式，如 2020-11", f"{field} must look like 2020-11",
+                            field=f"query.{field}") from None
+
+
+async def monthly_figures(session: AsyncSession, code: str, first: str | None, last: str | None,
+                          paging: PageParams) -> Page:
+    """One page of the month-by-month series, from the campaign's first month (or ``first``) to the platform's
+    today (or the end of ``last``)."""
+    first_month, last_month = month_of(first, "from"), month_of(last, "to")
+    today = await clock.today(session)
+    end = min(month_end(*last_month), today) if last_month else today
+    start = date(*first_month, 1) if first_month else (await figures.campaign_start(session, code) or end)
+    if start > end:
+        raise RuleViolation("bad-period", f"起始月 {start:%Y-%m} 晚于截止日 {end}", "from is after to", field="query.from")
+    months = months_between(start, end)
+    chosen = months[paging.offset:paging.offset + paging.size]  # months are computed, not rows: slicing is the page
+    items = []
+    if chosen:
+        items = await figures.monthly_series(session, code, date(*chosen[0], 1), min(month_end(*chosen[-1]), end))
+    return Page(items=items, total=len(months), page=paging.page, size=paging.size)
+
+
+def catalog(paging: PageParams) -> Page:
+    items = [{"figure": k, "label": f.label, "english": f.english, "definition": f.definition} for k, f in FIGURES.items()]
+    return Page(items=items[paging.offset:paging.offset + paging.size], total=len(items), page=paging.page,
+                size=paging.size)
 
 
 async def sync_state(session: AsyncSession, events: list[tuple[str, str]], consumed_types: set[str]) -> dict[str, int]:
