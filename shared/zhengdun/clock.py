@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhengdun.db import Base
+from zhengdun.dependencies import Reader, UoW
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
@@ -64,6 +65,12 @@ async def advance(uow, new_today: date, actor) -> None:
     uow.publish(ClockAdvanced(today=new_today, previous=previous), division_code="000000000000", actor=actor)
 
 
+async def set_today(uow, new_today: date, actor) -> None:
+    """The settable clock's use case (tests and the demo): the date moves, and that is committed."""
+    await advance(uow, new_today, actor)
+    await uow.commit()
+
+
 clock_handlers = EventHandlers()
 
 
@@ -98,20 +105,16 @@ def clock_router(settable: bool = False) -> APIRouter:
     router = APIRouter(tags=["platform 平台"])
 
     @router.get("/platform/clock", response_model=ClockReading, summary="平台当前业务日期")
-    async def read_clock(request: Request, _=Depends(authorized("clock.read"))):
-        async with request.app.state.runtime.session_factory() as session:
-            return ClockReading(today=await today(session), settable=settable)
+    async def read_clock(session: Reader, _=Depends(authorized("clock.read"))):
+        return ClockReading(today=await today(session), settable=settable)
 
     if settable:
         @router.put("/platform/clock", response_model=ClockReading, summary="设置平台业务日期（仅测试、演示环境）")
-        async def set_clock(body: SetClock, request: Request, principal=Depends(authorized("clock.set"))):
-            runtime = request.app.state.runtime
-            if not runtime.settings.clock_settable:
+        async def set_clock(body: SetClock, request: Request, uow: UoW, principal=Depends(authorized("clock.set"))):
+            if not request.app.state.runtime.settings.clock_settable:
                 raise Problem(409, "clock-not-settable", "平台时钟不可设置 Clock not settable",
                               "this platform runs on the wall clock (ZD_CLOCK_SETTABLE is not set)")
-            async with runtime.unit_of_work() as uow:
-                await advance(uow, body.today, principal.actor)
-                await uow.commit()
+            await set_today(uow, body.today, principal.actor)
             return ClockReading(today=body.today, settable=True)
 
     return router

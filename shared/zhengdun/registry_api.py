@@ -1,16 +1,17 @@
 """Read API over a service's division table, the same in every service (scoped to the caller)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 from sqlalchemy import func, select
 
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
-from zhengdun.divisions import prefix_of
+from zhengdun.dependencies import Reader
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import not_found
+from zhengdun.reading import paginate, within
 from zhengdun.registry import Division
 from zhengdun.responses import Out
 from zhengdun.roles import LEVEL_LABELS, Level
@@ -38,23 +39,19 @@ def _out(d: Division) -> DivisionOut:
                        parent_code=d.parent_code, kind=d.kind, revision=d.revision)
 
 
-def _jurisdiction_prefix(principal: Principal) -> str:
-    return prefix_of(principal.division_code)
-
-
 def division_router() -> APIRouter:
     router = APIRouter(prefix="/divisions", tags=["divisions 行政区划"])
 
     @router.get("", response_model=Page[DivisionOut], summary="列出辖区内的行政区划")
     async def list_divisions(
-        request: Request,
+        session: Reader,
         parent: DivisionCode | None = Query(None, description="只列出此区划的直接下级"),
         level: Level | None = Query(None),
         q: str | None = Query(None, max_length=50, pattern=r"^[^\x00-\x1f\x7f]+$", description="按名称（包含）或代码（前缀）查找 (search by name or code prefix)"),
         principal: Principal = Depends(authorized("division.read", target="parent")),
         paging: PageParams = Depends(page_params),
     ):
-        query = select(Division).where(Division.code.startswith(_jurisdiction_prefix(principal)))
+        query = select(Division).where(within(Division.code, principal.division_code))
         if parent:
             query = query.where(Division.parent_code == parent)
         if level:
@@ -62,28 +59,22 @@ def division_router() -> APIRouter:
         if q and q.strip():
             term = q.strip()
             query = query.where(Division.name.contains(term, autoescape=True) | Division.code.startswith(term, autoescape=True))
-        async with request.app.state.runtime.session_factory() as session:
-            total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-            rows = (await session.execute(query.order_by(Division.code).offset(paging.offset).limit(paging.size))).scalars()
-            return Page[DivisionOut](items=[_out(d) for d in rows], total=total, page=paging.page, size=paging.size)
+        return await paginate(session, query, paging, order_by=[Division.code], out=_out)
 
     @router.get("/summary", response_model=DivisionSummary, summary="辖区内各级区划数量")
-    async def summary(request: Request, principal: Principal = Depends(authorized("division.read"))):
-        prefix = _jurisdiction_prefix(principal)
-        async with request.app.state.runtime.session_factory() as session:
-            rows = (await session.execute(
-                select(Division.level, func.count(), func.coalesce(func.sum(Division.revision), 0))
-                .where(Division.code.startswith(prefix)).group_by(Division.level)
-            )).all()
+    async def summary(session: Reader, principal: Principal = Depends(authorized("division.read"))):
+        rows = (await session.execute(
+            select(Division.level, func.count(), func.coalesce(func.sum(Division.revision), 0))
+            .where(within(Division.code, principal.division_code)).group_by(Division.level)
+        )).all()
         counts = {level: count for level, count, _ in rows}
         return {"under": principal.division_code, "counts": counts, "total": sum(counts.values()),
                 "revisions": sum(int(r) for _, _, r in rows)}
 
     @router.get("/{code}", response_model=DivisionOut, summary="查看一个行政区划")
-    async def get_division(code: DivisionCode, request: Request,
+    async def get_division(code: DivisionCode, session: Reader,
                            principal: Principal = Depends(authorized("division.read", target="code"))):
-        async with request.app.state.runtime.session_factory() as session:
-            division = await session.get(Division, code)
+        division = await session.get(Division, code)
         if division is None:
             raise not_found(f"行政区划 {code}")
         return _out(division)

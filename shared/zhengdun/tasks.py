@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from zhengdun.dependencies import Reader
 from zhengdun.divisions import level_of
 from zhengdun.pagination import PageParams, page_params
 from zhengdun.params import Identifier
@@ -173,14 +174,13 @@ def tasks_router(service: str, labels: dict[str, str], pending_for: PendingFor) 
 
     @router.get("/tasks", response_model=TaskPage,
                 summary="我的待办：等待本人或本单位办理的步骤（按紧急程度排序，分页；由当前状态计算）")
-    async def my_tasks(request: Request, principal: Principal = Depends(authorized("tasks.read")),
+    async def my_tasks(session: Reader, principal: Principal = Depends(authorized("tasks.read")),
                        paging: PageParams = Depends(page_params),
                        campaign_id: Identifier | None = Query(None, description="只看此次整顿 (one campaign)"),
                        ) -> TaskPage:
-        async with request.app.state.runtime.session_factory() as session:
-            today = await clock.today(session)
-            pending = await pending_for(session, principal, today)
-            names = await unit_names(session, (p.unit_code for p in pending))
+        today = await clock.today(session)
+        pending = await pending_for(session, principal, today)
+        names = await unit_names(session, (p.unit_code for p in pending))
         tasks = [t for t in build(service, labels, pending, names, today) if campaign_id in (None, t.campaign_id)]
         counts: dict[str, int] = {}
         for t in tasks:
