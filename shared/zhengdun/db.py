@@ -5,11 +5,9 @@ copy) exist in every one of them, created by each service's first Alembic migrat
 """
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -22,10 +20,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-
-
-class Timestamped:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
