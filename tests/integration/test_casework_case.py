@@ -15,6 +15,7 @@ import openpyxl
 
 from tests.integration import helpers
 from tests.integration.helpers import send, topic_events, wait_for
+from tests.integration.test_supervision_support import by_key
 from zhengdun_demo.client import auth, password_token
 from zhengdun.events.acceptance import AcceptanceFailed, AcceptanceStep
 from zhengdun.events.base import Actor, Envelope, type_of
@@ -293,3 +294,85 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
     assert after["case"]["reopened"] == 1
     refused(call(platform, "GET", base, "county2_org"), 403, "forbidden")
     refused(call(platform, "GET", "/cases/00000000-0000-0000-0000-000000000000", "county_org"), 404, "not-found")
+
+
+def test_supervision_and_reporting_hold_the_measure_status_casework_decides_through_corrections(platform, demo):
+    """A correction of an older record, then one of the newest: supervision (its overdue alert, its measure row)
+    and reporting (the village's overdue measures) hold the status casework decides, copied from the event."""
+    set_clock(platform, "2021-06-02")
+    campaign_id = f"camp-{uuid.uuid4().hex[:8]}"
+    opened = campaign(campaign_id).model_copy(update={"opened_on": date(2021, 5, 1), "phases": (
+        PhaseWindow(phase=CampaignPhase.SCREENING, starts_on=date(2021, 5, 1), ends_on=date(2021, 5, 31)),
+        PhaseWindow(phase=CampaignPhase.CONCENTRATED, starts_on=date(2021, 6, 1), ends_on=date(2021, 11, 30)),
+        PhaseWindow(phase=CampaignPhase.CONTINUED, starts_on=date(2021, 12, 1), ends_on=date(2022, 2, 28)))})
+    send(platform, "screening", envelope(opened, "990100000000", campaign_id=campaign_id),
+         envelope(designation(campaign_id).model_copy(update={"designated_on": date(2021, 6, 2)}), VILLAGE,
+                  campaign_id=campaign_id))
+    case_id = wait_for(lambda: [c["case_id"] for c in ok(call(platform, "GET", "/cases", "county_org", params={
+        "county": COUNTY, "campaign_id": campaign_id}))["items"]], what="the case to open")[0]
+    base = f"/cases/{case_id}"
+    ok(call(platform, "PUT", f"{base}/team", "county_org", json={
+        "leader": person("卫队长", "section"), "members": [person("蒋队员"), person("张队员")], "stationed_on": "2021-06-02"}))
+    problem = ok(call(platform, "POST", f"{base}/problems", "team_member", json={
+        "title": "班子软弱", "criterion_code": "weak_leadership", "found_on": "2021-06-02"}), 201)["entry"]["data"]["problem_id"]
+    task = ok(call(platform, "POST", f"{base}/tasks", "team_leader", json={"problem_id": problem, "title": "调整班子"}),
+              201)["entry"]["data"]["task_id"]
+    measure = ok(call(platform, "POST", f"{base}/measures", "team_leader", json={
+        "task_id": task, "title": "选好书记", "responsible": "乡镇党委书记", "deadline": "2021-06-20"}),
+        201)["entry"]["data"]["measure_id"]
+    evidence = ok(call(platform, "POST", f"{base}/evidence", "team_member",
+                       files={"file": ("会议记录.pdf", b"%PDF-1.4 meeting", "application/pdf")}), 201)["file_id"]
+    set_clock(platform, "2021-06-05")
+
+    def record(status: str, progress_on: str, corrects: str | None = None) -> str:
+        body = {"status": status, "narrative": "进展", "progress_on": progress_on, "corrects": corrects,
+                "evidence_ids": [evidence] if status == "completed" else []}
+        return ok(call(platform, "POST", f"{base}/measures/{measure}/progress", "team_leader", json=body),
+                  201)["entry"]["entry_id"]
+
+    def casework_status() -> str:
+        return next(m["status"] for m in ok(call(platform, "GET", base, "county_org"))["measures"]
+                    if m["measure_id"] == measure)
+
+    def copied(service: str, table: str, records: int) -> None:
+        wait_for(lambda: asyncio.run(platform.fetch(service, f"SELECT count(*) AS n FROM {table} WHERE measure_id = $1",
+                                                    measure))[0]["n"] == records, what=f"{service} has {records} records")
+
+    def overdue_in_reporting() -> int:
+        """The village's overdue measures on the 21st less those on the 20th: this measure's (deadline the 20th)."""
+        def on(day: str) -> int:
+            response = httpx.get(f"{platform.url('reporting')}/figures/{VILLAGE}", params={"date": day},
+                                 headers=auth("city_org"), timeout=30)
+            return ok(response)["figures"]["measures_overdue"]
+        return on("2021-06-21") - on("2021-06-20")
+
+    def overdue_alert() -> str | None:
+        found = by_key(platform, campaign_id).get(f"measure_overdue:{campaign_id}:{measure}")
+        return found["status"] if found else None
+
+    # A correction of an OLDER record: it is the newest record nobody corrected, so the measure stands completed
+    # although the record dated after the corrected one said in progress.
+    first = record("completed", "2021-06-03")
+    record("in_progress", "2021-06-05")
+    newest = record("completed", "2021-06-03", corrects=first)
+    assert casework_status() == "completed"
+    published = wait_for(lambda: [e["data"] for e in casework_events(platform, case_id)
+                                  if e["type"] == "zhengdun.casework.progress.recorded.v1"
+                                  and e["data"]["record_id"] == newest], what="the correction published")[0]
+    assert (published["measure_status"], published["measure_status_since"]) == ("completed", "2021-06-05")
+    copied("supervision", "sv_progress", 3)
+    copied("reporting", "rm_progress", 3)
+    set_clock(platform, "2021-06-21")   # the deadline (the 20th) passed
+    helpers.set_clock(platform, "2021-06-21", seen_by="supervision")
+    assert overdue_alert() is None
+    assert overdue_in_reporting() == 0
+
+    # A correction of the NEWEST record: back in progress, so overdue in supervision and reporting alike.
+    record("in_progress", "2021-06-21", corrects=newest)
+    assert casework_status() == "in_progress"
+    wait_for(lambda: overdue_alert() == "open", what="supervision's overdue alert")
+    copied("reporting", "rm_progress", 4)
+    assert overdue_in_reporting() == 1
+    [row] = asyncio.run(platform.fetch("supervision", "SELECT status, status_since FROM sv_measures WHERE measure_id = $1",
+                                       measure))
+    assert dict(row) == {"status": "in_progress", "status_since": date(2021, 6, 21)}

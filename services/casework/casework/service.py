@@ -333,8 +333,10 @@ async def record_progress(w: Writer, measure_id: str, status, narrative: str, ev
                           corrects: str | None) -> Entry:
     data = w.book.record_progress(measure_id, status, narrative, evidence, corrects)
     entry = w.append(EntryKind.PROGRESS, progress_on, data, corrects=corrects)
+    standing, since = w.book.measure_standing(measure_id)
     w.emit(ProgressRecorded(**case_ref(w.case), record_id=entry.entry_id, measure_id=measure_id, status=status,
-                            recorded_on=progress_on, evidence_count=len(evidence), corrects=corrects))
+                            recorded_on=progress_on, evidence_count=len(evidence), corrects=corrects,
+                            measure_status=standing, measure_status_since=since))
     w.settle_readiness()
     return entry
 

@@ -144,8 +144,7 @@ async def monthly_ledger(session: AsyncSession, code: str, name: str, year: int,
     policy = await fig.policy_for(session, code, end)
     total, villages = await fig.villages_behind(session, code, end, Figure.CASES, limit=ALL)
     stats = {r["village_code"]: r for r in (await session.execute(text("""
-        WITH prog AS (SELECT DISTINCT ON (measure_id) measure_id, status FROM rm_progress
-                      WHERE village_code LIKE :p AND recorded_on <= :d ORDER BY measure_id, recorded_on DESC, seq DESC),
+        WITH prog AS (""" + fig.MEASURE_STATUS + """),
              upd AS (SELECT DISTINCT measure_id FROM rm_progress WHERE village_code LIKE :p AND recorded_on BETWEEN :s AND :d)
         SELECT ms.village_code, count(*) AS measures,
                count(*) FILTER (WHERE prog.status = 'completed') AS completed,

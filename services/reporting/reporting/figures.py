@@ -18,6 +18,13 @@ from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
 from zhengdun.events.screening import Policy
 from zhengdun.roles import Level
 
+# Each measure's status on date D: the newest status casework published with a record, holding by D (casework
+# decides corrections; copied, never re-decided here). Records published before it carried the status stand for
+# their own status on their own date, as before.
+MEASURE_STATUS = """SELECT DISTINCT ON (measure_id) measure_id, coalesce(measure_status, status) AS status FROM rm_progress
+         WHERE village_code LIKE :p AND coalesce(measure_status_since, recorded_on) <= :d
+         ORDER BY measure_id, coalesce(measure_status_since, recorded_on) DESC, seq DESC"""
+
 STATE = """
 v AS (SELECT code, name, parent_code FROM divisions WHERE level = 'village' AND code LIKE :p),
 camp AS (SELECT area_prefix FROM rm_campaign WHERE opened_on <= :d),
@@ -30,8 +37,7 @@ cas AS (SELECT DISTINCT ON (village_code) village_code, case_id FROM rm_case
 pha AS (SELECT DISTINCT ON (p.case_id) p.case_id, p.phase FROM rm_case_phase p JOIN cas USING (case_id)
         WHERE p.village_code LIKE :p AND p.changed_on <= :d ORDER BY p.case_id, p.changed_on DESC, p.seq DESC),
 led AS (SELECT DISTINCT case_id FROM rm_contact_leader WHERE village_code LIKE :p AND assigned_on <= :d),
-prog AS (SELECT DISTINCT ON (measure_id) measure_id, status FROM rm_progress
-         WHERE village_code LIKE :p AND recorded_on <= :d ORDER BY measure_id, recorded_on DESC, seq DESC),
+prog AS (""" + MEASURE_STATUS + """),
 ovd AS (SELECT ms.village_code, count(*) AS n FROM rm_measure ms LEFT JOIN prog USING (measure_id)
         WHERE ms.village_code LIKE :p AND ms.planned_on <= :d AND ms.deadline < :d
           AND prog.status IS DISTINCT FROM 'completed' GROUP BY ms.village_code),

@@ -200,6 +200,10 @@ class Progress(Base):
     village_code: Mapped[str] = mapped_column(CODE, index=True)
     status: Mapped[str] = mapped_column(String(20))
     recorded_on: Mapped[date] = mapped_column(Date)
+    # Casework's status of the measure after this record, and the date it holds from, copied
+    # (None: published before casework carried it; the record's own status and date stand in).
+    measure_status: Mapped[str | None] = mapped_column(String(20))
+    measure_status_since: Mapped[date | None] = mapped_column(Date)
 
 
 class Visit(Base):

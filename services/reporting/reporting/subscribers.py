@@ -169,7 +169,9 @@ async def measure_planned(session: AsyncSession, envelope: Envelope) -> None:
 async def progress_recorded(session: AsyncSession, envelope: Envelope) -> None:
     e: cw.ProgressRecorded = envelope.payload()
     await _add(session, m.Progress, record_id=e.record_id, measure_id=e.measure_id, village_code=e.village_code,
-               status=e.status.value, recorded_on=e.recorded_on)
+               status=e.status.value, recorded_on=e.recorded_on,
+               measure_status=e.measure_status.value if e.measure_status else None,
+               measure_status_since=e.measure_status_since)
 
 
 @handlers.on(cw.VisitRecorded.event_type)

@@ -19,8 +19,9 @@ from supervision.domain.rules import Breach
 from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow,
                                 DelistingRow, FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow,
                                 SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
+from supervision.progress import completed_on
 from zhengdun.divisions import level_of, prefix_of
-from zhengdun.events.casework import CasePhase, MeasureStatus
+from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import AlertRaised, AlertResolved
 from zhengdun.messaging.outbox import record_event
@@ -91,11 +92,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             progress.setdefault(row.measure_id, []).append(row)
     for row in measures:
         records = progress.get(row.measure_id, [])
-        corrected = {r.corrects for r in records if r.corrects}
-        effective = sorted((r for r in records if r.record_id not in corrected), key=lambda r: r.recorded_on)
-        completed_on = effective[-1].recorded_on if effective and effective[-1].status == MeasureStatus.COMPLETED else None
         facts.measures.append(rules.Measure(row.measure_id, row.village_code, row.title, row.responsible, row.deadline,
-                                            row.planned_on, row.event_id, completed_on,
+                                            row.planned_on, row.event_id, completed_on(row, records),
                                             tuple(r.recorded_on for r in records), row.responsible_user_id))
 
     for row in (await session.execute(select(ProgressReportRow).where(ProgressReportRow.campaign_id == cid,

@@ -93,6 +93,10 @@ class MeasureRow(Base):
     deadline: Mapped[date] = mapped_column(Date)
     planned_on: Mapped[date] = mapped_column(Date)
     event_id: Mapped[str] = mapped_column(String(80))
+    # Casework's status of the measure after its newest progress record, and the date it holds from, copied
+    # (None: no record yet, or records published before casework carried it: derived from sv_progress then).
+    status: Mapped[str | None] = mapped_column(String(20))
+    status_since: Mapped[date | None] = mapped_column(Date)
 
 
 class ProgressRow(Base):

@@ -19,7 +19,7 @@ from supervision.domain import notices
 from supervision.domain.notices import Notice
 from supervision.models import (AlertRow, CampaignRow, DeliveryRow, MeasureRow, NotificationPreference,
                                 NotificationRead, NotificationRow, ProgressRow)
-from zhengdun.events.casework import MeasureStatus
+from supervision.progress import completed_on
 from zhengdun.events.screening import Policy
 
 NOTIFICATION_NAMESPACE = uuid.UUID("0b7c4a8e-2f51-4c1e-9a55-6e2d8f3b9c71")
@@ -84,7 +84,7 @@ async def on_day(session: AsyncSession, campaign: CampaignRow, today: date) -> i
             records.setdefault(r.measure_id, []).append(r)
     measures = [notices.OpenMeasure(r.measure_id, r.campaign_id, r.village_code, r.title, r.responsible,
                                     r.responsible_user_id, r.deadline)
-                for r in rows if not _completed(records.get(r.measure_id, []), today)]
+                for r in rows if completed_on(r, records.get(r.measure_id, []), upto=today) is None]
     open_alerts = [notices.OpenAlert(a.alert_id, a.campaign_id, _label(a.rule), a.subject_code, a.raised_on)
                    for a in (await session.execute(select(AlertRow).where(
                        AlertRow.campaign_id == campaign.campaign_id, AlertRow.status == "open",
@@ -94,14 +94,6 @@ async def on_day(session: AsyncSession, campaign: CampaignRow, today: date) -> i
                    *notices.escalations(open_alerts, policy.escalation_days, today)]:
         created += await notify(session, notice, today)
     return created
-
-
-def _completed(records: list[ProgressRow], today: date) -> bool:
-    """The latest record not corrected by another, as of today, says completed (as alerts.py judges)."""
-    corrected = {r.corrects for r in records if r.corrects}
-    effective = sorted((r for r in records if r.record_id not in corrected and r.recorded_on <= today),
-                       key=lambda r: r.recorded_on)
-    return bool(effective) and effective[-1].status == MeasureStatus.COMPLETED.value
 
 
 def _label(rule: str) -> str:

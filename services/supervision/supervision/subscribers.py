@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -214,9 +214,13 @@ async def measure_planned(session, p: cw.MeasurePlanned, envelope):
 
 @projection(cw.ProgressRecorded)
 async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
-    await session.execute(insert(ProgressRow).values(
+    added = await session.execute(insert(ProgressRow).values(
         record_id=p.record_id, measure_id=p.measure_id, status=p.status.value, recorded_on=p.recorded_on,
-        corrects=p.corrects, event_id=envelope.id).on_conflict_do_nothing())
+        corrects=p.corrects, event_id=envelope.id).on_conflict_do_nothing().returning(ProgressRow.record_id))
+    if added.first() is not None and p.measure_status is not None:
+        # Casework decided the measure's status after this record (corrections included): copied, not re-derived.
+        await session.execute(update(MeasureRow).where(MeasureRow.measure_id == p.measure_id).values(
+            status=p.measure_status.value, status_since=p.measure_status_since))
     return p.township_code
 
 

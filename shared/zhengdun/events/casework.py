@@ -111,7 +111,12 @@ class MeasurePlanned(CaseRef):
 
 @event("zhengdun.casework.progress.recorded.v1")
 class ProgressRecorded(CaseRef):
-    """A dated progress record on a measure; ``corrects`` names the record it replaces."""
+    """A dated progress record on a measure; ``corrects`` names the record it replaces.
+
+    ``measure_status`` is the measure's status after this record as casework decides it (its newest record that
+    nobody corrected), holding from ``measure_status_since`` (this record's date, or the latest date the measure
+    was already reported on if this record is dated before it). Consumers copy both. None: published before
+    casework carried them; consumers then derive the status from the records as they did."""
 
     record_id: str
     measure_id: str
@@ -119,6 +124,8 @@ class ProgressRecorded(CaseRef):
     recorded_on: date
     evidence_count: int = Field(0, ge=0)
     corrects: str | None = None
+    measure_status: MeasureStatus | None = None
+    measure_status_since: date | None = None
 
 
 @event("zhengdun.casework.visit.recorded.v1")

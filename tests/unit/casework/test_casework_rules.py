@@ -230,6 +230,47 @@ def test_a_correction_is_a_new_record_pointing_at_the_old_one():
         book.record_progress(measure, MeasureStatus.IN_PROGRESS, "再更正", [], first.entry_id)
 
 
+def progress(book: CaseBook, measure: str, status: MeasureStatus, on: date, corrects: str | None = None) -> Entry:
+    evidence = EVIDENCE if status is MeasureStatus.COMPLETED else []
+    return add(book, EntryKind.PROGRESS, book.record_progress(measure, status, "进展", evidence, corrects), on=on,
+               corrects=corrects)
+
+
+def test_a_measure_stands_where_its_newest_uncorrected_record_puts_it_from_that_records_date():
+    book, measure = staffed_book_with_measure()
+    assert book.measure_standing(measure) == (MeasureStatus.NOT_STARTED, None)
+    progress(book, measure, MeasureStatus.IN_PROGRESS, date(2020, 9, 20))
+    assert book.measure_standing(measure) == (MeasureStatus.IN_PROGRESS, date(2020, 9, 20))
+    progress(book, measure, MeasureStatus.COMPLETED, date(2020, 10, 5))
+    assert book.measure_standing(measure) == (MeasureStatus.COMPLETED, date(2020, 10, 5))
+
+
+def test_correcting_the_newest_record_puts_the_measure_where_the_correction_says():
+    book, measure = staffed_book_with_measure()
+    progress(book, measure, MeasureStatus.IN_PROGRESS, date(2020, 9, 20))
+    done = progress(book, measure, MeasureStatus.COMPLETED, date(2020, 10, 5))
+    progress(book, measure, MeasureStatus.IN_PROGRESS, date(2020, 10, 8), corrects=done.entry_id)
+    assert book.measure_standing(measure) == (MeasureStatus.IN_PROGRESS, date(2020, 10, 8))
+
+
+def test_correcting_an_older_record_makes_the_correction_the_newest_record_from_the_latest_date_reported():
+    book, measure = staffed_book_with_measure()
+    first = progress(book, measure, MeasureStatus.IN_PROGRESS, date(2020, 9, 20))
+    progress(book, measure, MeasureStatus.COMPLETED, date(2020, 10, 5))
+    # The correction, dated as the record it corrects, is the newest record nobody corrected: the measure stands
+    # where it says, from the latest date the measure was already reported on (never earlier).
+    progress(book, measure, MeasureStatus.NOT_STARTED, date(2020, 9, 20), corrects=first.entry_id)
+    assert book.measure_standing(measure) == (MeasureStatus.NOT_STARTED, date(2020, 10, 5))
+    assert book.measures[measure]["status"] == "not_started"
+
+
+def test_the_status_date_never_goes_back_for_a_record_dated_before_the_latest_one():
+    book, measure = staffed_book_with_measure()
+    progress(book, measure, MeasureStatus.IN_PROGRESS, date(2020, 10, 5))
+    progress(book, measure, MeasureStatus.COMPLETED, date(2020, 9, 25))
+    assert book.measure_standing(measure) == (MeasureStatus.COMPLETED, date(2020, 10, 5))
+
+
 def test_ready_when_every_measure_is_complete_and_back_when_one_is_not():
     book, measure = staffed_book_with_measure()
     assert book.readiness_change() is None

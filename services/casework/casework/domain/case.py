@@ -205,6 +205,7 @@ class CaseBook:
     tasks: dict[str, dict] = field(default_factory=dict)
     measures: dict[str, dict] = field(default_factory=dict)
     progress: dict[str, dict] = field(default_factory=dict)
+    status_since: dict[str, date] = field(default_factory=dict)   # by measure: see measure_standing
     plan_published_on: date | None = None
     comments: dict[str, dict] = field(default_factory=dict)
     visits: list[dict] = field(default_factory=list)
@@ -290,12 +291,21 @@ class CaseBook:
         latest = effective[-1] if effective else None
         measure["status"] = latest["status"] if latest else MeasureStatus.NOT_STARTED.value
         measure["latest_record"] = latest["record_id"] if latest else None
+        # The status holds from this record's date, never from before a date the measure was already reported on:
+        # so the status's dates follow the records' order, and "the newest status dated up to D" is well defined.
+        previous = self.status_since.get(d["measure_id"])
+        self.status_since[d["measure_id"]] = max(entry.occurred_on, previous) if previous else entry.occurred_on
 
     # ------------------------------------------------------------------ state questions
 
     @property
     def work_phase(self) -> CasePhase:
         return CasePhase.CONTINUED if self.continued_since else CasePhase.CONCENTRATED
+
+    def measure_standing(self, measure_id: str) -> tuple[MeasureStatus, date | None]:
+        """The measure's status, as its newest record nobody corrected puts it, and the business date it holds
+        from (None: no record yet). Published with every progress record: consumers copy it, never re-derive it."""
+        return MeasureStatus(self.measures[measure_id]["status"]), self.status_since.get(measure_id)
 
     def unfinished_measures(self) -> list[str]:
         return [m for m, v in self.measures.items() if v["status"] != MeasureStatus.COMPLETED.value]
