@@ -1,7 +1,7 @@
 """Whether a measure stands completed, and since when: casework's verdict, copied onto the measure row.
 
 Casework publishes the measure's status after each progress record (corrections included) with the date it
-holds from; supervision copies it (subscribers.progress_recorded) rather than deciding corrections again. Measures
+holds from; supervision copies it (projection.progress_recorded) rather than deciding corrections again. Measures
 whose records were all published before casework carried the verdict fall back to deriving it from the records.
 """
 from __future__ import annotations

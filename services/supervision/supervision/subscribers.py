@@ -1,333 +1,39 @@
-"""Kafka subscribers of the supervision service: thin handlers that call the service layer.
+"""Kafka subscribers of the supervision service: thin — each decodes its event and calls the service
+layer (``projection``), inside the inbox transaction (see zhengdun.messaging.consumer).
 
-TOPICS names the services whose topics this one consumes; every handler runs inside the
-inbox transaction (see zhengdun.messaging.consumer), so it only writes through the session.
-
-Every handled event is (1) projected into the small read model, (2) written into the journal
-(纪实) of its village or unit, and (3) followed by an evaluation of the rules over the smallest
-scope it can affect; the clock evaluates every campaign's whole area.
+TOPICS names the services whose topics this one consumes.
 """
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supervision import alerts, journal, notifications
-from supervision.domain import notices
-from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
-from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
-                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
-                                ScreeningSampleRow, StudyRow, TownshipListRow, VisitRow)
-from zhengdun import clock
-from zhengdun.events import acceptance as acc
-from zhengdun.events import casework as cw
+from supervision import projection
 from zhengdun.events import screening as sc
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.registry import division_handlers
-from zhengdun.divisions import township_of
 
 TOPICS: list[str] = ["screening", "casework", "acceptance"]
 handlers = EventHandlers()
 handlers.include(division_handlers)  # every service keeps its own copy of the division tree
 
 
-def projection(event_model):
-    """Register ``project(session, payload, envelope) -> scope code | None`` for an event type:
-    the event is journaled and the rules re-evaluated over the returned scope."""
-    def register(project):
-        @handlers.on(event_model.event_type)
-        async def handle(session: AsyncSession, envelope: Envelope) -> None:
-            payload = envelope.payload()
-            scope = await project(session, payload, envelope)
-            await journal.append(session, envelope.divisioncode, envelope.type, envelope.id,
-                                 {"event_id": envelope.id, "source": envelope.source, "data": envelope.data,
-                                  "actor": envelope.actor.model_dump() if envelope.actor else None})
-            campaign_id = getattr(payload, "campaign_id", None)
-            if scope and campaign_id:
-                campaign = await session.get(CampaignRow, campaign_id)
-                if campaign is not None:
-                    await alerts.evaluate_scope(session, campaign, scope, await clock.today(session))
-        return project
-    return register
+def _decoding(project):
+    async def handle(session: AsyncSession, envelope: Envelope) -> None:
+        await projection.apply(session, project, envelope.payload(), envelope)
+    return handle
+
+
+for event_model, project in projection.PROJECTIONS.items():
+    handlers.on(event_model.event_type)(_decoding(project))
 
 
 @handlers.on(ClockAdvanced.event_type)
 async def clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
-    payload = envelope.payload()
-    previous = (await session.execute(select(clock.ClockState.today))).scalar_one_or_none()
-    await clock.record(session, payload.today)
-    if previous is not None and payload.today < previous:
-        return  # a clock set back (tests, demo rewinds) is no fact: it resolves nothing
-    for campaign in (await session.execute(select(CampaignRow))).scalars().all():
-        await alerts.evaluate_scope(session, campaign, campaign.area_code, payload.today)
-        await notifications.on_day(session, campaign, payload.today)
-
-
-# --- screening --------------------------------------------------------------------------
-
-def _concentrated_end(phases) -> date | None:
-    return next((p.ends_on for p in phases if p.phase == sc.CampaignPhase.CONCENTRATED), None)
-
-
-@projection(sc.CampaignOpened)
-async def campaign_opened(session, p: sc.CampaignOpened, envelope):
-    policy = p.policy.model_dump(mode="json")
-    await session.execute(insert(CampaignRow).values(
-        campaign_id=p.campaign_id, area_code=p.area_code, policy=policy, policy_version=p.policy_version,
-        concentrated_ends_on=_concentrated_end(p.phases), event_id=envelope.id).on_conflict_do_nothing())
-    await session.execute(insert(PolicyVersionRow).values(
-        campaign_id=p.campaign_id, version=p.policy_version, policy=policy, effective_on=p.opened_on,
-        event_id=envelope.id).on_conflict_do_nothing())
-    return p.area_code
-
-
-@projection(sc.PolicyRevised)
-async def policy_revised(session, p: sc.PolicyRevised, envelope):
-    policy = p.policy.model_dump(mode="json")
-    await session.execute(insert(PolicyVersionRow).values(
-        campaign_id=p.campaign_id, version=p.policy_version, policy=policy, effective_on=p.effective_on,
-        event_id=envelope.id).on_conflict_do_nothing())
-    campaign = await session.get(CampaignRow, p.campaign_id)
-    if campaign is None:
-        return None
-    if p.policy_version > campaign.policy_version:
-        campaign.policy, campaign.policy_version = policy, p.policy_version
-        if p.phases is not None:   # revised phases: the concentrated phase may end on another day
-            campaign.concentrated_ends_on = _concentrated_end(p.phases)
-    return campaign.area_code
-
-
-@projection(sc.TownshipListSubmitted)
-async def township_list_submitted(session, p: sc.TownshipListSubmitted, envelope):
-    values = dict(submitted_on=p.submitted_on, due_on=p.due_on, villages_assessed=p.villages_assessed, event_id=envelope.id)
-    await session.execute(insert(TownshipListRow).values(campaign_id=p.campaign_id, township_code=p.township_code, **values)
-                          .on_conflict_do_update(index_elements=["campaign_id", "township_code"], set_=values))
-    return p.township_code
-
-
-@projection(sc.CountyListConfirmed)
-async def county_list_confirmed(session, p: sc.CountyListConfirmed, envelope):
-    for category, villages in ((sc.ListCategory.WEAK_AND_LAX, p.weak_and_lax), (sc.ListCategory.LAGGING, p.lagging)):
-        for village in villages:
-            await session.execute(insert(CaseRow).values(
-                campaign_id=p.campaign_id, village_code=village, township_code=township_of(village),
-                county_code=p.county_code, category=category.value, designated_on=p.decided_on,
-                designated_by=envelope.id, phase=cw.CasePhase.CONCENTRATED.value).on_conflict_do_nothing())
-    # The first confirmation makes the county owe its filings; a later round's decision changes nothing of that.
-    await session.execute(insert(CountyListRow).values(
-        campaign_id=p.campaign_id, county_code=p.county_code, confirmed_on=p.decided_on, event_id=envelope.id)
-        .on_conflict_do_nothing())
-    return p.county_code
-
-
-@projection(sc.CountyListFiled)
-async def county_list_filed(session, p: sc.CountyListFiled, envelope):
-    await session.execute(insert(CountyFilingRow).values(
-        campaign_id=p.campaign_id, county_code=p.county_code, filing_date=p.filing_date, filed_on=p.filed_on,
-        event_id=envelope.id).on_conflict_do_nothing())
-    return p.county_code
-
-
-@projection(sc.SampleDrawn)
-async def screening_sample_drawn(session, p: sc.SampleDrawn, envelope):
-    await session.execute(insert(ScreeningSampleRow).values(
-        event_id=envelope.id, campaign_id=p.campaign_id, round_id=p.round_id, purpose=p.purpose.value,
-        division_code=p.division_code, population=list(p.population), chosen=list(p.chosen)).on_conflict_do_nothing())
-    return p.division_code
-
-
-@projection(sc.FalsificationFound)
-async def falsification_found(session, p: sc.FalsificationFound, envelope):
-    await session.execute(insert(FalsificationRow).values(
-        event_id=envelope.id, campaign_id=p.campaign_id, village_code=p.village_code, township_code=p.township_code,
-        county_code=p.county_code, found_on=p.found_on, note=p.note, answered=False).on_conflict_do_nothing())
-    return p.township_code
-
-
-# --- casework ---------------------------------------------------------------------------
-
-async def _case(session, ref: cw.CaseRef, envelope: Envelope, designated_on: date) -> CaseRow:
-    row = await session.get(CaseRow, (ref.campaign_id, ref.village_code))
-    if row is None:
-        row = CaseRow(campaign_id=ref.campaign_id, village_code=ref.village_code, township_code=ref.township_code,
-                      county_code=ref.county_code, designated_on=designated_on, designated_by=envelope.id,
-                      phase=cw.CasePhase.CONCENTRATED.value)
-        session.add(row)
-    row.case_id = ref.case_id
-    return row
-
-
-@projection(cw.CaseOpened)
-async def case_opened(session, p: cw.CaseOpened, envelope):
-    existing = await session.get(CaseRow, (p.campaign_id, p.village_code))
-    if existing is not None and existing.case_id not in (None, p.case_id):
-        # A new case for the same village (relapse): new team, new leader, deadlines from its designation.
-        _set_phase(existing, cw.CasePhase.CONCENTRATED, p.designated_on)
-        existing.stationed_on = existing.leader_name = existing.leader_user_id = None
-        existing.leader_assigned_on = existing.leader_event = None
-        existing.supervision_deadline = existing.supervisor_name = existing.supervisor_user_id = None
-        existing.supervision_event = None
-    row = await _case(session, p, envelope, p.designated_on)
-    row.designated_on, row.designated_by, row.category = p.designated_on, envelope.id, p.category.value
-    return p.township_code
-
-
-@projection(cw.TeamStationed)
-async def team_stationed(session, p: cw.TeamStationed, envelope):
-    row = await _case(session, p, envelope, p.stationed_on)
-    if row.stationed_on is None or p.stationed_on < row.stationed_on:
-        row.stationed_on = p.stationed_on  # a later change of team does not move the first stationing
-    return p.township_code
-
-
-@projection(cw.ContactLeaderAssigned)
-async def contact_leader_assigned(session, p: cw.ContactLeaderAssigned, envelope):
-    row = await _case(session, p, envelope, p.assigned_on)
-    row.leader_name, row.leader_user_id, row.leader_event = p.leader.name, p.leader.user_id, envelope.id
-    if row.leader_assigned_on is None:
-        row.leader_assigned_on = p.assigned_on
-    return p.township_code
-
-
-@projection(cw.SupervisionAssigned)
-async def supervision_assigned(session, p: cw.SupervisionAssigned, envelope):
-    row = await _case(session, p, envelope, p.decided_on)
-    row.supervision_deadline, row.supervision_event = p.deadline, envelope.id
-    row.supervisor_name, row.supervisor_user_id = p.supervisor.name, p.supervisor.user_id
-    return p.township_code
-
-
-@projection(cw.MeasurePlanned)
-async def measure_planned(session, p: cw.MeasurePlanned, envelope):
-    values = dict(campaign_id=p.campaign_id, village_code=p.village_code, title=p.title, responsible=p.responsible,
-                  responsible_user_id=p.responsible_user_id, responsible_username=p.responsible_username,
-                  deadline=p.deadline, planned_on=p.planned_on, event_id=envelope.id)
-    await session.execute(insert(MeasureRow).values(measure_id=p.measure_id, **values)
-                          .on_conflict_do_update(index_elements=["measure_id"], set_=values))
-    return p.township_code
-
-
-@projection(cw.ProgressRecorded)
-async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
-    added = await session.execute(insert(ProgressRow).values(
-        record_id=p.record_id, measure_id=p.measure_id, status=p.status.value, recorded_on=p.recorded_on,
-        corrects=p.corrects, event_id=envelope.id).on_conflict_do_nothing().returning(ProgressRow.record_id))
-    if added.first() is not None and p.measure_status is not None:
-        # Casework decided the measure's status after this record (corrections included): copied, not re-derived.
-        await session.execute(update(MeasureRow).where(MeasureRow.measure_id == p.measure_id).values(
-            status=p.measure_status.value, status_since=p.measure_status_since))
-    return p.township_code
-
-
-@projection(cw.VisitRecorded)
-async def visit_recorded(session, p: cw.VisitRecorded, envelope):
-    await session.execute(insert(VisitRow).values(
-        visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
-        visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id,
-        counts_toward_minimum=p.counts_toward_minimum).on_conflict_do_nothing())
-    return p.township_code
-
-
-@projection(cw.ContinuedStudied)
-async def continued_studied(session, p: cw.ContinuedStudied, envelope):
-    await session.execute(insert(StudyRow).values(
-        study_id=p.study_id, campaign_id=p.campaign_id, village_code=p.village_code, township_code=p.township_code,
-        county_code=p.county_code, studied_on=p.studied_on, meeting=p.meeting, event_id=envelope.id).on_conflict_do_nothing())
-    return None   # no rule reads it
-
-
-@projection(cw.ProgressReportFiled)
-async def progress_report_filed(session, p: cw.ProgressReportFiled, envelope):
-    await session.execute(insert(ProgressReportRow).values(
-        report_id=p.report_id, campaign_id=p.campaign_id, village_code=p.village_code, period_start=p.period_start,
-        period_end=p.period_end, filed_on=p.filed_on, policy_version=p.policy_version,
-        event_id=envelope.id).on_conflict_do_nothing())
-    return p.township_code
-
-
-def _set_phase(row: CaseRow, phase: cw.CasePhase, on: date) -> None:
-    row.phase = phase.value
-    periods = [list(p) for p in (row.finished_periods or [])]
-    still_finished = bool(periods) and periods[-1][1] is None
-    if phase in FINISHED_PHASES and not still_finished:
-        periods.append([on.isoformat(), None])
-        row.finished_on = on
-    elif phase in ACTIVE_PHASES and still_finished:
-        periods[-1][1] = on.isoformat()  # reopened (e.g. acceptance failed)
-        row.finished_on = None
-    row.finished_periods = periods
-
-
-@projection(cw.CasePhaseChanged)
-async def case_phase_changed(session, p: cw.CasePhaseChanged, envelope):
-    _set_phase(await _case(session, p, envelope, p.changed_on), p.phase, p.changed_on)
-    return p.township_code
-
-
-@projection(cw.CaseReadyForAcceptance)
-async def case_ready(session, p: cw.CaseReadyForAcceptance, envelope):
-    _set_phase(await _case(session, p, envelope, p.ready_on), cw.CasePhase.READY, p.ready_on)
-    await notifications.notify(session, notices.signature_awaited(
-        envelope.id, p.campaign_id, p.village_code, p.township_code, p.team_leader.name, p.team_leader.user_id),
-        await clock.today(session))
-    return p.township_code
+    await projection.day_began(session, envelope.payload())
 
 
 @handlers.on(sc.TownshipListReturned.event_type)
 async def township_list_returned(session: AsyncSession, envelope: Envelope) -> None:
-    p = envelope.payload()
-    await notifications.notify(session, notices.list_returned(envelope.id, p.campaign_id, p.township_code, p.reasons,
-                                                              p.returned_on), await clock.today(session))
-
-
-# --- acceptance -------------------------------------------------------------------------
-
-@projection(acc.VillageAccepted)
-async def village_accepted(session, p: acc.VillageAccepted, envelope):
-    values = dict(county_code=p.county_code, accepted_on=p.accepted_on, event_id=envelope.id)
-    await session.execute(insert(AcceptanceRow).values(campaign_id=p.campaign_id, village_code=p.village_code, **values)
-                          .on_conflict_do_update(index_elements=["campaign_id", "village_code"], set_=values))
-    return p.county_code
-
-
-@projection(acc.AcceptanceFailed)
-async def acceptance_failed(session, p: acc.AcceptanceFailed, envelope):
-    if p.revokes_acceptance:
-        await session.execute(delete(AcceptanceRow).where(AcceptanceRow.campaign_id == p.campaign_id,
-                                                          AcceptanceRow.village_code == p.village_code))
-    await notifications.notify(session, notices.acceptance_failed(
-        envelope.id, p.campaign_id, p.village_code, p.township_code, p.step.value, p.reason, p.revokes_acceptance),
-        await clock.today(session))
-    return p.county_code
-
-
-@projection(acc.AcceptanceSampleDrawn)
-async def sample_drawn(session, p: acc.AcceptanceSampleDrawn, envelope):
-    await session.execute(insert(SampleRow).values(
-        event_id=envelope.id, campaign_id=p.campaign_id, county_code=p.county_code, level=p.level,
-        chosen=list(p.chosen)).on_conflict_do_nothing())
-    return p.county_code
-
-
-@projection(acc.VillageDelisted)
-async def village_delisted(session, p: acc.VillageDelisted, envelope):
-    await session.execute(insert(DelistingRow).values(
-        campaign_id=p.campaign_id, village_code=p.village_code, delisted_on=p.delisted_on, county_code=p.county_code,
-        post_evaluation_due=p.post_evaluation_due, event_id=envelope.id).on_conflict_do_nothing())
-    return p.township_code
-
-
-@projection(acc.PostEvaluated)
-async def post_evaluated(session, p: acc.PostEvaluated, envelope):
-    latest = (await session.execute(select(DelistingRow).where(
-        DelistingRow.campaign_id == p.campaign_id, DelistingRow.village_code == p.village_code,
-        DelistingRow.delisted_on <= p.evaluated_on).order_by(DelistingRow.delisted_on.desc()).limit(1))).scalar_one_or_none()
-    if latest is not None and latest.evaluated_on is None:
-        latest.evaluated_on = p.evaluated_on
-    return p.township_code
+    await projection.list_returned(session, envelope.payload(), envelope)
