@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import AdjustIn, ConfirmIn, DrawIn, ReturnIn, SiteVisitsIn
 from screening.domain import consistency, spot_check
 from screening.domain.shares import share_status
-from screening.service import files
+from screening.service.files import COUNTY_FILES, attachment_refs, file_refs, store_attachment
 from screening.service.state import (active_list, county_list, facts, freeze_for_sampling, load_campaign,
                                      recorder_for, sample_secret, townships_under, villages_under)
 from screening.service.township import check_township
@@ -54,7 +54,7 @@ async def county_list_view(session: AsyncSession, campaign_id: str, round_id: st
     city_targets = (await active_list(session, campaign_id, under=city)).targets
     city_share = share_status(city, list(city_targets), await villages_under(session, city), campaign.policy,
                               lagging_codes=lagging_codes(city_targets))
-    refs = await files.file_refs(session, files.COUNTY_FILES, campaign_id, round_id, county,
+    refs = await file_refs(session, COUNTY_FILES, campaign_id, round_id, county,
                                  [f for c in state.checks for finding in c.findings for f in finding.attachments])
     share = state.share(villages, campaign)
     return {"county_code": county, "status": state.status.value, "status_label": state.status.label,
@@ -120,7 +120,7 @@ async def record_site_visits(command: SiteVisitsIn, uow: UnitOfWork, actor: Acto
     campaign = await load_campaign(uow.session, campaign_id)
     clock.not_in_future(command.checked_on, await clock.today(uow.session), "checked_on")
     for i, f in enumerate(command.findings):
-        await files.attachment_refs(uow.session, files.COUNTY_FILES, campaign_id, round_id, county, f.attachments,
+        await attachment_refs(uow.session, COUNTY_FILES, campaign_id, round_id, county, f.attachments,
                                     f"body.findings.{i}.attachments")
     state = await county_list(uow.session, campaign_id, round_id, county)
     state, recorded, falsified = state.record_site_visits(
@@ -140,7 +140,7 @@ async def upload_attachment(uow: UnitOfWork, actor: Actor, campaign_id: str, rou
                             filename: str, content: bytes) -> dict:
     check_county(county)
     await load_campaign(uow.session, campaign_id)
-    row = await files.store_attachment(uow.session, files.COUNTY_FILES, campaign_id, round_id, county,
+    row = await store_attachment(uow.session, COUNTY_FILES, campaign_id, round_id, county,
                                        filename, content, actor)
     await uow.commit()
     return attachments.out(row)

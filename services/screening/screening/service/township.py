@@ -12,7 +12,7 @@ from screening.domain.assessment import AssessmentInput
 from screening.domain.ranking import check_own_rule
 from screening.domain.township import Objection, PublicNotice, propose_carry_over
 from screening.models import TownshipPreparation
-from screening.service import files
+from screening.service.files import TOWNSHIP_FILES, attachment_refs, file_refs, store_attachment
 from screening.service.state import (carry_over_basis, freeze_for_sampling, lagging_ranking, lagging_rule_for,
                                      load_campaign, recorder_for, township_round, villages_under)
 from screening.service.views import lagging_rule_view
@@ -38,7 +38,7 @@ async def record_assessments(command: AssessmentsIn, uow: UnitOfWork, actor: Act
     clock.not_in_future(command.assessed_on, await clock.today(uow.session), "assessed_on")
     for i, a in enumerate(command.assessments):
         for j, finding in enumerate(a.findings):
-            await files.attachment_refs(uow.session, files.TOWNSHIP_FILES, campaign_id, round_id, township,
+            await attachment_refs(uow.session, TOWNSHIP_FILES, campaign_id, round_id, township,
                                         finding.attachments, f"body.assessments.{i}.findings.{j}.attachments")
     state = await township_round(uow.session, campaign_id, round_id, township)
     entries = [AssessmentInput(a.village_code, tuple(a.findings), a.result, a.ranking) for a in command.assessments]
@@ -64,7 +64,7 @@ async def record_meeting(command: MeetingIn, uow: UnitOfWork, actor: Actor, camp
                          township: str) -> dict:
     await load_campaign(uow.session, campaign_id)
     clock.not_in_future(command.held_on, await clock.today(uow.session), "held_on")
-    await files.attachment_refs(uow.session, files.TOWNSHIP_FILES, campaign_id, round_id, township,
+    await attachment_refs(uow.session, TOWNSHIP_FILES, campaign_id, round_id, township,
                                 command.attachments, "body.attachments")
     prep = await _preparation(uow.session, campaign_id, round_id, township)
     prep.meeting, prep.actor = command.model_dump(mode="json"), actor.model_dump(mode="json")
@@ -77,7 +77,7 @@ async def record_notice(command: NoticeIn, uow: UnitOfWork, campaign_id: str, ro
         raise Problem(422, "notice-dates", "公示期不合法", "公示结束日期不能早于开始日期 (ends_on before starts_on)")
     await load_campaign(uow.session, campaign_id)
     clock.not_in_future(command.starts_on, await clock.today(uow.session), "starts_on")
-    await files.attachment_refs(uow.session, files.TOWNSHIP_FILES, campaign_id, round_id, township,
+    await attachment_refs(uow.session, TOWNSHIP_FILES, campaign_id, round_id, township,
                                 command.photos, "body.photos")
     prep = await _preparation(uow.session, campaign_id, round_id, township)
     prep.notice = command.model_dump(mode="json")
@@ -116,7 +116,7 @@ async def upload_attachment(uow: UnitOfWork, actor: Actor, campaign_id: str, rou
                             filename: str, content: bytes) -> dict:
     check_township(township)
     await load_campaign(uow.session, campaign_id)
-    row = await files.store_attachment(uow.session, files.TOWNSHIP_FILES, campaign_id, round_id, township,
+    row = await store_attachment(uow.session, TOWNSHIP_FILES, campaign_id, round_id, township,
                                        filename, content, actor)
     await uow.commit()
     return attachments.out(row)
@@ -196,7 +196,7 @@ async def township_status(session: AsyncSession, campaign_id: str, round_id: str
                 for code, a in state.assessments.items() if any(finding.attachments for finding in a.findings)}
     named = [f for ids in evidence.values() for f in ids] + list((prep.meeting or {}).get("attachments", [])) \
         + list((prep.notice or {}).get("photos", []))
-    refs = await files.file_refs(session, files.TOWNSHIP_FILES, campaign_id, round_id, township, named)
+    refs = await file_refs(session, TOWNSHIP_FILES, campaign_id, round_id, township, named)
     missing = [v.code for v in villages if v.code not in state.assessments]
     return {"township_code": township, "status": state.status.value, "status_label": state.status.label,
             "villages": len(villages), "assessed": len(state.assessments), "missing_village_codes": missing,
