@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from screening.domain.consistency import FlagKind
 from screening.domain.county_review import CountyListStatus
@@ -261,3 +261,13 @@ class LaggingRuleOut(Out):
     rule_text: str = Field(description="规则的中文说明")
     set_by_code: str | None = Field(description="确定规则的县或乡镇；为空表示整顿工作的统一规则")
     source_label: str = Field(description="规则来源：乡镇确定、县确定或整顿工作统一规则")
+
+
+class UserOut(BaseModel):  # not Out: the directory's accounts carry more than this shows
+    id: str
+    username: str
+    family_name: str
+    given_name: str
+    enabled: bool
+    unit: str | None
+    roles: list[str] | None = Field(None, description="角色：职能角色及随单位的层级角色")

@@ -1,7 +1,7 @@
 """The division-range lookups of the service layer (index ranges instead of LIKE)."""
 from sqlalchemy import column
 
-from screening.service import within
+from zhengdun.reading import within
 
 
 def bounds(code: str) -> tuple[str, str]:

@@ -1,0 +1,94 @@
+"""The city's spot check of a county's decided list, and the live reads of the dynamic list: shares and targets."""
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from screening.commands import CityDrawIn, FindingsIn
+from screening.domain import spot_check
+from screening.domain.shares import share_status
+from screening.service.state import active_list, county_list, facts, load_campaign, recorder_for, sample_secret, villages_under
+from screening.service.views import lagging_codes, share_view
+from zhengdun import clock
+from zhengdun.auth import Principal
+from zhengdun.divisions import county_of
+from zhengdun.events import screening as ev
+from zhengdun.messaging.outbox import UnitOfWork
+from zhengdun.pagination import Page, PageParams
+from zhengdun.problems import Problem
+
+
+async def draw_city_sample(command: CityDrawIn, uow: UnitOfWork, principal: Principal, campaign_id: str, round_id: str,
+                           county: str) -> dict:
+    """A random share of the county's decided list and of its unlisted villages (same secret, reproducible)."""
+    campaign = await load_campaign(uow.session, campaign_id)
+    clock.not_in_future(command.drawn_on, await clock.today(uow.session), "drawn_on")
+    state = await county_list(uow.session, campaign_id, round_id, county)
+    if state.confirmation is None:
+        raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
+    unlisted = [v.code for v in await villages_under(uow.session, county) if v.administrative]
+    secret = await sample_secret(uow.session, campaign_id, round_id, county)
+    drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
+                                         secret, command.drawn_on, state.samples, command.redraw_reason)
+    recorder = recorder_for(uow, principal.actor)
+    for sample in drawn:
+        recorder.record(sample, scope=county, key=county, round_id=round_id)
+    await uow.commit()
+    listed, unlisted_sample = drawn
+    # The listed sample's fields stay at the top (its first shape); the unlisted one comes beside it.
+    return {**listed.model_dump(mode="json"), "listed": listed.model_dump(mode="json"),
+            "unlisted": unlisted_sample.model_dump(mode="json"),
+            "samples": [listed.model_dump(mode="json"), unlisted_sample.model_dump(mode="json")]}
+
+
+async def record_city_findings(command: FindingsIn, uow: UnitOfWork, principal: Principal, campaign_id: str,
+                               round_id: str, county: str) -> dict:
+    """The city's findings; falsified ones are reported, unlisted villages found to meet criteria are designated."""
+    session = uow.session
+    campaign = await load_campaign(session, campaign_id)
+    clock.not_in_future(command.checked_on, await clock.today(session), "checked_on")
+    samples = spot_check.current_samples(
+        s for s in await facts(session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)
+        if s.purpose is ev.SamplePurpose.CITY_SPOT_CHECK)
+    if not samples:
+        raise Problem(409, "no-sample", "尚未抽样", "先抽取样本，再记录抽查结果 (draw the sample first)")
+    confirmation = (await county_list(session, campaign_id, round_id, county)).confirmation
+    active = (await active_list(session, campaign_id, under=county)).in_division(county)
+    recorded, falsified = spot_check.record_city_spot_check(
+        campaign, principal.division_code, samples,
+        [spot_check.FindingInput(f.village_code, f.outcome, f.note, tuple(f.criteria_met)) for f in command.findings],
+        command.checked_on)
+    designated = spot_check.concealed_designations(campaign, confirmation, recorded, active)
+    recorder = recorder_for(uow, principal.actor)
+    recorder.record(recorded, scope=county, key=county, round_id=round_id)
+    for found in falsified:
+        recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+    for target in designated:
+        recorder.record(target, scope=county, key=target.village_code, village=target.village_code, round_id=round_id)
+    await uow.commit()
+    return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified],
+            "designated": [d.model_dump(mode="json") for d in designated]}
+
+
+async def shares(session: AsyncSession, campaign_id: str, code: str) -> dict:
+    """The minimum share, live, of a unit and of each county in it."""
+    campaign = await load_campaign(session, campaign_id)
+    active = await active_list(session, campaign_id, under=code)
+    villages = await villages_under(session, code)
+    counties = sorted({county_of(v.code) for v in villages})
+    listed = active.in_division(code)
+    lagging = lagging_codes(listed)
+    return {"campaign_id": campaign_id,
+            "division": share_view(share_status(code, listed, villages, campaign.policy, lagging_codes=lagging)),
+            "counties": [share_view(share_status(c, listed, villages, campaign.policy, lagging_codes=lagging))
+                         for c in counties]}
+
+
+async def targets(session: AsyncSession, campaign_id: str, under: str, paging: PageParams) -> Page:
+    """The dynamic list under a unit. It is folded from the designation facts, so it is paged after the fold."""
+    await load_campaign(session, campaign_id)
+    active = await active_list(session, campaign_id, under=under)
+    found = list(active.in_division(under).values())
+    items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
+              "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
+             for t in found[paging.offset:paging.offset + paging.size]]
+    return Page[dict](items=items, total=len(found), page=paging.page, size=paging.size)

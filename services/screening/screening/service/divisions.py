@@ -1,0 +1,45 @@
+"""The division registry, owned by screening: a whole file of divisions imported at once."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from screening.domain.registry import Existing, ImportRow, parse_rows, plan_import, referenced_codes
+from screening.registry_files import UnreadableFile, read_table
+from zhengdun.events.base import Actor
+from zhengdun.messaging.outbox import UnitOfWork
+from zhengdun.problems import unprocessable
+from zhengdun.registry import UPSERT_DIVISIONS, Division
+
+
+async def import_division_file(uow: UnitOfWork, filename: str, content: bytes, *, actor: Actor,
+                               importer_unit: str) -> dict:
+    """A CSV or XLSX file of divisions: the whole file passes, or none of it."""
+    try:
+        header, cells = read_table(filename, content)
+        rows = parse_rows(header, cells)
+        if not rows:
+            raise unprocessable("empty-import", "文件中没有区划数据行 (no data rows)")
+        return await import_divisions(uow, rows, actor=actor, importer_unit=importer_unit)
+    except UnreadableFile as exc:
+        raise unprocessable("unreadable-file", str(exc), errors=[{"field": "body.file", "message": str(exc)}]) from None
+
+
+async def import_divisions(uow: UnitOfWork, rows: list[ImportRow], *, actor: Actor, importer_unit: str) -> dict:
+    """Validate the whole file, then apply every change and its event in one transaction."""
+    codes = list(referenced_codes(rows))
+    existing: dict[str, Existing] = {}
+    for start in range(0, len(codes), 20000):
+        stored = await uow.session.execute(
+            select(Division.code, Division.name, Division.parent_code, Division.kind, Division.revision)
+            .where(Division.code.in_(codes[start:start + 20000]))
+        )
+        existing.update({c: Existing(n, p, k, r) for c, n, p, k, r in stored})
+    changes = plan_import(rows, existing, importer_unit=importer_unit)  # raises on any bad row
+    values = [c.model_dump(mode="json") for c in changes]
+    for start in range(0, len(values), 5000):
+        await uow.session.execute(UPSERT_DIVISIONS, values[start:start + 5000])
+    await uow.publish_many([(c, c.code) for c in changes], actor=actor)
+    await uow.commit()
+    created = sum(1 for c in changes if c.revision == 1)
+    return {"rows": len(rows), "created": created, "updated": len(changes) - created, "unchanged": len(rows) - len(changes)}
+
