@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casework.domain.case import EntryKind
 from zhengdun.events.casework import CasePhase, MeasureStatus, Person
@@ -225,4 +225,16 @@ class WriteOut(Out):
     entry: EntryOut
 
 
-
+class CaseSummary(BaseModel):
+    case_id: str
+    campaign_id: str
+    village_code: str
+    village_name: str | None
+    township_code: str
+    county_code: str
+    category: str
+    phase: CasePhase
+    phase_label: str
+    designated_on: date
+    opened_on: date
+    updated_on: date

@@ -2,46 +2,53 @@
 
 Every write locks the case row, folds the case's book, asks the domain for the entry, appends
 it and publishes the events it causes, all in one transaction (the outbox commits with it).
-The same functions serve HTTP requests (through a ``UnitOfWork``) and event handlers (inside
-the inbox transaction): both hand in a session and a ``Publish`` callable.
+HTTP use cases take the command (``commands.py``), the unit of work, the case (locked and in the
+caller's reach, see ``api.case_to_write``) and the caller, and commit once. Event handlers run inside
+the inbox transaction, which the consumer commits: they hand in ``InboxWork``, the same shape.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from casework.commands import (
+    AnswerIn, ChangeDecisionIn, CommentIn, ContactLeaderIn, FirstSecretaryIn, MeasureIn, PairingIn, PlanPublicationIn,
+    ProblemIn, ProgressIn, ProgressReportIn, SecondReviewIn, StudyIn, SupervisionIn, TaskIn, TeamIn, VisitIn,
+)
 from casework.domain.campaign import CampaignTerms, PolicyVersion
+from casework.domain import tasks as task_rules
 from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id, person_key
-from zhengdun.refusals import OutOfOrder
+from casework.ledger import case_view, entry_view, ledger_document
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile, Pairing
+from casework.responses import CaseSummary
 from zhengdun import attachments, clock
+from zhengdun.auth import Principal
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
-    CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
+    CASE_PHASE_LABELS, CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
     ContinuedStudied, ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
-from zhengdun.events.screening import CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
+from zhengdun.events.screening import CadreRank, CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
 from zhengdun.messaging.outbox import UnitOfWork, record_event
 from zhengdun.messaging.topics import Topics
+from zhengdun.pagination import Page, PageParams
+from zhengdun.problems import not_found
+from zhengdun.reading import paginate, within
+from zhengdun.refusals import NotPermitted, OutOfOrder
+from zhengdun.registry import Division
+from zhengdun.roles import Level, Role
 from zhengdun.settings import settings_for
 
 SERVICE = "casework"
 SYSTEM = Actor.system(SERVICE)
 
-# (payload, division code, actor, campaign id) → the event is in the outbox of this transaction.
-Publish = Callable[[BaseModel, str, Actor | None, str | None], None]
-
-
-def uow_publisher(uow: UnitOfWork) -> Publish:
-    return lambda payload, code, actor, campaign_id: uow.publish(payload, division_code=code, actor=actor,
-                                                                 campaign_id=campaign_id)
 
 
 @lru_cache(maxsize=1)
@@ -49,11 +56,20 @@ def _topic_and_source() -> tuple[str, str]:
     return Topics(settings_for(SERVICE).topic_prefix).of(SERVICE), f"/zhengdun/{SERVICE}"
 
 
-def session_publisher(session: AsyncSession) -> Publish:
-    """For event handlers: publish through the outbox of the inbox transaction."""
-    topic, source = _topic_and_source()
-    return lambda payload, code, actor, campaign_id: record_event(
-        session, topic=topic, source=source, payload=payload, division_code=code, actor=actor, campaign_id=campaign_id)
+class InboxWork:
+    """The unit of work of an event handler: the inbox transaction's session, publishing through its
+    outbox. The consumer commits it, so there is no ``commit`` here."""
+
+    def __init__(self, session: AsyncSession):
+        self.session = session
+        self.topic, self.source = _topic_and_source()
+
+    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None):
+        return record_event(self.session, topic=self.topic, source=self.source, payload=payload,
+                            division_code=division_code, actor=actor, campaign_id=campaign_id)
+
+
+Work = UnitOfWork | InboxWork
 
 
 # ---------------------------------------------------------------------------------------
@@ -133,14 +149,6 @@ async def find_case(session: AsyncSession, case_id: str, *, lock: bool = False) 
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def store_evidence(session: AsyncSession, case: Case, filename: str, content: bytes, actor: Actor) -> EvidenceFile:
-    """An evidence file of the case, checked and hashed (zhengdun.attachments), kept in the case's files."""
-    row = attachments.stored(EvidenceFile, filename, content, today=await clock.today(session),
-                             actor=actor.model_dump(mode="json"), case_id=case.case_id)
-    session.add(row)
-    return row
-
-
 async def evidence_of(session: AsyncSession, case: Case, file_ids: list[str], field: str) -> list[dict]:
     """The references of the case's files ``file_ids`` (422 naming ``field`` for one that is not the case's)."""
     return await attachments.resolve(session, EvidenceFile, file_ids, field, "本案件", case_id=case.case_id)
@@ -155,11 +163,72 @@ def case_ref(case: Case) -> dict[str, str]:
             "township_code": case.township_code, "county_code": case.county_code}
 
 
+async def _village_name(session: AsyncSession, code: str) -> str | None:
+    return (await session.execute(select(Division.name).where(Division.code == code))).scalar_one_or_none()
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------
+
+
+async def list_cases(session: AsyncSession, principal: Principal, paging: PageParams, *, county: str | None = None,
+                     township: str | None = None, phase: CasePhase | None = None,
+                     campaign_id: str | None = None) -> Page[CaseSummary]:
+    """The cases in the caller's reach, by village, narrowed to a county, a township, a phase, a campaign."""
+    query = select(Case, Division.name).outerjoin(Division, Division.code == Case.village_code) \
+        .where(within(Case.village_code, principal.division_code))
+    if county:
+        query = query.where(within(Case.village_code, county))
+    if township:
+        query = query.where(within(Case.village_code, township))
+    if phase:
+        query = query.where(Case.phase == phase.value)
+    if campaign_id:
+        query = query.where(Case.campaign_id == campaign_id)
+    return await paginate(session, query, paging, order_by=[Case.village_code, Case.campaign_id], scalars=False,
+                          out=lambda row: _summary(*row))
+
+
+def _summary(case: Case, village_name: str | None) -> CaseSummary:
+    phase = CasePhase(case.phase)
+    return CaseSummary(case_id=case.case_id, campaign_id=case.campaign_id, village_code=case.village_code,
+                       village_name=village_name, township_code=case.township_code, county_code=case.county_code,
+                       category=case.category, phase=phase, phase_label=CASE_PHASE_LABELS[phase],
+                       designated_on=case.designated_on, opened_on=case.opened_on, updated_on=case.updated_on)
+
+
+async def case_detail(session: AsyncSession, case: Case) -> dict[str, Any]:
+    return case_view(case, await load_book(session, case), await _village_name(session, case.village_code))
+
+
+async def case_ledger(session: AsyncSession, case: Case, as_of: date | None) -> dict[str, Any]:
+    """The ledger as it stood on ``as_of`` (default today): entries recorded by then, folded."""
+    today = await clock.today(session)
+    as_of = as_of or today
+    clock.not_in_future(as_of, today, "as_of")
+    entries = await entries_of(session, case.case_id, as_of)
+    book = CaseBook.from_entries(header_of(case), entries)
+    return ledger_document(case, book, entries, as_of, await _village_name(session, case.village_code))
+
+
+async def evidence_file(session: AsyncSession, case: Case, file_id: str) -> EvidenceFile:
+    row = await attachments.find(session, EvidenceFile, file_id, case_id=case.case_id)
+    if row is None:
+        raise not_found(f"佐证材料 {file_id}")
+    return row
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------
+
+
 class Writer:
     """One write to one case: appends entries to its book and publishes their events."""
 
-    def __init__(self, session: AsyncSession, case: Case, book: CaseBook, today: date, actor: Actor | None, publish: Publish):
-        self.session, self.case, self.book, self.today, self.actor, self.publish = session, case, book, today, actor, publish
+    def __init__(self, uow: Work, case: Case, book: CaseBook, today: date, actor: Actor | None):
+        self.uow, self.session, self.case, self.book, self.today, self.actor = uow, uow.session, case, book, today, actor
         self.appended: list[Entry] = []
         self.rows: dict[str, CaseEntry] = {}
 
@@ -177,7 +246,8 @@ class Writer:
         return entry
 
     def emit(self, payload: BaseModel) -> None:
-        self.publish(payload, self.case.village_code, self.actor, self.case.campaign_id)
+        self.uow.publish(payload, division_code=self.case.village_code, actor=self.actor,
+                         campaign_id=self.case.campaign_id)
 
     def change_phase(self, to: CasePhase, changed_on: date, reason: str, *, reopened: bool = False) -> None:
         previous = self.book.phase
@@ -202,11 +272,22 @@ class Writer:
             self.change_phase(target, self.today, "有整改措施未完成 (a measure is not complete)")
 
 
-async def writer_for(session: AsyncSession, case_id: str, today: date, actor: Actor | None, publish: Publish) -> Writer | None:
-    case = await find_case(session, case_id, lock=True)
-    if case is None:
-        return None
-    return Writer(session, case, await load_book(session, case), today, actor, publish)
+async def _writer(uow: Work, case: Case, actor: Actor | None, dates: dict[str, date]) -> Writer:
+    """A writer on the (locked) case, once none of the business ``dates`` (field → day) is after today."""
+    today = await clock.today(uow.session)
+    for field, value in dates.items():
+        clock.not_in_future(value, today, field)
+    return Writer(uow, case, await load_book(uow.session, case), today, actor)
+
+
+async def _commit(w: Writer, entry: Entry | None = None) -> dict[str, Any]:
+    """Commit the step with its events; the answer shows the step's entry (the first it appended when it names none,
+    e.g. the team stationed) with its place in the book."""
+    await w.session.flush()  # the entry's place in the book (seq)
+    await w.uow.commit()
+    entry = entry or w.appended[0]
+    entry = dataclasses.replace(entry, seq=w.rows[entry.entry_id].seq)
+    return {"case_id": w.case.case_id, "phase": w.book.phase.value, "entry": entry_view(entry)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -214,9 +295,10 @@ async def writer_for(session: AsyncSession, case_id: str, today: date, actor: Ac
 # ---------------------------------------------------------------------------------------
 
 
-async def open_case(session: AsyncSession, designated: TargetDesignated, *, event_id: str, today: date,
-                    actor: Actor | None, publish: Publish) -> Case | None:
+async def open_case(uow: Work, designated: TargetDesignated, *, event_id: str, today: date,
+                    actor: Actor | None) -> Case | None:
     """Open the village's case in the campaign; a second designation of the same village opens nothing."""
+    session = uow.session
     case_id = new_id()
     inserted = (await session.execute(insert(Case).values(
         case_id=case_id, campaign_id=designated.campaign_id, village_code=designated.village_code,
@@ -228,7 +310,7 @@ async def open_case(session: AsyncSession, designated: TargetDesignated, *, even
     if inserted is None:
         return None
     case = await find_case(session, case_id)
-    writer = Writer(session, case, await load_book(session, case), today, actor, publish)
+    writer = Writer(uow, case, await load_book(session, case), today, actor)
     writer.append(EntryKind.OPENED, designated.designated_on, {
         "category": designated.category.value, "criteria_met": list(designated.criteria_met),
         "basis": designated.basis.value, "decision_number": designated.decision_number,
@@ -249,42 +331,58 @@ async def open_case(session: AsyncSession, designated: TargetDesignated, *, even
 # ---------------------------------------------------------------------------------------
 
 
-async def station_team(w: Writer, leader: Person, members: list[Person], stationed_on: date, change_reason: str | None,
-                       decision: dict | None = None, exception_reason: str | None = None):
-    terms = await require_campaign(w.session, w.case.campaign_id)
+def _decision_dates(decision: ChangeDecisionIn | None) -> dict[str, date]:
+    return {"decision.decided_on": decision.decided_on} if decision else {}
+
+
+def _decision(decision: ChangeDecisionIn | None) -> dict | None:
+    return decision.model_dump() if decision else None
+
+
+async def station_team(cmd: TeamIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"stationed_on": cmd.stationed_on, **_decision_dates(cmd.decision)})
+    terms = await require_campaign(w.session, case.campaign_id)
     in_force = terms.policy_on(w.today)
-    data = w.book.station_team(in_force.policy, in_force.version, leader, members, stationed_on, change_reason, decision,
-                               exception_reason)
-    w.append(EntryKind.TEAM_STATIONED, stationed_on, data)
-    w.emit(TeamStationed(**case_ref(w.case), leader=leader, members=tuple(members), stationed_on=stationed_on,
+    data = w.book.station_team(in_force.policy, in_force.version, cmd.leader, cmd.members, cmd.stationed_on,
+                               cmd.change_reason, _decision(cmd.decision), cmd.exception_reason)
+    w.append(EntryKind.TEAM_STATIONED, cmd.stationed_on, data)
+    w.emit(TeamStationed(**case_ref(case), leader=cmd.leader, members=tuple(cmd.members), stationed_on=cmd.stationed_on,
                          change_reason=data["change_reason"]))
     w.settle_readiness()
+    return await _commit(w)
 
 
-async def assign_contact_leader(w: Writer, leader: Person, assigned_on: date, change_reason: str | None,
-                                decision: dict | None = None, exception_reason: str | None = None):
-    data = w.book.assign_contact_leader(leader, assigned_on, change_reason, decision, exception_reason)
-    w.append(EntryKind.CONTACT_LEADER_ASSIGNED, assigned_on, data)
-    w.emit(ContactLeaderAssigned(**case_ref(w.case), leader=leader, assigned_on=assigned_on,
+async def assign_contact_leader(cmd: ContactLeaderIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"assigned_on": cmd.assigned_on, **_decision_dates(cmd.decision)})
+    data = w.book.assign_contact_leader(cmd.leader, cmd.assigned_on, cmd.change_reason, _decision(cmd.decision),
+                                        cmd.exception_reason)
+    w.append(EntryKind.CONTACT_LEADER_ASSIGNED, cmd.assigned_on, data)
+    w.emit(ContactLeaderAssigned(**case_ref(case), leader=cmd.leader, assigned_on=cmd.assigned_on,
                                  change_reason=data["change_reason"]))
+    return await _commit(w)
 
 
-async def appoint_first_secretary(w: Writer, secretary: Person, appointed_on: date, change_reason: str | None):
-    w.append(EntryKind.FIRST_SECRETARY_APPOINTED, appointed_on,
-             w.book.appoint_first_secretary(secretary, appointed_on, change_reason))
+async def appoint_first_secretary(cmd: FirstSecretaryIn, uow: UnitOfWork, case: Case,
+                                  principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"appointed_on": cmd.appointed_on})
+    w.append(EntryKind.FIRST_SECRETARY_APPOINTED, cmd.appointed_on,
+             w.book.appoint_first_secretary(cmd.secretary, cmd.appointed_on, cmd.change_reason))
+    return await _commit(w)
 
 
-async def pair_secretary(w: Writer, secretary: Person, secretary_village_code: str, paired_on: date):
-    terms = await require_campaign(w.session, w.case.campaign_id)
-    key = person_key(secretary)
+async def pair_secretary(cmd: PairingIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"paired_on": cmd.paired_on})
+    terms = await require_campaign(w.session, case.campaign_id)
+    key = person_key(cmd.secretary)
     # Count (and lock) the secretary's pairings in the campaign, so two pairings at once cannot both pass.
     elsewhere = (await w.session.execute(
         select(func.count()).select_from(
-            select(Pairing.id).where(Pairing.campaign_id == w.case.campaign_id, Pairing.secretary_key == key,
-                                     Pairing.case_id != w.case.case_id).with_for_update().subquery()))).scalar_one()
-    data = w.book.pair(terms.policy_on(w.today).policy, secretary, secretary_village_code, elsewhere)
-    w.append(EntryKind.PAIRED, paired_on, data)
-    w.session.add(Pairing(campaign_id=w.case.campaign_id, secretary_key=key, case_id=w.case.case_id, paired_on=paired_on))
+            select(Pairing.id).where(Pairing.campaign_id == case.campaign_id, Pairing.secretary_key == key,
+                                     Pairing.case_id != case.case_id).with_for_update().subquery()))).scalar_one()
+    data = w.book.pair(terms.policy_on(w.today).policy, cmd.secretary, cmd.secretary_village_code, elsewhere)
+    w.append(EntryKind.PAIRED, cmd.paired_on, data)
+    w.session.add(Pairing(campaign_id=case.campaign_id, secretary_key=key, case_id=case.case_id, paired_on=cmd.paired_on))
+    return await _commit(w)
 
 
 # ---------------------------------------------------------------------------------------
@@ -292,41 +390,69 @@ async def pair_secretary(w: Writer, secretary: Person, secretary_village_code: s
 # ---------------------------------------------------------------------------------------
 
 
-async def add_problem(w: Writer, title: str, detail: str, criterion_code: str | None, found_on: date) -> Entry:
-    return w.append(EntryKind.PROBLEM_FOUND, found_on, w.book.add_problem(title, detail, criterion_code))
+async def add_problem(cmd: ProblemIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"found_on": cmd.found_on})
+    return await _commit(w, w.append(EntryKind.PROBLEM_FOUND, cmd.found_on,
+                                     w.book.add_problem(cmd.title, cmd.detail, cmd.criterion_code)))
 
 
-async def add_task(w: Writer, problem_id: str, title: str) -> Entry:
-    return w.append(EntryKind.TASK_SET, w.today, w.book.add_task(problem_id, title))
+async def add_task(cmd: TaskIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {})
+    return await _commit(w, w.append(EntryKind.TASK_SET, w.today, w.book.add_task(cmd.problem_id, cmd.title)))
 
 
-async def plan_measure(w: Writer, task_id: str, title: str, responsible: str | Person | None, deadline: date) -> Entry:
-    terms = await require_campaign(w.session, w.case.campaign_id)
-    data = w.book.plan_measure(task_id, title, responsible, deadline, w.today, terms.ends_on)
+async def plan_measure(cmd: MeasureIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {})
+    terms = await require_campaign(w.session, case.campaign_id)
+    data = w.book.plan_measure(cmd.task_id, cmd.title, cmd.responsible, cmd.deadline, w.today, terms.ends_on)
     entry = w.append(EntryKind.MEASURE_PLANNED, w.today, data)
-    w.emit(MeasurePlanned(**case_ref(w.case), measure_id=data["measure_id"], problem_id=data["problem_id"],
+    w.emit(MeasurePlanned(**case_ref(case), measure_id=data["measure_id"], problem_id=data["problem_id"],
                           task_id=data["task_id"], title=data["title"], responsible=data["responsible"],
                           responsible_user_id=data["responsible_user_id"],
-                          responsible_username=data["responsible_username"], deadline=deadline, planned_on=w.today))
+                          responsible_username=data["responsible_username"], deadline=cmd.deadline, planned_on=w.today))
     w.settle_readiness()
-    return entry
+    return await _commit(w, entry)
 
 
-async def publish_plan(w: Writer, published_on: date, notice: str) -> Entry:
-    return w.append(EntryKind.PLAN_PUBLISHED, published_on, w.book.publish_plan(published_on, notice))
+async def publish_plan(cmd: PlanPublicationIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"published_on": cmd.published_on})
+    return await _commit(w, w.append(EntryKind.PLAN_PUBLISHED, cmd.published_on,
+                                     w.book.publish_plan(cmd.published_on, cmd.notice)))
 
 
-async def add_comment(w: Writer, commenter: str, text: str, received_on: date) -> Entry:
-    return w.append(EntryKind.PLAN_COMMENT, received_on, w.book.add_comment(commenter, text))
+async def add_comment(cmd: CommentIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"received_on": cmd.received_on})
+    return await _commit(w, w.append(EntryKind.PLAN_COMMENT, cmd.received_on, w.book.add_comment(cmd.commenter, cmd.text)))
 
 
-async def answer_comment(w: Writer, comment_id: str, answer: str, answered_on: date) -> Entry:
-    return w.append(EntryKind.PLAN_ANSWER, answered_on, w.book.answer_comment(comment_id, answer))
+async def answer_comment(cmd: AnswerIn, uow: UnitOfWork, case: Case, principal: Principal,
+                         comment_id: str) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"answered_on": cmd.answered_on})
+    return await _commit(w, w.append(EntryKind.PLAN_ANSWER, cmd.answered_on,
+                                     w.book.answer_comment(comment_id, cmd.answer)))
 
 
 # ---------------------------------------------------------------------------------------
-# Progress and visits
+# Evidence, progress and visits
 # ---------------------------------------------------------------------------------------
+
+
+async def upload_evidence(uow: UnitOfWork, case: Case, principal: Principal, filename: str,
+                          content: bytes) -> EvidenceFile:
+    """An evidence file of the case, checked and hashed (zhengdun.attachments), kept in the case's files."""
+    row = attachments.stored(EvidenceFile, filename, content, today=await clock.today(uow.session),
+                             actor=principal.actor.model_dump(mode="json"), case_id=case.case_id)
+    uow.session.add(row)
+    await uow.commit()
+    return row
+
+
+async def record_measure_progress(cmd: ProgressIn, uow: UnitOfWork, case: Case, principal: Principal,
+                                  measure_id: str) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"progress_on": cmd.progress_on})
+    evidence = await evidence_of(w.session, case, cmd.evidence_ids, "body.evidence_ids")
+    return await _commit(w, await record_progress(w, measure_id, cmd.status, cmd.narrative, evidence, cmd.progress_on,
+                                                  cmd.corrects))
 
 
 async def record_progress(w: Writer, measure_id: str, status, narrative: str, evidence: list[dict], progress_on: date,
@@ -341,71 +467,93 @@ async def record_progress(w: Writer, measure_id: str, status, narrative: str, ev
     return entry
 
 
-async def record_visit(w: Writer, leader: Person, visited_on: date, team_members: list[str], village_cadres: list[str],
-                       key_persons: list[str], problems_pushed: list[str], notes: str) -> Entry:
-    terms = await require_campaign(w.session, w.case.campaign_id)
-    data = w.book.record_visit(leader, team_members, village_cadres, key_persons, problems_pushed, notes,
-                               problems_required=terms.policy_on(visited_on).policy.problems_pushed_per_visit)
-    entry = w.append(EntryKind.VISIT, visited_on, data)
+async def record_visit(cmd: VisitIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    """The caller's visit as the village's contact leader (the county secretary may visit any village)."""
+    w = await _writer(uow, case, principal.actor, {"visited_on": cmd.visited_on})
+    assigned = w.book.contact_leader
+    if assigned and assigned.user_id and assigned.user_id != principal.user_id \
+            and Role.COUNTY_SECRETARY.value not in principal.roles:
+        raise NotPermitted("forbidden", f"{principal.name} 不是本村的联系领导",
+                           "only the village's contact leader records its visits")
+    leader = Person(name=principal.name, post="联系领导", rank=CadreRank.COUNTY, unit=principal.division_code or "",
+                    user_id=principal.user_id)
+    terms = await require_campaign(w.session, case.campaign_id)
+    data = w.book.record_visit(leader, cmd.team_members, cmd.village_cadres, cmd.key_persons, cmd.problems_pushed,
+                               cmd.notes, problems_required=terms.policy_on(cmd.visited_on).policy.problems_pushed_per_visit)
+    entry = w.append(EntryKind.VISIT, cmd.visited_on, data)
     missing = {m["code"] for m in data["missing_musts"]}
     # Casework judges the 三必须 once; supervision and reporting copy its verdict (counts_toward_minimum).
-    w.emit(VisitRecorded(**case_ref(w.case), visit_id=entry.entry_id, leader_user_id=leader.user_id, leader_name=leader.name,
-                         visited_on=visited_on, talked_with_team="team_members" not in missing,
+    w.emit(VisitRecorded(**case_ref(case), visit_id=entry.entry_id, leader_user_id=leader.user_id, leader_name=leader.name,
+                         visited_on=cmd.visited_on, talked_with_team="team_members" not in missing,
                          talked_with_village_cadres="village_cadres" not in missing,
                          talked_with_key_persons="key_persons" not in missing,
-                         problems_pushed=tuple(problems_pushed), counts_toward_minimum=data["counts_toward_minimum"]))
-    return entry
+                         problems_pushed=tuple(cmd.problems_pushed), counts_toward_minimum=data["counts_toward_minimum"]))
+    return await _commit(w, entry)
 
 
 # ---------------------------------------------------------------------------------------
-# Continued rectification
+# Progress reports and continued rectification
 # ---------------------------------------------------------------------------------------
 
 
-async def record_study(w: Writer, studied_on: date, meeting: str, conclusion: str) -> Entry:
-    entry = w.append(EntryKind.CONTINUED_STUDIED, studied_on, w.book.record_study(meeting, conclusion))
+async def file_progress_report(cmd: ProgressReportIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    """每两个月向县委组织部报送一次: the interval is the policy's in force on the filing day."""
+    w = await _writer(uow, case, principal.actor, {"filed_on": cmd.filed_on})
+    terms = await require_campaign(w.session, case.campaign_id)
+    in_force = terms.policy_on(cmd.filed_on)
+    data = w.book.file_progress_report(in_force.policy.progress_report_interval_months, in_force.version, cmd.filed_on,
+                                       cmd.period_start, cmd.summary)
+    entry = w.append(EntryKind.PROGRESS_REPORTED, cmd.filed_on, data)
+    w.emit(ProgressReportFiled(**case_ref(case), report_id=entry.entry_id,
+                               period_start=date.fromisoformat(data["period_start"]),
+                               period_end=date.fromisoformat(data["period_end"]), filed_on=cmd.filed_on,
+                               summary=data["summary"], policy_version=in_force.version))
+    return await _commit(w, entry)
+
+
+async def record_study(cmd: StudyIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"studied_on": cmd.studied_on})
+    entry = w.append(EntryKind.CONTINUED_STUDIED, cmd.studied_on, w.book.record_study(cmd.meeting, cmd.conclusion))
     # Supervision ties the evaluations made at the study to it (seed 000 §三(三) 末段).
-    w.emit(ContinuedStudied(**case_ref(w.case), study_id=entry.entry_id, studied_on=studied_on,
+    w.emit(ContinuedStudied(**case_ref(case), study_id=entry.entry_id, studied_on=cmd.studied_on,
                             meeting=entry.data["meeting"], conclusion=entry.data["conclusion"]))
-    return entry
+    return await _commit(w, entry)
 
 
-async def assign_supervision(w: Writer, supervisor: Person, deadline: date, decided_on: date, *,
-                             known_roles: frozenset[str] | None = None, known_unit: str | None = None) -> Entry:
-    entry = w.append(EntryKind.SUPERVISION_ASSIGNED, decided_on, w.book.assign_supervision(
-        supervisor, deadline, decided_on, known_roles=known_roles, known_unit=known_unit))
-    w.emit(SupervisionAssigned(**case_ref(w.case), supervisor=supervisor, deadline=deadline, decided_on=decided_on))
-    return entry
+async def assign_supervision(cmd: SupervisionIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"decided_on": cmd.decided_on})
+    # A named user's roles and unit are known here only when the caller names themself.
+    named_self = cmd.supervisor.user_id is not None and cmd.supervisor.user_id == principal.user_id
+    entry = w.append(EntryKind.SUPERVISION_ASSIGNED, cmd.decided_on, w.book.assign_supervision(
+        cmd.supervisor, cmd.deadline, cmd.decided_on, known_roles=frozenset(principal.roles) if named_self else None,
+        known_unit=principal.division_code if named_self else None))
+    w.emit(SupervisionAssigned(**case_ref(case), supervisor=cmd.supervisor, deadline=cmd.deadline,
+                               decided_on=cmd.decided_on))
+    return await _commit(w, entry)
 
 
-async def record_second_review(w: Writer, county_secretary: Person, conclusion: str, reviewed_on: date) -> Entry:
-    entry = w.append(EntryKind.SECOND_REVIEW, reviewed_on, w.book.record_second_review(county_secretary, conclusion))
+async def record_second_review(cmd: SecondReviewIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
+    w = await _writer(uow, case, principal.actor, {"reviewed_on": cmd.reviewed_on})
+    entry = w.append(EntryKind.SECOND_REVIEW, cmd.reviewed_on,
+                     w.book.record_second_review(cmd.county_secretary, cmd.conclusion))
     # Still unfinished at the second review: the county secretary becomes the village's direct contact.
     reason = "二次研判仍未完成整顿，由县委书记直接联系 (second review: the county secretary takes direct contact)"
-    w.append(EntryKind.CONTACT_LEADER_ASSIGNED, reviewed_on, {
-        "leader": county_secretary.model_dump(mode="json"), "change_reason": reason, "direct_county_secretary": True})
-    w.emit(ContactLeaderAssigned(**case_ref(w.case), leader=county_secretary, assigned_on=reviewed_on,
+    w.append(EntryKind.CONTACT_LEADER_ASSIGNED, cmd.reviewed_on, {
+        "leader": cmd.county_secretary.model_dump(mode="json"), "change_reason": reason, "direct_county_secretary": True})
+    w.emit(ContactLeaderAssigned(**case_ref(case), leader=cmd.county_secretary, assigned_on=cmd.reviewed_on,
                                  direct_county_secretary=True, change_reason=reason))
-    return entry
+    return await _commit(w, entry)
 
 
-async def file_progress_report(w: Writer, filed_on: date, period_start: date | None, summary: str) -> Entry:
-    """每两个月向县委组织部报送一次: the interval is the policy's in force on the filing day."""
-    terms = await require_campaign(w.session, w.case.campaign_id)
-    in_force = terms.policy_on(filed_on)
-    data = w.book.file_progress_report(in_force.policy.progress_report_interval_months, in_force.version, filed_on,
-                                       period_start, summary)
-    entry = w.append(EntryKind.PROGRESS_REPORTED, filed_on, data)
-    w.emit(ProgressReportFiled(**case_ref(w.case), report_id=entry.entry_id,
-                               period_start=date.fromisoformat(data["period_start"]),
-                               period_end=date.fromisoformat(data["period_end"]), filed_on=filed_on,
-                               summary=data["summary"], policy_version=in_force.version))
-    return entry
+# ---------------------------------------------------------------------------------------
+# The clock
+# ---------------------------------------------------------------------------------------
 
 
-async def move_to_continued(session: AsyncSession, today: date, publish: Publish) -> int:
+async def move_to_continued(uow: Work, today: date) -> int:
     """The clock moved: cases still in concentrated rectification after their campaign's
     concentrated phase ended move to continued rectification. Returns how many moved."""
+    session = uow.session
     moved = 0
     campaigns = (await session.execute(select(Campaign))).scalars().all()
     for campaign in campaigns:
@@ -416,7 +564,7 @@ async def move_to_continued(session: AsyncSession, today: date, publish: Publish
             select(Case).where(Case.campaign_id == campaign.campaign_id, Case.phase == CasePhase.CONCENTRATED.value)
             .order_by(Case.case_id).with_for_update())).scalars().all()
         for case in cases:
-            writer = Writer(session, case, await load_book(session, case), today, SYSTEM, publish)
+            writer = Writer(uow, case, await load_book(session, case), today, SYSTEM)
             writer.change_phase(CasePhase.CONTINUED, terms.continued_starts_on(),
                                 f"集中整顿阶段于 {terms.concentrated_ends_on} 结束，未完成整顿转入持续整顿")
             moved += 1
@@ -436,10 +584,10 @@ async def case_for_acceptance(session: AsyncSession, case_id: str, campaign_id: 
     return case
 
 
-async def note_acceptance(session: AsyncSession, case: Case, today: date, actor: Actor | None, publish: Publish, *,
-                          outcome: str, occurred_on: date, reason: str, reopen: bool = False,
-                          to: CasePhase | None = None) -> None:
-    writer = Writer(session, case, await load_book(session, case), today, actor, publish)
+async def note_acceptance(uow: Work, case: Case, today: date, actor: Actor | None, *, outcome: str, occurred_on: date,
+                          reason: str, reopen: bool = False, to: CasePhase | None = None) -> None:
+    session = uow.session
+    writer = Writer(uow, case, await load_book(session, case), today, actor)
     writer.append(EntryKind.ACCEPTANCE_NOTED, occurred_on, {"outcome": outcome, "reason": reason})
     if reopen and writer.book.phase not in (CasePhase.CONCENTRATED, CasePhase.CONTINUED):
         terms = await load_campaign(session, case.campaign_id)
@@ -454,11 +602,6 @@ async def note_acceptance(session: AsyncSession, case: Case, today: date, actor:
 # The to-do list (GET /tasks): the open cases in the caller's reach and all their entries in two
 # queries, folded into books; domain/tasks.py says which steps are the caller's.
 # ---------------------------------------------------------------------------------------
-from casework.domain import tasks as task_rules  # noqa: E402
-from zhengdun.divisions import prefix_of  # noqa: E402
-from zhengdun.roles import Level, Role  # noqa: E402
-from sqlalchemy import or_  # noqa: E402
-
 _TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
                Level.TOWNSHIP: {Role.ORG_STAFF},
                Level.COUNTY: {Role.ORG_STAFF, Role.CONTACT_LEADER, Role.COUNTY_SECRETARY, Role.STANDING_COMMITTEE}}
@@ -475,7 +618,7 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
                                             CaseEntry.data["responsible_user_id"].astext == caller.user_id)
     reach = Case.case_id.in_(named)
     if set(principal.roles) & _TASK_ROLES.get(level, set()):
-        reach = or_(Case.village_code.startswith(prefix_of(caller.unit)), reach)
+        reach = or_(within(Case.village_code, caller.unit), reach)
     open_cases = select(Case.case_id).where(working, reach)
     cases = {c.case_id: c for c in (await session.execute(select(Case).where(Case.case_id.in_(open_cases)))).scalars()}
     if not cases:

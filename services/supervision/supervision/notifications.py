@@ -21,6 +21,7 @@ from supervision.models import (AlertRow, CampaignRow, DeliveryRow, MeasureRow, 
                                 NotificationRead, NotificationRow, ProgressRow)
 from supervision.progress import completed_on
 from zhengdun.events.screening import Policy
+from zhengdun.reading import within
 
 NOTIFICATION_NAMESPACE = uuid.UUID("0b7c4a8e-2f51-4c1e-9a55-6e2d8f3b9c71")
 
@@ -152,9 +153,7 @@ async def mark_read(session: AsyncSession, user_id: str, unit_code: str | None, 
 
 
 async def statistics(session: AsyncSession, unit: str) -> dict[str, int]:
-    from zhengdun.divisions import prefix_of
-
-    inside = NotificationRow.unit_code.like(prefix_of(unit) + "%")
+    inside = within(NotificationRow.unit_code, unit)
     created = (await session.execute(select(func.count()).select_from(NotificationRow).where(inside))).scalar_one()
     by_status = dict((await session.execute(
         select(DeliveryRow.status, func.count()).join(NotificationRow, NotificationRow.notification_id ==

@@ -1,13 +1,17 @@
 """What the supervision service answers: one model per response, so /openapi.json says it exactly."""
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from supervision.domain.campaign_records import CampaignRecordKind
+from supervision.domain.notices import Kind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
+from supervision.domain.rules import RULE_LABELS, Rule
+from supervision.models import (AccountabilityRow, AlertRow, CampaignRecordRow, EvaluationRow, InspectionPlanRow,
+                                InspectionRow, NotificationRow)
 from zhengdun.attachments import AttachmentRef
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
@@ -216,3 +220,101 @@ class VerificationOut(Out):
     broken_at: int | None
     reason: str | None
     algorithm: str
+
+
+# --- the inbox and notification preferences ---------------------------------------------
+
+class NotificationOut(BaseModel):
+    notification_id: str
+    kind: Kind
+    kind_label: str
+    title: str
+    body: str
+    unit_code: str
+    user_id: str | None = Field(description="the person told; none: told to the members of unit_code")
+    campaign_id: str | None
+    reference: str | None
+    created_on: date
+    created_at: datetime
+    read: bool
+
+
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class PreferencesOut(BaseModel):
+    owner: str
+    email: str | None
+    email_enabled: bool
+    webhook_url: str | None = None
+    webhook_kind: str | None = None
+
+
+class NotificationStatistics(BaseModel):
+    unit: str
+    notifications: int = Field(description="notifications created for units and people of the subtree (inbox)")
+    deliveries_sent: int = Field(description="emails and robot messages sent for them")
+    deliveries_pending: int = Field(description="still to send (retried with backoff)")
+
+
+# --- the records as answered (the models above say their shape) --------------------------
+
+def alert_view(a: AlertRow) -> dict[str, Any]:
+    return {"alert_id": a.alert_id, "key": a.key, "rule": a.rule, "label": RULE_LABELS.get(Rule(a.rule), a.rule),
+            "campaign_id": a.campaign_id, "subject_code": a.subject_code, "subject_role": a.subject_role,
+            "subject_person": a.subject_person, "subject_user_id": a.subject_user_id, "scope_code": a.scope_code,
+            "village_code": a.village_code, "severity": a.severity, "facts": a.facts,
+            "due_on": a.due_on, "proposal": a.proposal, "status": a.status, "raised_on": a.raised_on,
+            "resolved_on": a.resolved_on, "resolution": a.resolution, "policy_version": a.policy_version}
+
+
+def plan_view(p: InspectionPlanRow) -> dict[str, Any]:
+    return {"plan_id": p.plan_id, "unit_code": p.unit_code, "title": p.title, "kind": p.kind,
+            "kind_label": InspectionKind(p.kind).label, "recurrence": p.recurrence, "day_from": p.day_from,
+            "day_to": p.day_to, "starts_on": p.starts_on, "ends_on": p.ends_on, "actor": p.actor}
+
+
+def inspection_view(i: InspectionRow) -> dict[str, Any]:
+    return {"inspection_id": i.inspection_id, "plan_id": i.plan_id, "kind": i.kind,
+            "kind_label": InspectionKind(i.kind).label, "unit_code": i.unit_code,
+            "inspected_by_code": i.inspected_by_code, "inspected_on": i.inspected_on, "inspectors": i.inspectors,
+            "findings": i.findings, "demands": i.demands, "follow_ups": i.follow_ups,
+            "attachments": i.attachments or [], "actor": i.actor}
+
+
+def action_view(a: AccountabilityRow) -> dict[str, Any]:
+    return {"action_id": a.action_id, "kind": a.kind, "kind_label": AccountabilityKind(a.kind).label,
+            "subject_code": a.subject_code, "person": a.person, "post": a.post, "grounds": a.grounds,
+            "reason": a.reason, "decided_by": a.decided_by, "decided_on": a.decided_on, "filed_with": a.filed_with,
+            "campaign_id": a.campaign_id, "policy_version": a.policy_version, "attachments": a.attachments or [],
+            "actor": a.actor}
+
+
+def evaluation_view(e: EvaluationRow) -> dict[str, Any]:
+    return {"evaluation_id": e.evaluation_id, "role": e.role, "role_label": EvaluatedRole(e.role).label,
+            "person": e.person, "user_id": e.user_id, "subject_code": e.subject_code, "grade": e.grade,
+            "grade_label": Grade(e.grade).label, "comment": e.comment, "evaluated_on": e.evaluated_on,
+            "occasion": e.occasion, "reported_to": e.reported_to, "study_id": e.study_id, "campaign_id": e.campaign_id,
+            "policy_version": e.policy_version, "actor": e.actor}
+
+
+def campaign_record_view(r: CampaignRecordRow) -> dict[str, Any]:
+    kind = CampaignRecordKind(r.kind)
+    return {"record_id": r.record_id, "kind": r.kind, "kind_label": kind.label, "group": r.group,
+            "group_label": kind.spec.group.label, "unit_code": r.unit_code, "campaign_id": r.campaign_id,
+            "held_on": r.held_on, "attendees": r.attendees, "content": r.content, "village_codes": r.village_codes,
+            "actor": r.actor}
+
+
+def journal_entry_view(e) -> dict[str, Any]:
+    return {"position": e.position, "kind": e.kind, "reference": e.reference, "body": e.body,
+            "recorded_at": e.recorded_at, "prev_hash": e.prev_hash, "hash": e.hash}
+
+
+def notification_view(row: NotificationRow, read: bool) -> NotificationOut:
+    return NotificationOut(notification_id=row.notification_id, kind=Kind(row.kind), kind_label=Kind(row.kind).label,
+                           title=row.title, body=row.body, unit_code=row.unit_code, user_id=row.user_id,
+                           campaign_id=row.campaign_id, reference=row.reference, created_on=row.created_on,
+                           created_at=row.created_at, read=read)
+

@@ -1,23 +1,36 @@
-"""Service layer of the supervision service: use cases over a unit of work, calling the domain rules."""
+"""Service layer of the supervision service: use cases over a unit of work, calling the domain rules.
+
+Each writing use case takes its command (``commands.py``), the unit of work and the caller, and commits once;
+the reading ones take a session and filter, sort and page in SQL (``zhengdun.reading``).
+"""
 from __future__ import annotations
 
 import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert
 
-from supervision import alerts, journal
-from supervision.domain.records import (AccountabilityKind, EvaluatedRole, Study, annual_appraisal,
+from supervision import alerts, journal, notifications
+from supervision import responses as R
+from supervision.commands import (AccountabilityIn, CampaignRecordIn, EvaluationIn, FollowUpIn, InspectionIn, PlanIn,
+                                  PreferencesIn, UnitPreferencesIn)
+from supervision.domain.campaign_records import CampaignRecordKind, check_campaign_record
+from supervision.domain.records import (AccountabilityKind, EvaluatedRole, InspectionKind, Study, annual_appraisal,
                                         check_grounds, check_in_plan_window, check_study)
+from supervision.domain.rules import RULE_LABELS, Rule
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRow, CaseRow, EvaluationRow, FalsificationRow,
                                 InspectionPlanRow, InspectionRow, StudyRow, CampaignRecordRow)
-from supervision.models import SupervisionAttachment
+from supervision.models import NotificationPreference, SupervisionAttachment
 from zhengdun import attachments, clock
+from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
 from zhengdun.events.supervision import AccountabilityDecided
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.problems import conflict, not_found, unprocessable
+from zhengdun.pagination import Page, PageParams
+from zhengdun.problems import Problem, conflict, not_found, unprocessable
+from zhengdun.reading import paginate, within
 
 
 def _new_id(prefix: str) -> str:
@@ -29,16 +42,18 @@ async def _business_date(uow: UnitOfWork, value: date, field: str) -> date:
     return value
 
 
-async def create_plan(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> InspectionPlanRow:
+async def create_plan(cmd: PlanIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    data = cmd.model_dump()
     row = InspectionPlanRow(plan_id=_new_id("PLAN"), actor=principal.actor.model_dump(), **data)
     uow.session.add(row)
     await journal.append(uow.session, row.unit_code, "supervision.inspection_plan", row.plan_id,
                          {**journal.plain(data), "plan_id": row.plan_id, "actor": row.actor})
     await uow.commit()
-    return row
+    return R.plan_view(row)
 
 
-async def record_inspection(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> InspectionRow:
+async def record_inspection(cmd: InspectionIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    data = cmd.model_dump()
     await _business_date(uow, data["inspected_on"], "inspected_on")
     data["attachments"] = await attachment_refs(uow.session, INSPECTION_FILES, data["unit_code"], data.get("attachments"),
                                                 "body.attachments")
@@ -58,13 +73,15 @@ async def record_inspection(uow: UnitOfWork, principal: Principal, data: dict[st
                          journal.plain({**data, "inspection_id": row.inspection_id, "findings": findings,
                                     "demands": demands, "actor": row.actor}))
     await uow.commit()
-    return row
+    return R.inspection_view(row)
 
 
-async def follow_up(uow: UnitOfWork, principal: Principal, inspection_id: str, data: dict[str, Any]) -> InspectionRow:
+async def follow_up(cmd: FollowUpIn, uow: UnitOfWork, principal: Principal, inspection_id: str) -> dict[str, Any]:
+    data = cmd.model_dump()
     row = await uow.session.get(InspectionRow, inspection_id, with_for_update=True)
     if row is None:
         raise not_found(f"督导检查 {inspection_id}")
+    authorize_target(principal, "supervision.inspect", row.unit_code)
     await _business_date(uow, data["checked_on"], "checked_on")
     demands = [dict(d) for d in row.demands]
     demand = next((d for d in demands if d["demand_id"] == data["demand_id"]), None)
@@ -80,7 +97,7 @@ async def follow_up(uow: UnitOfWork, principal: Principal, inspection_id: str, d
     row.follow_ups = [*row.follow_ups, entry]
     await journal.append(uow.session, row.unit_code, "supervision.inspection.follow_up", inspection_id, entry)
     await uow.commit()
-    return row
+    return R.inspection_view(row)
 
 
 async def known_grounds(uow: UnitOfWork, grounds: list[str]) -> set[str]:
@@ -105,7 +122,8 @@ async def campaign_of_grounds(uow: UnitOfWork, grounds: list[str]) -> str | None
     return found
 
 
-async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> AccountabilityRow:
+async def decide_accountability(cmd: AccountabilityIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    data = cmd.model_dump()
     await _business_date(uow, data["decided_on"], "decided_on")
     data["attachments"] = await attachment_refs(uow.session, ACCOUNTABILITY_FILES, data["subject_code"],
                                                 data.get("attachments"), "body.attachments")
@@ -135,12 +153,13 @@ async def decide_accountability(uow: UnitOfWork, principal: Principal, data: dic
         if campaign is not None:
             await alerts.evaluate_scope(uow.session, campaign, found.township_code, today)
     await uow.commit()
-    return row
+    return R.action_view(row)
 
 
-async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> EvaluationRow:
+async def record_evaluation(cmd: EvaluationIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
     """Made at the county's study of a village in continued rectification, and reported to the city (seed 000
     §三(三) 末段): the study must exist and be of the evaluated person's unit."""
+    data = cmd.model_dump()
     await _business_date(uow, data["evaluated_on"], "evaluated_on")
     found = await uow.session.get(StudyRow, data["study_id"])
     study = Study(found.study_id, found.village_code, found.township_code, found.studied_on) if found else None
@@ -153,15 +172,14 @@ async def record_evaluation(uow: UnitOfWork, principal: Principal, data: dict[st
     await journal.append(uow.session, row.subject_code, "supervision.evaluation", row.evaluation_id,
                          journal.plain({**data, "evaluation_id": row.evaluation_id, "actor": row.actor}))
     await uow.commit()
-    return row
+    return R.evaluation_view(row)
 
 
 async def appraisal(session, unit: str, year: int, person: str | None) -> dict[str, Any]:
     """述职评议考核: the year's accountability and evaluation results per person, within ``unit``."""
-    within = prefix_of(unit) + "%"
-    actions = (await session.execute(select(AccountabilityRow).where(AccountabilityRow.subject_code.like(within))
+    actions = (await session.execute(select(AccountabilityRow).where(within(AccountabilityRow.subject_code, unit))
                                      .order_by(AccountabilityRow.created_at))).scalars()
-    evaluations = (await session.execute(select(EvaluationRow).where(EvaluationRow.subject_code.like(within))
+    evaluations = (await session.execute(select(EvaluationRow).where(within(EvaluationRow.subject_code, unit))
                                          .order_by(EvaluationRow.created_at))).scalars()
     people = annual_appraisal(
         year,
@@ -175,10 +193,10 @@ async def appraisal(session, unit: str, year: int, person: str | None) -> dict[s
     return {"year": year, "unit_code": unit, "person": person, "people": people}
 
 
-async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: dict[str, Any]) -> CampaignRecordRow:
+async def record_campaign_record(cmd: CampaignRecordIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
     """四统一, 五统一, 五到位 (seed 000 §三(二)1–3): a dated record by its body, in the unit's journal and in the
     journal of every village it names."""
-    from supervision.domain.campaign_records import CampaignRecordKind, check_campaign_record
+    data = cmd.model_dump()
     await _business_date(uow, data["held_on"], "held_on")
     kind = CampaignRecordKind(data["kind"])
     check_campaign_record(kind, data["unit_code"], frozenset(principal.roles), data["attendees"], data["content"],
@@ -191,7 +209,178 @@ async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: di
     for chain in dict.fromkeys([row.unit_code, *row.village_codes]):
         await journal.append(uow.session, chain, f"supervision.campaign_record.{kind.value}", row.record_id, body)
     await uow.commit()
-    return row
+    return R.campaign_record_view(row)
+
+
+# ---------------------------------------------------------------------------------------
+# Reading: the records in the caller's reach, filtered, sorted and paged in SQL
+# ---------------------------------------------------------------------------------------
+
+
+async def list_alerts(session, principal: Principal, paging: PageParams, *, rule: Rule | None, status: str,
+                      unit: str | None, village: str | None, campaign: str | None) -> Page:
+    """Alerts about or within the caller's unit; ``status`` all = open and resolved (withdrawn ones are false
+    alarms, listed only when asked for)."""
+    mine = principal.division_code
+    query = select(AlertRow).where(or_(within(AlertRow.scope_code, mine), within(AlertRow.subject_code, mine)))
+    if rule:
+        query = query.where(AlertRow.rule == rule.value)
+    if status == "all":
+        query = query.where(AlertRow.status != "withdrawn")
+    else:
+        query = query.where(AlertRow.status == status)
+    if unit:
+        query = query.where(or_(within(AlertRow.scope_code, unit), AlertRow.subject_code == unit))
+    if village:
+        query = query.where(AlertRow.village_code == village)
+    if campaign:
+        query = query.where(AlertRow.campaign_id == campaign)
+    return await paginate(session, query, paging, order_by=[AlertRow.raised_on, AlertRow.key], out=R.alert_view)
+
+
+async def alert(session, principal: Principal, alert_id: str) -> dict[str, Any]:
+    """One alert; one the caller may not see is not found (its existence is not told)."""
+    row = await session.get(AlertRow, alert_id)
+    if row is None or not (principal.can_see(row.scope_code) or principal.can_see(row.subject_code)):
+        raise not_found(f"预警 {alert_id}")
+    return R.alert_view(row)
+
+
+def _ancestors(code: str) -> list[str]:
+    return [code[:n].ljust(12, "0") for n in (2, 4, 6, 9)]
+
+
+async def list_plans(session, principal: Principal, paging: PageParams) -> Page:
+    """The plans of the caller's unit and below, and those of the units above it."""
+    mine = principal.division_code
+    query = select(InspectionPlanRow).where(or_(within(InspectionPlanRow.unit_code, mine),
+                                                InspectionPlanRow.unit_code.in_(_ancestors(mine))))
+    return await paginate(session, query, paging, order_by=[InspectionPlanRow.starts_on, InspectionPlanRow.plan_id],
+                          out=R.plan_view)
+
+
+async def list_inspections(session, principal: Principal, paging: PageParams, *, kind: InspectionKind | None,
+                           unit: str | None) -> Page:
+    query = select(InspectionRow).where(within(InspectionRow.unit_code, principal.division_code))
+    if kind:
+        query = query.where(InspectionRow.kind == kind.value)
+    if unit:
+        query = query.where(within(InspectionRow.unit_code, unit))
+    return await paginate(session, query, paging, order_by=[InspectionRow.inspected_on, InspectionRow.inspection_id],
+                          out=R.inspection_view)
+
+
+async def list_accountability(session, principal: Principal, paging: PageParams, *, unit: str | None) -> Page:
+    query = select(AccountabilityRow).where(within(AccountabilityRow.subject_code, principal.division_code))
+    if unit:
+        query = query.where(within(AccountabilityRow.subject_code, unit))
+    return await paginate(session, query, paging, order_by=[AccountabilityRow.decided_on, AccountabilityRow.action_id],
+                          out=R.action_view)
+
+
+async def list_evaluations(session, principal: Principal, paging: PageParams, *, role: EvaluatedRole | None,
+                           unit: str | None) -> Page:
+    query = select(EvaluationRow).where(within(EvaluationRow.subject_code, principal.division_code))
+    if role:
+        query = query.where(EvaluationRow.role == role.value)
+    if unit:
+        query = query.where(within(EvaluationRow.subject_code, unit))
+    return await paginate(session, query, paging, order_by=[EvaluationRow.evaluated_on, EvaluationRow.evaluation_id],
+                          out=R.evaluation_view)
+
+
+async def list_campaign_records(session, principal: Principal, paging: PageParams, *,
+                                kind: CampaignRecordKind | None, unit: str | None) -> Page:
+    query = select(CampaignRecordRow).where(within(CampaignRecordRow.unit_code, principal.division_code))
+    if kind:
+        query = query.where(CampaignRecordRow.kind == kind.value)
+    if unit:
+        query = query.where(within(CampaignRecordRow.unit_code, unit))
+    return await paginate(session, query, paging, order_by=[CampaignRecordRow.held_on, CampaignRecordRow.record_id],
+                          out=R.campaign_record_view)
+
+
+async def journal_page(session, code: str, paging: PageParams) -> Page:
+    entries, total = await journal.read_chain(session, code, paging.offset, paging.size)
+    return Page[dict[str, Any]](items=[R.journal_entry_view(e) for e in entries], total=total, page=paging.page,
+                                size=paging.size)
+
+
+async def journal_verification(session, code: str) -> dict[str, Any]:
+    result = await journal.verify_chain(session, code)
+    return {"code": code, "valid": result.valid, "entries": result.entries, "broken_at": result.broken_at,
+            "reason": result.reason, "algorithm": "sha256-canonical-json-v1"}
+
+
+# ---------------------------------------------------------------------------------------
+# The inbox (the console's bell) and notification preferences
+# ---------------------------------------------------------------------------------------
+
+
+async def inbox(session, principal: Principal, paging: PageParams, *, unread_only: bool) -> Page[R.NotificationOut]:
+    rows, total = await notifications.inbox(session, principal.user_id, principal.division_code,
+                                            unread_only=unread_only, offset=paging.offset, limit=paging.size)
+    return Page[R.NotificationOut](items=[R.notification_view(row, read) for row, read in rows], total=total,
+                                   page=paging.page, size=paging.size)
+
+
+async def unread_count(session, principal: Principal) -> R.UnreadCount:
+    return R.UnreadCount(unread=await notifications.unread_count(session, principal.user_id, principal.division_code))
+
+
+async def mark_read(uow: UnitOfWork, principal: Principal, notification_id: str) -> R.NotificationOut:
+    row = await notifications.mark_read(uow.session, principal.user_id, principal.division_code, notification_id)
+    if row is None:
+        raise Problem(404, "not-found", "通知不存在 Not found", f"no notification {notification_id} in your inbox")
+    await uow.commit()
+    return R.notification_view(row, True)
+
+
+async def my_preferences(session, principal: Principal) -> R.PreferencesOut:
+    owner = notifications.user_owner(principal.user_id)
+    pref = await session.get(NotificationPreference, owner)
+    if pref is None:  # nothing set: the account's email, not used
+        return R.PreferencesOut(owner=owner, email=principal.claims.get("email"), email_enabled=False)
+    return R.PreferencesOut(owner=owner, email=pref.email, email_enabled=pref.email_enabled)
+
+
+async def set_my_preferences(cmd: PreferencesIn, uow: UnitOfWork, principal: Principal) -> R.PreferencesOut:
+    email = cmd.email or principal.claims.get("email")
+    if cmd.email_enabled and not email:
+        raise Problem(422, "email-missing", "缺少邮箱 Email missing", "no email given and none on the account",
+                      errors=[{"field": "email", "message": "required to enable email"}])
+    return await _save_preferences(uow, notifications.user_owner(principal.user_id), email=email,
+                                   email_enabled=cmd.email_enabled)
+
+
+async def unit_preferences(session, code: str) -> R.PreferencesOut:
+    owner = notifications.unit_owner(code)
+    pref = await session.get(NotificationPreference, owner)
+    if pref is None:
+        return R.PreferencesOut(owner=owner, email=None, email_enabled=False)
+    return R.PreferencesOut(owner=owner, email=pref.email, email_enabled=pref.email_enabled,
+                            webhook_url=pref.webhook_url, webhook_kind=pref.webhook_kind)
+
+
+async def set_unit_preferences(cmd: UnitPreferencesIn, uow: UnitOfWork, code: str) -> R.PreferencesOut:
+    if cmd.email_enabled and not cmd.email:
+        raise Problem(422, "email-missing", "缺少邮箱 Email missing", "email_enabled needs an email",
+                      errors=[{"field": "email", "message": "required to enable email"}])
+    return await _save_preferences(uow, notifications.unit_owner(code), email=cmd.email,
+                                   email_enabled=cmd.email_enabled,
+                                   webhook_url=str(cmd.webhook_url) if cmd.webhook_url else None,
+                                   webhook_kind=cmd.webhook_kind if cmd.webhook_url else None)
+
+
+async def _save_preferences(uow: UnitOfWork, owner: str, **values) -> R.PreferencesOut:
+    await uow.session.execute(insert(NotificationPreference).values(owner=owner, **values)
+                              .on_conflict_do_update(index_elements=["owner"], set_=values))
+    await uow.commit()
+    return R.PreferencesOut(owner=owner, **{"webhook_url": None, "webhook_kind": None, **values})
+
+
+async def notification_statistics(session, unit: str) -> R.NotificationStatistics:
+    return R.NotificationStatistics(unit=unit, **await notifications.statistics(session, unit))
 
 
 # ---------------------------------------------------------------------------------------
@@ -199,9 +388,8 @@ async def record_campaign_record(uow: UnitOfWork, principal: Principal, data: di
 # whatever their number; domain/tasks.py says which are still open.
 # ---------------------------------------------------------------------------------------
 from supervision.domain import tasks as task_rules  # noqa: E402
-from supervision.domain.rules import RULE_LABELS, Rule  # noqa: E402
 from zhengdun.access import POLICY  # noqa: E402
-from zhengdun.divisions import city_of, prefix_of  # noqa: E402
+from zhengdun.divisions import city_of  # noqa: E402
 from zhengdun.events.casework import CasePhase  # noqa: E402
 
 
@@ -233,16 +421,16 @@ async def pending_tasks(session, principal, today: date) -> list:
                      CaseRow.county_code == unit, CaseRow.phase == CasePhase.CONTINUED.value).order_by(CaseRow.village_code))).scalars()]
         if cases:
             evaluated = set((await session.execute(select(EvaluationRow.subject_code, EvaluationRow.role).where(
-                EvaluationRow.subject_code.startswith(prefix_of(unit))))).all())
+                within(EvaluationRow.subject_code, unit)))).all())
             found += task_rules.evaluation_steps(cases, evaluated)
     if POLICY["supervision.hold_accountable"].allows(roles, level):
         alerts = (await session.execute(select(AlertRow).where(
             AlertRow.status == "open", AlertRow.rule.in_(task_rules.ACCOUNTABILITY_RULES),
-            AlertRow.subject_code.startswith(prefix_of(unit)), AlertRow.subject_code != unit))).scalars().all()
+            within(AlertRow.subject_code, unit), AlertRow.subject_code != unit))).scalars().all()
         if alerts:
             cited: set[str] = set()
             for grounds in (await session.execute(select(AccountabilityRow.grounds).where(
-                    AccountabilityRow.subject_code.startswith(prefix_of(unit))))).scalars():
+                    within(AccountabilityRow.subject_code, unit)))).scalars():
                 cited |= set(grounds)
             for a in alerts:
                 found += task_rules.accountability_steps(task_rules.Alert(
@@ -278,3 +466,12 @@ async def attachment_refs(session, kind: str, unit_code: str, file_ids, field: s
 
 async def find_attachment(session, kind: str, file_id: str) -> SupervisionAttachment | None:
     return await attachments.find(session, SupervisionAttachment, file_id, kind=kind)
+
+
+async def readable_attachment(session, principal: Principal, kind: str, file_id: str) -> SupervisionAttachment:
+    """A file of ``kind``, if the caller may read the records of its unit."""
+    row = await find_attachment(session, kind, file_id)
+    if row is None:
+        raise not_found(f"佐证材料 {file_id}")
+    authorize_target(principal, "supervision.read", row.unit_code)
+    return row

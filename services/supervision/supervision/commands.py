@@ -1,0 +1,125 @@
+"""What the supervision service's use cases are asked to do: the request bodies.
+
+The routes parse them, the use cases in ``service.py`` take them (same class names, so the OpenAPI
+is unchanged).
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from supervision.domain.campaign_records import CampaignRecordKind
+from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
+from zhengdun.params import DIVISION_CODE, Identifier
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- inspections ------------------------------------------------------------------------
+
+class PlanIn(_In):
+    unit_code: str = Field(pattern=DIVISION_CODE, description="the supervising unit that runs the plan")
+    title: str = Field(min_length=1)
+    kind: InspectionKind = InspectionKind.SCHEDULED
+    recurrence: Literal["monthly"] = "monthly"
+    day_from: int = Field(25, ge=1, le=31)
+    day_to: int | None = Field(None, ge=1, le=31, description="None: to the month's end")
+    starts_on: date
+    ends_on: date | None = None
+
+
+class FindingIn(_In):
+    text: str = Field(min_length=1)
+    village_code: str | None = Field(None, pattern=DIVISION_CODE)
+    alert_id: Identifier | None = None
+
+
+class DemandIn(_In):
+    text: str = Field(min_length=1)
+    deadline: date
+    responsible_code: str | None = Field(None, pattern=DIVISION_CODE)
+
+
+class InspectionIn(_In):
+    kind: InspectionKind
+    plan_id: Identifier | None = None
+    unit_code: str = Field(pattern=DIVISION_CODE, description="the unit inspected")
+    inspected_on: date
+    inspectors: list[str] = Field(min_length=1)
+    findings: list[FindingIn] = []
+    demands: list[DemandIn] = []
+    attachments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="佐证材料：先上传（POST /inspections/attachments?unit=被检查单位），此处填其编号")
+
+
+class FollowUpIn(_In):
+    demand_id: Identifier
+    checked_on: date
+    met: bool
+    note: str = ""
+
+
+# --- accountability ---------------------------------------------------------------------
+
+class AccountabilityIn(_In):
+    kind: AccountabilityKind
+    subject_code: str = Field(pattern=DIVISION_CODE, description="the unit of the person held accountable")
+    person: str = Field(min_length=1, max_length=100)
+    post: str = Field("", max_length=100)
+    grounds: list[Identifier] = Field(description="alert ids, inspection finding ids or FalsificationFound event ids")
+    reason: str = Field(min_length=1)
+    decided_by: str = Field(min_length=1, max_length=200, description="e.g. 县委常委会")
+    decided_on: date
+    filed_with: str | None = Field(None, pattern=DIVISION_CODE, description="e.g. the city 诫勉谈话 is filed with")
+    attachments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="决定文书等佐证材料：先上传（POST /accountability/attachments?unit=被问责单位），此处填其编号")
+
+
+# --- evaluations ------------------------------------------------------------------------
+
+class EvaluationIn(_In):
+    study_id: Identifier = Field(description="作出评价的县委研究（持续整顿阶段逐村研究，见整顿台账 continued.study.study_id）")
+    role: EvaluatedRole
+    person: str = Field(min_length=1, max_length=100)
+    user_id: str | None = Field(None, max_length=64)
+    subject_code: str = Field(pattern=DIVISION_CODE, description="the village (contact leader, team member) or township")
+    grade: Grade
+    comment: str = ""
+    evaluated_on: date
+    occasion: str = Field("持续整顿阶段县级研判", description="the study at which it was evaluated")
+    reported_to: str | None = Field(None, pattern=DIVISION_CODE, description="报送的市委组织部；不填为本市")
+
+
+# --- 四统一, 五统一, 五到位 -----------------------------------------------------------------
+
+class CampaignRecordIn(_In):
+    kind: CampaignRecordKind
+    unit_code: str = Field(pattern=DIVISION_CODE, description="the recording body's unit (county or township)")
+    campaign_id: Identifier | None = None
+    held_on: date
+    attendees: list[str] = Field(min_length=1, description="参加人员（会议出席人员、培训参训人员等）")
+    content: str = Field(min_length=1, max_length=10000, description="研究、部署或落实的内容（如逐村剖析意见）")
+    village_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
+        [], max_length=500, description="涉及的村（逐村剖析时必填）")
+
+
+# --- notification preferences -----------------------------------------------------------
+
+class PreferencesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str | None = Field(None, pattern=EMAIL, max_length=200, description="默认取登录账号的邮箱")
+    email_enabled: bool = False
+
+
+class UnitPreferencesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str | None = Field(None, pattern=EMAIL, max_length=200)
+    email_enabled: bool = False
+    webhook_url: HttpUrl | None = Field(None, description="单位工作群机器人 Webhook 地址（企业微信/钉钉）")
+    webhook_kind: Literal["wecom", "dingtalk"] = "wecom"
