@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance.commands import (ApplicationIn, ApprovalIn, CountyGroupIn, CountyReportIn, DelistIn, Empty, NoticeIn,
                                  ObjectionAnswerIn, ObjectionIn, OpinionIn, PostEvaluationIn, PreliminaryIn, SelfCheckIn,
@@ -51,7 +52,7 @@ class StepContext:
     document_id: str | None = None         # the document the step signed, named by its event
 
     @property
-    def session(self):
+    def session(self) -> AsyncSession:
         return self.uow.session
 
     def person(self, role: str) -> Person:
