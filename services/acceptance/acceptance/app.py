@@ -8,7 +8,7 @@ from zhengdun.runtime import ServiceRuntime
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 runtime = ServiceRuntime("acceptance", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS,
-                         secrets=["ZD_SEAL_PASSPHRASE"])  # the seal keys' encryption (service.seal_passphrase)
+                         secrets=["ZD_SEAL_PASSPHRASE"])  # the seal keys' encryption (service/documents.seal_passphrase)
 app = runtime.create_app(
     api.router,
     title="评估验收 Acceptance",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import BaseModel, Field
+
 from acceptance.domain.process import Stage
 from zhengdun.responses import JsonObject, Out
 
@@ -97,3 +99,32 @@ class StandardOut(Out):
     items: list[StandardItemOut]
     pass_mark: str
     total: str
+
+
+class SampleOut(BaseModel):
+    sample_id: str
+    campaign_id: str
+    county_code: str
+    level: str
+    drawn_by_code: str
+    algorithm: str
+    seed: str
+    ratio: str
+    population: list[str]
+    chosen: list[str]
+    drawn_on: date
+
+
+class KeyOut(BaseModel):
+    key_id: str
+    unit_code: str
+    algorithm: str = "Ed25519"
+    public_pem: str
+    created_at: str
+    retired_at: str | None
+
+
+class SignContentOut(BaseModel):
+    content: dict = Field(description="将要签字盖章的文书内容")
+    canonical_text: str = Field(description="签名所覆盖的规范化文本（逐字）")
+    content_sha256: str

@@ -5,7 +5,7 @@ inbox transaction (see zhengdun.messaging.consumer), so it only writes through t
 """
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from acceptance import service
+from acceptance.service import read_model
 from zhengdun import clock
 from zhengdun.clock import clock_handlers
 from zhengdun.events.base import Envelope
@@ -22,19 +22,19 @@ handlers.include(clock_handlers)  # post-evaluation is a person's act once due: 
 
 @handlers.on(CampaignOpened.event_type)
 async def campaign_opened(session: AsyncSession, envelope: Envelope) -> None:
-    await service.keep_campaign(session, envelope.payload())
+    await read_model.keep_campaign(session, envelope.payload())
 
 
 @handlers.on(PolicyRevised.event_type)
 async def policy_revised(session: AsyncSession, envelope: Envelope) -> None:
-    await service.keep_policy(session, envelope.payload())
+    await read_model.keep_policy(session, envelope.payload())
 
 
 @handlers.on(CaseReadyForAcceptance.event_type)
 async def case_ready(session: AsyncSession, envelope: Envelope) -> None:
-    await service.open_acceptance(session, envelope.payload())
+    await read_model.open_acceptance(session, envelope.payload())
 
 
 @handlers.on(CasePhaseChanged.event_type)
 async def case_phase_changed(session: AsyncSession, envelope: Envelope) -> None:
-    await service.note_case_phase(session, envelope.payload(), await clock.today(session))
+    await read_model.note_case_phase(session, envelope.payload(), await clock.today(session))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from zhengdun.refusals import Kind, NotPermitted, OutOfOrder, RuleViolation, UnknownItem
-from acceptance.domain.process import Acceptance, Person, Stage, add_months
+from acceptance.domain.process import Acceptance, Person, Stage, add_months, joint_statement
 from acceptance.domain.standard import make_standard
 
 DAY = date(2021, 3, 1)
@@ -296,3 +296,23 @@ def test_rectifier_may_not_record_spot_check_notice_or_delisting():
     assert isinstance(unchanged(a, lambda: a.record_spot_check(CONTACT, "city", passed=True, today=DAY)), NotPermitted)
     a.record_spot_check(COUNTY, "city", passed=True, today=DAY)
     assert isinstance(unchanged(a, lambda: a.start_notice(CONTACT, DAY, notice_days=5)), NotPermitted)
+
+
+# ------------------------------------------------------------------ the joint application's statement
+
+
+def test_the_first_signer_must_write_the_statement():
+    for given in (None, "", "   "):
+        with pytest.raises(RuleViolation) as info:
+            joint_statement(given, signed=None)
+        assert info.value.code == "statement-missing"
+    assert joint_statement("  我村申请验收 ", signed=None) == "我村申请验收"
+
+
+def test_the_second_signer_signs_the_same_statement():
+    assert joint_statement(None, signed="我村申请验收") == "我村申请验收"
+    assert joint_statement("", signed="我村申请验收") == "我村申请验收"
+    assert joint_statement(" 我村申请验收\n", signed="我村申请验收") == "我村申请验收"
+    with pytest.raises(RuleViolation) as info:
+        joint_statement("另一份申请", signed="我村申请验收")
+    assert info.value.code == "statement-differs"

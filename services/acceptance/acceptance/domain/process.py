@@ -365,6 +365,20 @@ class Acceptance:
         return Outcome("post_evaluated", "post_evaluation", reason=reason)
 
 
+def joint_statement(given: str | None, signed: str | None) -> str:
+    """The statement of the joint application: the first signer writes it (``signed`` is None), the
+    second may leave it out or repeat it word for word — both sign one and the same application."""
+    text = (given or "").strip()
+    if signed is None:
+        if not text:
+            raise RuleViolation("statement-missing", "请填写申请书正文", "the first signer writes the statement")
+        return text
+    if given and text != signed:
+        raise RuleViolation("statement-differs", "联名申请须签署同一份申请书，正文与已签内容不一致",
+                            "both sign the same application: the statement differs")
+    return signed
+
+
 def add_months(day: date, months: int) -> date:
     """Same day of the month ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
     import calendar

@@ -1,0 +1,68 @@
+"""The acceptances as the routes answer them: a page of summaries, one acceptance with its records."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from acceptance.domain import signing
+from acceptance.domain.process import STAGE_LABELS, Stage
+from acceptance.models import AcceptanceRecord, AcceptanceRow, Document
+from acceptance.responses import AcceptanceSummary, SignContentOut
+from acceptance.service.documents import county_report_content
+from acceptance.service.rows import aggregate, division_name
+from zhengdun.pagination import Page, PageParams
+from zhengdun.reading import paginate, within
+from zhengdun.refusals import OutOfOrder
+from zhengdun.registry import Division
+
+
+def summary(row: AcceptanceRow, name: str | None) -> AcceptanceSummary:
+    return AcceptanceSummary(acceptance_id=row.acceptance_id, case_id=row.case_id, campaign_id=row.campaign_id,
+                             village_code=row.village_code, village_name=name, township_code=row.township_code,
+                             county_code=row.county_code, round=row.round, stage=row.stage,
+                             stage_label=STAGE_LABELS[Stage(row.stage)], ready_on=row.ready_on, updated_on=row.updated_on)
+
+
+async def acceptance_view(session: AsyncSession, row: AcceptanceRow) -> dict:
+    """The acceptance with its state and documents, as a step answers it."""
+    docs = (await session.execute(select(Document).where(Document.acceptance_id == row.acceptance_id)
+                                  .order_by(Document.created_on, Document.kind))).scalars().all()
+    return {**summary(row, await division_name(session, row.village_code)).model_dump(mode="json"),
+            "state": row.state,
+            "documents": [{"document_id": d.document_id, "kind": d.kind, "created_on": d.created_on.isoformat()}
+                          for d in docs]}
+
+
+async def list_acceptances(session: AsyncSession, reach: str, paging: PageParams, *, within_codes: list[str],
+                           stage: Stage | None, campaign_id: str | None) -> Page:
+    """The acceptances inside ``reach`` (the caller's division) and inside each of ``within_codes``."""
+    query = select(AcceptanceRow, Division.name).outerjoin(Division, Division.code == AcceptanceRow.village_code) \
+        .where(within(AcceptanceRow.village_code, reach))
+    for code in within_codes:
+        query = query.where(within(AcceptanceRow.village_code, code))
+    if stage:
+        query = query.where(AcceptanceRow.stage == stage.value)
+    if campaign_id:
+        query = query.where(AcceptanceRow.campaign_id == campaign_id)
+    return await paginate(session, query, paging, order_by=[AcceptanceRow.village_code, AcceptanceRow.round],
+                          scalars=False, out=lambda r: summary(*r))
+
+
+async def acceptance_detail(session: AsyncSession, row: AcceptanceRow) -> dict:
+    """The acceptance with every step's record, in order."""
+    view = await acceptance_view(session, row)
+    records = (await session.execute(select(AcceptanceRecord).where(AcceptanceRecord.acceptance_id == row.acceptance_id)
+                                     .order_by(AcceptanceRecord.seq))).scalars().all()
+    view["records"] = [{"step": r.step, "outcome": r.outcome, "body": r.body, "actor": r.actor,
+                        "recorded_on": r.recorded_on.isoformat(), "policy_version": r.policy_version} for r in records]
+    return view
+
+
+async def county_sign_content(session: AsyncSession, row: AcceptanceRow) -> SignContentOut:
+    """The county report exactly as the county secretary will sign and seal it."""
+    if row.stage != Stage.COUNTY_APPROVED.value:
+        raise OutOfOrder("not-awaiting-signature", "县级验收报告尚未到县委书记签字环节",
+                         "the county report awaits no signature now", stage=row.stage)
+    content = await county_report_content(session, row, aggregate(row))
+    text = signing.canonical_text(content)
+    return SignContentOut(content=content, canonical_text=text, content_sha256=signing.digest(text))
