@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from casework import ledger, service
+from casework.dependencies import allowed, case_to_read, case_to_write
 from casework import responses as R
 from casework.commands import (
     AnswerIn, CommentIn, ContactLeaderIn, FirstSecretaryIn, MeasureIn, PairingIn, PlanPublicationIn, ProblemIn,
@@ -24,7 +24,6 @@ from zhengdun.dependencies import Reader, UoW
 from zhengdun.events.casework import CasePhase
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
-from zhengdun.problems import not_found
 from zhengdun.registry_api import division_router
 from zhengdun.responses import files
 from zhengdun.tasks import tasks_router
@@ -32,31 +31,6 @@ from zhengdun.tasks import tasks_router
 router = APIRouter()
 cases = APIRouter(prefix="/cases", tags=["cases 整顿台账"])
 
-# One dependency per action, so a route and its case loader share the caller (FastAPI resolves it once).
-allowed = cache(authorized)
-
-
-async def _case_in_reach(session, case_id: str, principal: Principal, action: str, *, lock: bool = False) -> Case:
-    case = await service.find_case(session, case_id, lock=lock)
-    if case is None:
-        raise not_found(f"案件 {case_id}")
-    authorize_target(principal, action, case.village_code)
-    return case
-
-
-@cache
-def case_to_write(action: str):
-    """This case, locked in the request's unit of work, in the reach the caller has for ``action``."""
-    async def load(case_id: Uuid, uow: UoW, principal: Principal = Depends(allowed(action))) -> Case:
-        return await _case_in_reach(uow.session, case_id, principal, action, lock=True)
-    return Depends(load)
-
-
-async def _case_to_read(case_id: Uuid, session: Reader, principal: Principal = Depends(allowed("case.read"))) -> Case:
-    return await _case_in_reach(session, case_id, principal, "case.read")
-
-
-case_to_read = Depends(_case_to_read)
 # Routes with a second id in the path name ``case_id`` too (the case comes from the dependency), so that the
 # OpenAPI lists the path's parameters in their order.
 
