@@ -43,6 +43,8 @@ def test_inspections_accountability_and_evaluations(platform, demo):
                 "supervisor")
     assert plan.status_code == 201, plan.text
     plan_id = plan.json()["plan_id"]
+    # The county sees the plan of the city above it (plans of the units above, and of its own subtree).
+    assert plan_id in {p["plan_id"] for p in get(platform, "/inspection-plans", "county_org", size=500)["items"]}
     scheduled = {"kind": "scheduled", "plan_id": plan_id, "unit_code": "990102000000", "inspectors": ["督导组甲"]}
     outside = post(platform, "/inspections", {**scheduled, "inspected_on": "2020-09-24"}, "supervisor")
     assert outside.status_code == 422 and outside.json()["type"] == "/problems/outside-plan-window"

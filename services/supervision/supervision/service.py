@@ -247,7 +247,12 @@ async def alert(session, principal: Principal, alert_id: str) -> dict[str, Any]:
 
 
 def _ancestors(code: str) -> list[str]:
-    return [code[:n].ljust(12, "0") for n in (2, 4, 6, 9)]
+    """The divisions above ``code``, up to its province."""
+    found, parent = [], parent_code(code)
+    while parent:
+        found.append(parent)
+        parent = parent_code(parent)
+    return found
 
 
 async def list_plans(session, principal: Principal, paging: PageParams) -> Page:
@@ -389,7 +394,7 @@ async def notification_statistics(session, unit: str) -> R.NotificationStatistic
 # ---------------------------------------------------------------------------------------
 from supervision.domain import tasks as task_rules  # noqa: E402
 from zhengdun.access import POLICY  # noqa: E402
-from zhengdun.divisions import city_of  # noqa: E402
+from zhengdun.divisions import city_of, parent_code  # noqa: E402
 from zhengdun.events.casework import CasePhase  # noqa: E402
 
 
