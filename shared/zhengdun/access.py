@@ -185,6 +185,12 @@ def authorized(action: str, *, target: str | None = None):
                 authorize_target(principal, action, code)
         return principal
 
+    return guard(dependency, action, target)
+
+
+def guard(dependency, action: str, target: str | None = None):
+    """Mark ``dependency`` as its route's guard for ``action``: the access matrix finds every route's guard by
+    these marks (``authorized`` is one; so is a dependency that loads "this case" and checks the caller)."""
     dependency.action = action  # type: ignore[attr-defined]
     dependency.target = target  # type: ignore[attr-defined]
     return dependency

@@ -11,7 +11,7 @@ from fastapi import Depends
 
 from acceptance.models import AcceptanceRow, Document
 from acceptance.service.rows import load_for_update
-from zhengdun.access import authorize_target, authorized
+from zhengdun.access import authorize_target, authorized, guard
 from zhengdun.auth import Principal
 from zhengdun.dependencies import Reader, UoW
 from zhengdun.params import Uuid
@@ -32,19 +32,13 @@ def _reached(row: AcceptanceRow | None, acceptance_id: str, principal: Principal
     return row
 
 
-def _guard(dependency, action: str):
-    dependency.action = action  # type: ignore[attr-defined]
-    dependency.target = None  # type: ignore[attr-defined]
-    return dependency
-
-
 def acceptance_to_read(action: str = "acceptance.read"):
     """The acceptance ``{acceptance_id}`` in the route's read session, if the caller may take ``action`` on it."""
     async def dependency(acceptance_id: Uuid, session: Reader,
                          principal: Principal = Depends(authorized(action))) -> Acting:
         return Acting(principal, _reached(await session.get(AcceptanceRow, acceptance_id), acceptance_id, principal, action))
 
-    return _guard(dependency, action)
+    return guard(dependency, action)
 
 
 def acceptance_to_change(action: str, *, lock: bool = True):
@@ -54,7 +48,7 @@ def acceptance_to_change(action: str, *, lock: bool = True):
         row = await (load_for_update(uow.session, acceptance_id) if lock else uow.session.get(AcceptanceRow, acceptance_id))
         return Acting(principal, _reached(row, acceptance_id, principal, action))
 
-    return _guard(dependency, action)
+    return guard(dependency, action)
 
 
 def document_to_read(action: str = "acceptance.read"):
@@ -66,4 +60,4 @@ def document_to_read(action: str = "acceptance.read"):
         _reached(await session.get(AcceptanceRow, doc.acceptance_id), doc.acceptance_id, principal, action)
         return doc
 
-    return _guard(dependency, action)
+    return guard(dependency, action)

@@ -9,7 +9,7 @@ from fastapi import Depends
 
 from casework import service
 from casework.models import Case
-from zhengdun.access import authorize_target, authorized
+from zhengdun.access import authorize_target, authorized, guard
 from zhengdun.auth import Principal
 from zhengdun.dependencies import Reader, UoW
 from zhengdun.params import Uuid
@@ -39,4 +39,4 @@ async def _case_to_read(case_id: Uuid, session: Reader, principal: Principal = D
     return await _case_in_reach(session, case_id, principal, "case.read")
 
 
-case_to_read = Depends(_case_to_read)
+case_to_read = Depends(guard(_case_to_read, "case.read"))  # the read routes' guard: they need no other
