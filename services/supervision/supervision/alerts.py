@@ -20,7 +20,8 @@ from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, C
                                 DelistingRow, FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow,
                                 SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from supervision.progress import completed_on
-from zhengdun.divisions import level_of, prefix_of
+from zhengdun.divisions import is_within, level_of
+from zhengdun.reading import within
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import AlertRaised, AlertResolved
@@ -61,13 +62,11 @@ async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) ->
 
 async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None) -> rules.Facts:
     cid = campaign.campaign_id
-    prefix = prefix_of(scope)
-    like = prefix + "%"
     in_force = await policy_in_force(session, cid, today) if today is not None else None
     facts = rules.Facts(campaign=to_campaign(campaign, in_force))
 
     for row in (await session.execute(select(CaseRow).where(CaseRow.campaign_id == cid,
-                                                            CaseRow.village_code.like(like)))).scalars():
+                                                            within(CaseRow.village_code, scope)))).scalars():
         facts.cases.append(rules.Case(
             row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
@@ -77,17 +76,17 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
             supervision_event=row.supervision_event))
     for row in (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
-                                                             VisitRow.village_code.like(like)))).scalars():
+                                                             within(VisitRow.village_code, scope)))).scalars():
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
                                         row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id,
                                         row.counts_toward_minimum))
 
     measures = (await session.execute(select(MeasureRow).where(MeasureRow.campaign_id == cid,
-                                                               MeasureRow.village_code.like(like)))).scalars().all()
+                                                               within(MeasureRow.village_code, scope)))).scalars().all()
     progress: dict[str, list[ProgressRow]] = {}
     if measures:
         rows = (await session.execute(select(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
-                                      .where(MeasureRow.campaign_id == cid, MeasureRow.village_code.like(like)))).scalars()
+                                      .where(MeasureRow.campaign_id == cid, within(MeasureRow.village_code, scope)))).scalars()
         for row in rows:
             progress.setdefault(row.measure_id, []).append(row)
     for row in measures:
@@ -97,57 +96,56 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
                                             tuple(r.recorded_on for r in records), row.responsible_user_id))
 
     for row in (await session.execute(select(ProgressReportRow).where(ProgressReportRow.campaign_id == cid,
-                                                                      ProgressReportRow.village_code.like(like)))).scalars():
+                                                                      within(ProgressReportRow.village_code, scope)))).scalars():
         facts.progress_reports.append(rules.ProgressReport(row.village_code, row.period_start, row.filed_on, row.event_id))
 
     # Townships of the scope (inside the campaign area), with their number of villages.
     township_level = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
     if level_of(scope) in township_level:
-        area_like = prefix_of(campaign.area_code) + "%"
         villages = (select(Division.parent_code, func.count().label("n")).where(Division.level == Level.VILLAGE,
-                    Division.code.like(like)).group_by(Division.parent_code).subquery())
+                    within(Division.code, scope)).group_by(Division.parent_code).subquery())
         rows = await session.execute(
             select(Division.code, func.coalesce(villages.c.n, 0))
             .outerjoin(villages, villages.c.parent_code == Division.code)
-            .where(Division.level == Level.TOWNSHIP, Division.code.like(like), Division.code.like(area_like)))
+            .where(Division.level == Level.TOWNSHIP, within(Division.code, scope), within(Division.code, campaign.area_code)))
         facts.townships = [rules.Township(code, n) for code, n in rows]
         for row in (await session.execute(select(TownshipListRow).where(TownshipListRow.campaign_id == cid,
-                                                                        TownshipListRow.township_code.like(like)))).scalars():
+                                                                        within(TownshipListRow.township_code, scope)))).scalars():
             facts.township_lists.append(rules.TownshipList(row.township_code, row.submitted_on, row.due_on,
                                                            row.villages_assessed, row.event_id))
     if level_of(scope) in (Level.PROVINCE, Level.CITY, Level.COUNTY):
         facts.counties = list((await session.execute(select(AcceptanceRow.county_code).distinct().where(
-            AcceptanceRow.campaign_id == cid, AcceptanceRow.county_code.like(like)))).scalars())
+            AcceptanceRow.campaign_id == cid, within(AcceptanceRow.county_code, scope)))).scalars())
         for row in (await session.execute(select(AcceptanceRow).where(AcceptanceRow.campaign_id == cid,
-                                                                      AcceptanceRow.county_code.like(like)))).scalars():
+                                                                      within(AcceptanceRow.county_code, scope)))).scalars():
             facts.acceptances.append(rules.Acceptance(row.village_code, row.county_code, row.accepted_on, row.event_id))
         for row in (await session.execute(select(SampleRow).where(SampleRow.campaign_id == cid,
-                                                                  SampleRow.county_code.like(like)))).scalars():
+                                                                  within(SampleRow.county_code, scope)))).scalars():
             facts.samples.append(rules.Sample(row.county_code, row.level, tuple(row.chosen), row.event_id))
         for row in (await session.execute(select(CountyListRow).where(CountyListRow.campaign_id == cid,
-                                                                      CountyListRow.county_code.like(like)))).scalars():
+                                                                      within(CountyListRow.county_code, scope)))).scalars():
             facts.county_lists.append(rules.CountyList(row.county_code, row.confirmed_on, row.event_id))
         for row in (await session.execute(select(CountyFilingRow).where(
-                CountyFilingRow.campaign_id == cid, CountyFilingRow.county_code.like(like)))).scalars():
+                CountyFilingRow.campaign_id == cid, within(CountyFilingRow.county_code, scope)))).scalars():
             facts.county_filings.append(rules.CountyFiling(row.county_code, row.filing_date, row.filed_on, row.event_id))
 
     for row in (await session.execute(select(ScreeningSampleRow).where(
-            ScreeningSampleRow.campaign_id == cid, ScreeningSampleRow.division_code.like(like)))).scalars():
+            ScreeningSampleRow.campaign_id == cid, within(ScreeningSampleRow.division_code, scope)))).scalars():
         facts.screening_samples.append(rules.ScreeningSample(row.round_id, row.purpose, row.division_code,
                                                              tuple(row.population), tuple(row.chosen), row.event_id))
     for row in (await session.execute(select(DelistingRow).where(DelistingRow.campaign_id == cid,
-                                                                 DelistingRow.village_code.like(like)))).scalars():
+                                                                 within(DelistingRow.village_code, scope)))).scalars():
         facts.delistings.append(rules.Delisting(row.village_code, row.county_code, row.delisted_on,
                                                 row.post_evaluation_due, row.event_id, row.evaluated_on))
     for row in (await session.execute(select(FalsificationRow).where(FalsificationRow.campaign_id == cid,
-                                                                     FalsificationRow.village_code.like(like)))).scalars():
+                                                                     within(FalsificationRow.village_code, scope)))).scalars():
         facts.falsifications.append(rules.Falsification(row.event_id, row.village_code, row.township_code,
                                                         row.county_code, row.found_on, row.note, row.answered))
     return facts
 
 
 def _rule_scope_ok(breach: Breach, scope: str) -> bool:
-    return breach.scope_code.startswith(prefix_of(scope))
+    return is_within(breach.scope_code, scope)
 
 
 async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: str, today: date) -> tuple[int, int]:
@@ -155,7 +153,7 @@ async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: st
     facts = await load_facts(session, campaign, scope, today)
     breaches = {b.key: b for b in rules.evaluate(facts, today) if _rule_scope_ok(b, scope)}
     stored = {a.key: a for a in (await session.execute(select(AlertRow).where(
-        AlertRow.campaign_id == campaign.campaign_id, AlertRow.scope_code.like(prefix_of(scope) + "%")))).scalars()}
+        AlertRow.campaign_id == campaign.campaign_id, within(AlertRow.scope_code, scope)))).scalars()}
     raised = resolved = 0
     for key, breach in breaches.items():
         if key in stored:
