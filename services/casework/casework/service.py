@@ -3,8 +3,8 @@
 Every write locks the case row, folds the case's book, asks the domain for the entry, appends
 it and publishes the events it causes, all in one transaction (the outbox commits with it).
 HTTP use cases take the command (``commands.py``), the unit of work, the case (locked and in the
-caller's reach, see ``api.case_to_write``) and the caller, and commit once. Event handlers run inside
-the inbox transaction, which the consumer commits: they hand in ``InboxWork``, the same shape.
+caller's reach, see ``dependencies.case_to_write``) and the caller, and commit once. Event handlers run inside
+the inbox transaction, which the consumer commits: they hand in ``inbox_work(session)``, the same shape.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from zhengdun.events.casework import (
     ContinuedStudied, ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
 from zhengdun.events.screening import CadreRank, CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
-from zhengdun.messaging.outbox import UnitOfWork, record_event
+from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.messaging.topics import Topics
 from zhengdun.pagination import Page, PageParams
 from zhengdun.problems import not_found
@@ -56,17 +56,9 @@ def _topic_and_source() -> tuple[str, str]:
     return Topics(settings_for(SERVICE).topic_prefix).of(SERVICE), f"/zhengdun/{SERVICE}"
 
 
-class InboxWork:
-    """The unit of work of an event handler: the inbox transaction's session, publishing through its
-    outbox. The consumer commits it, so there is no ``commit`` here."""
-
-    def __init__(self, session: AsyncSession):
-        self.session = session
-        self.topic, self.source = _topic_and_source()
-
-    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None):
-        return record_event(self.session, topic=self.topic, source=self.source, payload=payload,
-                            division_code=division_code, actor=actor, campaign_id=campaign_id)
+def inbox_work(session: AsyncSession) -> InboxWork:
+    """What an event handler hands a use case: the inbox transaction, publishing to casework's topic."""
+    return InboxWork(session, *_topic_and_source())
 
 
 Work = UnitOfWork | InboxWork

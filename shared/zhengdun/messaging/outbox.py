@@ -170,6 +170,22 @@ class UnitOfWork:
             self._on_commit()
 
 
+class InboxWork:
+    """The unit of work of an event handler: the inbox transaction's session, publishing through its
+    outbox, so that a use case written for ``UnitOfWork`` serves a Kafka handler too. The consumer
+    commits the inbox transaction: there is no ``commit`` here."""
+
+    def __init__(self, session: AsyncSession, topic: str, source: str):
+        self.session = session
+        self.topic = topic
+        self.source = source
+
+    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
+                subject: str | None = None) -> Envelope:
+        return record_event(self.session, topic=self.topic, source=self.source, payload=payload,
+                            division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject)
+
+
 class OutboxRelay:
     """Publishes unsent outbox rows to Kafka, in order, then marks them sent."""
 

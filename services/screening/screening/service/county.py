@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import AdjustIn, ConfirmIn, DrawIn, ReturnIn, SiteVisitsIn
 from screening.domain import consistency, spot_check
 from screening.domain.shares import share_status
-from screening.service.files import COUNTY_FILES, attachment_refs, file_refs, store_attachment
+from screening.service.files import COUNTY_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (active_list, county_list, facts, freeze_for_sampling, load_campaign,
                                      recorder_for, sample_secret, townships_under, villages_under)
 from screening.service.township import check_township
 from screening.service.views import lagging_codes, share_view
-from zhengdun import attachments, clock
+from zhengdun import clock
 from zhengdun.divisions import ancestor_at, is_within, level_of, township_of
 from zhengdun.events import screening as ev
 from zhengdun.events.base import Actor
@@ -139,11 +139,7 @@ async def record_site_visits(command: SiteVisitsIn, uow: UnitOfWork, actor: Acto
 async def upload_attachment(uow: UnitOfWork, actor: Actor, campaign_id: str, round_id: str, county: str,
                             filename: str, content: bytes) -> dict:
     check_county(county)
-    await load_campaign(uow.session, campaign_id)
-    row = await store_attachment(uow.session, COUNTY_FILES, campaign_id, round_id, county,
-                                       filename, content, actor)
-    await uow.commit()
-    return attachments.out(row)
+    return await upload(uow, actor, COUNTY_FILES, campaign_id, round_id, county, filename, content)
 
 
 async def return_list(command: ReturnIn, uow: UnitOfWork, actor: Actor, campaign_id: str, round_id: str, county: str,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.models import ScreeningAttachment
+from screening.service.state import load_campaign
 from zhengdun import attachments, clock
 from zhengdun.events.base import Actor
+from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.problems import not_found
 
 TOWNSHIP_FILES = "township_round"
@@ -24,6 +26,15 @@ async def store_attachment(session: AsyncSession, kind: str, campaign_id: str, r
                              actor=actor.model_dump(mode="json"), **_owner(kind, campaign_id, round_id, unit))
     session.add(row)
     return row
+
+
+async def upload(uow: UnitOfWork, actor: Actor, kind: str, campaign_id: str, round_id: str, unit: str,
+                 filename: str, content: bytes) -> dict:
+    """The upload use case of a township's round or a county's review (the caller checked the unit's level)."""
+    await load_campaign(uow.session, campaign_id)
+    row = await store_attachment(uow.session, kind, campaign_id, round_id, unit, filename, content, actor)
+    await uow.commit()
+    return attachments.out(row)
 
 
 async def attachment_refs(session: AsyncSession, kind: str, campaign_id: str, round_id: str, unit: str,

@@ -12,11 +12,11 @@ from screening.domain.assessment import AssessmentInput
 from screening.domain.ranking import check_own_rule
 from screening.domain.township import Objection, PublicNotice, propose_carry_over
 from screening.models import TownshipPreparation
-from screening.service.files import TOWNSHIP_FILES, attachment_refs, file_refs, store_attachment
+from screening.service.files import TOWNSHIP_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (carry_over_basis, freeze_for_sampling, lagging_ranking, lagging_rule_for,
                                      load_campaign, recorder_for, township_round, villages_under)
 from screening.service.views import lagging_rule_view
-from zhengdun import attachments, clock
+from zhengdun import clock
 from zhengdun.divisions import level_of
 from zhengdun.events import screening as ev
 from zhengdun.events.base import Actor
@@ -115,11 +115,7 @@ async def answer_objection(command: AnswerIn, uow: UnitOfWork, campaign_id: str,
 async def upload_attachment(uow: UnitOfWork, actor: Actor, campaign_id: str, round_id: str, township: str,
                             filename: str, content: bytes) -> dict:
     check_township(township)
-    await load_campaign(uow.session, campaign_id)
-    row = await store_attachment(uow.session, TOWNSHIP_FILES, campaign_id, round_id, township,
-                                       filename, content, actor)
-    await uow.commit()
-    return attachments.out(row)
+    return await upload(uow, actor, TOWNSHIP_FILES, campaign_id, round_id, township, filename, content)
 
 
 async def submit_list(command: SubmitIn, uow: UnitOfWork, actor: Actor, campaign_id: str, round_id: str,
