@@ -1,14 +1,14 @@
 """One way to read, for every service: the rows inside a division as an index range, and a list
-filtered, sorted and paginated in SQL (never loaded whole and sliced in Python).
+filtered and paginated in SQL (never loaded whole and sliced in Python).
 
 ::
 
     query = select(Case).where(within(Case.village_code, principal.division_code))
-    return await paginate(session, query, paging, order_by=sort_order(sort, SORTS, default="village"))
+    return await paginate(session, query, paging, order_by=[Case.village_code])
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhengdun.divisions import prefix_of
 from zhengdun.pagination import Page, PageParams
-from zhengdun.refusals import RuleViolation
 
 
 def within(column, code: str):
@@ -24,19 +23,6 @@ def within(column, code: str):
     would need a C collation): 990102000000 → between 990102000000 and 990102999999."""
     prefix = prefix_of(code)
     return column.between(prefix.ljust(12, "0"), prefix.ljust(12, "9"))
-
-
-def sort_order(sort: str | None, columns: Mapping[str, Any], *, default: str) -> list:
-    """``?sort=name`` or ``?sort=-name`` (descending) among the named ``columns``; ties broken by the
-    default so that pages never overlap."""
-    key = sort or default
-    descending = key.startswith("-")
-    name = key.lstrip("-")
-    if name not in columns:
-        raise RuleViolation("unknown-sort", f"不能按 {name} 排序，可选：{'、'.join(columns)}",
-                            f"cannot sort by {name}; choose one of {', '.join(columns)}", field="query.sort")
-    first = columns[name].desc() if descending else columns[name].asc()
-    return [first] if name == default.lstrip("-") else [first, columns[default.lstrip("-")].asc()]
 
 
 async def paginate(session: AsyncSession, query, paging: PageParams, *, order_by: Sequence,
