@@ -163,25 +163,26 @@ def authorize_target(principal: Principal, action: str, target_code: str) -> Non
         raise forbidden(f"{target_code} {where} (outside the jurisdiction allowed for {action})")
 
 
-def authorized(action: str, *, target: str | None = None):
+def authorized(action: str, *, target: str | None = None, also: tuple[str, ...] = ()):
     """FastAPI dependency: the caller, allowed to take ``action``.
 
-    ``target`` names a path or query parameter holding the target division code.
+    ``target`` names a path or query parameter holding the target division code; ``also`` names further
+    query parameters (a list's narrower filters) that, when given, must lie in the caller's reach too.
     """
     if action not in POLICY:
         raise KeyError(f"action {action!r} is not in the access policy table")
 
     async def dependency(request: Request, principal: Principal = Depends(current_principal)) -> Principal:
         _check(principal, action)
-        if target:
-            code = request.path_params.get(target) or request.query_params.get(target)
+        for name in (target, *also) if target else ():
+            code = request.path_params.get(name) or request.query_params.get(name)
             if code:
                 try:
                     validate_code(code)
                 except InvalidDivisionCode as exc:
-                    where = "path" if target in request.path_params else "query"
+                    where = "path" if name in request.path_params else "query"
                     raise Problem(422, "invalid-division-code", "区划代码不合法 Invalid division code", str(exc),
-                                  errors=[{"field": f"{where}.{target}", "message": str(exc)}]) from None
+                                  errors=[{"field": f"{where}.{name}", "message": str(exc)}]) from None
                 authorize_target(principal, action, code)
         return principal
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from urllib.parse import quote
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -256,18 +255,16 @@ async def find(session, model, file_id: str, **owner: Any):
 
 def download(row):
     """The file as an HTTP answer, with its SHA-256 (``X-Content-SHA256``)."""
-    from fastapi.responses import Response
+    from zhengdun.responses import file_response
 
-    return Response(row.content, media_type=row.content_type,
-                    headers={"X-Content-SHA256": row.sha256, "Content-Disposition": content_disposition(row)})
+    return file_response(row.content, row.content_type, row.filename, fallback=_fallback_name(row),
+                         headers={"X-Content-SHA256": row.sha256})
 
 
-def content_disposition(row) -> str:
-    """Saved under its own name (RFC 6266: ``filename*`` in UTF-8 for the Chinese names people give files), with
-    the id and extension as the plain-ASCII fallback."""
+def _fallback_name(row) -> str:
+    """The id and extension: the plain-ASCII name for clients that cannot read ``filename*``."""
     extension = row.filename.rsplit(".", 1)[-1].lower() if "." in row.filename else ""
-    fallback = f"{row.file_id}.{extension}" if extension.isascii() and extension.isalnum() else row.file_id
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(row.filename, safe='')}"
+    return f"{row.file_id}.{extension}" if extension.isascii() and extension.isalnum() else row.file_id
 
 
 def upload_responses() -> dict[int | str, dict[str, Any]]:

@@ -28,6 +28,7 @@ from sqlalchemy import text
 
 from zhengdun import metrics
 from zhengdun.auth import TokenVerifier, current_principal
+from zhengdun.clock import clock_router
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import all_specs
 from zhengdun.messaging.consumer import EventHandlers, subscribe
@@ -41,8 +42,10 @@ from zhengdun.openapi import install_openapi
 from zhengdun.operations_api import operations_router
 from zhengdun.params import nul_fields
 from zhengdun.problems import PROBLEM_JSON, Problem, install_problem_handlers, problem_response
+from zhengdun.registry_api import division_router
 from zhengdun.responses import Out
 from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
+from zhengdun.tasks import PendingFor, tasks_router
 from zhengdun.telemetry import setup_tracing
 
 log = logging.getLogger("zhengdun.runtime")
@@ -194,7 +197,11 @@ class ServiceRuntime:
         return checks
 
     # ---- the app ---------------------------------------------------------------------------
-    def create_app(self, *routers: APIRouter, title: str, description: str = "") -> FastAPI:
+    def create_app(self, *routers: APIRouter, title: str, description: str = "", task_labels: dict[str, str],
+                   pending_tasks: PendingFor, settable_clock: bool = False) -> FastAPI:
+        """The service's app: its own ``routers``, then what every service answers alike — the division tree,
+        the business date (set only where ``settable_clock``), the person's to-do items from ``pending_tasks``,
+        health, metrics and operations."""
         # /docs logs in through the realm's public client (authorization code + PKCE), like the console.
         app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self.lifespan,
                       swagger_ui_init_oauth={"clientId": WEB_CLIENT, "usePkceWithAuthorizationCodeGrant": True,
@@ -264,7 +271,9 @@ class ServiceRuntime:
         async def asyncapi():
             return self.event_contract(title)
 
-        for router in (*routers, operations_router(self)):
+        common = (division_router(), clock_router(settable=settable_clock),
+                  tasks_router(self.service, task_labels, pending_tasks), operations_router(self))
+        for router in (*routers, *common):
             app.include_router(router)
         install_openapi(app, issuer=self.settings.issuer)
         FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")

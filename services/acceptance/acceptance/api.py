@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -13,25 +12,19 @@ from acceptance.commands import (ApplicationIn, ApprovalIn, CountyGroupIn, Count
                                  SelfCheckIn, SpotCheckIn, SpotCheckLevel, StandardIn, SurveyIn)
 from acceptance.dependencies import Acting, acceptance_to_change, acceptance_to_read, document_to_read
 from acceptance.domain.process import Stage
-from acceptance.domain.tasks import LABELS as TASK_LABELS
 from acceptance.models import Document
 from acceptance.responses import AcceptanceSummary, KeyOut, SampleOut, SignContentOut
-from acceptance.service import documents, files, reading, spot_checks, standard, steps, tasks
+from acceptance.service import documents, files, reading, spot_checks, standard, steps
 from zhengdun import attachments, printing
 from zhengdun.access import authorize_target, authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.clock import clock_router
 from zhengdun.dependencies import Reader, UoW
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
-from zhengdun.registry_api import division_router
-from zhengdun.responses import files as file_responses
-from zhengdun.tasks import tasks_router
+from zhengdun.responses import file_response, files as file_responses
 
 router = APIRouter()
-router.include_router(division_router())
-router.include_router(clock_router())
 api = APIRouter(tags=["acceptance 评估验收"])
 
 Readable = Annotated[Acting, Depends(acceptance_to_read())]
@@ -50,10 +43,8 @@ async def list_acceptances(session: Reader, village: DivisionCode | None = Query
                            county: DivisionCode | None = Query(None), township: DivisionCode | None = Query(None),
                            stage: Stage | None = None, campaign_id: Identifier | None = None,
                            paging: PageParams = Depends(page_params),
-                           principal: Principal = Depends(authorized("acceptance.read", target="village"))):
-    for code in (county, township):
-        if code:
-            authorize_target(principal, "acceptance.read", code)
+                           principal: Principal = Depends(authorized("acceptance.read", target="village",
+                                                                     also=("county", "township")))):
     return await reading.list_acceptances(session, principal.division_code, paging, stage=stage,
                                           campaign_id=campaign_id, within_codes=[c for c in (village, county, township) if c])
 
@@ -79,8 +70,7 @@ async def document_pdf(doc: ReadableDocument, session: Reader, request: Request)
     verify_path = request.scope.get("root_path", "") + request.app.url_path_for("verify_document",
                                                                                 document_id=doc.document_id)
     body, filename = await documents.document_pdf(session, doc, verify_path)
-    return Response(body, media_type=printing.PDF,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return file_response(body, printing.PDF, filename)
 
 
 # ------------------------------------------------------------------ evidence files
@@ -269,4 +259,3 @@ async def rotate(unit_code: DivisionCode, body: Empty, uow: UoW,
 
 
 router.include_router(api)
-router.include_router(tasks_router("acceptance", TASK_LABELS, tasks.pending_tasks))

@@ -13,20 +13,16 @@ from casework.commands import (
     AnswerIn, CommentIn, ContactLeaderIn, FirstSecretaryIn, MeasureIn, PairingIn, PlanPublicationIn, ProblemIn,
     ProgressIn, ProgressReportIn, SecondReviewIn, StudyIn, SupervisionIn, TaskIn, TeamIn, VisitIn,
 )
-from casework.domain.tasks import LABELS as TASK_LABELS
 from casework.models import Case
 from zhengdun import attachments
-from zhengdun.access import authorize_target, authorized
+from zhengdun.access import authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.clock import clock_router
 from zhengdun.dependencies import Reader, UoW
 from zhengdun.events.casework import CasePhase
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
-from zhengdun.registry_api import division_router
-from zhengdun.responses import files
-from zhengdun.tasks import tasks_router
+from zhengdun.responses import file_response, files
 
 router = APIRouter()
 cases = APIRouter(prefix="/cases", tags=["cases 整顿台账"])
@@ -42,9 +38,7 @@ cases = APIRouter(prefix="/cases", tags=["cases 整顿台账"])
 async def list_cases(session: Reader, county: DivisionCode | None = Query(None),
                      township: DivisionCode | None = Query(None), phase: CasePhase | None = None,
                      campaign_id: Identifier | None = None, paging: PageParams = Depends(page_params),
-                     principal: Principal = Depends(authorized("case.read", target="county"))):
-    if township:
-        authorize_target(principal, "case.read", township)
+                     principal: Principal = Depends(authorized("case.read", target="county", also=("township",)))):
     return await service.list_cases(session, principal, paging, county=county, township=township, phase=phase,
                                     campaign_id=campaign_id)
 
@@ -64,8 +58,7 @@ async def case_ledger(session: Reader, as_of: date | None = Query(None, descript
            responses={200: {"model": R.LedgerOut, **files(ledger.XLSX, description="台账 (json or xlsx, as attachment)")[200]}})
 async def export_ledger(session: Reader, format: str = Query("xlsx", pattern="^(json|xlsx)$"),
                         as_of: date | None = None, case: Case = case_to_read):
-    content, media_type, name = ledger.ledger_export(await service.case_ledger(session, case, as_of), format)
-    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return file_response(*await service.ledger_file(session, case, as_of, format))
 
 
 # ---------------------------------------------------------------------------------------- staffing
@@ -199,6 +192,3 @@ async def second_review(body: SecondReviewIn, uow: UoW, case: Case = case_to_wri
 
 
 router.include_router(cases)
-router.include_router(division_router())
-router.include_router(clock_router())
-router.include_router(tasks_router("casework", TASK_LABELS, service.pending_tasks))

@@ -119,7 +119,7 @@ def ledger_xlsx(document: dict) -> bytes:
 
 def ledger_export(document: dict, format: str) -> tuple[bytes, str, str]:
     """The ledger as a file: its content, media type and name."""
-    name = f"ledger-{document['case']['village_code']}-{document['as_of']}.{format}"
+    name = f"整顿台账-{document['case']['village_code']}-{document['as_of']}.{format}"
     if format == "json":
         return ledger_json(document), "application/json", name
     return ledger_xlsx(document), XLSX, name

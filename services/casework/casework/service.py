@@ -25,7 +25,7 @@ from casework.commands import (
 from casework.domain.campaign import CampaignTerms, PolicyVersion
 from casework.domain import tasks as task_rules
 from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id, person_key
-from casework.ledger import case_view, entry_view, ledger_document
+from casework.ledger import case_view, entry_view, ledger_document, ledger_export
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile, Pairing
 from casework.responses import CaseSummary
 from zhengdun import attachments, clock
@@ -202,6 +202,12 @@ async def case_ledger(session: AsyncSession, case: Case, as_of: date | None) -> 
     entries = await entries_of(session, case.case_id, as_of)
     book = CaseBook.from_entries(header_of(case), entries)
     return ledger_document(case, book, entries, as_of, await _village_name(session, case.village_code))
+
+
+
+async def ledger_file(session: AsyncSession, case: Case, as_of: date | None, format: str) -> tuple[bytes, str, str]:
+    """The ledger as it stood on ``as_of``, as a file: its content, media type and name."""
+    return ledger_export(await case_ledger(session, case, as_of), format)
 
 
 async def evidence_file(session: AsyncSession, case: Case, file_id: str) -> EvidenceFile:

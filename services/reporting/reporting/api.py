@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -19,18 +18,14 @@ from reporting.public import asyncapi_document, public_topic
 from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
 from zhengdun.access import authorized
-from zhengdun.clock import clock_router
 from zhengdun.dependencies import Reader
 from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.problems import Problem
-from zhengdun.registry_api import division_router
-from zhengdun.responses import files
+from zhengdun.responses import file_response, files
 
 router = APIRouter()
-router.include_router(division_router())
-router.include_router(clock_router())
 TAGS = ["reporting 报送与通报"]
 MONTH = "^(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])$"
 QUARTER = "^(?:19|20)[0-9]{2}Q[1-4]$"
@@ -114,11 +109,8 @@ async def download(code: DivisionCode, kind: documents.Kind, session: Reader,
                                                            "期间长度为整顿工作方案的汇总通报周期，默认按季度）"),
                    filing_date: date | None = Query(None, description="备案节点（备案名单）"),
                    principal=Depends(authorized("report.document", target="code"))):
-    document = await documents.build(session, kind, code, as_of=await service.as_of(session, day), month=month,
-                                     quarter=quarter, filing_date=filing_date, prepared_by=principal)
-    body, media_type = documents.render(document, format)
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'{document.filename}.{format}')}"})
+    return file_response(*await documents.document_file(session, kind, code, format, day=day, month=month, quarter=quarter,
+                                                        filing_date=filing_date, prepared_by=principal))
 
 
 @router.get("/filings/{code}", tags=TAGS, response_model=Page[R.FilingOut], summary="备案记录（分页）")
@@ -154,9 +146,3 @@ def public_contract_router() -> APIRouter:
 
 
 router.include_router(public_contract_router())
-
-
-from reporting.domain.tasks import LABELS as TASK_LABELS  # noqa: E402
-from zhengdun.tasks import tasks_router  # noqa: E402
-
-router.include_router(tasks_router("reporting", TASK_LABELS, service.pending_tasks))

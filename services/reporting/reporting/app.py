@@ -3,7 +3,8 @@ import asyncio
 import json
 from pathlib import Path
 
-from reporting import api, subscribers
+from reporting import api, service, subscribers
+from reporting.domain.tasks import LABELS as TASK_LABELS
 from reporting.rebuild import rebuild_read_model
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
@@ -13,6 +14,8 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 runtime = ServiceRuntime("reporting", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
 app = runtime.create_app(
     api.router,
+    task_labels=TASK_LABELS,
+    pending_tasks=service.pending_tasks,
     title="报送通报 Reporting",
     description="Live figures at every level, the documents the seeds name, and the public event stream.",
 )

@@ -379,6 +379,14 @@ def render(document: Document, fmt: str) -> tuple[bytes, str]:
     return (to_xlsx(document), XLSX) if fmt == "xlsx" else (to_pdf(document), PDF)
 
 
+async def document_file(session: AsyncSession, kind: Kind, code: str, fmt: str, *, day: date | None, month: str | None,
+                        quarter: str | None, filing_date: date | None, prepared_by) -> tuple[bytes, str, str]:
+    """The document of ``kind`` for ``code`` as of ``day`` (default today), as a file: content, media type, name."""
+    document = await build(session, kind, code, as_of=await service.as_of(session, day), month=month, quarter=quarter,
+                           filing_date=filing_date, prepared_by=prepared_by)
+    return *render(document, fmt), f"{document.filename}.{fmt}"
+
+
 def to_xlsx(document: Document) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side

@@ -1,7 +1,8 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, campaign_api, daybreak, subscribers, users_api
+from screening import api, campaign_api, daybreak, service, subscribers, users_api
+from screening.domain.tasks import LABELS as TASK_LABELS
 from screening.identity import IdentityDirectory, IdentityUnavailable
 from screening.users_service import UserOperations
 from zhengdun import cli
@@ -18,6 +19,9 @@ app = runtime.create_app(
     api.router,
     campaign_api.router,
     users_api.router,
+    task_labels=TASK_LABELS,
+    pending_tasks=service.pending_tasks,
+    settable_clock=True,
     title="排查认定 Screening",
     description="Campaigns, township screening, county review, city spot checks, designated targets; owner of the division registry.",
 )

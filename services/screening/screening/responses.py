@@ -15,6 +15,14 @@ from zhengdun.attachments import AttachmentRef
 from zhengdun.responses import Out
 
 
+class ImportResult(BaseModel):
+    """What a division import did: rows read, and how many were new, changed or unchanged."""
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
 class PolicyVersionOut(Out):
     version: int
     effective_on: date

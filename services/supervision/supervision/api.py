@@ -13,22 +13,16 @@ from supervision.commands import (AccountabilityIn, CampaignRecordIn, Evaluation
 from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import EvaluatedRole, InspectionKind
 from supervision.domain.rules import Rule
-from supervision.domain.tasks import LABELS as TASK_LABELS
 from zhengdun import attachments
 from zhengdun.access import authorize_target, authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.clock import clock_router
 from zhengdun.dependencies import Reader, UoW
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
-from zhengdun.registry_api import division_router
-from zhengdun.responses import files
-from zhengdun.tasks import tasks_router
+from zhengdun.responses import file_response, files
 
 router = APIRouter()
-router.include_router(division_router())
-router.include_router(clock_router())
 TAGS = ["supervision 督导问责"]
 
 
@@ -194,9 +188,7 @@ async def annual_appraisal(session: Reader, year: int = Query(ge=2000, le=2100),
                            unit: DivisionCode | None = Query(None, description="只看此单位及其下级"),
                            format: Literal["json", "xlsx"] = Query("json"),
                            principal: Principal = Depends(authorized("supervision.appraisal", target="unit"))):
-    document = await service.appraisal(session, unit or principal.division_code, year, person)
-    content, media_type, name = appraisal.appraisal_export(document, format)
-    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return file_response(*await service.appraisal_file(session, unit or principal.division_code, year, person, format))
 
 
 # --- documentary record -----------------------------------------------------------------
@@ -214,4 +206,3 @@ async def verify_journal(session: Reader, code: DivisionCode,
     return await service.journal_verification(session, code)
 
 
-router.include_router(tasks_router("supervision", TASK_LABELS, service.pending_tasks))

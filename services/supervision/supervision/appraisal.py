@@ -50,7 +50,7 @@ def appraisal_xlsx(document: dict[str, Any]) -> bytes:
 
 def appraisal_export(document: dict[str, Any], format: str) -> tuple[bytes, str, str]:
     """The appraisal as a file: its content, media type and name."""
-    name = f"appraisal-{document['unit_code']}-{document['year']}.{format}"
+    name = f"述职评议考核-{document['unit_code']}-{document['year']}.{format}"
     if format == "json":
         return appraisal_json(document), "application/json", name
     return appraisal_xlsx(document), XLSX, name

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 
 from supervision import alerts, journal, notifications
+from supervision.appraisal import appraisal_export
 from supervision import responses as R
 from supervision.commands import (AccountabilityIn, CampaignRecordIn, EvaluationIn, FollowUpIn, InspectionIn, PlanIn,
                                   PreferencesIn, UnitPreferencesIn)
@@ -191,6 +192,11 @@ async def appraisal(session, unit: str, year: int, person: str | None) -> dict[s
           "study_id": e.study_id, "reported_to": e.reported_to, "policy_version": e.policy_version} for e in evaluations],
         person)
     return {"year": year, "unit_code": unit, "person": person, "people": people}
+
+
+async def appraisal_file(session, unit: str, year: int, person: str | None, format: str) -> tuple[bytes, str, str]:
+    """The year's appraisal as a file (json or xlsx): its content, media type and name."""
+    return appraisal_export(await appraisal(session, unit, year, person), format)
 
 
 async def record_campaign_record(cmd: CampaignRecordIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:

@@ -83,8 +83,21 @@ def test_a_download_is_saved_under_the_files_own_name():
     from types import SimpleNamespace
     from urllib.parse import unquote
 
-    from zhengdun.attachments import content_disposition
-    row = SimpleNamespace(file_id="f1", filename="党委会纪要 8月.pdf")
-    disposition = content_disposition(row)
+    from zhengdun.attachments import download
+    row = SimpleNamespace(file_id="f1", filename="党委会纪要 8月.pdf", content=b"%PDF", content_type="application/pdf",
+                          sha256="ab")
+    response = download(row)
+    disposition = response.headers["content-disposition"]
     assert disposition.startswith('attachment; filename="f1.pdf"; ')
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "党委会纪要 8月.pdf"
+    assert response.headers["x-content-sha256"] == "ab" and response.body == b"%PDF"
+
+
+def test_a_generated_file_keeps_its_chinese_name_and_an_ascii_fallback():
+    from urllib.parse import unquote
+
+    from zhengdun.responses import file_response
+    disposition = file_response(b"x", "text/csv", "台账-990102101203.xlsx").headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="990102101203.xlsx"; ')
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "台账-990102101203.xlsx"
+    assert 'filename="download"' in file_response(b"x", "text/csv", "汇总表").headers["content-disposition"]

@@ -7,13 +7,17 @@ from screening.domain.registry import Existing, ImportRow, parse_rows, plan_impo
 from screening.registry_files import UnreadableFile, read_table
 from zhengdun.events.base import Actor
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.problems import unprocessable
+from zhengdun.problems import Problem, unprocessable
 from zhengdun.registry import UPSERT_DIVISIONS, Division
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024  # well above a whole province's registry as CSV
 
 
 async def import_division_file(uow: UnitOfWork, filename: str, content: bytes, *, actor: Actor,
                                importer_unit: str) -> dict:
     """A CSV or XLSX file of divisions: the whole file passes, or none of it."""
+    if len(content) > MAX_IMPORT_BYTES:
+        raise Problem(413, "file-too-large", "文件过大 File too large", f"文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB")
     try:
         header, cells = read_table(filename, content)
         rows = parse_rows(header, cells)
