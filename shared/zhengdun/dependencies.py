@@ -25,7 +25,10 @@ async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 async def read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    # One snapshot for the whole answer: a page and its total (two statements) agree even while the
+    # consumers write, e.g. an alert withdrawn between the count and the page.
     async with request.app.state.runtime.session_factory() as session:
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         yield session
 
 
