@@ -18,11 +18,22 @@ from zhengdun.divisions import prefix_of
 from zhengdun.pagination import Page, PageParams
 
 
+def bounds(code: str) -> tuple[str, str]:
+    """The lowest and highest codes of ``code``'s subtree: 990102000000 → 990102000000, 990102999999."""
+    prefix = prefix_of(code)
+    return prefix.ljust(12, "0"), prefix.ljust(12, "9")
+
+
 def within(column, code: str):
     """``column`` is ``code`` or a division under it, as a range the b-tree indexes serve (a LIKE
-    would need a C collation): 990102000000 → between 990102000000 and 990102999999."""
-    prefix = prefix_of(code)
-    return column.between(prefix.ljust(12, "0"), prefix.ljust(12, "9"))
+    would need a C collation or a pattern index)."""
+    return column.between(*bounds(code))
+
+
+def within_params(code: str) -> dict[str, str]:
+    """The same range for raw SQL, as its bind parameters: ``WHERE village_code BETWEEN :lo AND :hi``."""
+    lo, hi = bounds(code)
+    return {"lo": lo, "hi": hi}
 
 
 async def paginate(session: AsyncSession, query, paging: PageParams, *, order_by: Sequence,

@@ -23,10 +23,11 @@ from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
     period_label, quarter_bounds, rank_counties, summary_period)
 from zhengdun import printing
-from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, prefix_of, township_of
+from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, township_of
 from zhengdun.events.screening import CheckOutcome, CheckStage
 from zhengdun.printing import Document, Table
 from zhengdun.problems import not_found, unprocessable
+from zhengdun.reading import within_params
 from zhengdun.roles import Level
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,15 +96,17 @@ async def filing_list(session: AsyncSession, code: str, name: str, filing_date: 
         raise not_found(f"{name} {'' if filing_date is None else filing_date} 的备案记录")
     entries = (await session.execute(text("""
         WITH des AS (SELECT DISTINCT ON (village_code) * FROM rm_designation
-                     WHERE village_code LIKE :p AND designated_on <= :d ORDER BY village_code, designated_on DESC, seq DESC),
+                     WHERE village_code BETWEEN :lo AND :hi AND designated_on <= :d
+                     ORDER BY village_code, designated_on DESC, seq DESC),
              rem AS (SELECT DISTINCT ON (village_code) * FROM rm_removal
-                     WHERE village_code LIKE :p AND removed_on <= :d ORDER BY village_code, removed_on DESC, seq DESC)
+                     WHERE village_code BETWEEN :lo AND :hi AND removed_on <= :d
+                     ORDER BY village_code, removed_on DESC, seq DESC)
         SELECT des.village_code, des.category, des.criteria, des.designated_on, des.decision_number,
                v.name AS village, t.name AS township, v.parent_code AS township_code
         FROM des LEFT JOIN rem USING (village_code)
         LEFT JOIN divisions v ON v.code = des.village_code LEFT JOIN divisions t ON t.code = v.parent_code
         WHERE rem.village_code IS NULL OR (rem.removed_on, rem.seq) < (des.designated_on, des.seq)
-        ORDER BY des.village_code"""), {"p": prefix_of(code) + "%", "d": filing["filed_on"]})).mappings().all()
+        ORDER BY des.village_code"""), within_params(code) | {"d": filing["filed_on"]})).mappings().all()
     version = (await session.execute(text(
         "SELECT max(version) FROM rm_policy WHERE campaign_id = :c AND effective_on <= :d"),
         {"c": filing["campaign_id"], "d": filing["filed_on"]})).scalar_one_or_none() or 1
@@ -145,15 +148,16 @@ async def monthly_ledger(session: AsyncSession, code: str, name: str, year: int,
     total, villages = await fig.villages_behind(session, code, end, Figure.CASES, limit=ALL)
     stats = {r["village_code"]: r for r in (await session.execute(text("""
         WITH prog AS (""" + fig.MEASURE_STATUS + """),
-             upd AS (SELECT DISTINCT measure_id FROM rm_progress WHERE village_code LIKE :p AND recorded_on BETWEEN :s AND :d)
+             upd AS (SELECT DISTINCT measure_id FROM rm_progress
+                     WHERE village_code BETWEEN :lo AND :hi AND recorded_on BETWEEN :s AND :d)
         SELECT ms.village_code, count(*) AS measures,
                count(*) FILTER (WHERE prog.status = 'completed') AS completed,
                count(upd.measure_id) AS updated,
                count(*) FILTER (WHERE prog.status IS DISTINCT FROM 'completed' AND upd.measure_id IS NULL) AS not_updated,
                count(*) FILTER (WHERE prog.status IS DISTINCT FROM 'completed' AND ms.deadline < :d) AS overdue
         FROM rm_measure ms LEFT JOIN prog USING (measure_id) LEFT JOIN upd USING (measure_id)
-        WHERE ms.village_code LIKE :p AND ms.planned_on <= :d GROUP BY ms.village_code"""),
-        {"p": prefix_of(code) + "%", "d": end, "s": start})).mappings().all()}
+        WHERE ms.village_code BETWEEN :lo AND :hi AND ms.planned_on <= :d GROUP BY ms.village_code"""),
+        within_params(code) | {"d": end, "s": start})).mappings().all()}
     leaders = await _contact_leaders(session, code, end)
     keys = ("measures", "completed", "updated", "not_updated", "overdue")
     rows, sums = [], dict.fromkeys(keys, 0)
@@ -182,8 +186,9 @@ async def monthly_ledger(session: AsyncSession, code: str, name: str, year: int,
 async def _contact_leaders(session: AsyncSession, code: str, day: date) -> dict[str, str]:
     rows = (await session.execute(text("""
         SELECT DISTINCT ON (village_code) village_code, name, post FROM rm_contact_leader
-        WHERE village_code LIKE :p AND assigned_on <= :d ORDER BY village_code, assigned_on DESC, seq DESC"""),
-        {"p": prefix_of(code) + "%", "d": day})).all()
+        WHERE village_code BETWEEN :lo AND :hi AND assigned_on <= :d
+        ORDER BY village_code, assigned_on DESC, seq DESC"""),
+        within_params(code) | {"d": day})).all()
     return {v: f"{n}（{p}）" if p else n for v, n, p in rows}
 
 
@@ -282,17 +287,17 @@ async def spot_check_circular(session: AsyncSession, code: str, name: str, as_of
     with the county and township responsible (seed 000 §三(一)三是)."""
     if level_of(code) not in (Level.PROVINCE, Level.CITY):
         raise unprocessable("spot-check-needs-city", f"抽查情况通报由市（或省）委组织部发布，{code} 不是市级或省级区划")
-    like = prefix_of(code) + "%"
+    inside = within_params(code)
     checks = (await session.execute(text(
-        "SELECT checked_code, findings, checked_on FROM rm_spot_check WHERE stage = :s AND checked_code LIKE :p "
-        "AND checked_on <= :d ORDER BY checked_on, event_id"),
-        {"s": CheckStage.CITY_SPOT_CHECK.value, "p": like, "d": as_of})).all()
+        "SELECT checked_code, findings, checked_on FROM rm_spot_check "
+        "WHERE stage = :s AND checked_code BETWEEN :lo AND :hi AND checked_on <= :d ORDER BY checked_on, event_id"),
+        inside | {"s": CheckStage.CITY_SPOT_CHECK.value, "d": as_of})).all()
     checked = [sc.CheckedVillage(ancestor_at(checked_code, Level.COUNTY), f["village_code"], CheckOutcome(f["outcome"]),
                                  f.get("note", ""), checked_on)
                for checked_code, findings, checked_on in checks for f in findings]
     found = sc.named_falsifications([sc.NamedFalsification(*row) for row in (await session.execute(text(
         "SELECT village_code, township_code, county_code, found_by_code, note, found_on FROM rm_falsification "
-        "WHERE village_code LIKE :p AND found_on <= :d"), {"p": like, "d": as_of})).all()])
+        "WHERE village_code BETWEEN :lo AND :hi AND found_on <= :d"), inside | {"d": as_of})).all()])
     counties = sc.county_results(checked)
     villages = sc.latest_per_village(checked)
     names = await service.names(session, sorted({v.village_code for v in villages} | {c.county_code for c in counties}

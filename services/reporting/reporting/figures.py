@@ -1,4 +1,4 @@
-"""Figures from the read model, in SQL: any division (a code prefix), any date, grouped by any level.
+"""Figures from the read model, in SQL: any division (its codes' range, :lo to :hi), any date, grouped by any level.
 
 One CTE (``STATE``) gives each village's state on date D from its dated facts (rules in
 reporting.domain.figures); the figures are counts over it grouped by ``substr(code, 1, g)``
@@ -14,35 +14,38 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting.domain.figures import ACTIVE_PHASES, Figure, api_share, month_start
-from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of, prefix_of
+from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of
 from zhengdun.events.screening import Policy
+from zhengdun.reading import within_params
 from zhengdun.roles import Level
 
 # Each measure's status on date D: the newest status casework published with a record, holding by D (casework
 # decides corrections; copied, never re-decided here). Records published before it carried the status stand for
 # their own status on their own date, as before.
 MEASURE_STATUS = """SELECT DISTINCT ON (measure_id) measure_id, coalesce(measure_status, status) AS status FROM rm_progress
-         WHERE village_code LIKE :p AND coalesce(measure_status_since, recorded_on) <= :d
+         WHERE village_code BETWEEN :lo AND :hi AND coalesce(measure_status_since, recorded_on) <= :d
          ORDER BY measure_id, coalesce(measure_status_since, recorded_on) DESC, seq DESC"""
 
 STATE = """
-v AS (SELECT code, name, parent_code FROM divisions WHERE level = 'village' AND code LIKE :p),
+v AS (SELECT code, name, parent_code FROM divisions WHERE level = 'village' AND code BETWEEN :lo AND :hi),
 camp AS (SELECT area_prefix FROM rm_campaign WHERE opened_on <= :d),
 des AS (SELECT DISTINCT ON (village_code) village_code, category, criteria, designated_on, seq FROM rm_designation
-        WHERE village_code LIKE :p AND designated_on <= :d ORDER BY village_code, designated_on DESC, seq DESC),
+        WHERE village_code BETWEEN :lo AND :hi AND designated_on <= :d
+        ORDER BY village_code, designated_on DESC, seq DESC),
 rem AS (SELECT DISTINCT ON (village_code) village_code, removed_on, seq FROM rm_removal
-        WHERE village_code LIKE :p AND removed_on <= :d ORDER BY village_code, removed_on DESC, seq DESC),
+        WHERE village_code BETWEEN :lo AND :hi AND removed_on <= :d ORDER BY village_code, removed_on DESC, seq DESC),
 cas AS (SELECT DISTINCT ON (village_code) village_code, case_id FROM rm_case
-        WHERE village_code LIKE :p AND opened_on <= :d ORDER BY village_code, opened_on DESC, seq DESC),
+        WHERE village_code BETWEEN :lo AND :hi AND opened_on <= :d ORDER BY village_code, opened_on DESC, seq DESC),
 pha AS (SELECT DISTINCT ON (p.case_id) p.case_id, p.phase FROM rm_case_phase p JOIN cas USING (case_id)
-        WHERE p.village_code LIKE :p AND p.changed_on <= :d ORDER BY p.case_id, p.changed_on DESC, p.seq DESC),
-led AS (SELECT DISTINCT case_id FROM rm_contact_leader WHERE village_code LIKE :p AND assigned_on <= :d),
+        WHERE p.village_code BETWEEN :lo AND :hi AND p.changed_on <= :d
+        ORDER BY p.case_id, p.changed_on DESC, p.seq DESC),
+led AS (SELECT DISTINCT case_id FROM rm_contact_leader WHERE village_code BETWEEN :lo AND :hi AND assigned_on <= :d),
 prog AS (""" + MEASURE_STATUS + """),
 ovd AS (SELECT ms.village_code, count(*) AS n FROM rm_measure ms LEFT JOIN prog USING (measure_id)
-        WHERE ms.village_code LIKE :p AND ms.planned_on <= :d AND ms.deadline < :d
+        WHERE ms.village_code BETWEEN :lo AND :hi AND ms.planned_on <= :d AND ms.deadline < :d
           AND prog.status IS DISTINCT FROM 'completed' GROUP BY ms.village_code),
 vis AS (SELECT case_id, count(*) AS n FROM rm_visit
-        WHERE village_code LIKE :p AND visited_on BETWEEN :ms AND :d
+        WHERE village_code BETWEEN :lo AND :hi AND visited_on BETWEEN :ms AND :d
           AND coalesce(counts_toward_minimum, talked_with_all AND problems_pushed >= :ppv)
         GROUP BY case_id),
 acc AS (SELECT village_code,
@@ -52,8 +55,8 @@ acc AS (SELECT village_code,
                count(*) FILTER (WHERE outcome = 'relapsed') AS relapsed,
                max(on_date) FILTER (WHERE outcome = 'delisted') AS last_delisted,
                max(on_date) FILTER (WHERE outcome = 'relapsed') AS last_relapsed
-        FROM rm_acceptance WHERE village_code LIKE :p AND on_date <= :d GROUP BY village_code),
-scr AS (SELECT DISTINCT village_code FROM rm_assessment WHERE village_code LIKE :p AND assessed_on <= :d),
+        FROM rm_acceptance WHERE village_code BETWEEN :lo AND :hi AND on_date <= :d GROUP BY village_code),
+scr AS (SELECT DISTINCT village_code FROM rm_assessment WHERE village_code BETWEEN :lo AND :hi AND assessed_on <= :d),
 base AS (
   SELECT v.code, v.name, v.parent_code,
          EXISTS (SELECT 1 FROM camp WHERE v.code LIKE camp.area_prefix || '%') AS in_campaign,
@@ -117,7 +120,8 @@ phases AS (
     FROM state WHERE case_phase IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
 alerts AS (
   SELECT substr(a.unit_code, 1, :g) AS grp, count(*) AS n FROM rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)
-  WHERE a.unit_code LIKE :p AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d) GROUP BY 1)
+  WHERE a.unit_code BETWEEN :lo AND :hi AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d)
+  GROUP BY 1)
 SELECT agg.*, coalesce(crit.j, '{}'::jsonb) AS by_criterion, coalesce(phases.j, '{}'::jsonb) AS by_phase,
        coalesce(alerts.n, 0) AS alerts_open
 FROM agg LEFT JOIN crit USING (grp) LEFT JOIN phases USING (grp) LEFT JOIN alerts USING (grp)
@@ -152,15 +156,16 @@ async def policy_for(session: AsyncSession, code: str, day: date) -> Policy:
     """The policy in force on ``day`` of the campaign covering ``code`` (seed defaults without one)."""
     row = (await session.execute(text(
         "SELECT p.policy FROM rm_policy p JOIN rm_campaign c USING (campaign_id) "
-        "WHERE (:code LIKE c.area_prefix || '%' OR c.area_code LIKE :p) AND p.effective_on <= :d "
+        "WHERE (:code LIKE c.area_prefix || '%' OR c.area_code BETWEEN :lo AND :hi) AND p.effective_on <= :d "
         "ORDER BY p.effective_on DESC, p.version DESC LIMIT 1"),
-        {"code": code, "p": prefix_of(code) + "%", "d": day})).scalar_one_or_none()
+        within_params(code) | {"code": code, "d": day})).scalar_one_or_none()
     return Policy.model_validate(row) if row else Policy()
 
 
 def _params(code: str, day: date, policy: Policy) -> dict[str, Any]:
-    return {"p": prefix_of(code) + "%", "d": day, "ms": month_start(day), "active": ACTIVE_PHASES,
-            "vpm": policy.contact_leader_visits_per_month, "ppv": policy.problems_pushed_per_visit}
+    return within_params(code) | {"d": day, "ms": month_start(day), "active": ACTIVE_PHASES,
+                                  "vpm": policy.contact_leader_visits_per_month,
+                                  "ppv": policy.problems_pushed_per_visit}
 
 
 def _bind(sql: str):
@@ -266,7 +271,7 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
     params = _params(code, day, policy) | {"o": offset, "l": limit}
     if figure is Figure.ALERTS_OPEN:
         joins = "rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)"
-        where = "a.unit_code LIKE :p AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d)"
+        where = "a.unit_code BETWEEN :lo AND :hi AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d)"
         total = (await session.execute(text(f"SELECT count(*) FROM {joins} WHERE {where}"), params)).scalar_one()
         rows = (await session.execute(text(
             f"SELECT a.unit_code AS code, d.name, a.rule, a.severity, a.raised_on FROM {joins} "
@@ -275,7 +280,7 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
         return total, [dict(r) for r in rows]
     if figure in EVENT_FIGURES:
         params["outcome"] = EVENT_FIGURES[figure]
-        where = "a.village_code LIKE :p AND a.on_date <= :d AND a.outcome = :outcome"
+        where = "a.village_code BETWEEN :lo AND :hi AND a.on_date <= :d AND a.outcome = :outcome"
         total = (await session.execute(text(f"SELECT count(*) FROM rm_acceptance a WHERE {where}"), params)).scalar_one()
         rows = (await session.execute(text(
             f"SELECT a.village_code AS code, d.name, t.name AS township, a.step, a.on_date FROM rm_acceptance a "
@@ -335,8 +340,8 @@ async def monthly_series(session: AsyncSession, code: str, first: date, last: da
 async def campaign_start(session: AsyncSession, code: str) -> date | None:
     """When the earliest campaign covering (or inside) ``code`` opened."""
     return (await session.execute(text(
-        "SELECT min(opened_on) FROM rm_campaign WHERE :code LIKE area_prefix || '%' OR area_code LIKE :p"),
-        {"code": code, "p": prefix_of(code) + "%"})).scalar_one_or_none()
+        "SELECT min(opened_on) FROM rm_campaign WHERE :code LIKE area_prefix || '%' OR area_code BETWEEN :lo AND :hi"),
+        within_params(code) | {"code": code})).scalar_one_or_none()
 
 
 async def summary_terms(session: AsyncSession, code: str, day: date) -> tuple[int, int]:
