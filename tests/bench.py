@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import resource
 import time
 import traceback
@@ -89,7 +90,9 @@ def main() -> None:
     platform.start()
     try:
         memory = MemoryWatch(platform)
-        print("== anchors (same machine, same run)")
+        # Other work on the machine lowers anchors and services alike, but not at the same moments.
+        busy = os.getloadavg()[0]
+        print(f"== anchors (same machine, same run; {os.cpu_count()} cores, load average {busy:.1f})")
         producer_rate = kafka_producer_rate(platform)
         record("raw Kafka producer (ProducerPerformance, 700 B, acks=all)", "—", "anchor",
                anchor=f"{producer_rate:,.0f} records/s")
@@ -119,6 +122,8 @@ def main() -> None:
         memory.finish()
         print(f"bench process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
         print_table()
+        print(f"({os.cpu_count()} cores; load average {busy:.1f} at the anchors, {os.getloadavg()[0]:.1f} at the end; "
+              f"villages: {os.environ.get('ZD_BENCH_VILLAGES', '50000')})")
     finally:
         platform.stop()
 
