@@ -25,10 +25,16 @@ def record(figure: str, value: str, target: str, *, anchor: str = "", ratio: flo
     TABLE.append(Figure(figure, anchor, value, ratio, target, met))
 
 
+def _ratio(ratio: float | None) -> str:
+    if ratio is None:
+        return "—"
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.4f}"   # far-off ratios keep their digits
+
+
 def print_table() -> None:
     rows = [("figure", "anchor", "Zhengdun", "ratio", "target", "met")]
     for f in TABLE:
-        rows.append((f.figure, f.anchor or "—", f.value, "—" if f.ratio is None else f"{f.ratio:.2f}", f.target,
+        rows.append((f.figure, f.anchor or "—", f.value, _ratio(f.ratio), f.target,
                      "" if f.met is None else ("yes" if f.met else "NO")))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     print()
