@@ -2,4 +2,21 @@
 
 ``make bench`` (tests/bench.py) calls them in service order after importing a synthetic
 province of 50,000 villages; each prints its figures and asserts no timings.
+ZD_BENCH_VILLAGES=5000 runs a smaller province (whole counties of 20 townships × 50 villages).
 """
+from __future__ import annotations
+
+import math
+import os
+
+
+def province_rows():
+    """The synthetic province of the run: 50,000 villages (5 cities × 10 counties × 20 townships × 50
+    villages) unless ZD_BENCH_VILLAGES asks for fewer. The demo county 990102 is always in it
+    (casework's and reporting's benchmarks read it)."""
+    from zhengdun_demo.synthetic import generate_province
+
+    counties = max(1, math.ceil(int(os.environ.get("ZD_BENCH_VILLAGES", "50000")) / 1000))
+    cities = math.ceil(counties / 10)
+    return generate_province(cities=cities, counties_per_city=math.ceil(counties / cities),
+                             townships_per_county=20, villages_per_township=50)
