@@ -92,7 +92,8 @@ class ServiceRuntime:
         self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self.consumes = bool(subscribe_to and self.handlers.types)
         self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
-                                           self.topics.group(service), on_outbox_write=self.relay.wake)
+                                           self.topics.group(service), topic=self.topic, source=self.source,
+                                           on_outbox_write=self.relay.wake)
         self.monitor = Monitor(service, bootstrap=self.settings.kafka_bootstrap, topics=self.topics, engine=self.engine,
                                session_factory=self.session_factory, dead_letters=self.dead_letters)
         self._relay_task: asyncio.Task | None = None
@@ -100,7 +101,7 @@ class ServiceRuntime:
             subscribe(
                 self.broker, topics=[self.topics.of(s) for s in subscribe_to], group_id=self.topics.group(service),
                 session_factory=self.session_factory, handlers=self.handlers, deadletter_topic=self.topics.deadletter,
-                source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
+                topic=self.topic, source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
             )
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
 
