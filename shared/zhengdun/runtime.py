@@ -26,7 +26,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from zhengdun import metrics
+from zhengdun import faults, metrics
 from zhengdun.auth import TokenVerifier, current_principal
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import all_specs
@@ -74,6 +74,7 @@ class ServiceRuntime:
                  settings: ServiceSettings | None = None, secrets: Sequence[str] = ()):
         self.service = service
         self.settings = settings or settings_for(service)
+        faults.arm(self.settings.fault)
         # Outside development: no start on a development default (ZD_CLIENT_SECRET, and the service's own).
         self.secrets = ("ZD_CLIENT_SECRET", *secrets)
         self.topics = Topics(self.settings.topic_prefix)
