@@ -9,6 +9,9 @@ FastStream batch subscriber that, for each batch, in ONE database transaction:
 then commits, and only then are the Kafka offsets committed. A crash anywhere before the
 commit redelivers the batch; a crash after it redelivers events the inbox already holds.
 
+Each handler is handed that transaction as a unit of work (``InboxWork``: its session, publishing to the
+service's own topic through the outbox), so it calls the same use cases the HTTP routes call.
+
 Errors are classified (``is_transient``): a failure of the infrastructure (database or network
 down, a deadlock, a serialization conflict) aborts the batch, which is redelivered after a growing
 backoff (metric ``zhengdun_events_retried_total``) — nothing is skipped, so the order per village
