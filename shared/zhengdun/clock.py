@@ -29,6 +29,7 @@ from zhengdun.dependencies import Reader, UoW
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.problems import Problem
 from zhengdun.responses import Out
 
@@ -75,8 +76,8 @@ clock_handlers = EventHandlers()
 
 
 @clock_handlers.on(ClockAdvanced.event_type)  # type: ignore[attr-defined]
-async def apply_clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
-    await record(session, envelope.payload().today)  # type: ignore[attr-defined]
+async def apply_clock_advanced(work: InboxWork, envelope: Envelope) -> None:
+    await record(work.session, envelope.payload().today)  # type: ignore[attr-defined]
 
 
 def not_in_future(value: date, clock_today: date, field: str = "date") -> None:

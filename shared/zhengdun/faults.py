@@ -1,4 +1,5 @@
-"""Crash points for the exactly-once tests: nothing happens unless ``ZD_FAULT`` names one.
+"""Crash points for the exactly-once tests: nothing happens unless the service's ``fault`` setting
+(``ZD_FAULT``, zhengdun.settings) names one; the runtime arms it when the service starts.
 
 ``ZD_FAULT=relay.after_publish@2`` makes the process die (as by SIGKILL: no cleanup, no
 flush) the second time it passes ``crash_point("relay.after_publish")``. Tests use it to stop
@@ -9,9 +10,15 @@ from __future__ import annotations
 import os
 import sys
 
-_spec = os.environ.get("ZD_FAULT", "")
-_name, _, _nth = _spec.partition("@")
-_remaining = int(_nth or 1) if _name else 0
+_name = ""
+_remaining = 0
+
+
+def arm(spec: str) -> None:
+    """``name@n`` (n defaults to 1): die the n-th time ``crash_point(name)`` is passed; "" disarms."""
+    global _name, _remaining
+    _name, _, nth = spec.partition("@")
+    _remaining = int(nth or 1) if _name else 0
 
 
 def crash_point(name: str) -> None:

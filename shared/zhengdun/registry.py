@@ -10,13 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, Integer, String, func
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhengdun.db import Base
 from zhengdun.events.base import Envelope
 from zhengdun.events.registry import DivisionUpserted
 from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.messaging.outbox import InboxWork
 
 
 class Division(Base):
@@ -49,6 +49,6 @@ division_handlers = EventHandlers()
 
 
 @division_handlers.on(DivisionUpserted.event_type)  # type: ignore[attr-defined]
-async def apply_division_upserted(session: AsyncSession, envelope: Envelope) -> None:
+async def apply_division_upserted(work: InboxWork, envelope: Envelope) -> None:
     division: DivisionUpserted = envelope.payload()  # type: ignore[assignment]
-    await session.execute(UPSERT_DIVISIONS, [division.model_dump(mode="json")])
+    await work.session.execute(UPSERT_DIVISIONS, [division.model_dump(mode="json")])

@@ -26,7 +26,7 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from zhengdun import metrics
+from zhengdun import faults, metrics
 from zhengdun.auth import TokenVerifier, current_principal
 from zhengdun.clock import clock_router
 from zhengdun.db import make_engine, make_session_factory
@@ -77,6 +77,7 @@ class ServiceRuntime:
                  settings: ServiceSettings | None = None, secrets: Sequence[str] = ()):
         self.service = service
         self.settings = settings or settings_for(service)
+        faults.arm(self.settings.fault)
         # Outside development: no start on a development default (ZD_CLIENT_SECRET, and the service's own).
         self.secrets = ("ZD_CLIENT_SECRET", *secrets)
         self.topics = Topics(self.settings.topic_prefix)
@@ -95,7 +96,8 @@ class ServiceRuntime:
         self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
         self.consumes = bool(subscribe_to and self.handlers.types)
         self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
-                                           self.topics.group(service), on_outbox_write=self.relay.wake)
+                                           self.topics.group(service), topic=self.topic, source=self.source,
+                                           on_outbox_write=self.relay.wake)
         self.monitor = Monitor(service, bootstrap=self.settings.kafka_bootstrap, topics=self.topics, engine=self.engine,
                                session_factory=self.session_factory, dead_letters=self.dead_letters)
         self._relay_task: asyncio.Task | None = None
@@ -103,7 +105,7 @@ class ServiceRuntime:
             subscribe(
                 self.broker, topics=[self.topics.of(s) for s in subscribe_to], group_id=self.topics.group(service),
                 session_factory=self.session_factory, handlers=self.handlers, deadletter_topic=self.topics.deadletter,
-                source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
+                topic=self.topic, source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
             )
         SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
 

@@ -55,6 +55,8 @@ class ServiceSettings(BaseSettings):
     seal_passphrase: str = "zhengdun-local-seal-passphrase"
     # Reporting's public contract names the broker address outside platforms reach (default: kafka_bootstrap).
     public_kafka_bootstrap: str = ""
+    # Tests only: the crash point the process dies at, "name@n" (zhengdun.faults); never set in production.
+    fault: str = ""
 
     @property
     def realm_url(self) -> str:

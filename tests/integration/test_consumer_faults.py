@@ -56,7 +56,8 @@ async def _scenario(database_url: str, prefix: str) -> dict:
     handlers = EventHandlers()
 
     @handlers.on("zhengdun.test.step.v1")
-    async def apply_step(session, envelope: Envelope) -> None:
+    async def apply_step(work, envelope: Envelope) -> None:
+        session = work.session
         attempts[envelope.id] = attempts.get(envelope.id, 0) + 1
         kind = envelope.data["kind"]
         if kind == "domain-error":       # a rule broken, and the subscriber forgot to say RejectedEvent
@@ -73,7 +74,8 @@ async def _scenario(database_url: str, prefix: str) -> dict:
     retried_before = metrics.EVENTS_RETRIED.labels(group, "transient")._value.get()
     broker = KafkaBroker(KAFKA_BOOTSTRAP)
     subscribe(broker, topics=[topics.of("screening")], group_id=group, session_factory=make_session_factory(engine),
-              handlers=handlers, deadletter_topic=topics.deadletter, source="/zhengdun/consumertest", batch_size=4)
+              handlers=handlers, deadletter_topic=topics.deadletter, topic=topics.of("consumertest"),
+              source="/zhengdun/consumertest", batch_size=4)
     await broker.start()
     try:
         for village in VILLAGES:

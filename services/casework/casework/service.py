@@ -4,13 +4,12 @@ Every write locks the case row, folds the case's book, asks the domain for the e
 it and publishes the events it causes, all in one transaction (the outbox commits with it).
 HTTP use cases take the command (``commands.py``), the unit of work, the case (locked and in the
 caller's reach, see ``dependencies.case_to_write``) and the caller, and commit once. Event handlers run inside
-the inbox transaction, which the consumer commits: they hand in ``inbox_work(session)``, the same shape.
+the inbox transaction, which the consumer commits: the consumer hands them its ``InboxWork``, the same shape.
 """
 from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,31 +34,19 @@ from zhengdun.events.casework import (
     CASE_PHASE_LABELS, CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
     ContinuedStudied, ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
+from zhengdun.events.acceptance import AcceptanceFailed, PostEvaluated, VillageAccepted, VillageDelisted
 from zhengdun.events.screening import CadreRank, CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
+from zhengdun.messaging.consumer import RejectedEvent
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
-from zhengdun.messaging.topics import Topics
 from zhengdun.pagination import Page, PageParams
 from zhengdun.problems import not_found
 from zhengdun.reading import paginate, within
 from zhengdun.refusals import NotPermitted, OutOfOrder
 from zhengdun.registry import Division
 from zhengdun.roles import Level, Role
-from zhengdun.settings import settings_for
 
 SERVICE = "casework"
 SYSTEM = Actor.system(SERVICE)
-
-
-
-@lru_cache(maxsize=1)
-def _topic_and_source() -> tuple[str, str]:
-    return Topics(settings_for(SERVICE).topic_prefix).of(SERVICE), f"/zhengdun/{SERVICE}"
-
-
-def inbox_work(session: AsyncSession) -> InboxWork:
-    """What an event handler hands a use case: the inbox transaction, publishing to casework's topic."""
-    return InboxWork(session, *_topic_and_source())
-
 
 Work = UnitOfWork | InboxWork
 
@@ -78,6 +65,12 @@ async def keep_campaign(session: AsyncSession, opened: CampaignOpened) -> None:
         campaign_id=opened.campaign_id, version=opened.policy_version, policy=opened.policy.model_dump(mode="json"),
         effective_on=opened.opened_on, reason="启动整顿工作",
     ).on_conflict_do_nothing())
+
+
+async def campaign_opened(uow: Work, opened: CampaignOpened) -> None:
+    """Keep the campaign; designations may arrive before it (other partition): catch up on its phase now."""
+    await keep_campaign(uow.session, opened)
+    await move_to_continued(uow, await clock.today(uow.session))
 
 
 async def keep_policy_revision(session: AsyncSession, revised: PolicyRevised) -> None:
@@ -291,6 +284,11 @@ async def _commit(w: Writer, entry: Entry | None = None) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 # Opening a case (TargetDesignated)
 # ---------------------------------------------------------------------------------------
+
+
+async def target_designated(uow: Work, designated: TargetDesignated, *, event_id: str, actor: Actor | None) -> None:
+    """Screening designated a village: its case opens today."""
+    await open_case(uow, designated, event_id=event_id, today=await clock.today(uow.session), actor=actor or SYSTEM)
 
 
 async def open_case(uow: Work, designated: TargetDesignated, *, event_id: str, today: date,
@@ -548,6 +546,12 @@ async def record_second_review(cmd: SecondReviewIn, uow: UnitOfWork, case: Case,
 # ---------------------------------------------------------------------------------------
 
 
+async def day_began(uow: Work, today: date) -> None:
+    """The platform's clock moved: keep its copy, and move the cases whose concentrated phase ended."""
+    await clock.record(uow.session, today)
+    await move_to_continued(uow, today)
+
+
 async def move_to_continued(uow: Work, today: date) -> int:
     """The clock moved: cases still in concentrated rectification after their campaign's
     concentrated phase ended move to continued rectification. Returns how many moved."""
@@ -594,6 +598,43 @@ async def note_acceptance(uow: Work, case: Case, today: date, actor: Actor | Non
         writer.change_phase(back, occurred_on, f"重新整顿：{reason}", reopened=True)
     elif to is not None:
         writer.change_phase(to, occurred_on, reason)
+
+
+async def _case_of(session: AsyncSession, verdict) -> Case:
+    case = await case_for_acceptance(session, verdict.case_id, verdict.campaign_id, verdict.village_code)
+    if case is None:
+        raise RejectedEvent(f"no case {verdict.case_id} (village {verdict.village_code}, campaign {verdict.campaign_id})")
+    return case
+
+
+async def acceptance_failed(uow: Work, failed: AcceptanceFailed, actor: Actor | None) -> None:
+    case = await _case_of(uow.session, failed)
+    await note_acceptance(uow, case, await clock.today(uow.session), actor or SYSTEM,
+                           outcome=f"failed:{failed.step.value}",
+                           occurred_on=failed.failed_on, reason=failed.reason, reopen=True)
+
+
+async def village_accepted(uow: Work, accepted: VillageAccepted, actor: Actor | None) -> None:
+    case = await _case_of(uow.session, accepted)
+    await note_acceptance(uow, case, await clock.today(uow.session), actor or SYSTEM,
+                           outcome="accepted", occurred_on=accepted.accepted_on,
+                           reason="县级验收通过", to=CasePhase.ACCEPTED)
+
+
+async def village_delisted(uow: Work, delisted: VillageDelisted, actor: Actor | None) -> None:
+    case = await _case_of(uow.session, delisted)
+    await note_acceptance(uow, case, await clock.today(uow.session), actor or SYSTEM,
+                           outcome="delisted", occurred_on=delisted.delisted_on,
+                           reason=f"公示无异议，销号；后评估于 {delisted.post_evaluation_due}", to=CasePhase.DELISTED)
+
+
+async def post_evaluated(uow: Work, evaluated: PostEvaluated, actor: Actor | None) -> None:
+    case = await _case_of(uow.session, evaluated)
+    await note_acceptance(uow, case, await clock.today(uow.session), actor or SYSTEM,
+                           outcome="post_evaluation:" + ("relapsed" if evaluated.relapsed else "consolidated"),
+                           occurred_on=evaluated.evaluated_on,
+                           reason=evaluated.reason or ("后评估反弹" if evaluated.relapsed else "后评估巩固"),
+                           reopen=evaluated.relapsed)
 
 
 # ---------------------------------------------------------------------------------------

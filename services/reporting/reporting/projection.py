@@ -1,7 +1,8 @@
 """The read model's writes: each event another service published becomes a dated fact here.
 
-``subscribers`` decodes each event and calls its projection inside the inbox transaction, so a
-projection only writes through the session it is handed. Inserts are ``ON CONFLICT DO NOTHING`` on the event's own id, so a replay (rebuild) is harmless.
+``subscribers`` decodes each event and calls its projection with the inbox transaction's unit of work,
+so a projection only writes through its session and publishes through it. Inserts are ``ON CONFLICT DO
+NOTHING`` on the event's own id, so a replay (rebuild) is harmless.
 Events registered public are also republished, stripped, on the public topic (reporting.public).
 """
 from __future__ import annotations
@@ -24,10 +25,11 @@ from zhengdun.events import screening as scr
 from zhengdun.events import supervision as sup
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.roles import Level, Role
 
-# event model → its projection (session, payload, envelope): the subscribers register each one.
-PROJECTIONS: dict[type, Callable[[AsyncSession, Any, Envelope], Awaitable[None]]] = {}
+# event model → its projection (inbox unit of work, payload, envelope): the subscribers register each one.
+PROJECTIONS: dict[type, Callable[[InboxWork, Any, Envelope], Awaitable[None]]] = {}
 
 
 def projects(event_model):
@@ -38,11 +40,11 @@ def projects(event_model):
 
 
 @projects(ClockAdvanced)
-async def clock_advanced(session: AsyncSession, e: ClockAdvanced, envelope: Envelope) -> None:
+async def clock_advanced(work: InboxWork, e: ClockAdvanced, envelope: Envelope) -> None:
     """Keep the clock's copy; when a month has ended, publish each county's figures for it (public stream)."""
-    await clock.record(session, e.today)
+    await clock.record(work.session, e.today)
     if e.previous is not None and republishing.get():
-        await publish_monthly_figures(session, e.previous, e.today)
+        await publish_monthly_figures(work, e.previous, e.today)
 
 
 async def _add(session: AsyncSession, table, **values) -> None:
@@ -52,121 +54,121 @@ async def _add(session: AsyncSession, table, **values) -> None:
 # ---- screening ------------------------------------------------------------------------------
 
 @projects(scr.CampaignOpened)
-async def campaign_opened(session: AsyncSession, e: scr.CampaignOpened, envelope: Envelope) -> None:
-    await _add(session, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
+async def campaign_opened(work: InboxWork, e: scr.CampaignOpened, envelope: Envelope) -> None:
+    await _add(work.session, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
                area_prefix=prefix_of(e.area_code), opened_on=e.opened_on,
                criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule if isinstance(e.lagging_rule, str) else e.lagging_rule.describe(),
                phases=[p.model_dump(mode="json") for p in e.phases])
-    await _add(session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
+    await _add(work.session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
                policy=e.policy.model_dump(mode="json"))
 
 
 @projects(scr.PolicyRevised)
-async def policy_revised(session: AsyncSession, e: scr.PolicyRevised, envelope: Envelope) -> None:
-    await _add(session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version,
+async def policy_revised(work: InboxWork, e: scr.PolicyRevised, envelope: Envelope) -> None:
+    await _add(work.session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version,
                effective_on=e.effective_on, policy=e.policy.model_dump(mode="json"))
 
 
 @projects(scr.AssessmentRecorded)
-async def assessment_recorded(session: AsyncSession, e: scr.AssessmentRecorded, envelope: Envelope) -> None:
-    await _add(session, m.Assessment, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
+async def assessment_recorded(work: InboxWork, e: scr.AssessmentRecorded, envelope: Envelope) -> None:
+    await _add(work.session, m.Assessment, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
                result=e.result.value, assessed_on=e.assessed_on)
 
 
 @projects(scr.CountyListConfirmed)
-async def county_list_confirmed(session: AsyncSession, e: scr.CountyListConfirmed, envelope: Envelope) -> None:
-    await _add(session, m.CountyList, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
+async def county_list_confirmed(work: InboxWork, e: scr.CountyListConfirmed, envelope: Envelope) -> None:
+    await _add(work.session, m.CountyList, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
                decision_number=e.decision_number, decided_on=e.decided_on, weak_and_lax=len(e.weak_and_lax),
                lagging=len(e.lagging), administrative_villages=e.administrative_villages)
-    republish(session, envelope, e)
+    republish(work, envelope, e)
 
 
 @projects(scr.TargetDesignated)
-async def target_designated(session: AsyncSession, e: scr.TargetDesignated, envelope: Envelope) -> None:
-    await _add(session, m.Designation, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
+async def target_designated(work: InboxWork, e: scr.TargetDesignated, envelope: Envelope) -> None:
+    await _add(work.session, m.Designation, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
                category=e.category.value, criteria=list(e.criteria_met), basis=e.basis.value,
                decision_number=e.decision_number, designated_on=e.designated_on, policy_version=e.policy_version)
-    republish(session, envelope, e)
+    republish(work, envelope, e)
 
 
 @projects(scr.TargetRemoved)
-async def target_removed(session: AsyncSession, e: scr.TargetRemoved, envelope: Envelope) -> None:
-    await _add(session, m.Removal, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
+async def target_removed(work: InboxWork, e: scr.TargetRemoved, envelope: Envelope) -> None:
+    await _add(work.session, m.Removal, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
                reason=e.reason.value, removed_on=e.removed_on)
-    republish(session, envelope, e)
+    republish(work, envelope, e)
 
 
 @projects(scr.CountyListFiled)
-async def county_list_filed(session: AsyncSession, e: scr.CountyListFiled, envelope: Envelope) -> None:
-    await _add(session, m.Filing, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
+async def county_list_filed(work: InboxWork, e: scr.CountyListFiled, envelope: Envelope) -> None:
+    await _add(work.session, m.Filing, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
                filing_date=e.filing_date, filed_on=e.filed_on, late=e.late, entries=e.entries,
                content_hash=e.content_hash)
 
 
 @projects(scr.SpotCheckRecorded)
-async def spot_check_recorded(session: AsyncSession, e: scr.SpotCheckRecorded, envelope: Envelope) -> None:
-    await _add(session, m.SpotCheck, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+async def spot_check_recorded(work: InboxWork, e: scr.SpotCheckRecorded, envelope: Envelope) -> None:
+    await _add(work.session, m.SpotCheck, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
                stage=e.stage.value, checked_by_code=e.checked_by_code, checked_code=e.checked_code,
                findings=[f.model_dump(mode="json") for f in e.findings], checked_on=e.checked_on, late=e.late)
 
 
 @projects(scr.FalsificationFound)
-async def falsification_found(session: AsyncSession, e: scr.FalsificationFound, envelope: Envelope) -> None:
-    await _add(session, m.Falsification, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+async def falsification_found(work: InboxWork, e: scr.FalsificationFound, envelope: Envelope) -> None:
+    await _add(work.session, m.Falsification, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
                village_code=e.village_code, township_code=e.township_code, county_code=e.county_code,
                found_by_code=e.found_by_code, note=e.note, found_on=e.found_on)
 
 
 @projects(ident.UserCreated)
-async def user_created(session: AsyncSession, e: ident.UserCreated, envelope: Envelope) -> None:
+async def user_created(work: InboxWork, e: ident.UserCreated, envelope: Envelope) -> None:
     # Only the village Party secretary matters here: the summary table names them (internal documents only).
     if str(Role.VILLAGE_SECRETARY) in e.roles and CODE_PATTERN.match(e.unit or "") and level_of(e.unit) is Level.VILLAGE:
         stmt = insert(m.Secretary).values(village_code=e.unit, user_id=e.user_id, name=e.name)
-        await session.execute(stmt.on_conflict_do_update(index_elements=[m.Secretary.village_code],
+        await work.session.execute(stmt.on_conflict_do_update(index_elements=[m.Secretary.village_code],
                                                          set_={"user_id": e.user_id, "name": e.name}))
 
 
 # ---- casework -------------------------------------------------------------------------------
 
 @projects(cw.CaseOpened)
-async def case_opened(session: AsyncSession, e: cw.CaseOpened, envelope: Envelope) -> None:
+async def case_opened(work: InboxWork, e: cw.CaseOpened, envelope: Envelope) -> None:
     counted_from = case_counted_from(e.designated_on, e.opened_on)
-    await _add(session, m.Case, case_id=e.case_id, campaign_id=e.campaign_id, village_code=e.village_code,
+    await _add(work.session, m.Case, case_id=e.case_id, campaign_id=e.campaign_id, village_code=e.village_code,
                category=e.category.value, opened_on=counted_from)
-    await _add(session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
+    await _add(work.session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
                phase=cw.CasePhase.CONCENTRATED.value, changed_on=counted_from)
 
 
 @projects(cw.CasePhaseChanged)
-async def case_phase_changed(session: AsyncSession, e: cw.CasePhaseChanged, envelope: Envelope) -> None:
-    await _add(session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
+async def case_phase_changed(work: InboxWork, e: cw.CasePhaseChanged, envelope: Envelope) -> None:
+    await _add(work.session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
                phase=e.phase.value, changed_on=e.changed_on)
-    republish(session, envelope, e)
+    republish(work, envelope, e)
 
 
 @projects(cw.ContactLeaderAssigned)
-async def contact_leader_assigned(session: AsyncSession, e: cw.ContactLeaderAssigned, envelope: Envelope) -> None:
-    await _add(session, m.ContactLeader, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
+async def contact_leader_assigned(work: InboxWork, e: cw.ContactLeaderAssigned, envelope: Envelope) -> None:
+    await _add(work.session, m.ContactLeader, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
                name=e.leader.name, post=e.leader.post, assigned_on=e.assigned_on)
 
 
 @projects(cw.MeasurePlanned)
-async def measure_planned(session: AsyncSession, e: cw.MeasurePlanned, envelope: Envelope) -> None:
-    await _add(session, m.Measure, measure_id=e.measure_id, case_id=e.case_id, village_code=e.village_code,
+async def measure_planned(work: InboxWork, e: cw.MeasurePlanned, envelope: Envelope) -> None:
+    await _add(work.session, m.Measure, measure_id=e.measure_id, case_id=e.case_id, village_code=e.village_code,
                title=e.title[:500], deadline=e.deadline, planned_on=e.planned_on)
 
 
 @projects(cw.ProgressRecorded)
-async def progress_recorded(session: AsyncSession, e: cw.ProgressRecorded, envelope: Envelope) -> None:
-    await _add(session, m.Progress, record_id=e.record_id, measure_id=e.measure_id, village_code=e.village_code,
+async def progress_recorded(work: InboxWork, e: cw.ProgressRecorded, envelope: Envelope) -> None:
+    await _add(work.session, m.Progress, record_id=e.record_id, measure_id=e.measure_id, village_code=e.village_code,
                status=e.status.value, recorded_on=e.recorded_on,
                measure_status=e.measure_status.value if e.measure_status else None,
                measure_status_since=e.measure_status_since)
 
 
 @projects(cw.VisitRecorded)
-async def visit_recorded(session: AsyncSession, e: cw.VisitRecorded, envelope: Envelope) -> None:
-    await _add(session, m.Visit, visit_id=e.visit_id, case_id=e.case_id, village_code=e.village_code,
+async def visit_recorded(work: InboxWork, e: cw.VisitRecorded, envelope: Envelope) -> None:
+    await _add(work.session, m.Visit, visit_id=e.visit_id, case_id=e.case_id, village_code=e.village_code,
                visited_on=e.visited_on,
                talked_with_all=e.talked_with_team and e.talked_with_village_cadres and e.talked_with_key_persons,
                problems_pushed=len(e.problems_pushed), counts_toward_minimum=e.counts_toward_minimum)
@@ -175,14 +177,14 @@ async def visit_recorded(session: AsyncSession, e: cw.VisitRecorded, envelope: E
 # ---- supervision ----------------------------------------------------------------------------
 
 @projects(sup.AlertRaised)
-async def alert_raised(session: AsyncSession, e: sup.AlertRaised, envelope: Envelope) -> None:
-    await _add(session, m.Alert, alert_id=e.alert_id, unit_code=e.village_code or e.subject_code, rule=e.rule,
+async def alert_raised(work: InboxWork, e: sup.AlertRaised, envelope: Envelope) -> None:
+    await _add(work.session, m.Alert, alert_id=e.alert_id, unit_code=e.village_code or e.subject_code, rule=e.rule,
                severity=e.severity.value, raised_on=e.raised_on)
 
 
 @projects(sup.AlertResolved)
-async def alert_resolved(session: AsyncSession, e: sup.AlertResolved, envelope: Envelope) -> None:
-    await _add(session, m.AlertResolution, alert_id=e.alert_id, resolved_on=e.resolved_on)
+async def alert_resolved(work: InboxWork, e: sup.AlertResolved, envelope: Envelope) -> None:
+    await _add(work.session, m.AlertResolution, alert_id=e.alert_id, resolved_on=e.resolved_on)
 
 
 # ---- acceptance -----------------------------------------------------------------------------
@@ -193,25 +195,25 @@ async def _acceptance(session, envelope, village_code, outcome, on_date, step=No
 
 
 @projects(acc.VillageAccepted)
-async def village_accepted(session: AsyncSession, e: acc.VillageAccepted, envelope: Envelope) -> None:
-    await _acceptance(session, envelope, e.village_code, "passed", e.accepted_on, acc.AcceptanceStep.COUNTY.value)
-    republish(session, envelope, e)
+async def village_accepted(work: InboxWork, e: acc.VillageAccepted, envelope: Envelope) -> None:
+    await _acceptance(work.session, envelope, e.village_code, "passed", e.accepted_on, acc.AcceptanceStep.COUNTY.value)
+    republish(work, envelope, e)
 
 
 @projects(acc.AcceptanceFailed)
-async def acceptance_failed(session: AsyncSession, e: acc.AcceptanceFailed, envelope: Envelope) -> None:
-    await _acceptance(session, envelope, e.village_code, "failed", e.failed_on, e.step.value)
-    republish(session, envelope, e)
+async def acceptance_failed(work: InboxWork, e: acc.AcceptanceFailed, envelope: Envelope) -> None:
+    await _acceptance(work.session, envelope, e.village_code, "failed", e.failed_on, e.step.value)
+    republish(work, envelope, e)
 
 
 @projects(acc.VillageDelisted)
-async def village_delisted(session: AsyncSession, e: acc.VillageDelisted, envelope: Envelope) -> None:
-    await _acceptance(session, envelope, e.village_code, "delisted", e.delisted_on)
-    republish(session, envelope, e)
+async def village_delisted(work: InboxWork, e: acc.VillageDelisted, envelope: Envelope) -> None:
+    await _acceptance(work.session, envelope, e.village_code, "delisted", e.delisted_on)
+    republish(work, envelope, e)
 
 
 @projects(acc.PostEvaluated)
-async def post_evaluated(session: AsyncSession, e: acc.PostEvaluated, envelope: Envelope) -> None:
-    await _acceptance(session, envelope, e.village_code, "relapsed" if e.relapsed else "consolidated", e.evaluated_on,
+async def post_evaluated(work: InboxWork, e: acc.PostEvaluated, envelope: Envelope) -> None:
+    await _acceptance(work.session, envelope, e.village_code, "relapsed" if e.relapsed else "consolidated", e.evaluated_on,
                       acc.AcceptanceStep.POST_EVALUATION.value)
-    republish(session, envelope, e)
+    republish(work, envelope, e)

@@ -15,7 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -23,7 +22,7 @@ from zhengdun.events import reporting as pub
 from zhengdun.events import screening as scr
 from zhengdun.events.base import Envelope, all_specs
 from zhengdun.messaging import contract
-from zhengdun.messaging.outbox import record_event
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.messaging.topics import Topics
 from zhengdun.settings import settings_for
 
@@ -72,22 +71,22 @@ def to_public(payload: BaseModel) -> tuple[BaseModel, str] | None:
     return None
 
 
-def republish(session: AsyncSession, envelope: Envelope, payload: BaseModel) -> None:
+def republish(work: InboxWork, envelope: Envelope, payload: BaseModel) -> None:
     if not republishing.get():
         return
     mapped = to_public(payload)
     if mapped is None:
         return
     public_payload, key = mapped
-    publish_public(session, public_payload, key, campaign_id=envelope.campaignid)
+    publish_public(work, public_payload, key, campaign_id=envelope.campaignid)
 
 
-def publish_public(session: AsyncSession, payload: BaseModel, key: str, campaign_id: str | None = None) -> None:
-    record_event(session, topic=public_topic(), source=SOURCE, payload=payload, division_code=key, actor=None,
-                 campaign_id=campaign_id, subject=key)
+def publish_public(work: InboxWork, payload: BaseModel, key: str, campaign_id: str | None = None) -> None:
+    work.publish(payload, division_code=key, actor=None, campaign_id=campaign_id, subject=key,
+                 topic=public_topic(), source=SOURCE)
 
 
-async def publish_monthly_figures(session: AsyncSession, previous: date, today: date) -> int:
+async def publish_monthly_figures(work: InboxWork, previous: date, today: date) -> int:
     """For every month that ended between ``previous`` and ``today``: each campaign county's figures."""
     from reporting.domain.figures import month_end, months_between
     from reporting.figures import figures_for
@@ -95,6 +94,7 @@ async def publish_monthly_figures(session: AsyncSession, previous: date, today: 
     if (today.year, today.month) <= (previous.year, previous.month):
         return 0
     ended = months_between(previous, today)[:-1]
+    session = work.session
     counties = (await session.execute(text(
         "SELECT d.code FROM divisions d WHERE d.level = 'county' AND EXISTS "
         "(SELECT 1 FROM rm_campaign c WHERE d.code LIKE c.area_prefix || '%' AND c.opened_on <= :d) ORDER BY d.code"),
@@ -104,7 +104,7 @@ async def publish_monthly_figures(session: AsyncSession, previous: date, today: 
         as_of = month_end(year, month)
         for county in counties:
             f = await figures_for(session, county, as_of)
-            publish_public(session, pub.PublicMonthlyFigures(
+            publish_public(work, pub.PublicMonthlyFigures(
                 division_code=county, month=f"{year}-{month:02d}", as_of=as_of,
                 villages_in_campaign=f["villages_in_campaign"], villages_screened=f["villages_screened"],
                 listed=pub.CategoryCounts(weak_and_lax=f["listed_by_category"]["weak_and_lax"]["villages"],

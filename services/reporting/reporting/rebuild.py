@@ -28,6 +28,7 @@ from zhengdun.clock import clock_handlers
 from zhengdun.events.base import Envelope, UnknownEventType
 from zhengdun.messaging.consumer import RejectedEvent
 from zhengdun.messaging.inbox import InboxMessage
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.messaging.replay import read_all
 from zhengdun.registry import division_handlers
 
@@ -72,7 +73,7 @@ async def _rebuild_once(runtime) -> dict[str, Any]:
                     outcome = "applied"
                     try:
                         async with session.begin_nested():
-                            await handler(session, envelope)
+                            await handler(InboxWork(session, runtime.topic, runtime.source), envelope)
                         applied += 1
                     except (RejectedEvent, ValidationError, UnknownEventType, ValueError):
                         outcome = "dead-lettered"  # as the live consumer would have

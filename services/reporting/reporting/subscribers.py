@@ -1,15 +1,14 @@
 """Kafka subscribers of the reporting service: thin — each decodes its event and calls its projection
-(``projection``), inside the inbox transaction (see zhengdun.messaging.consumer).
+(``projection``) with the inbox transaction's unit of work (see zhengdun.messaging.consumer).
 
 TOPICS names the services whose topics this one consumes.
 """
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from reporting.projection import PROJECTIONS
 from zhengdun.events.base import Envelope
 from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.registry import division_handlers
 
 TOPICS: list[str] = ["screening", "casework", "supervision", "acceptance"]
@@ -18,8 +17,8 @@ handlers.include(division_handlers)  # every service keeps its own copy of the d
 
 
 def _decoding(project):
-    async def handle(session: AsyncSession, envelope: Envelope) -> None:
-        await project(session, envelope.payload(), envelope)
+    async def handle(work: InboxWork, envelope: Envelope) -> None:
+        await project(work, envelope.payload(), envelope)
     return handle
 
 

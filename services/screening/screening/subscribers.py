@@ -1,7 +1,7 @@
 """Kafka subscribers of the screening service: thin handlers that call the service layer.
 
 TOPICS names the services whose topics this one consumes; every handler runs inside the
-inbox transaction (see zhengdun.messaging.consumer), so it only writes through the session.
+inbox transaction (see zhengdun.messaging.consumer), whose unit of work it hands the use case.
 
 Besides, ``register_identity_sync`` keeps Keycloak's group tree in step with the registry.
 """
@@ -13,10 +13,12 @@ import logging
 from faststream import AckPolicy
 from faststream.kafka.annotations import KafkaMessage
 
+from screening.service import dynamic_list
 from zhengdun.events.base import Envelope
 from zhengdun.events.acceptance import PostEvaluated, VillageDelisted
 from zhengdun.events.registry import DivisionUpserted
-from zhengdun.messaging.consumer import EventHandlers, RejectedEvent
+from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.roles import Level
 
 log = logging.getLogger("screening.identity_sync")
@@ -24,52 +26,14 @@ TOPICS: list[str] = ["acceptance"]
 handlers = EventHandlers()
 
 
-def _recorder(session):
-    from screening.service import Recorder
-    from zhengdun.events.base import Actor
-    from zhengdun.messaging.topics import Topics
-    from zhengdun.settings import settings_for
-
-    settings = settings_for("screening")
-    return Recorder(session, Topics(settings.topic_prefix).of("screening"), "/zhengdun/screening", Actor.system("screening"))
-
-
 @handlers.on(VillageDelisted.event_type)  # type: ignore[attr-defined]
-async def village_delisted(session, envelope: Envelope) -> None:
-    """Acceptance delisted a village (销号): it leaves the dynamic list (idempotent)."""
-    from screening import service
-
-    delisted: VillageDelisted = envelope.payload()  # type: ignore[assignment]
-    active = await service.active_list(session, delisted.campaign_id)
-    _, removed = active.delist(delisted.village_code, delisted.delisted_on, reference=envelope.id)
-    if removed is not None:
-        _recorder(session).record(removed, scope=removed.county_code, key=removed.village_code,
-                                  village=removed.village_code)
+async def village_delisted(work: InboxWork, envelope: Envelope) -> None:
+    await dynamic_list.village_delisted(work, envelope.payload(), reference=envelope.id)  # type: ignore[arg-type]
 
 
 @handlers.on(PostEvaluated.event_type)  # type: ignore[attr-defined]
-async def post_evaluated(session, envelope: Envelope) -> None:
-    """A relapse at post-evaluation designates the village again (整瘫轮回 → 重新列入)."""
-    from screening import service
-
-    evaluated: PostEvaluated = envelope.payload()  # type: ignore[assignment]
-    if not evaluated.relapsed:
-        return
-    # A rule this breaks (a campaign never opened here, a village not relisted) raises a Refusal: the consumer
-    # dead-letters it, as retrying cannot help.
-    campaign = await service.load_campaign(session, evaluated.campaign_id)
-    active = await service.active_list(session, evaluated.campaign_id)
-    if evaluated.village_code in active.targets:
-        return  # already designated again (a redelivery with another id)
-    earlier = [d for d in await service.facts(session, evaluated.campaign_id, service.ev.TargetDesignated)
-               if d.village_code == evaluated.village_code]
-    if not earlier:
-        raise RejectedEvent(f"village {evaluated.village_code} was never designated in {evaluated.campaign_id}")
-    last = earlier[-1]
-    _, designated = active.relapse(campaign, evaluated.village_code, last.category, last.criteria_met,
-                                   evaluated.evaluated_on)
-    _recorder(session).record(designated, scope=designated.county_code, key=designated.village_code,
-                              village=designated.village_code)
+async def post_evaluated(work: InboxWork, envelope: Envelope) -> None:
+    await dynamic_list.post_evaluated(work, envelope.payload())  # type: ignore[arg-type]
 
 
 def register_identity_sync(runtime, directory) -> None:

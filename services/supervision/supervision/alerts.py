@@ -25,18 +25,11 @@ from zhengdun.reading import within
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import AlertRaised, AlertResolved
-from zhengdun.messaging.outbox import record_event
-from zhengdun.messaging.topics import Topics
+from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.registry import Division
 from zhengdun.roles import Level
-from zhengdun.settings import settings_for
 
-SOURCE = "/zhengdun/supervision"
 ALERT_NAMESPACE = uuid.UUID("6d1f3a52-5e0b-4d57-9c7e-3a1b2c4d5e60")
-
-
-def supervision_topic() -> str:
-    return Topics(settings_for("supervision").topic_prefix).of("supervision")
 
 
 def alert_id_for(key: str) -> str:
@@ -148,8 +141,10 @@ def _rule_scope_ok(breach: Breach, scope: str) -> bool:
     return is_within(breach.scope_code, scope)
 
 
-async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: str, today: date) -> tuple[int, int]:
-    """Evaluate every rule over ``scope``; raise new alerts, resolve vanished ones. Returns (raised, resolved)."""
+async def evaluate_scope(uow: UnitOfWork | InboxWork, campaign: CampaignRow, scope: str, today: date) -> tuple[int, int]:
+    """Evaluate every rule over ``scope``; raise new alerts, resolve vanished ones (publishing each in the caller's
+    unit of work). Returns (raised, resolved)."""
+    session = uow.session
     facts = await load_facts(session, campaign, scope, today)
     breaches = {b.key: b for b in rules.evaluate(facts, today) if _rule_scope_ok(b, scope)}
     stored = {a.key: a for a in (await session.execute(select(AlertRow).where(
@@ -158,21 +153,22 @@ async def evaluate_scope(session: AsyncSession, campaign: CampaignRow, scope: st
     for key, breach in breaches.items():
         if key in stored:
             continue  # never raised twice (a resolved key that breaches again stays in history)
-        await raise_alert(session, campaign.campaign_id, breach, today, facts.campaign.policy_version)
+        await raise_alert(uow, campaign.campaign_id, breach, today, facts.campaign.policy_version)
         raised += 1
     for key, alert in stored.items():
         if alert.status == "open" and key not in breaches:
             if rules.raised_in_error(rules.Rule(alert.rule), key, facts, alert.due_on):
-                await resolve_alert(session, alert, today, "误报撤销：按事实日期当时并未违规 (withdrawn: facts dated "
+                await resolve_alert(uow, alert, today, "误报撤销：按事实日期当时并未违规 (withdrawn: facts dated "
                                     "before the alert show no breach)", status="withdrawn")
             else:
-                await resolve_alert(session, alert, today, "事实已变化，预警自动解除 (facts changed)")
+                await resolve_alert(uow, alert, today, "事实已变化，预警自动解除 (facts changed)")
             resolved += 1
     return raised, resolved
 
 
-async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, today: date,
+async def raise_alert(uow: UnitOfWork | InboxWork, campaign_id: str, breach: Breach, today: date,
                       policy_version: int | None = None) -> AlertRow:
+    session = uow.session
     row = AlertRow(alert_id=alert_id_for(breach.key), key=breach.key, rule=breach.rule.value, campaign_id=campaign_id,
                    subject_code=breach.subject_code, subject_role=breach.subject_role,
                    subject_person=breach.subject_person, subject_user_id=breach.subject_user_id,
@@ -186,20 +182,19 @@ async def raise_alert(session: AsyncSession, campaign_id: str, breach: Breach, t
                           label=breach.rule.label, subject_person=breach.subject_person,
                           subject_user_id=breach.subject_user_id, proposal=breach.proposal,
                           policy_version=policy_version)
-    envelope = record_event(session, topic=supervision_topic(), source=SOURCE, payload=payload,
-                            division_code=breach.scope_code, actor=None, campaign_id=campaign_id)
+    envelope = uow.publish(payload, division_code=breach.scope_code, actor=None, campaign_id=campaign_id)
     await journal.append(session, breach.scope_code, envelope.type, row.alert_id, envelope.data)
     await notifications.on_alert(session, row, today)
     return row
 
 
-async def resolve_alert(session: AsyncSession, alert: AlertRow, today: date, reason: str,
+async def resolve_alert(uow: UnitOfWork | InboxWork, alert: AlertRow, today: date, reason: str,
                         status: str = "resolved") -> None:
+    session = uow.session
     alert.status = status
     alert.resolved_on = today
     alert.resolution = reason
     payload = AlertResolved(alert_id=alert.alert_id, key=alert.key, rule=alert.rule, subject_code=alert.subject_code,
                             village_code=alert.village_code, resolved_on=today, reason=reason)
-    envelope = record_event(session, topic=supervision_topic(), source=SOURCE, payload=payload,
-                            division_code=alert.scope_code, actor=None, campaign_id=alert.campaign_id)
+    envelope = uow.publish(payload, division_code=alert.scope_code, actor=None, campaign_id=alert.campaign_id)
     await journal.append(session, alert.scope_code, envelope.type, alert.alert_id, envelope.data)

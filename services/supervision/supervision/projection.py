@@ -1,6 +1,6 @@
 """Supervision's copies of other services' facts: ``subscribers`` decodes each event and calls
-``apply`` with its projection, inside the inbox transaction, so a projection only writes through the
-session it is handed.
+``apply`` with its projection and the inbox transaction's unit of work: a projection only writes through its
+session, and the alerts the rules raise or resolve are published through it.
 
 Every handled event is (1) projected into the small read model, (2) written into the journal
 (纪实) of its village or unit, and (3) followed by an evaluation of the rules over the smallest
@@ -29,6 +29,7 @@ from zhengdun.events import screening as sc
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.divisions import township_of
+from zhengdun.messaging.outbox import InboxWork
 
 # event model → ``project(session, payload, envelope) -> scope code | None``
 PROJECTIONS: dict[type, Callable[[AsyncSession, Any, Envelope], Awaitable[str | None]]] = {}
@@ -41,8 +42,9 @@ def projection(event_model):
     return register
 
 
-async def apply(session: AsyncSession, project, payload, envelope: Envelope) -> None:
+async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
     """Project the event, journal it, and re-evaluate the rules over the scope the projection returns."""
+    session = work.session
     scope = await project(session, payload, envelope)
     await journal.append(session, envelope.divisioncode, envelope.type, envelope.id,
                          {"event_id": envelope.id, "source": envelope.source, "data": envelope.data,
@@ -51,17 +53,18 @@ async def apply(session: AsyncSession, project, payload, envelope: Envelope) -> 
     if scope and campaign_id:
         campaign = await session.get(CampaignRow, campaign_id)
         if campaign is not None:
-            await alerts.evaluate_scope(session, campaign, scope, await clock.today(session))
+            await alerts.evaluate_scope(work, campaign, scope, await clock.today(session))
 
 
-async def day_began(session: AsyncSession, payload: ClockAdvanced) -> None:
+async def day_began(work: InboxWork, payload: ClockAdvanced) -> None:
     """The clock's copy moves, and every campaign's whole area is evaluated for the new day."""
+    session = work.session
     previous = (await session.execute(select(clock.ClockState.today))).scalar_one_or_none()
     await clock.record(session, payload.today)
     if previous is not None and payload.today < previous:
         return  # a clock set back (tests, demo rewinds) is no fact: it resolves nothing
     for campaign in (await session.execute(select(CampaignRow))).scalars().all():
-        await alerts.evaluate_scope(session, campaign, campaign.area_code, payload.today)
+        await alerts.evaluate_scope(work, campaign, campaign.area_code, payload.today)
         await notifications.on_day(session, campaign, payload.today)
 
 
@@ -276,7 +279,8 @@ async def case_ready(session, p: cw.CaseReadyForAcceptance, envelope):
     return p.township_code
 
 
-async def list_returned(session: AsyncSession, p: sc.TownshipListReturned, envelope: Envelope) -> None:
+async def list_returned(work: InboxWork, p: sc.TownshipListReturned, envelope: Envelope) -> None:
+    session = work.session
     await notifications.notify(session, notices.list_returned(envelope.id, p.campaign_id, p.township_code, p.reasons,
                                                               p.returned_on), await clock.today(session))
 

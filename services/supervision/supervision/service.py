@@ -152,7 +152,7 @@ async def decide_accountability(cmd: AccountabilityIn, uow: UnitOfWork, principa
         await uow.session.flush()
         campaign = await uow.session.get(CampaignRow, found.campaign_id)
         if campaign is not None:
-            await alerts.evaluate_scope(uow.session, campaign, found.township_code, today)
+            await alerts.evaluate_scope(uow, campaign, found.township_code, today)
     await uow.commit()
     return R.action_view(row)
 

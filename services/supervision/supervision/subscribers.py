@@ -1,17 +1,16 @@
 """Kafka subscribers of the supervision service: thin — each decodes its event and calls the service
-layer (``projection``), inside the inbox transaction (see zhengdun.messaging.consumer).
+layer (``projection``) with the inbox transaction's unit of work (see zhengdun.messaging.consumer).
 
 TOPICS names the services whose topics this one consumes.
 """
 from __future__ import annotations
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from supervision import projection
 from zhengdun.events import screening as sc
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
+from zhengdun.messaging.outbox import InboxWork
 from zhengdun.registry import division_handlers
 
 TOPICS: list[str] = ["screening", "casework", "acceptance"]
@@ -20,8 +19,8 @@ handlers.include(division_handlers)  # every service keeps its own copy of the d
 
 
 def _decoding(project):
-    async def handle(session: AsyncSession, envelope: Envelope) -> None:
-        await projection.apply(session, project, envelope.payload(), envelope)
+    async def handle(work: InboxWork, envelope: Envelope) -> None:
+        await projection.apply(work, project, envelope.payload(), envelope)
     return handle
 
 
@@ -30,10 +29,10 @@ for event_model, project in projection.PROJECTIONS.items():
 
 
 @handlers.on(ClockAdvanced.event_type)
-async def clock_advanced(session: AsyncSession, envelope: Envelope) -> None:
-    await projection.day_began(session, envelope.payload())
+async def clock_advanced(work: InboxWork, envelope: Envelope) -> None:
+    await projection.day_began(work, envelope.payload())
 
 
 @handlers.on(sc.TownshipListReturned.event_type)
-async def township_list_returned(session: AsyncSession, envelope: Envelope) -> None:
-    await projection.list_returned(session, envelope.payload(), envelope)
+async def township_list_returned(work: InboxWork, envelope: Envelope) -> None:
+    await projection.list_returned(work, envelope.payload(), envelope)

@@ -9,6 +9,9 @@ FastStream batch subscriber that, for each batch, in ONE database transaction:
 then commits, and only then are the Kafka offsets committed. A crash anywhere before the
 commit redelivers the batch; a crash after it redelivers events the inbox already holds.
 
+Each handler is handed that transaction as a unit of work (``InboxWork``: its session, publishing to the
+service's own topic through the outbox), so it calls the same use cases the HTTP routes call.
+
 Errors are classified (``is_transient``): a failure of the infrastructure (database or network
 down, a deadlock, a serialization conflict) aborts the batch, which is redelivered after a growing
 backoff (metric ``zhengdun_events_retried_total``) — nothing is skipped, so the order per village
@@ -38,12 +41,14 @@ from zhengdun import metrics
 from zhengdun.events.base import Envelope, UnknownEventType
 from zhengdun.faults import crash_point
 from zhengdun.messaging.inbox import InboxMessage
-from zhengdun.messaging.outbox import add_envelope
+from zhengdun.messaging.outbox import InboxWork, add_envelope
 from zhengdun.refusals import Refusal
 from zhengdun.telemetry import context_from_headers, trace_id_hex, tracer
 
 log = logging.getLogger("zhengdun.consumer")
-Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+# A handler gets the inbox transaction's unit of work (publishing on the service's own topic), so it
+# calls the same use cases HTTP routes call.
+Handler = Callable[[InboxWork, Envelope], Awaitable[None]]
 
 
 class RejectedEvent(Exception):
@@ -125,6 +130,7 @@ def subscribe(
     session_factory: async_sessionmaker[AsyncSession],
     handlers: EventHandlers,
     deadletter_topic: str,
+    topic: str,
     source: str,
     on_outbox_write: Callable[[], None] | None = None,
     batch_size: int = 500,
@@ -133,15 +139,16 @@ def subscribe(
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
         async with session_factory() as session:
             async with session.begin():
+                work = InboxWork(session, topic, source)
                 todo = await _new_events(session, records, handlers)
                 # Optimistic: the whole batch in one savepoint. Only when an event is rejected is
                 # the batch replayed event by event, so the others still apply and the bad one is
                 # dead-lettered.
                 try:
                     async with session.begin_nested():
-                        outcomes = [await _apply(session, item, group_id, handlers, isolate=False) for item in todo]
+                        outcomes = [await _apply(work, item, group_id, handlers, isolate=False) for item in todo]
                 except _Rejected:
-                    outcomes = [await _apply(session, item, group_id, handlers, isolate=True) for item in todo]
+                    outcomes = [await _apply(work, item, group_id, handlers, isolate=True) for item in todo]
                 dead = [(item, outcome) for item, outcome in zip(todo, outcomes) if outcome.error]
                 for (record, envelope, _, headers), outcome in dead:
                     _dead_letter(session, record, headers, outcome.error, deadletter_topic, source)
@@ -210,7 +217,7 @@ async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
     return todo
 
 
-async def _apply(session, item, group_id: str, handlers: EventHandlers, *, isolate: bool) -> _Outcome:
+async def _apply(work: InboxWork, item, group_id: str, handlers: EventHandlers, *, isolate: bool) -> _Outcome:
     """Apply one event inside a span that continues the producer's trace.
 
     With ``isolate`` the event gets its own savepoint and a rejection becomes the outcome;
@@ -229,10 +236,10 @@ async def _apply(session, item, group_id: str, handlers: EventHandlers, *, isola
         else:
             try:
                 if isolate:
-                    async with session.begin_nested():
-                        await handlers.handler_for(envelope.type)(session, envelope)
+                    async with work.session.begin_nested():
+                        await handlers.handler_for(envelope.type)(work, envelope)
                 else:
-                    await handlers.handler_for(envelope.type)(session, envelope)
+                    await handlers.handler_for(envelope.type)(work, envelope)
                 metrics.EVENTS_APPLIED.labels(envelope.type).inc()
             except Exception as exc:
                 if is_transient(exc):

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from zhengdun.events.base import Envelope
 from zhengdun.messaging.consumer import EventHandlers, is_transient
 from zhengdun.messaging.inbox import InboxMessage
-from zhengdun.messaging.outbox import OutboxMessage
+from zhengdun.messaging.outbox import InboxWork, OutboxMessage
 from zhengdun.telemetry import context_from_headers, tracer
 
 UNPARSEABLE = "zhengdun.deadletter.unparseable.v1"  # the consumer's wrapper for a record that is no envelope
@@ -70,11 +70,12 @@ def _trace_id(headers: dict) -> str | None:
 
 class DeadLetterBook:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], handlers: EventHandlers, deadletter_topic: str,
-                 group_id: str, on_outbox_write=None):
+                 group_id: str, *, topic: str, source: str, on_outbox_write=None):
         self._factory = session_factory
         self._handlers = handlers
         self.topic = deadletter_topic
         self._group = group_id
+        self._topic, self._source = topic, source  # the service's own: a replayed handler publishes there
         self._on_outbox_write = on_outbox_write
 
     async def _rows(self, session: AsyncSession, letter_id: int | None = None) -> list[tuple[OutboxMessage, InboxMessage | None]]:
@@ -167,7 +168,7 @@ class DeadLetterBook:
                 else:
                     try:
                         async with session.begin_nested():
-                            await handler(session, envelope)
+                            await handler(InboxWork(session, self._topic, self._source), envelope)
                     except Exception as exc:
                         if is_transient(exc):
                             raise  # the database is away: nothing changed, try again later

@@ -143,9 +143,11 @@ class UnitOfWork:
         await self.session.close()
 
     def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
-                subject: str | None = None, topic: str | None = None) -> Envelope:
+                subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
+        """Add the event to the outbox of this transaction: on the service's own topic unless ``topic`` says
+        another (reporting's public stream, with its own ``source``)."""
         envelope = record_event(
-            self.session, topic=topic or self.topic, source=self.source, payload=payload,
+            self.session, topic=topic or self.topic, source=source or self.source, payload=payload,
             division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject,
         )
         self.events.append(envelope)
@@ -181,8 +183,9 @@ class InboxWork:
         self.source = source
 
     def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
-                subject: str | None = None) -> Envelope:
-        return record_event(self.session, topic=self.topic, source=self.source, payload=payload,
+                subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
+        """As ``UnitOfWork.publish``."""
+        return record_event(self.session, topic=topic or self.topic, source=source or self.source, payload=payload,
                             division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject)
 
 

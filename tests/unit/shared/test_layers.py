@@ -15,6 +15,9 @@ EDGES = sorted(p for s in SERVICES for p in (ROOT / "services" / s / s).glob("*.
 OPENING = {"unit_of_work", "session_factory", "commit", "begin", "begin_nested", "rollback"}
 WRITING = {"add", "add_all", "delete", "merge", "flush"}
 WRITE_STATEMENTS = {"insert", "update", "delete"}
+# A subscriber publishes nothing itself and builds no publisher: the consumer hands every handler the inbox
+# transaction's unit of work, and the use case it calls publishes through it.
+PUBLISHING = {"record_event", "add_envelope", "publish", "publish_many", "InboxWork", "UnitOfWork", "Recorder"}
 
 
 def _statement(expression) -> str:
@@ -40,6 +43,12 @@ def offences(path: Path) -> list[str]:
     return [f"{path.name}:{line} {what}" for line, what in sorted(found)]
 
 
+def publishing(path: Path) -> list[str]:
+    found = [(node.lineno, name) for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call)
+             and (name := getattr(node.func, "attr", None) or getattr(node.func, "id", "")) in PUBLISHING]
+    return [f"{path.name}:{line} {what}" for line, what in sorted(found)]
+
+
 def test_there_are_edges_to_check():
     assert {p.parent.name for p in EDGES} == set(SERVICES)
     assert any(p.stem == "subscribers" for p in EDGES) and any(p.stem == "api" for p in EDGES)
@@ -50,6 +59,11 @@ def test_no_route_or_subscriber_opens_a_transaction_or_writes(path):
     assert offences(path) == []
 
 
+@pytest.mark.parametrize("path", [p for p in EDGES if p.stem == "subscribers"], ids=lambda p: p.parent.name)
+def test_no_subscriber_publishes_or_builds_a_publisher(path):
+    assert publishing(path) == []
+
+
 def test_the_check_finds_what_it_forbids(tmp_path):
     route = tmp_path / "api.py"
     route.write_text("async def r(request, session):\n"
@@ -58,3 +72,8 @@ def test_the_check_finds_what_it_forbids(tmp_path):
                      "    await session.execute(insert(T).values())\n    session.add(y)\n")
     assert [o.split(" ", 1)[1] for o in offences(route)] == [
         ".unit_of_work()", "session.add()", ".commit()", "execute(insert(...))", "session.add()"]
+    handler = tmp_path / "subscribers.py"
+    handler.write_text("async def h(session, envelope):\n"
+                       "    Recorder(session, topic).record(x)\n    record_event(session, topic=t)\n"
+                       "    await use_case(InboxWork(session, t, s), envelope.payload())\n    work.publish(p)\n")
+    assert [o.split(" ", 1)[1] for o in publishing(handler)] == ["Recorder", "record_event", "InboxWork", "publish"]

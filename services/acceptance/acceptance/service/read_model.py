@@ -1,6 +1,6 @@
 """The acceptance service's copy of what screening and casework announce: campaigns and their
 policy versions, cases ready for acceptance (a new round) or taken back into rectification.
-The subscribers call these inside the inbox transaction, which commits them."""
+The subscribers call these with the inbox transaction's session, which the consumer commits."""
 from __future__ import annotations
 
 import uuid
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from acceptance.domain import policy as policy_rules
 from acceptance.domain.process import Stage
 from acceptance.models import AcceptanceRow, Campaign, PolicyVersionRow
+from zhengdun import clock
 from zhengdun.events.casework import CasePhase, CasePhaseChanged, CaseReadyForAcceptance
 from zhengdun.events.screening import CampaignOpened, Policy, PolicyRevised
 
@@ -76,10 +77,11 @@ async def open_acceptance(session: AsyncSession, ready: CaseReadyForAcceptance) 
     return row
 
 
-async def note_case_phase(session: AsyncSession, changed: CasePhaseChanged, today: date) -> None:
+async def note_case_phase(session: AsyncSession, changed: CasePhaseChanged) -> None:
     """Casework took the case back into rectification: an acceptance still before the county's decision stops."""
     if changed.phase not in (CasePhase.CONCENTRATED, CasePhase.CONTINUED):
         return
+    today = await clock.today(session)
     early = [Stage.READY, Stage.APPLIED, Stage.SELF_CHECKED, Stage.PRELIMINARY_RECORDED]
     rows = (await session.execute(select(AcceptanceRow).where(AcceptanceRow.case_id == changed.case_id,
                                                               AcceptanceRow.stage.in_([s.value for s in early]))

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import OpenCampaign, ReviseCampaignPolicy
 from screening.domain import campaign as campaign_rules
 from screening.models import ScreeningFact
-from screening.service.state import load_campaign, recorder_for, rounds_of, visible_campaigns
+from screening.service.state import load_campaign, record, rounds_of, visible_campaigns
 from screening.service.views import campaign_view
 from zhengdun import clock
 from zhengdun.access import authorize_target
@@ -33,7 +33,7 @@ async def open_campaign(command: OpenCampaign, uow: UnitOfWork, actor: Actor) ->
         phases=tuple(command.phases) if command.phases else None,
         criteria=tuple(command.criteria) if command.criteria else None,
         lagging_rule=command.lagging_rule, policy=command.policy, carries_over=earlier)
-    recorder_for(uow, actor).record(opened, scope=command.area_code, key=command.area_code)
+    record(uow, opened, actor=actor, scope=command.area_code, key=command.area_code)
     await uow.commit()
     return campaign_view(campaign)
 
@@ -47,7 +47,7 @@ async def revise_policy(command: ReviseCampaignPolicy, uow: UnitOfWork, principa
         campaign, command.policy, command.reason, command.effective_on,
         phases=tuple(command.phases) if command.phases is not None else None,
         criteria=tuple(command.criteria) if command.criteria is not None else None)
-    recorder_for(uow, principal.actor).record(revised, scope=campaign.area_code, key=campaign.area_code)
+    record(uow, revised, actor=principal.actor, scope=campaign.area_code, key=campaign.area_code)
     await uow.commit()
     return campaign_view(campaign)
 

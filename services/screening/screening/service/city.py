@@ -6,7 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import CityDrawIn, FindingsIn
 from screening.domain import spot_check
 from screening.domain.shares import share_status
-from screening.service.state import active_list, county_list, facts, load_campaign, recorder_for, sample_secret, villages_under
+from screening.service.state import (active_list, county_list, facts, load_campaign, record, sample_secret,
+                                     villages_under)
 from screening.service.views import lagging_codes, share_view
 from zhengdun import clock
 from zhengdun.auth import Principal
@@ -29,9 +30,8 @@ async def draw_city_sample(command: CityDrawIn, uow: UnitOfWork, principal: Prin
     secret = await sample_secret(uow.session, campaign_id, round_id, county)
     drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
                                          secret, command.drawn_on, state.samples, command.redraw_reason)
-    recorder = recorder_for(uow, principal.actor)
     for sample in drawn:
-        recorder.record(sample, scope=county, key=county, round_id=round_id)
+        record(uow, sample, actor=principal.actor, scope=county, key=county, round_id=round_id)
     await uow.commit()
     listed, unlisted_sample = drawn
     # The listed sample's fields stay at the top (its first shape); the unlisted one comes beside it.
@@ -58,12 +58,13 @@ async def record_city_findings(command: FindingsIn, uow: UnitOfWork, principal: 
         [spot_check.FindingInput(f.village_code, f.outcome, f.note, tuple(f.criteria_met)) for f in command.findings],
         command.checked_on)
     designated = spot_check.concealed_designations(campaign, confirmation, recorded, active)
-    recorder = recorder_for(uow, principal.actor)
-    recorder.record(recorded, scope=county, key=county, round_id=round_id)
+    record(uow, recorded, actor=principal.actor, scope=county, key=county, round_id=round_id)
     for found in falsified:
-        recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+        record(uow, found, actor=principal.actor, scope=county, key=found.village_code, 
+               village=found.village_code, round_id=round_id)
     for target in designated:
-        recorder.record(target, scope=county, key=target.village_code, village=target.village_code, round_id=round_id)
+        record(uow, target, actor=principal.actor, scope=county, key=target.village_code, 
+               village=target.village_code, round_id=round_id)
     await uow.commit()
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified],
             "designated": [d.model_dump(mode="json") for d in designated]}

@@ -9,7 +9,7 @@ from screening.domain import consistency, spot_check
 from screening.domain.shares import share_status
 from screening.service.files import COUNTY_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (active_list, county_list, facts, freeze_for_sampling, load_campaign,
-                                     recorder_for, sample_secret, townships_under, villages_under)
+                                     record, sample_secret, townships_under, villages_under)
 from screening.service.township import check_township
 from screening.service.views import lagging_codes, share_view
 from zhengdun import clock
@@ -107,9 +107,8 @@ async def draw_check_samples(command: DrawIn, uow: UnitOfWork, actor: Actor, cam
     secret = await sample_secret(uow.session, campaign_id, round_id, township)
     state, drawn = state.draw_check_samples(campaign, township, await villages_under(uow.session, township),
                                             secret, command.drawn_on, command.redraw_reason)
-    recorder = recorder_for(uow, actor)
     for sample in drawn:
-        recorder.record(sample, scope=township, key=township, round_id=round_id)
+        record(uow, sample, actor=actor, scope=township, key=township, round_id=round_id)
     await uow.commit()
     return {"samples": [s.model_dump(mode="json") for s in drawn]}
 
@@ -128,10 +127,10 @@ async def record_site_visits(command: SiteVisitsIn, uow: UnitOfWork, actor: Acto
                                                      attachments=tuple(dict.fromkeys(f.attachments)))
                              for f in command.findings],
         command.checked_on)
-    recorder = recorder_for(uow, actor)
-    recorder.record(recorded, scope=township, key=township, round_id=round_id)
+    record(uow, recorded, actor=actor, scope=township, key=township, round_id=round_id)
     for found in falsified:
-        recorder.record(found, scope=county, key=found.village_code, village=found.village_code, round_id=round_id)
+        record(uow, found, actor=actor, scope=county, key=found.village_code, 
+               village=found.village_code, round_id=round_id)
     await uow.commit()
     return {"check": recorded.model_dump(mode="json"), "falsifications": [f.model_dump(mode="json") for f in falsified]}
 
@@ -149,7 +148,7 @@ async def return_list(command: ReturnIn, uow: UnitOfWork, actor: Actor, campaign
     clock.not_in_future(command.returned_on, await clock.today(uow.session), "returned_on")
     state = await county_list(uow.session, campaign_id, round_id, county)
     state, returned = state.return_to_township(township, command.reasons, command.returned_on)
-    recorder_for(uow, actor).record(returned, scope=township, key=township, round_id=round_id)
+    record(uow, returned, actor=actor, scope=township, key=township, round_id=round_id)
     await uow.commit()
     return returned.model_dump(mode="json")
 
@@ -161,7 +160,7 @@ async def adjust_list(command: AdjustIn, uow: UnitOfWork, actor: Actor, campaign
     state = await county_list(uow.session, campaign_id, round_id, county)
     state, adjusted = state.adjust(campaign, command.village_code, command.change, command.reason, command.adjusted_on,
                                    category=command.category, criteria_met=command.criteria_met)
-    recorder_for(uow, actor).record(adjusted, scope=county, key=command.village_code, village=command.village_code,
+    record(uow, adjusted, actor=actor, scope=county, key=command.village_code, village=command.village_code,
                                     round_id=round_id)
     await uow.commit()
     return adjusted.model_dump(mode="json")
@@ -182,13 +181,13 @@ async def confirm_list(command: ConfirmIn, uow: UnitOfWork, actor: Actor, campai
                                         await villages_under(session, county), active_targets=active)
     commitment = await freeze_for_sampling(session, campaign_id, round_id, county)
     confirmed = confirmation.confirmed.model_copy(update={"sample_commitment": commitment})
-    recorder = recorder_for(uow, actor)
-    recorder.record(confirmed, scope=county, key=county, round_id=round_id)
+    record(uow, confirmed, actor=actor, scope=county, key=county, round_id=round_id)
     for designated in confirmation.designated:
-        recorder.record(designated, scope=county, key=designated.village_code, village=designated.village_code,
+        record(uow, designated, actor=actor, scope=county, key=designated.village_code, village=designated.village_code,
                         round_id=round_id)
     for removed in confirmation.removed:
-        recorder.record(removed, scope=county, key=removed.village_code, village=removed.village_code, round_id=round_id)
+        record(uow, removed, actor=actor, scope=county, key=removed.village_code, 
+               village=removed.village_code, round_id=round_id)
     await uow.commit()
     return {"confirmed": confirmed.model_dump(mode="json"), "designated": len(confirmation.designated),
             "removed": len(confirmation.removed), "share": share_view(confirmation.share)}

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import FileIn
 from screening.domain.filing import Filing, FilingEntry, file_county_list
 from screening.models import FilingSnapshot
-from screening.service.state import active_list, load_campaign, recorder_for
+from screening.service.state import active_list, load_campaign, record
 from zhengdun import clock
 from zhengdun.events import screening as ev
 from zhengdun.events.base import Actor
@@ -40,7 +40,7 @@ async def file_list(command: FileIn, uow: UnitOfWork, actor: Actor, campaign_id:
     uow.session.add(FilingSnapshot(campaign_id=campaign_id, county_code=county, filing_date=command.filing_date,
                                    filed_on=command.filed_on, content=filing.content(), content_hash=filing.content_hash,
                                    actor=actor.model_dump(mode="json")))
-    recorder_for(uow, actor).record(filed, scope=county, key=county)
+    record(uow, filed, actor=actor, scope=county, key=county)
     await uow.commit()
     return {**filed.model_dump(mode="json"), "content": filing.content()}
 

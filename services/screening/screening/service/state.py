@@ -3,7 +3,7 @@ domain objects are rebuilt from the facts of the unit they belong to. The use ca
 and record through these functions."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from pydantic import BaseModel
 from sqlalchemy import distinct, func, or_, select
@@ -22,34 +22,21 @@ from zhengdun import sampling
 from zhengdun.divisions import ancestor_at, is_within, parent_code
 from zhengdun.events import screening as ev
 from zhengdun.events.base import Actor, spec_for
-from zhengdun.messaging.outbox import UnitOfWork, record_event
+from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.reading import within
 from zhengdun.refusals import UnknownItem
 from zhengdun.registry import Division
 from zhengdun.roles import Level
 
-@dataclass
-class Recorder:
-    """Stores a fact and puts its event in the outbox, in the caller's transaction."""
-
-    session: AsyncSession
-    topic: str
-    source: str
-    actor: Actor | None
-
-    def record(self, payload: BaseModel, *, scope: str, key: str, village: str | None = None,
-               round_id: str | None = None) -> None:
-        campaign_id = getattr(payload, "campaign_id")
-        envelope = record_event(self.session, topic=self.topic, source=self.source, payload=payload, division_code=key,
-                                actor=self.actor, campaign_id=campaign_id, subject=village or key)
-        self.session.add(ScreeningFact(
-            event_id=envelope.id, type=envelope.type, campaign_id=campaign_id, round_id=round_id, scope_code=scope,
-            village_code=village, body=envelope.data,
-            actor=self.actor.model_dump(mode="json") if self.actor else None))
-
-
-def recorder_for(uow: UnitOfWork, actor: Actor | None) -> Recorder:
-    return Recorder(uow.session, uow.topic, uow.source, actor)
+def record(uow: UnitOfWork | InboxWork, payload: BaseModel, *, actor: Actor | None, scope: str, key: str,
+           village: str | None = None, round_id: str | None = None) -> None:
+    """Publish a decided fact through the caller's unit of work (HTTP or inbox) and store it (ScreeningFact):
+    the use cases rebuild the domain objects from the stored facts."""
+    campaign_id = getattr(payload, "campaign_id")
+    envelope = uow.publish(payload, division_code=key, actor=actor, campaign_id=campaign_id, subject=village or key)
+    uow.session.add(ScreeningFact(
+        event_id=envelope.id, type=envelope.type, campaign_id=campaign_id, round_id=round_id, scope_code=scope,
+        village_code=village, body=envelope.data, actor=actor.model_dump(mode="json") if actor else None))
 
 
 async def facts(session: AsyncSession, campaign_id: str, *types: type[BaseModel], scope_prefix: str | None = None,

@@ -14,7 +14,7 @@ from screening.domain.township import Objection, PublicNotice, propose_carry_ove
 from screening.models import TownshipPreparation
 from screening.service.files import TOWNSHIP_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (carry_over_basis, freeze_for_sampling, lagging_ranking, lagging_rule_for,
-                                     load_campaign, recorder_for, township_round, villages_under)
+                                     load_campaign, record, township_round, villages_under)
 from screening.service.views import lagging_rule_view
 from zhengdun import clock
 from zhengdun.divisions import level_of
@@ -43,10 +43,9 @@ async def record_assessments(command: AssessmentsIn, uow: UnitOfWork, actor: Act
     state = await township_round(uow.session, campaign_id, round_id, township)
     entries = [AssessmentInput(a.village_code, tuple(a.findings), a.result, a.ranking) for a in command.assessments]
     state, recorded = state.record_assessments(campaign, entries, command.assessed_on)
-    recorder = recorder_for(uow, actor)
     for assessment in recorded:
-        recorder.record(assessment, scope=township, key=assessment.village_code, village=assessment.village_code,
-                        round_id=round_id)
+        record(uow, assessment, actor=actor, scope=township, key=assessment.village_code,
+               village=assessment.village_code, round_id=round_id)
     await uow.commit()
     counts = {r.value: sum(1 for a in state.assessments.values() if a.result is r) for r in ev.AssessmentResult}
     return {"recorded": len(recorded), "assessed_in_round": len(state.assessments), "by_result": counts}
@@ -144,7 +143,7 @@ async def submit_list(command: SubmitIn, uow: UnitOfWork, actor: Actor, campaign
                                     lagging_reasons=command.lagging_reasons)
     commitment = await freeze_for_sampling(session, campaign_id, round_id, township)
     submitted = submitted.model_copy(update={"sample_commitment": commitment})
-    recorder_for(uow, actor).record(submitted, scope=township, key=township, round_id=round_id)
+    record(uow, submitted, actor=actor, scope=township, key=township, round_id=round_id)
     await uow.commit()
     return submitted.model_dump(mode="json")
 
@@ -165,7 +164,7 @@ async def set_lagging_rule(command: SetLaggingRule, uow: UnitOfWork, actor: Acto
     check_own_rule(command.rule, code, campaign.area_code)
     set_rule = ev.LaggingRuleSet(campaign_id=campaign.campaign_id, scope_code=code, rule=command.rule,
                                  set_on=await clock.today(uow.session), reason=command.reason.strip())
-    recorder_for(uow, actor).record(set_rule, scope=code, key=code)
+    record(uow, set_rule, actor=actor, scope=code, key=code)
     await uow.commit()
     return lagging_rule_view(campaign, command.rule, code)
 
