@@ -184,7 +184,14 @@ async def _create_users(platform, townships: list[str], per_township: int, concu
 
 def bench_create_users(platform) -> None:
     townships = [f"{COUNTY[:6]}{n:03d}000" for n in range(101, 121)]   # the county's 20 townships
-    asyncio.run(_create_users(platform, townships, per_township=10, concurrency=8))
+    try:
+        asyncio.run(_create_users(platform, townships, per_township=10, concurrency=8))
+    finally:   # Keycloak is shared by every run: left there, they would slow every later users list of the county
+        from tests.integration.test_identity import keycloak_admin
+        admin = keycloak_admin()
+        for user in admin.get_users({"search": f".{platform.run_id}", "max": 10000, "briefRepresentation": True}):
+            if user["username"].startswith("clerk"):
+                admin.delete_user(user["id"])
 
 
 def bench_screen_province(platform) -> None:
