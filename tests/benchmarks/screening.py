@@ -6,12 +6,13 @@ standing committee's decision designates its targets). One township_committee us
 created first through POST /users (a Keycloak round trip each): that setup is timed on its own.
 Figures are printed, not asserted.
 
-Run alone (imports a smaller province first): uv run python -m tests.benchmarks.screening
+Run alone (imports a smaller province first): uv run python -m tests.benchmarks.screening [users]
 """
 from __future__ import annotations
 
 import asyncio
 import statistics
+import sys
 import time
 
 import httpx
@@ -148,6 +149,57 @@ async def _screen(platform, rows) -> None:
                "≤ 500 ms", met=seconds <= 0.5)
 
 
+def _admin_requests(base: str) -> float:
+    """How many requests screening has sent to Keycloak's admin API so far (its /metrics)."""
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("zhengdun_identity_requests_total{"))
+
+
+async def _create_users(platform, townships: list[str], per_township: int, concurrency: int) -> None:
+    """A county's clerk setting up its townships' users: POST /users, ``concurrency`` at a time; then the
+    users list (one page) and the Keycloak admin requests each costs."""
+    base = platform.url("screening")
+    manager = auth("county_org")
+    limit = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(base_url=base, timeout=600) as http:
+        async def create(township: str, n: int) -> None:
+            async with limit:
+                response = await http.post("/users", headers=manager, json={
+                    "username": f"clerk{township[6:9]}{n}.{platform.run_id}", "family_name": "乡", "given_name": "干部",
+                    "unit": township, "roles": ["township_committee"], "initial_password": PASSWORD})
+            assert response.status_code == 201, response.text[:400]
+        await create(townships[0], per_township)   # warms up the service's caches and connections
+        jobs = [(t, n) for n in range(per_township) for t in townships]
+        before = _admin_requests(base)
+        started = time.perf_counter()
+        await asyncio.gather(*(create(t, n) for t, n in jobs))
+        took = time.perf_counter() - started
+        requests = _admin_requests(base) - before
+        print(f"users: {len(jobs)} township users created, {concurrency} at a time: {took:.1f} s = "
+              f"{len(jobs) / took:.1f} users/s; {requests / len(jobs):.1f} Keycloak admin requests per user")
+        for size in (20, 100):
+            before = _admin_requests(base)
+            started = time.perf_counter()
+            page = await http.get("/users", headers=manager, params={"size": size})
+            took = time.perf_counter() - started
+            assert page.status_code == 200, page.text[:400]
+            print(f"  users list of county {COUNTY} ({page.json()['total']} users), page of {size}: {took * 1000:.0f} ms, "
+                  f"{_admin_requests(base) - before:.0f} Keycloak admin requests")
+
+
+def bench_create_users(platform) -> None:
+    townships = [f"{COUNTY[:6]}{n:03d}000" for n in range(101, 121)]   # the county's 20 townships
+    try:
+        asyncio.run(_create_users(platform, townships, per_township=10, concurrency=8))
+    finally:   # Keycloak is shared by every run: left there, they would slow every later users list of the county
+        from tests.integration.test_identity import keycloak_admin
+        admin = keycloak_admin()
+        for user in admin.get_users({"search": f".{platform.run_id}", "max": 10000, "briefRepresentation": True}):
+            if user["username"].startswith("clerk"):
+                admin.delete_user(user["id"])
+
+
 def bench_screen_province(platform) -> None:
     asyncio.run(_screen(platform, province_rows()))
 
@@ -164,6 +216,8 @@ if __name__ == "__main__":
         small = generate_province(cities=1, counties_per_city=3, townships_per_county=20, villages_per_township=50)
         assert import_csv(platform, to_csv(small)).status_code == 200
         wait_for(lambda: all_copies_agree(platform), timeout=300, what="copies to agree")
-        asyncio.run(_screen(platform, small))
+        bench_create_users(platform)
+        if "users" not in sys.argv[1:]:   # `... screening users`: the users' figures alone
+            asyncio.run(_screen(platform, small))
     finally:
         platform.stop()

@@ -10,14 +10,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
-from keycloak.exceptions import KeycloakConnectionError, KeycloakError, KeycloakGetError
+from keycloak.exceptions import KeycloakConnectionError, KeycloakError, KeycloakGetError, KeycloakPostError
+
+from prometheus_client import Counter
 
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of
 from zhengdun.settings import ServiceSettings
 
 log = logging.getLogger("screening.identity")
+# Groups are never deleted by the platform; the bound only limits how long an id removed by hand is believed.
+GROUP_CACHE_SECONDS = 300.0
+ADMIN_REQUESTS = Counter("zhengdun_identity_requests_total", "Requests to Keycloak's admin API, by method", ["method"])
 
 
 class DuplicateUsername(Exception):
@@ -46,6 +52,10 @@ def _missing(exc: KeycloakGetError) -> bool:
     return exc.response_code == 404
 
 
+def _division_name(group: dict) -> str | None:
+    return (group.get("attributes", {}).get("division_name") or [None])[0]
+
+
 class IdentityDirectory:
     def __init__(self, settings: ServiceSettings):
         self._admin = KeycloakAdmin(connection=KeycloakOpenIDConnection(
@@ -53,6 +63,12 @@ class IdentityDirectory:
             client_id=settings.client_id, client_secret_key=settings.client_secret, grant_type="client_credentials",
             timeout=15))
         self._role_reps: dict[str, dict] = {}
+        self._groups: dict[str, tuple[str, str | None, float]] = {}   # path -> (id, division name, when read)
+        self._admin.connection.async_s.event_hooks["request"].append(self._counted)
+
+    @staticmethod
+    async def _counted(request) -> None:
+        ADMIN_REQUESTS.labels(request.method).inc()
 
     # ---- groups ------------------------------------------------------------------------------
     @staticmethod
@@ -74,6 +90,10 @@ class IdentityDirectory:
         group_id = ""
         for part in self.group_path(code).strip("/").split("/"):
             path += "/" + part
+            known = self._known_group(path, names.get(part))
+            if known:   # seen lately with this name: no round trip (a bulk creation asks for the same few groups)
+                parent_id = group_id = known
+                continue
             attributes = {"division_code": [part], "division_name": [names.get(part, part)]}
             try:
                 group = await self._admin.a_get_group_by_path(path)
@@ -86,8 +106,17 @@ class IdentityDirectory:
                 group = await self._admin.a_get_group_by_path(path)
             elif part in names and group.get("attributes", {}).get("division_name") != [names[part]]:
                 await self._admin.a_update_group(group["id"], {"name": part, "attributes": attributes})
+            self._groups[path] = (group["id"], names.get(part) or _division_name(group), time.monotonic())
             parent_id = group_id = group["id"]
         return group_id
+
+    def _known_group(self, path: str, name: str | None) -> str | None:
+        """The id of the group at ``path`` if read within GROUP_CACHE_SECONDS and named ``name`` (when given)."""
+        known = self._groups.get(path)
+        if known is None or time.monotonic() - known[2] > GROUP_CACHE_SECONDS:
+            return None
+        group_id, known_name, _ = known
+        return group_id if name is None or name == known_name else None
 
     # ---- users -------------------------------------------------------------------------------
     async def _roles(self, names: list[str]) -> list[dict]:
@@ -96,19 +125,26 @@ class IdentityDirectory:
         return [self._role_reps[n] for n in names]
 
     @_unavailable_if_down
-    async def check_username_free(self, username: str) -> None:
-        if await self._admin.a_get_user_id(username):
-            raise DuplicateUsername(username)
+    async def create_user(self, *, username: str, family_name: str, given_name: str, email: str | None,
+                          initial_password: str, unit: str) -> str:
+        """The account, already in the group of ``unit`` (one request, one Keycloak transaction); its roles follow
+        (``assign_roles``; after a crash ``complete_user``): each step repeatable. A taken username: DuplicateUsername."""
+        try:
+            return await self._admin.a_create_user({
+                "username": username, "enabled": True, "firstName": given_name, "lastName": family_name,
+                "email": email or f"{username}@users.zhengdun.local", "emailVerified": bool(email) or True,
+                "credentials": [{"type": "password", "value": initial_password, "temporary": False}],
+                "groups": [self.group_path(unit)],
+            }, exist_ok=False)
+        except KeycloakPostError as exc:
+            # Keycloak may name the email (derived from the username) when the username is taken: ask which.
+            if exc.response_code == 409 and await self.find_user(username):
+                raise DuplicateUsername(username) from None
+            raise   # a taken email alone is refused as any other 4xx
 
     @_unavailable_if_down
-    async def create_user(self, *, username: str, family_name: str, given_name: str, email: str | None,
-                          initial_password: str) -> str:
-        """The account alone; its unit and roles follow (``complete_user``): each step repeatable."""
-        return await self._admin.a_create_user({
-            "username": username, "enabled": True, "firstName": given_name, "lastName": family_name,
-            "email": email or f"{username}@users.zhengdun.local", "emailVerified": bool(email) or True,
-            "credentials": [{"type": "password", "value": initial_password, "temporary": False}],
-        }, exist_ok=False)
+    async def assign_roles(self, user_id: str, roles: list[str]) -> None:
+        await self._admin.a_assign_realm_roles(user_id, await self._roles(roles))
 
     @_unavailable_if_down
     async def find_user(self, username: str) -> dict | None:
@@ -195,12 +231,22 @@ class IdentityDirectory:
             if _missing(exc):
                 return []
             raise
-        members, queue = [], [root]
-        while queue:
-            group = queue.pop()
-            for user in await self._admin.a_get_group_members(group["id"], {"briefRepresentation": True, "max": 10000}):
-                members.append({"id": user["id"], "username": user["username"], "family_name": user.get("lastName", ""),
-                                "given_name": user.get("firstName", ""), "enabled": user.get("enabled", True),
-                                "unit": group["name"]})
-            queue.extend(await self._admin.a_get_group_children(group["id"], {"max": 10000}))
+        limit = asyncio.Semaphore(8)   # a few requests at a time, not the whole tree at once
+
+        async def visit(group: dict) -> tuple[list[dict], list[dict]]:
+            async with limit:
+                users = await self._admin.a_get_group_members(group["id"], {"briefRepresentation": True, "max": 10000})
+            children = []
+            if group.get("subGroupCount", 1):   # a leaf (most groups: villages, townships without villages) is not asked
+                async with limit:
+                    children = await self._admin.a_get_group_children(group["id"], {"max": 10000})
+            return [{"id": user["id"], "username": user["username"], "family_name": user.get("lastName", ""),
+                     "given_name": user.get("firstName", ""), "enabled": user.get("enabled", True),
+                     "unit": group["name"]} for user in users], children
+
+        members, level = [], [root]
+        while level:   # level by level, each level's groups at once
+            visited = await asyncio.gather(*(visit(group) for group in level))
+            members.extend(m for users, _ in visited for m in users)
+            level = [child for _, children in visited for child in children]
         return sorted(members, key=lambda m: (m["unit"], m["username"]))

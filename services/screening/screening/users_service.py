@@ -25,7 +25,7 @@ from prometheus_client import Counter
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from screening.identity import IdentityDirectory, IdentityUnavailable
+from screening.identity import DuplicateUsername, IdentityDirectory, IdentityUnavailable
 from screening.models import UserOperation
 from zhengdun.events.base import Actor
 from screening.domain.users import managed_roles
@@ -69,20 +69,22 @@ class UserOperations:
     # ---- the requests ------------------------------------------------------------------------
     async def create(self, *, username: str, family_name: str, given_name: str, email: str | None, unit: str,
                      group_id: str, roles: list[str], initial_password: str, actor: Actor) -> str:
-        await self.directory.check_username_free(username)
         data = {"name": family_name + given_name, "unit": unit, "roles": roles, "group_id": group_id}
         async with self._operation("create", username, None, data, actor) as operation:
             try:
                 user_id = await self.directory.create_user(username=username, family_name=family_name,
                                                            given_name=given_name, email=email,
-                                                           initial_password=initial_password)
+                                                           initial_password=initial_password, unit=unit)
             except IdentityUnavailable:
                 raise   # maybe created, maybe not: the reconciler will know
+            except DuplicateUsername:
+                await self._abandon(operation.id)   # someone else's account: nothing of ours was made
+                raise
             except Exception as exc:
                 await self._abandon(operation.id)
                 raise UserOperationFailed(str(exc)[:300]) from exc
             crash_point("users.account_created")
-            await self.directory.complete_user(user_id, group_id=group_id, roles=roles)
+            await self.directory.assign_roles(user_id, roles)   # made in its group just now: only the roles are missing
             crash_point("users.identity_done")
             await self._finish(operation.id, user_id, by="request")
         return user_id
