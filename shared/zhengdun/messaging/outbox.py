@@ -112,7 +112,28 @@ def add_envelope(session: AsyncSession, topic: str, envelope: Envelope, extra_he
         request_events.append((envelope.type, envelope.id))
 
 
-class UnitOfWork:
+class _Publishing:
+    """What a use case publishes through, in the HTTP request's transaction or the inbox's: its session, and the
+    service's own topic and source."""
+
+    session: AsyncSession
+    topic: str
+    source: str
+    events: list[Envelope]
+
+    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
+                subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
+        """Add the event to the outbox of this transaction: on the service's own topic unless ``topic`` says
+        another (reporting's public stream, with its own ``source``)."""
+        envelope = record_event(
+            self.session, topic=topic or self.topic, source=source or self.source, payload=payload,
+            division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject,
+        )
+        self.events.append(envelope)
+        return envelope
+
+
+class UnitOfWork(_Publishing):
     """One business transaction: the session, and the events to publish when it commits.
 
     ::
@@ -142,17 +163,6 @@ class UnitOfWork:
             await self.session.rollback()
         await self.session.close()
 
-    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
-                subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
-        """Add the event to the outbox of this transaction: on the service's own topic unless ``topic`` says
-        another (reporting's public stream, with its own ``source``)."""
-        envelope = record_event(
-            self.session, topic=topic or self.topic, source=source or self.source, payload=payload,
-            division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject,
-        )
-        self.events.append(envelope)
-        return envelope
-
     async def publish_many(self, payloads: list[tuple[BaseModel, str]], *, actor: Actor | None,
                            campaign_id: str | None = None) -> int:
         """Bulk form of ``publish`` for large imports: (payload, division code) pairs, one INSERT."""
@@ -172,7 +182,7 @@ class UnitOfWork:
             self._on_commit()
 
 
-class InboxWork:
+class InboxWork(_Publishing):
     """The unit of work of an event handler: the inbox transaction's session, publishing through its
     outbox, so that a use case written for ``UnitOfWork`` serves a Kafka handler too. The consumer
     commits the inbox transaction: there is no ``commit`` here."""
@@ -181,12 +191,7 @@ class InboxWork:
         self.session = session
         self.topic = topic
         self.source = source
-
-    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
-                subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
-        """As ``UnitOfWork.publish``."""
-        return record_event(self.session, topic=topic or self.topic, source=source or self.source, payload=payload,
-                            division_code=division_code, actor=actor, campaign_id=campaign_id, subject=subject)
+        self.events = []
 
 
 class OutboxRelay:
