@@ -32,8 +32,8 @@ async def post_evaluated(work: InboxWork, evaluated: PostEvaluated) -> None:
     active = await active_list(work.session, evaluated.campaign_id)
     if evaluated.village_code in active.targets:
         return  # already designated again (a redelivery with another id)
-    earlier = [d for d in await facts(work.session, evaluated.campaign_id, ev.TargetDesignated)
-               if d.village_code == evaluated.village_code]
+    earlier = await facts(work.session, evaluated.campaign_id, ev.TargetDesignated,
+                          village_under=evaluated.village_code)
     if not earlier:
         raise RejectedEvent(f"village {evaluated.village_code} was never designated in {evaluated.campaign_id}")
     last = earlier[-1]
