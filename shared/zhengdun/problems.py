@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zhengdun.refusals import Kind, Refusal
 
@@ -145,6 +146,24 @@ def method_not_allowed(request: Request, allow: list[str]):
         request, headers={"Allow": ", ".join(allow)})
 
 
+class RefuseUndocumentedMethods:
+    """A path of the document answers its own methods only, even where a template beside it would
+    match: GET /divisions/import is a 405, not GET /divisions/{code} with the code "import".
+    (Plain ASGI: an ``@app.middleware("http")`` costs a task and a queue per request.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            allow = allowed_methods(scope["app"], request.url.path)
+            if allow and request.method not in allow:
+                await method_not_allowed(request, allow)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
@@ -171,14 +190,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             [m.strip() for m in (getattr(exc, "headers", None) or {}).get("Allow", "").split(",") if m.strip()]
         return method_not_allowed(request, allow)
 
-    @app.middleware("http")
-    async def _undocumented_method(request: Request, call_next):
-        # A path of the document answers its own methods only, even where a template beside it would
-        # match: GET /divisions/import is a 405, not GET /divisions/{code} with the code "import".
-        allow = allowed_methods(request.app, request.url.path)
-        if allow and request.method not in allow:
-            return method_not_allowed(request, allow)
-        return await call_next(request)
+    app.add_middleware(RefuseUndocumentedMethods)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

@@ -42,4 +42,4 @@ async def paginate(session: AsyncSession, query, paging: PageParams, *, order_by
     total = (await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))).scalar_one()
     result = await session.execute(query.order_by(*order_by).offset(paging.offset).limit(paging.size))
     rows = result.scalars() if scalars else result.all()
-    return Page[Any](items=[out(row) for row in rows], total=total, page=paging.page, size=paging.size)
+    return Page(items=[out(row) for row in rows], total=total, page=paging.page, size=paging.size)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,7 +17,7 @@ from typing import Literal
 
 import httpx
 import uvicorn
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -26,8 +25,8 @@ from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from zhengdun import faults, metrics
-from zhengdun.auth import TokenVerifier, current_principal
+from zhengdun import faults
+from zhengdun.auth import TokenVerifier
 from zhengdun.clock import clock_router
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import all_specs
@@ -35,14 +34,14 @@ from zhengdun.messaging.consumer import EventHandlers, subscribe
 from zhengdun.messaging.contract import Channel, asyncapi_document
 from zhengdun.messaging.deadletters import DeadLetterBook
 from zhengdun.messaging.kafka import ensure_topics, make_broker
-from zhengdun.messaging.outbox import EVENTS_HEADER, PUBLISHED_IN_REQUEST, OutboxRelay, UnitOfWork, events_header
+from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
 from zhengdun.messaging.topics import PUBLISHERS, Topics
 from zhengdun.monitoring import Monitor
 from zhengdun.openapi import install_openapi
 from zhengdun.operations_api import operations_router
-from zhengdun.params import nul_fields
-from zhengdun.problems import PROBLEM_JSON, Problem, install_problem_handlers, problem_response
+from zhengdun.problems import PROBLEM_JSON, install_problem_handlers
 from zhengdun.registry_api import division_router
+from zhengdun.request_edges import RequestEdges
 from zhengdun.responses import Out
 from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
 from zhengdun.tasks import PendingFor, tasks_router
@@ -211,44 +210,7 @@ class ServiceRuntime:
         app.state.runtime = self
         install_problem_handlers(app)
 
-        @app.middleware("http")
-        async def refuse_nul(request: Request, call_next):
-            # JSON may carry \u0000, PostgreSQL text may not: refuse it here, naming the field, not as a 500.
-            if request.method in ("POST", "PUT", "PATCH") and b"\\u0000" in (body := await request.body()):
-                with contextlib.suppress(ValueError):
-                    fields = nul_fields(json.loads(body))
-                    if fields:
-                        try:
-                            await current_principal(request)  # who asks comes first (401), as on every route
-                        except Problem as problem:
-                            return problem_response(problem, request)
-                        return problem_response(Problem(
-                            422, "validation", "输入不合法 Invalid input", "文本中不能含有 NUL 字符 (no NUL characters in text)",
-                            errors=[{"field": f, "message": "contains a NUL character", "type": "string_nul"} for f in fields]),
-                            request)
-            return await call_next(request)
-
-        @app.middleware("http")
-        async def name_published_events(request: Request, call_next):
-            # The list is shared with the endpoint's task (call_next copies the context, not the list).
-            published: list[tuple[str, str]] = []
-            token = PUBLISHED_IN_REQUEST.set(published)
-            try:
-                response = await call_next(request)
-            finally:
-                PUBLISHED_IN_REQUEST.reset(token)
-            if published and response.status_code < 400:
-                response.headers[EVENTS_HEADER] = events_header(published)
-            return response
-
-        @app.middleware("http")
-        async def count_requests(request: Request, call_next):
-            started = time.perf_counter()
-            response = await call_next(request)
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-            metrics.HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
-            return response
+        app.add_middleware(RequestEdges)
 
         @app.get("/health/live", tags=["operations"], response_model=Live)
         async def live():
@@ -278,7 +240,8 @@ class ServiceRuntime:
         for router in (*routers, *common):
             app.include_router(router)
         install_openapi(app, issuer=self.settings.issuer)
-        FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+        # Without a span per ASGI message (send/receive): one per request and one per SQL statement say enough.
+        FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"])
         return app
 
     def serve(self, app: FastAPI) -> None:

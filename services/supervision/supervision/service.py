@@ -313,8 +313,8 @@ async def list_campaign_records(session, principal: Principal, paging: PageParam
 
 async def journal_page(session, code: str, paging: PageParams) -> Page:
     entries, total = await journal.read_chain(session, code, paging.offset, paging.size)
-    return Page[dict[str, Any]](items=[R.journal_entry_view(e) for e in entries], total=total, page=paging.page,
-                                size=paging.size)
+    return Page(items=[R.journal_entry_view(e) for e in entries], total=total, page=paging.page,
+                size=paging.size)
 
 
 async def journal_verification(session, code: str) -> dict[str, Any]:
@@ -331,8 +331,8 @@ async def journal_verification(session, code: str) -> dict[str, Any]:
 async def inbox(session, principal: Principal, paging: PageParams, *, unread_only: bool) -> Page[R.NotificationOut]:
     rows, total = await notifications.inbox(session, principal.user_id, principal.division_code,
                                             unread_only=unread_only, offset=paging.offset, limit=paging.size)
-    return Page[R.NotificationOut](items=[R.notification_view(row, read) for row, read in rows], total=total,
-                                   page=paging.page, size=paging.size)
+    return Page(items=[R.notification_view(row, read) for row, read in rows], total=total,
+                page=paging.page, size=paging.size)
 
 
 async def unread_count(session, principal: Principal) -> R.UnreadCount:

@@ -55,8 +55,8 @@ async def revise_policy(command: ReviseCampaignPolicy, uow: UnitOfWork, principa
 async def list_campaigns(session: AsyncSession, visible_to: str | None, paging: PageParams) -> Page:
     """The campaigns that cover the unit, or lie inside it, in the order opened: one page, counted in SQL."""
     page = await paginate(session, visible_campaigns(visible_to), paging, order_by=[ScreeningFact.seq])
-    return Page[dict](items=[campaign_view(await load_campaign(session, i)) for i in page.items], total=page.total,
-                      page=page.page, size=page.size)
+    return Page(items=[campaign_view(await load_campaign(session, i)) for i in page.items], total=page.total,
+                page=page.page, size=page.size)
 
 
 async def get_campaign(session: AsyncSession, campaign_id: str) -> dict:

@@ -92,4 +92,4 @@ async def targets(session: AsyncSession, campaign_id: str, under: str, paging: P
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
               "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
              for t in found[paging.offset:paging.offset + paging.size]]
-    return Page[dict](items=items, total=len(found), page=paging.page, size=paging.size)
+    return Page(items=items, total=len(found), page=paging.page, size=paging.size)

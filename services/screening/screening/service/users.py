@@ -77,7 +77,7 @@ async def list_users(directory: IdentityDirectory, scope: str, username: str | N
     # The tree walk reads accounts without their roles: fetch them for this page only.
     roles = await directory.realm_roles([m["id"] for m in shown if m.get("roles") is None])
     items = [view(m) | ({"roles": roles[m["id"]]} if m["id"] in roles else {}) for m in shown]
-    return Page[dict](items=items, total=len(members), page=paging.page, size=paging.size)
+    return Page(items=items, total=len(members), page=paging.page, size=paging.size)
 
 
 async def set_enabled(user: dict, enabled: bool, operations: UserOperations, actor: Actor) -> dict:
