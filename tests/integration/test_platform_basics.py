@@ -89,3 +89,22 @@ def test_every_demo_user_gets_a_token_naming_exactly_their_unit(platform):
         assert claims["division_code"] == unit, username
         assert {str(r) for r in roles} <= set(claims["realm_access"]["roles"]), username
         assert {f"zhengdun-{s}" for s in SERVICES} <= set(claims["aud"]), username
+
+
+def test_a_read_after_the_database_closed_every_connection_is_answered(platform):
+    """The database closes the service's pooled connections (as a restart does): the next requests are
+    answered on fresh connections, not with an error from a dead one (the pool checks at checkout)."""
+    import asyncio
+
+    from zhengdun_demo.client import auth
+
+    url, headers = f"{platform.url('casework')}/cases", auth("county_org")
+    for _ in range(5):   # several connections into the pool
+        assert httpx.get(url, headers=headers, params={"size": 1}).status_code == 200
+    terminated = asyncio.run(platform.fetch(
+        "casework", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        platform.database_name("casework")))
+    assert terminated, "the service held no connection"
+    for _ in range(5):
+        response = httpx.get(url, headers=headers, params={"size": 1})
+        assert response.status_code == 200, response.text
