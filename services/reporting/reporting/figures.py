@@ -174,13 +174,49 @@ def _bind(sql: str):
     return text(sql).bindparams(bindparam("active", expanding=True))
 
 
+class SnapshotCache:
+    """Aggregates already computed, each under the database snapshot it was computed in.
+
+    A snapshot (``pg_current_snapshot()``: which transactions are visible) names exactly the data a
+    read sees, so two reads under the same snapshot get the same counts: while nothing is written,
+    every county and province figure after the first is a dictionary look-up instead of the whole
+    state query, and any commit (a projected event) gives the next read a new snapshot. Per process
+    and bounded, the oldest out first; correct with any number of replicas, as nothing is shared.
+    """
+
+    def __init__(self, kept: int = 2000):
+        self.kept = kept
+        self._entries: dict[tuple, list[dict[str, Any]]] = {}
+
+    async def snapshot(self, session: AsyncSession) -> str:
+        # In the Reader's REPEATABLE READ transaction this is the snapshot every statement of the request reads.
+        return (await session.execute(text("SELECT pg_current_snapshot()::text"))).scalar_one()
+
+    def get(self, key: tuple) -> list[dict[str, Any]] | None:
+        rows = self._entries.get(key)
+        return None if rows is None else [dict(r) for r in rows]   # callers may change their copies
+
+    def put(self, key: tuple, rows: list[dict[str, Any]]) -> None:
+        if len(self._entries) >= self.kept:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = [dict(r) for r in rows]
+
+
+AGGREGATES = SnapshotCache()
+
+
 async def aggregate(session: AsyncSession, code: str, day: date, *, children: bool = False,
                     digits: int | None = None) -> list[dict[str, Any]]:
     """Raw counts per group: the division itself, each child, or each unit of ``digits`` significant digits."""
-    policy = await policy_for(session, code, day)
     g = digits or group_digits(code, children=children)
+    key = (await AGGREGATES.snapshot(session), code, day, g)
+    if (cached := AGGREGATES.get(key)) is not None:
+        return cached
+    policy = await policy_for(session, code, day)
     rows = (await session.execute(_bind(AGGREGATE), _params(code, day, policy) | {"g": g})).mappings().all()
-    return [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in rows]
+    result = [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in rows]
+    AGGREGATES.put(key, result)
+    return result
 
 
 def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, Any]:
