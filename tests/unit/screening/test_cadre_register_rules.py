@@ -188,3 +188,8 @@ def test_an_entry_is_built_with_every_error_named_by_field():
                         last_election_on=date(2018, 1, 10), star_rating=5, registered=REGISTERED, unit=TOWNSHIP,
                         today=TODAY)
     assert entry.secretary.post == "书记" and entry.members[0].name == "李四"
+
+
+def test_control_characters_in_a_file_are_refused_by_field():
+    assert rejected(("990102101201", "一村\x00", "书记", "张\x01三", "13812345678", "2018-01-10", "")) == \
+        {2: {"organization_name", "name"}}

@@ -112,8 +112,18 @@ def normalize_phone(text: str | None, *, required: bool) -> str | None:
     raise InvalidValue(f"联系电话 {text} 格式不正确：手机号为 1 开头的 11 位数字，固定电话为区号加号码（如 0518-88881234）")
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _printable(value: str, label: str) -> str:
+    # A file may carry control characters (a NUL the database cannot even store): refuse them by name.
+    if CONTROL.search(value):
+        raise InvalidValue(f"{label}中含有不可见的控制字符")
+    return value
+
+
 def check_person_name(name: str | None) -> str:
-    name = (name or "").strip()
+    name = _printable((name or "").strip(), "姓名")
     if not name:
         raise InvalidValue("姓名为空")
     if len(name) > MAX_NAME:
@@ -122,7 +132,7 @@ def check_person_name(name: str | None) -> str:
 
 
 def check_post(post: str | None) -> str:
-    post = (post or "").strip()
+    post = _printable((post or "").strip(), "职务")
     if not post:
         raise InvalidValue("职务为空（书记、副书记、委员、村委会主任……）")
     if len(post) > MAX_POST:
@@ -135,7 +145,7 @@ def is_secretary_post(post: str) -> bool:
 
 
 def check_organization_name(name: str | None) -> str | None:
-    name = (name or "").strip()
+    name = _printable((name or "").strip(), "党组织名称")
     if len(name) > MAX_ORGANIZATION_NAME:
         raise InvalidValue(f"党组织名称超过 {MAX_ORGANIZATION_NAME} 个字符")
     return name or None

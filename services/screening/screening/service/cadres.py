@@ -19,7 +19,7 @@ from screening.domain.campaign import Campaign
 from screening.models import CadreRegisterRevision as Revision
 from screening.registry_files import UnreadableFile, read_table
 from zhengdun import clock
-from zhengdun.divisions import township_of
+from zhengdun.divisions import CODE_PATTERN, township_of
 from zhengdun.events.base import Actor
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
@@ -44,7 +44,8 @@ async def import_register_file(uow: UnitOfWork, filename: str, content: bytes, *
     if not rows:
         raise unprocessable("empty-import", "文件中没有名册数据行 (no data rows)")
     session = uow.session
-    registered = await _registered_villages(session, {r["code"] for r in rows})
+    # Only well-formed codes are looked up (a cell may hold anything, even a NUL the database refuses to read).
+    registered = await _registered_villages(session, {r["code"] for r in rows if CODE_PATTERN.match(r["code"])})
     entries = entries_from_rows(rows, registered=registered, unit=unit, today=await clock.today(session))
     changes = await _store(uow, entries, actor=actor, source="import", reason=None)
     await uow.commit()
