@@ -178,11 +178,11 @@ def test_only_changed_entries_get_the_next_revision():
 def test_an_entry_is_built_with_every_error_named_by_field():
     with pytest.raises(CadreEntryRejected) as refused:
         build_entry("990102102201", organization_name=None, secretary_name="", secretary_phone="123",
-                    members=[("李四", "书记", None), ("王五", "委员", "abc")], last_election_on=date(2022, 1, 1),
+                    members=[("李四", "书记", None), ("王五", "委员", "abc"), ("王五", "委员", None)], last_election_on=date(2022, 1, 1),
                     star_rating=0, registered=REGISTERED, unit=TOWNSHIP, today=TODAY)
     fields = {e["field"] for e in refused.value.details["errors"]}
     assert fields == {"path.code", "body.secretary.name", "body.secretary.phone", "body.members.0.post",
-                      "body.members.1.phone", "body.last_election_on", "body.star_rating"}
+                      "body.members.1.phone", "body.members.2.name", "body.last_election_on", "body.star_rating"}
     entry = build_entry("990102101201", organization_name="一村党支部", secretary_name="张三",
                         secretary_phone="13812345678", members=[("李四", "委员", None)],
                         last_election_on=date(2018, 1, 10), star_rating=5, registered=REGISTERED, unit=TOWNSHIP,

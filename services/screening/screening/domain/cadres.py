@@ -298,6 +298,8 @@ def build_entry(village_code: str, *, organization_name: str | None, secretary_n
                        checked(f"{field}.phone", normalize_phone, member_phone, required=False))
         if person.post and is_secretary_post(person.post):
             problems.append(FieldProblem(f"{field}.post", "书记填在 secretary 中，班子成员中不能再有书记"))
+        elif person.name and person.post and (person.name, person.post) in {(p.name, p.post) for p in people}:
+            problems.append(FieldProblem(f"{field}.name", "与前面的班子成员重复（同一职务同一姓名）"))
         people.append(person)
     checked(f"{prefix}.last_election_on", check_election_date, last_election_on, today)
     checked(f"{prefix}.star_rating", check_star, star_rating)
