@@ -88,6 +88,14 @@ POLICY: dict[str, Rule] = {
     "screening.file": rule({Role.ORG_STAFF}, {Level.COUNTY}, Scope.OWN_UNIT, label="名单向市委组织部备案"),
     "screening.filings.read": rule({Role.ORG_STAFF, Role.SUPERVISION_GROUP}, {Level.PROVINCE, Level.CITY, Level.COUNTY},
                                    label="查看备案名单"),
+    # The register of organizations and cadres (screening/domain/cadres.py): the township keeps its villages' entries;
+    # the levels above and the village's own people read them (the joint-review departments have no use for it);
+    # phones and members' names only for the organization departments above and the township's own committee.
+    "cadres.read": rule(PEOPLE - {d.role for d in ReviewDepartment} - {Role.REVIEW_DEPARTMENT}, ALL_LEVELS,
+                        label="查看村党组织和“两委”干部名册"),
+    "cadres.keep": rule({Role.ORG_STAFF, Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP}, label="维护本乡镇村党组织和“两委”干部名册（导入、修改）"),
+    "cadres.personal": rule({Role.ORG_STAFF, Role.TOWNSHIP_COMMITTEE, Role.TOWNSHIP_PRINCIPAL}, ABOVE_VILLAGE,
+                            label="查看名册中的联系电话和班子成员姓名（个人信息）"),
     # --- casework 整顿台账 ---
     "case.read": rule(PEOPLE, ALL_LEVELS, label="查看整顿台账"),
     "case.staff": rule({Role.ORG_STAFF}, {Level.COUNTY, Level.TOWNSHIP}, label="选派工作队、明确联系领导、结对帮扶"),

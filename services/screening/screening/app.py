@@ -1,7 +1,7 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, campaign_api, daybreak, service, subscribers, users_api
+from screening import api, cadres_api, campaign_api, daybreak, service, subscribers, users_api
 from screening.domain.tasks import LABELS as TASK_LABELS
 from screening.identity import IdentityDirectory, IdentityUnavailable
 from screening.users_service import UserOperations
@@ -18,6 +18,7 @@ runtime.background.append(("user-reconciler", users.run_reconciler))
 app = runtime.create_app(
     api.router,
     campaign_api.router,
+    cadres_api.router,
     users_api.router,
     task_labels=TASK_LABELS,
     pending_tasks=service.pending_tasks,

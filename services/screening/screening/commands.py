@@ -181,3 +181,26 @@ class MoveUser(_In):
 
 class SetRoles(_In):
     roles: list[RoleName] = Field(max_length=20, description="职能角色（按所属单位的层级授予）；层级角色随单位自动设定")
+
+
+# ------------------------------------------------------------------------------- the register of organizations and cadres
+
+
+class SecretaryIn(_In):
+    name: str = Field(max_length=60, description="党组织书记姓名")
+    phone: str = Field(max_length=40, description="联系电话：手机 11 位，或固定电话带区号（如 0518-88881234）")
+
+
+class CommitteeMemberIn(_In):
+    name: str = Field(max_length=60, description="姓名")
+    post: str = Field(max_length=60, description="职务：副书记、委员、村委会主任……（书记填在 secretary 中）")
+    phone: str | None = Field(None, max_length=40, description="联系电话（可空）")
+
+
+class CadreEntryIn(_In):
+    organization_name: str | None = Field(None, max_length=200, description="党组织名称（如 某某村党总支）；可空")
+    secretary: SecretaryIn
+    members: list[CommitteeMemberIn] = Field(default_factory=list, max_length=60, description="其他班子成员")
+    last_election_on: date = Field(description="最近一次村“两委”换届日期（每届任期 5 年）")
+    star_rating: int | None = Field(None, description="星级（1–5 星；未评定的留空）")
+    reason: str | None = Field(None, max_length=500, description="修改说明（可空），随本次修订保存")

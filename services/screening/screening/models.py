@@ -8,7 +8,7 @@ divisions, platform clock) are imported so that Alembic sees one metadata.
 """
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, String, func, text
+from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, SmallInteger, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -120,3 +120,27 @@ class ScreeningAttachment(ScopedAttachment, Base):
     minutes, the notice's photos) or of a county's review (site visits); append-only, never edited."""
 
     __tablename__ = "screening_attachments"
+
+
+class CadreRegisterRevision(Base):
+    """One revision of a village organization's entry in the register of organizations and cadres
+    (domain/cadres.py): append-only, the newest revision of a village is its current entry. ``content`` holds
+    the secretary and the members with their phones — personal data, never published as an event."""
+
+    __tablename__ = "cadre_register"
+    __table_args__ = (UniqueConstraint("village_code", "revision", name="uq_cadre_register_revision"),
+                      Index("ix_cadre_register_current", "village_code", text("revision DESC")))
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    village_code: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int] = mapped_column(Integer)
+    organization_name: Mapped[str | None] = mapped_column(String(100))
+    last_election_on: Mapped[date] = mapped_column(Date)
+    election_due_on: Mapped[date] = mapped_column(Date)
+    star_rating: Mapped[int | None] = mapped_column(SmallInteger)
+    content: Mapped[dict] = mapped_column(JSONB)
+    source: Mapped[str] = mapped_column(String(10))          # import | edit
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    actor: Mapped[dict] = mapped_column(JSONB)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

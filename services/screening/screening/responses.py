@@ -92,6 +92,13 @@ class CarryOverOut(Out):
     label: str
 
 
+class SuggestedFindingOut(Out):
+    village_code: str
+    criterion_code: str
+    criterion_label: str
+    reason: str = Field(description="提示理由（来自村党组织和“两委”干部名册）")
+
+
 class TownshipRoundOut(Out):
     township_code: str
     status: TownshipRoundStatus
@@ -109,6 +116,8 @@ class TownshipRoundOut(Out):
                                            description="各村研判依据所附的佐证材料编号（村代码 → 编号；无材料的村不列）")
     files: dict[str, AttachmentRef] = Field(default_factory=dict,
                                             description="本页所列佐证材料的文件名、大小与 SHA-256（编号 → 文件）")
+    suggested_findings: list[SuggestedFindingOut] = Field(
+        default_factory=list, description="名册提示：换届逾期的村，建议对照认定标准第1条（未按期完成村“两委”换届选举）")
 
 
 class RoundOut(Out):
@@ -279,3 +288,46 @@ class UserOut(BaseModel):  # not Out: the directory's accounts carry more than t
     enabled: bool
     unit: str | None
     roles: list[str] | None = Field(None, description="角色：职能角色及随单位的层级角色")
+
+
+# ------------------------------------------------------------------------------- the register of organizations and cadres
+
+
+class CadreImportResult(Out):
+    """What a register import did: rows read, villages in the file, villages given a new revision, unchanged."""
+    rows: int
+    villages: int
+    revised: int
+    unchanged: int
+
+
+class CadreOut(Out):
+    name: str | None = Field(description="姓名（班子成员姓名仅对有权查看个人信息者显示）")
+    post: str
+    phone: str | None = Field(description="联系电话（仅对有权查看个人信息者显示）")
+
+
+class CadreEntryOut(Out):
+    village_code: str
+    village_name: str | None
+    organization_name: str | None
+    revision: int = Field(description="修订号：每次导入或修改产生新修订，历史保留")
+    secretary: CadreOut
+    members: list[CadreOut]
+    last_election_on: date
+    election_due_on: date = Field(description="按每届任期 5 年应完成下次换届的日期")
+    election_overdue: bool
+    election_overdue_reason: str | None = Field(description="换届逾期的说明；建议对照认定标准第1条")
+    star_rating: int | None = Field(description="星级 1–5；未评定为空")
+    star_label: str
+    personal_data_shown: bool = Field(description="是否显示了联系电话和班子成员姓名")
+    source: Literal["import", "edit"]
+    source_label: str
+    reason: str | None
+    recorded_on: date
+    recorded_by: str
+
+
+class CadreEntrySavedOut(Out):
+    entry: CadreEntryOut
+    changed: bool = Field(description="内容有变化（产生了新修订）；与当前内容相同时不产生新修订")

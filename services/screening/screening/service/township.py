@@ -12,6 +12,7 @@ from screening.domain.assessment import AssessmentInput
 from screening.domain.ranking import check_own_rule
 from screening.domain.township import Objection, PublicNotice, propose_carry_over
 from screening.models import TownshipPreparation
+from screening.service.cadres import suggested_findings
 from screening.service.files import TOWNSHIP_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (carry_over_basis, freeze_for_sampling, lagging_ranking, lagging_rule_for,
                                      load_campaign, record, township_round, villages_under)
@@ -179,7 +180,8 @@ async def lagging_rule_in_force(session: AsyncSession, campaign_id: str, code: s
 
 
 async def township_status(session: AsyncSession, campaign_id: str, round_id: str, township: str) -> dict:
-    """Coverage, the villages not yet assessed, the lists, the carry-over proposal, the preparation and its files."""
+    """Coverage, the villages not yet assessed, the lists, the carry-over proposal, the preparation and its files,
+    and criterion 1 suggested where the register shows an overdue election."""
     campaign = await load_campaign(session, campaign_id)
     state = await township_round(session, campaign_id, round_id, township)
     villages = await villages_under(session, township)
@@ -200,4 +202,5 @@ async def township_status(session: AsyncSession, campaign_id: str, round_id: str
             "carry_over": [{"village_code": c.village_code, "reason": c.reason.value, "label": c.reason.label}
                            for c in propose_carry_over(earlier, accepted, state.assessments)],
             "meeting": prep.meeting, "notice": prep.notice, "objections": prep.objections,
-            "evidence": evidence, "files": refs}
+            "evidence": evidence, "files": refs,
+            "suggested_findings": await suggested_findings(session, campaign, township)}

@@ -183,6 +183,55 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "cadres.keep": {
+    "label": "维护本乡镇村党组织和“两委”干部名册（导入、修改）",
+    "levels": [
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee"
+    ],
+    "scope": "subtree"
+  },
+  "cadres.personal": {
+    "label": "查看名册中的联系电话和班子成员姓名（个人信息）",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee",
+      "township_principal"
+    ],
+    "scope": "subtree"
+  },
+  "cadres.read": {
+    "label": "查看村党组织和“两委”干部名册",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township",
+      "village"
+    ],
+    "roles": [
+      "contact_leader",
+      "county_secretary",
+      "org_staff",
+      "standing_committee",
+      "supervision_group",
+      "township_committee",
+      "township_principal",
+      "village_secretary",
+      "work_team_leader",
+      "work_team_member"
+    ],
+    "scope": "subtree"
+  },
   "campaign.open": {
     "label": "启动整顿工作、修订政策",
     "levels": [

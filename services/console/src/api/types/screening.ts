@@ -535,6 +535,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cadres/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入本乡镇的名册（CSV 或 XLSX，每人一行：区划代码、党组织名称、职务、姓名、联系电话、换届日期、星级；整文件通过或整文件拒绝；有变化的村产生新修订） */
+        post: operations["import_register_cadres_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cadres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 名册：辖区内各村（社区）的当前条目 */
+        get: operations["list_register_cadres_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cadres/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一个村（社区）的名册条目（当前修订） */
+        get: operations["get_register_entry_cadres__code__get"];
+        /** 修改一个村（社区）的名册条目（整条替换为新修订，历史保留；内容未变不产生修订） */
+        put: operations["save_register_entry_cadres__code__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cadres/{code}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一个村（社区）名册条目的全部修订（新的在前） */
+        get: operations["register_revisions_cadres__code__revisions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -905,6 +974,11 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_import_register_cadres_import_post */
+        Body_import_register_cadres_import_post: {
+            /** File */
+            file: string;
+        };
         /** Body_upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post */
         Body_upload_county_attachment_campaigns__campaign_id__rounds__round_id__counties__county__attachments_post: {
             /** File */
@@ -914,6 +988,137 @@ export interface components {
         Body_upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post: {
             /** File */
             file: string;
+        };
+        /** CadreEntryIn */
+        CadreEntryIn: {
+            /**
+             * Organization Name
+             * @description 党组织名称（如 某某村党总支）；可空
+             */
+            organization_name?: string | null;
+            secretary: components["schemas"]["SecretaryIn"];
+            /**
+             * Members
+             * @description 其他班子成员
+             */
+            members?: components["schemas"]["CommitteeMemberIn"][];
+            /**
+             * Last Election On
+             * Format: date
+             * @description 最近一次村“两委”换届日期（每届任期 5 年）
+             */
+            last_election_on: string;
+            /**
+             * Star Rating
+             * @description 星级（1–5 星；未评定的留空）
+             */
+            star_rating?: number | null;
+            /**
+             * Reason
+             * @description 修改说明（可空），随本次修订保存
+             */
+            reason?: string | null;
+        };
+        /** CadreEntryOut */
+        CadreEntryOut: {
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Organization Name */
+            organization_name: string | null;
+            /**
+             * Revision
+             * @description 修订号：每次导入或修改产生新修订，历史保留
+             */
+            revision: number;
+            secretary: components["schemas"]["CadreOut"];
+            /** Members */
+            members: components["schemas"]["CadreOut"][];
+            /**
+             * Last Election On
+             * Format: date
+             */
+            last_election_on: string;
+            /**
+             * Election Due On
+             * Format: date
+             * @description 按每届任期 5 年应完成下次换届的日期
+             */
+            election_due_on: string;
+            /** Election Overdue */
+            election_overdue: boolean;
+            /**
+             * Election Overdue Reason
+             * @description 换届逾期的说明；建议对照认定标准第1条
+             */
+            election_overdue_reason: string | null;
+            /**
+             * Star Rating
+             * @description 星级 1–5；未评定为空
+             */
+            star_rating: number | null;
+            /** Star Label */
+            star_label: string;
+            /**
+             * Personal Data Shown
+             * @description 是否显示了联系电话和班子成员姓名
+             */
+            personal_data_shown: boolean;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "import" | "edit";
+            /** Source Label */
+            source_label: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
+            /** Recorded By */
+            recorded_by: string;
+        };
+        /** CadreEntrySavedOut */
+        CadreEntrySavedOut: {
+            entry: components["schemas"]["CadreEntryOut"];
+            /**
+             * Changed
+             * @description 内容有变化（产生了新修订）；与当前内容相同时不产生新修订
+             */
+            changed: boolean;
+        };
+        /**
+         * CadreImportResult
+         * @description What a register import did: rows read, villages in the file, villages given a new revision, unchanged.
+         */
+        CadreImportResult: {
+            /** Rows */
+            rows: number;
+            /** Villages */
+            villages: number;
+            /** Revised */
+            revised: number;
+            /** Unchanged */
+            unchanged: number;
+        };
+        /** CadreOut */
+        CadreOut: {
+            /**
+             * Name
+             * @description 姓名（班子成员姓名仅对有权查看个人信息者显示）
+             */
+            name: string | null;
+            /** Post */
+            post: string;
+            /**
+             * Phone
+             * @description 联系电话（仅对有权查看个人信息者显示）
+             */
+            phone: string | null;
         };
         /**
          * CadreRank
@@ -1125,6 +1330,24 @@ export interface components {
              * @default []
              */
             attachments: string[];
+        };
+        /** CommitteeMemberIn */
+        CommitteeMemberIn: {
+            /**
+             * Name
+             * @description 姓名
+             */
+            name: string;
+            /**
+             * Post
+             * @description 职务：副书记、委员、村委会主任……（书记填在 secretary 中）
+             */
+            post: string;
+            /**
+             * Phone
+             * @description 联系电话（可空）
+             */
+            phone?: string | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -1952,6 +2175,17 @@ export interface components {
              */
             carries_over_from?: string | null;
         };
+        /** Page[CadreEntryOut] */
+        Page_CadreEntryOut_: {
+            /** Items */
+            items: components["schemas"]["CadreEntryOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[CampaignOut] */
         Page_CampaignOut_: {
             /** Items */
@@ -2550,6 +2784,19 @@ export interface components {
             /** Samples */
             samples: components["schemas"]["SampleDrawn"][];
         };
+        /** SecretaryIn */
+        SecretaryIn: {
+            /**
+             * Name
+             * @description 党组织书记姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 联系电话：手机 11 位，或固定电话带区号（如 0518-88881234）
+             */
+            phone: string;
+        };
         /** SetClock */
         SetClock: {
             /**
@@ -2701,6 +2948,20 @@ export interface components {
             lagging_reasons?: {
                 [key: string]: string;
             };
+        };
+        /** SuggestedFindingOut */
+        SuggestedFindingOut: {
+            /** Village Code */
+            village_code: string;
+            /** Criterion Code */
+            criterion_code: string;
+            /** Criterion Label */
+            criterion_label: string;
+            /**
+             * Reason
+             * @description 提示理由（来自村党组织和“两委”干部名册）
+             */
+            reason: string;
         };
         /**
          * TargetDesignated
@@ -2970,6 +3231,11 @@ export interface components {
             files?: {
                 [key: string]: components["schemas"]["AttachmentRef"];
             };
+            /**
+             * Suggested Findings
+             * @description 名册提示：换届逾期的村，建议对照认定标准第1条（未按期完成村“两委”换届选举）
+             */
+            suggested_findings?: components["schemas"]["SuggestedFindingOut"][];
         };
         /**
          * TownshipRoundStatus
@@ -5334,6 +5600,332 @@ export interface operations {
             };
             /** @description 与当前状态冲突 (conflicts with the current state) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_register_cadres_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_register_cadres_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadreImportResult"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件过大 (file too large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_register_cadres_get: {
+        parameters: {
+            query?: {
+                /** @description 只列出此区划之下的村 */
+                under?: string | null;
+                /** @description true 只列换届逾期的村，false 只列未逾期的 */
+                overdue?: boolean | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CadreEntryOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_register_entry_cadres__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadreEntryOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    save_register_entry_cadres__code__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CadreEntryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CadreEntrySavedOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    register_revisions_cadres__code__revisions_get: {
+        parameters: {
+            query?: {
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CadreEntryOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
