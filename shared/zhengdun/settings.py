@@ -28,9 +28,9 @@ class ServiceSettings(BaseSettings):
     client_secret: str = ""
     # Accepted token issuer; defaults to the realm URL above.
     token_issuer: str = ""
-    relay_batch_size: int = 500
+    relay_batch_size: int = 2000
     relay_poll_seconds: float = 0.5
-    consumer_batch_size: int = 500
+    consumer_batch_size: int = 2000
     # Tests and the demo set the platform clock (zhengdun.clock); production follows the wall clock.
     clock_settable: bool = False
     # "development" (the local platform, the tests) allows the development defaults of every credential;

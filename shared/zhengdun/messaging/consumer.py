@@ -3,7 +3,11 @@
 A service declares which event types it handles (``EventHandlers``); ``subscribe`` wires a
 FastStream batch subscriber that, for each batch, in ONE database transaction:
   - skips events whose id is already in the inbox (redelivery changes nothing);
-  - applies each new event in a savepoint, and records its id in the inbox;
+  - applies the new events, all in one savepoint, and records their ids in the inbox; a run of
+    consecutive events of a type with a batch handler (``EventHandlers.on_batch``, e.g. the
+    registry's ``DivisionUpserted``) is applied at its place in the batch by one call (set-based);
+  - only when an event is rejected, replays the batch with each event (or run) in a savepoint of
+    its own, so that the others still apply;
   - sends an event that cannot be applied to the dead-letter topic through the outbox, with the
     reason, and records it as dead-lettered;
 then commits, and only then are the Kafka offsets committed. A crash anywhere before the
@@ -31,7 +35,8 @@ from collections.abc import Awaitable, Callable
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry import trace
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 from pydantic import ValidationError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert, select
@@ -46,9 +51,13 @@ from zhengdun.refusals import Refusal
 from zhengdun.telemetry import context_from_headers, trace_id_hex, tracer
 
 log = logging.getLogger("zhengdun.consumer")
+MAX_LINKS = 100  # a run's span links at most this many other producer spans (the SDK keeps 128)
 # A handler gets the inbox transaction's unit of work (publishing on the service's own topic), so it
 # calls the same use cases HTTP routes call.
 Handler = Callable[[InboxWork, Envelope], Awaitable[None]]
+# A batch handler applies consecutive events of one type at once (in their order: for one key the
+# later event wins), with the same effect as the type's ordinary handler applied to each in turn.
+BatchHandler = Callable[[InboxWork, list[Envelope]], Awaitable[None]]
 
 
 class RejectedEvent(Exception):
@@ -99,10 +108,11 @@ class Backoff:
 
 
 class EventHandlers:
-    """Event type → handler, for one service."""
+    """Event type → handler, for one service; optionally also → batch handler."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._batch_handlers: dict[str, BatchHandler] = {}
 
     def on(self, *event_types: str):
         def register(handler: Handler) -> Handler:
@@ -111,11 +121,24 @@ class EventHandlers:
             return handler
         return register
 
+    def on_batch(self, *event_types: str):
+        """The set-based form of a type's handler, used for runs of its events in a consumed batch.
+        The ordinary handler (``on``) stays the one for a rejected batch's replay and dead letters."""
+        def register(handler: BatchHandler) -> BatchHandler:
+            for event_type in event_types:
+                self._batch_handlers[event_type] = handler
+            return handler
+        return register
+
     def include(self, other: "EventHandlers") -> None:
         self._handlers.update(other._handlers)
+        self._batch_handlers.update(other._batch_handlers)
 
     def handler_for(self, event_type: str) -> Handler | None:
         return self._handlers.get(event_type)
+
+    def batch_handler_for(self, event_type: str) -> BatchHandler | None:
+        return self._batch_handlers.get(event_type) if event_type in self._handlers else None
 
     @property
     def types(self) -> list[str]:
@@ -141,21 +164,22 @@ def subscribe(
             async with session.begin():
                 work = InboxWork(session, topic, source)
                 todo = await _new_events(session, records, handlers)
+                steps = _steps(todo, handlers)
                 # Optimistic: the whole batch in one savepoint. Only when an event is rejected is
-                # the batch replayed event by event, so the others still apply and the bad one is
-                # dead-lettered.
+                # the batch replayed step by step, each in a savepoint of its own, so the others
+                # still apply and the bad one is dead-lettered.
                 try:
                     async with session.begin_nested():
-                        outcomes = [await _apply(work, item, group_id, handlers, isolate=False) for item in todo]
+                        outcomes = [o for step in steps for o in await _apply_step(work, step, group_id, handlers, isolate=False)]
                 except _Rejected:
-                    outcomes = [await _apply(work, item, group_id, handlers, isolate=True) for item in todo]
+                    outcomes = [o for step in steps for o in await _apply_step(work, step, group_id, handlers, isolate=True)]
                 dead = [(item, outcome) for item, outcome in zip(todo, outcomes) if outcome.error]
                 for (record, envelope, _, headers), outcome in dead:
                     _dead_letter(session, record, headers, outcome.error, deadletter_topic, source)
                     metrics.EVENTS_DEADLETTERED.inc()
                     log.warning("dead-lettered %s from %s: %s", outcome.event_id, record.topic, outcome.error)
                 if todo:
-                    await session.execute(insert(InboxMessage), [
+                    await session.execute(insert(InboxMessage.__table__), [
                         {"event_id": o.event_id, "type": envelope.type if envelope else "?", "topic": record.topic,
                          "trace_id": o.trace_id, "outcome": "dead-lettered" if o.error else "applied"}
                         for (record, envelope, _, _), o in zip(todo, outcomes)])
@@ -215,6 +239,64 @@ async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
         todo.append((record, envelope if error is None else None, event_id, headers))
     return todo
+
+
+def _steps(todo: list[tuple], handlers: EventHandlers) -> list[list[tuple]]:
+    """The batch cut into the steps it is applied in, in its order: each run of consecutive events
+    of one type with a batch handler is one step; any other event is a step of its own. Applying a
+    run at its place keeps the order of the events of one key (they are in one partition)."""
+    steps: list[list[tuple]] = []
+    run_type = None
+    for item in todo:
+        envelope = item[1]
+        batched = envelope is not None and handlers.batch_handler_for(envelope.type) is not None
+        if batched and run_type == envelope.type:
+            steps[-1].append(item)
+        else:
+            steps.append([item])
+        run_type = envelope.type if batched else None
+    return steps
+
+
+async def _apply_step(work: InboxWork, step: list[tuple], group_id: str, handlers: EventHandlers, *,
+                      isolate: bool) -> list[_Outcome]:
+    if len(step) == 1 or handlers.batch_handler_for(step[0][1].type) is None:
+        return [await _apply(work, item, group_id, handlers, isolate=isolate) for item in step]
+    try:
+        if isolate:
+            async with work.session.begin_nested():
+                return await _apply_run(work, step, group_id, handlers)
+        return await _apply_run(work, step, group_id, handlers)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        if not isolate:
+            raise _Rejected() from exc
+        # The run as one was refused: each of its events alone, so only the bad one is dead-lettered.
+        return [await _apply(work, item, group_id, handlers, isolate=True) for item in step]
+
+
+async def _apply_run(work: InboxWork, run: list[tuple], group_id: str, handlers: EventHandlers) -> list[_Outcome]:
+    """Apply a run of events of one type by its batch handler, in ONE span: it continues the first
+    event's publish span and links the others' (a span per event would cost more than the event)."""
+    record, envelope, _, headers = run[0]
+    contexts: dict[str, object] = {}
+    for _, _, _, item_headers in run:
+        contexts.setdefault(item_headers.get("traceparent", ""), context_from_headers(item_headers))
+    links = [Link(trace.get_current_span(c).get_span_context()) for c in list(contexts.values())[1:MAX_LINKS + 1]]
+    with tracer().start_as_current_span(
+        f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers), links=links,
+        attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
+                    "messaging.consumer.group.name": group_id, "messaging.batch.message_count": len(run),
+                    "cloudevents.event_type": envelope.type},
+    ) as span:
+        await handlers.batch_handler_for(envelope.type)(work, [item[1] for item in run])
+    metrics.EVENTS_APPLIED.labels(envelope.type).inc(len(run))
+    # Each event's inbox row names the trace it belongs to: its producer's (the run's, without one).
+    trace_ids = {parent: format(trace.get_current_span(c).get_span_context().trace_id, "032x") if parent
+                 else trace_id_hex(span) for parent, c in contexts.items()}
+    return [_Outcome(event_id, trace_ids[item_headers.get("traceparent", "")])
+            for _, _, event_id, item_headers in run]
 
 
 async def _apply(work: InboxWork, item, group_id: str, handlers: EventHandlers, *, isolate: bool) -> _Outcome:

@@ -1,0 +1,58 @@
+"""The event path alone: Kafka's own producer rate and the registry import, without the rest of
+``make bench`` (minutes instead of an hour), for measuring the relay and the consumers before and
+after a change on the same machine.
+
+    ZD_BENCH_VILLAGES=10000 uv run --frozen python -m tests.benchmarks.events
+
+``ZD_BENCH_PROFILE=1`` also samples screening (the relay) and the consuming services with py-spy
+(``uvx py-spy``) during the import, and writes their collapsed stacks to the run's log folder.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+from tests.bench import CONSUMERS, bench_registry_import
+from tests.benchmarks.anchors import kafka_producer_rate
+from tests.benchmarks.figures import print_table
+from tests.support.platform import Platform, ensure_infrastructure
+
+
+def _profilers(platform: Platform) -> list[subprocess.Popen]:
+    profilers = []
+    for service in ("screening", *CONSUMERS):
+        process = platform.services[service].process
+        output = platform.log_dir / f"{service}.pyspy.txt"
+        profilers.append(subprocess.Popen(
+            ["uvx", "py-spy", "record", "--pid", str(process.pid), "--format", "raw", "--rate", "50",
+             "--nonblocking", "--output", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    time.sleep(3)  # py-spy attached before the import starts
+    return profilers
+
+
+def main() -> None:
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    try:
+        print(f"== event path ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+              f"villages: {os.environ.get('ZD_BENCH_VILLAGES', '50000')})")
+        producer_rate = kafka_producer_rate(platform, int(os.environ.get("ZD_BENCH_KAFKA_RECORDS", "100000")))
+        profilers = _profilers(platform) if os.environ.get("ZD_BENCH_PROFILE") else []
+        try:
+            bench_registry_import(platform, producer_rate)
+        finally:
+            for profiler in profilers:
+                profiler.send_signal(2)  # SIGINT: py-spy writes what it sampled
+            for profiler in profilers:
+                profiler.wait(60)
+        if profilers:
+            print(f"profiles: {platform.log_dir}/*.pyspy.txt")
+        print_table()
+    finally:
+        platform.stop()
+
+
+if __name__ == "__main__":
+    main()
