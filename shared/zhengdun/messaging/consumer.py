@@ -164,7 +164,7 @@ def subscribe(
             async with session.begin():
                 work = InboxWork(session, topic, source)
                 todo = await _new_events(session, records, handlers)
-                steps = _steps(todo, handlers)
+                steps = batch_steps(todo, handlers)
                 # Optimistic: the whole batch in one savepoint. Only when an event is rejected is
                 # the batch replayed step by step, each in a savepoint of its own, so the others
                 # still apply and the bad one is dead-lettered.
@@ -241,7 +241,7 @@ async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
     return todo
 
 
-def _steps(todo: list[tuple], handlers: EventHandlers) -> list[list[tuple]]:
+def batch_steps(todo: list[tuple], handlers: EventHandlers) -> list[list[tuple]]:
     """The batch cut into the steps it is applied in, in its order: each run of consecutive events
     of one type with a batch handler is one step; any other event is a step of its own. Applying a
     run at its place keeps the order of the events of one key (they are in one partition)."""

@@ -73,9 +73,11 @@ def record_event(
     return envelope
 
 
-def outbox_row(topic: str, envelope: Envelope, extra_headers: dict[str, str] | None = None) -> dict[str, Any]:
+def outbox_row(topic: str, envelope: Envelope, extra_headers: dict[str, str] | None = None,
+               trace_headers: dict[str, str] | None = None) -> dict[str, Any]:
     headers = {"content-type": STRUCTURED_CONTENT_TYPE}   # structured mode: no ce_ headers (events/base.py)
-    headers.update(current_trace_headers())  # the request's trace continues in every consumer
+    # The request's trace continues in every consumer (``trace_headers``: the caller read them once for many rows).
+    headers.update(current_trace_headers() if trace_headers is None else trace_headers)
     headers.update(extra_headers or {})
     return {"event_id": envelope.id, "topic": topic, "key": envelope.divisioncode, "type": envelope.type,
             "body": envelope.model_dump_json(), "headers": headers}
@@ -167,12 +169,13 @@ class UnitOfWork(_Publishing):
                            campaign_id: str | None = None) -> int:
         """Bulk form of ``publish`` for large imports: (payload, division code) pairs, one INSERT."""
         rows = []
+        trace_headers = current_trace_headers()
         for payload, division_code in payloads:
             envelope = Envelope(source=self.source, type=type_of(payload), subject=division_code, divisioncode=division_code,
                                 campaignid=campaign_id, actor=actor, data=payload.model_dump(mode="json"))
-            rows.append(outbox_row(self.topic, envelope))
-        for start in range(0, len(rows), 5000):
-            await self.session.execute(insert(OutboxMessage), rows[start:start + 5000])
+            rows.append(outbox_row(self.topic, envelope, trace_headers=trace_headers))
+        for start in range(0, len(rows), 5000):   # on the table: the ORM's bulk path costs more than the INSERT
+            await self.session.execute(insert(OutboxMessage.__table__), rows[start:start + 5000])
         self._published_in_bulk += len(rows)
         return len(rows)
 

@@ -1,0 +1,57 @@
+"""Plain rules of set-based event handling: how a consumed batch is cut into the steps it is applied
+in (runs of a type with a batch handler, at their place), and which revision of a division a run
+keeps when the same code comes twice."""
+from __future__ import annotations
+
+from zhengdun.events.base import Envelope
+from zhengdun.events.registry import DivisionUpserted
+from zhengdun.messaging.consumer import EventHandlers, batch_steps
+from zhengdun.registry import division_handlers, newest_revisions
+
+OTHER = "zhengdun.casework.case.opened.v1"
+
+
+def item(event_type: str, number: int) -> tuple:
+    envelope = Envelope(source="/test", type=event_type, divisioncode="990102101201", data={})
+    return (None, envelope, f"event-{number}", {})
+
+
+def handlers_with_other() -> EventHandlers:
+    handlers = EventHandlers()
+    handlers.include(division_handlers)
+
+    @handlers.on(OTHER)
+    async def other(work, envelope):
+        return None
+
+    return handlers
+
+
+def test_consecutive_events_of_a_batch_handled_type_are_one_step_at_their_place():
+    upserted = DivisionUpserted.event_type  # type: ignore[attr-defined]
+    todo = [item(upserted, 1), item(upserted, 2), item(OTHER, 3), item(upserted, 4), item(OTHER, 5), item(OTHER, 6),
+            (None, None, "unreadable-7", {}), item(upserted, 8), item(upserted, 9)]
+    steps = batch_steps(todo, handlers_with_other())
+    assert [[event_id for _, _, event_id, _ in step] for step in steps] == [
+        ["event-1", "event-2"], ["event-3"], ["event-4"], ["event-5"], ["event-6"], ["unreadable-7"],
+        ["event-8", "event-9"]]
+
+
+def test_a_type_without_a_batch_handler_is_applied_event_by_event():
+    handlers = handlers_with_other()
+    assert handlers.batch_handler_for(OTHER) is None
+    assert handlers.batch_handler_for(DivisionUpserted.event_type) is not None  # type: ignore[attr-defined]
+    assert len(batch_steps([item(OTHER, n) for n in range(3)], handlers)) == 3
+
+
+def division(code: str, name: str, revision: int) -> DivisionUpserted:
+    return DivisionUpserted(code=code, name=name, level="village", parent_code="990102101000", kind="行政村",
+                            revision=revision)
+
+
+def test_a_run_keeps_the_newest_revision_of_each_code_once():
+    rows = newest_revisions([division("990102101201", "甲村", 1), division("990102101202", "乙村", 1),
+                             division("990102101201", "甲村（新）", 3), division("990102101201", "甲村（旧）", 2)])
+    assert {(r["code"], r["name"], r["revision"]) for r in rows} == {
+        ("990102101201", "甲村（新）", 3), ("990102101202", "乙村", 1)}
+    assert len(rows) == 2
