@@ -35,8 +35,7 @@ from collections.abc import Awaitable, Callable
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from opentelemetry import trace
-from opentelemetry.trace import Link, SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from pydantic import ValidationError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import insert, select
@@ -51,7 +50,6 @@ from zhengdun.refusals import Refusal
 from zhengdun.telemetry import context_from_headers, trace_id_hex, tracer
 
 log = logging.getLogger("zhengdun.consumer")
-MAX_LINKS = 100  # a run's span links at most this many other producer spans (the SDK keeps 128)
 # A handler gets the inbox transaction's unit of work (publishing on the service's own topic), so it
 # calls the same use cases HTTP routes call.
 Handler = Callable[[InboxWork, Envelope], Awaitable[None]]
@@ -243,25 +241,28 @@ async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
 
 def batch_steps(todo: list[tuple], handlers: EventHandlers) -> list[list[tuple]]:
     """The batch cut into the steps it is applied in, in its order: each run of consecutive events
-    of one type with a batch handler is one step; any other event is a step of its own. Applying a
-    run at its place keeps the order of the events of one key (they are in one partition)."""
+    of one type with a batch handler, published under one span (one request's rows relayed
+    together), is one step; any other event is a step of its own. Applying a run at its place keeps
+    the order of the events of one key (they are in one partition), and its one span continues the
+    trace of each of its events."""
     steps: list[list[tuple]] = []
-    run_type = None
+    run_of = None
     for item in todo:
-        envelope = item[1]
+        _, envelope, _, headers = item
         batched = envelope is not None and handlers.batch_handler_for(envelope.type) is not None
-        if batched and run_type == envelope.type:
+        this_run = (envelope.type, headers.get("traceparent")) if batched else None
+        if this_run is not None and this_run == run_of:
             steps[-1].append(item)
         else:
             steps.append([item])
-        run_type = envelope.type if batched else None
+        run_of = this_run
     return steps
 
 
 async def _apply_step(work: InboxWork, step: list[tuple], group_id: str, handlers: EventHandlers, *,
                       isolate: bool) -> list[_Outcome]:
-    if len(step) == 1 or handlers.batch_handler_for(step[0][1].type) is None:
-        return [await _apply(work, item, group_id, handlers, isolate=isolate) for item in step]
+    if len(step) == 1:
+        return [await _apply(work, step[0], group_id, handlers, isolate=isolate)]
     try:
         if isolate:
             async with work.session.begin_nested():
@@ -277,26 +278,18 @@ async def _apply_step(work: InboxWork, step: list[tuple], group_id: str, handler
 
 
 async def _apply_run(work: InboxWork, run: list[tuple], group_id: str, handlers: EventHandlers) -> list[_Outcome]:
-    """Apply a run of events of one type by its batch handler, in ONE span: it continues the first
-    event's publish span and links the others' (a span per event would cost more than the event)."""
+    """Apply a run of events of one type by its batch handler, in ONE span continuing their common
+    publish span (a span per event would cost more than the event)."""
     record, envelope, _, headers = run[0]
-    contexts: dict[str, object] = {}
-    for _, _, _, item_headers in run:
-        contexts.setdefault(item_headers.get("traceparent", ""), context_from_headers(item_headers))
-    links = [Link(trace.get_current_span(c).get_span_context()) for c in list(contexts.values())[1:MAX_LINKS + 1]]
     with tracer().start_as_current_span(
-        f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers), links=links,
+        f"{record.topic} process", kind=SpanKind.CONSUMER, context=context_from_headers(headers),
         attributes={"messaging.system": "kafka", "messaging.destination.name": record.topic,
                     "messaging.consumer.group.name": group_id, "messaging.batch.message_count": len(run),
                     "cloudevents.event_type": envelope.type},
     ) as span:
         await handlers.batch_handler_for(envelope.type)(work, [item[1] for item in run])
     metrics.EVENTS_APPLIED.labels(envelope.type).inc(len(run))
-    # Each event's inbox row names the trace it belongs to: its producer's (the run's, without one).
-    trace_ids = {parent: format(trace.get_current_span(c).get_span_context().trace_id, "032x") if parent
-                 else trace_id_hex(span) for parent, c in contexts.items()}
-    return [_Outcome(event_id, trace_ids[item_headers.get("traceparent", "")])
-            for _, _, event_id, item_headers in run]
+    return [_Outcome(event_id, trace_id_hex(span)) for _, _, event_id, _ in run]
 
 
 async def _apply(work: InboxWork, item, group_id: str, handlers: EventHandlers, *, isolate: bool) -> _Outcome:

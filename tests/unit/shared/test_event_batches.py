@@ -11,9 +11,13 @@ from zhengdun.registry import division_handlers, newest_revisions
 OTHER = "zhengdun.casework.case.opened.v1"
 
 
-def item(event_type: str, number: int) -> tuple:
+REQUEST_A = {"traceparent": "00-" + "a" * 32 + "-" + "1" * 16 + "-01"}
+REQUEST_B = {"traceparent": "00-" + "b" * 32 + "-" + "2" * 16 + "-01"}
+
+
+def item(event_type: str, number: int, headers: dict | None = None) -> tuple:
     envelope = Envelope(source="/test", type=event_type, divisioncode="990102101201", data={})
-    return (None, envelope, f"event-{number}", {})
+    return (None, envelope, f"event-{number}", headers if headers is not None else REQUEST_A)
 
 
 def handlers_with_other() -> EventHandlers:
@@ -35,6 +39,16 @@ def test_consecutive_events_of_a_batch_handled_type_are_one_step_at_their_place(
     assert [[event_id for _, _, event_id, _ in step] for step in steps] == [
         ["event-1", "event-2"], ["event-3"], ["event-4"], ["event-5"], ["event-6"], ["unreadable-7"],
         ["event-8", "event-9"]]
+
+
+def test_a_run_is_cut_where_the_events_were_published_by_another_request():
+    """Its one span continues one publish span: each request's trace holds its consumers' spans."""
+    upserted = DivisionUpserted.event_type  # type: ignore[attr-defined]
+    todo = [item(upserted, 1, REQUEST_A), item(upserted, 2, REQUEST_A), item(upserted, 3, REQUEST_B),
+            item(upserted, 4, {}), item(upserted, 5, {})]
+    steps = batch_steps(todo, handlers_with_other())
+    assert [[event_id for _, _, event_id, _ in step] for step in steps] == [
+        ["event-1", "event-2"], ["event-3"], ["event-4", "event-5"]]
 
 
 def test_a_type_without_a_batch_handler_is_applied_event_by_event():
