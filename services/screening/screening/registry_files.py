@@ -1,4 +1,4 @@
-"""Reading an uploaded division file (CSV or XLSX) into header + rows of text."""
+"""Reading an uploaded file (CSV or XLSX: the division registry, the cadre register) into header + rows of text."""
 from __future__ import annotations
 
 import csv
@@ -6,11 +6,23 @@ import io
 
 from openpyxl import load_workbook
 
+from zhengdun.problems import Problem, unprocessable
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
 class UnreadableFile(ValueError):
     pass
+
+
+def uploaded_table(filename: str, content: bytes, max_bytes: int) -> tuple[list[str], list[list[str]]]:
+    """An import's file as header + rows, or its refusal as problem+json: 413 over ``max_bytes``, 422 unreadable."""
+    if len(content) > max_bytes:
+        raise Problem(413, "file-too-large", "文件过大 File too large", f"文件不能超过 {max_bytes // 1024 // 1024} MB")
+    try:
+        return read_table(filename, content)
+    except UnreadableFile as exc:
+        raise unprocessable("unreadable-file", str(exc), errors=[{"field": "body.file", "message": str(exc)}]) from None
 
 
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:

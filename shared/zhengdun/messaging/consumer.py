@@ -30,6 +30,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
+from itertools import groupby
 from collections.abc import Awaitable, Callable
 
 from faststream import AckPolicy
@@ -245,18 +246,13 @@ def batch_steps(todo: list[tuple], handlers: EventHandlers) -> list[list[tuple]]
     together), is one step; any other event is a step of its own. Applying a run at its place keeps
     the order of the events of one key (they are in one partition), and its one span continues the
     trace of each of its events."""
-    steps: list[list[tuple]] = []
-    run_of = None
-    for item in todo:
+    def run_of(item: tuple):
         _, envelope, _, headers = item
-        batched = envelope is not None and handlers.batch_handler_for(envelope.type) is not None
-        this_run = (envelope.type, headers.get("traceparent")) if batched else None
-        if this_run is not None and this_run == run_of:
-            steps[-1].append(item)
-        else:
-            steps.append([item])
-        run_of = this_run
-    return steps
+        if envelope is not None and handlers.batch_handler_for(envelope.type) is not None:
+            return envelope.type, headers.get("traceparent")
+        return object()   # a step of its own: equal to no other key
+
+    return [list(step) for _, step in groupby(todo, key=run_of)]
 
 
 async def _apply_step(work: InboxWork, step: list[tuple], group_id: str, handlers: EventHandlers, *,

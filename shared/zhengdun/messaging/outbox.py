@@ -12,6 +12,7 @@ import asyncio
 import logging
 from contextvars import ContextVar
 from datetime import datetime, timezone
+from itertools import groupby
 from typing import Any
 
 
@@ -286,10 +287,4 @@ class OutboxRelay:
 
 def _same_origin(rows: list) -> list[list]:
     """Consecutive rows of one topic and one type written under the same trace context, together."""
-    groups: list[list] = []
-    for row in rows:
-        if groups and (groups[-1][0].topic, groups[-1][0].type, groups[-1][0].headers) == (row.topic, row.type, row.headers):
-            groups[-1].append(row)
-        else:
-            groups.append([row])
-    return groups
+    return [list(group) for _, group in groupby(rows, key=lambda row: (row.topic, row.type, row.headers))]

@@ -17,13 +17,13 @@ from screening.domain.cadres import (ELECTION_CRITERION, RegisterEntry, build_en
                                      election_suggestions, entries_from_rows, overdue_reason, read_rows, star_label)
 from screening.domain.campaign import Campaign
 from screening.models import CadreRegisterRevision as Revision
-from screening.registry_files import UnreadableFile, read_table
+from screening.registry_files import uploaded_table
 from zhengdun import clock
 from zhengdun.divisions import CODE_PATTERN, township_of
 from zhengdun.events.base import Actor
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
-from zhengdun.problems import Problem, not_found, unprocessable
+from zhengdun.problems import not_found, unprocessable
 from zhengdun.reading import paginate, within
 from zhengdun.registry import Division
 from zhengdun.roles import Level
@@ -34,20 +34,15 @@ SOURCE_LABELS = {"import": "文件导入", "edit": "单条修改"}
 
 async def import_register_file(uow: UnitOfWork, filename: str, content: bytes, *, actor: Actor, unit: str) -> dict:
     """A CSV or XLSX file, one row per person: the whole file passes, or nothing is stored."""
-    if len(content) > MAX_IMPORT_BYTES:
-        raise Problem(413, "file-too-large", "文件过大 File too large", f"文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB")
-    try:
-        header, cells = read_table(filename, content)
-    except UnreadableFile as exc:
-        raise unprocessable("unreadable-file", str(exc), errors=[{"field": "body.file", "message": str(exc)}]) from None
-    rows = read_rows(header, cells)
+    rows = read_rows(*uploaded_table(filename, content, MAX_IMPORT_BYTES))
     if not rows:
         raise unprocessable("empty-import", "文件中没有名册数据行 (no data rows)")
     session = uow.session
     # Only well-formed codes are looked up (a cell may hold anything, even a NUL the database refuses to read).
     registered = await _registered_villages(session, {r["code"] for r in rows if CODE_PATTERN.match(r["code"])})
-    entries = entries_from_rows(rows, registered=registered, unit=unit, today=await clock.today(session))
-    changes = await _store(uow, entries, actor=actor, source="import", reason=None)
+    today = await clock.today(session)
+    entries = entries_from_rows(rows, registered=registered, unit=unit, today=today)
+    changes = await _store(uow, entries, actor=actor, source="import", reason=None, today=today)
     await uow.commit()
     return {"rows": len(rows), "villages": len(entries), "revised": len(changes), "unchanged": len(entries) - len(changes)}
 
@@ -55,26 +50,27 @@ async def import_register_file(uow: UnitOfWork, filename: str, content: bytes, *
 async def save_entry(uow: UnitOfWork, code: str, command: CadreEntryIn, *, actor: Actor, unit: str) -> dict:
     """One village's entry as a whole (PUT): a new revision when it differs from the current one."""
     session = uow.session
+    today = await clock.today(session)
     entry = build_entry(code, organization_name=command.organization_name, secretary_name=command.secretary.name,
                         secretary_phone=command.secretary.phone,
                         members=[(m.name, m.post, m.phone) for m in command.members],
                         last_election_on=command.last_election_on, star_rating=command.star_rating,
                         registered=await _registered_villages(session, {code}), unit=unit,
-                        today=await clock.today(session))
-    changes = await _store(uow, [entry], actor=actor, source="edit", reason=(command.reason or "").strip() or None)
+                        today=today)
+    changes = await _store(uow, [entry], actor=actor, source="edit", reason=(command.reason or "").strip() or None,
+                           today=today)
     await uow.commit()
     return {"entry": await get_entry(session, code, personal=True), "changed": bool(changes)}
 
 
 async def _store(uow: UnitOfWork, entries: list[RegisterEntry], *, actor: Actor, source: str,
-                 reason: str | None) -> list:
+                 reason: str | None, today: date) -> list:
     session = uow.session
     # One township's register is written by one request at a time, so two writers never take the same revision.
     for township in sorted({township_of(e.village_code) for e in entries}):
         await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"cadres:{township}"})
     current = await _current_contents(session, [e.village_code for e in entries])
     changes = changed_entries(entries, current)
-    today = await clock.today(session)
     for entry, revision in changes:
         session.add(Revision(village_code=entry.village_code, revision=revision, organization_name=entry.organization_name,
                              last_election_on=entry.last_election_on, election_due_on=entry.election_due_on,
@@ -170,9 +166,11 @@ async def revisions(session: AsyncSession, code: str, paging: PageParams, *, per
 
 async def suggested_findings(session: AsyncSession, campaign: Campaign, township: str) -> list[dict]:
     """Criterion 1 suggested for the township's villages whose election is overdue (the register's current entries)."""
-    rows = await session.execute(_current(_latest(under=township)))
     criterion = campaign.criterion(ELECTION_CRITERION)
+    if criterion is None:   # a catalog without it (seed 001's): nothing to suggest, nothing to read
+        return []
+    rows = await session.execute(_current(_latest(under=township)))
     suggestions = election_suggestions({r.village_code: r.last_election_on for r, _ in rows.all()},
-                                       await clock.today(session), criterion.label if criterion else None)
+                                       await clock.today(session), criterion.label)
     return [{"village_code": s.village_code, "criterion_code": s.criterion_code, "criterion_label": s.criterion_label,
              "reason": s.reason} for s in suggestions]

@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from screening.domain.registry import Existing, ImportRow, parse_rows, plan_import, referenced_codes
-from screening.registry_files import UnreadableFile, read_table
+from screening.registry_files import uploaded_table
 from zhengdun.events.base import Actor
 from zhengdun.messaging.outbox import UnitOfWork
-from zhengdun.problems import Problem, unprocessable
+from zhengdun.problems import unprocessable
 from zhengdun.registry import UPSERT_DIVISIONS, Division
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # well above a whole province's registry as CSV
@@ -16,16 +16,10 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024  # well above a whole province's registry as
 async def import_division_file(uow: UnitOfWork, filename: str, content: bytes, *, actor: Actor,
                                importer_unit: str) -> dict:
     """A CSV or XLSX file of divisions: the whole file passes, or none of it."""
-    if len(content) > MAX_IMPORT_BYTES:
-        raise Problem(413, "file-too-large", "文件过大 File too large", f"文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB")
-    try:
-        header, cells = read_table(filename, content)
-        rows = parse_rows(header, cells)
-        if not rows:
-            raise unprocessable("empty-import", "文件中没有区划数据行 (no data rows)")
-        return await import_divisions(uow, rows, actor=actor, importer_unit=importer_unit)
-    except UnreadableFile as exc:
-        raise unprocessable("unreadable-file", str(exc), errors=[{"field": "body.file", "message": str(exc)}]) from None
+    rows = parse_rows(*uploaded_table(filename, content, MAX_IMPORT_BYTES))
+    if not rows:
+        raise unprocessable("empty-import", "文件中没有区划数据行 (no data rows)")
+    return await import_divisions(uow, rows, actor=actor, importer_unit=importer_unit)
 
 
 async def import_divisions(uow: UnitOfWork, rows: list[ImportRow], *, actor: Actor, importer_unit: str) -> dict:
