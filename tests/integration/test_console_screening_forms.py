@@ -367,3 +367,73 @@ def test_city_opens_a_campaign_and_revises_its_policy(site):
     assert revised["policy_history"][-1]["reason"] == "市委组织部研究：最低比例提高到12%"
     shot(site, page, "screening-31-policy-revised")
     page.context.close()
+
+
+def test_township_imports_and_edits_its_cadre_register_and_the_county_reads_it(site):
+    """The township's clerk uploads the register: a file with a bad phone is refused row by row and nothing is
+    stored; the corrected one lists both villages, the one elected in 2015 marked 逾期 (its term ended in 2020);
+    an edit of the secretary's phone makes revision 2, and the history shows both. The county reads the same
+    register, phones included, and may neither import nor edit."""
+    first, second = site["villages"][:2]
+    header = "区划代码,党组织名称,职务,姓名,联系电话,换届日期,星级"
+    good = [header, f"{first},一村党支部,书记,张书记,13812345678,2015-01-10,二星",
+            f"{first},,委员,王委员,0518-88881234,2015-01-10,2", f"{second},二村党总支,书记,赵书记,13912345678,2018-01-10,五星"]
+    bad = [*good[:2], f"{first},,委员,王委员,12345,2015-01-10,2", good[3]]
+    page = login(site, "township_org")
+    page.click("[data-test=nav-cadres]")
+    upload = page.locator("[data-test=cadres-upload] input[type=file]")
+    upload.set_input_files({"name": "名册（有误）.csv", "mimeType": "text/csv", "buffer": ("\n".join(bad) + "\n").encode()})
+    expect(page.locator("[data-test=cadres-refusal]")).to_be_visible()
+    refused = page.locator("[data-test=cadres-errors] .el-table__body tr")
+    expect(refused).to_have_count(1)
+    expect(refused.first).to_contain_text("联系电话")      # the column as the file names it
+    expect(refused.first.locator("td").first).to_have_text("3")
+    shot(site, page, "cadres-01-refused")
+    assert api_get(site, "township_org", "screening", "/cadres", under=TOWNSHIP)["total"] == 0     # nothing stored
+
+    upload.set_input_files({"name": "名册.csv", "mimeType": "text/csv", "buffer": ("\n".join(good) + "\n").encode()})
+    expect(page.locator("[data-test=cadres-result]")).to_contain_text("共 3 行、2 个村（社区）：新修订 2")
+    rows = page.locator("[data-test=cadres-table] .el-table__body tr")
+    expect(rows).to_have_count(2)
+    expect(page.locator(f"[data-test=overdue-{first}]")).to_be_visible()
+    expect(page.locator(f"[data-test=overdue-{second}]")).to_have_count(0)
+    expect(page.locator("[data-test=cadres-table]")).to_contain_text("13812345678")
+    shot(site, page, "cadres-02-imported")
+
+    # Only the overdue ones, as a clerk looking for criterion 1 would ask.
+    page.locator("[data-test=cadres-overdue]").click()
+    page.locator(".el-select-dropdown__item").filter(has_text="换届逾期").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("张书记")
+
+    page.click(f"[data-test=edit-{first}]")
+    form = page.locator(".el-dialog").filter(has_text="修改名册")
+    expect(form.locator("input[data-test=cadre-secretary-phone]")).to_have_value("13812345678")
+    form.locator("input[data-test=cadre-secretary-phone]").fill("12345")
+    form.locator("[data-test=form-submit]").click()
+    expect(form.locator(".el-form-item__error")).to_contain_text("电话")        # refused beside the field, nothing saved
+    assert api_get(site, "township_org", "screening", f"/cadres/{first}")["revision"] == 1
+    form.locator("input[data-test=cadre-secretary-phone]").fill("13800001111")
+    form.locator("input[data-test=cadre-reason]").fill("书记更换手机号")
+    form.locator("[data-test=form-submit]").click()
+    expect(form).to_be_hidden()
+    expect(page.locator(".el-message").filter(has_text="第 2 次修订").first).to_be_visible()
+    entry = api_get(site, "township_org", "screening", f"/cadres/{first}")
+    assert (entry["revision"], entry["secretary"]["phone"], entry["reason"]) == (2, "13800001111", "书记更换手机号")
+    assert [m["name"] for m in entry["members"]] == ["王委员"]        # the members the form showed were kept
+
+    page.click(f"[data-test=revisions-{first}]")
+    history = page.locator("[data-test=cadre-revisions] .el-table__body tr")
+    expect(history).to_have_count(2)
+    expect(history.first).to_contain_text("书记更换手机号")
+    shot(site, page, "cadres-03-revisions")
+    page.context.close()
+
+    county = login(site, "county_org")
+    county.click("[data-test=nav-cadres]")
+    expect(county.locator("[data-test=cadres-table] .el-table__body tr")).to_have_count(2)
+    expect(county.locator("[data-test=cadres-table]")).to_contain_text("13800001111")
+    expect(county.locator("[data-test=cadres-import]")).to_have_count(0)
+    expect(county.locator(f"[data-test=edit-{first}]")).to_have_count(0)
+    shot(site, county, "cadres-04-county-reads")
+    county.context.close()

@@ -7,13 +7,20 @@ export interface RowError {
   message: string
 }
 
-/** The rows in error of a refused import (its problem's `errors`), in file order. */
+// The division file's columns in Chinese (the register's import names its own `column`).
+const DIVISION_COLUMNS: Record<string, string> = { code: '区划代码', name: '名称', parent_code: '上级代码', kind: '类型' }
+
+/** The rows in error of a refused import (its problem's `errors`), in file order, each column in Chinese. */
 export function rowErrorsOf(body: unknown): RowError[] {
   const errors = (body as { errors?: unknown } | null)?.errors
   if (!Array.isArray(errors)) return []
   return errors
     .filter((e) => typeof e === 'object' && e !== null && 'row' in e)
-    .map((e) => ({ row: Number(e.row), field: String(e.field ?? ''), message: String(e.message ?? '') }))
+    .map((e) => {
+      const field = String(e.field ?? '')
+      const column = 'column' in e && e.column ? String(e.column) : (DIVISION_COLUMNS[field] ?? field)
+      return { row: Number(e.row), field: column, message: String(e.message ?? '') }
+    })
     .sort((a, b) => a.row - b.row)
 }
 
