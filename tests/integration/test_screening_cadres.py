@@ -86,8 +86,11 @@ def test_a_csv_import_and_who_reads_what(platform, demo):
     assert all(e["village_code"].startswith("990102102") for e in _get(platform, "", "township2_org").json()["items"])
     assert _get(platform, f"/{V203}", "township_org").status_code == 404
 
-    # Nothing of the register is published: its content is personal data.
-    assert not [e for e in topic_events(platform, "screening") if "cadre" in e["type"]]
+    # Only the secretaries leave screening (its internal topic, for seed 001's summary table): never the members.
+    published = [e for e in topic_events(platform, "screening") if "cadre" in e["type"]]
+    assert {(e["data"]["village_code"], e["data"]["secretary_name"]) for e in published} == {(V201, "张书记"), (V202, "赵书记")}
+    assert {e["type"] for e in published} == {"zhengdun.screening.cadre_secretary.recorded.v1"}
+    assert not [e for e in published if "李副书记" in str(e) or "王委员" in str(e) or "0518-88881234" in str(e)]
 
 
 def test_an_xlsx_import_with_typed_cells(platform, demo):

@@ -17,7 +17,7 @@ from reporting.domain.figures import CATEGORY_LABELS, PHASE_LABELS, Figure
 from reporting.public import asyncapi_document, public_topic
 from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
-from zhengdun.access import authorized
+from zhengdun.access import POLICY, authorized
 from zhengdun.dependencies import Reader
 from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
@@ -109,8 +109,10 @@ async def download(code: DivisionCode, kind: documents.Kind, session: Reader,
                                                            "期间长度为整顿工作方案的汇总通报周期，默认按季度）"),
                    filing_date: date | None = Query(None, description="备案节点（备案名单）"),
                    principal=Depends(authorized("report.document", target="code"))):
+    # The summary table's phone column follows the register's own rule for personal data (screening's cadres_api).
+    personal = POLICY["cadres.personal"].allows(principal.roles, principal.level)
     return file_response(*await documents.document_file(session, kind, code, format, day=day, month=month, quarter=quarter,
-                                                        filing_date=filing_date, prepared_by=principal))
+                                                        filing_date=filing_date, prepared_by=principal, personal=personal))
 
 
 @router.get("/filings/{code}", tags=TAGS, response_model=Page[R.FilingOut], summary="备案记录（分页）")

@@ -55,7 +55,9 @@ def cn_date(day: date) -> str:
 # ---- content ---------------------------------------------------------------------------------
 
 async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, month: str | None, quarter: str | None,
-                filing_date: date | None, prepared_by) -> Document:
+                filing_date: date | None, prepared_by, personal: bool = False) -> Document:
+    """``personal``: the caller may read the register's personal data (policy ``cadres.personal``): the summary
+    table then shows the secretaries' phones, else its phone column stays empty."""
     name = await service.division_name(session, code) or code
     if kind is Kind.FILING:
         return await filing_list(session, code, name, filing_date)
@@ -82,7 +84,7 @@ async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, mo
         return await ranking_circular(session, code, name, as_of)
     if kind is Kind.SPOT_CHECK:
         return await spot_check_circular(session, code, name, as_of)
-    return await summary_table(session, code, name, as_of, prepared_by)
+    return await summary_table(session, code, name, as_of, prepared_by, personal=personal)
 
 
 async def filing_list(session: AsyncSession, code: str, name: str, filing_date: date | None) -> Document:
@@ -341,13 +343,29 @@ async def spot_check_circular(session: AsyncSession, code: str, name: str, as_of
     )
 
 
-async def summary_table(session: AsyncSession, code: str, name: str, as_of: date, prepared_by) -> Document:
-    """Seed 001's 附件: 后进基层党组织情况汇总表, filled with what the events carry."""
+async def _register_secretaries(session: AsyncSession, codes: list[str], day: date) -> dict[str, tuple[str, str]]:
+    """Each village's secretary (name, phone) in screening's register as recorded by ``day``."""
+    if not codes:
+        return {}
+    rows = await session.execute(text("""
+        SELECT DISTINCT ON (village_code) village_code, name, phone FROM rm_cadre_secretary
+        WHERE village_code = ANY(:c) AND recorded_on <= :d ORDER BY village_code, revision DESC"""),
+        {"c": codes, "d": day})
+    return {v: (n, p) for v, n, p in rows.all()}
+
+
+async def summary_table(session: AsyncSession, code: str, name: str, as_of: date, prepared_by, *,
+                        personal: bool = False) -> Document:
+    """Seed 001's 附件: 后进基层党组织情况汇总表, filled with what the events carry. The secretary is the register's
+    (screening), else the village secretary's login; the phone is the register's, shown only when ``personal``."""
     _, villages = await fig.villages_behind(session, code, as_of, Figure.LISTED, limit=ALL)
     labels = await fig.criteria_labels(session)
     codes = [v["code"] for v in villages]
     secretaries = dict((await session.execute(text(
         "SELECT village_code, name FROM rm_secretary WHERE village_code = ANY(:c)"), {"c": codes})).all()) if codes else {}
+    registered = await _register_secretaries(session, codes, as_of)
+    secretaries.update({v: n for v, (n, _) in registered.items()})
+    phones = {v: p for v, (_, p) in registered.items()} if personal else {}
     measures: dict[str, list[str]] = {}
     if codes:
         for village_code, title in (await session.execute(text("""
@@ -362,7 +380,7 @@ async def summary_table(session: AsyncSession, code: str, name: str, as_of: date
     rows = []
     for i, v in enumerate(villages, start=1):
         problems = "；".join(labels.get(c, c) for c in v["criteria"])
-        rows.append([i, f"{v['name'] or v['code']}党组织", secretaries.get(v["code"], ""), "",
+        rows.append([i, f"{v['name'] or v['code']}党组织", secretaries.get(v["code"], ""), phones.get(v["code"], ""),
                      f"{v['township'] or ''}党委", f"【{CATEGORY_LABELS.get(v['listed_category'], '')}】{problems}",
                      "；".join(f"{n}. {t}" for n, t in enumerate(measures.get(v["code"], []), start=1)),
                      leaders.get(v["code"], "")])
@@ -374,7 +392,8 @@ async def summary_table(session: AsyncSession, code: str, name: str, as_of: date
         tables=[Table(["序号", "后进基层党组织名称", "党组织书记姓名", "党组织书记联系电话", "上级党组织名称", "主要问题",
                        "整改措施", "联系领导"], rows, [4, 12, 8, 10, 10, 26, 30, 12])],
         notes=["表中为统计日在册的整顿对象（含软弱涣散、后进两类）；主要问题按认定标准列出，整改措施取自整顿台账。",
-               "党组织书记联系电话不在平台事件中传递，由填表单位填写。"],
+               "党组织书记姓名和联系电话取自村党组织和“两委”干部名册（乡镇维护）；名册中没有的村由填表单位填写。"
+               if personal else "联系电话属个人信息，仅组织部门和乡镇党委可见，本表未列出。"],
     )
 
 
@@ -385,10 +404,11 @@ def render(document: Document, fmt: str) -> tuple[bytes, str]:
 
 
 async def document_file(session: AsyncSession, kind: Kind, code: str, fmt: str, *, day: date | None, month: str | None,
-                        quarter: str | None, filing_date: date | None, prepared_by) -> tuple[bytes, str, str]:
+                        quarter: str | None, filing_date: date | None, prepared_by,
+                        personal: bool = False) -> tuple[bytes, str, str]:
     """The document of ``kind`` for ``code`` as of ``day`` (default today), as a file: content, media type, name."""
     document = await build(session, kind, code, as_of=await service.as_of(session, day), month=month, quarter=quarter,
-                           filing_date=filing_date, prepared_by=prepared_by)
+                           filing_date=filing_date, prepared_by=prepared_by, personal=personal)
     return *render(document, fmt), f"{document.filename}.{fmt}"
 
 

@@ -261,6 +261,19 @@ class Secretary(Base):
     name: Mapped[str] = mapped_column(String(100))
 
 
+class CadreSecretary(Base):
+    """Internal only: each revision of a village's secretary in screening's register (name and phone,
+    ``CadreSecretaryRecorded``), for the summary table; the phone is shown only to callers ``cadres.personal`` allows."""
+
+    __tablename__ = "rm_cadre_secretary"
+
+    village_code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(40))
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
 READ_MODEL_TABLES = [m.__tablename__ for m in (
     Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, SpotCheck, Falsification, Case, CasePhase, ContactLeader,
-    Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary)]
+    Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary, CadreSecretary)]

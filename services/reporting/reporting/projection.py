@@ -119,6 +119,13 @@ async def falsification_found(work: InboxWork, e: scr.FalsificationFound, envelo
                found_by_code=e.found_by_code, note=e.note, found_on=e.found_on)
 
 
+@projects(scr.CadreSecretaryRecorded)
+async def cadre_secretary_recorded(work: InboxWork, e: scr.CadreSecretaryRecorded, envelope: Envelope) -> None:
+    # Internal only (a phone number): not republished — reporting.public maps no such type.
+    await _add(work.session, m.CadreSecretary, village_code=e.village_code, revision=e.revision, name=e.secretary_name,
+               phone=e.secretary_phone, recorded_on=e.recorded_on)
+
+
 @projects(ident.UserCreated)
 async def user_created(work: InboxWork, e: ident.UserCreated, envelope: Envelope) -> None:
     # Only the village Party secretary matters here: the summary table names them (internal documents only).

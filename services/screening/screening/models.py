@@ -125,7 +125,8 @@ class ScreeningAttachment(ScopedAttachment, Base):
 class CadreRegisterRevision(Base):
     """One revision of a village organization's entry in the register of organizations and cadres
     (domain/cadres.py): append-only, the newest revision of a village is its current entry. ``content`` holds
-    the secretary and the members with their phones — personal data, never published as an event."""
+    the secretary and the members with their phones — personal data; only the secretary's name and phone leave the
+    service, on its internal topic (``CadreSecretaryRecorded``, service/cadres.py), never the members."""
 
     __tablename__ = "cadre_register"
     __table_args__ = (UniqueConstraint("village_code", "revision", name="uq_cadre_register_revision"),

@@ -599,3 +599,18 @@ class CountyListFiled(_Frozen):
     entries: int = Field(ge=0)
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     hash_algorithm: str = "sha256-canonical-json-v1"
+
+
+@event("zhengdun.screening.cadre_secretary.recorded.v1")
+class CadreSecretaryRecorded(_Frozen):
+    """The register of organizations and cadres (村党组织和“两委”干部名册) has a new current secretary, or a new phone
+    for them: a new revision of the village's entry (``revision``). Internal only, never public: it carries a personal
+    phone number, for seed 001's summary table (reporting) and for naming a secretary in a pairing (casework)."""
+
+    village_code: str = Field(pattern=DIVISION_CODE)
+    township_code: str = Field(pattern=DIVISION_CODE)
+    county_code: str = Field(pattern=DIVISION_CODE)
+    revision: int = Field(ge=1)
+    secretary_name: str = Field(min_length=1)
+    secretary_phone: str = Field(min_length=1)
+    recorded_on: date

@@ -436,6 +436,15 @@ def _one_value(rows: list[CadreRow], field: str, parse, errors: list[RowError], 
     return value
 
 
+def secretary_changed(entry: RegisterEntry, previous: Mapping | None) -> bool:
+    """Whether a new revision names another secretary or another phone for them than the previous revision (or is
+    the village's first): only then does the register tell the other services (CadreSecretaryRecorded)."""
+    if previous is None:
+        return True
+    before = previous["secretary"]
+    return (before["name"], before["phone"]) != (entry.secretary.name, entry.secretary.phone)
+
+
 def changed_entries(entries: list[RegisterEntry], current: Mapping[str, tuple[int, dict]]) -> list[tuple[RegisterEntry, int]]:
     """The entries that differ from their village's current revision, each with its new revision number."""
     changes = []

@@ -2,8 +2,10 @@
 domain/cadres.py). Township staff import a file or edit one entry; each change is a new revision, the earlier
 ones kept. Readers see phones and members' names only when the access policy entitles them (``cadres.personal``).
 
-Nothing of the register is published as an event: its content is personal data, and no other service needs it
-yet (when reporting fills seed 001's phone column, it should ask for it, not receive it on a topic).
+Only the current secretary's name and phone leave the service, as ``CadreSecretaryRecorded`` on screening's own
+(internal) topic, written to the outbox with the revision: reporting fills seed 001's phone column from it, casework
+names a register's secretary in a pairing. The event is not public: reporting's public stream maps only the types it
+lists (reporting/public.py), and this one is not among them. Members' names and phones are never published.
 """
 from __future__ import annotations
 
@@ -14,13 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import CadreEntryIn
 from screening.domain.cadres import (ELECTION_CRITERION, RegisterEntry, build_entry, changed_entries, election_overdue,
-                                     election_suggestions, entries_from_rows, overdue_reason, read_rows, star_label)
+                                     election_suggestions, entries_from_rows, overdue_reason, read_rows,
+                                     secretary_changed, star_label)
 from screening.domain.campaign import Campaign
 from screening.models import CadreRegisterRevision as Revision
 from screening.registry_files import uploaded_table
 from zhengdun import clock
-from zhengdun.divisions import CODE_PATTERN, township_of
+from zhengdun.divisions import CODE_PATTERN, county_of, township_of
 from zhengdun.events.base import Actor
+from zhengdun.events.screening import CadreSecretaryRecorded
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
 from zhengdun.problems import not_found, unprocessable
@@ -76,6 +80,13 @@ async def _store(uow: UnitOfWork, entries: list[RegisterEntry], *, actor: Actor,
                              last_election_on=entry.last_election_on, election_due_on=entry.election_due_on,
                              star_rating=entry.star_rating, content=entry.content(), source=source, reason=reason,
                              recorded_on=today, actor=actor.model_dump(mode="json")))
+    secretaries = [(CadreSecretaryRecorded(
+        village_code=entry.village_code, township_code=township_of(entry.village_code),
+        county_code=county_of(entry.village_code), revision=revision, secretary_name=entry.secretary.name,
+        secretary_phone=entry.secretary.phone, recorded_on=today), entry.village_code)
+        for entry, revision in changes if secretary_changed(entry, current.get(entry.village_code, (0, None))[1])]
+    if secretaries:
+        await uow.publish_many(secretaries, actor=actor)
     await session.flush()
     return changes
 
