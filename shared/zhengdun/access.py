@@ -106,6 +106,9 @@ POLICY: dict[str, Rule] = {
     "case.report": rule({Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER, Role.TOWNSHIP_COMMITTEE, Role.ORG_STAFF},
                         {Level.TOWNSHIP, Level.VILLAGE}, label="向县委组织部报送整顿进展"),
     "case.visit": rule({Role.CONTACT_LEADER, Role.COUNTY_SECRETARY}, {Level.COUNTY}, label="记录联系领导走访"),
+    # Pairing (结对帮带, seed 002): the county's organization department arranges it; the levels above and the township read.
+    "pairing.keep": rule({Role.ORG_STAFF}, {Level.COUNTY}, label="安排优秀村党组织书记结对帮带软弱涣散村"),
+    "pairing.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看结对帮带名单"),
     "case.continued": rule({Role.ORG_STAFF, Role.STANDING_COMMITTEE, Role.COUNTY_SECRETARY}, {Level.COUNTY},
                            label="持续整顿：研究、挂牌督办、二次研判"),
     # --- supervision 督导问责 ---

@@ -53,6 +53,13 @@ def _rows(platform, user: str) -> dict[str, dict[str, str]]:
     return {r[1]: dict(zip(titles, r)) for r in rows[header + 1:] if r[0].isdigit()}
 
 
+def _printed(platform, user: str) -> str:
+    """The PDF's text without white space (a cell's text may wrap onto two lines)."""
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=_summary(platform, user, "pdf").content,
+                          capture_output=True, check=True).stdout.decode()
+    return "".join(text.split())
+
+
 def _row_of(rows: dict[str, dict[str, str]], village_name: str) -> dict[str, str]:
     return rows[f"{village_name}党组织"]
 
@@ -96,17 +103,14 @@ def test_the_registers_secretary_and_phone_reach_the_summary_table_for_the_entit
     assert set(hidden) == set(_rows(platform, "county_org"))
 
     # The printable table says the same as the workbook.
-    printed = subprocess.run(["pdftotext", "-layout", "-", "-"], input=_summary(platform, "county_org", "pdf").content,
-                             capture_output=True, check=True).stdout.decode()
+    printed, printed_hidden = _printed(platform, "county_org"), _printed(platform, "supervisor")
     assert "13899990000" in printed and "0518-88887777" in printed and "钱书记" in printed
-    printed_hidden = subprocess.run(["pdftotext", "-layout", "-", "-"], input=_summary(platform, "supervisor", "pdf").content,
-                                    capture_output=True, check=True).stdout.decode()
     assert "13899990000" not in printed_hidden and "0518-88887777" not in printed_hidden and "钱书记" in printed_hidden
 
     # Screening's own topic carries the secretaries (name, phone, revision), never a member.
     recorded = [e for e in topic_events(platform, "screening") if e["type"] == "zhengdun.screening.cadre_secretary.recorded.v1"]
-    assert [(e["data"]["village_code"], e["data"]["secretary_phone"]) for e in recorded] == [
-        (first, "13811112222"), (second, "0518-88887777"), (first, "13899990000")]
+    assert sorted((e["data"]["village_code"], e["data"]["revision"], e["data"]["secretary_phone"]) for e in recorded) == [
+        (first, 1, "13811112222"), (first, 2, "13899990000"), (second, 1, "0518-88887777")]
     assert not [e for e in recorded if "周委员" in str(e) or "13833334444" in str(e)]
 
     # The public stream (reporting's curated copies, read by outside platforms) carries no cadre data at all.

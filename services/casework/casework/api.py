@@ -6,7 +6,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
-from casework import ledger, service
+from casework import ledger, pairings, pairings_api, service
 from casework.dependencies import allowed, case_to_read, case_to_write
 from casework import responses as R
 from casework.commands import (
@@ -85,7 +85,7 @@ async def appoint_first_secretary(body: FirstSecretaryIn, uow: UoW, case: Case =
 @cases.post("/{case_id}/pairings", response_model=R.WriteOut, status_code=201, summary="与优秀村党组织书记结对（一人至多结对政策规定数量的村）")
 async def pair_secretary(body: PairingIn, uow: UoW, case: Case = case_to_write("case.staff"),
                          principal: Principal = Depends(allowed("case.staff"))):
-    return await service.pair_secretary(body, uow, case, principal)
+    return await pairings.pair_with_case(body, uow, case, principal)
 
 
 # ---------------------------------------------------------------------------------------- the three lists
@@ -192,3 +192,4 @@ async def second_review(body: SecondReviewIn, uow: UoW, case: Case = case_to_wri
 
 
 router.include_router(cases)
+router.include_router(pairings_api.router)

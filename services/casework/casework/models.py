@@ -88,6 +88,9 @@ class EvidenceFile(AttachmentFile, Base):
 
 
 class Pairing(Base):
+    """One village paired with one excellent secretary (结对帮带, domain/pairing.py); ``ended_on`` set when the
+    village left the list (销账). The secretary's pairing list is their rows of a campaign that have not ended."""
+
     __tablename__ = "pairings"
     __table_args__ = (UniqueConstraint("campaign_id", "secretary_key", "case_id", name="uq_pairings_secretary_case"),)
 
@@ -96,3 +99,20 @@ class Pairing(Base):
     secretary_key: Mapped[str] = mapped_column(String(300), index=True)
     case_id: Mapped[str] = mapped_column(String(36), ForeignKey("cases.case_id"))
     paired_on: Mapped[date] = mapped_column(Date)
+    village_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    county_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    secretary: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    secretary_village_code: Mapped[str | None] = mapped_column(String(12))
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class RegisterSecretary(Base):
+    """The current village secretary of screening's register (``CadreSecretaryRecorded``), so a pairing can name a
+    register's secretary by their village; the newest revision wins (the phone is not kept here)."""
+
+    __tablename__ = "register_secretaries"
+
+    village_code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))

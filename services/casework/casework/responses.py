@@ -238,3 +238,34 @@ class CaseSummary(BaseModel):
     designated_on: date
     opened_on: date
     updated_on: date
+
+
+class PairedVillageOut(Out):
+    village_code: str
+    village_name: str | None
+    case_id: str
+    paired_on: date
+
+
+class EndedPairingOut(Out):
+    village_code: str
+    village_name: str | None
+    paired_on: date
+    ended_on: date
+    reason: str = Field(description="delisted | not_relisted")
+    reason_label: str
+
+
+class SecretaryPairingsOut(Out):
+    """One excellent secretary's pairing list (结对帮带): the villages on the list now, and those that left it (销账)."""
+
+    secretary: Person
+    secretary_village_code: str
+    secretary_village_name: str | None
+    county_code: str
+    villages: list[PairedVillageOut]
+    active_villages: int
+    target_min_villages: int
+    max_villages: int
+    below_target: bool = Field(description="少于目标数（2 个村）：可以保存，但在县里的结对名单中标出")
+    ended: list[EndedPairingOut]

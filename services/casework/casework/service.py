@@ -18,14 +18,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from casework.commands import (
-    AnswerIn, ChangeDecisionIn, CommentIn, ContactLeaderIn, FirstSecretaryIn, MeasureIn, PairingIn, PlanPublicationIn,
+    AnswerIn, ChangeDecisionIn, CommentIn, ContactLeaderIn, FirstSecretaryIn, MeasureIn, PlanPublicationIn,
     ProblemIn, ProgressIn, ProgressReportIn, SecondReviewIn, StudyIn, SupervisionIn, TaskIn, TeamIn, VisitIn,
 )
 from casework.domain.campaign import CampaignTerms, PolicyVersion
 from casework.domain import tasks as task_rules
-from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id, person_key
+from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id
 from casework.ledger import case_view, entry_view, ledger_document, ledger_export
-from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile, Pairing
+from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
 from casework.responses import CaseSummary
 from zhengdun import attachments, clock
 from zhengdun.auth import Principal
@@ -281,6 +281,9 @@ async def _commit(w: Writer, entry: Entry | None = None) -> dict[str, Any]:
     return {"case_id": w.case.case_id, "phase": w.book.phase.value, "entry": entry_view(entry)}
 
 
+commit_step = _commit  # for the use cases of other modules that write through a Writer (pairings.py)
+
+
 # ---------------------------------------------------------------------------------------
 # Opening a case (TargetDesignated)
 # ---------------------------------------------------------------------------------------
@@ -363,21 +366,6 @@ async def appoint_first_secretary(cmd: FirstSecretaryIn, uow: UnitOfWork, case: 
     w = await _writer(uow, case, principal.actor, {"appointed_on": cmd.appointed_on})
     w.append(EntryKind.FIRST_SECRETARY_APPOINTED, cmd.appointed_on,
              w.book.appoint_first_secretary(cmd.secretary, cmd.appointed_on, cmd.change_reason))
-    return await _commit(w)
-
-
-async def pair_secretary(cmd: PairingIn, uow: UnitOfWork, case: Case, principal: Principal) -> dict[str, Any]:
-    w = await _writer(uow, case, principal.actor, {"paired_on": cmd.paired_on})
-    terms = await require_campaign(w.session, case.campaign_id)
-    key = person_key(cmd.secretary)
-    # Count (and lock) the secretary's pairings in the campaign, so two pairings at once cannot both pass.
-    elsewhere = (await w.session.execute(
-        select(func.count()).select_from(
-            select(Pairing.id).where(Pairing.campaign_id == case.campaign_id, Pairing.secretary_key == key,
-                                     Pairing.case_id != case.case_id).with_for_update().subquery()))).scalar_one()
-    data = w.book.pair(terms.policy_on(w.today).policy, cmd.secretary, cmd.secretary_village_code, elsewhere)
-    w.append(EntryKind.PAIRED, cmd.paired_on, data)
-    w.session.add(Pairing(campaign_id=case.campaign_id, secretary_key=key, case_id=case.case_id, paired_on=cmd.paired_on))
     return await _commit(w)
 
 

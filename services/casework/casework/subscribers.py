@@ -3,11 +3,11 @@
 TOPICS names the services whose topics this one consumes; every handler runs inside the
 inbox transaction (see zhengdun.messaging.consumer), whose unit of work it hands the use case.
 """
-from casework import service
+from casework import pairings, service
 from zhengdun.events.acceptance import AcceptanceFailed, PostEvaluated, VillageAccepted, VillageDelisted
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
-from zhengdun.events.screening import CampaignOpened, PolicyRevised, TargetDesignated
+from zhengdun.events.screening import CadreSecretaryRecorded, CampaignOpened, PolicyRevised, TargetDesignated, TargetRemoved
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.messaging.outbox import InboxWork
 from zhengdun.registry import division_handlers
@@ -49,9 +49,19 @@ async def village_accepted(work: InboxWork, envelope: Envelope) -> None:
 
 @handlers.on(VillageDelisted.event_type)
 async def village_delisted(work: InboxWork, envelope: Envelope) -> None:
-    await service.village_delisted(work, envelope.payload(), envelope.actor)
+    await pairings.village_delisted(work, envelope.payload(), envelope.actor)
 
 
 @handlers.on(PostEvaluated.event_type)
 async def post_evaluated(work: InboxWork, envelope: Envelope) -> None:
     await service.post_evaluated(work, envelope.payload(), envelope.actor)
+
+
+@handlers.on(TargetRemoved.event_type)
+async def target_removed(work: InboxWork, envelope: Envelope) -> None:
+    await pairings.village_left_list(work, envelope.payload(), envelope.actor)
+
+
+@handlers.on(CadreSecretaryRecorded.event_type)
+async def cadre_secretary_recorded(work: InboxWork, envelope: Envelope) -> None:
+    await pairings.register_secretary_recorded(work.session, envelope.payload())

@@ -200,3 +200,25 @@ class CaseReadyForAcceptance(CaseRef):
     team_members: tuple[Person, ...]
     contact_leader: Person | None = None
     measures: int = Field(ge=0)
+
+
+@event("zhengdun.casework.pairing.recorded.v1")
+class PairingRecorded(CaseRef):
+    """An excellent village secretary was paired with this village (结对帮带, seed 002: 2–3 villages each).
+    Internal only: it names the secretary."""
+
+    secretary: Person
+    secretary_village_code: str = Field(pattern=DIVISION_CODE)
+    paired_on: date
+    villages_of_secretary: int = Field(ge=1, description="the secretary's active paired villages, this one included")
+    below_target: bool = Field(description="fewer than the target minimum (2) villages")
+
+
+@event("zhengdun.casework.pairing.ended.v1")
+class PairingEnded(CaseRef):
+    """The village left the list (销账: delisted, or not relisted), so its pairing ended."""
+
+    secretary: Person
+    secretary_village_code: str = Field(pattern=DIVISION_CODE)
+    ended_on: date
+    reason: str = Field(description="delisted | not_relisted")

@@ -413,6 +413,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/pairings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 结对帮带名单：辖区内的优秀书记及其结对村（已销账的村移出名单）；below_target=true 只列未达 2 个村的书记 */
+        get: operations["list_pairings_pairings_get"];
+        put?: never;
+        /** 优秀村党组织书记结对帮带软弱涣散村（每人 2–3 个村：至多 3 个，少于 2 个标为未达目标；村须在整顿名单上、在本县内） */
+        post: operations["pair_villages_pairings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/divisions": {
         parameters: {
             query?: never;
@@ -930,6 +948,30 @@ export interface components {
              */
             revisions: number;
         };
+        /** EndedPairingOut */
+        EndedPairingOut: {
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /**
+             * Paired On
+             * Format: date
+             */
+            paired_on: string;
+            /**
+             * Ended On
+             * Format: date
+             */
+            ended_on: string;
+            /**
+             * Reason
+             * @description delisted | not_relisted
+             */
+            reason: string;
+            /** Reason Label */
+            reason_label: string;
+        };
         /**
          * EntryKind
          * @enum {string}
@@ -1115,6 +1157,31 @@ export interface components {
             page: number;
             /** Size */
             size: number;
+        };
+        /** Page[SecretaryPairingsOut] */
+        Page_SecretaryPairingsOut_: {
+            /** Items */
+            items: components["schemas"]["SecretaryPairingsOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** PairedVillageOut */
+        PairedVillageOut: {
+            /** Village Code */
+            village_code: string;
+            /** Village Name */
+            village_name: string | null;
+            /** Case Id */
+            case_id: string;
+            /**
+             * Paired On
+             * Format: date
+             */
+            paired_on: string;
         };
         /** PairingIn */
         PairingIn: {
@@ -1405,6 +1472,60 @@ export interface components {
             reviewed_on: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * SecretaryPairingIn
+         * @description 结对帮带 (seed 002): an excellent village secretary "承包" 2–3 weak villages of the county.
+         */
+        SecretaryPairingIn: {
+            /**
+             * Secretary Village Code
+             * @description 优秀村党组织书记所在村的区划代码
+             */
+            secretary_village_code: string;
+            /**
+             * Secretary Name
+             * @description 书记姓名；不填则取村党组织和“两委”干部名册中该村的现任书记
+             */
+            secretary_name?: string | null;
+            /**
+             * Village Codes
+             * @description 结对的软弱涣散村（须在整顿名单上、在本县内；每名书记合计至多 3 个）
+             */
+            village_codes: string[];
+            /**
+             * Paired On
+             * Format: date
+             */
+            paired_on: string;
+        };
+        /**
+         * SecretaryPairingsOut
+         * @description One excellent secretary's pairing list (结对帮带): the villages on the list now, and those that left it (销账).
+         */
+        SecretaryPairingsOut: {
+            secretary: components["schemas"]["Person"];
+            /** Secretary Village Code */
+            secretary_village_code: string;
+            /** Secretary Village Name */
+            secretary_village_name: string | null;
+            /** County Code */
+            county_code: string;
+            /** Villages */
+            villages: components["schemas"]["PairedVillageOut"][];
+            /** Active Villages */
+            active_villages: number;
+            /** Target Min Villages */
+            target_min_villages: number;
+            /** Max Villages */
+            max_villages: number;
+            /**
+             * Below Target
+             * @description 少于目标数（2 个村）：可以保存，但在县里的结对名单中标出
+             */
+            below_target: boolean;
+            /** Ended */
+            ended: components["schemas"]["EndedPairingOut"][];
         };
         /** StudyIn */
         StudyIn: {
@@ -3300,6 +3421,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WriteOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pairings_pairings_get: {
+        parameters: {
+            query?: {
+                /** @description 只列出此区划之内的结对 */
+                under?: string | null;
+                /** @description true 只列结对村少于 2 个的书记，false 只列已达目标的 */
+                below_target?: boolean | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SecretaryPairingsOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pair_villages_pairings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretaryPairingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretaryPairingsOut"];
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */

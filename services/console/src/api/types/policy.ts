@@ -575,6 +575,47 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "subtree"
   },
+  "pairing.keep": {
+    "label": "安排优秀村党组织书记结对帮带软弱涣散村",
+    "levels": [
+      "county"
+    ],
+    "roles": [
+      "org_staff"
+    ],
+    "scope": "subtree"
+  },
+  "pairing.read": {
+    "label": "查看结对帮带名单",
+    "levels": [
+      "city",
+      "county",
+      "province",
+      "township"
+    ],
+    "roles": [
+      "contact_leader",
+      "county_secretary",
+      "org_staff",
+      "review_agricultural_economy",
+      "review_audit",
+      "review_department",
+      "review_discipline",
+      "review_ethnic_religious",
+      "review_family_planning",
+      "review_political_legal",
+      "review_public_security",
+      "review_united_front",
+      "standing_committee",
+      "supervision_group",
+      "township_committee",
+      "township_principal",
+      "village_secretary",
+      "work_team_leader",
+      "work_team_member"
+    ],
+    "scope": "subtree"
+  },
   "report.document": {
     "label": "生成通报、台账、汇总表",
     "levels": [
