@@ -11,20 +11,16 @@ import httpx
 import pytest
 
 from tests.integration.helpers import send, topic_events, wait_for
-from tests.support.campaign import COUNTY, OTHER_TOWNSHIP, TOWNSHIP, campaign_until_cases_open
-from tests.support.platform import running_platform
+from tests.support.campaign import COUNTY, OTHER_TOWNSHIP, TOWNSHIP, platform_with_cases_open
 from zhengdun.events.acceptance import VillageAccepted, VillageDelisted
 from zhengdun.events.base import Actor, Envelope, type_of
-from zhengdun_demo.api import Platform as Api
 from zhengdun_demo.client import auth
 
 
 @pytest.fixture(scope="module")
 def listed():
-    with running_platform() as platform:
-        api = Api(urls={s: platform.url(s) for s in platform.services}, topic_prefix=platform.topic_prefix)
-        opened = campaign_until_cases_open(api)
-        yield {"platform": platform, "api": api, **opened}
+    with platform_with_cases_open() as opened:
+        yield opened
 
 
 def _post(platform, body: dict, user: str = "county_org") -> httpx.Response:

@@ -14,9 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.integration.helpers import topic_events
-from tests.support.campaign import COUNTY, TOWNSHIP, campaign_until_cases_open
-from tests.support.platform import running_platform
-from zhengdun_demo.api import Platform as Api
+from tests.support.campaign import COUNTY, TOWNSHIP, platform_with_cases_open
 from zhengdun_demo.client import auth
 
 PHONE_COLUMN = "党组织书记联系电话"
@@ -24,10 +22,8 @@ PHONE_COLUMN = "党组织书记联系电话"
 
 @pytest.fixture(scope="module")
 def listed():
-    with running_platform() as platform:
-        api = Api(urls={s: platform.url(s) for s in platform.services}, topic_prefix=platform.topic_prefix)
-        opened = campaign_until_cases_open(api)
-        yield {"platform": platform, "api": api, **opened}
+    with platform_with_cases_open() as opened:
+        yield opened
 
 
 def _import(platform, csv: str) -> dict:

@@ -4,8 +4,11 @@ three villages (two weak and lax, one lagging); the county draws, visits and its
 Six cases open. Each browser module takes it from there (or from an earlier point) in the console."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
+from tests.support.platform import running_platform
 from zhengdun_demo import screening_steps as steps
 from zhengdun_demo.api import Platform as Api
 from zhengdun_demo.synthetic import generate_province, to_csv
@@ -61,3 +64,12 @@ def campaign_until_cases_open(api: Api) -> dict:
     people = {u["username"]: u["id"] for u in api.all_pages("county_org", "screening", "/users", {"under": COUNTY})}
     api.set_clock("2020-08-22")
     return {"campaign_id": cid, "cases": cases, "people": people, "villages": villages}
+
+
+@contextmanager
+def platform_with_cases_open() -> Iterator[dict]:
+    """A platform of its own, run to the six open cases: ``platform``, ``api`` and what
+    ``campaign_until_cases_open`` answers (a module fixture of the API-only tests)."""
+    with running_platform() as platform:
+        api = Api(urls={s: platform.url(s) for s in platform.services}, topic_prefix=platform.topic_prefix)
+        yield {"platform": platform, "api": api, **campaign_until_cases_open(api)}

@@ -64,7 +64,7 @@ class PairingIn(_In):
 class SecretaryPairingIn(_In):
     """结对帮带 (seed 002): an excellent village secretary "承包" 2–3 weak villages of the county."""
     secretary_village_code: str = Field(pattern=CODE, description="优秀村党组织书记所在村的区划代码")
-    secretary_name: str | None = Field(None, max_length=30,
+    secretary_name: str | None = Field(None, max_length=30, pattern=r"^[^\x00-\x1f\x7f]*$",
                                        description="书记姓名；不填则取村党组织和“两委”干部名册中该村的现任书记")
     village_codes: list[Annotated[str, Field(pattern=CODE)]] = Field(
         max_length=20, description="结对的软弱涣散村（须在整顿名单上、在本县内；每名书记合计至多 3 个）")

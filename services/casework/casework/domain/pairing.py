@@ -66,7 +66,7 @@ def check_pairing(*, secretary_village_code: str, villages: list[PairedVillage],
             raise RuleViolation("pairing-village-not-listed", f"村 {village.village_code} 不在整顿名单上（未列入或已销账），不能结对",
                                 f"village {village.village_code} is not on the list (never listed, or delisted)", field=field)
         if village.village_code in paired_already:
-            raise OutOfOrder("already-paired", f"村 {village.village_code} 已与该书记结对",
+            raise OutOfOrder("already-paired", f"该书记已与本村结对（{village.village_code}）",
                              f"village {village.village_code} is already paired with this secretary")
     total = len(paired_already) + len(villages)
     if total > max_villages:
