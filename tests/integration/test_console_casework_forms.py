@@ -281,3 +281,49 @@ def test_continued_rectification_study_supervision_and_second_review(site):
     expect(cw.task_rows(page, url, "持续整顿：二次研判", name)).to_have_count(0)
     shot(site, page, "casework-11-second-review")
     page.context.close()
+
+
+def test_county_pairs_an_excellent_secretary_with_listed_villages_and_the_target_is_shown(site):
+    """结对帮带 (seed 002): the secretary paired from the case book has one village, 未达目标 on the county's list;
+    the county adds a second village on the pairing page and the flag goes; two more would make four, refused
+    above the form with nothing saved; the township reads the list and may not pair."""
+    partner = site["villages"][OTHER_TOWNSHIP][6]
+    others = [c for c in api_get(site, "county_org", "casework", "/cases", size=50)["items"] if c["village_code"] != VILLAGE]
+    page = login(site, "county_org")
+    page.click("[data-test=nav-pairings]")
+    row = page.locator("[data-test=pairings-table] .el-table__body tr").filter(has_text="钱优秀")
+    expect(row).to_have_count(1)
+    expect(page.locator(f"[data-test=below-target-{partner}]")).to_be_visible()
+    shot(site, page, "pairings-01-below-target")
+
+    def pair(villages: list[dict], *, saved: bool):
+        page.click("[data-test=pairing-add]")
+        form = page.locator(".el-dialog").filter(has_text="优秀书记结对帮带")
+        form.locator("[data-test=pairing-secretary-village]").click()
+        page.keyboard.type(partner)
+        page.locator(".el-select-dropdown__item:visible").filter(has_text=partner).first.click()
+        for village in villages:
+            form.locator("[data-test=pairing-villages]").click()
+            page.locator(".el-select-dropdown__item:visible").filter(has_text=village["village_code"]).first.click()
+        page.keyboard.press("Escape")
+        return cw.save(page, form, "已安排钱优秀" if saved else None, saved)
+
+    pair(others[:1], saved=True)
+    expect(page.locator(f"[data-test=below-target-{partner}]")).to_have_count(0)
+    expect(row).to_contain_text("2 / 3")
+    listed = api_get(site, "county_org", "casework", "/pairings", below_target="false")["items"]
+    assert [(p["secretary"]["name"], sorted(v["village_code"] for v in p["villages"])) for p in listed] == \
+        [("钱优秀", sorted([VILLAGE, others[0]["village_code"]]))]
+    shot(site, page, "pairings-02-target-met")
+
+    form = pair(others[1:3], saved=False)
+    expect(form.locator("[data-test=form-refusal]")).to_contain_text("3")
+    assert api_get(site, "county_org", "casework", "/pairings")["items"][0]["active_villages"] == 2   # nothing saved
+    shot(site, page, "pairings-03-refused-four")
+    page.context.close()
+
+    township = login(site, "township_org")
+    township.click("[data-test=nav-pairings]")
+    expect(township.locator("[data-test=pairings-table] .el-table__body tr").filter(has_text="钱优秀")).to_have_count(1)
+    expect(township.locator("[data-test=pairing-add]")).to_have_count(0)
+    township.context.close()

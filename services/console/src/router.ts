@@ -40,6 +40,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'supervision/evaluations', name: 'evaluations', component: () => import('@/views/supervision/EvaluationsView.vue'), meta: { title: '评价', action: 'supervision.read' } },
       { path: 'supervision/campaign-records', name: 'campaign-records', component: () => import('@/views/supervision/CampaignRecordsView.vue'), meta: { title: '四统一·五统一·五到位', action: 'supervision.read' } },
       { path: 'cadres', name: 'cadres', component: () => import('@/views/CadresView.vue'), meta: { title: '村干部名册', action: 'cadres.read' } },
+      { path: 'pairings', name: 'pairings', component: () => import('@/views/PairingsView.vue'), meta: { title: '结对帮带', action: 'pairing.read' } },
       { path: 'users', name: 'users', component: () => import('@/views/UsersView.vue'), meta: { title: '用户管理', action: 'user.read' } },
       { path: 'supervision/journal/:code', name: 'journal', component: () => import('@/views/supervision/JournalView.vue'), meta: { title: '纪实记录', action: 'journal.read' } },
       { path: 'acceptance', name: 'acceptances', component: () => import('@/views/acceptance/AcceptancesView.vue'), meta: { title: '评估验收', action: 'acceptance.read' } },
