@@ -75,7 +75,8 @@ POLICY: dict[str, Rule] = {
     "notification.configure_unit": rule({Role.ORG_STAFF}, ALL_LEVELS, label="设置辖区单位的通知方式（邮箱、工作群机器人）"),
     # --- screening 排查认定 ---
     "campaign.read": rule(PEOPLE, ALL_LEVELS, label="查看整顿工作及政策"),
-    "campaign.open": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY}, label="启动整顿工作、修订政策"),
+    # Any level above the village runs campaigns over its subtree (issue 22): its organization department.
+    "campaign.open": rule({Role.ORG_STAFF}, ABOVE_VILLAGE, label="启动整顿工作、修订政策"),
     "screening.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看排查结果与名单"),
     "screening.assess": rule({Role.ORG_STAFF, Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP}, label="逐村排查研判"),
     "screening.township_list": rule({Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP}, Scope.OWN_UNIT,

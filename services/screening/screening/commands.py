@@ -24,7 +24,7 @@ class _In(BaseModel):
 
 class OpenCampaign(_In):
     name: str = Field(min_length=1, description="整顿工作名称")
-    area_code: str = Field(pattern=CODE, description="开展整顿工作的市或省的区划代码")
+    area_code: str = Field(pattern=CODE, description="开展整顿工作的省、市、县或乡镇的区划代码（不能是村）")
     opened_on: date
     phases: list[ev.PhaseWindow] | None = Field(None, description="阶段及起止日期；默认按种子文件")
     criteria: list[ev.Criterion] | None = Field(None, description="认定标准目录；默认十条")
@@ -34,6 +34,10 @@ class OpenCampaign(_In):
     policy: ev.Policy | None = Field(None, description="政策参数；默认种子文件规定")
     carries_over_from: Identifier | None = Field(
         None, description="上一轮整顿工作（同一区域此前开展的）：其名单中未通过验收的村在本次首轮排查中提示继续整顿")
+    organization_kinds: list[ev.OrganizationKind] | None = Field(
+        None, min_length=1, max_length=2,
+        description="整顿对象类型（行政村、社区）：只排查这些类型，比例以其总数为基数（种子文件001：所辖基层党组织总数）；"
+                    "不填则排查全部村（社区），比例以行政村总数为基数（种子文件000）")
 
 
 class ReviseCampaignPolicy(_In):

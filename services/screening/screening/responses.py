@@ -13,6 +13,7 @@ from screening.domain.township import CarryOverReason, TownshipRoundStatus
 from zhengdun.events import screening as ev
 from zhengdun.attachments import AttachmentRef
 from zhengdun.responses import Out
+from zhengdun.roles import Level
 
 
 class ImportResult(BaseModel):
@@ -34,6 +35,10 @@ class CampaignOut(Out):
     name: str
     area_code: str
     opened_on: date
+    level: Level = Field(description="开展整顿工作的层级（省、市、县、乡镇）")
+    level_label: str
+    organization_kinds: list[str] | None = Field(
+        description="整顿对象类型（行政村、社区）；null：全部村（社区），比例以行政村总数为基数（种子文件000）")
     phases: list[ev.PhaseWindow]
     criteria: list[ev.Criterion]
     criteria_version: int = Field(description="现行认定标准目录的版本（每次修订目录加一）")

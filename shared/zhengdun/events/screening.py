@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -338,6 +339,10 @@ class CommitteeMeetingRecord(_Frozen):
     attachments: tuple[str, ...] = ()      # the signed minutes and photos (ids of stored files, zhengdun.attachments)
 
 
+# The kinds of village-level organization a campaign may cover, as the division registry names them.
+OrganizationKind = Literal["行政村", "社区"]
+
+
 class ListedVillage(_Frozen):
     village_code: str = Field(pattern=DIVISION_CODE)
     category: ListCategory
@@ -351,7 +356,7 @@ class ListedVillage(_Frozen):
 
 @event("zhengdun.screening.campaign.opened.v1")
 class CampaignOpened(_Frozen):
-    """A city or province opened a campaign with its phases, criteria and policy (version 1)."""
+    """A province, city, county or township opened a campaign with its phases, criteria and policy (version 1)."""
 
     campaign_id: str
     name: str
@@ -365,6 +370,9 @@ class CampaignOpened(_Frozen):
     opened_on: date
     # The earlier campaign whose list and acceptance outcomes this one carries over (继续整顿).
     carries_over_from: str | None = None
+    # The kinds of organization screened (行政村, 社区). None (campaigns opened before kinds were named):
+    # every village-level organization is screened and the shares count 行政村 only (seed 000).
+    organization_kinds: tuple[OrganizationKind, ...] | None = None
 
 
 @event("zhengdun.screening.policy.revised.v1")

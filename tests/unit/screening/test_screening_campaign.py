@@ -85,11 +85,11 @@ def test_a_campaign_carries_over_only_an_earlier_one_over_the_same_ground():
         assert refused.value.code == code and refused.value.details["errors"][0]["field"] == "body.carries_over_from"
 
 
-@pytest.mark.parametrize("area", [COUNTY, "130102001000"])
-def test_campaign_area_must_be_a_city_or_province(area):
+def test_campaign_area_cannot_be_a_village():
     with pytest.raises(Refusal) as refused:
-        open_campaign("c", "整顿", area, date(2020, 7, 1))
+        open_campaign("c", "整顿", "130102001001", date(2020, 7, 1))
     assert refused.value.code == "campaign-area-level"
+    assert refused.value.details["errors"][0]["field"] == "body.area_code"
 
 
 def test_province_campaign_is_allowed():

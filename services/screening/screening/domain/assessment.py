@@ -29,7 +29,10 @@ class Village:
 
     code: str
     name: str
-    administrative: bool = True      # 行政村; False for a 社区 (not counted in the minimum share)
+    # Counted in the shares' denominator: a 行政村, not a 社区 (seed 000), unless the campaign names its kinds
+    # (Campaign.covered: then every organization it covers counts, seed 001's 所辖基层党组织总数).
+    administrative: bool = True
+    kind: str = "行政村"             # the registry's kind: 行政村 or 社区
 
 
 @dataclass(frozen=True)

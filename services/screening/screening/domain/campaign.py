@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Iterable, Protocol, TypeVar
 
 from zhengdun.divisions import is_within, level_of, validate_code
 from zhengdun.events.screening import (
     CampaignOpened,
+    OrganizationKind,
     CampaignPhase,
     Criterion,
     LaggingRule,
@@ -18,6 +20,22 @@ from zhengdun.roles import Level
 
 from screening.domain.criteria import DEFAULT_LAGGING_RULE, SEED_000_CRITERIA
 from zhengdun.refusals import RuleViolation
+
+# Who may run a campaign: any level with an organization department above the village (issue 22; seed 000 a city,
+# seed 001 a county, seed 004 a township).
+CAMPAIGN_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)
+ORGANIZATION_KINDS: tuple[OrganizationKind, ...] = ("行政村", "社区")
+
+
+class KindedVillage(Protocol):
+    """What the campaign needs of a village of the registry (screening.domain.assessment.Village)."""
+
+    code: str
+    kind: str
+    administrative: bool
+
+
+V = TypeVar("V", bound=KindedVillage)
 
 
 def default_phases() -> tuple[PhaseWindow, ...]:
@@ -51,6 +69,36 @@ class Campaign:
     policies: tuple[PolicyVersion, ...]
     carries_over_from: str | None = None    # the earlier campaign whose unfinished villages carry over
     criteria_version: int = 1               # the current catalog's version (a revision may bring a new one)
+    # The kinds screened; None (older campaigns): every village-level organization, shares over 行政村 (seed 000).
+    organization_kinds: tuple[OrganizationKind, ...] | None = None
+
+    @property
+    def level(self) -> Level:
+        return level_of(self.area_code)
+
+    @property
+    def decided_by_township(self) -> bool:
+        """A township's own campaign (seed 004 shape): it screens and decides its list itself, no county review."""
+        return self.level is Level.TOWNSHIP
+
+    @property
+    def has_city_steps(self) -> bool:
+        """The city's spot check and the counties' filing with the city exist only in a campaign a city or a
+        province runs; in a county's (seed 001: 报县委组织部备案) the county itself holds the decided list."""
+        return self.level in (Level.PROVINCE, Level.CITY)
+
+    def covers(self, village: KindedVillage) -> bool:
+        return is_within(village.code, self.area_code) and (
+            self.organization_kinds is None or village.kind in self.organization_kinds)
+
+    def covered(self, villages: Iterable[V]) -> list[V]:
+        """The organizations this campaign screens, each marked whether it counts in the shares' denominator:
+        seed 000's 行政村总数 for campaigns that name no kinds, seed 001's 所辖基层党组织总数 (every organization
+        of the kinds named) for those that do."""
+        inside = [v for v in villages if self.covers(v)]
+        if self.organization_kinds is None:
+            return inside
+        return [v if v.administrative else replace(v, administrative=True) for v in inside]
 
     @property
     def current(self) -> PolicyVersion:
@@ -91,7 +139,7 @@ class Campaign:
             phases=opened.phases, criteria=opened.criteria, lagging_rule=opened.lagging_rule,
             opened_on=opened.opened_on,
             policies=(PolicyVersion(opened.policy_version, opened.policy, opened.opened_on, "开启整顿工作"),),
-            carries_over_from=opened.carries_over_from,
+            carries_over_from=opened.carries_over_from, organization_kinds=opened.organization_kinds,
         )
 
     def apply(self, revised: PolicyRevised) -> "Campaign":
@@ -128,19 +176,22 @@ def open_campaign(
     lagging_rule: LaggingRule | str | None = None,
     policy: Policy | None = None,
     carries_over: Campaign | None = None,
+    organization_kinds: Iterable[OrganizationKind] | None = None,
 ) -> tuple[Campaign, CampaignOpened]:
-    """Open a campaign for a city or province; anything not given takes the seed's default.
+    """Open a campaign for a province, city, county or township; anything not given takes the seed's default
+    (``organization_kinds`` None: every village-level organization, shares over 行政村 as in seed 000).
 
     ``carries_over``: an earlier campaign over the same ground (e.g. 2019's before 2020's, seed 000):
     its villages still listed and never accepted are proposed again (继续整顿) in this one's first round."""
     if not name.strip():
         raise RuleViolation("campaign-name-missing", "请填写整顿工作名称", "give the campaign a name")
     validate_code(area_code)
-    if level_of(area_code) not in (Level.PROVINCE, Level.CITY):
+    if level_of(area_code) not in CAMPAIGN_LEVELS:
         raise RuleViolation(
-            "campaign-area-level", "整顿工作须由市或省开展,区域须为市级或省级区划",
-            "a campaign is run by a city or a province: give a city- or province-level code",
-            area_code=area_code)
+            "campaign-area-level", "整顿工作须由省、市、县或乡镇开展,区域不能是村级区划",
+            "a campaign is run by a province, city, county or township: a village-level code cannot be its area",
+            area_code=area_code, errors=[{"field": "body.area_code", "message": "须为省、市、县或乡镇级区划代码"}])
+    kinds = check_kinds(organization_kinds)
     phases = tuple(phases) if phases is not None else default_phases()
     seen = [w.phase for w in phases]
     if len(seen) != len(set(seen)):
@@ -159,14 +210,29 @@ def open_campaign(
         campaign_id=campaign_id, name=name, area_code=area_code, phases=phases, criteria=criteria,
         lagging_rule=lagging_rule, opened_on=opened_on,
         policies=(PolicyVersion(1, policy, opened_on, "开启整顿工作"),),
-        carries_over_from=carries_over.campaign_id if carries_over else None,
+        carries_over_from=carries_over.campaign_id if carries_over else None, organization_kinds=kinds,
     )
     opened = CampaignOpened(
         campaign_id=campaign_id, name=name, area_code=area_code, phases=phases, criteria=criteria,
         lagging_rule=lagging_rule, policy=policy, policy_version=1, opened_on=opened_on,
-        carries_over_from=campaign.carries_over_from,
+        carries_over_from=campaign.carries_over_from, organization_kinds=kinds,
     )
     return campaign, opened
+
+
+def check_kinds(kinds: Iterable[str] | None) -> tuple[OrganizationKind, ...] | None:
+    """The kinds named, each once, in the registry's order; none named at all is refused (say which)."""
+    if kinds is None:
+        return None
+    named = list(kinds)
+    unknown = sorted(set(named) - set(ORGANIZATION_KINDS))
+    if unknown or not named:
+        raise RuleViolation(
+            "organization-kinds", f"整顿对象类型须为 {'、'.join(ORGANIZATION_KINDS)} 中的一种或几种"
+            + (f"，不认识 {'、'.join(unknown)}" if unknown else ""),
+            "name one or more kinds of organization: 行政村 (village), 社区 (community)",
+            errors=[{"field": "body.organization_kinds", "message": "至少选择一种：行政村、社区"}])
+    return tuple(k for k in ORGANIZATION_KINDS if k in named)
 
 
 def check_carry_over(earlier: Campaign, area_code: str, opened_on: date) -> None:

@@ -115,9 +115,11 @@ class TownshipRound:
     submission: TownshipListSubmitted | None = None
 
     def record_assessments(
-        self, campaign: Campaign, entries: Iterable[AssessmentInput], assessed_on: date
+        self, campaign: Campaign, entries: Iterable[AssessmentInput], assessed_on: date,
+        not_screened: Mapping[str, str] | None = None,
     ) -> tuple["TownshipRound", tuple[AssessmentRecorded, ...]]:
-        """Record one or many villages' assessments: all are recorded, or none (every problem listed)."""
+        """Record one or many villages' assessments: all are recorded, or none (every problem listed).
+        ``not_screened``: the township's organizations of kinds the campaign does not cover (code → kind)."""
         if self.status is TownshipRoundStatus.SUBMITTED:
             raise OutOfOrder(
                 "list-already-submitted", "名单已报县审核,县里退回后才能修改排查结果",
@@ -132,6 +134,12 @@ class TownshipRound:
                         "village-repeated", f"村 {entry.village_code} 在本次提交中出现多次",
                         f"village {entry.village_code} appears more than once in this request")
                 seen.add(entry.village_code)
+                if entry.village_code in (not_screened or {}):
+                    kind = not_screened[entry.village_code]
+                    raise RuleViolation(
+                        "organization-kind-not-covered",
+                        f"{entry.village_code} 是{kind}，本次整顿工作只排查{'、'.join(campaign.organization_kinds or ())}",
+                        f"{entry.village_code} is a {kind}, a kind this campaign does not screen")
                 assessment = assess_village(campaign, self.round_id, entry, assessed_on)
                 if assessment.township_code != self.township_code:
                     raise RuleViolation(

@@ -32,7 +32,8 @@ async def open_campaign(command: OpenCampaign, uow: UnitOfWork, actor: Actor) ->
         f"C{uuid.uuid4().hex[:10]}", command.name, command.area_code, command.opened_on,
         phases=tuple(command.phases) if command.phases else None,
         criteria=tuple(command.criteria) if command.criteria else None,
-        lagging_rule=command.lagging_rule, policy=command.policy, carries_over=earlier)
+        lagging_rule=command.lagging_rule, policy=command.policy, carries_over=earlier,
+        organization_kinds=command.organization_kinds)
     record(uow, opened, actor=actor, scope=command.area_code, key=command.area_code)
     await uow.commit()
     return campaign_view(campaign)

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import CityDrawIn, FindingsIn
 from screening.domain import spot_check
 from screening.domain.shares import share_status
-from screening.service.state import (active_list, county_list, facts, load_campaign, record, sample_secret,
-                                     villages_under)
+from screening.service.state import (active_list, campaign_villages, county_list, facts, load_campaign, record,
+                                     sample_secret)
 from screening.service.views import lagging_codes, share_view
 from zhengdun import clock
 from zhengdun.auth import Principal
@@ -26,7 +26,7 @@ async def draw_city_sample(command: CityDrawIn, uow: UnitOfWork, principal: Prin
     state = await county_list(uow.session, campaign_id, round_id, county)
     if state.confirmation is None:
         raise Problem(409, "list-not-confirmed", "名单尚未确定", f"县 {county} 本轮名单尚未经县委常委会确定，无法抽查")
-    unlisted = [v.code for v in await villages_under(uow.session, county) if v.administrative]
+    unlisted = [v.code for v in await campaign_villages(uow.session, campaign, county) if v.administrative]
     secret = await sample_secret(uow.session, campaign_id, round_id, county)
     drawn = spot_check.draw_city_samples(campaign, principal.division_code, state.confirmation, unlisted,
                                          secret, command.drawn_on, state.samples, command.redraw_reason)
@@ -74,7 +74,7 @@ async def shares(session: AsyncSession, campaign_id: str, code: str) -> dict:
     """The minimum share, live, of a unit and of each county in it."""
     campaign = await load_campaign(session, campaign_id)
     active = await active_list(session, campaign_id, under=code)
-    villages = await villages_under(session, code)
+    villages = await campaign_villages(session, campaign, code)
     counties = sorted({county_of(v.code) for v in villages})
     listed = active.in_division(code)
     lagging = lagging_codes(listed)

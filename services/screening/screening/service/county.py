@@ -8,8 +8,8 @@ from screening.commands import AdjustIn, ConfirmIn, DrawIn, ReturnIn, SiteVisits
 from screening.domain import consistency, spot_check
 from screening.domain.shares import share_status
 from screening.service.files import COUNTY_FILES, attachment_refs, file_refs, upload
-from screening.service.state import (active_list, county_list, facts, freeze_for_sampling, load_campaign,
-                                     record, sample_secret, townships_under, villages_under)
+from screening.service.state import (active_list, campaign_townships, campaign_villages, county_list, facts,
+                                     freeze_for_sampling, load_campaign, record, sample_secret)
 from screening.service.township import check_township
 from screening.service.views import lagging_codes, share_view
 from zhengdun import clock
@@ -40,8 +40,8 @@ async def county_list_view(session: AsyncSession, campaign_id: str, round_id: st
     check_county(county)
     campaign = await load_campaign(session, campaign_id)
     state = await county_list(session, campaign_id, round_id, county)
-    villages = await villages_under(session, county)
-    townships = await townships_under(session, county)
+    villages = await campaign_villages(session, campaign, county)
+    townships = await campaign_townships(session, campaign, county)
     flags = await _flags(session, campaign, round_id, county, state, villages)
     # The city's spot-check sample (not part of the county's own list state), for the city's findings form.
     city_samples = spot_check.current_samples(
@@ -52,7 +52,7 @@ async def county_list_view(session: AsyncSession, campaign_id: str, round_id: st
     # The city's share beside the county's: confirmed targets of the whole city, live.
     city = ancestor_at(county, Level.CITY)
     city_targets = (await active_list(session, campaign_id, under=city)).targets
-    city_share = share_status(city, list(city_targets), await villages_under(session, city), campaign.policy,
+    city_share = share_status(city, list(city_targets), await campaign_villages(session, campaign, city), campaign.policy,
                               lagging_codes=lagging_codes(city_targets))
     refs = await file_refs(session, COUNTY_FILES, campaign_id, round_id, county,
                                  [f for c in state.checks for finding in c.findings for f in finding.attachments])
@@ -105,7 +105,7 @@ async def draw_check_samples(command: DrawIn, uow: UnitOfWork, actor: Actor, cam
     clock.not_in_future(command.drawn_on, await clock.today(uow.session), "drawn_on")
     state = await county_list(uow.session, campaign_id, round_id, county)
     secret = await sample_secret(uow.session, campaign_id, round_id, township)
-    state, drawn = state.draw_check_samples(campaign, township, await villages_under(uow.session, township),
+    state, drawn = state.draw_check_samples(campaign, township, await campaign_villages(uow.session, campaign, township),
                                             secret, command.drawn_on, command.redraw_reason)
     for sample in drawn:
         record(uow, sample, actor=actor, scope=township, key=township, round_id=round_id)
@@ -177,8 +177,8 @@ async def confirm_list(command: ConfirmIn, uow: UnitOfWork, actor: Actor, campai
     state = await county_list(session, campaign_id, round_id, county)
     active = (await active_list(session, campaign_id, under=county)).in_division(county)
     state, confirmation = state.confirm(campaign, command.decision_number, command.decided_on,
-                                        await townships_under(session, county),
-                                        await villages_under(session, county), active_targets=active)
+                                        await campaign_townships(session, campaign, county),
+                                        await campaign_villages(session, campaign, county), active_targets=active)
     commitment = await freeze_for_sampling(session, campaign_id, round_id, county)
     confirmed = confirmation.confirmed.model_copy(update={"sample_commitment": commitment})
     record(uow, confirmed, actor=actor, scope=county, key=county, round_id=round_id)

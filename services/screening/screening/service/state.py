@@ -121,7 +121,17 @@ async def rounds_of(session: AsyncSession, campaign_id: str, within_unit: str) -
 async def villages_under(session: AsyncSession, code: str) -> list[Village]:
     rows = await session.execute(select(Division.code, Division.name, Division.kind).where(
         Division.level == Level.VILLAGE.value, within(Division.code, code)).order_by(Division.code))
-    return [Village(c, n, (k or "行政村") != "社区") for c, n, k in rows]
+    return [Village(c, n, (k or "行政村") != "社区", k or "行政村") for c, n, k in rows]
+
+
+async def campaign_villages(session: AsyncSession, campaign: Campaign, code: str) -> list[Village]:
+    """The organizations under ``code`` that ``campaign`` screens (its area, its kinds)."""
+    return campaign.covered(await villages_under(session, code))
+
+
+async def campaign_townships(session: AsyncSession, campaign: Campaign, county: str) -> list[str]:
+    """The county's townships inside the campaign's area (a township's campaign: that one township)."""
+    return [t for t in await townships_under(session, county) if is_within(t, campaign.area_code)]
 
 
 async def townships_under(session: AsyncSession, county: str) -> list[str]:

@@ -15,7 +15,8 @@ from screening.models import TownshipPreparation
 from screening.service.cadres import suggested_findings
 from screening.service.files import TOWNSHIP_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (carry_over_basis, freeze_for_sampling, lagging_ranking, lagging_rule_for,
-                                     load_campaign, record, township_round, villages_under)
+                                     campaign_villages, load_campaign, record, township_round,
+                                     villages_under)
 from screening.service.views import lagging_rule_view
 from zhengdun import clock
 from zhengdun.divisions import level_of
@@ -43,7 +44,8 @@ async def record_assessments(command: AssessmentsIn, uow: UnitOfWork, actor: Act
                                         finding.attachments, f"body.assessments.{i}.findings.{j}.attachments")
     state = await township_round(uow.session, campaign_id, round_id, township)
     entries = [AssessmentInput(a.village_code, tuple(a.findings), a.result, a.ranking) for a in command.assessments]
-    state, recorded = state.record_assessments(campaign, entries, command.assessed_on)
+    not_screened = {v.code: v.kind for v in await villages_under(uow.session, township) if not campaign.covers(v)}
+    state, recorded = state.record_assessments(campaign, entries, command.assessed_on, not_screened=not_screened)
     for assessment in recorded:
         record(uow, assessment, actor=actor, scope=township, key=assessment.village_code,
                village=assessment.village_code, round_id=round_id)
@@ -137,7 +139,7 @@ async def submit_list(command: SubmitIn, uow: UnitOfWork, actor: Actor, campaign
                                     for o in prep.objections))
     earlier, accepted = await carry_over_basis(session, campaign, round_id, township)
     carry = propose_carry_over(earlier, accepted, state.assessments)
-    villages = await villages_under(session, township)
+    villages = await campaign_villages(session, campaign, township)
     ranking = await lagging_ranking(session, campaign, round_id, township)
     state, submitted = state.submit(campaign, villages, meeting, notice, command.submitted_on, carry_over=carry,
                                     carry_over_reasons=command.carry_over_reasons, lagging_ranking=ranking,
@@ -184,7 +186,7 @@ async def township_status(session: AsyncSession, campaign_id: str, round_id: str
     and criterion 1 suggested where the register shows an overdue election."""
     campaign = await load_campaign(session, campaign_id)
     state = await township_round(session, campaign_id, round_id, township)
-    villages = await villages_under(session, township)
+    villages = await campaign_villages(session, campaign, township)
     earlier, accepted = await carry_over_basis(session, campaign, round_id, township)
     # Nothing recorded yet reads as no meeting, no notice, no objections.
     prep = await session.get(TownshipPreparation, (campaign_id, round_id, township)) \

@@ -10,6 +10,8 @@ from zhengdun.roles import Level
 
 def campaign_view(c: Campaign) -> dict:
     return {"campaign_id": c.campaign_id, "name": c.name, "area_code": c.area_code, "opened_on": c.opened_on,
+            "level": c.level.value, "level_label": c.level.label,
+            "organization_kinds": list(c.organization_kinds) if c.organization_kinds is not None else None,
             "phases": [p.model_dump(mode="json") for p in c.phases],
             "criteria": [k.model_dump(mode="json") for k in c.criteria], "lagging_rule": c.lagging_rule, "lagging_rule_text": c.lagging_rule_text,
             "criteria_version": c.criteria_version,

@@ -1,0 +1,80 @@
+"""Campaigns at any level above the village (issue 22), over the kinds of organization they name."""
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from zhengdun.events.screening import CampaignOpened
+from zhengdun.refusals import Refusal
+from zhengdun.roles import Level
+
+from screening.domain import Village, open_campaign
+from screening.domain.shares import share_status
+from screening_helpers import CITY, COUNTY, OTHER_COUNTY, TOWNSHIP_A, TOWNSHIP_B, village, villages_of, weak, make_campaign
+
+PROVINCE = "130000000000"
+
+
+@pytest.mark.parametrize("area, level, by_township, city_steps", [
+    (PROVINCE, Level.PROVINCE, False, True), (CITY, Level.CITY, False, True),
+    (COUNTY, Level.COUNTY, False, False), (TOWNSHIP_A, Level.TOWNSHIP, True, False)])
+def test_a_campaign_opens_at_every_level_above_the_village(area, level, by_township, city_steps):
+    campaign, opened = open_campaign("c", "整顿", area, date(2014, 3, 1))
+    assert (campaign.level, campaign.decided_by_township, campaign.has_city_steps) == (level, by_township, city_steps)
+    assert CampaignOpened.model_validate(opened.model_dump(mode="json")).area_code == area
+
+
+def test_kinds_named_are_kept_once_in_the_registry_order():
+    campaign, opened = open_campaign("c", "整顿", COUNTY, date(2014, 3, 1), organization_kinds=["社区", "行政村", "社区"])
+    assert campaign.organization_kinds == opened.organization_kinds == ("行政村", "社区")
+
+
+@pytest.mark.parametrize("kinds", [[], ["企业"], ["行政村", "非公企业"]])
+def test_no_kind_or_an_unknown_kind_is_refused(kinds):
+    with pytest.raises(Refusal) as refused:
+        open_campaign("c", "整顿", COUNTY, date(2014, 3, 1), organization_kinds=kinds)
+    assert refused.value.code == "organization-kinds"
+    assert refused.value.details["errors"][0]["field"] == "body.organization_kinds"
+
+
+COMMUNITY_A = Village(village(TOWNSHIP_A, 201), "社区一", administrative=False, kind="社区")
+ORGANIZATIONS = villages_of(TOWNSHIP_A) + villages_of(TOWNSHIP_B) + [COMMUNITY_A, Village(village(OTHER_COUNTY[:9] + "001", 1), "外县村")]
+
+
+def test_a_campaign_without_kinds_screens_everything_and_counts_administrative_villages():
+    """Seed 000: every village-level organization is screened; the share counts 行政村 only."""
+    campaign = make_campaign()
+    covered = campaign.covered(ORGANIZATIONS)
+    assert COMMUNITY_A in covered and len(covered) == 22
+    assert share_status(COUNTY, [], covered, campaign.policy).administrative_villages == 20
+
+
+def test_a_county_campaign_covers_its_subtree_and_counts_every_organization_of_its_kinds():
+    """Seed 001: 后进比例掌握在所辖基层党组织总数的5%左右 — communities count when the campaign covers them."""
+    campaign, _ = open_campaign("c", "整顿", COUNTY, date(2014, 3, 1), organization_kinds=["行政村", "社区"])
+    covered = campaign.covered(ORGANIZATIONS)
+    assert len(covered) == 21 and all(v.administrative for v in covered)           # the other county's village is out
+    share = share_status(COUNTY, [COMMUNITY_A.code], covered, campaign.policy, lagging_codes=[COMMUNITY_A.code])
+    assert (share.administrative_villages, share.lagging, share.required) == (21, 1, 3)
+
+
+def test_a_campaign_of_villages_only_leaves_communities_out():
+    campaign, _ = open_campaign("c", "整顿", TOWNSHIP_A, date(2014, 3, 1), organization_kinds=["行政村"])
+    covered = campaign.covered(ORGANIZATIONS)
+    assert COMMUNITY_A not in covered and [v.code[:9] for v in covered] == [TOWNSHIP_A[:9]] * 10
+    assert not campaign.covers(replace(COMMUNITY_A, administrative=True))
+
+
+def test_a_township_refuses_assessing_an_organization_of_a_kind_not_covered():
+    from screening.domain import TownshipRound
+
+    campaign, _ = open_campaign("c", "整顿", TOWNSHIP_A, date(2014, 3, 1), organization_kinds=["行政村"])
+    state = TownshipRound(campaign.campaign_id, "R1", TOWNSHIP_A)
+    with pytest.raises(Refusal) as refused:
+        state.record_assessments(campaign, [weak(campaign, COMMUNITY_A.code)], date(2014, 3, 10),
+                                 not_screened={COMMUNITY_A.code: "社区"})
+    problem = refused.value.details["problems"][0]
+    assert (refused.value.code, problem["code"]) == ("assessments-refused", "organization-kind-not-covered")
+    _, recorded = state.record_assessments(campaign, [weak(campaign, village(TOWNSHIP_A, 1))], date(2014, 3, 10),
+                                           not_screened={COMMUNITY_A.code: "社区"})
+    assert [a.village_code for a in recorded] == [village(TOWNSHIP_A, 1)]
