@@ -47,7 +47,7 @@ async def list_campaigns(session: Reader, principal: Principal = Depends(authori
 
 @router.get("/campaigns/{campaign_id}", response_model=R.CampaignOut, summary="整顿工作详情（含政策版本）")
 async def get_campaign(campaign_id: Identifier, session: Reader, principal: Principal = Depends(authorized("campaign.read"))):
-    return await campaigns.get_campaign(session, campaign_id)
+    return await campaigns.get_campaign(session, campaign_id, principal.division_code)
 
 
 @router.get("/campaigns/{campaign_id}/rounds", response_model=list[R.RoundOut], summary="整顿工作的排查轮次（辖区内）")
@@ -211,6 +211,14 @@ async def adjust_list(campaign_id: Identifier, round_id: RoundId, county: Divisi
 async def confirm_list(campaign_id: Identifier, round_id: RoundId, county: DivisionCode, body: ConfirmIn, uow: UoW,
                        principal: Principal = Depends(authorized("screening.county_decide", target="county"))):
     return await county_review.confirm_list(body, uow, principal.actor, campaign_id, round_id, county)
+
+
+@router.post(TOWNSHIP + "/decide", response_model=R.ConfirmationOut, status_code=201,
+             summary="乡镇开展的整顿工作：乡镇党委研究确定本乡镇名单（效果同县委常委会确定：逐村认定整顿对象）")
+async def decide_township_list(campaign_id: Identifier, round_id: RoundId, township: DivisionCode, body: ConfirmIn,
+                               uow: UoW,
+                               principal: Principal = Depends(authorized("screening.township_decide", target="township"))):
+    return await county_review.decide_township_list(body, uow, principal.actor, campaign_id, round_id, township)
 
 
 # ------------------------------------------------------------------------------- city spot check, the dynamic list

@@ -13,7 +13,7 @@ from screening.domain import (
     open_campaign,
     revise_policy,
 )
-from screening_helpers import CITY, COUNTY
+from screening_helpers import CITY
 from zhengdun.refusals import Refusal
 
 

@@ -215,7 +215,7 @@ def standards(campaigns_without_standard: list[tuple[str, str]], caller: Caller)
     """The organization department of the unit running a campaign sets its acceptance standard while it has
     none: no village of the campaign can apply for acceptance before it is set. ``campaigns_without_standard``:
     (campaign id, area code)."""
-    if caller.level not in (Level.CITY, Level.PROVINCE) or Role.ORG_STAFF not in caller.roles:
+    if caller.level is Level.VILLAGE or Role.ORG_STAFF not in caller.roles:   # a campaign runs at any level above
         return []
     return [Pending("acceptance.standard", campaign_id, "制定本次整顿工作的验收标准（四个方面的评分项与合格分）",
                     unit_code=area, path=f"/campaigns/{campaign_id}/standard", method="PUT", campaign_id=campaign_id,

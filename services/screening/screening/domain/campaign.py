@@ -19,7 +19,7 @@ from zhengdun.events.screening import (
 from zhengdun.roles import Level
 
 from screening.domain.criteria import DEFAULT_LAGGING_RULE, SEED_000_CRITERIA
-from zhengdun.refusals import RuleViolation
+from zhengdun.refusals import OutOfOrder, RuleViolation
 
 # Who may run a campaign: any level with an organization department above the village (issue 22; seed 000 a city,
 # seed 001 a county, seed 004 a township).
@@ -218,6 +218,26 @@ def open_campaign(
         carries_over_from=campaign.carries_over_from, organization_kinds=kinds,
     )
     return campaign, opened
+
+
+def require_city_steps(campaign: Campaign, step: str) -> None:
+    """The city's spot check and the filing with the city exist only where a city or province runs the campaign."""
+    if not campaign.has_city_steps:
+        raise OutOfOrder(
+            "no-city-step", f"本整顿工作由{campaign.level.label}开展（{campaign.area_code}），没有“{step}”这一步：名单由开展整顿的"
+            f"{campaign.level.label}级党委组织部门确定并留存",
+            f"this campaign is run at {campaign.level.value} level ({campaign.area_code}): it has no city step ({step})",
+            area_code=campaign.area_code)
+
+
+def require_decided_by(campaign: Campaign, level: Level) -> None:
+    """Who decides the list: the township in its own campaign (seed 004 shape), the county's standing committee
+    in every other (seed 000, seed 001)."""
+    by = Level.TOWNSHIP if campaign.decided_by_township else Level.COUNTY
+    if level is not by:
+        raise OutOfOrder(
+            "list-decided-elsewhere", f"本整顿工作的名单由{by.label}{'党委' if by is Level.TOWNSHIP else '委常委会'}研究确定",
+            f"in this campaign the list is decided at {by.value} level", decided_by=by.value)
 
 
 def check_kinds(kinds: Iterable[str] | None) -> tuple[OrganizationKind, ...] | None:

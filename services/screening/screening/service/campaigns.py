@@ -16,7 +16,8 @@ from zhengdun.auth import Principal
 from zhengdun.events.base import Actor
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
-from zhengdun.problems import Problem
+from zhengdun.divisions import is_within
+from zhengdun.problems import Problem, forbidden
 from zhengdun.reading import paginate
 from zhengdun.refusals import UnknownItem
 
@@ -60,10 +61,20 @@ async def list_campaigns(session: AsyncSession, visible_to: str | None, paging: 
                 page=page.page, size=page.size)
 
 
-async def get_campaign(session: AsyncSession, campaign_id: str) -> dict:
-    return campaign_view(await load_campaign(session, campaign_id))
+async def get_campaign(session: AsyncSession, campaign_id: str, visible_to: str | None) -> dict:
+    return campaign_view(await _visible_campaign(session, campaign_id, visible_to))
+
+
+async def _visible_campaign(session: AsyncSession, campaign_id: str, visible_to: str | None):
+    """A campaign is seen at its own level, above it and inside its area (a township's campaign is not its
+    sibling township's business), as in the list."""
+    campaign = await load_campaign(session, campaign_id)
+    if visible_to and not (is_within(visible_to, campaign.area_code) or is_within(campaign.area_code, visible_to)):
+        raise forbidden(f"整顿工作 {campaign_id}（{campaign.area_code}）不在您单位的上级或辖区范围内 "
+                        f"(the campaign is neither above nor inside your unit)")
+    return campaign
 
 
 async def list_rounds(session: AsyncSession, campaign_id: str, within_unit: str) -> list[dict]:
-    await load_campaign(session, campaign_id)
+    await _visible_campaign(session, campaign_id, within_unit)
     return await rounds_of(session, campaign_id, within_unit)

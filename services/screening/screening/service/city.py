@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import CityDrawIn, FindingsIn
 from screening.domain import spot_check
+from screening.domain.campaign import require_city_steps
 from screening.domain.shares import share_status
 from screening.service.state import (active_list, campaign_villages, county_list, facts, load_campaign, record,
                                      sample_secret)
@@ -22,6 +23,7 @@ async def draw_city_sample(command: CityDrawIn, uow: UnitOfWork, principal: Prin
                            county: str) -> dict:
     """A random share of the county's decided list and of its unlisted villages (same secret, reproducible)."""
     campaign = await load_campaign(uow.session, campaign_id)
+    require_city_steps(campaign, "市级抽查")
     clock.not_in_future(command.drawn_on, await clock.today(uow.session), "drawn_on")
     state = await county_list(uow.session, campaign_id, round_id, county)
     if state.confirmation is None:
@@ -45,6 +47,7 @@ async def record_city_findings(command: FindingsIn, uow: UnitOfWork, principal: 
     """The city's findings; falsified ones are reported, unlisted villages found to meet criteria are designated."""
     session = uow.session
     campaign = await load_campaign(session, campaign_id)
+    require_city_steps(campaign, "市级抽查")
     clock.not_in_future(command.checked_on, await clock.today(session), "checked_on")
     samples = spot_check.current_samples(
         s for s in await facts(session, campaign_id, ev.SampleDrawn, scope_prefix=county, round_id=round_id)

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import AdjustIn, ConfirmIn, DrawIn, ReturnIn, SiteVisitsIn
 from screening.domain import consistency, spot_check
+from screening.domain.campaign import require_decided_by
 from screening.domain.shares import share_status
 from screening.service.files import COUNTY_FILES, attachment_refs, file_refs, upload
 from screening.service.state import (active_list, campaign_townships, campaign_villages, county_list, facts,
@@ -171,8 +172,28 @@ async def confirm_list(command: ConfirmIn, uow: UnitOfWork, actor: Actor, campai
     """The standing committee decides the list: each village designated (a share below the minimum is marked);
     the decided population gets a sampling commitment for the city's spot check."""
     check_county(county)
+    campaign = await load_campaign(uow.session, campaign_id)
+    require_decided_by(campaign, Level.COUNTY)
+    return await _decide(command, uow, actor, campaign, round_id, county, scope=county)
+
+
+async def decide_township_list(command: ConfirmIn, uow: UnitOfWork, actor: Actor, campaign_id: str, round_id: str,
+                               township: str) -> dict:
+    """A township's own campaign (seed 004 shape): its Party committee decides the list it submitted, with the same
+    effect as a county's decision (designations, share, sampling commitment); recorded at the township."""
+    check_township(township)
+    campaign = await load_campaign(uow.session, campaign_id)
+    require_decided_by(campaign, Level.TOWNSHIP)
+    if township != campaign.area_code:
+        raise Problem(422, "township-outside-campaign", "乡镇不属于该整顿工作 Township not in campaign",
+                      f"整顿工作 {campaign_id} 由乡镇 {campaign.area_code} 开展，{township} 不能研究确定其名单")
+    return await _decide(command, uow, actor, campaign, round_id, ancestor_at(township, Level.COUNTY), scope=township)
+
+
+async def _decide(command: ConfirmIn, uow: UnitOfWork, actor: Actor, campaign, round_id: str, county: str,
+                  scope: str) -> dict:
     session = uow.session
-    campaign = await load_campaign(session, campaign_id)
+    campaign_id = campaign.campaign_id
     clock.not_in_future(command.decided_on, await clock.today(session), "decided_on")
     state = await county_list(session, campaign_id, round_id, county)
     active = (await active_list(session, campaign_id, under=county)).in_division(county)
@@ -181,12 +202,12 @@ async def confirm_list(command: ConfirmIn, uow: UnitOfWork, actor: Actor, campai
                                         await campaign_villages(session, campaign, county), active_targets=active)
     commitment = await freeze_for_sampling(session, campaign_id, round_id, county)
     confirmed = confirmation.confirmed.model_copy(update={"sample_commitment": commitment})
-    record(uow, confirmed, actor=actor, scope=county, key=county, round_id=round_id)
+    record(uow, confirmed, actor=actor, scope=scope, key=county, round_id=round_id)
     for designated in confirmation.designated:
-        record(uow, designated, actor=actor, scope=county, key=designated.village_code, village=designated.village_code,
+        record(uow, designated, actor=actor, scope=scope, key=designated.village_code, village=designated.village_code,
                         round_id=round_id)
     for removed in confirmation.removed:
-        record(uow, removed, actor=actor, scope=county, key=removed.village_code, 
+        record(uow, removed, actor=actor, scope=scope, key=removed.village_code, 
                village=removed.village_code, round_id=round_id)
     await uow.commit()
     return {"confirmed": confirmed.model_dump(mode="json"), "designated": len(confirmation.designated),

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import FileIn
 from screening.domain.filing import Filing, FilingEntry, file_county_list
+from screening.domain.campaign import require_city_steps
 from screening.models import FilingSnapshot
 from screening.service.state import active_list, load_campaign, record
 from zhengdun import clock
@@ -33,6 +34,7 @@ def _filing_of(row) -> Filing:
 
 async def file_list(command: FileIn, uow: UnitOfWork, actor: Actor, campaign_id: str, county: str) -> dict:
     campaign = await load_campaign(uow.session, campaign_id)
+    require_city_steps(campaign, "向市委组织部备案")
     clock.not_in_future(command.filed_on, await clock.today(uow.session), "filed_on")
     earlier = [_filing_of(f) for f in (await uow.session.execute(_filings_of(campaign_id, county))).all()]
     filing, filed = file_county_list(campaign, county, await active_list(uow.session, campaign_id, under=county),

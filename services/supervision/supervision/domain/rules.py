@@ -16,11 +16,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from zhengdun.divisions import city_of, county_of, province_of, township_of
+from zhengdun.divisions import city_of, county_of, level_of, province_of, township_of
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import Severity
 from zhengdun.periods import report_periods
+from zhengdun.roles import Level
 
 
 class Rule(StrEnum):
@@ -247,6 +248,12 @@ class Campaign:
     concentrated_ends_on: date | None = None
     policy_version: int = 1                # the version of ``policy`` (the one in force on the day judged)
 
+    @property
+    def has_city_steps(self) -> bool:
+        """Filing with the city and the city's and province's spot checks belong to a campaign a city or a province
+        runs; a county's or a township's own campaign (seeds 001, 004) has no level above it within the campaign."""
+        return level_of(self.area_code) in (Level.PROVINCE, Level.CITY)
+
 
 def version_in_force(versions: list[tuple[int, date]], day: date) -> int | None:
     """Of the campaign's policy versions (version, effective_on), the one in force on ``day``: the newest effective
@@ -432,11 +439,12 @@ def township_unfinished(campaign: Campaign, township_code: str, cases: list[Case
     unfinished = [c for c in targets if not c.finished_at(ends)]
     if Decimal(len(unfinished)) <= campaign.policy.township_escalation_share * len(targets):
         return None
-    city = city_of(township_code)
+    # Filed with the organization department that runs the campaign: the city's, or a county's own (seed 001).
+    above = f"{city_of(township_code)} 市委组织部" if campaign.has_city_steps else f"{county_of(township_code)} 县委组织部"
     return Breach(f"{Rule.TOWNSHIP_UNFINISHED}:{campaign.campaign_id}:{township_code}", Rule.TOWNSHIP_UNFINISHED,
                   township_code, ROLE_TOWNSHIP_SECRETARY, township_code, Severity.HIGH,
                   tuple(c.designated_by for c in unfinished), ends,
-                  proposal=f"诫勉谈话：乡镇党委书记（{len(unfinished)}/{len(targets)} 个村未完成整顿），报 {city} 市委组织部备案")
+                  proposal=f"诫勉谈话：乡镇党委书记（{len(unfinished)}/{len(targets)} 个村未完成整顿），报 {above}备案")
 
 
 def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acceptance], samples: list[Sample],
@@ -445,7 +453,7 @@ def spot_check_ratio(campaign: Campaign, county_code: str, acceptances: list[Acc
     accepted villages must be spot-checked, within ``acceptance_spot_check_window_days`` (campaign policy)
     of its first acceptance."""
     accepted = [a for a in acceptances if a.county_code == county_code]
-    if not accepted:
+    if not accepted or not campaign.has_city_steps:
         return []
     due = min(a.accepted_on for a in accepted) + timedelta(days=campaign.policy.acceptance_spot_check_window_days)
     accepted_codes = {a.village_code for a in accepted}
@@ -527,7 +535,7 @@ def county_filing_missing(campaign: Campaign, county: CountyList, filings: list[
     (late filings are marked by screening). A date passed before the county's list was confirmed is owed too:
     the filing is a snapshot of the active list, which exists from the confirmation on."""
     filed = {f.filing_date for f in filings if f.county_code == county.county_code and f.filed_on <= today}
-    if county.confirmed_on > today:
+    if county.confirmed_on > today or not campaign.has_city_steps:
         return []
     return [Breach(f"{Rule.COUNTY_FILING_MISSING}:{campaign.campaign_id}:{county.county_code}:{due}",
                    Rule.COUNTY_FILING_MISSING, county.county_code, ROLE_ORG, county.county_code, Severity.MEDIUM,

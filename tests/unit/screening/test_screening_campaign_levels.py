@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 
 from zhengdun.events.screening import CampaignOpened
-from zhengdun.refusals import Refusal
+from zhengdun.refusals import OutOfOrder, Refusal
 from zhengdun.roles import Level
 
-from screening.domain import Village, open_campaign
+from screening.domain import TownshipRound, Village, open_campaign
+from screening.domain.campaign import require_city_steps, require_decided_by
 from screening.domain.shares import share_status
 from screening_helpers import CITY, COUNTY, OTHER_COUNTY, TOWNSHIP_A, TOWNSHIP_B, village, villages_of, weak, make_campaign
 
@@ -66,8 +67,6 @@ def test_a_campaign_of_villages_only_leaves_communities_out():
 
 
 def test_a_township_refuses_assessing_an_organization_of_a_kind_not_covered():
-    from screening.domain import TownshipRound
-
     campaign, _ = open_campaign("c", "整顿", TOWNSHIP_A, date(2014, 3, 1), organization_kinds=["行政村"])
     state = TownshipRound(campaign.campaign_id, "R1", TOWNSHIP_A)
     with pytest.raises(Refusal) as refused:
@@ -78,3 +77,26 @@ def test_a_township_refuses_assessing_an_organization_of_a_kind_not_covered():
     _, recorded = state.record_assessments(campaign, [weak(campaign, village(TOWNSHIP_A, 1))], date(2014, 3, 10),
                                            not_screened={COMMUNITY_A.code: "社区"})
     assert [a.village_code for a in recorded] == [village(TOWNSHIP_A, 1)]
+
+
+def test_only_a_city_or_province_campaign_has_the_city_steps():
+    city = make_campaign()
+    require_city_steps(city, "市级抽查")
+    for area in (COUNTY, TOWNSHIP_A):
+        below, _ = open_campaign("c", "整顿", area, date(2014, 3, 1))
+        with pytest.raises(Refusal) as refused:
+            require_city_steps(below, "市级抽查")
+        assert refused.value.code == "no-city-step" and isinstance(refused.value, OutOfOrder)
+
+
+def test_the_county_decides_unless_the_township_runs_the_campaign():
+    county, _ = open_campaign("c", "整顿", COUNTY, date(2014, 3, 1))
+    township, _ = open_campaign("t", "整顿", TOWNSHIP_A, date(2014, 3, 1))
+    for campaign in (make_campaign(), county):
+        require_decided_by(campaign, Level.COUNTY)
+        with pytest.raises(Refusal) as refused:
+            require_decided_by(campaign, Level.TOWNSHIP)
+        assert refused.value.code == "list-decided-elsewhere" and refused.value.details["decided_by"] == "county"
+    require_decided_by(township, Level.TOWNSHIP)
+    with pytest.raises(Refusal):
+        require_decided_by(township, Level.COUNTY)
