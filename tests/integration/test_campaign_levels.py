@@ -38,6 +38,12 @@ def create_user(platform, by: Caller, name: str, unit: str, roles: list[str]) ->
     return Caller(platform, username, PASSWORD)
 
 
+def task_kinds(user: Caller, campaign_id: str) -> list[str]:
+    page = user.get("/tasks", size=500, campaign_id=campaign_id)
+    assert page.status_code == 200, page.text
+    return [t["kind"] for t in page.json()["items"]]
+
+
 def assess(criteria: list[str], codes: list[str], weak: tuple[str, ...] = (), lagging: tuple[str, ...] = ()) -> list[dict]:
     entries = []
     for code in codes:
@@ -116,9 +122,13 @@ def test_a_county_and_a_township_run_their_own_campaigns(platform, demo):
                                {"filing_date": "2020-08-31", "filed_on": "2020-08-31"}), 409)
     # The township cannot decide a county's campaign; the county's standing committee does.
     is_problem(first.post(f"{round_one}/decide", {"decision_number": "一镇〔2020〕1号", "decided_on": "2020-08-18"}), 409)
+    assert task_kinds(committee, cid) == ["screening.county.confirm"]
     decided = committee.post(f"{county}/confirm", {"decision_number": "示二县委〔2020〕3号", "decided_on": "2020-08-18"})
     assert decided.status_code == 201 and decided.json()["designated"] == 2, decided.text
     assert decided.json()["share"]["administrative_villages"] == 7
+
+    # Nothing waits on the city, nor a filing on the county.
+    assert task_kinds(city_org, cid) == [] and task_kinds(county_org, cid) == []
 
     # A case opens in casework for the community.
     cases = on(county_org, platform, "casework")
@@ -159,6 +169,7 @@ def test_a_county_and_a_township_run_their_own_campaigns(platform, demo):
     notice = first.put(f"{own_round}/notice", {"starts_on": "2020-08-26", "ends_on": "2020-08-28"})
     assert meeting.status_code == notice.status_code == 200, (meeting.text, notice.text)
     assert first.post(f"{own_round}/submit", {"submitted_on": "2020-08-29"}).status_code == 201
+    assert task_kinds(first, tid) == ["screening.township.decide"] and task_kinds(committee, tid) == []
     is_problem(committee.post(f"/campaigns/{tid}/rounds/R1/counties/{COUNTY}/confirm",
                               {"decision_number": "x", "decided_on": "2020-08-30"}), 409)
     is_problem(second.post(f"/campaigns/{tid}/rounds/R1/townships/{T2}/decide",

@@ -8,7 +8,8 @@ from zhengdun.events.screening import CampaignOpened
 from zhengdun.refusals import OutOfOrder, Refusal
 from zhengdun.roles import Level
 
-from screening.domain import TownshipRound, Village, open_campaign
+from screening.domain import TownshipRound, Village, open_campaign, tasks
+from screening.domain.tasks import CampaignView
 from screening.domain.campaign import require_city_steps, require_decided_by
 from screening.domain.shares import share_status
 from screening_helpers import CITY, COUNTY, OTHER_COUNTY, TOWNSHIP_A, TOWNSHIP_B, village, villages_of, weak, make_campaign
@@ -100,3 +101,34 @@ def test_the_county_decides_unless_the_township_runs_the_campaign():
     require_decided_by(township, Level.TOWNSHIP)
     with pytest.raises(Refusal):
         require_decided_by(township, Level.COUNTY)
+
+
+# --- the to-do list of campaigns below the city -------------------------------------------------------------------
+
+def _view(area: str, **changes):
+    campaign, _ = open_campaign("camp-1", "整顿", area, date(2014, 3, 1))
+    return CampaignView(campaign.campaign_id, campaign.name, campaign.policy, area, campaign.has_city_steps,
+                        campaign.decided_by_township, **changes)
+
+
+def test_a_township_running_its_campaign_decides_once_it_submitted():
+    committee = frozenset({"township_committee", "level_township"})
+    own = tasks.TownshipRoundView(_view(TOWNSHIP_A), "R1", TOWNSHIP_A, villages=10, assessed=10, submitted=True)
+    [decide] = tasks.township_steps(own, committee)
+    assert decide.kind == "screening.township.decide" and decide.path.endswith(f"/townships/{TOWNSHIP_A}/decide")
+    assert tasks.township_steps(own, frozenset({"org_staff", "level_township"})) == []
+    in_county = replace(own, campaign=_view(COUNTY))
+    assert tasks.township_steps(in_county, committee) == []          # the county decides a county's campaign
+
+
+def test_no_county_review_in_a_township_campaign_and_no_city_step_below_the_city():
+    standing = frozenset({"standing_committee", "org_staff", "level_county"})
+    submitted = tasks.CountyRoundView(_view(TOWNSHIP_A), "R1", COUNTY, (TOWNSHIP_A,), frozenset({TOWNSHIP_A}), False)
+    assert tasks.county_steps(submitted, standing) == []
+    county_round = replace(submitted, campaign=_view(COUNTY), townships=(TOWNSHIP_A, TOWNSHIP_B),
+                           submitted=frozenset({TOWNSHIP_A, TOWNSHIP_B}))
+    assert "screening.county.confirm" in [s.kind for s in tasks.county_steps(county_round, standing)]
+    confirmed = replace(county_round, confirmed=True)
+    assert tasks.city_steps(confirmed) == [] and tasks.city_steps(replace(confirmed, campaign=_view(CITY))) != []
+    assert tasks.filing_steps(_view(COUNTY), COUNTY, True, set(), date(2020, 8, 31)) == []
+    assert tasks.filing_steps(_view(CITY), COUNTY, True, set(), date(2020, 8, 31)) != []

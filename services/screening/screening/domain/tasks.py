@@ -23,6 +23,7 @@ LABELS = {
     "screening.township.notice": "名单公示",
     "screening.township.objection": "答复公示异议",
     "screening.township.submit": "分两类上报名单",
+    "screening.township.decide": "乡镇党委研究确定名单（乡镇开展的整顿工作）",
     "screening.county.sample": "县级随机抽查",
     "screening.county.site_visit": "实地走访核查",
     "screening.county.confirm": "县委常委会研究确定名单",
@@ -37,6 +38,12 @@ class CampaignView:
     campaign_id: str
     name: str
     policy: Policy
+    area_code: str = ""
+    # A county's or township's own campaign has no city step (spot check, filing with the city); in a township's
+    # own the township decides its list, no county review (screening.domain.campaign.Campaign).
+    city_steps: bool = True
+    decided_by_township: bool = False
+    organization_kinds: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,13 @@ def _round_path(v: TownshipRoundView) -> str:
 def township_steps(v: TownshipRoundView, roles: frozenset[str]) -> list[Pending]:
     """A township committee's steps before its list is submitted: assess every village, meeting, notice,
     objections answered, submit (again after a return)."""
-    if v.submitted:
-        return []
     committee = Role.TOWNSHIP_COMMITTEE in roles
+    if v.submitted:
+        if committee and v.campaign.decided_by_township and v.township_code == v.campaign.area_code:
+            return [Pending("screening.township.decide", f"{v.campaign.campaign_id}:{v.round_id}:{v.township_code}",
+                            "乡镇党委研究确定本乡镇整顿对象名单", unit_code=v.township_code, path=f"{_round_path(v)}/decide",
+                            campaign_id=v.campaign.campaign_id)]
+        return []
     due = _due(v.round_id, v.campaign.policy.township_list_due)
     key = f"{v.campaign.campaign_id}:{v.round_id}:{v.township_code}"
     base = _round_path(v)
@@ -120,7 +131,7 @@ def township_steps(v: TownshipRoundView, roles: frozenset[str]) -> list[Pending]
 def county_steps(v: CountyRoundView, roles: frozenset[str]) -> list[Pending]:
     """The county's review before its standing committee decides: check samples and site visits of each
     submitted township (organization department), then the decision (standing committee)."""
-    if v.confirmed:
+    if v.confirmed or v.campaign.decided_by_township:
         return []
     policy = v.campaign.policy
     key = f"{v.campaign.campaign_id}:{v.round_id}:{v.county_code}"
@@ -146,7 +157,7 @@ def county_steps(v: CountyRoundView, roles: frozenset[str]) -> list[Pending]:
 
 def city_steps(v: CountyRoundView) -> list[Pending]:
     """The city's spot check of a county's confirmed list: draw the sample, then record the findings."""
-    if not v.confirmed or v.city_checked:
+    if not v.confirmed or v.city_checked or not v.campaign.city_steps:
         return []
     key = f"{v.campaign.campaign_id}:{v.round_id}:{v.county_code}"
     base = f"/campaigns/{v.campaign.campaign_id}/rounds/{v.round_id}/counties/{v.county_code}"
@@ -161,7 +172,7 @@ def filing_steps(campaign: CampaignView, county_code: str, has_confirmed_list: b
                  today: date) -> list[Pending]:
     """Each filing date of the policy, from a month ahead until the county has filed for it (once it has a
     confirmed list to file)."""
-    if not has_confirmed_list:
+    if not has_confirmed_list or not campaign.city_steps:
         return []
     return [Pending("screening.county.file", f"{campaign.campaign_id}:{county_code}:{day.isoformat()}",
                     f"向市委组织部备案整顿对象名单（{day.year}年{day.month}月{day.day}日节点）", unit_code=county_code,

@@ -12,7 +12,7 @@ from screening.domain import tasks as task_rules
 from screening.domain.campaign import Campaign
 from screening.models import FilingSnapshot, ScreeningFact, TownshipPreparation
 from screening.service.state import campaign_ids
-from zhengdun.divisions import county_of
+from zhengdun.divisions import county_of, is_within
 from zhengdun.events import screening as ev
 from zhengdun.events.base import spec_for
 from zhengdun.reading import within
@@ -38,7 +38,8 @@ async def _campaign_views(session: AsyncSession, unit: str) -> dict[str, task_ru
             campaigns[campaign_id] = Campaign.from_event(happened)
         elif campaign_id in campaigns:
             campaigns[campaign_id] = campaigns[campaign_id].apply(happened)
-    return {i: task_rules.CampaignView(i, c.name, c.policy) for i, c in campaigns.items()}
+    return {i: task_rules.CampaignView(i, c.name, c.policy, c.area_code, c.has_city_steps, c.decided_by_township,
+                                       c.organization_kinds) for i, c in campaigns.items()}
 
 
 async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.CampaignView], area: str,
@@ -85,8 +86,11 @@ async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.
         if county not in counties:
             continue
         s = state[(campaign_id, round_id, county)]
+        campaign = campaigns[campaign_id]
+        if not (is_within(county, campaign.area_code) or is_within(campaign.area_code, county)):
+            continue   # a county's (or a township's) own campaign is no other county's round
         views.append(task_rules.CountyRoundView(
-            campaigns[campaign_id], round_id, county, tuple(townships[county]), frozenset(s["submitted"]), s["confirmed"],
+            campaign, round_id, county, tuple(t for t in townships[county] if is_within(t, campaign.area_code)), frozenset(s["submitted"]), s["confirmed"],
             dict(s["sampled"]), frozenset(s["checked"]), s["city_sampled"], s["city_checked"]))
     return views
 
@@ -97,8 +101,11 @@ async def _township_rounds(session: AsyncSession, campaigns: dict[str, task_rule
     open_rounds = [v for v in await _county_rounds(session, campaigns, county, [county]) if not v.confirmed]
     if not open_rounds:
         return []
-    villages = (await session.execute(select(func.count()).select_from(Division).where(
-        Division.level == Level.VILLAGE.value, within(Division.code, township)))).scalar_one()
+    # Each campaign screens the organizations of its kinds (all of them when it names none).
+    by_kind: dict[str, int] = defaultdict(int)
+    for kind, n in await session.execute(select(Division.kind, func.count()).where(
+            Division.level == Level.VILLAGE.value, within(Division.code, township)).group_by(Division.kind)):
+        by_kind[kind or "行政村"] += n
     assessed = dict(((c, r), n) for c, r, n in await session.execute(
         select(ScreeningFact.campaign_id, ScreeningFact.round_id, func.count(distinct(ScreeningFact.village_code))).where(
             ScreeningFact.type == ev.AssessmentRecorded.event_type, ScreeningFact.scope_code == township,
@@ -118,7 +125,9 @@ async def _township_rounds(session: AsyncSession, campaigns: dict[str, task_rule
         notice = (date.fromisoformat(prep.notice["starts_on"]), date.fromisoformat(prep.notice["ends_on"])) \
             if prep and prep.notice else None
         views.append(task_rules.TownshipRoundView(
-            v.campaign, v.round_id, township, villages, assessed.get((v.campaign.campaign_id, v.round_id), 0),
+            v.campaign, v.round_id, township,
+            sum(n for kind, n in by_kind.items() if v.campaign.organization_kinds is None
+                or kind in v.campaign.organization_kinds), assessed.get((v.campaign.campaign_id, v.round_id), 0),
             township in v.submitted, returned.get((v.campaign.campaign_id, v.round_id), ()),
             bool(prep and prep.meeting), notice,
             tuple((o["objection_id"], o["content"]) for o in (prep.objections if prep else []) if not o["answer"])))

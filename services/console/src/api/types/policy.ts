@@ -173,10 +173,12 @@ export const POLICY: Record<string, PolicyRule> = {
     "scope": "below"
   },
   "acceptance.standard": {
-    "label": "制定验收标准",
+    "label": "制定验收标准（开展整顿工作的单位）",
     "levels": [
       "city",
-      "province"
+      "county",
+      "province",
+      "township"
     ],
     "roles": [
       "org_staff"
@@ -236,7 +238,9 @@ export const POLICY: Record<string, PolicyRule> = {
     "label": "启动整顿工作、修订政策",
     "levels": [
       "city",
-      "province"
+      "county",
+      "province",
+      "township"
     ],
     "roles": [
       "org_staff"
@@ -814,6 +818,16 @@ export const POLICY: Record<string, PolicyRule> = {
       "work_team_member"
     ],
     "scope": "subtree"
+  },
+  "screening.township_decide": {
+    "label": "乡镇开展的整顿工作：乡镇党委研究确定名单",
+    "levels": [
+      "township"
+    ],
+    "roles": [
+      "township_committee"
+    ],
+    "scope": "own_unit"
   },
   "screening.township_list": {
     "label": "乡镇党委研究、公示、上报名单",

@@ -449,6 +449,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/campaigns/{campaign_id}/rounds/{round_id}/townships/{township}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 乡镇开展的整顿工作：乡镇党委研究确定本乡镇名单（效果同县委常委会确定：逐村认定整顿对象） */
+        post: operations["decide_township_list_campaigns__campaign_id__rounds__round_id__townships__township__decide_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns/{campaign_id}/rounds/{round_id}/counties/{county}/city-samples": {
         parameters: {
             query?: never;
@@ -1138,6 +1155,15 @@ export interface components {
              * Format: date
              */
             opened_on: string;
+            /** @description 开展整顿工作的层级（省、市、县、乡镇） */
+            level: components["schemas"]["Level"];
+            /** Level Label */
+            level_label: string;
+            /**
+             * Organization Kinds
+             * @description 整顿对象类型（行政村、社区）；null：全部村（社区），比例以行政村总数为基数（种子文件000）
+             */
+            organization_kinds: string[] | null;
             /** Phases */
             phases: components["schemas"]["PhaseWindow"][];
             /** Criteria */
@@ -2144,7 +2170,7 @@ export interface components {
             name: string;
             /**
              * Area Code
-             * @description 开展整顿工作的市或省的区划代码
+             * @description 开展整顿工作的省、市、县或乡镇的区划代码（不能是村）
              */
             area_code: string;
             /**
@@ -2174,6 +2200,11 @@ export interface components {
              * @description 上一轮整顿工作（同一区域此前开展的）：其名单中未通过验收的村在本次首轮排查中提示继续整顿
              */
             carries_over_from?: string | null;
+            /**
+             * Organization Kinds
+             * @description 整顿对象类型（行政村、社区）：只排查这些类型，比例以其总数为基数（种子文件001：所辖基层党组织总数）；不填则排查全部村（社区），比例以行政村总数为基数（种子文件000）
+             */
+            organization_kinds?: ("行政村" | "社区")[] | null;
         };
         /** Page[CadreEntryOut] */
         Page_CadreEntryOut_: {
@@ -5148,6 +5179,79 @@ export interface operations {
                 campaign_id: string;
                 round_id: string;
                 county: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmationOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decide_township_list_campaigns__campaign_id__rounds__round_id__townships__township__decide_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                round_id: string;
+                township: string;
             };
             cookie?: never;
         };
