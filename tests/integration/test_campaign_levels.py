@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 
 from tests.integration.helpers import import_csv, wait_for
+from tests.integration.test_acceptance_flow import STANDARD
 from tests.integration.test_screening_support import PASSWORD, Caller, findings, is_problem, prepare_and_submit, set_clock
 
 CITY = "990100000000"
@@ -80,6 +81,15 @@ def test_a_county_and_a_township_run_their_own_campaigns(platform, demo):
     is_problem(county_org.post("/campaigns", {"name": "x", "area_code": COUNTY, "opened_on": "2020-07-01",
                                               "organization_kinds": []}), 422)
 
+    # Seed 004's shape: a township's own campaign, over its villages only (opened first: its figures below stand alone).
+    own = first.post("/campaigns", {"name": "一镇六大专项行动", "area_code": T1, "opened_on": "2020-06-01",
+                                    "organization_kinds": ["行政村"]})
+    assert own.status_code == 201 and own.json()["level"] == "township", own.text
+    tid = own.json()["campaign_id"]
+    township_figures = on(first, platform, "reporting")
+    wait_for(lambda: township_figures.get(f"/figures/{T1}", date="2020-06-30").json()["figures"]["villages_in_campaign"] == 3,
+             what="the township campaign's villages (not its community) in reporting")
+
     # Seed 001: a county's campaign over its villages and communities.
     opened = county_org.post("/campaigns", {"name": "示范二县整顿后进基层党组织", "area_code": COUNTY,
                                             "opened_on": "2020-07-01", "organization_kinds": ["行政村", "社区"]})
@@ -127,8 +137,17 @@ def test_a_county_and_a_township_run_their_own_campaigns(platform, demo):
     assert decided.status_code == 201 and decided.json()["designated"] == 2, decided.text
     assert decided.json()["share"]["administrative_villages"] == 7
 
-    # Nothing waits on the city, nor a filing on the county.
+    # Nothing waits on the city, nor a filing on the county; acceptance has no city spot check in it (seed 001: the
+    # county's organization department checks), and the county sets the acceptance standard of its own campaign.
     assert task_kinds(city_org, cid) == [] and task_kinds(county_org, cid) == []
+    acceptance = on(county_org, platform, "acceptance")
+    wait_for(lambda: "acceptance.standard" in task_kinds(acceptance, cid), what="the county's acceptance standard task")
+    city_draw = on(city_org, platform, "acceptance").post("/spot-checks", {"campaign_id": cid, "county_code": COUNTY,
+                                                                           "seed": "990105-2020"})
+    assert is_problem(city_draw, 409)["type"] == "/problems/no-city-step"
+    is_problem(on(first, platform, "acceptance").put(f"/campaigns/{cid}/standard", STANDARD), 403)
+    standard = acceptance.put(f"/campaigns/{cid}/standard", STANDARD)
+    assert standard.status_code == 200 and standard.json()["version"] == 1, standard.text
 
     # A case opens in casework for the community.
     cases = on(county_org, platform, "casework")
@@ -146,11 +165,8 @@ def test_a_county_and_a_township_run_their_own_campaigns(platform, demo):
     in_city = next(c for c in children if c["code"] == COUNTY)
     assert (in_city["figures"]["designated"], in_city["figures"]["listed"]) == (2, 2), in_city
 
-    # Seed 004's shape: a township's own campaign over its villages only, decided by the township itself.
-    own = first.post("/campaigns", {"name": "一镇六大专项行动", "area_code": T1, "opened_on": "2020-08-20",
-                                    "organization_kinds": ["行政村"]})
-    assert own.status_code == 201 and own.json()["level"] == "township", own.text
-    tid = own.json()["campaign_id"]
+    # The township's own campaign, decided by the township itself; the county campaign now covers its community too.
+    assert township_figures.get(f"/figures/{T1}", date="2020-07-15").json()["figures"]["villages_in_campaign"] == 4
     assert first.get(f"/campaigns/{tid}").status_code == 200
     assert county_org.get(f"/campaigns/{tid}").status_code == 200
     assert tid in [c["campaign_id"] for c in county_org.get("/campaigns", size=100).json()["items"]]

@@ -27,8 +27,9 @@ MEASURE_STATUS = """SELECT DISTINCT ON (measure_id) measure_id, coalesce(measure
          ORDER BY measure_id, coalesce(measure_status_since, recorded_on) DESC, seq DESC"""
 
 STATE = """
-v AS (SELECT code, name, parent_code FROM divisions WHERE level = 'village' AND code BETWEEN :lo AND :hi),
-camp AS (SELECT area_prefix FROM rm_campaign WHERE opened_on <= :d),
+v AS (SELECT code, name, parent_code, coalesce(kind, '行政村') AS kind FROM divisions
+      WHERE level = 'village' AND code BETWEEN :lo AND :hi),
+camp AS (SELECT area_prefix, organization_kinds FROM rm_campaign WHERE opened_on <= :d),
 des AS (SELECT DISTINCT ON (village_code) village_code, category, criteria, designated_on, seq FROM rm_designation
         WHERE village_code BETWEEN :lo AND :hi AND designated_on <= :d
         ORDER BY village_code, designated_on DESC, seq DESC),
@@ -59,7 +60,8 @@ acc AS (SELECT village_code,
 scr AS (SELECT DISTINCT village_code FROM rm_assessment WHERE village_code BETWEEN :lo AND :hi AND assessed_on <= :d),
 base AS (
   SELECT v.code, v.name, v.parent_code,
-         EXISTS (SELECT 1 FROM camp WHERE v.code LIKE camp.area_prefix || '%') AS in_campaign,
+         EXISTS (SELECT 1 FROM camp WHERE v.code LIKE camp.area_prefix || '%'
+                 AND (camp.organization_kinds IS NULL OR v.kind = ANY(camp.organization_kinds))) AS in_campaign,
          scr.village_code IS NOT NULL AS screened,
          CASE WHEN des.village_code IS NOT NULL
                AND (rem.village_code IS NULL OR (rem.removed_on, rem.seq) < (des.designated_on, des.seq))

@@ -39,6 +39,8 @@ class Campaign(Base):
     criteria: Mapped[list] = mapped_column(JSONB)         # [{code, label}]
     lagging_rule: Mapped[str] = mapped_column(String(2000))
     phases: Mapped[list] = mapped_column(JSONB)
+    # The kinds it screens (行政村, 社区); None: every village-level organization.
+    organization_kinds: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)), nullable=True)
 
 
 class PolicyVersion(Base):

@@ -58,7 +58,8 @@ async def campaign_opened(work: InboxWork, e: scr.CampaignOpened, envelope: Enve
     await _add(work.session, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
                area_prefix=prefix_of(e.area_code), opened_on=e.opened_on,
                criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule if isinstance(e.lagging_rule, str) else e.lagging_rule.describe(),
-               phases=[p.model_dump(mode="json") for p in e.phases])
+               phases=[p.model_dump(mode="json") for p in e.phases],
+               organization_kinds=list(e.organization_kinds) if e.organization_kinds is not None else None)
     await _add(work.session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
                policy=e.policy.model_dump(mode="json"))
 

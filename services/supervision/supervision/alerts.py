@@ -39,9 +39,13 @@ def alert_id_for(key: str) -> str:
 def to_campaign(row: CampaignRow, in_force: PolicyVersionRow | None = None) -> rules.Campaign:
     if in_force is not None:
         return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(in_force.policy),
-                              row.concentrated_ends_on, in_force.version)
+                              row.concentrated_ends_on, in_force.version, _kinds(row))
     return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(row.policy), row.concentrated_ends_on,
-                          row.policy_version)
+                          row.policy_version, _kinds(row))
+
+
+def _kinds(row: CampaignRow) -> tuple[str, ...] | None:
+    return tuple(row.organization_kinds) if row.organization_kinds is not None else None
 
 
 async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) -> PolicyVersionRow | None:
@@ -95,8 +99,11 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
     # Townships of the scope (inside the campaign area), with their number of villages.
     township_level = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
     if level_of(scope) in township_level:
+        # Only the organizations of the campaign's kinds are its to screen.
+        of_kinds = [] if campaign.organization_kinds is None else \
+            [func.coalesce(Division.kind, "行政村").in_(campaign.organization_kinds)]
         villages = (select(Division.parent_code, func.count().label("n")).where(Division.level == Level.VILLAGE,
-                    within(Division.code, scope)).group_by(Division.parent_code).subquery())
+                    within(Division.code, scope), *of_kinds).group_by(Division.parent_code).subquery())
         rows = await session.execute(
             select(Division.code, func.coalesce(villages.c.n, 0))
             .outerjoin(villages, villages.c.parent_code == Division.code)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhengdun.attachments import ScopedAttachment
@@ -30,6 +30,8 @@ class CampaignRow(Base):
     policy_version: Mapped[int] = mapped_column(Integer)
     concentrated_ends_on: Mapped[date | None] = mapped_column(Date)
     event_id: Mapped[str] = mapped_column(String(80))
+    # The kinds it screens (行政村, 社区); None: every village-level organization.
+    organization_kinds: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)), nullable=True)
 
 
 class PolicyVersionRow(Base):

@@ -79,7 +79,8 @@ async def campaign_opened(session, p: sc.CampaignOpened, envelope):
     policy = p.policy.model_dump(mode="json")
     await session.execute(insert(CampaignRow).values(
         campaign_id=p.campaign_id, area_code=p.area_code, policy=policy, policy_version=p.policy_version,
-        concentrated_ends_on=_concentrated_end(p.phases), event_id=envelope.id).on_conflict_do_nothing())
+        concentrated_ends_on=_concentrated_end(p.phases), event_id=envelope.id,
+        organization_kinds=list(p.organization_kinds) if p.organization_kinds is not None else None).on_conflict_do_nothing())
     await session.execute(insert(PolicyVersionRow).values(
         campaign_id=p.campaign_id, version=p.policy_version, policy=policy, effective_on=p.opened_on,
         event_id=envelope.id).on_conflict_do_nothing())

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance.commands import DrawIn
 from acceptance.domain.process import Stage
-from acceptance.models import AcceptanceRow, SpotCheckSample
+from acceptance.models import AcceptanceRow, Campaign, SpotCheckSample
 from acceptance.responses import SampleOut
 from acceptance.service.read_model import policy_of
 from acceptance.service.rows import aggregate, store
@@ -29,6 +29,10 @@ async def draw(command: DrawIn, uow: UnitOfWork, principal: Principal) -> Sample
     session, actor = uow.session, principal.actor
     campaign_id, county_code, seed = command.campaign_id, command.county_code, command.seed
     level, drawn_by = level_name(principal.division_code), principal.division_code
+    if campaign_id not in await campaigns_with_spot_checks(session, [campaign_id]):
+        raise OutOfOrder("no-city-step", "本整顿工作由县或乡镇开展，没有市、省级验收抽查（种子文件001：县委组织部抽查）",
+                         "this campaign is run by a county or a township: it has no city or province spot check",
+                         campaign_id=campaign_id)
     today = await clock.today(session)
     policy = await policy_of(session, campaign_id, today)
     minimum = policy.acceptance_spot_check_city_share if level == "city" else policy.acceptance_spot_check_province_share
@@ -59,6 +63,14 @@ async def draw(command: DrawIn, uow: UnitOfWork, principal: Principal) -> Sample
                 division_code=county_code, actor=actor, campaign_id=campaign_id)
     await uow.commit()
     return SampleOut.model_validate(record, from_attributes=True)
+
+
+async def campaigns_with_spot_checks(session: AsyncSession, campaign_ids: list[str]) -> set[str]:
+    """Of ``campaign_ids``, those a city's and a province's spot checks belong to: all but a county's or a township's
+    own campaign (a campaign whose area is not known yet is kept, as before)."""
+    below = {cid for cid, area in await session.execute(select(Campaign.campaign_id, Campaign.area_code).where(
+        Campaign.campaign_id.in_(campaign_ids))) if area and level_of(area) in (Level.COUNTY, Level.TOWNSHIP)}
+    return set(campaign_ids) - below
 
 
 def level_name(division_code: str) -> str:

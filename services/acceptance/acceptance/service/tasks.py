@@ -11,6 +11,7 @@ from acceptance.domain import tasks as task_rules
 from acceptance.domain.process import Stage
 from acceptance.models import AcceptanceRow, Campaign, StandardVersion
 from acceptance.service.read_model import policy_of
+from acceptance.service.spot_checks import campaigns_with_spot_checks
 from zhengdun.reading import within
 
 
@@ -34,4 +35,5 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
                                        Stage(r.stage), r.team_leader_user_id, r.state or {}, windows[r.campaign_id])
              for r in rows]
     found = [step for view in views for step in task_rules.steps(view, caller, today)]
-    return standards + found + task_rules.draws(views, caller)
+    city_checked = await campaigns_with_spot_checks(session, list(windows))
+    return standards + found + task_rules.draws([v for v in views if v.campaign_id in city_checked], caller)

@@ -171,7 +171,7 @@ class TownshipList:
 @dataclass(frozen=True)
 class Township:
     code: str
-    villages: int                          # administrative villages in the registry
+    villages: int                          # the registry's organizations of the kinds the campaign screens
 
 
 @dataclass(frozen=True)
@@ -247,6 +247,7 @@ class Campaign:
     policy: Policy
     concentrated_ends_on: date | None = None
     policy_version: int = 1                # the version of ``policy`` (the one in force on the day judged)
+    organization_kinds: tuple[str, ...] | None = None   # the kinds screened; None: every village-level one
 
     @property
     def has_city_steps(self) -> bool:
