@@ -14,12 +14,13 @@ from tests.integration.test_acceptance_flow import STANDARD
 from tests.integration.test_screening_support import PASSWORD, Caller, findings, is_problem, prepare_and_submit, set_clock
 
 CITY = "990100000000"
-COUNTY = "990105000000"                      # a county of its own, so no other test's tree changes
+COUNTY = "990105000000"                      # a county of its own, on the scratch platform: the demo tree stays as is
 T1, T2 = "990105101000", "990105102000"
 COMMUNITY = "990105101001"                    # 社区 (居委会: 0vv), beside the villages 2vv
 T1_VILLAGES = ["990105101201", "990105101202", "990105101203"]
 T2_VILLAGES = ["990105102201", "990105102202", "990105102203"]
-DIVISIONS = "\n".join(["区划代码,名称,上级代码,城乡分类", f"{COUNTY},示范二县,{CITY},", f"{T1},一镇,{COUNTY},",
+DIVISIONS = "\n".join(["区划代码,名称,上级代码,城乡分类", "990000000000,示范省,,", f"{CITY},示范市,990000000000,",
+                       f"{COUNTY},示范二县,{CITY},", f"{T1},一镇,{COUNTY},",
                        f"{T2},二镇,{COUNTY},", f"{COMMUNITY},一镇社区,{T1},社区"]
                       + [f"{v},{v[-3:]}村,{v[:9]}000,行政村" for v in T1_VILLAGES + T2_VILLAGES]) + "\n"
 
@@ -58,7 +59,10 @@ def assess(criteria: list[str], codes: list[str], weak: tuple[str, ...] = (), la
     return entries
 
 
-def test_a_county_and_a_township_run_their_own_campaigns(platform, demo):
+def test_a_county_and_a_township_run_their_own_campaigns(scratch_platform):
+    # The scratch platform: this test adds a county to the tree, which the demo city's campaigns of other tests
+    # must not see (their townships and villages are counted).
+    platform = scratch_platform
     set_clock(platform, "2020-09-01")
     imported = import_csv(platform, DIVISIONS)
     assert imported.status_code == 200, imported.text
