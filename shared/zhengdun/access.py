@@ -130,6 +130,10 @@ POLICY: dict[str, Rule] = {
                                         label="记录四统一、五统一、五到位（日期、参加人员、内容）"),
     # Seed 000 §四三是: accountability results feed the annual appraisal (述职评议考核) the organization departments run.
     "supervision.appraisal": rule({Role.ORG_STAFF}, {Level.CITY, Level.COUNTY}, label="导出年度问责与评价结果（述职评议考核）"),
+    # Seed 004: the township Party committee keeps its special actions (任务分解表, 进展) and its branches' organization
+    # life (组织生活计划, 每会必记); the levels above read them through supervision.read.
+    "special_action.keep": rule({Role.ORG_STAFF, Role.TOWNSHIP_COMMITTEE}, {Level.TOWNSHIP},
+                                label="制定专项行动任务分解表、记录进展和村党组织组织生活"),
     "journal.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看并核验纪实记录"),
     # --- acceptance 评估验收 ---
     "acceptance.read": rule(PEOPLE, ALL_LEVELS, label="查看验收材料并核验签章"),

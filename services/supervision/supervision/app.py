@@ -1,7 +1,7 @@
 """Bootstrap of the supervision service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from supervision import api, delivery, notifications_api, service, subscribers
+from supervision import api, delivery, notifications_api, service, special_actions_api, subscribers
 from supervision.domain.tasks import LABELS as TASK_LABELS
 from zhengdun import cli
 from zhengdun.runtime import ServiceRuntime
@@ -12,6 +12,7 @@ runtime = ServiceRuntime("supervision", handlers=subscribers.handlers, subscribe
 app = runtime.create_app(
     api.router,
     notifications_api.router,
+    special_actions_api.router,
     task_labels=TASK_LABELS,
     pending_tasks=service.pending_tasks,
     title="督导问责 Supervision",

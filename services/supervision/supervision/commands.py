@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
+from supervision.domain.special_actions import MeetingKind
 from zhengdun.params import DIVISION_CODE, Identifier
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -123,3 +124,52 @@ class UnitPreferencesIn(BaseModel):
     email_enabled: bool = False
     webhook_url: HttpUrl | None = Field(None, description="单位工作群机器人 Webhook 地址（企业微信/钉钉）")
     webhook_kind: Literal["wecom", "dingtalk"] = "wecom"
+
+
+# --- special actions and organization life (seed 004) -------------------------------------
+
+class SpecialActionItemIn(_In):
+    project: str = Field(min_length=1, max_length=500, description="项目（如：落实村党组织书记县镇共管制度）")
+    content: str = Field("", max_length=5000, description="内容")
+    requirement: str = Field(min_length=1, max_length=5000, description="要求")
+    time_node: str = Field("", max_length=100, description="时间节点原文（全年、10月中下旬、12月底…）")
+    due_on: date = Field(description="时间节点：最迟完成日期")
+    responsible_name: str = Field(min_length=1, max_length=100, description="责任人")
+    responsible_user_id: Identifier | None = Field(None, description="责任人的用户 ID（如有）")
+
+
+class SpecialActionIn(_In):
+    township_code: str = Field(pattern=DIVISION_CODE, description="组织开展的乡镇")
+    name: str = Field(min_length=1, max_length=200, description="专项行动名称，如 党建引领富民兴村专项行动")
+    starts_on: date
+    ends_on: date
+    pilot_villages: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
+        max_length=50, description="试点样板村（每项行动2-4个）")
+    items: list[SpecialActionItemIn] = Field(max_length=200, description="任务分解表（附件1）的各项任务")
+
+
+class SpecialActionProgressIn(_In):
+    recorded_on: date
+    text: str = Field(min_length=1, max_length=10000, description="推进情况")
+    evidence: str = Field("", max_length=10000, description="佐证材料（标记完成时必填）")
+    done: bool = False
+    village_code: str | None = Field(None, pattern=DIVISION_CODE, description="涉及的村（如试点样板村）")
+
+
+class OrgLifeScheduleIn(_In):
+    township_code: str = Field(pattern=DIVISION_CODE)
+    branch_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
+        min_length=1, max_length=500, description="纳入的村党组织")
+    kinds: list[MeetingKind] = Field(list(MeetingKind), min_length=1, description="督促的组织生活种类（默认全部）")
+    starts_on: date
+    ends_on: date | None = None
+    action_id: Identifier | None = Field(None, description="所属专项行动（如组织生活规范化专项行动）")
+
+
+class OrgLifeMeetingIn(_In):
+    branch_code: str = Field(pattern=DIVISION_CODE, description="村党组织（村代码）")
+    kind: MeetingKind
+    held_on: date
+    attendees: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=1000, description="参会人员")
+    minutes: str = Field("", max_length=50000, description="会议记录（每会必记）")
+    topic: str = Field("", max_length=500, description="议题")

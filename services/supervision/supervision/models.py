@@ -415,3 +415,76 @@ class SupervisionAttachment(ScopedAttachment, Base):
     ``unit_code`` (= ``record_key``) the unit inspected or held accountable; append-only, never edited."""
 
     __tablename__ = "sv_attachments"
+
+
+# --- special actions and organization life (seed 004; supervision/special_actions.py) -----
+
+class SpecialActionRow(Base):
+    """A township's special action (专项行动): the head of its task-decomposition table (附件1)."""
+    __tablename__ = "sv_special_actions"
+    action_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(12), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    pilot_villages: Mapped[list[str]] = mapped_column(JSONB)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SpecialActionItemRow(Base):
+    """One line of the task-decomposition table: project, content, requirement, time node, responsible person."""
+    __tablename__ = "sv_special_action_items"
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(64), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    project: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    requirement: Mapped[str] = mapped_column(Text)
+    time_node: Mapped[str] = mapped_column(Text)          # the table's words (全年, 10月中下旬…); due_on is its date
+    due_on: Mapped[date] = mapped_column(Date)
+    responsible_name: Mapped[str] = mapped_column(String(100))
+    responsible_user_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class SpecialActionProgressRow(Base):
+    """A dated progress record of an item with its evidence; append-only (never edited)."""
+    __tablename__ = "sv_special_action_progress"
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(64), index=True)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    village_code: Mapped[str | None] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OrgLifeScheduleRow(Base):
+    """The organization-life cadences a township follows for some of its branches over a span."""
+    __tablename__ = "sv_org_life_schedules"
+    schedule_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(12), index=True)
+    branch_codes: Mapped[list[str]] = mapped_column(JSONB)
+    kinds: Mapped[list[str]] = mapped_column(JSONB)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    action_id: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OrgLifeMeetingRow(Base):
+    """One meeting of a branch's organization life (每会必记): date, kind, attendees, minutes; append-only."""
+    __tablename__ = "sv_org_life_meetings"
+    meeting_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(String(12), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date] = mapped_column(Date)
+    attendees: Mapped[list[str]] = mapped_column(JSONB)
+    minutes: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(Text)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

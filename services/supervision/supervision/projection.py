@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supervision import alerts, journal, notifications
+from supervision import alerts, journal, notifications, special_actions
 from supervision.domain import notices
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
@@ -66,6 +66,7 @@ async def day_began(work: InboxWork, payload: ClockAdvanced) -> None:
     for campaign in (await session.execute(select(CampaignRow))).scalars().all():
         await alerts.evaluate_scope(work, campaign, campaign.area_code, payload.today)
         await notifications.on_day(session, campaign, payload.today)
+    await special_actions.day_began(work, payload.today)   # a township's special actions and organization life
 
 
 # --- screening --------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.notices import Kind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from supervision.domain.rules import RULE_LABELS, Rule
+from supervision.domain.special_actions import MeetingKind
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRecordRow, EvaluationRow, InspectionPlanRow,
-                                InspectionRow, NotificationRow)
+                                InspectionRow, NotificationRow, OrgLifeMeetingRow, OrgLifeScheduleRow,
+                                SpecialActionItemRow, SpecialActionProgressRow, SpecialActionRow)
 from zhengdun.attachments import AttachmentRef
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
@@ -318,3 +320,127 @@ def notification_view(row: NotificationRow, read: bool) -> NotificationOut:
                            campaign_id=row.campaign_id, reference=row.reference, created_on=row.created_on,
                            created_at=row.created_at, read=read)
 
+
+
+# --- special actions and organization life (seed 004) -------------------------------------
+
+class SpecialActionItemOut(Out):
+    item_id: str
+    position: int
+    project: str
+    content: str
+    requirement: str
+    time_node: str
+    due_on: date
+    responsible_name: str
+    responsible_user_id: str | None
+    status: Literal["done", "open", "overdue"]
+    status_label: str
+    done_on: date | None
+    records: int
+
+
+class SpecialActionOut(Out):
+    """A township's special action with its task-decomposition table (附件1) and the state of each item."""
+    action_id: str
+    township_code: str
+    name: str
+    starts_on: date
+    ends_on: date
+    pilot_villages: list[str]
+    items: list[SpecialActionItemOut]
+    items_total: int
+    items_done: int
+    items_overdue: int
+    actor: Actor
+
+
+class SpecialActionProgressOut(Out):
+    record_id: str
+    action_id: str
+    item_id: str
+    recorded_on: date
+    village_code: str | None
+    text: str
+    evidence: str
+    done: bool
+    actor: Actor
+
+
+class OrgLifeScheduleOut(Out):
+    schedule_id: str
+    township_code: str
+    branch_codes: list[str]
+    kinds: list[str]
+    kind_labels: list[str]
+    starts_on: date
+    ends_on: date | None
+    action_id: str | None
+    actor: Actor
+
+
+class OrgLifeMeetingOut(Out):
+    meeting_id: str
+    branch_code: str
+    kind: str
+    kind_label: str
+    held_on: date
+    attendees: list[str]
+    minutes: str
+    topic: str
+    actor: Actor
+
+
+class CadenceComplianceOut(Out):
+    """One branch's record against one meeting kind of a schedule: the ended periods owed, met and missed."""
+    branch_code: str
+    kind: str
+    kind_label: str
+    cycle_label: str
+    periods_due: int
+    periods_met: int
+    missed: list[date] = Field(description="各未达标周期的首日")
+
+
+class ComplianceOut(Out):
+    schedule_id: str
+    township_code: str
+    as_of: date
+    rows: list[CadenceComplianceOut]
+
+
+ITEM_STATUS_LABELS = {"done": "已完成", "open": "推进中", "overdue": "逾期未完成"}
+
+
+def special_action_view(a: SpecialActionRow, items: list[tuple[SpecialActionItemRow, date | None, int]],
+                        today: date) -> dict[str, Any]:
+    """The action with its table; an item is overdue from the day after its time node until done (as the alert)."""
+    shown = []
+    for item, done_on, records in items:
+        status = "done" if done_on else "overdue" if today > item.due_on else "open"
+        shown.append({"item_id": item.item_id, "position": item.position, "project": item.project,
+                      "content": item.content, "requirement": item.requirement, "time_node": item.time_node,
+                      "due_on": item.due_on, "responsible_name": item.responsible_name,
+                      "responsible_user_id": item.responsible_user_id, "status": status,
+                      "status_label": ITEM_STATUS_LABELS[status], "done_on": done_on, "records": records})
+    return {"action_id": a.action_id, "township_code": a.township_code, "name": a.name, "starts_on": a.starts_on,
+            "ends_on": a.ends_on, "pilot_villages": a.pilot_villages, "items": shown, "items_total": len(shown),
+            "items_done": sum(i["status"] == "done" for i in shown),
+            "items_overdue": sum(i["status"] == "overdue" for i in shown), "actor": a.actor}
+
+
+def special_action_progress_view(r: SpecialActionProgressRow) -> dict[str, Any]:
+    return {"record_id": r.record_id, "action_id": r.action_id, "item_id": r.item_id, "recorded_on": r.recorded_on,
+            "village_code": r.village_code, "text": r.text, "evidence": r.evidence, "done": r.done, "actor": r.actor}
+
+
+def org_life_schedule_view(s: OrgLifeScheduleRow) -> dict[str, Any]:
+    return {"schedule_id": s.schedule_id, "township_code": s.township_code, "branch_codes": s.branch_codes,
+            "kinds": s.kinds, "kind_labels": [MeetingKind(k).label for k in s.kinds], "starts_on": s.starts_on,
+            "ends_on": s.ends_on, "action_id": s.action_id, "actor": s.actor}
+
+
+def org_life_meeting_view(m: OrgLifeMeetingRow) -> dict[str, Any]:
+    return {"meeting_id": m.meeting_id, "branch_code": m.branch_code, "kind": m.kind,
+            "kind_label": MeetingKind(m.kind).label, "held_on": m.held_on, "attendees": m.attendees,
+            "minutes": m.minutes, "topic": m.topic, "actor": m.actor}

@@ -66,3 +66,42 @@ class AccountabilityDecided(_Frozen):
     decided_by: str | None = None                         # the deciding body, e.g. 县委常委会
     campaign_id: str | None = None                        # the campaign of its grounds, where known
     policy_version: int | None = Field(None, ge=1)        # that campaign's policy version in force on decided_on
+
+
+# --- a township's special actions (seed 004) ------------------------------------------------
+
+@event("zhengdun.supervision.special_action.opened.v1")
+class SpecialActionOpened(_Frozen):
+    """A township opened a special action (专项行动) with its task-decomposition table and pilot villages."""
+
+    action_id: str
+    township_code: str = Field(pattern=DIVISION_CODE)
+    name: str
+    starts_on: date
+    ends_on: date
+    pilot_villages: tuple[str, ...] = ()
+    item_ids: tuple[str, ...] = ()
+
+
+@event("zhengdun.supervision.special_action.progress_recorded.v1")
+class SpecialActionProgressRecorded(_Frozen):
+    """Progress of one item of a special action; ``done`` only with evidence (kept in supervision, not here)."""
+
+    record_id: str
+    action_id: str
+    item_id: str
+    township_code: str = Field(pattern=DIVISION_CODE)
+    recorded_on: date
+    done: bool
+    village_code: str | None = None
+
+
+@event("zhengdun.supervision.org_life.meeting_recorded.v1")
+class OrgLifeMeetingRecorded(_Frozen):
+    """A branch's organization-life meeting was recorded (每会必记); names and minutes stay in supervision."""
+
+    meeting_id: str
+    branch_code: str = Field(pattern=DIVISION_CODE)
+    kind: str
+    held_on: date
+    attendee_count: int = Field(ge=1)

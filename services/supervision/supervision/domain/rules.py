@@ -41,6 +41,9 @@ class Rule(StrEnum):
     SUPERVISION_OVERDUE = "supervision_overdue"
     PROGRESS_REPORT_MISSING = "progress_report_missing"
     COUNTY_FILING_MISSING = "county_filing_missing"
+    # A township's special actions (seed 004, domain/special_actions.py): judged on their own schedules, not a campaign's.
+    SPECIAL_ACTION_ITEM_OVERDUE = "special_action_item_overdue"
+    ORG_LIFE_MISSING = "org_life_missing"
 
     @property
     def label(self) -> str:
@@ -64,6 +67,8 @@ RULE_LABELS = {
     Rule.SUPERVISION_OVERDUE: "县委书记挂牌督办逾期未完成整顿",
     Rule.PROGRESS_REPORT_MISSING: "整顿进展未按期向县委组织部报送",
     Rule.COUNTY_FILING_MISSING: "县级名单逾期未向市委组织部备案",
+    Rule.SPECIAL_ACTION_ITEM_OVERDUE: "专项行动任务逾期未完成",
+    Rule.ORG_LIFE_MISSING: "村党组织未按规定开展组织生活（每会必记）",
 }
 
 # Who answers for a breach (the role at the subject unit).

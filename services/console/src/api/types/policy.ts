@@ -839,6 +839,17 @@ export const POLICY: Record<string, PolicyRule> = {
     ],
     "scope": "own_unit"
   },
+  "special_action.keep": {
+    "label": "制定专项行动任务分解表、记录进展和村党组织组织生活",
+    "levels": [
+      "township"
+    ],
+    "roles": [
+      "org_staff",
+      "township_committee"
+    ],
+    "scope": "subtree"
+  },
   "supervision.appraisal": {
     "label": "导出年度问责与评价结果（述职评议考核）",
     "levels": [

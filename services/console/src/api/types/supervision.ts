@@ -403,6 +403,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/special-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专项行动及各项任务进度（本辖区，分页） */
+        get: operations["list_actions_special_actions_get"];
+        put?: never;
+        /** 乡镇制定专项行动：任务分解表（项目、内容、要求、时间节点、责任人）和试点样板村 */
+        post: operations["open_action_special_actions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/special-actions/{action_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专项行动详情 */
+        get: operations["get_action_special_actions__action_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/special-actions/{action_id}/items/{item_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 记录任务进展（标记完成须附佐证材料） */
+        post: operations["record_progress_special_actions__action_id__items__item_id__progress_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/special-actions/{action_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专项行动的进展记录（分页） */
+        get: operations["list_progress_special_actions__action_id__progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org-life/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 组织生活计划（本辖区，分页） */
+        get: operations["list_schedules_org_life_schedules_get"];
+        put?: never;
+        /** 乡镇制定组织生活计划：纳入的村党组织、督促的会议种类（三会一课、固定学习日等） */
+        post: operations["create_schedule_org_life_schedules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org-life/schedules/{schedule_id}/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各村党组织组织生活落实情况（应开、已开、缺开的周期） */
+        get: operations["compliance_org_life_schedules__schedule_id__compliance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/org-life/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 组织生活记录（本辖区，分页） */
+        get: operations["list_meetings_org_life_meetings_get"];
+        put?: never;
+        /** 记录村党组织的一次组织生活（每会必记：日期、种类、参会人员、会议记录） */
+        post: operations["record_meeting_org_life_meetings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/divisions": {
         parameters: {
             query?: never;
@@ -866,6 +988,29 @@ export interface components {
             /** File */
             file: string;
         };
+        /**
+         * CadenceComplianceOut
+         * @description One branch's record against one meeting kind of a schedule: the ended periods owed, met and missed.
+         */
+        CadenceComplianceOut: {
+            /** Branch Code */
+            branch_code: string;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Cycle Label */
+            cycle_label: string;
+            /** Periods Due */
+            periods_due: number;
+            /** Periods Met */
+            periods_met: number;
+            /**
+             * Missed
+             * @description 各未达标周期的首日
+             */
+            missed: string[];
+        };
         /** CampaignRecordIn */
         CampaignRecordIn: {
             kind: components["schemas"]["CampaignRecordKind"];
@@ -962,6 +1107,20 @@ export interface components {
             today: string;
             /** Settable */
             settable: boolean;
+        };
+        /** ComplianceOut */
+        ComplianceOut: {
+            /** Schedule Id */
+            schedule_id: string;
+            /** Township Code */
+            township_code: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Rows */
+            rows: components["schemas"]["CadenceComplianceOut"][];
         };
         /** DeadLetterOut */
         DeadLetterOut: {
@@ -1346,6 +1505,11 @@ export interface components {
             /** Service */
             service: string;
         };
+        /**
+         * MeetingKind
+         * @enum {string}
+         */
+        MeetingKind: "party_congress" | "branch_committee" | "party_group" | "party_lecture" | "study_day" | "life_meeting" | "democratic_review";
         /** NotificationOut */
         NotificationOut: {
             /** Notification Id */
@@ -1400,6 +1564,120 @@ export interface components {
              * @description still to send (retried with backoff)
              */
             deliveries_pending: number;
+        };
+        /** OrgLifeMeetingIn */
+        OrgLifeMeetingIn: {
+            /**
+             * Branch Code
+             * @description 村党组织（村代码）
+             */
+            branch_code: string;
+            kind: components["schemas"]["MeetingKind"];
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /**
+             * Attendees
+             * @description 参会人员
+             * @default []
+             */
+            attendees: string[];
+            /**
+             * Minutes
+             * @description 会议记录（每会必记）
+             * @default
+             */
+            minutes: string;
+            /**
+             * Topic
+             * @description 议题
+             * @default
+             */
+            topic: string;
+        };
+        /** OrgLifeMeetingOut */
+        OrgLifeMeetingOut: {
+            /** Meeting Id */
+            meeting_id: string;
+            /** Branch Code */
+            branch_code: string;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Attendees */
+            attendees: string[];
+            /** Minutes */
+            minutes: string;
+            /** Topic */
+            topic: string;
+            actor: components["schemas"]["Actor"];
+        };
+        /** OrgLifeScheduleIn */
+        OrgLifeScheduleIn: {
+            /** Township Code */
+            township_code: string;
+            /**
+             * Branch Codes
+             * @description 纳入的村党组织
+             */
+            branch_codes: string[];
+            /**
+             * Kinds
+             * @description 督促的组织生活种类（默认全部）
+             * @default [
+             *       "party_congress",
+             *       "branch_committee",
+             *       "party_group",
+             *       "party_lecture",
+             *       "study_day",
+             *       "life_meeting",
+             *       "democratic_review"
+             *     ]
+             */
+            kinds: components["schemas"]["MeetingKind"][];
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Ends On */
+            ends_on?: string | null;
+            /**
+             * Action Id
+             * @description 所属专项行动（如组织生活规范化专项行动）
+             */
+            action_id?: string | null;
+        };
+        /** OrgLifeScheduleOut */
+        OrgLifeScheduleOut: {
+            /** Schedule Id */
+            schedule_id: string;
+            /** Township Code */
+            township_code: string;
+            /** Branch Codes */
+            branch_codes: string[];
+            /** Kinds */
+            kinds: string[];
+            /** Kind Labels */
+            kind_labels: string[];
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Ends On */
+            ends_on: string | null;
+            /** Action Id */
+            action_id: string | null;
+            actor: components["schemas"]["Actor"];
         };
         /** Page[AccountabilityOut] */
         Page_AccountabilityOut_: {
@@ -1500,10 +1778,54 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[OrgLifeMeetingOut] */
+        Page_OrgLifeMeetingOut_: {
+            /** Items */
+            items: components["schemas"]["OrgLifeMeetingOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[OrgLifeScheduleOut] */
+        Page_OrgLifeScheduleOut_: {
+            /** Items */
+            items: components["schemas"]["OrgLifeScheduleOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[PlanOut] */
         Page_PlanOut_: {
             /** Items */
             items: components["schemas"]["PlanOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[SpecialActionOut] */
+        Page_SpecialActionOut_: {
+            /** Items */
+            items: components["schemas"]["SpecialActionOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
+        /** Page[SpecialActionProgressOut] */
+        Page_SpecialActionProgressOut_: {
+            /** Items */
+            items: components["schemas"]["SpecialActionProgressOut"][];
             /** Total */
             total: number;
             /** Page */
@@ -1643,7 +1965,201 @@ export interface components {
          * Rule
          * @enum {string}
          */
-        Rule: "team_not_stationed" | "visits_below_minimum" | "visit_without_problem" | "measure_overdue" | "measure_not_updated" | "township_list_missing" | "township_list_late" | "township_list_incomplete" | "township_unfinished" | "spot_check_ratio" | "screening_sample_ratio" | "post_evaluation_overdue" | "falsification" | "supervision_overdue" | "progress_report_missing" | "county_filing_missing";
+        Rule: "team_not_stationed" | "visits_below_minimum" | "visit_without_problem" | "measure_overdue" | "measure_not_updated" | "township_list_missing" | "township_list_late" | "township_list_incomplete" | "township_unfinished" | "spot_check_ratio" | "screening_sample_ratio" | "post_evaluation_overdue" | "falsification" | "supervision_overdue" | "progress_report_missing" | "county_filing_missing" | "special_action_item_overdue" | "org_life_missing";
+        /** SpecialActionIn */
+        SpecialActionIn: {
+            /**
+             * Township Code
+             * @description 组织开展的乡镇
+             */
+            township_code: string;
+            /**
+             * Name
+             * @description 专项行动名称，如 党建引领富民兴村专项行动
+             */
+            name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Pilot Villages
+             * @description 试点样板村（每项行动2-4个）
+             */
+            pilot_villages: string[];
+            /**
+             * Items
+             * @description 任务分解表（附件1）的各项任务
+             */
+            items: components["schemas"]["SpecialActionItemIn"][];
+        };
+        /** SpecialActionItemIn */
+        SpecialActionItemIn: {
+            /**
+             * Project
+             * @description 项目（如：落实村党组织书记县镇共管制度）
+             */
+            project: string;
+            /**
+             * Content
+             * @description 内容
+             * @default
+             */
+            content: string;
+            /**
+             * Requirement
+             * @description 要求
+             */
+            requirement: string;
+            /**
+             * Time Node
+             * @description 时间节点原文（全年、10月中下旬、12月底…）
+             * @default
+             */
+            time_node: string;
+            /**
+             * Due On
+             * Format: date
+             * @description 时间节点：最迟完成日期
+             */
+            due_on: string;
+            /**
+             * Responsible Name
+             * @description 责任人
+             */
+            responsible_name: string;
+            /**
+             * Responsible User Id
+             * @description 责任人的用户 ID（如有）
+             */
+            responsible_user_id?: string | null;
+        };
+        /** SpecialActionItemOut */
+        SpecialActionItemOut: {
+            /** Item Id */
+            item_id: string;
+            /** Position */
+            position: number;
+            /** Project */
+            project: string;
+            /** Content */
+            content: string;
+            /** Requirement */
+            requirement: string;
+            /** Time Node */
+            time_node: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Responsible Name */
+            responsible_name: string;
+            /** Responsible User Id */
+            responsible_user_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "done" | "open" | "overdue";
+            /** Status Label */
+            status_label: string;
+            /** Done On */
+            done_on: string | null;
+            /** Records */
+            records: number;
+        };
+        /**
+         * SpecialActionOut
+         * @description A township's special action with its task-decomposition table (附件1) and the state of each item.
+         */
+        SpecialActionOut: {
+            /** Action Id */
+            action_id: string;
+            /** Township Code */
+            township_code: string;
+            /** Name */
+            name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /** Pilot Villages */
+            pilot_villages: string[];
+            /** Items */
+            items: components["schemas"]["SpecialActionItemOut"][];
+            /** Items Total */
+            items_total: number;
+            /** Items Done */
+            items_done: number;
+            /** Items Overdue */
+            items_overdue: number;
+            actor: components["schemas"]["Actor"];
+        };
+        /** SpecialActionProgressIn */
+        SpecialActionProgressIn: {
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
+            /**
+             * Text
+             * @description 推进情况
+             */
+            text: string;
+            /**
+             * Evidence
+             * @description 佐证材料（标记完成时必填）
+             * @default
+             */
+            evidence: string;
+            /**
+             * Done
+             * @default false
+             */
+            done: boolean;
+            /**
+             * Village Code
+             * @description 涉及的村（如试点样板村）
+             */
+            village_code?: string | null;
+        };
+        /** SpecialActionProgressOut */
+        SpecialActionProgressOut: {
+            /** Record Id */
+            record_id: string;
+            /** Action Id */
+            action_id: string;
+            /** Item Id */
+            item_id: string;
+            /**
+             * Recorded On
+             * Format: date
+             */
+            recorded_on: string;
+            /** Village Code */
+            village_code: string | null;
+            /** Text */
+            text: string;
+            /** Evidence */
+            evidence: string;
+            /** Done */
+            done: boolean;
+            actor: components["schemas"]["Actor"];
+        };
         /** Task */
         Task: {
             /**
@@ -3632,6 +4148,629 @@ export interface operations {
             };
             /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_actions_special_actions_get: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级 */
+                unit?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SpecialActionOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_action_special_actions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecialActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialActionOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_action_special_actions__action_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialActionOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_progress_special_actions__action_id__items__item_id__progress_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action_id: string;
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecialActionProgressIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialActionProgressOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_progress_special_actions__action_id__progress_get: {
+        parameters: {
+            query?: {
+                item?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                action_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SpecialActionProgressOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_schedules_org_life_schedules_get: {
+        parameters: {
+            query?: {
+                unit?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrgLifeScheduleOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_schedule_org_life_schedules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgLifeScheduleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgLifeScheduleOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    compliance_org_life_schedules__schedule_id__compliance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                schedule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_meetings_org_life_meetings_get: {
+        parameters: {
+            query?: {
+                /** @description 只看此单位及其下级 */
+                unit?: string | null;
+                kind?: components["schemas"]["MeetingKind"] | null;
+                held_from?: string | null;
+                held_to?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrgLifeMeetingOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_meeting_org_life_meetings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgLifeMeetingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgLifeMeetingOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,179 @@
+"""A township's special actions of seed 004's shape through the API: two actions from the task-decomposition table
+(附件1) with three pilot villages each, progress with evidence, and a quarter of organization-life cadences for three
+branches with one missed meeting: exactly one alert for that branch and month once the clock passes the month's end,
+resolved when the meeting is recorded late."""
+from __future__ import annotations
+
+import httpx
+
+from tests.integration.test_supervision_support import alerts, set_clock
+from zhengdun_demo.client import auth
+
+TOWNSHIP = "990102101000"                                   # township_org's township
+PILOTS = ["990102101211", "990102101212", "990102101213"]
+BRANCHES = ["990102101221", "990102101222", "990102101223"]
+MISSED_BRANCH = BRANCHES[1]
+
+
+def post(platform, path: str, body: dict, user: str = "township_org") -> httpx.Response:
+    return httpx.post(f"{platform.url('supervision')}{path}", json=body, headers=auth(user), timeout=10)
+
+
+def get(platform, path: str, user: str = "township_org", status: int = 200, **params) -> dict:
+    response = httpx.get(f"{platform.url('supervision')}{path}", params=params, headers=auth(user), timeout=10)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def created(response: httpx.Response) -> dict:
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def problem(response: httpx.Response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    if code:
+        assert response.json()["type"] == f"/problems/{code}"
+    return response.json()
+
+
+def item(project: str, requirement: str, due_on: str, time_node: str, responsible: str) -> dict:
+    return {"project": project, "requirement": requirement, "due_on": due_on, "time_node": time_node,
+            "responsible_name": responsible}
+
+
+SERVICE_CENTRE = {
+    "township_code": TOWNSHIP, "name": "党群服务中心提档升级专项行动", "starts_on": "2021-09-29", "ends_on": "2022-09-28",
+    "pilot_villages": PILOTS,
+    "items": [item("坚持为民服务宗旨", "每个村党群服务中心都设立便民服务大厅，背景墙统一设计样式，大门统一对外开设。",
+                   "2021-11-30", "11月底", "徐金亮"),
+              item("合理优化功能布局", "对村党群服务中心室内外功能布局进行系统优化调整。", "2021-10-31", "10月底", "徐金亮")]}
+ORG_LIFE = {
+    "township_code": TOWNSHIP, "name": "组织生活规范化专项行动", "starts_on": "2021-09-29", "ends_on": "2022-09-28",
+    "pilot_villages": BRANCHES,
+    "items": [item("严格落实党的组织生活制度", "三会一课、固定学习日、组织生活会和民主评议党员大会。", "2022-09-28", "全年", "曹立鑫"),
+              item("规范组织生活记实", "每会必记、逐月整理、按季检查、全年归档。", "2022-09-28", "每月", "曹立鑫")]}
+
+MONTHLY = ("branch_committee", "party_group")
+
+
+def meetings_of(month: int) -> list[tuple[str, str, str]]:
+    """(branch, kind, held_on) of one month's monthly meetings and fixed study days for every branch."""
+    return [(b, k, f"2021-{month:02d}-{day:02d}") for b in BRANCHES
+            for k, day in ((MONTHLY[0], 8), (MONTHLY[1], 15), ("study_day", 10), ("study_day", 20))]
+
+
+def record(platform, branch: str, kind: str, held_on: str) -> dict:
+    return created(post(platform, "/org-life/meetings", {
+        "branch_code": branch, "kind": kind, "held_on": held_on, "attendees": ["支部书记", "支部委员甲", "党员乙"],
+        "minutes": f"{held_on} 会议记录", "topic": "学习贯彻"}))
+
+
+def org_life_alerts(platform, schedule_id: str, user: str = "township_org") -> dict[str, dict]:
+    found = alerts(platform, user, campaign=schedule_id, rule="org_life_missing")
+    return {a["key"]: a for a in found["items"]}
+
+
+def test_special_actions_and_organization_life_of_a_township(platform, demo):
+    set_clock(platform, "2021-09-29")
+
+    # --- the task-decomposition table, kept by the township --------------------------------
+    problem(post(platform, "/special-actions", {**SERVICE_CENTRE, "pilot_villages": PILOTS[:1]}), 422, "pilot-count")
+    problem(post(platform, "/special-actions", SERVICE_CENTRE, "township2_org"), 403)     # another township's table
+    problem(post(platform, "/special-actions", SERVICE_CENTRE, "county_org"), 403)        # the county reads, not keeps
+    centre = created(post(platform, "/special-actions", SERVICE_CENTRE))
+    org_life = created(post(platform, "/special-actions", ORG_LIFE))
+    assert centre["items_total"] == 2 and centre["items_done"] == 0 and centre["pilot_villages"] == PILOTS
+    assert [i["time_node"] for i in centre["items"]] == ["11月底", "10月底"]
+
+    # The township and the levels above read both; a neighbouring township sees neither.
+    for user in ("township_org", "county_org", "city_org"):
+        mine = get(platform, "/special-actions", user, unit=TOWNSHIP, size=500)
+        assert {centre["action_id"], org_life["action_id"]} <= {a["action_id"] for a in mine["items"]}
+    one_page = get(platform, "/special-actions", unit=TOWNSHIP, size=1)
+    assert len(one_page["items"]) == 1 and one_page["total"] >= 2
+    assert centre["action_id"] not in {a["action_id"] for a in get(platform, "/special-actions", "township2_org")["items"]}
+    get(platform, f"/special-actions/{centre['action_id']}", "township2_org", status=404)
+
+    # --- progress with evidence; an item is done only with it ---------------------------------
+    hall = centre["items"][0]["item_id"]
+    progress = f"/special-actions/{centre['action_id']}/items/{hall}/progress"
+    created(post(platform, progress, {"recorded_on": "2021-09-29", "text": "已完成大厅选址", "village_code": PILOTS[0]}))
+    problem(post(platform, progress, {"recorded_on": "2021-09-29", "text": "大厅已建成", "done": True}), 422,
+            "evidence-required")
+    problem(post(platform, progress, {"recorded_on": "2021-09-30", "text": "未来", "evidence": "x"}), 422, "date-in-future")
+    problem(post(platform, progress, {"recorded_on": "2021-09-29", "text": "x", "village_code": "990102102201"}), 422,
+            "village-outside-township")
+    created(post(platform, progress, {"recorded_on": "2021-09-29", "text": "三个试点村便民服务大厅已建成", "done": True,
+                                      "evidence": "验收照片、背景墙设计图"}))
+    problem(post(platform, progress, {"recorded_on": "2021-09-29", "text": "再次", "done": True, "evidence": "x"}), 409,
+            "item-already-done")
+    assert get(platform, f"/special-actions/{centre['action_id']}/progress", "county_org", item=hall)["total"] == 2
+    state = get(platform, f"/special-actions/{centre['action_id']}", "county_org")
+    assert (state["items_done"], state["items"][0]["status"], state["items"][0]["done_on"]) == (1, "done", "2021-09-29")
+
+    # --- a quarter of organization life: October and November recorded, one meeting missed -------
+    set_clock(platform, "2021-11-30")
+    layout = f"/special-actions/{centre['action_id']}/items/{centre['items'][1]['item_id']}/progress"
+    overdue = alerts(platform, "township_org", campaign=centre["action_id"])["items"]
+    assert [(a["rule"], a["due_on"], a["subject_person"], a["status"]) for a in overdue] == [
+        ("special_action_item_overdue", "2021-10-31", "徐金亮", "open")]
+    problem(post(platform, "/org-life/meetings", {"branch_code": BRANCHES[0], "kind": "party_lecture",
+                                                  "held_on": "2021-10-12", "attendees": ["党员甲"]}), 422,
+            "minutes-required")
+    problem(post(platform, "/org-life/meetings", {"branch_code": BRANCHES[0], "kind": "study_day", "held_on": "2021-10-11",
+                                                  "attendees": ["党员甲"], "minutes": "学习"}), 422, "not-a-fixed-day")
+    problem(post(platform, "/org-life/meetings", {"branch_code": "990102102201", "kind": "party_lecture",
+                                                  "held_on": "2021-10-12", "attendees": ["党员甲"], "minutes": "党课"}), 403)
+    for branch in BRANCHES:
+        record(platform, branch, "party_congress", "2021-10-25")
+        record(platform, branch, "party_lecture", "2021-10-26")
+    for branch, kind, held_on in meetings_of(10) + meetings_of(11):
+        if (branch, kind, held_on[:7]) != (MISSED_BRANCH, "branch_committee", "2021-11"):
+            record(platform, branch, kind, held_on)
+    schedule = created(post(platform, "/org-life/schedules", {
+        "township_code": TOWNSHIP, "branch_codes": BRANCHES, "starts_on": "2021-10-01", "ends_on": "2021-12-31",
+        "action_id": org_life["action_id"]}))
+    assert schedule["kind_labels"][:2] == ["党员大会", "支部委员会"]
+    problem(post(platform, "/org-life/schedules", {"township_code": TOWNSHIP, "branch_codes": BRANCHES[:1],
+                                                   "starts_on": "2021-12-01"}), 409, "branch-already-scheduled")
+    assert org_life_alerts(platform, schedule["schedule_id"]) == {}          # November has not ended
+
+    set_clock(platform, "2021-12-01")
+    found = org_life_alerts(platform, schedule["schedule_id"])
+    key = f"org_life_missing:{schedule['schedule_id']}:{MISSED_BRANCH}:branch_committee:2021-11-01"
+    assert list(found) == [key]
+    assert {k: found[key][k] for k in ("status", "subject_code", "subject_role", "village_code", "due_on", "raised_on")} == {
+        "status": "open", "subject_code": TOWNSHIP, "subject_role": "township_committee", "village_code": MISSED_BRANCH,
+        "due_on": "2021-11-30", "raised_on": "2021-12-01"}
+    assert found[key]["label"] == "村党组织未按规定开展组织生活（每会必记）"
+    assert key in {a["key"] for a in alerts(platform, "county_org", village=MISSED_BRANCH)["items"]}
+
+    # December recorded as it happens; the quarter and the schedule end: still that one alert.
+    for first, today in (("2021-12-01", "2021-12-10"), ("2021-12-11", "2021-12-20")):
+        set_clock(platform, today)
+        for branch, kind, held_on in meetings_of(12):
+            if first <= held_on <= today:
+                record(platform, branch, kind, held_on)
+    set_clock(platform, "2021-12-31")
+    set_clock(platform, "2022-01-01")
+    assert list(org_life_alerts(platform, schedule["schedule_id"])) == [key]
+    compliance = get(platform, f"/org-life/schedules/{schedule['schedule_id']}/compliance", "county_org")
+    rows = {(r["branch_code"], r["kind"]): r for r in compliance["rows"]}
+    assert (rows[(MISSED_BRANCH, "branch_committee")]["periods_due"],
+            rows[(MISSED_BRANCH, "branch_committee")]["missed"]) == (3, ["2021-11-01"])
+    assert rows[(BRANCHES[0], "party_congress")]["periods_met"] == 1 and rows[(BRANCHES[0], "study_day")]["periods_due"] == 6
+    assert rows[(BRANCHES[0], "life_meeting")]["periods_due"] == 0      # the year 2021 is not whole in the schedule
+
+    # The missed committee meeting recorded late resolves its alert.
+    record(platform, MISSED_BRANCH, "branch_committee", "2021-11-29")
+    resolved = org_life_alerts(platform, schedule["schedule_id"])[key]
+    assert (resolved["status"], resolved["resolved_on"]) == ("resolved", "2022-01-01")
+    assert get(platform, "/org-life/meetings", "county_org", unit=MISSED_BRANCH, kind="branch_committee")["total"] == 3
+
+    # The overdue layout item, done with evidence, resolves its alert too.
+    created(post(platform, layout, {"recorded_on": "2022-01-01", "text": "功能布局优化完成", "done": True,
+                                    "evidence": "功能室布局图"}))
+    [done] = alerts(platform, "township_org", campaign=centre["action_id"])["items"]
+    assert done["status"] == "resolved"
