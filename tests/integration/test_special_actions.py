@@ -177,3 +177,24 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
                                     "evidence": "功能室布局图"}))
     [done] = alerts(platform, "township_org", campaign=centre["action_id"])["items"]
     assert done["status"] == "resolved"
+
+    # --- the supervision plan: monthly (25th to month end), tracking until done, year-end; monthly results ----------
+    supervision = {"township_code": TOWNSHIP, "mode": "monthly", "held_on": "2021-12-25",
+                   "action_ids": [centre["action_id"], org_life["action_id"]], "branch_codes": BRANCHES,
+                   "inspectors": ["镇纪委书记", "党建办主任"], "findings": "组织生活记实基本规范",
+                   "results": [{"branch_code": b, "rating": "good" if b != MISSED_BRANCH else "adequate",
+                                "note": "11月支委会未按时记录" if b == MISSED_BRANCH else ""} for b in BRANCHES]}
+    problem(post(platform, "/special-action-supervisions", {**supervision, "held_on": "2021-12-24"}), 422,
+            "outside-monthly-window")
+    problem(post(platform, "/special-action-supervisions", {**supervision, "action_ids": ["SA-unknown"]}), 422,
+            "unknown-action")
+    problem(post(platform, "/special-action-supervisions", supervision, "county_org"), 403)
+    monthly = created(post(platform, "/special-action-supervisions", supervision))
+    assert monthly["mode_label"] == "定期督导（每月25日至月底）"
+    assert {r["branch_code"]: r["rating_label"] for r in monthly["results"]}[MISSED_BRANCH] == "一般"
+    problem(post(platform, "/special-action-supervisions", {**supervision, "mode": "tracking", "item_id": hall,
+                                                            "results": []}), 409, "tracking-after-done")
+    created(post(platform, "/special-action-supervisions", {**supervision, "mode": "year_end", "held_on": "2021-12-28"}))
+    december = get(platform, "/special-action-supervisions", "county_org", unit=TOWNSHIP, month="2021-12-01")
+    assert sorted(s["mode"] for s in december["items"]) == ["monthly", "year_end"]
+    assert get(platform, "/special-action-supervisions", "township2_org")["total"] == 0

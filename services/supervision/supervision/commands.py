@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
-from supervision.domain.special_actions import MeetingKind
+from supervision.domain.special_actions import MeetingKind, Rating, SupervisionMode
 from zhengdun.params import DIVISION_CODE, Identifier
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -173,3 +173,21 @@ class OrgLifeMeetingIn(_In):
     attendees: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=1000, description="参会人员")
     minutes: str = Field("", max_length=50000, description="会议记录（每会必记）")
     topic: str = Field("", max_length=500, description="议题")
+
+
+class SupervisionResultIn(_In):
+    branch_code: str = Field(pattern=DIVISION_CODE)
+    rating: Rating
+    note: str = Field("", max_length=5000)
+
+
+class SpecialActionSupervisionIn(_In):
+    township_code: str = Field(pattern=DIVISION_CODE)
+    mode: SupervisionMode
+    held_on: date
+    action_ids: list[Identifier] = Field(min_length=1, max_length=20, description="督导的专项行动")
+    item_id: Identifier | None = Field(None, description="跟踪督导所跟踪的任务")
+    branch_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(min_length=1, max_length=500)
+    inspectors: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=50, description="督导人员")
+    findings: str = Field("", max_length=20000, description="督导发现与通报材料")
+    results: list[SupervisionResultIn] = Field([], max_length=500, description="各村党组织的督导结果（年度考核依据）")

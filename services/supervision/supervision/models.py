@@ -488,3 +488,20 @@ class OrgLifeMeetingRow(Base):
     topic: Mapped[str] = mapped_column(Text)
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SpecialActionSupervisionRow(Base):
+    """One supervision of the township's plan (附件2): mode, date, branches, inspectors, findings, a result per branch."""
+    __tablename__ = "sv_special_action_supervisions"
+    supervision_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(12), index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date] = mapped_column(Date)
+    action_ids: Mapped[list[str]] = mapped_column(JSONB)
+    item_id: Mapped[str | None] = mapped_column(String(64))
+    branch_codes: Mapped[list[str]] = mapped_column(JSONB)
+    inspectors: Mapped[list[str]] = mapped_column(JSONB)
+    findings: Mapped[str] = mapped_column(Text)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

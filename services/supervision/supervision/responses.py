@@ -10,10 +10,11 @@ from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.notices import Kind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
 from supervision.domain.rules import RULE_LABELS, Rule
-from supervision.domain.special_actions import MeetingKind
+from supervision.domain.special_actions import MeetingKind, Rating, SupervisionMode
 from supervision.models import (AccountabilityRow, AlertRow, CampaignRecordRow, EvaluationRow, InspectionPlanRow,
                                 InspectionRow, NotificationRow, OrgLifeMeetingRow, OrgLifeScheduleRow,
-                                SpecialActionItemRow, SpecialActionProgressRow, SpecialActionRow)
+                                SpecialActionItemRow, SpecialActionProgressRow, SpecialActionRow,
+                                SpecialActionSupervisionRow)
 from zhengdun.attachments import AttachmentRef
 from zhengdun.events.base import Actor
 from zhengdun.responses import JsonObject, Out
@@ -444,3 +445,32 @@ def org_life_meeting_view(m: OrgLifeMeetingRow) -> dict[str, Any]:
     return {"meeting_id": m.meeting_id, "branch_code": m.branch_code, "kind": m.kind,
             "kind_label": MeetingKind(m.kind).label, "held_on": m.held_on, "attendees": m.attendees,
             "minutes": m.minutes, "topic": m.topic, "actor": m.actor}
+
+
+class SupervisionResultOut(Out):
+    branch_code: str
+    rating: str
+    rating_label: str
+    note: str
+
+
+class SpecialActionSupervisionOut(Out):
+    supervision_id: str
+    township_code: str
+    mode: str
+    mode_label: str
+    held_on: date
+    action_ids: list[str]
+    item_id: str | None
+    branch_codes: list[str]
+    inspectors: list[str]
+    findings: str
+    results: list[SupervisionResultOut]
+    actor: Actor
+
+
+def special_action_supervision_view(s: SpecialActionSupervisionRow) -> dict[str, Any]:
+    return {"supervision_id": s.supervision_id, "township_code": s.township_code, "mode": s.mode,
+            "mode_label": SupervisionMode(s.mode).label, "held_on": s.held_on, "action_ids": s.action_ids,
+            "item_id": s.item_id, "branch_codes": s.branch_codes, "inspectors": s.inspectors, "findings": s.findings,
+            "results": [{**r, "rating_label": Rating(r["rating"]).label} for r in s.results], "actor": s.actor}

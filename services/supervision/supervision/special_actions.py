@@ -15,19 +15,22 @@ from sqlalchemy import select
 
 from supervision import alerts, journal
 from supervision import responses as R
-from supervision.commands import OrgLifeMeetingIn, OrgLifeScheduleIn, SpecialActionIn, SpecialActionProgressIn
+from supervision.commands import (OrgLifeMeetingIn, OrgLifeScheduleIn, SpecialActionIn, SpecialActionProgressIn,
+                                  SpecialActionSupervisionIn)
 from supervision.domain import special_actions as sa
 from supervision.domain.rules import Breach
 from supervision.models import (AlertRow, OrgLifeMeetingRow, OrgLifeScheduleRow, SpecialActionItemRow,
-                                SpecialActionProgressRow, SpecialActionRow)
+                                SpecialActionProgressRow, SpecialActionRow, SpecialActionSupervisionRow)
 from zhengdun import clock
 from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
 from zhengdun.divisions import township_of
-from zhengdun.events.supervision import OrgLifeMeetingRecorded, SpecialActionOpened, SpecialActionProgressRecorded
+from zhengdun.events.supervision import (OrgLifeMeetingRecorded, SpecialActionOpened, SpecialActionProgressRecorded,
+                                        SpecialActionSupervised)
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.pagination import Page, PageParams
-from zhengdun.problems import not_found
+from zhengdun.periods import add_months
+from zhengdun.problems import not_found, unprocessable
 from zhengdun.reading import paginate, within
 
 KEEP = "special_action.keep"
@@ -272,6 +275,64 @@ async def compliance(session, principal: Principal, schedule_id: str) -> dict[st
                          "cycle_label": kind.cadence.cycle.label, "periods_due": len(mine),
                          "periods_met": sum(o.met for o in mine), "missed": [o.starts_on for o in mine if not o.met]})
     return {"schedule_id": schedule_id, "township_code": row.township_code, "as_of": today, "rows": rows}
+
+
+# ---------------------------------------------------------------------------------------
+# The supervision plan (附件2)
+# ---------------------------------------------------------------------------------------
+
+async def record_supervision(cmd: SpecialActionSupervisionIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    data = cmd.model_dump()
+    session = uow.session
+    clock.not_in_future(data["held_on"], await clock.today(session), "held_on")
+    actions = {a.action_id: a for a in (await session.execute(select(SpecialActionRow).where(
+        SpecialActionRow.action_id.in_(data["action_ids"])))).scalars()}
+    unknown = [a for a in data["action_ids"] if a not in actions or actions[a].township_code != data["township_code"]]
+    if unknown:
+        raise unprocessable("unknown-action", f"本乡镇没有专项行动 {', '.join(unknown)} (no such action of the township)",
+                            errors=[{"field": "body.action_ids", "message": "not an action of the township"}])
+    item_done_on = None
+    if data["item_id"]:
+        item = await session.get(SpecialActionItemRow, data["item_id"])
+        if item is None or item.action_id not in actions:
+            raise unprocessable("unknown-item", f"所督导的专项行动没有任务 {data['item_id']} (no such item)",
+                                errors=[{"field": "body.item_id", "message": "not an item of the actions named"}])
+        item_done_on = sa.done_on([tuple(r) for r in (await session.execute(
+            select(SpecialActionProgressRow.recorded_on, SpecialActionProgressRow.done)
+            .where(SpecialActionProgressRow.item_id == item.item_id))).all()])
+    sa.check_supervision(sa.SupervisionMode(data["mode"]), data["township_code"], data["held_on"], data["branch_codes"],
+                         [r["branch_code"] for r in data["results"]], data["inspectors"], bool(data["item_id"]),
+                         item_done_on)
+    data["results"] = journal.plain(data["results"])
+    row = SpecialActionSupervisionRow(supervision_id=_new_id("SAS"), actor=principal.actor.model_dump(), **data)
+    session.add(row)
+    uow.publish(SpecialActionSupervised(supervision_id=row.supervision_id, township_code=row.township_code,
+                                        mode=row.mode, held_on=row.held_on, branch_codes=tuple(row.branch_codes),
+                                        ratings={r["branch_code"]: r["rating"] for r in row.results}),
+                division_code=row.township_code, actor=principal.actor)
+    body = journal.plain({**data, "supervision_id": row.supervision_id, "actor": row.actor})
+    for chain in dict.fromkeys([row.township_code, *row.branch_codes]):
+        await journal.append(session, chain, f"supervision.special_action.supervision.{row.mode}", row.supervision_id, body)
+    await uow.commit()
+    return R.special_action_supervision_view(row)
+
+
+async def list_supervisions(session, principal: Principal, paging: PageParams, *, unit: str | None,
+                            mode: sa.SupervisionMode | None, month: date | None) -> Page:
+    """The township's supervisions (the monthly results: ``month`` = any day of it)."""
+    query = select(SpecialActionSupervisionRow).where(within(SpecialActionSupervisionRow.township_code,
+                                                             principal.division_code))
+    if unit:
+        query = query.where(within(SpecialActionSupervisionRow.township_code, unit))
+    if mode:
+        query = query.where(SpecialActionSupervisionRow.mode == mode.value)
+    if month:
+        first = month.replace(day=1)
+        query = query.where(SpecialActionSupervisionRow.held_on >= first,
+                            SpecialActionSupervisionRow.held_on < add_months(first, 1))
+    return await paginate(session, query, paging, order_by=[SpecialActionSupervisionRow.held_on,
+                                                             SpecialActionSupervisionRow.supervision_id],
+                          out=R.special_action_supervision_view)
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query
 
 from supervision import responses as R
 from supervision import special_actions as service
-from supervision.commands import OrgLifeMeetingIn, OrgLifeScheduleIn, SpecialActionIn, SpecialActionProgressIn
-from supervision.domain.special_actions import MeetingKind
+from supervision.commands import (OrgLifeMeetingIn, OrgLifeScheduleIn, SpecialActionIn, SpecialActionProgressIn,
+                                  SpecialActionSupervisionIn)
+from supervision.domain.special_actions import MeetingKind, SupervisionMode
 from zhengdun.access import authorize_target, authorized
 from zhengdun.auth import Principal
 from zhengdun.dependencies import Reader, UoW
@@ -96,3 +97,23 @@ async def list_meetings(session: Reader, unit: DivisionCode | None = Query(None,
                         paging: PageParams = Depends(page_params)):
     return await service.list_meetings(session, principal, paging, unit=unit, kind=kind, held_from=held_from,
                                        held_to=held_to)
+
+
+# --- the supervision plan (附件2 督导方案) -------------------------------------------------
+
+@router.post("/special-action-supervisions", response_model=R.SpecialActionSupervisionOut, tags=TAGS, status_code=201,
+             summary="记录专项行动督导（会议、定期（每月25日至月底）、不定期、跟踪、年终督导）及各村督导结果")
+async def record_supervision(uow: UoW, body: SpecialActionSupervisionIn,
+                             principal: Principal = Depends(authorized(service.KEEP))):
+    authorize_target(principal, service.KEEP, body.township_code)
+    return await service.record_supervision(body, uow, principal)
+
+
+@router.get("/special-action-supervisions", tags=TAGS, response_model=Page[R.SpecialActionSupervisionOut],
+            summary="专项行动督导记录与每月督导结果（本辖区，分页）")
+async def list_supervisions(session: Reader, unit: DivisionCode | None = Query(None),
+                            mode: SupervisionMode | None = Query(None),
+                            month: date | None = Query(None, description="只看此日期所在月份"),
+                            principal: Principal = Depends(authorized("supervision.read", target="unit")),
+                            paging: PageParams = Depends(page_params)):
+    return await service.list_supervisions(session, principal, paging, unit=unit, mode=mode, month=month)

@@ -105,3 +105,15 @@ class OrgLifeMeetingRecorded(_Frozen):
     kind: str
     held_on: date
     attendee_count: int = Field(ge=1)
+
+
+@event("zhengdun.supervision.special_action.supervised.v1")
+class SpecialActionSupervised(_Frozen):
+    """The township's supervision group supervised some branches (附件2): the mode and a rating per branch."""
+
+    supervision_id: str
+    township_code: str = Field(pattern=DIVISION_CODE)
+    mode: str
+    held_on: date
+    branch_codes: tuple[str, ...] = ()
+    ratings: dict[str, str] = Field(default_factory=dict)      # branch code → good | fair | adequate | poor

@@ -15,9 +15,9 @@ OTHER_TOWNSHIP_VILLAGE = "990102102201"
 ITEM = sa.ItemDraft("落实村党组织书记县镇共管制度", "镇党委动议申报、县级联审联查", date(2022, 9, 28), "陆波")
 
 
-def refused(call, *args) -> str:
+def refused(call, *args, **kwargs) -> str:
     with pytest.raises((RuleViolation, OutOfOrder)) as caught:
-        call(*args)
+        call(*args, **kwargs)
     return caught.value.code
 
 
@@ -163,3 +163,44 @@ def test_compliance_counts_owed_met_and_missed_periods():
     meetings = [sa.Meeting("Q1", V1, sa.MeetingKind.PARTY_CONGRESS, date(2021, 12, 31))]
     found = sa.obligations(schedule(sa.MeetingKind.PARTY_CONGRESS), meetings, date(2022, 1, 1))
     assert [(o.branch_code, o.met, o.held) for o in found] == [(V1, True, ("Q1",)), (V2, False, ())]
+
+
+# --- the supervision plan (附件2) ---------------------------------------------------------
+
+def supervise(mode: sa.SupervisionMode, held_on: date, *, rated=(V1,), item_named=False, item_done_on=None,
+              branches=(V1, V2), inspectors=("镇纪委",)):
+    sa.check_supervision(mode, TOWNSHIP, held_on, list(branches), list(rated), list(inspectors), item_named, item_done_on)
+
+
+def test_monthly_supervision_runs_from_the_25th_to_the_months_end():
+    supervise(sa.SupervisionMode.MONTHLY, date(2021, 10, 25))
+    supervise(sa.SupervisionMode.MONTHLY, date(2021, 10, 31))
+    supervise(sa.SupervisionMode.MONTHLY, date(2022, 2, 28))
+    assert refused(supervise, sa.SupervisionMode.MONTHLY, date(2021, 10, 24)) == "outside-monthly-window"
+    supervise(sa.SupervisionMode.UNSCHEDULED, date(2021, 10, 3))
+    supervise(sa.SupervisionMode.MEETING, date(2021, 10, 3))
+
+
+def test_year_end_supervision_is_held_in_december():
+    supervise(sa.SupervisionMode.YEAR_END, date(2021, 12, 1))
+    supervise(sa.SupervisionMode.YEAR_END, date(2021, 12, 31))
+    assert refused(supervise, sa.SupervisionMode.YEAR_END, date(2021, 11, 30)) == "not-year-end"
+    assert refused(supervise, sa.SupervisionMode.YEAR_END, date(2022, 1, 1)) == "not-year-end"
+
+
+def test_tracking_names_its_item_and_runs_until_the_item_is_done():
+    supervise(sa.SupervisionMode.TRACKING, date(2021, 11, 3), item_named=True)
+    supervise(sa.SupervisionMode.TRACKING, date(2021, 11, 3), item_named=True, item_done_on=date(2021, 11, 3))
+    assert refused(supervise, sa.SupervisionMode.TRACKING, date(2021, 11, 4), item_named=True,
+                   item_done_on=date(2021, 11, 3)) == "tracking-after-done"
+    assert refused(supervise, sa.SupervisionMode.TRACKING, date(2021, 11, 3)) == "item-required"
+
+
+def test_a_result_is_for_a_supervised_branch_of_the_township():
+    assert refused(supervise, sa.SupervisionMode.UNSCHEDULED, date(2021, 10, 3), rated=(V3,)) == \
+        "result-of-unsupervised-branch"
+    assert refused(supervise, sa.SupervisionMode.UNSCHEDULED, date(2021, 10, 3), rated=(V1, V1)) == \
+        "result-of-unsupervised-branch"
+    assert refused(supervise, sa.SupervisionMode.UNSCHEDULED, date(2021, 10, 3), branches=(OTHER_TOWNSHIP_VILLAGE,),
+                   rated=()) == "branch-outside-township"
+    assert refused(supervise, sa.SupervisionMode.UNSCHEDULED, date(2021, 10, 3), inspectors=(" ",)) == "inspectors-required"

@@ -1,5 +1,5 @@
 """Supervision: a township's special actions (task-decomposition table, pilots, progress) and the organization-life
-schedules and meetings of its branches (seed 004).
+schedules and meetings of its branches, and the supervisions of its plan (seed 004).
 
 Revision ID: 0017
 """
@@ -81,13 +81,29 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "sv_special_action_supervisions",
+        sa.Column("supervision_id", sa.String(64), primary_key=True),
+        sa.Column("township_code", sa.String(12), nullable=False),
+        sa.Column("mode", sa.String(20), nullable=False),
+        sa.Column("held_on", sa.Date, nullable=False),
+        sa.Column("action_ids", JSONB, nullable=False),
+        sa.Column("item_id", sa.String(64)),
+        sa.Column("branch_codes", JSONB, nullable=False),
+        sa.Column("inspectors", JSONB, nullable=False),
+        sa.Column("findings", sa.Text, nullable=False),
+        sa.Column("results", JSONB, nullable=False),
+        sa.Column("actor", JSONB, nullable=False),
+        _created_at(),
+    )
     for table, column in (("sv_special_actions", "township_code"), ("sv_special_action_items", "action_id"),
                           ("sv_special_action_progress", "action_id"), ("sv_special_action_progress", "item_id"),
-                          ("sv_org_life_schedules", "township_code"), ("sv_org_life_meetings", "branch_code")):
+                          ("sv_org_life_schedules", "township_code"), ("sv_org_life_meetings", "branch_code"),
+                          ("sv_special_action_supervisions", "township_code")):
         op.create_index(f"ix_{table}_{column}", table, [column])
 
 
 def downgrade() -> None:
-    for table in ("sv_org_life_meetings", "sv_org_life_schedules", "sv_special_action_progress",
+    for table in ("sv_special_action_supervisions", "sv_org_life_meetings", "sv_org_life_schedules", "sv_special_action_progress",
                   "sv_special_action_items", "sv_special_actions"):
         op.drop_table(table)

@@ -301,3 +301,68 @@ def org_life_missing(schedule: Schedule, meetings: list[Meeting], today: date) -
                    severity=Severity.LOW if o.kind is MeetingKind.STUDY_DAY else Severity.MEDIUM,
                    facts=(schedule.schedule_id,), due_on=o.ends_on, village_code=o.branch_code)
             for o in obligations(schedule, meetings, today) if not o.met]
+
+
+# ---------------------------------------------------------------------------------------
+# The supervision plan (附件2 督导方案)
+# ---------------------------------------------------------------------------------------
+
+class SupervisionMode(StrEnum):
+    MEETING = "meeting"
+    MONTHLY = "monthly"
+    UNSCHEDULED = "unscheduled"
+    TRACKING = "tracking"
+    YEAR_END = "year_end"
+
+    @property
+    def label(self) -> str:
+        return {"meeting": "会议督导", "monthly": "定期督导（每月25日至月底）", "unscheduled": "不定期督导",
+                "tracking": "跟踪督导", "year_end": "年终督导"}[self.value]
+
+
+class Rating(StrEnum):
+    GOOD = "good"
+    FAIR = "fair"
+    ADEQUATE = "adequate"
+    POOR = "poor"
+
+    @property
+    def label(self) -> str:
+        return {"good": "好", "fair": "较好", "adequate": "一般", "poor": "差"}[self.value]
+
+
+# 附件2 五2: 督导时间为每月25日至月底.
+MONTHLY_FROM_DAY = 25
+
+
+def check_supervision(mode: SupervisionMode, township_code: str, held_on: date, branch_codes: list[str],
+                      rated_branches: list[str], inspectors: list[str], item_named: bool,
+                      item_done_on: date | None) -> None:
+    """One supervision by the township's group over some of its branches (附件2 四 督导对象: 各村党总支), in one of the
+    plan's five modes, with a result per branch that feeds the secretaries' annual appraisal (附件2 六)."""
+    if not branch_codes or len(set(branch_codes)) != len(branch_codes):
+        raise RuleViolation("branches-required", "须列明督导的村党组织，且不重复 (distinct branches required)",
+                            field="branch_codes")
+    outside = [b for b in branch_codes if level_of(b) is not Level.VILLAGE or not is_within(b, township_code)]
+    if outside:
+        raise RuleViolation("branch-outside-township", f"以下村党组织不在本乡镇：{', '.join(outside)} "
+                            "(branches outside the township)", field="branch_codes")
+    unknown = [b for b in rated_branches if b not in branch_codes]
+    if unknown or len(set(rated_branches)) != len(rated_branches):
+        raise RuleViolation("result-of-unsupervised-branch", f"督导结果须针对本次督导的村党组织，且每村一条：{', '.join(unknown)} "
+                            "(one result per supervised branch)", field="results")
+    if not [i for i in inspectors if i.strip()]:
+        raise RuleViolation("inspectors-required", "须写明督导人员 (inspectors required)", field="inspectors")
+    if mode is SupervisionMode.MONTHLY and held_on.day < MONTHLY_FROM_DAY:
+        raise RuleViolation("outside-monthly-window", f"定期督导时间为每月{MONTHLY_FROM_DAY}日至月底，{held_on} 不在其中 "
+                            "(monthly supervision runs from the 25th to the month's end)", field="held_on")
+    if mode is SupervisionMode.YEAR_END and held_on.month != 12:
+        raise RuleViolation("not-year-end", f"年终督导结合年终党建考核于12月开展，{held_on} 不是 (year-end supervision is "
+                            "held in December)", field="held_on")
+    if mode is SupervisionMode.TRACKING:
+        if not item_named:
+            raise RuleViolation("item-required", "跟踪督导须指明所跟踪的任务 (tracking names its item)", field="item_id")
+        if item_done_on is not None and item_done_on < held_on:
+            raise OutOfOrder("tracking-after-done", f"该任务已于 {item_done_on} 完成，跟踪督导至任务完成为止 "
+                             "(tracking ends when the item is done)")
+

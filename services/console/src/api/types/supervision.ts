@@ -525,6 +525,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/special-action-supervisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专项行动督导记录与每月督导结果（本辖区，分页） */
+        get: operations["list_supervisions_special_action_supervisions_get"];
+        put?: never;
+        /** 记录专项行动督导（会议、定期（每月25日至月底）、不定期、跟踪、年终督导）及各村督导结果 */
+        post: operations["record_supervision_special_action_supervisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/divisions": {
         parameters: {
             query?: never;
@@ -1833,6 +1851,17 @@ export interface components {
             /** Size */
             size: number;
         };
+        /** Page[SpecialActionSupervisionOut] */
+        Page_SpecialActionSupervisionOut_: {
+            /** Items */
+            items: components["schemas"]["SpecialActionSupervisionOut"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** PlanIn */
         PlanIn: {
             /**
@@ -1920,6 +1949,11 @@ export interface components {
             /** Webhook Kind */
             webhook_kind?: string | null;
         };
+        /**
+         * Rating
+         * @enum {string}
+         */
+        Rating: "good" | "fair" | "adequate" | "poor";
         /** Ready */
         Ready: {
             /**
@@ -2159,6 +2193,102 @@ export interface components {
             /** Done */
             done: boolean;
             actor: components["schemas"]["Actor"];
+        };
+        /** SpecialActionSupervisionIn */
+        SpecialActionSupervisionIn: {
+            /** Township Code */
+            township_code: string;
+            mode: components["schemas"]["SupervisionMode"];
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /**
+             * Action Ids
+             * @description 督导的专项行动
+             */
+            action_ids: string[];
+            /**
+             * Item Id
+             * @description 跟踪督导所跟踪的任务
+             */
+            item_id?: string | null;
+            /** Branch Codes */
+            branch_codes: string[];
+            /**
+             * Inspectors
+             * @description 督导人员
+             */
+            inspectors: string[];
+            /**
+             * Findings
+             * @description 督导发现与通报材料
+             * @default
+             */
+            findings: string;
+            /**
+             * Results
+             * @description 各村党组织的督导结果（年度考核依据）
+             * @default []
+             */
+            results: components["schemas"]["SupervisionResultIn"][];
+        };
+        /** SpecialActionSupervisionOut */
+        SpecialActionSupervisionOut: {
+            /** Supervision Id */
+            supervision_id: string;
+            /** Township Code */
+            township_code: string;
+            /** Mode */
+            mode: string;
+            /** Mode Label */
+            mode_label: string;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Action Ids */
+            action_ids: string[];
+            /** Item Id */
+            item_id: string | null;
+            /** Branch Codes */
+            branch_codes: string[];
+            /** Inspectors */
+            inspectors: string[];
+            /** Findings */
+            findings: string;
+            /** Results */
+            results: components["schemas"]["SupervisionResultOut"][];
+            actor: components["schemas"]["Actor"];
+        };
+        /**
+         * SupervisionMode
+         * @enum {string}
+         */
+        SupervisionMode: "meeting" | "monthly" | "unscheduled" | "tracking" | "year_end";
+        /** SupervisionResultIn */
+        SupervisionResultIn: {
+            /** Branch Code */
+            branch_code: string;
+            rating: components["schemas"]["Rating"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** SupervisionResultOut */
+        SupervisionResultOut: {
+            /** Branch Code */
+            branch_code: string;
+            /** Rating */
+            rating: string;
+            /** Rating Label */
+            rating_label: string;
+            /** Note */
+            note: string;
         };
         /** Task */
         Task: {
@@ -4740,6 +4870,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgLifeMeetingOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_supervisions_special_action_supervisions_get: {
+        parameters: {
+            query?: {
+                unit?: string | null;
+                mode?: components["schemas"]["SupervisionMode"] | null;
+                /** @description 只看此日期所在月份 */
+                month?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SpecialActionSupervisionOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_supervision_special_action_supervisions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecialActionSupervisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialActionSupervisionOut"];
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
