@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import httpx
 
+from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import alerts, set_clock
 from zhengdun_demo.client import auth
 
@@ -198,3 +199,38 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
     december = get(platform, "/special-action-supervisions", "county_org", unit=TOWNSHIP, month="2021-12-01")
     assert sorted(s["mode"] for s in december["items"]) == ["monthly", "year_end"]
     assert get(platform, "/special-action-supervisions", "township2_org")["total"] == 0
+
+    # --- reporting: per-action progress and per-branch organization life, from supervision's events -------------
+    def reported(path: str, **params) -> dict:
+        response = httpx.get(f"{platform.url('reporting')}{path}", params=params, headers=auth("county_org"), timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def branches_reported() -> dict[str, dict]:
+        found = reported(f"/special-actions/{TOWNSHIP}/branches", size=500)["items"]
+        return {b["branch_code"]: b for b in found if b["branch_code"] in BRANCHES}
+
+    wait_for(lambda: len(branches_reported()) == 3 and branches_reported()[MISSED_BRANCH]["meetings"] == 14
+             and branches_reported()[MISSED_BRANCH]["periods_missed"] == 1
+             and branches_reported()[MISSED_BRANCH]["periods_still_missing"] == 0, what="reporting's branch figures")
+    branches = branches_reported()
+    assert [branches[b]["periods_missed"] for b in BRANCHES] == [0, 1, 0]
+    assert branches[BRANCHES[0]]["meetings_by_kind"] == {"branch_committee": 3, "party_group": 3, "study_day": 6,
+                                                         "party_congress": 1, "party_lecture": 1}
+    # As of the first of December the late meeting was not yet recorded: the period was still missing.
+    assert branches_reported_on(reported, "2021-12-01")[MISSED_BRANCH]["periods_still_missing"] == 1
+
+    def actions_reported() -> dict[str, dict]:
+        return {a["action_id"]: a for a in reported(f"/special-actions/{TOWNSHIP}")["actions"]}
+
+    wait_for(lambda: actions_reported().get(centre["action_id"], {}).get("items_done") == 2, what="reporting's actions")
+    actions = actions_reported()
+    assert (actions[centre["action_id"]]["items"], actions[centre["action_id"]]["done_share"]) == (2, "1.0000")
+    assert (actions[org_life["action_id"]]["items_done"], actions[org_life["action_id"]]["pilots"]) == (0, 3)
+    on_october_1 = {a["action_id"]: a for a in reported(f"/special-actions/{TOWNSHIP}", date="2021-10-01")["actions"]}
+    assert on_october_1[centre["action_id"]]["items_done"] == 1
+
+
+def branches_reported_on(reported, day: str) -> dict[str, dict]:
+    found = reported(f"/special-actions/{TOWNSHIP}/branches", date=day, size=500)["items"]
+    return {b["branch_code"]: b for b in found if b["branch_code"] in BRANCHES}

@@ -3,7 +3,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from reporting import api, service, subscribers
+from reporting import api, service, special_actions_api, subscribers
 from reporting.domain.tasks import LABELS as TASK_LABELS
 from reporting.rebuild import rebuild_read_model
 from zhengdun import cli
@@ -14,6 +14,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 runtime = ServiceRuntime("reporting", handlers=subscribers.handlers, subscribe_to=subscribers.TOPICS)
 app = runtime.create_app(
     api.router,
+    special_actions_api.router,
     task_labels=TASK_LABELS,
     pending_tasks=service.pending_tasks,
     title="报送通报 Reporting",

@@ -276,6 +276,39 @@ class CadreSecretary(Base):
     recorded_on: Mapped[date] = mapped_column(Date)
 
 
+class SpecialAction(Base):
+    """A township's special action (seed 004), from supervision's ``SpecialActionOpened``."""
+    __tablename__ = "rm_special_action"
+
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    township_code: Mapped[str] = mapped_column(CODE, index=True)
+    name: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    items: Mapped[int] = mapped_column(Integer)
+    pilots: Mapped[int] = mapped_column(Integer)
+
+
+class SpecialActionItemDone(Base):
+    """The first progress record that marked an item done (supervision refuses a second one)."""
+    __tablename__ = "rm_special_action_item_done"
+
+    item_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(80), index=True)
+    done_on: Mapped[date] = mapped_column(Date)
+
+
+class OrgLifeMeeting(Base):
+    """A branch's recorded organization-life meeting (每会必记), from ``OrgLifeMeetingRecorded``."""
+    __tablename__ = "rm_org_life_meeting"
+
+    meeting_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(CODE, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date] = mapped_column(Date)
+
+
 READ_MODEL_TABLES = [m.__tablename__ for m in (
     Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, SpotCheck, Falsification, Case, CasePhase, ContactLeader,
-    Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary, CadreSecretary)]
+    Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary, CadreSecretary, SpecialAction,
+    SpecialActionItemDone, OrgLifeMeeting)]

@@ -225,3 +225,23 @@ async def post_evaluated(work: InboxWork, e: acc.PostEvaluated, envelope: Envelo
     await _acceptance(work.session, envelope, e.village_code, "relapsed" if e.relapsed else "consolidated", e.evaluated_on,
                       acc.AcceptanceStep.POST_EVALUATION.value)
     republish(work, envelope, e)
+
+
+# ---- a township's special actions (seed 004) --------------------------------------------------
+
+@projects(sup.SpecialActionOpened)
+async def special_action_opened(work: InboxWork, e: sup.SpecialActionOpened, envelope: Envelope) -> None:
+    await _add(work.session, m.SpecialAction, action_id=e.action_id, township_code=e.township_code, name=e.name,
+               starts_on=e.starts_on, ends_on=e.ends_on, items=len(e.item_ids), pilots=len(e.pilot_villages))
+
+
+@projects(sup.SpecialActionProgressRecorded)
+async def special_action_progress(work: InboxWork, e: sup.SpecialActionProgressRecorded, envelope: Envelope) -> None:
+    if e.done:
+        await _add(work.session, m.SpecialActionItemDone, item_id=e.item_id, action_id=e.action_id, done_on=e.recorded_on)
+
+
+@projects(sup.OrgLifeMeetingRecorded)
+async def org_life_meeting(work: InboxWork, e: sup.OrgLifeMeetingRecorded, envelope: Envelope) -> None:
+    await _add(work.session, m.OrgLifeMeeting, meeting_id=e.meeting_id, branch_code=e.branch_code, kind=e.kind,
+               held_on=e.held_on)

@@ -150,3 +150,31 @@ class RebuildOut(Out):
     applied: int
     rejected: int
     seconds: float
+
+
+# --- a township's special actions (seed 004) ----------------------------------------------------
+
+class SpecialActionProgress(Out):
+    action_id: str
+    township_code: str
+    name: str
+    starts_on: date
+    ends_on: date
+    pilots: int = Field(description="试点样板村数")
+    items: int = Field(description="任务分解表的任务数")
+    items_done: int = Field(description="已完成（有佐证）的任务数")
+    done_share: Decimal | None
+
+
+class SpecialActionFigures(Out):
+    code: str
+    date: date
+    actions: list[SpecialActionProgress]
+
+
+class BranchOrgLife(Out):
+    branch_code: str
+    meetings: int = Field(description="已记录的组织生活次数")
+    meetings_by_kind: dict[str, int]
+    periods_missed: int = Field(description="曾因缺开组织生活而预警的周期数")
+    periods_still_missing: int = Field(description="至今仍未补记的周期数")

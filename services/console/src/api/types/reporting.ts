@@ -192,6 +192,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/special-actions/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 专项行动推进情况：各项行动的任务完成数（本辖区） */
+        get: operations["action_progress_special_actions__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/special-actions/{code}/branches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各村党组织组织生活落实情况：已记录会议、缺开周期（分页） */
+        get: operations["branch_compliance_special_actions__code__branches_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/divisions": {
         parameters: {
             query?: never;
@@ -367,6 +401,30 @@ export interface components {
              * Format: date
              */
             raised_on: string;
+        };
+        /** BranchOrgLife */
+        BranchOrgLife: {
+            /** Branch Code */
+            branch_code: string;
+            /**
+             * Meetings
+             * @description 已记录的组织生活次数
+             */
+            meetings: number;
+            /** Meetings By Kind */
+            meetings_by_kind: {
+                [key: string]: number;
+            };
+            /**
+             * Periods Missed
+             * @description 曾因缺开组织生活而预警的周期数
+             */
+            periods_missed: number;
+            /**
+             * Periods Still Missing
+             * @description 至今仍未补记的周期数
+             */
+            periods_still_missing: number;
         };
         /** CatalogEntry */
         CatalogEntry: {
@@ -708,6 +766,17 @@ export interface components {
             figures: components["schemas"]["Figures"];
             in_month: components["schemas"]["InMonth"];
         };
+        /** Page[BranchOrgLife] */
+        Page_BranchOrgLife_: {
+            /** Items */
+            items: components["schemas"]["BranchOrgLife"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+        };
         /** Page[CatalogEntry] */
         Page_CatalogEntry_: {
             /** Items */
@@ -838,6 +907,54 @@ export interface components {
             applied: number;
             /** Failed */
             failed: number;
+        };
+        /** SpecialActionFigures */
+        SpecialActionFigures: {
+            /** Code */
+            code: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Actions */
+            actions: components["schemas"]["SpecialActionProgress"][];
+        };
+        /** SpecialActionProgress */
+        SpecialActionProgress: {
+            /** Action Id */
+            action_id: string;
+            /** Township Code */
+            township_code: string;
+            /** Name */
+            name: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Pilots
+             * @description 试点样板村数
+             */
+            pilots: number;
+            /**
+             * Items
+             * @description 任务分解表的任务数
+             */
+            items: number;
+            /**
+             * Items Done
+             * @description 已完成（有佐证）的任务数
+             */
+            items_done: number;
+            /** Done Share */
+            done_share: string | null;
         };
         /** SyncState */
         SyncState: {
@@ -1659,6 +1776,130 @@ export interface operations {
             };
             /** @description 与当前状态冲突 (conflicts with the current state) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    action_progress_special_actions__code__get: {
+        parameters: {
+            query?: {
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecialActionFigures"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    branch_compliance_special_actions__code__branches_get: {
+        parameters: {
+            query?: {
+                date?: string | null;
+                /** @description 页码，从1开始 (1-based page number) */
+                page?: number;
+                /** @description 每页条数 (page size, at most 500) */
+                size?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_BranchOrgLife_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
