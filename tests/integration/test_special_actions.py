@@ -4,7 +4,10 @@ branches with one missed meeting: exactly one alert for that branch and month on
 resolved when the meeting is recorded late."""
 from __future__ import annotations
 
+import io
+
 import httpx
+import openpyxl
 
 from tests.integration.helpers import wait_for
 from tests.integration.test_supervision_support import alerts, set_clock
@@ -229,6 +232,25 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
     assert (actions[org_life["action_id"]]["items_done"], actions[org_life["action_id"]]["pilots"]) == (0, 3)
     on_october_1 = {a["action_id"]: a for a in reported(f"/special-actions/{TOWNSHIP}", date="2021-10-01")["actions"]}
     assert on_october_1[centre["action_id"]]["items_done"] == 1
+
+    # The township's document of the task table (附件1), in the seed's columns, as xlsx and PDF.
+    def document(fmt: str) -> httpx.Response:
+        response = httpx.get(f"{platform.url('reporting')}/documents/{TOWNSHIP}/task_table",
+                             params={"format": fmt, "date": "2022-01-01"}, headers=auth("township_org"), timeout=30)
+        assert response.status_code == 200, response.text
+        return response
+
+    sheet = openpyxl.load_workbook(io.BytesIO(document("xlsx").content)).active
+    cells = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    header = next(i for i, row in enumerate(cells) if row[:7] == ("序号", "行动类别", "内容", "要求", "时间节点", "责任人", "备注"))
+    body = [row[:7] for row in cells[header + 1:] if any(row)]
+    first = next(i for i, row in enumerate(body) if row[1] == SERVICE_CENTRE["name"])
+    assert body[first][6] == "试点样板村3个"
+    assert body[first + 1][2:6] == ("坚持为民服务宗旨", SERVICE_CENTRE["items"][0]["requirement"], "11月底", "徐金亮")
+    assert body[first + 1][6].startswith("已完成") and body[first + 2][4] == "10月底"
+    assert SERVICE_CENTRE["name"] in {row[1] for row in body} and ORG_LIFE["name"] in {row[1] for row in body}
+    pdf = document("pdf")
+    assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"].startswith("application/pdf")
 
 
 def branches_reported_on(reported, day: str) -> dict[str, dict]:

@@ -13,11 +13,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import figures as fig
-from reporting import service
+from reporting import models as m
+from reporting import service, special_actions
 from reporting.domain import spot_checks as sc
 from reporting.domain.figures import (
     CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
@@ -42,6 +43,7 @@ class Kind(StrEnum):
     RANKING = "ranking"            # 排名通报
     SUMMARY = "summary"            # 后进基层党组织情况汇总表
     SPOT_CHECK = "spot_check"      # 市级抽查认定情况通报 (names each falsification)
+    TASK_TABLE = "task_table"      # 专项行动任务分解表 (seed 004 附件1)
 
 
 # The printable content and its PDF are shared with acceptance (zhengdun.printing); xlsx is reporting's own.
@@ -84,6 +86,8 @@ async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, mo
         return await ranking_circular(session, code, name, as_of)
     if kind is Kind.SPOT_CHECK:
         return await spot_check_circular(session, code, name, as_of)
+    if kind is Kind.TASK_TABLE:
+        return await task_table(session, code, name, as_of)
     return await summary_table(session, code, name, as_of, prepared_by, personal=personal)
 
 
@@ -394,6 +398,46 @@ async def summary_table(session: AsyncSession, code: str, name: str, as_of: date
         notes=["表中为统计日在册的整顿对象（含软弱涣散、后进两类）；主要问题按认定标准列出，整改措施取自整顿台账。",
                "党组织书记姓名和联系电话取自村党组织和“两委”干部名册（乡镇维护）；名册中没有的村由填表单位填写。"
                if personal else "联系电话属个人信息，仅组织部门和乡镇党委可见，本表未列出。"],
+    )
+
+
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """一 … 十, 十一 … 九十九: the numbering of the actions in the seed's table."""
+    if n <= 10:
+        return CN_NUMERALS[n - 1]
+    tens, units = divmod(n, 10)
+    return (CN_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMERALS[units - 1] if units else "")
+
+
+async def task_table(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
+    """Seed 004 附件1: 基层党组织建设专项行动任务分解表 — per action (一, 二, …) its items (1, 2, …) with 内容, 要求,
+    时间节点, 责任人; 备注 says whether the item was done (with evidence) by the statistics day."""
+    actions = await special_actions.action_progress(session, code, as_of)
+    items: dict[str, list] = {a["action_id"]: [] for a in actions}
+    done: dict[str, date] = {}
+    if actions:
+        ids = list(items)
+        for item in (await session.execute(select(m.SpecialActionItem).where(m.SpecialActionItem.action_id.in_(ids))
+                                           .order_by(m.SpecialActionItem.position))).scalars():
+            items[item.action_id].append(item)
+        done = dict((await session.execute(select(m.SpecialActionItemDone.item_id, m.SpecialActionItemDone.done_on).where(
+            m.SpecialActionItemDone.action_id.in_(ids), m.SpecialActionItemDone.done_on <= as_of))).all())
+    rows: list[list[Any]] = []
+    for n, action in enumerate(actions, start=1):
+        rows.append([cn_number(n), action["name"], "", "", "", "", f"试点样板村{action['pilots']}个"])
+        for item in items[action["action_id"]]:
+            remark = f"已完成（{cn_date(done[item.item_id])}）" if item.item_id in done else ""
+            rows.append([item.position, "", item.project, item.requirement, item.time_node or cn_date(item.due_on),
+                         item.responsible_name, remark])
+    return Document(
+        title="基层党组织建设专项行动任务分解表",
+        filename=f"专项行动任务分解表_{name}_{as_of}",
+        header=[f"单位：{name}　　　统计日期：{cn_date(as_of)}"],
+        tables=[Table(["序号", "行动类别", "内容", "要求", "时间节点", "责任人", "备注"], rows, [5, 16, 22, 34, 10, 8, 12])],
+        notes=["按乡镇制定的任务分解表列出；备注中的完成日期为附有佐证材料的进展记录日期。"],
     )
 
 

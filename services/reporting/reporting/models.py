@@ -289,6 +289,20 @@ class SpecialAction(Base):
     pilots: Mapped[int] = mapped_column(Integer)
 
 
+class SpecialActionItem(Base):
+    """A line of a special action's task-decomposition table (附件1), for the township's document."""
+    __tablename__ = "rm_special_action_item"
+
+    item_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(80), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    project: Mapped[str] = mapped_column(Text)
+    requirement: Mapped[str] = mapped_column(Text)
+    time_node: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date] = mapped_column(Date)
+    responsible_name: Mapped[str] = mapped_column(String(100))
+
+
 class SpecialActionItemDone(Base):
     """The first progress record that marked an item done (supervision refuses a second one)."""
     __tablename__ = "rm_special_action_item_done"
@@ -311,4 +325,4 @@ class OrgLifeMeeting(Base):
 READ_MODEL_TABLES = [m.__tablename__ for m in (
     Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, SpotCheck, Falsification, Case, CasePhase, ContactLeader,
     Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary, CadreSecretary, SpecialAction,
-    SpecialActionItemDone, OrgLifeMeeting)]
+    SpecialActionItem, SpecialActionItemDone, OrgLifeMeeting)]

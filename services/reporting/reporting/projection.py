@@ -232,7 +232,11 @@ async def post_evaluated(work: InboxWork, e: acc.PostEvaluated, envelope: Envelo
 @projects(sup.SpecialActionOpened)
 async def special_action_opened(work: InboxWork, e: sup.SpecialActionOpened, envelope: Envelope) -> None:
     await _add(work.session, m.SpecialAction, action_id=e.action_id, township_code=e.township_code, name=e.name,
-               starts_on=e.starts_on, ends_on=e.ends_on, items=len(e.item_ids), pilots=len(e.pilot_villages))
+               starts_on=e.starts_on, ends_on=e.ends_on, items=len(e.items), pilots=len(e.pilot_villages))
+    for item in e.items:
+        await _add(work.session, m.SpecialActionItem, item_id=item.item_id, action_id=e.action_id, position=item.position,
+                   project=item.project, requirement=item.requirement, time_node=item.time_node, due_on=item.due_on,
+                   responsible_name=item.responsible_name)
 
 
 @projects(sup.SpecialActionProgressRecorded)

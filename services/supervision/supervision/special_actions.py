@@ -25,8 +25,8 @@ from zhengdun import clock
 from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
 from zhengdun.divisions import township_of
-from zhengdun.events.supervision import (OrgLifeMeetingRecorded, SpecialActionOpened, SpecialActionProgressRecorded,
-                                        SpecialActionSupervised)
+from zhengdun.events.supervision import (OrgLifeMeetingRecorded, SpecialActionItem, SpecialActionOpened,
+                                        SpecialActionProgressRecorded, SpecialActionSupervised)
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.pagination import Page, PageParams
 from zhengdun.periods import add_months
@@ -58,7 +58,10 @@ async def open_action(cmd: SpecialActionIn, uow: UnitOfWork, principal: Principa
     uow.publish(SpecialActionOpened(action_id=action.action_id, township_code=action.township_code, name=action.name,
                                     starts_on=action.starts_on, ends_on=action.ends_on,
                                     pilot_villages=tuple(action.pilot_villages),
-                                    item_ids=tuple(r.item_id for r in rows)),
+                                    items=tuple(SpecialActionItem(
+                                        item_id=r.item_id, position=r.position, project=r.project, content=r.content,
+                                        requirement=r.requirement, time_node=r.time_node, due_on=r.due_on,
+                                        responsible_name=r.responsible_name) for r in rows)),
                 division_code=action.township_code, actor=principal.actor)
     body = journal.plain({**data, "action_id": action.action_id, "actor": action.actor,
                           "items": [{**item, "item_id": r.item_id} for item, r in zip(items, rows)]})

@@ -70,6 +70,19 @@ class AccountabilityDecided(_Frozen):
 
 # --- a township's special actions (seed 004) ------------------------------------------------
 
+class SpecialActionItem(_Frozen):
+    """One line of the task-decomposition table (附件1), as the township published it."""
+
+    item_id: str
+    position: int = Field(ge=1)
+    project: str                                          # 内容 column: the numbered item
+    content: str = ""
+    requirement: str                                      # 要求
+    time_node: str = ""                                   # 时间节点 in the table's words
+    due_on: date
+    responsible_name: str                                 # 责任人
+
+
 @event("zhengdun.supervision.special_action.opened.v1")
 class SpecialActionOpened(_Frozen):
     """A township opened a special action (专项行动) with its task-decomposition table and pilot villages."""
@@ -80,7 +93,7 @@ class SpecialActionOpened(_Frozen):
     starts_on: date
     ends_on: date
     pilot_villages: tuple[str, ...] = ()
-    item_ids: tuple[str, ...] = ()
+    items: tuple[SpecialActionItem, ...] = ()
 
 
 @event("zhengdun.supervision.special_action.progress_recorded.v1")

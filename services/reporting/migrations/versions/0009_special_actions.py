@@ -1,4 +1,4 @@
-"""Reporting: a township's special actions, the items done, and its branches' organization-life meetings (seed 004).
+"""Reporting: a township's special actions, their task tables (附件1), the items done, and its branches' organization-life meetings (seed 004).
 
 Revision ID: 0009
 """
@@ -24,6 +24,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_rm_special_action_township_code", "rm_special_action", ["township_code"])
     op.create_table(
+        "rm_special_action_item",
+        sa.Column("item_id", sa.String(80), primary_key=True),
+        sa.Column("action_id", sa.String(80), nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("project", sa.Text, nullable=False),
+        sa.Column("requirement", sa.Text, nullable=False),
+        sa.Column("time_node", sa.Text, nullable=False),
+        sa.Column("due_on", sa.Date, nullable=False),
+        sa.Column("responsible_name", sa.String(100), nullable=False),
+    )
+    op.create_index("ix_rm_special_action_item_action_id", "rm_special_action_item", ["action_id"])
+    op.create_table(
         "rm_special_action_item_done",
         sa.Column("item_id", sa.String(80), primary_key=True),
         sa.Column("action_id", sa.String(80), nullable=False),
@@ -41,5 +53,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("rm_org_life_meeting", "rm_special_action_item_done", "rm_special_action"):
+    for table in ("rm_org_life_meeting", "rm_special_action_item_done", "rm_special_action_item", "rm_special_action"):
         op.drop_table(table)

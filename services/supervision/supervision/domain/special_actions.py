@@ -198,12 +198,8 @@ def check_meeting(kind: MeetingKind, branch_code: str, held_on: date, attendees:
                             f"{held_on} 不是 (not a fixed day of the month)", field="held_on")
 
 
-def check_schedule(township_code: str, branch_codes: list[str], starts_on: date, ends_on: date | None,
-                   overlapping: set[str]) -> None:
-    """A township follows the organization life of its own village branches over a span; a branch is followed by one
-    schedule at a time (else each missed meeting would raise two alerts)."""
-    if level_of(township_code) is not Level.TOWNSHIP:
-        raise RuleViolation("not-a-township", f"{township_code} 不是乡镇 (not a township)", field="township_code")
+def check_branches(township_code: str, branch_codes: list[str]) -> None:
+    """The branches named are distinct village Party organizations of the township."""
     if not branch_codes or len(set(branch_codes)) != len(branch_codes):
         raise RuleViolation("branches-required", "须列明各村党组织，且不重复 (distinct branches required)",
                             field="branch_codes")
@@ -211,6 +207,15 @@ def check_schedule(township_code: str, branch_codes: list[str], starts_on: date,
     if outside:
         raise RuleViolation("branch-outside-township", f"以下村党组织不在本乡镇：{', '.join(outside)} "
                             "(branches outside the township)", field="branch_codes")
+
+
+def check_schedule(township_code: str, branch_codes: list[str], starts_on: date, ends_on: date | None,
+                   overlapping: set[str]) -> None:
+    """A township follows the organization life of its own village branches over a span; a branch is followed by one
+    schedule at a time (else each missed meeting would raise two alerts)."""
+    if level_of(township_code) is not Level.TOWNSHIP:
+        raise RuleViolation("not-a-township", f"{township_code} 不是乡镇 (not a township)", field="township_code")
+    check_branches(township_code, branch_codes)
     if ends_on is not None and ends_on < starts_on:
         raise RuleViolation("ends-before-start", "结束日期早于开始日期 (ends before it starts)", field="ends_on")
     if overlapping:
@@ -340,13 +345,7 @@ def check_supervision(mode: SupervisionMode, township_code: str, held_on: date, 
                       item_done_on: date | None) -> None:
     """One supervision by the township's group over some of its branches (附件2 四 督导对象: 各村党总支), in one of the
     plan's five modes, with a result per branch that feeds the secretaries' annual appraisal (附件2 六)."""
-    if not branch_codes or len(set(branch_codes)) != len(branch_codes):
-        raise RuleViolation("branches-required", "须列明督导的村党组织，且不重复 (distinct branches required)",
-                            field="branch_codes")
-    outside = [b for b in branch_codes if level_of(b) is not Level.VILLAGE or not is_within(b, township_code)]
-    if outside:
-        raise RuleViolation("branch-outside-township", f"以下村党组织不在本乡镇：{', '.join(outside)} "
-                            "(branches outside the township)", field="branch_codes")
+    check_branches(township_code, branch_codes)
     unknown = [b for b in rated_branches if b not in branch_codes]
     if unknown or len(set(rated_branches)) != len(rated_branches):
         raise RuleViolation("result-of-unsupervised-branch", f"督导结果须针对本次督导的村党组织，且每村一条：{', '.join(unknown)} "

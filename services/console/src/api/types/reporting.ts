@@ -733,7 +733,7 @@ export interface components {
          * Kind
          * @enum {string}
          */
-        Kind: "filing" | "ledger" | "circular" | "ranking" | "summary" | "spot_check";
+        Kind: "filing" | "ledger" | "circular" | "ranking" | "summary" | "spot_check" | "task_table";
         /**
          * Level
          * @enum {string}
