@@ -161,8 +161,9 @@ class OrgLifeScheduleIn(_In):
     branch_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
         min_length=1, max_length=500, description="纳入的村党组织")
     kinds: list[MeetingKind] = Field(list(MeetingKind), min_length=1, description="督促的组织生活种类（默认全部）")
-    starts_on: date
-    ends_on: date | None = None
+    # Bounded: the clock judges every period of every schedule each day.
+    starts_on: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    ends_on: date | None = Field(None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
     action_id: Identifier | None = Field(None, description="所属专项行动（如组织生活规范化专项行动）")
 
 
