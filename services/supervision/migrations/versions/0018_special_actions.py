@@ -1,14 +1,14 @@
 """Supervision: a township's special actions (task-decomposition table, pilots, progress) and the organization-life
 schedules and meetings of its branches, and the supervisions of its plan (seed 004).
 
-Revision ID: 0017
+Revision ID: 0018
 """
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0017"
-down_revision = "0016"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

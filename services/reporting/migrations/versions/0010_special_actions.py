@@ -1,12 +1,12 @@
 """Reporting: a township's special actions, their task tables (附件1), the items done, and its branches' organization-life meetings (seed 004).
 
-Revision ID: 0009
+Revision ID: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
