@@ -306,7 +306,22 @@ def test_county_pairs_an_excellent_secretary_with_listed_villages_and_the_target
             form.locator("[data-test=pairing-villages]").click()
             page.locator(".el-select-dropdown__item:visible").filter(has_text=village["village_code"]).first.click()
         page.keyboard.press("Escape")
+        form.locator("input[data-test=pairing-secretary-name]").fill("钱优秀")
         return cw.save(page, form, "已安排钱优秀" if saved else None, saved)
+
+    # Without a name: the register has no secretary of that village, so the service asks for it beside the field.
+    page.click("[data-test=pairing-add]")
+    form = page.locator(".el-dialog").filter(has_text="优秀书记结对帮带")
+    form.locator("[data-test=pairing-secretary-village]").click()
+    page.keyboard.type(partner)
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=partner).first.click()
+    form.locator("[data-test=pairing-villages]").click()
+    page.locator(".el-select-dropdown__item:visible").filter(has_text=others[0]["village_code"]).first.click()
+    page.keyboard.press("Escape")
+    cw.save(page, form, None, False)
+    expect(form.locator(".el-form-item__error")).to_contain_text("请填写书记姓名")
+    form.locator("[data-test=form-submit]").locator("xpath=preceding-sibling::button").click()     # 取消
+    expect(form).to_be_hidden()
 
     pair(others[:1], saved=True)
     expect(page.locator(f"[data-test=below-target-{partner}]")).to_have_count(0)

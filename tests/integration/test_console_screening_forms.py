@@ -339,9 +339,10 @@ def test_city_spot_checks_the_confirmed_list_and_the_county_files_it(site):
 def test_city_opens_a_campaign_and_revises_its_policy(site):
     before = api_get(site, "city_org", "screening", "/campaigns")["total"]
     page = login(site, "city_org", "/screening")
-    # A county cannot run a campaign: the service's reason shows, nothing is opened, the input stays.
-    form = ui.try_open_campaign(page, "示范市后进村党组织整顿（第二批）", COUNTY)
-    expect(form.locator("[data-test=form-refusal]")).to_contain_text("市级或省级")
+    # A village cannot be a campaign's area: the service's reason shows beside the area, nothing is opened,
+    # the input stays.
+    form = ui.try_open_campaign(page, "示范市后进村党组织整顿（第二批）", site["villages"][0])
+    expect(form.locator(".el-form-item__error")).to_contain_text("乡镇级区划代码")
     expect(form.locator("input[data-test=campaign-name]")).to_have_value("示范市后进村党组织整顿（第二批）")
     assert api_get(site, "city_org", "screening", "/campaigns")["total"] == before
     shot(site, page, "screening-30-campaign-refused")
