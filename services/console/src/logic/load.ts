@@ -43,3 +43,12 @@ export function usePaged<T>(fetcher: (page: number, size: number) => Promise<Pag
   }
   return { page, pageSize, items, total, loading: state.loading, error: state.error, load: state.load, refilter }
 }
+
+/** After a save: reload the list, then say so (or that the reload failed, the save having been made). */
+export function reloadAndSay(load: () => Promise<void>, error: Ref<Error | null>, say: { success: (m: string) => void; warning: (m: string) => void }) {
+  return async (message: string) => {
+    await load()
+    if (error.value) say.warning(`${message}，但重新加载失败：${error.value.message}`)
+    else say.success(message)
+  }
+}
