@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from supervision.domain.campaign_records import CampaignRecordKind
 from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade, InspectionKind
@@ -161,10 +161,18 @@ class OrgLifeScheduleIn(_In):
     branch_codes: list[Annotated[str, Field(pattern=DIVISION_CODE)]] = Field(
         min_length=1, max_length=500, description="纳入的村党组织")
     kinds: list[MeetingKind] = Field(list(MeetingKind), min_length=1, description="督促的组织生活种类（默认全部）")
-    # Bounded: the clock judges every period of every schedule each day.
-    starts_on: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    ends_on: date | None = Field(None, ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    starts_on: date = Field(description="开始日期（2000–2100 年）")
+    ends_on: date | None = Field(None, description="结束日期（2000–2100 年；不填为长期）")
     action_id: Identifier | None = Field(None, description="所属专项行动（如组织生活规范化专项行动）")
+
+    # Bounded: the clock judges every period of every schedule each day. A validator, not ge/le: a JSON
+    # schema cannot bound a date, so the bound is stated as a rule (value_error) and in the descriptions.
+    @field_validator("starts_on", "ends_on")
+    @classmethod
+    def _within_the_century(cls, day: date | None) -> date | None:
+        if day is not None and not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+            raise ValueError("日期须在 2000 年至 2100 年之间")
+        return day
 
 
 class OrgLifeMeetingIn(_In):

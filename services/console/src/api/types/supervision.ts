@@ -1664,9 +1664,13 @@ export interface components {
             /**
              * Starts On
              * Format: date
+             * @description 开始日期（2000–2100 年）
              */
             starts_on: string;
-            /** Ends On */
+            /**
+             * Ends On
+             * @description 结束日期（2000–2100 年；不填为长期）
+             */
             ends_on?: string | null;
             /**
              * Action Id
