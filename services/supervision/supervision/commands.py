@@ -15,7 +15,8 @@ from supervision.domain.records import AccountabilityKind, EvaluatedRole, Grade,
 from supervision.domain.special_actions import MeetingKind, Rating, SupervisionMode
 from zhengdun.params import DIVISION_CODE, Identifier
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# \x85 (NEL) is named: the services' regex engine counts it as a space, a JSON Schema client may not.
+EMAIL = r"^[^@\s\x85]+@[^@\s\x85]+\.[^@\s\x85]+$"
 
 
 class _In(BaseModel):
