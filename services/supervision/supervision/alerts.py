@@ -8,6 +8,7 @@ resolves its alert, a new breach raises one, an existing key is never raised aga
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -156,19 +157,31 @@ async def evaluate_scope(uow: UnitOfWork | InboxWork, campaign: CampaignRow, sco
     breaches = {b.key: b for b in rules.evaluate(facts, today) if _rule_scope_ok(b, scope)}
     stored = {a.key: a for a in (await session.execute(select(AlertRow).where(
         AlertRow.campaign_id == campaign.campaign_id, within(AlertRow.scope_code, scope)))).scalars()}
+    return await reconcile(
+        uow, campaign.campaign_id, breaches, stored, today, policy_version=facts.campaign.policy_version,
+        raised_in_error=lambda alert: rules.raised_in_error(rules.Rule(alert.rule), alert.key, facts, alert.due_on))
+
+
+async def reconcile(uow: UnitOfWork | InboxWork, owner_id: str, breaches: dict[str, Breach], stored: dict[str, AlertRow],
+                    today: date, *, policy_version: int | None = None,
+                    resolved_reason: str = "事实已变化，预警自动解除 (facts changed)",
+                    raised_in_error: Callable[[AlertRow], bool] = lambda alert: False) -> tuple[int, int]:
+    """Raise an alert for each new breach (by key) of ``owner_id`` (a campaign, a special action, a schedule);
+    resolve its open alerts whose breach is gone, or withdraw those ``raised_in_error``. A key is never raised
+    twice: a resolved key that breaches again stays in history. Returns (raised, resolved)."""
     raised = resolved = 0
     for key, breach in breaches.items():
         if key in stored:
-            continue  # never raised twice (a resolved key that breaches again stays in history)
-        await raise_alert(uow, campaign.campaign_id, breach, today, facts.campaign.policy_version)
+            continue
+        await raise_alert(uow, owner_id, breach, today, policy_version)
         raised += 1
     for key, alert in stored.items():
         if alert.status == "open" and key not in breaches:
-            if rules.raised_in_error(rules.Rule(alert.rule), key, facts, alert.due_on):
+            if raised_in_error(alert):
                 await resolve_alert(uow, alert, today, "误报撤销：按事实日期当时并未违规 (withdrawn: facts dated "
                                     "before the alert show no breach)", status="withdrawn")
             else:
-                await resolve_alert(uow, alert, today, "事实已变化，预警自动解除 (facts changed)")
+                await resolve_alert(uow, alert, today, resolved_reason)
             resolved += 1
     return raised, resolved
 

@@ -84,10 +84,8 @@ async def record_progress(cmd: SpecialActionProgressIn, uow: UnitOfWork, princip
     authorize_target(principal, KEEP, action.township_code)
     today = await clock.today(session)
     clock.not_in_future(data["recorded_on"], today, "recorded_on")
-    records = (await session.execute(select(SpecialActionProgressRow.recorded_on, SpecialActionProgressRow.done)
-                                     .where(SpecialActionProgressRow.item_id == item_id))).all()
     sa.check_progress(action.township_code, data["text"], data["evidence"], data["done"], data["village_code"],
-                      sa.done_on([tuple(r) for r in records]))
+                      await _item_done_on(session, item_id))
     row = SpecialActionProgressRow(record_id=_new_id("SAP"), action_id=action_id, item_id=item_id,
                                    actor=principal.actor.model_dump(), **data)
     session.add(row)
@@ -102,6 +100,12 @@ async def record_progress(cmd: SpecialActionProgressIn, uow: UnitOfWork, princip
     await _judge_action(uow, action, today)
     await uow.commit()
     return R.special_action_progress_view(row)
+
+
+async def _item_done_on(session, item_id: str) -> date | None:
+    return sa.done_on([tuple(r) for r in (await session.execute(
+        select(SpecialActionProgressRow.recorded_on, SpecialActionProgressRow.done)
+        .where(SpecialActionProgressRow.item_id == item_id))).all()])
 
 
 async def _items_with_state(session, action_ids: list[str]) -> dict[str, list[tuple[SpecialActionItemRow, date | None, int]]]:
@@ -300,9 +304,7 @@ async def record_supervision(cmd: SpecialActionSupervisionIn, uow: UnitOfWork, p
         if item is None or item.action_id not in actions:
             raise unprocessable("unknown-item", f"所督导的专项行动没有任务 {data['item_id']} (no such item)",
                                 errors=[{"field": "body.item_id", "message": "not an item of the actions named"}])
-        item_done_on = sa.done_on([tuple(r) for r in (await session.execute(
-            select(SpecialActionProgressRow.recorded_on, SpecialActionProgressRow.done)
-            .where(SpecialActionProgressRow.item_id == item.item_id))).all()])
+        item_done_on = await _item_done_on(session, item.item_id)
     sa.check_supervision(sa.SupervisionMode(data["mode"]), data["township_code"], data["held_on"], data["branch_codes"],
                          [r["branch_code"] for r in data["results"]], data["inspectors"], bool(data["item_id"]),
                          item_done_on)
@@ -352,15 +354,9 @@ async def day_began(work: InboxWork, today: date) -> None:
 
 
 async def _reconcile(uow: UnitOfWork | InboxWork, owner_id: str, breaches: list[Breach], today: date) -> None:
-    """Raise an alert for each new breach of the action or schedule ``owner_id``; resolve its open alerts whose
-    breach is gone (a meeting or a done item recorded since). A key is never raised twice."""
+    """The alerts of the action or schedule ``owner_id``: new breaches raised, those whose meeting or done item has
+    been recorded since resolved."""
     stored = {a.key: a for a in (await uow.session.execute(
         select(AlertRow).where(AlertRow.campaign_id == owner_id))).scalars()}
-    keys = set()
-    for breach in breaches:
-        keys.add(breach.key)
-        if breach.key not in stored:
-            await alerts.raise_alert(uow, owner_id, breach, today)
-    for key, alert in stored.items():
-        if alert.status == "open" and key not in keys:
-            await alerts.resolve_alert(uow, alert, today, "已补充记录，预警自动解除 (recorded since)")
+    await alerts.reconcile(uow, owner_id, {b.key: b for b in breaches}, stored, today,
+                           resolved_reason="已补充记录，预警自动解除 (recorded since)")
