@@ -28,7 +28,7 @@ from zhengdun.events.casework import CasePhase, PairingEnded, PairingRecorded, P
 from zhengdun.events.screening import CadreSecretaryRecorded, Policy, TargetRemoved
 from zhengdun.pagination import Page, PageParams
 from zhengdun.reading import within
-from zhengdun.registry import Division
+from zhengdun.tasks import unit_names
 
 SECRETARY_POST = "村党组织书记"
 
@@ -172,18 +172,13 @@ async def _register_names(session: AsyncSession, codes: list[str]) -> dict[str, 
     return dict(rows.all())
 
 
-async def _names(session: AsyncSession, codes: set[str]) -> dict[str, str]:
-    rows = await session.execute(select(Division.code, Division.name).where(Division.code.in_(sorted(codes))))
-    return dict(rows.all())
-
-
 async def _lists(session: AsyncSession, keys: set[str]) -> list[dict[str, Any]]:
     """The pairing list of each secretary ``keys`` names, by county and secretary's village."""
     if not keys:
         return []
     rows = (await session.execute(select(Pairing).where(Pairing.secretary_key.in_(sorted(keys)))
                                   .order_by(Pairing.paired_on, Pairing.id))).scalars().all()
-    names = await _names(session, {r.village_code for r in rows} | {r.secretary_village_code for r in rows})
+    names = await unit_names(session, {r.village_code for r in rows} | {r.secretary_village_code for r in rows})
     today = await clock.today(session)
     by_key: dict[str, list[Pairing]] = defaultdict(list)
     for row in rows:
