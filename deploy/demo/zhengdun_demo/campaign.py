@@ -27,6 +27,7 @@ from zhengdun_demo import acceptance_steps as acc
 from zhengdun_demo import casework_steps as cw
 from zhengdun_demo import people as cast
 from zhengdun_demo import screening_steps as steps
+from zhengdun_demo import special_action_steps as special
 from zhengdun_demo.api import Platform, StepFailed
 from zhengdun_demo.plan import CITY, Plan, Shape, make_plan
 from zhengdun_demo.synthetic import to_csv
@@ -52,6 +53,7 @@ class Record:
     # acceptance spot checks: (level, county, villages accepted there and then by the scenario's count, the draw)
     acceptance_draws: list[tuple[str, str, list[str], dict]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)          # stage → seconds
+    special_actions: special.SpecialActions | None = None            # the township's special actions (seed 004)
 
 
 class Scenario:
@@ -84,6 +86,7 @@ class Scenario:
         self.stage("teams and contact leaders", self.staffing)
         self.stage("plans (problem, task and responsibility lists)", self.planning)
         self.stage("rectification, supervision and acceptance, month by month", self.months)
+        self.stage("a township's special actions (seed 004)", self.special_actions)
         return self.record
 
     def day(self, when: date) -> None:
@@ -443,6 +446,14 @@ class Scenario:
                     "reason": alert["label"], "decided_by": "县委常委会", "decided_on": when.isoformat(),
                     "filed_with": CITY})
 
+    # -- a township's special actions (seed 004) ---------------------------------------------
+    def special_actions(self) -> None:
+        """Beside the city's campaign: the second township of the first county keeps two special actions."""
+        township = self.plan.townships[self.plan.counties[0]][1]
+        today = date.fromisoformat(self.api.get("ops", "supervision", "/platform/clock")["today"])
+        self.record.special_actions = special.run(self.api, self.townships[township]["staff"].username, township,
+                                                  self.plan.villages[township][10:16], today)
+
     # -- reports ----------------------------------------------------------------------------
     def write_reports(self, out: Path) -> list[Path]:
         out.mkdir(parents=True, exist_ok=True)
@@ -462,7 +473,9 @@ class Scenario:
         return (f"demo: {figures['villages_in_campaign']} villages, {figures['designated']} listed, "
                 f"{figures['acceptances_passed']} accepted, {figures['delisted']} delisted, "
                 f"{figures['relapsed']} relapsed, {alerts} alerts, {told['notifications']} notifications sent "
-                f"({told['deliveries_sent']} by email or group robot)")
+                f"({told['deliveries_sent']} by email or group robot)"
+                + (f"; {special.summary(self.api, 'city_org', self.record.special_actions.township)}"
+                   if self.record.special_actions else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
