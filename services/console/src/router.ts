@@ -39,6 +39,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'supervision/accountability', name: 'accountability', component: () => import('@/views/supervision/AccountabilityView.vue'), meta: { title: '问责', action: 'supervision.read' } },
       { path: 'supervision/evaluations', name: 'evaluations', component: () => import('@/views/supervision/EvaluationsView.vue'), meta: { title: '评价', action: 'supervision.read' } },
       { path: 'supervision/campaign-records', name: 'campaign-records', component: () => import('@/views/supervision/CampaignRecordsView.vue'), meta: { title: '四统一·五统一·五到位', action: 'supervision.read' } },
+      { path: 'special-actions', name: 'special-actions', component: () => import('@/views/specialActions/SpecialActionsView.vue'), meta: { title: '专项行动', action: 'supervision.read' } },
       { path: 'cadres', name: 'cadres', component: () => import('@/views/CadresView.vue'), meta: { title: '村干部名册', action: 'cadres.read' } },
       { path: 'pairings', name: 'pairings', component: () => import('@/views/PairingsView.vue'), meta: { title: '结对帮带', action: 'pairing.read' } },
       { path: 'users', name: 'users', component: () => import('@/views/UsersView.vue'), meta: { title: '用户管理', action: 'user.read' } },

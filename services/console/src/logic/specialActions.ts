@@ -1,0 +1,47 @@
+// A township's special actions (seed 004, 六大专项行动): the task table (附件1), its progress, and the branches'
+// organization life (三会一课, 每会必记). Who keeps them (special_action.keep: the township) and who only reads.
+import type { components as Supervision } from '@/api/types/supervision'
+import type { components as Reporting } from '@/api/types/reporting'
+
+export type SpecialAction = Supervision['schemas']['SpecialActionOut']
+export type ActionItem = Supervision['schemas']['SpecialActionItemOut']
+export type OrgLifeSchedule = Supervision['schemas']['OrgLifeScheduleOut']
+export type OrgLifeMeeting = Supervision['schemas']['OrgLifeMeetingOut']
+export type MeetingKind = Supervision['schemas']['MeetingKind']
+export type BranchOrgLife = Reporting['schemas']['BranchOrgLife']
+
+/** The kinds of organization life, in the seed's order, with when each is due (seed 004 二(三)1). */
+export const MEETING_KINDS: { kind: MeetingKind; label: string; cadence: string }[] = [
+  { kind: 'party_congress', label: '党员大会', cadence: '每季度至少1次' },
+  { kind: 'branch_committee', label: '支部委员会', cadence: '每月至少1次' },
+  { kind: 'party_group', label: '党小组会', cadence: '每月至少1次' },
+  { kind: 'party_lecture', label: '党课', cadence: '每季度至少1次' },
+  { kind: 'study_day', label: '固定学习日', cadence: '每月10日、20日' },
+  { kind: 'life_meeting', label: '组织生活会', cadence: '每年年底1次' },
+  { kind: 'democratic_review', label: '民主评议党员大会', cadence: '每年年底1次' },
+]
+
+export function meetingLabel(kind: string): string {
+  return MEETING_KINDS.find((k) => k.kind === kind)?.label ?? kind
+}
+
+/** The tag of an item's state: done green, overdue red, in progress plain. */
+export function statusTag(status: ActionItem['status']): 'success' | 'danger' | 'info' {
+  return status === 'done' ? 'success' : status === 'overdue' ? 'danger' : 'info'
+}
+
+/** "2/5": the items done of the table. */
+export function doneOf(action: Pick<SpecialAction, 'items_done' | 'items_total'>): string {
+  return `${action.items_done}/${action.items_total}`
+}
+
+/** "支部委员会 3、党课 1": a branch's meetings by kind, in the seed's order. */
+export function meetingsByKind(counts: Record<string, number>): string {
+  return MEETING_KINDS.filter((k) => counts[k.kind]).map((k) => `${k.label} ${counts[k.kind]}`).join('、')
+}
+
+/** The township whose table the page shows: the clerk's own, or the chosen action's for a reader above. */
+export function townshipOf(unit: string | null, level: string | null, chosen: SpecialAction | null): string | null {
+  if (level === 'township' && unit) return unit
+  return chosen?.township_code ?? null
+}
