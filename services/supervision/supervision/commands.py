@@ -152,7 +152,9 @@ class SpecialActionIn(_In):
 class SpecialActionProgressIn(_In):
     recorded_on: date
     text: str = Field(min_length=1, max_length=10000, description="推进情况")
-    evidence: str = Field("", max_length=10000, description="佐证材料（标记完成时必填）")
+    evidence: str = Field("", max_length=10000, description="佐证材料说明（标记完成时，说明或文件至少其一）")
+    attachments: list[str] = Field(default_factory=list, max_length=50,
+                                   description="佐证材料文件：先上传（POST /special-actions/attachments?unit=乡镇），此处填其编号")
     done: bool = False
     village_code: str | None = Field(None, pattern=DIVISION_CODE, description="涉及的村（如试点样板村）")
 

@@ -411,7 +411,8 @@ class DeliveryRow(Base):
 
 
 class SupervisionAttachment(ScopedAttachment, Base):
-    """Evidence files (zhengdun.attachments) of inspections and accountability decisions: ``kind`` says which,
+    """Evidence files (zhengdun.attachments) of inspections, accountability decisions and special actions' progress:
+    ``kind`` says which,
     ``unit_code`` (= ``record_key``) the unit inspected or held accountable; append-only, never edited."""
 
     __tablename__ = "sv_attachments"
@@ -457,6 +458,7 @@ class SpecialActionProgressRow(Base):
     village_code: Mapped[str | None] = mapped_column(String(12))
     text: Mapped[str] = mapped_column(Text)
     evidence: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)   # zhengdun.attachments.reference
     done: Mapped[bool] = mapped_column(Boolean)
     actor: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

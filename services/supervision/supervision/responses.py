@@ -364,6 +364,7 @@ class SpecialActionProgressOut(Out):
     village_code: str | None
     text: str
     evidence: str
+    attachments: list[AttachmentRef] = Field(default_factory=list, description="佐证材料文件")
     done: bool
     actor: Actor
 
@@ -432,7 +433,8 @@ def special_action_view(a: SpecialActionRow, items: list[tuple[SpecialActionItem
 
 def special_action_progress_view(r: SpecialActionProgressRow) -> dict[str, Any]:
     return {"record_id": r.record_id, "action_id": r.action_id, "item_id": r.item_id, "recorded_on": r.recorded_on,
-            "village_code": r.village_code, "text": r.text, "evidence": r.evidence, "done": r.done, "actor": r.actor}
+            "village_code": r.village_code, "text": r.text, "evidence": r.evidence,
+            "attachments": r.attachments or [], "done": r.done, "actor": r.actor}
 
 
 def org_life_schedule_view(s: OrgLifeScheduleRow) -> dict[str, Any]:

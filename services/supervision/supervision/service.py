@@ -455,7 +455,9 @@ async def pending_tasks(session, principal, today: date) -> list:
 
 INSPECTION_FILES = "inspection"
 ACCOUNTABILITY_FILES = "accountability"
-_WHERE = {INSPECTION_FILES: "对该单位的督导检查", ACCOUNTABILITY_FILES: "对该单位的问责"}
+SPECIAL_ACTION_FILES = "special_action"          # unit: the township keeping the action
+_WHERE = {INSPECTION_FILES: "对该单位的督导检查", ACCOUNTABILITY_FILES: "对该单位的问责",
+          SPECIAL_ACTION_FILES: "该乡镇的专项行动"}
 
 
 def _owner(kind: str, unit_code: str) -> dict:

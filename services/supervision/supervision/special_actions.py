@@ -21,6 +21,7 @@ from supervision.domain import special_actions as sa
 from supervision.domain.rules import Breach
 from supervision.models import (AlertRow, OrgLifeMeetingRow, OrgLifeScheduleRow, SpecialActionItemRow,
                                 SpecialActionProgressRow, SpecialActionRow, SpecialActionSupervisionRow)
+from supervision.service import SPECIAL_ACTION_FILES, attachment_refs
 from zhengdun import clock
 from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
@@ -84,8 +85,10 @@ async def record_progress(cmd: SpecialActionProgressIn, uow: UnitOfWork, princip
     authorize_target(principal, KEEP, action.township_code)
     today = await clock.today(session)
     clock.not_in_future(data["recorded_on"], today, "recorded_on")
+    data["attachments"] = await attachment_refs(session, SPECIAL_ACTION_FILES, action.township_code,
+                                                data["attachments"], "body.attachments")
     sa.check_progress(action.township_code, data["text"], data["evidence"], data["done"], data["village_code"],
-                      await _item_done_on(session, item_id))
+                      await _item_done_on(session, item_id), files=len(data["attachments"]))
     row = SpecialActionProgressRow(record_id=_new_id("SAP"), action_id=action_id, item_id=item_id,
                                    actor=principal.actor.model_dump(), **data)
     session.add(row)

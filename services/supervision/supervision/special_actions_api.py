@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from supervision import responses as R
+from supervision import service as files
 from supervision import special_actions as service
 from supervision.commands import (OrgLifeMeetingIn, OrgLifeScheduleIn, SpecialActionIn, SpecialActionProgressIn,
                                   SpecialActionSupervisionIn)
 from supervision.domain.special_actions import MeetingKind, SupervisionMode
+from zhengdun import attachments
 from zhengdun.access import authorize_target, authorized
+from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
 from zhengdun.dependencies import Reader, UoW
 from zhengdun.pagination import Page, PageParams, page_params
-from zhengdun.params import DivisionCode, Identifier
+from zhengdun.params import DivisionCode, Identifier, Uuid
 
 router = APIRouter()
 TAGS = ["special actions 专项行动"]
@@ -57,6 +62,24 @@ async def list_progress(session: Reader, action_id: Identifier, item: Identifier
                         principal: Principal = Depends(authorized("supervision.read")),
                         paging: PageParams = Depends(page_params)):
     return await service.list_progress(session, principal, paging, action_id, item=item)
+
+
+@router.post("/special-actions/attachments", response_model=AttachmentOut, tags=TAGS, status_code=201,
+             responses=attachments.upload_responses(), summary=f"上传专项行动任务进展的佐证材料{attachments.UPLOAD_SUMMARY}")
+async def upload_progress_attachment(uow: UoW, unit: Annotated[DivisionCode, Query(description="开展专项行动的乡镇")],
+                                     file: UploadFile = File(...),
+                                     principal: Principal = Depends(authorized(service.KEEP, target="unit"))):
+    filename, content = await attachments.read_upload(file)
+    return attachments.out(await files.store_attachment(uow, principal, files.SPECIAL_ACTION_FILES, unit, filename,
+                                                        content))
+
+
+@router.get("/special-actions/attachments/{file_id}", tags=TAGS, response_class=Response,
+            responses=attachments.download_responses(), summary="下载专项行动任务进展的佐证材料（响应头带 SHA-256）")
+async def download_progress_attachment(session: Reader, file_id: Uuid,
+                                       principal: Principal = Depends(authorized("supervision.read"))):
+    return attachments.download(await files.readable_attachment(session, principal, files.SPECIAL_ACTION_FILES,
+                                                                 file_id))
 
 
 # --- organization life (组织生活) ---------------------------------------------------------

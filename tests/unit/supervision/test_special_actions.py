@@ -50,6 +50,8 @@ def test_an_item_is_done_only_with_evidence_and_only_once():
     sa.check_progress(TOWNSHIP, "已召开轮训", "", False, None, None)                  # progress without evidence
     sa.check_progress(TOWNSHIP, "已完成轮训", "培训签到表、照片", True, V1, None)
     assert refused(sa.check_progress, TOWNSHIP, "已完成", "  ", True, None, None) == "evidence-required"
+    sa.check_progress(TOWNSHIP, "已完成轮训", "  ", True, V1, None, files=1)               # a file is evidence too
+    assert refused(sa.check_progress, TOWNSHIP, "已完成", "", True, None, None, files=0) == "evidence-required"
     assert refused(sa.check_progress, TOWNSHIP, "再次完成", "材料", True, None, date(2021, 10, 5)) == "item-already-done"
     assert refused(sa.check_progress, TOWNSHIP, "x", "", False, OTHER_TOWNSHIP_VILLAGE, None) == "village-outside-township"
     assert sa.done_on([(date(2021, 10, 9), False), (date(2021, 10, 20), True)]) == date(2021, 10, 20)

@@ -74,12 +74,13 @@ def check_special_action(township_code: str, name: str, starts_on: date, ends_on
 
 
 def check_progress(township_code: str, text: str, evidence: str, done: bool, village_code: str | None,
-                   already_done_on: date | None) -> None:
-    """Progress is recorded with what was done; an item is done only with evidence (佐证), and only once."""
+                   already_done_on: date | None, files: int = 0) -> None:
+    """Progress is recorded with what was done; an item is done only with evidence (佐证: a description of it, or
+    ``files`` uploaded), and only once."""
     if not text.strip():
         raise RuleViolation("text-required", "须写明推进情况 (progress text required)", field="text")
-    if done and not evidence.strip():
-        raise RuleViolation("evidence-required", "任务须有佐证材料才能标记完成 (an item is done only with evidence)",
+    if done and not evidence.strip() and not files:
+        raise RuleViolation("evidence-required", "任务须有佐证材料（说明或文件）才能标记完成 (an item is done only with evidence)",
                             field="evidence")
     if done and already_done_on is not None:
         raise OutOfOrder("item-already-done", f"此项任务已于 {already_done_on} 完成 (item already done)")

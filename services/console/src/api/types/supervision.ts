@@ -472,6 +472,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/special-actions/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传专项行动任务进展的佐证材料（pdf/jpg/jpeg/png/docx/xlsx/mp4，≤20 MB，按内容校验类型，存SHA-256，不可修改） */
+        post: operations["upload_progress_attachment_special_actions_attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/special-actions/attachments/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载专项行动任务进展的佐证材料（响应头带 SHA-256） */
+        get: operations["download_progress_attachment_special_actions_attachments__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/org-life/schedules": {
         parameters: {
             query?: never;
@@ -1003,6 +1037,11 @@ export interface components {
         };
         /** Body_upload_inspection_attachment_inspections_attachments_post */
         Body_upload_inspection_attachment_inspections_attachments_post: {
+            /** File */
+            file: string;
+        };
+        /** Body_upload_progress_attachment_special_actions_attachments_post */
+        Body_upload_progress_attachment_special_actions_attachments_post: {
             /** File */
             file: string;
         };
@@ -2160,10 +2199,15 @@ export interface components {
             text: string;
             /**
              * Evidence
-             * @description 佐证材料（标记完成时必填）
+             * @description 佐证材料说明（标记完成时，说明或文件至少其一）
              * @default
              */
             evidence: string;
+            /**
+             * Attachments
+             * @description 佐证材料文件：先上传（POST /special-actions/attachments?unit=乡镇），此处填其编号
+             */
+            attachments?: string[];
             /**
              * Done
              * @default false
@@ -2194,6 +2238,11 @@ export interface components {
             text: string;
             /** Evidence */
             evidence: string;
+            /**
+             * Attachments
+             * @description 佐证材料文件
+             */
+            attachments?: components["schemas"]["AttachmentRef"][];
             /** Done */
             done: boolean;
             actor: components["schemas"]["Actor"];
@@ -4577,6 +4626,159 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_SpecialActionProgressOut_"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_progress_attachment_special_actions_attachments_post: {
+        parameters: {
+            query: {
+                /** @description 开展专项行动的乡镇 */
+                unit: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_progress_attachment_special_actions_attachments_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件过大 (file too large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件类型不符：内容须与扩展名一致 (unsupported type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_progress_attachment_special_actions_attachments__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 佐证材料原文件（响应头 X-Content-SHA256） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "video/mp4": string;
                 };
             };
             /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
