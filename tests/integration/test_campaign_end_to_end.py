@@ -84,6 +84,8 @@ def test_each_breach_raised_exactly_its_alert(campaign):
         # The relapsed village returns to rectification in the continued phase; the county secretary
         # supervises it by name (挂牌督办, deadline 08-31) and the story does not finish it again.
         ("supervision_overdue", plan.relapsed_village),
+        # Beside the campaign, a township's special actions (seed 004): one branch committee meeting never held.
+        ("org_life_missing", campaign.record.special_actions.missed[0]),
     ])
     assert got == expected
 
@@ -118,6 +120,14 @@ def test_reporting_figures_equal_the_ground_truth(campaign):
         assert figures["designated"] == len([v for v in plan.listed if inside(v)])
         assert figures["delisted"] == len([v for v in record.delisted if inside(v)])
         assert figures["relapsed"] == len([v for v in record.relapsed if inside(v)])
+
+
+def test_the_township_special_actions_stand_beside_the_campaign_in_the_summary(campaign):
+    story = campaign.record.special_actions
+    assert (len(story.action_ids), story.items_done, story.items_total, story.meetings) == (2, 2, 5, 23)
+    assert campaign.summary_line().endswith(
+        f"; 2 special actions of township {story.township}, 2/5 items done, 23 meetings recorded, "
+        f"1 special-action alerts raised")
 
 
 def test_every_village_journal_verifies(campaign):

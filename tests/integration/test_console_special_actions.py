@@ -133,6 +133,9 @@ def test_township_clerk_records_progress_and_a_meeting_and_sees_the_compliance(s
     form.locator("textarea[data-test=meeting-minutes]").fill("书记讲党课，学习党章第一章。")
     ui.save(page, form, "已记录组织生活")
     assert meetings(site, kind="party_lecture") == before + 1
+    page.locator("[data-test=meetings-kind]").click()          # the township's lectures: the quarter's three and today's
+    page.locator(".el-select-dropdown__item:visible").filter(has_text="党课").first.click()
+    expect(page.locator("[data-test=meetings-table] .el-table__body tr")).to_have_count(4)
     expect(page.locator("[data-test=meetings-table]")).to_contain_text("书记讲党课")
 
     # --- the branches' compliance from reporting: the missed meeting's branch counts its late lecture too ----
