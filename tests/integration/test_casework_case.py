@@ -138,8 +138,14 @@ def test_a_case_from_designation_to_ready_and_reopened(platform, demo):
         "leader": person("王联系", "county", user_id=user_id("contact_leader")), "assigned_on": "2020-09-08"}))
     ok(call(platform, "PUT", f"{base}/first-secretary", "township_org", json={"secretary": person("第一书记"),
                                                                                "appointed_on": "2020-09-09"}))
-    ok(call(platform, "POST", f"{base}/pairings", "township_org", json={
-        "secretary": person("优秀书记", unit="990102101202"), "secretary_village_code": "990102101202", "paired_on": "2020-09-09"}), 201)
+    # Pairing is the county organization department's (pairing.keep): township staff are refused, nothing recorded.
+    pairing = {"secretary": person("优秀书记", unit="990102101202"), "secretary_village_code": "990102101202",
+               "paired_on": "2020-09-09"}
+    entries_before = len(ok(call(platform, "GET", f"{base}/ledger", "county_org"))["history"])
+    refused(call(platform, "POST", f"{base}/pairings", "township_org", json=pairing), 403, "forbidden")
+    assert len(ok(call(platform, "GET", f"{base}/ledger", "county_org"))["history"]) == entries_before
+    assert ok(call(platform, "GET", f"{base}", "county_org"))["pairings"] == []
+    ok(call(platform, "POST", f"{base}/pairings", "county_org", json=pairing), 201)
 
     # The three lists.
     problem = ok(call(platform, "POST", f"{base}/problems", "team_member", json={

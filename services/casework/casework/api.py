@@ -82,9 +82,10 @@ async def appoint_first_secretary(body: FirstSecretaryIn, uow: UoW, case: Case =
     return await service.appoint_first_secretary(body, uow, case, principal)
 
 
-@cases.post("/{case_id}/pairings", response_model=R.WriteOut, status_code=201, summary="与优秀村党组织书记结对（一人至多结对政策规定数量的村）")
-async def pair_secretary(body: PairingIn, uow: UoW, case: Case = case_to_write("case.staff"),
-                         principal: Principal = Depends(allowed("case.staff"))):
+# Pairing is the county organization department's (seed 002), as on POST /pairings: township staff cannot pair here.
+@cases.post("/{case_id}/pairings", response_model=R.WriteOut, status_code=201, summary="与优秀村党组织书记结对（县委组织部安排；一人至多结对政策规定数量的村）")
+async def pair_secretary(body: PairingIn, uow: UoW, case: Case = case_to_write("pairing.keep"),
+                         principal: Principal = Depends(allowed("pairing.keep"))):
     return await pairings.pair_with_case(body, uow, case, principal)
 
 

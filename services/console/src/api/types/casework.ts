@@ -167,7 +167,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 与优秀村党组织书记结对（一人至多结对政策规定数量的村） */
+        /** 与优秀村党组织书记结对（县委组织部安排；一人至多结对政策规定数量的村） */
         post: operations["pair_secretary_cases__case_id__pairings_post"];
         delete?: never;
         options?: never;
