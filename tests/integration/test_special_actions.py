@@ -10,6 +10,7 @@ import httpx
 import openpyxl
 
 from tests.integration.helpers import wait_for
+from tests.integration.test_acceptance_flow import pdf_text
 from tests.integration.test_supervision_support import alerts, set_clock
 from zhengdun_demo.client import auth
 
@@ -251,6 +252,48 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
     assert SERVICE_CENTRE["name"] in {row[1] for row in body} and ORG_LIFE["name"] in {row[1] for row in body}
     pdf = document("pdf")
     assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"].startswith("application/pdf")
+
+    # --- the year-end appraisal (附件2 六): each branch's ratings, organization life and pilot items of 2021 ---------
+    secretary = httpx.put(f"{platform.url('screening')}/cadres/{MISSED_BRANCH}", headers=auth("township_org"), timeout=30,
+                          json={"secretary": {"name": "马书记", "phone": "13800001111"}, "last_election_on": "2021-01-10"})
+    assert secretary.status_code == 200, secretary.text
+    appraisal_columns = ("序号", "村（党组织）", "区划代码", "党组织书记", "督导评定（按月、方式）", "年终督导评定",
+                         "组织生活记录次数", "未按规定开展期数", "仍未补开期数", "试点专项行动", "事项已完成", "事项逾期")
+
+    def appraisal(fmt: str, user: str = "township_org", status: int = 200, **params) -> httpx.Response:
+        response = httpx.get(f"{platform.url('reporting')}/documents/{TOWNSHIP}/special_action_appraisal",
+                             params={"format": fmt, "date": "2022-01-01", "year": 2021, **params},
+                             headers=auth(user), timeout=30)
+        assert response.status_code == status, response.text
+        return response
+
+    def appraisal_rows() -> dict[str, tuple]:
+        cells = [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(appraisal("xlsx").content)).active
+                 .iter_rows(values_only=True)]
+        header = next(i for i, row in enumerate(cells) if row[:12] == appraisal_columns)
+        assert cells[0][0] == "2021年度基层党组织建设专项行动督导结果（村党组织书记年度考核）"
+        return {row[2]: row[:12] for row in cells[header + 1:] if row[2] in BRANCHES + PILOTS}
+
+    wait_for(lambda: len(appraisal_rows()) == 6 and appraisal_rows()[MISSED_BRANCH][3] == "马书记",
+             what="the appraisal's branches and the register's secretary")
+    rows = appraisal_rows()
+    assert rows[MISSED_BRANCH][3:] == ("马书记", "12月 定期督导：一般；12月 年终督导：一般", "一般", 14, 1, 0,
+                                       ORG_LIFE["name"], 0, 0)
+    assert rows[BRANCHES[0]][4:9] == ("12月 定期督导：好；12月 年终督导：好", "好", 14, 0, 0)
+    # The centre's pilots: the hall done in September; the layout due 10月底 was done only on 2022-01-01, so in 2021
+    # it stayed overdue.
+    assert rows[PILOTS[0]][4:] == (None, None, 0, 0, 0, SERVICE_CENTRE["name"], 1, 1)
+    # As of the first of December no supervision had rated anyone and the missed period was still open (the late
+    # meeting counts among the meetings by the day it was held, 11-29).
+    early = {row[2]: row for row in (tuple(r) for r in openpyxl.load_workbook(io.BytesIO(
+        appraisal("xlsx", date="2021-12-01").content)).active.iter_rows(values_only=True)) if row[2] == MISSED_BRANCH}
+    assert early[MISSED_BRANCH][4:9] == (None, None, 10, 1, 1)     # October and November (the late one dated 11-29)
+    appraisal("xlsx", year=2023, status=422)
+    appraisal("xlsx", "township2_org", status=403)
+    pdf = appraisal("pdf", "county_org")
+    assert pdf.headers["content-type"].startswith("application/pdf")
+    text = pdf_text(pdf.content)
+    assert "村党组织书记年度考核" in text and "年终督导" in text and "马书记" in text
 
 
 def branches_reported_on(reported, day: str) -> dict[str, dict]:

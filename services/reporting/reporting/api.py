@@ -108,11 +108,14 @@ async def download(code: DivisionCode, kind: documents.Kind, session: Reader,
                                                description="如 2020Q4（汇总通报：该季度首月所在的汇总期间，"
                                                            "期间长度为整顿工作方案的汇总通报周期，默认按季度）"),
                    filing_date: date | None = Query(None, description="备案节点（备案名单）"),
+                   year: int | None = Query(None, ge=2000, le=2100,
+                                            description="考核年度（专项行动督导结果年终考核表），默认统计日所在年"),
                    principal=Depends(authorized("report.document", target="code"))):
     # The summary table's phone column follows the register's own rule for personal data (screening's cadres_api).
     personal = POLICY["cadres.personal"].allows(principal.roles, principal.level)
     return file_response(*await documents.document_file(session, kind, code, format, day=day, month=month, quarter=quarter,
-                                                        filing_date=filing_date, prepared_by=principal, personal=personal))
+                                                        filing_date=filing_date, prepared_by=principal, personal=personal,
+                                                        year=year))
 
 
 @router.get("/filings/{code}", tags=TAGS, response_model=Page[R.FilingOut], summary="备案记录（分页）")

@@ -44,6 +44,7 @@ class Kind(StrEnum):
     SUMMARY = "summary"            # 后进基层党组织情况汇总表
     SPOT_CHECK = "spot_check"      # 市级抽查认定情况通报 (names each falsification)
     TASK_TABLE = "task_table"      # 专项行动任务分解表 (seed 004 附件1)
+    APPRAISAL = "special_action_appraisal"   # 专项行动督导结果年终考核表 (seed 004 附件2 六)
 
 
 # The printable content and its PDF are shared with acceptance (zhengdun.printing); xlsx is reporting's own.
@@ -57,7 +58,7 @@ def cn_date(day: date) -> str:
 # ---- content ---------------------------------------------------------------------------------
 
 async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, month: str | None, quarter: str | None,
-                filing_date: date | None, prepared_by, personal: bool = False) -> Document:
+                filing_date: date | None, prepared_by, personal: bool = False, year: int | None = None) -> Document:
     """``personal``: the caller may read the register's personal data (policy ``cadres.personal``): the summary
     table then shows the secretaries' phones, else its phone column stays empty."""
     name = await service.division_name(session, code) or code
@@ -88,6 +89,8 @@ async def build(session: AsyncSession, kind: Kind, code: str, *, as_of: date, mo
         return await spot_check_circular(session, code, name, as_of)
     if kind is Kind.TASK_TABLE:
         return await task_table(session, code, name, as_of)
+    if kind is Kind.APPRAISAL:
+        return await special_action_appraisal(session, code, name, year or as_of.year, as_of)
     return await summary_table(session, code, name, as_of, prepared_by, personal=personal)
 
 
@@ -441,6 +444,36 @@ async def task_table(session: AsyncSession, code: str, name: str, as_of: date) -
     )
 
 
+async def special_action_appraisal(session: AsyncSession, code: str, name: str, year: int, as_of: date) -> Document:
+    """Seed 004 附件2 六: the supervision results of ``year`` per branch, for its secretary's annual appraisal (年终考核):
+    the ratings by month and mode, the year-end rating, the organization life of the year and the items of the actions
+    the branch pilots (done, overdue)."""
+    if year > as_of.year:
+        raise unprocessable("year-in-future", f"考核年度 {year} 尚未开始（统计日 {cn_date(as_of)}）")
+    rows = await special_actions.appraisal(session, code, year, as_of)
+    codes = [r["branch_code"] for r in rows]
+    names = dict((await session.execute(text("SELECT code, name FROM divisions WHERE code = ANY(:c)"),
+                                        {"c": codes})).all()) if codes else {}
+    secretaries = dict((await session.execute(text(
+        "SELECT village_code, name FROM rm_secretary WHERE village_code = ANY(:c)"), {"c": codes})).all()) if codes else {}
+    secretaries.update({v: n for v, (n, _) in (await _register_secretaries(session, codes, as_of)).items()})
+    table = [[i, names.get(r["branch_code"], r["branch_code"]), r["branch_code"], secretaries.get(r["branch_code"], ""),
+              r["ratings"],
+              r["year_end_rating"], r["meetings"], r["periods_missed"], r["periods_still_missing"],
+              "、".join(r["actions"]), r["items_done"], r["items_overdue"]] for i, r in enumerate(rows, start=1)]
+    return Document(
+        title=f"{year}年度基层党组织建设专项行动督导结果（村党组织书记年度考核）",
+        filename=f"专项行动督导结果年终考核_{name}_{year}",
+        header=[f"单位：{name}　　　考核年度：{year}年　　　统计日期：{cn_date(as_of)}"],
+        tables=[Table(["序号", "村（党组织）", "区划代码", "党组织书记", "督导评定（按月、方式）", "年终督导评定",
+                       "组织生活记录次数", "未按规定开展期数", "仍未补开期数", "试点专项行动", "事项已完成", "事项逾期"],
+                      table, [4, 12, 11, 8, 30, 8, 8, 8, 8, 22, 6, 6])],
+        notes=["督导评定分好、较好、一般、差四档，依据镇党委督导方案（附件2）各方式督导的结果。",
+               "未按规定开展期数为本年度内组织生活周期结束仍未开足的期数（每会必记）；仍未补开期数截至统计日。",
+               "事项为该村作为试点样板村的专项行动任务分解表中的事项；逾期指时间节点已过而未附佐证完成。"],
+    )
+
+
 # ---- rendering -------------------------------------------------------------------------------
 
 def render(document: Document, fmt: str) -> tuple[bytes, str]:
@@ -449,10 +482,10 @@ def render(document: Document, fmt: str) -> tuple[bytes, str]:
 
 async def document_file(session: AsyncSession, kind: Kind, code: str, fmt: str, *, day: date | None, month: str | None,
                         quarter: str | None, filing_date: date | None, prepared_by,
-                        personal: bool = False) -> tuple[bytes, str, str]:
+                        personal: bool = False, year: int | None = None) -> tuple[bytes, str, str]:
     """The document of ``kind`` for ``code`` as of ``day`` (default today), as a file: content, media type, name."""
     document = await build(session, kind, code, as_of=await service.as_of(session, day), month=month, quarter=quarter,
-                           filing_date=filing_date, prepared_by=prepared_by, personal=personal)
+                           filing_date=filing_date, prepared_by=prepared_by, personal=personal, year=year)
     return *render(document, fmt), f"{document.filename}.{fmt}"
 
 

@@ -322,7 +322,27 @@ class OrgLifeMeeting(Base):
     held_on: Mapped[date] = mapped_column(Date)
 
 
+class SpecialActionPilot(Base):
+    """A pilot village (试点样板村) of a special action, from ``SpecialActionOpened``: the appraisal counts its items."""
+    __tablename__ = "rm_special_action_pilot"
+
+    action_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    village_code: Mapped[str] = mapped_column(CODE, primary_key=True, index=True)
+
+
+class SpecialActionRating(Base):
+    """One branch's rating at one supervision of the plan (附件2), from ``SpecialActionSupervised``: the results that
+    feed the secretaries' annual appraisal (年终考核)."""
+    __tablename__ = "rm_special_action_rating"
+
+    supervision_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(CODE, primary_key=True, index=True)
+    mode: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date] = mapped_column(Date)
+    rating: Mapped[str] = mapped_column(String(20))
+
+
 READ_MODEL_TABLES = [m.__tablename__ for m in (
     Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, SpotCheck, Falsification, Case, CasePhase, ContactLeader,
     Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary, CadreSecretary, SpecialAction,
-    SpecialActionItem, SpecialActionItemDone, OrgLifeMeeting)]
+    SpecialActionItem, SpecialActionItemDone, OrgLifeMeeting, SpecialActionPilot, SpecialActionRating)]

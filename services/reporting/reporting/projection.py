@@ -233,6 +233,8 @@ async def post_evaluated(work: InboxWork, e: acc.PostEvaluated, envelope: Envelo
 async def special_action_opened(work: InboxWork, e: sup.SpecialActionOpened, envelope: Envelope) -> None:
     await _add(work.session, m.SpecialAction, action_id=e.action_id, township_code=e.township_code, name=e.name,
                starts_on=e.starts_on, ends_on=e.ends_on, items=len(e.items), pilots=len(e.pilot_villages))
+    for village_code in e.pilot_villages:
+        await _add(work.session, m.SpecialActionPilot, action_id=e.action_id, village_code=village_code)
     for item in e.items:
         await _add(work.session, m.SpecialActionItem, item_id=item.item_id, action_id=e.action_id, position=item.position,
                    project=item.project, requirement=item.requirement, time_node=item.time_node, due_on=item.due_on,
@@ -249,3 +251,10 @@ async def special_action_progress(work: InboxWork, e: sup.SpecialActionProgressR
 async def org_life_meeting(work: InboxWork, e: sup.OrgLifeMeetingRecorded, envelope: Envelope) -> None:
     await _add(work.session, m.OrgLifeMeeting, meeting_id=e.meeting_id, branch_code=e.branch_code, kind=e.kind,
                held_on=e.held_on)
+
+
+@projects(sup.SpecialActionSupervised)
+async def special_action_supervised(work: InboxWork, e: sup.SpecialActionSupervised, envelope: Envelope) -> None:
+    for branch_code, rating in e.ratings.items():
+        await _add(work.session, m.SpecialActionRating, supervision_id=e.supervision_id, branch_code=branch_code,
+                   mode=e.mode, held_on=e.held_on, rating=rating)

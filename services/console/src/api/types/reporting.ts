@@ -733,7 +733,7 @@ export interface components {
          * Kind
          * @enum {string}
          */
-        Kind: "filing" | "ledger" | "circular" | "ranking" | "summary" | "spot_check" | "task_table";
+        Kind: "filing" | "ledger" | "circular" | "ranking" | "summary" | "spot_check" | "task_table" | "special_action_appraisal";
         /**
          * Level
          * @enum {string}
@@ -1617,6 +1617,8 @@ export interface operations {
                 quarter?: string | null;
                 /** @description 备案节点（备案名单） */
                 filing_date?: string | null;
+                /** @description 考核年度（专项行动督导结果年终考核表），默认统计日所在年 */
+                year?: number | null;
             };
             header?: never;
             path: {
