@@ -69,6 +69,14 @@ def meetings_of(month: int) -> list[tuple[str, str, str]]:
             for k, day in ((MONTHLY[0], 8), (MONTHLY[1], 15), ("study_day", 10), ("study_day", 20))]
 
 
+# Owed in December (年底) and by the quarter's end: the life meeting, the democratic review, the mobile members' filing.
+YEAR_END = (("life_meeting", 16), ("democratic_review", 17), ("mobile_member_filing", 18))
+
+
+def year_end_of_2021() -> list[tuple[str, str, str]]:
+    return [(b, k, f"2021-12-{day}") for b in BRANCHES for k, day in YEAR_END]
+
+
 def record(platform, branch: str, kind: str, held_on: str) -> dict:
     return created(post(platform, "/org-life/meetings", {
         "branch_code": branch, "kind": kind, "held_on": held_on, "attendees": ["支部书记", "支部委员甲", "党员乙"],
@@ -158,7 +166,7 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
     # December recorded as it happens; the quarter and the schedule end: still that one alert.
     for first, today in (("2021-12-01", "2021-12-10"), ("2021-12-11", "2021-12-20")):
         set_clock(platform, today)
-        for branch, kind, held_on in meetings_of(12):
+        for branch, kind, held_on in meetings_of(12) + year_end_of_2021():
             if first <= held_on <= today:
                 record(platform, branch, kind, held_on)
     set_clock(platform, "2021-12-31")
@@ -169,7 +177,10 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
     assert (rows[(MISSED_BRANCH, "branch_committee")]["periods_due"],
             rows[(MISSED_BRANCH, "branch_committee")]["missed"]) == (3, ["2021-11-01"])
     assert rows[(BRANCHES[0], "party_congress")]["periods_met"] == 1 and rows[(BRANCHES[0], "study_day")]["periods_due"] == 6
-    assert rows[(BRANCHES[0], "life_meeting")]["periods_due"] == 0      # the year 2021 is not whole in the schedule
+    assert (rows[(BRANCHES[0], "life_meeting")]["periods_due"], rows[(BRANCHES[0], "life_meeting")]["periods_met"]) == (1, 1)
+    assert (rows[(BRANCHES[0], "mobile_member_filing")]["periods_due"],
+            rows[(BRANCHES[0], "mobile_member_filing")]["periods_met"]) == (1, 1)              # the fourth quarter
+    assert rows[(BRANCHES[0], "mobile_member_report")]["periods_due"] == 0   # July–December not whole in the schedule
 
     # The missed committee meeting recorded late resolves its alert.
     record(platform, MISSED_BRANCH, "branch_committee", "2021-11-29")
@@ -214,13 +225,14 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
         found = reported(f"/special-actions/{TOWNSHIP}/branches", size=500)["items"]
         return {b["branch_code"]: b for b in found if b["branch_code"] in BRANCHES}
 
-    wait_for(lambda: len(branches_reported()) == 3 and branches_reported()[MISSED_BRANCH]["meetings"] == 14
+    wait_for(lambda: len(branches_reported()) == 3 and branches_reported()[MISSED_BRANCH]["meetings"] == 17
              and branches_reported()[MISSED_BRANCH]["periods_missed"] == 1
              and branches_reported()[MISSED_BRANCH]["periods_still_missing"] == 0, what="reporting's branch figures")
     branches = branches_reported()
     assert [branches[b]["periods_missed"] for b in BRANCHES] == [0, 1, 0]
     assert branches[BRANCHES[0]]["meetings_by_kind"] == {"branch_committee": 3, "party_group": 3, "study_day": 6,
-                                                         "party_congress": 1, "party_lecture": 1}
+                                                         "party_congress": 1, "party_lecture": 1, "life_meeting": 1,
+                                                         "democratic_review": 1, "mobile_member_filing": 1}
     # As of the first of December the late meeting was not yet recorded: the period was still missing.
     assert branches_reported_on(reported, "2021-12-01")[MISSED_BRANCH]["periods_still_missing"] == 1
 
@@ -277,9 +289,9 @@ def test_special_actions_and_organization_life_of_a_township(platform, demo):
     wait_for(lambda: len(appraisal_rows()) == 6 and appraisal_rows()[MISSED_BRANCH][3] == "马书记",
              what="the appraisal's branches and the register's secretary")
     rows = appraisal_rows()
-    assert rows[MISSED_BRANCH][3:] == ("马书记", "12月 定期督导：一般；12月 年终督导：一般", "一般", 14, 1, 0,
+    assert rows[MISSED_BRANCH][3:] == ("马书记", "12月 定期督导：一般；12月 年终督导：一般", "一般", 17, 1, 0,
                                        ORG_LIFE["name"], 0, 0)
-    assert rows[BRANCHES[0]][4:9] == ("12月 定期督导：好；12月 年终督导：好", "好", 14, 0, 0)
+    assert rows[BRANCHES[0]][4:9] == ("12月 定期督导：好；12月 年终督导：好", "好", 17, 0, 0)
     # The centre's pilots: the hall done in September; the layout due 10月底 was done only on 2022-01-01, so in 2021
     # it stayed overdue.
     assert rows[PILOTS[0]][4:] == (None, None, 0, 0, 0, SERVICE_CENTRE["name"], 1, 1)

@@ -76,7 +76,9 @@ def test_the_cadences_are_the_seeds():
     assert sa.MeetingKind.BRANCH_COMMITTEE.cadence == sa.MeetingKind.PARTY_GROUP.cadence == sa.Cadence(sa.Cycle.MONTH)
     assert sa.MeetingKind.PARTY_LECTURE.cadence == sa.Cadence(sa.Cycle.QUARTER)
     assert sa.MeetingKind.STUDY_DAY.cadence == sa.Cadence(sa.Cycle.FIXED_DAYS, days=(10, 20))
-    assert sa.MeetingKind.LIFE_MEETING.cadence == sa.MeetingKind.DEMOCRATIC_REVIEW.cadence == sa.Cadence(sa.Cycle.YEAR)
+    assert sa.MeetingKind.LIFE_MEETING.cadence == sa.MeetingKind.DEMOCRATIC_REVIEW.cadence == sa.Cadence(sa.Cycle.YEAR_END)
+    assert sa.MeetingKind.MOBILE_MEMBER_REPORT.cadence == sa.Cadence(sa.Cycle.HALF_YEAR)
+    assert sa.MeetingKind.MOBILE_MEMBER_FILING.cadence == sa.Cadence(sa.Cycle.QUARTER)
 
 
 def test_every_meeting_has_attendees_and_minutes_and_a_study_day_falls_on_the_10th_or_20th():
@@ -122,6 +124,48 @@ def test_quarters_run_from_january_and_a_year_ends_on_december_31():
     assert sa.periods(yearly, date(2021, 1, 1), None, date(2021, 12, 31)) == []
     assert sa.periods(yearly, date(2021, 1, 1), None, date(2022, 1, 1)) == [(date(2021, 1, 1), date(2021, 12, 31))]
     assert sa.periods(yearly, date(2021, 10, 1), None, date(2023, 1, 1)) == [(date(2022, 1, 1), date(2022, 12, 31))]
+
+
+def test_a_mobile_member_reports_each_half_year_ending_june_30_and_december_31():
+    half_year = sa.MeetingKind.MOBILE_MEMBER_REPORT.cadence
+    assert sa.periods(half_year, date(2021, 1, 1), None, date(2021, 6, 30)) == []
+    assert sa.periods(half_year, date(2021, 1, 1), None, date(2021, 7, 1)) == [(date(2021, 1, 1), date(2021, 6, 30))]
+    assert sa.periods(half_year, date(2021, 1, 1), None, date(2021, 12, 31)) == [(date(2021, 1, 1), date(2021, 6, 30))]
+    assert sa.periods(half_year, date(2021, 1, 1), None, date(2022, 1, 1)) == [
+        (date(2021, 1, 1), date(2021, 6, 30)), (date(2021, 7, 1), date(2021, 12, 31))]
+    # Begun in October, the second half of 2021 is not whole: the first owed is January–June 2022.
+    assert sa.periods(half_year, date(2021, 10, 1), None, date(2022, 7, 1)) == [(date(2022, 1, 1), date(2022, 6, 30))]
+    # Begun on July 1, the second half is whole.
+    assert sa.periods(half_year, date(2021, 7, 1), None, date(2022, 1, 1)) == [(date(2021, 7, 1), date(2021, 12, 31))]
+
+
+def test_the_mobile_members_filing_is_owed_by_the_end_of_march_june_september_and_december():
+    filing = sa.MeetingKind.MOBILE_MEMBER_FILING.cadence
+    ends = [end for _, end in sa.periods(filing, date(2021, 1, 1), None, date(2022, 1, 1))]
+    assert ends == [date(2021, 3, 31), date(2021, 6, 30), date(2021, 9, 30), date(2021, 12, 31)]
+    assert sa.periods(filing, date(2021, 1, 1), None, date(2021, 3, 31)) == []
+    s = sa.Schedule("OLS-1", TOWNSHIP, (V1,), (sa.MeetingKind.MOBILE_MEMBER_FILING,), date(2021, 7, 1), None)
+    on_time = [sa.Meeting("F1", V1, sa.MeetingKind.MOBILE_MEMBER_FILING, date(2021, 9, 30))]
+    assert sa.org_life_missing(s, on_time, date(2021, 10, 1)) == []
+    late = [sa.Meeting("F1", V1, sa.MeetingKind.MOBILE_MEMBER_FILING, date(2021, 10, 1))]
+    [breach] = sa.org_life_missing(s, late, date(2021, 10, 1))
+    assert breach.key == f"org_life_missing:OLS-1:{V1}:mobile_member_filing:2021-07-01"
+    assert (breach.rule, breach.due_on, breach.subject_code) == (Rule.ORG_LIFE_MISSING, date(2021, 9, 30), TOWNSHIP)
+
+
+def test_the_life_meeting_and_the_democratic_review_are_owed_in_december():
+    december = sa.MeetingKind.LIFE_MEETING.cadence
+    assert sa.periods(december, date(2021, 10, 1), None, date(2021, 12, 31)) == []
+    assert sa.periods(december, date(2021, 10, 1), None, date(2022, 1, 1)) == [(date(2021, 12, 1), date(2021, 12, 31))]
+    assert sa.periods(december, date(2021, 12, 2), None, date(2023, 1, 1)) == [(date(2022, 12, 1), date(2022, 12, 31))]
+    assert sa.periods(december, date(2021, 10, 1), date(2021, 12, 30), date(2022, 1, 1)) == []
+    s = sa.Schedule("OLS-1", TOWNSHIP, (V1,), (sa.MeetingKind.LIFE_MEETING,), date(2021, 10, 1), None)
+    # Held in November it is not the year-end meeting; held on December 1 it is.
+    november = [sa.Meeting("L1", V1, sa.MeetingKind.LIFE_MEETING, date(2021, 11, 30))]
+    assert [b.key for b in sa.org_life_missing(s, november, date(2022, 1, 1))] == [
+        f"org_life_missing:OLS-1:{V1}:life_meeting:2021-12-01"]
+    assert sa.org_life_missing(s, [sa.Meeting("L2", V1, sa.MeetingKind.LIFE_MEETING, date(2021, 12, 1))],
+                               date(2022, 1, 1)) == []
 
 
 def test_the_fixed_study_days_are_each_a_period_of_one_day():

@@ -125,16 +125,19 @@ def item_overdue(item: Item, today: date) -> Breach | None:
 class Cycle(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
+    HALF_YEAR = "half_year"        # January–June, July–December (流动党员每半年联系汇报)
     YEAR = "year"
+    YEAR_END = "year_end"          # December of every year (每年年底召开1次)
     FIXED_DAYS = "fixed_days"      # given days of every month (固定学习日: 10日、20日)
 
     @property
     def months(self) -> int:
-        return {"month": 1, "quarter": 3, "year": 12}[self.value]
+        return {"month": 1, "quarter": 3, "half_year": 6, "year": 12}[self.value]
 
     @property
     def label(self) -> str:
-        return {"month": "每月", "quarter": "每季度", "year": "每年", "fixed_days": "每月固定日"}[self.value]
+        return {"month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年", "year_end": "每年12月",
+                "fixed_days": "每月固定日"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,8 @@ class MeetingKind(StrEnum):
     STUDY_DAY = "study_day"
     LIFE_MEETING = "life_meeting"
     DEMOCRATIC_REVIEW = "democratic_review"
+    MOBILE_MEMBER_REPORT = "mobile_member_report"      # 流动党员向党支部联系汇报
+    MOBILE_MEMBER_FILING = "mobile_member_filing"      # 流动党员“双联”情况梳理归档
 
     @property
     def label(self) -> str:
@@ -170,18 +175,24 @@ MEETING_LABELS = {
     MeetingKind.STUDY_DAY: "固定学习日",
     MeetingKind.LIFE_MEETING: "组织生活会",
     MeetingKind.DEMOCRATIC_REVIEW: "民主评议党员大会",
+    MeetingKind.MOBILE_MEMBER_REPORT: "流动党员联系汇报",
+    MeetingKind.MOBILE_MEMBER_FILING: "流动党员“双联”情况归档",
 }
 
 # Seed 004 二(三)1: 党员大会每季度至少1次, 支部委员会、党小组会每月至少1次, 党课每季度至少1次, 每月10日、20日固定学习日,
-# 每年年底组织生活会、民主评议党员大会各1次. (流动党员 contact every half year is a member's duty, not a meeting: not here.)
+# 每年年底组织生活会、民主评议党员大会各1次 (held in December: 年底). 二(三)2 and 附件1 三2: 流动党员每半年向组织关系所在
+# 党支部联系汇报一次 (recorded by the branch, its members present as attendees), 每季度梳理归档一次流动党员“双联”情况
+# (每年3、6、9、12月底: the branch's record of it, filed by the quarter's end).
 CADENCES: dict[MeetingKind, Cadence] = {
     MeetingKind.PARTY_CONGRESS: Cadence(Cycle.QUARTER),
     MeetingKind.BRANCH_COMMITTEE: Cadence(Cycle.MONTH),
     MeetingKind.PARTY_GROUP: Cadence(Cycle.MONTH),
     MeetingKind.PARTY_LECTURE: Cadence(Cycle.QUARTER),
     MeetingKind.STUDY_DAY: Cadence(Cycle.FIXED_DAYS, days=(10, 20)),
-    MeetingKind.LIFE_MEETING: Cadence(Cycle.YEAR),
-    MeetingKind.DEMOCRATIC_REVIEW: Cadence(Cycle.YEAR),
+    MeetingKind.LIFE_MEETING: Cadence(Cycle.YEAR_END),
+    MeetingKind.DEMOCRATIC_REVIEW: Cadence(Cycle.YEAR_END),
+    MeetingKind.MOBILE_MEMBER_REPORT: Cadence(Cycle.HALF_YEAR),
+    MeetingKind.MOBILE_MEMBER_FILING: Cadence(Cycle.QUARTER),
 }
 
 
@@ -230,8 +241,9 @@ def spans_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date 
 
 def periods(cadence: Cadence, starts_on: date, ends_on: date | None, today: date) -> list[tuple[date, date]]:
     """The periods a branch owes the meeting in that have ended by ``today`` (last day < today): the whole calendar
-    periods (months, quarters from January, years) that begin on or after ``starts_on`` and end by ``ends_on``; for
-    fixed days, each fixed day from ``starts_on`` to ``ends_on`` (a period of one day)."""
+    periods (months, quarters and half-years from January, years, each year's December) that begin on or after
+    ``starts_on`` and end by ``ends_on``; for fixed days, each fixed day from ``starts_on`` to ``ends_on`` (a period of
+    one day)."""
     found: list[tuple[date, date]] = []
     month = starts_on.replace(day=1)
     if cadence.cycle is Cycle.FIXED_DAYS:
@@ -242,15 +254,17 @@ def periods(cadence: Cadence, starts_on: date, ends_on: date | None, today: date
                     found.append((fixed, fixed))
             month = add_months(month, 1)
         return found
-    size = cadence.cycle.months
-    # Calendar periods: months, quarters from January (1–3, 4–6…), years.
-    start = add_months(month, -((month.month - 1) % size))
-    while start < today:
-        first, end = period_from(start, size)
-        if first >= starts_on and end < today and (ends_on is None or end <= ends_on):
-            found.append((first, end))
-        start = add_months(start, size)
-    return found
+    if cadence.cycle is Cycle.YEAR_END:
+        spans = [(date(year, 12, 1), date(year, 12, 31)) for year in range(starts_on.year, today.year + 1)]
+    else:
+        size = cadence.cycle.months
+        # Calendar periods: months, quarters and half-years from January (1–3, 4–6…; 1–6, 7–12), years.
+        start, spans = add_months(month, -((month.month - 1) % size)), []
+        while start < today:
+            spans.append(period_from(start, size))
+            start = add_months(start, size)
+    return [(first, end) for first, end in spans
+            if first >= starts_on and end < today and (ends_on is None or end <= ends_on)]
 
 
 @dataclass(frozen=True)

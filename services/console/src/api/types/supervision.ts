@@ -1566,7 +1566,7 @@ export interface components {
          * MeetingKind
          * @enum {string}
          */
-        MeetingKind: "party_congress" | "branch_committee" | "party_group" | "party_lecture" | "study_day" | "life_meeting" | "democratic_review";
+        MeetingKind: "party_congress" | "branch_committee" | "party_group" | "party_lecture" | "study_day" | "life_meeting" | "democratic_review" | "mobile_member_report" | "mobile_member_filing";
         /** NotificationOut */
         NotificationOut: {
             /** Notification Id */
@@ -1696,7 +1696,9 @@ export interface components {
              *       "party_lecture",
              *       "study_day",
              *       "life_meeting",
-             *       "democratic_review"
+             *       "democratic_review",
+             *       "mobile_member_report",
+             *       "mobile_member_filing"
              *     ]
              */
             kinds: components["schemas"]["MeetingKind"][];
