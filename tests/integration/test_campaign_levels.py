@@ -8,9 +8,12 @@ villages only and decides its list itself; its county sees it, a sibling townshi
 from __future__ import annotations
 
 import copy
+import io
+
+import openpyxl
 
 from tests.integration.helpers import import_csv, wait_for
-from tests.integration.test_acceptance_flow import STANDARD
+from tests.integration.test_acceptance_flow import STANDARD, pdf_text
 from tests.integration.test_screening_support import PASSWORD, Caller, findings, is_problem, prepare_and_submit, set_clock
 
 CITY = "990100000000"
@@ -38,6 +41,11 @@ def create_user(platform, by: Caller, name: str, unit: str, roles: list[str]) ->
                                  "roles": roles, "initial_password": PASSWORD})
     assert created.status_code == 201, created.text
     return Caller(platform, username, PASSWORD)
+
+
+def xlsx_rows(response) -> list[tuple]:
+    assert response.status_code == 200, response.text
+    return [tuple(row) for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
 
 
 def task_kinds(user: Caller, campaign_id: str) -> list[str]:
@@ -134,6 +142,16 @@ def test_a_county_and_a_township_run_their_own_campaigns(scratch_platform):
     assert city_draw["type"] == "/problems/no-city-step", city_draw
     is_problem(county_org.post(f"/campaigns/{cid}/counties/{COUNTY}/filings",
                                {"filing_date": "2020-08-31", "filed_on": "2020-08-31"}), 409)
+    # The county's organization department checks a township's list itself (seed 001 县委组织部抽查): a reproducible
+    # sample of 一镇 and its site visits, the matter of the county's spot-check circular below.
+    drawn = county_org.post(f"{county}/townships/{T1}/samples", {"drawn_on": "2020-08-16"})
+    assert drawn.status_code == 201, drawn.text
+    visited = sorted({v for sample in drawn.json()["samples"] for v in sample["chosen"]})
+    assert visited, drawn.json()
+    visits = county_org.post(f"{county}/townships/{T1}/site-visits", {
+        "checked_on": "2020-08-17", "findings": [{"village_code": v, "outcome": "confirmed", "note": "属实"} for v in visited]})
+    assert visits.status_code == 201, visits.text
+
     # The township cannot decide a county's campaign; the county's standing committee does.
     is_problem(first.post(f"{round_one}/decide", {"decision_number": "一镇〔2020〕1号", "decided_on": "2020-08-18"}), 409)
     assert task_kinds(committee, cid) == ["screening.county.confirm"]
@@ -168,6 +186,24 @@ def test_a_county_and_a_township_run_their_own_campaigns(scratch_platform):
     children = on(city_org, platform, "reporting").get(f"/figures/{CITY}/children", size=100).json()["items"]
     in_city = next(c for c in children if c["code"] == COUNTY)
     assert (in_city["figures"]["designated"], in_city["figures"]["listed"]) == (2, 2), in_city
+
+    # The county issues the circulars of its own campaign over its townships: the ranking and the spot check.
+    county_ranking = xlsx_rows(reporting.get(f"/documents/{COUNTY}/ranking", format="xlsx", date="2020-09-01"))
+    assert county_ranking[0][0] == "示范二县关于各乡镇（街道）软弱涣散和后进村党组织整顿工作情况的排名通报"
+    header = next(i for i, row in enumerate(county_ranking) if row[0] == "名次")
+    assert county_ranking[header][1] == "乡镇（街道）"
+    assert sorted((row[1], row[2]) for row in county_ranking[header + 1:] if row[1] in ("一镇", "二镇")) == [
+        ("一镇", 1), ("二镇", 1)]
+    circular = xlsx_rows(reporting.get(f"/documents/{COUNTY}/spot_check", format="xlsx", date="2020-09-01"))
+    assert any(row[0] and f"示范二县委组织部对 1 个乡镇（街道）报送的名单进行了抽查，共抽查 {len(visited)} 个村"
+               in row[0] for row in circular)
+    assert ("一镇", "2020年8月17日", len(visited), len(visited), 0, 0) in [row[:6] for row in circular]
+    pdf = reporting.get(f"/documents/{COUNTY}/spot_check", format="pdf", date="2020-09-01")
+    assert pdf.status_code == 200 and "各乡镇（街道）抽查情况" in pdf_text(pdf.content)
+    # A township issues neither.
+    assert is_problem(on(first, platform, "reporting").get(f"/documents/{T1}/ranking"), 422)["type"] \
+        == "/problems/ranking-needs-city"
+    assert on(county_org, platform, "reporting").get(f"/documents/{T1}/spot_check").status_code == 422
 
     # The township's own campaign, decided by the township itself; the county campaign now covers its community too.
     assert township_figures.get(f"/figures/{T1}", date="2020-07-15").json()["figures"]["villages_in_campaign"] == 4

@@ -266,62 +266,88 @@ async def quarterly_circular(session: AsyncSession, code: str, name: str, first:
     )
 
 
-async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
-    """排名通报: counties ranked after acceptance, by the rule stated in the document."""
+async def _own_campaigns(session: AsyncSession, code: str) -> list[str]:
+    """The campaigns ``code`` runs itself (a county's own campaign, seed 001)."""
+    return list((await session.execute(select(m.Campaign.campaign_id).where(m.Campaign.area_code == code)
+                                       .order_by(m.Campaign.opened_on))).scalars())
+
+
+async def _circular_issuer(session: AsyncSession, code: str, slug: str, what: str) -> Level:
+    """A circular is the city's (province's) over its counties, or a county's over its townships in a campaign the
+    county runs itself (seed 001: 县委组织部…随机抽查、定期通报)."""
     level = level_of(code)
-    if level not in (Level.PROVINCE, Level.CITY):
-        raise unprocessable("ranking-needs-city", f"排名通报由市（或省）对所辖县（市、区）排名，{code} 不是市级或省级区划")
-    raw = await fig.aggregate(session, code, as_of, digits=SIGNIFICANT_DIGITS[Level.COUNTY])
-    counties = await service.names(session, [r["code"] for r in raw])
-    rows = [RankingRow(code=r["code"], name=counties.get(r["code"], r["code"]),
+    if level in (Level.PROVINCE, Level.CITY) or (level is Level.COUNTY and await _own_campaigns(session, code)):
+        return level
+    raise unprocessable(slug, f"{what}由市（或省）对所辖县（市、区）发布，或由开展整顿工作的县对所辖乡镇发布；"
+                              f"{code} 不是市级、省级区划，也不是开展整顿工作的县")
+
+
+async def ranking_circular(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
+    """排名通报: counties ranked after acceptance, by the rule stated in the document; in a county's own campaign, the
+    county ranks its townships."""
+    by_county = await _circular_issuer(session, code, "ranking-needs-city", "排名通报") is Level.COUNTY
+    units = "乡镇（街道）" if by_county else "县（市、区）"
+    raw = await fig.aggregate(session, code, as_of,
+                              digits=SIGNIFICANT_DIGITS[Level.TOWNSHIP if by_county else Level.COUNTY])
+    names = await service.names(session, [r["code"] for r in raw])
+    rows = [RankingRow(code=r["code"], name=names.get(r["code"], r["code"]),
                        designated=r["designated"], transformed=r["transformed"], accepted=r["accepted"],
                        failed=r["failed"], alerts_open=r["alerts_open"]) for r in raw if r["designated"] > 0]
     ranked = rank_counties(rows)
     table_rows = [[rank, r.name, r.designated, r.transformed, percent(r.transformed, r.designated), r.accepted, r.failed,
                    percent(r.accepted, r.accepted + r.failed), r.alerts_open] for rank, r in ranked]
+    lead = ("根据整顿工作实施方案“县委组织部采取明察暗访、随机抽查、定期通报等方式，加强督促检查”的要求，现将各乡镇（街道）"
+            "整顿工作情况排名通报如下。" if by_county else
+            "根据整顿工作方案“市委组织部在整体验收结束后，要对各县（区）整顿情况进行排名通报”的要求，现将各县（市、区）"
+            "整顿工作情况排名通报如下。")
     return Document(
-        title=f"{name}关于各县（市、区）软弱涣散和后进村党组织整顿工作情况的排名通报",
+        title=f"{name}关于各{units}软弱涣散和后进村党组织整顿工作情况的排名通报",
         filename=f"排名通报_{name}_{as_of}",
         header=[f"统计截至：{cn_date(as_of)}　　通报单位：{name}委组织部"],
-        paragraphs=["根据整顿工作方案“市委组织部在整体验收结束后，要对各县（区）整顿情况进行排名通报”的要求，现将各县（市、区）"
-                    "整顿工作情况排名通报如下。", RANKING_RULE],
-        tables=[Table(["名次", "县（市、区）", "累计认定", "已转化", "转化率", "验收通过", "验收未通过", "验收通过率", "未销号预警"],
+        paragraphs=[lead, RANKING_RULE],
+        tables=[Table(["名次", units, "累计认定", "已转化", "转化率", "验收通过", "验收未通过", "验收通过率", "未销号预警"],
                       table_rows, [5, 14, 8, 7, 8, 8, 9, 9, 9])],
-        notes=["名次相同表示按排名规则各项指标均相同。未认定整顿对象的县不参加排名。"],
+        notes=[f"名次相同表示按排名规则各项指标均相同。未认定整顿对象的{units[:2]}不参加排名。"],
     )
 
 
 async def spot_check_circular(session: AsyncSession, code: str, name: str, as_of: date) -> Document:
     """市级抽查认定情况通报: the counties the city checked, the villages and findings, and each falsification named
-    with the county and township responsible (seed 000 §三(一)三是)."""
-    if level_of(code) not in (Level.PROVINCE, Level.CITY):
-        raise unprocessable("spot-check-needs-city", f"抽查情况通报由市（或省）委组织部发布，{code} 不是市级或省级区划")
-    inside = within_params(code)
+    with the county and township responsible (seed 000 §三(一)三是). In a county's own campaign the county's
+    organization department checks the townships' lists itself (its site visits, seed 001 县委组织部抽查): the
+    county's circular reads those, per township."""
+    by_county = await _circular_issuer(session, code, "spot-check-needs-city", "抽查情况通报") is Level.COUNTY
+    unit_level, units = (Level.TOWNSHIP, "乡镇（街道）") if by_county else (Level.COUNTY, "县（市、区）")
+    # The county's circular is of its own campaigns only (its site visits in a city's campaign are the city's matter).
+    own = "AND campaign_id = ANY(:c) " if by_county else ""
+    params = within_params(code) | {"d": as_of, "c": await _own_campaigns(session, code) if by_county else [],
+                                    "s": (CheckStage.COUNTY_REVIEW if by_county else CheckStage.CITY_SPOT_CHECK).value}
     checks = (await session.execute(text(
-        "SELECT checked_code, findings, checked_on FROM rm_spot_check "
-        "WHERE stage = :s AND checked_code BETWEEN :lo AND :hi AND checked_on <= :d ORDER BY checked_on, event_id"),
-        inside | {"s": CheckStage.CITY_SPOT_CHECK.value, "d": as_of})).all()
-    checked = [sc.CheckedVillage(ancestor_at(checked_code, Level.COUNTY), f["village_code"], CheckOutcome(f["outcome"]),
+        "SELECT findings, checked_on FROM rm_spot_check WHERE stage = :s AND checked_code BETWEEN :lo AND :hi "
+        f"AND checked_on <= :d {own}ORDER BY checked_on, event_id"), params)).all()
+    checked = [sc.CheckedVillage(ancestor_at(f["village_code"], unit_level), f["village_code"], CheckOutcome(f["outcome"]),
                                  f.get("note", ""), checked_on)
-               for checked_code, findings, checked_on in checks for f in findings]
+               for findings, checked_on in checks for f in findings]
     found = sc.named_falsifications([sc.NamedFalsification(*row) for row in (await session.execute(text(
         "SELECT village_code, township_code, county_code, found_by_code, note, found_on FROM rm_falsification "
-        "WHERE village_code BETWEEN :lo AND :hi AND found_on <= :d"), inside | {"d": as_of})).all()])
-    counties = sc.county_results(checked)
+        f"WHERE village_code BETWEEN :lo AND :hi AND found_on <= :d {own}"), params)).all()])
+    checked_units = sc.unit_results(checked)
     villages = sc.latest_per_village(checked)
-    names = await service.names(session, sorted({v.village_code for v in villages} | {c.county_code for c in counties}
+    names = await service.names(session, sorted({v.village_code for v in villages} | {c.unit_code for c in checked_units}
                                                | {x for f in found for x in (f.village_code, f.township_code, f.county_code)}))
     n = names.get
     total = {o: sum(1 for v in villages if v.outcome is o) for o in CheckOutcome}
-    lead = (f"按照整顿工作方案“市委组织部按一定比例进行抽查认定，对抽查情况进行通报”的要求，截至{cn_date(as_of)}，"
-            f"{name}委组织部对 {len(counties)} 个县（市、区）报送的名单进行了抽查，共抽查 {len(villages)} 个村，"
+    rule = ("县委组织部采取明察暗访、随机抽查、定期通报等方式，加强督促检查" if by_county else
+            "市委组织部按一定比例进行抽查认定，对抽查情况进行通报")
+    lead = (f"按照整顿工作方案“{rule}”的要求，截至{cn_date(as_of)}，"
+            f"{name}委组织部对 {len(checked_units)} 个{units}报送的名单进行了抽查，共抽查 {len(villages)} 个村，"
             f"其中认定属实 {total[CheckOutcome.CONFIRMED]} 个、有出入 {total[CheckOutcome.DISCREPANCY]} 个、"
             f"弄虚作假 {total[CheckOutcome.FALSIFIED]} 个。")
-    accountability = ("对排查认定中弄虚作假的，责成所在县（市、区）委组织部和乡镇党委说明情况、立即纠正，"
-                      f"并依规依纪对相关责任人作出处理。排查认定中发现弄虚作假 {len(found)} 起，逐一通报如下。"
+    accountability = (f"对排查认定中弄虚作假的，责成所在{'乡镇党委' if by_county else '县（市、区）委组织部和乡镇党委'}说明情况、"
+                      f"立即纠正，并依规依纪对相关责任人作出处理。排查认定中发现弄虚作假 {len(found)} 起，逐一通报如下。"
                       if found else "本次抽查未发现弄虚作假问题。")
 
-    def period(r: sc.CountyResult) -> str:
+    def period(r: sc.UnitResult) -> str:
         last = "" if r.first_checked_on == r.last_checked_on else f"至{cn_date(r.last_checked_on)}"
         return cn_date(r.first_checked_on) + last
 
@@ -330,13 +356,13 @@ async def spot_check_circular(session: AsyncSession, code: str, name: str, as_of
         filename=f"抽查情况通报_{name}_{as_of}",
         header=[f"通报单位：{name}委组织部　　统计截至：{cn_date(as_of)}"],
         paragraphs=[lead, accountability],
-        tables=[Table(["县（市、区）", "抽查日期", "抽查村数", "属实", "有出入", "弄虚作假"],
-                      [[n(r.county_code) or r.county_code, period(r), r.villages, r.confirmed, r.discrepancy, r.falsified]
-                       for r in counties] + [["合计", "", len(villages), total[CheckOutcome.CONFIRMED],
-                                              total[CheckOutcome.DISCREPANCY], total[CheckOutcome.FALSIFIED]]],
-                      [14, 16, 8, 6, 6, 8], heading="一、各县（市、区）抽查情况"),
-                Table(["序号", "县（市、区）", "村", "区划代码", "抽查结论", "情况说明"],
-                      [[i, n(v.county_code) or v.county_code, n(v.village_code) or v.village_code, v.village_code,
+        tables=[Table([units, "抽查日期", "抽查村数", "属实", "有出入", "弄虚作假"],
+                      [[n(r.unit_code) or r.unit_code, period(r), r.villages, r.confirmed, r.discrepancy, r.falsified]
+                       for r in checked_units] + [["合计", "", len(villages), total[CheckOutcome.CONFIRMED],
+                                                   total[CheckOutcome.DISCREPANCY], total[CheckOutcome.FALSIFIED]]],
+                      [14, 16, 8, 6, 6, 8], heading=f"一、各{units}抽查情况"),
+                Table(["序号", units, "村", "区划代码", "抽查结论", "情况说明"],
+                      [[i, n(v.unit_code) or v.unit_code, n(v.village_code) or v.village_code, v.village_code,
                         v.outcome.label, v.note] for i, v in enumerate(villages, 1)],
                       [5, 12, 14, 12, 8, 30], heading="二、抽查村明细"),
                 Table(["序号", "村", "区划代码", "责任乡镇（党委）", "责任县（市、区）委组织部", "发现环节", "发现日期", "问题",

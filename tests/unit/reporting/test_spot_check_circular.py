@@ -15,7 +15,7 @@ def checked(county: str, village: str, outcome: CheckOutcome, day: date = date(2
 
 
 def test_each_county_checked_gets_its_villages_and_findings_and_a_village_checked_again_counts_once():
-    rows = sc.county_results([
+    rows = sc.unit_results([
         checked(C3, "990103101201", CheckOutcome.CONFIRMED),
         checked(C2, "990102101201", CheckOutcome.CONFIRMED),
         checked(C2, "990102101202", CheckOutcome.FALSIFIED),
@@ -23,12 +23,12 @@ def test_each_county_checked_gets_its_villages_and_findings_and_a_village_checke
         # Checked again three days later (a further sample): the latest finding stands.
         checked(C2, "990102101203", CheckOutcome.CONFIRMED, date(2020, 8, 28)),
     ])
-    assert [r.county_code for r in rows] == [C2, C3]
+    assert [r.unit_code for r in rows] == [C2, C3]
     two, three = rows
     assert (two.villages, two.confirmed, two.discrepancy, two.falsified) == (3, 2, 0, 1)
     assert (two.first_checked_on, two.last_checked_on) == (date(2020, 8, 25), date(2020, 8, 28))
     assert (three.villages, three.confirmed) == (1, 1)
-    assert sc.county_results([]) == []
+    assert sc.unit_results([]) == []
 
 
 def test_each_falsification_is_named_once_with_the_county_and_township_that_answer_for_it():

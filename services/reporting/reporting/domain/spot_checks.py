@@ -1,8 +1,9 @@
-"""The city's circular of its spot check of the screening (市级抽查认定情况通报), in plain Python.
+"""The circular of a spot check of the screening (抽查认定情况通报), in plain Python.
 
 Seed 000 §三(一)三是: the city checks the counties' lists at a set ratio, publishes the result
 (对抽查情况进行通报), and falsification (弄虚作假) is answered by the county and township people
-responsible. The circular therefore says which counties were checked, how many villages and with
+responsible. The circular therefore says which units were checked (the counties, in a city's check; the
+townships, in the county's own check of its own campaign, seed 001 县委组织部抽查), how many villages and with
 what result, and names each falsification with the county and the township that answer for it.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from zhengdun.roles import Level
 
 @dataclass(frozen=True)
 class CheckedVillage:
-    county_code: str
+    unit_code: str                         # the county checked (a city's check) or the township (a county's)
     village_code: str
     outcome: CheckOutcome
     note: str
@@ -25,8 +26,8 @@ class CheckedVillage:
 
 
 @dataclass(frozen=True)
-class CountyResult:
-    county_code: str
+class UnitResult:
+    unit_code: str
     first_checked_on: date
     last_checked_on: date
     villages: int
@@ -56,18 +57,18 @@ def latest_per_village(checked: list[CheckedVillage]) -> list[CheckedVillage]:
     for village in checked:
         if village.village_code not in latest or village.checked_on >= latest[village.village_code].checked_on:
             latest[village.village_code] = village
-    return sorted(latest.values(), key=lambda v: (v.county_code, v.village_code))
+    return sorted(latest.values(), key=lambda v: (v.unit_code, v.village_code))
 
 
-def county_results(checked: list[CheckedVillage]) -> list[CountyResult]:
-    """One row per county checked, in code order; each village once (``latest_per_village``)."""
-    by_county: dict[str, list[CheckedVillage]] = {}
+def unit_results(checked: list[CheckedVillage]) -> list[UnitResult]:
+    """One row per unit checked, in code order; each village once (``latest_per_village``)."""
+    by_unit: dict[str, list[CheckedVillage]] = {}
     for village in latest_per_village(checked):
-        by_county.setdefault(village.county_code, []).append(village)
+        by_unit.setdefault(village.unit_code, []).append(village)
     rows = []
-    for county, villages in sorted(by_county.items()):
+    for unit, villages in sorted(by_unit.items()):
         outcomes = [v.outcome for v in villages]
-        rows.append(CountyResult(county, min(v.checked_on for v in villages), max(v.checked_on for v in villages),
+        rows.append(UnitResult(unit, min(v.checked_on for v in villages), max(v.checked_on for v in villages),
                                  len(villages), outcomes.count(CheckOutcome.CONFIRMED),
                                  outcomes.count(CheckOutcome.DISCREPANCY), outcomes.count(CheckOutcome.FALSIFIED)))
     return rows
