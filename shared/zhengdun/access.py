@@ -155,7 +155,9 @@ POLICY: dict[str, Rule] = {
     "acceptance.review_opinion": rule({d.role for d in ReviewDepartment}, {Level.COUNTY}, label="联审部门出具意见"),
     "acceptance.county.approve": rule({Role.STANDING_COMMITTEE}, {Level.COUNTY}, label="县委常委会审定验收结果"),
     "acceptance.county.sign": rule({Role.COUNTY_SECRETARY}, {Level.COUNTY}, label="县委书记签字"),
-    "acceptance.spot_check": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY}, Scope.BELOW, label="市、省级验收抽查"),
+    # The county spot-checks its own campaign's (seed 001 县委组织部抽查); the service says which level checks which campaign.
+    "acceptance.spot_check": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY, Level.COUNTY}, Scope.SUBTREE,
+                                  label="验收抽查（市、省级；县开展的整顿由县委组织部抽查）"),
     "acceptance.seal.manage": rule({Role.ORG_STAFF}, {Level.PROVINCE, Level.CITY}, label="管理单位电子印章密钥"),
     # --- reporting 报送与通报 ---
     "report.read": rule(PEOPLE, ABOVE_VILLAGE, label="查看统计数据与下钻名单"),

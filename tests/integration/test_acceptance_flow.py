@@ -240,7 +240,9 @@ def test_a_village_from_application_to_post_evaluation(platform, demo):
     refused(post("notice", "township_org", {"place": "村务公开栏"}), 409, "spot-checks-pending")
     draw = {"campaign_id": campaign_id, "county_code": COUNTY, "seed": "city-2021-03-01"}
     refused(call(platform, "POST", "/spot-checks", "city_org", json=dict(draw, ratio="0.10")), 422, "ratio-below-policy")
-    refused(call(platform, "POST", "/spot-checks", "county_org", json=draw), 403)
+    # The county spot-checks only a campaign of its own (seed 001); a city's campaign is the city's and the province's.
+    refused(call(platform, "POST", "/spot-checks", "county_org", json=draw), 409, "no-county-spot-check")
+    refused(call(platform, "POST", "/spot-checks", "township_org", json=draw), 403)
     city_sample = ok(call(platform, "POST", "/spot-checks", "city_org", json=draw))
     assert city_sample["level"] == "city" and city_sample["population"] == [VILLAGE] and city_sample["chosen"] == [VILLAGE]
     assert city_sample["algorithm"] == "sha256-rank-v1" and city_sample["ratio"] == "0.15"

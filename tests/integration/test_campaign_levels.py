@@ -8,13 +8,15 @@ villages only and decides its list itself; its county sees it, a sibling townshi
 from __future__ import annotations
 
 import copy
+from datetime import date
 import io
 
 import openpyxl
 
-from tests.integration.helpers import import_csv, wait_for
-from tests.integration.test_acceptance_flow import STANDARD, pdf_text
+from tests.integration.helpers import import_csv, send, wait_for
+from tests.integration.test_acceptance_flow import STANDARD, envelope, pdf_text
 from tests.integration.test_screening_support import PASSWORD, Caller, findings, is_problem, prepare_and_submit, set_clock
+from zhengdun.events.casework import CaseReadyForAcceptance, Person
 
 CITY = "990100000000"
 COUNTY = "990105000000"                      # a county of its own, on the scratch platform: the demo tree stays as is
@@ -40,7 +42,9 @@ def create_user(platform, by: Caller, name: str, unit: str, roles: list[str]) ->
     created = by.post("/users", {"username": username, "family_name": "测", "given_name": name, "unit": unit,
                                  "roles": roles, "initial_password": PASSWORD})
     assert created.status_code == 201, created.text
-    return Caller(platform, username, PASSWORD)
+    caller = Caller(platform, username, PASSWORD)
+    caller.user_id = created.json()["id"]
+    return caller
 
 
 def xlsx_rows(response) -> list[tuple]:
@@ -237,3 +241,54 @@ def test_a_county_and_a_township_run_their_own_campaigns(scratch_platform):
     assert [t["village_code"] for t in county_org.get(f"/campaigns/{tid}/targets", under=T1).json()["items"]] \
         == [T1_VILLAGES[1]]
     is_problem(second.get(f"/campaigns/{tid}/targets", under=T1), 403)
+
+    # --- acceptance of the county's campaign: 自查、上级党组织检查、县委组织部抽查 (seed 001 二(三)) -------------------
+    # The community's case is ready (as casework announces it); the ladder up to the county; then the county's own
+    # spot check, and the township's notice waits on nothing from the city or the province.
+    leader = create_user(platform, first, "l105", COMMUNITY, ["work_team_leader"])
+    village_secretary = create_user(platform, first, "s105", COMMUNITY, ["village_secretary"])
+    principal = create_user(platform, county_org, "p105", T1, ["township_principal"])
+    reviewer = create_user(platform, city_org, "r105", COUNTY, ["review_discipline"])
+    county_secretary = create_user(platform, city_org, "cs105", COUNTY, ["county_secretary"])
+    case_id = next(c["case_id"] for c in opened_cases["items"] if c["village_code"] == COMMUNITY)
+    ready = CaseReadyForAcceptance(case_id=case_id, campaign_id=cid, village_code=COMMUNITY, township_code=T1,
+                                   county_code=COUNTY, ready_on=date(2020, 9, 1), measures=2, team_members=(),
+                                   team_leader=Person(name="队长", user_id=leader.user_id))
+    send(platform, "casework", envelope(ready, COMMUNITY, "casework", cid))
+    accepting = on(county_org, platform, "acceptance")
+    [entry] = wait_for(lambda: accepting.get("/acceptances", campaign_id=cid).json()["items"], what="the acceptance")
+    aid = entry["acceptance_id"]
+
+    def step(who: Caller, suffix: str, body: dict) -> dict:
+        response = on(who, platform, "acceptance").post(f"/acceptances/{aid}/{suffix}", body)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    step(leader, "application/sign", {"statement": "申请验收"})
+    step(village_secretary, "application/sign", {})
+    step(leader, "self-check", {"scores": {"A1": 25, "B1": 25, "C1": 25, "D1": 25}})
+    step(first, "preliminary", {"inspection_group": ["甲", "乙"], "passed": True, "report": "可以摘帽",
+                                "meeting": {"held_on": "2020-09-01", "attendees": ["书记"], "minutes": "同意"}})
+    step(principal, "preliminary/sign", {})
+    step(county_org, "county/group", {"leader": {"name": "赵", "rank": "county"}, "departments": ["discipline"]})
+    step(reviewer, "county/opinions", {"agrees": True, "opinion": "同意"})
+    step(county_org, "county/report", {"passed": True, "report": "达标"})
+    step(committee, "county/approve", {"approved": True, "meeting_on": "2020-09-01", "minutes": "审定"})
+    step(county_secretary, "county/sign", {})
+    assert step(county_org, "survey", {"respondents": 100, "satisfied": 90})["stage"] == "accepted"
+
+    # The city still has no spot check here; the county draws from its own accepted villages, and records the finding.
+    draw = {"campaign_id": cid, "county_code": COUNTY, "seed": "990105-acceptance-2020"}
+    assert is_problem(on(city_org, platform, "acceptance").post("/spot-checks", draw), 409)["type"] == "/problems/no-city-step"
+    is_problem(on(first, platform, "acceptance").post("/spot-checks", draw), 403)
+    assert "acceptance.spot_check.draw" in task_kinds(accepting, cid)
+    sample = accepting.post("/spot-checks", draw)
+    assert sample.status_code == 200 and sample.json()["level"] == "county", sample.text
+    assert sample.json()["chosen"] == [COMMUNITY] and sample.json()["drawn_by_code"] == COUNTY
+    is_problem(on(first, platform, "acceptance").post(f"/acceptances/{aid}/notice", {"place": "村务公开栏"}), 409)
+    assert "acceptance.spot_check.record" in task_kinds(accepting, cid)
+    is_problem(on(city_org, platform, "acceptance").post(f"/acceptances/{aid}/spot-checks/city",
+                                                         {"passed": True, "findings": "x"}), 409)
+    checked = step(county_org, "spot-checks/county", {"passed": True, "findings": "县委组织部抽查：班子健全，制度落实"})
+    assert checked["stage"] == "accepted" and checked["state"]["spot_checks"]["county"]["result"] == "passed"
+    assert step(first, "notice", {"place": "村务公开栏"})["stage"] == "noticed"

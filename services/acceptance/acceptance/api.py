@@ -187,7 +187,7 @@ async def survey(body: SurveyIn, uow: UoW, this: Acting = Depends(acceptance_to_
 # ------------------------------------------------------------------ 6. spot checks
 
 
-@api.post("/spot-checks", response_model=SampleOut, summary="6. 市、省级按比例随机抽取县里已通过验收的村（可复现）")
+@api.post("/spot-checks", response_model=SampleOut, summary="6. 按比例随机抽取县里已通过验收的村（市、省级；县、乡镇开展的整顿由县委组织部抽取；可复现）")
 async def draw(body: DrawIn, uow: UoW, principal: Principal = Depends(authorized("acceptance.spot_check"))):
     authorize_target(principal, "acceptance.spot_check", body.county_code)
     return await spot_checks.draw(body, uow, principal)
@@ -200,7 +200,7 @@ async def list_draws(session: Reader, county: DivisionCode | None = Query(None),
     return await spot_checks.list_draws(session, principal.division_code, county, paging)
 
 
-@api.post("/acceptances/{acceptance_id}/spot-checks/{level}", response_model=R.AcceptanceOut, summary="6. 抽中村的抽查结论（不通过则撤销验收）")
+@api.post("/acceptances/{acceptance_id}/spot-checks/{level}", response_model=R.AcceptanceOut, summary="6. 抽中村的抽查结论（city、province，或县开展的整顿 county；不通过则撤销验收）")
 async def spot_check(acceptance_id: Uuid, level: SpotCheckLevel, body: SpotCheckIn, uow: UoW,
                      this: Acting = Depends(acceptance_to_change("acceptance.spot_check"))):
     return await steps.spot_check(body, uow, this.row, this.principal, level)

@@ -138,3 +138,4 @@ class PostEvaluationIn(_In):
 class SpotCheckLevel(StrEnum):
     CITY = "city"
     PROVINCE = "province"
+    COUNTY = "county"            # the county's own spot check of a county's or township's own campaign (seed 001)

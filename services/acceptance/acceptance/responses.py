@@ -33,6 +33,7 @@ class DocumentRef(Out):
 class AcceptanceOut(AcceptanceSummary):
     """A village's acceptance after a step: its stage, the state of every step, its documents."""
     state: JsonObject
+    spot_check_levels: list[str] = Field(description="验收抽查的层级：city、province；县、乡镇开展的整顿为 county（县委组织部抽查）")
     documents: list[DocumentRef]
 
 

@@ -66,6 +66,20 @@ describe('the acceptance step each person may take', () => {
     expect(availableSteps(at('noticed'), township)).toEqual(['objection'])
     expect(availableSteps(at('noticed'), county)).toEqual(['delist'])
   })
+
+  it('in a county campaign lets the county record its own spot check, and the notice waits on it alone', () => {
+    const countyRun = (state: AcceptanceState) => ({ ...at('accepted', state), spot_check_levels: ['county'] })
+    const countyOrg = { ...county, level: 'county' }
+    const chosen = { spot_checks: { county: { chosen: true, result: null } } }
+    expect(availableSteps(countyRun(chosen), countyOrg)).toEqual(['spot_check'])
+    expect(availableSteps(countyRun(chosen), { ...person('990100000000', 'org_staff', 'level_city'), level: 'city' })).toEqual([])
+    expect(availableSteps(countyRun(chosen), township)).toEqual([])
+    const checked = { spot_checks: { county: { chosen: true, result: 'passed' } } }
+    expect(spotChecksSettled(checked, ['county'])).toBe(true)
+    expect(availableSteps(countyRun(checked), township)).toEqual(['notice'])
+    // In a city's campaign the county records none.
+    expect(availableSteps(at('accepted', chosen), countyOrg)).toEqual([])
+  })
 })
 
 describe('the to-do list leads to the acceptance pages', () => {

@@ -28,6 +28,7 @@ class AcceptanceStep(StrEnum):
     SURVEY = "survey"                    # 群众满意度测评
     CITY_SPOT_CHECK = "city_spot_check"  # 市级抽查
     PROVINCE_SPOT_CHECK = "province_spot_check"  # 省级抽查
+    COUNTY_SPOT_CHECK = "county_spot_check"  # 县委组织部抽查 (a county's or township's own campaign, seed 001)
     NOTICE = "notice"                    # 公示
     POST_EVALUATION = "post_evaluation"  # 后评估
 
@@ -36,6 +37,7 @@ ACCEPTANCE_STEP_LABELS = {
     AcceptanceStep.APPLICATION: "联名申请", AcceptanceStep.SELF_CHECK: "村级自查", AcceptanceStep.PRELIMINARY: "乡镇初验",
     AcceptanceStep.COUNTY: "县级验收", AcceptanceStep.SURVEY: "群众满意度测评", AcceptanceStep.CITY_SPOT_CHECK: "市级抽查",
     AcceptanceStep.PROVINCE_SPOT_CHECK: "省级抽查", AcceptanceStep.NOTICE: "公示", AcceptanceStep.POST_EVALUATION: "后评估",
+    AcceptanceStep.COUNTY_SPOT_CHECK: "县委组织部抽查",
 }
 
 
@@ -83,7 +85,7 @@ class AcceptanceSampleDrawn(_Frozen):
     campaign_id: str
     drawn_by_code: str = Field(pattern=DIVISION_CODE)
     county_code: str = Field(pattern=DIVISION_CODE)
-    level: str                            # "city" or "province"
+    level: str                            # "city" or "province"; "county" in a county's or township's own campaign
     algorithm: str
     seed: str
     ratio: Decimal

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from zhengdun.refusals import Kind, NotPermitted, OutOfOrder, RuleViolation, UnknownItem
-from acceptance.domain.process import Acceptance, Person, Stage, add_months, joint_statement
+from acceptance.domain.process import Acceptance, Person, Stage, add_months, joint_statement, spot_check_levels
+from zhengdun.roles import Level
 from acceptance.domain.standard import make_standard
 
 DAY = date(2021, 3, 1)
@@ -188,6 +189,29 @@ def test_notice_waits_for_both_spot_check_draws_and_findings():
     assert unchanged(a, lambda: a.record_spot_check(COUNTY, "city", passed=True, today=DAY)).code == "spot-check-repeated"
     assert unchanged(a, lambda: a.record_spot_check(COUNTY, "province", passed=True, today=DAY)).code == "not-drawn"
     assert a.start_notice(TOWNSHIP, DAY, notice_days=5).kind == "passed"
+
+
+def test_a_county_or_township_campaign_is_spot_checked_by_the_county_alone():
+    assert spot_check_levels(Level.COUNTY) == spot_check_levels(Level.TOWNSHIP) == ("county",)
+    assert spot_check_levels(Level.CITY) == spot_check_levels(Level.PROVINCE) == spot_check_levels(None) == (
+        "city", "province")
+    county_only = ("county",)
+    a = at(Stage.ACCEPTED)
+    refused = unchanged(a, lambda: a.start_notice(TOWNSHIP, DAY, notice_days=5, spot_check_levels=county_only))
+    assert refused.code == "spot-checks-pending" and "县委组织部抽查" in str(refused)
+    a.note_drawn("county", "s3", chosen=True)
+    assert unchanged(a, lambda: a.start_notice(TOWNSHIP, DAY, notice_days=5, spot_check_levels=county_only)).code == \
+        "spot-checks-pending"
+    assert a.record_spot_check(COUNTY, "county", passed=True, today=DAY).step == "county_spot_check"
+    # No city or province draw is waited for.
+    assert a.start_notice(TOWNSHIP, DAY, notice_days=5, spot_check_levels=county_only).kind == "passed"
+
+
+def test_a_failed_county_spot_check_revokes_acceptance():
+    a = at(Stage.ACCEPTED)
+    a.note_drawn("county", "s3", chosen=True)
+    outcome = a.record_spot_check(COUNTY, "county", passed=False, today=DAY)
+    assert outcome.revokes_acceptance and outcome.step == "county_spot_check" and a.stage == Stage.FAILED
 
 
 def test_failed_spot_check_revokes_acceptance():

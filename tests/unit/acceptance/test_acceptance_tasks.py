@@ -131,3 +131,30 @@ def test_the_city_running_a_campaign_sets_its_standard_while_it_has_none():
     assert standards(without, caller({"standing_committee"}, city)) == []     # the organization department's
     assert standards(without, COUNTY_ORG) == []                              # not a county's
     assert standards([], CITY_ORG) == []                                     # set: nothing to do
+
+
+def test_in_a_county_campaign_the_county_draws_and_records_its_own_spot_check_and_no_city():
+    county_run = ("county",)
+    accepted = [acc(Stage.ACCEPTED, {"accepted_on": "2021-02-10"}, spot_check_levels=county_run)]
+    assert draws(accepted, CITY_ORG) == []
+    [draw] = draws(accepted, COUNTY_ORG)
+    assert (draw.kind, draw.unit_code, draw.due_on, draw.key) == (
+        "acceptance.spot_check.draw", COUNTY, date(2021, 3, 12), f"camp:{COUNTY}:county")
+    assert "县委组织部抽查" in draw.title
+    # Another county does not draw this county's villages.
+    assert draws(accepted, caller({"org_staff"}, "990103000000")) == []
+    chosen = acc(Stage.ACCEPTED, {"accepted_on": "2021-02-10", "spot_checks": {
+        "county": {"sample_id": "s", "chosen": True, "result": None}}}, spot_check_levels=county_run)
+    assert draws([chosen], COUNTY_ORG) == [] and steps(chosen, CITY_ORG, TODAY) == []
+    [record] = steps(chosen, COUNTY_ORG, TODAY)
+    assert record.kind == "acceptance.spot_check.record" and record.path == "/acceptances/a1/spot-checks/county"
+    assert steps(chosen, TOWNSHIP_ORG, TODAY) == []
+    settled = acc(Stage.ACCEPTED, {"spot_checks": {"county": {"chosen": True, "result": "passed"}}},
+                  spot_check_levels=county_run)
+    [notice] = steps(settled, TOWNSHIP_ORG, TODAY)
+    assert notice.kind == "acceptance.notice" and "县委组织部抽查已完成" in notice.title
+    assert steps(settled, COUNTY_ORG, TODAY) == []
+    # In a city's campaign the county neither draws nor records.
+    city_chosen = acc(Stage.ACCEPTED, {"accepted_on": "2021-02-10", "spot_checks": {
+        "city": {"sample_id": "s", "chosen": True, "result": None}}})
+    assert steps(city_chosen, COUNTY_ORG, TODAY) == [] and draws([acc(Stage.ACCEPTED)], COUNTY_ORG) == []

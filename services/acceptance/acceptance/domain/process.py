@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from zhengdun.refusals import NotPermitted, OutOfOrder, RuleViolation, UnknownItem
+from zhengdun.roles import Level
 from acceptance.domain.standard import Standard, score_self_check
 
 
@@ -43,6 +44,16 @@ STAGE_LABELS = {
 }
 
 LEVELS = ("city", "province")
+# Seed 001 三: a county's own campaign is accepted by 自查、上级党组织检查、县委组织部抽查 — the county's organization
+# department spot-checks it, no city or province; so is a township's own campaign (the county is the level above).
+COUNTY_LEVELS = ("county",)
+SPOT_CHECK_LABELS = {"city": "市级抽查", "province": "省级抽查", "county": "县委组织部抽查"}
+
+
+def spot_check_levels(campaign_area_level: Level | None) -> tuple[str, ...]:
+    """The levels that spot-check a campaign's accepted villages: the county for a county's or a township's own
+    campaign, else the city and the province (a campaign whose area is not known yet: as before)."""
+    return COUNTY_LEVELS if campaign_area_level in (Level.COUNTY, Level.TOWNSHIP) else LEVELS
 
 
 @dataclass(frozen=True)
@@ -247,7 +258,7 @@ class Acceptance:
 
     def record_spot_check(self, person: Person, level: str, *, passed: bool, today: date) -> Outcome:
         step = f"{level}_spot_check"
-        label = "市级抽查" if level == "city" else "省级抽查"
+        label = SPOT_CHECK_LABELS[level]
         self._expect(Stage.ACCEPTED, step=label)
         self._not_rectifier(person, label)
         check = self.state.get("spot_checks", {}).get(level)
@@ -261,11 +272,11 @@ class Acceptance:
             return self._fail(step, f"{label}未通过，撤销验收结果", today, revokes=True)
         return Outcome("passed", step)
 
-    def spot_checks_settled(self) -> list[str]:
-        """What still keeps the village from public notice (empty when nothing does)."""
+    def spot_checks_settled(self, levels: tuple[str, ...] = LEVELS) -> list[str]:
+        """What still keeps the village from public notice (empty when nothing does): the spot checks of ``levels``."""
         pending = []
         checks = self.state.get("spot_checks", {})
-        for level in LEVELS:
+        for level in levels:
             check = checks.get(level)
             if check is None:
                 pending.append(f"{level}: not yet in a drawn population")
@@ -275,14 +286,17 @@ class Acceptance:
 
     # ------------------------------------------------------------------ 7. notice and delisting
 
-    def start_notice(self, person: Person, today: date, *, notice_days: int) -> Outcome:
-        """The township publishes the result for the policy's ``acceptance_notice_days`` (calendar days)."""
+    def start_notice(self, person: Person, today: date, *, notice_days: int,
+                     spot_check_levels: tuple[str, ...] = LEVELS) -> Outcome:
+        """The township publishes the result for the policy's ``acceptance_notice_days`` (calendar days), once the
+        campaign's spot checks (``spot_check_levels``) are drawn and settled."""
         self._expect(Stage.ACCEPTED, step="公示")
         self._not_rectifier(person, "公示")
-        pending = self.spot_checks_settled()
+        pending = self.spot_checks_settled(spot_check_levels)
         if pending:
-            raise OutOfOrder("spot-checks-pending", f"市、省级抽查尚未完成，不能公示：{pending}",
-                             "city and province spot checks must be drawn and settled before the notice", pending=pending)
+            labels = "、".join(SPOT_CHECK_LABELS[level] for level in spot_check_levels)
+            raise OutOfOrder("spot-checks-pending", f"{labels}尚未完成，不能公示：{pending}",
+                             "the campaign's spot checks must be drawn and settled before the notice", pending=pending)
         ends = date.fromordinal(today.toordinal() + notice_days)
         self.state["notice"] = {"started_on": today.isoformat(), "ends_on": ends.isoformat(), "days": notice_days,
                                 "objections": []}

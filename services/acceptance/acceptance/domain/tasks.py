@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from acceptance.domain.process import LEVELS, Stage
+from acceptance.domain.process import LEVELS, SPOT_CHECK_LABELS, Stage
 from zhengdun.divisions import prefix_of
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, Level, ReviewDepartment, Role
 from zhengdun.tasks import Pending
@@ -58,6 +58,9 @@ class AcceptanceView:
     # The seed sets no deadline for the city/province spot checks: the campaign's policy sets the window
     # after the county's acceptance (acceptance_spot_check_window_days), the one supervision judges by.
     spot_check_window_days: int = 30
+    # Who spot-checks its campaign's accepted villages (process.spot_check_levels): the city and the province, or
+    # the county for a county's or a township's own campaign.
+    spot_check_levels: tuple[str, ...] = LEVELS
 
 
 def stages_for(caller: Caller) -> set[Stage]:
@@ -73,7 +76,7 @@ def stages_for(caller: Caller) -> set[Stage]:
             stages.add(Stage.PRELIMINARY_RECORDED)
     if level is Level.COUNTY:
         if Role.ORG_STAFF in roles:
-            stages |= {Stage.PRELIMINARY_PASSED, Stage.COUNTY_GROUPED, Stage.COUNTY_PASSED, Stage.NOTICED}
+            stages |= {Stage.PRELIMINARY_PASSED, Stage.COUNTY_GROUPED, Stage.COUNTY_PASSED, Stage.ACCEPTED, Stage.NOTICED}
         if roles & {d.role for d in ReviewDepartment}:
             stages.add(Stage.COUNTY_GROUPED)
         if Role.STANDING_COMMITTEE in roles:
@@ -127,10 +130,17 @@ def steps(a: AcceptanceView, caller: Caller, today: date) -> list[Pending]:
     if level is Level.COUNTY and caller.unit == a.county_code:
         return _county_steps(a, roles, today, task)
     if level in (Level.CITY, Level.PROVINCE) and Role.ORG_STAFF in roles and a.county_code.startswith(_prefix(caller.unit)):
-        check = a.state.get("spot_checks", {}).get(level.value)
-        if stage is Stage.ACCEPTED and check and check["chosen"] and check["result"] is None:
-            return [task("acceptance.spot_check.record", f"{'市' if level is Level.CITY else '省'}级验收抽查：记录抽中村的结论",
-                         f"spot-checks/{level.value}", due=_spot_check_due(a))]
+        return _spot_check_record(a, level, task)
+    return []
+
+
+def _spot_check_record(a: AcceptanceView, level: Level, task) -> list[Pending]:
+    """The drawn village's spot check at the caller's level, while its finding is not recorded."""
+    check = a.state.get("spot_checks", {}).get(level.value)
+    if a.stage is Stage.ACCEPTED and level.value in a.spot_check_levels and check and check["chosen"] \
+            and check["result"] is None:
+        return [task("acceptance.spot_check.record", f"{SPOT_CHECK_LABELS[level.value]}：记录抽中村的验收抽查结论",
+                     f"spot-checks/{level.value}", due=_spot_check_due(a))]
     return []
 
 
@@ -154,6 +164,8 @@ def _county_steps(a: AcceptanceView, roles: frozenset[str], today: date, task) -
         return [task("acceptance.county.sign", "县级验收报告：县委书记签字、加盖县委印章，报市备案", "county/sign")]
     if Role.ORG_STAFF not in roles:
         return []
+    if stage is Stage.ACCEPTED:
+        return _spot_check_record(a, Level.COUNTY, task)
     if stage is Stage.COUNTY_PASSED:
         return [task("acceptance.survey", "群众满意度测评", "survey")]
     if stage is Stage.NOTICED:
@@ -167,8 +179,9 @@ def _county_steps(a: AcceptanceView, roles: frozenset[str], today: date, task) -
 
 def _township_notice_steps(a: AcceptanceView, today: date, task) -> list[Pending]:
     """The township's part after the county's acceptance: the notice, its objections, the post-evaluation."""
-    if a.stage is Stage.ACCEPTED and not spot_checks_pending(a.state):
-        return [task("acceptance.notice", "公示验收结果（市、省级抽查已完成）", "notice")]
+    if a.stage is Stage.ACCEPTED and not spot_checks_pending(a.state, a.spot_check_levels):
+        checks = "、".join(SPOT_CHECK_LABELS[level] for level in a.spot_check_levels)
+        return [task("acceptance.notice", f"公示验收结果（{checks}已完成）", "notice")]
     if a.stage is Stage.NOTICED:
         return [task("acceptance.notice.objection", f"答复公示期间的异议：{o['content'][:30]}",
                      f"notice/objections/{o['objection_id']}/answer", key_suffix=f":{o['objection_id']}")
@@ -181,11 +194,11 @@ def _township_notice_steps(a: AcceptanceView, today: date, task) -> list[Pending
     return []
 
 
-def spot_checks_pending(state: dict[str, Any]) -> bool:
-    """A city or province spot check still undrawn, or drawn with the village chosen and no finding."""
+def spot_checks_pending(state: dict[str, Any], levels: tuple[str, ...] = LEVELS) -> bool:
+    """A spot check of ``levels`` still undrawn, or drawn with the village chosen and no finding."""
     checks = state.get("spot_checks", {})
     return any(checks.get(level) is None or (checks[level]["chosen"] and checks[level]["result"] is None)
-               for level in LEVELS)
+               for level in levels)
 
 
 def _spot_check_due(a: AcceptanceView) -> date | None:
@@ -194,19 +207,26 @@ def _spot_check_due(a: AcceptanceView) -> date | None:
 
 
 def draws(accepted: list[AcceptanceView], caller: Caller) -> list[Pending]:
-    """A city's (province's) draw per county and campaign: accepted villages not yet in any draw at its level."""
-    if caller.level not in (Level.CITY, Level.PROVINCE) or Role.ORG_STAFF not in caller.roles:
+    """A city's (province's) draw per county and campaign: accepted villages not yet in any draw at its level; the
+    county's own draw in the campaigns it spot-checks itself."""
+    if caller.level not in (Level.CITY, Level.PROVINCE, Level.COUNTY) or Role.ORG_STAFF not in caller.roles:
         return []
+
+    def in_reach(a: AcceptanceView) -> bool:
+        if caller.level is Level.COUNTY:
+            return a.county_code == caller.unit
+        return a.county_code.startswith(_prefix(caller.unit)) and a.county_code != caller.unit
+
     waiting: dict[tuple[str, str], list[AcceptanceView]] = {}
     for a in accepted:
-        if a.stage is Stage.ACCEPTED and caller.level.value not in a.state.get("spot_checks", {}) \
-                and a.county_code.startswith(_prefix(caller.unit)) and a.county_code != caller.unit:
+        if a.stage is Stage.ACCEPTED and caller.level.value in a.spot_check_levels \
+                and caller.level.value not in a.state.get("spot_checks", {}) and in_reach(a):
             waiting.setdefault((a.campaign_id, a.county_code), []).append(a)
     found = []
     for (campaign_id, county), group in sorted(waiting.items()):
         due = min((d for d in map(_spot_check_due, group) if d), default=None)
         found.append(Pending("acceptance.spot_check.draw", f"{campaign_id}:{county}:{caller.level.value}",
-                             f"{'市' if caller.level is Level.CITY else '省'}级验收抽查：从 {len(group)} 个已通过验收的村中按比例抽取",
+                             f"{SPOT_CHECK_LABELS[caller.level.value]}：从 {len(group)} 个已通过验收的村中按比例抽取",
                              unit_code=county, path="/spot-checks", due_on=due, campaign_id=campaign_id, count=len(group)))
     return found
 

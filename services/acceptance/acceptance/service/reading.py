@@ -10,6 +10,7 @@ from acceptance.models import AcceptanceRecord, AcceptanceRow, Document
 from acceptance.responses import AcceptanceSummary, SignContentOut
 from acceptance.service.documents import county_report_content
 from acceptance.service.rows import aggregate, division_name
+from acceptance.service.spot_checks import spot_check_levels_of
 from zhengdun.pagination import Page, PageParams
 from zhengdun.reading import paginate, within
 from zhengdun.refusals import OutOfOrder
@@ -29,6 +30,7 @@ async def acceptance_view(session: AsyncSession, row: AcceptanceRow) -> dict:
                                   .order_by(Document.created_on, Document.kind))).scalars().all()
     return {**summary(row, await division_name(session, row.village_code)).model_dump(mode="json"),
             "state": row.state,
+            "spot_check_levels": list((await spot_check_levels_of(session, [row.campaign_id]))[row.campaign_id]),
             "documents": [{"document_id": d.document_id, "kind": d.kind, "created_on": d.created_on.isoformat()}
                           for d in docs]}
 

@@ -1,4 +1,5 @@
-"""The city's and the province's random spot checks of the villages a county accepted."""
+"""The random spot checks of the villages a county accepted: the city's and the province's, or, in a county's or a
+township's own campaign, the county organization department's (seed 001 县委组织部抽查)."""
 from __future__ import annotations
 
 import uuid
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance.commands import DrawIn
-from acceptance.domain.process import Stage
+from acceptance.domain.process import SPOT_CHECK_LABELS, Stage, spot_check_levels
 from acceptance.models import AcceptanceRow, Campaign, SpotCheckSample
 from acceptance.responses import SampleOut
 from acceptance.service.read_model import policy_of
@@ -25,20 +26,22 @@ from zhengdun.sampling import draw_sample
 
 
 async def draw(command: DrawIn, uow: UnitOfWork, principal: Principal) -> SampleOut:
-    """The city or province draws, reproducibly from a seed, which accepted villages of a county it checks."""
+    """The city or province draws, reproducibly from a seed, which accepted villages of a county it checks; in a
+    county's or township's own campaign the county draws from its own accepted villages."""
     session, actor = uow.session, principal.actor
     campaign_id, county_code, seed = command.campaign_id, command.county_code, command.seed
     level, drawn_by = level_name(principal.division_code), principal.division_code
-    if campaign_id not in await campaigns_with_spot_checks(session, [campaign_id]):
-        raise OutOfOrder("no-city-step", "本整顿工作由县或乡镇开展，没有市、省级验收抽查（种子文件001：县委组织部抽查）",
-                         "this campaign is run by a county or a township: it has no city or province spot check",
-                         campaign_id=campaign_id)
+    await require_spot_check_level(session, campaign_id, level)
+    if level == "county" and county_code != drawn_by:
+        raise RuleViolation("not-own-county", "县委组织部只抽查本县已通过验收的村", "a county draws from its own villages",
+                            field="county_code")
     today = await clock.today(session)
     policy = await policy_of(session, campaign_id, today)
-    minimum = policy.acceptance_spot_check_city_share if level == "city" else policy.acceptance_spot_check_province_share
+    # The county's check of its own campaign keeps to the share the policy sets for the check above the county.
+    minimum = policy.acceptance_spot_check_province_share if level == "province" else policy.acceptance_spot_check_city_share
     ratio = minimum if command.ratio is None else command.ratio
     if ratio < minimum:
-        raise RuleViolation("ratio-below-policy", f"{'市' if level == 'city' else '省'}级抽查比例不得低于 {minimum:.0%}",
+        raise RuleViolation("ratio-below-policy", f"{SPOT_CHECK_LABELS[level]}比例不得低于 {minimum:.0%}",
                             f"the {level} spot-check ratio must be at least {minimum}", minimum=str(minimum))
     rows = (await session.execute(select(AcceptanceRow).where(
         AcceptanceRow.campaign_id == campaign_id, AcceptanceRow.county_code == county_code,
@@ -65,16 +68,29 @@ async def draw(command: DrawIn, uow: UnitOfWork, principal: Principal) -> Sample
     return SampleOut.model_validate(record, from_attributes=True)
 
 
-async def campaigns_with_spot_checks(session: AsyncSession, campaign_ids: list[str]) -> set[str]:
-    """Of ``campaign_ids``, those a city's and a province's spot checks belong to: all but a county's or a township's
-    own campaign (a campaign whose area is not known yet is kept, as before)."""
-    below = {cid for cid, area in await session.execute(select(Campaign.campaign_id, Campaign.area_code).where(
-        Campaign.campaign_id.in_(campaign_ids))) if area and level_of(area) in (Level.COUNTY, Level.TOWNSHIP)}
-    return set(campaign_ids) - below
+async def spot_check_levels_of(session: AsyncSession, campaign_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    """Who spot-checks each campaign's accepted villages (process.spot_check_levels, by the campaign's area)."""
+    areas = dict((await session.execute(select(Campaign.campaign_id, Campaign.area_code).where(
+        Campaign.campaign_id.in_(campaign_ids)))).all())
+    return {cid: spot_check_levels(level_of(areas[cid]) if areas.get(cid) else None) for cid in campaign_ids}
+
+
+async def require_spot_check_level(session: AsyncSession, campaign_id: str, level: str) -> None:
+    """Only a level that spot-checks the campaign draws or records its spot check."""
+    levels = (await spot_check_levels_of(session, [campaign_id]))[campaign_id]
+    if level in levels:
+        return
+    if level == "county":
+        raise OutOfOrder("no-county-spot-check", "本整顿工作由市或省开展，验收抽查由市、省级组织部门办理",
+                         "this campaign is run by a city or a province: the city and the province spot-check it",
+                         campaign_id=campaign_id)
+    raise OutOfOrder("no-city-step", "本整顿工作由县或乡镇开展，没有市、省级验收抽查（种子文件001：县委组织部抽查）",
+                     "this campaign is run by a county or a township: it has no city or province spot check",
+                     campaign_id=campaign_id)
 
 
 def level_name(division_code: str) -> str:
-    return {Level.CITY: "city", Level.PROVINCE: "province"}.get(level_of(division_code), "")
+    return {Level.CITY: "city", Level.PROVINCE: "province", Level.COUNTY: "county"}.get(level_of(division_code), "")
 
 
 async def list_draws(session: AsyncSession, reach: str, county: str | None, paging: PageParams) -> Page:

@@ -25,7 +25,7 @@ from acceptance.service.files import owner
 from acceptance.service.read_model import policy_version_of
 from acceptance.service.reading import acceptance_view
 from acceptance.service.rows import aggregate, division_name, person_of, store
-from acceptance.service.spot_checks import level_name
+from acceptance.service.spot_checks import level_name, require_spot_check_level, spot_check_levels_of
 from acceptance.service.standard import current_standard
 from zhengdun import attachments, clock
 from zhengdun.auth import Principal
@@ -284,9 +284,11 @@ async def survey(command: SurveyIn, uow: UnitOfWork, row: AcceptanceRow, princip
 
 async def spot_check(command: SpotCheckIn, uow: UnitOfWork, row: AcceptanceRow, principal: Principal,
                      level: SpotCheckLevel) -> dict:
-    """The drawn village's spot check by the city or the province (only that level records it)."""
+    """The drawn village's spot check by the city or the province, or by the county in its own campaign (only that
+    level records it)."""
     if level_name(principal.division_code) != level.value:
         raise forbidden(f"{level.value} 抽查须由该级组织部门办理 (only the {level.value} may record its spot check)")
+    await require_spot_check_level(uow.session, row.campaign_id, level.value)
     ctx = await _begin(uow, row, principal.actor)
     outcome = ctx.acc.record_spot_check(ctx.person(Role.ORG_STAFF), level.value, passed=command.passed, today=ctx.today)
     ctx.acc.state["spot_checks"][level.value]["findings"] = command.findings
@@ -298,8 +300,9 @@ async def spot_check(command: SpotCheckIn, uow: UnitOfWork, row: AcceptanceRow, 
 
 async def notice(command: NoticeIn, uow: UnitOfWork, row: AcceptanceRow, principal: Principal) -> dict:
     ctx = await _begin(uow, row, principal.actor)
+    levels = (await spot_check_levels_of(uow.session, [row.campaign_id]))[row.campaign_id]
     outcome = ctx.acc.start_notice(ctx.person(Role.TOWNSHIP_COMMITTEE), ctx.today,
-                                   notice_days=ctx.policy.acceptance_notice_days)
+                                   notice_days=ctx.policy.acceptance_notice_days, spot_check_levels=levels)
     ctx.acc.state["notice"]["place"] = command.place
     return await _finish(ctx, "notice", command, outcome)
 

@@ -11,7 +11,7 @@ from acceptance.domain import tasks as task_rules
 from acceptance.domain.process import Stage
 from acceptance.models import AcceptanceRow, Campaign, StandardVersion
 from acceptance.service.read_model import policy_of
-from acceptance.service.spot_checks import campaigns_with_spot_checks
+from acceptance.service.spot_checks import spot_check_levels_of
 from zhengdun.reading import within
 
 
@@ -31,9 +31,10 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
         AcceptanceRow.stage.in_([s.value for s in stages])).order_by(AcceptanceRow.village_code))).scalars()
     rows = list(rows)
     windows = {cid: (await policy_of(session, cid, today)).acceptance_spot_check_window_days for cid in {r.campaign_id for r in rows}}
+    levels = await spot_check_levels_of(session, list(windows))
     views = [task_rules.AcceptanceView(r.acceptance_id, r.campaign_id, r.village_code, r.township_code, r.county_code,
-                                       Stage(r.stage), r.team_leader_user_id, r.state or {}, windows[r.campaign_id])
+                                       Stage(r.stage), r.team_leader_user_id, r.state or {}, windows[r.campaign_id],
+                                       levels[r.campaign_id])
              for r in rows]
     found = [step for view in views for step in task_rules.steps(view, caller, today)]
-    city_checked = await campaigns_with_spot_checks(session, list(windows))
-    return standards + found + task_rules.draws([v for v in views if v.campaign_id in city_checked], caller)
+    return standards + found + task_rules.draws(views, caller)

@@ -8,7 +8,7 @@ export const LADDER: Rung[] = [
   { key: 'preliminary', title: '乡镇初验', records: ['preliminary', 'preliminary_sign'] },
   { key: 'county', title: '县级验收', records: ['county_group', 'county_opinion', 'county_report', 'county_approve', 'county_sign'] },
   { key: 'survey', title: '满意度测评', records: ['survey'] },
-  { key: 'spot_check', title: '市省抽查', records: ['city_spot_check', 'province_spot_check'] },
+  { key: 'spot_check', title: '验收抽查', records: ['city_spot_check', 'province_spot_check', 'county_spot_check'] },
   { key: 'notice', title: '公示', records: ['notice', 'notice_objection', 'notice_objection_answer'] },
   { key: 'delist', title: '销号', records: ['delist'] },
   { key: 'post_evaluation', title: '后评估', records: ['post_evaluation'] },

@@ -34,7 +34,8 @@ export interface AcceptanceState {
   attachments?: Record<string, { file_id: string; filename: string; sha256: string; size: number; content_type: string }[]>
 }
 
-export interface StepSubject { stage: string; village_code: string; state: AcceptanceState }
+// spot_check_levels: who spot-checks the campaign (city and province; the county in a county's or township's own).
+export interface StepSubject { stage: string; village_code: string; state: AcceptanceState; spot_check_levels?: string[] }
 
 /** What the console's session answers: may the user take `action` on `target`, and which roles they hold. */
 export interface Actor { can: (action: string, target?: string) => boolean; roles: string[]; level?: string | null }
@@ -58,9 +59,9 @@ export function missingOpinions(state: AcceptanceState): string[] {
 }
 
 /** City and province spot checks drawn, and settled where the village was chosen (else no notice yet). */
-export function spotChecksSettled(state: AcceptanceState): boolean {
+export function spotChecksSettled(state: AcceptanceState, levels: string[] = ['city', 'province']): boolean {
   const checks = state.spot_checks ?? {}
-  return ['city', 'province'].every((level) => {
+  return levels.every((level) => {
     const check = checks[level]
     return !!check && (!check.chosen || check.result !== null)
   })
@@ -110,10 +111,12 @@ export function availableSteps(a: StepSubject, actor: Actor): StepKey[] {
       if (may('acceptance.county')) steps.push('survey')
       break
     case 'accepted': {
-      // A city's (province's) spot check drew this village and its finding is not recorded yet.
-      const check = actor.level ? state.spot_checks?.[actor.level] : null
+      // A spot check of the caller's level (city, province; the county in its own campaign) drew this village and
+      // its finding is not recorded yet.
+      const levels = a.spot_check_levels ?? ['city', 'province']
+      const check = actor.level && levels.includes(actor.level) ? state.spot_checks?.[actor.level] : null
       if (may('acceptance.spot_check') && check?.chosen && check.result === null) steps.push('spot_check')
-      if (may('acceptance.notice') && spotChecksSettled(state)) steps.push('notice')
+      if (may('acceptance.notice') && spotChecksSettled(state, levels)) steps.push('notice')
       break
     }
     case 'noticed':

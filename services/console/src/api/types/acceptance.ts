@@ -373,7 +373,7 @@ export interface paths {
         /** 抽查记录（种子、算法、总体、抽中） */
         get: operations["list_draws_spot_checks_get"];
         put?: never;
-        /** 6. 市、省级按比例随机抽取县里已通过验收的村（可复现） */
+        /** 6. 按比例随机抽取县里已通过验收的村（市、省级；县、乡镇开展的整顿由县委组织部抽取；可复现） */
         post: operations["draw_spot_checks_post"];
         delete?: never;
         options?: never;
@@ -390,7 +390,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 6. 抽中村的抽查结论（不通过则撤销验收） */
+        /** 6. 抽中村的抽查结论（city、province，或县开展的整顿 county；不通过则撤销验收） */
         post: operations["spot_check_acceptances__acceptance_id__spot_checks__level__post"];
         delete?: never;
         options?: never;
@@ -709,6 +709,11 @@ export interface components {
             state: {
                 [key: string]: unknown;
             };
+            /**
+             * Spot Check Levels
+             * @description 验收抽查的层级：city、province；县、乡镇开展的整顿为 county（县委组织部抽查）
+             */
+            spot_check_levels: string[];
             /** Documents */
             documents: components["schemas"]["DocumentRef"][];
             /** Records */
@@ -752,6 +757,11 @@ export interface components {
             state: {
                 [key: string]: unknown;
             };
+            /**
+             * Spot Check Levels
+             * @description 验收抽查的层级：city、province；县、乡镇开展的整顿为 county（县委组织部抽查）
+             */
+            spot_check_levels: string[];
             /** Documents */
             documents: components["schemas"]["DocumentRef"][];
         };
@@ -1409,7 +1419,7 @@ export interface components {
          * SpotCheckLevel
          * @enum {string}
          */
-        SpotCheckLevel: "city" | "province";
+        SpotCheckLevel: "city" | "province" | "county";
         /**
          * Stage
          * @enum {string}

@@ -162,15 +162,16 @@ export const POLICY: Record<string, PolicyRule> = {
     "scope": "subtree"
   },
   "acceptance.spot_check": {
-    "label": "市、省级验收抽查",
+    "label": "验收抽查（市、省级；县开展的整顿由县委组织部抽查）",
     "levels": [
       "city",
+      "county",
       "province"
     ],
     "roles": [
       "org_staff"
     ],
-    "scope": "below"
+    "scope": "subtree"
   },
   "acceptance.standard": {
     "label": "制定验收标准（开展整顿工作的单位）",
