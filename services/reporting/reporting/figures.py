@@ -61,7 +61,7 @@ scr AS (SELECT DISTINCT village_code FROM rm_assessment WHERE village_code BETWE
 base AS (
   SELECT v.code, v.name, v.parent_code,
          EXISTS (SELECT 1 FROM camp WHERE v.code LIKE camp.area_prefix || '%'
-                 AND (camp.organization_kinds IS NULL OR v.kind = ANY(camp.organization_kinds))) AS in_campaign,
+                 AND (v.kind = ANY(coalesce(camp.organization_kinds, ARRAY['行政村', '社区']::varchar[])))) AS in_campaign,
          scr.village_code IS NOT NULL AS screened,
          CASE WHEN des.village_code IS NOT NULL
                AND (rem.village_code IS NULL OR (rem.removed_on, rem.seq) < (des.designated_on, des.seq))

@@ -39,7 +39,7 @@ class Campaign(Base):
     criteria: Mapped[list] = mapped_column(JSONB)         # [{code, label}]
     lagging_rule: Mapped[str] = mapped_column(String(2000))
     phases: Mapped[list] = mapped_column(JSONB)
-    # The kinds it screens (行政村, 社区); None: every village-level organization.
+    # The kinds it screens (行政村, 社区, 非公企业, 社会组织); None: villages and communities (never the others).
     organization_kinds: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)), nullable=True)
 
 

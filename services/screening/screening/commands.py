@@ -38,9 +38,10 @@ class OpenCampaign(_In):
     carries_over_from: Identifier | None = Field(
         None, description="上一轮整顿工作（同一区域此前开展的）：其名单中未通过验收的村在本次首轮排查中提示继续整顿")
     organization_kinds: list[ev.OrganizationKind] | None = Field(
-        None, min_length=1, max_length=2,
-        description="整顿对象类型（行政村、社区）：只排查这些类型，比例以其总数为基数（种子文件001：所辖基层党组织总数）；"
-                    "不填则排查全部村（社区），比例以行政村总数为基数（种子文件000）")
+        None, min_length=1, max_length=4,
+        description="整顿对象类型（行政村、社区、非公企业、社会组织）：只排查这些类型，比例以其总数为基数"
+                    "（种子文件001：所辖基层党组织总数）；非公企业和社会组织须先经组织登记导入。"
+                    "不填则排查全部村（社区），不含非公企业和社会组织，比例以行政村总数为基数（种子文件000）")
 
 
 class ReviseCampaignPolicy(_In):

@@ -145,3 +145,14 @@ class CadreRegisterRevision(Base):
     recorded_on: Mapped[date] = mapped_column(Date)
     actor: Mapped[dict] = mapped_column(JSONB)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OrganizationCode(Base):
+    """The code the platform gave a 非公企业 or 社会组织 (domain/organizations.py), kept for good: the same
+    统一社会信用代码 always has the same code. Its name, kind and township live in ``divisions`` like a village's."""
+
+    __tablename__ = "organization_codes"
+
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -100,9 +100,9 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
     # Townships of the scope (inside the campaign area), with their number of villages.
     township_level = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP]
     if level_of(scope) in township_level:
-        # Only the organizations of the campaign's kinds are its to screen.
-        of_kinds = [] if campaign.organization_kinds is None else \
-            [func.coalesce(Division.kind, "行政村").in_(campaign.organization_kinds)]
+        # Only the organizations of the campaign's kinds are its to screen (villages and communities when it names
+        # none: never the enterprises and social organizations of screening's organization import).
+        of_kinds = [func.coalesce(Division.kind, "行政村").in_(campaign.organization_kinds or ("行政村", "社区"))]
         villages = (select(Division.parent_code, func.count().label("n")).where(Division.level == Level.VILLAGE,
                     within(Division.code, scope), *of_kinds).group_by(Division.parent_code).subquery())
         rows = await session.execute(

@@ -15,6 +15,7 @@ class DivisionUpserted(BaseModel):
     name: str
     level: Level
     parent_code: str | None = None
-    # Village-level only: 行政村 (administrative village) or 社区 (community).
+    # Village-level only: 行政村 (administrative village), 社区 (community), or 非公企业 / 社会组织 (an organization
+    # given a code under its township by screening's organization import).
     kind: str | None = None
     revision: int = Field(ge=1, description="Increases with every change of this division.")

@@ -339,8 +339,9 @@ class CommitteeMeetingRecord(_Frozen):
     attachments: tuple[str, ...] = ()      # the signed minutes and photos (ids of stored files, zhengdun.attachments)
 
 
-# The kinds of village-level organization a campaign may cover, as the division registry names them.
-OrganizationKind = Literal["行政村", "社区"]
+# The kinds of village-level organization a campaign may cover, as the division registry names them; 非公企业 and
+# 社会组织 come from screening's organization import, each under a code of its township (seed 003 篇三).
+OrganizationKind = Literal["行政村", "社区", "非公企业", "社会组织"]
 
 
 class ListedVillage(_Frozen):
@@ -370,8 +371,9 @@ class CampaignOpened(_Frozen):
     opened_on: date
     # The earlier campaign whose list and acceptance outcomes this one carries over (继续整顿).
     carries_over_from: str | None = None
-    # The kinds of organization screened (行政村, 社区). None (campaigns opened before kinds were named):
-    # every village-level organization is screened and the shares count 行政村 only (seed 000).
+    # The kinds of organization screened (行政村, 社区, 非公企业, 社会组织). None (campaigns opened before kinds were
+    # named): every village and community is screened (never an enterprise or a social organization) and the shares
+    # count 行政村 only (seed 000).
     organization_kinds: tuple[OrganizationKind, ...] | None = None
 
 

@@ -31,7 +31,7 @@ def test_kinds_named_are_kept_once_in_the_registry_order():
     assert campaign.organization_kinds == opened.organization_kinds == ("行政村", "社区")
 
 
-@pytest.mark.parametrize("kinds", [[], ["企业"], ["行政村", "非公企业"]])
+@pytest.mark.parametrize("kinds", [[], ["企业"], ["行政村", "机关"]])
 def test_no_kind_or_an_unknown_kind_is_refused(kinds):
     with pytest.raises(Refusal) as refused:
         open_campaign("c", "整顿", COUNTY, date(2014, 3, 1), organization_kinds=kinds)

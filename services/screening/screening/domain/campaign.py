@@ -24,7 +24,10 @@ from zhengdun.refusals import OutOfOrder, RuleViolation
 # Who may run a campaign: any level with an organization department above the village (issue 22; seed 000 a city,
 # seed 001 a county, seed 004 a township).
 CAMPAIGN_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)
-ORGANIZATION_KINDS: tuple[OrganizationKind, ...] = ("行政村", "社区")
+ORGANIZATION_KINDS: tuple[OrganizationKind, ...] = ("行政村", "社区", "非公企业", "社会组织")
+# What a campaign that names no kinds screens: the villages and communities (seed 000), never the enterprises and
+# social organizations a registry import added later (screening.domain.organizations).
+KINDS_OF_A_KINDLESS_CAMPAIGN: tuple[OrganizationKind, ...] = ("行政村", "社区")
 
 
 class KindedVillage(Protocol):
@@ -88,8 +91,11 @@ class Campaign:
         return self.level in (Level.PROVINCE, Level.CITY)
 
     def covers(self, village: KindedVillage) -> bool:
-        return is_within(village.code, self.area_code) and (
-            self.organization_kinds is None or village.kind in self.organization_kinds)
+        return is_within(village.code, self.area_code) and village.kind in self.kinds_screened
+
+    @property
+    def kinds_screened(self) -> tuple[OrganizationKind, ...]:
+        return KINDS_OF_A_KINDLESS_CAMPAIGN if self.organization_kinds is None else self.organization_kinds
 
     def covered(self, villages: Iterable[V]) -> list[V]:
         """The organizations this campaign screens, each marked whether it counts in the shares' denominator:
@@ -179,7 +185,8 @@ def open_campaign(
     organization_kinds: Iterable[OrganizationKind] | None = None,
 ) -> tuple[Campaign, CampaignOpened]:
     """Open a campaign for a province, city, county or township; anything not given takes the seed's default
-    (``organization_kinds`` None: every village-level organization, shares over 行政村 as in seed 000).
+    (``organization_kinds`` None: every village and community, never an enterprise or social organization; shares
+    over 行政村 as in seed 000).
 
     ``carries_over``: an earlier campaign over the same ground (e.g. 2019's before 2020's, seed 000):
     its villages still listed and never accepted are proposed again (继续整顿) in this one's first round."""
@@ -250,8 +257,9 @@ def check_kinds(kinds: Iterable[str] | None) -> tuple[OrganizationKind, ...] | N
         raise RuleViolation(
             "organization-kinds", f"整顿对象类型须为 {'、'.join(ORGANIZATION_KINDS)} 中的一种或几种"
             + (f"，不认识 {'、'.join(unknown)}" if unknown else ""),
-            "name one or more kinds of organization: 行政村 (village), 社区 (community)",
-            errors=[{"field": "body.organization_kinds", "message": "至少选择一种：行政村、社区"}])
+            "name one or more kinds of organization: 行政村 (village), 社区 (community), 非公企业 (non-public "
+            "enterprise), 社会组织 (social organization)",
+            errors=[{"field": "body.organization_kinds", "message": f"至少选择一种：{'、'.join(ORGANIZATION_KINDS)}"}])
     return tuple(k for k in ORGANIZATION_KINDS if k in named)
 
 

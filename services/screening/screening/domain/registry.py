@@ -21,6 +21,8 @@ HEADER_ALIASES = {
     "kind": {"kind", "城乡分类", "类型"},
 }
 VILLAGE_KINDS = {"行政村", "社区"}
+# The village part of the codes the platform gives 非公企业 and 社会组织 (screening.domain.organizations) starts here.
+ORGANIZATION_CODES_FROM = 600
 MAX_NAME = 100
 
 
@@ -61,17 +63,18 @@ class RegistryImportRejected(RuleViolation):
                          errors=[{"row": e.row, "field": e.field, "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]])
 
 
-def map_header(header: list[str]) -> dict[str, int]:
+def map_header(header: list[str], aliases_of: dict[str, set[str]] = HEADER_ALIASES,
+               required: tuple[str, ...] = ("code", "name")) -> dict[str, int]:
     """Column index of each field; raises when a required column is missing."""
     columns: dict[str, int] = {}
     for index, title in enumerate(header):
         title = (title or "").strip().lower()
-        for field, aliases in HEADER_ALIASES.items():
+        for field, aliases in aliases_of.items():
             if title in {a.lower() for a in aliases}:
                 columns[field] = index
-    missing = [f for f in ("code", "name") if f not in columns]
+    missing = [f for f in required if f not in columns]
     if missing:
-        raise RegistryImportRejected([RowError(1, f, f"缺少列 {f}（可用列名：{'/'.join(sorted(HEADER_ALIASES[f]))}）") for f in missing])
+        raise RegistryImportRejected([RowError(1, f, f"缺少列 {f}（可用列名：{'/'.join(sorted(aliases_of[f]))}）") for f in missing])
     return columns
 
 
@@ -127,6 +130,9 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
             errors.append(RowError(row.row, "parent_code", f"上级区划 {expected_parent} 不存在（请先导入上级）"))
         level = level_of(row.code)
         if level is Level.VILLAGE:
+            if int(row.code[9:]) >= ORGANIZATION_CODES_FROM:
+                errors.append(RowError(row.row, "code", f"村级代码 {ORGANIZATION_CODES_FROM}–999 留作非公企业和社会组织的组织代码"
+                                                        "（见组织登记导入），行政区划不能使用"))
             if row.kind is not None and row.kind not in VILLAGE_KINDS:
                 errors.append(RowError(row.row, "kind", f"城乡分类应为 {'/'.join(sorted(VILLAGE_KINDS))}"))
         elif row.kind is not None:

@@ -138,7 +138,7 @@ class TownshipRound:
                     kind = not_screened[entry.village_code]
                     raise RuleViolation(
                         "organization-kind-not-covered",
-                        f"{entry.village_code} 是{kind}，本次整顿工作只排查{'、'.join(campaign.organization_kinds or ())}",
+                        f"{entry.village_code} 是{kind}，本次整顿工作只排查{'、'.join(campaign.kinds_screened)}",
                         f"{entry.village_code} is a {kind}, a kind this campaign does not screen")
                 assessment = assess_village(campaign, self.round_id, entry, assessed_on)
                 if assessment.township_code != self.township_code:

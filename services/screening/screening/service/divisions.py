@@ -1,11 +1,15 @@
 """The division registry, owned by screening: a whole file of divisions imported at once."""
 from __future__ import annotations
 
+from typing import Iterable
+
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.domain.registry import Existing, ImportRow, parse_rows, plan_import, referenced_codes
 from screening.registry_files import uploaded_table
 from zhengdun.events.base import Actor
+from zhengdun.events.registry import DivisionUpserted
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.problems import unprocessable
 from zhengdun.registry import UPSERT_DIVISIONS, Division
@@ -24,20 +28,30 @@ async def import_division_file(uow: UnitOfWork, filename: str, content: bytes, *
 
 async def import_divisions(uow: UnitOfWork, rows: list[ImportRow], *, actor: Actor, importer_unit: str) -> dict:
     """Validate the whole file, then apply every change and its event in one transaction."""
-    codes = list(referenced_codes(rows))
-    existing: dict[str, Existing] = {}
-    for start in range(0, len(codes), 20000):
-        stored = await uow.session.execute(
-            select(Division.code, Division.name, Division.parent_code, Division.kind, Division.revision)
-            .where(Division.code.in_(codes[start:start + 20000]))
-        )
-        existing.update({c: Existing(n, p, k, r) for c, n, p, k, r in stored})
+    existing = await stored_divisions(uow.session, referenced_codes(rows))
     changes = plan_import(rows, existing, importer_unit=importer_unit)  # raises on any bad row
-    values = [c.model_dump(mode="json") for c in changes]
-    for start in range(0, len(values), 5000):
-        await uow.session.execute(UPSERT_DIVISIONS, values[start:start + 5000])
-    await uow.publish_many([(c, c.code) for c in changes], actor=actor)
+    await apply_changes(uow, changes, actor=actor)
     await uow.commit()
     created = sum(1 for c in changes if c.revision == 1)
     return {"rows": len(rows), "created": created, "updated": len(changes) - created, "unchanged": len(rows) - len(changes)}
 
+
+async def stored_divisions(session: AsyncSession, codes: Iterable[str]) -> dict[str, Existing]:
+    """The registry's entry of each of ``codes`` that it holds."""
+    codes = list(codes)
+    existing: dict[str, Existing] = {}
+    for start in range(0, len(codes), 20000):
+        stored = await session.execute(
+            select(Division.code, Division.name, Division.parent_code, Division.kind, Division.revision)
+            .where(Division.code.in_(codes[start:start + 20000]))
+        )
+        existing.update({c: Existing(n, p, k, r) for c, n, p, k, r in stored})
+    return existing
+
+
+async def apply_changes(uow: UnitOfWork, changes: list[DivisionUpserted], *, actor: Actor) -> None:
+    """Store the registry's changes and write their events to the outbox (the caller commits)."""
+    values = [c.model_dump(mode="json") for c in changes]
+    for start in range(0, len(values), 5000):
+        await uow.session.execute(UPSERT_DIVISIONS, values[start:start + 5000])
+    await uow.publish_many([(c, c.code) for c in changes], actor=actor)

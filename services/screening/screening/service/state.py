@@ -121,7 +121,9 @@ async def rounds_of(session: AsyncSession, campaign_id: str, within_unit: str) -
 async def villages_under(session: AsyncSession, code: str) -> list[Village]:
     rows = await session.execute(select(Division.code, Division.name, Division.kind).where(
         Division.level == Level.VILLAGE.value, within(Division.code, code)).order_by(Division.code))
-    return [Village(c, n, (k or "行政村") != "社区", k or "行政村") for c, n, k in rows]
+    # Only a 行政村 counts in a kinds-less campaign's share base (seed 000); enterprises and social organizations
+    # never do (a campaign naming kinds counts every organization it covers, Campaign.covered).
+    return [Village(c, n, (k or "行政村") == "行政村", k or "行政村") for c, n, k in rows]
 
 
 async def campaign_villages(session: AsyncSession, campaign: Campaign, code: str) -> list[Village]:

@@ -9,7 +9,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.domain import tasks as task_rules
-from screening.domain.campaign import Campaign
+from screening.domain.campaign import KINDS_OF_A_KINDLESS_CAMPAIGN, Campaign
 from screening.models import FilingSnapshot, ScreeningFact, TownshipPreparation
 from screening.service.state import campaign_ids
 from zhengdun.divisions import county_of, is_within
@@ -101,7 +101,7 @@ async def _township_rounds(session: AsyncSession, campaigns: dict[str, task_rule
     open_rounds = [v for v in await _county_rounds(session, campaigns, county, [county]) if not v.confirmed]
     if not open_rounds:
         return []
-    # Each campaign screens the organizations of its kinds (all of them when it names none).
+    # Each campaign screens the organizations of its kinds (villages and communities when it names none).
     by_kind: dict[str, int] = defaultdict(int)
     for kind, n in await session.execute(select(Division.kind, func.count()).where(
             Division.level == Level.VILLAGE.value, within(Division.code, township)).group_by(Division.kind)):
@@ -126,8 +126,7 @@ async def _township_rounds(session: AsyncSession, campaigns: dict[str, task_rule
             if prep and prep.notice else None
         views.append(task_rules.TownshipRoundView(
             v.campaign, v.round_id, township,
-            sum(n for kind, n in by_kind.items() if v.campaign.organization_kinds is None
-                or kind in v.campaign.organization_kinds), assessed.get((v.campaign.campaign_id, v.round_id), 0),
+            sum(n for kind, n in by_kind.items() if kind in (v.campaign.organization_kinds or KINDS_OF_A_KINDLESS_CAMPAIGN)), assessed.get((v.campaign.campaign_id, v.round_id), 0),
             township in v.submitted, returned.get((v.campaign.campaign_id, v.round_id), ()),
             bool(prep and prep.meeting), notice,
             tuple((o["objection_id"], o["content"]) for o in (prep.objections if prep else []) if not o["answer"])))

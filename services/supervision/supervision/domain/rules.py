@@ -252,7 +252,7 @@ class Campaign:
     policy: Policy
     concentrated_ends_on: date | None = None
     policy_version: int = 1                # the version of ``policy`` (the one in force on the day judged)
-    organization_kinds: tuple[str, ...] | None = None   # the kinds screened; None: every village-level one
+    organization_kinds: tuple[str, ...] | None = None   # the kinds screened; None: villages and communities
 
     @property
     def has_city_steps(self) -> bool:
