@@ -59,7 +59,7 @@ acc AS (SELECT village_code,
         FROM rm_acceptance WHERE village_code BETWEEN :lo AND :hi AND on_date <= :d GROUP BY village_code),
 scr AS (SELECT DISTINCT village_code FROM rm_assessment WHERE village_code BETWEEN :lo AND :hi AND assessed_on <= :d),
 base AS (
-  SELECT v.code, v.name, v.parent_code,
+  SELECT v.code, v.name, v.parent_code, v.kind,
          EXISTS (SELECT 1 FROM camp WHERE v.code LIKE camp.area_prefix || '%'
                  AND (v.kind = ANY(coalesce(camp.organization_kinds, ARRAY['行政村', '社区']::varchar[])))) AS in_campaign,
          scr.village_code IS NOT NULL AS screened,
@@ -120,13 +120,18 @@ phases AS (
   SELECT grp, jsonb_object_agg(case_phase, n) AS j FROM (
     SELECT substr(code, 1, :g) AS grp, case_phase, count(*) AS n
     FROM state WHERE case_phase IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
+kinds AS (
+  SELECT grp, jsonb_object_agg(kind, jsonb_build_object('in_campaign', i, 'screened', s, 'listed', l)) AS j FROM (
+    SELECT substr(code, 1, :g) AS grp, kind, count(*) FILTER (WHERE in_campaign) AS i,
+           count(*) FILTER (WHERE screened) AS s, count(*) FILTER (WHERE listed_category IS NOT NULL) AS l
+    FROM state WHERE in_campaign OR screened OR listed_category IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
 alerts AS (
   SELECT substr(a.unit_code, 1, :g) AS grp, count(*) AS n FROM rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)
   WHERE a.unit_code BETWEEN :lo AND :hi AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d)
   GROUP BY 1)
 SELECT agg.*, coalesce(crit.j, '{}'::jsonb) AS by_criterion, coalesce(phases.j, '{}'::jsonb) AS by_phase,
-       coalesce(alerts.n, 0) AS alerts_open
-FROM agg LEFT JOIN crit USING (grp) LEFT JOIN phases USING (grp) LEFT JOIN alerts USING (grp)
+       coalesce(kinds.j, '{}'::jsonb) AS by_kind, coalesce(alerts.n, 0) AS alerts_open
+FROM agg LEFT JOIN crit USING (grp) LEFT JOIN phases USING (grp) LEFT JOIN kinds USING (grp) LEFT JOIN alerts USING (grp)
 ORDER BY grp
 """
 
@@ -245,6 +250,9 @@ def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, A
             for category in ("weak_and_lax", "lagging")},
         "listed_by_criterion": by_criterion,
         "cases_by_phase": dict(sorted(raw["by_phase"].items())),
+        # Seed 003 篇三 counts villages, communities, enterprises and social organizations apart.
+        "by_kind": {kind: {"in_campaign": n["in_campaign"], "screened": n["screened"], "listed": n["listed"]}
+                    for kind, n in sorted(raw["by_kind"].items(), key=lambda kv: KIND_ORDER.get(kv[0], 9))},
         "measures_overdue": raw["measures_overdue"],
         "villages_with_overdue_measures": raw["villages_overdue"],
         "visits_due": raw["visits_due"],
@@ -264,7 +272,8 @@ def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, A
 EMPTY = {"in_campaign": 0, "screened": 0, "listed": 0, "listed_weak_and_lax": 0, "listed_lagging": 0,
          "measures_overdue": 0, "villages_overdue": 0, "visits_due": 0, "visits_compliant": 0, "accepted": 0,
          "failed": 0, "delisted": 0, "relapsed": 0, "designated": 0, "transformed": 0, "by_criterion": {},
-         "by_phase": {}, "alerts_open": 0}
+         "by_phase": {}, "by_kind": {}, "alerts_open": 0}
+KIND_ORDER = {"行政村": 0, "社区": 1, "非公企业": 2, "社会组织": 3}
 
 
 async def criteria_labels(session: AsyncSession) -> dict[str, str]:

@@ -35,6 +35,12 @@ class CriterionCount(Out):
     share: Decimal | None
 
 
+class KindCount(Out):
+    in_campaign: int
+    screened: int
+    listed: int
+
+
 class Figures(Out):
     villages_in_campaign: int
     villages_screened: int
@@ -44,6 +50,8 @@ class Figures(Out):
     listed_by_category: ListedByCategory
     listed_by_criterion: list[CriterionCount]
     cases_by_phase: dict[str, int]
+    by_kind: dict[str, KindCount] = Field(
+        default_factory=dict, description="按组织类型（行政村、社区、非公企业、社会组织）分列：纳入整顿、已排查、在册整顿对象")
     measures_overdue: int
     villages_with_overdue_measures: int
     visits_due: int

@@ -38,7 +38,8 @@ class CampaignOut(Out):
     level: Level = Field(description="开展整顿工作的层级（省、市、县、乡镇）")
     level_label: str
     organization_kinds: list[str] | None = Field(
-        description="整顿对象类型（行政村、社区）；null：全部村（社区），比例以行政村总数为基数（种子文件000）")
+        description="整顿对象类型（行政村、社区、非公企业、社会组织）；null：全部村（社区），不含非公企业和社会组织，"
+                    "比例以行政村总数为基数（种子文件000）")
     phases: list[ev.PhaseWindow]
     criteria: list[ev.Criterion]
     criteria_version: int = Field(description="现行认定标准目录的版本（每次修订目录加一）")

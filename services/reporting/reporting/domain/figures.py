@@ -62,7 +62,8 @@ class Figure(StrEnum):
 
 FIGURES: dict[Figure, FigureDef] = {f.key: f for f in [
     FigureDef("in_campaign", "纳入整顿工作的行政村", "villages in the campaign",
-              "统计日已启动的整顿工作所覆盖区域内的行政村（社区）数"),
+              "统计日已启动的整顿工作所覆盖区域内、其所列类型的基层党组织数（未列类型的整顿工作：行政村和社区；"
+              "非公企业和社会组织只在列明其类型的整顿工作中计入，按类型分列见 by_kind）"),
     FigureDef("screened", "已排查村", "villages screened",
               "统计日及以前已有乡镇逐村排查研判记录的村数"),
     FigureDef("listed", "在册整顿对象", "villages listed",

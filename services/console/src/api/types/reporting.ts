@@ -663,6 +663,13 @@ export interface components {
             cases_by_phase: {
                 [key: string]: number;
             };
+            /**
+             * By Kind
+             * @description 按组织类型（行政村、社区、非公企业、社会组织）分列：纳入整顿、已排查、在册整顿对象
+             */
+            by_kind?: {
+                [key: string]: components["schemas"]["KindCount"];
+            };
             /** Measures Overdue */
             measures_overdue: number;
             /** Villages With Overdue Measures */
@@ -734,6 +741,15 @@ export interface components {
          * @enum {string}
          */
         Kind: "filing" | "ledger" | "circular" | "ranking" | "summary" | "spot_check" | "task_table" | "special_action_appraisal";
+        /** KindCount */
+        KindCount: {
+            /** In Campaign */
+            in_campaign: number;
+            /** Screened */
+            screened: number;
+            /** Listed */
+            listed: number;
+        };
         /**
          * Level
          * @enum {string}

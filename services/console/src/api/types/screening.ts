@@ -56,6 +56,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入非公企业和社会组织党组织（CSV 或 XLSX，每行：统一社会信用代码、名称、类型（非公企业/社会组织）、所属乡镇（街道）代码；整文件通过或整文件拒绝；每个组织在所属乡镇下获得一个固定的12位组织代码） */
+        post: operations["import_organizations_organizations_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaigns": {
         parameters: {
             query?: never;
@@ -991,6 +1008,11 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_import_organizations_organizations_import_post */
+        Body_import_organizations_organizations_import_post: {
+            /** File */
+            file: string;
+        };
         /** Body_import_register_cadres_import_post */
         Body_import_register_cadres_import_post: {
             /** File */
@@ -1161,7 +1183,7 @@ export interface components {
             level_label: string;
             /**
              * Organization Kinds
-             * @description 整顿对象类型（行政村、社区）；null：全部村（社区），比例以行政村总数为基数（种子文件000）
+             * @description 整顿对象类型（行政村、社区、非公企业、社会组织）；null：全部村（社区），不含非公企业和社会组织，比例以行政村总数为基数（种子文件000）
              */
             organization_kinds: string[] | null;
             /** Phases */
@@ -2202,9 +2224,9 @@ export interface components {
             carries_over_from?: string | null;
             /**
              * Organization Kinds
-             * @description 整顿对象类型（行政村、社区）：只排查这些类型，比例以其总数为基数（种子文件001：所辖基层党组织总数）；不填则排查全部村（社区），比例以行政村总数为基数（种子文件000）
+             * @description 整顿对象类型（行政村、社区、非公企业、社会组织）：只排查这些类型，比例以其总数为基数（种子文件001：所辖基层党组织总数）；非公企业和社会组织须先经组织登记导入。不填则排查全部村（社区），不含非公企业和社会组织，比例以行政村总数为基数（种子文件000）
              */
-            organization_kinds?: ("行政村" | "社区")[] | null;
+            organization_kinds?: ("行政村" | "社区" | "非公企业" | "社会组织")[] | null;
         };
         /** Page[CadreEntryOut] */
         Page_CadreEntryOut_: {
@@ -3436,6 +3458,84 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": components["schemas"]["Body_import_divisions_divisions_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 文件过大 (file too large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_organizations_organizations_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_organizations_organizations_import_post"];
             };
         };
         responses: {
