@@ -8,7 +8,10 @@ it, casework opens their cases, and reporting counts them under their kinds. The
 renamed enterprise keeps its code, and a file with a bad credit code is refused whole with the row named."""
 from __future__ import annotations
 
+import io
+
 import httpx
+from openpyxl import load_workbook
 
 from tests.integration.helpers import import_csv, wait_for
 from tests.integration.test_campaign_levels import assess, create_user, on
@@ -135,6 +138,23 @@ def test_enterprises_and_social_organizations_are_imported_screened_and_counted(
         "社会组织": {"in_campaign": 1, "screened": 1, "listed": 1}}, figures["by_kind"]
     city = on(city_org, platform, "reporting").get(f"/figures/{CITY}").json()["figures"]
     assert city["by_kind"]["非公企业"] == {"in_campaign": 2, "screened": 2, "listed": 1}, city
+
+    # The county files the list with the city; the filed list names an enterprise, and says so (not 村 only).
+    filed = county_org.post(f"/campaigns/{cid}/counties/{COUNTY}/filings", {"filing_date": "2020-08-31",
+                                                                           "filed_on": "2020-08-31"})
+    assert filed.status_code == 201, filed.text
+
+    def filing_cells():
+        answer = reporting.get(f"/documents/{COUNTY}/filing", format="xlsx")
+        if answer.status_code != 200:
+            return None
+        cells = [str(c.value) for row in load_workbook(io.BytesIO(answer.content)).active.iter_rows()
+                 for c in row if c.value is not None]
+        return cells if "甲科技有限公司" in cells else None
+    cells = wait_for(filing_cells, what="the filed list in reporting")
+    assert any("三市一县软弱涣散和后进基层党组织名单" in c for c in cells), cells[:3]
+    assert "村（社区）、企业和社会组织" in cells and any("核验：一致" in c for c in cells), cells
+    assert {c for c in cells if len(c) == 12 and c.isdigit()} == {FIRST_CODE, SOCIETY_CODE}
 
     # A renamed enterprise keeps its code; the new name reaches the copies.
     renamed = import_organizations(platform, county_org, ORGANIZATIONS.replace("甲科技有限公司", "甲科技股份有限公司"))

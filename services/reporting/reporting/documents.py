@@ -21,7 +21,8 @@ from reporting import models as m
 from reporting import service, special_actions
 from reporting.domain import spot_checks as sc
 from reporting.domain.figures import (
-    CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, parse_month, parse_quarter, percent,
+    CATEGORY_LABELS, PHASE_LABELS, RANKING_RULE, Figure, RankingRow, month_end, organization_words, parse_month,
+    parse_quarter, percent,
     period_label, quarter_bounds, rank_counties, summary_period)
 from zhengdun import printing
 from zhengdun.divisions import SIGNIFICANT_DIGITS, ancestor_at, level_of, township_of
@@ -111,7 +112,7 @@ async def filing_list(session: AsyncSession, code: str, name: str, filing_date: 
                      WHERE village_code BETWEEN :lo AND :hi AND removed_on <= :d
                      ORDER BY village_code, removed_on DESC, seq DESC)
         SELECT des.village_code, des.category, des.criteria, des.designated_on, des.decision_number,
-               v.name AS village, t.name AS township, v.parent_code AS township_code
+               v.name AS village, v.kind, t.name AS township, v.parent_code AS township_code
         FROM des LEFT JOIN rem USING (village_code)
         LEFT JOIN divisions v ON v.code = des.village_code LEFT JOIN divisions t ON t.code = v.parent_code
         WHERE rem.village_code IS NULL OR (rem.removed_on, rem.seq) < (des.designated_on, des.seq)
@@ -135,14 +136,15 @@ async def filing_list(session: AsyncSession, code: str, name: str, filing_date: 
             for i, e in enumerate(entries, start=1)]
     weak = sum(1 for e in entries if e["category"] == "weak_and_lax")
     verified = "一致，名单与备案时相同" if digest == filing["content_hash"] else "不一致：下表依据统计库重建，与备案快照有出入，以筛查服务备案快照为准"
+    column, word = organization_words(e["kind"] for e in entries)
     return Document(
-        title=f"{name}软弱涣散和后进村党组织名单（备案）",
+        title=f"{name}软弱涣散和后进{word}党组织名单（备案）",
         filename=f"备案名单_{name}_{filing['filing_date']}",
         header=[f"报送单位：中共{name}委组织部　　报送：市委组织部",
                 f"备案节点：{cn_date(filing['filing_date'])}　　报送日期：{cn_date(filing['filed_on'])}"
                 f"{'（逾期报送）' if filing['late'] else ''}",
                 f"共 {len(entries)} 个，其中软弱涣散 {weak} 个、后进 {len(entries) - weak} 个（备案记录条目数 {filing['entries']}）"],
-        tables=[Table(["序号", "乡镇（街道）", "村（社区）", "区划代码", "类别", "认定标准", "认定日期", "县委常委会决定文号"],
+        tables=[Table(["序号", "乡镇（街道）", column, "区划代码", "类别", "认定标准", "认定日期", "县委常委会决定文号"],
                       rows, [4, 10, 10, 11, 7, 30, 10, 14])],
         notes=[f"备案内容哈希（{filing['content_hash'][:16]}…，sha256-canonical-json-v1）核验：{verified}。",
                "名单一经备案不得更改；调整须在下一备案节点重新备案。"],

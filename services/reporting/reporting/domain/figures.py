@@ -272,3 +272,15 @@ def rank_counties(rows: list[RankingRow]) -> list[tuple[int, RankingRow]]:
         else:
             ranked.append((position, row))
     return ranked
+
+
+# The kinds of organization that are not villages (screening's organization import, seed 003 篇三).
+NOT_VILLAGE_KINDS = frozenset({"非公企业", "社会组织"})
+
+
+def organization_words(kinds) -> tuple[str, str]:
+    """How a document names its organizations: (the column header, the word before 党组织 in its title) — 村（社区）
+    and 村 while all are villages or communities; once a 非公企业 or 社会组织 is among them, words that fit all."""
+    if NOT_VILLAGE_KINDS & set(kinds):
+        return "村（社区）、企业和社会组织", "基层"
+    return "村（社区）", "村"
