@@ -72,7 +72,7 @@ class Campaign:
     policies: tuple[PolicyVersion, ...]
     carries_over_from: str | None = None    # the earlier campaign whose unfinished villages carry over
     criteria_version: int = 1               # the current catalog's version (a revision may bring a new one)
-    # The kinds screened; None (older campaigns): every village-level organization, shares over 行政村 (seed 000).
+    # The kinds screened; None (older campaigns): villages and communities, shares over 行政村 (seed 000).
     organization_kinds: tuple[OrganizationKind, ...] | None = None
 
     @property
