@@ -431,7 +431,6 @@ class Scenario:
     def supervise(self, when: date) -> None:
         """The city's supervision group inspects every month (25th to month end) and the county holds
         to account where the rules found a breach that calls for it."""
-        cid = self.record.campaign_id
         village = self.plan.listed[(when.month * 7) % len(self.plan.listed)]
         self.api.post("supervisor", "supervision", "/inspections", {
             "kind": "scheduled" if when.month % 2 else "unannounced", "plan_id": None, "unit_code": village,
