@@ -8,6 +8,7 @@ through the services' APIs; screenshots are kept in the run's folder."""
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import date
 
@@ -17,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.integration.helpers import load_demo_divisions, wait_for
 from tests.support import console_supervision as ui
+from tests.support.console_casework import labelled_date
 from tests.support.console import api_get, chromium, gateway, login, png, shot
 from tests.support.platform import running_platform
 from zhengdun_demo import special_action_steps as special
@@ -171,4 +173,71 @@ def test_county_reads_the_page_without_write_buttons(site):
     expect(page.locator("[data-test^=record-progress-]")).to_have_count(0)
     expect(page.locator("[data-test=add-meeting]")).to_have_count(0)
     shot(site, page, "special-actions-06-county-read-only")
+    page.context.close()
+
+
+def pick(form, field: str, *options: str) -> None:
+    """Options of a multiple select clicked one by one, the dropdown closed after each (as a person does)."""
+    for option in options:
+        form.locator(f"[data-test={field}]").click()
+        form.page.locator(".el-select-dropdown__item:visible").filter(has_text=option).first.click()
+        expect(form.locator(f"[data-test={field}] .el-tag").filter(has_text=option)).to_have_count(1)
+        form.locator(".el-dialog__title").click()
+
+
+def test_township_clerk_opens_an_action_and_records_a_supervision_with_ratings(site):
+    name = "党建引领富民兴村专项行动"
+    pilots = VILLAGES[3:5]
+    page = open_page(site, "township_org")
+
+    # --- 新建专项行动: one pilot village is refused beside the field (2-4), nothing saved; two are saved -------
+    page.click("[data-test=add-action]")
+    form = ui.dialog(page, "新建专项行动")
+    form.locator("input[data-test=action-name]").fill(name)
+    labelled_date(form, "结束日期", "2022年11月24日")
+    pick(form, "action-pilots", pilots[0])
+    row = form.locator("[data-test=action-item-1]")
+    row.locator("input[data-test=item-project]").fill("发展壮大村级集体经济")
+    row.locator("textarea[data-test=item-content]").fill("每个试点村培育一个增收项目")
+    row.locator("textarea[data-test=item-requirement]").fill("年底前试点村集体经济收入均达到10万元以上")
+    row.locator("input[data-test=item-time-node]").fill("12月底")
+    due = row.get_by_placeholder("最迟完成日期")
+    due.click()
+    due.fill("2021年12月31日")
+    due.press("Enter")
+    row.locator("input[data-test=item-responsible]").fill("陆波")
+    form.locator("[data-test=form-submit]").click()
+    expect(ui.item(form, "试点样板村").locator(".el-form-item__error")).to_contain_text("2-4")
+    shot(site, page, "special-actions-07-one-pilot-refused")
+    assert name not in actions(site)
+    pick(form, "action-pilots", pilots[1])
+    ui.save(page, form, "已新建专项行动")
+    expect(page.locator("[data-test=actions-table]")).to_contain_text(name)
+    made = actions(site)[name]
+    assert (made["township_code"], sorted(made["pilot_villages"]), made["ends_on"]) == (TOWNSHIP, pilots, "2022-11-24")
+    [item] = made["items"]
+    assert (item["project"], item["time_node"], item["due_on"], item["responsible_name"]) == (
+        "发展壮大村级集体经济", "12月底", "2021-12-31", "陆波")
+    shot(site, page, "special-actions-08-action-opened")
+
+    # --- 专项督导: a monthly supervision (25th to the month's end) of the two pilots, rated 好 and 较好 --------
+    page.click("[data-test=add-supervision]")
+    form = ui.dialog(page, "记录专项督导")
+    ui.choose(form, "supervision-mode", "定期督导")
+    pick(form, "supervision-actions", name)
+    pick(form, "supervision-branches", *pilots)
+    for branch, rating in zip(pilots, ("好", "较好")):
+        form.locator(f"[data-test=rating-{branch}] .el-radio-button").filter(
+            has_text=re.compile(rf"^\s*{rating}\s*$")).click()
+    ui.names(form, "supervision-inspectors", "组织委员")
+    form.locator("textarea[data-test=supervision-findings]").fill("试点村增收项目已选定，台账齐全")
+    shot(site, page, "special-actions-09-supervision-form")
+    ui.save(page, form, "已记录专项督导")
+    expect(page.locator(f"[data-test=supervision-result-{pilots[0]}]")).to_contain_text("好")
+    expect(page.locator(f"[data-test=supervision-result-{pilots[1]}]")).to_contain_text("较好")
+    [record] = api_get(site, "county_org", "supervision", "/special-action-supervisions", unit=TOWNSHIP)["items"]
+    assert (record["mode"], record["held_on"], record["action_ids"], record["inspectors"]) == (
+        "monthly", TODAY, [made["action_id"]], ["组织委员"])
+    assert {r["branch_code"]: r["rating"] for r in record["results"]} == {pilots[0]: "good", pilots[1]: "fair"}
+    shot(site, page, "special-actions-10-supervision-recorded")
     page.context.close()

@@ -2,6 +2,7 @@
 // organization life (三会一课, 每会必记). Who keeps them (special_action.keep: the township) and who only reads.
 import type { components as Supervision } from '@/api/types/supervision'
 import type { components as Reporting } from '@/api/types/reporting'
+import { isCode, levelOf, parentCode } from '@/logic/divisions'
 
 export type SpecialAction = Supervision['schemas']['SpecialActionOut']
 export type ActionItem = Supervision['schemas']['SpecialActionItemOut']
@@ -44,4 +45,57 @@ export function meetingsByKind(counts: Record<string, number>): string {
 export function townshipOf(unit: string | null, level: string | null, chosen: SpecialAction | null): string | null {
   if (level === 'township' && unit) return unit
   return chosen?.township_code ?? null
+}
+
+export type SupervisionRecord = Supervision['schemas']['SpecialActionSupervisionOut']
+export type SupervisionMode = Supervision['schemas']['SupervisionMode']
+export type Rating = Supervision['schemas']['Rating']
+
+/** The supervision plan's five modes (附件2 五), with when each is held. */
+export const SUPERVISION_MODES: { mode: SupervisionMode; label: string }[] = [
+  { mode: 'meeting', label: '会议督导' },
+  { mode: 'monthly', label: '定期督导（每月25日至月底）' },
+  { mode: 'unscheduled', label: '不定期督导' },
+  { mode: 'tracking', label: '跟踪督导' },
+  { mode: 'year_end', label: '年终督导（12月）' },
+]
+
+/** A branch's result of a supervision (附件2 六), best first. */
+export const RATINGS: { rating: Rating; label: string }[] = [
+  { rating: 'good', label: '好' },
+  { rating: 'fair', label: '较好' },
+  { rating: 'adequate', label: '一般' },
+  { rating: 'poor', label: '差' },
+]
+
+/** One row of the task table (附件1) as the clerk types it. */
+export interface ItemDraft {
+  project: string
+  content: string
+  requirement: string
+  time_node: string
+  due_on: string
+  responsible_name: string
+}
+
+export function blankItem(dueOn = ''): ItemDraft {
+  return { project: '', content: '', requirement: '', time_node: '', due_on: dueOn, responsible_name: '' }
+}
+
+/** What a row still lacks (the service's own rule: project, requirement, time node and responsible person), or null. */
+export function missingInItems(items: ItemDraft[]): string | null {
+  if (!items.length) return '任务分解表至少须有一项任务'
+  for (const [index, item] of items.entries()) {
+    const lacks = [
+      !item.project.trim() && '项目', !item.requirement.trim() && '要求',
+      !item.due_on && '时间节点（最迟完成日期）', !item.responsible_name.trim() && '责任人',
+    ].filter(Boolean)
+    if (lacks.length) return `第${index + 1}项须写明${lacks.join('、')}`
+  }
+  return null
+}
+
+/** The villages (12-digit codes) directly under a township, among the names looked up. */
+export function villagesIn(township: string, names: Record<string, string>): string[] {
+  return Object.keys(names).filter((c) => isCode(c) && levelOf(c) === 'village' && parentCode(c) === township).sort()
 }
