@@ -3,7 +3,9 @@ The data are the demo's own steps (zhengdun_demo.special_action_steps: two actio
 quarter of 三会一课 with one branch committee meeting missed), so this also runs `make demo`'s new stage against the
 real services. The township clerk records an item's progress with its evidence (a photo uploaded) and a meeting — refused beside
 会议记录 while the minutes are blank (每会必记), nothing saved — sees the branches' compliance from reporting and
-downloads 附件1 as xlsx and PDF; the county reads the same page without a write button. Every write is checked
+downloads 附件1 as xlsx and PDF; the county reads the same page without a write button. Last, the clerk opens a new
+action through the form (one pilot village refused beside the field, then two saved), schedules its pilots' organization
+life and records a monthly supervision rating each pilot. Every write is checked
 through the services' APIs; screenshots are kept in the run's folder."""
 from __future__ import annotations
 
@@ -185,7 +187,7 @@ def pick(form, field: str, *options: str) -> None:
         form.locator(".el-dialog__title").click()
 
 
-def test_township_clerk_opens_an_action_and_records_a_supervision_with_ratings(site):
+def test_township_clerk_opens_an_action_schedules_its_pilots_and_records_a_rated_supervision(site):
     name = "党建引领富民兴村专项行动"
     pilots = VILLAGES[3:5]
     page = open_page(site, "township_org")
@@ -219,6 +221,18 @@ def test_township_clerk_opens_an_action_and_records_a_supervision_with_ratings(s
     assert (item["project"], item["time_node"], item["due_on"], item["responsible_name"]) == (
         "发展壮大村级集体经济", "12月底", "2021-12-31", "陆波")
     shot(site, page, "special-actions-08-action-opened")
+
+    # --- 组织生活计划 for the new pilots under the new action: 三会一课 by default, from today, long-term -------
+    page.click("[data-test=add-schedule]")
+    form = ui.dialog(page, "制定组织生活计划")
+    pick(form, "schedule-branches", *pilots)
+    ui.choose(form, "schedule-action", name)
+    ui.save(page, form, "已制定组织生活计划")
+    expect(page.locator("[data-test=schedules-table] .el-table__body tr")).to_have_count(2)
+    [schedule] = [s for s in api_get(site, "county_org", "supervision", "/org-life/schedules", unit=TOWNSHIP)["items"]
+                  if s["action_id"] == made["action_id"]]
+    assert (sorted(schedule["branch_codes"]), schedule["kinds"], schedule["starts_on"], schedule["ends_on"]) == (
+        pilots, list(special.KINDS), TODAY, None)
 
     # --- 专项督导: a monthly supervision (25th to the month's end) of the two pilots, rated 好 and 较好 --------
     page.click("[data-test=add-supervision]")
