@@ -162,6 +162,13 @@ def test_township_clerk_records_progress_and_a_meeting_and_sees_the_compliance(s
     with page.expect_download() as got:
         page.click("[data-test=task-table-pdf]")
     assert got.value.path().read_bytes().startswith(b"%PDF")
+
+    # --- the year-end appraisal of the platform's year (seed 004 附件2 六), one row per branch ---------------------
+    with page.expect_download() as got:
+        page.click("[data-test=appraisal-xlsx]")
+    sheet = openpyxl.load_workbook(io.BytesIO(got.value.path().read_bytes())).active
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert "专项行动督导结果（村党组织书记年度考核）" in text and branch in text
     page.context.close()
 
 

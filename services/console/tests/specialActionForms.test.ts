@@ -16,4 +16,10 @@ describe('the forms of special actions', () => {
                     '990102000000': '某县' }
     expect(villagesIn('990102101000', names)).toEqual(['990102101203', '990102101211'])
   })
+
+  it('leaves out the enterprises and social organizations, whose codes look like a village\'s', () => {
+    const names = { '990102101203': '二村', '990102101601': '某公司', '990102101602': '某协会', '990102101004': '某社区' }
+    const kinds = { '990102101203': '行政村', '990102101601': '非公企业', '990102101602': '社会组织', '990102101004': '社区' }
+    expect(villagesIn('990102101000', names, kinds)).toEqual(['990102101004', '990102101203'])
+  })
 })

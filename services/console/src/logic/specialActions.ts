@@ -96,6 +96,11 @@ export function missingInItems(items: ItemDraft[]): string | null {
 }
 
 /** The villages (12-digit codes) directly under a township, among the names looked up. */
-export function villagesIn(township: string, names: Record<string, string>): string[] {
-  return Object.keys(names).filter((c) => isCode(c) && levelOf(c) === 'village' && parentCode(c) === township).sort()
+const ORGANIZATION_KINDS = ['非公企业', '社会组织']
+
+/** The township's villages and communities among the named divisions; its enterprises and social
+ *  organizations have codes of the same shape, and are told apart by their kind. */
+export function villagesIn(township: string, names: Record<string, string>, kinds: Record<string, string> = {}): string[] {
+  return Object.keys(names).filter((c) => isCode(c) && levelOf(c) === 'village' && parentCode(c) === township
+    && !ORGANIZATION_KINDS.includes(kinds[c] ?? '')).sort()
 }
