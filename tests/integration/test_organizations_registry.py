@@ -74,6 +74,14 @@ def test_enterprises_and_social_organizations_are_imported_screened_and_counted(
                  what=f"the social organization in {service}'s copy")
     entry = on(county_org, platform, "casework").get(f"/divisions/{SECOND_CODE}").json()
     assert (entry["name"], entry["parent_code"], entry["kind"]) == ("乙制造有限公司", T1, "非公企业"), entry
+    # A township's special action (seed 004) pilots villages and communities, never an enterprise: refused, nothing kept.
+    action = {"township_code": T1, "name": "党群服务中心提档升级专项行动", "starts_on": "2020-09-01", "ends_on": "2021-08-31",
+              "pilot_villages": [T1_VILLAGES[0], FIRST_CODE],
+              "items": [{"project": "合理优化功能布局", "requirement": "室内外功能布局系统优化",
+                         "time_node": "10月底", "due_on": "2020-10-31", "responsible_name": "徐金亮"}]}
+    keeper = on(first, platform, "supervision")
+    assert is_problem(keeper.post("/special-actions", action), 422)["type"] == "/problems/pilot-not-a-village"
+    assert keeper.get("/special-actions", unit=T1).json()["total"] == 0
     # The same file again changes nothing.
     again = import_organizations(platform, county_org, ORGANIZATIONS)
     assert again.json() == {"rows": 3, "created": 0, "updated": 0, "unchanged": 3}, again.text

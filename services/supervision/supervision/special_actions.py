@@ -33,6 +33,7 @@ from zhengdun.pagination import Page, PageParams
 from zhengdun.periods import add_months
 from zhengdun.problems import not_found, unprocessable
 from zhengdun.reading import paginate, within
+from zhengdun.registry import Division
 
 KEEP = "special_action.keep"
 
@@ -48,9 +49,11 @@ def _new_id(prefix: str) -> str:
 async def open_action(cmd: SpecialActionIn, uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
     data = cmd.model_dump()
     items = data.pop("items")
+    pilot_kinds = dict((await uow.session.execute(
+        select(Division.code, Division.kind).where(Division.code.in_(data["pilot_villages"])))).all())
     sa.check_special_action(data["township_code"], data["name"], data["starts_on"], data["ends_on"],
                             data["pilot_villages"], [sa.ItemDraft(i["project"], i["requirement"], i["due_on"],
-                                                                  i["responsible_name"]) for i in items])
+                                                                  i["responsible_name"]) for i in items], pilot_kinds)
     action = SpecialActionRow(action_id=_new_id("SA"), actor=principal.actor.model_dump(), **data)
     rows = [SpecialActionItemRow(item_id=_new_id("SAI"), action_id=action.action_id, position=n, **item)
             for n, item in enumerate(items, start=1)]

@@ -37,6 +37,16 @@ def test_an_action_has_two_to_four_pilot_villages_of_its_own_township():
     assert refused(check, TOWNSHIP, "  ", *args[2:], [V1, V2], [ITEM]) == "name-required"
 
 
+def test_pilots_are_villages_or_communities_never_an_enterprise_or_social_organization():
+    check = sa.check_special_action
+    args = (TOWNSHIP, "村干部管理规范化专项行动", date(2021, 9, 29), date(2022, 9, 28))
+    enterprise, association = "990102101601", "990102101602"      # organization codes (600–999) under the township
+    check(*args, [V1, V2], [ITEM], {V1: "行政村", V2: "社区"})
+    check(*args, [V1, V2], [ITEM], {})                            # kinds unknown to the copy: the codes decide
+    assert refused(check, *args, [V1, enterprise], [ITEM], {V1: "行政村", enterprise: "非公企业"}) == "pilot-not-a-village"
+    assert refused(check, *args, [association, V2], [ITEM], {association: "社会组织"}) == "pilot-not-a-village"
+
+
 def test_an_item_names_its_requirement_and_responsible_person_and_is_due_by_the_actions_end():
     check = sa.check_special_action
     args = (TOWNSHIP, "发展党员规范化专项行动", date(2021, 9, 29), date(2022, 9, 28), [V1, V2])

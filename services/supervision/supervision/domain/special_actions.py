@@ -11,6 +11,7 @@ from the day after its last day.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -24,6 +25,7 @@ from zhengdun.roles import Level
 
 # 三(二): 每项行动选树2-4个试点样板.
 PILOTS_MIN, PILOTS_MAX = 2, 4
+NOT_VILLAGES = {"非公企业", "社会组织"}     # registry kinds with a village-shaped code that are not villages
 
 
 # ---------------------------------------------------------------------------------------
@@ -39,9 +41,11 @@ class ItemDraft:
 
 
 def check_special_action(township_code: str, name: str, starts_on: date, ends_on: date, pilot_villages: list[str],
-                         items: list[ItemDraft]) -> None:
+                         items: list[ItemDraft], pilot_kinds: Mapping[str, str | None] | None = None) -> None:
     """A township's action: named, over a time span, with 2–4 pilot villages of its own and at least one item, each
-    item with its requirement, a time node inside or before the span's end, and a responsible person."""
+    item with its requirement, a time node inside or before the span's end, and a responsible person.
+    ``pilot_kinds`` is the registry's kind of each pilot: an enterprise or social organization has a code of a
+    village's shape, but the seed's 试点样板 are villages (村) and communities."""
     if level_of(township_code) is not Level.TOWNSHIP:
         raise RuleViolation("not-a-township", f"{township_code} 不是乡镇：专项行动由乡镇党委组织开展 "
                             "(special actions are run by a township)", field="township_code")
@@ -55,6 +59,10 @@ def check_special_action(township_code: str, name: str, starts_on: date, ends_on
     if outside:
         raise RuleViolation("pilot-outside-township", f"以下试点样板村不在本乡镇：{', '.join(outside)} "
                             "(pilot villages outside the township)", field="pilot_villages")
+    organizations = [v for v in pilot_villages if (pilot_kinds or {}).get(v) in NOT_VILLAGES]
+    if organizations:
+        raise RuleViolation("pilot-not-a-village", f"试点样板须为村或社区，以下是企业或社会组织：{', '.join(organizations)} "
+                            "(pilots are villages or communities)", field="pilot_villages")
     if not PILOTS_MIN <= len(pilot_villages) <= PILOTS_MAX:
         raise RuleViolation("pilot-count", f"每项行动选树{PILOTS_MIN}-{PILOTS_MAX}个试点样板，现为{len(pilot_villages)}个 "
                             f"(an action has {PILOTS_MIN} to {PILOTS_MAX} pilot villages)", field="pilot_villages")
