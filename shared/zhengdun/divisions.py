@@ -45,18 +45,24 @@ def level_of(code: str) -> Level:
         raise InvalidDivisionCode(f"区划代码必须是12位数字: {code!r}")
     level = Level.PROVINCE
     previous = 0
-    for candidate, digits in SIGNIFICANT_DIGITS.items():
-        part = code[previous:digits]
-        if part.strip("0"):
-            if level is not candidate and _index(level) != _index(candidate) - 1:
+    gap = False   # a level below the province whose digits are all zero: no deeper level may follow
+    for candidate, digits in _LEVEL_DIGITS:   # called for every row of a province's import: kept lean
+        if code[previous:digits].strip("0"):
+            if gap:
                 raise InvalidDivisionCode(f"区划代码层级不连续: {code}")
             level = candidate
+        elif previous:
+            gap = True
         previous = digits
     return level
 
 
+_LEVEL_DIGITS = tuple(SIGNIFICANT_DIGITS.items())
+_LEVEL_INDEX = {level: index for index, level in enumerate(SIGNIFICANT_DIGITS)}
+
+
 def _index(level: Level) -> int:
-    return list(SIGNIFICANT_DIGITS).index(level)
+    return _LEVEL_INDEX[level]
 
 
 def prefix_of(code: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, func
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import DateTime, Integer, String, func, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhengdun.db import Base
@@ -31,20 +31,24 @@ class Division(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
 
 
-def _upsert():
-    divisions = Division.__table__
-    stmt = insert(divisions)
-    return stmt.on_conflict_do_update(
-        index_elements=[divisions.c.code],
-        set_={c: stmt.excluded[c] for c in ("name", "level", "parent_code", "kind", "revision")} | {"updated_at": func.now()},
-        where=divisions.c.revision < stmt.excluded.revision,
-    )
+# INSERT … ON CONFLICT that only ever moves a division to a newer revision (a stale event changes
+# nothing), for thousands of rows at once: one statement of six arrays, which costs far less to build,
+# send and plan than thousands of VALUES rows (what a province's import is made of).
+_UPSERT_DIVISION_ARRAYS = text(
+    "INSERT INTO divisions (code, name, level, parent_code, kind, revision) "
+    "SELECT * FROM unnest(CAST(:code AS varchar[]), CAST(:name AS varchar[]), CAST(:level AS varchar[]), "
+    "CAST(:parent_code AS varchar[]), CAST(:kind AS varchar[]), CAST(:revision AS integer[])) "
+    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, "
+    "parent_code = excluded.parent_code, kind = excluded.kind, revision = excluded.revision, updated_at = now() "
+    "WHERE divisions.revision < excluded.revision"
+)
+_COLUMNS = ("code", "name", "level", "parent_code", "kind", "revision")
 
 
-# INSERT … ON CONFLICT that only ever moves a division to a newer revision. Built once, so
-# SQLAlchemy compiles it once; execute it with a list of row dicts (on the table, not the ORM
-# class: the ORM's bulk path costs more than the statement for thousands of rows).
-UPSERT_DIVISIONS = _upsert()
+async def upsert_divisions(session: AsyncSession, rows: list[dict]) -> None:
+    """Store divisions (row dicts of ``DivisionUpserted``, each code at most once) in one round trip."""
+    if rows:
+        await session.execute(_UPSERT_DIVISION_ARRAYS, {column: [row[column] for row in rows] for column in _COLUMNS})
 
 
 division_handlers = EventHandlers()
@@ -58,7 +62,7 @@ async def apply_division_upserted(work: InboxWork, envelope: Envelope) -> None:
 @division_handlers.on_batch(DivisionUpserted.event_type)  # type: ignore[attr-defined]
 async def apply_divisions_upserted(work: InboxWork, envelopes: list[Envelope]) -> None:
     """A province's import arrives as thousands of these: one statement for all of them."""
-    await work.session.execute(UPSERT_DIVISIONS, newest_revisions([e.payload() for e in envelopes]))  # type: ignore[misc]
+    await upsert_divisions(work.session, newest_revisions([e.payload() for e in envelopes]))  # type: ignore[misc]
 
 
 def newest_revisions(divisions: list[DivisionUpserted]) -> list[dict]:

@@ -33,7 +33,7 @@ from zhengdun.events.base import all_specs
 from zhengdun.messaging.consumer import EventHandlers, subscribe
 from zhengdun.messaging.contract import Channel, asyncapi_document
 from zhengdun.messaging.deadletters import DeadLetterBook
-from zhengdun.messaging.kafka import ensure_topics, make_broker
+from zhengdun.messaging.kafka import ensure_topics, make_broker, make_producer
 from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
 from zhengdun.messaging.topics import PUBLISHERS, Topics
 from zhengdun.monitoring import Monitor
@@ -86,7 +86,8 @@ class ServiceRuntime:
         self.engine = make_engine(self.settings.database_url)
         self.session_factory = make_session_factory(self.engine)
         self.broker = make_broker(self.settings.kafka_bootstrap, service)
-        self.relay = OutboxRelay(self.session_factory, self.broker, batch_size=self.settings.relay_batch_size,
+        self.relay = OutboxRelay(self.session_factory, lambda: make_producer(self.settings.kafka_bootstrap, service),
+                                 batch_size=self.settings.relay_batch_size,
                                  poll_seconds=self.settings.relay_poll_seconds)
         self.verifier = TokenVerifier(issuer=self.settings.issuer, audience=self.settings.client_id,
                                       jwks_url=f"{self.settings.realm_url}/protocol/openid-connect/certs")

@@ -15,7 +15,7 @@ import time
 
 from tests.bench import CONSUMERS, bench_registry_import
 from tests.benchmarks.anchors import kafka_producer_rate
-from tests.benchmarks.figures import print_table
+from tests.benchmarks.figures import cpu_seconds, print_table
 from tests.support.platform import Platform, ensure_infrastructure
 
 
@@ -31,6 +31,10 @@ def _profilers(platform: Platform) -> list[subprocess.Popen]:
     return profilers
 
 
+def _cpu_seconds(platform: Platform) -> dict[str, float]:
+    return {name: cpu_seconds(service.process.pid) for name, service in platform.services.items()}
+
+
 def main() -> None:
     ensure_infrastructure()
     platform = Platform()
@@ -40,8 +44,14 @@ def main() -> None:
               f"villages: {os.environ.get('ZD_BENCH_VILLAGES', '50000')})")
         producer_rate = kafka_producer_rate(platform, int(os.environ.get("ZD_BENCH_KAFKA_RECORDS", "100000")))
         profilers = _profilers(platform) if os.environ.get("ZD_BENCH_PROFILE") else []
+        before = _cpu_seconds(platform)
         try:
             bench_registry_import(platform, producer_rate)
+            # On a shared, noisy box the CPU each service spent is steadier than the wall clock (the re-import
+            # of the unchanged file is counted too: screening's part of it, no events).
+            after = _cpu_seconds(platform)
+            print("  CPU seconds during the import: " + ", ".join(
+                f"{name} {after[name] - before[name]:.1f}" for name in platform.services))
         finally:
             for profiler in profilers:
                 profiler.send_signal(2)  # SIGINT: py-spy writes what it sampled

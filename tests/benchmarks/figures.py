@@ -77,6 +77,19 @@ def resident_mb(pid: int) -> float:
     return sum(_status_kb(p, "VmRSS") for p in _group_members(pid)) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a service's processes have used so far, in seconds."""
+    ticks = 0
+    for member in _group_members(pid):
+        try:
+            with open(f"/proc/{member}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])   # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def high_water_mb(pid: int) -> float:
     """The kernel's peak resident memory (VmHWM) of the service's processes, in MB."""
     return sum(_status_kb(p, "VmHWM") for p in _group_members(pid)) / 1024

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import groupby
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, DateTime, Index, String, Text, func, insert, select, text, update
+from sqlalchemy import ARRAY, BigInteger, DateTime, Index, String, Text, any_, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -199,12 +201,17 @@ class InboxWork(_Publishing):
 
 
 class OutboxRelay:
-    """Publishes unsent outbox rows to Kafka, in order, then marks them sent."""
+    """Publishes unsent outbox rows to Kafka, in order, then marks them sent.
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], broker, *, batch_size: int = 500,
-                 poll_seconds: float = 0.5):
+    Pipelined by one batch: the next batch is read and handed to the producer while the last one's
+    acknowledgements come back, then the last one is marked sent. Rows are sent in ``seq`` order
+    through one idempotent producer, which keeps their order in each partition (per key).
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], producer_factory: Callable[[], Any], *,
+                 batch_size: int = 500, poll_seconds: float = 0.5):
         self._factory = session_factory
-        self._broker = broker
+        self._producer_factory = producer_factory   # an AIOKafkaProducer, not started (kafka.make_producer)
         self._batch_size = batch_size
         self._poll = poll_seconds
         self._wake = asyncio.Event()
@@ -221,10 +228,7 @@ class OutboxRelay:
                         await self._sleep()  # another replica relays
                         continue
                     try:
-                        while not self._stopping:
-                            sent = await self._relay_batch(session)
-                            if sent == 0:
-                                await self._sleep()
+                        await self._relay(session)
                     finally:
                         await session.execute(select(func.pg_advisory_unlock(RELAY_LOCK_ID)))
                         await session.commit()
@@ -234,6 +238,25 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying")
                 await asyncio.sleep(2)
 
+    async def _relay(self, session: AsyncSession) -> None:
+        """While this relay holds the lock: read, send, and mark the batch sent before it, until stopped."""
+        producer = self._producer_factory()
+        await producer.start()
+        in_flight: _Sending | None = None
+        try:
+            while not self._stopping:
+                # The batch in flight is not marked yet: read past it. When nothing is in flight the
+                # read starts again from the first unsent row (a transaction that committed late).
+                rows = await self._unsent(session, after=in_flight.rows[-1].seq if in_flight else None)
+                sending = await self._send(producer, rows) if rows else None
+                if in_flight is not None:
+                    await self._mark_sent(session, in_flight)
+                elif sending is None:
+                    await self._sleep()
+                in_flight = sending
+        finally:
+            await producer.stop()   # sends what it holds; rows not marked are sent again by the next relay
+
     async def _sleep(self) -> None:
         try:
             await asyncio.wait_for(self._wake.wait(), self._poll)
@@ -241,19 +264,20 @@ class OutboxRelay:
             pass
         self._wake.clear()
 
-    async def _relay_batch(self, session: AsyncSession) -> int:
+    async def _unsent(self, session: AsyncSession, *, after: int | None) -> list:
         # Plain rows, not ORM objects, and an UPDATE that does not look for them in the session:
         # both cost more than the publishing itself in a batch of thousands.
         unsent = OutboxMessage.__table__
-        rows = (
-            await session.execute(
-                select(unsent.c.seq, unsent.c.event_id, unsent.c.topic, unsent.c.key, unsent.c.type, unsent.c.body,
-                       unsent.c.headers).where(unsent.c.sent_at.is_(None)).order_by(unsent.c.seq).limit(self._batch_size)
-            )
-        ).all()
+        query = select(unsent.c.seq, unsent.c.event_id, unsent.c.topic, unsent.c.key, unsent.c.type, unsent.c.body,
+                       unsent.c.headers).where(unsent.c.sent_at.is_(None))
+        if after is not None:
+            query = query.where(unsent.c.seq > after)
+        rows = (await session.execute(query.order_by(unsent.c.seq).limit(self._batch_size))).all()
         await session.commit()
-        if not rows:
-            return 0
+        return rows
+
+    async def _send(self, producer, rows: list) -> "_Sending":
+        """Hand every row to the producer (it batches them per partition); the acknowledgements are awaited later."""
         futures = []
         for group in _same_origin(rows):
             first = group[0]
@@ -265,24 +289,31 @@ class OutboxRelay:
                             "messaging.message.id": first.event_id, "messaging.batch.message_count": len(group),
                             "cloudevents.event_type": first.type},
             ):
-                trace_headers = current_trace_headers()  # the publish span becomes the consumers' parent
+                # The publish span becomes the consumers' parent; a run shares its headers.
+                headers = [(name, value.encode()) for name, value in {**first.headers, **current_trace_headers()}.items()]
                 for row in group:
-                    futures.append(await self._broker.publish(
-                        row.body.encode(), topic=row.topic, key=row.key.encode(), headers={**row.headers, **trace_headers},
-                        no_confirm=True,
-                    ))
-        await asyncio.gather(*futures)  # every message acknowledged by the broker
-        metrics.EVENTS_PUBLISHED.inc(len(rows))
+                    futures.append(await producer.send(row.topic, row.body.encode(), key=row.key.encode(), headers=headers))
+        return _Sending(rows, futures)
+
+    async def _mark_sent(self, session: AsyncSession, sending: "_Sending") -> None:
+        await asyncio.gather(*sending.futures)  # every message acknowledged by the broker
+        metrics.EVENTS_PUBLISHED.inc(len(sending.rows))
         crash_point("relay.after_publish")
-        await session.execute(
-            update(unsent).where(unsent.c.seq.in_([r.seq for r in rows])).values(sent_at=datetime.now(timezone.utc))
-        )
+        unsent = OutboxMessage.__table__
+        await session.execute(update(unsent).where(unsent.c.seq == any_(bindparam("seqs", type_=ARRAY(BigInteger))))
+                              .values(sent_at=datetime.now(timezone.utc)), {"seqs": [row.seq for row in sending.rows]})
         await session.commit()
-        return len(rows)
 
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
+
+
+@dataclass
+class _Sending:
+    """A batch handed to the producer, not yet marked sent."""
+    rows: list
+    futures: list
 
 
 def _same_origin(rows: list) -> list[list]:

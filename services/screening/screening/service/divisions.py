@@ -12,7 +12,7 @@ from zhengdun.events.base import Actor
 from zhengdun.events.registry import DivisionUpserted
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.problems import unprocessable
-from zhengdun.registry import UPSERT_DIVISIONS, Division
+from zhengdun.registry import Division, upsert_divisions
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # well above a whole province's registry as CSV
 
@@ -51,7 +51,5 @@ async def stored_divisions(session: AsyncSession, codes: Iterable[str]) -> dict[
 
 async def apply_changes(uow: UnitOfWork, changes: list[DivisionUpserted], *, actor: Actor) -> None:
     """Store the registry's changes and write their events to the outbox (the caller commits)."""
-    values = [c.model_dump(mode="json") for c in changes]
-    for start in range(0, len(values), 5000):
-        await uow.session.execute(UPSERT_DIVISIONS, values[start:start + 5000])
+    await upsert_divisions(uow.session, [c.model_dump(mode="json") for c in changes])  # a file holds each code once
     await uow.publish_many([(c, c.code) for c in changes], actor=actor)
