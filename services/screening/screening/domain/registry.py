@@ -106,9 +106,11 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     in_file = {r.code for r in rows}
+    placed: dict[str, tuple[Level, str | None]] = {}   # code → level, parent: worked out once per row
     for row in rows:
         try:
             validate_code(row.code)
+            placed[row.code] = (level_of(row.code), parent_code(row.code))
         except InvalidDivisionCode as exc:
             errors.append(RowError(row.row, "code", str(exc)))
             continue
@@ -122,13 +124,12 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
             errors.append(RowError(row.row, "name", f"名称超过 {MAX_NAME} 个字符"))
         if not is_within(row.code, importer_unit):
             errors.append(RowError(row.row, "code", f"{row.code} 不在您的辖区 {importer_unit} 内"))
-        expected_parent = parent_code(row.code)
+        level, expected_parent = placed[row.code]
         if row.parent_code is not None and row.parent_code != expected_parent:
             errors.append(RowError(row.row, "parent_code",
                                    f"上级代码 {row.parent_code} 与区划代码前缀矛盾，应为 {expected_parent}"))
         elif expected_parent is not None and expected_parent not in in_file and expected_parent not in existing:
             errors.append(RowError(row.row, "parent_code", f"上级区划 {expected_parent} 不存在（请先导入上级）"))
-        level = level_of(row.code)
         if level is Level.VILLAGE:
             if int(row.code[9:]) >= ORGANIZATION_CODES_FROM:
                 errors.append(RowError(row.row, "code", f"村级代码 {ORGANIZATION_CODES_FROM}–999 留作非公企业和社会组织的组织代码"
@@ -142,9 +143,8 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
 
     changes = []
     for row in rows:
-        level = level_of(row.code)
+        level, parent = placed[row.code]
         kind = (row.kind or "行政村") if level is Level.VILLAGE else None
-        parent = parent_code(row.code)
         stored = existing.get(row.code)
         if stored and (stored.name, stored.parent_code, stored.kind) == (row.name, parent, kind):
             continue  # unchanged: no new revision, no event
