@@ -16,6 +16,8 @@ designated are not listed again here.
 
 Run alone (starts its own platform and imports the province first):
     ZD_BENCH_VILLAGES=1000 uv run --frozen python -m tests.benchmarks.campaign
+``make bench`` runs it after the reads; ZD_BENCH_CAMPAIGN=0 leaves it out (at 50,000 villages it takes hours today).
+The accounts it creates in the shared Keycloak (usernames ending in the run's id) are removed at the end.
 """
 from __future__ import annotations
 
