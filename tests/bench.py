@@ -5,7 +5,8 @@ topics). First the anchors, on the same machine in the same run: Kafka's own pro
 bare FastAPI endpoint under the same load generator as the services. Then: importing a
 synthetic province of 50,000 villages (ZD_BENCH_VILLAGES for fewer) through the API until every
 service's copy of the registry agrees, each service's benchmarks, authenticated reads under
-load, the services' resident memory; at the end one table: figure | anchor | Zhengdun | ratio | target.
+load, a province's whole campaign (tests/benchmarks/campaign.py), the services' resident memory;
+at the end one table: figure | anchor | Zhengdun | ratio | target.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import httpx
 
 from tests.benchmarks import province_rows
 from tests.benchmarks.anchors import bare_fastapi, kafka_producer_rate
+from tests.benchmarks.campaign import bench_campaign
 from tests.benchmarks.figures import MemoryWatch, print_table, record
 from tests.benchmarks.load import load
 from tests.benchmarks.reads import CLIENTS, bench_reads
@@ -118,6 +120,18 @@ def main() -> None:
         except Exception:
             traceback.print_exc()
             print("  reads FAILED")
+        # After the reads: their read model stays what the service benchmarks left; the memory peak includes it.
+        print("\n== a province's whole campaign (tests/benchmarks/campaign.py)")
+        started = time.perf_counter()
+        try:
+            if os.environ.get("ZD_BENCH_CAMPAIGN", "1") == "0":   # hours at 50,000 villages today
+                print("  not measured (ZD_BENCH_CAMPAIGN=0)")
+            else:
+                bench_campaign(platform)
+        except Exception:
+            traceback.print_exc()
+            print("  campaign FAILED")
+        print(f"  ({time.perf_counter() - started:.1f} s in all)")
         print("\n== memory (resident, each service's processes)")
         memory.finish()
         print(f"bench process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -11,12 +11,12 @@ CRITERIA = ("election_overdue", "conflict_village_unresolved", "secretary_missin
             "committees_inactive", "affairs_not_disclosed", "other")
 
 
-def assessment(village: str, met: tuple[str, ...], result: str, rank: int | None = None) -> dict:
+def assessment(village: str, met: tuple[str, ...], result: str, rank: int | None = None, out_of: int = 25) -> dict:
     findings = [{"criterion_code": c, "met": c in met, "evidence": "走访党员群众、查阅资料核实" if c in met else ""}
                 for c in CRITERIA]
     body = {"village_code": village, "findings": findings, "result": result}
     if rank is not None:
-        body["ranking"] = {"rank": rank, "out_of": 25, "basis": "星级支部评定：一星（倒排末位）"}
+        body["ranking"] = {"rank": rank, "out_of": out_of, "basis": "星级支部评定：一星（倒排末位）"}
     return body
 
 

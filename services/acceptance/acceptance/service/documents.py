@@ -6,7 +6,7 @@ import json
 import uuid
 from datetime import date, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance import printable
@@ -56,7 +56,14 @@ def seal_passphrase() -> bytes:
     return settings_for("acceptance").seal_passphrase.encode()
 
 
+async def _lock_keys_of(session: AsyncSession, unit_code: str) -> None:
+    """One transaction at a time decides a unit's current key: with no key yet, SELECT … FOR UPDATE locks
+    nothing, and two first seals at once would each make a key (every later seal of the unit then fails)."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"seal-key:{unit_code}"})
+
+
 async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
+    await _lock_keys_of(session, unit_code)
     key = (await session.execute(select(SealKey).where(SealKey.unit_code == unit_code, SealKey.retired_at.is_(None))
                                  .with_for_update())).scalar_one_or_none()
     if key is None:
@@ -68,6 +75,7 @@ async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
 
 
 async def _rotate(session: AsyncSession, unit_code: str) -> SealKey:
+    await _lock_keys_of(session, unit_code)
     old = (await session.execute(select(SealKey).where(SealKey.unit_code == unit_code, SealKey.retired_at.is_(None))
                                  .with_for_update())).scalar_one_or_none()
     if old is not None:

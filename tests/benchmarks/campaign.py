@@ -1,0 +1,422 @@
+"""A province's whole campaign through the public APIs (issue 20): a benchmark, not a test.
+
+The synthetic province of the run (already imported by ``make bench``; ZD_BENCH_VILLAGES sets its size) goes
+through every stage of a campaign, each step taken with the real token of the person who takes it, many at a
+time (ZD_BENCH_CLIENTS, as the counties and townships would be working at once): opening, accounts, screening
+of every township (assess + meeting + notice + submit), the counties' decisions, ~10% of the villages getting
+their plans (3 measures each), six months of progress and contact-leader visits, the acceptance ladder with its
+signatures and seals and the satisfaction surveys, the city's and province's spot checks, public notice and
+delisting. Each stage's time and rate is printed and recorded. The steps are the demo's (``zhengdun_demo``),
+run in worker threads from asyncio.
+
+At the end the reporting figures of the province and of one county are compared with the ground truth counted
+here (``Truth``); a difference raises. Other benchmarks of the same run may have left campaigns of their own:
+their figures are read first (as of the same date) and only the difference is compared, and the villages they
+designated are not listed again here.
+
+Run alone (starts its own platform and imports the province first):
+    ZD_BENCH_VILLAGES=1000 uv run --frozen python -m tests.benchmarks.campaign
+``make bench`` runs it after the reads; ZD_BENCH_CAMPAIGN=0 leaves it out (at 50,000 villages it takes hours today).
+The accounts it creates in the shared Keycloak (usernames ending in the run's id) are removed at the end.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+
+from tests.benchmarks import province_rows
+from tests.benchmarks.figures import record
+from zhengdun_demo import acceptance_steps as acc
+from zhengdun_demo import casework_steps as cw
+from zhengdun_demo import people as cast
+from zhengdun_demo import screening_steps as steps
+from zhengdun_demo.api import Platform as Api
+from zhengdun.roles import Role
+
+CLIENTS = int(os.environ.get("ZD_BENCH_CLIENTS", "16"))
+# POST /users holds its database connections while Keycloak answers: at 16 at once screening's pool (20 + 10)
+# runs dry and requests fail after 30 s (500), so accounts are created as screening's own benchmark does, 4 at once.
+ACCOUNT_CLIENTS = 4
+MANAGER = "province_org"                       # creates the accounts, opens the campaign, reads the figures
+OPENED, ASSESSED, SUBMITTED, CONFIRMED = date(2020, 7, 1), date(2020, 8, 10), date(2020, 8, 14), date(2020, 8, 20)
+STAFFED, PLANNED = date(2020, 8, 22), date(2020, 9, 2)
+MONTHS = [date(2020, 9, 15), date(2020, 10, 15), date(2020, 11, 15), date(2020, 12, 15), date(2021, 1, 15),
+          date(2021, 2, 15)]
+DEADLINES = [date(2020, 12, 31), date(2021, 1, 31), date(2021, 2, 28)]   # measure n is completed in month 3 + n
+ACCEPTED_ON, NOTICED_ON, DELISTED_ON = date(2021, 2, 18), date(2021, 2, 25), date(2021, 3, 10)
+SLOW_EVERY = 10                                # every tenth case leaves its last measure unfinished: never accepted
+FIGURES = ("villages_in_campaign", "villages_screened", "designated", "listed", "acceptances_passed", "delisted",
+           "transformed")
+
+
+@dataclass
+class Truth:
+    """What the benchmark did, counted by itself: the figures must say the same."""
+
+    villages: dict[str, list[str]] = field(default_factory=dict)     # township → its villages
+    listed: dict[str, str] = field(default_factory=dict)             # village → category
+    accepted: set[str] = field(default_factory=set)
+    delisted: set[str] = field(default_factory=set)
+
+    def expected(self, area: str) -> dict[str, int]:
+        """What each figure of ``area`` (the province, or a county) must show: the whole area screened, and the
+        change over the run of the counted ones."""
+        def inside(villages) -> int:
+            return sum(1 for v in villages if v.startswith(_prefix(area)))
+        everyone = inside(v for vs in self.villages.values() for v in vs)
+        return {"villages_in_campaign": everyone, "villages_screened": everyone,
+                "designated": inside(self.listed), "listed": inside(self.listed) - inside(self.delisted),
+                "acceptances_passed": inside(self.accepted), "delisted": inside(self.delisted),
+                "transformed": inside(self.delisted)}
+
+
+def _prefix(area: str) -> str:
+    """The code digits every division under ``area`` starts with (province 2, city 4, county 6)."""
+    return area[:2] if area.endswith("0" * 10) else area[:4] if area.endswith("0" * 8) else area[:6]
+
+
+def _criterion(village: str) -> str:
+    """The criterion a weak and lax village of the benchmark meets (varied across the ten)."""
+    return steps.CRITERIA[(int(village[-2:]) - 1) % 9]
+
+
+@dataclass
+class People:
+    """The accounts of the run: one set per city, county, township and listed village (usernames end in the run's id)."""
+
+    suffix: str
+    cities: dict[str, str] = field(default_factory=dict)                     # city → org staff username
+    counties: dict[str, dict[str, cast.Person]] = field(default_factory=dict)
+    townships: dict[str, dict[str, cast.Person]] = field(default_factory=dict)
+    villages: dict[str, dict[str, cast.Person]] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)                        # username → user id
+
+    def own(self, people: dict[str, cast.Person]) -> dict[str, cast.Person]:
+        return {k: dataclasses.replace(p, username=f"{p.username}.{self.suffix}") for k, p in people.items()}
+
+    def everyone(self) -> list[cast.Person]:
+        groups = [*self.counties.values(), *self.townships.values(), *self.villages.values()]
+        return [p for group in groups for p in group.values()]
+
+    def contact_leader(self, village: str) -> cast.Person:
+        county = self.counties[village[:6] + "000000"]
+        return county[f"leader{int(village[6:9]) % 3 + 1}"]
+
+
+@dataclass
+class Case:
+    village: str
+    case_id: str = ""
+    problems: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    acceptance_id: str = ""
+    slow: bool = False                 # its last measure stays unfinished: it is never accepted
+
+
+class CampaignBench:
+    def __init__(self, api: Api, rows, run_id: str):
+        self.api = api
+        self.province = rows[0].code
+        self.truth = Truth()
+        for row in rows:
+            if row.kind:
+                self.truth.villages.setdefault(row.parent_code, []).append(row.code)
+        self.cities = sorted({r.code for r in rows if r.parent_code == self.province})
+        self.counties = sorted({r.code for r in rows if r.parent_code in self.cities})
+        self.people = People(run_id)
+        self.campaign_id = ""
+        self.cases: dict[str, Case] = {}
+        self.baseline: dict[str, dict[str, int]] = {}
+        self.village_count = sum(len(v) for v in self.truth.villages.values())
+
+    # -- the frame --------------------------------------------------------------------------
+    async def each(self, items, step, clients: int = CLIENTS) -> None:
+        """``step(item)`` for every item, ``clients`` at a time (the loop's executor has CLIENTS threads)."""
+        limit = asyncio.Semaphore(clients)
+
+        async def one(item) -> None:
+            async with limit:
+                await asyncio.to_thread(step, item)
+        await asyncio.gather(*(one(item) for item in items))
+
+    async def stage(self, name: str, work, count) -> None:
+        """Runs one stage; ``count()`` after it says how many of what it did, for the rate."""
+        calls, started = self.api.calls, time.perf_counter()
+        await work()
+        seconds = time.perf_counter() - started
+        amount, unit = count()
+        calls = self.api.calls - calls
+        rate = f"{amount / seconds:,.1f} {unit}/s, {calls / seconds:,.0f} calls/s"
+        # Every stage grows with the villages (accounts and cases with the villages, draws with the counties).
+        print(f"  {name}: {amount:,} {unit}, {calls:,} calls in {seconds:.1f} s = {rate}; "
+              f"at 50,000 villages ≈ {seconds * 50_000 / self.village_count / 60:.0f} min", flush=True)
+        record(f"campaign: {name}", f"{seconds:.1f} s ({rate})", "—")
+
+    async def day(self, when: date) -> None:
+        """The business clock moved on, once every event so far has reached every service (the demo's way)."""
+        await asyncio.to_thread(self.api.set_clock, when.isoformat(), 600)
+
+    # -- stages -----------------------------------------------------------------------------
+    async def open_campaign(self) -> None:
+        self.baseline = {area: self.figures(area) for area in (self.province, self.counties[0])}
+        taken = set()
+        if self.baseline[self.province]["designated"]:   # another benchmark's campaign: leave its villages alone
+            taken = {v["code"] for v in self.api.all_pages(MANAGER, "reporting", f"/figures/{self.province}/villages",
+                                                            {"figure": "designated", "date": DELISTED_ON.isoformat()})}
+        for township, villages in self.truth.villages.items():
+            free = [v for v in villages if v not in taken]
+            for n, village in enumerate(free[:5]):   # about a tenth: 3 weak and lax, 2 lagging per 50
+                self.truth.listed[village] = "weak_and_lax" if n < 3 else "lagging"
+        await self.day(OPENED)
+        self.campaign_id = self.api.post(MANAGER, "screening", "/campaigns", {
+            "name": "示范省软弱涣散和后进村党组织集中整顿（基准）", "area_code": self.province,
+            "opened_on": OPENED.isoformat()})["campaign_id"]
+
+    async def accounts(self) -> None:
+        people = self.people
+        for city in self.cities:
+            people.cities[city] = "city_org" if city == "990100000000" else f"y{city[:4]}-org.{people.suffix}"
+        for county in self.counties:
+            people.counties[county] = people.own(cast.county_people(county))
+        for township in self.truth.villages:
+            people.townships[township] = people.own(cast.township_people(township))
+        for village in self.truth.listed:
+            crew = cast.village_people(village)
+            people.villages[village] = people.own({"leader": crew["leader"], "secretary": crew["secretary"]})
+        everyone = people.everyone() + [cast.Person(username, "市", "组织部", city, (str(Role.ORG_STAFF),))
+                                        for city, username in people.cities.items() if username != "city_org"]
+        await self.each(everyone, lambda person: cast.provision(self.api, [person], manager=MANAGER), ACCOUNT_CLIENTS)
+
+        def learn(county: str) -> None:
+            for user in self.api.all_pages(MANAGER, "screening", "/users", {"under": county}):
+                people.ids[user["username"]] = user["id"]
+        await self.each(self.counties, learn)
+
+    async def screen(self) -> None:
+        await self.day(ASSESSED)
+        await self.each(self.truth.villages, self.assess_township)
+        await self.day(SUBMITTED)
+        await self.each(self.truth.villages, lambda township: steps.prepare_and_submit(
+            self.api, self.people.townships[township]["staff"].username, self.campaign_id, township,
+            date(2020, 8, 5), (date(2020, 8, 6), date(2020, 8, 12)), SUBMITTED))
+
+    def assess_township(self, township: str) -> None:
+        villages = self.truth.villages[township]
+        entries, lagging_rank = [], len(villages)
+        for n, village in enumerate(villages):
+            category = self.truth.listed.get(village)
+            if category == "weak_and_lax":
+                entries.append(steps.assessment(village, (_criterion(village),), category))
+            elif category == "lagging":
+                entries.append(steps.assessment(village, (), category, rank=lagging_rank, out_of=len(villages)))
+                lagging_rank -= 1
+            else:
+                entries.append(steps.assessment(village, (), "neither"))
+        self.api.post(self.people.townships[township]["staff"].username, "screening",
+                      f"{steps.round_path(self.campaign_id, township)}/assessments",
+                      {"assessed_on": ASSESSED.isoformat(), "assessments": entries})
+
+    async def decide(self) -> None:
+        await self.day(CONFIRMED)
+        await self.each(self.counties, lambda county: self.api.post(
+            self.people.counties[county]["committee"].username, "screening",
+            f"/campaigns/{self.campaign_id}/rounds/R1/counties/{county}/confirm",
+            {"decision_number": f"县委常委会〔2020〕{county[4:6]}号", "decided_on": CONFIRMED.isoformat()}))
+        params = {"campaign_id": self.campaign_id}
+        self.api.wait(lambda: self.api.get(MANAGER, "casework", "/cases", params={**params, "size": 1})["total"]
+                      == len(self.truth.listed), "one case per listed village", 900, interval=1)
+        for case in self.api.all_pages(MANAGER, "casework", "/cases", params):
+            self.cases[case["village_code"]] = Case(case["village_code"], case["case_id"])
+        for n, village in enumerate(sorted(self.cases)):
+            self.cases[village].slow = n % SLOW_EVERY == SLOW_EVERY - 1
+
+    async def plan(self) -> None:
+        await self.day(STAFFED)
+        await self.each(self.cases.values(), self.staff_case)
+        await self.day(PLANNED)
+        await self.each(self.cases.values(), self.plan_case)
+
+    def staff_case(self, case: Case) -> None:
+        org = self.people.counties[case.village[:6] + "000000"]["org"].username
+        crew = self.people.villages[case.village]
+        # The demo's step with the run's own accounts standing in for the demo's usernames.
+        team = {"leader": {"name": crew["leader"].name, "post": "县委组织部干部（工作队队长）", "rank": "section",
+                           "unit": case.village, "user_id": self.people.ids.get(crew["leader"].username)},
+                "members": [{"name": "乡镇干部甲"}, {"name": "县直部门干部乙"}], "stationed_on": STAFFED.isoformat()}
+        self.api.put(org, "casework", f"/cases/{case.case_id}/team", team)
+        cw.assign_contact_leader(self.api, org, case.case_id, self.people.contact_leader(case.village), STAFFED,
+                                 self.people.ids)
+
+    def plan_case(self, case: Case) -> None:
+        criteria = () if self.truth.listed[case.village] == "lagging" else (_criterion(case.village),)
+        case.problems, case.measures = cw.plan_case(self.api, self.people.villages[case.village]["leader"].username,
+                                                    case.case_id, criteria, DEADLINES, PLANNED)
+
+    async def rectify(self) -> None:
+        for month in MONTHS:
+            await self.day(month)
+            await self.each(self.cases.values(), lambda case: self.work_month(case, month))
+
+    def work_month(self, case: Case, month: date) -> None:
+        leader = self.people.contact_leader(case.village).username
+        for day in (8, 12):
+            cw.visit(self.api, leader, case.case_id, month.replace(day=day), case.problems[:1])
+        this_month = MONTHS.index(month)
+        for n, measure in enumerate(case.measures):
+            finish = len(MONTHS) - len(case.measures) + n    # one measure finished in each of the last three months
+            if this_month > finish:
+                continue
+            complete = this_month == finish and not (case.slow and n == len(case.measures) - 1)
+            cw.progress(self.api, self.people.villages[case.village]["leader"].username, case.case_id, measure, month,
+                        complete=complete)
+
+    async def accept(self) -> None:
+        await self.day(ACCEPTED_ON)
+        ready = {v for v, case in self.cases.items() if not case.slow}
+        self.api.put(MANAGER, "acceptance", f"/campaigns/{self.campaign_id}/standard", acc.STANDARD)
+        params = {"campaign_id": self.campaign_id, "stage": "ready"}
+        self.api.wait(lambda: self.api.get(MANAGER, "acceptance", "/acceptances", params={**params, "size": 1})["total"]
+                      == len(ready), "acceptances opened for the finished cases", 900, interval=1)
+        for item in self.api.all_pages(MANAGER, "acceptance", "/acceptances", params):
+            self.cases[item["village_code"]].acceptance_id = item["acceptance_id"]
+        await self.each([self.cases[v] for v in sorted(ready)], self.acceptance_ladder)
+
+    def acceptance_ladder(self, case: Case) -> None:
+        crew, county = self.people.villages[case.village], self.people.counties[case.village[:6] + "000000"]
+        township = self.people.townships[case.village[:9] + "000"]
+        acc.apply_and_check(self.api, case.acceptance_id, crew["leader"].username, crew["secretary"].username)
+        acc.township_preliminary(self.api, case.acceptance_id, township["staff"].username,
+                                 township["principal"].username, ACCEPTED_ON)
+        acc.county_acceptance(self.api, case.acceptance_id, {k: p.username for k, p in county.items()}, ACCEPTED_ON)
+        acc.survey(self.api, case.acceptance_id, county["org"].username, satisfied_share=0.9)
+        self.truth.accepted.add(case.village)
+
+    async def spot_checks(self) -> None:
+        await self.day(NOTICED_ON)
+        await self.each(self.counties, self.spot_check_county)
+
+    def spot_check_county(self, county: str) -> None:
+        city = county[:4] + "00000000"
+        for level, user in (("city", self.people.cities[city]), ("province", MANAGER)):
+            sample = self.api.post(user, "acceptance", "/spot-checks", {
+                "campaign_id": self.campaign_id, "county_code": county, "seed": f"{level}-{county}"})
+            for village in sample["chosen"]:
+                self.api.post(user, "acceptance", f"/acceptances/{self.cases[village].acceptance_id}/spot-checks/{level}",
+                              {"passed": True, "findings": "抽查属实"})
+
+    async def delist(self) -> None:
+        accepted = [self.cases[v] for v in sorted(self.truth.accepted)]
+        await self.each(accepted, lambda case: self.api.post(
+            self.people.townships[case.village[:9] + "000"]["staff"].username, "acceptance",
+            f"/acceptances/{case.acceptance_id}/notice", {"place": "村务公开栏及乡镇政府公示栏"}))
+        await self.day(DELISTED_ON)
+
+        def delist(case: Case) -> None:
+            self.api.post(self.people.counties[case.village[:6] + "000000"]["org"].username, "acceptance",
+                          f"/acceptances/{case.acceptance_id}/delist", {"objection_upheld": False})
+            self.truth.delisted.add(case.village)
+        await self.each(accepted, delist)
+
+    # -- the check --------------------------------------------------------------------------
+    def figures(self, area: str) -> dict[str, int]:
+        figures = self.api.get(MANAGER, "reporting", f"/figures/{area}", params={"date": DELISTED_ON.isoformat()})["figures"]
+        return {key: figures[key] for key in FIGURES}
+
+    def compare(self) -> list[str]:
+        self.api.settle(600)
+        differences = []
+        print("  figures (reporting's change over the run | counted by the benchmark):")
+        for area in (self.province, self.counties[0]):
+            got, before = self.figures(area), self.baseline[area]
+            for key, want in self.truth.expected(area).items():
+                value = got[key] if key.startswith("villages_") else got[key] - before[key]
+                mark = "" if value == want else "   ← DIFFERS"
+                print(f"    {area} {key}: {value} | {want}{mark}")
+                if value != want:
+                    differences.append(f"{area} {key}: reporting {value}, benchmark {want}")
+        return differences
+
+    async def run(self) -> None:
+        listed = lambda: (len(self.truth.listed), "villages listed")   # noqa: E731
+        villages = self.village_count
+        print(f"campaign benchmark: {villages:,} villages, {len(self.truth.villages):,} townships, "
+              f"{len(self.counties)} counties, {CLIENTS} clients at once", flush=True)
+        started = time.perf_counter()
+        await self.stage("opening the province campaign", self.open_campaign, lambda: (1, "campaigns"))
+        await self.stage("accounts (city, county, township, village people)", self.accounts,
+                         lambda: (len(self.people.everyone()), "users"))
+        await self.stage("screening of every township (assess + meeting + notice + submit)", self.screen,
+                         lambda: (villages, "villages"))
+        await self.stage("county decisions until every case is open", self.decide, listed)
+        await self.stage("teams, contact leaders and plans (3 measures each)", self.plan, lambda: (len(self.cases), "cases"))
+        await self.stage("six months of progress and visits", self.rectify,
+                         lambda: (len(self.cases) * len(MONTHS), "case-months"))
+        await self.stage("acceptance ladder (signatures, seals, survey)", self.accept,
+                         lambda: (len(self.truth.accepted), "villages"))
+        await self.stage("city and province spot checks", self.spot_checks, lambda: (len(self.counties) * 2, "draws"))
+        await self.stage("public notice and delisting", self.delist, lambda: (len(self.truth.delisted), "villages"))
+        total = time.perf_counter() - started
+        print(f"  whole campaign: {total:.1f} s, {self.api.calls:,} calls ({self.api.calls / total:,.0f} calls/s); "
+              f"at this rate 50,000 villages would take ≈ {total * 50_000 / villages / 60:.0f} min")
+        slowest = sorted(self.api.slowest.items(), key=lambda item: -item[1])[:5]
+        print("  slowest calls: " + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in slowest))
+        record(f"a province's whole campaign ({villages:,} villages, {len(self.truth.listed):,} cases, {CLIENTS} clients)",
+               f"{total / 60:.1f} min", "≤ 30 min at 50,000 villages",
+               met=total <= 1800 if villages >= 50_000 else None)
+        differences = await asyncio.to_thread(self.compare)
+        if differences:
+            raise AssertionError("the reporting figures differ from the benchmark's ground truth: " + "; ".join(differences))
+        print("  the reporting figures equal the ground truth")
+
+
+def bench_campaign(platform) -> None:
+    """Called by tests/bench.py after the service benchmarks, on the same platform and imported province."""
+    from tests.support.platform import KAFKA_BOOTSTRAP
+
+    api = Api(urls={s: platform.url(s) for s in ("screening", "casework", "supervision", "acceptance", "reporting")},
+              topic_prefix=platform.topic_prefix, kafka_bootstrap=KAFKA_BOOTSTRAP, timeout=600)
+    bench = CampaignBench(api, province_rows(), platform.run_id)
+    try:
+        asyncio.run(_with_threads(bench.run()))
+    finally:
+        _remove_accounts(platform.run_id, {p.username for p in bench.people.everyone()}
+                         | {u for u in bench.people.cities.values() if u != "city_org"})
+
+
+async def _with_threads(work):
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(CLIENTS))
+    return await work
+
+
+def _remove_accounts(run_id: str, usernames: set[str]) -> None:
+    """Keycloak is shared by every run: the benchmark's accounts would otherwise slow every later users list."""
+    from tests.integration.test_identity import keycloak_admin
+    admin = keycloak_admin()
+    for user in admin.get_users({"search": f"*.{run_id}", "max": 100000, "briefRepresentation": True}):
+        if user["username"] in usernames:
+            admin.delete_user(user["id"])
+
+
+if __name__ == "__main__":
+    from tests.benchmarks.figures import print_table
+    from tests.integration.helpers import all_copies_agree, import_csv, wait_for
+    from tests.support.platform import Platform, ensure_infrastructure
+    from zhengdun_demo.synthetic import to_csv
+
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    try:
+        started = time.perf_counter()
+        assert import_csv(platform, to_csv(province_rows())).status_code == 200
+        wait_for(lambda: all_copies_agree(platform), timeout=1800, interval=1, what="copies to agree")
+        print(f"registry import: {time.perf_counter() - started:.1f} s")
+        bench_campaign(platform)
+        print_table()
+    finally:
+        platform.stop()
