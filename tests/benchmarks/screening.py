@@ -6,11 +6,13 @@ standing committee's decision designates its targets). One township_committee us
 created first through POST /users (a Keycloak round trip each): that setup is timed on its own.
 Figures are printed, not asserted.
 
-Run alone (imports a smaller province first): uv run python -m tests.benchmarks.screening [users]
+Run alone (imports a smaller province first: ZD_BENCH_VILLAGES, default here 5,000):
+ZD_BENCH_VILLAGES=5000 uv run python -m tests.benchmarks.screening [users]
 """
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -20,7 +22,6 @@ import httpx
 from tests.benchmarks import province_rows
 from tests.benchmarks.figures import record
 from zhengdun_demo.client import DEV_CLIENT, auth, token_url
-from zhengdun_demo.synthetic import generate_province
 
 CONCURRENCY = 4
 PASSWORD = "Bench-Passw0rd"
@@ -209,11 +210,12 @@ if __name__ == "__main__":
     from tests.support.platform import Platform, ensure_infrastructure
     from zhengdun_demo.synthetic import to_csv
 
+    os.environ.setdefault("ZD_BENCH_VILLAGES", "5000")
     ensure_infrastructure()
     platform = Platform()
     platform.start()
     try:
-        small = generate_province(cities=1, counties_per_city=3, townships_per_county=20, villages_per_township=50)
+        small = province_rows()
         assert import_csv(platform, to_csv(small)).status_code == 200
         wait_for(lambda: all_copies_agree(platform), timeout=300, what="copies to agree")
         bench_create_users(platform)
