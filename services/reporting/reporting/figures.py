@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reporting.counts import COUNTS
 from reporting.domain.figures import ACTIVE_PHASES, Figure, api_share, month_start
 from reporting.series import aggregates_on
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of
@@ -98,20 +99,7 @@ state AS (
 
 AGGREGATE = "WITH " + STATE + """,
 agg AS (
-  SELECT substr(code, 1, :g) AS grp,
-         count(*) FILTER (WHERE in_campaign) AS in_campaign,
-         count(*) FILTER (WHERE screened) AS screened,
-         count(*) FILTER (WHERE listed_category IS NOT NULL) AS listed,
-         count(*) FILTER (WHERE listed_category = 'weak_and_lax') AS listed_weak_and_lax,
-         count(*) FILTER (WHERE listed_category = 'lagging') AS listed_lagging,
-         coalesce(sum(overdue), 0)::bigint AS measures_overdue,
-         count(*) FILTER (WHERE overdue > 0) AS villages_overdue,
-         count(*) FILTER (WHERE visits_due) AS visits_due,
-         count(*) FILTER (WHERE visits_compliant) AS visits_compliant,
-         coalesce(sum(passed), 0)::bigint AS accepted, coalesce(sum(failed), 0)::bigint AS failed,
-         coalesce(sum(delisted), 0)::bigint AS delisted, coalesce(sum(relapsed), 0)::bigint AS relapsed,
-         count(*) FILTER (WHERE designated) AS designated,
-         count(*) FILTER (WHERE transformed) AS transformed
+  SELECT substr(code, 1, :g) AS grp,""" + COUNTS + """
   FROM state GROUP BY 1),
 crit AS (
   SELECT grp, jsonb_object_agg(criterion, n) AS j FROM (

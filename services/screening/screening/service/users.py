@@ -107,7 +107,10 @@ async def set_roles(command: SetRoles, user: dict, directory: IdentityDirectory,
     return view(await directory.user(user["id"]))
 
 
-BULK_CONCURRENCY = 8   # accounts made at once: Keycloak hashes each password, the pool keeps it from being swamped
+# Accounts made at once by all bulk requests of the process together: each holds two database connections
+# (its operation's lock and its journal) of the pool's 30, and Keycloak hashes only a password per core at a time.
+BULK_CONCURRENCY = 6
+_making = asyncio.Semaphore(BULK_CONCURRENCY)
 
 
 async def _units_known(session: AsyncSession, directory: IdentityDirectory, units: set[str]) -> dict[str, dict[str, str]]:
@@ -160,7 +163,7 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
     async def create(row: int, user: NewUser, granted: list[str], password: str) -> dict:
         if row in existing:
             return {"outcome": "existing"}
-        async with limit:
+        async with _making:
             try:
                 user_id = await operations.create(
                     username=user.username, family_name=user.family_name, given_name=user.given_name,
