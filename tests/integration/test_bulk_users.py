@@ -10,7 +10,7 @@ import httpx
 import jwt
 
 from tests.integration.helpers import topic_events, wait_for
-from tests.integration.test_identity import keycloak_admin, token_for
+from tests.integration.test_identity import keycloak_admin
 from zhengdun_demo.client import auth
 
 PASSWORD = "initial-Passw0rd"
@@ -20,6 +20,13 @@ TOWNSHIPS = ("990102101000", "990102102000", "990102103000")
 def row(username: str, unit: str, **changes) -> dict:
     return {"username": username, "family_name": "乡", "given_name": "委员", "unit": unit,
             "roles": ["township_committee"], "initial_password": PASSWORD} | changes
+
+
+def token_for(username: str, password: str) -> httpx.Response:
+    """A password grant; Keycloak hashes the password to check it, which takes seconds on a busy machine."""
+    return httpx.post("http://127.0.0.1:8180/realms/zhengdun/protocol/openid-connect/token", timeout=120,
+                      data={"grant_type": "password", "client_id": "zhengdun-dev", "username": username,
+                            "password": password})
 
 
 def created_events(platform, usernames: set[str]) -> list[str]:
