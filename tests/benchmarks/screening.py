@@ -216,16 +216,24 @@ def bench_create_users(platform) -> None:
     townships = [f"{COUNTY[:6]}{n:03d}000" for n in range(101, 121)]   # the county's 20 townships
     try:
         asyncio.run(_create_users(platform, townships, per_township=10, concurrency=8))
-    finally:   # Keycloak is shared by every run: left there, they would slow every later users list of the county
-        from tests.integration.test_identity import keycloak_admin
-        admin = keycloak_admin()
-        for user in admin.get_users({"search": f".{platform.run_id}", "max": 10000, "briefRepresentation": True}):
-            if user["username"].startswith("clerk"):
-                admin.delete_user(user["id"])
+    finally:
+        _remove_users(platform, "clerk")
+
+
+def _remove_users(platform, prefix: str) -> None:
+    """Keycloak is shared by every run: the run's users left there would slow every later users list of a county."""
+    from tests.integration.test_identity import keycloak_admin
+    admin = keycloak_admin()
+    for user in admin.get_users({"search": prefix, "max": 100000, "briefRepresentation": True}):
+        if user["username"].startswith(prefix) and user["username"].endswith(f".{platform.run_id}"):
+            admin.delete_user(user["id"])
 
 
 def bench_screen_province(platform) -> None:
-    asyncio.run(_screen(platform, province_rows()))
+    try:
+        asyncio.run(_screen(platform, province_rows()))
+    finally:
+        _remove_users(platform, "bench")
 
 
 if __name__ == "__main__":
@@ -243,6 +251,9 @@ if __name__ == "__main__":
         wait_for(lambda: all_copies_agree(platform), timeout=300, what="copies to agree")
         bench_create_users(platform)
         if "users" not in sys.argv[1:]:   # `... screening users`: the users' figures alone
-            asyncio.run(_screen(platform, small))
+            try:
+                asyncio.run(_screen(platform, small))
+            finally:
+                _remove_users(platform, "bench")
     finally:
         platform.stop()
