@@ -4,6 +4,9 @@ The read model is filled directly (COPY into reporting's own tables, the rows it
 would write for a year of a campaign: every village screened, ~10% listed with cases,
 measures, progress, visits, alerts, acceptances), since the point is the read, not the
 consumer (whose throughput the foundation's benchmarks measure).
+
+Run alone (imports a smaller province first; the read model is filled for it):
+ZD_BENCH_VILLAGES=5000 uv run python -m tests.benchmarks.reporting
 """
 from __future__ import annotations
 
@@ -121,3 +124,23 @@ def bench_national_read(platform) -> None:
     print(f"  ranking circular of a city (PDF, {len(response.content) / 1024:.0f} KB): {seconds * 1000:.0f} ms")
     seconds, response = _timed(get(f"/documents/{PROVINCE}/circular", format="xlsx", quarter="2021Q1"), repeat=1)
     print(f"  quarterly circular of the province (xlsx): {seconds * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    import os
+
+    from tests.benchmarks import province_rows
+    from tests.integration.helpers import all_copies_agree, import_csv, wait_for
+    from tests.support.platform import Platform, ensure_infrastructure
+    from zhengdun_demo.synthetic import to_csv
+
+    os.environ.setdefault("ZD_BENCH_VILLAGES", "5000")
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    try:
+        assert import_csv(platform, to_csv(province_rows()), filename="province.csv").status_code == 200
+        wait_for(lambda: all_copies_agree(platform), timeout=600, what="copies to agree")
+        bench_national_read(platform)
+    finally:
+        platform.stop()

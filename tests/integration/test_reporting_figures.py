@@ -542,6 +542,8 @@ def test_monthly_series_moves_month_by_month(platform, world):
         as_of = date.fromisoformat(item["as_of"])
         expected = truth_view(ground_truth(world["records"], world["villages"], "990102", as_of))
         assert api_view(item["figures"]) == expected, item["month"]
+        # Computed for all months in one statement (reporting.series): every figure as the date's own figures.
+        assert item["figures"] == get(platform, "/figures/990102000000", date=item["as_of"]).json()["figures"], item["month"]
         assert item["in_month"]["delisted"] == expected["delisted"] - previous["delisted"]
         assert item["in_month"]["acceptances_passed"] == expected["accepted"] - previous["accepted"]
         previous = expected

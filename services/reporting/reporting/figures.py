@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reporting.counts import COUNTS
 from reporting.domain.figures import ACTIVE_PHASES, Figure, api_share, month_start
+from reporting.series import aggregates_on
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of
 from zhengdun.events.screening import Policy
 from zhengdun.reading import within_params
@@ -97,20 +99,7 @@ state AS (
 
 AGGREGATE = "WITH " + STATE + """,
 agg AS (
-  SELECT substr(code, 1, :g) AS grp,
-         count(*) FILTER (WHERE in_campaign) AS in_campaign,
-         count(*) FILTER (WHERE screened) AS screened,
-         count(*) FILTER (WHERE listed_category IS NOT NULL) AS listed,
-         count(*) FILTER (WHERE listed_category = 'weak_and_lax') AS listed_weak_and_lax,
-         count(*) FILTER (WHERE listed_category = 'lagging') AS listed_lagging,
-         coalesce(sum(overdue), 0)::bigint AS measures_overdue,
-         count(*) FILTER (WHERE overdue > 0) AS villages_overdue,
-         count(*) FILTER (WHERE visits_due) AS visits_due,
-         count(*) FILTER (WHERE visits_compliant) AS visits_compliant,
-         coalesce(sum(passed), 0)::bigint AS accepted, coalesce(sum(failed), 0)::bigint AS failed,
-         coalesce(sum(delisted), 0)::bigint AS delisted, coalesce(sum(relapsed), 0)::bigint AS relapsed,
-         count(*) FILTER (WHERE designated) AS designated,
-         count(*) FILTER (WHERE transformed) AS transformed
+  SELECT substr(code, 1, :g) AS grp,""" + COUNTS + """
   FROM state GROUP BY 1),
 crit AS (
   SELECT grp, jsonb_object_agg(criterion, n) AS j FROM (
@@ -181,6 +170,19 @@ def _bind(sql: str):
     return text(sql).bindparams(bindparam("active", expanding=True))
 
 
+# How the figures' statements are planned, for the rest of the read's transaction (SET LOCAL):
+# - with their own values: they are prepared once per connection (asyncpg), and after five runs PostgreSQL may
+#   switch to a generic plan made without the values; the one it made for "any division, any date" chose
+#   nested loops that made a province's aggregate 10-30× slower;
+# - without JIT compilation: a province's statements pass jit_above_cost, and compiling them took longer than
+#   running them (the multi-date series: 9 s of compiling for 0.4 s of work).
+PLANNING = ("set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)")
+
+
+async def plan_for_figures(session: AsyncSession) -> None:
+    await session.execute(text(f"SELECT {PLANNING}"))
+
+
 class SnapshotCache:
     """Aggregates already computed, each under the database snapshot it was computed in.
 
@@ -197,7 +199,8 @@ class SnapshotCache:
 
     async def snapshot(self, session: AsyncSession) -> str:
         # In the Reader's REPEATABLE READ transaction this is the snapshot every statement of the request reads.
-        return (await session.execute(text("SELECT pg_current_snapshot()::text"))).scalar_one()
+        # The same round trip sets how the transaction plans the figures (PLANNING).
+        return (await session.execute(text(f"SELECT pg_current_snapshot()::text, {PLANNING}"))).one()[0]
 
     def get(self, key: tuple) -> list[dict[str, Any]] | None:
         rows = self._entries.get(key)
@@ -315,6 +318,7 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
                           ) -> tuple[int, list[dict[str, Any]]]:
     """The villages (or, for event counts, the events; for alerts, the alerts) behind a figure."""
     policy = await policy_for(session, code, day)
+    await plan_for_figures(session)
     params = _params(code, day, policy) | {"o": offset, "l": limit}
     if figure is Figure.ALERTS_OPEN:
         joins = "rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)"
@@ -368,20 +372,41 @@ FLOWS = {"acceptances_passed", "acceptances_failed", "delisted", "relapsed"}
 
 async def monthly_series(session: AsyncSession, code: str, first: date, last: date) -> list[dict[str, Any]]:
     """Month by month from ``first``'s month to ``last``'s: the figures at each month's end (or at
-    ``last`` for its own month), and the acceptance outcomes within the month."""
-    from datetime import timedelta
+    ``last`` for its own month), and the acceptance outcomes within the month: all dates in one statement."""
+    from reporting.domain.figures import months_between, series_dates
 
-    from reporting.domain.figures import month_end, months_between
+    months = months_between(first, last)
+    day_before, ends = series_dates(first, last)
+    rows = await aggregates_over(session, code, [day_before, *ends])
+    labels = await criteria_labels(session)
 
+    def figures_on(day: date) -> dict[str, Any]:
+        raw = rows[day][0] if rows[day] else EMPTY
+        return present({k: raw.get(k, v) for k, v in EMPTY.items()}, labels)
     series = []
-    previous = await figures_for(session, code, first.replace(day=1) - timedelta(days=1))
-    for year, month in months_between(first, last):
-        as_of = min(month_end(year, month), last)
-        figures = await figures_for(session, code, as_of)
+    previous = figures_on(day_before)
+    for (year, month), as_of in zip(months, ends):
+        figures = figures_on(as_of)
         in_month = {k: figures[k] - previous[k] for k in FLOWS}
         series.append({"month": f"{year}-{month:02d}", "as_of": as_of, "figures": figures, "in_month": in_month})
         previous = figures
     return series
+
+
+async def aggregates_over(session: AsyncSession, code: str, days: list[date]) -> dict[date, list[dict[str, Any]]]:
+    """``aggregate(session, code, day)`` for each of ``days``: those not in the snapshot cache in one statement
+    (reporting.series), each then kept in the cache as ``aggregate`` would keep it."""
+    g = group_digits(code, children=False)
+    snapshot = await AGGREGATES.snapshot(session)
+    found = {day: AGGREGATES.get((snapshot, code, day, g)) for day in days}
+    missing = sorted({day for day, rows in found.items() if rows is None})
+    if missing:
+        policies = [await policy_for(session, code, day) for day in missing]
+        computed = await aggregates_on(session, code, missing, policies, g)
+        for day, policy in zip(missing, policies):
+            found[day] = [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in computed[day]]
+            AGGREGATES.put((snapshot, code, day, g), found[day])
+    return found
 
 
 async def campaign_start(session: AsyncSession, code: str) -> date | None:

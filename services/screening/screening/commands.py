@@ -183,6 +183,11 @@ class CreateUser(_In):
     initial_password: str = Field(min_length=8, max_length=128)
 
 
+class CreateUsers(_In):
+    users: list[CreateUser] = Field(min_length=1, max_length=2000,
+                                    description="要创建的用户（如一个县各乡镇的账号）；整份名单先校验，有误则一个也不创建")
+
+
 class MoveUser(_In):
     unit: DivisionCode
 

@@ -296,6 +296,17 @@ class UserOut(BaseModel):  # not Out: the directory's accounts carry more than t
     roles: list[str] | None = Field(None, description="角色：职能角色及随单位的层级角色")
 
 
+class BulkUserOut(UserOut):
+    row: int = Field(description="名单中的行号（从1开始）")
+    outcome: Literal["created", "existing"] = Field(description="created 新建；existing 已有同名同单位同角色的账号（重复提交）")
+
+
+class BulkUsersOut(BaseModel):
+    created: int
+    existing: int
+    items: list[BulkUserOut]
+
+
 # ------------------------------------------------------------------------------- the register of organizations and cadres
 
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from screening.commands import CreateUser, MoveUser, SetRoles
+from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
 from screening.identity import IdentityDirectory, IdentityUnavailable
-from screening.responses import UserOut
+from screening.responses import BulkUsersOut, UserOut
 from screening.service import users
 from screening.users_service import UserOperations
 from zhengdun.access import authorized
@@ -54,6 +54,14 @@ ThisUser = Annotated[dict, Depends(this_user)]
 async def create_user(body: CreateUser, session: Reader, directory: Directory, operations: Operations,
                       principal: Principal = Depends(MANAGE)):
     return await users.create_user(body, session, directory, operations, principal)
+
+
+@router.post("/bulk", response_model=BulkUsersOut, summary="批量创建下级单位的用户（如县为各乡镇开设账号）",
+             responses={422: {"description": "名单有误：逐行列出（errors[].row），一个也未创建"},
+                        503: {"description": "认证服务暂不可用；已创建的用户在重新提交同一名单时视为已存在"}})
+async def create_users(body: CreateUsers, session: Reader, directory: Directory, operations: Operations,
+                       principal: Principal = Depends(MANAGE)):
+    return await users.create_users(body, session, directory, operations, principal)
 
 
 @router.get("", response_model=Page[UserOut], summary="辖区内的用户")

@@ -159,3 +159,11 @@ def test_the_summary_period_follows_the_policys_interval_counted_from_the_campai
         ordered = sorted(periods)
         assert all((b[0] - a[1]).days == 1 for a, b in zip(ordered, ordered[1:]))
         assert all((p[1].year - p[0].year) * 12 + p[1].month - p[0].month + 1 == interval for p in ordered)
+
+
+def test_a_series_reads_the_day_before_its_first_month_and_each_month_end_the_last_at_its_date():
+    from reporting.domain.figures import series_dates
+
+    assert series_dates(date(2020, 11, 10), date(2021, 1, 20)) == (
+        date(2020, 10, 31), [date(2020, 11, 30), date(2020, 12, 31), date(2021, 1, 20)])
+    assert series_dates(date(2024, 2, 1), date(2024, 2, 29)) == (date(2024, 1, 31), [date(2024, 2, 29)])

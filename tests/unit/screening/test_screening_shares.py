@@ -53,3 +53,19 @@ def test_an_answered_share_is_rounded_once_half_up():
     assert four_places(Fraction(6, 38)) == "0.1579"
     assert four_places(Fraction(1, 32)) == "0.0313"          # 0.03125: the half goes up
     assert four_places(Fraction(0)) == "0.0000" and four_places(Fraction(1)) == "1.0000"
+
+
+def test_county_shares_equal_each_county_share_status_in_one_pass():
+    from screening.domain.shares import county_shares
+
+    other_county = [Village(f"130103001{n:03d}", "外县村") for n in range(1, 8)] + [
+        Village("130103002001", "社区", administrative=False)]
+    villages = VILLAGES + other_county
+    listed = [village(TOWNSHIP_A, 1), village(TOWNSHIP_B, 2), "130103001001", "130103001002", "130104001001"]
+    lagging = [village(TOWNSHIP_B, 2), "130103001002"]
+    policy = Policy(min_listed_share=Decimal("0.15"))
+    together = county_shares(listed, villages, policy, lagging)
+    # Only counties with villages get a share (130104 has a listed code but no village among them).
+    assert [s.division_code for s in together] == [COUNTY, "130103000000"]
+    assert together == [share_status(c, listed, villages, policy, lagging_codes=lagging) for c in (COUNTY, "130103000000")]
+    assert (together[1].listed, together[1].administrative_villages, together[1].lagging) == (2, 7, 1)

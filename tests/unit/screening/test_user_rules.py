@@ -49,3 +49,32 @@ def test_moving_a_user_swaps_the_level_role_and_keeps_roles_valid_at_the_new_lev
     with pytest.raises(Refusal):
         roles_after_move({"township_committee", "level_township"}, "990102000000")
     assert roles_after_move({"work_team_member", "level_village"}, "990102102201") == (set(), set())
+
+
+def test_a_bulk_list_is_judged_row_by_row_and_names_every_bad_row():
+    from screening.domain.users import check_new_users
+
+    rows = [user(username="li.si"),
+            user(unit="990103101201", username="wang.wu"),                  # another county's village
+            user(roles=("township_committee",), username="zhao.liu"),       # a township role at a village
+            user(username="li.si"),                                         # the first row's username again
+            user(unit="990102101000", roles=("township_committee",), username="sun.qi")]
+    roles, problems = check_new_users(rows, manager_unit="990102000000")
+    assert roles == [["work_team_member", "level_village"], [], [], [], ["township_committee", "level_township"]]
+    assert [(p.row, p.username, p.code, p.field) for p in problems] == [
+        (2, "wang.wu", "unit-outside-subtree", "unit"), (3, "zhao.liu", "role-not-at-this-level", "roles"),
+        (4, "li.si", "duplicate-username-in-list", "username")]
+    assert "第 1 行" in problems[2].message
+
+
+def test_an_existing_account_is_the_one_asked_for_only_with_the_same_names_unit_and_roles():
+    from screening.domain.users import same_account
+
+    asked = user()
+    granted = ["work_team_member", "level_village"]
+    account = {"family_name": "张", "given_name": "三", "unit": asked.unit,
+               "roles": ["default-roles-zhengdun", "level_village", "work_team_member"]}   # Keycloak's own role is not ours
+    assert same_account(account, asked, granted)
+    assert not same_account(account | {"unit": "990102101202"}, asked, granted)
+    assert not same_account(account | {"given_name": "四"}, asked, granted)
+    assert not same_account(account | {"roles": ["level_village", "work_team_leader"]}, asked, granted)

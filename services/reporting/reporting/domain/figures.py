@@ -177,6 +177,16 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
     return months
 
 
+def series_dates(first: date, last: date) -> tuple[date, list[date]]:
+    """The dates a monthly series reads its figures on: the day before ``first``'s month (what the first month's
+    flows are counted from), and each month's end, the last month's at ``last`` (2020-11-10 … 2021-01-20 →
+    2020-10-31; 2020-11-30, 2020-12-31, 2021-01-20)."""
+    from datetime import timedelta
+
+    ends = [min(month_end(year, month), last) for year, month in months_between(first, last)]
+    return first.replace(day=1) - timedelta(days=1), ends
+
+
 def parse_month(text: str) -> tuple[int, int]:
     """'2020-11' → (2020, 11); raises ValueError on anything else."""
     year, month = text.split("-")

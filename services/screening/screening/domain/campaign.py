@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Iterable, Protocol, TypeVar
 
-from zhengdun.divisions import is_within, level_of, validate_code
+from zhengdun.divisions import is_within, level_of, prefix_of, validate_code
 from zhengdun.events.screening import (
     CampaignOpened,
     OrganizationKind,
@@ -101,7 +101,8 @@ class Campaign:
         """The organizations this campaign screens, each marked whether it counts in the shares' denominator:
         seed 000's 行政村总数 for campaigns that name no kinds, seed 001's 所辖基层党组织总数 (every organization
         of the kinds named) for those that do."""
-        inside = [v for v in villages if self.covers(v)]
+        prefix, kinds = prefix_of(self.area_code), self.kinds_screened   # covers(), worked out once for all
+        inside = [v for v in villages if v.code.startswith(prefix) and v.kind in kinds]
         if self.organization_kinds is None:
             return inside
         return [v if v.administrative else replace(v, administrative=True) for v in inside]

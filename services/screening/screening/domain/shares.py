@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
 
-from zhengdun.divisions import is_within
+from zhengdun.divisions import county_of, prefix_of
 from zhengdun.events.screening import Policy
 
 from screening.domain.assessment import Village
@@ -53,15 +53,46 @@ def share_status(
 ) -> ShareStatus:
     """Live share for a county or a city (or any division) from the listed codes (``lagging_codes``:
     those of them listed as lagging) and the registry."""
-    listed = {c for c in listed_codes if is_within(c, division_code)}
+    prefix = prefix_of(division_code)   # is_within, its prefix worked out once for every village
+    listed = {c for c in listed_codes if c.startswith(prefix)}
     return ShareStatus(
         division_code=division_code,
         listed=len(listed),
-        administrative_villages=sum(1 for v in villages if v.administrative and is_within(v.code, division_code)),
+        administrative_villages=sum(1 for v in villages if v.administrative and v.code.startswith(prefix)),
         minimum_share=policy.min_listed_share,
         lagging=len(listed & set(lagging_codes)),
         lagging_reference_share=policy.lagging_reference_share,
     )
+
+
+def county_shares(listed_codes: Iterable[str], villages: Iterable[Village], policy: Policy,
+                  lagging_codes: Iterable[str] = ()) -> list[ShareStatus]:
+    """The live share of every county that has villages among ``villages``, in code order, each equal to
+    ``share_status(county, ...)``: counted in one pass over the villages (a province has ~50,000) instead
+    of one pass per county."""
+    county_by_prefix: dict[str, str] = {}   # a village's county depends on its first 6 digits only
+
+    def county(code: str) -> str:
+        prefix = code[:6]
+        if prefix not in county_by_prefix:
+            county_by_prefix[prefix] = county_of(code)
+        return county_by_prefix[prefix]
+
+    administrative: dict[str, int] = {}
+    for village in villages:
+        unit = county(village.code)
+        administrative[unit] = administrative.get(unit, 0) + (1 if village.administrative else 0)
+    listed_codes, lagging = set(listed_codes), set(lagging_codes)
+    listed: dict[str, int] = {}
+    listed_lagging: dict[str, int] = {}
+    for code in listed_codes:
+        unit = county(code)
+        listed[unit] = listed.get(unit, 0) + 1
+        listed_lagging[unit] = listed_lagging.get(unit, 0) + (code in lagging)
+    return [ShareStatus(division_code=unit, listed=listed.get(unit, 0), administrative_villages=administrative[unit],
+                        minimum_share=policy.min_listed_share, lagging=listed_lagging.get(unit, 0),
+                        lagging_reference_share=policy.lagging_reference_share)
+            for unit in sorted(administrative)]
 
 
 def four_places(value: Fraction) -> str:

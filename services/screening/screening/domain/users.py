@@ -90,3 +90,47 @@ def roles_after_move(current_roles: set[str], new_unit: str) -> tuple[set[str], 
                                 field="roles")
     level_roles = {l.role for l in Level}
     return {level.role} - current_roles, (current_roles & level_roles) - {level.role}
+
+
+# ---- many users at once (a county setting up its townships' accounts) ----------------------------
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row of a bulk creation is refused (``row``: its 1-based place in the list)."""
+    row: int
+    username: str
+    code: str
+    message: str
+    field: str | None = None
+    forbidden: bool = False     # the manager may not do this (outside the subtree, a role not grantable): 403
+
+
+def check_new_users(users: list[NewUser], *, manager_unit: str) -> tuple[list[list[str]], list[RowProblem]]:
+    """Each row as ``check_new_user`` judges it, and a username twice in the list refused at its second
+    place: (the realm roles of each row, [] for a refused one; every refused row with its reason)."""
+    roles: list[list[str]] = []
+    problems: list[RowProblem] = []
+    first_row: dict[str, int] = {}
+    for row, user in enumerate(users, start=1):
+        try:
+            roles.append(check_new_user(user, manager_unit=manager_unit))
+        except (RuleViolation, NotPermitted) as refused:
+            roles.append([])
+            problems.append(RowProblem(row, user.username, refused.code, refused.message_zh, refused.field,
+                                       forbidden=isinstance(refused, NotPermitted)))
+            continue
+        if user.username in first_row:
+            roles[-1] = []
+            problems.append(RowProblem(row, user.username, "duplicate-username-in-list",
+                                       f"用户名 {user.username} 与第 {first_row[user.username]} 行重复", "username"))
+        else:
+            first_row[user.username] = row
+    return roles, problems
+
+
+def same_account(existing: dict, user: NewUser, roles: list[str]) -> bool:
+    """Whether an account already under this username is the one asked for (same names, unit and roles of
+    this platform): then creating it again is no error (a retried list), otherwise the username is taken."""
+    held = set(existing.get("roles") or []) & managed_roles()
+    return (existing.get("family_name") == user.family_name and existing.get("given_name") == user.given_name
+            and existing.get("unit") == user.unit and held == set(roles))

@@ -6,13 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import CityDrawIn, FindingsIn
 from screening.domain import spot_check
 from screening.domain.campaign import require_city_steps
-from screening.domain.shares import share_status
+from screening.domain.shares import county_shares, share_status
 from screening.service.state import (active_list, campaign_villages, county_list, facts, load_campaign, record,
                                      sample_secret)
 from screening.service.views import lagging_codes, share_view
 from zhengdun import clock
 from zhengdun.auth import Principal
-from zhengdun.divisions import county_of
 from zhengdun.events import screening as ev
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
@@ -78,13 +77,11 @@ async def shares(session: AsyncSession, campaign_id: str, code: str) -> dict:
     campaign = await load_campaign(session, campaign_id)
     active = await active_list(session, campaign_id, under=code)
     villages = await campaign_villages(session, campaign, code)
-    counties = sorted({county_of(v.code) for v in villages})
     listed = active.in_division(code)
     lagging = lagging_codes(listed)
     return {"campaign_id": campaign_id,
             "division": share_view(share_status(code, listed, villages, campaign.policy, lagging_codes=lagging)),
-            "counties": [share_view(share_status(c, listed, villages, campaign.policy, lagging_codes=lagging))
-                         for c in counties]}
+            "counties": [share_view(status) for status in county_shares(listed, villages, campaign.policy, lagging)]}
 
 
 async def targets(session: AsyncSession, campaign_id: str, under: str, paging: PageParams) -> Page:

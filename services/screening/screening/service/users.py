@@ -2,10 +2,13 @@
 operations that keep it and the database in step (screening.users_service)."""
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from screening.commands import CreateUser, MoveUser, SetRoles
-from screening.domain.users import NewUser, check_new_user, check_roles, check_unit, roles_after_move
+from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
+from screening.domain.users import (NewUser, RowProblem, check_new_user, check_new_users, check_roles, check_unit,
+                                    roles_after_move, same_account)
 from screening.identity import DuplicateUsername, IdentityDirectory
 from screening.users_service import UserOperationFailed, UserOperations
 from zhengdun.auth import Principal
@@ -102,3 +105,106 @@ async def set_roles(command: SetRoles, user: dict, directory: IdentityDirectory,
     roles = check_roles(tuple(command.roles), user["unit"])
     await operations.set_roles(user=user, roles=roles, actor=actor)
     return view(await directory.user(user["id"]))
+
+
+# Accounts made at once by all bulk requests of the process together: each holds two database connections
+# (its operation's lock and its journal) of the pool's 30, and Keycloak hashes only a password per core at a time.
+BULK_CONCURRENCY = 6
+_making = asyncio.Semaphore(BULK_CONCURRENCY)
+
+
+async def _units_known(session: AsyncSession, directory: IdentityDirectory, units: set[str]) -> dict[str, dict[str, str]]:
+    """For each unit that exists in the registry, the names of it and its ancestors (one query for all units)."""
+    paths = {unit: directory.group_path(unit).strip("/").split("/") for unit in units}
+    codes = {code for chain in paths.values() for code in chain}
+    found = {d.code: d.name for d in (await session.execute(
+        Division.__table__.select().where(Division.code.in_(codes)))).all()}
+    return {unit: {c: found[c] for c in chain if c in found} for unit, chain in paths.items() if unit in found}
+
+
+async def create_users(command: CreateUsers, session: AsyncSession, directory: IdentityDirectory,
+                       operations: UserOperations, principal: Principal) -> dict:
+    """Many users of the manager's subtree in one request. The whole list is checked first (each row as
+    POST /users checks it, its unit in the registry, its username not taken by another account): any bad
+    row and nothing is created, the answer names every one. Then the accounts are made a few at a time,
+    each as one journalled operation like POST /users; groups and roles are looked up once. A username
+    whose account already exists with the same names, unit and roles is reported as existing, not refused:
+    the same list can be sent again after a failure."""
+    new = [NewUser(u.username, u.family_name, u.given_name, u.unit, tuple(u.roles), u.email) for u in command.users]
+    roles, problems = check_new_users(new, manager_unit=principal.division_code)
+    units = await _units_known(session, directory, {u.unit for u, r in zip(new, roles) if r})
+    for row, (user, granted) in enumerate(zip(new, roles), start=1):
+        if granted and user.unit not in units:
+            problems.append(RowProblem(row, user.username, "unknown-unit", f"区划 {user.unit} 不在行政区划库中", "unit"))
+            roles[row - 1] = []
+    limit = asyncio.Semaphore(BULK_CONCURRENCY)
+
+    async def account_of(user: NewUser) -> dict | None:
+        async with limit:
+            found = await directory.find_user(user.username)
+            return await directory.user(found["id"]) if found else None
+    candidates = [(row, user, granted) for row, (user, granted) in enumerate(zip(new, roles), start=1) if granted]
+    accounts = await asyncio.gather(*(account_of(user) for _, user, _ in candidates))
+    existing: dict[int, dict] = {}   # row -> the account already made for it
+    for (row, user, granted), account in zip(candidates, accounts):
+        if account is None:
+            continue
+        if same_account(account, user, granted):
+            existing[row] = account
+        else:
+            problems.append(RowProblem(row, user.username, "duplicate-username",
+                                       f"用户名 {user.username} 已被另一个账号使用", "username"))
+    if problems:
+        raise _refused_rows(problems)
+
+    groups = {unit: await directory.ensure_group(unit, names) for unit, names in units.items()}
+    refused: list[RowProblem] = []
+
+    async def create(row: int, user: NewUser, granted: list[str], password: str) -> dict:
+        if row in existing:
+            return {"outcome": "existing"}
+        async with _making:
+            try:
+                user_id = await operations.create(
+                    username=user.username, family_name=user.family_name, given_name=user.given_name,
+                    email=user.email, unit=user.unit, group_id=groups[user.unit], roles=granted,
+                    initial_password=password, actor=principal.actor)
+            except DuplicateUsername:   # taken since the check: a retry with the same list tells which
+                refused.append(RowProblem(row, user.username, "duplicate-username",
+                                          f"用户名 {user.username} 已存在", "username"))
+                return {}
+            except UserOperationFailed as exc:
+                refused.append(RowProblem(row, user.username, "identity-provider-refused",
+                                          f"认证服务拒绝了该用户：{exc}", None))
+                return {}
+        return {"outcome": "created", "id": user_id}
+    made = await asyncio.gather(*(create(row, user, granted, command.users[row - 1].initial_password)
+                                  for row, (user, granted) in enumerate(zip(new, roles), start=1)))
+    if refused:   # the others are made; sending the corrected list again finds them as existing
+        raise _refused_rows(refused, created=sum(1 for m in made if m.get("id")))
+    items = []
+    for row, (user, granted, outcome) in enumerate(zip(new, roles, made), start=1):
+        account = existing.get(row, {"id": outcome.get("id"), "enabled": True})
+        items.append({"row": row, "outcome": outcome["outcome"], "id": account["id"], "username": user.username,
+                      "family_name": user.family_name, "given_name": user.given_name, "enabled": account["enabled"],
+                      "unit": user.unit, "roles": granted})
+    return {"created": sum(1 for i in items if i["outcome"] == "created"),
+            "existing": sum(1 for i in items if i["outcome"] == "existing"), "items": items}
+
+
+def _refused_rows(problems: list[RowProblem], created: int = 0) -> Problem:
+    problems = sorted(problems, key=lambda p: p.row)
+    rows = "、".join(str(p.row) for p in problems)
+    if any(p.forbidden for p in problems):   # as POST /users: what the manager may not do is a 403
+        return Problem(403, "user-rows-not-permitted", "无权创建名单中的部分用户 Forbidden rows",
+                       f"第 {rows} 行有误（其中有不在您下级单位或不能授予的角色），未创建任何用户",
+                       errors=_row_errors(problems))
+    detail = (f"第 {rows} 行有误，未创建任何用户；改正后重新提交整份名单" if not created else
+              f"已创建 {created} 个用户；第 {rows} 行被拒绝，改正后重新提交整份名单（已创建的用户视为已存在）")
+    return Problem(422, "invalid-user-rows", "用户名单有误 Invalid rows", detail,
+                   errors=_row_errors(problems))
+
+
+def _row_errors(problems: list[RowProblem]) -> list[dict]:
+    return [{"field": f"body.users.{p.row - 1}" + (f".{p.field}" if p.field else ""), "message": p.message,
+             "type": p.code, "row": p.row, "username": p.username} for p in problems]

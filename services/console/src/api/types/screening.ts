@@ -656,6 +656,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量创建下级单位的用户（如县为各乡镇开设账号） */
+        post: operations["create_users_users_bulk_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/{user_id}": {
         parameters: {
             query?: never;
@@ -1027,6 +1044,46 @@ export interface components {
         Body_upload_township_attachment_campaigns__campaign_id__rounds__round_id__townships__township__attachments_post: {
             /** File */
             file: string;
+        };
+        /** BulkUserOut */
+        BulkUserOut: {
+            /** Id */
+            id: string;
+            /** Username */
+            username: string;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Unit */
+            unit: string | null;
+            /**
+             * Roles
+             * @description 角色：职能角色及随单位的层级角色
+             */
+            roles?: string[] | null;
+            /**
+             * Row
+             * @description 名单中的行号（从1开始）
+             */
+            row: number;
+            /**
+             * Outcome
+             * @description created 新建；existing 已有同名同单位同角色的账号（重复提交）
+             * @enum {string}
+             */
+            outcome: "created" | "existing";
+        };
+        /** BulkUsersOut */
+        BulkUsersOut: {
+            /** Created */
+            created: number;
+            /** Existing */
+            existing: number;
+            /** Items */
+            items: components["schemas"]["BulkUserOut"][];
         };
         /** CadreEntryIn */
         CadreEntryIn: {
@@ -1582,6 +1639,14 @@ export interface components {
             roles: string[];
             /** Initial Password */
             initial_password: string;
+        };
+        /** CreateUsers */
+        CreateUsers: {
+            /**
+             * Users
+             * @description 要创建的用户（如一个县各乡镇的账号）；整份名单先校验，有误则一个也不创建
+             */
+            users: components["schemas"]["CreateUser"][];
         };
         /**
          * Criterion
@@ -6272,6 +6337,84 @@ export interface operations {
                 };
             };
             /** @description 认证服务暂不可用，未做任何更改 (Keycloak unreachable; nothing changed) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_users_users_bulk_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsers"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUsersOut"];
+                };
+            };
+            /** @description 未认证：缺少或无效的令牌 (no valid bearer token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作：角色、层级或辖区不允许 (refused by the access policy) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未找到 (not found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与当前状态冲突 (conflicts with the current state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 输入不合法或不符合业务规则；errors 逐字段说明 (invalid input or a rule refused it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 认证服务暂不可用；已创建的用户在重新提交同一名单时视为已存在 */
             503: {
                 headers: {
                     [name: string]: unknown;

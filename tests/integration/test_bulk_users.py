@@ -1,0 +1,113 @@
+"""A county setting up its townships' accounts in one request (POST /users/bulk) against the real Keycloak:
+a list with bad rows creates nothing and names each row; a good list creates every account (a token each,
+with its unit and roles, one UserCreated each); the same list again is no error and creates nothing more;
+a username taken by another account is refused."""
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import jwt
+
+from tests.integration.helpers import topic_events, wait_for
+from tests.integration.test_identity import keycloak_admin
+from zhengdun_demo.client import auth
+
+PASSWORD = "initial-Passw0rd"
+TOWNSHIPS = ("990102101000", "990102102000", "990102103000")
+
+
+def row(username: str, unit: str, **changes) -> dict:
+    return {"username": username, "family_name": "乡", "given_name": "委员", "unit": unit,
+            "roles": ["township_committee"], "initial_password": PASSWORD} | changes
+
+
+def token_for(username: str, password: str) -> httpx.Response:
+    """A password grant; Keycloak hashes the password to check it, which takes seconds on a busy machine."""
+    return httpx.post("http://127.0.0.1:8180/realms/zhengdun/protocol/openid-connect/token", timeout=120,
+                      data={"grant_type": "password", "client_id": "zhengdun-dev", "username": username,
+                            "password": password})
+
+
+def created_events(platform, usernames: set[str]) -> list[str]:
+    return [e["data"]["username"] for e in topic_events(platform, "screening")
+            if e["type"].split(".")[3] == "created" and e["data"].get("username") in usernames]
+
+
+def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
+    url = f"{platform.url('screening')}/users/bulk"
+    names = [f"bulk{n}.{platform.run_id}" for n in range(6)]
+    good = [row(name, TOWNSHIPS[n % 3]) for n, name in enumerate(names)]
+    try:
+        # Rows of the wrong shape: every one named (by its field), nothing looked at further.
+        shapes = httpx.post(url, json={"users": [*good[:2], row("x", TOWNSHIPS[0]), row(f"pw.{platform.run_id}", TOWNSHIPS[0],
+                                                                                    initial_password="short")]},
+                            headers=auth("county_org"), timeout=120)
+        assert shapes.status_code == 422, shapes.text
+        assert {e["field"] for e in shapes.json()["errors"]} == {"body.users.2.username", "body.users.3.initial_password"}
+
+        # Rows that break a rule: every one named with its row, in row order, nothing made.
+        bad = [*good[:2],
+               row(f"blank.{platform.run_id}", TOWNSHIPS[2], family_name=" "),   # 3: no family name
+               row(f"nowhere.{platform.run_id}", "990102150000"),                 # 4: no such township in the registry
+               good[0],                                                           # 5: the first row again
+               row(f"lvl.{platform.run_id}", TOWNSHIPS[1], roles=["county_secretary"])]   # 6: a county role
+        refused = httpx.post(url, json={"users": bad}, headers=auth("county_org"), timeout=120)
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        errors = refused.json()["errors"]
+        assert [(e["row"], e["type"]) for e in errors] == [
+            (3, "invalid-name"), (4, "unknown-unit"), (5, "duplicate-username-in-list"), (6, "role-not-at-this-level")]
+        assert errors[0]["field"] == "body.users.2.family_name" and all(e["message"] for e in errors)
+        admin = keycloak_admin()
+        assert not [u for u in admin.get_users({"search": f".{platform.run_id}"}) if u["username"] in names]  # nothing made
+
+        # What the manager may not do is forbidden, as for POST /users: another county's township, or any
+        # township for a township's clerk; the answer names the rows and nothing is made.
+        outside = httpx.post(url, json={"users": [*good, row(f"far.{platform.run_id}", "990103101000")]},
+                             headers=auth("county_org"), timeout=120)
+        assert outside.status_code == 403, outside.text
+        assert [(e["row"], e["type"]) for e in outside.json()["errors"]] == [(7, "unit-outside-subtree")]
+        assert httpx.post(url, json={"users": good}, headers=auth("township_org"), timeout=120).status_code == 403
+        assert not [u for u in admin.get_users({"search": f".{platform.run_id}"}) if u["username"] in names]
+
+        made = httpx.post(url, json={"users": good}, headers=auth("county_org"), timeout=120)
+        assert made.status_code == 200, made.text
+        body = made.json()
+        assert (body["created"], body["existing"]) == (6, 0)
+        assert [(i["row"], i["username"], i["unit"], i["outcome"]) for i in body["items"]] == [
+            (n + 1, name, TOWNSHIPS[n % 3], "created") for n, name in enumerate(names)]
+        assert body["items"][0]["roles"] == ["township_committee", "level_township"]
+        for n, name in enumerate(names):
+            claims = jwt.decode(token_for(name, PASSWORD).json()["access_token"], options={"verify_signature": False})
+            assert claims["division_code"] == TOWNSHIPS[n % 3]
+            assert {"township_committee", "level_township"} <= set(claims["realm_access"]["roles"])
+        wait_for(lambda: sorted(created_events(platform, set(names))) == sorted(names), timeout=60,
+                 what="one UserCreated per account")
+        rows = asyncio.run(platform.fetch("screening", "select username, status from user_operations "
+                                                       "where username = any($1::text[])", names))
+        assert sorted((r["username"], r["status"]) for r in rows) == sorted((name, "done") for name in names)
+
+        # Sent again (a retry after a lost answer): nothing new, no error, no second event.
+        again = httpx.post(url, json={"users": good}, headers=auth("county_org"), timeout=120)
+        assert again.status_code == 200, again.text
+        assert (again.json()["created"], again.json()["existing"]) == (0, 6)
+        assert [i["id"] for i in again.json()["items"]] == [i["id"] for i in body["items"]]
+        extra = f"bulk6.{platform.run_id}"
+        grown = httpx.post(url, json={"users": [*good, row(extra, TOWNSHIPS[0])]}, headers=auth("county_org"), timeout=120)
+        assert (grown.json()["created"], grown.json()["existing"]) == (1, 6), grown.text
+        names.append(extra)
+
+        # The same username for another unit: taken by another account, refused, nothing made.
+        other = f"bulk7.{platform.run_id}"
+        conflict = httpx.post(url, json={"users": [row(other, TOWNSHIPS[0]), row(names[0], TOWNSHIPS[2])]},
+                              headers=auth("county_org"), timeout=120)
+        assert conflict.status_code == 422, conflict.text
+        assert [(e["row"], e["type"]) for e in conflict.json()["errors"]] == [(2, "duplicate-username")]
+        assert token_for(other, PASSWORD).status_code in (400, 401)
+        assert sorted(created_events(platform, set(names) | {other})) == sorted(names)
+    finally:   # Keycloak is shared by every run
+        admin = keycloak_admin()
+        for user in admin.get_users({"search": f".{platform.run_id}", "max": 1000}):
+            if user["username"].startswith(("bulk", "far.", "nowhere.", "lvl.", "blank.", "pw.")):
+                admin.delete_user(user["id"])
