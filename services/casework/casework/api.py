@@ -45,7 +45,8 @@ async def list_cases(session: Reader, county: DivisionCode | None = Query(None),
 
 @cases.get("/{case_id}", response_model=R.CaseDetail, summary="一村一册：案件详情（工作队、联系领导、三张清单、进展、走访、持续整顿）")
 async def case_detail(session: Reader, case: Case = case_to_read):
-    return await service.case_detail(session, case)
+    # Already validated against CaseDetail and serialized (the service keeps unchanged books folded).
+    return Response(await service.case_detail(session, case), media_type="application/json")
 
 
 @cases.get("/{case_id}/ledger", response_model=R.LedgerOut, summary="台账：全部记录按序，可查看任一过去日期的状态 (as_of)")

@@ -26,7 +26,7 @@ from casework.domain import tasks as task_rules
 from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id
 from casework.ledger import case_view, entry_view, ledger_document, ledger_export
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
-from casework.responses import CaseSummary
+from casework.responses import CaseDetail, CaseSummary
 from zhengdun import attachments, clock
 from zhengdun.auth import Principal
 from zhengdun.events.base import Actor
@@ -183,8 +183,42 @@ def _summary(case: Case, village_name: str | None) -> CaseSummary:
                        designated_on=case.designated_on, opened_on=case.opened_on, updated_on=case.updated_on)
 
 
-async def case_detail(session: AsyncSession, case: Case) -> dict[str, Any]:
-    return case_view(case, await load_book(session, case), await _village_name(session, case.village_code))
+class FoldedBooks:
+    """Case books already folded and serialized, each under the version of the book it was folded from.
+
+    A book's entries are append-only (a trigger refuses UPDATE and DELETE; a correction is a new entry),
+    so the entries of a case one snapshot sees are a superset of those an earlier one saw: the same number
+    means the same entries. With the case's own row and its village's name beside it, that names exactly
+    what the answer is made of, so an unchanged book is answered without loading and folding its entries
+    again, and any write gives the next read a new key. Per process and bounded, the oldest out first."""
+
+    def __init__(self, kept: int = 200):   # ~70 KB a book of six months' history
+        self.kept = kept
+        self._bodies: dict[tuple, bytes] = {}
+
+    def get(self, key: tuple) -> bytes | None:
+        return self._bodies.get(key)
+
+    def put(self, key: tuple, body: bytes) -> None:
+        if len(self._bodies) >= self.kept:
+            del self._bodies[next(iter(self._bodies))]
+        self._bodies[key] = body
+
+
+FOLDED = FoldedBooks()
+
+
+async def case_detail(session: AsyncSession, case: Case) -> bytes:
+    """The case book as JSON (``CaseDetail``), folded from its entries unless this version is already folded."""
+    entries, village_name = (await session.execute(select(
+        select(func.count()).where(CaseEntry.case_id == case.case_id).scalar_subquery(),
+        select(Division.name).where(Division.code == case.village_code).scalar_subquery()))).one()
+    key = (case.case_id, entries, village_name, repr([getattr(case, c.key) for c in Case.__table__.columns]))
+    if (body := FOLDED.get(key)) is None:
+        view = case_view(case, await load_book(session, case), village_name)
+        body = CaseDetail.model_validate(view).model_dump_json(by_alias=True).encode()
+        FOLDED.put(key, body)
+    return body
 
 
 async def case_ledger(session: AsyncSession, case: Case, as_of: date | None) -> dict[str, Any]:
