@@ -18,7 +18,7 @@ from zhengdun import attachments
 from zhengdun.access import authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.dependencies import Reader, UoW
+from zhengdun.dependencies import OneStatementReader, Reader, UoW
 from zhengdun.events.casework import CasePhase
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
@@ -35,7 +35,7 @@ cases = APIRouter(prefix="/cases", tags=["cases 整顿台账"])
 
 
 @cases.get("", response_model=Page[R.CaseSummary], summary="整顿村列表（辖区内，可按县、乡镇、阶段筛选）")
-async def list_cases(session: Reader, county: DivisionCode | None = Query(None),
+async def list_cases(session: OneStatementReader, county: DivisionCode | None = Query(None),
                      township: DivisionCode | None = Query(None), phase: CasePhase | None = None,
                      campaign_id: Identifier | None = None, paging: PageParams = Depends(page_params),
                      principal: Principal = Depends(authorized("case.read", target="county", also=("township",)))):

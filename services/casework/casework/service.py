@@ -29,6 +29,7 @@ from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceF
 from casework.responses import CaseDetail, CaseSummary
 from zhengdun import attachments, clock
 from zhengdun.auth import Principal
+from zhengdun.folded import Folded
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
     CASE_PHASE_LABELS, CaseOpened, CasePhase, CasePhaseChanged, CaseReadyForAcceptance, ContactLeaderAssigned, MeasurePlanned, Person,
@@ -183,29 +184,10 @@ def _summary(case: Case, village_name: str | None) -> CaseSummary:
                        designated_on=case.designated_on, opened_on=case.opened_on, updated_on=case.updated_on)
 
 
-class FoldedBooks:
-    """Case books already folded and serialized, each under the version of the book it was folded from.
-
-    A book's entries are append-only (a trigger refuses UPDATE and DELETE; a correction is a new entry),
-    so the entries of a case one snapshot sees are a superset of those an earlier one saw: the same number
-    means the same entries. With the case's own row and its village's name beside it, that names exactly
-    what the answer is made of, so an unchanged book is answered without loading and folding its entries
-    again, and any write gives the next read a new key. Per process and bounded, the oldest out first."""
-
-    def __init__(self, kept: int = 200):   # ~70 KB a book of six months' history
-        self.kept = kept
-        self._bodies: dict[tuple, bytes] = {}
-
-    def get(self, key: tuple) -> bytes | None:
-        return self._bodies.get(key)
-
-    def put(self, key: tuple, body: bytes) -> None:
-        if len(self._bodies) >= self.kept:
-            del self._bodies[next(iter(self._bodies))]
-        self._bodies[key] = body
-
-
-FOLDED = FoldedBooks()
+# The case book as JSON, under its case row, its village's name and how many entries it has: entries are
+# append-only (a trigger refuses UPDATE and DELETE; a correction is a new entry). ~70 KB a book of six
+# months' history.
+FOLDED: Folded[bytes] = Folded(kept=200)
 
 
 async def case_detail(session: AsyncSession, case: Case) -> bytes:
