@@ -5,6 +5,7 @@ copy) exist in every one of them, created by each service's first Alembic migrat
 """
 from __future__ import annotations
 
+from pydantic_core import from_json
 from sqlalchemy import MetaData, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -26,7 +27,9 @@ class Base(DeclarativeBase):
 def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     # 20 kept open: at 16 clients and more, a smaller pool opened and closed an overflow connection per
     # request (seen under load); 5 services × 30 stay well inside the local server's 300.
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=10)
+    # JSON columns decoded by pydantic's parser (Rust) instead of json.loads: the same values, and a case
+    # book or a campaign's facts decode a JSON document per row (seen: a fifth of a case book's time).
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=10, json_deserializer=from_json)
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine
 

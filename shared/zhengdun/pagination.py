@@ -23,7 +23,9 @@ class PageParams(BaseModel):
         return (self.page - 1) * self.size
 
 
-def page_params(
+# async although it awaits nothing: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off
+# to a thread and back on every list request (seen under load).
+async def page_params(
     page: int = Query(1, ge=1, le=MAX_PAGE, description="页码，从1开始 (1-based page number)"),
     size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数 (page size, at most 500)"),
 ) -> PageParams:

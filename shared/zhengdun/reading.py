@@ -38,8 +38,19 @@ def within_params(code: str) -> dict[str, str]:
 
 async def paginate(session: AsyncSession, query, paging: PageParams, *, order_by: Sequence,
                    out: Callable[[Any], Any] = lambda row: row, scalars: bool = True) -> Page:
-    """One page of ``query`` and the total, both counted and sliced by the database."""
-    total = (await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))).scalar_one()
-    result = await session.execute(query.order_by(*order_by).offset(paging.offset).limit(paging.size))
-    rows = result.scalars() if scalars else result.all()
-    return Page(items=[out(row) for row in rows], total=total, page=paging.page, size=paging.size)
+    """One page of ``query`` and the total, both counted and sliced by the database in one statement: the
+    total rides on every row of the page as an uncorrelated scalar subquery (evaluated once, with its own
+    plan), which saves the round trip of a count statement on every page (seen: a quarter of a list's time)."""
+    total = select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery().label("page_total")
+    result = (await session.execute(query.add_columns(total).order_by(*order_by)
+                                    .offset(paging.offset).limit(paging.size))).freeze()
+    width = len(result().keys()) - 1   # the query's own columns come first, the total last
+    rows = result().columns(*range(width))
+    items = [out(row) for row in (rows.scalars() if scalars else rows.all())]
+    if items:
+        count = result().scalars(width).first()
+    elif paging.offset == 0:
+        count = 0
+    else:   # a page past the end holds no row to carry the total
+        count = (await session.execute(select(func.count()).select_from(query.order_by(None).subquery()))).scalar_one()
+    return Page(items=items, total=count, page=paging.page, size=paging.size)

@@ -96,7 +96,8 @@ async def _copy_history(platform, template_case: str, campaign_id: str) -> int:
         await conn.close()
 
 
-def bench_ledger(platform) -> None:
+def fill_ledgers(platform) -> tuple[str, str]:
+    """County 990102's 300 cases with one village's history, copied to the others: (campaign id, measured case id)."""
     set_clock(platform, "2020-09-10")
     campaign_id = f"bench-{uuid.uuid4().hex[:8]}"
     started = time.perf_counter()
@@ -123,6 +124,13 @@ def bench_ledger(platform) -> None:
                              "corrects": record["entry_id"]}, timeout=30))
     entries = len(_ok(httpx.get(ledger_url, headers=auth("county_org"), timeout=30))["history"])
     print(f"  case_entries rows: {total} (300 villages); measured village: {entries} entries, {len(measures)} measures")
+    return campaign_id, case_id
+
+
+def bench_ledger(platform) -> None:
+    campaign_id, case_id = fill_ledgers(platform)
+    url = f"{platform.url('casework')}/cases"
+    ledger_url = f"{url}/{case_id}/ledger"
 
     headers = auth("county_org")
     with httpx.Client(timeout=30, headers=headers) as http:

@@ -18,7 +18,7 @@ from zhengdun import attachments
 from zhengdun.access import authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.dependencies import Reader, UoW
+from zhengdun.dependencies import OneStatementReader, Reader, UoW
 from zhengdun.events.casework import CasePhase
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
@@ -35,7 +35,7 @@ cases = APIRouter(prefix="/cases", tags=["cases 整顿台账"])
 
 
 @cases.get("", response_model=Page[R.CaseSummary], summary="整顿村列表（辖区内，可按县、乡镇、阶段筛选）")
-async def list_cases(session: Reader, county: DivisionCode | None = Query(None),
+async def list_cases(session: OneStatementReader, county: DivisionCode | None = Query(None),
                      township: DivisionCode | None = Query(None), phase: CasePhase | None = None,
                      campaign_id: Identifier | None = None, paging: PageParams = Depends(page_params),
                      principal: Principal = Depends(authorized("case.read", target="county", also=("township",)))):
@@ -45,7 +45,8 @@ async def list_cases(session: Reader, county: DivisionCode | None = Query(None),
 
 @cases.get("/{case_id}", response_model=R.CaseDetail, summary="一村一册：案件详情（工作队、联系领导、三张清单、进展、走访、持续整顿）")
 async def case_detail(session: Reader, case: Case = case_to_read):
-    return await service.case_detail(session, case)
+    # Already validated against CaseDetail and serialized (the service keeps unchanged books folded).
+    return Response(await service.case_detail(session, case), media_type="application/json")
 
 
 @cases.get("/{case_id}/ledger", response_model=R.LedgerOut, summary="台账：全部记录按序，可查看任一过去日期的状态 (as_of)")

@@ -1,6 +1,7 @@
 """The city's spot check of a county's decided list, and the live reads of the dynamic list: shares and targets."""
 from __future__ import annotations
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import CityDrawIn, FindingsIn
@@ -9,13 +10,16 @@ from screening.domain.campaign import require_city_steps
 from screening.domain.shares import county_shares, share_status
 from screening.service.state import (active_list, campaign_villages, county_list, facts, load_campaign, record,
                                      sample_secret)
+from screening.models import ScreeningFact
 from screening.service.views import lagging_codes, share_view
 from zhengdun import clock
 from zhengdun.auth import Principal
 from zhengdun.events import screening as ev
+from zhengdun.folded import Folded
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
 from zhengdun.problems import Problem
+from zhengdun.reading import within
 
 
 async def draw_city_sample(command: CityDrawIn, uow: UnitOfWork, principal: Principal, campaign_id: str, round_id: str,
@@ -84,11 +88,25 @@ async def shares(session: AsyncSession, campaign_id: str, code: str) -> dict:
             "counties": [share_view(status) for status in county_shares(listed, villages, campaign.policy, lagging)]}
 
 
+# The dynamic list under a unit, as folded, under how many of the campaign's facts and of the unit's
+# designation facts there were (zhengdun.folded: screening's facts are append-only).
+TARGETS: Folded[list] = Folded(kept=500)
+_LIST_FACTS = (ev.TargetDesignated.event_type, ev.TargetRemoved.event_type)
+_CAMPAIGN_FACTS = (ev.CampaignOpened.event_type, ev.PolicyRevised.event_type)
+
+
 async def targets(session: AsyncSession, campaign_id: str, under: str, paging: PageParams) -> Page:
     """The dynamic list under a unit. It is folded from the designation facts, so it is paged after the fold."""
-    await load_campaign(session, campaign_id)
-    active = await active_list(session, campaign_id, under=under)
-    found = list(active.in_division(under).values())
+    counted = select(func.count()).where(ScreeningFact.campaign_id == campaign_id)
+    version = (await session.execute(select(
+        counted.where(ScreeningFact.type.in_(_CAMPAIGN_FACTS)).scalar_subquery(),
+        counted.where(ScreeningFact.type.in_(_LIST_FACTS), within(ScreeningFact.village_code, under)).scalar_subquery()
+    ))).one()
+    key = (campaign_id, under, *version)
+    if (found := TARGETS.get(key)) is None:
+        await load_campaign(session, campaign_id)
+        active = await active_list(session, campaign_id, under=under)
+        TARGETS.put(key, found := list(active.in_division(under).values()))
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
               "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
              for t in found[paging.offset:paging.offset + paging.size]]
