@@ -10,25 +10,12 @@ after a change on the same machine.
 from __future__ import annotations
 
 import os
-import subprocess
-import time
 
 from tests.bench import CONSUMERS, bench_registry_import
 from tests.benchmarks.anchors import kafka_producer_rate
+from tests.benchmarks.profiling import profiled
 from tests.benchmarks.figures import cpu_seconds, print_table
 from tests.support.platform import Platform, ensure_infrastructure
-
-
-def _profilers(platform: Platform) -> list[subprocess.Popen]:
-    profilers = []
-    for service in ("screening", *CONSUMERS):
-        process = platform.services[service].process
-        output = platform.log_dir / f"{service}.pyspy.txt"
-        profilers.append(subprocess.Popen(
-            ["uvx", "py-spy", "record", "--pid", str(process.pid), "--format", "raw", "--rate", "50",
-             "--nonblocking", "--output", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    time.sleep(3)  # py-spy attached before the import starts
-    return profilers
 
 
 def _cpu_seconds(platform: Platform) -> dict[str, float]:
@@ -43,22 +30,14 @@ def main() -> None:
         print(f"== event path ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
               f"villages: {os.environ.get('ZD_BENCH_VILLAGES', '50000')})")
         producer_rate = kafka_producer_rate(platform, int(os.environ.get("ZD_BENCH_KAFKA_RECORDS", "100000")))
-        profilers = _profilers(platform) if os.environ.get("ZD_BENCH_PROFILE") else []
         before = _cpu_seconds(platform)
-        try:
+        with profiled(platform, ("screening", *CONSUMERS), "events"):
             bench_registry_import(platform, producer_rate)
             # On a shared, noisy box the CPU each service spent is steadier than the wall clock (the re-import
             # of the unchanged file is counted too: screening's part of it, no events).
             after = _cpu_seconds(platform)
             print("  CPU seconds during the import: " + ", ".join(
                 f"{name} {after[name] - before[name]:.1f}" for name in platform.services))
-        finally:
-            for profiler in profilers:
-                profiler.send_signal(2)  # SIGINT: py-spy writes what it sampled
-            for profiler in profilers:
-                profiler.wait(60)
-        if profilers:
-            print(f"profiles: {platform.log_dir}/*.pyspy.txt")
         print_table()
     finally:
         platform.stop()

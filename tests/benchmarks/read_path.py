@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import time
 
 from tests.benchmarks import province_rows
@@ -23,6 +22,7 @@ from tests.benchmarks.anchors import bare_fastapi
 from tests.benchmarks.casework import fill_ledgers
 from tests.benchmarks.figures import TABLE, _group_members, print_table, record, resident_mb
 from tests.benchmarks.load import load
+from tests.benchmarks.profiling import profiled
 from tests.benchmarks.reads import CLIENTS, _reads, _record
 from tests.benchmarks.reporting import fill_read_model
 from tests.benchmarks.screening import _screen
@@ -93,18 +93,6 @@ def _set_up(platform: Platform) -> None:
     asyncio.run(fill_read_model(platform.database_url("reporting").replace("+asyncpg", "")))
 
 
-def _profilers(platform: Platform) -> list[subprocess.Popen]:
-    profilers = []
-    for service in PROFILED:
-        output = platform.log_dir / f"{service}.reads.pyspy.txt"
-        profilers.append(subprocess.Popen(
-            ["uvx", "py-spy", "record", "--pid", str(platform.services[service].process.pid), "--format", "raw",
-             "--rate", "100", "--nonblocking", "--output", str(output)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    time.sleep(3)  # attached before the load starts
-    return profilers
-
-
 def _round(platform: Platform) -> None:
     with bare_fastapi(platform) as url:
         bare = {clients: _measured("bare FastAPI, 20 small objects", url, {}, clients) for clients in CLIENTS}
@@ -113,18 +101,10 @@ def _round(platform: Platform) -> None:
                anchor=f"{result.rate:,.0f} req/s, p99 {result.p99 * 1000:.0f} ms")
     wanted = [w for w in os.environ.get("ZD_BENCH_READS", "").split(",") if w]
     reads = [r for r in _reads(platform) if not wanted or any(w in r[0] for w in wanted)]
-    profilers = _profilers(platform) if os.environ.get("ZD_BENCH_PROFILE") else []
-    try:
+    with profiled(platform, PROFILED, "reads", rate=100):
         for figure, url, user, params, kind in reads:
             for clients in CLIENTS:
                 _record(figure, _measured(figure, url, auth(user), clients, params), bare[clients], kind)
-    finally:
-        for profiler in profilers:
-            profiler.send_signal(2)  # SIGINT: py-spy writes what it sampled
-        for profiler in profilers:
-            profiler.wait(60)
-    if profilers:
-        print(f"profiles: {platform.log_dir}/*.reads.pyspy.txt")
     print("memory after the reads: " + ", ".join(
         f"{s} {resident_mb(platform.services[s].process.pid):.0f} MB" for s in PROFILED))
 
