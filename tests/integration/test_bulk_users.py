@@ -1,10 +1,12 @@
 """A county setting up its townships' accounts in one request (POST /users/bulk) against the real Keycloak:
 a list with bad rows creates nothing and names each row; a good list creates every account (a token each,
-with its unit and roles, one UserCreated each); the same list again is no error and creates nothing more;
-a username taken by another account is refused."""
+with its unit and roles, one UserCreated each), their passwords stored by a cheap hash that Keycloak
+replaces with the realm's full-strength one at the first login; the same list again is no error and
+creates or changes nothing; a username taken by another account is refused."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import jwt
@@ -27,6 +29,13 @@ def token_for(username: str, password: str) -> httpx.Response:
     return httpx.post("http://127.0.0.1:8180/realms/zhengdun/protocol/openid-connect/token", timeout=120,
                       data={"grant_type": "password", "client_id": "zhengdun-dev", "username": username,
                             "password": password})
+
+
+def stored_password(admin, user_id: str) -> tuple[str, dict]:
+    """The id of the account's password credential and how it is hashed (algorithm, iterations)."""
+    [credential] = [c for c in admin.get_credentials(user_id) if c["type"] == "password"]
+    data = json.loads(credential["credentialData"])
+    return credential["id"], {"algorithm": data["algorithm"], "hashIterations": data["hashIterations"]}
 
 
 def created_events(platform, usernames: set[str]) -> list[str]:
@@ -60,7 +69,7 @@ def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
             (3, "invalid-name"), (4, "unknown-unit"), (5, "duplicate-username-in-list"), (6, "role-not-at-this-level")]
         assert errors[0]["field"] == "body.users.2.family_name" and all(e["message"] for e in errors)
         admin = keycloak_admin()
-        assert not [u for u in admin.get_users({"search": f".{platform.run_id}"}) if u["username"] in names]  # nothing made
+        assert not [u for u in admin.get_users({"search": f"*.{platform.run_id}"}) if u["username"] in names]  # nothing made
 
         # What the manager may not do is forbidden, as for POST /users: another county's township, or any
         # township for a township's clerk; the answer names the rows and nothing is made.
@@ -69,7 +78,7 @@ def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
         assert outside.status_code == 403, outside.text
         assert [(e["row"], e["type"]) for e in outside.json()["errors"]] == [(7, "unit-outside-subtree")]
         assert httpx.post(url, json={"users": good}, headers=auth("township_org"), timeout=120).status_code == 403
-        assert not [u for u in admin.get_users({"search": f".{platform.run_id}"}) if u["username"] in names]
+        assert not [u for u in admin.get_users({"search": f"*.{platform.run_id}"}) if u["username"] in names]
 
         made = httpx.post(url, json={"users": good}, headers=auth("county_org"), timeout=120)
         assert made.status_code == 200, made.text
@@ -78,10 +87,24 @@ def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
         assert [(i["row"], i["username"], i["unit"], i["outcome"]) for i in body["items"]] == [
             (n + 1, name, TOWNSHIPS[n % 3], "created") for n, name in enumerate(names)]
         assert body["items"][0]["roles"] == ["township_committee", "level_township"]
+        # Each account as POST /users makes it (the realm's default roles too), its password hashed cheaply
+        # until its first login.
+        ids = [i["id"] for i in body["items"]]
+        assert {"default-roles-zhengdun", "township_committee", "level_township"} <= {
+            r["name"] for r in admin.get_realm_roles_of_user(ids[0])}
+        assert [stored_password(admin, i)[1] for i in ids] == [{"algorithm": "pbkdf2-sha512", "hashIterations": 1000}] * 6
+        # The realm's full strength: how Keycloak hashed a password it was given in clear (the demo's clerk's).
+        _, full_strength = stored_password(admin, admin.get_user_id("county_org"))
+        assert full_strength != {"algorithm": "pbkdf2-sha512", "hashIterations": 1000}
         for n, name in enumerate(names):
             claims = jwt.decode(token_for(name, PASSWORD).json()["access_token"], options={"verify_signature": False})
             assert claims["division_code"] == TOWNSHIPS[n % 3]
             assert {"township_committee", "level_township"} <= set(claims["realm_access"]["roles"])
+        # The first login re-hashed each password at the realm's strength; the password still works.
+        upgraded = [stored_password(admin, i) for i in ids]
+        assert [hashed for _, hashed in upgraded] == [full_strength] * 6
+        assert token_for(names[0], PASSWORD).status_code == 200
+        assert token_for(names[0], "wrong-Passw0rd").status_code in (400, 401)
         wait_for(lambda: sorted(created_events(platform, set(names))) == sorted(names), timeout=60,
                  what="one UserCreated per account")
         rows = asyncio.run(platform.fetch("screening", "select username, status from user_operations "
@@ -93,6 +116,9 @@ def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
         assert again.status_code == 200, again.text
         assert (again.json()["created"], again.json()["existing"]) == (0, 6)
         assert [i["id"] for i in again.json()["items"]] == [i["id"] for i in body["items"]]
+        assert [stored_password(admin, i) for i in ids] == upgraded   # no account touched: passwords as they were
+        assert len(asyncio.run(platform.fetch("screening", "select id from user_operations where username = any($1::text[])",
+                                              names))) == len(names)   # nothing journalled
         extra = f"bulk6.{platform.run_id}"
         grown = httpx.post(url, json={"users": [*good, row(extra, TOWNSHIPS[0])]}, headers=auth("county_org"), timeout=120)
         assert (grown.json()["created"], grown.json()["existing"]) == (1, 6), grown.text
@@ -108,6 +134,6 @@ def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
         assert sorted(created_events(platform, set(names) | {other})) == sorted(names)
     finally:   # Keycloak is shared by every run
         admin = keycloak_admin()
-        for user in admin.get_users({"search": f".{platform.run_id}", "max": 1000}):
+        for user in admin.get_users({"search": f"*.{platform.run_id}", "max": 1000}):
             if user["username"].startswith(("bulk", "far.", "nowhere.", "lvl.", "blank.", "pw.")):
                 admin.delete_user(user["id"])

@@ -8,8 +8,12 @@ answers 5xx) the methods raise ``IdentityUnavailable``: the API answers 503 inst
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
+import hashlib
+import json
 import logging
+import os
 import time
 
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
@@ -23,6 +27,14 @@ from zhengdun.settings import ServiceSettings
 log = logging.getLogger("screening.identity")
 # Groups are never deleted by the platform; the bound only limits how long an id removed by hand is believed.
 GROUP_CACHE_SECONDS = 300.0
+# The realm's password policy, read back at most this often (changed by administrators, rarely).
+POLICY_CACHE_SECONDS = 60.0
+# A password handed to Keycloak already hashed (bulk creation): PBKDF2-SHA512, which Keycloak verifies, at a
+# cost Keycloak itself would never choose. Keycloak re-hashes a password whose stored algorithm or iterations
+# differ from the realm policy's the first time it verifies it (PasswordCredentialProvider.isValid), so the weak
+# hash lives only until the account's first login; from then on the realm policy decides the strength.
+PREHASH_ALGORITHM, PREHASH_ITERATIONS, PREHASH_KEY_BYTES = "pbkdf2-sha512", 1_000, 64
+KEYCLOAK_PBKDF2_MIN_LENGTH = 14
 ADMIN_REQUESTS = Counter("zhengdun_identity_requests_total", "Requests to Keycloak's admin API, by method", ["method"])
 
 
@@ -52,6 +64,25 @@ def _missing(exc: KeycloakGetError) -> bool:
     return exc.response_code == 404
 
 
+def account_email(username: str, email: str | None) -> str:
+    """The account's email in Keycloak: the one given, else one made from the username (Keycloak wants one)."""
+    return email or f"{username}@users.zhengdun.local"
+
+
+def _prehashed_password(password: str) -> dict:
+    """A password credential in Keycloak's stored form (PBKDF2 with a random salt), for Keycloak to keep as is.
+    Keycloak pads a password shorter than 14 UTF-16 units with NULs before PBKDF2 (for FIPS), so this does too."""
+    units = len(password.encode("utf-16-le")) // 2
+    padded = password + "\0" * max(0, KEYCLOAK_PBKDF2_MIN_LENGTH - units)
+    salt = os.urandom(16)
+    key = hashlib.pbkdf2_hmac("sha512", padded.encode(), salt, PREHASH_ITERATIONS, PREHASH_KEY_BYTES)
+    return {"type": "password", "temporary": False,
+            "secretData": json.dumps({"value": base64.b64encode(key).decode(), "salt": base64.b64encode(salt).decode(),
+                                      "additionalParameters": {}}),
+            "credentialData": json.dumps({"hashIterations": PREHASH_ITERATIONS, "algorithm": PREHASH_ALGORITHM,
+                                          "additionalParameters": {}})}
+
+
 def _division_name(group: dict) -> str | None:
     return (group.get("attributes", {}).get("division_name") or [None])[0]
 
@@ -64,6 +95,7 @@ class IdentityDirectory:
             timeout=15))
         self._role_reps: dict[str, dict] = {}
         self._groups: dict[str, tuple[str, str | None, float]] = {}   # path -> (id, division name, when read)
+        self._policy: tuple[str, float] | None = None   # (the realm's password policy, when read)
         self._admin.connection.async_s.event_hooks["request"].append(self._counted)
 
     @staticmethod
@@ -126,14 +158,19 @@ class IdentityDirectory:
 
     @_unavailable_if_down
     async def create_user(self, *, username: str, family_name: str, given_name: str, email: str | None,
-                          initial_password: str, unit: str) -> str:
+                          initial_password: str, unit: str, prehashed: bool = False) -> str:
         """The account, already in the group of ``unit`` (one request, one Keycloak transaction); its roles follow
-        (``assign_roles``; after a crash ``complete_user``): each step repeatable. A taken username: DuplicateUsername."""
+        (``assign_roles``; after a crash ``complete_user``): each step repeatable. A taken username: DuplicateUsername.
+        ``prehashed``: the password goes over already hashed at a low cost (PREHASH_ITERATIONS), so that Keycloak
+        does not spend its full-strength hash on each account of a bulk creation; the caller has checked the
+        password against the realm's policy (``password_policy``), which Keycloak cannot check on a hash."""
+        credential = (_prehashed_password(initial_password) if prehashed else
+                      {"type": "password", "value": initial_password, "temporary": False})
         try:
             return await self._admin.a_create_user({
                 "username": username, "enabled": True, "firstName": given_name, "lastName": family_name,
-                "email": email or f"{username}@users.zhengdun.local", "emailVerified": bool(email) or True,
-                "credentials": [{"type": "password", "value": initial_password, "temporary": False}],
+                "email": account_email(username, email), "emailVerified": bool(email) or True,
+                "credentials": [credential],
                 "groups": [self.group_path(unit)],
             }, exist_ok=False)
         except KeycloakPostError as exc:
@@ -141,6 +178,14 @@ class IdentityDirectory:
             if exc.response_code == 409 and await self.find_user(username):
                 raise DuplicateUsername(username) from None
             raise   # a taken email alone is refused as any other 4xx
+
+    @_unavailable_if_down
+    async def password_policy(self) -> str:
+        """The realm's password policy as Keycloak writes it ("length(12) and digits(1) and …"; "" for none)."""
+        if self._policy is None or time.monotonic() - self._policy[1] > POLICY_CACHE_SECONDS:
+            realm = await self._admin.a_get_realm(self._admin.connection.realm_name)
+            self._policy = (realm.get("passwordPolicy") or "", time.monotonic())
+        return self._policy[0]
 
     @_unavailable_if_down
     async def assign_roles(self, user_id: str, roles: list[str]) -> None:

@@ -68,13 +68,15 @@ class UserOperations:
 
     # ---- the requests ------------------------------------------------------------------------
     async def create(self, *, username: str, family_name: str, given_name: str, email: str | None, unit: str,
-                     group_id: str, roles: list[str], initial_password: str, actor: Actor) -> str:
+                     group_id: str, roles: list[str], initial_password: str, actor: Actor,
+                     prehashed: bool = False) -> str:
         data = {"name": family_name + given_name, "unit": unit, "roles": roles, "group_id": group_id}
         async with self._operation("create", username, None, data, actor) as operation:
             try:
                 user_id = await self.directory.create_user(username=username, family_name=family_name,
                                                            given_name=given_name, email=email,
-                                                           initial_password=initial_password, unit=unit)
+                                                           initial_password=initial_password, unit=unit,
+                                                           prehashed=prehashed)
             except IdentityUnavailable:
                 raise   # maybe created, maybe not: the reconciler will know
             except DuplicateUsername:

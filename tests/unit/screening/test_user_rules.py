@@ -1,6 +1,7 @@
 import pytest
 
-from screening.domain.users import NewUser, check_new_user, check_unit, roles_after_move
+from screening.domain.users import (NewUser, check_new_user, check_unit, password_problem, policy_checked_here,
+                                    policy_rules, roles_after_move)
 from zhengdun.refusals import Kind, Refusal
 
 
@@ -78,3 +79,33 @@ def test_an_existing_account_is_the_one_asked_for_only_with_the_same_names_unit_
     assert not same_account(account | {"unit": "990102101202"}, asked, granted)
     assert not same_account(account | {"given_name": "四"}, asked, granted)
     assert not same_account(account | {"roles": ["level_village", "work_team_leader"]}, asked, granted)
+
+
+# ---- the realm's password policy, checked here for passwords handed to Keycloak already hashed ----
+
+PRODUCTION_POLICY = ("length(12) and maxLength(128) and upperCase(1) and lowerCase(1) and digits(1) and specialChars(1)"
+                     " and notUsername(undefined) and notEmail(undefined) and passwordHistory(5)")
+
+
+def test_the_production_policy_is_checked_here_rule_by_rule():
+    rules = policy_rules(PRODUCTION_POLICY)
+    assert policy_checked_here(rules)
+    judge = lambda password, username="t01.clerk": password_problem(   # noqa: E731
+        password, rules, username=username, email=f"{username}@users.zhengdun.local")
+    assert judge("Initial-Passw0rd") is None
+    assert judge("Sh0rt-pw") == "初始密码至少 12 位"
+    assert judge("initial-passw0rd") == "初始密码至少含 1 个大写字母"
+    assert judge("INITIAL-PASSW0RD") == "初始密码至少含 1 个小写字母"
+    assert judge("Initial-Password") == "初始密码至少含 1 个数字"
+    assert judge("Initial0Passw0rd") == "初始密码至少含 1 个特殊字符"
+    assert judge("T01.Clerk-Passw0rd", username="t01.clerk-passw0rd") == "初始密码不能与用户名相同"
+    assert judge("A" * 100 + "a1-" + "b" * 30) == "初始密码至多 128 位"
+
+
+def test_no_policy_asks_nothing_and_an_unknown_rule_is_left_to_keycloak():
+    assert policy_rules("") == {} and policy_checked_here({})
+    assert password_problem("x", {}, username="u", email="e") is None
+    assert policy_rules("length and digits(2)") == {"length": "", "digits": "2"}
+    assert password_problem("abcdefg1", policy_rules("length and digits(2)"), username="u", email="e") == "初始密码至少含 2 个数字"
+    assert not policy_checked_here(policy_rules("length(8) and regexPattern(^[a-z]+$)"))
+    assert policy_checked_here(policy_rules("hashAlgorithm(pbkdf2-sha512) and hashIterations(600000) and passwordHistory(3)"))

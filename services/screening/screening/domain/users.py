@@ -134,3 +134,55 @@ def same_account(existing: dict, user: NewUser, roles: list[str]) -> bool:
     held = set(existing.get("roles") or []) & managed_roles()
     return (existing.get("family_name") == user.family_name and existing.get("given_name") == user.given_name
             and existing.get("unit") == user.unit and held == set(roles))
+
+
+# ---- the realm's password policy, where the platform must apply it itself ----------------------------
+# A bulk creation hands Keycloak its passwords already hashed (screening.identity), and Keycloak checks its
+# policy only on a password it hashes itself: these rules of the policy are then checked here, as Keycloak's
+# policy providers check them. A policy with any other rule that judges a password (regexPattern,
+# passwordBlacklist, …) is left to Keycloak: its passwords are not handed over hashed.
+POLICY_DEFAULTS = {"length": 8, "maxLength": 64, "upperCase": 1, "lowerCase": 1, "digits": 1, "specialChars": 1}
+# Rules about hashing, expiry and reuse: nothing to check on a new account's first password.
+POLICY_NOT_ABOUT_THE_PASSWORD = {"hashAlgorithm", "hashIterations", "passwordHistory", "passwordAge",
+                                 "forceExpiredPasswordChange", "maxAuthAge"}
+POLICY_CHECKED_HERE = set(POLICY_DEFAULTS) | {"notUsername", "notEmail", "notContainsUsername"}
+
+
+def policy_rules(policy: str) -> dict[str, str]:
+    """Keycloak's policy string ("length(12) and digits(1) and notUsername(undefined)") as {rule: argument}."""
+    rules = {}
+    for part in (p.strip() for p in policy.split(" and ") if p.strip()):
+        name, _, argument = part.partition("(")
+        rules[name.strip()] = argument.rstrip(")").strip()
+    return rules
+
+
+def policy_checked_here(rules: dict[str, str]) -> bool:
+    """Whether every rule that judges a password is one ``password_problem`` checks."""
+    return set(rules) <= POLICY_CHECKED_HERE | POLICY_NOT_ABOUT_THE_PASSWORD
+
+
+def _count(argument: str, rule: str) -> int:
+    return int(argument) if argument.strip().isdigit() else POLICY_DEFAULTS[rule]
+
+
+def password_problem(password: str, rules: dict[str, str], *, username: str, email: str) -> str | None:
+    """Why the password breaks the realm's policy (the first rule it breaks), or None."""
+    counted = {"upperCase": (str.isupper, "大写字母"), "lowerCase": (str.islower, "小写字母"),
+               "digits": (str.isdigit, "数字"), "specialChars": (lambda c: not c.isalnum(), "特殊字符")}
+    for rule, argument in rules.items():
+        if rule == "length" and len(password) < _count(argument, rule):
+            return f"初始密码至少 {_count(argument, rule)} 位"
+        if rule == "maxLength" and len(password) > _count(argument, rule):
+            return f"初始密码至多 {_count(argument, rule)} 位"
+        if rule in counted:
+            test, what = counted[rule]
+            if sum(1 for c in password if test(c)) < _count(argument, rule):
+                return f"初始密码至少含 {_count(argument, rule)} 个{what}"
+        if rule == "notUsername" and password.lower() == username.lower():
+            return "初始密码不能与用户名相同"
+        if rule == "notContainsUsername" and username.lower() in password.lower():
+            return "初始密码不能包含用户名"
+        if rule == "notEmail" and password.lower() == email.lower():
+            return "初始密码不能与邮箱相同"
+    return None

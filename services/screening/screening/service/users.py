@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
 from screening.domain.users import (NewUser, RowProblem, check_new_user, check_new_users, check_roles, check_unit,
-                                    roles_after_move, same_account)
-from screening.identity import DuplicateUsername, IdentityDirectory
+                                    password_problem, policy_checked_here, policy_rules, roles_after_move,
+                                    same_account)
+from screening.identity import DuplicateUsername, IdentityDirectory, account_email
 from screening.users_service import UserOperationFailed, UserOperations
 from zhengdun.auth import Principal
 from zhengdun.events.base import Actor
@@ -108,7 +109,7 @@ async def set_roles(command: SetRoles, user: dict, directory: IdentityDirectory,
 
 
 # Accounts made at once by all bulk requests of the process together: each holds two database connections
-# (its operation's lock and its journal) of the pool's 30, and Keycloak hashes only a password per core at a time.
+# (its operation's lock and its journal) of the pool's 30.
 BULK_CONCURRENCY = 6
 _making = asyncio.Semaphore(BULK_CONCURRENCY)
 
@@ -129,7 +130,13 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
     row and nothing is created, the answer names every one. Then the accounts are made a few at a time,
     each as one journalled operation like POST /users; groups and roles are looked up once. A username
     whose account already exists with the same names, unit and roles is reported as existing, not refused:
-    the same list can be sent again after a failure."""
+    the same list can be sent again after a failure.
+
+    The passwords go to Keycloak already hashed at a low cost, which Keycloak upgrades to the realm policy's
+    hash at each account's first login (screening.identity.create_user): its full-strength hash, some hundred
+    milliseconds of CPU per account, would otherwise bound a county's setup to a few accounts a second. The
+    realm's password policy is therefore checked here, row by row; under a policy with rules only Keycloak
+    knows, the passwords go as they are and Keycloak hashes and judges them, as for POST /users."""
     new = [NewUser(u.username, u.family_name, u.given_name, u.unit, tuple(u.roles), u.email) for u in command.users]
     roles, problems = check_new_users(new, manager_unit=principal.division_code)
     units = await _units_known(session, directory, {u.unit for u, r in zip(new, roles) if r})
@@ -154,6 +161,13 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
         else:
             problems.append(RowProblem(row, user.username, "duplicate-username",
                                        f"用户名 {user.username} 已被另一个账号使用", "username"))
+    rules = policy_rules(await directory.password_policy())
+    prehashed = policy_checked_here(rules)
+    for row, (user, asked) in enumerate(zip(new, command.users), start=1):   # of the accounts still to make
+        weak = prehashed and roles[row - 1] and row not in existing and password_problem(
+            asked.initial_password, rules, username=user.username, email=account_email(user.username, user.email))
+        if weak:
+            problems.append(RowProblem(row, user.username, "password-policy", weak, "initial_password"))
     if problems:
         raise _refused_rows(problems)
 
@@ -168,7 +182,7 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
                 user_id = await operations.create(
                     username=user.username, family_name=user.family_name, given_name=user.given_name,
                     email=user.email, unit=user.unit, group_id=groups[user.unit], roles=granted,
-                    initial_password=password, actor=principal.actor)
+                    initial_password=password, actor=principal.actor, prehashed=prehashed)
             except DuplicateUsername:   # taken since the check: a retry with the same list tells which
                 refused.append(RowProblem(row, user.username, "duplicate-username",
                                           f"用户名 {user.username} 已存在", "username"))
