@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reporting import figures
 from reporting import models as m
 from reporting import responses as R
-from reporting.versions import COMPUTED, ByVersion, snapshot_version, version_and_today
 from reporting.domain.figures import FIGURES, month_end, months_between, parse_month
+from reporting.versions import COMPUTED, ByVersion, snapshot_version, version_and_today
 from zhengdun import clock
 from zhengdun.messaging import InboxMessage
 from zhengdun.pagination import Page, PageParams
