@@ -838,3 +838,86 @@ def test_rebuilding_from_the_start_of_the_topics_gives_the_same_figures(platform
     assert get(platform, "/admin/rebuild", "city_org").status_code in (403, 405)
     refused = httpx.post(f"{platform.url('reporting')}/admin/rebuild", headers=auth("city_org"), timeout=30)
     assert refused.status_code == 403
+
+
+# ---- the figures' cache (reporting.versions): kept while reporting's read model is unchanged -----------------
+# Last in the module: it publishes an event the ground truth of the tests above does not hold.
+
+def computed(platform, what: str) -> float:
+    """How many times reporting has computed an answer (``what``: division, aggregate …) instead of finding it cached."""
+    metrics = httpx.get(f"{platform.url('reporting')}/metrics", timeout=30).text
+    line = f'zhengdun_reporting_figures_computed_total{{what="{what}"}} '
+    return next((float(row.split()[-1]) for row in metrics.splitlines() if row.startswith(line)), 0.0)
+
+
+async def _sql(url: str, statement: str):
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        return await conn.fetchval(statement)
+    finally:
+        await conn.close()
+
+
+def sql(platform, service: str, statement: str):
+    return asyncio.run(_sql(platform.database_url(service), statement))
+
+
+def test_every_table_reporting_answers_from_bumps_the_read_model_version_when_written(platform, world):
+    from reporting.models import READ_MODEL_TABLES
+
+    with_trigger = set(sql(platform, "reporting", "SELECT array_agg(c.relname::text) FROM pg_trigger t "
+                                                  "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
+                                                  "AND t.tgfoid = 'bump_read_model_version'::regproc"))
+    assert with_trigger == {*READ_MODEL_TABLES, "divisions"}
+
+
+def test_figures_stay_cached_through_other_databases_writes_and_change_right_after_an_event_is_projected(
+        platform, world):
+    county = "990104000000"   # in the campaign, not screened: an assessment there moves its figures
+    past = {"date": "2021-06-30"}
+
+    def figures(**params) -> dict:
+        response = get(platform, f"/figures/{county}", **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    before, today_before = figures(**past), figures()
+    runs = computed(platform, "division")
+    assert figures(**past) == before and figures() == today_before
+    assert computed(platform, "division") == runs                       # answered from the cache
+
+    # A write to another service's database on the same server: every snapshot of the server changes (the key
+    # the cache had before), reporting's read model does not.
+    snapshot = sql(platform, "reporting", "SELECT pg_current_snapshot()::text")
+    assert sql(platform, "screening", "WITH w AS (UPDATE platform_clock SET updated_at = now() RETURNING 1) "
+                                      "SELECT count(*) FROM w") == 1
+    assert sql(platform, "reporting", "SELECT pg_current_snapshot()::text") != snapshot
+    assert figures(**past) == before and figures() == today_before
+    assert computed(platform, "division") == runs
+
+    # An event reporting projects, dated in the past: the past date's figures and today's change as soon as it
+    # is applied (in reporting's inbox), without waiting for anything else.
+    village = "990104101201"
+    event = envelope("screening", village, scr.AssessmentRecorded(
+        campaign_id=CAMPAIGN, round_id="r1", village_code=village, township_code=village[:9] + "000", findings=(),
+        result=scr.AssessmentResult.NEITHER, assessed_on=date(2021, 6, 1), policy_version=1))
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, enable_idempotence=True, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(platform.topic("screening"), event.model_dump_json().encode(),
+                                         key=village.encode(),
+                                         headers=[("content-type", STRUCTURED_CONTENT_TYPE.encode())])
+        finally:
+            await producer.stop()
+    asyncio.run(send())
+    wait_for(lambda: sql(platform, "reporting", f"SELECT count(*) FROM inbox WHERE event_id = '{event.id}'"),
+             timeout=60, interval=0.2, what="reporting to apply the assessment")
+    after, today_after = figures(**past), figures()
+    assert after["figures"]["villages_screened"] == before["figures"]["villages_screened"] + 1
+    assert today_after["figures"]["villages_screened"] == today_before["figures"]["villages_screened"] + 1
+    assert computed(platform, "division") == runs + 2
+    assert figures(**past) == after and computed(platform, "division") == runs + 2

@@ -5,8 +5,9 @@ it lies in the caller's subtree before anything is read; lists are paginated.
 """
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -18,7 +19,7 @@ from reporting.public import asyncapi_document, public_topic
 from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
 from zhengdun.access import POLICY, authorized
-from zhengdun.dependencies import Reader
+from zhengdun.dependencies import OneStatementReader, Reader, read_session
 from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
@@ -34,31 +35,41 @@ Category = Literal[tuple(CATEGORY_LABELS)]  # type: ignore[valid-type]
 CasePhase = Literal[tuple(PHASE_LABELS)]  # type: ignore[valid-type]
 
 
+# The figures' answers come serialized from the service's cache of the read model's version (already validated
+# against the route's model): an unchanged answer costs one statement on a connection without a transaction; only
+# a miss opens a snapshot (``Snapshots``) to compute it in.
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+async def snapshots(request: Request) -> service.Snapshot:
+    return lambda: asynccontextmanager(read_session)(request)
+
+Snapshots = Annotated[service.Snapshot, Depends(snapshots)]
+
+
 @router.get("/figures/{code}", response_model=R.DivisionFigures, tags=TAGS, summary="某区划某日的统计数据")
-async def division_figures(code: DivisionCode, session: Reader, day: date | None = Query(None, alias="date"),
+async def division_figures(code: DivisionCode, session: OneStatementReader, snapshot: Snapshots,
+                           day: date | None = Query(None, alias="date"),
                            _=Depends(authorized("report.read", target="code"))):
-    as_of = await service.as_of(session, day)
-    return {"code": code, "name": await service.division_name(session, code), "date": as_of,
-            "figures": await figures.figures_for(session, code, as_of)}
+    return _json(await service.division_figures(session, snapshot, code, day))
 
 
 @router.get("/figures/{code}/children", tags=TAGS, response_model=Page[R.ChildFigures],
             summary="下一级各区划的统计数据（分页）")
-async def children_figures(code: DivisionCode, session: Reader, day: date | None = Query(None, alias="date"),
-                           page: PageParams = Depends(page_params),
+async def children_figures(code: DivisionCode, session: OneStatementReader, snapshot: Snapshots,
+                           day: date | None = Query(None, alias="date"), page: PageParams = Depends(page_params),
                            _=Depends(authorized("report.read", target="code"))):
-    as_of = await service.as_of(session, day)
-    total, items = await figures.figures_of_children(session, code, as_of, offset=page.offset, limit=page.size)
-    return Page(items=[i | {"date": as_of} for i in items], total=total, page=page.page, size=page.size)
+    return _json(await service.children_figures(session, snapshot, code, day, page))
 
 
 @router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[R.MonthFigures], summary="逐月统计（分页）")
-async def monthly_figures(code: DivisionCode, session: Reader,
+async def monthly_figures(code: DivisionCode, session: OneStatementReader, snapshot: Snapshots,
                           first: str | None = Query(None, alias="from", pattern=MONTH, description="YYYY-MM; 默认整顿工作启动当月"),
                           last: str | None = Query(None, alias="to", pattern=MONTH, description="YYYY-MM; 默认平台当前月"),
                           page: PageParams = Depends(page_params),
                           _=Depends(authorized("report.read", target="code"))):
-    return await service.monthly_figures(session, code, first, last, page)
+    return _json(await service.monthly_figures_answer(session, snapshot, code, first, last, page))
 
 
 @router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[R.VillageBehind | R.EventBehind | R.AlertBehind],

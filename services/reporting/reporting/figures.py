@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reporting.counts import COUNTS
 from reporting.domain.figures import ACTIVE_PHASES, Figure, api_share, month_start
 from reporting.series import aggregates_on
+from reporting.versions import COMPUTED, ByVersion, snapshot_version
 from zhengdun.divisions import SIGNIFICANT_DIGITS, level_of
 from zhengdun.events.screening import Policy
 from zhengdun.reading import within_params
@@ -183,50 +184,30 @@ async def plan_for_figures(session: AsyncSession) -> None:
     await session.execute(text(f"SELECT {PLANNING}"))
 
 
-class SnapshotCache:
-    """Aggregates already computed, each under the database snapshot it was computed in.
-
-    A snapshot (``pg_current_snapshot()``: which transactions are visible) names exactly the data a
-    read sees, so two reads under the same snapshot get the same counts: while nothing is written,
-    every county and province figure after the first is a dictionary look-up instead of the whole
-    state query, and any commit (a projected event) gives the next read a new snapshot. Per process
-    and bounded, the oldest out first; correct with any number of replicas, as nothing is shared.
-    """
-
-    def __init__(self, kept: int = 2000):
-        self.kept = kept
-        self._entries: dict[tuple, list[dict[str, Any]]] = {}
-
-    async def snapshot(self, session: AsyncSession) -> str:
-        # In the Reader's REPEATABLE READ transaction this is the snapshot every statement of the request reads.
-        # The same round trip sets how the transaction plans the figures (PLANNING).
-        return (await session.execute(text(f"SELECT pg_current_snapshot()::text, {PLANNING}"))).one()[0]
-
-    def get(self, key: tuple) -> list[dict[str, Any]] | None:
-        rows = self._entries.get(key)
-        return None if rows is None else [dict(r) for r in rows]   # callers may change their copies
-
-    def put(self, key: tuple, rows: list[dict[str, Any]]) -> None:
-        if len(self._entries) >= self.kept:
-            del self._entries[next(iter(self._entries))]
-        self._entries[key] = [dict(r) for r in rows]
-
-
-AGGREGATES = SnapshotCache()
+# Aggregates already computed, under the read model's version (reporting.versions): while nothing is projected,
+# every figure of a division and date after the first is a dictionary look-up instead of the whole state query.
+# Handed out as copies: callers change theirs.
+AGGREGATES: ByVersion[list[dict[str, Any]]] = ByVersion(kept=2000)
 
 
 async def aggregate(session: AsyncSession, code: str, day: date, *, children: bool = False,
                     digits: int | None = None) -> list[dict[str, Any]]:
     """Raw counts per group: the division itself, each child, or each unit of ``digits`` significant digits."""
     g = digits or group_digits(code, children=children)
-    key = (await AGGREGATES.snapshot(session), code, day, g)
-    if (cached := AGGREGATES.get(key)) is not None:
-        return cached
+    # The same round trip sets how the transaction plans the figures (PLANNING).
+    version, key = await snapshot_version(session, also=PLANNING), (code, day, g)
+    if (cached := AGGREGATES.get(version, key)) is not None:
+        return _copies(cached)
+    COMPUTED.labels("aggregate").inc()
     policy = await policy_for(session, code, day)
     rows = (await session.execute(_bind(AGGREGATE), _params(code, day, policy) | {"g": g})).mappings().all()
     result = [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in rows]
-    AGGREGATES.put(key, result)
+    AGGREGATES.put(version, key, _copies(result))
     return result
+
+
+def _copies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(r) for r in rows]
 
 
 def present(raw: dict[str, Any], criteria_labels: dict[str, str]) -> dict[str, Any]:
@@ -394,18 +375,20 @@ async def monthly_series(session: AsyncSession, code: str, first: date, last: da
 
 
 async def aggregates_over(session: AsyncSession, code: str, days: list[date]) -> dict[date, list[dict[str, Any]]]:
-    """``aggregate(session, code, day)`` for each of ``days``: those not in the snapshot cache in one statement
+    """``aggregate(session, code, day)`` for each of ``days``: those not in the cache of the version in one statement
     (reporting.series), each then kept in the cache as ``aggregate`` would keep it."""
     g = group_digits(code, children=False)
-    snapshot = await AGGREGATES.snapshot(session)
-    found = {day: AGGREGATES.get((snapshot, code, day, g)) for day in days}
+    version = await snapshot_version(session, also=PLANNING)
+    found = {day: AGGREGATES.get(version, (code, day, g)) for day in days}
+    found = {day: None if rows is None else _copies(rows) for day, rows in found.items()}
     missing = sorted({day for day, rows in found.items() if rows is None})
     if missing:
+        COMPUTED.labels("series").inc()
         policies = [await policy_for(session, code, day) for day in missing]
         computed = await aggregates_on(session, code, missing, policies, g)
         for day, policy in zip(missing, policies):
             found[day] = [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in computed[day]]
-            AGGREGATES.put((snapshot, code, day, g), found[day])
+            AGGREGATES.put(version, (code, day, g), _copies(found[day]))
     return found
 
 

@@ -342,6 +342,15 @@ class SpecialActionRating(Base):
     rating: Mapped[str] = mapped_column(String(20))
 
 
+class ReadModelVersion(Base):
+    """One row: bumped by a trigger on every read-model table in the writing transaction (migration 0012), the key
+    of the figures' caches (reporting.versions). Not a read-model table: a rebuild bumps it, never empties it."""
+    __tablename__ = "read_model_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 READ_MODEL_TABLES = [m.__tablename__ for m in (
     Campaign, PolicyVersion, Assessment, Designation, Removal, CountyList, Filing, SpotCheck, Falsification, Case, CasePhase, ContactLeader,
     Measure, Progress, Visit, Alert, AlertResolution, AcceptanceFact, Secretary, CadreSecretary, SpecialAction,

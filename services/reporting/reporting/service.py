@@ -1,6 +1,8 @@
 """Service layer of the reporting service: reads over the read model that the API and documents share."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 
 from sqlalchemy import select
@@ -8,13 +10,74 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import figures
 from reporting import models as m
+from reporting import responses as R
 from reporting.domain.figures import FIGURES, month_end, months_between, parse_month
+from reporting.versions import COMPUTED, ByVersion, snapshot_version, version_and_today
 from zhengdun import clock
 from zhengdun.messaging import InboxMessage
 from zhengdun.pagination import Page, PageParams
 from zhengdun.reading import paginate, within
 from zhengdun.refusals import RuleViolation
 from zhengdun.registry import Division
+
+
+# Opens a session whose statements all read one snapshot (REPEATABLE READ): where an answer is computed.
+Snapshot = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+# The figures' answers as JSON, validated and serialized, under the read model's version (reporting.versions):
+# an answer already computed costs one statement (the version and today) and no transaction. A division's
+# figures ~3 KB, a page of 50 children's ~150 KB.
+ANSWERS: ByVersion[bytes] = ByVersion(kept=5000, max_size=32 * 2**20, size=len)
+CHILDREN_PAGE = Page[R.ChildFigures]   # held here: pydantic keeps a parametrized class only weakly
+MONTHS_PAGE = Page[R.MonthFigures]
+
+
+async def _answer(session: AsyncSession, snapshot: Snapshot, key: tuple, day: date | None, compute) -> bytes:
+    """The answer of ``key`` on ``day`` (default the platform's today) from the cache of the version, else
+    ``compute(reading, as_of)`` (a model) in a snapshot of its own, serialized and kept under that snapshot's version."""
+    version, today = await version_and_today(session)
+    as_of = day or today
+    if (body := ANSWERS.get(version, (*key, as_of))) is not None:
+        return body
+    # Its connection back to the pool while the answer is computed in one of its own: with every connection held
+    # by a read waiting for the computation, the computation would wait for a connection.
+    await session.close()
+
+    async def computed() -> tuple[int | None, bytes]:
+        async with snapshot() as reading:
+            seen = await snapshot_version(reading)   # the first statement: the snapshot the answer is computed in
+            COMPUTED.labels(key[0]).inc()
+            return seen, (await compute(reading, as_of)).model_dump_json(by_alias=True).encode()
+    return await ANSWERS.answer(version, (*key, as_of), computed)
+
+
+async def division_figures(session: AsyncSession, snapshot: Snapshot, code: str, day: date | None) -> bytes:
+    """``GET /figures/{code}`` as JSON (``DivisionFigures``)."""
+    async def compute(reading: AsyncSession, as_of: date) -> R.DivisionFigures:
+        return R.DivisionFigures.model_validate({
+            "code": code, "name": await division_name(reading, code), "date": as_of,
+            "figures": await figures.figures_for(reading, code, as_of)})
+    return await _answer(session, snapshot, ("division", code), day, compute)
+
+
+async def children_figures(session: AsyncSession, snapshot: Snapshot, code: str, day: date | None,
+                           paging: PageParams) -> bytes:
+    """``GET /figures/{code}/children`` as JSON (a page of ``ChildFigures``)."""
+    async def compute(reading: AsyncSession, as_of: date) -> Page:
+        total, items = await figures.figures_of_children(reading, code, as_of, offset=paging.offset, limit=paging.size)
+        return CHILDREN_PAGE.model_validate({"items": [i | {"date": as_of} for i in items], "total": total,
+                                             "page": paging.page, "size": paging.size})
+    return await _answer(session, snapshot, ("children", code, paging.page, paging.size), day, compute)
+
+
+async def monthly_figures_answer(session: AsyncSession, snapshot: Snapshot, code: str, first: str | None,
+                                 last: str | None, paging: PageParams) -> bytes:
+    """``GET /figures/{code}/monthly`` as JSON (a page of ``MonthFigures``); up to the platform's today, which is
+    in the key."""
+    async def compute(reading: AsyncSession, today: date) -> Page:
+        page = await monthly_figures(reading, code, first, last, paging, today=today)
+        return MONTHS_PAGE.model_validate(page.model_dump())
+    return await _answer(session, snapshot, ("monthly", code, first, last, paging.page, paging.size), None, compute)
 
 
 async def as_of(session: AsyncSession, day: date | None) -> date:
@@ -55,11 +118,11 @@ def month_of(value: str | None, field: str) -> tuple[int, int] | None:
 
 
 async def monthly_figures(session: AsyncSession, code: str, first: str | None, last: str | None,
-                          paging: PageParams) -> Page:
+                          paging: PageParams, today: date | None = None) -> Page:
     """One page of the month-by-month series, from the campaign's first month (or ``first``) to the platform's
     today (or the end of ``last``)."""
     first_month, last_month = month_of(first, "from"), month_of(last, "to")
-    today = await clock.today(session)
+    today = today or await clock.today(session)
     end = min(month_end(*last_month), today) if last_month else today
     start = date(*first_month, 1) if first_month else (await figures.campaign_start(session, code) or end)
     if start > end:
