@@ -19,7 +19,7 @@ import traceback
 
 import httpx
 
-from tests.benchmarks import province_rows
+from tests.benchmarks import BENCH_ENV, province_rows
 from tests.benchmarks.anchors import bare_fastapi, kafka_producer_rate
 from tests.benchmarks.campaign import bench_campaign
 from tests.benchmarks.figures import MemoryWatch, print_table, record
@@ -88,7 +88,7 @@ def service_benchmarks():
 
 def main() -> None:
     ensure_infrastructure()
-    platform = Platform()
+    platform = Platform(env=BENCH_ENV)
     platform.start()
     try:
         memory = MemoryWatch(platform)
