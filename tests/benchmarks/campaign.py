@@ -70,6 +70,7 @@ class Truth:
 
     villages: dict[str, list[str]] = field(default_factory=dict)     # township → its villages (the campaign's part)
     registry: list[str] = field(default_factory=list)                # every village of the province
+    screened_before: set[str] = field(default_factory=set)          # screened by other benchmarks' campaigns
     listed: dict[str, str] = field(default_factory=dict)             # village → category
     accepted: set[str] = field(default_factory=set)
     delisted: set[str] = field(default_factory=set)
@@ -79,7 +80,7 @@ class Truth:
         change over the run of the counted ones."""
         def inside(villages) -> int:
             return sum(1 for v in villages if v.startswith(_prefix(area)))
-        screened = inside(v for vs in self.villages.values() for v in vs)
+        screened = inside({v for vs in self.villages.values() for v in vs} | self.screened_before)
         return {"villages_in_campaign": inside(self.registry), "villages_screened": screened,
                 "designated": inside(self.listed), "listed": inside(self.listed) - inside(self.delisted),
                 "acceptances_passed": inside(self.accepted), "delisted": inside(self.delisted),
@@ -212,6 +213,10 @@ class CampaignBench:
         if self.baseline[self.province]["designated"]:   # another benchmark's campaign: leave its villages alone
             taken = {v["code"] for v in self.api.all_pages(MANAGER, "reporting", f"/figures/{self.province}/villages",
                                                             {"figure": "designated", "date": DELISTED_ON.isoformat()})}
+        if self.baseline[self.province]["villages_screened"]:   # the rest of the province may be screened already
+            self.truth.screened_before = {v["code"] for v in self.api.all_pages(
+                MANAGER, "reporting", f"/figures/{self.province}/villages",
+                {"figure": "screened", "date": DELISTED_ON.isoformat()})}
         for township, villages in self.truth.villages.items():
             free = [v for v in villages if v not in taken]
             for n, village in enumerate(free[:5]):   # about a tenth: 3 weak and lax, 2 lagging per 50
