@@ -5,8 +5,9 @@ topics). First the anchors, on the same machine in the same run: Kafka's own pro
 bare FastAPI endpoint under the same load generator as the services. Then: importing a
 synthetic province of 50,000 villages (ZD_BENCH_VILLAGES for fewer) through the API until every
 service's copy of the registry agrees, each service's benchmarks, authenticated reads under
-load, a province's whole campaign (tests/benchmarks/campaign.py), the services' resident memory;
-at the end one table: figure | anchor | Zhengdun | ratio | target.
+load, a province's whole campaign (tests/benchmarks/campaign.py: on whole counties up to
+ZD_BENCH_CAMPAIGN_VILLAGES villages, default 1,000, projected to the province), the services' resident memory;
+at the end one table: figure | anchor | Zhengdun | ratio | target. The services trace as deployed (BENCH_ENV).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import traceback
 
 import httpx
 
-from tests.benchmarks import province_rows
+from tests.benchmarks import BENCH_ENV, province_rows
 from tests.benchmarks.anchors import bare_fastapi, kafka_producer_rate
 from tests.benchmarks.campaign import bench_campaign
 from tests.benchmarks.figures import MemoryWatch, print_table, record
@@ -88,7 +89,7 @@ def service_benchmarks():
 
 def main() -> None:
     ensure_infrastructure()
-    platform = Platform()
+    platform = Platform(env=BENCH_ENV)
     platform.start()
     try:
         memory = MemoryWatch(platform)
@@ -124,7 +125,7 @@ def main() -> None:
         print("\n== a province's whole campaign (tests/benchmarks/campaign.py)")
         started = time.perf_counter()
         try:
-            if os.environ.get("ZD_BENCH_CAMPAIGN", "1") == "0":   # hours at 50,000 villages today
+            if os.environ.get("ZD_BENCH_CAMPAIGN", "1") == "0":
                 print("  not measured (ZD_BENCH_CAMPAIGN=0)")
             else:
                 bench_campaign(platform)

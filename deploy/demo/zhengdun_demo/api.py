@@ -103,34 +103,39 @@ class Platform:
 
     def settle(self, timeout: float = 120) -> None:
         """Wait until the five services' consumer groups have read every event (lag 0, twice in a row)."""
-        deadline, calm = time.time() + timeout, 0
-        while calm < 2:
-            time.sleep(0.25)
-            lag = asyncio.run(self._lag())
-            calm = calm + 1 if lag == 0 else 0
-            if time.time() > deadline:
-                raise StepFailed(f"the services still had {lag} events to read after {timeout}s")
+        asyncio.run(self._settle(timeout))
 
-    async def _lag(self) -> int:
+    async def _settle(self, timeout: float) -> None:
         from aiokafka import AIOKafkaConsumer
         from aiokafka.admin import AIOKafkaAdminClient
 
+        # One admin client and one consumer for the whole wait: connecting (and reading the cluster's
+        # metadata) anew every quarter second cost more than the lag queries themselves.
         admin = AIOKafkaAdminClient(bootstrap_servers=self.kafka_bootstrap)
         consumer = AIOKafkaConsumer(bootstrap_servers=self.kafka_bootstrap)
         await admin.start()
         await consumer.start()
         try:
-            committed = {}
-            for service in SERVICES:
-                offsets = await admin.list_consumer_group_offsets(f"{self.topic_prefix}zhengdun-{service}")
-                for partition, meta in offsets.items():
-                    committed[(service, partition)] = meta.offset
-            partitions = {p for _, p in committed}
-            ends = await consumer.end_offsets(list(partitions)) if partitions else {}
-            return sum(max(0, ends[p] - offset) for (_, p), offset in committed.items())
+            deadline, calm = time.time() + timeout, 0
+            while calm < 2:
+                await asyncio.sleep(0.25)
+                lag = await self._lag(admin, consumer)
+                calm = calm + 1 if lag == 0 else 0
+                if time.time() > deadline:
+                    raise StepFailed(f"the services still had {lag} events to read after {timeout}s")
         finally:
             await consumer.stop()
             await admin.close()
+
+    async def _lag(self, admin, consumer) -> int:
+        committed = {}
+        for service in SERVICES:
+            offsets = await admin.list_consumer_group_offsets(f"{self.topic_prefix}zhengdun-{service}")
+            for partition, meta in offsets.items():
+                committed[(service, partition)] = meta.offset
+        partitions = {p for _, p in committed}
+        ends = await consumer.end_offsets(list(partitions)) if partitions else {}
+        return sum(max(0, ends[p] - offset) for (_, p), offset in committed.items())
 
     @staticmethod
     def wait(predicate, what: str, timeout: float = 120, interval: float = 0.3):

@@ -1,0 +1,83 @@
+"""Where a benchmark's CPU goes, process by process: the CPU seconds (user + system, from /proc/<pid>/stat) of
+the run's five services, of the real parts (Kafka, Keycloak, the run's PostgreSQL backends, Zipkin) and of the
+benchmark process itself, read before and after a piece of work. The real parts are shared with whatever else
+runs on the machine: their share is only the run's own when nothing else is running."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+# A real part's process, known by a piece of its command line.
+PARTS = {"kafka": "kafka.Kafka", "keycloak": "keycloak", "zipkin": "zipkin.jar"}
+
+
+def _stat(pid: int | str) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()   # the fields after "(comm)", from field 3 (state) on
+
+
+def _seconds(fields: list[str]) -> float:
+    # utime, stime and the children it has waited for (cutime, cstime): fields 14–17 of proc(5)
+    return sum(int(f) for f in fields[11:15]) / TICK
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+class CpuMeter:
+    """``snapshot()`` → {process: CPU seconds so far}; ``per_call(before, after, calls)`` → the difference per call."""
+
+    def __init__(self, platform):
+        self.services = {name: service.process.pid for name, service in platform.services.items()
+                         if service.process}
+        self.database_prefix = f"zdtest_{platform.run_id}_"
+
+    def snapshot(self) -> dict[str, float]:
+        stats = {pid: fields for pid in os.listdir("/proc") if pid.isdigit() and (fields := _stat(pid))}
+        children: dict[int, list[int]] = {}
+        for pid, fields in stats.items():
+            children.setdefault(int(fields[1]), []).append(int(pid))
+
+        def tree(pid: int) -> float:   # a service and the processes it started
+            own = stats.get(str(pid))
+            return (_seconds(own) if own else 0.0) + sum(tree(child) for child in children.get(pid, ()))
+        seconds = {name: tree(pid) for name, pid in self.services.items()}
+        totals = dict.fromkeys(PARTS, 0.0) | {"postgres": 0.0}
+        for pid, fields in stats.items():
+            command = _cmdline(pid)
+            if command.startswith("postgres:") and self.database_prefix in command:
+                totals["postgres"] += _seconds(fields)   # the run's own backends (a closed one takes its CPU along)
+            elif "java" in command:
+                for part, mark in PARTS.items():
+                    if mark in command:
+                        totals[part] += _seconds(fields)
+        seconds.update(totals)
+        seconds["client"] = sum(os.times()[:2])
+        return seconds
+
+    def idle(self, seconds: float = 10) -> str:
+        """What each process spends per second with no calls coming (polling, telemetry): the floor under the
+        per-call figures of a slow stage."""
+        before = self.snapshot()
+        time.sleep(seconds)
+        rates = self.per_call(before, self.snapshot(), 1)
+        return "idle CPU ms per second: " + ", ".join(f"{name} {s * 1000 / seconds:.0f}" for name, s in rates.items())
+
+    @staticmethod
+    def per_call(before: dict[str, float], after: dict[str, float], calls: int) -> dict[str, float]:
+        return {name: (after[name] - before.get(name, 0.0)) / max(calls, 1) for name in after}
+
+    @staticmethod
+    def line(per_call: dict[str, float]) -> str:
+        total = sum(per_call.values())
+        parts = ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in per_call.items() if seconds >= 0.0005)
+        return f"CPU ms per call: {total * 1000:.0f} in all = {parts}"
