@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zhengdun.refusals import Kind, Refusal
+from zhengdun.telemetry import name_server_span
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("zhengdun.problems")
@@ -114,19 +115,19 @@ def problem_response(problem: Problem, request: Request | None = None,
 
 
 @cache
-def _path_methods(app: FastAPI) -> dict[tuple[int, str | None], list[tuple[re.Pattern, int, frozenset[str]]]]:
+def _path_methods(app: FastAPI) -> dict[tuple[int, str | None], list[tuple[re.Pattern, int, frozenset[str], str]]]:
     """Each path template of the app's OpenAPI document with its number of parameters and its methods, under
     the paths it can match: their number of segments and first segment (None: a template starting with a
     parameter). A request then tries the few templates of its own bucket, not all of them (seen: a fifth
     of a list's time in screening, which documents some hundred paths)."""
-    found: dict[tuple[int, str | None], list[tuple[re.Pattern, int, frozenset[str]]]] = {}
+    found: dict[tuple[int, str | None], list[tuple[re.Pattern, int, frozenset[str], str]]] = {}
     for path, operations in app.openapi()["paths"].items():
         methods = {m.upper() for m in operations if m.upper() in HTTP_METHODS}
         if "GET" in methods:
             methods.add("HEAD")
         found.setdefault(_bucket(path, template=True), []).append(
             (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"), path.count("{"),
-             frozenset(methods)))
+             frozenset(methods), path))
     return found
 
 
@@ -139,18 +140,25 @@ def _bucket(path: str, template: bool = False) -> tuple[int, str | None]:
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
 
 
-def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The methods of the document's path ``path`` is (several operations may share it). As in OpenAPI,
-    a literal path wins over a template that also matches: /dead-letters/replay is not /dead-letters/{id}."""
+def documented_path(app: FastAPI, path: str) -> tuple[str | None, list[str]]:
+    """The document's path template ``path`` is and its methods (several operations may share it); None and
+    none for a path it does not have. As in OpenAPI, a literal path wins over a template that also matches:
+    /dead-letters/replay is not /dead-letters/{id}."""
     templates = _path_methods(app)
     count, first = _bucket(path)
-    matching = [(params, methods) for pattern, params, methods in (*templates.get((count, first), ()),
-                                                                    *templates.get((count, None), ()))
+    matching = [(params, methods, template)
+                for pattern, params, methods, template in (*templates.get((count, first), ()),
+                                                           *templates.get((count, None), ()))
                 if pattern.match(path)]
     if not matching:
-        return []
-    fewest = min(params for params, _ in matching)
-    return sorted(set().union(*(methods for params, methods in matching if params == fewest)))
+        return None, []
+    fewest = min(params for params, _, _ in matching)
+    chosen = [(methods, template) for params, methods, template in matching if params == fewest]
+    return chosen[0][1], sorted(set().union(*(methods for methods, _ in chosen)))
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    return documented_path(app, path)[1]
 
 
 def method_not_allowed(request: Request, allow: list[str]):
@@ -163,7 +171,8 @@ def method_not_allowed(request: Request, allow: list[str]):
 class RefuseUndocumentedMethods:
     """A path of the document answers its own methods only, even where a template beside it would
     match: GET /divisions/import is a 405, not GET /divisions/{code} with the code "import".
-    (Plain ASGI: an ``@app.middleware("http")`` costs a task and a queue per request.)"""
+    (Plain ASGI: an ``@app.middleware("http")`` costs a task and a queue per request.) The template
+    found names the request's trace span too."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -171,7 +180,8 @@ class RefuseUndocumentedMethods:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
-            allow = allowed_methods(scope["app"], request.url.path)
+            template, allow = documented_path(scope["app"], request.url.path)
+            name_server_span(request.method, template)
             if allow and request.method not in allow:
                 await method_not_allowed(request, allow)(scope, receive, send)
                 return

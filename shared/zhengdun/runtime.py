@@ -20,8 +20,6 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from opentelemetry import context as otel_context
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -45,7 +43,7 @@ from zhengdun.request_edges import RequestEdges
 from zhengdun.responses import Out
 from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
 from zhengdun.tasks import PendingFor, tasks_router
-from zhengdun.telemetry import setup_tracing
+from zhengdun.telemetry import setup_tracing, trace_requests, trace_sql
 
 log = logging.getLogger("zhengdun.runtime")
 WEB_CLIENT = "zhengdun-web"  # the realm's public client people log in through (authorization code + PKCE)
@@ -107,7 +105,7 @@ class ServiceRuntime:
                 session_factory=self.session_factory, handlers=self.handlers, deadletter_topic=self.topics.deadletter,
                 topic=self.topic, source=self.source, on_outbox_write=self.relay.wake, batch_size=self.settings.consumer_batch_size,
             )
-        SQLAlchemyInstrumentor().instrument(engine=self.engine.sync_engine)
+        trace_sql(self.engine)
 
     def event_contract(self, title: str) -> dict:
         """AsyncAPI 3.0 of the events this service sends on its topic (reporting: on the public one)
@@ -242,7 +240,7 @@ class ServiceRuntime:
             app.include_router(router)
         install_openapi(app, issuer=self.settings.issuer)
         # Without a span per ASGI message (send/receive): one per request and one per SQL statement say enough.
-        FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics", exclude_spans=["receive", "send"])
+        trace_requests(app)
         return app
 
     def serve(self, app: FastAPI) -> None:

@@ -162,7 +162,10 @@ async def list_cases(session: AsyncSession, principal: Principal, paging: PagePa
                      township: str | None = None, phase: CasePhase | None = None,
                      campaign_id: str | None = None) -> Page[CaseSummary]:
     """The cases in the caller's reach, by village, narrowed to a county, a township, a phase, a campaign."""
-    query = select(Case, Division.name).outerjoin(Division, Division.code == Case.village_code) \
+    # The summary's columns, not whole Case objects: the rows need no identity map nor instance state (seen:
+    # loading the entities was an eighth of the list's CPU).
+    query = select(*SUMMARY_COLUMNS, Division.name.label("village_name")) \
+        .outerjoin(Division, Division.code == Case.village_code) \
         .where(within(Case.village_code, principal.division_code))
     if county:
         query = query.where(within(Case.village_code, county))
@@ -173,13 +176,18 @@ async def list_cases(session: AsyncSession, principal: Principal, paging: PagePa
     if campaign_id:
         query = query.where(Case.campaign_id == campaign_id)
     return await paginate(session, query, paging, order_by=[Case.village_code, Case.campaign_id], scalars=False,
-                          out=lambda row: _summary(*row))
+                          out=_summary)
 
 
-def _summary(case: Case, village_name: str | None) -> CaseSummary:
+SUMMARY_COLUMNS = (Case.case_id, Case.campaign_id, Case.village_code, Case.township_code, Case.county_code,
+                   Case.category, Case.phase, Case.designated_on, Case.opened_on, Case.updated_on)
+
+
+def _summary(case) -> CaseSummary:
+    """A case's summary from its row of ``SUMMARY_COLUMNS`` and ``village_name``."""
     phase = CasePhase(case.phase)
     return CaseSummary(case_id=case.case_id, campaign_id=case.campaign_id, village_code=case.village_code,
-                       village_name=village_name, township_code=case.township_code, county_code=case.county_code,
+                       village_name=case.village_name, township_code=case.township_code, county_code=case.county_code,
                        category=case.category, phase=phase, phase_label=CASE_PHASE_LABELS[phase],
                        designated_on=case.designated_on, opened_on=case.opened_on, updated_on=case.updated_on)
 
