@@ -114,13 +114,16 @@ def test_users_are_managed_inside_the_subtree_and_tokens_follow(platform, demo):
 def test_the_group_tree_follows_the_registry(platform, demo):
     admin = keycloak_admin()
 
+    township = next(r for r in demo if r.code == "990104110000")
+
     def township_group():
         try:
-            return admin.get_group_by_path("/990000000000/990100000000/990104000000/990104110000")
+            group = admin.get_group_by_path("/990000000000/990100000000/990104000000/990104110000")
         except Exception:
             return None
+        # Keycloak is shared by every platform on the machine: the group may already be there under the name
+        # another platform's registry gave it (make bench's synthetic province), until this registry renames it.
+        return group if group.get("attributes", {}).get("division_name") == [township.name] else None
 
-    group = wait_for(township_group, timeout=90, what="the township's group in Keycloak")
-    township = next(r for r in demo if r.code == "990104110000")
+    group = wait_for(township_group, timeout=90, what="the township's group in Keycloak, named as in this registry")
     assert group["attributes"]["division_code"] == ["990104110000"]
-    assert group["attributes"]["division_name"] == [township.name]
