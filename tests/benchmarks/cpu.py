@@ -8,6 +8,8 @@ import os
 import time
 from pathlib import Path
 
+from tests.benchmarks.figures import cpu_seconds
+
 TICK = os.sysconf("SC_CLK_TCK")
 # A real part's process, known by a piece of its command line.
 PARTS = {"kafka": "kafka.Kafka", "keycloak": "keycloak", "zipkin": "zipkin.jar"}
@@ -42,15 +44,8 @@ class CpuMeter:
         self.database_prefix = f"zdtest_{platform.run_id}_"
 
     def snapshot(self) -> dict[str, float]:
+        seconds = {name: cpu_seconds(pid) for name, pid in self.services.items()}   # a service and what it started
         stats = {pid: fields for pid in os.listdir("/proc") if pid.isdigit() and (fields := _stat(pid))}
-        children: dict[int, list[int]] = {}
-        for pid, fields in stats.items():
-            children.setdefault(int(fields[1]), []).append(int(pid))
-
-        def tree(pid: int) -> float:   # a service and the processes it started
-            own = stats.get(str(pid))
-            return (_seconds(own) if own else 0.0) + sum(tree(child) for child in children.get(pid, ()))
-        seconds = {name: tree(pid) for name, pid in self.services.items()}
         totals = dict.fromkeys(PARTS, 0.0) | {"postgres": 0.0}
         for pid, fields in stats.items():
             command = _cmdline(pid)
