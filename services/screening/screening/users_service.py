@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from prometheus_client import Counter
@@ -35,9 +36,24 @@ from zhengdun.faults import crash_point
 log = logging.getLogger("screening.users")
 LOCK_CLASS = 7_204_114          # advisory lock namespace of user operations (the relay uses 7_204_113)
 RECONCILE_SECONDS = 5.0
+CHUNK = 25                      # accounts of a bulk creation journalled and finished together
 CLOCK_SKEW_MS = 5_000           # a Keycloak account created this long before its journal entry is not its
+# Accounts being made in Keycloak at once by all requests of the process together.
+_in_keycloak = asyncio.Semaphore(6)
 USER_OPERATIONS = Counter("zhengdun_user_operations_total",
                           "User changes across Keycloak and the database, by how they ended", ["kind", "outcome"])
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    username: str
+    family_name: str
+    given_name: str
+    email: str | None
+    unit: str
+    group_id: str
+    roles: list[str]
+    initial_password: str
 
 
 class UserOperationFailed(Exception):
@@ -45,19 +61,22 @@ class UserOperationFailed(Exception):
 
 
 @contextlib.asynccontextmanager
-async def _locked(engine: AsyncEngine, operation_id: str, *, wait: bool):
-    """Hold the operation's advisory lock on a connection of its own; yields whether it was taken."""
+async def _locked(engine: AsyncEngine, operation_ids: list[str], *, wait: bool):
+    """Hold the operations' advisory locks on a connection of their own; yields whether they were taken
+    (without waiting, all or none)."""
     async with engine.connect() as conn:
         function = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
-        got = (await conn.execute(text(f"SELECT {function}(:c, hashtext(:id))"), {"c": LOCK_CLASS, "id": operation_id})).scalar()
+        got = (await conn.execute(text(f"SELECT {function}(:c, hashtext(id)) FROM unnest(CAST(:ids AS text[])) AS id"),
+                                  {"c": LOCK_CLASS, "ids": operation_ids})).scalars().all()
         await conn.commit()
-        taken = wait or bool(got)
+        taken = [i for i, g in zip(operation_ids, got) if wait or g]
         try:
-            yield taken
+            yield len(taken) == len(operation_ids)
         finally:
             if taken:
-                with contextlib.suppress(Exception):   # a dead connection has released it already
-                    await conn.execute(text("SELECT pg_advisory_unlock(:c, hashtext(:id))"), {"c": LOCK_CLASS, "id": operation_id})
+                with contextlib.suppress(Exception):   # a dead connection has released them already
+                    await conn.execute(text("SELECT pg_advisory_unlock(:c, hashtext(id)) FROM unnest(CAST(:ids AS text[])) AS id"),
+                                       {"c": LOCK_CLASS, "ids": taken})
                     await conn.commit()
 
 
@@ -67,29 +86,57 @@ class UserOperations:
         self.directory = directory
 
     # ---- the requests ------------------------------------------------------------------------
-    async def create(self, *, username: str, family_name: str, given_name: str, email: str | None, unit: str,
-                     group_id: str, roles: list[str], initial_password: str, actor: Actor,
-                     prehashed: bool = False) -> str:
-        data = {"name": family_name + given_name, "unit": unit, "roles": roles, "group_id": group_id}
-        async with self._operation("create", username, None, data, actor) as operation:
+    async def create(self, account: NewAccount, *, actor: Actor, prehashed: bool = False) -> str:
+        [made] = await self.create_many([account], actor=actor, prehashed=prehashed)
+        if isinstance(made, Exception):
+            raise made
+        return made
+
+    async def create_many(self, accounts: list[NewAccount], *, actor: Actor,
+                          prehashed: bool = False) -> list[str | DuplicateUsername | UserOperationFailed]:
+        """Each account as its own operation (journalled, made in Keycloak, finished with its event), CHUNK of
+        them at a time: a chunk's operations are journalled in one transaction under locks held on one
+        connection, made in Keycloak a few at once, and finished in one transaction — the database's share
+        of a bulk creation is then a few statements per chunk, not several per account. Per account: its id,
+        or why Keycloak refused it (nothing of it was kept). Keycloak unreachable: what was made is finished,
+        the rest left pending for the reconciler, and IdentityUnavailable raised."""
+        outcomes: list[str | Exception] = []
+        for start in range(0, len(accounts), CHUNK):
+            chunk = accounts[start:start + CHUNK]
+            entries = [(a.username, None, {"name": a.family_name + a.given_name, "unit": a.unit, "roles": a.roles,
+                                           "group_id": a.group_id}) for a in chunk]
+            async with self._operations("create", entries, actor) as operations:
+                made = await asyncio.gather(*(self._make_account(a, prehashed) for a in chunk))
+                await self._finish_all([(o.id, m) for o, m in zip(operations, made) if isinstance(m, str)], by="request")
+                await self._abandon_all([o.id for o, m in zip(operations, made)
+                                         if isinstance(m, (DuplicateUsername, UserOperationFailed))])
+            outcomes.extend(made)
+            unsettled = [m for m in made if isinstance(m, Exception)
+                         and not isinstance(m, (DuplicateUsername, UserOperationFailed))]
+            if unsettled:   # maybe made, maybe not: left pending, the reconciler will know
+                raise unsettled[0]
+        return outcomes
+
+    async def _make_account(self, account: NewAccount, prehashed: bool) -> str | Exception:
+        """The account in Keycloak, in its group and with its roles; an exception is returned, not raised, so
+        that the rest of its chunk is still finished."""
+        async with _in_keycloak:
             try:
-                user_id = await self.directory.create_user(username=username, family_name=family_name,
-                                                           given_name=given_name, email=email,
-                                                           initial_password=initial_password, unit=unit,
-                                                           prehashed=prehashed)
-            except IdentityUnavailable:
-                raise   # maybe created, maybe not: the reconciler will know
-            except DuplicateUsername:
-                await self._abandon(operation.id)   # someone else's account: nothing of ours was made
-                raise
+                user_id = await self.directory.create_user(
+                    username=account.username, family_name=account.family_name, given_name=account.given_name,
+                    email=account.email, initial_password=account.initial_password, unit=account.unit,
+                    prehashed=prehashed)
+            except (IdentityUnavailable, DuplicateUsername) as exc:   # unavailable: pending; taken: someone else's
+                return exc
             except Exception as exc:
-                await self._abandon(operation.id)
-                raise UserOperationFailed(str(exc)[:300]) from exc
+                return UserOperationFailed(str(exc)[:300])
             crash_point("users.account_created")
-            await self.directory.assign_roles(user_id, roles)   # made in its group just now: only the roles are missing
+            try:
+                await self.directory.assign_roles(user_id, account.roles)   # made in its group just now: only the roles are missing
+            except Exception as exc:   # the account exists: the reconciler completes it
+                return exc
             crash_point("users.identity_done")
-            await self._finish(operation.id, user_id, by="request")
-        return user_id
+            return user_id
 
     async def set_enabled(self, *, user: dict, enabled: bool, actor: Actor) -> None:
         data = {"unit": user["unit"], "enabled": enabled}
@@ -120,30 +167,49 @@ class UserOperations:
 
     @contextlib.asynccontextmanager
     async def _operation(self, kind: str, username: str, user_id: str | None, data: dict, actor: Actor):
-        operation = UserOperation(id=str(uuid.uuid4()), kind=kind, username=username, user_id=user_id, data=data,
-                                  actor=actor.model_dump(mode="json"), status="pending")
-        async with _locked(self.runtime.engine, operation.id, wait=True):
+        async with self._operations(kind, [(username, user_id, data)], actor) as [operation]:
+            yield operation
+
+    @contextlib.asynccontextmanager
+    async def _operations(self, kind: str, entries: list[tuple[str, str | None, dict]], actor: Actor):
+        """Journalled (pending) in one transaction, and locked for as long as the caller works on them."""
+        operations = [UserOperation(id=str(uuid.uuid4()), kind=kind, username=username, user_id=user_id, data=data,
+                                    actor=actor.model_dump(mode="json"), status="pending")
+                      for username, user_id, data in entries]
+        async with _locked(self.runtime.engine, [o.id for o in operations], wait=True):
             async with self.runtime.session_factory() as session:
                 async with session.begin():
-                    session.add(operation)
+                    session.add_all(operations)
             crash_point("users.journalled")
-            yield operation
+            yield operations
 
     # ---- finishing -----------------------------------------------------------------------------
     async def _finish(self, operation_id: str, user_id: str, *, by: str) -> bool:
         """Done, and its event in the outbox, in one transaction; False when it was finished already."""
+        return await self._finish_all([(operation_id, user_id)], by=by) == 1
+
+    async def _finish_all(self, finished: list[tuple[str, str]], *, by: str) -> int:
+        """Each operation (id, its user's id) done and its event in the outbox, all in one transaction, in the
+        given order; those finished already are left alone. Returns how many were finished now."""
+        if not finished:
+            return 0
+        user_ids = dict(finished)
         async with self.runtime.unit_of_work() as uow:
-            operation = (await uow.session.execute(
-                select(UserOperation).where(UserOperation.id == operation_id).with_for_update())).scalar_one()
-            if operation.status == "done":
-                return False
-            event, unit = self._event(operation, user_id)
-            uow.publish(event, division_code=unit, actor=Actor.model_validate(operation.actor) if operation.actor else None)
-            operation.status, operation.user_id = "done", user_id
-            operation.finished_by, operation.finished_at = by, datetime.now(timezone.utc)
+            rows = (await uow.session.execute(select(UserOperation).where(UserOperation.id.in_(user_ids))
+                                              .order_by(UserOperation.id).with_for_update())).scalars().all()
+            by_id = {o.id: o for o in rows}
+            now = datetime.now(timezone.utc)
+            operations = [by_id[i] for i in user_ids if by_id[i].status != "done"]
+            for operation in operations:
+                event, unit = self._event(operation, user_ids[operation.id])
+                uow.publish(event, division_code=unit,
+                            actor=Actor.model_validate(operation.actor) if operation.actor else None)
+                operation.status, operation.user_id = "done", user_ids[operation.id]
+                operation.finished_by, operation.finished_at = by, now
             await uow.commit()
-        USER_OPERATIONS.labels(operation.kind, f"done-by-{by}").inc()
-        return True
+        for operation in operations:
+            USER_OPERATIONS.labels(operation.kind, f"done-by-{by}").inc()
+        return len(operations)
 
     @staticmethod
     def _event(operation: UserOperation, user_id: str):
@@ -161,9 +227,14 @@ class UserOperations:
                          to_unit=data["to_unit"]), data["to_unit"]
 
     async def _abandon(self, operation_id: str) -> None:
+        await self._abandon_all([operation_id])
+
+    async def _abandon_all(self, operation_ids: list[str]) -> None:
+        if not operation_ids:
+            return
         async with self.runtime.session_factory() as session:
             async with session.begin():
-                await session.execute(update(UserOperation).where(UserOperation.id == operation_id,
+                await session.execute(update(UserOperation).where(UserOperation.id.in_(operation_ids),
                                                                   UserOperation.status == "pending")
                                       .values(status="abandoned", finished_at=datetime.now(timezone.utc)))
 
@@ -175,7 +246,7 @@ class UserOperations:
                                              .order_by(UserOperation.created_at))).scalars().all()
         settled = 0
         for operation_id in pending:
-            async with _locked(self.runtime.engine, operation_id, wait=False) as taken:
+            async with _locked(self.runtime.engine, [operation_id], wait=False) as taken:
                 if not taken:
                     continue   # a live request (or another replica) is on it
                 async with self.runtime.session_factory() as session:

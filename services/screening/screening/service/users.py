@@ -11,7 +11,7 @@ from screening.domain.users import (NewUser, RowProblem, check_new_user, check_n
                                     password_problem, policy_checked_here, policy_rules, roles_after_move,
                                     same_account)
 from screening.identity import DuplicateUsername, IdentityDirectory, account_email
-from screening.users_service import UserOperationFailed, UserOperations
+from screening.users_service import NewAccount, UserOperationFailed, UserOperations
 from zhengdun.auth import Principal
 from zhengdun.events.base import Actor
 from zhengdun.divisions import InvalidDivisionCode, is_within, validate_code
@@ -57,10 +57,9 @@ async def create_user(command: CreateUser, session: AsyncSession, directory: Ide
     names = await _unit_names(session, directory, command.unit)
     try:
         group_id = await directory.ensure_group(command.unit, names)
-        user_id = await operations.create(
-            username=command.username, family_name=command.family_name, given_name=command.given_name,
-            email=command.email, unit=command.unit, group_id=group_id, roles=roles,
-            initial_password=command.initial_password, actor=principal.actor)
+        user_id = await operations.create(NewAccount(
+            command.username, command.family_name, command.given_name, command.email, command.unit, group_id, roles,
+            command.initial_password), actor=principal.actor)
     except DuplicateUsername:
         raise conflict("duplicate-username", f"用户名 {command.username} 已存在", field="username") from None
     except UserOperationFailed as exc:
@@ -108,10 +107,7 @@ async def set_roles(command: SetRoles, user: dict, directory: IdentityDirectory,
     return view(await directory.user(user["id"]))
 
 
-# Accounts made at once by all bulk requests of the process together: each holds two database connections
-# (its operation's lock and its journal) of the pool's 30.
-BULK_CONCURRENCY = 6
-_making = asyncio.Semaphore(BULK_CONCURRENCY)
+BULK_CONCURRENCY = 6   # accounts of a bulk request looked up in Keycloak at once
 
 
 async def _units_known(session: AsyncSession, directory: IdentityDirectory, units: set[str]) -> dict[str, dict[str, str]]:
@@ -127,7 +123,7 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
                        operations: UserOperations, principal: Principal) -> dict:
     """Many users of the manager's subtree in one request. The whole list is checked first (each row as
     POST /users checks it, its unit in the registry, its username not taken by another account): any bad
-    row and nothing is created, the answer names every one. Then the accounts are made a few at a time,
+    row and nothing is created, the answer names every one. Then the accounts are made a chunk at a time,
     each as one journalled operation like POST /users; groups and roles are looked up once. A username
     whose account already exists with the same names, unit and roles is reported as existing, not refused:
     the same list can be sent again after a failure.
@@ -172,35 +168,23 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
         raise _refused_rows(problems)
 
     groups = {unit: await directory.ensure_group(unit, names) for unit, names in units.items()}
-    refused: list[RowProblem] = []
-
-    async def create(row: int, user: NewUser, granted: list[str], password: str) -> dict:
-        if row in existing:
-            return {"outcome": "existing"}
-        async with _making:
-            try:
-                user_id = await operations.create(
-                    username=user.username, family_name=user.family_name, given_name=user.given_name,
-                    email=user.email, unit=user.unit, group_id=groups[user.unit], roles=granted,
-                    initial_password=password, actor=principal.actor, prehashed=prehashed)
-            except DuplicateUsername:   # taken since the check: a retry with the same list tells which
-                refused.append(RowProblem(row, user.username, "duplicate-username",
-                                          f"用户名 {user.username} 已存在", "username"))
-                return {}
-            except UserOperationFailed as exc:
-                refused.append(RowProblem(row, user.username, "identity-provider-refused",
-                                          f"认证服务拒绝了该用户：{exc}", None))
-                return {}
-        return {"outcome": "created", "id": user_id}
-    made = await asyncio.gather(*(create(row, user, granted, command.users[row - 1].initial_password)
-                                  for row, (user, granted) in enumerate(zip(new, roles), start=1)))
+    to_make = [row for row in range(1, len(new) + 1) if row not in existing]
+    made = dict(zip(to_make, await operations.create_many([
+        NewAccount(new[row - 1].username, new[row - 1].family_name, new[row - 1].given_name, new[row - 1].email,
+                   new[row - 1].unit, groups[new[row - 1].unit], roles[row - 1], command.users[row - 1].initial_password)
+        for row in to_make], actor=principal.actor, prehashed=prehashed)))
+    refused = [RowProblem(row, new[row - 1].username, "duplicate-username", f"用户名 {new[row - 1].username} 已存在",
+                          "username")   # taken since the check: a retry with the same list tells which
+               if isinstance(outcome, DuplicateUsername) else
+               RowProblem(row, new[row - 1].username, "identity-provider-refused", f"认证服务拒绝了该用户：{outcome}", None)
+               for row, outcome in made.items() if isinstance(outcome, Exception)]
     if refused:   # the others are made; sending the corrected list again finds them as existing
-        raise _refused_rows(refused, created=sum(1 for m in made if m.get("id")))
+        raise _refused_rows(refused, created=sum(1 for outcome in made.values() if isinstance(outcome, str)))
     items = []
-    for row, (user, granted, outcome) in enumerate(zip(new, roles, made), start=1):
-        account = existing.get(row, {"id": outcome.get("id"), "enabled": True})
-        items.append({"row": row, "outcome": outcome["outcome"], "id": account["id"], "username": user.username,
-                      "family_name": user.family_name, "given_name": user.given_name, "enabled": account["enabled"],
+    for row, (user, granted) in enumerate(zip(new, roles), start=1):
+        account = existing.get(row, {"id": made.get(row), "enabled": True})
+        items.append({"row": row, "outcome": "existing" if row in existing else "created", "id": account["id"],
+                      "username": user.username, "family_name": user.family_name, "given_name": user.given_name, "enabled": account["enabled"],
                       "unit": user.unit, "roles": granted})
     return {"created": sum(1 for i in items if i["outcome"] == "created"),
             "existing": sum(1 for i in items if i["outcome"] == "existing"), "items": items}
