@@ -1,8 +1,9 @@
 """Each village's state on a set of dates, from its dated facts (rules in reporting.domain.figures), in SQL: the
-one text that a date's figures, the drill-down behind a figure and the monthly series (reporting.series) share.
+one text of a date's figures and of the monthly series (reporting.series: a date's figures are the series of
+that one date). The drill-down keeps its one-date text (reporting.figures.STATE: see there why).
 
 A statement defines ``dates(d, ms, vpm, ppv)`` — each date, its month's first day and its policy's visits per
-month and problems per visit (``ONE_DATE`` or ``MANY_DATES``) — then ``VILLAGES`` (``entry``: every village of the
+month and problems per visit (``MANY_DATES``) — then ``VILLAGES`` (``entry``: every village of the
 division with the day it entered the campaign and the day it was first screened), then ``state_of(relation)``:
 ``state``, one row per date and village of ``relation`` (``entry`` or a part of it, with its columns).
 
@@ -12,10 +13,6 @@ fact without sorting the facts again for every date (the series' 13 dates over a
 """
 from __future__ import annotations
 
-# One date is written out where it is used, not as a CTE: its values are then constants the planner estimates
-# with (joined to a CTE of one row, a province's drill-down was planned as nested loops 30× slower).
-ONE_DATE = ("(SELECT CAST(:d AS date) AS d, CAST(:ms AS date) AS ms, CAST(:vpm AS int) AS vpm, "
-            "CAST(:ppv AS int) AS ppv)")
 MANY_DATES = """dates AS (SELECT x.d, date_trunc('month', x.d)::date AS ms, x.vpm, x.ppv
           FROM unnest(CAST(:days AS date[]), CAST(:vpms AS int[]), CAST(:ppvs AS int[])) AS x(d, vpm, ppv))"""
 
@@ -42,30 +39,29 @@ def _holding(table: str, subject: str, on: str, columns: str) -> str:
 HOLDS = "x.since <= t.d AND (x.until IS NULL OR t.d < x.until)"
 
 
-def state_of(villages: str, dates: str = "dates") -> str:
-    """The CTEs up to ``state``: each village of ``villages`` (a relation with ``entry``'s columns) on each date of
-    ``dates`` (the CTE ``dates``, or ``ONE_DATE``)."""
+def state_of(villages: str) -> str:
+    """The CTEs up to ``state``: each village of ``villages`` (a relation with ``entry``'s columns) on each date."""
     return f"""
-des AS (SELECT t.d, x.village_code, x.category, x.criteria, x.designated_on, x.seq FROM {dates} t
+des AS (SELECT t.d, x.village_code, x.category, x.criteria, x.designated_on, x.seq FROM dates t
         JOIN {_holding("rm_designation", "village_code", "designated_on", "village_code, category, criteria, designated_on, seq")} x
         ON {HOLDS}),
-rem AS (SELECT t.d, x.village_code, x.removed_on, x.seq FROM {dates} t
+rem AS (SELECT t.d, x.village_code, x.removed_on, x.seq FROM dates t
         JOIN {_holding("rm_removal", "village_code", "removed_on", "village_code, removed_on, seq")} x ON {HOLDS}),
-cas AS (SELECT t.d, x.village_code, x.case_id FROM {dates} t
+cas AS (SELECT t.d, x.village_code, x.case_id FROM dates t
         JOIN {_holding("rm_case", "village_code", "opened_on", "village_code, case_id")} x ON {HOLDS}),
 pha AS (SELECT t.d, x.case_id, x.phase FROM cas t
         JOIN {_holding("rm_case_phase", "case_id", "changed_on", "case_id, phase")} x ON x.case_id = t.case_id AND {HOLDS}),
 led AS (SELECT case_id, min(assigned_on) AS since FROM rm_contact_leader WHERE village_code BETWEEN :lo AND :hi
         GROUP BY case_id),
-prog AS (SELECT t.d, x.measure_id, x.status FROM {dates} t
+prog AS (SELECT t.d, x.measure_id, x.status FROM dates t
          JOIN {_holding("rm_progress", "measure_id", "coalesce(measure_status_since, recorded_on)",
                         "measure_id, coalesce(measure_status, status) AS status")} x ON {HOLDS}),
 ovd AS (SELECT t.d, ms.village_code, count(*) AS n
-        FROM {dates} t JOIN rm_measure ms ON ms.planned_on <= t.d AND ms.deadline < t.d
+        FROM dates t JOIN rm_measure ms ON ms.planned_on <= t.d AND ms.deadline < t.d
         LEFT JOIN prog ON prog.d = t.d AND prog.measure_id = ms.measure_id
         WHERE ms.village_code BETWEEN :lo AND :hi AND prog.status IS DISTINCT FROM 'completed' GROUP BY t.d, ms.village_code),
 vis AS (SELECT t.d, x.case_id, count(*) AS n
-        FROM {dates} t JOIN rm_visit x ON date_trunc('month', x.visited_on)::date = t.ms AND x.visited_on <= t.d
+        FROM dates t JOIN rm_visit x ON date_trunc('month', x.visited_on)::date = t.ms AND x.visited_on <= t.d
         WHERE x.village_code BETWEEN :lo AND :hi
           AND coalesce(x.counts_toward_minimum, x.talked_with_all AND x.problems_pushed >= t.ppv)
         GROUP BY t.d, x.case_id),
@@ -76,7 +72,7 @@ acc AS (SELECT t.d, x.village_code,
                count(*) FILTER (WHERE x.outcome = 'relapsed') AS relapsed,
                max(x.on_date) FILTER (WHERE x.outcome = 'delisted') AS last_delisted,
                max(x.on_date) FILTER (WHERE x.outcome = 'relapsed') AS last_relapsed
-        FROM {dates} t JOIN rm_acceptance x ON x.on_date <= t.d WHERE x.village_code BETWEEN :lo AND :hi
+        FROM dates t JOIN rm_acceptance x ON x.on_date <= t.d WHERE x.village_code BETWEEN :lo AND :hi
         GROUP BY t.d, x.village_code),
 base AS (
   SELECT t.d, t.vpm, vv.*,
@@ -93,7 +89,7 @@ base AS (
          coalesce(acc.passed, 0) AS passed, coalesce(acc.failed, 0) AS failed,
          coalesce(acc.delisted, 0) AS delisted, coalesce(acc.relapsed, 0) AS relapsed,
          acc.last_delisted, acc.last_relapsed
-  FROM {dates} t CROSS JOIN {villages} vv
+  FROM dates t CROSS JOIN {villages} vv
   LEFT JOIN des ON des.d = t.d AND des.village_code = vv.code
   LEFT JOIN rem ON rem.d = t.d AND rem.village_code = vv.code
   LEFT JOIN cas ON cas.d = t.d AND cas.village_code = vv.code
