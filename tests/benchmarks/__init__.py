@@ -6,8 +6,10 @@ ZD_BENCH_VILLAGES=5000 runs a smaller province (whole counties of 20 townships Ã
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+from collections.abc import Iterator
 
 # The services traced as deployed: to one backend (here Zipkin), in the SDK's 5 s batches. The test platform also
 # sends every span to the test process's own receiver every 200 ms (the trace tests read them there): a second
@@ -25,3 +27,23 @@ def province_rows():
     cities = math.ceil(counties / 10)
     return generate_province(cities=cities, counties_per_city=math.ceil(counties / cities),
                              townships_per_county=20, villages_per_township=50)
+
+
+@contextlib.contextmanager
+def province_platform(default_villages: int = 5000) -> Iterator:
+    """A service's benchmarks run alone (``python -m tests.benchmarks.<service>``): a platform of their own with a
+    smaller province (ZD_BENCH_VILLAGES, default ``default_villages``) imported and copied by every service."""
+    from tests.integration.helpers import all_copies_agree, import_csv, wait_for
+    from tests.support.platform import Platform, ensure_infrastructure
+    from zhengdun_demo.synthetic import to_csv
+
+    os.environ.setdefault("ZD_BENCH_VILLAGES", str(default_villages))
+    ensure_infrastructure()
+    platform = Platform()
+    platform.start()
+    try:
+        assert import_csv(platform, to_csv(province_rows()), filename="province.csv").status_code == 200
+        wait_for(lambda: all_copies_agree(platform), timeout=600, what="copies to agree")
+        yield platform
+    finally:
+        platform.stop()

@@ -127,20 +127,7 @@ def bench_national_read(platform) -> None:
 
 
 if __name__ == "__main__":
-    import os
+    from tests.benchmarks import province_platform
 
-    from tests.benchmarks import province_rows
-    from tests.integration.helpers import all_copies_agree, import_csv, wait_for
-    from tests.support.platform import Platform, ensure_infrastructure
-    from zhengdun_demo.synthetic import to_csv
-
-    os.environ.setdefault("ZD_BENCH_VILLAGES", "5000")
-    ensure_infrastructure()
-    platform = Platform()
-    platform.start()
-    try:
-        assert import_csv(platform, to_csv(province_rows()), filename="province.csv").status_code == 200
-        wait_for(lambda: all_copies_agree(platform), timeout=600, what="copies to agree")
-        bench_national_read(platform)
-    finally:
-        platform.stop()
+    with province_platform() as alone:
+        bench_national_read(alone)

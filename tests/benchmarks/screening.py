@@ -253,23 +253,9 @@ def bench_screen_province(platform) -> None:
 
 
 if __name__ == "__main__":
-    from tests.integration.helpers import all_copies_agree, import_csv, wait_for
-    from tests.support.platform import Platform, ensure_infrastructure
-    from zhengdun_demo.synthetic import to_csv
+    from tests.benchmarks import province_platform
 
-    os.environ.setdefault("ZD_BENCH_VILLAGES", "5000")
-    ensure_infrastructure()
-    platform = Platform()
-    platform.start()
-    try:
-        small = province_rows()
-        assert import_csv(platform, to_csv(small)).status_code == 200
-        wait_for(lambda: all_copies_agree(platform), timeout=300, what="copies to agree")
-        bench_create_users(platform)
+    with province_platform() as alone:
+        bench_create_users(alone)
         if "users" not in sys.argv[1:]:   # `... screening users`: the users' figures alone
-            try:
-                asyncio.run(_screen(platform, small))
-            finally:
-                _remove_users(platform, "bench")
-    finally:
-        platform.stop()
+            bench_screen_province(alone)

@@ -1,5 +1,4 @@
-"""The counts that make the figures, over villages' states in SQL: one list for the figures of a date
-(reporting.figures.AGGREGATE) and of many dates (reporting.series.SERIES), so they cannot drift apart."""
+"""The counts that make the figures, over villages' states in SQL (reporting.series.SERIES, for one date or many)."""
 
 COUNTS = """
          count(*) FILTER (WHERE in_campaign) AS in_campaign,

@@ -1,9 +1,9 @@
 """Figures from the read model, in SQL: any division (its codes' range, :lo to :hi), any date, grouped by any level.
 
-One CTE (``STATE``) gives each village's state on date D from its dated facts (rules in
-reporting.domain.figures); the figures are counts over it grouped by ``substr(code, 1, g)``
-(g = the digits of the division itself, or of its children), and a drill-down is the same
-state filtered, so a figure and the list behind it can never disagree.
+Each village's state on date D comes from its dated facts (reporting.state; rules in reporting.domain.figures);
+the figures are counts over it grouped by ``substr(code, 1, g)`` (g = the digits of the division itself, or of its
+children), one date's as one date of the monthly series' statement (reporting.series). A drill-down filters the
+same states, written for one date (``STATE``); the integration tests hold each list against its figure.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reporting.counts import COUNTS
 from reporting.domain.figures import ACTIVE_PHASES, Figure, api_share, month_start
 from reporting.series import aggregates_on
 from reporting.versions import COMPUTED, ByVersion, snapshot_version
@@ -29,6 +28,10 @@ MEASURE_STATUS = """SELECT DISTINCT ON (measure_id) measure_id, coalesce(measure
          WHERE village_code BETWEEN :lo AND :hi AND coalesce(measure_status_since, recorded_on) <= :d
          ORDER BY measure_id, coalesce(measure_status_since, recorded_on) DESC, seq DESC"""
 
+# Drill-down: each village's state on :d, filtered to the villages behind a figure. The same rules as
+# reporting.state's, written for one date: that text, given one date, is planned as nested loops that made a
+# province's drill-down 4-7× dearer (measured on 50,000 villages); tests/integration/test_reporting_figures.py
+# holds each drill-down against its figure.
 STATE = """
 v AS (SELECT code, name, parent_code, coalesce(kind, '行政村') AS kind FROM divisions
       WHERE level = 'village' AND code BETWEEN :lo AND :hi),
@@ -97,35 +100,7 @@ state AS (
   FROM base
 )
 """
-
-AGGREGATE = "WITH " + STATE + """,
-agg AS (
-  SELECT substr(code, 1, :g) AS grp,""" + COUNTS + """
-  FROM state GROUP BY 1),
-crit AS (
-  SELECT grp, jsonb_object_agg(criterion, n) AS j FROM (
-    SELECT substr(code, 1, :g) AS grp, c AS criterion, count(*) AS n
-    FROM state, unnest(criteria) AS c WHERE listed_category = 'weak_and_lax' GROUP BY 1, 2) x GROUP BY grp),
-phases AS (
-  SELECT grp, jsonb_object_agg(case_phase, n) AS j FROM (
-    SELECT substr(code, 1, :g) AS grp, case_phase, count(*) AS n
-    FROM state WHERE case_phase IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
-kinds AS (
-  SELECT grp, jsonb_object_agg(kind, jsonb_build_object('in_campaign', i, 'screened', s, 'listed', l)) AS j FROM (
-    SELECT substr(code, 1, :g) AS grp, kind, count(*) FILTER (WHERE in_campaign) AS i,
-           count(*) FILTER (WHERE screened) AS s, count(*) FILTER (WHERE listed_category IS NOT NULL) AS l
-    FROM state WHERE in_campaign OR screened OR listed_category IS NOT NULL GROUP BY 1, 2) x GROUP BY grp),
-alerts AS (
-  SELECT substr(a.unit_code, 1, :g) AS grp, count(*) AS n FROM rm_alert a LEFT JOIN rm_alert_resolution r USING (alert_id)
-  WHERE a.unit_code BETWEEN :lo AND :hi AND a.raised_on <= :d AND (r.resolved_on IS NULL OR r.resolved_on > :d)
-  GROUP BY 1)
-SELECT agg.*, coalesce(crit.j, '{}'::jsonb) AS by_criterion, coalesce(phases.j, '{}'::jsonb) AS by_phase,
-       coalesce(kinds.j, '{}'::jsonb) AS by_kind, coalesce(alerts.n, 0) AS alerts_open
-FROM agg LEFT JOIN crit USING (grp) LEFT JOIN phases USING (grp) LEFT JOIN kinds USING (grp) LEFT JOIN alerts USING (grp)
-ORDER BY grp
-"""
-
-# Drill-down: the villages behind a figure (extra filters are appended to the WHERE).
+STATE_ON_A_DATE = "WITH " + STATE
 VILLAGE_FILTERS = {
     Figure.IN_CAMPAIGN: "in_campaign",
     Figure.SCREENED: "screened",
@@ -200,7 +175,7 @@ async def aggregate(session: AsyncSession, code: str, day: date, *, children: bo
         return _copies(cached)
     COMPUTED.labels("aggregate").inc()
     policy = await policy_for(session, code, day)
-    rows = (await session.execute(_bind(AGGREGATE), _params(code, day, policy) | {"g": g})).mappings().all()
+    rows = (await aggregates_on(session, code, [day], [policy], g))[day]
     result = [dict(r) | {"code": r["grp"].ljust(12, "0"), "policy": policy} for r in rows]
     AGGREGATES.put(version, key, _copies(result))
     return result
@@ -330,13 +305,13 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
         conditions.append("case_phase = :phase")
         params["phase"] = phase
     where = " AND ".join(f"({c})" for c in conditions)
-    sql = ("WITH " + STATE + f", hits AS (SELECT * FROM state WHERE {where}) "
+    sql = (STATE_ON_A_DATE + f", hits AS (SELECT * FROM state WHERE {where}) "
            "SELECT (SELECT count(*) FROM hits) AS total, h.code, h.name, t.name AS township, h.listed_category, "
            "h.criteria, h.designated_on, h.case_phase, h.overdue, h.qualifying_visits, h.visits_due "
            "FROM hits h LEFT JOIN divisions t ON t.code = h.parent_code ORDER BY h.code OFFSET :o LIMIT :l")
     rows = (await session.execute(_bind(sql), params)).mappings().all()
     if not rows:
-        count_sql = "WITH " + STATE + f" SELECT count(*) FROM state WHERE {where}"
+        count_sql = STATE_ON_A_DATE + f" SELECT count(*) FROM state WHERE {where}"
         return (await session.execute(_bind(count_sql), params)).scalar_one(), []
     items = []
     for r in rows:

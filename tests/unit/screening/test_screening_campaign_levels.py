@@ -132,3 +132,15 @@ def test_no_county_review_in_a_township_campaign_and_no_city_step_below_the_city
     assert tasks.city_steps(confirmed) == [] and tasks.city_steps(replace(confirmed, campaign=_view(CITY))) != []
     assert tasks.filing_steps(_view(COUNTY), COUNTY, True, set(), date(2020, 8, 31)) == []
     assert tasks.filing_steps(_view(CITY), COUNTY, True, set(), date(2020, 8, 31)) != []
+
+
+@pytest.mark.parametrize("kinds", [None, ["行政村", "社区"], ["行政村"], ["社区", "非公企业"]])
+def test_what_counts_in_the_share_by_kind_is_what_covered_marks_administrative(kinds):
+    """service.state.share_base counts the denominator per kind in SQL with counts_in_share."""
+    campaign = make_campaign() if kinds is None else open_campaign("c", "整顿", CITY, date(2014, 3, 1),
+                                                                    organization_kinds=kinds)[0]
+    organizations = [Village(village(TOWNSHIP_A, n), kind, administrative=kind == "行政村", kind=kind)
+                     for n, kind in enumerate(("行政村", "社区", "非公企业", "社会组织"), start=1)]
+    covered = {v.kind: v.administrative for v in campaign.covered(organizations)}
+    assert {kind: campaign.counts_in_share(kind) for kind in covered} == covered
+    assert all(not campaign.counts_in_share(v.kind) for v in organizations if v.kind not in covered)

@@ -69,3 +69,16 @@ def test_county_shares_equal_each_county_share_status_in_one_pass():
     assert [s.division_code for s in together] == [COUNTY, "130103000000"]
     assert together == [share_status(c, listed, villages, policy, lagging_codes=lagging) for c in (COUNTY, "130103000000")]
     assert (together[1].listed, together[1].administrative_villages, together[1].lagging) == (2, 7, 1)
+
+
+def test_shares_from_counted_denominators_equal_those_from_the_villages():
+    """GET .../shares counts each county's denominator in SQL (service.state.share_base): the same shares."""
+    from screening.domain.shares import county_shares, share_of, shares_of_counties
+
+    villages = VILLAGES + [Village(f"130103001{n:03d}", "外县村") for n in range(1, 8)] + [
+        Village("130103002001", "社区", administrative=False), Village("130104001001", "社区", administrative=False)]
+    listed = [village(TOWNSHIP_A, 1), village(TOWNSHIP_B, 2), "130103001001", "130105001001"]
+    lagging = [village(TOWNSHIP_B, 2), "130105001001"]
+    base = {COUNTY: 20, "130103000000": 7, "130104000000": 0}   # a county of communities only: 0, still listed
+    assert shares_of_counties(listed, base, Policy(), lagging) == county_shares(listed, villages, Policy(), lagging)
+    assert share_of(CITY, listed, 27, Policy(), lagging) == share_status(CITY, listed, villages, Policy(), lagging)

@@ -97,6 +97,12 @@ class Campaign:
     def kinds_screened(self) -> tuple[OrganizationKind, ...]:
         return KINDS_OF_A_KINDLESS_CAMPAIGN if self.organization_kinds is None else self.organization_kinds
 
+    def counts_in_share(self, kind: str) -> bool:
+        """An organization of ``kind`` in the area counts in the shares' denominator: seed 000's 行政村总数 in a
+        campaign that names no kinds, seed 001's 所辖基层党组织总数 (every kind named) in one that does; the same
+        organizations ``covered`` marks ``administrative``."""
+        return kind in self.kinds_screened and (self.organization_kinds is not None or kind == "行政村")
+
     def covered(self, villages: Iterable[V]) -> list[V]:
         """The organizations this campaign screens, each marked whether it counts in the shares' denominator:
         seed 000's 行政村总数 for campaigns that name no kinds, seed 001's 所辖基层党组织总数 (every organization

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable
+from typing import Callable, Iterable, Mapping
 
 from zhengdun.divisions import county_of, prefix_of
 from zhengdun.events.screening import Policy
@@ -54,11 +54,19 @@ def share_status(
     """Live share for a county or a city (or any division) from the listed codes (``lagging_codes``:
     those of them listed as lagging) and the registry."""
     prefix = prefix_of(division_code)   # is_within, its prefix worked out once for every village
+    administrative = sum(1 for v in villages if v.administrative and v.code.startswith(prefix))
+    return share_of(division_code, listed_codes, administrative, policy, lagging_codes)
+
+
+def share_of(division_code: str, listed_codes: Iterable[str], administrative_villages: int, policy: Policy,
+             lagging_codes: Iterable[str] = ()) -> ShareStatus:
+    """``share_status`` from the division's denominator already counted (its villages that count in it)."""
+    prefix = prefix_of(division_code)
     listed = {c for c in listed_codes if c.startswith(prefix)}
     return ShareStatus(
         division_code=division_code,
         listed=len(listed),
-        administrative_villages=sum(1 for v in villages if v.administrative and v.code.startswith(prefix)),
+        administrative_villages=administrative_villages,
         minimum_share=policy.min_listed_share,
         lagging=len(listed & set(lagging_codes)),
         lagging_reference_share=policy.lagging_reference_share,
@@ -70,18 +78,19 @@ def county_shares(listed_codes: Iterable[str], villages: Iterable[Village], poli
     """The live share of every county that has villages among ``villages``, in code order, each equal to
     ``share_status(county, ...)``: counted in one pass over the villages (a province has ~50,000) instead
     of one pass per county."""
-    county_by_prefix: dict[str, str] = {}   # a village's county depends on its first 6 digits only
-
-    def county(code: str) -> str:
-        prefix = code[:6]
-        if prefix not in county_by_prefix:
-            county_by_prefix[prefix] = county_of(code)
-        return county_by_prefix[prefix]
-
-    administrative: dict[str, int] = {}
+    county = _county_by_prefix()
+    base: dict[str, int] = {}
     for village in villages:
         unit = county(village.code)
-        administrative[unit] = administrative.get(unit, 0) + (1 if village.administrative else 0)
+        base[unit] = base.get(unit, 0) + (1 if village.administrative else 0)
+    return shares_of_counties(listed_codes, base, policy, lagging_codes)
+
+
+def shares_of_counties(listed_codes: Iterable[str], base: Mapping[str, int], policy: Policy,
+                       lagging_codes: Iterable[str] = ()) -> list[ShareStatus]:
+    """``county_shares`` from each county's denominator already counted (``base``: every county with villages,
+    those whose villages all fall outside the denominator as 0), in code order."""
+    county = _county_by_prefix()
     listed_codes, lagging = set(listed_codes), set(lagging_codes)
     listed: dict[str, int] = {}
     listed_lagging: dict[str, int] = {}
@@ -89,10 +98,21 @@ def county_shares(listed_codes: Iterable[str], villages: Iterable[Village], poli
         unit = county(code)
         listed[unit] = listed.get(unit, 0) + 1
         listed_lagging[unit] = listed_lagging.get(unit, 0) + (code in lagging)
-    return [ShareStatus(division_code=unit, listed=listed.get(unit, 0), administrative_villages=administrative[unit],
+    return [ShareStatus(division_code=unit, listed=listed.get(unit, 0), administrative_villages=base[unit],
                         minimum_share=policy.min_listed_share, lagging=listed_lagging.get(unit, 0),
                         lagging_reference_share=policy.lagging_reference_share)
-            for unit in sorted(administrative)]
+            for unit in sorted(base)]
+
+
+def _county_by_prefix() -> Callable[[str], str]:
+    """``county_of``, worked out once per 6-digit prefix (a village's county depends on its first 6 digits only)."""
+    counties: dict[str, str] = {}
+
+    def county(code: str) -> str:
+        if (found := counties.get(code[:6])) is None:
+            found = counties[code[:6]] = county_of(code)
+        return found
+    return county
 
 
 def four_places(value: Fraction) -> str:

@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from screening.commands import CityDrawIn, FindingsIn
 from screening.domain import spot_check
 from screening.domain.campaign import require_city_steps
-from screening.domain.shares import county_shares, share_status
+from screening.domain.shares import share_of, shares_of_counties
 from screening.service.state import (active_list, campaign_villages, county_list, facts, load_campaign, record,
-                                     sample_secret)
+                                     sample_secret, share_base)
 from screening.models import ScreeningFact
-from screening.service.views import lagging_codes, share_view
+from screening.service.views import share_view
 from zhengdun import clock
 from zhengdun.auth import Principal
 from zhengdun.events import screening as ev
@@ -79,13 +79,14 @@ async def record_city_findings(command: FindingsIn, uow: UnitOfWork, principal: 
 async def shares(session: AsyncSession, campaign_id: str, code: str) -> dict:
     """The minimum share, live, of a unit and of each county in it."""
     campaign = await load_campaign(session, campaign_id)
-    active = await active_list(session, campaign_id, under=code)
-    villages = await campaign_villages(session, campaign, code)
-    listed = active.in_division(code)
-    lagging = lagging_codes(listed)
+    listed = await listed_under(session, campaign_id, code)
+    codes = [t.village_code for t in listed]
+    lagging = [t.village_code for t in listed if t.category is ev.ListCategory.LAGGING]
+    counties = shares_of_counties(codes, await share_base(session, campaign, code), campaign.policy, lagging)
+    base = sum(county.administrative_villages for county in counties)
     return {"campaign_id": campaign_id,
-            "division": share_view(share_status(code, listed, villages, campaign.policy, lagging_codes=lagging)),
-            "counties": [share_view(status) for status in county_shares(listed, villages, campaign.policy, lagging)]}
+            "division": share_view(share_of(code, codes, base, campaign.policy, lagging_codes=lagging)),
+            "counties": [share_view(status) for status in counties]}
 
 
 # The dynamic list under a unit, as folded, under how many of the campaign's facts and of the unit's
@@ -95,8 +96,8 @@ _LIST_FACTS = (ev.TargetDesignated.event_type, ev.TargetRemoved.event_type)
 _CAMPAIGN_FACTS = (ev.CampaignOpened.event_type, ev.PolicyRevised.event_type)
 
 
-async def targets(session: AsyncSession, campaign_id: str, under: str, paging: PageParams) -> Page:
-    """The dynamic list under a unit. It is folded from the designation facts, so it is paged after the fold."""
+async def listed_under(session: AsyncSession, campaign_id: str, under: str) -> list:
+    """The campaign's active targets under a unit, in code order; folded once per version of the facts (TARGETS)."""
     counted = select(func.count()).where(ScreeningFact.campaign_id == campaign_id)
     version = (await session.execute(select(
         counted.where(ScreeningFact.type.in_(_CAMPAIGN_FACTS)).scalar_subquery(),
@@ -107,6 +108,12 @@ async def targets(session: AsyncSession, campaign_id: str, under: str, paging: P
         await load_campaign(session, campaign_id)
         active = await active_list(session, campaign_id, under=under)
         TARGETS.put(key, found := list(active.in_division(under).values()))
+    return found
+
+
+async def targets(session: AsyncSession, campaign_id: str, under: str, paging: PageParams) -> Page:
+    """The dynamic list under a unit. It is folded from the designation facts, so it is paged after the fold."""
+    found = await listed_under(session, campaign_id, under)
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
               "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
              for t in found[paging.offset:paging.offset + paging.size]]

@@ -19,7 +19,7 @@ from screening.domain.spot_check import SampleSecret
 from screening.models import SampleSecret as SampleSecretRow
 from screening.models import ScreeningFact
 from zhengdun import sampling
-from zhengdun.divisions import ancestor_at, is_within, parent_code
+from zhengdun.divisions import ancestor_at, county_of, is_within, parent_code
 from zhengdun.events import screening as ev
 from zhengdun.events.base import Actor, spec_for
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
@@ -130,6 +130,24 @@ async def villages_under(session: AsyncSession, code: str) -> list[Village]:
 async def campaign_villages(session: AsyncSession, campaign: Campaign, code: str) -> list[Village]:
     """The organizations under ``code`` that ``campaign`` screens (its area, its kinds)."""
     return campaign.covered(await villages_under(session, code))
+
+
+async def share_base(session: AsyncSession, campaign: Campaign, code: str) -> dict[str, int]:
+    """Per county under ``code`` with organizations ``campaign`` covers, how many of them count in its shares'
+    denominator (``Campaign.counts_in_share``; 0 where none does): ``county_shares``' base over
+    ``campaign_villages``, counted by the database per county and kind (a province's 50,000 villages loaded as
+    objects were most of its shares' read)."""
+    table = Division.__table__
+    county, kind = func.substr(table.c.code, 1, 6), func.coalesce(table.c.kind, "行政村")  # as villages_under
+    rows = await session.execute(select(county, kind, func.count()).where(
+        table.c.level == Level.VILLAGE.value, within(table.c.code, code), within(table.c.code, campaign.area_code)
+    ).group_by(county, kind))
+    base: dict[str, int] = {}
+    for digits, organization_kind, n in rows:
+        if organization_kind in campaign.kinds_screened:
+            unit = county_of(digits.ljust(12, "0"))
+            base[unit] = base.get(unit, 0) + (n if campaign.counts_in_share(organization_kind) else 0)
+    return base
 
 
 async def campaign_townships(session: AsyncSession, campaign: Campaign, county: str) -> list[str]:
