@@ -32,7 +32,8 @@ from zhengdun_demo.client import auth
 from zhengdun_demo.synthetic import to_csv
 
 
-def bench_registry_import(platform: Platform, producer_rate: float) -> None:
+def bench_registry_import(platform: Platform, producer_rate: float, on_agreed=None) -> None:
+    """``on_agreed`` is called once every copy agrees, before the re-import (events.py reads the CPU there)."""
     rows = province_rows()
     villages = sum(1 for r in rows if r.kind)
     csv = to_csv(rows).encode()
@@ -52,6 +53,8 @@ def bench_registry_import(platform: Platform, producer_rate: float) -> None:
             raise TimeoutError(f"copies still differ after 900 s: only {sorted(agreed_at)} agree")
         time.sleep(0.5)
     agreed = max(agreed_at.values())
+    if on_agreed:
+        on_agreed()
     print(f"registry import: {len(rows)} divisions ({villages} villages), {len(csv) / 1e6:.1f} MB CSV")
     print(f"  import request (validate + store + outbox): {imported:.1f} s")
     print(f"  until all five services' copies agree:      {agreed:.1f} s  ({expected['total']} rows each)")

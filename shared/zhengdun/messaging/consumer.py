@@ -207,7 +207,7 @@ def subscribe(
 
     return broker.subscriber(
         *topics, group_id=group_id, batch=True, max_records=batch_size, auto_offset_reset="earliest",
-        decoder=_undecoded_values, max_partition_fetch_bytes=FETCH_BYTES_PER_PARTITION,
+        decoder=undecoded_values, max_partition_fetch_bytes=FETCH_BYTES_PER_PARTITION,
         batch_timeout_ms=IDLE_POLL_MS,
         ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{group_id}:events",
         description="Inbox-guarded consumer of: " + ", ".join(handlers.types),
@@ -243,7 +243,7 @@ FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024
 IDLE_POLL_MS = 50
 
 
-async def _undecoded_values(message: KafkaMessage) -> list[bytes]:
+async def undecoded_values(message: KafkaMessage) -> list[bytes]:
     """The batch's message values as they came: ``_decode`` parses each once (FastStream's own decoder
     would build a message object per record first)."""
     return [record.value for record in message.raw_message]
@@ -255,6 +255,8 @@ async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
     ids = [envelope.id if envelope else _record_id(record) for record, envelope, _ in decoded]
     seen = set((await session.execute(ALREADY_IN_INBOX, {"event_ids": ids})).scalars())
     todo = []
+    # The rows of one request are relayed with the same headers: each distinct set is decoded once per batch.
+    decoded_headers: dict[tuple, dict[str, str]] = {}
     for (record, envelope, error), event_id in zip(decoded, ids):
         if event_id in seen:
             metrics.EVENTS_DUPLICATE.inc()
@@ -262,7 +264,10 @@ async def _new_events(session, records, handlers: EventHandlers) -> list[tuple]:
         seen.add(event_id)
         if envelope is not None and handlers.handler_for(envelope.type) is None:
             continue  # not an event this service cares about
-        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+        raw = tuple(record.headers or ())
+        headers = decoded_headers.get(raw)
+        if headers is None:
+            headers = decoded_headers[raw] = {k: v.decode(errors="replace") for k, v in raw}
         todo.append((record, envelope if error is None else None, event_id, headers))
     return todo
 
@@ -312,7 +317,8 @@ async def _apply_run(work: InboxWork, run: list[tuple], group_id: str, handlers:
     ) as span:
         await handlers.batch_handler_for(envelope.type)(work, [item[1] for item in run])
     metrics.EVENTS_APPLIED.labels(envelope.type).inc(len(run))
-    return [_Outcome(event_id, trace_id_hex(span)) for _, _, event_id, _ in run]
+    trace_id = trace_id_hex(span)
+    return [_Outcome(event_id, trace_id) for _, _, event_id, _ in run]
 
 
 async def _apply(work: InboxWork, item, group_id: str, handlers: EventHandlers, *, isolate: bool) -> _Outcome:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, String, any_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.domain.registry import Existing, ImportRow, parse_rows, plan_import, referenced_codes
@@ -38,15 +38,11 @@ async def import_divisions(uow: UnitOfWork, rows: list[ImportRow], *, actor: Act
 
 async def stored_divisions(session: AsyncSession, codes: Iterable[str]) -> dict[str, Existing]:
     """The registry's entry of each of ``codes`` that it holds."""
-    codes = list(codes)
-    existing: dict[str, Existing] = {}
-    for start in range(0, len(codes), 20000):
-        stored = await session.execute(
-            select(Division.code, Division.name, Division.parent_code, Division.kind, Division.revision)
-            .where(Division.code.in_(codes[start:start + 20000]))
-        )
-        existing.update({c: Existing(n, p, k, r) for c, n, p, k, r in stored})
-    return existing
+    # One array parameter: an IN list of a province's 51,000 codes cost more to render and bind than to run.
+    stored = await session.execute(
+        select(Division.code, Division.name, Division.parent_code, Division.kind, Division.revision)
+        .where(Division.code == any_(bindparam("codes", type_=ARRAY(String)))), {"codes": list(codes)})
+    return {c: Existing(n, p, k, r) for c, n, p, k, r in stored}
 
 
 # Changes stored and published per pair of statements: a province's file (51,056 rows) built as rows, envelopes and
