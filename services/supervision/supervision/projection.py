@@ -66,14 +66,15 @@ async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: 
                 today: date) -> None:
     """Judge the rules an event can affect over its scope. While every rule stands judged over the whole area on
     this day (``rules_settled_on``), the verdicts of the rules whose facts the event did not change stand as they
-    were, so only the affected rules are judged, and over the event's village alone when all of them are about one
-    village; otherwise every rule is judged over the scope, as always."""
+    were, so only the affected rules that can breach today are judged, and over the event's village alone when all
+    of them are about one village; otherwise every rule is judged over the scope, as always."""
     affected = rules.rules_affected_by(event_type)
     if campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
         await alerts.evaluate_scope(work, campaign, scope, today)
         if scope == campaign.area_code:
             campaign.rules_settled_on = today   # a campaign opened or its policy revised: judged whole
-    elif affected:
+    elif affected := frozenset(r for r in affected if rules.can_breach(r, campaign.concentrated_ends_on, today)):
+        # (a rule that can breach nothing today has no open alert either: the whole evaluation of the day resolved it)
         narrowest = village if affected <= rules.VILLAGE_RULES and village and is_within(village, scope) else scope
         await alerts.evaluate_scope(work, campaign, narrowest, today, only=affected)
     if VERIFY_RULE_MAP:

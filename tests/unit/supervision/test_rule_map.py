@@ -177,3 +177,15 @@ def test_village_rules_are_judged_alike_over_their_village_alone():
                                 screening_samples=[], county_lists=[], county_filings=[])
                 assert rules.evaluate(alone, day, rules.VILLAGE_RULES) == [b for b in everything
                                                                            if b.scope_code == village]
+
+
+def test_a_rule_that_cannot_breach_on_a_day_breaches_nothing_that_day_whatever_the_facts():
+    for facts in (world_a(), world_b(), swapped(world_a(), world_b(), Fact.CAMPAIGN)):
+        ends = facts.campaign.concentrated_ends_on
+        for day in DAYS:
+            for rule in rules.CAMPAIGN_RULES:
+                if not rules.can_breach(rule, ends, day):
+                    assert not [b for b in rules.evaluate(facts, day) if b.rule is rule], (rule, day)
+    assert not rules.can_breach(Rule.TOWNSHIP_UNFINISHED, date(2021, 5, 31), date(2021, 5, 31))
+    assert rules.can_breach(Rule.TOWNSHIP_UNFINISHED, date(2021, 5, 31), date(2021, 6, 1))
+    assert not rules.can_breach(Rule.TOWNSHIP_UNFINISHED, None, date(2021, 6, 1))

@@ -747,6 +747,14 @@ EVENT_CHANGES: dict[str, frozenset[Fact]] = {model.event_type: frozenset(changed
 }.items()}
 
 
+def can_breach(rule: Rule, concentrated_ends_on: date | None, today: date) -> bool:
+    """False for a rule that breaches nothing today whatever the facts: the township's share of unfinished villages
+    is judged only once the concentrated phase has ended (``township_unfinished``)."""
+    if rule is Rule.TOWNSHIP_UNFINISHED:
+        return concentrated_ends_on is not None and today > concentrated_ends_on
+    return True
+
+
 def rules_affected_by(event_type: str) -> frozenset[Rule]:
     """The rules to judge again after an event of this type (all of them for a type the map does not know)."""
     changed = EVENT_CHANGES.get(event_type)
