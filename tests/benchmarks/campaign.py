@@ -184,6 +184,7 @@ class CampaignBench:
         work grows with the villages (opening the campaign is done on the whole province already). Its seconds."""
         calls, started = self.api.calls, time.perf_counter()
         cpu, grants = (self.meter.snapshot() if self.meter else None), dict(GRANTS)
+        applied = self.meter.events_applied() if self.meter else None
         with self.profiled(f"campaign{self.stages}"):   # ZD_BENCH_PROFILE=1: py-spy on the five services
             await work()
         self.stages += 1
@@ -197,7 +198,12 @@ class CampaignBench:
         print(f"  {name}: {amount:,} {unit}, {calls:,} calls in {seconds:.1f} s = {rate}; {projected} "
               f"(load average {os.getloadavg()[0]:.1f})", flush=True)
         if cpu:
-            print("    " + self.meter.line(self.meter.per_call(cpu, self.meter.snapshot(), calls)), flush=True)
+            # The events of the stage may still be on their way: settled first, so each consumer's CPU per event
+            # counts the events the stage caused (the idle polling meanwhile is in it too).
+            await asyncio.to_thread(self.api.settle, 600)
+            after = self.meter.snapshot()
+            print("    " + self.meter.line(self.meter.per_call(cpu, after, calls)), flush=True)
+            print("    " + self.meter.per_event(cpu, after, applied, self.meter.events_applied()), flush=True)
         # A password grant makes Keycloak hash the password: one per person at their first step, never one per call.
         print("    Keycloak token grants: " + ", ".join(f"{kind} {GRANTS[kind] - grants.get(kind, 0)}"
                                                       for kind in ("password", "refresh_token")), flush=True)

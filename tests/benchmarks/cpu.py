@@ -5,7 +5,9 @@ runs on the machine: their share is only the run's own when nothing else is runn
 from __future__ import annotations
 
 import os
+import re
 import time
+import urllib.request
 from pathlib import Path
 
 from tests.benchmarks.figures import cpu_seconds
@@ -41,6 +43,7 @@ class CpuMeter:
     def __init__(self, platform):
         self.services = {name: service.process.pid for name, service in platform.services.items()
                          if service.process}
+        self.urls = {name: platform.url(name) for name in self.services}
         self.database_prefix = f"zdtest_{platform.run_id}_"
 
     def snapshot(self) -> dict[str, float]:
@@ -76,3 +79,34 @@ class CpuMeter:
         total = sum(per_call.values())
         parts = ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in per_call.items() if seconds >= 0.0005)
         return f"CPU ms per call: {total * 1000:.0f} in all = {parts}"
+
+    def events_applied(self) -> dict[str, dict[str, float]]:
+        """{service: {event type: events its consumer applied so far}} from each service's /metrics."""
+        applied = {}
+        for name, url in self.urls.items():
+            try:
+                text = urllib.request.urlopen(f"{url}/metrics", timeout=10).read().decode()
+            except OSError:
+                continue
+            applied[name] = {m[1]: float(m[2]) for m in APPLIED.finditer(text)}
+        return applied
+
+    def per_event(self, cpu_before: dict[str, float], cpu_after: dict[str, float],
+                  applied_before: dict[str, dict[str, float]], applied_after: dict[str, dict[str, float]]) -> str:
+        """Each consuming service's CPU per event it applied over the piece of work (all its CPU, HTTP calls
+        included), and the events of the types it applied most."""
+        parts = []
+        for name, counts in applied_after.items():
+            before = applied_before.get(name, {})
+            events = {t: n - before.get(t, 0.0) for t, n in counts.items() if n > before.get(t, 0.0)}
+            total = sum(events.values())
+            if not total:
+                continue
+            top = sorted(events.items(), key=lambda item: -item[1])[:4]
+            seconds = cpu_after[name] - cpu_before.get(name, 0.0)
+            parts.append(f"{name} {total:.0f} events, {seconds * 1000 / total:.1f} ms CPU each ("
+                         + ", ".join(f"{t.rsplit('.', 2)[-2]} {n:.0f}" for t, n in top) + ")")
+        return "events applied: " + "; ".join(parts)
+
+
+APPLIED = re.compile(r'^zhengdun_events_applied_total\{type="([^"]+)"\} ([0-9.e+]+)$', re.M)

@@ -161,6 +161,9 @@ class ServiceProcess:
             "OTEL_BSP_SCHEDULE_DELAY": "200",
             "PYTHONUNBUFFERED": "1",
             "ZD_CLOCK_SETTABLE": "1",
+            # Supervision judges every rule again after each event (read only) and fails the event if that would
+            # raise or resolve an alert the event → rules map left out (supervision/projection.py judge).
+            "ZD_SUPERVISION_VERIFY_RULE_MAP": "1",
         })
         env.pop("ZD_FAULT", None)
         if not self.platform.settable:

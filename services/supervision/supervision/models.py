@@ -32,6 +32,9 @@ class CampaignRow(Base):
     event_id: Mapped[str] = mapped_column(String(80))
     # The kinds it screens (行政村, 社区); None: every village-level organization.
     organization_kinds: Mapped[list[str] | None] = mapped_column(ARRAY(String(10)), nullable=True)
+    # The day every rule was last judged over the whole area at (the clock's evaluation); while it is today, an event
+    # re-judges only the rules it can affect (the others' verdicts stand). None: every event judges every rule.
+    rules_settled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class PolicyVersionRow(Base):

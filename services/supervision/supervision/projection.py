@@ -8,6 +8,7 @@ scope it can affect; the clock evaluates every campaign's whole area.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supervision import alerts, journal, notifications, special_actions
-from supervision.domain import notices
+from supervision.domain import notices, rules
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
                                 FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
@@ -28,8 +29,12 @@ from zhengdun.events import casework as cw
 from zhengdun.events import screening as sc
 from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
-from zhengdun.divisions import township_of
+from zhengdun.divisions import is_within, township_of
 from zhengdun.messaging.outbox import InboxWork
+
+# Tests set it: after each event, every rule is judged again over the scope (read only) and any alert the full
+# judgement would raise or resolve fails the event: the event → rules map left a verdict out.
+VERIFY_RULE_MAP = os.environ.get("ZD_SUPERVISION_VERIFY_RULE_MAP") == "1"
 
 # event model → ``project(session, payload, envelope) -> scope code | None``
 PROJECTIONS: dict[type, Callable[[AsyncSession, Any, Envelope], Awaitable[str | None]]] = {}
@@ -53,7 +58,33 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
     if scope and campaign_id:
         campaign = await session.get(CampaignRow, campaign_id)
         if campaign is not None:
-            await alerts.evaluate_scope(work, campaign, scope, await clock.today(session))
+            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None),
+                        await clock.today(session))
+
+
+async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: str, village: str | None,
+                today: date) -> None:
+    """Judge the rules an event can affect over its scope. While every rule stands judged over the whole area on
+    this day (``rules_settled_on``), the verdicts of the rules whose facts the event did not change stand as they
+    were, so only the affected rules that can breach today are judged, and over the event's village alone when all
+    of them are about one village; otherwise every rule is judged over the scope, as always."""
+    affected = rules.rules_affected_by(event_type)
+    if campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
+        await alerts.evaluate_scope(work, campaign, scope, today)
+        if scope == campaign.area_code:
+            campaign.rules_settled_on = today   # a campaign opened or its policy revised: judged whole
+    elif affected := frozenset(r for r in affected if rules.can_breach(r, campaign.concentrated_ends_on, today)):
+        # (a rule that can breach nothing today has no open alert either: the whole evaluation of the day resolved it)
+        narrowest = village if affected <= rules.VILLAGE_RULES and village and is_within(village, scope) else scope
+        await alerts.evaluate_scope(work, campaign, narrowest, today, only=affected)
+    if VERIFY_RULE_MAP:
+        await alerts.verify_settled(work.session, campaign, scope, today, event_type)
+
+
+async def unsettle(session: AsyncSession) -> None:
+    """Every campaign's events judge every rule again until the clock's next whole evaluation (see ``judge``)."""
+    await session.execute(update(CampaignRow).where(CampaignRow.rules_settled_on.is_not(None))
+                          .values(rules_settled_on=None))
 
 
 async def day_began(work: InboxWork, payload: ClockAdvanced) -> None:
@@ -65,6 +96,7 @@ async def day_began(work: InboxWork, payload: ClockAdvanced) -> None:
         return  # a clock set back (tests, demo rewinds) is no fact: it resolves nothing
     for campaign in (await session.execute(select(CampaignRow))).scalars().all():
         await alerts.evaluate_scope(work, campaign, campaign.area_code, payload.today)
+        campaign.rules_settled_on = payload.today
         await notifications.on_day(session, campaign, payload.today)
     await special_actions.day_began(work, payload.today)   # a township's special actions and organization life
 

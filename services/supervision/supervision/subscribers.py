@@ -11,11 +11,25 @@ from zhengdun.events.base import Envelope
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.messaging.consumer import EventHandlers
 from zhengdun.messaging.outbox import InboxWork
-from zhengdun.registry import division_handlers
+from zhengdun.registry import DivisionUpserted, apply_division_upserted, apply_divisions_upserted, division_handlers
 
 TOPICS: list[str] = ["screening", "casework", "acceptance"]
 handlers = EventHandlers()
 handlers.include(division_handlers)  # every service keeps its own copy of the division tree
+
+
+# A township's villages are facts of the township list rules, judged by no division event: after a change of the
+# tree every event judges every rule again (as before the event → rules map) until the clock's next whole evaluation.
+@handlers.on(DivisionUpserted.event_type)
+async def division_upserted(work: InboxWork, envelope: Envelope) -> None:
+    await apply_division_upserted(work, envelope)
+    await projection.unsettle(work.session)
+
+
+@handlers.on_batch(DivisionUpserted.event_type)
+async def divisions_upserted(work: InboxWork, envelopes: list[Envelope]) -> None:
+    await apply_divisions_upserted(work, envelopes)
+    await projection.unsettle(work.session)
 
 
 def _decoding(project):

@@ -17,6 +17,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from zhengdun.divisions import city_of, county_of, level_of, province_of, township_of
+from zhengdun.events import acceptance as acc
+from zhengdun.events import casework as cw
+from zhengdun.events import screening as sc
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import Severity
@@ -600,32 +603,159 @@ def raised_in_error(rule: Rule, key: str, facts: Facts, due_on: date | None) -> 
     the alert (events of different partitions are not ordered). Such an alert is withdrawn, not resolved."""
     if rule not in DATED_RULES or due_on is None:
         return False
-    return key not in {b.key for b in evaluate(known_by(facts, due_on), due_on + timedelta(days=1))}
+    return key not in {b.key for b in evaluate(known_by(facts, due_on), due_on + timedelta(days=1), frozenset({rule}))}
 
 
-def evaluate(facts: Facts, today: date) -> list[Breach]:
-    """Every breach that exists today within the facts' scope."""
+def evaluate(facts: Facts, today: date, only: frozenset[Rule] | None = None) -> list[Breach]:
+    """Every breach that exists today within the facts' scope (of the rules ``only`` names, when it names some:
+    the facts the others read need not be loaded)."""
     campaign, policy = facts.campaign, facts.campaign.policy
     cid = campaign.campaign_id
+    wanted = CAMPAIGN_RULES if only is None else only
     breaches: list[Breach | None] = []
     for case in facts.cases:
-        breaches.append(team_not_stationed(case, policy, today))
-        breaches.extend(visits_below_minimum(case, facts.visits, policy, today))
-        breaches.append(supervision_overdue(case, today))
-        breaches.extend(progress_report_missing(case, facts.progress_reports, policy, today))
-    breaches.extend(visit_without_problem(cid, v, policy) for v in facts.visits)
+        if Rule.TEAM_NOT_STATIONED in wanted:
+            breaches.append(team_not_stationed(case, policy, today))
+        if Rule.VISITS_BELOW_MINIMUM in wanted:
+            breaches.extend(visits_below_minimum(case, facts.visits, policy, today))
+        if Rule.SUPERVISION_OVERDUE in wanted:
+            breaches.append(supervision_overdue(case, today))
+        if Rule.PROGRESS_REPORT_MISSING in wanted:
+            breaches.extend(progress_report_missing(case, facts.progress_reports, policy, today))
+    if Rule.VISIT_WITHOUT_PROBLEM in wanted:
+        breaches.extend(visit_without_problem(cid, v, policy) for v in facts.visits)
     for measure in facts.measures:
-        breaches.append(measure_overdue(cid, measure, today))
-        breaches.extend(measure_not_updated(cid, measure, policy, today))
+        if Rule.MEASURE_OVERDUE in wanted:
+            breaches.append(measure_overdue(cid, measure, today))
+        if Rule.MEASURE_NOT_UPDATED in wanted:
+            breaches.extend(measure_not_updated(cid, measure, policy, today))
     lists = {t.township_code: t for t in facts.township_lists}
     for township in facts.townships:
-        breaches.extend(township_list(cid, township, lists.get(township.code), policy, today))
-        breaches.append(township_unfinished(campaign, township.code, facts.cases, today))
-    for county in facts.counties:
-        breaches.extend(spot_check_ratio(campaign, county, facts.acceptances, facts.samples, today))
-    for county_list in facts.county_lists:
-        breaches.extend(county_filing_missing(campaign, county_list, facts.county_filings, today))
-    breaches.extend(screening_sample_ratio(campaign, facts.screening_samples))
-    breaches.extend(post_evaluation_overdue(cid, d, today) for d in facts.delistings)
-    breaches.extend(falsification(cid, f) for f in facts.falsifications)
-    return [b for b in breaches if b is not None]
+        if wanted & TOWNSHIP_LIST_RULES:
+            breaches.extend(township_list(cid, township, lists.get(township.code), policy, today))
+        if Rule.TOWNSHIP_UNFINISHED in wanted:
+            breaches.append(township_unfinished(campaign, township.code, facts.cases, today))
+    if Rule.SPOT_CHECK_RATIO in wanted:
+        for county in facts.counties:
+            breaches.extend(spot_check_ratio(campaign, county, facts.acceptances, facts.samples, today))
+    if Rule.COUNTY_FILING_MISSING in wanted:
+        for county_list in facts.county_lists:
+            breaches.extend(county_filing_missing(campaign, county_list, facts.county_filings, today))
+    if Rule.SCREENING_SAMPLE_RATIO in wanted:
+        breaches.extend(screening_sample_ratio(campaign, facts.screening_samples))
+    if Rule.POST_EVALUATION_OVERDUE in wanted:
+        breaches.extend(post_evaluation_overdue(cid, d, today) for d in facts.delistings)
+    if Rule.FALSIFICATION in wanted:
+        breaches.extend(falsification(cid, f) for f in facts.falsifications)
+    return [b for b in breaches if b is not None and b.rule in wanted]
+
+
+# ---------------------------------------------------------------------------------------
+# Which rules an event can change the verdict of
+# ---------------------------------------------------------------------------------------
+
+
+class Fact(StrEnum):
+    """A kind of fact the rules read: the name of its list in ``Facts`` (``campaign``: the campaign and its policy)."""
+
+    CAMPAIGN = "campaign"
+    CASES = "cases"
+    VISITS = "visits"
+    MEASURES = "measures"
+    PROGRESS_REPORTS = "progress_reports"
+    TOWNSHIPS = "townships"
+    TOWNSHIP_LISTS = "township_lists"
+    ACCEPTANCES = "acceptances"          # and the counties they make (``Facts.counties``)
+    SAMPLES = "samples"
+    SCREENING_SAMPLES = "screening_samples"
+    DELISTINGS = "delistings"
+    FALSIFICATIONS = "falsifications"
+    COUNTY_LISTS = "county_lists"
+    COUNTY_FILINGS = "county_filings"
+
+
+TOWNSHIP_LIST_RULES = frozenset({Rule.TOWNSHIP_LIST_MISSING, Rule.TOWNSHIP_LIST_LATE, Rule.TOWNSHIP_LIST_INCOMPLETE})
+# The rules a campaign's facts are judged by (a township's special actions have their own, domain/special_actions.py).
+CAMPAIGN_RULES = frozenset(Rule) - {Rule.SPECIAL_ACTION_ITEM_OVERDUE, Rule.ORG_LIFE_MISSING}
+
+# What each rule reads (every rule reads the campaign: its policy and phases). tests/unit/supervision/test_rule_map.py
+# proves it: changing any other kind of fact leaves the rule's breaches as they were.
+RULE_READS: dict[Rule, frozenset[Fact]] = {rule: frozenset({Fact.CAMPAIGN, *reads}) for rule, reads in {
+    Rule.TEAM_NOT_STATIONED: {Fact.CASES},
+    Rule.VISITS_BELOW_MINIMUM: {Fact.CASES, Fact.VISITS},
+    Rule.SUPERVISION_OVERDUE: {Fact.CASES},
+    Rule.PROGRESS_REPORT_MISSING: {Fact.CASES, Fact.PROGRESS_REPORTS},
+    Rule.VISIT_WITHOUT_PROBLEM: {Fact.VISITS},
+    Rule.MEASURE_OVERDUE: {Fact.MEASURES},
+    Rule.MEASURE_NOT_UPDATED: {Fact.MEASURES},
+    Rule.TOWNSHIP_LIST_MISSING: {Fact.TOWNSHIPS, Fact.TOWNSHIP_LISTS},
+    Rule.TOWNSHIP_LIST_LATE: {Fact.TOWNSHIPS, Fact.TOWNSHIP_LISTS},
+    Rule.TOWNSHIP_LIST_INCOMPLETE: {Fact.TOWNSHIPS, Fact.TOWNSHIP_LISTS},
+    Rule.TOWNSHIP_UNFINISHED: {Fact.TOWNSHIPS, Fact.CASES},
+    Rule.SPOT_CHECK_RATIO: {Fact.ACCEPTANCES, Fact.SAMPLES},
+    Rule.SCREENING_SAMPLE_RATIO: {Fact.SCREENING_SAMPLES},
+    Rule.POST_EVALUATION_OVERDUE: {Fact.DELISTINGS},
+    Rule.FALSIFICATION: {Fact.FALSIFICATIONS},
+    Rule.COUNTY_FILING_MISSING: {Fact.COUNTY_LISTS, Fact.COUNTY_FILINGS},
+}.items()}
+
+# The rules whose breaches are each about one village (``scope_code`` the village) and read only that village's
+# facts: an event about a village that changes only these needs them judged over the village alone.
+VILLAGE_RULES = frozenset({Rule.TEAM_NOT_STATIONED, Rule.VISITS_BELOW_MINIMUM, Rule.SUPERVISION_OVERDUE,
+                           Rule.PROGRESS_REPORT_MISSING, Rule.VISIT_WITHOUT_PROBLEM, Rule.MEASURE_OVERDUE,
+                           Rule.MEASURE_NOT_UPDATED, Rule.POST_EVALUATION_OVERDUE, Rule.FALSIFICATION})
+
+
+def rules_reading(changed: frozenset[Fact] | set[Fact]) -> frozenset[Rule]:
+    """The rules whose verdict a change of these kinds of facts can change (every rule when the campaign changed)."""
+    return frozenset(rule for rule, reads in RULE_READS.items() if reads & changed)
+
+
+def facts_read_by(judged: frozenset[Rule]) -> frozenset[Fact]:
+    """The kinds of facts to load for judging these rules."""
+    return frozenset(fact for rule in judged for fact in RULE_READS[rule])
+
+
+
+# The kinds of facts each event supervision projects can change (projection.py writes them). An event type not
+# named here changes every kind (all rules judged), so a new projection is safe until it is added.
+EVENT_CHANGES: dict[str, frozenset[Fact]] = {model.event_type: frozenset(changed) for model, changed in {
+    sc.CampaignOpened: {Fact.CAMPAIGN},
+    sc.PolicyRevised: {Fact.CAMPAIGN},
+    sc.TownshipListSubmitted: {Fact.TOWNSHIP_LISTS},
+    sc.CountyListConfirmed: {Fact.CASES, Fact.COUNTY_LISTS},
+    sc.CountyListFiled: {Fact.COUNTY_FILINGS},
+    sc.SampleDrawn: {Fact.SCREENING_SAMPLES},
+    sc.FalsificationFound: {Fact.FALSIFICATIONS},
+    # Every case event may create the village's case row (events of different topics are not ordered).
+    cw.CaseOpened: {Fact.CASES},
+    cw.TeamStationed: {Fact.CASES},
+    cw.ContactLeaderAssigned: {Fact.CASES},
+    cw.SupervisionAssigned: {Fact.CASES},
+    cw.CasePhaseChanged: {Fact.CASES},
+    cw.CaseReadyForAcceptance: {Fact.CASES},
+    cw.MeasurePlanned: {Fact.MEASURES},
+    cw.ProgressRecorded: {Fact.MEASURES},      # the measure's progress dates and its completion
+    cw.VisitRecorded: {Fact.VISITS},
+    cw.ContinuedStudied: set(),
+    cw.ProgressReportFiled: {Fact.PROGRESS_REPORTS},
+    acc.VillageAccepted: {Fact.ACCEPTANCES},
+    acc.AcceptanceFailed: {Fact.ACCEPTANCES},  # a failed spot check revokes the acceptance
+    acc.AcceptanceSampleDrawn: {Fact.SAMPLES},
+    acc.VillageDelisted: {Fact.DELISTINGS},
+    acc.PostEvaluated: {Fact.DELISTINGS},
+}.items()}
+
+
+def can_breach(rule: Rule, concentrated_ends_on: date | None, today: date) -> bool:
+    """False for a rule that breaches nothing today whatever the facts: the township's share of unfinished villages
+    is judged only once the concentrated phase has ended (``township_unfinished``)."""
+    if rule is Rule.TOWNSHIP_UNFINISHED:
+        return concentrated_ends_on is not None and today > concentrated_ends_on
+    return True
+
+
+def rules_affected_by(event_type: str) -> frozenset[Rule]:
+    """The rules to judge again after an event of this type (all of them for a type the map does not know)."""
+    changed = EVENT_CHANGES.get(event_type)
+    return CAMPAIGN_RULES if changed is None else rules_reading(changed)
