@@ -22,6 +22,8 @@ from zhengdun.params import nul_fields
 from zhengdun.problems import Problem, problem_response
 
 _WRITES = (b"POST", b"PUT", b"PATCH")
+# The sessions the request's readers opened (zhengdun.dependencies), closed here when it ends.
+REQUEST_SESSIONS = "zhengdun.sessions"
 
 
 class RequestEdges:
@@ -37,6 +39,7 @@ class RequestEdges:
         # The list is filled by the route's unit of work (same task, so the same context).
         published: list[tuple[str, str]] = []
         token = PUBLISHED_IN_REQUEST.set(published)
+        sessions = scope[REQUEST_SESSIONS] = []
 
         async def send_naming_events(message: Message) -> None:
             nonlocal status
@@ -54,6 +57,9 @@ class RequestEdges:
                     return
             await self.app(scope, receive, send_naming_events)
         finally:
+            for session in sessions:
+                with contextlib.suppress(Exception):   # a broken connection: the pool has dropped it already
+                    await session.close()
             PUBLISHED_IN_REQUEST.reset(token)
             route = getattr(scope.get("route"), "path", "unmatched")
             metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()

@@ -18,7 +18,7 @@ from zhengdun import attachments
 from zhengdun.access import authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.dependencies import OneStatementReader, Reader, UoW
+from zhengdun.dependencies import OneStatementReader, Reader, Snapshots, UoW
 from zhengdun.events.casework import CasePhase
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, Uuid
@@ -44,9 +44,11 @@ async def list_cases(session: OneStatementReader, county: DivisionCode | None = 
 
 
 @cases.get("/{case_id}", response_model=R.CaseDetail, summary="一村一册：案件详情（工作队、联系领导、三张清单、进展、走访、持续整顿）")
-async def case_detail(session: Reader, case: Case = case_to_read):
-    # Already validated against CaseDetail and serialized (the service keeps unchanged books folded).
-    return Response(await service.case_detail(session, case), media_type="application/json")
+async def case_detail(case_id: Uuid, session: OneStatementReader, snapshot: Snapshots,
+                      principal: Principal = Depends(allowed("case.read"))):
+    # Already validated against CaseDetail and serialized (the service keeps unchanged books folded); the case is
+    # found and checked against the caller's reach there, in the statement that finds whether its book changed.
+    return Response(await service.case_detail(session, snapshot, case_id, principal), media_type="application/json")
 
 
 @cases.get("/{case_id}/ledger", response_model=R.LedgerOut, summary="台账：全部记录按序，可查看任一过去日期的状态 (as_of)")

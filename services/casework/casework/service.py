@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +29,9 @@ from casework.ledger import case_view, entry_view, ledger_document, ledger_expor
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
 from casework.responses import CaseDetail, CaseSummary
 from zhengdun import attachments, clock
+from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
+from zhengdun.dependencies import Snapshot
 from zhengdun.folded import Folded
 from zhengdun.events.base import Actor
 from zhengdun.events.casework import (
@@ -41,7 +44,7 @@ from zhengdun.messaging.consumer import RejectedEvent
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.pagination import Page, PageParams
 from zhengdun.problems import not_found
-from zhengdun.reading import paginate, within
+from zhengdun.reading import paginate, within, within_bound, within_params
 from zhengdun.refusals import NotPermitted, OutOfOrder
 from zhengdun.registry import Division
 from zhengdun.roles import Level, Role
@@ -162,25 +165,43 @@ async def list_cases(session: AsyncSession, principal: Principal, paging: PagePa
                      township: str | None = None, phase: CasePhase | None = None,
                      campaign_id: str | None = None) -> Page[CaseSummary]:
     """The cases in the caller's reach, by village, narrowed to a county, a township, a phase, a campaign."""
-    # The summary's columns, not whole Case objects: the rows need no identity map nor instance state (seen:
-    # loading the entities was an eighth of the list's CPU).
-    query = select(*SUMMARY_COLUMNS, Division.name.label("village_name")) \
-        .outerjoin(Division, Division.code == Case.village_code) \
-        .where(within(Case.village_code, principal.division_code))
+    params = within_params(principal.division_code, "reach_")
     if county:
-        query = query.where(within(Case.village_code, county))
+        params |= within_params(county, "county_")
     if township:
-        query = query.where(within(Case.village_code, township))
+        params |= within_params(township, "township_")
     if phase:
-        query = query.where(Case.phase == phase.value)
+        params["phase"] = phase.value
     if campaign_id:
-        query = query.where(Case.campaign_id == campaign_id)
-    return await paginate(session, query, paging, order_by=[Case.village_code, Case.campaign_id], scalars=False,
-                          out=_summary)
+        params["campaign_id"] = campaign_id
+    return await paginate(session, _cases_query(bool(county), bool(township), bool(phase), bool(campaign_id)), paging,
+                          order_by=CASE_ORDER, scalars=False, out=_summary, params=params)
 
 
-SUMMARY_COLUMNS = (Case.case_id, Case.campaign_id, Case.village_code, Case.township_code, Case.county_code,
-                   Case.category, Case.phase, Case.designated_on, Case.opened_on, Case.updated_on)
+# The summary's columns, not whole Case objects, and the table's columns, not the entity's: the rows need no
+# identity map, instance state nor ORM compilation (seen: loading the entities was an eighth of the list's CPU).
+CASES = Case.__table__.c
+SUMMARY_COLUMNS = (CASES.case_id, CASES.campaign_id, CASES.village_code, CASES.township_code, CASES.county_code,
+                   CASES.category, CASES.phase, CASES.designated_on, CASES.opened_on, CASES.updated_on)
+CASE_ORDER = (CASES.village_code, CASES.campaign_id)
+
+
+@cache
+def _cases_query(county: bool, township: bool, phase: bool, campaign: bool):
+    """The list's statement for the filters given, built once (their values are bind parameters)."""
+    divisions = Division.__table__.c
+    query = select(*SUMMARY_COLUMNS, divisions.name.label("village_name")) \
+        .outerjoin(Division.__table__, divisions.code == CASES.village_code) \
+        .where(within_bound(CASES.village_code, "reach_"))
+    if county:
+        query = query.where(within_bound(CASES.village_code, "county_"))
+    if township:
+        query = query.where(within_bound(CASES.village_code, "township_"))
+    if phase:
+        query = query.where(CASES.phase == bindparam("phase"))
+    if campaign:
+        query = query.where(CASES.campaign_id == bindparam("campaign_id"))
+    return query
 
 
 def _summary(case) -> CaseSummary:
@@ -196,18 +217,45 @@ def _summary(case) -> CaseSummary:
 # append-only (a trigger refuses UPDATE and DELETE; a correction is a new entry). ~70 KB a book of six
 # months' history.
 FOLDED: Folded[bytes] = Folded(kept=200)
+_ENTRIES = CaseEntry.__table__.c
 
 
-async def case_detail(session: AsyncSession, case: Case) -> bytes:
-    """The case book as JSON (``CaseDetail``), folded from its entries unless this version is already folded."""
-    entries, village_name = (await session.execute(select(
-        select(func.count()).where(CaseEntry.case_id == case.case_id).scalar_subquery(),
-        select(Division.name).where(Division.code == case.village_code).scalar_subquery()))).one()
-    key = (case.case_id, entries, village_name, repr([getattr(case, c.key) for c in Case.__table__.columns]))
-    if (body := FOLDED.get(key)) is None:
-        view = case_view(case, await load_book(session, case), village_name)
-        body = CaseDetail.model_validate(view).model_dump_json(by_alias=True).encode()
-        FOLDED.put(key, body)
+def _book_version(case_id):
+    """The case's row, its village's name and its number of entries, in one statement (``case_id``: a value or
+    a bind parameter)."""
+    entries = select(func.count()).where(_ENTRIES.case_id == CASES.case_id).scalar_subquery()
+    name = select(Division.__table__.c.name).where(Division.__table__.c.code == CASES.village_code).scalar_subquery()
+    return select(*CASES, entries.label("entries"), name.label("village_name")).where(CASES.case_id == case_id)
+
+
+BOOK_VERSION = _book_version(bindparam("case_id"))   # built once
+
+
+def _book_key(row) -> tuple:
+    return (row.case_id, row.entries, row.village_name, repr(tuple(row)))
+
+
+async def case_detail(session: AsyncSession, snapshot: Snapshot, case_id: str, principal: Principal) -> bytes:
+    """The case book as JSON (``CaseDetail``): 404 for no such case, 403 outside the caller's reach. An unchanged
+    book is answered from one statement (no transaction); a book not yet folded at its version is folded from
+    its entries in a snapshot of its own."""
+    row = (await session.execute(BOOK_VERSION, {"case_id": case_id})).first()
+    if row is None:
+        raise not_found(f"案件 {case_id}")
+    authorize_target(principal, "case.read", row.village_code)
+    if (body := FOLDED.get(_book_key(row))) is not None:
+        return body
+    # Its connection back to the pool first: with every connection held by a request waiting for one more to
+    # fold in, none would come.
+    await session.close()
+    async with snapshot() as reading:   # the case, its count and its entries as one snapshot sees them
+        case = await find_case(reading, case_id)
+        row = (await reading.execute(BOOK_VERSION, {"case_id": case_id})).first()
+        if case is None or row is None:   # removed meanwhile (cases are not removed; for completeness)
+            raise not_found(f"案件 {case_id}")
+        view = case_view(case, await load_book(reading, case), row.village_name)
+    body = CaseDetail.model_validate(view).model_dump_json(by_alias=True).encode()
+    FOLDED.put(_book_key(row), body)
     return body
 
 

@@ -5,9 +5,8 @@ it lies in the caller's subtree before anything is read; lists are paginated.
 """
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -19,7 +18,7 @@ from reporting.public import asyncapi_document, public_topic
 from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
 from zhengdun.access import POLICY, authorized
-from zhengdun.dependencies import OneStatementReader, Reader, read_session
+from zhengdun.dependencies import OneStatementReader, Reader, Snapshots
 from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
@@ -40,12 +39,6 @@ CasePhase = Literal[tuple(PHASE_LABELS)]  # type: ignore[valid-type]
 # a miss opens a snapshot (``Snapshots``) to compute it in.
 def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
-
-
-async def snapshots(request: Request) -> service.Snapshot:
-    return lambda: asynccontextmanager(read_session)(request)
-
-Snapshots = Annotated[service.Snapshot, Depends(snapshots)]
 
 
 @router.get("/figures/{code}", response_model=R.DivisionFigures, tags=TAGS, summary="某区划某日的统计数据")

@@ -1,8 +1,6 @@
 """Service layer of the reporting service: reads over the read model that the API and documents share."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import date
 
 from sqlalchemy import select
@@ -14,6 +12,7 @@ from reporting import responses as R
 from reporting.domain.figures import FIGURES, month_end, months_between, parse_month
 from reporting.versions import COMPUTED, ByVersion, snapshot_version, version_and_today
 from zhengdun import clock
+from zhengdun.dependencies import Snapshot
 from zhengdun.messaging import InboxMessage
 from zhengdun.pagination import Page, PageParams
 from zhengdun.reading import paginate, within
@@ -21,8 +20,6 @@ from zhengdun.refusals import RuleViolation
 from zhengdun.registry import Division
 
 
-# Opens a session whose statements all read one snapshot (REPEATABLE READ): where an answer is computed.
-Snapshot = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 # The figures' answers as JSON, validated and serialized, under the read model's version (reporting.versions):
 # an answer already computed costs one statement (the version and today) and no transaction. A division's

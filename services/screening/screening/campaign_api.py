@@ -19,7 +19,7 @@ from zhengdun import attachments
 from zhengdun.access import authorize_target, authorized
 from zhengdun.attachments import AttachmentOut
 from zhengdun.auth import Principal
-from zhengdun.dependencies import Reader, UoW
+from zhengdun.dependencies import OneStatementReader, Reader, Snapshots, UoW
 from zhengdun.events import screening as ev
 from zhengdun.pagination import Page, PageParams, page_params
 from zhengdun.params import DivisionCode, Identifier, RoundId, Uuid
@@ -245,10 +245,11 @@ async def shares(campaign_id: Identifier, code: DivisionCode, session: Reader,
 
 
 @router.get("/campaigns/{campaign_id}/targets", response_model=Page[R.TargetOut], summary="当前整顿对象（动态名单，辖区内）")
-async def targets(campaign_id: Identifier, session: Reader, under: DivisionCode | None = Query(None),
+async def targets(campaign_id: Identifier, session: OneStatementReader, snapshot: Snapshots,
+                  under: DivisionCode | None = Query(None),
                   principal: Principal = Depends(authorized("screening.read", target="under")),
                   paging: PageParams = Depends(page_params)):
-    return await city.targets(session, campaign_id, under or principal.division_code, paging)
+    return await city.targets(session, snapshot, campaign_id, under or principal.division_code, paging)
 
 
 # ------------------------------------------------------------------------------- filings

@@ -1,7 +1,7 @@
 """The city's spot check of a county's decided list, and the live reads of the dynamic list: shares and targets."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import CityDrawIn, FindingsIn
@@ -14,12 +14,13 @@ from screening.models import ScreeningFact
 from screening.service.views import share_view
 from zhengdun import clock
 from zhengdun.auth import Principal
+from zhengdun.dependencies import Snapshot
 from zhengdun.events import screening as ev
 from zhengdun.folded import Folded
 from zhengdun.messaging.outbox import UnitOfWork
 from zhengdun.pagination import Page, PageParams
 from zhengdun.problems import Problem
-from zhengdun.reading import within
+from zhengdun.reading import within_bound, within_params
 
 
 async def draw_city_sample(command: CityDrawIn, uow: UnitOfWork, principal: Principal, campaign_id: str, round_id: str,
@@ -96,24 +97,44 @@ _LIST_FACTS = (ev.TargetDesignated.event_type, ev.TargetRemoved.event_type)
 _CAMPAIGN_FACTS = (ev.CampaignOpened.event_type, ev.PolicyRevised.event_type)
 
 
-async def listed_under(session: AsyncSession, campaign_id: str, under: str) -> list:
-    """The campaign's active targets under a unit, in code order; folded once per version of the facts (TARGETS)."""
-    counted = select(func.count()).where(ScreeningFact.campaign_id == campaign_id)
-    version = (await session.execute(select(
-        counted.where(ScreeningFact.type.in_(_CAMPAIGN_FACTS)).scalar_subquery(),
-        counted.where(ScreeningFact.type.in_(_LIST_FACTS), within(ScreeningFact.village_code, under)).scalar_subquery()
-    ))).one()
-    key = (campaign_id, under, *version)
-    if (found := TARGETS.get(key)) is None:
-        await load_campaign(session, campaign_id)
-        active = await active_list(session, campaign_id, under=under)
-        TARGETS.put(key, found := list(active.in_division(under).values()))
+_FACTS = ScreeningFact.__table__.c
+
+
+def _targets_version():
+    counted = select(func.count()).where(_FACTS.campaign_id == bindparam("campaign_id"))
+    return select(counted.where(_FACTS.type.in_(_CAMPAIGN_FACTS)).scalar_subquery(),
+                  counted.where(_FACTS.type.in_(_LIST_FACTS), within_bound(_FACTS.village_code)).scalar_subquery())
+
+
+TARGETS_VERSION = _targets_version()   # built once: each read binds its values
+
+
+async def listed_under(session: AsyncSession, campaign_id: str, under: str, snapshot: Snapshot | None = None) -> list:
+    """The campaign's active targets under a unit, in code order; folded once per version of the facts (TARGETS).
+    With ``snapshot``, ``session`` reads only the version (one statement, no transaction) and a list not yet
+    folded at its version is folded in a snapshot of its own."""
+    params = {"campaign_id": campaign_id} | within_params(under)
+    version = tuple((await session.execute(TARGETS_VERSION, params)).one())
+    if (found := TARGETS.get((campaign_id, under, *version))) is not None:
+        return found
+    if snapshot is None:
+        return await _fold_targets(session, campaign_id, under, version)
+    await session.close()   # its connection back to the pool before the snapshot takes one
+    async with snapshot() as reading:   # the version and the facts folded as one snapshot sees them
+        version = tuple((await reading.execute(TARGETS_VERSION, params)).one())
+        return await _fold_targets(reading, campaign_id, under, version)
+
+
+async def _fold_targets(session: AsyncSession, campaign_id: str, under: str, version: tuple) -> list:
+    await load_campaign(session, campaign_id)
+    active = await active_list(session, campaign_id, under=under)
+    TARGETS.put((campaign_id, under, *version), found := list(active.in_division(under).values()))
     return found
 
 
-async def targets(session: AsyncSession, campaign_id: str, under: str, paging: PageParams) -> Page:
+async def targets(session: AsyncSession, snapshot: Snapshot, campaign_id: str, under: str, paging: PageParams) -> Page:
     """The dynamic list under a unit. It is folded from the designation facts, so it is paged after the fold."""
-    found = await listed_under(session, campaign_id, under)
+    found = await listed_under(session, campaign_id, under, snapshot)
     items = [{"village_code": t.village_code, "category": t.category.value, "criteria_met": list(t.criteria_met),
               "basis": t.basis.value, "designated_on": t.designated_on, "decision_number": t.decision_number}
              for t in found[paging.offset:paging.offset + paging.size]]
