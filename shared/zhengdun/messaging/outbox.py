@@ -92,7 +92,9 @@ def outbox_row(topic: str, envelope: Envelope, extra_headers: dict[str, str] | N
 # so the console can ask reporting whether they have reached its figures (数据同步中). A list set
 # per request by the runtime's middleware; None outside requests (consumers, relays, CLI).
 PUBLISHED_IN_REQUEST: ContextVar[list[tuple[str, str]] | None] = ContextVar("published_in_request", default=None)
-MAX_EVENTS_NAMED = 100  # a bulk import's thousands go unnamed (publish_many); the header stays small
+# A bulk import's thousands go unnamed (publish_many): the header stays small enough to be sent back in a URL
+# (reporting's GET /sync?events=, at most 49 pairs of at most 95 characters).
+MAX_EVENTS_NAMED = 50
 EVENTS_HEADER = "X-Zhengdun-Events"
 
 
