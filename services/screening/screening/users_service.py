@@ -60,6 +60,9 @@ class UserOperationFailed(Exception):
     """Keycloak refused the change (e.g. the password policy): nothing was done."""
 
 
+REFUSED = (DuplicateUsername, UserOperationFailed)   # nothing of the account was made: its operation is abandoned
+
+
 @contextlib.asynccontextmanager
 async def _locked(engine: AsyncEngine, operation_ids: list[str], *, wait: bool):
     """Hold the operations' advisory locks on a connection of their own; yields whether they were taken
@@ -108,11 +111,9 @@ class UserOperations:
             async with self._operations("create", entries, actor) as operations:
                 made = await asyncio.gather(*(self._make_account(a, prehashed) for a in chunk))
                 await self._finish_all([(o.id, m) for o, m in zip(operations, made) if isinstance(m, str)], by="request")
-                await self._abandon_all([o.id for o, m in zip(operations, made)
-                                         if isinstance(m, (DuplicateUsername, UserOperationFailed))])
+                await self._abandon_all([o.id for o, m in zip(operations, made) if isinstance(m, REFUSED)])
             outcomes.extend(made)
-            unsettled = [m for m in made if isinstance(m, Exception)
-                         and not isinstance(m, (DuplicateUsername, UserOperationFailed))]
+            unsettled = [m for m in made if isinstance(m, Exception) and not isinstance(m, REFUSED)]
             if unsettled:   # maybe made, maybe not: left pending, the reconciler will know
                 raise unsettled[0]
         return outcomes

@@ -61,6 +61,11 @@ async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) ->
     return versions.get(found) if found is not None else None
 
 
+async def _rows(session: AsyncSession, needed: bool, statement) -> list:
+    """The statement's rows; none, without asking, when its kind of fact is not needed."""
+    return list((await session.execute(statement)).scalars()) if needed else []
+
+
 async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None,
                      needs: frozenset[Fact] = ALL_FACTS) -> rules.Facts:
     """The facts of the campaign within ``scope`` of the kinds ``needs`` names (the others left empty)."""
@@ -68,8 +73,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
     in_force = await policy_in_force(session, cid, today) if today is not None else None
     facts = rules.Facts(campaign=to_campaign(campaign, in_force))
 
-    for row in [] if Fact.CASES not in needs else (await session.execute(select(CaseRow).where(CaseRow.campaign_id == cid,
-                                                            within(CaseRow.village_code, scope)))).scalars():
+    for row in await _rows(session, Fact.CASES in needs, select(CaseRow).where(CaseRow.campaign_id == cid,
+                                                            within(CaseRow.village_code, scope))):
         facts.cases.append(rules.Case(
             row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
@@ -78,14 +83,14 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             category=ListCategory(row.category) if row.category else None,
             supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
             supervision_event=row.supervision_event))
-    for row in [] if Fact.VISITS not in needs else (await session.execute(select(VisitRow).where(VisitRow.campaign_id == cid,
-                                                             within(VisitRow.village_code, scope)))).scalars():
+    for row in await _rows(session, Fact.VISITS in needs, select(VisitRow).where(VisitRow.campaign_id == cid,
+                                                             within(VisitRow.village_code, scope))):
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
                                         row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id,
                                         row.counts_toward_minimum))
 
-    measures = [] if Fact.MEASURES not in needs else (await session.execute(select(MeasureRow).where(MeasureRow.campaign_id == cid,
-                                                               within(MeasureRow.village_code, scope)))).scalars().all()
+    measures = await _rows(session, Fact.MEASURES in needs, select(MeasureRow).where(MeasureRow.campaign_id == cid,
+                                                               within(MeasureRow.village_code, scope)))
     progress: dict[str, list[ProgressRow]] = {}
     if measures:
         rows = (await session.execute(select(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
@@ -98,8 +103,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
                                             row.planned_on, row.event_id, completed_on(row, records),
                                             tuple(r.recorded_on for r in records), row.responsible_user_id))
 
-    for row in [] if Fact.PROGRESS_REPORTS not in needs else (await session.execute(select(ProgressReportRow).where(ProgressReportRow.campaign_id == cid,
-                                                                      within(ProgressReportRow.village_code, scope)))).scalars():
+    for row in await _rows(session, Fact.PROGRESS_REPORTS in needs, select(ProgressReportRow).where(ProgressReportRow.campaign_id == cid,
+                                                                      within(ProgressReportRow.village_code, scope))):
         facts.progress_reports.append(rules.ProgressReport(row.village_code, row.period_start, row.filed_on, row.event_id))
 
     # Townships of the scope (inside the campaign area), with their number of villages.
@@ -115,36 +120,36 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             .outerjoin(villages, villages.c.parent_code == Division.code)
             .where(Division.level == Level.TOWNSHIP, within(Division.code, scope), within(Division.code, campaign.area_code)))
         facts.townships = [rules.Township(code, n) for code, n in rows]
-        for row in [] if Fact.TOWNSHIP_LISTS not in needs else (await session.execute(select(TownshipListRow).where(TownshipListRow.campaign_id == cid,
-                                                                        within(TownshipListRow.township_code, scope)))).scalars():
+        for row in await _rows(session, Fact.TOWNSHIP_LISTS in needs, select(TownshipListRow).where(TownshipListRow.campaign_id == cid,
+                                                                        within(TownshipListRow.township_code, scope))):
             facts.township_lists.append(rules.TownshipList(row.township_code, row.submitted_on, row.due_on,
                                                            row.villages_assessed, row.event_id))
     if level_of(scope) in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        facts.counties = [] if Fact.ACCEPTANCES not in needs else list((await session.execute(select(AcceptanceRow.county_code).distinct().where(
-            AcceptanceRow.campaign_id == cid, within(AcceptanceRow.county_code, scope)))).scalars())
-        for row in [] if Fact.ACCEPTANCES not in needs else (await session.execute(select(AcceptanceRow).where(AcceptanceRow.campaign_id == cid,
-                                                                      within(AcceptanceRow.county_code, scope)))).scalars():
+        facts.counties = await _rows(session, Fact.ACCEPTANCES in needs, select(AcceptanceRow.county_code).distinct().where(
+            AcceptanceRow.campaign_id == cid, within(AcceptanceRow.county_code, scope)))
+        for row in await _rows(session, Fact.ACCEPTANCES in needs, select(AcceptanceRow).where(AcceptanceRow.campaign_id == cid,
+                                                                      within(AcceptanceRow.county_code, scope))):
             facts.acceptances.append(rules.Acceptance(row.village_code, row.county_code, row.accepted_on, row.event_id))
-        for row in [] if Fact.SAMPLES not in needs else (await session.execute(select(SampleRow).where(SampleRow.campaign_id == cid,
-                                                                  within(SampleRow.county_code, scope)))).scalars():
+        for row in await _rows(session, Fact.SAMPLES in needs, select(SampleRow).where(SampleRow.campaign_id == cid,
+                                                                  within(SampleRow.county_code, scope))):
             facts.samples.append(rules.Sample(row.county_code, row.level, tuple(row.chosen), row.event_id))
-        for row in [] if Fact.COUNTY_LISTS not in needs else (await session.execute(select(CountyListRow).where(CountyListRow.campaign_id == cid,
-                                                                      within(CountyListRow.county_code, scope)))).scalars():
+        for row in await _rows(session, Fact.COUNTY_LISTS in needs, select(CountyListRow).where(CountyListRow.campaign_id == cid,
+                                                                      within(CountyListRow.county_code, scope))):
             facts.county_lists.append(rules.CountyList(row.county_code, row.confirmed_on, row.event_id))
-        for row in [] if Fact.COUNTY_FILINGS not in needs else (await session.execute(select(CountyFilingRow).where(
-                CountyFilingRow.campaign_id == cid, within(CountyFilingRow.county_code, scope)))).scalars():
+        for row in await _rows(session, Fact.COUNTY_FILINGS in needs, select(CountyFilingRow).where(
+                CountyFilingRow.campaign_id == cid, within(CountyFilingRow.county_code, scope))):
             facts.county_filings.append(rules.CountyFiling(row.county_code, row.filing_date, row.filed_on, row.event_id))
 
-    for row in [] if Fact.SCREENING_SAMPLES not in needs else (await session.execute(select(ScreeningSampleRow).where(
-            ScreeningSampleRow.campaign_id == cid, within(ScreeningSampleRow.division_code, scope)))).scalars():
+    for row in await _rows(session, Fact.SCREENING_SAMPLES in needs, select(ScreeningSampleRow).where(
+            ScreeningSampleRow.campaign_id == cid, within(ScreeningSampleRow.division_code, scope))):
         facts.screening_samples.append(rules.ScreeningSample(row.round_id, row.purpose, row.division_code,
                                                              tuple(row.population), tuple(row.chosen), row.event_id))
-    for row in [] if Fact.DELISTINGS not in needs else (await session.execute(select(DelistingRow).where(DelistingRow.campaign_id == cid,
-                                                                 within(DelistingRow.village_code, scope)))).scalars():
+    for row in await _rows(session, Fact.DELISTINGS in needs, select(DelistingRow).where(DelistingRow.campaign_id == cid,
+                                                                 within(DelistingRow.village_code, scope))):
         facts.delistings.append(rules.Delisting(row.village_code, row.county_code, row.delisted_on,
                                                 row.post_evaluation_due, row.event_id, row.evaluated_on))
-    for row in [] if Fact.FALSIFICATIONS not in needs else (await session.execute(select(FalsificationRow).where(FalsificationRow.campaign_id == cid,
-                                                                     within(FalsificationRow.village_code, scope)))).scalars():
+    for row in await _rows(session, Fact.FALSIFICATIONS in needs, select(FalsificationRow).where(FalsificationRow.campaign_id == cid,
+                                                                     within(FalsificationRow.village_code, scope))):
         facts.falsifications.append(rules.Falsification(row.event_id, row.village_code, row.township_code,
                                                         row.county_code, row.found_on, row.note, row.answered))
     return facts
