@@ -98,9 +98,12 @@ def test_each_persons_tasks_appear_for_them_only_and_go_once_done(platform):
     [sample] = tasks(platform, "screening", "county_org", cid)
     assert sample["kind"] == "screening.county.sample" and sample["unit"]["code"] == TOWNSHIP
     assert sample["due_on"] == "2020-08-20"
+    call(platform, "screening", "POST", f"{county_path}/townships/{TOWNSHIP}/samples", "county_org",
+         {"drawn_on": "2020-08-10"})
+    # Drawn again with a reason: only the latest draw's villages wait for a visit, not the first draw's too.
     drawn = call(platform, "screening", "POST", f"{county_path}/townships/{TOWNSHIP}/samples", "county_org",
-                 {"drawn_on": "2020-08-10"})
-    chosen = sorted({v for s in drawn["samples"] for v in s["chosen"]})
+                 {"drawn_on": "2020-08-10", "redraw_reason": "第一次抽样用错了名单"})
+    chosen = sorted({v for s in drawn["samples"] if s["attempt"] == 2 for v in s["chosen"]})
     [visit] = tasks(platform, "screening", "county_org", cid)
     assert visit["kind"] == "screening.county.site_visit" and visit["count"] == len(chosen)
     call(platform, "screening", "POST", f"{county_path}/townships/{TOWNSHIP}/site-visits", "county_org",

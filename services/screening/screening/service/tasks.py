@@ -73,7 +73,11 @@ async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.
             if body["purpose"] == ev.SamplePurpose.CITY_SPOT_CHECK.value:
                 s["city_sampled"] = True
             else:
-                s["sampled"][scope] = s["sampled"].get(scope, frozenset()) | frozenset(body["chosen"])
+                # A re-draw replaces the earlier draw for the checks (spot_check.current_samples): only the
+                # latest draw's villages wait for a site visit; one draw is a sample per purpose.
+                draw = (body.get("commitment"), body.get("attempt", 1))
+                earlier_draw, chosen = s["sampled"].get(scope, (draw, frozenset()))
+                s["sampled"][scope] = (draw, (chosen if earlier_draw == draw else frozenset()) | frozenset(body["chosen"]))
         elif kind == ev.SpotCheckRecorded.event_type:
             if body["stage"] == ev.CheckStage.CITY_SPOT_CHECK.value:
                 s["city_checked"] = True
@@ -91,7 +95,7 @@ async def _county_rounds(session: AsyncSession, campaigns: dict[str, task_rules.
             continue   # a county's (or a township's) own campaign is no other county's round
         views.append(task_rules.CountyRoundView(
             campaign, round_id, county, tuple(t for t in townships[county] if is_within(t, campaign.area_code)), frozenset(s["submitted"]), s["confirmed"],
-            dict(s["sampled"]), frozenset(s["checked"]), s["city_sampled"], s["city_checked"]))
+            {scope: chosen for scope, (_, chosen) in s["sampled"].items()}, frozenset(s["checked"]), s["city_sampled"], s["city_checked"]))
     return views
 
 
