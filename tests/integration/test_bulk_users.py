@@ -6,6 +6,7 @@ creates or changes nothing; a username taken by another account is refused."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 
 import httpx
@@ -137,3 +138,62 @@ def test_a_county_creates_its_townships_users_in_one_request(platform, demo):
         for user in admin.get_users({"search": f"*.{platform.run_id}", "max": 1000}):
             if user["username"].startswith(("bulk", "far.", "nowhere.", "lvl.", "blank.", "pw.")):
                 admin.delete_user(user["id"])
+
+
+def xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for cells in rows:
+        workbook.active.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_county_opens_accounts_from_a_spreadsheet_with_its_rows_named(platform, demo):
+    """POST /users/import: the same creation from a file people fill in (CSV or XLSX, columns and roles in
+    Chinese); errors name the file's row and column, nothing is made; the same file again makes nothing."""
+    url = f"{platform.url('screening')}/users/import"
+    header = ["登录名", "姓", "名", "所属单位", "角色", "初始密码", "电子邮箱"]
+    first, second = f"sheet1.{platform.run_id}", f"sheet2.{platform.run_id}"
+    good = [header, [first, "王", "乡委", TOWNSHIPS[0], "乡镇党委、组织部门工作人员", PASSWORD, None],
+            [None] * 7,                                                           # a blank line, skipped
+            [second, "赵", "队长", "990102101201", "整顿工作队队长", PASSWORD, f"{second}@example.org"]]
+
+    def upload(content: bytes, name: str = "accounts.xlsx") -> httpx.Response:
+        return httpx.post(url, files={"file": (name, content)}, headers=auth("county_org"), timeout=120)
+    try:
+        # Cells a person got wrong: each named by its row in the file and its column, nothing made.
+        wrong = upload(xlsx([header, [first, "王", "乡委", TOWNSHIPS[0], "村长", PASSWORD, None],
+                             [second, "赵", "队长", 990102101201, "整顿工作队队长", "short", None]]))
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.headers["content-type"].startswith("application/problem+json")
+        assert [(e["row"], e["column"]) for e in wrong.json()["errors"]] == [(2, "角色"), (3, "初始密码")]
+        # A row the bulk creation refuses (a county role for a township) is named by its row in the file too.
+        refused = upload(xlsx([header, [first, "王", "乡委", TOWNSHIPS[0], "县委书记", PASSWORD, None]]))
+        assert refused.status_code == 422, refused.text
+        assert [(e["row"], e["column"], e["type"]) for e in refused.json()["errors"]] == [(2, "角色", "role-not-at-this-level")]
+        admin = keycloak_admin()
+        assert not [u for u in admin.get_users({"search": f"sheet*.{platform.run_id}"})]
+
+        made = upload(xlsx(good))
+        assert made.status_code == 200, made.text
+        assert (made.json()["created"], made.json()["existing"]) == (2, 0)
+        assert [(i["row"], i["username"], i["unit"], i["roles"]) for i in made.json()["items"]] == [
+            (2, first, TOWNSHIPS[0], ["org_staff", "township_committee", "level_township"]),
+            (4, second, "990102101201", ["work_team_leader", "level_village"])]
+        claims = jwt.decode(token_for(second, PASSWORD).json()["access_token"], options={"verify_signature": False})
+        assert claims["division_code"] == "990102101201" and "work_team_leader" in claims["realm_access"]["roles"]
+
+        # The same list saved as CSV by Excel (GBK) again: both exist, nothing new.
+        csv_text = "\n".join(",".join("" if c is None else str(c) for c in cells) for cells in good)
+        again = upload(csv_text.encode("gb18030"), "accounts.csv")
+        assert again.status_code == 200, again.text
+        assert (again.json()["created"], again.json()["existing"]) == (0, 2)
+        assert upload(b"", "accounts.csv").status_code == 422
+        assert httpx.post(url, files={"file": ("a.xlsx", xlsx(good))}, headers=auth("township_org"), timeout=120).status_code == 403
+    finally:   # Keycloak is shared by every run
+        admin = keycloak_admin()
+        for user in admin.get_users({"search": f"sheet*.{platform.run_id}", "max": 100}):
+            admin.delete_user(user["id"])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
+from screening.domain import user_import
 from screening.identity import IdentityDirectory, IdentityUnavailable
 from screening.responses import BulkUsersOut, UserOut
 from screening.service import users
 from screening.users_service import UserOperations
+from zhengdun import attachments
 from zhengdun.access import authorized
 from zhengdun.auth import Principal
 from zhengdun.dependencies import Reader
@@ -62,6 +64,16 @@ async def create_user(body: CreateUser, session: Reader, directory: Directory, o
 async def create_users(body: CreateUsers, session: Reader, directory: Directory, operations: Operations,
                        principal: Principal = Depends(MANAGE)):
     return await users.create_users(body, session, directory, operations, principal)
+
+
+@router.post("/import", response_model=BulkUsersOut,
+             summary="从文件批量创建下级单位的用户（CSV 或 XLSX，每人一行，列：登录名、姓、名、所属单位、角色、初始密码、电子邮箱）",
+             responses={422: {"description": "文件有误：逐行列出（errors[].row 为文件中的行号，column 为列名），一个也未创建"},
+                        503: {"description": "认证服务暂不可用；已创建的用户在重新上传同一文件时视为已存在"}})
+async def import_users(session: Reader, directory: Directory, operations: Operations, file: UploadFile = File(...),
+                       principal: Principal = Depends(MANAGE)):
+    filename, content = await attachments.read_upload(file, user_import.MAX_IMPORT_BYTES)
+    return await users.import_users_file(filename, content, session, directory, operations, principal)
 
 
 @router.get("", response_model=Page[UserOut], summary="辖区内的用户")

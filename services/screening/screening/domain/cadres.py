@@ -22,6 +22,8 @@ from zhengdun.divisions import InvalidDivisionCode, is_within, level_of, validat
 from zhengdun.refusals import RuleViolation
 from zhengdun.roles import Level
 
+from screening.domain.tables import columns_found, missing_columns_message, numbered_rows
+
 TERM_YEARS = 5
 # The trial Organic Law of Village Committees took effect then: no two-committee election is older.
 EARLIEST_ELECTION = date(1988, 6, 1)
@@ -344,22 +346,11 @@ class CadreRow:
 
 def read_rows(header: list[str], rows: list[list[str]]) -> list[CadreRow]:
     """Rows as text, numbered as in the file (blank lines skipped); a required column missing refuses the file."""
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        title = (title or "").strip().lower()
-        for field, (_, aliases) in COLUMNS.items():
-            if title in {a.lower() for a in aliases}:
-                columns[field] = index
+    columns = columns_found(header, COLUMNS)
     missing = [f for f in REQUIRED_COLUMNS if f not in columns]
     if missing:
-        raise CadreImportRejected([RowError(1, f, f"缺少列“{COLUMNS[f][0]}”（可用列名：{'、'.join(sorted(COLUMNS[f][1]))}）")
-                                   for f in missing])
-    read = []
-    for offset, cells in enumerate(rows):
-        if not any((c or "").strip() for c in cells):
-            continue
-        read.append(CadreRow(offset + 2, {f: (cells[i] or "").strip() if i < len(cells) else ""
-                                          for f, i in columns.items()}))
+        raise CadreImportRejected([RowError(1, f, missing_columns_message(f, COLUMNS)) for f in missing])
+    read = [CadreRow(row, cells) for row, cells in numbered_rows(rows, columns)]
     if len(read) > MAX_ROWS:
         raise CadreImportRejected([RowError(MAX_ROWS + 2, "code", f"一个文件最多 {MAX_ROWS} 行")])
     return read

@@ -6,10 +6,14 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pydantic import ValidationError
+
 from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
+from screening.domain import user_import
 from screening.domain.users import (NewUser, RowProblem, check_new_user, check_new_users, check_roles, check_unit,
                                     password_problem, policy_checked_here, policy_rules, roles_after_move,
                                     same_account)
+from screening.registry_files import uploaded_table
 from screening.identity import DuplicateUsername, IdentityDirectory, account_email
 from screening.users_service import NewAccount, UserOperationFailed, UserOperations
 from zhengdun.auth import Principal
@@ -120,7 +124,7 @@ async def _units_known(session: AsyncSession, directory: IdentityDirectory, unit
 
 
 async def create_users(command: CreateUsers, session: AsyncSession, directory: IdentityDirectory,
-                       operations: UserOperations, principal: Principal) -> dict:
+                       operations: UserOperations, principal: Principal, *, lines: list[int] | None = None) -> dict:
     """Many users of the manager's subtree in one request. The whole list is checked first (each row as
     POST /users checks it, its unit in the registry, its username not taken by another account): any bad
     row and nothing is created, the answer names every one. Then the accounts are made a chunk at a time,
@@ -132,7 +136,9 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
     hash at each account's first login (screening.identity.create_user): its full-strength hash, some hundred
     milliseconds of CPU per account, would otherwise bound a county's setup to a few accounts a second. The
     realm's password policy is therefore checked here, row by row; under a policy with rules only Keycloak
-    knows, the passwords go as they are and Keycloak hashes and judges them, as for POST /users."""
+    knows, the passwords go as they are and Keycloak hashes and judges them, as for POST /users.
+
+    ``lines``: each user's row in the file it came from (import_users_file), for the answer and its errors."""
     new = [NewUser(u.username, u.family_name, u.given_name, u.unit, tuple(u.roles), u.email) for u in command.users]
     roles, problems = check_new_users(new, manager_unit=principal.division_code)
     units = await _units_known(session, directory, {u.unit for u, r in zip(new, roles) if r})
@@ -165,7 +171,7 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
         if weak:
             problems.append(RowProblem(row, user.username, "password-policy", weak, "initial_password"))
     if problems:
-        raise _refused_rows(problems)
+        raise _refused_rows(problems, lines=lines)
 
     groups = {unit: await directory.ensure_group(unit, names) for unit, names in units.items()}
     to_make = [row for row in range(1, len(new) + 1) if row not in existing]
@@ -179,30 +185,53 @@ async def create_users(command: CreateUsers, session: AsyncSession, directory: I
                RowProblem(row, new[row - 1].username, "identity-provider-refused", f"认证服务拒绝了该用户：{outcome}", None)
                for row, outcome in made.items() if isinstance(outcome, Exception)]
     if refused:   # the others are made; sending the corrected list again finds them as existing
-        raise _refused_rows(refused, created=sum(1 for outcome in made.values() if isinstance(outcome, str)))
+        raise _refused_rows(refused, created=sum(1 for outcome in made.values() if isinstance(outcome, str)), lines=lines)
     items = []
     for row, (user, granted) in enumerate(zip(new, roles), start=1):
         account = existing.get(row, {"id": made.get(row), "enabled": True})
-        items.append({"row": row, "outcome": "existing" if row in existing else "created", "id": account["id"],
+        items.append({"row": lines[row - 1] if lines else row, "outcome": "existing" if row in existing else "created", "id": account["id"],
                       "username": user.username, "family_name": user.family_name, "given_name": user.given_name, "enabled": account["enabled"],
                       "unit": user.unit, "roles": granted})
     return {"created": sum(1 for i in items if i["outcome"] == "created"),
             "existing": sum(1 for i in items if i["outcome"] == "existing"), "items": items}
 
 
-def _refused_rows(problems: list[RowProblem], created: int = 0) -> Problem:
+async def import_users_file(filename: str, content: bytes, session: AsyncSession, directory: IdentityDirectory,
+                            operations: UserOperations, principal: Principal) -> dict:
+    """A file of accounts (CSV or XLSX, one per row, columns named in Chinese): every row's cells checked first,
+    any error and none is made; then the accounts are made as POST /users/bulk makes them, the rows of the
+    answer and of its errors being the file's."""
+    accounts = user_import.accounts_from_table(*uploaded_table(filename, content, user_import.MAX_IMPORT_BYTES))
+    users, errors = [], []
+    for account in accounts:
+        try:
+            users.append(CreateUser(username=account.username, family_name=account.family_name,
+                                    given_name=account.given_name, unit=account.unit, roles=list(account.roles),
+                                    initial_password=account.initial_password, email=account.email))
+        except ValidationError as invalid:   # what the row checks let through and the command still refuses
+            errors += [user_import.RowError(account.row, str(e["loc"][0]), "格式不正确") for e in invalid.errors()]
+    if errors:
+        raise user_import.UserImportRejected(errors)
+    return await create_users(CreateUsers(users=users), session, directory, operations, principal,
+                              lines=[a.row for a in accounts])
+
+
+def _refused_rows(problems: list[RowProblem], created: int = 0, lines: list[int] | None = None) -> Problem:
     problems = sorted(problems, key=lambda p: p.row)
-    rows = "、".join(str(p.row) for p in problems)
+    rows = "、".join(str(lines[p.row - 1] if lines else p.row) for p in problems)
     if any(p.forbidden for p in problems):   # as POST /users: what the manager may not do is a 403
         return Problem(403, "user-rows-not-permitted", "无权创建名单中的部分用户 Forbidden rows",
                        f"第 {rows} 行有误（其中有不在您下级单位或不能授予的角色），未创建任何用户",
-                       errors=_row_errors(problems))
+                       errors=_row_errors(problems, lines))
     detail = (f"第 {rows} 行有误，未创建任何用户；改正后重新提交整份名单" if not created else
               f"已创建 {created} 个用户；第 {rows} 行被拒绝，改正后重新提交整份名单（已创建的用户视为已存在）")
     return Problem(422, "invalid-user-rows", "用户名单有误 Invalid rows", detail,
-                   errors=_row_errors(problems))
+                   errors=_row_errors(problems, lines))
 
 
-def _row_errors(problems: list[RowProblem]) -> list[dict]:
+def _row_errors(problems: list[RowProblem], lines: list[int] | None = None) -> list[dict]:
+    if lines:   # a file's rows: the row in the file, the column by its name
+        return [{"field": p.field or "", "column": user_import.COLUMNS[p.field][0] if p.field in user_import.COLUMNS else "",
+                 "message": p.message, "type": p.code, "row": lines[p.row - 1], "username": p.username} for p in problems]
     return [{"field": f"body.users.{p.row - 1}" + (f".{p.field}" if p.field else ""), "message": p.message,
              "type": p.code, "row": p.row, "username": p.username} for p in problems]
