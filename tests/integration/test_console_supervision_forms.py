@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import time
 import uuid
+from urllib.parse import unquote
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.support import console_supervision as steps_ui
+from tests.integration.test_bulk_users import xlsx
+from tests.integration.test_identity import keycloak_admin
 from tests.support.campaign import campaign_until_cases_open
 from tests.support.console import api_get, chromium, gateway, login, shot
 from tests.support.platform import running_platform
@@ -256,6 +259,54 @@ def test_township_staff_create_disable_and_move_a_user_of_a_village(site):
     assert restored["enabled"] is True and restored["unit"] == VILLAGE3 and "work_team_member" in restored["roles"]
     shot(site, page, "users-05-restored")
     page.context.close()
+
+
+def test_township_staff_open_their_villages_accounts_from_a_spreadsheet(site):
+    """批量开设账号: a file with a role nobody has is refused beside its row and column, nothing made; the
+    corrected file makes both accounts, which the list then shows with their roles in Chinese."""
+    page = login(site, "township_org")
+    page.click("[data-test=nav-users]")
+    card = page.locator("[data-test=users-import]")
+    expect(card).to_be_visible()
+    template = page.locator("[data-test=users-template]").get_attribute("href")
+    header, example = unquote(template.split(",", 1)[1]).lstrip("\ufeff").strip().split("\r\n")
+    assert header.split(",") == ["登录名", "姓", "名", "所属单位", "角色", "初始密码", "电子邮箱"]
+    assert example.split(",")[4] == "整顿工作队队长"      # a township opens its villages' accounts
+
+    tag = uuid.uuid4().hex[:8]
+    secretary, member = f"sheet-sec-{tag}", f"sheet-mem-{tag}"
+    columns = ["登录名", "姓", "名", "所属单位", "角色", "初始密码", "电子邮箱"]
+    wrong = [columns, [secretary, "周", "书记", VILLAGE2, "村长", "initial-Passw0rd", None],
+             [member, "吴", "队员", VILLAGE3, "整顿工作队队员", "initial-Passw0rd", None]]
+    right = [columns, wrong[1][:4] + ["村党组织书记"] + wrong[1][5:], wrong[2]]
+    upload = card.locator(".el-upload__input")
+    try:
+        upload.set_input_files({"name": "村级账号.xlsx", "buffer": xlsx(wrong),
+                                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+        expect(page.locator("[data-test=users-refusal]")).to_be_visible()
+        errors = page.locator("[data-test=users-errors] .el-table__body tr")
+        expect(errors).to_have_count(1)
+        expect(errors.first).to_contain_text("2")
+        expect(errors.first).to_contain_text("角色")
+        expect(errors.first).to_contain_text("村长")
+        assert api_get(site, "township_org", "screening", "/users", username=secretary)["items"] == []
+        shot(site, page, "users-06-import-refused")
+
+        upload.set_input_files({"name": "村级账号.xlsx", "buffer": xlsx(right),
+                                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+        expect(page.locator("[data-test=users-result]")).to_contain_text("新建 2 个账号，已存在 0 个")
+        made = {name: api_get(site, "township_org", "screening", "/users", username=name)["items"] for name in (secretary, member)}
+        assert [(u["unit"], "village_secretary" in u["roles"]) for u in made[secretary]] == [(VILLAGE2, True)]
+        assert [(u["unit"], "work_team_member" in u["roles"]) for u in made[member]] == [(VILLAGE3, True)]
+        page.locator("input[data-test=users-username]").fill(secretary)
+        page.locator("input[data-test=users-username]").press("Enter")
+        expect(page.locator(f"[data-test=user-roles-{secretary}]")).to_have_text("村党组织书记")
+        shot(site, page, "users-07-imported")
+    finally:   # Keycloak is shared by every run
+        admin = keycloak_admin()
+        for user in admin.get_users({"search": f"sheet-*-{tag}", "max": 10}):
+            admin.delete_user(user["id"])
+        page.context.close()
 
 
 def test_county_makes_an_inspection_plan_whose_month_appears_in_its_to_do_list(site):
