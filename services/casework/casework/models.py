@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,7 +65,13 @@ class Case(Base):
 
 class CaseEntry(Base):
     __tablename__ = "case_entries"
-    __table_args__ = (Index("ix_case_entries_case_seq", "case_id", "seq"),)
+    __table_args__ = (
+        Index("ix_case_entries_case_seq", "case_id", "seq"),
+        # The to-do list: "has the case an entry of this kind (this month)", and the measures naming a login.
+        Index("ix_case_entries_case_kind", "case_id", "kind", "occurred_on"),
+        Index("ix_case_entries_responsible", text("(data->>'responsible_user_id')"),
+              postgresql_where=text("kind = 'measure_planned'")),
+    )
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     entry_id: Mapped[str] = mapped_column(String(36), unique=True)

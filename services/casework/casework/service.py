@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import String, and_, bindparam, func, literal_column, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,7 @@ from casework.commands import (
 )
 from casework.domain.campaign import CampaignTerms, PolicyVersion
 from casework.domain import tasks as task_rules
-from casework.domain.case import CaseBook, CaseHeader, Entry, EntryKind, new_id
+from casework.domain.case import WORK_PHASES, CaseBook, CaseHeader, Entry, EntryKind, new_id
 from casework.ledger import case_view, entry_view, ledger_document, ledger_export
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
 from casework.responses import CaseDetail, CaseSummary
@@ -91,15 +91,39 @@ async def keep_policy_revision(session: AsyncSession, revised: PolicyRevised) ->
             campaign.phases = [w.model_dump(mode="json") for w in revised.phases]
 
 
+# A kept policy version never changes (inserted once, never updated) and Policy is frozen: each version is parsed
+# once per process, not on every write that reads the campaign's terms.
+_PARSED_POLICIES: dict[tuple[str, int], Policy] = {}
+_CAMPAIGNS, _POLICIES = Campaign.__table__, CampaignPolicy.__table__
+
+
+def _policy_version(row) -> PolicyVersion:
+    """A ``campaign_policies`` row as the domain's PolicyVersion."""
+    key = (row.campaign_id, row.version)
+    policy = _PARSED_POLICIES.get(key)
+    if policy is None:
+        policy = _PARSED_POLICIES[key] = Policy.model_validate(row.policy)
+    return PolicyVersion(row.version, policy, row.effective_on)
+
+
+async def settled(session: AsyncSession) -> None:
+    """Flush what the session holds before a table-level read: statements on tables, not entities, do not autoflush,
+    and an inbox batch applies its events in one session (an earlier event's entries or phases must be seen)."""
+    await session.flush()
+
+
+def _terms(campaign, policies: list[PolicyVersion]) -> CampaignTerms:
+    return CampaignTerms(campaign.campaign_id, tuple(PhaseWindow.model_validate(w) for w in campaign.phases), policies)
+
+
 async def load_campaign(session: AsyncSession, campaign_id: str) -> CampaignTerms | None:
-    campaign = await session.get(Campaign, campaign_id)
+    await settled(session)
+    campaign = (await session.execute(select(_CAMPAIGNS.c.campaign_id, _CAMPAIGNS.c.phases)
+                                      .where(_CAMPAIGNS.c.campaign_id == campaign_id))).one_or_none()
     if campaign is None:
         return None
-    policies = (await session.execute(select(CampaignPolicy).where(CampaignPolicy.campaign_id == campaign_id))).scalars()
-    return CampaignTerms(
-        campaign_id, tuple(PhaseWindow.model_validate(w) for w in campaign.phases),
-        [PolicyVersion(p.version, Policy.model_validate(p.policy), p.effective_on) for p in policies],
-    )
+    policies = (await session.execute(select(_POLICIES).where(_POLICIES.c.campaign_id == campaign_id))).all()
+    return _terms(campaign, [_policy_version(p) for p in policies])
 
 
 async def require_campaign(session: AsyncSession, campaign_id: str) -> CampaignTerms:
@@ -124,11 +148,22 @@ def entry_of(row: CaseEntry) -> Entry:
     return Entry(row.entry_id, EntryKind(row.kind), row.occurred_on, row.recorded_on, row.data, row.actor, row.corrects, row.seq)
 
 
+_BOOK = select(CaseEntry.__table__).where(CaseEntry.__table__.c.case_id == bindparam("case_id")) \
+    .order_by(CaseEntry.__table__.c.seq)
+_BOOK_AS_OF = select(CaseEntry.__table__).where(CaseEntry.__table__.c.case_id == bindparam("case_id"),
+                                               CaseEntry.__table__.c.recorded_on <= bindparam("as_of")) \
+    .order_by(CaseEntry.__table__.c.seq)
+
+
 async def entries_of(session: AsyncSession, case_id: str, as_of: date | None = None) -> list[Entry]:
-    query = select(CaseEntry).where(CaseEntry.case_id == case_id)
-    if as_of is not None:
-        query = query.where(CaseEntry.recorded_on <= as_of)
-    return [entry_of(r) for r in (await session.execute(query.order_by(CaseEntry.seq))).scalars()]
+    """The case's entries in order (those recorded by ``as_of``): table rows, not ORM entities (every write folds
+    its case's whole book; entities would cost an identity map and instance state per entry)."""
+    await settled(session)
+    if as_of is None:
+        rows = await session.execute(_BOOK, {"case_id": case_id})
+    else:
+        rows = await session.execute(_BOOK_AS_OF, {"case_id": case_id, "as_of": as_of})
+    return [entry_of(r) for r in rows.all()]
 
 
 async def find_case(session: AsyncSession, case_id: str, *, lock: bool = False) -> Case | None:
@@ -698,12 +733,58 @@ async def post_evaluated(uow: Work, evaluated: PostEvaluated, actor: Actor | Non
 
 
 # ---------------------------------------------------------------------------------------
-# The to-do list (GET /tasks): the open cases in the caller's reach and all their entries in two
-# queries, folded into books; domain/tasks.py says which steps are the caller's.
+# The to-do list (GET /tasks): first, in one statement, the open cases in the caller's reach that may hold a
+# step of theirs; then only those cases' entries, folded into books; domain/tasks.py says which steps are the
+# caller's. The first statement only narrows (every case it leaves out has no step for the caller under those
+# rules), so a user with nothing to do costs one indexed statement, not the fold of every book in their reach.
 # ---------------------------------------------------------------------------------------
 _TASK_ROLES = {Level.VILLAGE: {Role.WORK_TEAM_LEADER, Role.WORK_TEAM_MEMBER},
                Level.TOWNSHIP: {Role.ORG_STAFF},
                Level.COUNTY: {Role.ORG_STAFF, Role.CONTACT_LEADER, Role.COUNTY_SECRETARY, Role.STANDING_COMMITTEE}}
+_WORKING = [p.value for p in WORK_PHASES]
+# "A measure names this login", spelled as its partial index ix_case_entries_responsible is: literals, not bind
+# parameters, so that the planner matches the index in whatever plan it keeps.
+_MEASURE_NAMES = (text("case_entries.kind = 'measure_planned'"),)
+_NAMED_LOGIN = literal_column("(case_entries.data->>'responsible_user_id')", String)
+
+
+def _has_entry(kind: EntryKind, *where):
+    """The case (of the outer ``cases`` row) has an entry of ``kind`` (matching ``where``)."""
+    return select(_ENTRIES.seq).where(_ENTRIES.case_id == CASES.case_id, _ENTRIES.kind == kind.value, *where).exists()
+
+
+def _may_concern(caller: task_rules.Caller, today: date, visits_required: int):
+    """The cases of the caller's unit where a unit step or a contact leader's visit may be theirs (a superset of
+    what ``task_rules.steps`` finds without the lists): the team or the contact leader not named yet (org staff),
+    fewer visits this month that met the 三必须 than the most any campaign asks (whoever may be the contact leader),
+    continued rectification (the standing committee, the county secretary)."""
+    roles, concerns = caller.roles, []
+    if Role.ORG_STAFF in roles:
+        concerns.append(or_(~_has_entry(EntryKind.TEAM_STATIONED), ~_has_entry(EntryKind.CONTACT_LEADER_ASSIGNED)))
+    if caller.level is Level.COUNTY:
+        counted = select(func.count()).where(
+            _ENTRIES.case_id == CASES.case_id, _ENTRIES.kind == EntryKind.VISIT.value,
+            _ENTRIES.occurred_on.between(task_rules.month_start(today), today),
+            _ENTRIES.data["counts_toward_minimum"].astext == "true").scalar_subquery()
+        leader = _has_entry(EntryKind.CONTACT_LEADER_ASSIGNED)
+        if not roles & {Role.CONTACT_LEADER, Role.COUNTY_SECRETARY}:   # then only where a book names them
+            leader = _has_entry(EntryKind.CONTACT_LEADER_ASSIGNED,
+                                _ENTRIES.data["leader"]["user_id"].astext == caller.user_id)
+        concerns.append(and_(leader, counted < visits_required))
+        if roles & {Role.STANDING_COMMITTEE, Role.COUNTY_SECRETARY}:
+            concerns.append(CASES.phase == CasePhase.CONTINUED.value)
+    return and_(within(CASES.village_code, caller.unit), or_(*concerns)) if concerns else None
+
+
+async def _campaign_terms(session: AsyncSession) -> dict[str, CampaignTerms]:
+    """Every campaign's terms that has a policy, in two statements (``load_campaign`` for all of them)."""
+    await settled(session)
+    policies: dict[str, list[PolicyVersion]] = {}
+    for p in (await session.execute(select(_POLICIES))).all():
+        policies.setdefault(p.campaign_id, []).append(_policy_version(p))
+    return {c.campaign_id: _terms(c, policies[c.campaign_id])
+            for c in (await session.execute(select(_CAMPAIGNS.c.campaign_id, _CAMPAIGNS.c.phases))).all()
+            if c.campaign_id in policies}
 
 
 async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
@@ -711,33 +792,38 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     if not principal.division_code or level is None:
         return []
     caller = task_rules.Caller(principal.user_id, principal.division_code, level, frozenset(principal.roles))
-    working = Case.phase.in_([p.value for p in (CasePhase.CONCENTRATED, CasePhase.CONTINUED)])
-    # The cases of the caller's unit where their role acts, and any case with a measure naming them by login.
-    named = select(CaseEntry.case_id).where(CaseEntry.kind == EntryKind.MEASURE_PLANNED.value,
-                                            CaseEntry.data["responsible_user_id"].astext == caller.user_id)
-    reach = Case.case_id.in_(named)
-    if set(principal.roles) & _TASK_ROLES.get(level, set()):
-        reach = or_(within(Case.village_code, caller.unit), reach)
-    open_cases = select(Case.case_id).where(working, reach)
-    cases = {c.case_id: c for c in (await session.execute(select(Case).where(Case.case_id.in_(open_cases)))).scalars()}
+    terms = await _campaign_terms(session)
+    if not terms:
+        return []
+    visits_required = max(t.policy_on(today).policy.contact_leader_visits_per_month for t in terms.values())
+    working = CASES.phase.in_(_WORKING)
+    # Any case with a measure naming the caller by login: its whole book (the team's and measures' steps).
+    named = CASES.case_id.in_(select(_ENTRIES.case_id).where(*_MEASURE_NAMES, _NAMED_LOGIN == caller.user_id))
+    unit = bool(caller.roles & _TASK_ROLES.get(level, set()))
+    if level is Level.VILLAGE:
+        # The village's team: every step may be theirs, from the whole book.
+        whole, unit_only = or_(within(CASES.village_code, caller.unit), named) if unit else named, None
+    else:
+        whole, unit_only = named, _may_concern(caller, today, visits_required) if unit else None
+    reach = or_(whole, unit_only) if unit_only is not None else whole
+    rows = (await session.execute(select(*CASES, whole.label("whole")).where(working, reach))).all()
+    cases = {row.case_id: row for row in rows if row.campaign_id in terms}
     if not cases:
         return []
-    # Whole books only where the team's or a measure's steps may be the caller's (their village, or a measure
-    # naming them); elsewhere the few entries the unit steps need (a county's books are mostly lists and progress).
-    whole = select(Case.case_id).where(working, Case.case_id.in_(named)) if level is not Level.VILLAGE else open_cases
-    with_lists = set((await session.execute(whole)).scalars())
+    with_lists = {row.case_id for row in rows if row.whole}
+    # Elsewhere the few entries the unit steps need, and of the visits only this month's (the only ones they count).
+    unit_entries = and_(_ENTRIES.kind.in_([k.value for k in task_rules.UNIT_KINDS]),
+                        or_(_ENTRIES.kind != EntryKind.VISIT.value,
+                            _ENTRIES.occurred_on >= task_rules.month_start(today)))
     entries: dict[str, list[Entry]] = {case_id: [] for case_id in cases}
-    for row in (await session.execute(select(CaseEntry).where(
-            CaseEntry.case_id.in_(open_cases),
-            or_(CaseEntry.kind.in_([k.value for k in task_rules.UNIT_KINDS]), CaseEntry.case_id.in_(whole)))
-            .order_by(CaseEntry.seq))).scalars():
+    for row in (await session.execute(select(*_ENTRIES).where(
+            _ENTRIES.case_id.in_(list(cases)),
+            or_(unit_entries, _ENTRIES.case_id.in_(list(with_lists))) if with_lists else unit_entries)
+            .order_by(_ENTRIES.seq))).all():
         entries[row.case_id].append(entry_of(row))
-    terms = {campaign_id: await load_campaign(session, campaign_id) for campaign_id in {c.campaign_id for c in cases.values()}}
     found = []
     for case_id, case in sorted(cases.items(), key=lambda item: item[1].village_code):
-        campaign = terms[case.campaign_id]
-        if campaign is None or not campaign.policies:
-            continue
         book = CaseBook.from_entries(header_of(case), entries[case_id])
-        found += task_rules.steps(book, campaign.policy_on(today).policy, caller, today, with_lists=case_id in with_lists)
+        found += task_rules.steps(book, terms[case.campaign_id].policy_on(today).policy, caller, today,
+                                  with_lists=case_id in with_lists)
     return found
