@@ -154,7 +154,7 @@ def test_the_same_person_twice_is_refused():
 def test_a_missing_required_column_refuses_the_file_at_the_header():
     with pytest.raises(CadreImportRejected) as refused:
         read_rows(["区划代码", "职务", "姓名", "换届日期"], [])
-    assert [(e.row, e.field, e.column) for e in refused.value.errors] == [(1, "phone", "联系电话")]
+    assert [(e["row"], e["field"], e["column"]) for e in refused.value.details["errors"]] == [(1, "phone", "联系电话")]
 
 
 def test_english_headers_and_blank_lines():

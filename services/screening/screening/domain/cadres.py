@@ -22,7 +22,7 @@ from zhengdun.divisions import InvalidDivisionCode, is_within, level_of, validat
 from zhengdun.refusals import RuleViolation
 from zhengdun.roles import Level
 
-from screening.domain.tables import columns_found, missing_columns_message, numbered_rows
+from screening.domain.tables import RowError, TableRejected, columns_found, missing_columns_message, numbered_rows
 
 TERM_YEARS = 5
 # The trial Organic Law of Village Committees took effect then: no two-committee election is older.
@@ -33,7 +33,6 @@ MAX_POST = 30
 MAX_ORGANIZATION_NAME = 100
 MAX_MEMBERS = 30
 MAX_ROWS = 20000
-MAX_ERRORS_SHOWN = 200
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -313,26 +312,10 @@ def build_entry(village_code: str, *, organization_name: str | None, secretary_n
 # ------------------------------------------------------------------------------- a file (one row per person)
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int          # 1-based row number in the file, header = row 1
-    field: str
-    message: str
-
-    @property
-    def column(self) -> str:
-        return COLUMNS[self.field][0] if self.field in COLUMNS else self.field
-
-
-class CadreImportRejected(RuleViolation):
-    """The whole file is refused, nothing stored: every row's error, so they can all be fixed at once."""
-
+class CadreImportRejected(TableRejected):
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
         super().__init__("cadre-import-rejected", f"导入被拒绝，共 {len(errors)} 处错误；文件未导入，修正后重新上传",
-                         f"file rejected: {len(errors)} errors; nothing was imported", error_count=len(errors),
-                         errors=[{"row": e.row, "field": e.field, "column": e.column, "message": e.message}
-                                 for e in errors[:MAX_ERRORS_SHOWN]])
+                         f"file rejected: {len(errors)} errors; nothing was imported", errors, COLUMNS)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,30 @@ Each import names its columns as people write them: ``{field: (the column's name
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+from zhengdun.refusals import RuleViolation
 
 Columns = Mapping[str, tuple[str, set[str]]]
+MAX_ERRORS_SHOWN = 200      # the answer lists this many of a file's errors (all are counted)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int          # 1-based row number in the file, header = row 1
+    field: str
+    message: str
+
+
+class TableRejected(RuleViolation):
+    """The whole file is refused, nothing stored: every row's error, its column by name, so that all can be
+    fixed at once."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, errors: list[RowError], columns: Columns):
+        self.errors = errors
+        super().__init__(code, message_zh, message_en, error_count=len(errors), errors=[
+            {"row": e.row, "field": e.field, "column": columns[e.field][0] if e.field in columns else e.field,
+             "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]])
 
 
 def columns_found(header: list[str], columns: Columns) -> dict[str, int]:

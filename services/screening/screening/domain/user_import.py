@@ -11,16 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from zhengdun.refusals import RuleViolation
 from zhengdun.roles import REVIEW_DEPARTMENT_LABELS, ROLE_LABELS
 
-from screening.domain.tables import columns_found, missing_columns_message, numbered_rows
+from screening.domain.tables import RowError, TableRejected, columns_found, missing_columns_message, numbered_rows
 from screening.domain.users import GRANTABLE_AT, USERNAME
 
 MAX_ROWS = 2000              # as POST /users/bulk
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_ROLES = 20               # as CreateUser
-MAX_ERRORS_SHOWN = 200
 
 COLUMNS = {
     "username": ("登录名", {"登录名", "用户名", "账号", "username"}),
@@ -46,26 +44,10 @@ UNIT = re.compile(r"^\d{12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int          # 1-based row number in the file, header = row 1
-    field: str
-    message: str
-
-    @property
-    def column(self) -> str:
-        return COLUMNS[self.field][0] if self.field in COLUMNS else self.field
-
-
-class UserImportRejected(RuleViolation):
-    """The whole file is refused, no account made: every row's error, so they can all be fixed at once."""
-
+class UserImportRejected(TableRejected):
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
         super().__init__("user-import-rejected", f"名单被拒绝，共 {len(errors)} 处错误；未创建任何用户，修正后重新上传",
-                         f"file rejected: {len(errors)} errors; no account was made", error_count=len(errors),
-                         errors=[{"row": e.row, "field": e.field, "column": e.column, "message": e.message}
-                                 for e in errors[:MAX_ERRORS_SHOWN]])
+                         f"file rejected: {len(errors)} errors; no account was made", errors, COLUMNS)
 
 
 @dataclass(frozen=True)
