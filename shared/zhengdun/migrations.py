@@ -84,6 +84,35 @@ def drop_common_tables() -> None:
         op.drop_table(table)
 
 
+def create_outbox_pending() -> None:
+    """The outbox's pending rows in a table of their own (zhengdun.messaging.outbox): the relay deletes a narrow row
+    where it rewrote the whole outbox row and its indexes (``sent_at`` was in the unsent index's predicate).
+
+    The trigger adds every new outbox row, however it is written (ORM, a bulk ``INSERT ... SELECT``), in its own
+    transaction: one statement per insert statement, not per row. Created before the unsent rows are copied: it
+    waits for the transactions writing to the outbox and holds back new ones until this one commits, so no row
+    is missed in between. No foreign key to ``outbox``: its check would cost every insert, and only the trigger
+    and the relay write here."""
+    op.create_table("outbox_pending", sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False))
+    op.execute("CREATE FUNCTION outbox_pending_add() RETURNS trigger LANGUAGE plpgsql AS $$ "
+               "BEGIN INSERT INTO outbox_pending (seq) SELECT seq FROM added; RETURN NULL; END $$")
+    op.execute("CREATE TRIGGER outbox_pending_add AFTER INSERT ON outbox REFERENCING NEW TABLE AS added "
+               "FOR EACH STATEMENT EXECUTE FUNCTION outbox_pending_add()")
+    op.execute("INSERT INTO outbox_pending (seq) SELECT seq FROM outbox WHERE sent_at IS NULL")
+    op.drop_index("ix_outbox_unsent", table_name="outbox")
+    op.drop_column("outbox", "sent_at")
+
+
+def drop_outbox_pending() -> None:
+    """Back to ``sent_at``: what is not pending was sent (when is no longer known: the time of the downgrade)."""
+    op.add_column("outbox", sa.Column("sent_at", sa.DateTime(timezone=True)))
+    op.execute("UPDATE outbox SET sent_at = now() WHERE seq NOT IN (SELECT seq FROM outbox_pending)")
+    op.create_index("ix_outbox_unsent", "outbox", ["seq"], postgresql_where=sa.text("sent_at IS NULL"))
+    op.execute("DROP TRIGGER outbox_pending_add ON outbox")
+    op.execute("DROP FUNCTION outbox_pending_add()")
+    op.drop_table("outbox_pending")
+
+
 def create_clock_table() -> None:
     """Revision 0002 of every service: its copy of the platform clock (zhengdun.clock)."""
     op.create_table(

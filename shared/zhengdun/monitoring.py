@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from zhengdun import metrics
 from zhengdun.messaging.deadletters import DeadLetterBook
-from zhengdun.messaging.outbox import OutboxMessage
+from zhengdun.messaging.outbox import OutboxMessage, OutboxPending
 from zhengdun.messaging.topics import Topics
 
 log = logging.getLogger("zhengdun.monitoring")
@@ -84,7 +84,7 @@ class Monitor:
         async with self._factory() as session:
             count, oldest = (await session.execute(
                 select(func.count(), func.extract("epoch", func.now() - func.min(OutboxMessage.created_at)))
-                .where(OutboxMessage.sent_at.is_(None)))).one()
+                .select_from(OutboxPending).join(OutboxMessage, OutboxMessage.seq == OutboxPending.seq))).one()
         metrics.OUTBOX_UNSENT.labels(self.service).set(count)
         metrics.OUTBOX_OLDEST.labels(self.service).set(float(oldest or 0))
 
