@@ -1,0 +1,151 @@
+"""The outbox's pending rows (``outbox_pending``): the migration carries the unsent rows of ``sent_at`` over, the
+trigger adds every new outbox row however it is written, and the relay publishes them in order and takes them off —
+a row whose transaction commits after later rows were published included. Real PostgreSQL (casework's migrations)
+and Kafka; the relay is the services' own."""
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from pathlib import Path
+
+import asyncpg
+import pytest
+from alembic import command
+from pydantic import BaseModel
+
+from tests.support.platform import KAFKA_BOOTSTRAP, PG_ADMIN_DSN, PG_PORT, ensure_infrastructure
+from zhengdun.db import make_engine, make_session_factory
+from zhengdun.events.base import Envelope
+from zhengdun.messaging.kafka import ensure_topics, make_producer
+from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork, add_envelope
+from zhengdun.messaging.replay import read_all
+from zhengdun.messaging.topics import Topics
+from zhengdun.migrations import alembic_config
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "casework" / "migrations"
+BEFORE = "0005"   # casework's last revision with outbox.sent_at
+
+
+async def _admin(sql: str) -> None:
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="module")
+def database():
+    ensure_infrastructure()
+    name = f"zdtest_outbox_{secrets.token_hex(3)}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}" OWNER zhengdun'))
+    yield f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{name}"
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _fetch(url: str, sql: str, *args):
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
+
+
+def _row(event_id: str, sent: bool) -> str:
+    return ("INSERT INTO outbox (event_id, topic, key, type, body, headers, sent_at) "
+            f"VALUES ('{event_id}', 't', '990101', 'x', '{{}}', '{{}}', {'now()' if sent else 'NULL'})")
+
+
+def test_the_migration_keeps_unsent_rows_pending_and_back(database):
+    config = alembic_config(MIGRATIONS, database)
+    command.upgrade(config, BEFORE)
+    for event_id, sent in (("a", True), ("b", False), ("c", True), ("d", False)):
+        asyncio.run(_fetch(database, _row(event_id, sent)))
+
+    command.upgrade(config, "head")
+    pending = asyncio.run(_fetch(database, "SELECT o.event_id FROM outbox_pending p JOIN outbox o USING (seq) ORDER BY p.seq"))
+    assert [r["event_id"] for r in pending] == ["b", "d"]
+    columns = asyncio.run(_fetch(database, "SELECT column_name FROM information_schema.columns WHERE table_name = 'outbox'"))
+    assert "sent_at" not in {r["column_name"] for r in columns}
+
+    # Down and up again: what was pending is unsent, the rest sent.
+    command.downgrade(config, BEFORE)
+    unsent = asyncio.run(_fetch(database, "SELECT event_id FROM outbox WHERE sent_at IS NULL ORDER BY seq"))
+    assert [r["event_id"] for r in unsent] == ["b", "d"]
+    command.upgrade(config, "head")
+    asyncio.run(_fetch(database, "TRUNCATE outbox, outbox_pending"))
+
+
+class Step(BaseModel):
+    n: int
+
+
+Step.event_type = "zhengdun.test.step.v1"   # a payload of this test's own (events.base.type_of)
+
+
+def _event(village: str, n: int) -> Envelope:
+    return Envelope(source="/test", type=Step.event_type, divisioncode=village, data={"n": n})
+
+
+async def _relay_until_sent(database: str, topic: str) -> None:
+    engine = make_engine(database, pool_size=2)
+    relay = OutboxRelay(make_session_factory(engine), lambda: make_producer(KAFKA_BOOTSTRAP, "test"),
+                        batch_size=3, poll_seconds=0.05)
+    task = asyncio.create_task(relay.run())
+    try:
+        for _ in range(600):
+            if not await _fetch(database, "SELECT seq FROM outbox_pending"):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the relay did not send every pending row")
+    finally:
+        relay.stop()
+        await task
+        await engine.dispose()
+
+
+async def _scenario(database: str, topic: str) -> list[str]:
+    engine = make_engine(database, pool_size=3)
+    factory = make_session_factory(engine)
+    try:
+        # A transaction writes its row first (the lower seq) and commits only after later rows were published.
+        late = factory()
+        await late.begin()
+        add_envelope(late, topic, late_event := _event("990101101201", 0))
+        await late.flush()
+        ids = [late_event.id]
+        async with UnitOfWork(factory, topic, "/test") as uow:   # rows one by one (the ORM) ...
+            for n in (1, 2):
+                ids.append(uow.publish(Step(n=n), division_code="990101101201", actor=None).id)
+            await uow.commit()
+        async with UnitOfWork(factory, topic, "/test") as uow:   # ... and in bulk (one INSERT ... SELECT)
+            await uow.publish_many([(Step(n=n), "990101101202") for n in range(3, 10)], actor=None)
+            await uow.commit()
+        pending = await _fetch(database, "SELECT seq FROM outbox_pending ORDER BY seq")
+        assert len(pending) == 9   # the late row is not visible yet
+        await _relay_until_sent(database, topic)
+        await late.commit()
+        await late.close()
+        assert len(await _fetch(database, "SELECT seq FROM outbox_pending")) == 1
+        await _relay_until_sent(database, topic)
+        assert len(await _fetch(database, "SELECT seq FROM outbox")) == 10   # the outbox keeps every row
+    finally:
+        await engine.dispose()
+    return ids
+
+
+def test_the_relay_sends_every_pending_row_in_order_and_takes_it_off(database):
+    command.upgrade(alembic_config(MIGRATIONS, database), "head")
+    topics = Topics(f"outbox{secrets.token_hex(3)}.")
+    asyncio.run(ensure_topics(KAFKA_BOOTSTRAP, topics, 3))
+    topic = topics.of("casework")
+    asyncio.run(_scenario(database, topic))
+
+    records = sorted(asyncio.run(read_all(KAFKA_BOOTSTRAP, [topic])), key=lambda r: (r.partition, r.offset))
+    steps = [(json.loads(r.value)["divisioncode"], json.loads(r.value)["data"]["n"]) for r in records]
+    assert sorted(n for _, n in steps) == list(range(10))   # each once (no crash here)
+    # A village's events in one partition, in the order their transactions committed: the late row after the
+    # rows published before it committed.
+    assert [n for village, n in steps if village == "990101101202"] == list(range(3, 10))
+    assert [n for village, n in steps if village == "990101101201"] == [1, 2, 0]
