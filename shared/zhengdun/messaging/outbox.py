@@ -9,8 +9,10 @@ harmless, so every event takes effect exactly once.
 
 Why a table of pending rows and not a ``sent_at`` column: marking a row sent in place rewrote the
 whole row (its body too) and both its indexes, since the column was in the unsent index's predicate
-(no HOT update), and left as much for vacuum; deleting a narrow row is a fifth of that. The outbox
-rows themselves are never changed by the relay and stay (the dead-letter book reads its own).
+(no HOT update), and left as much for vacuum. Measured in PostgreSQL's backend, reading and marking
+a batch cost 16–21 µs per event that way, 3.5–4.5 µs with the pending table; the trigger adds ~10 µs
+to an insert statement (not per row: a bulk insert pays it once). The outbox rows themselves are never
+changed by the relay and stay (the dead-letter book reads its own).
 """
 from __future__ import annotations
 
