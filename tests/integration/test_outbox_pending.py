@@ -13,12 +13,13 @@ import asyncpg
 import pytest
 from alembic import command
 from pydantic import BaseModel
+from sqlalchemy import text
 
 from tests.support.platform import KAFKA_BOOTSTRAP, PG_ADMIN_DSN, PG_PORT, ensure_infrastructure
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import Envelope
 from zhengdun.messaging.kafka import ensure_topics, make_producer
-from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork, add_envelope
+from zhengdun.messaging.outbox import RELAY_LOCK_ID, OutboxRelay, UnitOfWork, add_envelope
 from zhengdun.messaging.replay import read_all
 from zhengdun.messaging.topics import Topics
 from zhengdun.migrations import alembic_config
@@ -88,17 +89,36 @@ def _event(village: str, n: int) -> Envelope:
     return Envelope(source="/test", type=Step.event_type, divisioncode=village, data={"n": n})
 
 
+async def _relay_lock_holders(database: str) -> int:
+    return (await _fetch(database, "SELECT count(*) AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                                   "WHERE l.locktype = 'advisory' AND l.objid = $1 AND d.datname = current_database()",
+                         RELAY_LOCK_ID))[0]["n"]
+
+
 async def _relay_until_sent(database: str, topic: str) -> None:
     engine = make_engine(database, pool_size=2)
-    relay = OutboxRelay(make_session_factory(engine), lambda: make_producer(KAFKA_BOOTSTRAP, "test"),
-                        batch_size=3, poll_seconds=0.05)
+    factory = make_session_factory(engine)
+    relay = OutboxRelay(factory, lambda: make_producer(KAFKA_BOOTSTRAP, "test"), batch_size=3, poll_seconds=0.05)
     task = asyncio.create_task(relay.run())
     try:
         for _ in range(600):
             if not await _fetch(database, "SELECT seq FROM outbox_pending"):
-                return
+                break
             await asyncio.sleep(0.05)
-        raise AssertionError("the relay did not send every pending row")
+        else:
+            raise AssertionError("the relay did not send every pending row")
+        assert await _relay_lock_holders(database) == 1
+        # The pool's other connections serve requests meanwhile: none of them is handed the relay's lock.
+        for _ in range(20):
+            async with factory() as request:
+                assert not (await request.execute(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :lock "
+                    "AND pid = pg_backend_pid()"), {"lock": RELAY_LOCK_ID})).scalar()
+            await asyncio.sleep(0.03)
+        relay.stop()
+        await task
+        # Stopped, the relay let go of its lock (a replica may take over), though its engine lives on.
+        assert await _relay_lock_holders(database) == 0
     finally:
         relay.stop()
         await task

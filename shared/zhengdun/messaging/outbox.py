@@ -250,6 +250,7 @@ class OutboxRelay:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], producer_factory: Callable[[], Any], *,
                  batch_size: int = 500, poll_seconds: float = 0.5):
         self._factory = session_factory
+        self._engine = session_factory.kw["bind"]
         self._producer_factory = producer_factory   # an AIOKafkaProducer, not started (kafka.make_producer)
         self._batch_size = batch_size
         self._poll = poll_seconds
@@ -263,7 +264,10 @@ class OutboxRelay:
     async def run(self) -> None:
         while not self._stopping:
             try:
-                async with self._factory() as session:
+                # One connection for as long as the lock is held: the lock belongs to the connection, and a session
+                # of the pool hands its connection back at each commit (to a request, with the lock on it, while
+                # the relay went on elsewhere and its unlock missed).
+                async with self._engine.connect() as connection, self._factory(bind=connection) as session:
                     if not (await session.execute(select(func.pg_try_advisory_lock(RELAY_LOCK_ID)))).scalar():
                         await self._sleep()  # another replica relays
                         continue
