@@ -25,7 +25,7 @@ from zhengdun.messaging.topics import Topics
 from zhengdun.migrations import alembic_config
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "casework" / "migrations"
-BEFORE = "0005"   # casework's last revision with outbox.sent_at
+BEFORE = "0006"   # casework's last revision with outbox.sent_at
 
 
 async def _admin(sql: str) -> None:
