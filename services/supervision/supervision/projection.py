@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supervision import alerts, journal, notifications, special_actions
@@ -56,27 +56,41 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
                           "actor": envelope.actor.model_dump() if envelope.actor else None})
     campaign_id = getattr(payload, "campaign_id", None)
     if scope and campaign_id:
-        campaign = await session.get(CampaignRow, campaign_id)
-        if campaign is not None:
-            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None),
-                        await clock.today(session))
+        found = (await session.execute(_CAMPAIGN_TODAY, {"cid": campaign_id})).first()
+        if found is not None:
+            campaign, today, versions, effective = found
+            today = today or clock.wall_clock_today()
+            as_of = await alerts.campaign_as_of(session, campaign, today, list(zip(versions or (), effective or ())))
+            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None), today, as_of)
+
+
+# The event's campaign, the clock's day and the campaign's policy versions (as two arrays ordered by version) in one
+# round trip: an event's judgement needs all three, and three statements cost more than its rules.
+_CAMPAIGN_TODAY = select(
+    CampaignRow,
+    select(clock.ClockState.today).where(clock.ClockState.id == 1).scalar_subquery(),
+    select(func.array_agg(aggregate_order_by(PolicyVersionRow.version, PolicyVersionRow.version)))
+    .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
+    select(func.array_agg(aggregate_order_by(PolicyVersionRow.effective_on, PolicyVersionRow.version)))
+    .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
+).where(CampaignRow.campaign_id == bindparam("cid"))
 
 
 async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: str, village: str | None,
-                today: date) -> None:
+                today: date, as_of: rules.Campaign | None = None) -> None:
     """Judge the rules an event can affect over its scope. While every rule stands judged over the whole area on
     this day (``rules_settled_on``), the verdicts of the rules whose facts the event did not change stand as they
     were, so only the affected rules that can breach today are judged, and over the event's village alone when all
     of them are about one village; otherwise every rule is judged over the scope, as always."""
     affected = rules.rules_affected_by(event_type)
     if campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
-        await alerts.evaluate_scope(work, campaign, scope, today)
+        await alerts.evaluate_scope(work, campaign, scope, today, as_of=as_of)
         if scope == campaign.area_code:
             campaign.rules_settled_on = today   # a campaign opened or its policy revised: judged whole
     elif affected := frozenset(r for r in affected if rules.can_breach(r, campaign.concentrated_ends_on, today)):
         # (a rule that can breach nothing today has no open alert either: the whole evaluation of the day resolved it)
         narrowest = village if affected <= rules.VILLAGE_RULES and village and is_within(village, scope) else scope
-        await alerts.evaluate_scope(work, campaign, narrowest, today, only=affected)
+        await alerts.evaluate_scope(work, campaign, narrowest, today, only=affected, as_of=as_of)
     if VERIFY_RULE_MAP:
         await alerts.verify_settled(work.session, campaign, scope, today, event_type)
 
