@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,8 +21,8 @@ from supervision import alerts, journal, notifications, special_actions
 from supervision.domain import notices, rules
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
-                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
-                                ScreeningSampleRow, StudyRow, TownshipListRow, VisitRow)
+                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, SampleRow,
+                                ScreeningSampleRow, StudyRow, TownshipListRow)
 from zhengdun import clock
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -262,9 +262,9 @@ async def measure_planned(session, p: cw.MeasurePlanned, envelope):
 
 @projection(cw.ProgressRecorded)
 async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
-    added = await session.execute(insert(ProgressRow).values(
+    added = await session.execute(_NEW_PROGRESS, dict(
         record_id=p.record_id, measure_id=p.measure_id, status=p.status.value, recorded_on=p.recorded_on,
-        corrects=p.corrects, event_id=envelope.id).on_conflict_do_nothing().returning(ProgressRow.record_id))
+        corrects=p.corrects, event_id=envelope.id))
     if added.first() is not None and p.measure_status is not None:
         # Casework decided the measure's status after this record (corrections included): copied, not re-derived.
         await session.execute(update(MeasureRow).where(MeasureRow.measure_id == p.measure_id).values(
@@ -274,12 +274,24 @@ async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
 
 @projection(cw.VisitRecorded)
 async def visit_recorded(session, p: cw.VisitRecorded, envelope):
-    await session.execute(insert(VisitRow).values(
+    await session.execute(_NEW_VISIT, dict(
         visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id,
-        counts_toward_minimum=p.counts_toward_minimum).on_conflict_do_nothing())
+        leader_user_id=p.leader_user_id, event_id=envelope.id, counts_toward_minimum=p.counts_toward_minimum))
     return p.township_code
+
+
+# SQLAlchemy compiles PostgreSQL's INSERT … ON CONFLICT again at every execution (the construct has no cache key):
+# the statements of the most frequent events are written out once.
+_NEW_PROGRESS = text(
+    "INSERT INTO sv_progress (record_id, measure_id, status, recorded_on, corrects, event_id) "
+    "VALUES (:record_id, :measure_id, :status, :recorded_on, :corrects, :event_id) "
+    "ON CONFLICT DO NOTHING RETURNING record_id")
+_NEW_VISIT = text(
+    "INSERT INTO sv_visits (visit_id, campaign_id, village_code, county_code, visited_on, problems_pushed, leader_name, "
+    "leader_user_id, event_id, counts_toward_minimum) VALUES (:visit_id, :campaign_id, :village_code, :county_code, "
+    ":visited_on, :problems_pushed, :leader_name, :leader_user_id, :event_id, :counts_toward_minimum) "
+    "ON CONFLICT DO NOTHING")
 
 
 @projection(cw.ContinuedStudied)
