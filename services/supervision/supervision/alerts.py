@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, String, any_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supervision import journal, notifications
@@ -22,7 +22,7 @@ from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, C
                                 SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from supervision.progress import completed_on
 from zhengdun.divisions import is_within, level_of
-from zhengdun.reading import within
+from zhengdun.reading import within, within_params
 from zhengdun.events.casework import CasePhase
 from zhengdun.events.screening import ListCategory, Policy
 from zhengdun.events.supervision import AlertRaised, AlertResolved
@@ -42,10 +42,26 @@ def alert_id_for(key: str) -> str:
 
 def to_campaign(row: CampaignRow, in_force: PolicyVersionRow | None = None) -> rules.Campaign:
     if in_force is not None:
-        return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(in_force.policy),
-                              row.concentrated_ends_on, in_force.version, _kinds(row))
-    return rules.Campaign(row.campaign_id, row.area_code, Policy.model_validate(row.policy), row.concentrated_ends_on,
-                          row.policy_version, _kinds(row))
+        return campaign_of(row, in_force.version, in_force.policy)
+    return campaign_of(row, row.policy_version, row.policy)
+
+
+def campaign_of(row: CampaignRow, version: int, policy: dict) -> rules.Campaign:
+    return rules.Campaign(row.campaign_id, row.area_code, _policy(row.campaign_id, version, policy),
+                          row.concentrated_ends_on, version, _kinds(row))
+
+
+# A campaign's policy of a version never changes (its row is written once), so each is validated once per process.
+_POLICIES: dict[tuple[str, int], Policy] = {}
+
+
+def _policy(campaign_id: str, version: int, stored: dict | None) -> Policy:
+    policy = _POLICIES.get((campaign_id, version))
+    if policy is None:
+        if len(_POLICIES) >= 1024:
+            _POLICIES.clear()
+        policy = _POLICIES[(campaign_id, version)] = Policy.model_validate(stored)
+    return policy
 
 
 def _kinds(row: CampaignRow) -> tuple[str, ...] | None:
@@ -61,20 +77,79 @@ async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) ->
     return versions.get(found) if found is not None else None
 
 
-async def _rows(session: AsyncSession, needed: bool, statement) -> list:
+# The campaign's policy versions (without their policies: ``_policy`` knows them once seen).
+_VERSIONS = select(PolicyVersionRow.version, PolicyVersionRow.effective_on).where(
+    PolicyVersionRow.campaign_id == bindparam("cid"))
+_POLICY_OF = select(PolicyVersionRow.policy).where(PolicyVersionRow.campaign_id == bindparam("cid"),
+                                                   PolicyVersionRow.version == bindparam("version"))
+
+
+async def campaign_as_of(session: AsyncSession, row: CampaignRow, day: date,
+                         versions: list[tuple[int, date]] | None = None) -> rules.Campaign:
+    """The campaign as the rules see it on ``day``: under the policy version in force then (``policy_in_force``).
+    ``versions`` (version, effective_on): the campaign's versions when the caller has read them already."""
+    if versions is None:
+        versions = [tuple(v) for v in await session.execute(_VERSIONS, {"cid": row.campaign_id})]
+    found = rules.version_in_force(versions, day)
+    if found is None:
+        return to_campaign(row)
+    if found == row.policy_version:
+        return campaign_of(row, found, row.policy)
+    policy = _POLICIES.get((row.campaign_id, found))
+    if policy is None:
+        policy = _policy(row.campaign_id, found, (await session.execute(
+            _POLICY_OF, {"cid": row.campaign_id, "version": found})).scalar_one())
+    return rules.Campaign(row.campaign_id, row.area_code, policy, row.concentrated_ends_on, found, _kinds(row))
+
+
+def _bound(statement, column):
+    """``statement`` of one campaign (``:cid``) within a scope (``:lo``–``:hi``, ``within_params``), built once."""
+    return statement.where(column.between(bindparam("lo"), bindparam("hi")))
+
+
+# Each kind of fact in a scope, built once: a statement built per event cost more than running it.
+_CASES = _bound(select(CaseRow).where(CaseRow.campaign_id == bindparam("cid")), CaseRow.village_code)
+_VISITS = _bound(select(VisitRow).where(VisitRow.campaign_id == bindparam("cid")), VisitRow.village_code)
+_MEASURES = _bound(select(MeasureRow).where(MeasureRow.campaign_id == bindparam("cid")), MeasureRow.village_code)
+_PROGRESS = _bound(select(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
+                   .where(MeasureRow.campaign_id == bindparam("cid")), MeasureRow.village_code)
+_PROGRESS_REPORTS = _bound(select(ProgressReportRow).where(ProgressReportRow.campaign_id == bindparam("cid")),
+                           ProgressReportRow.village_code)
+_TOWNSHIP_LISTS = _bound(select(TownshipListRow).where(TownshipListRow.campaign_id == bindparam("cid")),
+                         TownshipListRow.township_code)
+_ACCEPTING_COUNTIES = _bound(select(AcceptanceRow.county_code).distinct().where(
+    AcceptanceRow.campaign_id == bindparam("cid")), AcceptanceRow.county_code)
+_ACCEPTANCES = _bound(select(AcceptanceRow).where(AcceptanceRow.campaign_id == bindparam("cid")),
+                      AcceptanceRow.county_code)
+_SAMPLES = _bound(select(SampleRow).where(SampleRow.campaign_id == bindparam("cid")), SampleRow.county_code)
+_COUNTY_LISTS = _bound(select(CountyListRow).where(CountyListRow.campaign_id == bindparam("cid")),
+                       CountyListRow.county_code)
+_COUNTY_FILINGS = _bound(select(CountyFilingRow).where(CountyFilingRow.campaign_id == bindparam("cid")),
+                         CountyFilingRow.county_code)
+_SCREENING_SAMPLES = _bound(select(ScreeningSampleRow).where(ScreeningSampleRow.campaign_id == bindparam("cid")),
+                            ScreeningSampleRow.division_code)
+_DELISTINGS = _bound(select(DelistingRow).where(DelistingRow.campaign_id == bindparam("cid")),
+                     DelistingRow.village_code)
+_FALSIFICATIONS = _bound(select(FalsificationRow).where(FalsificationRow.campaign_id == bindparam("cid")),
+                         FalsificationRow.village_code)
+
+
+async def _rows(session: AsyncSession, needed: bool, statement, params: dict) -> list:
     """The statement's rows; none, without asking, when its kind of fact is not needed."""
-    return list((await session.execute(statement)).scalars()) if needed else []
+    return list((await session.execute(statement, params)).scalars()) if needed else []
 
 
 async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None,
-                     needs: frozenset[Fact] = ALL_FACTS) -> rules.Facts:
-    """The facts of the campaign within ``scope`` of the kinds ``needs`` names (the others left empty)."""
+                     needs: frozenset[Fact] = ALL_FACTS, as_of: rules.Campaign | None = None) -> rules.Facts:
+    """The facts of the campaign within ``scope`` of the kinds ``needs`` names (the others left empty).
+    ``as_of``: the campaign as of ``today`` (``campaign_as_of``) when the caller has it already."""
     cid = campaign.campaign_id
-    in_force = await policy_in_force(session, cid, today) if today is not None else None
-    facts = rules.Facts(campaign=to_campaign(campaign, in_force))
+    if as_of is None:
+        as_of = await campaign_as_of(session, campaign, today) if today is not None else to_campaign(campaign)
+    facts = rules.Facts(campaign=as_of)
+    params = {"cid": cid, **within_params(scope)}
 
-    for row in await _rows(session, Fact.CASES in needs, select(CaseRow).where(CaseRow.campaign_id == cid,
-                                                            within(CaseRow.village_code, scope))):
+    for row in await _rows(session, Fact.CASES in needs, _CASES, params):
         facts.cases.append(rules.Case(
             row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
             CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
@@ -83,19 +158,15 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             category=ListCategory(row.category) if row.category else None,
             supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
             supervision_event=row.supervision_event))
-    for row in await _rows(session, Fact.VISITS in needs, select(VisitRow).where(VisitRow.campaign_id == cid,
-                                                             within(VisitRow.village_code, scope))):
+    for row in await _rows(session, Fact.VISITS in needs, _VISITS, params):
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
                                         row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id,
                                         row.counts_toward_minimum))
 
-    measures = await _rows(session, Fact.MEASURES in needs, select(MeasureRow).where(MeasureRow.campaign_id == cid,
-                                                               within(MeasureRow.village_code, scope)))
+    measures = await _rows(session, Fact.MEASURES in needs, _MEASURES, params)
     progress: dict[str, list[ProgressRow]] = {}
     if measures:
-        rows = (await session.execute(select(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
-                                      .where(MeasureRow.campaign_id == cid, within(MeasureRow.village_code, scope)))).scalars()
-        for row in rows:
+        for row in (await session.execute(_PROGRESS, params)).scalars():
             progress.setdefault(row.measure_id, []).append(row)
     for row in measures:
         records = progress.get(row.measure_id, [])
@@ -103,8 +174,7 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
                                             row.planned_on, row.event_id, completed_on(row, records),
                                             tuple(r.recorded_on for r in records), row.responsible_user_id))
 
-    for row in await _rows(session, Fact.PROGRESS_REPORTS in needs, select(ProgressReportRow).where(ProgressReportRow.campaign_id == cid,
-                                                                      within(ProgressReportRow.village_code, scope))):
+    for row in await _rows(session, Fact.PROGRESS_REPORTS in needs, _PROGRESS_REPORTS, params):
         facts.progress_reports.append(rules.ProgressReport(row.village_code, row.period_start, row.filed_on, row.event_id))
 
     # Townships of the scope (inside the campaign area), with their number of villages.
@@ -120,36 +190,27 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             .outerjoin(villages, villages.c.parent_code == Division.code)
             .where(Division.level == Level.TOWNSHIP, within(Division.code, scope), within(Division.code, campaign.area_code)))
         facts.townships = [rules.Township(code, n) for code, n in rows]
-        for row in await _rows(session, Fact.TOWNSHIP_LISTS in needs, select(TownshipListRow).where(TownshipListRow.campaign_id == cid,
-                                                                        within(TownshipListRow.township_code, scope))):
+        for row in await _rows(session, Fact.TOWNSHIP_LISTS in needs, _TOWNSHIP_LISTS, params):
             facts.township_lists.append(rules.TownshipList(row.township_code, row.submitted_on, row.due_on,
                                                            row.villages_assessed, row.event_id))
     if level_of(scope) in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        facts.counties = await _rows(session, Fact.ACCEPTANCES in needs, select(AcceptanceRow.county_code).distinct().where(
-            AcceptanceRow.campaign_id == cid, within(AcceptanceRow.county_code, scope)))
-        for row in await _rows(session, Fact.ACCEPTANCES in needs, select(AcceptanceRow).where(AcceptanceRow.campaign_id == cid,
-                                                                      within(AcceptanceRow.county_code, scope))):
+        facts.counties = await _rows(session, Fact.ACCEPTANCES in needs, _ACCEPTING_COUNTIES, params)
+        for row in await _rows(session, Fact.ACCEPTANCES in needs, _ACCEPTANCES, params):
             facts.acceptances.append(rules.Acceptance(row.village_code, row.county_code, row.accepted_on, row.event_id))
-        for row in await _rows(session, Fact.SAMPLES in needs, select(SampleRow).where(SampleRow.campaign_id == cid,
-                                                                  within(SampleRow.county_code, scope))):
+        for row in await _rows(session, Fact.SAMPLES in needs, _SAMPLES, params):
             facts.samples.append(rules.Sample(row.county_code, row.level, tuple(row.chosen), row.event_id))
-        for row in await _rows(session, Fact.COUNTY_LISTS in needs, select(CountyListRow).where(CountyListRow.campaign_id == cid,
-                                                                      within(CountyListRow.county_code, scope))):
+        for row in await _rows(session, Fact.COUNTY_LISTS in needs, _COUNTY_LISTS, params):
             facts.county_lists.append(rules.CountyList(row.county_code, row.confirmed_on, row.event_id))
-        for row in await _rows(session, Fact.COUNTY_FILINGS in needs, select(CountyFilingRow).where(
-                CountyFilingRow.campaign_id == cid, within(CountyFilingRow.county_code, scope))):
+        for row in await _rows(session, Fact.COUNTY_FILINGS in needs, _COUNTY_FILINGS, params):
             facts.county_filings.append(rules.CountyFiling(row.county_code, row.filing_date, row.filed_on, row.event_id))
 
-    for row in await _rows(session, Fact.SCREENING_SAMPLES in needs, select(ScreeningSampleRow).where(
-            ScreeningSampleRow.campaign_id == cid, within(ScreeningSampleRow.division_code, scope))):
+    for row in await _rows(session, Fact.SCREENING_SAMPLES in needs, _SCREENING_SAMPLES, params):
         facts.screening_samples.append(rules.ScreeningSample(row.round_id, row.purpose, row.division_code,
                                                              tuple(row.population), tuple(row.chosen), row.event_id))
-    for row in await _rows(session, Fact.DELISTINGS in needs, select(DelistingRow).where(DelistingRow.campaign_id == cid,
-                                                                 within(DelistingRow.village_code, scope))):
+    for row in await _rows(session, Fact.DELISTINGS in needs, _DELISTINGS, params):
         facts.delistings.append(rules.Delisting(row.village_code, row.county_code, row.delisted_on,
                                                 row.post_evaluation_due, row.event_id, row.evaluated_on))
-    for row in await _rows(session, Fact.FALSIFICATIONS in needs, select(FalsificationRow).where(FalsificationRow.campaign_id == cid,
-                                                                     within(FalsificationRow.village_code, scope))):
+    for row in await _rows(session, Fact.FALSIFICATIONS in needs, _FALSIFICATIONS, params):
         facts.falsifications.append(rules.Falsification(row.event_id, row.village_code, row.township_code,
                                                         row.county_code, row.found_on, row.note, row.answered))
     return facts
@@ -159,17 +220,25 @@ def _rule_scope_ok(breach: Breach, scope: str) -> bool:
     return is_within(breach.scope_code, scope)
 
 
+# The stored alerts of a campaign in a scope (``within_params``), of every rule or of the rules ``:rules``.
+_ALERTS = _bound(select(AlertRow).where(AlertRow.campaign_id == bindparam("cid")), AlertRow.scope_code)
+_ALERTS_OF_RULES = _ALERTS.where(AlertRow.rule == any_(bindparam("rules", type_=ARRAY(String))))
+
+
 async def evaluate_scope(uow: UnitOfWork | InboxWork, campaign: CampaignRow, scope: str, today: date,
-                         only: frozenset[Rule] | None = None) -> tuple[int, int]:
+                         only: frozenset[Rule] | None = None, as_of: rules.Campaign | None = None) -> tuple[int, int]:
     """Evaluate every rule (or the rules ``only`` names) over ``scope``; raise new alerts, resolve vanished ones
-    (publishing each in the caller's unit of work). Returns (raised, resolved)."""
+    (publishing each in the caller's unit of work). Returns (raised, resolved). ``as_of``: see ``load_facts``."""
     session = uow.session
     judged = rules.CAMPAIGN_RULES if only is None else only
-    facts = await load_facts(session, campaign, scope, today, rules.facts_read_by(judged))
+    facts = await load_facts(session, campaign, scope, today, rules.facts_read_by(judged), as_of)
     breaches = {b.key: b for b in rules.evaluate(facts, today, judged) if _rule_scope_ok(b, scope)}
-    stored = {a.key: a for a in (await session.execute(select(AlertRow).where(
-        AlertRow.campaign_id == campaign.campaign_id, within(AlertRow.scope_code, scope),
-        *([] if only is None else [AlertRow.rule.in_(sorted(r.value for r in only))])))).scalars()}
+    params = {"cid": campaign.campaign_id, **within_params(scope)}
+    if only is None:
+        found = await session.execute(_ALERTS, params)
+    else:
+        found = await session.execute(_ALERTS_OF_RULES, {**params, "rules": sorted(r.value for r in only)})
+    stored = {a.key: a for a in found.scalars()}
     return await reconcile(
         uow, campaign.campaign_id, breaches, stored, today, policy_version=facts.campaign.policy_version,
         raised_in_error=lambda alert: rules.raised_in_error(rules.Rule(alert.rule), alert.key, facts, alert.due_on))

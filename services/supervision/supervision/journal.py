@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import delete, event, func, select, text
+from sqlalchemy import ARRAY, String, any_, bindparam, delete, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -20,8 +20,22 @@ async def append(session: AsyncSession, chain_code: str, kind: str, reference: s
     """Queue an entry in this transaction; it takes its place in the chain when the transaction commits
     (``seal``). Nothing is locked now, so a transaction that appends to several chains in any order, as a
     consumer's batch does, never holds one chain while waiting for another (seen: deadlocks, answered 500)."""
-    session.add(PendingJournalEntry(chain_code=chain_code, kind=kind, reference=reference, body=plain(body)))
+    await session.execute(_QUEUE, {"chain_code": chain_code, "kind": kind, "reference": reference, "body": plain(body)})
     session.info[PENDING] = True
+
+
+# Statements built once (seal runs at every commit that appended): the queue, its entries taken out in their
+# order, the chains' locks in one statement (in code order: no circle of waits), the chains' heads, the entries.
+_QUEUE = insert(PendingJournalEntry)
+_TAKE_QUEUED = delete(PendingJournalEntry).returning(
+    PendingJournalEntry.id, PendingJournalEntry.chain_code, PendingJournalEntry.kind, PendingJournalEntry.reference,
+    PendingJournalEntry.body).execution_options(synchronize_session=False)
+_LOCK_CHAINS = text("SELECT pg_advisory_xact_lock(hashtext('journal:' || chain)) "
+                    "FROM unnest(CAST(:chains AS text[])) WITH ORDINALITY AS c (chain, n) ORDER BY n")
+_HEADS = (select(JournalEntry.chain_code, JournalEntry.position, JournalEntry.hash)
+          .where(JournalEntry.chain_code == any_(bindparam("chains", type_=ARRAY(String))))
+          .order_by(JournalEntry.chain_code, JournalEntry.position.desc()).distinct(JournalEntry.chain_code))
+_CHAIN = insert(JournalEntry)
 
 
 @event.listens_for(Session, "before_commit")
@@ -31,26 +45,24 @@ def seal(session: Session) -> None:
     back took its queued rows with it, so only what commits is chained."""
     if session.in_nested_transaction() or not session.info.pop(PENDING, False):
         return   # a savepoint released (the consumer's batch): its entries are chained with the whole transaction
-    pending = session.execute(select(PendingJournalEntry).order_by(PendingJournalEntry.id)).scalars().all()
+    # Only this transaction's queued rows are visible: another's are taken out in the transaction that queued them.
+    pending = sorted(session.execute(_TAKE_QUEUED).all(), key=lambda entry: entry.id)
     if not pending:
         return
     chains = sorted({p.chain_code for p in pending})
-    for chain_code in chains:
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:chain))"), {"chain": f"journal:{chain_code}"})
-    heads = {chain: (position, hash_) for chain, position, hash_ in session.execute(
-        select(JournalEntry.chain_code, JournalEntry.position, JournalEntry.hash)
-        .where(JournalEntry.chain_code.in_(chains))
-        .order_by(JournalEntry.chain_code, JournalEntry.position.desc()).distinct(JournalEntry.chain_code))}
+    session.execute(_LOCK_CHAINS, {"chains": chains})
+    heads = {chain: (position, hash_) for chain, position, hash_ in session.execute(_HEADS, {"chains": chains})}
     recorded_at = datetime.now(timezone.utc).isoformat()
+    entries = []
     for entry in pending:
         last_position, prev_hash = heads.get(entry.chain_code, (0, GENESIS))
         position = last_position + 1
         digest = entry_hash(entry.chain_code, position, entry.kind, entry.reference, entry.body, recorded_at, prev_hash)
-        session.add(JournalEntry(chain_code=entry.chain_code, position=position, kind=entry.kind,
-                                 reference=entry.reference, body=entry.body, recorded_at=recorded_at,
-                                 prev_hash=prev_hash, hash=digest))
+        entries.append({"chain_code": entry.chain_code, "position": position, "kind": entry.kind,
+                        "reference": entry.reference, "body": entry.body, "recorded_at": recorded_at,
+                        "prev_hash": prev_hash, "hash": digest})
         heads[entry.chain_code] = (position, digest)
-    session.execute(delete(PendingJournalEntry).where(PendingJournalEntry.id.in_([p.id for p in pending])))
+    session.execute(_CHAIN, entries)
 
 
 def plain(value: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,10 +41,10 @@ def unit_owner(code: str) -> str:
 async def notify(session: AsyncSession, notice: Notice, today: date) -> bool:
     """Create the notice and its deliveries unless it exists. True when created."""
     nid = notification_id_for(notice.key)
-    created = await session.execute(insert(NotificationRow).values(
+    created = await session.execute(_NEW_NOTIFICATION, dict(
         notification_id=nid, key=notice.key, kind=notice.kind.value, user_id=notice.user_id, unit_code=notice.unit_code,
         campaign_id=notice.campaign_id, reference=notice.reference, title=notice.title, body=notice.body,
-        created_on=today).on_conflict_do_nothing().returning(NotificationRow.notification_id))
+        created_on=today))
     if created.scalar_one_or_none() is None:
         return False
     owners = [unit_owner(notice.unit_code)] + ([user_owner(notice.user_id)] if notice.user_id else [])
@@ -61,9 +61,19 @@ async def notify(session: AsyncSession, notice: Notice, today: date) -> bool:
     if unit and unit.webhook_url:
         targets.add(("webhook", unit.webhook_url, unit.webhook_kind or "wecom"))
     for channel, target, kind in sorted(targets):
-        await session.execute(insert(DeliveryRow).values(notification_id=nid, channel=channel, target=target,
-                                                         webhook_kind=kind).on_conflict_do_nothing())
+        await session.execute(_NEW_DELIVERY, dict(notification_id=nid, channel=channel, target=target, webhook_kind=kind))
     return True
+
+
+# SQLAlchemy compiles PostgreSQL's INSERT … ON CONFLICT again at every execution (the construct has no cache key):
+# a notice's statements, run for every alert and reminder, are written out once.
+_NEW_NOTIFICATION = text(
+    "INSERT INTO sv_notifications (notification_id, key, kind, user_id, unit_code, campaign_id, reference, title, body, "
+    "created_on) VALUES (:notification_id, :key, :kind, :user_id, :unit_code, :campaign_id, :reference, :title, :body, "
+    ":created_on) ON CONFLICT DO NOTHING RETURNING notification_id")
+_NEW_DELIVERY = text(
+    "INSERT INTO sv_deliveries (notification_id, channel, target, webhook_kind, status, attempts) "
+    "VALUES (:notification_id, :channel, :target, :webhook_kind, 'pending', 0) ON CONFLICT DO NOTHING")
 
 
 def _policy(campaign: CampaignRow) -> Policy:

@@ -13,16 +13,16 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supervision import alerts, journal, notifications, special_actions
 from supervision.domain import notices, rules
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
-                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
-                                ScreeningSampleRow, StudyRow, TownshipListRow, VisitRow)
+                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, SampleRow,
+                                ScreeningSampleRow, StudyRow, TownshipListRow)
 from zhengdun import clock
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -56,27 +56,41 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
                           "actor": envelope.actor.model_dump() if envelope.actor else None})
     campaign_id = getattr(payload, "campaign_id", None)
     if scope and campaign_id:
-        campaign = await session.get(CampaignRow, campaign_id)
-        if campaign is not None:
-            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None),
-                        await clock.today(session))
+        found = (await session.execute(_CAMPAIGN_TODAY, {"cid": campaign_id})).first()
+        if found is not None:
+            campaign, today, versions, effective = found
+            today = today or clock.wall_clock_today()
+            as_of = await alerts.campaign_as_of(session, campaign, today, list(zip(versions or (), effective or ())))
+            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None), today, as_of)
+
+
+# The event's campaign, the clock's day and the campaign's policy versions (as two arrays ordered by version) in one
+# round trip: an event's judgement needs all three, and three statements cost more than its rules.
+_CAMPAIGN_TODAY = select(
+    CampaignRow,
+    select(clock.ClockState.today).where(clock.ClockState.id == 1).scalar_subquery(),
+    select(func.array_agg(aggregate_order_by(PolicyVersionRow.version, PolicyVersionRow.version)))
+    .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
+    select(func.array_agg(aggregate_order_by(PolicyVersionRow.effective_on, PolicyVersionRow.version)))
+    .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
+).where(CampaignRow.campaign_id == bindparam("cid"))
 
 
 async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: str, village: str | None,
-                today: date) -> None:
+                today: date, as_of: rules.Campaign | None = None) -> None:
     """Judge the rules an event can affect over its scope. While every rule stands judged over the whole area on
     this day (``rules_settled_on``), the verdicts of the rules whose facts the event did not change stand as they
     were, so only the affected rules that can breach today are judged, and over the event's village alone when all
     of them are about one village; otherwise every rule is judged over the scope, as always."""
     affected = rules.rules_affected_by(event_type)
     if campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
-        await alerts.evaluate_scope(work, campaign, scope, today)
+        await alerts.evaluate_scope(work, campaign, scope, today, as_of=as_of)
         if scope == campaign.area_code:
             campaign.rules_settled_on = today   # a campaign opened or its policy revised: judged whole
     elif affected := frozenset(r for r in affected if rules.can_breach(r, campaign.concentrated_ends_on, today)):
         # (a rule that can breach nothing today has no open alert either: the whole evaluation of the day resolved it)
         narrowest = village if affected <= rules.VILLAGE_RULES and village and is_within(village, scope) else scope
-        await alerts.evaluate_scope(work, campaign, narrowest, today, only=affected)
+        await alerts.evaluate_scope(work, campaign, narrowest, today, only=affected, as_of=as_of)
     if VERIFY_RULE_MAP:
         await alerts.verify_settled(work.session, campaign, scope, today, event_type)
 
@@ -248,9 +262,9 @@ async def measure_planned(session, p: cw.MeasurePlanned, envelope):
 
 @projection(cw.ProgressRecorded)
 async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
-    added = await session.execute(insert(ProgressRow).values(
+    added = await session.execute(_NEW_PROGRESS, dict(
         record_id=p.record_id, measure_id=p.measure_id, status=p.status.value, recorded_on=p.recorded_on,
-        corrects=p.corrects, event_id=envelope.id).on_conflict_do_nothing().returning(ProgressRow.record_id))
+        corrects=p.corrects, event_id=envelope.id))
     if added.first() is not None and p.measure_status is not None:
         # Casework decided the measure's status after this record (corrections included): copied, not re-derived.
         await session.execute(update(MeasureRow).where(MeasureRow.measure_id == p.measure_id).values(
@@ -260,12 +274,24 @@ async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
 
 @projection(cw.VisitRecorded)
 async def visit_recorded(session, p: cw.VisitRecorded, envelope):
-    await session.execute(insert(VisitRow).values(
+    await session.execute(_NEW_VISIT, dict(
         visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id,
-        counts_toward_minimum=p.counts_toward_minimum).on_conflict_do_nothing())
+        leader_user_id=p.leader_user_id, event_id=envelope.id, counts_toward_minimum=p.counts_toward_minimum))
     return p.township_code
+
+
+# SQLAlchemy compiles PostgreSQL's INSERT … ON CONFLICT again at every execution (the construct has no cache key):
+# the statements of the most frequent events are written out once.
+_NEW_PROGRESS = text(
+    "INSERT INTO sv_progress (record_id, measure_id, status, recorded_on, corrects, event_id) "
+    "VALUES (:record_id, :measure_id, :status, :recorded_on, :corrects, :event_id) "
+    "ON CONFLICT DO NOTHING RETURNING record_id")
+_NEW_VISIT = text(
+    "INSERT INTO sv_visits (visit_id, campaign_id, village_code, county_code, visited_on, problems_pushed, leader_name, "
+    "leader_user_id, event_id, counts_toward_minimum) VALUES (:visit_id, :campaign_id, :village_code, :county_code, "
+    ":visited_on, :problems_pushed, :leader_name, :leader_user_id, :event_id, :counts_toward_minimum) "
+    "ON CONFLICT DO NOTHING")
 
 
 @projection(cw.ContinuedStudied)
