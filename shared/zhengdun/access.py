@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from zhengdun.auth import Principal, current_principal
 from zhengdun.divisions import InvalidDivisionCode, validate_code
@@ -192,7 +192,8 @@ def authorized(action: str, *, target: str | None = None, also: tuple[str, ...] 
     if action not in POLICY:
         raise KeyError(f"action {action!r} is not in the access policy table")
 
-    async def dependency(request: Request, principal: Principal = Depends(current_principal)) -> Principal:
+    async def dependency(request: Request) -> Principal:
+        principal = await current_principal(request)
         _check(principal, action)
         for name in (target, *also) if target else ():
             code = request.path_params.get(name) or request.query_params.get(name)
@@ -206,6 +207,7 @@ def authorized(action: str, *, target: str | None = None, also: tuple[str, ...] 
                 authorize_target(principal, action, code)
         return principal
 
+    dependency.reads_caller = True  # type: ignore[attr-defined]  # zhengdun.openapi: its route needs a caller
     return guard(dependency, action, target)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import jwt
-from fastapi import Request, Security
+from fastapi import Request
 from fastapi.security import HTTPBearer, OAuth2AuthorizationCodeBearer
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of
@@ -160,16 +160,16 @@ def principal_from_claims(claims: dict) -> Principal:
     )
 
 
-# Declared so that /openapi.json marks every route that needs a caller, with either way of logging
-# in; the realm's URLs are filled in per service by zhengdun.openapi. Neither reads the header here.
+# The ways of logging in that /openapi.json names on every route that needs a caller (zhengdun.openapi adds
+# them and the realm's URLs). They are not dependencies of the routes: FastAPI would resolve each on every
+# request, and with the scopes of the first every dependency above it too (seen: a tenth of a list read's CPU).
 LOGIN = OAuth2AuthorizationCodeBearer(authorizationUrl="", tokenUrl="", scheme_name="zhengdun", auto_error=False,
                                       scopes={"openid": "OpenID Connect"})
 BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="JWT", auto_error=False)
 
 
-async def current_principal(request: Request, _login=Security(LOGIN, scopes=["openid"]),
-                            _bearer=Security(BEARER)) -> Principal:
-    """FastAPI dependency: the authenticated caller, or 401 problem+json."""
+async def current_principal(request: Request) -> Principal:
+    """The authenticated caller, or 401 problem+json (read by every guard: zhengdun.access.authorized)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -9,11 +9,16 @@
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.dependencies.utils import get_parameterless_sub_dependant
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 
+from zhengdun.auth import BEARER, LOGIN
 from zhengdun.problems import PROBLEM_JSON, FieldError, ProblemDetails
 
 WRITES = {"post", "put", "patch", "delete"}
@@ -112,11 +117,40 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _callers(dependant: Dependant) -> list[Dependant]:
+    """The dependants under ``dependant`` (itself included) whose call reads the caller (zhengdun.access)."""
+    own = [dependant] if getattr(dependant.call, "reads_caller", False) else []
+    return own + [found for sub in dependant.dependencies for found in _callers(sub)]
+
+
+@contextmanager
+def _login_declared(routes):
+    """While the document is written, each guard that reads the caller depends on the ways of logging in
+    (zhengdun.auth.LOGIN, BEARER), so FastAPI names them on its route's operations as it always did; at request
+    time it does not resolve them (each one cost FastAPI a dependency and the scopes' bookkeeping)."""
+    added: dict[int, tuple[Dependant, list[Dependant]]] = {}
+    for route in iter_route_contexts(routes):   # as get_openapi reads them (routes of included routers too)
+        if isinstance(route.original_route, APIRoute):
+            for guard in _callers(route.dependant):
+                if id(guard) not in added:
+                    schemes = [get_parameterless_sub_dependant(depends=depends, path=route.path_format)
+                               for depends in (Security(LOGIN, scopes=["openid"]), Security(BEARER))]
+                    guard.dependencies.extend(schemes)
+                    added[id(guard)] = (guard, schemes)
+    try:
+        yield
+    finally:
+        for guard, schemes in added.values():
+            for scheme in schemes:
+                guard.dependencies.remove(scheme)
+
+
 def install_openapi(app: FastAPI, *, issuer: str) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        with _login_declared(app.routes):
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         schema.setdefault("components", {})["securitySchemes"] = security_schemes(issuer)
         app.openapi_schema = complete(schema)
         return app.openapi_schema

@@ -41,7 +41,7 @@ def province_platform(default_villages: int = 5000) -> Iterator:
 
     os.environ.setdefault("ZD_BENCH_VILLAGES", str(default_villages))
     ensure_infrastructure()
-    platform = Platform()
+    platform = Platform(env=BENCH_ENV)   # as `make bench` runs them: spans exported as deployed, not to the tests' receiver
     platform.start()
     try:
         assert import_csv(platform, to_csv(province_rows()), filename="province.csv").status_code == 200
