@@ -301,6 +301,8 @@ def test_township_staff_open_their_villages_accounts_from_a_spreadsheet(site):
         page.locator("input[data-test=users-username]").fill(secretary)
         page.locator("input[data-test=users-username]").press("Enter")
         expect(page.locator(f"[data-test=user-roles-{secretary}]")).to_have_text("村党组织书记")
+        expect(page.locator("[data-test=users-table] .el-table__body tr")).to_have_count(1)
+        expect(page.locator(".el-loading-mask:visible")).to_have_count(0)     # the shot shows the list, not its reload
         shot(site, page, "users-07-imported")
     finally:   # Keycloak is shared by every run
         admin = keycloak_admin()
