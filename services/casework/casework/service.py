@@ -29,6 +29,7 @@ from casework.ledger import case_view, entry_view, ledger_document, ledger_expor
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
 from casework.responses import CaseDetail, CaseSummary
 from zhengdun import attachments, clock
+from zhengdun.policies import parsed_policy
 from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
 from zhengdun.dependencies import Snapshot
@@ -39,7 +40,7 @@ from zhengdun.events.casework import (
     ContinuedStudied, ProgressRecorded, ProgressReportFiled, SupervisionAssigned, TeamStationed, VisitRecorded,
 )
 from zhengdun.events.acceptance import AcceptanceFailed, PostEvaluated, VillageAccepted, VillageDelisted
-from zhengdun.events.screening import CadreRank, CampaignOpened, PhaseWindow, Policy, PolicyRevised, TargetDesignated
+from zhengdun.events.screening import CadreRank, CampaignOpened, PhaseWindow, PolicyRevised, TargetDesignated
 from zhengdun.messaging.consumer import RejectedEvent
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.pagination import Page, PageParams
@@ -91,19 +92,12 @@ async def keep_policy_revision(session: AsyncSession, revised: PolicyRevised) ->
             campaign.phases = [w.model_dump(mode="json") for w in revised.phases]
 
 
-# A kept policy version never changes (inserted once, never updated) and Policy is frozen: each version is parsed
-# once per process, not on every write that reads the campaign's terms.
-_PARSED_POLICIES: dict[tuple[str, int], Policy] = {}
 _CAMPAIGNS, _POLICIES = Campaign.__table__, CampaignPolicy.__table__
 
 
 def _policy_version(row) -> PolicyVersion:
-    """A ``campaign_policies`` row as the domain's PolicyVersion."""
-    key = (row.campaign_id, row.version)
-    policy = _PARSED_POLICIES.get(key)
-    if policy is None:
-        policy = _PARSED_POLICIES[key] = Policy.model_validate(row.policy)
-    return PolicyVersion(row.version, policy, row.effective_on)
+    """A ``campaign_policies`` row as the domain's PolicyVersion (its policy parsed once per process)."""
+    return PolicyVersion(row.version, parsed_policy(row.campaign_id, row.version, row.policy), row.effective_on)
 
 
 async def settled(session: AsyncSession) -> None:
@@ -802,9 +796,11 @@ async def pending_tasks(session: AsyncSession, principal, today: date) -> list:
     unit = bool(caller.roles & _TASK_ROLES.get(level, set()))
     if level is Level.VILLAGE:
         # The village's team: every step may be theirs, from the whole book.
-        whole, unit_only = or_(within(CASES.village_code, caller.unit), named) if unit else named, None
+        whole = or_(within(CASES.village_code, caller.unit), named) if unit else named
+        unit_only = None
     else:
-        whole, unit_only = named, _may_concern(caller, today, visits_required) if unit else None
+        whole = named
+        unit_only = _may_concern(caller, today, visits_required) if unit else None
     reach = or_(whole, unit_only) if unit_only is not None else whole
     rows = (await session.execute(select(*CASES, whole.label("whole")).where(working, reach))).all()
     cases = {row.case_id: row for row in rows if row.campaign_id in terms}

@@ -22,9 +22,10 @@ from supervision.models import (AcceptanceRow, AlertRow, CampaignRow, CaseRow, C
                                 SampleRow, ScreeningSampleRow, TownshipListRow, VisitRow)
 from supervision.progress import completed_on
 from zhengdun.divisions import is_within, level_of
+from zhengdun.policies import is_parsed, parsed_policy
 from zhengdun.reading import within, within_params
 from zhengdun.events.casework import CasePhase
-from zhengdun.events.screening import ListCategory, Policy
+from zhengdun.events.screening import ListCategory
 from zhengdun.events.supervision import AlertRaised, AlertResolved
 from zhengdun.messaging.outbox import InboxWork, UnitOfWork
 from zhengdun.registry import Division
@@ -46,22 +47,10 @@ def to_campaign(row: CampaignRow, in_force: PolicyVersionRow | None = None) -> r
     return campaign_of(row, row.policy_version, row.policy)
 
 
-def campaign_of(row: CampaignRow, version: int, policy: dict) -> rules.Campaign:
-    return rules.Campaign(row.campaign_id, row.area_code, _policy(row.campaign_id, version, policy),
+def campaign_of(row: CampaignRow, version: int, policy: dict | None) -> rules.Campaign:
+    """The campaign under its policy of ``version`` (``policy``: the stored one, needed the first time only)."""
+    return rules.Campaign(row.campaign_id, row.area_code, parsed_policy(row.campaign_id, version, policy),
                           row.concentrated_ends_on, version, _kinds(row))
-
-
-# A campaign's policy of a version never changes (its row is written once), so each is validated once per process.
-_POLICIES: dict[tuple[str, int], Policy] = {}
-
-
-def _policy(campaign_id: str, version: int, stored: dict | None) -> Policy:
-    policy = _POLICIES.get((campaign_id, version))
-    if policy is None:
-        if len(_POLICIES) >= 1024:
-            _POLICIES.clear()
-        policy = _POLICIES[(campaign_id, version)] = Policy.model_validate(stored)
-    return policy
 
 
 def _kinds(row: CampaignRow) -> tuple[str, ...] | None:
@@ -77,7 +66,7 @@ async def policy_in_force(session: AsyncSession, campaign_id: str, day: date) ->
     return versions.get(found) if found is not None else None
 
 
-# The campaign's policy versions (without their policies: ``_policy`` knows them once seen).
+# The campaign's policy versions (without their policies: zhengdun.policies knows them once seen).
 _VERSIONS = select(PolicyVersionRow.version, PolicyVersionRow.effective_on).where(
     PolicyVersionRow.campaign_id == bindparam("cid"))
 _POLICY_OF = select(PolicyVersionRow.policy).where(PolicyVersionRow.campaign_id == bindparam("cid"),
@@ -95,11 +84,9 @@ async def campaign_as_of(session: AsyncSession, row: CampaignRow, day: date,
         return to_campaign(row)
     if found == row.policy_version:
         return campaign_of(row, found, row.policy)
-    policy = _POLICIES.get((row.campaign_id, found))
-    if policy is None:
-        policy = _policy(row.campaign_id, found, (await session.execute(
-            _POLICY_OF, {"cid": row.campaign_id, "version": found})).scalar_one())
-    return rules.Campaign(row.campaign_id, row.area_code, policy, row.concentrated_ends_on, found, _kinds(row))
+    stored = None if is_parsed(row.campaign_id, found) else (await session.execute(
+        _POLICY_OF, {"cid": row.campaign_id, "version": found})).scalar_one()
+    return campaign_of(row, found, stored)
 
 
 def _bound(statement, column):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from supervision.domain.notices import Notice
 from supervision.models import (AlertRow, CampaignRow, DeliveryRow, MeasureRow, NotificationPreference,
                                 NotificationRead, NotificationRow, ProgressRow)
 from supervision.progress import completed_on
+from zhengdun.db import insert_or_skip
 from zhengdun.events.screening import Policy
 from zhengdun.reading import within
 
@@ -65,15 +66,10 @@ async def notify(session: AsyncSession, notice: Notice, today: date) -> bool:
     return True
 
 
-# SQLAlchemy compiles PostgreSQL's INSERT … ON CONFLICT again at every execution (the construct has no cache key):
-# a notice's statements, run for every alert and reminder, are written out once.
-_NEW_NOTIFICATION = text(
-    "INSERT INTO sv_notifications (notification_id, key, kind, user_id, unit_code, campaign_id, reference, title, body, "
-    "created_on) VALUES (:notification_id, :key, :kind, :user_id, :unit_code, :campaign_id, :reference, :title, :body, "
-    ":created_on) ON CONFLICT DO NOTHING RETURNING notification_id")
-_NEW_DELIVERY = text(
-    "INSERT INTO sv_deliveries (notification_id, channel, target, webhook_kind, status, attempts) "
-    "VALUES (:notification_id, :channel, :target, :webhook_kind, 'pending', 0) ON CONFLICT DO NOTHING")
+# Written once (zhengdun.db.insert_or_skip): a notice's statements run for every alert and reminder.
+_NEW_NOTIFICATION = insert_or_skip(NotificationRow, "notification_id", "key", "kind", "user_id", "unit_code", "campaign_id",
+                                   "reference", "title", "body", "created_on", returning="notification_id")
+_NEW_DELIVERY = insert_or_skip(DeliveryRow, "notification_id", "channel", "target", "webhook_kind")
 
 
 def _policy(campaign: CampaignRow) -> Policy:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,9 +21,10 @@ from supervision import alerts, journal, notifications, special_actions
 from supervision.domain import notices, rules
 from supervision.domain.rules import ACTIVE_PHASES, FINISHED_PHASES
 from supervision.models import (AcceptanceRow, CampaignRow, CaseRow, CountyFilingRow, CountyListRow, DelistingRow,
-                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, SampleRow,
-                                ScreeningSampleRow, StudyRow, TownshipListRow)
+                                FalsificationRow, MeasureRow, PolicyVersionRow, ProgressReportRow, ProgressRow, SampleRow,
+                                ScreeningSampleRow, StudyRow, TownshipListRow, VisitRow)
 from zhengdun import clock
+from zhengdun.db import insert_or_skip
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
 from zhengdun.events import screening as sc
@@ -281,17 +282,11 @@ async def visit_recorded(session, p: cw.VisitRecorded, envelope):
     return p.township_code
 
 
-# SQLAlchemy compiles PostgreSQL's INSERT … ON CONFLICT again at every execution (the construct has no cache key):
-# the statements of the most frequent events are written out once.
-_NEW_PROGRESS = text(
-    "INSERT INTO sv_progress (record_id, measure_id, status, recorded_on, corrects, event_id) "
-    "VALUES (:record_id, :measure_id, :status, :recorded_on, :corrects, :event_id) "
-    "ON CONFLICT DO NOTHING RETURNING record_id")
-_NEW_VISIT = text(
-    "INSERT INTO sv_visits (visit_id, campaign_id, village_code, county_code, visited_on, problems_pushed, leader_name, "
-    "leader_user_id, event_id, counts_toward_minimum) VALUES (:visit_id, :campaign_id, :village_code, :county_code, "
-    ":visited_on, :problems_pushed, :leader_name, :leader_user_id, :event_id, :counts_toward_minimum) "
-    "ON CONFLICT DO NOTHING")
+# The most frequent events' statements, written once (zhengdun.db.insert_or_skip).
+_NEW_PROGRESS = insert_or_skip(ProgressRow, "record_id", "measure_id", "status", "recorded_on", "corrects", "event_id",
+                               returning="record_id")
+_NEW_VISIT = insert_or_skip(VisitRow, "visit_id", "campaign_id", "village_code", "county_code", "visited_on",
+                            "problems_pushed", "leader_name", "leader_user_id", "event_id", "counts_toward_minimum")
 
 
 @projection(cw.ContinuedStudied)

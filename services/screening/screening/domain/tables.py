@@ -27,8 +27,13 @@ class TableRejected(RuleViolation):
     def __init__(self, code: str, message_zh: str, message_en: str, errors: list[RowError], columns: Columns):
         self.errors = errors
         super().__init__(code, message_zh, message_en, error_count=len(errors), errors=[
-            {"row": e.row, "field": e.field, "column": columns[e.field][0] if e.field in columns else e.field,
+            {"row": e.row, "field": e.field, "column": column_name(e.field, columns),
              "message": e.message} for e in errors[:MAX_ERRORS_SHOWN]])
+
+
+def column_name(field: str, columns: Columns) -> str:
+    """The column's name as people read it (the field itself when it names no column)."""
+    return columns[field][0] if field in columns else field
 
 
 def columns_found(header: list[str], columns: Columns) -> dict[str, int]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
 from screening.domain import user_import
 from screening.domain.users import (NewUser, RowProblem, check_new_user, check_new_users, check_roles, check_unit,
                                     password_problem, policy_checked_here, policy_rules, roles_after_move,
                                     same_account)
-from screening.registry_files import uploaded_table
+from screening.domain.tables import column_name
 from screening.identity import DuplicateUsername, IdentityDirectory, account_email
+from screening.registry_files import uploaded_table
 from screening.users_service import NewAccount, UserOperationFailed, UserOperations
 from zhengdun.auth import Principal
 from zhengdun.events.base import Actor
@@ -231,7 +231,7 @@ def _refused_rows(problems: list[RowProblem], created: int = 0, lines: list[int]
 
 def _row_errors(problems: list[RowProblem], lines: list[int] | None = None) -> list[dict]:
     if lines:   # a file's rows: the row in the file, the column by its name
-        return [{"field": p.field or "", "column": user_import.COLUMNS[p.field][0] if p.field in user_import.COLUMNS else "",
+        return [{"field": p.field or "", "column": column_name(p.field or "", user_import.COLUMNS),
                  "message": p.message, "type": p.code, "row": lines[p.row - 1], "username": p.username} for p in problems]
     return [{"field": f"body.users.{p.row - 1}" + (f".{p.field}" if p.field else ""), "message": p.message,
              "type": p.code, "row": p.row, "username": p.username} for p in problems]
