@@ -178,6 +178,28 @@ class _Publishing:
         return envelope
 
 
+def envelope_bodies(payloads: list[tuple[BaseModel, str]], *, source: str, actor: Actor | None,
+                    campaign_id: str | None) -> tuple[list[str], list[str], list[str]]:
+    """The ids, types and JSON bodies of the envelopes ``publish`` would write for these (payload, division code)
+    pairs. The first envelope is built and validated as ``publish`` builds one; the others differ from it only in
+    their id, type, division and data, so each body is its JSON with those four replaced (building and dumping an
+    Envelope per event cost more than the rest of a province's import together). They share its time: the moment
+    of the one transaction that writes them all."""
+    first, first_code = payloads[0]
+    template = Envelope(source=source, type=type_of(first), subject=first_code, divisioncode=first_code,
+                        campaignid=campaign_id, actor=actor, data={}).model_dump(mode="json")
+    ids, types, bodies = [], [], []
+    random = os.urandom(16 * len(payloads))   # one read of the system's randomness, not one per event id
+    for index, (payload, division_code) in enumerate(payloads):
+        event_id = str(uuid.UUID(bytes=random[16 * index:16 * index + 16], version=4))
+        event_type = type_of(payload)
+        ids.append(event_id)
+        types.append(event_type)
+        bodies.append(_json({**template, "id": event_id, "type": event_type, "subject": division_code,
+                             "divisioncode": division_code, "data": payload.model_dump(mode="json")}))
+    return ids, types, bodies
+
+
 class UnitOfWork(_Publishing):
     """One business transaction: the session, and the events to publish when it commits.
 
@@ -213,22 +235,7 @@ class UnitOfWork(_Publishing):
         """Bulk form of ``publish`` for large imports: (payload, division code) pairs, one INSERT."""
         if not payloads:
             return 0
-        # The first event is built and validated as ``publish`` builds one; the others differ from it only in their
-        # id, type, division and data, so each body is that envelope's JSON with those four replaced (building and
-        # dumping an Envelope per event cost more than the rest of a province's import together). They share its
-        # time: the moment of the one transaction that writes them all.
-        first, first_code = payloads[0]
-        template = Envelope(source=self.source, type=type_of(first), subject=first_code, divisioncode=first_code,
-                            campaignid=campaign_id, actor=actor, data={}).model_dump(mode="json")
-        ids, types, bodies = [], [], []
-        random = os.urandom(16 * len(payloads))   # one read of the system's randomness, not one per event id
-        for index, (payload, division_code) in enumerate(payloads):
-            event_id = str(uuid.UUID(bytes=random[16 * index:16 * index + 16], version=4))
-            event_type = type_of(payload)
-            ids.append(event_id)
-            types.append(event_type)
-            bodies.append(_json({**template, "id": event_id, "type": event_type, "subject": division_code,
-                                 "divisioncode": division_code, "data": payload.model_dump(mode="json")}))
+        ids, types, bodies = envelope_bodies(payloads, source=self.source, actor=actor, campaign_id=campaign_id)
         # Every row of one call shares its headers (the request's trace): one statement of arrays, not a
         # VALUES row (and a JSON document) per event.
         await self.session.execute(_OUTBOX_ARRAYS, {
