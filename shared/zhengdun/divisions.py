@@ -27,12 +27,17 @@ class InvalidDivisionCode(ValueError):
 
 
 def validate_code(code: str) -> str:
+    validated_level(code)
+    return code
+
+
+def validated_level(code: str) -> Level:
+    """The level of a valid code (``validate_code``'s checks, then ``level_of``, in one pass)."""
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
         raise InvalidDivisionCode(f"区划代码必须是12位数字: {code!r}")
     if code[:2] == "00":
         raise InvalidDivisionCode(f"区划代码的省级部分不能为00: {code!r}")
-    level_of(code)  # raises on a malformed tail such as 11 00 01 000000
-    return code
+    return level_of(code)  # raises on a malformed tail such as 11 00 01 000000
 
 
 def level_of(code: str) -> Level:
@@ -59,6 +64,7 @@ def level_of(code: str) -> Level:
 
 _LEVEL_DIGITS = tuple(SIGNIFICANT_DIGITS.items())
 _LEVEL_INDEX = {level: index for index, level in enumerate(SIGNIFICANT_DIGITS)}
+_PARENT_DIGITS = {level: digits for (level, _), (_, digits) in zip(_LEVEL_DIGITS[1:], _LEVEL_DIGITS)}
 
 
 def _index(level: Level) -> int:
@@ -71,12 +77,14 @@ def prefix_of(code: str) -> str:
 
 
 def parent_code(code: str) -> str | None:
-    level = level_of(code)
+    return parent_at(code, level_of(code))
+
+
+def parent_at(code: str, level: Level) -> str | None:
+    """The parent of ``code`` whose level, ``level``, the caller has worked out already."""
     if level is Level.PROVINCE:
         return None
-    parent_level = list(SIGNIFICANT_DIGITS)[_index(level) - 1]
-    digits = SIGNIFICANT_DIGITS[parent_level]
-    return code[:digits].ljust(12, "0")
+    return code[:_PARENT_DIGITS[level]].ljust(12, "0")
 
 
 def ancestor_at(code: str, level: Level) -> str:

@@ -49,6 +49,8 @@ def register_identity_sync(runtime, directory) -> None:
     async def sync_groups(bodies: list, message: KafkaMessage) -> None:
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
         for record in records:
+            if record.key and not record.key.endswith(b"000"):
+                continue   # keyed by a village's code (its last three digits): nothing for Keycloak, and not parsed
             try:
                 envelope = Envelope.model_validate_json(record.value)
             except ValueError:

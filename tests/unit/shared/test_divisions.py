@@ -39,3 +39,14 @@ def test_the_containing_division_at_each_level():
     assert county_of("990102000000") == "990102000000"          # a division contains itself
     with pytest.raises(InvalidDivisionCode):
         township_of("990102000000")                            # a county lies in no township
+
+
+def test_a_validated_level_and_its_parent_are_those_of_level_of_and_parent_code():
+    from zhengdun.divisions import parent_at, validated_level
+
+    for code in ("990000000000", "990100000000", "990102000000", "990102101000", "990102101201"):
+        assert validated_level(code) is level_of(code)
+        assert parent_at(code, validated_level(code)) == parent_code(code)
+    for bad in ("00", "000000000000", "990001000000"):
+        with pytest.raises(InvalidDivisionCode):
+            validated_level(bad)

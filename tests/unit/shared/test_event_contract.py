@@ -89,3 +89,25 @@ def test_asyncapi_has_one_message_per_event_type_with_its_payload_schema():
         for ref in channel["messages"].values():
             assert ref["$ref"].removeprefix("#/components/messages/") in messages
     json.dumps(document)
+
+
+def test_bulk_bodies_are_the_envelopes_publish_would_write():
+    """``publish_many`` writes each body from one validated envelope's JSON: the same document, attribute for
+    attribute and in the same order, as an Envelope built and dumped per event, with its own id."""
+    from zhengdun.events.registry import DivisionUpserted
+    from zhengdun.messaging.outbox import envelope_bodies
+
+    divisions = [DivisionUpserted(code=code, name=name, level=level, parent_code=parent, kind=kind, revision=1)
+                 for code, name, level, parent, kind in (("990102000000", "示范县", "county", "990100000000", None),
+                                                          ("990102101201", "塘亭村", "village", "990102101000", "行政村"))]
+    ids, types, bodies = envelope_bodies([(d, d.code) for d in divisions], source="/zhengdun/screening",
+                                         actor=ACTOR, campaign_id=None)
+    assert len(set(ids)) == 2 and types == [DivisionUpserted.event_type] * 2
+    for division, event_id, body in zip(divisions, ids, bodies):
+        sent = Envelope.model_validate_json(body)
+        built = Envelope(source="/zhengdun/screening", type=DivisionUpserted.event_type, subject=division.code,
+                         divisioncode=division.code, actor=ACTOR, data=division.model_dump(mode="json"))
+        assert sent.id == event_id and sent.id.count("-") == 4 and sent.id[14] == "4"   # a version-4 UUID
+        expected = json.loads(built.model_dump_json()) | {"id": event_id, "time": json.loads(body)["time"]}
+        assert list(json.loads(body).items()) == list(expected.items())
+        assert sent.actor == ACTOR and sent.payload() == division

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhengdun.divisions import InvalidDivisionCode, is_within, level_of, parent_code, validate_code
+from zhengdun.divisions import InvalidDivisionCode, parent_at, parent_code, prefix_of, validated_level
 from zhengdun.events.registry import DivisionUpserted
 from zhengdun.refusals import RuleViolation
 from zhengdun.roles import Level
@@ -84,7 +84,7 @@ def parse_rows(header: list[str], rows: list[list[str]]) -> list[ImportRow]:
     columns = map_header(header)
     parsed = []
     for offset, cells in enumerate(rows):
-        if not any((c or "").strip() for c in cells):
+        if not "".join(filter(None, cells)).strip():
             continue  # blank lines are not rows
 
         def cell(field: str) -> str | None:
@@ -107,10 +107,11 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
     seen: dict[str, int] = {}
     in_file = {r.code for r in rows}
     placed: dict[str, tuple[Level, str | None]] = {}   # code → level, parent: worked out once per row
+    within = prefix_of(importer_unit)
     for row in rows:
         try:
-            validate_code(row.code)
-            placed[row.code] = (level_of(row.code), parent_code(row.code))
+            level = validated_level(row.code)
+            placed[row.code] = (level, parent_at(row.code, level))
         except InvalidDivisionCode as exc:
             errors.append(RowError(row.row, "code", str(exc)))
             continue
@@ -122,7 +123,7 @@ def plan_import(rows: list[ImportRow], existing: dict[str, Existing], *, importe
             errors.append(RowError(row.row, "name", "名称为空"))
         elif len(row.name) > MAX_NAME:
             errors.append(RowError(row.row, "name", f"名称超过 {MAX_NAME} 个字符"))
-        if not is_within(row.code, importer_unit):
+        if not row.code.startswith(within):   # is_within, its prefix worked out once
             errors.append(RowError(row.row, "code", f"{row.code} 不在您的辖区 {importer_unit} 内"))
         level, expected_parent = placed[row.code]
         if row.parent_code is not None and row.parent_code != expected_parent:
