@@ -105,24 +105,21 @@ visits AS (
   SELECT p.d, p.grp, count(*) FILTER (WHERE p.visits_due) AS due,
          count(*) FILTER (WHERE p.visits_due AND coalesce(vis.n, 0) >= p.vpm) AS compliant
   FROM phase_on p LEFT JOIN vis USING (d, case_id) GROUP BY 1, 2),
-statuses AS ({_spans("rm_progress", "measure_id", "coalesce(measure_status_since, recorded_on)",
-                     "measure_id, coalesce(measure_status, status) AS status")}),
-measures AS (
-  SELECT ms.measure_id, ms.village_code, greatest(ms.planned_on, ms.deadline + 1) AS overdue_from
-  FROM rm_measure ms JOIN av ON av.code = ms.village_code WHERE ms.{IN_DIVISION}),
-open_spans AS (   -- a measure's spans without a 'completed' status past its deadline: before its first record, then
-                  -- each other record's
-  SELECT m.village_code, m.overdue_from, NULL::date AS since, f.first AS until
-  FROM measures m LEFT JOIN (SELECT measure_id, min(since) AS first FROM statuses GROUP BY 1) f USING (measure_id)
-  WHERE f.first IS NULL OR f.first > m.overdue_from
-  UNION ALL
-  SELECT m.village_code, m.overdue_from, x.since, x.until FROM measures m JOIN statuses x USING (measure_id)
-  WHERE x.status IS DISTINCT FROM 'completed' AND (x.until IS NULL OR x.until > m.overdue_from)),
+statuses AS (   -- each measure's statuses, the first from before any record (none) until its first record
+  SELECT measure_id, status, since, lead(since) OVER (PARTITION BY measure_id ORDER BY since, seq) AS until FROM (
+    SELECT measure_id, NULL AS status, '-infinity'::date AS since, 0 AS seq FROM rm_measure WHERE {IN_DIVISION}
+    UNION ALL
+    SELECT measure_id, coalesce(measure_status, status), coalesce(measure_status_since, recorded_on), seq FROM rm_progress
+    WHERE {IN_DIVISION}) x),
+open_spans AS (   -- a measure's spans past its deadline without a 'completed' status
+  SELECT ms.village_code, greatest(ms.planned_on, ms.deadline + 1) AS overdue_from, x.since, x.until
+  FROM statuses x JOIN rm_measure ms USING (measure_id) JOIN av ON av.code = ms.village_code
+  WHERE ms.{IN_DIVISION} AND x.status IS DISTINCT FROM 'completed'
+    AND (x.until IS NULL OR x.until > greatest(ms.planned_on, ms.deadline + 1))),
 overdue AS (
   SELECT d, substr(village_code, 1, :g) AS grp, sum(n)::bigint AS measures, count(*) AS villages FROM (
     SELECT t.d, x.village_code, count(*) AS n
-    FROM dates t JOIN open_spans x ON x.overdue_from <= t.d AND coalesce(x.since <= t.d, true)
-     AND (x.until IS NULL OR t.d < x.until)
+    FROM dates t JOIN open_spans x ON x.overdue_from <= t.d AND {covers("x")}
     GROUP BY 1, 2) o
   GROUP BY 1, 2),
 acceptances AS (SELECT x.village_code, x.outcome, x.on_date FROM rm_acceptance x JOIN av ON av.code = x.village_code
