@@ -66,10 +66,11 @@ entered AS (
   FROM dates t CROSS JOIN entry e GROUP BY 1, 2, 3),
 av AS MATERIALIZED (
   SELECT code, coalesce(kind, '行政村') AS kind FROM divisions WHERE level = 'village' AND code IN (
-    SELECT village_code FROM rm_designation WHERE {IN_DIVISION} UNION SELECT village_code FROM rm_case WHERE {IN_DIVISION}
+    SELECT village_code FROM rm_designation WHERE {IN_DIVISION}
+    UNION SELECT village_code FROM rm_case WHERE {IN_DIVISION}
     UNION SELECT village_code FROM rm_measure WHERE {IN_DIVISION}
     UNION SELECT village_code FROM rm_acceptance WHERE {IN_DIVISION})),
-listing AS (
+listing AS (   -- listed from a designation until the next designation or removal (a removal last on a tie)
   SELECT f.village_code, av.kind, f.category, f.criteria, f.since,
          lead(f.since) OVER (PARTITION BY f.village_code ORDER BY f.since, f.seq, f.removal) AS until
   FROM (SELECT village_code, category, criteria, designated_on AS since, seq, false AS removal FROM rm_designation
@@ -82,7 +83,8 @@ listed AS MATERIALIZED (
   FROM dates t JOIN listing x ON x.category IS NOT NULL AND {covers("x")}),
 designated AS (
   SELECT t.d, substr(x.village_code, 1, :g) AS grp, count(*) AS n
-  FROM dates t JOIN (SELECT village_code, min(designated_on) AS since FROM rm_designation d JOIN av ON av.code = d.village_code
+  FROM dates t JOIN (SELECT village_code, min(designated_on) AS since
+                     FROM rm_designation x JOIN av ON av.code = x.village_code
                      WHERE {IN_DIVISION} GROUP BY village_code) x ON x.since <= t.d
   GROUP BY 1, 2),
 cases AS ({_spans("rm_case c JOIN av ON av.code = c.village_code", "village_code", "opened_on", "case_id, village_code",
@@ -109,8 +111,8 @@ statuses AS (   -- each measure's statuses, the first from before any record (no
   SELECT measure_id, status, since, lead(since) OVER (PARTITION BY measure_id ORDER BY since, seq) AS until FROM (
     SELECT measure_id, NULL AS status, '-infinity'::date AS since, 0 AS seq FROM rm_measure WHERE {IN_DIVISION}
     UNION ALL
-    SELECT measure_id, coalesce(measure_status, status), coalesce(measure_status_since, recorded_on), seq FROM rm_progress
-    WHERE {IN_DIVISION}) x),
+    SELECT measure_id, coalesce(measure_status, status), coalesce(measure_status_since, recorded_on), seq
+    FROM rm_progress WHERE {IN_DIVISION}) x),
 open_spans AS (   -- a measure's spans past its deadline without a 'completed' status
   SELECT ms.village_code, greatest(ms.planned_on, ms.deadline + 1) AS overdue_from, x.since, x.until
   FROM statuses x JOIN rm_measure ms USING (measure_id) JOIN av ON av.code = ms.village_code
@@ -126,7 +128,8 @@ acceptances AS (SELECT x.village_code, x.outcome, x.on_date FROM rm_acceptance x
                 WHERE x.{IN_DIVISION}),
 outcomes AS (
   SELECT t.d, substr(x.village_code, 1, :g) AS grp, count(*) FILTER (WHERE x.outcome = 'passed') AS accepted,
-         count(*) FILTER (WHERE x.outcome = 'failed') AS failed, count(*) FILTER (WHERE x.outcome = 'delisted') AS delisted,
+         count(*) FILTER (WHERE x.outcome = 'failed') AS failed,
+         count(*) FILTER (WHERE x.outcome = 'delisted') AS delisted,
          count(*) FILTER (WHERE x.outcome = 'relapsed') AS relapsed
   FROM dates t JOIN acceptances x ON x.on_date <= t.d GROUP BY 1, 2),
 delistings AS (   -- delisted from a delisting until a relapse on or after its day (or the next delisting)
@@ -136,7 +139,8 @@ delistings AS (   -- delisted from a delisting until a relapse on or after its d
 transformed AS (   -- delisted, and not listed again (grouped rather than joined: no plan from an estimate of listed)
   SELECT d, substr(village_code, 1, :g) AS grp, count(*) AS n FROM (
     SELECT d, village_code FROM (
-      SELECT t.d, x.village_code, true AS delisted FROM dates t JOIN delistings x ON x.outcome = 'delisted' AND {covers("x")}
+      SELECT t.d, x.village_code, true AS delisted
+      FROM dates t JOIN delistings x ON x.outcome = 'delisted' AND {covers("x")}
       UNION ALL SELECT d, village_code, false FROM listed) y
     GROUP BY 1, 2 HAVING bool_and(delisted)) z
   GROUP BY 1, 2),
@@ -171,9 +175,9 @@ SELECT g.d, g.grp, g.in_campaign, g.screened, coalesce(l.listed, 0) AS listed,
        coalesce(crit.j, '{{}}'::jsonb) AS by_criterion, coalesce(ph.j, '{{}}'::jsonb) AS by_phase,
        coalesce(kinds.j, '{{}}'::jsonb) AS by_kind, coalesce(alerts.n, 0) AS alerts_open
 FROM groups g LEFT JOIN listed_counts l USING (d, grp) LEFT JOIN overdue o USING (d, grp)
-LEFT JOIN visits vs USING (d, grp) LEFT JOIN outcomes a USING (d, grp) LEFT JOIN designated dg USING (d, grp) LEFT JOIN transformed tr USING (d, grp)
-LEFT JOIN crit USING (d, grp) LEFT JOIN phases_counted ph USING (d, grp) LEFT JOIN kinds USING (d, grp)
-LEFT JOIN alerts USING (d, grp)
+LEFT JOIN visits vs USING (d, grp) LEFT JOIN outcomes a USING (d, grp) LEFT JOIN designated dg USING (d, grp)
+LEFT JOIN transformed tr USING (d, grp) LEFT JOIN crit USING (d, grp) LEFT JOIN phases_counted ph USING (d, grp)
+LEFT JOIN kinds USING (d, grp) LEFT JOIN alerts USING (d, grp)
 ORDER BY g.d, g.grp
 """
 
