@@ -56,6 +56,18 @@ def users(platform, who: str = "county_org", **params) -> dict:
     return response.json()
 
 
+def every_page(platform, who: str = "county_org", size: int = 500, **params) -> tuple[list[dict], set[int]]:
+    """Every account of the list, page by page; and the totals the pages gave."""
+    items, totals, page = [], set(), 1
+    while True:
+        part = users(platform, who, size=size, page=page, **params)
+        items += part["items"]
+        totals.add(part["total"])
+        if len(part["items"]) < size:
+            return items, totals
+        page += 1
+
+
 def group_id(admin, path: str) -> str:
     """The group at ``path``, made (with the unit's attributes) if missing."""
     try:
@@ -141,7 +153,7 @@ def test_the_list_shows_api_and_keycloak_accounts_within_the_callers_units(platf
     api_id = made.json()["id"]
 
     def listed(who: str = "county_org", **params) -> dict[str, dict]:
-        return {u["username"]: u for u in users(platform, who, size=500, **params)["items"]}
+        return {u["username"]: u for u in every_page(platform, who, **params)[0]}
 
     # Made through the API: listed at once, as Keycloak holds it (its realm's default role too).
     shown = listed()[f"api.{run}"]
@@ -167,17 +179,10 @@ def test_the_list_shows_api_and_keycloak_accounts_within_the_callers_units(platf
     assert set(listed(under="990102101202")) >= {f"api.{run}"} and f"hand.{run}" not in listed(under="990102101202")
 
     # Pages in list order, and their total, agree with the whole list.
-    whole = users(platform, size=500)
-    pages, page = [], 1
-    while True:
-        part = users(platform, size=7, page=page)
-        assert part["total"] == whole["total"]
-        pages += part["items"]
-        if len(part["items"]) < 7:
-            break
-        page += 1
-    assert [u["id"] for u in pages] == [u["id"] for u in whole["items"]]
-    assert [(u["unit"], u["username"]) for u in pages] == sorted((u["unit"], u["username"]) for u in pages)
+    small, totals = every_page(platform, size=7, under="990102102000")
+    large, _ = every_page(platform, size=500, under="990102102000")
+    assert totals == {len(small)} and [u["id"] for u in small] == [u["id"] for u in large]
+    assert [(u["unit"], u["username"]) for u in small] == sorted((u["unit"], u["username"]) for u in small)
 
     # Changed through the API: the list follows at once.
     assert httpx.put(f"{url}/{api_id}/unit", json={"unit": "990102102201"}, headers=auth("county_org")).status_code == 200
