@@ -67,7 +67,7 @@ async def remember(session: AsyncSession, accounts: list[dict]) -> None:
     """The accounts as they are now in Keycloak (just changed, or just read): written over what was known."""
     if not accounts:
         return
-    statement = insert(DirectoryAccount).values([_row(a) for a in accounts])
+    statement = insert(DirectoryAccount).values([_row(a) for a in sorted(accounts, key=lambda a: a["id"])])
     await session.execute(statement.on_conflict_do_update(
         index_elements=[DirectoryAccount.user_id],
         set_={**{c: statement.excluded[c] for c in COLUMNS}, "updated_at": func.now()}))
@@ -94,23 +94,24 @@ async def sync_once(session_factory: async_sessionmaker, directory: IdentityDire
 async def _sync(session_factory: async_sessionmaker, directory: IdentityDirectory) -> int:
     async with session_factory() as session:
         started = (await session.execute(select(func.now()))).scalar_one()   # the database's clock, as updated_at's
-    accounts = await directory.all_accounts()
-    async with session_factory() as session:
-        async with session.begin():
-            for start in range(0, len(accounts), WRITE_BATCH):
-                statement = insert(DirectoryAccount).values([_row(a) for a in accounts[start:start + WRITE_BATCH]])
-                table = DirectoryAccount.__table__
-                changed = func.row(*(table.c[c] for c in COLUMNS)).is_distinct_from(
-                    func.row(*(statement.excluded[c] for c in COLUMNS)))
+    accounts = sorted(await directory.all_accounts(), key=lambda a: a["id"])   # rows locked in one order, as remember's
+    table = DirectoryAccount.__table__
+    for start in range(0, len(accounts), WRITE_BATCH):   # a transaction per batch: no row held locked for long
+        statement = insert(DirectoryAccount).values([_row(a) for a in accounts[start:start + WRITE_BATCH]])
+        changed = func.row(*(table.c[c] for c in COLUMNS)).is_distinct_from(
+            func.row(*(statement.excluded[c] for c in COLUMNS)))
+        async with session_factory() as session:
+            async with session.begin():
                 await session.execute(statement.on_conflict_do_update(
                     index_elements=[DirectoryAccount.user_id],
                     set_={**{c: statement.excluded[c] for c in COLUMNS}, "updated_at": func.now()},
                     # written by screening since the pass began: newer than what the pass read
                     where=(table.c.updated_at < started) & changed))
-            unlisted = (await session.execute(
-                select(DirectoryAccount.user_id).where(DirectoryAccount.updated_at < started,
-                                                       text("NOT (user_id = ANY(CAST(:listed AS text[])))"))
-                .limit(MAX_REMOVALS_CHECKED), {"listed": [a["id"] for a in accounts]})).scalars().all()
+    async with session_factory() as session:
+        unlisted = (await session.execute(
+            select(DirectoryAccount.user_id).where(DirectoryAccount.updated_at < started,
+                                                   text("NOT (user_id = ANY(CAST(:listed AS text[])))"))
+            .limit(MAX_REMOVALS_CHECKED), {"listed": [a["id"] for a in accounts]})).scalars().all()
     # Not listed may also mean passed over by a page that shifted while accounts were made: asked one by one.
     removed = await directory.missing(list(unlisted)) if unlisted else []
     if removed:
