@@ -83,6 +83,8 @@ async def sync_once(session_factory: async_sessionmaker, directory: IdentityDire
     """One pass of the sync: the table brought in step with the whole realm. Returns the accounts Keycloak holds,
     or None when another replica is on it."""
     async with session_factory() as lock_session:
+        # No transaction held open for the pass (it would hold back vacuum): the lock is the connection's own.
+        await lock_session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         if not (await lock_session.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SYNC_LOCK})).scalar_one():
             return None
         try:
