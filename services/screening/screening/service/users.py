@@ -7,8 +7,8 @@ import asyncio
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
 from screening import user_directory
+from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
 from screening.domain import user_import
 from screening.domain.users import (NewUser, RowProblem, check_new_user, check_new_users, check_roles, check_unit,
                                     password_problem, policy_checked_here, policy_rules, roles_after_move,
