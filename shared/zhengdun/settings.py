@@ -55,6 +55,9 @@ class ServiceSettings(BaseSettings):
     seal_passphrase: str = "zhengdun-local-seal-passphrase"
     # Reporting's public contract names the broker address outside platforms reach (default: kafka_bootstrap).
     public_kafka_bootstrap: str = ""
+    # Screening: how often its copy of Keycloak's accounts (screening.user_directory) is read again from the whole
+    # realm (accounts made or edited in Keycloak by hand); its own changes are written there as they are made.
+    user_directory_sync_seconds: float = 600.0
     # Tests only: the crash point the process dies at, "name@n" (zhengdun.faults); never set in production.
     fault: str = ""
 

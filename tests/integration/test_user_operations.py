@@ -107,6 +107,14 @@ def test_killed_between_keycloak_and_the_database_every_change_completes_or_leav
     shown = httpx.get(f"{users}/{user_id}", headers=auth("county_org")).json()
     assert shown["unit"] == "990102102201" and shown["enabled"] is False
 
+    # The users list (screening's copy of the accounts, screening.user_directory) holds what the reconciler finished.
+    def listed(username: str, unit: str) -> dict | None:
+        page = httpx.get(users, params={"under": unit, "size": 500}, headers=auth("county_org")).json()["items"]
+        return next((u for u in page if u["username"] == username), None)
+    assert listed(a, "990102102201") == shown
+    assert listed(b, "990102101201")["roles"] == ["default-roles-zhengdun", "level_village", "work_team_member"]
+    assert listed(c, "990102101202")["enabled"] is True
+
 
 def test_a_users_roles_are_set_through_the_api(platform, demo):
     users = f"{platform.url('screening')}/users"

@@ -16,6 +16,8 @@ from zhengdun_demo.synthetic import generate_province, to_csv
 CITY, COUNTY, TOWNSHIP, OTHER_TOWNSHIP = "990100000000", "990102000000", "990102101000", "990102102000"
 VILLAGE = "990102101201"     # the realm's team_leader, team_member and village_secretary work here
 STAFF = {TOWNSHIP: "township_org", OTHER_TOWNSHIP: "township2_org"}
+# The realm's users whose ids the browser modules name (people["…"]).
+REALM_PEOPLE = {"township_org", "team_leader", "team_member", "contact_leader", "county_secretary"}
 
 
 def divisions_and_campaign(api: Api) -> tuple[str, dict[str, list[str]]]:
@@ -61,7 +63,10 @@ def campaign_until_cases_open(api: Api) -> dict:
     api.post("county_committee", "screening", f"{base}/confirm", {"decision_number": "县委常委会〔2020〕8号", "decided_on": "2020-08-20"})
     api.wait(lambda: api.get("county_org", "casework", "/cases", params={"size": 1})["total"] == 6, "six cases", 180)
     cases = {c["village_code"]: c["case_id"] for c in api.all_pages("county_org", "casework", "/cases")}
-    people = {u["username"]: u["id"] for u in api.all_pages("county_org", "screening", "/users", {"under": COUNTY})}
+    # The realm's own users come into screening's users list with its directory's first sync (screening.user_directory).
+    people = api.wait(lambda: (found := {u["username"]: u["id"] for u in api.all_pages("county_org", "screening", "/users",
+                                                                                       {"under": COUNTY})})
+                      and REALM_PEOPLE <= found.keys() and found, "the realm's users in screening's users list", 300)
     api.set_clock("2020-08-22")
     return {"campaign_id": cid, "cases": cases, "people": people, "villages": villages}
 

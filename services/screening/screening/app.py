@@ -1,7 +1,7 @@
 """Bootstrap of the screening service: the one place where its parts are wired together."""
 from pathlib import Path
 
-from screening import api, cadres_api, campaign_api, daybreak, service, subscribers, users_api
+from screening import api, cadres_api, campaign_api, daybreak, service, subscribers, user_directory, users_api
 from screening.domain.tasks import LABELS as TASK_LABELS
 from screening.identity import IdentityDirectory, IdentityUnavailable
 from screening.users_service import UserOperations
@@ -15,6 +15,8 @@ identity = IdentityDirectory(runtime.settings)
 users = UserOperations(runtime, identity)
 subscribers.register_identity_sync(runtime, identity)
 runtime.background.append(("user-reconciler", users.run_reconciler))
+runtime.background.append(("user-directory-sync", lambda: user_directory.run_sync(
+    runtime.session_factory, identity, runtime.settings.user_directory_sync_seconds)))
 app = runtime.create_app(
     api.router,
     campaign_api.router,

@@ -17,7 +17,8 @@ import os
 import time
 
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
-from keycloak.exceptions import KeycloakConnectionError, KeycloakError, KeycloakGetError, KeycloakPostError
+from keycloak.exceptions import (KeycloakConnectionError, KeycloakError, KeycloakGetError, KeycloakPostError,
+                                 raise_error_from_response)
 
 from prometheus_client import Counter
 
@@ -35,6 +36,8 @@ POLICY_CACHE_SECONDS = 60.0
 # hash lives only until the account's first login; from then on the realm policy decides the strength.
 PREHASH_ALGORITHM, PREHASH_ITERATIONS, PREHASH_KEY_BYTES = "pbkdf2-sha512", 1_000, 64
 KEYCLOAK_PBKDF2_MIN_LENGTH = 14
+# Accounts, role holders or group members per request of the directory's sync.
+SYNC_PAGE = 500
 ADMIN_REQUESTS = Counter("zhengdun_identity_requests_total", "Requests to Keycloak's admin API, by method", ["method"])
 
 
@@ -96,7 +99,7 @@ class IdentityDirectory:
         self._children_read: dict[str, float] = {}   # path of a parent -> when its children were read
         self._role_reps: dict[str, dict] = {}
         self._groups: dict[str, tuple[str, str | None, float]] = {}   # path -> (id, division name, when read)
-        self._policy: tuple[str, float] | None = None   # (the realm's password policy, when read)
+        self._realm_read: tuple[dict, float] | None = None   # (the realm: its password policy, its default role; when read)
         self._admin.connection.async_s.event_hooks["request"].append(self._counted)
 
     @staticmethod
@@ -218,13 +221,21 @@ class IdentityDirectory:
                 raise DuplicateUsername(username) from None
             raise   # a taken email alone is refused as any other 4xx
 
+    async def _realm(self) -> dict:
+        if self._realm_read is None or time.monotonic() - self._realm_read[1] > POLICY_CACHE_SECONDS:
+            self._realm_read = (await self._admin.a_get_realm(self._admin.connection.realm_name), time.monotonic())
+        return self._realm_read[0]
+
     @_unavailable_if_down
     async def password_policy(self) -> str:
         """The realm's password policy as Keycloak writes it ("length(12) and digits(1) and …"; "" for none)."""
-        if self._policy is None or time.monotonic() - self._policy[1] > POLICY_CACHE_SECONDS:
-            realm = await self._admin.a_get_realm(self._admin.connection.realm_name)
-            self._policy = (realm.get("passwordPolicy") or "", time.monotonic())
-        return self._policy[0]
+        return (await self._realm()).get("passwordPolicy") or ""
+
+    @_unavailable_if_down
+    async def default_roles(self) -> list[str]:
+        """The realm roles Keycloak gives every new account itself (its default role, "default-roles-<realm>")."""
+        default = (await self._realm()).get("defaultRole") or {}
+        return [default["name"]] if default.get("name") else []
 
     @_unavailable_if_down
     async def assign_roles(self, user_id: str, roles: list[str]) -> None:
@@ -265,21 +276,6 @@ class IdentityDirectory:
                 "group_ids": [g["id"] for g in groups], "roles": sorted(roles)}
 
     @_unavailable_if_down
-    async def realm_roles(self, user_ids: list[str]) -> dict[str, list[str]]:
-        """Each user's realm roles (a few requests at a time: one page of a list, not the whole tree)."""
-        limit = asyncio.Semaphore(8)
-
-        async def of(user_id: str) -> list[str]:
-            async with limit:
-                try:
-                    return sorted(r["name"] for r in await self._admin.a_get_realm_roles_of_user(user_id))
-                except KeycloakGetError as exc:
-                    if _missing(exc):   # removed since the list was read
-                        return []
-                    raise
-        return dict(zip(user_ids, await asyncio.gather(*(of(u) for u in user_ids))))
-
-    @_unavailable_if_down
     async def set_enabled(self, user_id: str, enabled: bool) -> None:
         await self._admin.a_update_user(user_id, {"enabled": enabled})
 
@@ -306,31 +302,82 @@ class IdentityDirectory:
         if (current & managed) - roles:
             await self._admin.a_delete_realm_roles_of_user(user_id, await self._roles(sorted((current & managed) - roles)))
 
+    # ---- the whole realm, for screening's copy of the accounts (screening.user_directory) ------------
     @_unavailable_if_down
-    async def members_under(self, code: str) -> list[dict]:
-        """Every user of the unit ``code`` and of the units below it that have groups."""
-        try:
-            root = await self._admin.a_get_group_by_path(self.group_path(code))
-        except KeycloakGetError as exc:
-            if _missing(exc):
-                return []
-            raise
-        limit = asyncio.Semaphore(8)   # a few requests at a time, not the whole tree at once
+    async def all_accounts(self) -> list[dict]:
+        """Every account of the realm with its unit (its group's name, None without one) and its realm roles, read
+        in pages of SYNC_PAGE: the accounts, the holders of each realm role, the members of each group. For the
+        background sync only: its cost grows with the realm (about one request per group)."""
+        accounts: dict[str, dict] = {}
+        first = 0
+        while True:
+            page = await self._admin.a_get_users({"first": first, "max": SYNC_PAGE, "briefRepresentation": True})
+            for user in page:
+                accounts[user["id"]] = {"id": user["id"], "username": user["username"],
+                                        "family_name": user.get("lastName") or "", "given_name": user.get("firstName") or "",
+                                        "enabled": user.get("enabled", True), "unit": None, "roles": []}
+            if len(page) < SYNC_PAGE:
+                break
+            first += SYNC_PAGE
+        for role in await self._admin.a_get_realm_roles():
+            for holder in await self._paged(lambda query: self._admin.connection.a_raw_get(
+                    f"admin/realms/{self._admin.connection.realm_name}/roles/{role['name']}/users", **query)):
+                if holder["id"] in accounts:   # made since the accounts were read: the next pass has it
+                    accounts[holder["id"]]["roles"].append(role["name"])
+        for user_id, unit in (await self._group_members()).items():
+            if user_id in accounts:
+                accounts[user_id]["unit"] = unit
+        for account in accounts.values():
+            account["roles"].sort()
+        return list(accounts.values())
+
+    async def _paged(self, get) -> list[dict]:
+        """All the items of a listing that Keycloak pages with first/max, SYNC_PAGE at a time."""
+        items, first = [], 0
+        while True:
+            page = raise_error_from_response(await get({"first": first, "max": SYNC_PAGE, "briefRepresentation": True}),
+                                             KeycloakGetError)
+            items.extend(page)
+            if len(page) < SYNC_PAGE:
+                return items
+            first += SYNC_PAGE
+
+    async def _group_members(self) -> dict[str, str]:
+        """Each member of a group and the group's name (a unit's code), the tree walked level by level."""
+        limit = asyncio.Semaphore(4)   # a few requests at a time: a background pass must not crowd the requests out
 
         async def visit(group: dict) -> tuple[list[dict], list[dict]]:
             async with limit:
-                users = await self._admin.a_get_group_members(group["id"], {"briefRepresentation": True, "max": 10000})
+                members = await self._paged(lambda query: self._admin.connection.a_raw_get(
+                    f"admin/realms/{self._admin.connection.realm_name}/groups/{group['id']}/members", **query))
             children = []
             if group.get("subGroupCount", 1):   # a leaf (most groups: villages, townships without villages) is not asked
                 async with limit:
                     children = await self._admin.a_get_group_children(group["id"], {"max": 10000})
-            return [{"id": user["id"], "username": user["username"], "family_name": user.get("lastName", ""),
-                     "given_name": user.get("firstName", ""), "enabled": user.get("enabled", True),
-                     "unit": group["name"]} for user in users], children
+            return [{"id": m["id"], "unit": group["name"]} for m in members], children
 
-        members, level = [], [root]
+        units: dict[str, str] = {}
+        level = await self._admin.a_get_groups({"first": 0, "max": 10000, "briefRepresentation": True})
         while level:   # level by level, each level's groups at once
             visited = await asyncio.gather(*(visit(group) for group in level))
-            members.extend(m for users, _ in visited for m in users)
+            for members, _ in visited:
+                for member in members:
+                    units.setdefault(member["id"], member["unit"])   # in two groups (a hand edit): the upper one
             level = [child for _, children in visited for child in children]
-        return sorted(members, key=lambda m: (m["unit"], m["username"]))
+        return units
+
+    @_unavailable_if_down
+    async def missing(self, user_ids: list[str]) -> list[str]:
+        """Those of ``user_ids`` Keycloak no longer has (removed by hand): one request each, a few at once."""
+        limit = asyncio.Semaphore(4)
+
+        async def gone(user_id: str) -> bool:
+            async with limit:
+                try:
+                    await self._admin.a_get_user(user_id)
+                except KeycloakGetError as exc:
+                    if _missing(exc):
+                        return True
+                    raise
+                return False
+        return [u for u, g in zip(user_ids, await asyncio.gather(*(gone(u) for u in user_ids))) if g]

@@ -8,7 +8,7 @@ divisions, platform clock) are imported so that Alembic sees one metadata.
 """
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, Index, Integer, SmallInteger, String, Text, UniqueConstraint, func, text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Index, Integer, SmallInteger, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -102,6 +102,25 @@ class UserOperation(Base):
     finished_by: Mapped[str | None] = mapped_column(String(20))   # request | reconciler
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DirectoryAccount(Base):
+    """An account of Keycloak as screening last knew it (screening.user_directory): the users list is read from
+    here with one indexed query instead of walking Keycloak's group tree. Written by screening's own changes
+    (with their events) and by the periodic sync from Keycloak; ``unit`` is the account's group (None: none).
+    Codes and usernames compare byte-wise ("C"): a unit's subtree is one range of the index, in list order."""
+
+    __tablename__ = "user_directory"
+    __table_args__ = (Index("ix_user_directory_unit", "unit", "username"),)
+
+    user_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    username: Mapped[str] = mapped_column(String(255, collation="C"))
+    family_name: Mapped[str] = mapped_column(String(255))
+    given_name: Mapped[str] = mapped_column(String(255))
+    unit: Mapped[str | None] = mapped_column(String(12, collation="C"))
+    roles: Mapped[list] = mapped_column(JSONB)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class PublishedDay(Base):

@@ -77,12 +77,13 @@ async def import_users(session: Reader, directory: Directory, operations: Operat
 
 
 @router.get("", response_model=Page[UserOut], summary="辖区内的用户")
-async def list_users(directory: Directory, under: DivisionCode | None = Query(None, description="只列出此单位及其下级的用户"),
+async def list_users(session: Reader, directory: Directory, operations: Operations, under: DivisionCode | None = Query(None, description="只列出此单位及其下级的用户"),
                      username: str | None = Query(None, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$",
                                                   description="只找这个登录名的用户（在辖区内时）"),
                      principal: Principal = Depends(authorized("user.read", target="under")),
                      paging: PageParams = Depends(page_params)):
-    return await users.list_users(directory, under or principal.division_code, username, paging)
+    return await users.list_users(session, directory, operations, under or principal.division_code, username,
+                                  paging)
 
 
 @router.get("/{user_id}", response_model=UserOut, summary="查看下级单位的用户")

@@ -26,6 +26,7 @@ from prometheus_client import Counter
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from screening import user_directory
 from screening.identity import DuplicateUsername, IdentityDirectory, IdentityUnavailable
 from screening.models import UserOperation
 from zhengdun.events.base import Actor
@@ -54,6 +55,18 @@ class NewAccount:
     group_id: str
     roles: list[str]
     initial_password: str
+
+
+def _account(family_name: str, given_name: str, enabled: bool, unit: str | None, roles) -> dict:
+    """An account as screening's directory keeps it (screening.user_directory), without its id and username."""
+    return {"family_name": family_name, "given_name": given_name, "enabled": enabled, "unit": unit,
+            "roles": sorted(roles)}
+
+
+def _account_after(user: dict, **changes) -> dict:
+    """The account ``user`` (as Keycloak showed it) once changed."""
+    now = {k: user[k] for k in ("family_name", "given_name", "enabled", "unit", "roles")} | changes
+    return _account(now["family_name"], now["given_name"], now["enabled"], now["unit"], now["roles"])
 
 
 class UserOperationFailed(Exception):
@@ -89,6 +102,10 @@ class UserOperations:
         self.directory = directory
 
     # ---- the requests ------------------------------------------------------------------------
+    async def remember(self, account: dict) -> None:
+        """An account just read from Keycloak, written into screening's copy of the directory."""
+        await user_directory.remember_now(self.runtime.session_factory, [account])
+
     async def create(self, account: NewAccount, *, actor: Actor, prehashed: bool = False) -> str:
         [made] = await self.create_many([account], actor=actor, prehashed=prehashed)
         if isinstance(made, Exception):
@@ -104,10 +121,14 @@ class UserOperations:
         or why Keycloak refused it (nothing of it was kept). Keycloak unreachable: what was made is finished,
         the rest left pending for the reconciler, and IdentityUnavailable raised."""
         outcomes: list[str | Exception] = []
+        default_roles = await self.directory.default_roles()   # Keycloak gives them to a new account itself
         for start in range(0, len(accounts), CHUNK):
             chunk = accounts[start:start + CHUNK]
             entries = [(a.username, None, {"name": a.family_name + a.given_name, "unit": a.unit, "roles": a.roles,
-                                           "group_id": a.group_id}) for a in chunk]
+                                           "group_id": a.group_id,
+                                           "account": _account(a.family_name, a.given_name, True, a.unit,
+                                                               set(a.roles) | set(default_roles))})
+                       for a in chunk]
             async with self._operations("create", entries, actor) as operations:
                 made = await asyncio.gather(*(self._make_account(a, prehashed) for a in chunk))
                 await self._finish_all([(o.id, m) for o, m in zip(operations, made) if isinstance(m, str)], by="request")
@@ -140,7 +161,7 @@ class UserOperations:
             return user_id
 
     async def set_enabled(self, *, user: dict, enabled: bool, actor: Actor) -> None:
-        data = {"unit": user["unit"], "enabled": enabled}
+        data = {"unit": user["unit"], "enabled": enabled, "account": _account_after(user, enabled=enabled)}
         async with self._operation("enable" if enabled else "disable", user["username"], user["id"], data, actor) as operation:
             await self.directory.set_enabled(user["id"], enabled)
             crash_point("users.identity_done")
@@ -149,14 +170,16 @@ class UserOperations:
     async def move(self, *, user: dict, to_unit: str, group_id: str, add_roles: set[str], remove_roles: set[str],
                    actor: Actor) -> None:
         data = {"from_unit": user["unit"], "to_unit": to_unit, "group_id": group_id,
-                "add_roles": sorted(add_roles), "remove_roles": sorted(remove_roles)}
+                "add_roles": sorted(add_roles), "remove_roles": sorted(remove_roles),
+                "account": _account_after(user, unit=to_unit, roles=(set(user["roles"]) - remove_roles) | add_roles)}
         async with self._operation("move", user["username"], user["id"], data, actor) as operation:
             await self._move(user["id"], data)
             crash_point("users.identity_done")
             await self._finish(operation.id, user["id"], by="request")
 
     async def set_roles(self, *, user: dict, roles: list[str], actor: Actor) -> None:
-        data = {"unit": user["unit"], "roles": roles}
+        data = {"unit": user["unit"], "roles": roles,
+                "account": _account_after(user, roles=(set(user["roles"]) - managed_roles()) | set(roles))}
         async with self._operation("roles", user["username"], user["id"], data, actor) as operation:
             await self.directory.set_roles(user["id"], roles=set(roles), managed=managed_roles())
             crash_point("users.identity_done")
@@ -207,6 +230,11 @@ class UserOperations:
                             actor=Actor.model_validate(operation.actor) if operation.actor else None)
                 operation.status, operation.user_id = "done", user_ids[operation.id]
                 operation.finished_by, operation.finished_at = by, now
+            # The account as the change left it, in screening's copy of the directory (journalled before 0011: the
+            # sync brings it).
+            await user_directory.remember(uow.session, [
+                {"id": user_ids[o.id], "username": o.username, **o.data["account"]}
+                for o in operations if "account" in o.data])
             await uow.commit()
         for operation in operations:
             USER_OPERATIONS.labels(operation.kind, f"done-by-{by}").inc()

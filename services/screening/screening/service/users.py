@@ -7,6 +7,7 @@ import asyncio
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from screening import user_directory
 from screening.commands import CreateUser, CreateUsers, MoveUser, SetRoles
 from screening.domain import user_import
 from screening.domain.users import (NewUser, RowProblem, check_new_user, check_new_users, check_roles, check_unit,
@@ -72,19 +73,21 @@ async def create_user(command: CreateUser, session: AsyncSession, directory: Ide
             "given_name": command.given_name, "enabled": True, "unit": command.unit, "roles": roles}
 
 
-async def list_users(directory: IdentityDirectory, scope: str, username: str | None, paging: PageParams) -> Page:
-    """The users under ``scope`` (Keycloak's tree, paged here), or the one account named ``username`` if it is there."""
-    if username is not None:   # one account, looked up directly rather than by walking the tree
+async def list_users(session: AsyncSession, directory: IdentityDirectory, operations: UserOperations, scope: str,
+                     username: str | None, paging: PageParams) -> Page:
+    """The users under ``scope``, a page of screening's copy of the directory (one indexed query, whatever the
+    number of units and users below: screening.user_directory); or the one account named ``username`` if it is
+    there, asked of Keycloak itself (a few requests) and written into the copy."""
+    if username is not None:
         found = await directory.find_user(username)
         user = await directory.user(found["id"]) if found else None
-        members = [user] if user and user["unit"] and is_within(user["unit"], scope) else []
-    else:
-        members = await directory.members_under(scope)
-    shown = members[paging.offset:paging.offset + paging.size]
-    # The tree walk reads accounts without their roles: fetch them for this page only.
-    roles = await directory.realm_roles([m["id"] for m in shown if m.get("roles") is None])
-    items = [view(m) | ({"roles": roles[m["id"]]} if m["id"] in roles else {}) for m in shown]
-    return Page(items=items, total=len(members), page=paging.page, size=paging.size)
+        if user is not None:
+            await operations.remember(view(user))
+        members = [view(user)] if user and user["unit"] and is_within(user["unit"], scope) else []
+        return Page(items=members[paging.offset:paging.offset + paging.size], total=len(members), page=paging.page,
+                    size=paging.size)
+    items, total = await user_directory.page(session, scope, paging.offset, paging.size)
+    return Page(items=items, total=total, page=paging.page, size=paging.size)
 
 
 async def set_enabled(user: dict, enabled: bool, operations: UserOperations, actor: Actor) -> dict:
