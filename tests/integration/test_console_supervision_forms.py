@@ -220,13 +220,19 @@ def test_township_staff_create_disable_and_move_a_user_of_a_village(site):
     listed = api_get(site, "township_org", "screening", "/users", size=20)
     expect(page.locator(".el-pagination__total")).to_contain_text(str(listed["total"]))
     expect(page.locator("[data-test=users-table] .el-table__body tr")).to_have_count(len(listed["items"]))
-    expect(page.locator("[data-test=users-table]")).to_contain_text("team_leader")
-    # Each user's roles in Chinese, as the list answers them (the level role follows the unit, not shown).
-    roles = {u["username"]: u["roles"] for u in listed["items"]}
-    assert "work_team_leader" in roles["team_leader"] and {"org_staff", "township_committee"} <= set(roles["township_org"])
-    expect(page.locator("[data-test=user-roles-team_leader]")).to_have_text("整顿工作队队长")
-    expect(page.locator("[data-test=user-roles-township_org] .el-tag")).to_have_text(["组织部门工作人员", "乡镇党委"])
+    first, last = listed["items"][0]["username"], listed["items"][-1]["username"]
+    expect(page.locator("[data-test=users-table] .el-table__body tr").first).to_contain_text(first)
+    expect(page.locator("[data-test=users-table] .el-table__body tr").last).to_contain_text(last)
     shot(site, page, "users-01-list")
+    # Each user's roles in Chinese, as the list answers them (the level role follows the unit, not shown). Found by
+    # login name: Keycloak is shared, and other runs' accounts of this township may fill the first page.
+    roles = {name: api_get(site, "township_org", "screening", "/users", username=name)["items"][0]["roles"]
+             for name in ("team_leader", "township_org")}
+    assert "work_team_leader" in roles["team_leader"] and {"org_staff", "township_committee"} <= set(roles["township_org"])
+    steps_ui.find_user(page, "team_leader")
+    expect(page.locator("[data-test=user-roles-team_leader]")).to_have_text("整顿工作队队长")
+    steps_ui.find_user(page, "township_org")
+    expect(page.locator("[data-test=user-roles-township_org] .el-tag")).to_have_text(["组织部门工作人员", "乡镇党委"])
 
     # A login name already taken: refused beside 登录名, the input kept, nobody created; then corrected.
     form = steps_ui.fill_user(page, unit=VILLAGE2, username="team_leader", family_name="林", given_name="队员",

@@ -11,6 +11,7 @@ import jwt
 import pytest
 
 from tests.integration.helpers import topic_events, wait_for
+from tests.integration.test_identity import keycloak_admin
 from zhengdun_demo.client import auth
 
 PASSWORD = "initial-Passw0rd"
@@ -55,9 +56,21 @@ def user_body(username: str, unit: str = "990102101202") -> dict:
             "roles": ["work_team_member"], "initial_password": PASSWORD}
 
 
-def test_killed_between_keycloak_and_the_database_every_change_completes_or_leaves_nothing(platform, demo):
+@pytest.fixture
+def crash_accounts(platform):
+    """The three accounts' names; removed afterwards (Keycloak is shared by every run: left over, they would fill
+    the village's first page of users in the console's tests)."""
+    names = [f"crash.{platform.run_id}.{x}" for x in "abc"]
+    yield names
+    admin = keycloak_admin()
+    for user in admin.get_users({"search": f"crash.{platform.run_id}.", "max": 100, "briefRepresentation": True}):
+        if user["username"] in names:
+            admin.delete_user(user["id"])
+
+
+def test_killed_between_keycloak_and_the_database_every_change_completes_or_leaves_nothing(platform, demo, crash_accounts):
     users = f"{platform.url('screening')}/users"
-    a, b, c = (f"crash.{platform.run_id}.{x}" for x in "abc")
+    a, b, c = crash_accounts
     arm(platform, "users.identity_done@1")
 
     # Created in Keycloak, killed before its event: the reconciler publishes it, once.
