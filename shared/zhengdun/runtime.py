@@ -82,6 +82,11 @@ class ServiceRuntime:
         setup_tracing(service)
         self.engine = make_engine(self.settings.database_url)
         self.session_factory = make_session_factory(self.engine)
+        # The readers' sessions (zhengdun.dependencies), by isolation level: bound to a view of the engine that sets
+        # it, so that a session takes its connection at its first statement, and a request refused before (401,
+        # 403, 422) takes none.
+        self.reader_sessions = {level: make_session_factory(self.engine.execution_options(isolation_level=level))
+                                for level in ("REPEATABLE READ", "AUTOCOMMIT")}
         self.broker = make_broker(self.settings.kafka_bootstrap, service)
         self.relay = OutboxRelay(self.session_factory, lambda: make_producer(self.settings.kafka_bootstrap, service),
                                  batch_size=self.settings.relay_batch_size,
