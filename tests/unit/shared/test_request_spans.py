@@ -86,3 +86,4 @@ def test_probes_and_unknown_paths():
     assert client.get("/nowhere").status_code == 404
     (server,) = exporter.get_finished_spans()
     assert server.name == "GET" and dict(server.attributes)["http.status_code"] == 404
+
