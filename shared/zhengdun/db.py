@@ -24,12 +24,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-def make_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
-    # 20 kept open: at 16 clients and more, a smaller pool opened and closed an overflow connection per
-    # request (seen under load); 5 services × 30 stay well inside the local server's 300.
+def make_engine(url: str, *, pool_size: int = 30, max_overflow: int = 0) -> AsyncEngine:
+    # Up to 30 connections, all kept once opened (5 services × 30 stay well inside the local server's 300), and
+    # none opened beyond them: a request past the 30th waits for one. An overflow connection is closed when it
+    # comes back to a pool whose kept connections are all idle, which under 64 clients happened on nearly every
+    # request: a tenth of a read's CPU went to opening and closing connections (TLS attempt, authentication, type
+    # codecs), and each new connection prepared its statements again (seen with py-spy). Opened lazily: a process
+    # that serves little holds few.
     # JSON columns decoded by pydantic's parser (Rust) instead of json.loads: the same values, and a case
     # book or a campaign's facts decode a JSON document per row (seen: a fifth of a case book's time).
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=10, json_deserializer=from_json)
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, json_deserializer=from_json)
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine
 

@@ -179,11 +179,11 @@ class RefuseUndocumentedMethods:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            request = Request(scope, receive)
-            template, allow = documented_path(scope["app"], request.url.path)
-            name_server_span(request.method, template)
-            if allow and request.method not in allow:
-                await method_not_allowed(request, allow)(scope, receive, send)
+            method = scope["method"]
+            template, allow = documented_path(scope["app"], scope["path"])
+            name_server_span(method, template)
+            if allow and method not in allow:
+                await method_not_allowed(Request(scope, receive), allow)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

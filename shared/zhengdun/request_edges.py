@@ -61,9 +61,23 @@ class RequestEdges:
                 with contextlib.suppress(Exception):   # a broken connection: the pool has dropped it already
                     await session.close()
             PUBLISHED_IN_REQUEST.reset(token)
-            route = getattr(scope.get("route"), "path", "unmatched")
-            metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-            metrics.HTTP_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            counted, timed = _series(scope["method"], getattr(scope.get("route"), "path", "unmatched"), status)
+            counted.inc()
+            timed.observe(time.perf_counter() - started)
+
+
+# The request counter's and latency histogram's series of each (method, route, status) seen, looked up once:
+# ``labels()`` checks and joins its values under a lock on every call.
+_SERIES: dict[tuple[str, str, int], tuple] = {}
+
+
+def _series(method: str, route: str, status: int):
+    key = (method, route, status)
+    series = _SERIES.get(key)
+    if series is None:
+        series = _SERIES[key] = (metrics.HTTP_REQUESTS.labels(method, route, str(status)),
+                                 metrics.HTTP_LATENCY.labels(method, route))
+    return series
 
 
 def _is_json(scope: Scope) -> bool:

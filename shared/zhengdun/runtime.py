@@ -20,7 +20,6 @@ import httpx
 import uvicorn
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
-from opentelemetry import context as otel_context
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
@@ -84,6 +83,11 @@ class ServiceRuntime:
         setup_tracing(service)
         self.engine = make_engine(self.settings.database_url)
         self.session_factory = make_session_factory(self.engine)
+        # The readers' sessions (zhengdun.dependencies), by isolation level: bound to a view of the engine that sets
+        # it, so that a session takes its connection at its first statement, and a request refused before (401,
+        # 403, 422) takes none.
+        self.reader_sessions = {level: make_session_factory(self.engine.execution_options(isolation_level=level))
+                                for level in ("REPEATABLE READ", "AUTOCOMMIT")}
         self.broker = make_broker(self.settings.kafka_bootstrap, service)
         self.relay = OutboxRelay(self.session_factory, lambda: make_producer(self.settings.kafka_bootstrap, service),
                                  batch_size=self.settings.relay_batch_size,
@@ -210,7 +214,10 @@ class ServiceRuntime:
         the business date (set only where ``settable_clock``), the person's to-do items from ``pending_tasks``,
         health, metrics and operations."""
         # /docs logs in through the realm's public client (authorization code + PKCE), like the console.
+        # FastAPI's own telemetry off: zhengdun.telemetry traces the requests (trace_requests below), and FastAPI's
+        # would add a span per dependency, endpoint and serialization besides.
         app = FastAPI(title=title, description=description, version="0.1.0", lifespan=self.lifespan,
+                      telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
                       swagger_ui_init_oauth={"clientId": WEB_CLIENT, "usePkceWithAuthorizationCodeGrant": True,
                                              "scopes": "openid"})
         app.state.runtime = self
@@ -246,28 +253,10 @@ class ServiceRuntime:
         for router in (*routers, *common):
             app.include_router(router)
         install_openapi(app, issuer=self.settings.issuer)
-        # Without a span per ASGI message (send/receive): one per request and one per SQL statement say enough.
         trace_requests(app)
         return app
 
     def serve(self, app: FastAPI) -> None:
         # log_config=None: uvicorn keeps the JSON logging of zhengdun.logs instead of installing its own.
-        uvicorn.run(EmptyTraceContext(app), host=self.settings.host, port=self.settings.port, log_level="info",
+        uvicorn.run(app, host=self.settings.host, port=self.settings.port, log_level="info",
                     access_log=False, log_config=None)
-
-
-class EmptyTraceContext:
-    """Each request starts with no current span. uvicorn starts the task of a request that arrived
-    while the previous one on the connection was finishing from inside that request's task, so it
-    would inherit its span; OpenTelemetry's middleware then makes the new request an internal child
-    of the old one and ignores the caller's traceparent (seen: a POST's events in a GET's trace)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        token = otel_context.attach(otel_context.Context())
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            otel_context.detach(token)

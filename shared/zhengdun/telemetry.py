@@ -5,7 +5,8 @@ Zipkin's own OTLP receiver is not published on Maven Central, so the Zipkin expo
 when both are, nothing when neither is.
 
 Outgoing HTTP (Keycloak's admin API, the realm's JWKS) is traced by the maintained httpx
-instrumentation, SQL by the SQLAlchemy one (wired in zhengdun.runtime), incoming HTTP by FastAPI's.
+instrumentation; incoming HTTP and SQL here (``TracedRequests``, ``trace_sql``), lighter than the
+instrumentations of FastAPI and SQLAlchemy, with the same spans.
 
 Kafka spans are made by zhengdun.messaging: the trace context of the request that wrote an
 event is stored with the event in the outbox, sent in the Kafka headers (W3C traceparent),
@@ -15,10 +16,11 @@ from __future__ import annotations
 
 import os
 
-from opentelemetry import propagate, trace
+from opentelemetry import context, propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from sqlalchemy import event
 
 _configured = False
 
@@ -47,34 +49,150 @@ def setup_tracing(service: str) -> None:
     _configured = True
 
 
-def trace_sql(engine) -> None:
-    """A span per SQL statement of ``engine`` (an AsyncEngine). Not the instrumentation's "connect" span as
-    well: it wraps every ``Engine.connect``, which on each request only takes a pooled connection and opens
-    nothing, and cost a sixth of a list read's CPU with its export (seen with py-spy)."""
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-    from opentelemetry.instrumentation.utils import unwrap
-    from sqlalchemy.engine import Engine
+def trace_sql(engine, tracer_provider=None) -> None:
+    """A span per SQL statement of ``engine`` (an AsyncEngine), a child of the request's or the consumer's span,
+    named by the statement's first word, with the attributes OpenTelemetry's SQLAlchemy instrumentation gives
+    (db.system, db.name, db.user, db.operation, db.statement, net.peer.name, net.peer.port).
 
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
-    unwrap(Engine, "connect")
+    Instead of that instrumentation: per statement it read the engine's URL again and set each attribute by a
+    call of its own, it counted the pool's connections into a meter that exports nowhere at every checkout and
+    checkin, and it wrapped every ``Engine.connect`` in a span (that one cost a sixth of a list read's CPU with
+    its export; the rest a twentieth, seen with py-spy). ``tracer_provider``: the global one unless given."""
+    url = engine.url
+    fixed = {key: value for key, value in (("db.system", "postgresql"), ("db.name", url.database),
+                                           ("db.user", url.username), ("net.peer.name", url.host),
+                                           ("net.peer.port", url.port or 5432)) if value is not None}
+    sql = trace.get_tracer("zhengdun.sql", tracer_provider=tracer_provider)
+
+    def start(conn, cursor, statement: str, parameters, context, executemany):
+        operation = statement.split(None, 1)[0] if statement.strip() else "postgresql"
+        context._zhengdun_span = sql.start_span(operation, kind=trace.SpanKind.CLIENT, attributes={
+            **fixed, "db.operation": operation, "db.statement": statement})
+        return statement, parameters
+
+    def end(conn, cursor, statement, parameters, context, executemany):
+        span = getattr(context, "_zhengdun_span", None)
+        if span is not None:
+            context._zhengdun_span = None
+            span.end()
+
+    def failed(exception_context):
+        span = getattr(exception_context.execution_context, "_zhengdun_span", None)
+        if span is not None:   # the statement failed: after_cursor_execute was not called
+            exception_context.execution_context._zhengdun_span = None
+            span.set_status(trace.Status(trace.StatusCode.ERROR, str(exception_context.original_exception)))
+            span.end()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", start, retval=True)
+    event.listen(engine.sync_engine, "after_cursor_execute", end)
+    event.listen(engine.sync_engine, "handle_error", failed)
 
 
-def trace_requests(app) -> None:
-    """A server span per request (none for health and metrics), without a span per ASGI message.
-
-    The instrumentation names each span by matching the request against every route of the app before the
-    app's router matches it again (seen: a tenth of a list read's CPU in casework, more in screening with its
-    hundred paths). Here the span starts named by its method alone, and ``name_server_span`` names it after
-    the path template that zhengdun.problems finds anyway for the 405 check (a few templates tried)."""
-    import opentelemetry.instrumentation.fastapi as instrumentation
-
-    instrumentation._get_default_span_details = _method_only   # looked up when the middleware stack is built
-    instrumentation.FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics",
-                                                       exclude_spans=["receive", "send"])
+def trace_requests(app, tracer_provider=None) -> None:
+    """A server span per request (none for health and metrics), made by ``TracedRequests`` around the whole
+    middleware stack, so that the error handlers (a 500's log line) run inside it and its status is the one sent.
+    ``tracer_provider``: the global one unless given (a test's)."""
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: TracedRequests(build(), tracer_provider)
 
 
-def _method_only(scope) -> tuple[str, dict[str, str]]:
-    return scope.get("method", "HTTP"), {}
+# Not traced: probes and scrapes (their paths start with these).
+UNTRACED = ("/health/", "/metrics")
+
+
+class TracedRequests:
+    """The server span of a request: continued from the caller's W3C ``traceparent``, named by its method until
+    ``name_server_span`` names it after its path template, with the attributes OpenTelemetry's ASGI
+    instrumentation gives by default (http.method, http.target, http.route, http.status_code…),
+    and an error status for a 5xx or an exception.
+
+    Instead of that instrumentation (FastAPIInstrumentor): per request it collected its attributes twice, wrapped
+    every ``receive`` and ``send``, recorded four histograms into a meter that exports nowhere, and added two
+    error layers and one exception layer around the app (seen: a sixth of a list read's CPU).
+
+    Each request starts from an empty context, not the current one: uvicorn starts the task of a request that
+    arrived while the previous one on the connection was finishing from inside that request's task, so it would
+    inherit its span (seen: a POST's events in a GET's trace)."""
+
+    def __init__(self, app, tracer_provider=None) -> None:
+        self.app = app
+        self._provider = tracer_provider
+        self._tracer = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith(UNTRACED):
+            token = context.attach(context.Context())
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                context.detach(token)
+            return
+        if self._tracer is None:   # the provider is set when the process starts, after the app is built
+            self._tracer = trace.get_tracer("zhengdun.http", tracer_provider=self._provider)
+        headers = scope["headers"]
+        parent = propagate.extract(headers, context.Context(), _ASGI_HEADERS)   # never the previous request's
+        span = self._tracer.start_span(scope["method"], parent, kind=trace.SpanKind.SERVER,
+                                       attributes=_request_attributes(scope, headers))
+        token = context.attach(trace.set_span_in_context(span, parent))
+
+        async def send_with_status(message) -> None:
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                span.set_attribute("http.status_code", status)
+                if status >= 500:
+                    span.set_status(trace.Status(trace.StatusCode.ERROR))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        except Exception as exc:
+            span.record_exception(exc)
+            span.set_status(trace.Status(trace.StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+            raise
+        finally:
+            context.detach(token)
+            span.end()
+
+
+class _HeaderGetter:
+    """The W3C propagator's reader of an ASGI scope's headers (a list of lowercase byte pairs)."""
+
+    def get(self, headers, key: str):
+        wanted = key.encode()
+        return [value.decode("latin-1") for name, value in headers if name == wanted] or None
+
+    def keys(self, headers):
+        return [name.decode("latin-1") for name, _ in headers]
+
+
+_ASGI_HEADERS = _HeaderGetter()
+
+
+def _request_attributes(scope, headers) -> dict:
+    server = scope.get("server") or ("0.0.0.0", 80)
+    host = user_agent = None
+    for name, value in headers:
+        if name == b"host":
+            host = value.decode("latin-1")
+        elif name == b"user-agent":
+            user_agent = value.decode("latin-1")
+    server_host = f"{server[0]}:{server[1]}" if server[1] != 80 else server[0]
+    scheme, path, query = scope.get("scheme", "http"), scope["path"], scope.get("query_string", b"")
+    target = f"{path}?{query.decode('latin-1')}" if query else path
+    attributes = {"http.scheme": scheme, "http.host": server_host, "net.host.port": server[1],
+                  "http.flavor": scope.get("http_version", "1.1"), "http.target": target,
+                  "http.url": f"{scheme}://{host or server_host}{target}", "http.method": scope["method"]}
+    if host:
+        attributes["http.server_name"] = host
+    if user_agent:
+        attributes["http.user_agent"] = user_agent
+    client = scope.get("client")
+    if client:
+        attributes["net.peer.ip"], attributes["net.peer.port"] = client[0], client[1]
+    return attributes
 
 
 def name_server_span(method: str, path: str | None) -> None:

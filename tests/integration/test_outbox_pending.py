@@ -96,7 +96,7 @@ async def _relay_lock_holders(database: str) -> int:
 
 
 async def _relay_until_sent(database: str, topic: str) -> None:
-    engine = make_engine(database, pool_size=2)
+    engine = make_engine(database, pool_size=2, max_overflow=10)
     factory = make_session_factory(engine)
     relay = OutboxRelay(factory, lambda: make_producer(KAFKA_BOOTSTRAP, "test"), batch_size=3, poll_seconds=0.05)
     task = asyncio.create_task(relay.run())
@@ -126,7 +126,7 @@ async def _relay_until_sent(database: str, topic: str) -> None:
 
 
 async def _scenario(database: str, topic: str) -> list[str]:
-    engine = make_engine(database, pool_size=3)
+    engine = make_engine(database, pool_size=3, max_overflow=10)
     factory = make_session_factory(engine)
     try:
         # A transaction writes its row first (the lower seq) and commits only after later rows were published.
