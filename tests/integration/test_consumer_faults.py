@@ -12,7 +12,7 @@ import pytest
 from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 
-from tests.support.platform import KAFKA_BOOTSTRAP, PG_ADMIN_DSN, PG_PORT, ensure_infrastructure
+from tests.support.platform import KAFKA_BOOTSTRAP, scratch_database
 from zhengdun import metrics
 from zhengdun.db import Base, make_engine, make_session_factory
 from zhengdun.events.base import STRUCTURED_CONTENT_TYPE, Envelope
@@ -27,18 +27,8 @@ VILLAGES = ("990102101201", "990102101202", "990102102203")
 
 @pytest.fixture(scope="module")
 def database():
-    ensure_infrastructure()
-    name = f"zdtest_consumer_{secrets.token_hex(3)}"
-
-    async def run(sql: str):
-        conn = await asyncpg.connect(PG_ADMIN_DSN)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-    asyncio.run(run(f'CREATE DATABASE "{name}" OWNER zhengdun'))
-    yield f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{name}"
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database("consumer") as url:
+        yield url
 
 
 def step(village: str, n: int, kind: str) -> Envelope:

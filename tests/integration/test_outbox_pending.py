@@ -15,7 +15,7 @@ from alembic import command
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from tests.support.platform import KAFKA_BOOTSTRAP, PG_ADMIN_DSN, PG_PORT, ensure_infrastructure
+from tests.support.platform import KAFKA_BOOTSTRAP, scratch_database
 from zhengdun.db import make_engine, make_session_factory
 from zhengdun.events.base import Envelope
 from zhengdun.messaging.kafka import ensure_topics, make_producer
@@ -28,21 +28,10 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "casework" / "mi
 BEFORE = "0006"   # casework's last revision with outbox.sent_at
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 @pytest.fixture(scope="module")
 def database():
-    ensure_infrastructure()
-    name = f"zdtest_outbox_{secrets.token_hex(3)}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}" OWNER zhengdun'))
-    yield f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{name}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database("outbox") as url:
+        yield url
 
 
 async def _fetch(url: str, sql: str, *args):

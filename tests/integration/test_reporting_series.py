@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting.figures import STATE_ON_A_DATE, _params, group_digits, policies_for
 from reporting.series import aggregates_on
-from tests.support.platform import PG_ADMIN_DSN, PG_PORT, ensure_infrastructure
+from tests.support.platform import scratch_database
 from zhengdun.db import make_engine
 from zhengdun.migrations import alembic_config
 
@@ -128,14 +127,6 @@ def _facts() -> dict[str, list[tuple]]:
     return facts
 
 
-async def _admin(sql: str) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 async def _fill(url: str) -> None:
     conn = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
@@ -150,14 +141,10 @@ async def _fill(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def database():
-    ensure_infrastructure()
-    name = f"zdtest_series_{secrets.token_hex(3)}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}" OWNER zhengdun'))
-    url = f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{name}"
-    command.upgrade(alembic_config(MIGRATIONS, url), "head")
-    asyncio.run(_fill(url))
-    yield url
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database("series") as url:
+        command.upgrade(alembic_config(MIGRATIONS, url), "head")
+        asyncio.run(_fill(url))
+        yield url
 
 
 async def _both(url: str, code: str) -> tuple[dict, dict]:

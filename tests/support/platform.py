@@ -90,6 +90,19 @@ async def _drop_databases(names: list[str]) -> None:
         await conn.close()
 
 
+@contextmanager
+def scratch_database(label: str) -> Iterator[str]:
+    """An empty database of its own on the shared server (its SQLAlchemy URL), dropped afterwards: for a test
+    that runs a part of the platform (a consumer, the relay, a statement) without starting the services."""
+    ensure_infrastructure()
+    name = f"zdtest_{label}_{secrets.token_hex(3)}"
+    asyncio.run(_recreate_databases([name]))
+    try:
+        yield f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{name}"
+    finally:
+        asyncio.run(_drop_databases([name]))
+
+
 async def _delete_topics(prefix: str) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
