@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.integration.helpers import load_demo_divisions, wait_for
 from tests.support import console_supervision as ui
-from tests.support.console_casework import labelled_date
+from tests.support.console_casework import labelled_date, option_of
 from tests.support.console import api_get, chromium, gateway, login, png, shot
 from tests.support.platform import running_platform
 from zhengdun_demo import special_action_steps as special
@@ -187,9 +187,10 @@ def test_county_reads_the_page_without_write_buttons(site):
 
 def pick(form, field: str, *options: str) -> None:
     """Options of a multiple select clicked one by one, the dropdown closed after each (as a person does)."""
+    select = form.locator(f"[data-test={field}]")
     for option in options:
-        form.locator(f"[data-test={field}]").click()
-        form.page.locator(".el-select-dropdown__item:visible").filter(has_text=option).first.click()
+        select.click()
+        option_of(select, option).click()    # its own dropdown's: the last one may still be closing (seen under load)
         expect(form.locator(f"[data-test={field}] .el-tag").filter(has_text=option)).to_have_count(1)
         form.locator(".el-dialog__title").click()
 
