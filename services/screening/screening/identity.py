@@ -308,20 +308,12 @@ class IdentityDirectory:
         """Every account of the realm with its unit (its group's name, None without one) and its realm roles, read
         in pages of SYNC_PAGE: the accounts, the holders of each realm role, the members of each group. For the
         background sync only: its cost grows with the realm (about one request per group)."""
-        accounts: dict[str, dict] = {}
-        first = 0
-        while True:
-            page = await self._admin.a_get_users({"first": first, "max": SYNC_PAGE, "briefRepresentation": True})
-            for user in page:
-                accounts[user["id"]] = {"id": user["id"], "username": user["username"],
-                                        "family_name": user.get("lastName") or "", "given_name": user.get("firstName") or "",
-                                        "enabled": user.get("enabled", True), "unit": None, "roles": []}
-            if len(page) < SYNC_PAGE:
-                break
-            first += SYNC_PAGE
+        accounts = {user["id"]: {"id": user["id"], "username": user["username"],
+                                 "family_name": user.get("lastName") or "", "given_name": user.get("firstName") or "",
+                                 "enabled": user.get("enabled", True), "unit": None, "roles": []}
+                    for user in await self._paged("users")}
         for role in await self._admin.a_get_realm_roles():
-            for holder in await self._paged(lambda query: self._admin.connection.a_raw_get(
-                    f"admin/realms/{self._admin.connection.realm_name}/roles/{role['name']}/users", **query)):
+            for holder in await self._paged(f"roles/{role['name']}/users"):
                 if holder["id"] in accounts:   # made since the accounts were read: the next pass has it
                     accounts[holder["id"]]["roles"].append(role["name"])
         for user_id, unit in (await self._group_members()).items():
@@ -331,12 +323,14 @@ class IdentityDirectory:
             account["roles"].sort()
         return list(accounts.values())
 
-    async def _paged(self, get) -> list[dict]:
-        """All the items of a listing that Keycloak pages with first/max, SYNC_PAGE at a time."""
+    async def _paged(self, listing: str) -> list[dict]:
+        """All the items of a listing of the realm's admin API (``listing`` below admin/realms/<realm>/) that
+        Keycloak pages with first/max, SYNC_PAGE at a time."""
+        url = f"admin/realms/{self._admin.connection.realm_name}/{listing}"
         items, first = [], 0
         while True:
-            page = raise_error_from_response(await get({"first": first, "max": SYNC_PAGE, "briefRepresentation": True}),
-                                             KeycloakGetError)
+            page = raise_error_from_response(await self._admin.connection.a_raw_get(
+                url, first=first, max=SYNC_PAGE, briefRepresentation=True), KeycloakGetError)
             items.extend(page)
             if len(page) < SYNC_PAGE:
                 return items
@@ -348,8 +342,7 @@ class IdentityDirectory:
 
         async def visit(group: dict) -> tuple[list[dict], list[dict]]:
             async with limit:
-                members = await self._paged(lambda query: self._admin.connection.a_raw_get(
-                    f"admin/realms/{self._admin.connection.realm_name}/groups/{group['id']}/members", **query))
+                members = await self._paged(f"groups/{group['id']}/members")
             children = []
             if group.get("subGroupCount", 1):   # a leaf (most groups: villages, townships without villages) is not asked
                 async with limit:

@@ -63,14 +63,25 @@ def _view(r: DirectoryAccount) -> dict:
             "enabled": r.enabled, "unit": r.unit, "roles": r.roles}
 
 
+def _written_over(accounts: list[dict], *, unless_written_since=None):
+    """The accounts' rows inserted or written over what was known (rows locked in id order, as every writer does);
+    with ``unless_written_since``, a row written since then, or unchanged, is left as it is."""
+    statement = insert(DirectoryAccount).values([_row(a) for a in sorted(accounts, key=lambda a: a["id"])])
+    where = None
+    if unless_written_since is not None:
+        table = DirectoryAccount.__table__
+        changed = func.row(*(table.c[c] for c in COLUMNS)).is_distinct_from(
+            func.row(*(statement.excluded[c] for c in COLUMNS)))
+        where = (table.c.updated_at < unless_written_since) & changed
+    return statement.on_conflict_do_update(
+        index_elements=[DirectoryAccount.user_id],
+        set_={**{c: statement.excluded[c] for c in COLUMNS}, "updated_at": func.now()}, where=where)
+
+
 async def remember(session: AsyncSession, accounts: list[dict]) -> None:
     """The accounts as they are now in Keycloak (just changed, or just read): written over what was known."""
-    if not accounts:
-        return
-    statement = insert(DirectoryAccount).values([_row(a) for a in sorted(accounts, key=lambda a: a["id"])])
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=[DirectoryAccount.user_id],
-        set_={**{c: statement.excluded[c] for c in COLUMNS}, "updated_at": func.now()}))
+    if accounts:
+        await session.execute(_written_over(accounts))
 
 
 async def remember_now(session_factory: async_sessionmaker, accounts: list[dict]) -> None:
@@ -96,19 +107,12 @@ async def sync_once(session_factory: async_sessionmaker, directory: IdentityDire
 async def _sync(session_factory: async_sessionmaker, directory: IdentityDirectory) -> int:
     async with session_factory() as session:
         started = (await session.execute(select(func.now()))).scalar_one()   # the database's clock, as updated_at's
-    accounts = sorted(await directory.all_accounts(), key=lambda a: a["id"])   # rows locked in one order, as remember's
-    table = DirectoryAccount.__table__
+    accounts = sorted(await directory.all_accounts(), key=lambda a: a["id"])
     for start in range(0, len(accounts), WRITE_BATCH):   # a transaction per batch: no row held locked for long
-        statement = insert(DirectoryAccount).values([_row(a) for a in accounts[start:start + WRITE_BATCH]])
-        changed = func.row(*(table.c[c] for c in COLUMNS)).is_distinct_from(
-            func.row(*(statement.excluded[c] for c in COLUMNS)))
         async with session_factory() as session:
             async with session.begin():
-                await session.execute(statement.on_conflict_do_update(
-                    index_elements=[DirectoryAccount.user_id],
-                    set_={**{c: statement.excluded[c] for c in COLUMNS}, "updated_at": func.now()},
-                    # written by screening since the pass began: newer than what the pass read
-                    where=(table.c.updated_at < started) & changed))
+                # what screening wrote since the pass began is newer than what the pass read
+                await session.execute(_written_over(accounts[start:start + WRITE_BATCH], unless_written_since=started))
     async with session_factory() as session:
         unlisted = (await session.execute(
             select(DirectoryAccount.user_id).where(DirectoryAccount.updated_at < started,

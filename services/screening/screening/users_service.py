@@ -57,7 +57,7 @@ class NewAccount:
     initial_password: str
 
 
-def _account(family_name: str, given_name: str, enabled: bool, unit: str | None, roles) -> dict:
+def _account(*, family_name: str, given_name: str, enabled: bool, unit: str | None, roles) -> dict:
     """An account as screening's directory keeps it (screening.user_directory), without its id and username."""
     return {"family_name": family_name, "given_name": given_name, "enabled": enabled, "unit": unit,
             "roles": sorted(roles)}
@@ -65,8 +65,7 @@ def _account(family_name: str, given_name: str, enabled: bool, unit: str | None,
 
 def _account_after(user: dict, **changes) -> dict:
     """The account ``user`` (as Keycloak showed it) once changed."""
-    now = {k: user[k] for k in ("family_name", "given_name", "enabled", "unit", "roles")} | changes
-    return _account(now["family_name"], now["given_name"], now["enabled"], now["unit"], now["roles"])
+    return _account(**{k: user[k] for k in ("family_name", "given_name", "enabled", "unit", "roles")} | changes)
 
 
 class UserOperationFailed(Exception):
@@ -126,8 +125,8 @@ class UserOperations:
             chunk = accounts[start:start + CHUNK]
             entries = [(a.username, None, {"name": a.family_name + a.given_name, "unit": a.unit, "roles": a.roles,
                                            "group_id": a.group_id,
-                                           "account": _account(a.family_name, a.given_name, True, a.unit,
-                                                               set(a.roles) | set(default_roles))})
+                                           "account": _account(family_name=a.family_name, given_name=a.given_name, enabled=True,
+                                                               unit=a.unit, roles=set(a.roles) | set(default_roles))})
                        for a in chunk]
             async with self._operations("create", entries, actor) as operations:
                 made = await asyncio.gather(*(self._make_account(a, prehashed) for a in chunk))
