@@ -13,6 +13,8 @@ from zhengdun.events.registry import DivisionUpserted
 from zhengdun.refusals import RuleViolation
 from zhengdun.roles import Level
 
+from screening.domain.tables import MAX_ERRORS_SHOWN, RowError
+
 # Accepted column headers (Chinese as in the statistical tables, or English).
 HEADER_ALIASES = {
     "code": {"code", "区划代码", "统计用区划代码", "代码"},
@@ -24,13 +26,6 @@ VILLAGE_KINDS = {"行政村", "社区"}
 # The village part of the codes the platform gives 非公企业 and 社会组织 (screening.domain.organizations) starts here.
 ORGANIZATION_CODES_FROM = 600
 MAX_NAME = 100
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int          # 1-based row number in the file, header = row 1
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -48,9 +43,6 @@ class Existing:
     parent_code: str | None
     kind: str | None
     revision: int
-
-
-MAX_ERRORS_SHOWN = 200   # the answer lists this many of a file's errors (all are counted)
 
 
 class RegistryImportRejected(RuleViolation):
