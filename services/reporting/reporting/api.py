@@ -18,7 +18,7 @@ from reporting.public import asyncapi_document, public_topic
 from reporting.rebuild import rebuild_read_model
 from reporting.subscribers import handlers
 from zhengdun.access import POLICY, authorized
-from zhengdun.dependencies import OneStatementReader, Reader, Snapshots
+from zhengdun.dependencies import Reader
 from zhengdun.messaging.outbox import parse_events_header
 from zhengdun.params import DivisionCode
 from zhengdun.pagination import Page, PageParams, page_params
@@ -35,34 +35,33 @@ CasePhase = Literal[tuple(PHASE_LABELS)]  # type: ignore[valid-type]
 
 
 # The figures' answers come serialized from the service's cache of the read model's version (already validated
-# against the route's model): an unchanged answer costs one statement on a connection without a transaction; only
-# a miss opens a snapshot (``Snapshots``) to compute it in.
+# against the route's model): an unchanged answer costs one statement on a pooled connection, without a session or a
+# transaction (the runtime is all the route is handed: no session dependency to solve and close); only a miss opens
+# a snapshot to compute it in.
 def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
 @router.get("/figures/{code}", response_model=R.DivisionFigures, tags=TAGS, summary="某区划某日的统计数据")
-async def division_figures(code: DivisionCode, session: OneStatementReader, snapshot: Snapshots,
-                           day: date | None = Query(None, alias="date"),
+async def division_figures(code: DivisionCode, request: Request, day: date | None = Query(None, alias="date"),
                            _=Depends(authorized("report.read", target="code"))):
-    return _json(await service.division_figures(session, snapshot, code, day))
+    return _json(await service.division_figures(request.app.state.runtime, code, day))
 
 
 @router.get("/figures/{code}/children", tags=TAGS, response_model=Page[R.ChildFigures],
             summary="下一级各区划的统计数据（分页）")
-async def children_figures(code: DivisionCode, session: OneStatementReader, snapshot: Snapshots,
-                           day: date | None = Query(None, alias="date"), page: PageParams = Depends(page_params),
-                           _=Depends(authorized("report.read", target="code"))):
-    return _json(await service.children_figures(session, snapshot, code, day, page))
+async def children_figures(code: DivisionCode, request: Request, day: date | None = Query(None, alias="date"),
+                           page: PageParams = Depends(page_params), _=Depends(authorized("report.read", target="code"))):
+    return _json(await service.children_figures(request.app.state.runtime, code, day, page))
 
 
 @router.get("/figures/{code}/monthly", tags=TAGS, response_model=Page[R.MonthFigures], summary="逐月统计（分页）")
-async def monthly_figures(code: DivisionCode, session: OneStatementReader, snapshot: Snapshots,
+async def monthly_figures(code: DivisionCode, request: Request,
                           first: str | None = Query(None, alias="from", pattern=MONTH, description="YYYY-MM; 默认整顿工作启动当月"),
                           last: str | None = Query(None, alias="to", pattern=MONTH, description="YYYY-MM; 默认平台当前月"),
                           page: PageParams = Depends(page_params),
                           _=Depends(authorized("report.read", target="code"))):
-    return _json(await service.monthly_figures_answer(session, snapshot, code, first, last, page))
+    return _json(await service.monthly_figures_answer(request.app.state.runtime, code, first, last, page))
 
 
 @router.get("/figures/{code}/villages", tags=TAGS, response_model=Page[R.VillageBehind | R.EventBehind | R.AlertBehind],

@@ -256,23 +256,48 @@ async def figures_for(session: AsyncSession, code: str, day: date) -> dict[str, 
     return present({k: raw.get(k, v) for k, v in EMPTY.items()}, await criteria_labels(session))
 
 
+async def figures_on(session: AsyncSession, code: str, days: list[date]) -> dict[date, dict[str, Any]]:
+    """``figures_for`` each of ``days``, in one statement."""
+    rows, labels = await aggregates_over(session, code, days), await criteria_labels(session)
+    return {day: present({k: (rows[day][0] if rows[day] else EMPTY).get(k, v) for k, v in EMPTY.items()}, labels)
+            for day in days}
+
+
 async def figures_of_children(session: AsyncSession, code: str, day: date, *, offset: int, limit: int
                               ) -> tuple[int, list[dict[str, Any]]]:
     """Each child division's figures (children known to the registry, in code order), paginated."""
     if level_of(code) is Level.VILLAGE:
         return 0, []
+    total, children = await _children(session, code, offset, limit)
+    return total, _children_figures(children, await aggregate(session, code, day, children=True),
+                                    await criteria_labels(session))
+
+
+async def children_figures_on(session: AsyncSession, code: str, days: list[date]) -> dict[date, list[dict[str, Any]]]:
+    """All children's figures (as ``figures_of_children``) on each of ``days``, in one statement."""
+    if level_of(code) is Level.VILLAGE:
+        return {day: [] for day in days}
+    _, children = await _children(session, code, 0, None)
+    rows, labels = await aggregates_over(session, code, days, children=True), await criteria_labels(session)
+    return {day: _children_figures(children, rows[day], labels) for day in days}
+
+
+async def _children(session: AsyncSession, code: str, offset: int, limit: int | None) -> tuple[int, list]:
     total = (await session.execute(text("SELECT count(*) FROM divisions WHERE parent_code = :c"), {"c": code})).scalar_one()
     children = (await session.execute(text(
         "SELECT code, name FROM divisions WHERE parent_code = :c ORDER BY code OFFSET :o LIMIT :l"),
         {"c": code, "o": offset, "l": limit})).all()
-    by_code = {r["code"]: r for r in await aggregate(session, code, day, children=True)}
-    labels = await criteria_labels(session)
+    return total, children
+
+
+def _children_figures(children: list, rows: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    by_code = {r["code"]: r for r in rows}
     items = []
     for child_code, name in children:
         raw = by_code.get(child_code, EMPTY)
         items.append({"code": child_code, "name": name,
                       "figures": present({k: raw.get(k, v) for k, v in EMPTY.items()}, labels)})
-    return total, items
+    return items
 
 
 # ---- drill-down ------------------------------------------------------------------------------
@@ -313,6 +338,14 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
         conditions.append("case_phase = :phase")
         params["phase"] = phase
     where = " AND ".join(f"({c})" for c in conditions)
+    paged = None
+    if figure in DIRECT_FILTERS and len(conditions) == 1:
+        total, paged = await _direct_page(session, figure, params)
+        if not paged:
+            return total, []
+        # The states of the page's villages only: the range of its codes, not the division's.
+        params |= {"lo": paged[0], "hi": paged[-1], "page": paged, "o": 0}
+        where = "code = ANY(:page)"
     sql = (STATE_ON_A_DATE + f", hits AS (SELECT * FROM state WHERE {where}) "
            "SELECT (SELECT count(*) FROM hits) AS total, h.code, h.name, t.name AS township, h.listed_category, "
            "h.criteria, h.designated_on, h.case_phase, h.overdue, h.qualifying_visits, h.visits_due "
@@ -328,7 +361,30 @@ async def villages_behind(session: AsyncSession, code: str, day: date, figure: F
         item["measures_overdue"] = r["overdue"]
         item["qualifying_visits_this_month"] = r["qualifying_visits"] if r["visits_due"] else None
         items.append(item)
-    return rows[0]["total"], items
+    return (total if paged else rows[0]["total"]), items
+
+
+# Figures whose villages are found without their whole state (each as STATE says, on its own facts): the page is
+# picked first, and only its villages' states are worked out, instead of every village's of the division (a
+# province's screened villages, 500 a page: the state of 50,000 villages per page).
+DIRECT_FILTERS = {
+    Figure.IN_CAMPAIGN: """EXISTS (SELECT 1 FROM rm_campaign c WHERE c.opened_on <= :d AND v.code LIKE c.area_prefix || '%'
+                            AND v.kind = ANY(coalesce(c.organization_kinds, ARRAY['行政村', '社区']::varchar[])))""",
+    Figure.SCREENED: "EXISTS (SELECT 1 FROM rm_assessment x WHERE x.village_code = v.code AND x.assessed_on <= :d)",
+    Figure.DESIGNATED: "EXISTS (SELECT 1 FROM rm_designation x WHERE x.village_code = v.code AND x.designated_on <= :d)",
+}
+
+
+async def _direct_page(session: AsyncSession, figure: Figure, params: dict[str, Any]) -> tuple[int, list[str]]:
+    """The number of villages behind ``figure`` and the codes of the page asked for, in code order."""
+    hits = (f"SELECT code FROM (SELECT code, coalesce(kind, '行政村') AS kind FROM divisions "
+            f"WHERE level = 'village' AND code BETWEEN :lo AND :hi) v WHERE {DIRECT_FILTERS[figure]}")
+    rows = (await session.execute(text(
+        f"WITH hits AS ({hits}) SELECT (SELECT count(*) FROM hits) AS total, code FROM hits "
+        f"ORDER BY code OFFSET :o LIMIT :l"), params)).all()
+    if not rows:
+        return (await session.execute(text(f"SELECT count(*) FROM ({hits}) h"), params)).scalar_one(), []
+    return rows[0][0], [code for _, code in rows]
 
 
 FLOWS = {"acceptances_passed", "acceptances_failed", "delisted", "relapsed"}
@@ -357,10 +413,11 @@ async def monthly_series(session: AsyncSession, code: str, first: date, last: da
     return series
 
 
-async def aggregates_over(session: AsyncSession, code: str, days: list[date]) -> dict[date, list[dict[str, Any]]]:
-    """``aggregate(session, code, day)`` for each of ``days``: those not in the cache of the version in one statement
-    (reporting.series), each then kept in the cache as ``aggregate`` would keep it."""
-    g = group_digits(code, children=False)
+async def aggregates_over(session: AsyncSession, code: str, days: list[date], *, children: bool = False
+                          ) -> dict[date, list[dict[str, Any]]]:
+    """``aggregate(session, code, day, children=children)`` for each of ``days``: those not in the cache of the version
+    in one statement (reporting.series), each then kept in the cache as ``aggregate`` would keep it."""
+    g = group_digits(code, children=children)
     version = await snapshot_version(session, also=PLANNING)
     found = {day: AGGREGATES.get(version, (code, day, g)) for day in days}
     found = {day: None if rows is None else _copies(rows) for day, rows in found.items()}

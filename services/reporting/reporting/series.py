@@ -71,16 +71,20 @@ av AS MATERIALIZED (
     UNION SELECT village_code FROM rm_measure WHERE {IN_DIVISION}
     UNION SELECT village_code FROM rm_acceptance WHERE {IN_DIVISION})),
 listing AS (   -- listed from a designation until the next designation or removal (a removal last on a tie)
-  SELECT f.village_code, av.kind, f.category, f.criteria, f.since,
+  SELECT f.village_code, substr(f.village_code, 1, :g) AS grp, av.kind, f.category, f.criteria, f.since,
          lead(f.since) OVER (PARTITION BY f.village_code ORDER BY f.since, f.seq, f.removal) AS until
   FROM (SELECT village_code, category, criteria, designated_on AS since, seq, false AS removal FROM rm_designation
         WHERE {IN_DIVISION}
         UNION ALL
         SELECT village_code, NULL, NULL, removed_on, seq, true FROM rm_removal WHERE {IN_DIVISION}) f
   JOIN av ON av.code = f.village_code),
-listed AS MATERIALIZED (
-  SELECT t.d, x.village_code, substr(x.village_code, 1, :g) AS grp, x.kind, x.category, x.criteria
-  FROM dates t JOIN listing x ON x.category IS NOT NULL AND {covers("x")}),
+listed AS MATERIALIZED (   -- the listings counted by what they count for and their span: a village's spans never
+                           -- overlap, so a date counts each covering group's villages once
+  SELECT grp, kind, category, since, until, count(*) AS n FROM listing WHERE category IS NOT NULL
+  GROUP BY 1, 2, 3, 4, 5),
+listed_on AS MATERIALIZED (
+  SELECT t.d, x.grp, x.kind, x.category, sum(x.n)::bigint AS n FROM dates t JOIN listed x ON {covers("x")}
+  GROUP BY 1, 2, 3, 4),
 designated AS (
   SELECT t.d, substr(x.village_code, 1, :g) AS grp, count(*) AS n
   FROM dates t JOIN (SELECT village_code, min(designated_on) AS since
@@ -90,23 +94,28 @@ designated AS (
 cases AS ({_spans("rm_case c JOIN av ON av.code = c.village_code", "village_code", "opened_on", "case_id, village_code",
                   "c." + IN_DIVISION)}),
 led AS (SELECT case_id, min(assigned_on) AS since FROM rm_contact_leader WHERE {IN_DIVISION} GROUP BY case_id),
-phases AS (
-  SELECT c.case_id, c.village_code, p.phase, greatest(c.since, p.since) AS since, least(c.until, p.until) AS until,
+phases AS MATERIALIZED (
+  SELECT c.case_id, substr(c.village_code, 1, :g) AS grp, p.phase, greatest(c.since, p.since) AS since, least(c.until, p.until) AS until,
          led.since AS led_since
   FROM cases c JOIN ({_spans("rm_case_phase", "case_id", "changed_on", "case_id, phase")}) p USING (case_id)
   LEFT JOIN led USING (case_id)),
-phase_on AS MATERIALIZED (
-  SELECT t.d, substr(x.village_code, 1, :g) AS grp, x.case_id, x.phase,
-         (coalesce(x.led_since <= t.d, false) AND x.phase IN :active) AS visits_due, t.vpm
-  FROM dates t JOIN phases x ON {covers("x")}),
+due_spans AS (   -- a case is due visits while an active phase holds and a contact leader has been assigned
+  SELECT case_id, grp, greatest(since, led_since) AS since, until FROM phases
+  WHERE led_since IS NOT NULL AND phase IN :active),
 vis AS (SELECT t.d, x.case_id, count(*) AS n
         FROM dates t JOIN rm_visit x ON date_trunc('month', x.visited_on)::date = t.ms AND x.visited_on <= t.d
         WHERE x.{IN_DIVISION} AND coalesce(x.counts_toward_minimum, x.talked_with_all AND x.problems_pushed >= t.ppv)
-        GROUP BY t.d, x.case_id),
-visits AS (
-  SELECT p.d, p.grp, count(*) FILTER (WHERE p.visits_due) AS due,
-         count(*) FILTER (WHERE p.visits_due AND coalesce(vis.n, 0) >= p.vpm) AS compliant
-  FROM phase_on p LEFT JOIN vis USING (d, case_id) GROUP BY 1, 2),
+          AND t.vpm > 0
+        GROUP BY t.d, x.case_id HAVING count(*) >= min(t.vpm)),
+visits AS (   -- due: the spans counted per date; compliant: the cases with enough visits that are due that date
+              -- (every case due, on a date whose policy asks no visits)
+  SELECT t.d, x.grp, sum(x.n)::bigint AS due FROM dates t JOIN (
+    SELECT grp, since, until, count(*) AS n FROM due_spans GROUP BY 1, 2, 3) x ON {covers("x")}
+  GROUP BY 1, 2),
+compliant AS (
+  SELECT v.d, x.grp, count(*) AS n FROM vis v JOIN due_spans x ON x.case_id = v.case_id AND x.since <= v.d
+    AND (x.until IS NULL OR v.d < x.until)
+  GROUP BY 1, 2),
 statuses AS (   -- each measure's statuses, the first from before any record (none) until its first record
   SELECT measure_id, status, since, lead(since) OVER (PARTITION BY measure_id ORDER BY since, seq) AS until FROM (
     SELECT measure_id, NULL AS status, '-infinity'::date AS since, 0 AS seq FROM rm_measure WHERE {IN_DIVISION}
@@ -136,29 +145,35 @@ delistings AS (   -- delisted from a delisting until a relapse on or after its d
   SELECT village_code, outcome, on_date AS since,
          lead(on_date) OVER (PARTITION BY village_code ORDER BY on_date, outcome = 'relapsed') AS until
   FROM acceptances WHERE outcome IN ('delisted', 'relapsed')),
-transformed AS (   -- delisted, and not listed again (grouped rather than joined: no plan from an estimate of listed)
+transformed AS (   -- delisted, and not listed again: a set difference (as an anti-join, planned from an estimate
+                   -- of one row, it ran the listings once per delisting: 8 s for one date of a province)
   SELECT d, substr(village_code, 1, :g) AS grp, count(*) AS n FROM (
-    SELECT d, village_code FROM (
-      SELECT t.d, x.village_code, true AS delisted
-      FROM dates t JOIN delistings x ON x.outcome = 'delisted' AND {covers("x")}
-      UNION ALL SELECT d, village_code, false FROM listed) y
-    GROUP BY 1, 2 HAVING bool_and(delisted)) z
+    SELECT t.d, x.village_code FROM dates t JOIN delistings x ON x.outcome = 'delisted' AND {covers("x")}
+    EXCEPT
+    SELECT t.d, l.village_code FROM dates t JOIN listing l ON l.category IS NOT NULL AND {covers("l")}
+    WHERE l.village_code IN (SELECT village_code FROM delistings WHERE outcome = 'delisted')) z
   GROUP BY 1, 2),
 listed_counts AS (
-  SELECT d, grp, count(*) AS listed, count(*) FILTER (WHERE category = 'weak_and_lax') AS weak_and_lax,
-         count(*) FILTER (WHERE category = 'lagging') AS lagging
-  FROM listed GROUP BY 1, 2),
+  SELECT d, grp, sum(n)::bigint AS listed, coalesce(sum(n) FILTER (WHERE category = 'weak_and_lax'), 0)::bigint AS weak_and_lax,
+         coalesce(sum(n) FILTER (WHERE category = 'lagging'), 0)::bigint AS lagging
+  FROM listed_on GROUP BY 1, 2),
 crit AS (
   SELECT d, grp, jsonb_object_agg(criterion, n) AS j FROM (
-    SELECT d, grp, c AS criterion, count(*) AS n
-    FROM listed, unnest(criteria) AS c WHERE category = 'weak_and_lax' GROUP BY 1, 2, 3) x GROUP BY 1, 2),
+    SELECT t.d, x.grp, x.criterion, sum(x.n)::bigint AS n
+    FROM dates t JOIN (SELECT grp, c AS criterion, since, until, count(*) AS n FROM listing, unnest(criteria) AS c
+                       WHERE category = 'weak_and_lax' GROUP BY 1, 2, 3, 4) x ON {covers("x")}
+    GROUP BY 1, 2, 3) y GROUP BY 1, 2),
 phases_counted AS (
   SELECT d, grp, jsonb_object_agg(phase, n) AS j FROM (
-    SELECT d, grp, phase, count(*) AS n FROM phase_on GROUP BY 1, 2, 3) x GROUP BY 1, 2),
+    SELECT t.d, x.grp, x.phase, sum(x.n)::bigint AS n
+    FROM dates t JOIN (SELECT grp, phase, since, until, count(*) AS n FROM phases GROUP BY 1, 2, 3, 4) x
+      ON {covers("x")}
+    GROUP BY 1, 2, 3) y GROUP BY 1, 2),
 kinds AS (
   SELECT e.d, e.grp, jsonb_object_agg(e.kind, jsonb_build_object('in_campaign', e.i, 'screened', e.s,
                                                                  'listed', coalesce(l.n, 0))) AS j
-  FROM entered e LEFT JOIN (SELECT d, grp, kind, count(*) AS n FROM listed GROUP BY 1, 2, 3) l USING (d, grp, kind)
+  FROM entered e LEFT JOIN (SELECT d, grp, kind, sum(n)::bigint AS n FROM listed_on GROUP BY 1, 2, 3) l
+    USING (d, grp, kind)
   WHERE e.i + e.s + coalesce(l.n, 0) > 0 GROUP BY 1, 2),
 alerts AS (
   SELECT t.d, substr(a.unit_code, 1, :g) AS grp, count(*) AS n
@@ -169,13 +184,14 @@ groups AS (SELECT d, grp, sum(i)::bigint AS in_campaign, sum(s)::bigint AS scree
 SELECT g.d, g.grp, g.in_campaign, g.screened, coalesce(l.listed, 0) AS listed,
        coalesce(l.weak_and_lax, 0) AS listed_weak_and_lax, coalesce(l.lagging, 0) AS listed_lagging,
        coalesce(o.measures, 0) AS measures_overdue, coalesce(o.villages, 0) AS villages_overdue,
-       coalesce(vs.due, 0) AS visits_due, coalesce(vs.compliant, 0) AS visits_compliant,
+       coalesce(vs.due, 0) AS visits_due,
+       CASE WHEN t.vpm > 0 THEN coalesce(vc.n, 0) ELSE coalesce(vs.due, 0) END AS visits_compliant,
        coalesce(a.accepted, 0) AS accepted, coalesce(a.failed, 0) AS failed, coalesce(a.delisted, 0) AS delisted,
        coalesce(a.relapsed, 0) AS relapsed, coalesce(dg.n, 0) AS designated, coalesce(tr.n, 0) AS transformed,
        coalesce(crit.j, '{{}}'::jsonb) AS by_criterion, coalesce(ph.j, '{{}}'::jsonb) AS by_phase,
        coalesce(kinds.j, '{{}}'::jsonb) AS by_kind, coalesce(alerts.n, 0) AS alerts_open
-FROM groups g LEFT JOIN listed_counts l USING (d, grp) LEFT JOIN overdue o USING (d, grp)
-LEFT JOIN visits vs USING (d, grp) LEFT JOIN outcomes a USING (d, grp) LEFT JOIN designated dg USING (d, grp)
+FROM groups g JOIN dates t USING (d) LEFT JOIN listed_counts l USING (d, grp) LEFT JOIN overdue o USING (d, grp)
+LEFT JOIN visits vs USING (d, grp) LEFT JOIN compliant vc USING (d, grp) LEFT JOIN outcomes a USING (d, grp) LEFT JOIN designated dg USING (d, grp)
 LEFT JOIN transformed tr USING (d, grp) LEFT JOIN crit USING (d, grp) LEFT JOIN phases_counted ph USING (d, grp)
 LEFT JOIN kinds USING (d, grp) LEFT JOIN alerts USING (d, grp)
 ORDER BY g.d, g.grp

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,12 +13,14 @@ from reporting import responses as R
 from reporting.domain.figures import FIGURES, month_end, months_between, parse_month
 from reporting.versions import COMPUTED, ByVersion, snapshot_version, version_and_today
 from zhengdun import clock
-from zhengdun.dependencies import Snapshot
 from zhengdun.messaging import InboxMessage
 from zhengdun.pagination import Page, PageParams
 from zhengdun.reading import paginate, within
 from zhengdun.refusals import RuleViolation
 from zhengdun.registry import Division
+
+if TYPE_CHECKING:
+    from zhengdun.runtime import ServiceRuntime
 
 
 
@@ -29,52 +32,50 @@ CHILDREN_PAGE = Page[R.ChildFigures]   # held here: pydantic keeps a parametrize
 MONTHS_PAGE = Page[R.MonthFigures]
 
 
-async def _answer(session: AsyncSession, snapshot: Snapshot, key: tuple, day: date | None, compute) -> bytes:
+async def _answer(runtime: ServiceRuntime, key: tuple, day: date | None, compute) -> bytes:
     """The answer of ``key`` on ``day`` (default the platform's today) from the cache of the version, else
     ``compute(reading, as_of)`` (a model) in a snapshot of its own, serialized and kept under that snapshot's version."""
-    version, today = await version_and_today(session)
+    # The version's connection is back in the pool before anything is computed: with every connection held by a
+    # read waiting for the computation, the computation would wait for a connection.
+    version, today = await version_and_today(runtime.engine)
     as_of = day or today
     if (body := ANSWERS.get(version, (*key, as_of))) is not None:
         return body
-    # Its connection back to the pool while the answer is computed in one of its own: with every connection held
-    # by a read waiting for the computation, the computation would wait for a connection.
-    await session.close()
 
     async def computed() -> tuple[int | None, bytes]:
-        async with snapshot() as reading:
+        async with runtime.reader_sessions["REPEATABLE READ"]() as reading:
             seen = await snapshot_version(reading)   # the first statement: the snapshot the answer is computed in
             COMPUTED.labels(key[0]).inc()
             return seen, (await compute(reading, as_of)).model_dump_json(by_alias=True).encode()
     return await ANSWERS.answer(version, (*key, as_of), computed)
 
 
-async def division_figures(session: AsyncSession, snapshot: Snapshot, code: str, day: date | None) -> bytes:
+async def division_figures(runtime: ServiceRuntime, code: str, day: date | None) -> bytes:
     """``GET /figures/{code}`` as JSON (``DivisionFigures``)."""
     async def compute(reading: AsyncSession, as_of: date) -> R.DivisionFigures:
         return R.DivisionFigures.model_validate({
             "code": code, "name": await division_name(reading, code), "date": as_of,
             "figures": await figures.figures_for(reading, code, as_of)})
-    return await _answer(session, snapshot, ("division", code), day, compute)
+    return await _answer(runtime, ("division", code), day, compute)
 
 
-async def children_figures(session: AsyncSession, snapshot: Snapshot, code: str, day: date | None,
-                           paging: PageParams) -> bytes:
+async def children_figures(runtime: ServiceRuntime, code: str, day: date | None, paging: PageParams) -> bytes:
     """``GET /figures/{code}/children`` as JSON (a page of ``ChildFigures``)."""
     async def compute(reading: AsyncSession, as_of: date) -> Page:
         total, items = await figures.figures_of_children(reading, code, as_of, offset=paging.offset, limit=paging.size)
         return CHILDREN_PAGE.model_validate({"items": [i | {"date": as_of} for i in items], "total": total,
                                              "page": paging.page, "size": paging.size})
-    return await _answer(session, snapshot, ("children", code, paging.page, paging.size), day, compute)
+    return await _answer(runtime, ("children", code, paging.page, paging.size), day, compute)
 
 
-async def monthly_figures_answer(session: AsyncSession, snapshot: Snapshot, code: str, first: str | None,
-                                 last: str | None, paging: PageParams) -> bytes:
+async def monthly_figures_answer(runtime: ServiceRuntime, code: str, first: str | None, last: str | None,
+                                 paging: PageParams) -> bytes:
     """``GET /figures/{code}/monthly`` as JSON (a page of ``MonthFigures``); up to the platform's today, which is
     in the key."""
     async def compute(reading: AsyncSession, today: date) -> Page:
         page = await monthly_figures(reading, code, first, last, paging, today=today)
         return MONTHS_PAGE.model_validate(page.model_dump())
-    return await _answer(session, snapshot, ("monthly", code, first, last, paging.page, paging.size), None, compute)
+    return await _answer(runtime, ("monthly", code, first, last, paging.page, paging.size), None, compute)
 
 
 async def as_of(session: AsyncSession, day: date | None) -> date:
