@@ -303,8 +303,10 @@ class OutboxRelay:
             try:
                 # One connection for as long as the lock is held: the lock belongs to the connection, and a session
                 # of the pool hands its connection back at each commit (to a request, with the lock on it, while
-                # the relay went on elsewhere and its unlock missed).
-                async with self._engine.connect() as connection, self._factory(bind=connection) as session:
+                # the relay went on elsewhere and its unlock missed). In autocommit: each of its statements stands
+                # alone (a read, a delete), and a BEGIN and a COMMIT around each were two round trips more.
+                async with self._engine.connect() as connection, \
+                        self._factory(bind=await connection.execution_options(isolation_level="AUTOCOMMIT")) as session:
                     if not (await session.execute(select(func.pg_try_advisory_lock(RELAY_LOCK_ID)))).scalar():
                         await self._sleep()  # another replica relays
                         continue
