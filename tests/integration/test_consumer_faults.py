@@ -5,6 +5,7 @@ village's events holds through both. Real Kafka and PostgreSQL; the handlers are
 from __future__ import annotations
 
 import asyncio
+import gc
 import secrets
 
 import asyncpg
@@ -114,6 +115,8 @@ def test_domain_errors_are_dead_lettered_and_database_failures_retried_in_order(
     assert all(r.startswith("KeyError: ") and "does not exist" in r for r in reasons.values())
     # Transient: the batch was redelivered (counted), never dead-lettered.
     assert result["retried"] >= len(VILLAGES)
+    # The collector paused while a batch is applied is running again, after failed batches too.
+    assert gc.isenabled()
     # Each inbox row names its trace: the one its headers continued, or (none given) the one its span began.
     for village in VILLAGES:
         traces = {result["traces"][e.id] for e in events[village]}

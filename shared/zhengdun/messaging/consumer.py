@@ -27,6 +27,7 @@ and the events behind it flow on in their order.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 from itertools import groupby
@@ -190,8 +191,17 @@ def subscribe(
     backoff = Backoff()
 
     async def consume(bodies: list, message: KafkaMessage) -> None:
+        # No cyclic garbage collection while a batch is decoded and applied: its thousands of envelopes, all alive
+        # until its end and freed by their reference counts then, set off collections that walked them again and
+        # again (measured on a batch of 2,000 registry events: a sixth to two fifths of decoding and validating).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            await apply_batch(bodies, message)
+            try:
+                await apply_batch(bodies, message)
+            finally:
+                if collecting:
+                    gc.enable()
         except Exception as exc:
             # Transient, or a failure outside any handler (the inbox itself): the whole batch is
             # redelivered, in order, after a growing pause (do not spin on a database that is down).
