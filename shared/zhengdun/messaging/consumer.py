@@ -2,8 +2,9 @@
 
 A service declares which event types it handles (``EventHandlers``); ``subscribe`` wires a
 FastStream batch subscriber that, for each batch, in ONE database transaction:
-  - skips events whose id is already in the inbox (redelivery changes nothing);
-  - applies the new events, all in one savepoint, and records their ids in the inbox; a run of
+  - claims the batch's event ids in the inbox (one insert that skips the ids it already holds:
+    redelivery changes nothing);
+  - applies the newly claimed events, all in one savepoint; a run of
     consecutive events of a type with a batch handler (``EventHandlers.on_batch``, e.g. the
     registry's ``DivisionUpserted``) is applied at its place in the batch by one call (set-based);
   - only when an event is rejected, replays the batch with each event (or run) in a savepoint of
