@@ -60,21 +60,33 @@ async def apply_division_upserted(work: InboxWork, envelope: Envelope) -> None:
     await apply_divisions_upserted(work, [envelope])
 
 
-# A run's payloads validated, and dumped, in one call each: a call per event cost more than the event's row.
+# A run's payloads validated in one call: a call per event cost more than the event's row.
 _DIVISIONS = TypeAdapter(list[DivisionUpserted])
 
 
 @division_handlers.on_batch(DivisionUpserted.event_type)  # type: ignore[attr-defined]
 async def apply_divisions_upserted(work: InboxWork, envelopes: list[Envelope]) -> None:
-    """A province's import arrives as thousands of these: one statement for all of them."""
-    await upsert_divisions(work.session, newest_revisions(_DIVISIONS.validate_python([e.data for e in envelopes])))
+    """A province's import arrives as thousands of these: one statement for all of them, its arrays read off the
+    validated payloads (dumping them to dicts first cost as much as validating them)."""
+    divisions = _newest(_DIVISIONS.validate_python([e.data for e in envelopes]))
+    if divisions:
+        await work.session.execute(_UPSERT_DIVISION_ARRAYS, {
+            "code": [d.code for d in divisions], "name": [d.name for d in divisions],
+            "level": [d.level.value for d in divisions], "parent_code": [d.parent_code for d in divisions],
+            "kind": [d.kind for d in divisions], "revision": [d.revision for d in divisions]})
+
+
+def _newest(divisions: list[DivisionUpserted]) -> list[DivisionUpserted]:
+    """One per code, its newest revision: one INSERT … ON CONFLICT may not touch a row twice, and applying the
+    events one by one would leave the newest anyway."""
+    newest: dict[str, DivisionUpserted] = {}
+    for division in divisions:
+        known = newest.get(division.code)
+        if known is None or known.revision < division.revision:
+            newest[division.code] = division
+    return list(newest.values())
 
 
 def newest_revisions(divisions: list[DivisionUpserted]) -> list[dict]:
-    """One row per code, its newest revision: one INSERT … ON CONFLICT may not touch a row twice,
-    and applying the events one by one would leave the newest anyway."""
-    newest: dict[str, DivisionUpserted] = {}
-    for division in divisions:
-        if division.code not in newest or newest[division.code].revision < division.revision:
-            newest[division.code] = division
-    return _DIVISIONS.dump_python(list(newest.values()), mode="json")
+    """``_newest`` as row dicts (``upsert_divisions``'s)."""
+    return _DIVISIONS.dump_python(_newest(divisions), mode="json")

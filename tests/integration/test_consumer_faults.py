@@ -5,6 +5,7 @@ village's events holds through both. Real Kafka and PostgreSQL; the handlers are
 from __future__ import annotations
 
 import asyncio
+import gc
 import secrets
 
 import asyncpg
@@ -23,6 +24,7 @@ from zhengdun.messaging.outbox import OutboxMessage
 from zhengdun.messaging.topics import Topics
 
 VILLAGES = ("990102101201", "990102101202", "990102102203")
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +71,12 @@ async def _scenario(database_url: str, prefix: str) -> dict:
     await broker.start()
     try:
         for village in VILLAGES:
-            for envelope in events[village]:
-                await broker.publish(envelope.model_dump_json().encode(), topics.of("screening"),
-                                     key=village.encode(), headers={"content-type": STRUCTURED_CONTENT_TYPE})
+            # The first village's events continue a trace; the first step comes again after the third (redelivered).
+            trace = {"traceparent": TRACEPARENT} if village == VILLAGES[0] else {}
+            steps = events[village]
+            for envelope in [*steps[:3], steps[0], *steps[3:]]:
+                await broker.publish(envelope.model_dump_json().encode(), topics.of("screening"), key=village.encode(),
+                                     headers={"content-type": STRUCTURED_CONTENT_TYPE, **trace})
         expected = len(VILLAGES) * (len(kinds) + 1)   # every event in the inbox, and one dead letter per village
         for _ in range(600):
             async with engine.connect() as conn:
@@ -82,11 +87,12 @@ async def _scenario(database_url: str, prefix: str) -> dict:
         async with engine.connect() as conn:
             applied = (await conn.execute(text("SELECT village, n FROM applied ORDER BY seq"))).all()
             inbox = dict((await conn.execute(text("SELECT event_id, outcome FROM inbox"))).all())
+            traces = dict((await conn.execute(text("SELECT event_id, trace_id FROM inbox"))).all())
             letters = (await conn.execute(text("SELECT event_id, topic, headers FROM outbox"))).all()
     finally:
         await broker.stop()
         await engine.dispose()
-    return {"events": events, "applied": applied, "inbox": inbox, "letters": letters, "attempts": attempts,
+    return {"events": events, "applied": applied, "inbox": inbox, "traces": traces, "letters": letters, "attempts": attempts,
             "retried": metrics.EVENTS_RETRIED.labels(group, "transient")._value.get() - retried_before,
             "deadletter": topics.deadletter}
 
@@ -95,7 +101,8 @@ def test_domain_errors_are_dead_lettered_and_database_failures_retried_in_order(
     result = asyncio.run(_scenario(database, f"cf{secrets.token_hex(3)}."))
     events = result["events"]
     for village in VILLAGES:
-        # Order per village holds: every step but the broken one, once each, in the order published.
+        # Order per village holds: every step but the broken one, once each (the redelivered one too), in the order
+        # published.
         assert [n for v, n in result["applied"] if v == village] == [0, 2, 3, 4, 5]
         poisoned = events[village][1]
         assert result["inbox"][poisoned.id] == "dead-lettered"
@@ -108,6 +115,15 @@ def test_domain_errors_are_dead_lettered_and_database_failures_retried_in_order(
     assert all(r.startswith("KeyError: ") and "does not exist" in r for r in reasons.values())
     # Transient: the batch was redelivered (counted), never dead-lettered.
     assert result["retried"] >= len(VILLAGES)
+    # The collector paused while a batch is applied is running again, after failed batches too.
+    assert gc.isenabled()
+    # Each inbox row names its trace: the one its headers continued, or (none given) the one its span began.
+    for village in VILLAGES:
+        traces = {result["traces"][e.id] for e in events[village]}
+        if village == VILLAGES[0]:
+            assert traces == {TRACEPARENT.split("-")[1]}
+        else:
+            assert all(len(t or "") == 32 for t in traces)
 
 
 def test_errors_are_classified():

@@ -266,7 +266,9 @@ class InboxWork(_Publishing):
 # a transaction that committed late), then each one's outbox row by its key. Written so that no statistics of the
 # churning pending table can make it a join that scans or sorts the outbox: ``OFFSET 0`` keeps the lateral lookup
 # a lookup (seen in EXPLAIN: a plain join became a hash join over the whole outbox, or a sort of every pending row).
-_PENDING_ROWS = ("SELECT o.seq, o.event_id, o.topic, o.key, o.type, o.body, o.headers "
+# The headers come as their JSON text: rows of one request share them, and ``_send`` parses each distinct text once
+# (the driver's JSON codec parsed every row's).
+_PENDING_ROWS = ("SELECT o.seq, o.event_id, o.topic, o.key, o.type, o.body, CAST(o.headers AS text) AS headers "
                  "FROM (SELECT seq FROM outbox_pending {where} ORDER BY seq LIMIT :limit) AS p "
                  "CROSS JOIN LATERAL (SELECT * FROM outbox WHERE outbox.seq = p.seq OFFSET 0) AS o ORDER BY p.seq")
 _PENDING = text(_PENDING_ROWS.format(where=""))
@@ -301,8 +303,10 @@ class OutboxRelay:
             try:
                 # One connection for as long as the lock is held: the lock belongs to the connection, and a session
                 # of the pool hands its connection back at each commit (to a request, with the lock on it, while
-                # the relay went on elsewhere and its unlock missed).
-                async with self._engine.connect() as connection, self._factory(bind=connection) as session:
+                # the relay went on elsewhere and its unlock missed). In autocommit: each of its statements stands
+                # alone (a read, a delete), and a BEGIN and a COMMIT around each were two round trips more.
+                async with self._engine.connect() as connection, \
+                        self._factory(bind=await connection.execution_options(isolation_level="AUTOCOMMIT")) as session:
                     if not (await session.execute(select(func.pg_try_advisory_lock(RELAY_LOCK_ID)))).scalar():
                         await self._sleep()  # another replica relays
                         continue
@@ -361,16 +365,17 @@ class OutboxRelay:
         topic_partitions = {topic: sorted(await producer.partitions_for(topic)) for topic in {row.topic for row in rows}}
         for group in _same_origin(rows):
             first = group[0]
+            stored_headers = json.loads(first.headers)
             # One publish span per run of rows from the same request (a province import is one
             # request of thousands of rows): a span per row cost more than sending the row.
             with tracer().start_as_current_span(
-                f"{first.topic} publish", kind=SpanKind.PRODUCER, context=context_from_headers(first.headers),
+                f"{first.topic} publish", kind=SpanKind.PRODUCER, context=context_from_headers(stored_headers),
                 attributes={"messaging.system": "kafka", "messaging.destination.name": first.topic,
                             "messaging.message.id": first.event_id, "messaging.batch.message_count": len(group),
                             "cloudevents.event_type": first.type},
             ):
                 # The publish span becomes the consumers' parent; a run shares its headers.
-                headers = [(name, value.encode()) for name, value in {**first.headers, **current_trace_headers()}.items()]
+                headers = [(name, value.encode()) for name, value in {**stored_headers, **current_trace_headers()}.items()]
             for row in group:
                 key = row.key.encode()
                 partition = self._partitions.of(row.topic, topic_partitions[row.topic], key)
@@ -427,5 +432,6 @@ class _Sending:
 
 
 def _same_origin(rows: list) -> list[list]:
-    """Consecutive rows of one topic and one type written under the same trace context, together."""
+    """Consecutive rows of one topic and one type written under the same trace context (the same headers' text),
+    together."""
     return [list(group) for _, group in groupby(rows, key=lambda row: (row.topic, row.type, row.headers))]
