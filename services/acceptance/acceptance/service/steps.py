@@ -271,7 +271,7 @@ async def county_sign(command: Empty, uow: UnitOfWork, row: AcceptanceRow, princ
     ctx = await _begin(uow, row, principal.actor)
     person = ctx.person(Role.COUNTY_SECRETARY)
     outcome = ctx.acc.sign_county(person, ctx.today, filed_with=city_of(row.county_code))
-    content = await documents.county_report_content(ctx.session, row, ctx.acc)
+    content = await documents.county_report_content(ctx.session, row, ctx.acc, await ctx.village_name())
     doc = await documents.new_document(ctx.session, row.acceptance_id, "county_acceptance_report", content, ctx.today)
     ctx.documents()["county_acceptance_report"] = doc.document_id
     documents.sign(ctx.session, doc, person, ctx.today)
