@@ -206,3 +206,43 @@ def test_an_acceptance_step_reads_its_surroundings_with_the_lock_and_a_policy_on
     assert first == (revised, 2) and again == (revised, 2) and before == (Policy(), 1)
     # Version 2's policy read once, version 1's once: each kept version is parsed once per process.
     assert len(sent) == 3
+
+
+def test_seals_of_one_unit_share_its_key_and_a_rotation_waits_for_them(acceptance_db):
+    """Two seals of one unit at once: the second does not wait for the first to commit. A rotation meanwhile waits
+    for the seal in flight, and the seal after it takes the new key."""
+    from acceptance.service.documents import _rotate, current_key
+
+    unit = f"990199{100 + secrets.randbelow(900)}000"
+
+    async def run():
+        engine = make_engine(acceptance_db)
+        factory = make_session_factory(engine)
+        try:
+            async with factory() as session, session.begin():
+                first_key = (await current_key(session, unit)).key_id      # the unit's first key, made
+            async with factory() as sealing, sealing.begin():
+                assert (await current_key(sealing, unit)).key_id == first_key
+
+                async def another_seal():
+                    async with factory() as session, session.begin():
+                        return (await current_key(session, unit)).key_id
+
+                assert await asyncio.wait_for(another_seal(), 30) == first_key   # side by side, not after
+
+                async def rotation():
+                    async with factory() as session, session.begin():
+                        return (await _rotate(session, unit)).key_id
+
+                rotating = asyncio.create_task(rotation())
+                await asyncio.sleep(0.5)
+                assert not rotating.done()   # waits for the seal in flight
+            new_key = await asyncio.wait_for(rotating, 30)
+            async with factory() as session, session.begin():
+                after = (await current_key(session, unit)).key_id
+            return first_key, new_key, after
+        finally:
+            await engine.dispose()
+
+    first_key, new_key, after = asyncio.run(run())
+    assert new_key != first_key and after == new_key
