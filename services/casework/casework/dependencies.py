@@ -20,7 +20,7 @@ allowed = cache(authorized)
 
 
 async def _case_in_reach(session, case_id: str, principal: Principal, action: str, *, lock: bool = False) -> Case:
-    case = await service.find_case(session, case_id, lock=lock)
+    case = await (service.lock_case(session, case_id) if lock else service.find_case(session, case_id))
     if case is None:
         raise not_found(f"案件 {case_id}")
     authorize_target(principal, action, case.village_code)

@@ -110,7 +110,7 @@ async def pair_villages(cmd: SecretaryPairingIn, uow, principal: Principal) -> d
 async def pair_with_case(cmd: PairingIn, uow, case: Case, principal: Principal) -> dict[str, Any]:
     """The per-case form (POST /cases/{case_id}/pairings): the same rules, for this one village."""
     session = uow.session
-    today = await clock.today(session)
+    today = await service.today_of(session)
     clock.not_in_future(cmd.paired_on, today, "paired_on")
     key = person_key(cmd.secretary)
     await _lock_secretary(session, key)

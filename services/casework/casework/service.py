@@ -29,6 +29,7 @@ from casework.ledger import case_view, entry_view, ledger_document, ledger_expor
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
 from casework.responses import CaseDetail, CaseSummary
 from zhengdun import attachments, clock
+from zhengdun.clock import ClockState
 from zhengdun.policies import parsed_policy
 from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
@@ -110,14 +111,20 @@ def _terms(campaign, policies: list[PolicyVersion]) -> CampaignTerms:
     return CampaignTerms(campaign.campaign_id, tuple(PhaseWindow.model_validate(w) for w in campaign.phases), policies)
 
 
+# The campaign and its policy versions in one statement (a row per version; one row with no version when none is
+# kept yet): a visit, a measure or a team read them on every write, two round trips before.
+_TERMS = select(_CAMPAIGNS.c.campaign_id, _CAMPAIGNS.c.phases, _POLICIES.c.version, _POLICIES.c.policy,
+                _POLICIES.c.effective_on) \
+    .select_from(_CAMPAIGNS.outerjoin(_POLICIES, _POLICIES.c.campaign_id == _CAMPAIGNS.c.campaign_id)) \
+    .where(_CAMPAIGNS.c.campaign_id == bindparam("campaign_id"))
+
+
 async def load_campaign(session: AsyncSession, campaign_id: str) -> CampaignTerms | None:
     await settled(session)
-    campaign = (await session.execute(select(_CAMPAIGNS.c.campaign_id, _CAMPAIGNS.c.phases)
-                                      .where(_CAMPAIGNS.c.campaign_id == campaign_id))).one_or_none()
-    if campaign is None:
+    rows = (await session.execute(_TERMS, {"campaign_id": campaign_id})).all()
+    if not rows:
         return None
-    policies = (await session.execute(select(_POLICIES).where(_POLICIES.c.campaign_id == campaign_id))).all()
-    return _terms(campaign, [_policy_version(p) for p in policies])
+    return _terms(rows[0], [_policy_version(row) for row in rows if row.version is not None])
 
 
 async def require_campaign(session: AsyncSession, campaign_id: str) -> CampaignTerms:
@@ -167,13 +174,52 @@ async def find_case(session: AsyncSession, case_id: str, *, lock: bool = False) 
     return (await session.execute(query)).scalar_one_or_none()
 
 
+# A write's first statement: the case locked, and the platform's date beside it (the writer's next read, a round trip
+# of its own before). The date is the one the statement's snapshot saw, from before any wait for the lock: the same
+# as a request that read the date first and then waited.
+_LOCKED_CASE = select(Case, select(ClockState.__table__.c.today).where(ClockState.__table__.c.id == 1)
+                      .scalar_subquery().label("today")) \
+    .where(Case.case_id == bindparam("case_id")).with_for_update(of=Case)
+_TODAY = "casework.today"   # the key of the date read with the lock, in the request session's ``info``
+
+
+async def lock_case(session: AsyncSession, case_id: str) -> Case | None:
+    """The case locked for a write in this session, the platform's date read with it (see ``today_of``)."""
+    row = (await session.execute(_LOCKED_CASE, {"case_id": case_id})).one_or_none()
+    if row is None:
+        return None
+    session.info[_TODAY] = row.today or clock.wall_clock_today()
+    return row.Case
+
+
+async def today_of(session: AsyncSession) -> date:
+    """The platform's date for a write in ``session``: read with the case's lock when ``lock_case`` took it."""
+    known = session.info.get(_TODAY)
+    return known if known is not None else await clock.today(session)
+
+
 async def evidence_of(session: AsyncSession, case: Case, file_ids: list[str], field: str) -> list[dict]:
     """The references of the case's files ``file_ids`` (422 naming ``field`` for one that is not the case's)."""
     return await attachments.resolve(session, EvidenceFile, file_ids, field, "本案件", case_id=case.case_id)
 
 
+# What folding a book reads of its entries: not who recorded each (a JSON document per entry, which no rule reads;
+# the ledger reads it, through ``entries_of``), nor the row's own bookkeeping.
+_ENTRIES = CaseEntry.__table__.c
+_FOLDED = select(_ENTRIES.entry_id, _ENTRIES.kind, _ENTRIES.occurred_on, _ENTRIES.recorded_on, _ENTRIES.data,
+                 _ENTRIES.corrects).where(_ENTRIES.case_id == bindparam("case_id")).order_by(_ENTRIES.seq)
+_FOLDED_AS_OF = _FOLDED.where(_ENTRIES.recorded_on <= bindparam("as_of"))
+
+
 async def load_book(session: AsyncSession, case: Case, as_of: date | None = None) -> CaseBook:
-    return CaseBook.from_entries(header_of(case), await entries_of(session, case.case_id, as_of))
+    """The case's book folded from its entries (those recorded by ``as_of``)."""
+    await settled(session)
+    if as_of is None:
+        rows = await session.execute(_FOLDED, {"case_id": case.case_id})
+    else:
+        rows = await session.execute(_FOLDED_AS_OF, {"case_id": case.case_id, "as_of": as_of})
+    return CaseBook.from_entries(header_of(case), [
+        Entry(r.entry_id, EntryKind(r.kind), r.occurred_on, r.recorded_on, r.data, corrects=r.corrects) for r in rows])
 
 
 def case_ref(case: Case) -> dict[str, str]:
@@ -366,7 +412,7 @@ class Writer:
 
 async def _writer(uow: Work, case: Case, actor: Actor | None, dates: dict[str, date]) -> Writer:
     """A writer on the (locked) case, once none of the business ``dates`` (field → day) is after today."""
-    today = await clock.today(uow.session)
+    today = await today_of(uow.session)
     for field, value in dates.items():
         clock.not_in_future(value, today, field)
     return Writer(uow, case, await load_book(uow.session, case), today, actor)
@@ -525,7 +571,7 @@ async def answer_comment(cmd: AnswerIn, uow: UnitOfWork, case: Case, principal: 
 async def upload_evidence(uow: UnitOfWork, case: Case, principal: Principal, filename: str,
                           content: bytes) -> EvidenceFile:
     """An evidence file of the case, checked and hashed (zhengdun.attachments), kept in the case's files."""
-    row = attachments.stored(EvidenceFile, filename, content, today=await clock.today(uow.session),
+    row = attachments.stored(EvidenceFile, filename, content, today=await today_of(uow.session),
                              actor=principal.actor.model_dump(mode="json"), case_id=case.case_id)
     uow.session.add(row)
     await uow.commit()

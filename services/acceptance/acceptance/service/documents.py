@@ -31,13 +31,15 @@ async def new_document(session: AsyncSession, acceptance_id: str, kind: str, con
     return doc
 
 
-async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: Acceptance) -> dict:
+async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: Acceptance,
+                                village_name: str | None = None) -> dict:
     """The county acceptance report exactly as the county secretary signs it (and may read it before signing):
-    built from the state once the standing committee has approved, which signing does not change."""
+    built from the state once the standing committee has approved, which signing does not change. ``village_name``:
+    as the caller read it already (the step's lock), else read here."""
     county = acc.state["county"]
     return {"kind": "county_acceptance_report", "title": "县级验收报告", "acceptance_id": row.acceptance_id,
             "case_id": row.case_id, "campaign_id": row.campaign_id, "village_code": row.village_code, "round": row.round,
-            "village_name": await division_name(session, row.village_code),
+            "village_name": village_name or await division_name(session, row.village_code),
             "county_code": row.county_code, "group": county["group"],
             "opinions": {d: {"agrees": o["agrees"], "opinion": o.get("opinion"), "document_id": o.get("document_id")}
                          for d, o in county["opinions"].items()},
@@ -62,10 +64,20 @@ async def _lock_keys_of(session: AsyncSession, unit_code: str) -> None:
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"seal-key:{unit_code}"})
 
 
+def _unit_key(unit_code: str):
+    return select(SealKey).where(SealKey.unit_code == unit_code, SealKey.retired_at.is_(None))
+
+
 async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
+    """The unit's current seal key, made the first time. A key in place is only shared (FOR SHARE): seals of one unit
+    at once go side by side, and a rotation (FOR UPDATE) waits for them, so none seals with a key retired before it
+    commits. Held exclusively (the unit's lock, then FOR UPDATE), every seal of a county waited for the one before
+    it to commit (the benchmark's slowest step, the county secretary's signature)."""
+    key = (await session.execute(_unit_key(unit_code).with_for_update(read=True))).scalar_one_or_none()
+    if key is not None:
+        return key
     await _lock_keys_of(session, unit_code)
-    key = (await session.execute(select(SealKey).where(SealKey.unit_code == unit_code, SealKey.retired_at.is_(None))
-                                 .with_for_update())).scalar_one_or_none()
+    key = (await session.execute(_unit_key(unit_code).with_for_update())).scalar_one_or_none()
     if key is None:
         private, public = signing.new_key_pair(seal_passphrase())
         key = SealKey(key_id=str(uuid.uuid4()), unit_code=unit_code, private_pem=private, public_pem=public)
@@ -76,8 +88,7 @@ async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
 
 async def _rotate(session: AsyncSession, unit_code: str) -> SealKey:
     await _lock_keys_of(session, unit_code)
-    old = (await session.execute(select(SealKey).where(SealKey.unit_code == unit_code, SealKey.retired_at.is_(None))
-                                 .with_for_update())).scalar_one_or_none()
+    old = (await session.execute(_unit_key(unit_code).with_for_update())).scalar_one_or_none()
     if old is not None:
         old.retired_at = func.now()
         await session.flush()

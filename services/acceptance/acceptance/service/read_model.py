@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from acceptance.models import AcceptanceRow, Campaign, PolicyVersionRow
 from zhengdun import clock
 from zhengdun.events.casework import CasePhase, CasePhaseChanged, CaseReadyForAcceptance
 from zhengdun.events.screening import CampaignOpened, Policy, PolicyRevised
+from zhengdun.policies import is_parsed, parsed_policy
 
 
 async def keep_campaign(session: AsyncSession, opened: CampaignOpened) -> None:
@@ -43,11 +44,25 @@ async def policy_of(session: AsyncSession, campaign_id: str, day: date) -> Polic
     return (await policy_version_of(session, campaign_id, day))[0]
 
 
-async def policy_version_of(session: AsyncSession, campaign_id: str, day: date) -> tuple[Policy, int | None]:
-    """The campaign's policy in force on ``day`` and its version (None: not known here yet, the seeds' defaults apply)."""
-    rows = (await session.execute(select(PolicyVersionRow).where(PolicyVersionRow.campaign_id == campaign_id))).scalars()
-    chosen = policy_rules.in_force([policy_rules.PolicyVersion(r.version, r.effective_on, r.policy) for r in rows], day)
-    return (Policy.model_validate(chosen.policy), chosen.version) if chosen else (Policy(), None)
+_VERSIONS = select(PolicyVersionRow.version, PolicyVersionRow.effective_on) \
+    .where(PolicyVersionRow.campaign_id == bindparam("campaign_id"))
+_POLICY = select(PolicyVersionRow.policy).where(PolicyVersionRow.campaign_id == bindparam("campaign_id"),
+                                               PolicyVersionRow.version == bindparam("version"))
+
+
+async def policy_version_of(session: AsyncSession, campaign_id: str, day: date,
+                            versions: tuple[tuple[int, date], ...] | None = None) -> tuple[Policy, int | None]:
+    """The campaign's policy in force on ``day`` and its version (None: not known here yet, the seeds' defaults apply).
+    ``versions``: the campaign's (version, effective date) pairs when the caller has read them already. A kept
+    version never changes: its policy is read and validated once per process (zhengdun.policies)."""
+    if versions is None:
+        versions = tuple((await session.execute(_VERSIONS, {"campaign_id": campaign_id})).tuples())
+    chosen = policy_rules.in_force([policy_rules.PolicyVersion(v, effective_on, None) for v, effective_on in versions], day)
+    if chosen is None:
+        return Policy(), None
+    stored = None if is_parsed(campaign_id, chosen.version) else \
+        (await session.execute(_POLICY, {"campaign_id": campaign_id, "version": chosen.version})).scalar_one()
+    return parsed_policy(campaign_id, chosen.version, stored), chosen.version
 
 
 OPEN_STAGES = [s.value for s in Stage if s not in (Stage.FAILED, Stage.POST_EVALUATED)]

@@ -1,16 +1,17 @@
 """The acceptances as the routes answer them: a page of summaries, one acceptance with its records."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance.domain import signing
-from acceptance.domain.process import STAGE_LABELS, Stage
+from acceptance.domain.process import STAGE_LABELS, Stage, spot_check_levels
 from acceptance.models import AcceptanceRecord, AcceptanceRow, Document
 from acceptance.responses import AcceptanceSummary, SignContentOut
 from acceptance.service.documents import county_report_content
-from acceptance.service.rows import aggregate, division_name
+from acceptance.service.rows import Surroundings, aggregate, division_name
 from acceptance.service.spot_checks import spot_check_levels_of
+from zhengdun.divisions import level_of
 from zhengdun.pagination import Page, PageParams
 from zhengdun.reading import paginate, within
 from zhengdun.refusals import OutOfOrder
@@ -24,13 +25,22 @@ def summary(row: AcceptanceRow, name: str | None) -> AcceptanceSummary:
                              stage_label=STAGE_LABELS[Stage(row.stage)], ready_on=row.ready_on, updated_on=row.updated_on)
 
 
-async def acceptance_view(session: AsyncSession, row: AcceptanceRow) -> dict:
-    """The acceptance with its state and documents, as a step answers it."""
-    docs = (await session.execute(select(Document).where(Document.acceptance_id == row.acceptance_id)
-                                  .order_by(Document.created_on, Document.kind))).scalars().all()
-    return {**summary(row, await division_name(session, row.village_code)).model_dump(mode="json"),
-            "state": row.state,
-            "spot_check_levels": list((await spot_check_levels_of(session, [row.campaign_id]))[row.campaign_id]),
+_DOCUMENTS = select(Document.document_id, Document.kind, Document.created_on) \
+    .where(Document.acceptance_id == bindparam("acceptance_id")).order_by(Document.created_on, Document.kind)
+
+
+async def acceptance_view(session: AsyncSession, row: AcceptanceRow, around: Surroundings | None = None) -> dict:
+    """The acceptance with its state and documents, as a step answers it (``around``: the village's name and the
+    campaign's area as the step's lock read them, else read here)."""
+    await session.flush()   # the step's new documents are listed too
+    docs = (await session.execute(_DOCUMENTS, {"acceptance_id": row.acceptance_id})).all()
+    if around is None:
+        name = await division_name(session, row.village_code)
+        levels = (await spot_check_levels_of(session, [row.campaign_id]))[row.campaign_id]
+    else:
+        name = around.village_name or row.village_code
+        levels = spot_check_levels(level_of(around.campaign_area) if around.campaign_area else None)
+    return {**summary(row, name).model_dump(mode="json"), "state": row.state, "spot_check_levels": list(levels),
             "documents": [{"document_id": d.document_id, "kind": d.kind, "created_on": d.created_on.isoformat()}
                           for d in docs]}
 

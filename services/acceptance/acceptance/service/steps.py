@@ -24,7 +24,7 @@ from acceptance.service import documents
 from acceptance.service.files import owner
 from acceptance.service.read_model import policy_version_of
 from acceptance.service.reading import acceptance_view
-from acceptance.service.rows import aggregate, division_name, person_of, store
+from acceptance.service.rows import aggregate, division_name, person_of, store, surroundings_of
 from acceptance.service.spot_checks import level_name, require_spot_check_level, spot_check_levels_of
 from acceptance.service.standard import current_standard
 from zhengdun import attachments, clock
@@ -58,6 +58,11 @@ class StepContext:
     def person(self, role: str) -> Person:
         return person_of(self.actor, role)
 
+    async def village_name(self) -> str:
+        around = surroundings_of(self.session)
+        return around.village_name or self.row.village_code if around else \
+            await division_name(self.session, self.row.village_code)
+
     def base_content(self, kind: str, title: str) -> dict:
         return {"kind": kind, "title": title, "acceptance_id": self.row.acceptance_id, "case_id": self.row.case_id,
                 "campaign_id": self.row.campaign_id, "village_code": self.row.village_code, "round": self.row.round}
@@ -82,15 +87,20 @@ class StepContext:
 
 
 async def _begin(uow: UnitOfWork, row: AcceptanceRow, actor: Actor, *, dates: dict[str, date] | None = None) -> StepContext:
-    today = await clock.today(uow.session)
+    around = surroundings_of(uow.session)
+    today = around.today if around else await clock.today(uow.session)
     for field, value in (dates or {}).items():
         clock.not_in_future(value, today, field)
-    policy, version = await policy_version_of(uow.session, row.campaign_id, today)
+    policy, version = await policy_version_of(uow.session, row.campaign_id, today,
+                                              around.policy_versions if around else None)
     return StepContext(uow, row, aggregate(row), actor, today, policy, version)
 
 
 async def _finish(ctx: StepContext, step_name: str, body: BaseModel | dict, outcome: Outcome) -> dict:
-    """Store the step's state and record, publish its events, commit; answer the acceptance as it is now."""
+    """Store the step's state and record, publish its events, commit; answer the acceptance as it is now.
+
+    The answer is read inside the transaction, before the commit (what it reads is what commits): read after it,
+    its statements took a transaction of their own, two more round trips."""
     row = ctx.row
     store(row, ctx.acc, ctx.today)
     ctx.session.add(AcceptanceRecord(acceptance_id=row.acceptance_id, step=step_name, outcome=outcome.kind,
@@ -98,8 +108,9 @@ async def _finish(ctx: StepContext, step_name: str, body: BaseModel | dict, outc
                                      actor=ctx.actor.model_dump(mode="json"), recorded_on=ctx.today,
                                      policy_version=ctx.policy_version))
     _publish(ctx, outcome)
+    view = await acceptance_view(ctx.session, row, surroundings_of(ctx.session))
     await ctx.uow.commit()
-    return await acceptance_view(ctx.session, row)
+    return view
 
 
 def _publish(ctx: StepContext, outcome: Outcome) -> None:
@@ -153,7 +164,7 @@ async def sign_application(command: ApplicationIn, uow: UnitOfWork, row: Accepta
     docs = ctx.documents()
     if "application" not in docs:
         content = ctx.base_content("application", "整顿验收联名申请书") | {
-            "village_name": await division_name(ctx.session, row.village_code),
+            "village_name": await ctx.village_name(),
             "statement": joint_statement(command.statement, signed=None), "attachments": files}
         doc = await documents.new_document(ctx.session, row.acceptance_id, "application", content, ctx.today)
         docs["application"] = doc.document_id
@@ -184,7 +195,7 @@ async def record_preliminary(command: PreliminaryIn, uow: UnitOfWork, row: Accep
     outcome = ctx.acc.record_preliminary(person, passed=command.passed, inspection_group=command.inspection_group,
                                          today=ctx.today)
     content = ctx.base_content("preliminary_report", "乡镇初验报告") | {
-        "village_name": await division_name(ctx.session, row.village_code),
+        "village_name": await ctx.village_name(),
         "township_code": row.township_code, "inspection_group": command.inspection_group,
         "meeting": command.meeting.model_dump(mode="json"), "passed": command.passed, "report": command.report,
         "self_check_total": ctx.acc.state["self_check"]["total"],
@@ -260,7 +271,7 @@ async def county_sign(command: Empty, uow: UnitOfWork, row: AcceptanceRow, princ
     ctx = await _begin(uow, row, principal.actor)
     person = ctx.person(Role.COUNTY_SECRETARY)
     outcome = ctx.acc.sign_county(person, ctx.today, filed_with=city_of(row.county_code))
-    content = await documents.county_report_content(ctx.session, row, ctx.acc)
+    content = await documents.county_report_content(ctx.session, row, ctx.acc, await ctx.village_name())
     doc = await documents.new_document(ctx.session, row.acceptance_id, "county_acceptance_report", content, ctx.today)
     ctx.documents()["county_acceptance_report"] = doc.document_id
     documents.sign(ctx.session, doc, person, ctx.today)
