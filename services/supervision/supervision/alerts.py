@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import ARRAY, String, any_, bindparam, func, select
+from sqlalchemy import ARRAY, String, any_, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from supervision import journal, notifications
@@ -94,36 +94,43 @@ def _bound(statement, column):
     return statement.where(column.between(bindparam("lo"), bindparam("hi")))
 
 
+def _plain(model):
+    """The model's columns as plain rows (read by name like the model): the rules read facts, and an ORM object
+    per row, with its identity and state kept, cost more than the rest of a village's judgement. A select of the
+    mapped attributes still flushes the session first, so the event's own changes are seen."""
+    return select(*(getattr(model, attribute.key) for attribute in inspect(model).column_attrs))
+
+
 # Each kind of fact in a scope, built once: a statement built per event cost more than running it.
-_CASES = _bound(select(CaseRow).where(CaseRow.campaign_id == bindparam("cid")), CaseRow.village_code)
-_VISITS = _bound(select(VisitRow).where(VisitRow.campaign_id == bindparam("cid")), VisitRow.village_code)
-_MEASURES = _bound(select(MeasureRow).where(MeasureRow.campaign_id == bindparam("cid")), MeasureRow.village_code)
-_PROGRESS = _bound(select(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
+_CASES = _bound(_plain(CaseRow).where(CaseRow.campaign_id == bindparam("cid")), CaseRow.village_code)
+_VISITS = _bound(_plain(VisitRow).where(VisitRow.campaign_id == bindparam("cid")), VisitRow.village_code)
+_MEASURES = _bound(_plain(MeasureRow).where(MeasureRow.campaign_id == bindparam("cid")), MeasureRow.village_code)
+_PROGRESS = _bound(_plain(ProgressRow).join(MeasureRow, MeasureRow.measure_id == ProgressRow.measure_id)
                    .where(MeasureRow.campaign_id == bindparam("cid")), MeasureRow.village_code)
-_PROGRESS_REPORTS = _bound(select(ProgressReportRow).where(ProgressReportRow.campaign_id == bindparam("cid")),
+_PROGRESS_REPORTS = _bound(_plain(ProgressReportRow).where(ProgressReportRow.campaign_id == bindparam("cid")),
                            ProgressReportRow.village_code)
-_TOWNSHIP_LISTS = _bound(select(TownshipListRow).where(TownshipListRow.campaign_id == bindparam("cid")),
+_TOWNSHIP_LISTS = _bound(_plain(TownshipListRow).where(TownshipListRow.campaign_id == bindparam("cid")),
                          TownshipListRow.township_code)
 _ACCEPTING_COUNTIES = _bound(select(AcceptanceRow.county_code).distinct().where(
     AcceptanceRow.campaign_id == bindparam("cid")), AcceptanceRow.county_code)
-_ACCEPTANCES = _bound(select(AcceptanceRow).where(AcceptanceRow.campaign_id == bindparam("cid")),
+_ACCEPTANCES = _bound(_plain(AcceptanceRow).where(AcceptanceRow.campaign_id == bindparam("cid")),
                       AcceptanceRow.county_code)
-_SAMPLES = _bound(select(SampleRow).where(SampleRow.campaign_id == bindparam("cid")), SampleRow.county_code)
-_COUNTY_LISTS = _bound(select(CountyListRow).where(CountyListRow.campaign_id == bindparam("cid")),
+_SAMPLES = _bound(_plain(SampleRow).where(SampleRow.campaign_id == bindparam("cid")), SampleRow.county_code)
+_COUNTY_LISTS = _bound(_plain(CountyListRow).where(CountyListRow.campaign_id == bindparam("cid")),
                        CountyListRow.county_code)
-_COUNTY_FILINGS = _bound(select(CountyFilingRow).where(CountyFilingRow.campaign_id == bindparam("cid")),
+_COUNTY_FILINGS = _bound(_plain(CountyFilingRow).where(CountyFilingRow.campaign_id == bindparam("cid")),
                          CountyFilingRow.county_code)
-_SCREENING_SAMPLES = _bound(select(ScreeningSampleRow).where(ScreeningSampleRow.campaign_id == bindparam("cid")),
+_SCREENING_SAMPLES = _bound(_plain(ScreeningSampleRow).where(ScreeningSampleRow.campaign_id == bindparam("cid")),
                             ScreeningSampleRow.division_code)
-_DELISTINGS = _bound(select(DelistingRow).where(DelistingRow.campaign_id == bindparam("cid")),
+_DELISTINGS = _bound(_plain(DelistingRow).where(DelistingRow.campaign_id == bindparam("cid")),
                      DelistingRow.village_code)
-_FALSIFICATIONS = _bound(select(FalsificationRow).where(FalsificationRow.campaign_id == bindparam("cid")),
+_FALSIFICATIONS = _bound(_plain(FalsificationRow).where(FalsificationRow.campaign_id == bindparam("cid")),
                          FalsificationRow.village_code)
 
 
 async def _rows(session: AsyncSession, needed: bool, statement, params: dict) -> list:
     """The statement's rows; none, without asking, when its kind of fact is not needed."""
-    return list((await session.execute(statement, params)).scalars()) if needed else []
+    return list(await session.execute(statement, params)) if needed else []
 
 
 async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None,
@@ -153,7 +160,7 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
     measures = await _rows(session, Fact.MEASURES in needs, _MEASURES, params)
     progress: dict[str, list[ProgressRow]] = {}
     if measures:
-        for row in (await session.execute(_PROGRESS, params)).scalars():
+        for row in await session.execute(_PROGRESS, params):
             progress.setdefault(row.measure_id, []).append(row)
     for row in measures:
         records = progress.get(row.measure_id, [])
@@ -181,7 +188,8 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
             facts.township_lists.append(rules.TownshipList(row.township_code, row.submitted_on, row.due_on,
                                                            row.villages_assessed, row.event_id))
     if level_of(scope) in (Level.PROVINCE, Level.CITY, Level.COUNTY):
-        facts.counties = await _rows(session, Fact.ACCEPTANCES in needs, _ACCEPTING_COUNTIES, params)
+        facts.counties = [county for county, in await _rows(session, Fact.ACCEPTANCES in needs, _ACCEPTING_COUNTIES,
+                                                             params)]
         for row in await _rows(session, Fact.ACCEPTANCES in needs, _ACCEPTANCES, params):
             facts.acceptances.append(rules.Acceptance(row.village_code, row.county_code, row.accepted_on, row.event_id))
         for row in await _rows(session, Fact.SAMPLES in needs, _SAMPLES, params):
