@@ -24,6 +24,14 @@ async def append(session: AsyncSession, chain_code: str, kind: str, reference: s
     session.info[PENDING] = True
 
 
+async def append_many(session: AsyncSession, entries: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """``append`` of many (chain code, kind, reference, body) entries, in their order, in one round trip."""
+    if entries:
+        await session.execute(_QUEUE, [{"chain_code": chain_code, "kind": kind, "reference": reference,
+                                        "body": plain(body)} for chain_code, kind, reference, body in entries])
+        session.info[PENDING] = True
+
+
 # Statements built once (seal runs at every commit that appended): the queue, its entries taken out in their
 # order, the chains' locks in one statement (in code order: no circle of waits), the chains' heads, the entries.
 _QUEUE = insert(PendingJournalEntry)

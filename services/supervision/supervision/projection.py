@@ -161,12 +161,13 @@ async def township_list_submitted(session, p: sc.TownshipListSubmitted, envelope
 
 @projection(sc.CountyListConfirmed)
 async def county_list_confirmed(session, p: sc.CountyListConfirmed, envelope):
-    for category, villages in ((sc.ListCategory.WEAK_AND_LAX, p.weak_and_lax), (sc.ListCategory.LAGGING, p.lagging)):
-        for village in villages:
-            await session.execute(insert(CaseRow).values(
-                campaign_id=p.campaign_id, village_code=village, township_code=township_of(village),
-                county_code=p.county_code, category=category.value, designated_on=p.decided_on,
-                designated_by=envelope.id, phase=cw.CasePhase.CONCENTRATED.value).on_conflict_do_nothing())
+    cases = [dict(campaign_id=p.campaign_id, village_code=village, township_code=township_of(village),
+                  county_code=p.county_code, category=category.value, designated_on=p.decided_on,
+                  designated_by=envelope.id, phase=cw.CasePhase.CONCENTRATED.value)
+             for category, villages in ((sc.ListCategory.WEAK_AND_LAX, p.weak_and_lax), (sc.ListCategory.LAGGING, p.lagging))
+             for village in villages]
+    if cases:   # the county's whole list in one statement, not one per village
+        await session.execute(insert(CaseRow).on_conflict_do_nothing(), cases)
     # The first confirmation makes the county owe its filings; a later round's decision changes nothing of that.
     await session.execute(insert(CountyListRow).values(
         campaign_id=p.campaign_id, county_code=p.county_code, confirmed_on=p.decided_on, event_id=envelope.id)

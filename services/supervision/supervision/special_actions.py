@@ -1,7 +1,7 @@
 """Use cases of a township's special actions (seed 004): the task-decomposition table, its progress with evidence,
 and the organization-life cadences of the township's branches, watched by the daily clock.
 
-The alerts are the supervision alerts (``alerts.raise_alert`` / ``resolve_alert``: the same rows, events, journal
+The alerts are the supervision alerts (``alerts.reconcile``: the same rows, events, journal
 entries and notices as a campaign's); their ``campaign_id`` is the special action or the organization-life schedule
 they belong to, so a campaign's reconciliation never touches them and theirs never touches a campaign's.
 """

@@ -189,3 +189,76 @@ def test_a_rule_that_cannot_breach_on_a_day_breaches_nothing_that_day_whatever_t
     assert not rules.can_breach(Rule.TOWNSHIP_UNFINISHED, date(2021, 5, 31), date(2021, 5, 31))
     assert rules.can_breach(Rule.TOWNSHIP_UNFINISHED, date(2021, 5, 31), date(2021, 6, 1))
     assert not rules.can_breach(Rule.TOWNSHIP_UNFINISHED, None, date(2021, 6, 1))
+
+
+def two_worlds() -> rules.Facts:
+    """World A and world B side by side, B's units moved to another county (so every unit has facts of its own and
+    others' beside them): the shape of a whole area's judgement."""
+    def moved(code: str) -> str:
+        return "990103" + code[6:] if code.startswith("990102") else code
+
+    b = world_b()
+    moves = {"village_code": moved, "township_code": moved, "county_code": moved, "division_code": moved,
+             "code": moved}
+
+    def each(items):
+        return [replace(x, **{name: f(getattr(x, name)) for name, f in moves.items() if hasattr(x, name)})
+                for x in items]
+    a = world_a()
+    return replace(a, **{name: getattr(a, name) + each(getattr(b, name))
+                         for name in ("cases", "visits", "measures", "progress_reports", "townships", "township_lists",
+                                      "acceptances", "samples", "screening_samples", "delistings", "falsifications",
+                                      "county_lists", "county_filings")},
+                   counties=a.counties + [moved(c) for c in b.counties])
+
+
+def evaluated_unit_by_unit(facts: rules.Facts, day: date) -> list[rules.Breach]:
+    """``rules.evaluate`` as it was before it grouped the facts by unit: each rule handed the scope's whole lists."""
+    campaign, policy, cid = facts.campaign, facts.campaign.policy, facts.campaign.campaign_id
+    found: list = []
+    for case in facts.cases:
+        found += [rules.team_not_stationed(case, policy, day),
+                  *rules.visits_below_minimum(case, facts.visits, policy, day), rules.supervision_overdue(case, day),
+                  *rules.progress_report_missing(case, facts.progress_reports, policy, day)]
+    found += [rules.visit_without_problem(cid, v, policy) for v in facts.visits]
+    for measure in facts.measures:
+        found += [rules.measure_overdue(cid, measure, day), *rules.measure_not_updated(cid, measure, policy, day)]
+    lists = {t.township_code: t for t in facts.township_lists}
+    for township in facts.townships:
+        found += [*rules.township_list(cid, township, lists.get(township.code), policy, day),
+                  rules.township_unfinished(campaign, township.code, facts.cases, day)]
+    for county in facts.counties:
+        found += rules.spot_check_ratio(campaign, county, facts.acceptances, facts.samples, day)
+    for county_list in facts.county_lists:
+        found += rules.county_filing_missing(campaign, county_list, facts.county_filings, day)
+    found += rules.screening_sample_ratio(campaign, facts.screening_samples)
+    found += [rules.post_evaluation_overdue(cid, d, day) for d in facts.delistings]
+    found += [rules.falsification(cid, f) for f in facts.falsifications]
+    return [b for b in found if b is not None]
+
+
+def test_facts_grouped_by_unit_give_the_breaches_of_the_whole_lists():
+    """``evaluate`` hands each rule only its unit's visits, reports, cases, acceptances and filings (a province's
+    judgement scanned every visit per case): the same breaches as each rule given everything."""
+    facts = two_worlds()
+    assert len({c.county_code for c in facts.cases}) == 2
+    for day in DAYS:
+        grouped = sorted(rules.evaluate(facts, day), key=lambda b: b.key)
+        assert grouped == sorted(evaluated_unit_by_unit(facts, day), key=lambda b: b.key), day
+    assert {b.rule for day in DAYS for b in rules.evaluate(facts, day)} == rules.CAMPAIGN_RULES
+
+
+def test_false_alarms_judged_once_per_rule_and_day_agree_with_each_alert_judged_alone():
+    """``rules.false_alarms`` (what a whole area's reconciliation asks, alert by alert) answers as ``raised_in_error``
+    over the same facts, for every alert the rules raise on any day, once the facts have moved on."""
+    answers = []
+    for facts in (two_worlds(), swapped(two_worlds(), world_b(), Fact.CAMPAIGN)):
+        raised = {b.key: b for day in DAYS for b in rules.evaluate(facts, day)}
+        later = swapped(swapped(facts, world_b(), Fact.CASES), world_b(), Fact.VISITS)   # facts arrived since
+        for now in (facts, later):
+            in_error = rules.false_alarms(now)
+            for breach in raised.values():
+                alone = rules.raised_in_error(breach.rule, breach.key, now, breach.due_on)
+                assert in_error(breach.rule, breach.key, breach.due_on) == alone, breach.key
+                answers.append(alone)
+    assert True in answers and False in answers

@@ -11,6 +11,7 @@ today), so an alert can be re-judged on the day after its due date: see ``raised
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -606,6 +607,33 @@ def raised_in_error(rule: Rule, key: str, facts: Facts, due_on: date | None) -> 
     return key not in {b.key for b in evaluate(known_by(facts, due_on), due_on + timedelta(days=1), frozenset({rule}))}
 
 
+def _grouped(items: list, attribute: str) -> dict[str, list]:
+    """``items`` by the code in ``attribute``, each group in the items' order."""
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(getattr(item, attribute), []).append(item)
+    return groups
+
+
+def false_alarms(facts: Facts) -> Callable[[Rule, str, date | None], bool]:
+    """``raised_in_error`` over the same facts for many alerts: the dated facts of a day and the breaches of a rule
+    on the day after are worked out once, not once per alert (a whole area resolves its alerts by the thousand,
+    most of one rule and due date)."""
+    known: dict[date, Facts] = {}
+    breached: dict[tuple[Rule, date], set[str]] = {}
+
+    def in_error(rule: Rule, key: str, due_on: date | None) -> bool:
+        if rule not in DATED_RULES or due_on is None:
+            return False
+        if (rule, due_on) not in breached:
+            if due_on not in known:
+                known[due_on] = known_by(facts, due_on)
+            breached[rule, due_on] = {b.key for b in evaluate(known[due_on], due_on + timedelta(days=1),
+                                                               frozenset({rule}))}
+        return key not in breached[rule, due_on]
+    return in_error
+
+
 def evaluate(facts: Facts, today: date, only: frozenset[Rule] | None = None) -> list[Breach]:
     """Every breach that exists today within the facts' scope (of the rules ``only`` names, when it names some:
     the facts the others read need not be loaded)."""
@@ -613,15 +641,19 @@ def evaluate(facts: Facts, today: date, only: frozenset[Rule] | None = None) -> 
     cid = campaign.campaign_id
     wanted = CAMPAIGN_RULES if only is None else only
     breaches: list[Breach | None] = []
+    # Each rule below reads only its unit's facts: handed them grouped once, not the whole scope's per unit (over a
+    # province a case scanned every visit and report, and a township every case).
+    visits_of = _grouped(facts.visits, "village_code") if Rule.VISITS_BELOW_MINIMUM in wanted else {}
+    reports_of = _grouped(facts.progress_reports, "village_code") if Rule.PROGRESS_REPORT_MISSING in wanted else {}
     for case in facts.cases:
         if Rule.TEAM_NOT_STATIONED in wanted:
             breaches.append(team_not_stationed(case, policy, today))
         if Rule.VISITS_BELOW_MINIMUM in wanted:
-            breaches.extend(visits_below_minimum(case, facts.visits, policy, today))
+            breaches.extend(visits_below_minimum(case, visits_of.get(case.village_code, []), policy, today))
         if Rule.SUPERVISION_OVERDUE in wanted:
             breaches.append(supervision_overdue(case, today))
         if Rule.PROGRESS_REPORT_MISSING in wanted:
-            breaches.extend(progress_report_missing(case, facts.progress_reports, policy, today))
+            breaches.extend(progress_report_missing(case, reports_of.get(case.village_code, []), policy, today))
     if Rule.VISIT_WITHOUT_PROBLEM in wanted:
         breaches.extend(visit_without_problem(cid, v, policy) for v in facts.visits)
     for measure in facts.measures:
@@ -630,17 +662,22 @@ def evaluate(facts: Facts, today: date, only: frozenset[Rule] | None = None) -> 
         if Rule.MEASURE_NOT_UPDATED in wanted:
             breaches.extend(measure_not_updated(cid, measure, policy, today))
     lists = {t.township_code: t for t in facts.township_lists}
+    cases_of = _grouped(facts.cases, "township_code") if Rule.TOWNSHIP_UNFINISHED in wanted else {}
     for township in facts.townships:
         if wanted & TOWNSHIP_LIST_RULES:
             breaches.extend(township_list(cid, township, lists.get(township.code), policy, today))
         if Rule.TOWNSHIP_UNFINISHED in wanted:
-            breaches.append(township_unfinished(campaign, township.code, facts.cases, today))
+            breaches.append(township_unfinished(campaign, township.code, cases_of.get(township.code, []), today))
     if Rule.SPOT_CHECK_RATIO in wanted:
+        acceptances_of, samples_of = _grouped(facts.acceptances, "county_code"), _grouped(facts.samples, "county_code")
         for county in facts.counties:
-            breaches.extend(spot_check_ratio(campaign, county, facts.acceptances, facts.samples, today))
+            breaches.extend(spot_check_ratio(campaign, county, acceptances_of.get(county, []),
+                                             samples_of.get(county, []), today))
     if Rule.COUNTY_FILING_MISSING in wanted:
+        filings_of = _grouped(facts.county_filings, "county_code")
         for county_list in facts.county_lists:
-            breaches.extend(county_filing_missing(campaign, county_list, facts.county_filings, today))
+            breaches.extend(county_filing_missing(campaign, county_list, filings_of.get(county_list.county_code, []),
+                                                  today))
     if Rule.SCREENING_SAMPLE_RATIO in wanted:
         breaches.extend(screening_sample_ratio(campaign, facts.screening_samples))
     if Rule.POST_EVALUATION_OVERDUE in wanted:

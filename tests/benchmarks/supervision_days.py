@@ -1,0 +1,154 @@
+"""Supervision's own CPU per event and per clock day on a province of 50,000 villages (ZD_BENCH_COUNTIES × 20
+townships × 50 villages), driven straight through its projection in one process: no Kafka, no HTTP, no other
+service, so the process's CPU time is supervision's Python alone (PostgreSQL's is not in it). A scratch database
+with supervision's migrations; a province campaign in which 20 townships submit their lists and the other 980
+miss theirs (a whole area's alerts raised on one clock day, escalated on the next ones, then withdrawn by a policy
+revision), one county's 70 cases, and with ZD_BENCH_EVENTS=1 their measures, visits and progress.
+
+    ZD_BENCH_EVENTS=1 uv run --frozen python -m tests.benchmarks.supervision_days
+
+It prints each step's CPU and digests of the alerts and notices written, to compare two versions of the code.
+"""
+import asyncio
+import os
+import time
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace as NS
+
+from sqlalchemy import text
+from tests.support.platform import scratch_database
+from zhengdun.db import make_engine, make_session_factory
+from zhengdun.migrations import upgrade
+from zhengdun.events.base import Envelope
+from zhengdun.events.screening import CampaignPhase, ListCategory, Policy
+from zhengdun.messaging.outbox import InboxWork
+
+from supervision import projection
+from zhengdun.events import screening as sc, casework as cw
+
+COUNTIES, TOWNSHIPS, VILLAGES = int(os.environ.get("ZD_BENCH_COUNTIES", 50)), 20, 50
+PROV = "990000000000"
+CID = "C-bench"
+
+
+def codes():
+    rows = [(PROV, "province", None)]
+    for c in range(COUNTIES):
+        city = f"99{1 + c // 10:02d}00000000"
+        if c % 10 == 0:
+            rows.append((city, "city", PROV))
+        county = f"99{1 + c // 10:02d}{1 + c % 10:02d}000000"
+        rows.append((county, "county", city))
+        for t in range(TOWNSHIPS):
+            township = county[:6] + f"{101 + t:03d}000"
+            rows.append((township, "township", county))
+            for v in range(VILLAGES):
+                rows.append((township[:9] + f"{201 + v:03d}", "village", township))
+    return rows
+
+
+async def main(url):
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    rows = codes()
+    async with engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO divisions (code, name, level, parent_code, kind, revision) SELECT c, c, l, p, NULL, 1 "
+            "FROM unnest(CAST(:c AS varchar[]), CAST(:l AS varchar[]), CAST(:p AS varchar[])) AS t(c, l, p)"),
+            {"c": [r[0] for r in rows], "l": [r[1] for r in rows], "p": [r[2] for r in rows]})
+        await conn.execute(text("ANALYZE"))
+    townships = [r[0] for r in rows if r[1] == "township"]
+    first_county = [r[0] for r in rows if r[1] == "county"][0]
+    times = {}
+
+    async def event(label, project, payload, etype, code):
+        env = Envelope(source="bench", type=etype, divisioncode=code, data={"x": 1})
+        started = time.process_time()
+        async with factory() as session:
+            async with session.begin():
+                work = InboxWork(session, "bench.supervision", "supervision")
+                await projection.apply(work, project, payload, env)
+        times.setdefault(label, []).append(time.process_time() - started)
+
+    async def day(label, today):
+        started = time.process_time()
+        async with factory() as session:
+            async with session.begin():
+                work = InboxWork(session, "bench.supervision", "supervision")
+                await projection.day_began(work, NS(today=today))
+                events = len(work.events)
+        times.setdefault(label, []).append(time.process_time() - started)
+        print(f"{label}: {times[label][-1]*1000:.0f} ms CPU, {events} events published", flush=True)
+
+    phases = [NS(phase=CampaignPhase.CONCENTRATED, ends_on=date(2021, 5, 31))]
+    await day("day 07-01", date(2020, 7, 1))
+    await event("opened", projection.campaign_opened, NS(
+        campaign_id=CID, area_code=PROV, policy=Policy(), policy_version=1, phases=phases, organization_kinds=None,
+        opened_on=date(2020, 7, 1)), sc.CampaignOpened.event_type, PROV)
+    print(f"opened: {times['opened'][-1]*1000:.0f} ms")
+    await day("day 08-10", date(2020, 8, 10))
+    await day("day 08-14", date(2020, 8, 14))
+    for township in townships[:TOWNSHIPS]:
+        await event("submitted", projection.township_list_submitted, NS(
+            campaign_id=CID, township_code=township, submitted_on=date(2020, 8, 14), due_on=date(2020, 8, 15),
+            villages_assessed=VILLAGES), sc.TownshipListSubmitted.event_type, township)
+    await day("day 08-20", date(2020, 8, 20))
+    listed = [t[:9] + f"{201 + v:03d}" for t in townships[:TOWNSHIPS] for v in range(5)][:70]
+    await event("confirmed", projection.county_list_confirmed, NS(
+        campaign_id=CID, county_code=first_county, decided_on=date(2020, 8, 20), weak_and_lax=listed[:42],
+        lagging=listed[42:]), sc.CountyListConfirmed.event_type, first_county)
+    for village in listed:
+        await event("case opened", projection.case_opened, NS(
+            campaign_id=CID, village_code=village, case_id=f"case-{village}", township_code=village[:9] + "000",
+            county_code=first_county, designated_on=date(2020, 8, 20), category=ListCategory.WEAK_AND_LAX),
+            cw.CaseOpened.event_type, village[:9] + "000")
+    if os.environ.get("ZD_BENCH_EVENTS"):
+        from zhengdun.events.casework import MeasureStatus
+        for village in listed:
+            tw = village[:9] + "000"
+            for m in range(3):
+                await event("planned", projection.measure_planned, NS(
+                    campaign_id=CID, village_code=village, title=f"措施{m}", responsible="张三", responsible_user_id=None,
+                    responsible_username=None, deadline=date(2020, 12, 31), planned_on=date(2020, 9, 2),
+                    measure_id=f"m-{village}-{m}", township_code=tw), cw.MeasurePlanned.event_type, tw)
+        for month in (9, 10, 11):
+            for village in listed:
+                tw = village[:9] + "000"
+                for n in range(2):
+                    await event("visit", projection.visit_recorded, NS(
+                        visit_id=f"v-{village}-{month}-{n}", campaign_id=CID, village_code=village,
+                        county_code=first_county, visited_on=date(2020, month, 10 + n), problems_pushed=["p"],
+                        leader_name="李四", leader_user_id=None, counts_toward_minimum=True, township_code=tw),
+                        cw.VisitRecorded.event_type, tw)
+                for m in range(3):
+                    await event("progress", projection.progress_recorded, NS(
+                        record_id=f"r-{village}-{month}-{m}", measure_id=f"m-{village}-{m}",
+                        status=MeasureStatus.IN_PROGRESS, recorded_on=date(2020, month, 12), corrects=None,
+                        measure_status=MeasureStatus.IN_PROGRESS, measure_status_since=date(2020, 9, 12),
+                        township_code=tw), cw.ProgressRecorded.event_type, tw)
+    for d in (date(2020, 8, 22), date(2020, 9, 2), date(2020, 9, 15), date(2020, 10, 15)):
+        await day(f"day {d:%m-%d}", d)
+    await event("policy revised", projection.policy_revised, NS(
+        campaign_id=CID, policy_version=2, policy=Policy(township_list_due=date(2020, 10, 31), county_review_due=date(2020, 10, 31), city_spot_check_due=date(2020, 10, 31)), phases=None,
+        effective_on=date(2020, 10, 15)), sc.PolicyRevised.event_type, PROV)
+    await day("day 10-16", date(2020, 10, 16))
+    async with engine.connect() as conn:
+        counts = (await conn.execute(text(
+            "SELECT (SELECT count(*) FROM sv_alerts), (SELECT count(*) FROM sv_alerts WHERE status='open'), "
+            "(SELECT count(*) FROM sv_notifications), (SELECT count(*) FROM sv_deliveries), "
+            "(SELECT count(*) FROM sv_journal), (SELECT count(*) FROM outbox)"))).one()
+        digest = (await conn.execute(text(
+            "SELECT md5(string_agg(key || status || coalesce(resolution,'') || raised_on || coalesce(resolved_on::text,''), ',' ORDER BY key)) FROM sv_alerts"))).scalar()
+        ndigest = (await conn.execute(text(
+            "SELECT md5(string_agg(key || title || body || created_on, ',' ORDER BY key)) FROM sv_notifications"))).scalar()
+    print("alerts, open, notifications, deliveries, journal, outbox:", tuple(counts), "alerts md5", digest, "notices md5", ndigest)
+    for label, values in times.items():
+        print(f"  {label:15s} n={len(values):3d} mean {1000*sum(values)/len(values):8.1f} ms  total {sum(values):6.2f} s")
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    with scratch_database("svdays") as url:
+        upgrade(Path(__file__).resolve().parents[2] / "services" / "supervision" / "migrations", url)
+        asyncio.run(main(url))
