@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.campaign import STAFF, campaign_until_cases_open
-from tests.support.console import CONSOLE, api_get, chromium, gateway, login, png, shot
+from tests.support.console import CONSOLE, api_get, chromium, gateway, login, option_of, png, shot
+from tests.support.console_supervision import names
 from tests.support.platform import SERVICES, running_platform
 from zhengdun_demo import casework_steps as cw
 from zhengdun_demo.api import Platform as Api
@@ -308,7 +309,7 @@ def test_team_leader_plans_a_measure_and_records_progress_in_the_case_book(site)
     expect(dialog).to_be_visible()
     task = before["tasks"][0]
     dialog.locator("[data-test=measure-task]").click()
-    page.locator(".el-select-dropdown__item:visible").filter(has_text=task["title"]).first.click()
+    option_of(dialog.locator("[data-test=measure-task]"), task["title"]).click()
     title = "措施3：每月召开组织生活会并公开会议记录"
     dialog.locator("input[data-test=measure-title-input]").fill(title)
     dialog.locator("input[data-test=measure-responsible]").fill("卫队长")
@@ -377,22 +378,14 @@ def test_contact_leader_records_a_visit_with_the_three_musts_in_the_case_book(si
     expect(dialog).to_be_visible()
     expect(dialog.locator("[data-test=visit-musts]")).to_contain_text("与整顿工作队员谈话")
 
-    def named(field: str, name: str) -> None:
-        """A name typed into a select that takes new entries, picked from the dropdown as a person does."""
-        dialog.locator(f"[data-test={field}]").click()
-        page.keyboard.type(name)
-        page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first.click()
-        expect(dialog.locator(f"[data-test={field}] .el-tag").filter(has_text=name)).to_have_count(1)
-        dialog.locator(".el-dialog__title").click()   # closes the dropdown (Escape would close the dialog)
-
-    named("visit-team", "卫队长")
-    named("visit-cadres", "张主任")
-    named("visit-key-persons", "老党员刘某")
+    names(dialog, "visit-team", "卫队长")
+    names(dialog, "visit-cadres", "张主任")
+    names(dialog, "visit-key-persons", "老党员刘某")
     expect(dialog.locator("[data-test=visit-musts]")).to_have_text(re.compile("尚缺“三必须”：推动解决问题"))
     shot(site, page, "32-visit-short-of-the-three-musts")
     problem = before["problems"][0]
     dialog.locator("[data-test=visit-problems]").click()
-    page.locator(".el-select-dropdown__item:visible").filter(has_text=problem["title"]).first.click()
+    option_of(dialog.locator("[data-test=visit-problems]"), problem["title"]).click()
     expect(dialog.locator("[data-test=visit-musts]")).to_have_count(0)
     dialog.locator("textarea[data-test=visit-notes]").fill("与工作队、村“两委”座谈，督促落实问题整改")
     dialog.locator("[data-test=form-submit]").click()

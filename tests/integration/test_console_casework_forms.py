@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.support import console_casework as cw
 from tests.support.campaign import campaign_until_cases_open
-from tests.support.console import api_get, chromium, gateway, login, set_clock, shot
+from tests.support.console import api_get, chromium, gateway, login, option_of, set_clock, shot
 from tests.support.platform import running_platform
 from zhengdun_demo.api import Platform as Api
 from zhengdun_demo.client import auth
@@ -301,12 +301,12 @@ def test_county_pairs_an_excellent_secretary_with_listed_villages_and_the_target
         form = page.locator(".el-dialog").filter(has_text="优秀书记结对帮带")
         form.locator("[data-test=pairing-secretary-village]").click()
         page.keyboard.type(partner)
-        cw.option_of(form.locator("[data-test=pairing-secretary-village]"), partner).click()
+        option_of(form.locator("[data-test=pairing-secretary-village]"), partner).click()
         # A multiple select stays open after a pick (a second click on it would close it): open it once, pick each.
         chosen = form.locator("[data-test=pairing-villages]")
         chosen.click()
         for village in villages:
-            cw.option_of(chosen, village["village_code"]).click()
+            option_of(chosen, village["village_code"]).click()
         page.keyboard.press("Escape")
         form.locator("input[data-test=pairing-secretary-name]").fill("钱优秀")
         return cw.save(page, form, "已安排钱优秀" if saved else None, saved)
@@ -316,9 +316,9 @@ def test_county_pairs_an_excellent_secretary_with_listed_villages_and_the_target
     form = page.locator(".el-dialog").filter(has_text="优秀书记结对帮带")
     form.locator("[data-test=pairing-secretary-village]").click()
     page.keyboard.type(partner)
-    cw.option_of(form.locator("[data-test=pairing-secretary-village]"), partner).click()
+    option_of(form.locator("[data-test=pairing-secretary-village]"), partner).click()
     form.locator("[data-test=pairing-villages]").click()
-    cw.option_of(form.locator("[data-test=pairing-villages]"), others[0]["village_code"]).click()
+    option_of(form.locator("[data-test=pairing-villages]"), others[0]["village_code"]).click()
     page.keyboard.press("Escape")
     cw.save(page, form, None, False)
     expect(form.locator(".el-form-item__error")).to_contain_text("请填写书记姓名")

@@ -20,8 +20,8 @@ from playwright.sync_api import Page, expect
 
 from tests.integration.helpers import load_demo_divisions, wait_for
 from tests.support import console_supervision as ui
-from tests.support.console_casework import labelled_date, option_of
-from tests.support.console import api_get, chromium, gateway, login, png, shot
+from tests.support.console_casework import labelled_date
+from tests.support.console import api_get, chromium, gateway, login, option_of, png, shot
 from tests.support.platform import running_platform
 from zhengdun_demo import special_action_steps as special
 from zhengdun_demo.api import Platform as Api
@@ -138,7 +138,7 @@ def test_township_clerk_records_progress_and_a_meeting_and_sees_the_compliance(s
     ui.save(page, form, "已记录组织生活")
     assert meetings(site, kind="party_lecture") == before + 1
     page.locator("[data-test=meetings-kind]").click()          # the township's lectures: the quarter's three and today's
-    page.locator(".el-select-dropdown__item:visible").filter(has_text="党课").first.click()
+    option_of(page.locator("[data-test=meetings-kind]"), "党课").click()
     expect(page.locator("[data-test=meetings-table] .el-table__body tr")).to_have_count(4)
     expect(page.locator("[data-test=meetings-table]")).to_contain_text("书记讲党课")
 

@@ -27,7 +27,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.support import console_acceptance as acc
 from tests.support import console_casework as cw
 from tests.support import console_screening as scr
-from tests.support.console import api_get, chromium, gateway, login, png, shot
+from tests.support.console import api_get, chromium, gateway, login, option_of, png, shot
 from tests.support.platform import running_platform
 from zhengdun_demo.api import Platform as Api
 from zhengdun_demo.synthetic import generate_province, to_csv
@@ -305,7 +305,7 @@ def choose_in(page: Page, form, field: str, name: str, *, typed: bool) -> None:
             expect(query).to_be_focused()
             query.fill("")                            # what a lost attempt left typed
             page.keyboard.type(name)
-        option = page.locator(".el-select-dropdown__item:visible").filter(has_text=name).first
+        option = option_of(box, name)
         expect(option).to_be_visible()
         option.click()
         form.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)

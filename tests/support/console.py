@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from zhengdun_demo.client import auth
@@ -116,3 +116,8 @@ def shot(site, page: Page, name: str) -> None:
     page.screenshot(path=str(site["shots"] / f"{name}.png"), full_page=True)
 
 
+def option_of(select: Locator, text: str) -> Locator:
+    """An option of this select's own dropdown, not the first visible one: another select's dropdown may still
+    be closing (seen under load), and its options may match the same text."""
+    listbox = select.locator("input[role=combobox]").first.get_attribute("aria-controls")
+    return select.page.locator(f"[id='{listbox}'] .el-select-dropdown__item").filter(has_text=text).first

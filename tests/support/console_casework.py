@@ -53,13 +53,6 @@ def pick(page: Page, form: Locator, select: str, *names: str, typed: Iterable[st
         form.locator(".el-dialog__title").click()     # closes the dropdown (Escape would close the dialog)
 
 
-def option_of(select: Locator, text: str) -> Locator:
-    """An option of this select's own dropdown: another select's dropdown may still be closing, and its
-    options match a village code as well."""
-    listbox = select.locator("input[role=combobox]").first.get_attribute("aria-controls")
-    return select.page.locator(f"[id='{listbox}'] .el-select-dropdown__item").filter(has_text=text).first
-
-
 def fill_date(form: Locator, item: str, text: str) -> None:
     """A date picker by its form item's data-test, typed as a person would: 2020年8月22日."""
     box = form.locator(f"[data-test={item}] input").first

@@ -7,7 +7,7 @@ from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.support.console import set_clock  # noqa: F401  (the steps' callers move the clock through here)
+from tests.support.console import option_of, set_clock  # noqa: F401  (set_clock: the steps' callers move the clock through here)
 
 
 def chinese_day(iso: str) -> str:
@@ -199,7 +199,7 @@ def record_site_visits(page: Page, township: str, notes: dict[str, str] | None =
 
 def choose(page: Page, select: Locator, option: str) -> None:
     select.click()
-    page.locator(".el-select-dropdown__item:visible").filter(has_text=option).first.click()
+    option_of(select, option).click()
 
 
 def adjust_add(page: Page, village_name: str, criterion_label: str, reason: str) -> None:

@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.support.console import png
+from tests.support.console import option_of, png
 
 
 # --- generic bits of Element Plus -----------------------------------------------------------------
@@ -42,16 +42,18 @@ def names(form: Locator, field: str, *values: str) -> None:
     """Names typed into a select that takes new entries, each picked from the dropdown as a person does."""
     page = form.page
     for value in values:
-        form.locator(f"[data-test={field}]").click()
+        select = form.locator(f"[data-test={field}]")
+        select.click()
         page.keyboard.type(value)
-        page.locator(".el-select-dropdown__item:visible").filter(has_text=value).first.click()
+        option_of(select, value).click()
         expect(form.locator(f"[data-test={field}] .el-tag").filter(has_text=value)).to_have_count(1)
         form.locator(".el-dialog__title").click()   # closes the dropdown (Escape would close the dialog)
 
 
 def choose(form: Locator, field: str, option: str) -> None:
-    form.locator(f"[data-test={field}]").click()
-    form.page.locator(".el-select-dropdown__item:visible").filter(has_text=option).first.click()
+    select = form.locator(f"[data-test={field}]")
+    select.click()
+    option_of(select, option).click()
 
 
 def day(picker: Locator, text: str) -> None:
