@@ -59,6 +59,12 @@ async def today(session: AsyncSession) -> date:
     return stored or wall_clock_today()
 
 
+def today_column():
+    """The stored date as a column ``today`` of another statement (a write's locking read takes it along instead of
+    a round trip of its own); None when none is stored, as ``today`` then falls back to ``wall_clock_today``."""
+    return _TODAY.scalar_subquery().label("today")
+
+
 async def record(session: AsyncSession, new_today: date) -> None:
     stmt = insert(ClockState).values(id=1, today=new_today)
     await session.execute(stmt.on_conflict_do_update(index_elements=[ClockState.id], set_={"today": new_today, "updated_at": func.now()}))

@@ -29,7 +29,6 @@ from casework.ledger import case_view, entry_view, ledger_document, ledger_expor
 from casework.models import Campaign, CampaignPolicy, Case, CaseEntry, EvidenceFile
 from casework.responses import CaseDetail, CaseSummary
 from zhengdun import attachments, clock
-from zhengdun.clock import ClockState
 from zhengdun.policies import parsed_policy
 from zhengdun.access import authorize_target
 from zhengdun.auth import Principal
@@ -177,8 +176,7 @@ async def find_case(session: AsyncSession, case_id: str, *, lock: bool = False) 
 # A write's first statement: the case locked, and the platform's date beside it (the writer's next read, a round trip
 # of its own before). The date is the one the statement's snapshot saw, from before any wait for the lock: the same
 # as a request that read the date first and then waited.
-_LOCKED_CASE = select(Case, select(ClockState.__table__.c.today).where(ClockState.__table__.c.id == 1)
-                      .scalar_subquery().label("today")) \
+_LOCKED_CASE = select(Case, clock.today_column()) \
     .where(Case.case_id == bindparam("case_id")).with_for_update(of=Case)
 _TODAY = "casework.today"   # the key of the date read with the lock, in the request session's ``info``
 

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from acceptance.domain.process import Acceptance, Person, Stage
 from acceptance.models import AcceptanceRow, Campaign, PolicyVersionRow
 from zhengdun import clock
-from zhengdun.clock import ClockState
 from zhengdun.events.base import Actor
 from zhengdun.registry import Division
 
@@ -41,7 +40,7 @@ class Surroundings:
 _ROW = AcceptanceRow
 _LOCKED = select(
     _ROW,
-    select(ClockState.__table__.c.today).where(ClockState.__table__.c.id == 1).scalar_subquery().label("today"),
+    clock.today_column(),
     select(Division.name).where(Division.code == _ROW.village_code).scalar_subquery().label("village_name"),
     select(Campaign.area_code).where(Campaign.campaign_id == _ROW.campaign_id).scalar_subquery().label("campaign_area"),
     select(func.json_agg(func.json_build_array(PolicyVersionRow.version, PolicyVersionRow.effective_on)))
