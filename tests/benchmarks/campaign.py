@@ -189,10 +189,12 @@ class CampaignBench:
         calls, started, clock_before = self.api.calls, time.perf_counter(), self.clock_seconds
         cpu, grants = (self.meter.snapshot() if self.meter else None), dict(GRANTS)
         applied = self.meter.events_applied() if self.meter else None
+        machine = CpuMeter.machine()
         with self.profiled(f"campaign{self.stages}"):   # ZD_BENCH_PROFILE=1: py-spy on the five services
             await work()
         self.stages += 1
         seconds = time.perf_counter() - started
+        busy = self.meter and CpuMeter.busy_line(cpu, self.meter.snapshot(), machine, CpuMeter.machine(), seconds)
         amount, unit = count()
         calls = self.api.calls - calls
         rate = f"{amount / seconds:,.1f} {unit}/s, {calls / seconds:,.0f} calls/s"
@@ -214,6 +216,7 @@ class CampaignBench:
             await asyncio.to_thread(self.api.settle, 600)
             after = self.meter.snapshot()
             print("    " + self.meter.line(self.meter.per_call(cpu, after, calls)), flush=True)
+            print("    " + busy, flush=True)
             print("    " + self.meter.per_event(cpu, after, applied, self.meter.events_applied()), flush=True)
         # A password grant makes Keycloak hash the password: one per person at their first step, never one per call.
         print("    Keycloak token grants: " + ", ".join(f"{kind} {GRANTS[kind] - grants.get(kind, 0)}"

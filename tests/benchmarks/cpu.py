@@ -62,6 +62,24 @@ class CpuMeter:
         seconds["client"] = sum(os.times()[:2])
         return seconds
 
+    @staticmethod
+    def machine() -> tuple[float, float]:
+        """(busy, all) CPU seconds of the whole machine so far, every core (the first line of /proc/stat)."""
+        ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = ticks[3] + ticks[4]   # idle, iowait
+        return (sum(ticks) - idle) / TICK, sum(ticks) / TICK
+
+    @staticmethod
+    def busy_line(before: dict[str, float], after: dict[str, float], machine_before: tuple[float, float],
+                  machine_after: tuple[float, float], seconds: float) -> str:
+        """How busy the cores were over ``seconds``: the run's processes' share and the whole machine's. Well under
+        100% means the work waited on something else than the CPU (a barrier, too few clients)."""
+        cores = os.cpu_count() or 1
+        own = sum(after[name] - before.get(name, 0.0) for name in after) / (seconds * cores)
+        busy, total = (a - b for a, b in zip(machine_after, machine_before))
+        return (f"cores busy over the stage: {own:.0%} with the run's processes, {busy / max(total, 1e-9):.0%} "
+                f"the whole machine ({cores} cores)")
+
     def idle(self, seconds: float = 10) -> str:
         """What each process spends per second with no calls coming (polling, telemetry): the floor under the
         per-call figures of a slow stage."""
