@@ -33,7 +33,11 @@ def make_engine(url: str, *, pool_size: int = 30, max_overflow: int = 0) -> Asyn
     # that serves little holds few.
     # JSON columns decoded by pydantic's parser (Rust) instead of json.loads: the same values, and a case
     # book or a campaign's facts decode a JSON document per row (seen: a fifth of a case book's time).
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, json_deserializer=from_json)
+    # Without JIT compilation, on every connection: the platform's statements are short, and those over a whole
+    # province (reporting's figures and series, supervision's judgement of an area) pass jit_above_cost and spent
+    # longer compiling than running (a province's series: 9 s of compiling for 0.4 s of work).
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, json_deserializer=from_json,
+                                 connect_args={"server_settings": {"jit": "off"}})
     event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     return engine
 

@@ -154,13 +154,11 @@ def _bind(sql: str):
     return text(sql).bindparams(bindparam("active", expanding=True))
 
 
-# How the figures' statements are planned, for the rest of the read's transaction (SET LOCAL):
-# - with their own values: they are prepared once per connection (asyncpg), and after five runs PostgreSQL may
-#   switch to a generic plan made without the values; the one it made for "any division, any date" chose
-#   nested loops that made a province's aggregate 10-30× slower;
-# - without JIT compilation: a province's statements pass jit_above_cost, and compiling them took longer than
-#   running them (the multi-date series: 9 s of compiling for 0.4 s of work).
-PLANNING = ("set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)")
+# How the figures' statements are planned, for the rest of the read's transaction (SET LOCAL): with their own
+# values. They are prepared once per connection (asyncpg), and after five runs PostgreSQL may switch to a generic
+# plan made without the values; the one it made for "any division, any date" chose nested loops that made a
+# province's aggregate 10-30× slower. (JIT compilation is off on every connection: zhengdun.db.make_engine.)
+PLANNING = "set_config('plan_cache_mode', 'force_custom_plan', true)"
 
 
 async def plan_for_figures(session: AsyncSession) -> None:
