@@ -279,8 +279,10 @@ _SENT = text("DELETE FROM outbox_pending WHERE seq = ANY(CAST(:seqs AS bigint[])
 class OutboxRelay:
     """Publishes pending outbox rows to Kafka, in order, then takes them off ``outbox_pending``.
 
-    Pipelined by one batch: the next batch is read and handed to the producer while the last one's
-    acknowledgements come back, then the last one is marked sent. Rows are sent in ``seq`` order
+    Pipelined by one batch while full batches keep coming (a bulk import): the next batch is read and handed to the
+    producer while the last one's acknowledgements come back, then the last one is marked sent. A batch that holds
+    all that was pending (a request's few rows) is marked sent once acknowledged, and the relay sleeps until a commit
+    wakes it (or ``poll_seconds`` pass: rows written by another process). Rows are sent in ``seq`` order
     through one idempotent producer, which keeps their order in each partition (per key).
     """
 
