@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 from alembic import command
 from pydantic import BaseModel
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tests.support.platform import KAFKA_BOOTSTRAP, scratch_database
 from zhengdun.db import make_engine, make_session_factory
@@ -158,3 +158,45 @@ def test_the_relay_sends_every_pending_row_in_order_and_takes_it_off(database):
     # rows published before it committed.
     assert [n for village, n in steps if village == "990101101202"] == list(range(3, 10))
     assert [n for village, n in steps if village == "990101101201"] == [1, 2, 0]
+
+
+async def _statements_per_commit(database: str, topic: str) -> list[str]:
+    """The relay's statements from one request's commit to its row being off ``outbox_pending``, and for a while
+    after: it is woken by the commit, not polling (poll once a minute here)."""
+    engine = make_engine(database, pool_size=3, max_overflow=10)
+    factory = make_session_factory(engine)
+    relay = OutboxRelay(factory, lambda: make_producer(KAFKA_BOOTSTRAP, "test"), batch_size=100, poll_seconds=60)
+    statements: list[str] = []
+
+    def relayed(conn, cursor, statement, parameters, context, executemany):
+        if "outbox_pending" in statement:
+            statements.append(statement.split(None, 1)[0])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", relayed)
+    task = asyncio.create_task(relay.run())
+    try:
+        while not statements:   # the relay has read once (nothing pending) and sleeps
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
+        before = len(statements)
+        async with UnitOfWork(factory, topic, "/test", on_commit=relay.wake) as uow:
+            uow.publish(Step(n=1), division_code="990101101203", actor=None)
+            await uow.commit()
+        while await _fetch(database, "SELECT seq FROM outbox_pending"):
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)   # what it would do next without being woken: nothing
+        return statements[before:]
+    finally:
+        relay.stop()
+        await task
+        await engine.dispose()
+
+
+def test_the_relay_reads_once_and_marks_once_per_commit(database):
+    """A commit wakes the relay: it reads what is pending and takes it off once Kafka has it, then sleeps until the
+    next commit, without reading again past it and from the first row (the late row's case above is covered by
+    reading from the first row after each sleep)."""
+    command.upgrade(alembic_config(MIGRATIONS, database), "head")
+    topics = Topics(f"outbox{secrets.token_hex(3)}.")
+    asyncio.run(ensure_topics(KAFKA_BOOTSTRAP, topics, 3))
+    assert asyncio.run(_statements_per_commit(database, topics.of("casework"))) == ["SELECT", "DELETE"]

@@ -72,13 +72,29 @@ def _keep(username: str, body: dict) -> str:
     return body["access_token"]
 
 
+_http: httpx.Client | None = None
+_http_lock = threading.Lock()
+
+
+def _keycloak() -> httpx.Client:
+    """One client for every token request of the process (httpx's clients are safe to share between threads):
+    ``httpx.post`` makes a client per call, and making one loads the certificate store for TLS, ~30 ms of CPU, more
+    than the request itself (seen: most of the benchmark client's CPU in the stages where people first log in)."""
+    global _http
+    with _http_lock:
+        if _http is None:
+            # Idle connections dropped before the server's keep-alive closes them (as zhengdun_demo.api does).
+            _http = httpx.Client(timeout=15, limits=httpx.Limits(keepalive_expiry=2))
+        return _http
+
+
 def _token_request(data: dict, wait: float = TOKEN_WAIT_SECONDS) -> httpx.Response:
     """Keycloak unreachable or restarting (5xx) is waited out — tokens already held go on working
     meanwhile; any answer of Keycloak's own (a refusal included) is returned."""
     deadline = time.time() + wait
     while True:
         try:
-            response = httpx.post(token_url(), data=data, timeout=15)
+            response = _keycloak().post(token_url(), data=data)
             if response.status_code < 500:
                 return response
             problem = f"{response.status_code} {response.text[:200]}"
@@ -90,8 +106,8 @@ def _token_request(data: dict, wait: float = TOKEN_WAIT_SECONDS) -> httpx.Respon
 
 
 def client_token(client_id: str, secret: str) -> str:
-    response = httpx.post(token_url(), data={"grant_type": "client_credentials", "client_id": client_id,
-                                             "client_secret": secret}, timeout=15)
+    response = _keycloak().post(token_url(), data={"grant_type": "client_credentials", "client_id": client_id,
+                                                   "client_secret": secret})
     if response.status_code != 200:
         raise TokenError(f"token for client {client_id}: {response.status_code} {response.text[:300]}")
     return response.json()["access_token"]
