@@ -215,6 +215,8 @@ def subscribe(
             await asyncio.sleep(delay)
             raise
         backoff.reset()
+        metrics.EVENT_BATCHES.labels(group_id).inc()
+        metrics.EVENTS_CONSUMED.labels(group_id).inc(len(message.raw_message) if isinstance(message.raw_message, tuple) else 1)
 
     return broker.subscriber(
         *topics, group_id=group_id, batch=True, max_records=batch_size, auto_offset_reset="earliest",
