@@ -270,7 +270,8 @@ class InboxWork(_Publishing):
 # The headers come as their JSON text: rows of one request share them, and ``_send`` parses each distinct text once
 # (the driver's JSON codec parsed every row's). The body comes as the UTF-8 bytes Kafka is sent: as text the driver
 # decoded it and the relay encoded it again (a village's Chinese name makes it a wide string: ~a tenth of the relay).
-_PENDING_ROWS = ("SELECT o.seq, o.event_id, o.topic, o.key, o.type, convert_to(o.body, 'UTF8') AS body, "
+_PENDING_ROWS = ("SELECT o.seq, o.event_id, o.topic, convert_to(o.key, 'UTF8') AS key, o.type, "
+                 "convert_to(o.body, 'UTF8') AS body, "
                  "CAST(o.headers AS text) AS headers "
                  "FROM (SELECT seq FROM outbox_pending {where} ORDER BY seq LIMIT :limit) AS p "
                  "CROSS JOIN LATERAL (SELECT * FROM outbox WHERE outbox.seq = p.seq OFFSET 0) AS o ORDER BY p.seq")
@@ -365,9 +366,11 @@ class OutboxRelay:
         ``send`` per row cost more than the row (its own partitioning, metadata check and future to await).
         The acknowledgements are awaited later; within a partition the rows keep their ``seq`` order."""
         partitions: dict[tuple[str, int], list[tuple]] = {}
-        topic_partitions = {topic: sorted(await producer.partitions_for(topic)) for topic in {row.topic for row in rows}}
+        topic_partitions: dict[str, list[int]] = {}
         for group in _same_origin(rows):
             first = group[0]
+            if first.topic not in topic_partitions:
+                topic_partitions[first.topic] = sorted(await producer.partitions_for(first.topic))
             stored_headers = json.loads(first.headers)
             # One publish span per run of rows from the same request (a province import is one
             # request of thousands of rows): a span per row cost more than sending the row.
@@ -383,8 +386,7 @@ class OutboxRelay:
             partition_of = self._partitions.table(first.topic, topic_partitions[first.topic])
             lists = [partitions.setdefault((first.topic, partition), []) for partition in topic_partitions[first.topic]]
             for row in group:
-                key = row.key.encode()
-                lists[partition_of(key)].append((key, row.body, headers))
+                lists[partition_of(row.key)].append((row.key, row.body, headers))
         futures = []
         for (topic, partition), records in partitions.items():
             if not records:
@@ -402,7 +404,7 @@ class OutboxRelay:
         await asyncio.gather(*sending.futures)  # every message acknowledged by the broker
         metrics.EVENTS_PUBLISHED.inc(len(sending.rows))
         crash_point("relay.after_publish")
-        await session.execute(_SENT, {"seqs": [row.seq for row in sending.rows]})
+        await session.execute(_SENT, {"seqs": list(map(_SEQ, sending.rows))})
         await session.commit()
 
     def stop(self) -> None:
@@ -480,4 +482,5 @@ def _same_origin(rows: list) -> list[list]:
     return [list(group) for _, group in groupby(rows, key=_ORIGIN)]
 
 
+_SEQ = itemgetter(0)
 _ORIGIN = itemgetter(2, 4, 6)   # a pending row's topic, type and headers (by position: a row's names cost more)
