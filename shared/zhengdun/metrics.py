@@ -5,6 +5,11 @@ HTTP_REQUESTS = Counter("zhengdun_http_requests_total", "HTTP requests", ["metho
 HTTP_LATENCY = Histogram("zhengdun_http_request_seconds", "HTTP request latency", ["method", "route"])
 EVENTS_PUBLISHED = Counter("zhengdun_events_published_total", "Events relayed from the outbox to Kafka")
 EVENTS_APPLIED = Counter("zhengdun_events_applied_total", "Events applied by consumers", ["type"])
+# Records per consumed batch (their quotient): a batch's fixed cost (its transaction, statements, commit) is shared
+# by that many events.
+EVENT_BATCHES = Counter("zhengdun_event_batches_total", "Batches of records a consumer group took from Kafka", ["group"])
+EVENTS_CONSUMED = Counter("zhengdun_events_consumed_total", "Records a consumer group took from Kafka, in its batches",
+                          ["group"])
 EVENTS_DUPLICATE = Counter("zhengdun_events_duplicate_total", "Redelivered events skipped by the inbox")
 EVENTS_DEADLETTERED = Counter("zhengdun_events_deadlettered_total", "Events sent to the dead-letter topic")
 DEAD_LETTERS_REPLAYED = Counter("zhengdun_dead_letters_replayed_total", "Dead letters replayed by an operator",

@@ -9,13 +9,17 @@ backends): on a shared, noisy box that figure is steadier than the wall clock. I
 net of what the benchmark's own polling (each copy's summary, every 0.5 s: a scan of its registry) and the
 processes' idle floor cost over the import's wall time, both measured after it — on a loaded box the wall time,
 and with it that overhead, doubles while the events' own cost does not.
+It also prints how many records each consumer took from Kafka per batch (the services' /metrics): a batch's fixed
+cost (its transaction, statements and commit) is shared by that many events.
 ``ZD_BENCH_PROFILE=1`` also samples screening (the relay) and the consuming services with py-spy
 (``uvx py-spy``) during the import, and writes their collapsed stacks to the run's log folder.
 """
 from __future__ import annotations
 
 import os
+import re
 import time
+import urllib.request
 from collections import Counter
 
 import tests.bench as bench
@@ -29,6 +33,17 @@ from tests.support.platform import Platform, ensure_infrastructure
 
 POLL_ROUNDS = 10
 IDLE_SECONDS = 5
+
+
+def _batches(platform) -> dict[str, tuple[float, float]]:
+    """(batches, records) each consuming service's consumer group has taken from Kafka so far (its /metrics)."""
+    counts = {}
+    for service in CONSUMERS:
+        with urllib.request.urlopen(platform.url(service) + "/metrics", timeout=10) as response:
+            text = response.read().decode()
+        counts[service] = tuple(sum(float(value) for value in re.findall(rf"^{name}\{{[^}}]*\}} (\S+)$", text, re.M))
+                                for name in ("zhengdun_event_batches_total", "zhengdun_events_consumed_total"))
+    return counts
 
 
 def _line(title: str, per_event: dict[str, float]) -> str:
@@ -55,12 +70,14 @@ def main() -> None:
         meter = CpuMeter(platform)
         events = len(province_rows())
         with profiled(platform, ("screening", *CONSUMERS), "events"):
+            batches_before = _batches(platform)
             before, agreed, started = meter.snapshot(), {}, time.perf_counter()
 
             def on_agreed():
                 agreed.update(meter.snapshot())
                 agreed["wall"] = time.perf_counter() - started
                 agreed["rounds"] = max(polls[service] for service in CONSUMERS)
+                agreed["batches"] = _batches(platform)
                 # What one round of the benchmark's polling costs each process, on the full registry.
                 at = meter.snapshot()
                 for _ in range(POLL_ROUNDS):
@@ -80,6 +97,9 @@ def main() -> None:
         print(_line("as spent", {name: seconds / events for name, seconds in spent.items()}))
         print(_line(f"net of {agreed['rounds']} polling rounds and the idle floor",
                     {name: seconds / events for name, seconds in net.items()}))
+        print("  records per consumed batch: " + ", ".join(
+            f"{service} {(records - batches_before[service][1]) / max(1.0, batches - batches_before[service][0]):.0f}"
+            for service, (batches, records) in agreed["batches"].items()))
         print_table()
     finally:
         bench.summary = summary

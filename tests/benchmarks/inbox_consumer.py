@@ -25,7 +25,7 @@ from zhengdun.messaging.inbox import InboxMessage
 from zhengdun.messaging.outbox import OutboxMessage, envelope_bodies
 from zhengdun.registry import Division, division_handlers
 
-BATCH = 2000
+BATCH = int(os.environ.get("ZD_BENCH_BATCH", "2000"))   # records per consumed batch
 TICK = os.sysconf("SC_CLK_TCK")
 HEADERS = (("content-type", STRUCTURED_CONTENT_TYPE.encode()),
            ("traceparent", b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"))

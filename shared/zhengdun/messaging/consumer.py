@@ -35,6 +35,7 @@ from itertools import groupby
 from collections.abc import Awaitable, Callable
 
 from faststream import AckPolicy
+from faststream._internal.utils.path import match_path
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -214,10 +215,12 @@ def subscribe(
             await asyncio.sleep(delay)
             raise
         backoff.reset()
+        metrics.EVENT_BATCHES.labels(group_id).inc()
+        metrics.EVENTS_CONSUMED.labels(group_id).inc(len(message.raw_message) if isinstance(message.raw_message, tuple) else 1)
 
     return broker.subscriber(
         *topics, group_id=group_id, batch=True, max_records=batch_size, auto_offset_reset="earliest",
-        decoder=undecoded_values, max_partition_fetch_bytes=FETCH_BYTES_PER_PARTITION,
+        parser=records_as_they_came, decoder=undecoded_values, max_partition_fetch_bytes=FETCH_BYTES_PER_PARTITION,
         batch_timeout_ms=IDLE_POLL_MS,
         ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{group_id}:events",
         description="Inbox-guarded consumer of: " + ", ".join(handlers.types),
@@ -246,6 +249,14 @@ CLAIM_IN_INBOX = text(
     "CAST(:trace_ids AS text[]), CAST(:outcomes AS text[])) "
     "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
 )
+# The same claim for a batch whose events are all envelopes of one type from one topic (a run of an import, most
+# batches): those three columns as one value each, not an array element per event to encode and unnest.
+CLAIM_UNIFORM_IN_INBOX = text(
+    "INSERT INTO inbox (event_id, type, topic, trace_id, outcome) "
+    "SELECT event_id, CAST(:type AS text), CAST(:topic AS text), trace_id, 'applied' "
+    "FROM unnest(CAST(:event_ids AS text[]), CAST(:trace_ids AS text[])) AS c (event_id, trace_id) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
 # The claimed rows whose outcome or trace is not what the claim said (a dead letter, mostly).
 AMEND_INBOX = text(
     "UPDATE inbox SET trace_id = a.trace_id, outcome = a.outcome "
@@ -258,6 +269,20 @@ FETCH_BYTES_PER_PARTITION = 4 * 1024 * 1024
 # An idle consumer asks for records this often (FastStream then also pauses as long when none came): the
 # first event of a burst waits at most ~2 × this, not 400 ms.
 IDLE_POLL_MS = 50
+
+
+async def records_as_they_came(records: tuple, parse_batch) -> KafkaMessage:
+    """FastStream's message of a batch (what acknowledges it, with its consumer) around the records as aiokafka gave
+    them, with the first record's headers as its own: FastStream's parser (``parse_batch``, whose class and consumer
+    this takes) also made a dict of every record's headers and a list of their values, which nothing here reads —
+    ``_claim_new_events`` decodes each distinct set of headers once per batch."""
+    parser = parse_batch.__self__
+    first = records[0]
+    headers = {name: value.decode() for name, value in first.headers}
+    return parser.msg_class(
+        body=(), headers=headers, content_type=headers.get("content-type"),
+        message_id=f"{first.offset}-{records[-1].offset}-{first.timestamp}", raw_message=records,
+        path=match_path(parser.regex, first.topic), consumer=parser._consumer)
 
 
 async def undecoded_values(message: KafkaMessage) -> list[bytes]:
@@ -288,12 +313,26 @@ async def _claim_new_events(session, records, handlers: EventHandlers) -> list[t
         candidates.append((record, envelope if error is None else None, event_id, headers))
     if not candidates:
         return []
-    claimed = set((await session.execute(CLAIM_IN_INBOX, {
-        "event_ids": [event_id for _, _, event_id, _ in candidates],
-        "types": [envelope.type if envelope else "?" for _, envelope, _, _ in candidates],
-        "topics": [record.topic for record, _, _, _ in candidates],
-        "trace_ids": [_trace_id_of(headers) for _, _, _, headers in candidates],
-        "outcomes": ["applied" if envelope else "dead-lettered" for _, envelope, _, _ in candidates]})).scalars())
+    event_ids = [event_id for _, _, event_id, _ in candidates]
+    # A run of one request's rows shares its headers: its trace id is read once.
+    trace_ids, trace_of = [], {}
+    for _, _, _, headers in candidates:
+        trace_id = trace_of.get(id(headers))
+        if trace_id is None:
+            trace_id = trace_of[id(headers)] = _trace_id_of(headers)
+        trace_ids.append(trace_id)
+    first_record, first_envelope = candidates[0][0], candidates[0][1]
+    if first_envelope is not None and all(envelope is not None and envelope.type == first_envelope.type
+                                          and record.topic == first_record.topic
+                                          for record, envelope, _, _ in candidates):
+        claim = session.execute(CLAIM_UNIFORM_IN_INBOX, {
+            "event_ids": event_ids, "trace_ids": trace_ids, "type": first_envelope.type, "topic": first_record.topic})
+    else:
+        claim = session.execute(CLAIM_IN_INBOX, {
+            "event_ids": event_ids, "types": [envelope.type if envelope else "?" for _, envelope, _, _ in candidates],
+            "topics": [record.topic for record, _, _, _ in candidates], "trace_ids": trace_ids,
+            "outcomes": ["applied" if envelope else "dead-lettered" for _, envelope, _, _ in candidates]})
+    claimed = set((await claim).scalars())
     if len(claimed) < len(candidates):
         metrics.EVENTS_DUPLICATE.inc(len(candidates) - len(claimed))
     return [item for item in candidates if item[2] in claimed]

@@ -69,3 +69,48 @@ def test_a_run_keeps_the_newest_revision_of_each_code_once():
     assert {(r["code"], r["name"], r["revision"]) for r in rows} == {
         ("990102101201", "甲村（新）", 3), ("990102101202", "乙村", 1)}
     assert len(rows) == 2
+
+
+def test_a_consumed_batch_is_faststreams_message_around_the_records_without_a_dict_per_record():
+    import asyncio
+
+    from aiokafka.structs import ConsumerRecord
+    from faststream.kafka.message import FAKE_CONSUMER, KafkaAckableMessage
+    from faststream.kafka.parser import AioKafkaBatchParser
+
+    from zhengdun.messaging.consumer import records_as_they_came
+
+    headers = [("content-type", b"application/cloudevents+json"), ("traceparent", REQUEST_A["traceparent"].encode())]
+    records = tuple(ConsumerRecord("t.screening", 3, offset, 1000 + offset, 0, b"k", b"{}", None, 2, 2, headers)
+                    for offset in (7, 8, 9))
+    parser = AioKafkaBatchParser(msg_class=KafkaAckableMessage, regex=None)
+    theirs = asyncio.run(parser.parse_batch(records))
+    ours = asyncio.run(records_as_they_came(records, parser.parse_batch))
+    assert type(ours) is type(theirs) and ours.consumer is theirs.consumer is FAKE_CONSUMER
+    assert ours.raw_message is records and ours.committed is None   # acknowledged (or not) as FastStream's own
+    assert (ours.headers, ours.content_type, ours.message_id, ours.path) == (
+        theirs.headers, theirs.content_type, theirs.message_id, theirs.path)
+    assert ours.batch_headers == []
+
+
+def test_a_runs_rows_accept_and_refuse_what_the_division_model_does():
+    from pydantic import ValidationError
+
+    from zhengdun.registry import _DIVISION_ROWS
+
+    good = {"code": "990102101201", "name": "甲村", "level": "village", "revision": 2}
+    payloads = [good, {**good, "parent_code": "990102101000", "kind": "行政村", "extra": 1},
+                {**good, "code": "99010210120"}, {**good, "level": "hamlet"}, {**good, "revision": 0},
+                {**good, "revision": "3"}, {**good, "revision": 1.5}, {**good, "name": 5}, {**good, "parent_code": 7},
+                {key: value for key, value in good.items() if key != "name"}, {**good, "kind": None}]
+    for payload in payloads:
+        try:
+            model = DivisionUpserted.model_validate(payload).model_dump()
+        except ValidationError:
+            model = None
+        try:
+            row = _DIVISION_ROWS.validate_python([payload])[0]
+            row = {"parent_code": None, "kind": None, **row}
+        except ValidationError:
+            row = None
+        assert row == model, payload

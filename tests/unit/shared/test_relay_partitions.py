@@ -32,3 +32,13 @@ def test_the_remembered_keys_are_bounded():
     partitions.LIMIT = 10
     assert [partitions.of("t", list(range(6)), key) for key in KEYS] == [java_partition(key, 6) for key in KEYS]
     assert all(len(known) <= 10 for known in partitions._known.values())
+
+
+def test_the_relays_murmur2_is_kafkas():
+    import os
+
+    from zhengdun.messaging.outbox import murmur2 as relays_murmur2
+
+    keys = KEYS + [b"", b"a", b"ab", b"abc", b"abcd", "甲村".encode(), b"\xff\x80\x00\x7f\xfe"]
+    keys += [os.urandom(length) for length in range(0, 40) for _ in range(25)]
+    assert [relays_murmur2(key) for key in keys] == [murmur2(key) for key in keys]
