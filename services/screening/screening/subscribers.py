@@ -12,6 +12,7 @@ import logging
 from faststream import AckPolicy
 from faststream.kafka.annotations import KafkaMessage
 
+from screening.identity import asking_for
 from screening.service import dynamic_list
 from zhengdun.events.base import Envelope
 from zhengdun.events.acceptance import PostEvaluated, VillageDelisted
@@ -49,6 +50,7 @@ def register_identity_sync(runtime, directory) -> None:
                                ack_policy=AckPolicy.NACK_ON_ERROR, decoder=undecoded_values,
                                title="identity-sync", description="Keeps Keycloak's unit groups in step with the registry")
     async def sync_groups(bodies: list, message: KafkaMessage) -> None:
+        asking_for("group-mirror")
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
         for record in records:
             if record.key and not record.key.endswith(b"000"):
