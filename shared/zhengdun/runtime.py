@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from zhengdun import faults
+from zhengdun import faults, memory_report
 from zhengdun.auth import TokenVerifier
 from zhengdun.clock import clock_router
 from zhengdun.db import make_engine, make_session_factory
@@ -42,6 +42,7 @@ from zhengdun.registry_api import division_router
 from zhengdun.request_edges import RequestEdges
 from zhengdun.responses import Out
 from zhengdun.settings import ServiceSettings, refuse_development_secrets, settings_for
+from zhengdun.stalls import LoopWatch
 from zhengdun.tasks import PendingFor, tasks_router
 from zhengdun.telemetry import setup_tracing, trace_requests, trace_sql
 
@@ -97,6 +98,8 @@ class ServiceRuntime:
         self.handlers = handlers or EventHandlers()
         # Long-running tasks of the service (name, coroutine function), run while it serves.
         self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        memory_report.start_if_asked()   # diagnosis only (ZD_MEMORY_REPORT_MB)
+        self.background.append(("memory-report", memory_report.report_growth))
         self.consumes = bool(subscribe_to and self.handlers.types)
         self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
                                            self.topics.group(service), topic=self.topic, source=self.source,
@@ -150,10 +153,13 @@ class ServiceRuntime:
         # of a province's events: 30 → 16 µs per event.
         gc.collect()
         gc.freeze()
+        loop_watch = LoopWatch()
+        loop_watch.start()
         log.info("%s started on port %s", self.service, self.settings.port)
         try:
             yield
         finally:
+            loop_watch.stop()
             self.relay.stop()
             for task in (relay_task, *tasks):
                 task.cancel()
