@@ -5,7 +5,8 @@ One event loop serves a service's requests, its consumers, its relay and its bac
 is the tail of the latencies. Measured always, cheaply, into /metrics:
 
 - ``zhengdun_event_loop_lag_seconds``: how late a timer set every 50 ms ran (how long the loop was held);
-- ``zhengdun_gc_pause_seconds{generation}``: each collection's pause, in whichever thread it ran.
+- ``zhengdun_gc_pause_seconds{generation}``: each collection's pause, in whichever thread it ran, and
+  ``zhengdun_gc_cpu_seconds_total{generation}`` the CPU they took (on a loaded machine a pause also waits for a CPU).
 
 With ``ZD_STALL_REPORT_MS=N`` (diagnosis, not production) the timer runs every 5 ms and a watchdog thread logs each
 stall longer than N ms: how long, how much CPU the loop's thread and the process had meanwhile (on a loaded machine a
@@ -23,7 +24,7 @@ import sys
 import threading
 import time
 
-from prometheus_client import Histogram
+from prometheus_client import Counter, Histogram
 
 log = logging.getLogger("zhengdun.stalls")
 
@@ -31,23 +32,26 @@ LOOP_LAG = Histogram("zhengdun_event_loop_lag_seconds", "How late the event loop
                      buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
 GC_PAUSES = Histogram("zhengdun_gc_pause_seconds", "Pauses of the garbage collector, by generation", ["generation"],
                       buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25))
+GC_CPU = Counter("zhengdun_gc_cpu_seconds_total", "CPU time of the garbage collector's pauses, by generation",
+                 ["generation"])
 INTERVAL = 0.05
 REPORT_INTERVAL = 0.005
 SAMPLE_SECONDS = 0.002
 
-# Collections as (ended, seconds, generation), appended by the collector's callback and drained by the loop's timer:
-# the callback may run inside any allocation of any thread, even one holding a metric's lock, so it takes none.
+# Collections as (ended, seconds, CPU seconds, generation), appended by the collector's callback and drained by the
+# loop's timer: the callback may run inside any allocation of any thread, even one holding a metric's lock, so it
+# takes none.
 _collections: collections.deque = collections.deque(maxlen=10_000)
-_gc_started = 0.0
+_gc_started = (0.0, 0.0)
 
 
 def _on_gc(phase: str, info: dict) -> None:
     global _gc_started
     if phase == "start":
-        _gc_started = time.perf_counter()
+        _gc_started = (time.perf_counter(), time.thread_time())
     else:
-        ended = time.perf_counter()
-        _collections.append((ended, ended - _gc_started, info["generation"]))
+        ended, cpu = time.perf_counter(), time.thread_time()
+        _collections.append((ended, ended - _gc_started[0], cpu - _gc_started[1], info["generation"]))
 
 
 def watch_gc() -> None:
@@ -66,7 +70,7 @@ class LoopWatch:
         self._handle: asyncio.TimerHandle | None = None
         self._beat = time.perf_counter()
         self._stopped = threading.Event()
-        self._gc_series = {g: GC_PAUSES.labels(str(g)) for g in range(3)}
+        self._gc_series = {g: (GC_PAUSES.labels(str(g)), GC_CPU.labels(str(g))) for g in range(3)}
         self._recent: collections.deque = collections.deque(maxlen=1_000)   # collections kept for the stall reports
         self._where: collections.Counter = collections.Counter()    # the watchdog's samples of the stall in progress
         self._others: collections.Counter = collections.Counter()
@@ -92,10 +96,12 @@ class LoopWatch:
     def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
         LOOP_LAG.observe(max(0.0, loop.time() - self._due))
         while _collections:
-            ended, seconds, generation = _collections.popleft()
-            self._gc_series[generation].observe(seconds)
+            ended, seconds, cpu, generation = _collections.popleft()
+            pauses, cpu_time = self._gc_series[generation]
+            pauses.observe(seconds)
+            cpu_time.inc(cpu)
             if self.report:
-                self._recent.append((ended, seconds, generation))
+                self._recent.append((ended, seconds, cpu, generation))
         if self.report:
             self._report_stall()
         self._beat = time.perf_counter()
@@ -114,13 +120,14 @@ class LoopWatch:
             return
         where, self._where = self._where, collections.Counter()
         others, self._others = self._others, collections.Counter()
-        pauses = [(s, g) for e, s, g in list(self._recent) if began <= e <= now]
+        pauses = [(s, c, g) for e, s, c, g in list(self._recent) if began <= e <= now]
         log.warning("event loop held %.0f ms", held * 1000, extra={
             "stall_ms": round(held * 1000, 1),
             "loop_cpu_ms": round((loop_cpu - cpu_before[0]) * 1000, 1),
             "process_cpu_ms": round((process_cpu - cpu_before[1]) * 1000, 1),
-            "gc_ms": round(sum(s for s, _ in pauses) * 1000, 1),
-            "gc": " ".join(f"g{g}:{s * 1000:.1f}" for s, g in pauses),
+            "gc_ms": round(sum(s for s, _, _ in pauses) * 1000, 1),
+            "gc_cpu_ms": round(sum(c for _, c, _ in pauses) * 1000, 1),
+            "gc": " ".join(f"g{g}:{s * 1000:.1f}" for s, _, g in pauses),
             "where": " || ".join(f"{n}× {s}" for s, n in where.most_common(3)),
             "others": " || ".join(f"{n}× {s}" for s, n in others.most_common(3))})
 
