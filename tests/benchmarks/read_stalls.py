@@ -60,7 +60,7 @@ def _reads(platform) -> list[tuple[str, str, str, str, dict]]:
 def _measure(platform, figure: str, service: str, url: str, user: str, params: dict) -> None:
     base, pid = platform.url(service), platform.services[service].process.pid
     before, cpu = _metrics(base), cpu_seconds(pid)
-    result = load(figure, url, auth(user), clients=CLIENTS, params=params)
+    load(figure, url, auth(user), clients=CLIENTS, params=params)   # prints its own line
     after, cpu = _metrics(base), cpu_seconds(pid) - cpu
     answered = _delta(after, before, "zhengdun_http_requests_total", 'status="200"')
     ticks = _delta(after, before, "zhengdun_event_loop_lag_seconds_count")
