@@ -31,6 +31,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 2000
     relay_poll_seconds: float = 0.5
     consumer_batch_size: int = 2000
+    # The garbage collector's youngest generation is collected after this many more objects were made than freed
+    # (Python's default 700): see ServiceRuntime.lifespan.
+    gc_young_threshold: int = 10_000
     # Tests and the demo set the platform clock (zhengdun.clock); production follows the wall clock.
     clock_settable: bool = False
     # "development" (the local platform, the tests) allows the development defaults of every credential;

@@ -48,6 +48,9 @@ def synced(platform) -> float:
     screening.start()
     wait_for(lambda: metric(platform, "zhengdun_user_directory_syncs_total", outcome="done") >= 1, timeout=300,
              what="the directory's first sync")
+    # The pass's requests are counted as the sync's, not as an API request's (none was made since the restart).
+    assert metric(platform, "zhengdun_identity_requests_total", by="directory-sync") >= 1
+    assert metric(platform, "zhengdun_identity_requests_total", by="request") == 0
     return admin_requests(platform)
 
 

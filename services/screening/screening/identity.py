@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import functools
 import hashlib
 import json
@@ -38,7 +39,17 @@ PREHASH_ALGORITHM, PREHASH_ITERATIONS, PREHASH_KEY_BYTES = "pbkdf2-sha512", 1_00
 KEYCLOAK_PBKDF2_MIN_LENGTH = 14
 # Accounts, role holders or group members per request of the directory's sync.
 SYNC_PAGE = 500
-ADMIN_REQUESTS = Counter("zhengdun_identity_requests_total", "Requests to Keycloak's admin API, by method", ["method"])
+ADMIN_REQUESTS = Counter("zhengdun_identity_requests_total",
+                         "Requests to Keycloak's admin API, by method and by what asked (an API request or a background job)",
+                         ["method", "by"])
+# What the requests to Keycloak are made for: an API request unless the task is one of the background jobs, each of
+# which names itself first (``asking_for``), so that a figure of one kind of work does not count the others'.
+_ASKER: contextvars.ContextVar[str] = contextvars.ContextVar("zhengdun_identity_asker", default="request")
+
+
+def asking_for(job: str) -> None:
+    """The current task's requests to Keycloak are counted as ``job``'s (a task's context is its own)."""
+    _ASKER.set(job)
 
 
 class DuplicateUsername(Exception):
@@ -104,7 +115,7 @@ class IdentityDirectory:
 
     @staticmethod
     async def _counted(request) -> None:
-        ADMIN_REQUESTS.labels(request.method).inc()
+        ADMIN_REQUESTS.labels(request.method, _ASKER.get()).inc()
 
     # ---- groups ------------------------------------------------------------------------------
     @staticmethod

@@ -12,16 +12,21 @@ import logging
 from faststream import AckPolicy
 from faststream.kafka.annotations import KafkaMessage
 
+from screening.identity import asking_for
 from screening.service import dynamic_list
 from zhengdun.events.base import Envelope
 from zhengdun.events.acceptance import PostEvaluated, VillageDelisted
 from zhengdun.events.registry import DivisionUpserted
-from zhengdun.messaging.consumer import FETCH_BYTES_PER_PARTITION, EventHandlers, undecoded_values
+from zhengdun.messaging.consumer import EventHandlers, undecoded_values
 from zhengdun.messaging.outbox import InboxWork
 from zhengdun.roles import Level
 
 log = logging.getLogger("screening.identity_sync")
 TOPICS: list[str] = ["acceptance"]
+# The group mirror's fetches bring 1 MiB of each of the topic's partitions (the inbox consumers' 4 MiB held up to
+# 24 MiB of a province's import in screening at once, for the ~1,000 of 51,000 events it acts on): measured on a
+# province's import, screening's peak resident memory 231 → 215 MB.
+MIRROR_FETCH_BYTES_PER_PARTITION = 1024 * 1024
 handlers = EventHandlers()
 
 
@@ -45,10 +50,11 @@ def register_identity_sync(runtime, directory) -> None:
     # batches as large as the inbox consumers' (a batch's own cost in FastStream outweighed its village records).
     @runtime.broker.subscriber(runtime.topic, group_id=runtime.topics.group("screening-identity-sync"), batch=True,
                                max_records=runtime.settings.consumer_batch_size, auto_offset_reset="earliest",
-                               max_partition_fetch_bytes=FETCH_BYTES_PER_PARTITION,
+                               max_partition_fetch_bytes=MIRROR_FETCH_BYTES_PER_PARTITION,
                                ack_policy=AckPolicy.NACK_ON_ERROR, decoder=undecoded_values,
                                title="identity-sync", description="Keeps Keycloak's unit groups in step with the registry")
     async def sync_groups(bodies: list, message: KafkaMessage) -> None:
+        asking_for("group-mirror")
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
         for record in records:
             if record.key and not record.key.endswith(b"000"):

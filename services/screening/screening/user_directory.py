@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from screening.identity import IdentityDirectory, IdentityUnavailable
+from screening.identity import IdentityDirectory, IdentityUnavailable, asking_for
 from screening.models import DirectoryAccount
 from zhengdun.divisions import prefix_of
 
@@ -130,6 +130,7 @@ async def _sync(session_factory: async_sessionmaker, directory: IdentityDirector
 
 
 async def run_sync(session_factory: async_sessionmaker, directory: IdentityDirectory, interval: float) -> None:
+    asking_for("directory-sync")
     while True:
         try:
             count = await sync_once(session_factory, directory)

@@ -27,7 +27,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from screening import user_directory
-from screening.identity import DuplicateUsername, IdentityDirectory, IdentityUnavailable
+from screening.identity import DuplicateUsername, IdentityDirectory, IdentityUnavailable, asking_for
 from screening.models import UserOperation
 from zhengdun.events.base import Actor
 from screening.domain.users import managed_roles
@@ -310,6 +310,7 @@ class UserOperations:
         return True
 
     async def run_reconciler(self, interval: float = RECONCILE_SECONDS) -> None:
+        asking_for("reconciler")
         while True:
             try:
                 await self.reconcile_once()

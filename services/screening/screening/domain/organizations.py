@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhengdun.divisions import InvalidDivisionCode, is_within, level_of, parent_code
-from zhengdun.events.registry import DivisionUpserted
 from zhengdun.refusals import RuleViolation
 from zhengdun.roles import Level
 
-from screening.domain.registry import MAX_NAME, ORGANIZATION_CODES_FROM, Existing, RegistryImportRejected, RowError, map_header
+from screening.domain.registry import (MAX_NAME, ORGANIZATION_CODES_FROM, DivisionChange, Existing, RegistryImportRejected,
+                                       RowError, map_header)
 
 ENTERPRISE = "非公企业"
 SOCIAL_ORGANIZATION = "社会组织"
@@ -111,7 +111,7 @@ def parse_organization_rows(header: list[str], rows: list[list[str]]) -> list[Or
 @dataclass(frozen=True)
 class OrganizationPlan:
     assigned: dict[str, str]             # USCC → code, new assignments only
-    changes: list[DivisionUpserted]      # new or changed organizations only
+    changes: list[DivisionChange]      # new or changed organizations only
 
 
 def plan_organization_import(rows: list[OrganizationRow], *, codes: dict[str, str], stored: dict[str, Existing],
@@ -152,7 +152,7 @@ def plan_organization_import(rows: list[OrganizationRow], *, codes: dict[str, st
         raise RegistryImportRejected(errors)
 
     assigned: dict[str, str] = {}
-    changes: list[DivisionUpserted] = []
+    changes: list[DivisionChange] = []
     for row in rows:
         township = townships[row.row]
         code = codes.get(row.uscc)
@@ -164,8 +164,8 @@ def plan_organization_import(rows: list[OrganizationRow], *, codes: dict[str, st
         entry = stored.get(code)
         if entry and (entry.name, entry.parent_code, entry.kind) == (row.name, township, row.kind):
             continue  # unchanged: no new revision, no event
-        changes.append(DivisionUpserted(code=code, name=row.name, level=Level.VILLAGE, parent_code=township,
-                                        kind=row.kind, revision=(entry.revision + 1) if entry else 1))
+        changes.append(DivisionChange(code, row.name, Level.VILLAGE, township, row.kind,
+                                      (entry.revision + 1) if entry else 1))
     return OrganizationPlan(assigned, changes)
 
 

@@ -6,7 +6,7 @@ from typing import Iterable
 from sqlalchemy import ARRAY, String, any_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from screening.domain.registry import Existing, ImportRow, parse_rows, plan_import, referenced_codes
+from screening.domain.registry import DivisionChange, Existing, ImportRow, parse_rows, plan_import, referenced_codes
 from screening.registry_files import uploaded_table
 from zhengdun.events.base import Actor
 from zhengdun.events.registry import DivisionUpserted
@@ -50,10 +50,11 @@ async def stored_divisions(session: AsyncSession, codes: Iterable[str]) -> dict[
 APPLY_SLICE = 5000
 
 
-async def apply_changes(uow: UnitOfWork, changes: list[DivisionUpserted], *, actor: Actor) -> None:
+async def apply_changes(uow: UnitOfWork, changes: list[DivisionChange], *, actor: Actor) -> None:
     """Store the registry's changes and write their events to the outbox, a slice at a time, in the file's order
-    (the caller commits: the whole file is still one transaction)."""
+    (the caller commits: the whole file is still one transaction). Each slice's events are built here: a change is a
+    tuple of a tenth of an event's size until then."""
     for start in range(0, len(changes), APPLY_SLICE):
-        part = changes[start:start + APPLY_SLICE]
+        part = [DivisionUpserted(**change._asdict()) for change in changes[start:start + APPLY_SLICE]]
         await upsert_divisions(uow.session, [c.model_dump(mode="json") for c in part])  # a file holds each code once
         await uow.publish_many([(c, c.code) for c in part], actor=actor)
