@@ -24,7 +24,7 @@ from zhengdun.events.base import Envelope
 from zhengdun.events.screening import CampaignPhase, ListCategory, Policy
 from zhengdun.messaging.outbox import InboxWork
 
-from supervision import projection
+from supervision import journal, projection
 from zhengdun.events import screening as sc, casework as cw
 
 COUNTIES, TOWNSHIPS, VILLAGES = int(os.environ.get("ZD_BENCH_COUNTIES", 50)), 20, 50
@@ -156,7 +156,15 @@ async def main(url):
             "SELECT md5(string_agg(key || status || coalesce(resolution,'') || raised_on || coalesce(resolved_on::text,''), ',' ORDER BY key)) FROM sv_alerts"))).scalar()
         ndigest = (await conn.execute(text(
             "SELECT md5(string_agg(key || title || body || created_on, ',' ORDER BY key)) FROM sv_notifications"))).scalar()
+        # The journal's entries without their time and hashes (which differ run by run), and every chain verified.
+        jdigest = (await conn.execute(text(
+            "SELECT md5(string_agg(chain_code || position || kind || reference || body::text, ',' "
+            "ORDER BY chain_code, position)) FROM sv_journal"))).scalar()
+    async with factory() as session:
+        chains = (await session.execute(text("SELECT DISTINCT chain_code FROM sv_journal"))).scalars().all()
+        broken = [code for code in chains if not (await journal.verify_chain(session, code)).valid]
     print("alerts, open, notifications, deliveries, journal, outbox:", tuple(counts), "alerts md5", digest, "notices md5", ndigest)
+    print(f"journal md5 {jdigest}, {len(chains)} chains, broken: {broken or 'none'}")
     for label, values in times.items():
         print(f"  {label:15s} n={len(values):3d} mean {1000*sum(values)/len(values):8.1f} ms  total {sum(values):6.2f} s"
               f"  statements {sum(trips[label])/len(values):5.1f} each")

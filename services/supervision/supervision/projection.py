@@ -71,12 +71,15 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
     changes_nothing = None
     if isinstance(scope, Scope):
         scope, changes_nothing = scope.code, scope.changes_nothing
-    await journal.append(session, envelope.divisioncode, envelope.type, envelope.id,
-                         {"event_id": envelope.id, "source": envelope.source, "data": envelope.data,
-                          "actor": envelope.actor.model_dump() if envelope.actor else None})
+    entry = journal.entry(envelope.divisioncode, envelope.type, envelope.id,
+                          {"event_id": envelope.id, "source": envelope.source, "data": envelope.data,
+                           "actor": envelope.actor.model_dump() if envelope.actor else None})
     campaign_id = getattr(payload, "campaign_id", None)
-    if scope and campaign_id:
-        found = (await session.execute(_CAMPAIGN_TODAY, {"cid": campaign_id})).first()
+    if not (scope and campaign_id):
+        await journal.append(session, **entry)
+    else:
+        found = (await session.execute(_QUEUE_AND_CAMPAIGN_TODAY, {"cid": campaign_id, **entry})).first()
+        journal.queued(session)
         if found is not None:
             campaign, today, versions, effective = found
             today = today or clock.wall_clock_today()
@@ -86,7 +89,8 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
 
 
 # The event's campaign, the clock's day and the campaign's policy versions (as two arrays ordered by version) in one
-# round trip: an event's judgement needs all three, and three statements cost more than its rules.
+# round trip, which also queues the event's journal entry: an event's judgement needs all three, and four statements
+# cost more than its rules.
 _CAMPAIGN_TODAY = select(
     CampaignRow,
     select(clock.ClockState.today).where(clock.ClockState.id == 1).scalar_subquery(),
@@ -95,6 +99,7 @@ _CAMPAIGN_TODAY = select(
     select(func.array_agg(aggregate_order_by(PolicyVersionRow.effective_on, PolicyVersionRow.version)))
     .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
 ).where(CampaignRow.campaign_id == bindparam("cid"))
+_QUEUE_AND_CAMPAIGN_TODAY = journal.queued_with(_CAMPAIGN_TODAY)
 
 
 async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: str, village: str | None,
