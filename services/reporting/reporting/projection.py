@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from sqlalchemy import JSON, TextClause, bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,7 @@ from reporting import models as m
 from reporting.domain.figures import case_counted_from
 from reporting.public import publish_monthly_figures, republish, republishing
 from zhengdun import clock
+from zhengdun.db import insert_or_skip
 from zhengdun.divisions import CODE_PATTERN, level_of, prefix_of
 from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
@@ -48,7 +50,23 @@ async def clock_advanced(work: InboxWork, e: ClockAdvanced, envelope: Envelope) 
 
 
 async def _add(session: AsyncSession, table, **values) -> None:
-    await session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    await session.execute(_insert_or_skip(table, tuple(values)), values)
+
+
+_INSERTS: dict[tuple[type, tuple[str, ...]], TextClause] = {}
+
+
+def _insert_or_skip(table, columns: tuple[str, ...]) -> TextClause:
+    """``INSERT … ON CONFLICT DO NOTHING`` of these columns, written once per table and columns: SQLAlchemy compiles
+    its ON CONFLICT construct again at every execution (no cache key), which cost more than the insert itself on
+    every event this service projects. The JSON columns' values are bound as JSON, as the ORM binds them."""
+    statement = _INSERTS.get((table, columns))
+    if statement is None:
+        statement = insert_or_skip(table, *columns).bindparams(*(
+            bindparam(name, type_=table.__table__.c[name].type) for name in columns
+            if isinstance(table.__table__.c[name].type, JSON)))
+        _INSERTS[table, columns] = statement
+    return statement
 
 
 # ---- screening ------------------------------------------------------------------------------

@@ -24,6 +24,20 @@ async def append(session: AsyncSession, chain_code: str, kind: str, reference: s
     session.info[PENDING] = True
 
 
+def queued_with(statement):
+    """``statement`` that also queues an entry (``append``'s bound ``:chain_code``, ``:kind``, ``:reference``, ``:body``,
+    see ``entry``) in the same round trip; the caller marks it ``queued`` once executed."""
+    return statement.add_cte(_QUEUE_ONE)
+
+
+def entry(chain_code: str, kind: str, reference: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"chain_code": chain_code, "kind": kind, "reference": reference, "body": plain(body)}
+
+
+def queued(session: AsyncSession) -> None:
+    session.info[PENDING] = True
+
+
 async def append_many(session: AsyncSession, entries: list[tuple[str, str, str, dict[str, Any]]]) -> None:
     """``append`` of many (chain code, kind, reference, body) entries, in their order, in one round trip."""
     if entries:
@@ -35,6 +49,9 @@ async def append_many(session: AsyncSession, entries: list[tuple[str, str, str, 
 # Statements built once (seal runs at every commit that appended): the queue, its entries taken out in their
 # order, the chains' locks in one statement (in code order: no circle of waits), the chains' heads, the entries.
 _QUEUE = insert(PendingJournalEntry)
+_QUEUE_ONE = insert(PendingJournalEntry).values(
+    chain_code=bindparam("chain_code"), kind=bindparam("kind"), reference=bindparam("reference"),
+    body=bindparam("body", type_=PendingJournalEntry.__table__.c.body.type)).cte("journal_queued")
 _TAKE_QUEUED = delete(PendingJournalEntry).returning(
     PendingJournalEntry.id, PendingJournalEntry.chain_code, PendingJournalEntry.kind, PendingJournalEntry.reference,
     PendingJournalEntry.body).execution_options(synchronize_session=False)

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm.attributes import set_committed_value
 
 from supervision import alerts, journal, notifications, special_actions
 from supervision.domain import notices, rules
@@ -29,6 +32,7 @@ from zhengdun.events import acceptance as acc
 from zhengdun.events import casework as cw
 from zhengdun.events import screening as sc
 from zhengdun.events.base import Envelope
+from zhengdun.events.casework import MeasureStatus
 from zhengdun.events.clock import ClockAdvanced
 from zhengdun.divisions import is_within, township_of
 from zhengdun.messaging.outbox import InboxWork
@@ -37,8 +41,20 @@ from zhengdun.messaging.outbox import InboxWork
 # judgement would raise or resolve fails the event: the event → rules map left a verdict out.
 VERIFY_RULE_MAP = os.environ.get("ZD_SUPERVISION_VERIFY_RULE_MAP") == "1"
 
-# event model → ``project(session, payload, envelope) -> scope code | None``
-PROJECTIONS: dict[type, Callable[[AsyncSession, Any, Envelope], Awaitable[str | None]]] = {}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a projection returns instead of a bare scope code when it can tell, once the day and the policy in force
+    are known, whether the event changed no verdict of the rules it affects (domain/rules.py, "Events that change no
+    verdict"): then, while the day's verdicts stand, nothing is judged (``judge``)."""
+
+    code: str
+    changes_nothing: Callable[[rules.Campaign, date], bool]
+
+
+# event model → ``project(session, payload, envelope) -> Scope | scope code | None``
+PROJECTIONS: dict[type, Callable[[AsyncSession, Any, Envelope], Awaitable[Scope | str | None]]] = {}
 
 
 def projection(event_model):
@@ -52,21 +68,29 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
     """Project the event, journal it, and re-evaluate the rules over the scope the projection returns."""
     session = work.session
     scope = await project(session, payload, envelope)
-    await journal.append(session, envelope.divisioncode, envelope.type, envelope.id,
-                         {"event_id": envelope.id, "source": envelope.source, "data": envelope.data,
-                          "actor": envelope.actor.model_dump() if envelope.actor else None})
+    changes_nothing = None
+    if isinstance(scope, Scope):
+        scope, changes_nothing = scope.code, scope.changes_nothing
+    entry = journal.entry(envelope.divisioncode, envelope.type, envelope.id,
+                          {"event_id": envelope.id, "source": envelope.source, "data": envelope.data,
+                           "actor": envelope.actor.model_dump() if envelope.actor else None})
     campaign_id = getattr(payload, "campaign_id", None)
-    if scope and campaign_id:
-        found = (await session.execute(_CAMPAIGN_TODAY, {"cid": campaign_id})).first()
+    if not (scope and campaign_id):
+        await journal.append(session, **entry)
+    else:
+        found = (await session.execute(_QUEUE_AND_CAMPAIGN_TODAY, {"cid": campaign_id, **entry})).first()
+        journal.queued(session)
         if found is not None:
             campaign, today, versions, effective = found
             today = today or clock.wall_clock_today()
             as_of = await alerts.campaign_as_of(session, campaign, today, list(zip(versions or (), effective or ())))
-            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None), today, as_of)
+            await judge(work, campaign, scope, envelope.type, getattr(payload, "village_code", None), today, as_of,
+                        changes_nothing)
 
 
 # The event's campaign, the clock's day and the campaign's policy versions (as two arrays ordered by version) in one
-# round trip: an event's judgement needs all three, and three statements cost more than its rules.
+# round trip, which also queues the event's journal entry: an event's judgement needs all three, and four statements
+# cost more than its rules.
 _CAMPAIGN_TODAY = select(
     CampaignRow,
     select(clock.ClockState.today).where(clock.ClockState.id == 1).scalar_subquery(),
@@ -75,16 +99,22 @@ _CAMPAIGN_TODAY = select(
     select(func.array_agg(aggregate_order_by(PolicyVersionRow.effective_on, PolicyVersionRow.version)))
     .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
 ).where(CampaignRow.campaign_id == bindparam("cid"))
+_QUEUE_AND_CAMPAIGN_TODAY = journal.queued_with(_CAMPAIGN_TODAY)
 
 
 async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: str, village: str | None,
-                today: date, as_of: rules.Campaign | None = None) -> None:
+                today: date, as_of: rules.Campaign | None = None,
+                changes_nothing: Callable[[rules.Campaign, date], bool] | None = None) -> None:
     """Judge the rules an event can affect over its scope. While every rule stands judged over the whole area on
     this day (``rules_settled_on``), the verdicts of the rules whose facts the event did not change stand as they
     were, so only the affected rules that can breach today are judged, and over the event's village alone when all
-    of them are about one village; otherwise every rule is judged over the scope, as always."""
+    of them are about one village, and none when the projection tells the event changed none of their verdicts
+    (``Scope``); otherwise every rule is judged over the scope, as always."""
     affected = rules.rules_affected_by(event_type)
-    if campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
+    settled = campaign.rules_settled_on == today and affected != rules.CAMPAIGN_RULES
+    if settled and changes_nothing is not None and changes_nothing(as_of or alerts.to_campaign(campaign), today):
+        pass   # every verdict of the day stands
+    elif campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
         await alerts.evaluate_scope(work, campaign, scope, today, as_of=as_of)
         if scope == campaign.area_code:
             campaign.rules_settled_on = today   # a campaign opened or its policy revised: judged whole
@@ -267,25 +297,50 @@ async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
     added = await session.execute(_NEW_PROGRESS, dict(
         record_id=p.record_id, measure_id=p.measure_id, status=p.status.value, recorded_on=p.recorded_on,
         corrects=p.corrects, event_id=envelope.id))
-    if added.first() is not None and p.measure_status is not None:
-        # Casework decided the measure's status after this record (corrections included): copied, not re-derived.
-        await session.execute(update(MeasureRow).where(MeasureRow.measure_id == p.measure_id).values(
-            status=p.measure_status.value, status_since=p.measure_status_since))
-    return p.township_code
+    if added.first() is None:
+        return Scope(p.township_code, lambda campaign, today: True)   # a record already kept changes no fact
+    if p.measure_status is None:
+        return p.township_code
+    # Casework decided the measure's status after this record (corrections included): copied, not re-derived.
+    # The status it replaces comes back with it: whether the measure's completion moved decides what is judged.
+    before = (await session.execute(_SET_MEASURE_STATUS, dict(
+        measure_id=p.measure_id, record_id=p.record_id, status=p.measure_status.value,
+        since=p.measure_status_since))).first()
+    if (kept := session.identity_map.get(identity_key(MeasureRow, p.measure_id))) is not None:
+        # (a row the ORM holds from earlier in this transaction, as an ORM update would have synchronized it)
+        set_committed_value(kept, "status", p.measure_status.value)
+        set_committed_value(kept, "status_since", p.measure_status_since)
+    if before is None or (before.status is None and before.earlier_records):
+        return p.township_code   # no measure yet, or its completion so far derived from records: judged
+    completed_before = before.status_since if before.status == MeasureStatus.COMPLETED.value else None
+    completed_after = p.measure_status_since if p.measure_status is MeasureStatus.COMPLETED else None
+    return Scope(p.township_code, lambda campaign, today: rules.measure_update_changes_nothing(
+        before.deadline, p.recorded_on, completed_before, completed_after, today))
 
 
 @projection(cw.VisitRecorded)
 async def visit_recorded(session, p: cw.VisitRecorded, envelope):
-    await session.execute(_NEW_VISIT, dict(
+    values = dict(
         visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id, counts_toward_minimum=p.counts_toward_minimum))
-    return p.township_code
+        leader_user_id=p.leader_user_id, event_id=envelope.id, counts_toward_minimum=p.counts_toward_minimum)
+    await session.execute(_NEW_VISIT, values)
+    visit = rules.Visit(p.visit_id, p.village_code, p.county_code, p.visited_on, len(p.problems_pushed), p.leader_name,
+                        p.leader_user_id, envelope.id, p.counts_toward_minimum)
+    return Scope(p.township_code, lambda campaign, today: rules.new_visit_changes_nothing(visit, campaign.policy, today))
 
 
 # The most frequent events' statements, written once (zhengdun.db.insert_or_skip).
 _NEW_PROGRESS = insert_or_skip(ProgressRow, "record_id", "measure_id", "status", "recorded_on", "corrects", "event_id",
                                returning="record_id")
+# The measure's status set from a progress record, returning the status it had, its deadline, and whether it has
+# records before this one (its completion derived from them while no status was carried).
+_SET_MEASURE_STATUS = text(
+    "UPDATE sv_measures m SET status = :status, status_since = :since "
+    "FROM (SELECT measure_id, status, status_since FROM sv_measures WHERE measure_id = :measure_id FOR UPDATE) AS old "
+    "WHERE m.measure_id = old.measure_id "
+    "RETURNING old.status, old.status_since, m.deadline, EXISTS (SELECT 1 FROM sv_progress p "
+    "WHERE p.measure_id = m.measure_id AND p.record_id <> :record_id) AS earlier_records")
 _NEW_VISIT = insert_or_skip(VisitRow, "visit_id", "campaign_id", "village_code", "county_code", "visited_on",
                             "problems_pushed", "leader_name", "leader_user_id", "event_id", "counts_toward_minimum")
 

@@ -796,3 +796,37 @@ def rules_affected_by(event_type: str) -> frozenset[Rule]:
     """The rules to judge again after an event of this type (all of them for a type the map does not know)."""
     changed = EVENT_CHANGES.get(event_type)
     return CAMPAIGN_RULES if changed is None else rules_reading(changed)
+
+
+# ---------------------------------------------------------------------------------------
+# Events that change no verdict of the day judged
+# ---------------------------------------------------------------------------------------
+# While every rule stands judged for today (the campaign's rules settled: see projection.judge), an event need not be
+# judged at all when it can change no breach of the rules it affects: the most frequent events of a campaign (visits
+# and progress records dated in the month under way) are such, and judging them cost most of their CPU.
+
+
+def _month_not_ended(day: date | None, today: date) -> bool:
+    return day is None or month_end(day) >= today
+
+
+def new_visit_changes_nothing(visit: Visit, policy: Policy, today: date) -> bool:
+    """A new visit breaches its own ``visit_without_problem`` only with too few problems pushed, and changes only the
+    count of its own month, which ``visits_below_minimum`` judges once the month has ended (and only if it counts)."""
+    return (visit.problems_pushed >= policy.problems_pushed_per_visit
+            and (not visit.counts or _month_not_ended(visit.visited_on, today)))
+
+
+def measure_update_changes_nothing(deadline: date, recorded_on: date, completed_before: date | None,
+                                   completed_after: date | None, today: date) -> bool:
+    """A progress record (dated ``recorded_on``) that moved the measure's completion from ``completed_before`` to
+    ``completed_after`` (None: not completed). ``measure_not_updated`` judges ended months only, each by the records
+    dated in it or shortly before and by whether the measure was completed before it began: a record and completion
+    dates in months not yet ended change none of them. ``measure_overdue`` breaches after the deadline only, by
+    whether the measure is completed by today."""
+    if not all(_month_not_ended(day, today) for day in (recorded_on, completed_before, completed_after)):
+        return False
+
+    def done(completed: date | None) -> bool:
+        return completed is not None and completed <= today
+    return today <= deadline or done(completed_before) == done(completed_after)
