@@ -6,7 +6,7 @@ copy) exist in every one of them, created by each service's first Alembic migrat
 from __future__ import annotations
 
 from pydantic_core import from_json
-from sqlalchemy import MetaData, TextClause, bindparam, event, text
+from sqlalchemy import JSON, MetaData, TextClause, bindparam, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -60,11 +60,14 @@ def insert_or_skip(model: type[Base], *columns: str, returning: str | None = Non
     """``INSERT … ON CONFLICT DO NOTHING`` into ``model``'s table, its values bound by column name (a column with a
     scalar default and not named gets it, as the ORM would give it), written once as text: SQLAlchemy 2.0 gives
     PostgreSQL's ON CONFLICT construct no cache key and compiles it again at every execution, which on the
-    consumers' most frequent events cost more than the insert."""
+    consumers' most frequent events cost more than the insert. A JSON column's value is bound as JSON, as the ORM
+    binds it."""
     table = model.__table__
     defaults = {c.name: c.default.arg for c in table.columns
                 if c.name not in columns and c.default is not None and c.default.is_scalar}
     names = [*columns, *defaults]
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(f':{n}' for n in names)}) "
            "ON CONFLICT DO NOTHING" + (f" RETURNING {returning}" if returning else ""))
-    return text(sql).bindparams(*(bindparam(name, value) for name, value in defaults.items()))
+    return text(sql).bindparams(*(bindparam(name, value) for name, value in defaults.items()),
+                                *(bindparam(name, type_=table.c[name].type) for name in columns
+                                  if isinstance(table.c[name].type, JSON)))

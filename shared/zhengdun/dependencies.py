@@ -24,8 +24,7 @@ from zhengdun.request_edges import REQUEST_SESSIONS
 async def unit_of_work(request: Request) -> UnitOfWork:
     # A plain dependency, like the readers below: the request edge closes its session when the request ends, which
     # rolls back whatever the use case left uncommitted (a refusal, an error), as leaving the unit of work would.
-    uow = request.app.state.runtime.unit_of_work()
-    await uow.__aenter__()   # a session and its transaction, begun with its first statement
+    uow = await request.app.state.runtime.unit_of_work().open()
     request.scope[REQUEST_SESSIONS].append(uow.session)
     return uow
 

@@ -18,15 +18,17 @@ def resident_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def start_if_asked() -> None:
-    if os.environ.get("ZD_MEMORY_REPORT_MB") and not tracemalloc.is_tracing():
+def start_if_asked() -> bool:
+    """Tracing started when ``ZD_MEMORY_REPORT_MB`` asks for the reports (then ``report_growth`` is to run)."""
+    if not os.environ.get("ZD_MEMORY_REPORT_MB"):
+        return False
+    if not tracemalloc.is_tracing():
         tracemalloc.start(FRAMES)
+    return True
 
 
 async def report_growth() -> None:
-    """The background task: a report at each step of ``ZD_MEMORY_REPORT_MB`` (does nothing unless asked)."""
-    if not os.environ.get("ZD_MEMORY_REPORT_MB"):
-        return
+    """The background task: a report at each step of ``ZD_MEMORY_REPORT_MB``."""
     step, reported = float(os.environ["ZD_MEMORY_REPORT_MB"]), resident_mb()
     while True:
         await asyncio.sleep(0.25)

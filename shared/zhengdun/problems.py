@@ -140,6 +140,12 @@ def _bucket(path: str, template: bool = False) -> tuple[int, str | None]:
 HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
 
 
+def build_path_table(app: FastAPI) -> None:
+    """The app's OpenAPI document and the table of its paths, built now (at start) instead of by the first request
+    that needs them (``documented_path``)."""
+    _path_methods(app)
+
+
 def documented_path(app: FastAPI, path: str) -> tuple[str | None, list[str]]:
     """The document's path template ``path`` is and its methods (several operations may share it); None and
     none for a path it does not have. As in OpenAPI, a literal path wins over a template that also matches:

@@ -6,8 +6,10 @@ revision not newer than the stored one) changes nothing, so redelivery and repla
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from operator import attrgetter, itemgetter
+from typing import Annotated, TypeVar
 
 from pydantic import TypeAdapter
 from typing_extensions import NotRequired, TypedDict
@@ -63,6 +65,7 @@ async def apply_division_upserted(work: InboxWork, envelope: Envelope) -> None:
 
 
 _DIVISIONS = TypeAdapter(list[DivisionUpserted])
+T = TypeVar("T")
 # A run's payloads validated in one call (a call per event cost more than the event's row), as plain rows: a dict per
 # event with DivisionUpserted's own fields, each under its own FieldInfo (its type, constraints and all), so the rows
 # accept and refuse what the model does; building a model per event cost twice the rest of the validation.
@@ -75,7 +78,8 @@ _DIVISION_ROWS = TypeAdapter(list[TypedDict("DivisionRow", {  # type: ignore[mis
 async def apply_divisions_upserted(work: InboxWork, envelopes: list[Envelope]) -> None:
     """A province's import arrives as thousands of these: one statement for all of them, its arrays read off the
     validated payloads (dumping them to dicts first cost as much as validating them)."""
-    rows = _newest_rows(_DIVISION_ROWS.validate_python([e.data for e in envelopes]))
+    rows = _newest(_DIVISION_ROWS.validate_python([e.data for e in envelopes]), code=itemgetter("code"),
+                   revision=itemgetter("revision"))
     if rows:
         await work.session.execute(_UPSERT_DIVISION_ARRAYS, {
             "code": [row["code"] for row in rows], "name": [row["name"] for row in rows],
@@ -83,24 +87,15 @@ async def apply_divisions_upserted(work: InboxWork, envelopes: list[Envelope]) -
             "kind": [row.get("kind") for row in rows], "revision": [row["revision"] for row in rows]})
 
 
-def _newest_rows(rows: list[dict]) -> list[dict]:
-    """``_newest`` of validated rows (``_DIVISION_ROWS``)."""
-    newest: dict[str, dict] = {}
-    for row in rows:
-        known = newest.get(row["code"])
-        if known is None or known["revision"] < row["revision"]:
-            newest[row["code"]] = row
-    return list(newest.values())
-
-
-def _newest(divisions: list[DivisionUpserted]) -> list[DivisionUpserted]:
-    """One per code, its newest revision: one INSERT … ON CONFLICT may not touch a row twice, and applying the
-    events one by one would leave the newest anyway."""
-    newest: dict[str, DivisionUpserted] = {}
+def _newest(divisions: list[T], code: Callable[[T], str] = attrgetter("code"),
+            revision: Callable[[T], int] = attrgetter("revision")) -> list[T]:
+    """One per code, its newest revision (of events, or of validated rows given how to read them): one INSERT … ON
+    CONFLICT may not touch a row twice, and applying the events one by one would leave the newest anyway."""
+    newest: dict[str, T] = {}
     for division in divisions:
-        known = newest.get(division.code)
-        if known is None or known.revision < division.revision:
-            newest[division.code] = division
+        known = newest.get(code(division))
+        if known is None or revision(known) < revision(division):
+            newest[code(division)] = division
     return list(newest.values())
 
 

@@ -37,7 +37,7 @@ from zhengdun.messaging.topics import PUBLISHERS, Topics
 from zhengdun.monitoring import Monitor
 from zhengdun.openapi import install_openapi
 from zhengdun.operations_api import operations_router
-from zhengdun.problems import PROBLEM_JSON, documented_path, install_problem_handlers
+from zhengdun.problems import PROBLEM_JSON, build_path_table, install_problem_handlers
 from zhengdun.registry_api import division_router
 from zhengdun.request_edges import RequestEdges
 from zhengdun.responses import Out
@@ -98,8 +98,8 @@ class ServiceRuntime:
         self.handlers = handlers or EventHandlers()
         # Long-running tasks of the service (name, coroutine function), run while it serves.
         self.background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
-        memory_report.start_if_asked()   # diagnosis only (ZD_MEMORY_REPORT_MB)
-        self.background.append(("memory-report", memory_report.report_growth))
+        if memory_report.start_if_asked():   # diagnosis only (ZD_MEMORY_REPORT_MB)
+            self.background.append(("memory-report", memory_report.report_growth))
         self.consumes = bool(subscribe_to and self.handlers.types)
         self.dead_letters = DeadLetterBook(self.session_factory, self.handlers, self.topics.deadletter,
                                            self.topics.group(service), topic=self.topic, source=self.source,
@@ -157,7 +157,7 @@ class ServiceRuntime:
         # The OpenAPI document and the table of its paths every request is matched against (zhengdun.problems), built
         # now rather than by the first request: 0.3–0.7 s of CPU during which the loop served nothing (seen in the
         # stall reports), and built before the freeze below, the document's objects are never walked again.
-        documented_path(app, "/")
+        build_path_table(app)
         gc.collect()
         gc.freeze()
         # The youngest generation collected every 10,000 objects instead of 700. At 700 a list read saw a collection

@@ -177,7 +177,7 @@ class CampaignBench:
         self.clock_seconds = 0.0    # spent moving the business clock on (day), a barrier that does not grow
         self.projected = 0.0        # the stages' times projected to the whole province, summed
         self.not_growing = 0.0      # the stages done on the whole province already (opening), their time
-        self.scaled = 0.0           # the stages' times scaled by the villages alone, clock moves left out, summed
+        self.growing = 0.0          # the growing stages' times, clock moves left out, summed
 
     @property
     def case_scale(self) -> float:
@@ -216,7 +216,7 @@ class CampaignBench:
         clock = self.clock_seconds - clock_before
         scale = self.case_scale if by_cases else self.scale
         whole_province = clock + (seconds - clock) * scale if grows else seconds
-        self.scaled += (seconds - clock) * self.scale if grows else 0.0
+        self.growing += seconds - clock if grows else 0.0
         self.not_growing += 0 if grows else seconds
         self.projected += whole_province
         province = (f"{self.province_villages * PROVINCE_LISTED_SHARE:,.0f} cases" if by_cases
@@ -458,7 +458,7 @@ class CampaignBench:
                          by_cases=True)
         total = time.perf_counter() - started
         projected = self.projected
-        by_villages = total + self.scaled - self.scaled / self.scale   # each growing stage's work × the villages' scale
+        by_villages = total + self.growing * (self.scale - 1)   # each growing stage's work × the villages' scale
         everything_scaled = self.not_growing + (total - self.not_growing) * self.scale
         print(f"  whole campaign: {total:.1f} s, {self.api.calls:,} calls ({self.api.calls / total:,.1f} calls/s, "
               f"load average {os.getloadavg()[0]:.1f}); at this rate the province's {self.province_villages:,} "

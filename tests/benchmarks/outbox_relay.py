@@ -12,6 +12,7 @@ import gc
 import os
 import secrets
 import time
+from pathlib import Path
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -19,18 +20,12 @@ from sqlalchemy import text
 
 from tests.benchmarks.inbox_consumer import _cpu
 from tests.support.platform import KAFKA_BOOTSTRAP, scratch_database
-from zhengdun.db import Base, make_engine, make_session_factory
+from zhengdun.db import make_engine, make_session_factory
+from zhengdun.migrations import upgrade
 from zhengdun.events.base import Actor
 from zhengdun.events.registry import DivisionUpserted
 from zhengdun.messaging.kafka import make_producer
-from zhengdun.messaging.outbox import OutboxMessage, OutboxPending, OutboxRelay, UnitOfWork
-
-# zhengdun.migrations.create_outbox_pending's trigger
-PENDING_TRIGGER = (
-    "CREATE FUNCTION outbox_pending_add() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN INSERT INTO outbox_pending (seq) SELECT seq FROM added; RETURN NULL; END $$",
-    "CREATE TRIGGER outbox_pending_add AFTER INSERT ON outbox REFERENCING NEW TABLE AS added "
-    "FOR EACH STATEMENT EXECUTE FUNCTION outbox_pending_add()")
+from zhengdun.messaging.outbox import OutboxRelay, UnitOfWork
 
 
 async def _run(url: str, events: int) -> None:
@@ -43,11 +38,6 @@ async def _run(url: str, events: int) -> None:
         await admin.close()
     engine = make_engine(url)
     try:
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: Base.metadata.create_all(
-                c, tables=[OutboxMessage.__table__, OutboxPending.__table__]))
-            for statement in PENDING_TRIGGER:
-                await conn.execute(text(statement))
         factory = make_session_factory(engine)
         actor = Actor(user_id="u-1", name="省委组织部", roles=["province_org"], division_code="990000000000")
         async with UnitOfWork(factory, topic, "/zhengdun/screening") as uow:
@@ -94,6 +84,8 @@ async def _run(url: str, events: int) -> None:
 
 def main() -> None:
     with scratch_database("relaybench") as url:
+        # screening's schema, whose relay sends a registry import: its outbox and the pending rows' trigger
+        upgrade(Path(__file__).resolve().parents[2] / "services" / "screening" / "migrations", url)
         asyncio.run(_run(url, int(os.environ.get("ZD_BENCH_EVENTS", "30000"))))
 
 

@@ -8,9 +8,10 @@ Events registered public are also republished, stripped, on the public topic (re
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, TextClause, bindparam
+from sqlalchemy import TextClause
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,20 +54,12 @@ async def _add(session: AsyncSession, table, **values) -> None:
     await session.execute(_insert_or_skip(table, tuple(values)), values)
 
 
-_INSERTS: dict[tuple[type, tuple[str, ...]], TextClause] = {}
-
-
+@cache
 def _insert_or_skip(table, columns: tuple[str, ...]) -> TextClause:
-    """``INSERT … ON CONFLICT DO NOTHING`` of these columns, written once per table and columns: SQLAlchemy compiles
-    its ON CONFLICT construct again at every execution (no cache key), which cost more than the insert itself on
-    every event this service projects. The JSON columns' values are bound as JSON, as the ORM binds them."""
-    statement = _INSERTS.get((table, columns))
-    if statement is None:
-        statement = insert_or_skip(table, *columns).bindparams(*(
-            bindparam(name, type_=table.__table__.c[name].type) for name in columns
-            if isinstance(table.__table__.c[name].type, JSON)))
-        _INSERTS[table, columns] = statement
-    return statement
+    """``INSERT … ON CONFLICT DO NOTHING`` of these columns, written once per table and columns (SQLAlchemy compiles
+    its ON CONFLICT construct again at every execution, which cost more than the insert itself on every event this
+    service projects)."""
+    return insert_or_skip(table, *columns)
 
 
 # ---- screening ------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ async def append(session: AsyncSession, chain_code: str, kind: str, reference: s
     """Queue an entry in this transaction; it takes its place in the chain when the transaction commits
     (``seal``). Nothing is locked now, so a transaction that appends to several chains in any order, as a
     consumer's batch does, never holds one chain while waiting for another (seen: deadlocks, answered 500)."""
-    await session.execute(_QUEUE, {"chain_code": chain_code, "kind": kind, "reference": reference, "body": plain(body)})
-    session.info[PENDING] = True
+    await session.execute(_QUEUE, entry(chain_code, kind, reference, body))
+    queued(session)
 
 
 def queued_with(statement):
@@ -35,15 +35,15 @@ def entry(chain_code: str, kind: str, reference: str, body: dict[str, Any]) -> d
 
 
 def queued(session: AsyncSession) -> None:
+    """Entries are queued in this transaction: ``seal`` chains them at its commit."""
     session.info[PENDING] = True
 
 
 async def append_many(session: AsyncSession, entries: list[tuple[str, str, str, dict[str, Any]]]) -> None:
     """``append`` of many (chain code, kind, reference, body) entries, in their order, in one round trip."""
     if entries:
-        await session.execute(_QUEUE, [{"chain_code": chain_code, "kind": kind, "reference": reference,
-                                        "body": plain(body)} for chain_code, kind, reference, body in entries])
-        session.info[PENDING] = True
+        await session.execute(_QUEUE, [entry(*queued_entry) for queued_entry in entries])
+        queued(session)
 
 
 # Statements built once (seal runs at every commit that appended): the queue, its entries taken out in their

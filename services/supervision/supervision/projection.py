@@ -93,7 +93,7 @@ async def apply(work: InboxWork, project, payload, envelope: Envelope) -> None:
 # cost more than its rules.
 _CAMPAIGN_TODAY = select(
     CampaignRow,
-    select(clock.ClockState.today).where(clock.ClockState.id == 1).scalar_subquery(),
+    clock.today_column(),
     select(func.array_agg(aggregate_order_by(PolicyVersionRow.version, PolicyVersionRow.version)))
     .where(PolicyVersionRow.campaign_id == CampaignRow.campaign_id).scalar_subquery(),
     select(func.array_agg(aggregate_order_by(PolicyVersionRow.effective_on, PolicyVersionRow.version)))
@@ -111,13 +111,12 @@ async def judge(work: InboxWork, campaign: CampaignRow, scope: str, event_type: 
     of them are about one village, and none when the projection tells the event changed none of their verdicts
     (``Scope``); otherwise every rule is judged over the scope, as always."""
     affected = rules.rules_affected_by(event_type)
-    settled = campaign.rules_settled_on == today and affected != rules.CAMPAIGN_RULES
-    if settled and changes_nothing is not None and changes_nothing(as_of or alerts.to_campaign(campaign), today):
-        pass   # every verdict of the day stands
-    elif campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
+    if campaign.rules_settled_on != today or affected == rules.CAMPAIGN_RULES:
         await alerts.evaluate_scope(work, campaign, scope, today, as_of=as_of)
         if scope == campaign.area_code:
             campaign.rules_settled_on = today   # a campaign opened or its policy revised: judged whole
+    elif changes_nothing is not None and changes_nothing(as_of or alerts.to_campaign(campaign), today):
+        pass   # every verdict of the day stands
     elif affected := frozenset(r for r in affected if rules.can_breach(r, campaign.concentrated_ends_on, today)):
         # (a rule that can breach nothing today has no open alert either: the whole evaluation of the day resolved it)
         narrowest = village if affected <= rules.VILLAGE_RULES and village and is_within(village, scope) else scope
@@ -320,11 +319,10 @@ async def progress_recorded(session, p: cw.ProgressRecorded, envelope):
 
 @projection(cw.VisitRecorded)
 async def visit_recorded(session, p: cw.VisitRecorded, envelope):
-    values = dict(
+    await session.execute(_NEW_VISIT, dict(
         visit_id=p.visit_id, campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code,
         visited_on=p.visited_on, problems_pushed=len(p.problems_pushed), leader_name=p.leader_name,
-        leader_user_id=p.leader_user_id, event_id=envelope.id, counts_toward_minimum=p.counts_toward_minimum)
-    await session.execute(_NEW_VISIT, values)
+        leader_user_id=p.leader_user_id, event_id=envelope.id, counts_toward_minimum=p.counts_toward_minimum))
     visit = rules.Visit(p.visit_id, p.village_code, p.county_code, p.visited_on, len(p.problems_pushed), p.leader_name,
                         p.leader_user_id, envelope.id, p.counts_toward_minimum)
     return Scope(p.township_code, lambda campaign, today: rules.new_visit_changes_nothing(visit, campaign.policy, today))

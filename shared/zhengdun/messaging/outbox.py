@@ -222,6 +222,11 @@ class UnitOfWork(_Publishing):
         self._published_in_bulk = 0
 
     async def __aenter__(self) -> "UnitOfWork":
+        return await self.open()
+
+    async def open(self) -> "UnitOfWork":
+        """Its session and transaction (begun with the first statement); whoever opens it without ``async with``
+        closes the session (zhengdun.dependencies: the request edge)."""
         self.session = self._factory()
         await self.session.begin()
         return self
