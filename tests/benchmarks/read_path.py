@@ -20,10 +20,11 @@ import time
 from tests.benchmarks import BENCH_ENV, province_rows
 from tests.benchmarks.anchors import bare_fastapi
 from tests.benchmarks.casework import fill_ledgers
+from tests.benchmarks.cpu import CpuMeter
 from tests.benchmarks.figures import TABLE, _group_members, print_table, record, resident_mb
 from tests.benchmarks.load import load
 from tests.benchmarks.profiling import profiled
-from tests.benchmarks.reads import CLIENTS, _reads, _record
+from tests.benchmarks.reads import _reads, _record
 from tests.benchmarks.reporting import fill_read_model
 from tests.benchmarks.screening import _screen
 from tests.integration.helpers import all_copies_agree, import_csv, wait_for
@@ -32,6 +33,8 @@ from zhengdun_demo.client import auth
 from zhengdun_demo.synthetic import to_csv
 
 PROFILED = ("casework", "screening", "reporting")
+# ZD_BENCH_CLIENTS=16 measures at 16 clients only.
+CLIENTS = tuple(int(n) for n in os.environ.get("ZD_BENCH_CLIENTS", "16,64").split(","))
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -66,15 +69,21 @@ def _server_pid(url: str) -> int:
     raise LookupError(f"nothing listens on {url}")
 
 
-def _measured(figure: str, url: str, headers: dict, clients: int, params: dict | None = None):
-    """The load's result, and the server's CPU per answered request (ms): a figure the other work on a
-    shared machine disturbs far less than req/s."""
+def _measured(figure: str, url: str, headers: dict, clients: int, params: dict | None = None, meter: CpuMeter | None = None):
+    """The load's result, and the CPU per answered request (ms) of the server, of the run's PostgreSQL backends, of
+    Zipkin (the spans it is sent) and of the generator (this process): figures the other work on a shared machine
+    disturbs far less than req/s and latencies."""
     pid = _server_pid(url)
-    before = _cpu_seconds(pid)
+    before, server_before = (meter.snapshot() if meter else {}), _cpu_seconds(pid)
     result = load(figure, url, headers, clients=clients, params=params)
     # The warm-up's and the window's requests both cost CPU: divide by all answered (rate × (window + warm-up)).
     answered = result.requests * (1 + max(1.0, result.seconds / 5) / result.seconds)
-    print(f"    server CPU {(_cpu_seconds(pid) - before) / answered * 1000:.2f} ms per request")
+    parts = {"server": _cpu_seconds(pid) - server_before}
+    if meter:
+        after = meter.snapshot()
+        parts |= {name: after[name] - before[name] for name in ("postgres", "zipkin", "client")}
+    print("    CPU ms per request: " + ", ".join(f"{name} {seconds / answered * 1000:.2f}" for name, seconds in parts.items())
+          + f" (load average {os.getloadavg()[0]:.1f})")
     return result
 
 
@@ -94,8 +103,9 @@ def _set_up(platform: Platform) -> None:
 
 
 def _round(platform: Platform) -> None:
+    meter = CpuMeter(platform)
     with bare_fastapi(platform) as url:
-        bare = {clients: _measured("bare FastAPI, 20 small objects", url, {}, clients) for clients in CLIENTS}
+        bare = {clients: _measured("bare FastAPI, 20 small objects", url, {}, clients, meter=meter) for clients in CLIENTS}
     for clients, result in bare.items():
         record(f"bare FastAPI, 20 small objects, {clients} clients", "—", "anchor",
                anchor=f"{result.rate:,.0f} req/s, p99 {result.p99 * 1000:.0f} ms")
@@ -104,7 +114,7 @@ def _round(platform: Platform) -> None:
     with profiled(platform, PROFILED, "reads", rate=100):
         for figure, url, user, params, kind in reads:
             for clients in CLIENTS:
-                _record(figure, _measured(figure, url, auth(user), clients, params), bare[clients], kind)
+                _record(figure, _measured(figure, url, auth(user), clients, params, meter), bare[clients], kind)
     print("memory after the reads: " + ", ".join(
         f"{s} {resident_mb(platform.services[s].process.pid):.0f} MB" for s in PROFILED))
 
