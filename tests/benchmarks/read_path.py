@@ -102,8 +102,21 @@ def _set_up(platform: Platform) -> None:
     asyncio.run(fill_read_model(platform.database_url("reporting").replace("+asyncpg", "")))
 
 
+def _quiet(platform: Platform, seconds: float = 120) -> None:
+    """Until the measured services are idle (a started screening reads the whole realm's accounts first), at most
+    ``seconds``: their own work would count as the reads'."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        before = {s: _cpu_seconds(platform.services[s].process.pid) for s in PROFILED}
+        time.sleep(2)
+        if all(_cpu_seconds(platform.services[s].process.pid) - cpu < 0.2 for s, cpu in before.items()):
+            return
+    print("  (the services were still busy when the reads began)")
+
+
 def _round(platform: Platform) -> None:
     meter = CpuMeter(platform)
+    _quiet(platform)
     with bare_fastapi(platform) as url:
         bare = {clients: _measured("bare FastAPI, 20 small objects", url, {}, clients, meter=meter) for clients in CLIENTS}
     for clients, result in bare.items():
@@ -121,7 +134,8 @@ def _round(platform: Platform) -> None:
 
 def _another_round(platform: Platform, rounds: int) -> bool:
     """With ``ZD_BENCH_AGAIN=<file>``: after each round, wait for that file; "again" in it restarts the
-    measured services (changed code, same data) and measures again, anything else ends the run."""
+    measured services (changed code, same data) and measures again, followed by ``NAME=value`` words, with those
+    settings added to their environment (``again ZD_TRACE_READS=1``); anything else ends the run."""
     signal = os.environ.get("ZD_BENCH_AGAIN")
     if not signal:
         return False
@@ -130,13 +144,16 @@ def _another_round(platform: Platform, rounds: int) -> bool:
     while not os.path.exists(signal):
         time.sleep(1)
     with open(signal) as file:
-        again = file.read().strip() == "again"
+        words = file.read().split()
     os.remove(signal)
+    again = words[:1] == ["again"]
     if again:
+        settings = dict(word.split("=", 1) for word in words[1:])
+        print(f"== round {rounds + 1}, services restarted" + (f" with {settings}" if settings else ""), flush=True)
         TABLE.clear()
         for service in PROFILED:
             platform.services[service].stop()
-            platform.services[service].start()
+            platform.services[service].start(settings)
     return again
 
 

@@ -6,10 +6,10 @@ import asyncio
 
 from sqlalchemy import event, text
 
-from tests.support.platform import PG_PORT, ensure_infrastructure
+from tests.support.platform import ensure_infrastructure, postgres_url
 from zhengdun.db import make_engine, make_session_factory
 
-URL = f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/postgres"
+URL = postgres_url("postgres")
 
 
 async def _burst(clients: int, rounds: int) -> tuple[int, int, int, int]:

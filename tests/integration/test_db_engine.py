@@ -5,7 +5,7 @@ import asyncio
 
 from sqlalchemy import text
 
-from tests.support.platform import PG_PORT, ensure_infrastructure
+from tests.support.platform import ensure_infrastructure, postgres_url
 from zhengdun.db import make_engine
 
 
@@ -14,7 +14,7 @@ def test_connections_run_without_jit_compilation_whatever_the_server_default():
     ensure_infrastructure()
 
     async def settings():
-        engine = make_engine(f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/postgres")
+        engine = make_engine(postgres_url("postgres"))
         try:
             async with engine.connect() as connection:
                 jit = (await connection.execute(text("SHOW jit"))).scalar_one()

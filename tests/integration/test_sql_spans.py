@@ -11,7 +11,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, StatusCode
 from sqlalchemy import text
 
-from tests.support.platform import PG_PORT, ensure_infrastructure
+from tests.support.platform import ensure_infrastructure, postgres_url
 from zhengdun.db import make_engine
 from zhengdun.telemetry import trace_sql
 
@@ -24,7 +24,7 @@ def test_each_sql_statement_is_a_client_span_inside_the_current_one():
     provider.add_span_processor(SimpleSpanProcessor(exporter))
 
     async def statements():
-        engine = make_engine(f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/postgres")
+        engine = make_engine(postgres_url("postgres"))
         trace_sql(engine, provider)
         try:
             with provider.get_tracer("test").start_as_current_span("request") as request:

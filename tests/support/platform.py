@@ -28,10 +28,22 @@ SERVICES = ("screening", "casework", "supervision", "acceptance", "reporting")
 # The real parts' addresses; a crash run points them at private instances (tests/crash_runs.py).
 PG_PORT = int(os.environ.get("ZD_POSTGRES_PORT", "5432"))
 KAFKA_BOOTSTRAP = os.environ.get("ZD_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
-PG_ADMIN_DSN = f"postgresql://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/postgres"
 ZIPKIN = "http://127.0.0.1:9411"  # deploy/local/zipkin.sh
 ZIPKIN_SPANS = f"{ZIPKIN}/api/v2/spans"
 _PR_SET_PDEATHSIG = 1
+# The local cluster's Unix socket (deploy/local/postgres.sh puts it in .local/postgres; a crash run's cluster in its
+# own ZD_LOCAL_DIR). A round trip through it costs less than through loopback TCP, on both sides (measured with
+# 20,000 prepared SELECTs: the client 55 → 46 µs, the server 28 → 22 µs).
+PG_SOCKET_DIR = Path(os.environ.get("ZD_LOCAL_DIR") or ROOT / ".local") / "postgres"
+
+
+def postgres_url(database: str, driver: str = "postgresql+asyncpg") -> str:
+    """The URL of ``database`` on the local cluster: through its Unix socket when the cluster has one where
+    postgres.sh puts it (asked when a URL is made: the cluster may start after this module is imported), else TCP."""
+    socket_path = PG_SOCKET_DIR / f".s.PGSQL.{PG_PORT}"
+    if len(str(socket_path)) < 100 and socket_path.exists():   # longer paths do not fit a socket address (108 bytes)
+        return f"{driver}://zhengdun:zhengdun@/{database}?host={PG_SOCKET_DIR}&port={PG_PORT}"
+    return f"{driver}://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{database}"
 
 
 def _die_with_parent() -> None:
@@ -72,7 +84,7 @@ def running_platform(env: dict[str, str] | None = None, settable: bool = True) -
 
 
 async def _recreate_databases(names: list[str]) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    conn = await asyncpg.connect(postgres_url("postgres", "postgresql"))
     try:
         for name in names:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -82,7 +94,7 @@ async def _recreate_databases(names: list[str]) -> None:
 
 
 async def _drop_databases(names: list[str]) -> None:
-    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    conn = await asyncpg.connect(postgres_url("postgres", "postgresql"))
     try:
         for name in names:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -98,7 +110,7 @@ def scratch_database(label: str) -> Iterator[str]:
     name = f"zdtest_{label}_{secrets.token_hex(3)}"
     asyncio.run(_recreate_databases([name]))
     try:
-        yield f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{name}"
+        yield postgres_url(name)
     finally:
         asyncio.run(_drop_databases([name]))
 
@@ -247,7 +259,7 @@ class Platform:
         return f"zdtest_{self.run_id}_{service}"
 
     def database_url(self, service: str) -> str:
-        return f"postgresql+asyncpg://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{self.database_name(service)}"
+        return postgres_url(self.database_name(service))
 
     def url(self, service: str) -> str:
         return self.services[service].url
