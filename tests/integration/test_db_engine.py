@@ -5,7 +5,7 @@ import asyncio
 
 from sqlalchemy import text
 
-from tests.support.platform import ensure_infrastructure, postgres_url
+from tests.support.platform import PG_PORT, ensure_infrastructure, postgres_url
 from zhengdun.db import make_engine
 
 
@@ -29,3 +29,21 @@ def test_connections_run_without_jit_compilation_whatever_the_server_default():
     jit, default, again = asyncio.run(settings())
     assert (jit, again) == ("off", "off")
     assert default == "on"
+
+
+def test_the_local_platform_connects_through_the_clusters_unix_socket():
+    """The tests' services (and make up's, deploy/local/services.sh) reach the local cluster through its socket in
+    .local/postgres: no client address, as a TCP connection would have."""
+    ensure_infrastructure()
+    url = postgres_url("postgres")
+    assert url.startswith("postgresql+asyncpg://zhengdun:zhengdun@/postgres?host=") and url.endswith(f"/postgres&port={PG_PORT}")
+
+    async def client_address():
+        engine = make_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return (await connection.execute(text("SELECT inet_client_addr()"))).scalar_one()
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(client_address()) is None
