@@ -9,7 +9,10 @@ screened by its townships with one county's list confirmed (screening's targets)
 cases of county 990102 with one village's history (casework's ledger benchmark), reporting's read
 model filled. ``ZD_BENCH_READS=cases,figures`` keeps only the reads whose figure holds one of the
 words; ``ZD_BENCH_PROFILE=1`` samples casework, screening and reporting with py-spy (``uvx py-spy``)
-during the reads and writes their collapsed stacks to the run's log folder.
+during the reads and writes their collapsed stacks to the run's log folder. ``ZD_BENCH_CLIENTS=16`` measures at 16
+clients only. Each read prints the CPU per request of the server, of the run's PostgreSQL backends, of Zipkin (shared
+with whatever else runs) and of the generator. ``ZD_BENCH_AGAIN`` (see ``_another_round``) measures again after a
+restart of the services, with other settings if asked (``again ZD_TRACE_READS=1``): before and after on one platform.
 """
 from __future__ import annotations
 
