@@ -283,6 +283,17 @@ class InboxWork(_Publishing):
         self.source = source
         self.events = []
         self._held: list[tuple[str, str, str, str, str, str]] | None = [] if held else None
+        self._later: list[tuple[Any, dict[str, Any]]] | None = [] if held else None
+
+    async def write_later(self, statement, params: dict[str, Any]) -> None:
+        """A write whose outcome the handler does not read (an insert of a fact that skips one already kept): held
+        with the published events when they are held, and run with them, each statement once for all its rows in the
+        order they came (statements in the order each first came: for writes whose order across statements does not
+        matter); otherwise run now."""
+        if self._later is None:
+            await self.session.execute(statement, params)
+        else:
+            self._later.append((statement, params))
 
     def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
                 subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
@@ -298,7 +309,15 @@ class InboxWork(_Publishing):
         return envelope
 
     async def write_published(self) -> None:
-        """Write the held events to the outbox, in the order they were published."""
+        """Run the held writes (``write_later``), then write the held events to the outbox, in the order they were
+        published. A handler that reads what its batch wrote runs it first."""
+        if self._later:
+            later, self._later = self._later, []
+            rows_of: dict[Any, list[dict[str, Any]]] = {}
+            for statement, params in later:
+                rows_of.setdefault(statement, []).append(params)
+            for statement, rows in rows_of.items():
+                await self.session.execute(statement, rows if len(rows) > 1 else rows[0])
         if self._held:
             rows, self._held = self._held, []
             await self.session.execute(_OUTBOX_ROWS, {
@@ -306,9 +325,11 @@ class InboxWork(_Publishing):
                 "types": [r[3] for r in rows], "bodies": [r[4] for r in rows], "headers": [r[5] for r in rows]})
 
     def discard_published(self) -> None:
-        """Forget the held events: the savepoint they were published in was rolled back."""
+        """Forget the held events and writes: the savepoint they were made in was rolled back."""
         if self._held:
             self._held.clear()
+        if self._later:
+            self._later.clear()
 
 
 # The relay's statements, built once. The first pending seqs in order (past the batch in flight, or from the first:
