@@ -270,8 +270,17 @@ def name_server_span(method: str, path: str | None) -> None:
         span.set_attribute("http.route", path)
 
 
+_tracer_of: tuple = (None, None)   # (provider, its tracer)
+
+
 def tracer():
-    return trace.get_tracer("zhengdun")
+    """The platform's tracer from the provider in force, made once per provider (a consumer asks for it per event,
+    and the SDK's ``get_tracer`` makes a tracer and its scope each time)."""
+    global _tracer_of
+    provider = trace.get_tracer_provider()
+    if _tracer_of[0] is not provider:
+        _tracer_of = (provider, provider.get_tracer("zhengdun"))
+    return _tracer_of[1]
 
 
 def current_trace_headers() -> dict[str, str]:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import secrets
+from typing import ClassVar
 
 import asyncpg
 import pytest
+from pydantic import BaseModel
 from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 
@@ -33,6 +35,12 @@ def database():
         yield url
 
 
+class StepTaken(BaseModel):
+    """What the handler publishes for each step, before it fails or not (held by the consumer's unit of work)."""
+    event_type: ClassVar[str] = "zhengdun.test.step_taken.v1"
+    n: int
+
+
 def step(village: str, n: int, kind: str) -> Envelope:
     return Envelope(source="/test", type="zhengdun.test.step.v1", divisioncode=village, data={"n": n, "kind": kind})
 
@@ -52,6 +60,7 @@ async def _scenario(database_url: str, prefix: str) -> dict:
         session = work.session
         attempts[envelope.id] = attempts.get(envelope.id, 0) + 1
         kind = envelope.data["kind"]
+        work.publish(StepTaken(n=envelope.data["n"]), division_code=envelope.divisioncode, actor=None)
         if kind == "domain-error":       # a rule broken, and the subscriber forgot to say RejectedEvent
             raise KeyError(f"measure {envelope.data['n']} does not exist")
         if kind == "database-drops" and attempts[envelope.id] == 1:   # the connection dies under the handler
@@ -77,7 +86,8 @@ async def _scenario(database_url: str, prefix: str) -> dict:
             for envelope in [*steps[:3], steps[0], *steps[3:]]:
                 await broker.publish(envelope.model_dump_json().encode(), topics.of("screening"), key=village.encode(),
                                      headers={"content-type": STRUCTURED_CONTENT_TYPE, **trace})
-        expected = len(VILLAGES) * (len(kinds) + 1)   # every event in the inbox, and one dead letter per village
+        # Every event in the inbox, one dead letter and five steps taken per village.
+        expected = len(VILLAGES) * (len(kinds) + 1 + 5)
         for _ in range(600):
             async with engine.connect() as conn:
                 done = (await conn.execute(text("SELECT (SELECT count(*) FROM inbox) + (SELECT count(*) FROM outbox)"))).scalar()
@@ -89,10 +99,13 @@ async def _scenario(database_url: str, prefix: str) -> dict:
             inbox = dict((await conn.execute(text("SELECT event_id, outcome FROM inbox"))).all())
             traces = dict((await conn.execute(text("SELECT event_id, trace_id FROM inbox"))).all())
             letters = (await conn.execute(text("SELECT event_id, topic, headers FROM outbox"))).all()
+            taken = (await conn.execute(text(
+                "SELECT key, CAST(body AS jsonb)->'data'->>'n' FROM outbox WHERE type = :t ORDER BY seq"),
+                {"t": StepTaken.event_type})).all()
     finally:
         await broker.stop()
         await engine.dispose()
-    return {"events": events, "applied": applied, "inbox": inbox, "traces": traces, "letters": letters, "attempts": attempts,
+    return {"events": events, "applied": applied, "taken": taken, "inbox": inbox, "traces": traces, "letters": letters, "attempts": attempts,
             "retried": metrics.EVENTS_RETRIED.labels(group, "transient")._value.get() - retried_before,
             "deadletter": topics.deadletter}
 
@@ -104,6 +117,9 @@ def test_domain_errors_are_dead_lettered_and_database_failures_retried_in_order(
         # Order per village holds: every step but the broken one, once each (the redelivered one too), in the order
         # published.
         assert [n for v, n in result["applied"] if v == village] == [0, 2, 3, 4, 5]
+        # What each applied step published is in the outbox once, in its order; what the rejected step and the
+        # failed attempts published went with their savepoint or transaction.
+        assert [int(n) for v, n in result["taken"] if v == village] == [0, 2, 3, 4, 5]
         poisoned = events[village][1]
         assert result["inbox"][poisoned.id] == "dead-lettered"
         assert all(result["inbox"][e.id] == "applied" for e in events[village] if e is not poisoned)

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import TextClause
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from reporting import models as m
 from reporting.domain.figures import case_counted_from
@@ -47,11 +46,14 @@ async def clock_advanced(work: InboxWork, e: ClockAdvanced, envelope: Envelope) 
     """Keep the clock's copy; when a month has ended, publish each county's figures for it (public stream)."""
     await clock.record(work.session, e.today)
     if e.previous is not None and republishing.get():
+        await work.write_published()   # the figures read the facts held so far
         await publish_monthly_figures(work, e.previous, e.today)
 
 
-async def _add(session: AsyncSession, table, **values) -> None:
-    await session.execute(_insert_or_skip(table, tuple(values)), values)
+async def _add(work: InboxWork, table, **values) -> None:
+    """The fact inserted unless kept already: held by the consumer's unit of work and written with the batch's other
+    facts of its table (``InboxWork.write_later``; no projection reads what another wrote in the same batch)."""
+    await work.write_later(_insert_or_skip(table, tuple(values)), values)
 
 
 @cache
@@ -66,30 +68,30 @@ def _insert_or_skip(table, columns: tuple[str, ...]) -> TextClause:
 
 @projects(scr.CampaignOpened)
 async def campaign_opened(work: InboxWork, e: scr.CampaignOpened, envelope: Envelope) -> None:
-    await _add(work.session, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
+    await _add(work, m.Campaign, campaign_id=e.campaign_id, name=e.name, area_code=e.area_code,
                area_prefix=prefix_of(e.area_code), opened_on=e.opened_on,
                criteria=[{"code": c.code, "label": c.label} for c in e.criteria], lagging_rule=e.lagging_rule if isinstance(e.lagging_rule, str) else e.lagging_rule.describe(),
                phases=[p.model_dump(mode="json") for p in e.phases],
                organization_kinds=list(e.organization_kinds) if e.organization_kinds is not None else None)
-    await _add(work.session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
+    await _add(work, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version, effective_on=e.opened_on,
                policy=e.policy.model_dump(mode="json"))
 
 
 @projects(scr.PolicyRevised)
 async def policy_revised(work: InboxWork, e: scr.PolicyRevised, envelope: Envelope) -> None:
-    await _add(work.session, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version,
+    await _add(work, m.PolicyVersion, campaign_id=e.campaign_id, version=e.policy_version,
                effective_on=e.effective_on, policy=e.policy.model_dump(mode="json"))
 
 
 @projects(scr.AssessmentRecorded)
 async def assessment_recorded(work: InboxWork, e: scr.AssessmentRecorded, envelope: Envelope) -> None:
-    await _add(work.session, m.Assessment, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
+    await _add(work, m.Assessment, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
                result=e.result.value, assessed_on=e.assessed_on)
 
 
 @projects(scr.CountyListConfirmed)
 async def county_list_confirmed(work: InboxWork, e: scr.CountyListConfirmed, envelope: Envelope) -> None:
-    await _add(work.session, m.CountyList, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
+    await _add(work, m.CountyList, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
                decision_number=e.decision_number, decided_on=e.decided_on, weak_and_lax=len(e.weak_and_lax),
                lagging=len(e.lagging), administrative_villages=e.administrative_villages)
     republish(work, envelope, e)
@@ -97,7 +99,7 @@ async def county_list_confirmed(work: InboxWork, e: scr.CountyListConfirmed, env
 
 @projects(scr.TargetDesignated)
 async def target_designated(work: InboxWork, e: scr.TargetDesignated, envelope: Envelope) -> None:
-    await _add(work.session, m.Designation, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
+    await _add(work, m.Designation, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
                category=e.category.value, criteria=list(e.criteria_met), basis=e.basis.value,
                decision_number=e.decision_number, designated_on=e.designated_on, policy_version=e.policy_version)
     republish(work, envelope, e)
@@ -105,28 +107,28 @@ async def target_designated(work: InboxWork, e: scr.TargetDesignated, envelope: 
 
 @projects(scr.TargetRemoved)
 async def target_removed(work: InboxWork, e: scr.TargetRemoved, envelope: Envelope) -> None:
-    await _add(work.session, m.Removal, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
+    await _add(work, m.Removal, event_id=envelope.id, campaign_id=e.campaign_id, village_code=e.village_code,
                reason=e.reason.value, removed_on=e.removed_on)
     republish(work, envelope, e)
 
 
 @projects(scr.CountyListFiled)
 async def county_list_filed(work: InboxWork, e: scr.CountyListFiled, envelope: Envelope) -> None:
-    await _add(work.session, m.Filing, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
+    await _add(work, m.Filing, event_id=envelope.id, campaign_id=e.campaign_id, county_code=e.county_code,
                filing_date=e.filing_date, filed_on=e.filed_on, late=e.late, entries=e.entries,
                content_hash=e.content_hash)
 
 
 @projects(scr.SpotCheckRecorded)
 async def spot_check_recorded(work: InboxWork, e: scr.SpotCheckRecorded, envelope: Envelope) -> None:
-    await _add(work.session, m.SpotCheck, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+    await _add(work, m.SpotCheck, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
                stage=e.stage.value, checked_by_code=e.checked_by_code, checked_code=e.checked_code,
                findings=[f.model_dump(mode="json") for f in e.findings], checked_on=e.checked_on, late=e.late)
 
 
 @projects(scr.FalsificationFound)
 async def falsification_found(work: InboxWork, e: scr.FalsificationFound, envelope: Envelope) -> None:
-    await _add(work.session, m.Falsification, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
+    await _add(work, m.Falsification, event_id=envelope.id, campaign_id=e.campaign_id, round_id=e.round_id,
                village_code=e.village_code, township_code=e.township_code, county_code=e.county_code,
                found_by_code=e.found_by_code, note=e.note, found_on=e.found_on)
 
@@ -134,7 +136,7 @@ async def falsification_found(work: InboxWork, e: scr.FalsificationFound, envelo
 @projects(scr.CadreSecretaryRecorded)
 async def cadre_secretary_recorded(work: InboxWork, e: scr.CadreSecretaryRecorded, envelope: Envelope) -> None:
     # Internal only (a phone number): not republished — reporting.public maps no such type.
-    await _add(work.session, m.CadreSecretary, village_code=e.village_code, revision=e.revision, name=e.secretary_name,
+    await _add(work, m.CadreSecretary, village_code=e.village_code, revision=e.revision, name=e.secretary_name,
                phone=e.secretary_phone, recorded_on=e.recorded_on)
 
 
@@ -152,34 +154,34 @@ async def user_created(work: InboxWork, e: ident.UserCreated, envelope: Envelope
 @projects(cw.CaseOpened)
 async def case_opened(work: InboxWork, e: cw.CaseOpened, envelope: Envelope) -> None:
     counted_from = case_counted_from(e.designated_on, e.opened_on)
-    await _add(work.session, m.Case, case_id=e.case_id, campaign_id=e.campaign_id, village_code=e.village_code,
+    await _add(work, m.Case, case_id=e.case_id, campaign_id=e.campaign_id, village_code=e.village_code,
                category=e.category.value, opened_on=counted_from)
-    await _add(work.session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
+    await _add(work, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
                phase=cw.CasePhase.CONCENTRATED.value, changed_on=counted_from)
 
 
 @projects(cw.CasePhaseChanged)
 async def case_phase_changed(work: InboxWork, e: cw.CasePhaseChanged, envelope: Envelope) -> None:
-    await _add(work.session, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
+    await _add(work, m.CasePhase, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
                phase=e.phase.value, changed_on=e.changed_on)
     republish(work, envelope, e)
 
 
 @projects(cw.ContactLeaderAssigned)
 async def contact_leader_assigned(work: InboxWork, e: cw.ContactLeaderAssigned, envelope: Envelope) -> None:
-    await _add(work.session, m.ContactLeader, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
+    await _add(work, m.ContactLeader, event_id=envelope.id, case_id=e.case_id, village_code=e.village_code,
                name=e.leader.name, post=e.leader.post, assigned_on=e.assigned_on)
 
 
 @projects(cw.MeasurePlanned)
 async def measure_planned(work: InboxWork, e: cw.MeasurePlanned, envelope: Envelope) -> None:
-    await _add(work.session, m.Measure, measure_id=e.measure_id, case_id=e.case_id, village_code=e.village_code,
+    await _add(work, m.Measure, measure_id=e.measure_id, case_id=e.case_id, village_code=e.village_code,
                title=e.title[:500], deadline=e.deadline, planned_on=e.planned_on)
 
 
 @projects(cw.ProgressRecorded)
 async def progress_recorded(work: InboxWork, e: cw.ProgressRecorded, envelope: Envelope) -> None:
-    await _add(work.session, m.Progress, record_id=e.record_id, measure_id=e.measure_id, village_code=e.village_code,
+    await _add(work, m.Progress, record_id=e.record_id, measure_id=e.measure_id, village_code=e.village_code,
                status=e.status.value, recorded_on=e.recorded_on,
                measure_status=e.measure_status.value if e.measure_status else None,
                measure_status_since=e.measure_status_since)
@@ -187,7 +189,7 @@ async def progress_recorded(work: InboxWork, e: cw.ProgressRecorded, envelope: E
 
 @projects(cw.VisitRecorded)
 async def visit_recorded(work: InboxWork, e: cw.VisitRecorded, envelope: Envelope) -> None:
-    await _add(work.session, m.Visit, visit_id=e.visit_id, case_id=e.case_id, village_code=e.village_code,
+    await _add(work, m.Visit, visit_id=e.visit_id, case_id=e.case_id, village_code=e.village_code,
                visited_on=e.visited_on,
                talked_with_all=e.talked_with_team and e.talked_with_village_cadres and e.talked_with_key_persons,
                problems_pushed=len(e.problems_pushed), counts_toward_minimum=e.counts_toward_minimum)
@@ -197,43 +199,43 @@ async def visit_recorded(work: InboxWork, e: cw.VisitRecorded, envelope: Envelop
 
 @projects(sup.AlertRaised)
 async def alert_raised(work: InboxWork, e: sup.AlertRaised, envelope: Envelope) -> None:
-    await _add(work.session, m.Alert, alert_id=e.alert_id, unit_code=e.village_code or e.subject_code, rule=e.rule,
+    await _add(work, m.Alert, alert_id=e.alert_id, unit_code=e.village_code or e.subject_code, rule=e.rule,
                severity=e.severity.value, raised_on=e.raised_on)
 
 
 @projects(sup.AlertResolved)
 async def alert_resolved(work: InboxWork, e: sup.AlertResolved, envelope: Envelope) -> None:
-    await _add(work.session, m.AlertResolution, alert_id=e.alert_id, resolved_on=e.resolved_on)
+    await _add(work, m.AlertResolution, alert_id=e.alert_id, resolved_on=e.resolved_on)
 
 
 # ---- acceptance -----------------------------------------------------------------------------
 
-async def _acceptance(session, envelope, village_code, outcome, on_date, step=None) -> None:
-    await _add(session, m.AcceptanceFact, event_id=envelope.id, village_code=village_code, outcome=outcome, step=step,
+async def _acceptance(work: InboxWork, envelope, village_code, outcome, on_date, step=None) -> None:
+    await _add(work, m.AcceptanceFact, event_id=envelope.id, village_code=village_code, outcome=outcome, step=step,
                on_date=on_date)
 
 
 @projects(acc.VillageAccepted)
 async def village_accepted(work: InboxWork, e: acc.VillageAccepted, envelope: Envelope) -> None:
-    await _acceptance(work.session, envelope, e.village_code, "passed", e.accepted_on, acc.AcceptanceStep.COUNTY.value)
+    await _acceptance(work, envelope, e.village_code, "passed", e.accepted_on, acc.AcceptanceStep.COUNTY.value)
     republish(work, envelope, e)
 
 
 @projects(acc.AcceptanceFailed)
 async def acceptance_failed(work: InboxWork, e: acc.AcceptanceFailed, envelope: Envelope) -> None:
-    await _acceptance(work.session, envelope, e.village_code, "failed", e.failed_on, e.step.value)
+    await _acceptance(work, envelope, e.village_code, "failed", e.failed_on, e.step.value)
     republish(work, envelope, e)
 
 
 @projects(acc.VillageDelisted)
 async def village_delisted(work: InboxWork, e: acc.VillageDelisted, envelope: Envelope) -> None:
-    await _acceptance(work.session, envelope, e.village_code, "delisted", e.delisted_on)
+    await _acceptance(work, envelope, e.village_code, "delisted", e.delisted_on)
     republish(work, envelope, e)
 
 
 @projects(acc.PostEvaluated)
 async def post_evaluated(work: InboxWork, e: acc.PostEvaluated, envelope: Envelope) -> None:
-    await _acceptance(work.session, envelope, e.village_code, "relapsed" if e.relapsed else "consolidated", e.evaluated_on,
+    await _acceptance(work, envelope, e.village_code, "relapsed" if e.relapsed else "consolidated", e.evaluated_on,
                       acc.AcceptanceStep.POST_EVALUATION.value)
     republish(work, envelope, e)
 
@@ -242,12 +244,12 @@ async def post_evaluated(work: InboxWork, e: acc.PostEvaluated, envelope: Envelo
 
 @projects(sup.SpecialActionOpened)
 async def special_action_opened(work: InboxWork, e: sup.SpecialActionOpened, envelope: Envelope) -> None:
-    await _add(work.session, m.SpecialAction, action_id=e.action_id, township_code=e.township_code, name=e.name,
+    await _add(work, m.SpecialAction, action_id=e.action_id, township_code=e.township_code, name=e.name,
                starts_on=e.starts_on, ends_on=e.ends_on, items=len(e.items), pilots=len(e.pilot_villages))
     for village_code in e.pilot_villages:
-        await _add(work.session, m.SpecialActionPilot, action_id=e.action_id, village_code=village_code)
+        await _add(work, m.SpecialActionPilot, action_id=e.action_id, village_code=village_code)
     for item in e.items:
-        await _add(work.session, m.SpecialActionItem, item_id=item.item_id, action_id=e.action_id, position=item.position,
+        await _add(work, m.SpecialActionItem, item_id=item.item_id, action_id=e.action_id, position=item.position,
                    project=item.project, requirement=item.requirement, time_node=item.time_node, due_on=item.due_on,
                    responsible_name=item.responsible_name)
 
@@ -255,17 +257,17 @@ async def special_action_opened(work: InboxWork, e: sup.SpecialActionOpened, env
 @projects(sup.SpecialActionProgressRecorded)
 async def special_action_progress(work: InboxWork, e: sup.SpecialActionProgressRecorded, envelope: Envelope) -> None:
     if e.done:
-        await _add(work.session, m.SpecialActionItemDone, item_id=e.item_id, action_id=e.action_id, done_on=e.recorded_on)
+        await _add(work, m.SpecialActionItemDone, item_id=e.item_id, action_id=e.action_id, done_on=e.recorded_on)
 
 
 @projects(sup.OrgLifeMeetingRecorded)
 async def org_life_meeting(work: InboxWork, e: sup.OrgLifeMeetingRecorded, envelope: Envelope) -> None:
-    await _add(work.session, m.OrgLifeMeeting, meeting_id=e.meeting_id, branch_code=e.branch_code, kind=e.kind,
+    await _add(work, m.OrgLifeMeeting, meeting_id=e.meeting_id, branch_code=e.branch_code, kind=e.kind,
                held_on=e.held_on)
 
 
 @projects(sup.SpecialActionSupervised)
 async def special_action_supervised(work: InboxWork, e: sup.SpecialActionSupervised, envelope: Envelope) -> None:
     for branch_code, rating in e.ratings.items():
-        await _add(work.session, m.SpecialActionRating, supervision_id=e.supervision_id, branch_code=branch_code,
+        await _add(work, m.SpecialActionRating, supervision_id=e.supervision_id, branch_code=branch_code,
                    mode=e.mode, held_on=e.held_on, rating=rating)

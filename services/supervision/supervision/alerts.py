@@ -133,6 +133,18 @@ async def _rows(session: AsyncSession, needed: bool, statement, params: dict) ->
     return list(await session.execute(statement, params)) if needed else []
 
 
+def case_fact(row) -> rules.Case:
+    """The case as the rules see it, from its row (a ``CaseRow`` or a plain row of its columns)."""
+    return rules.Case(
+        row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
+        CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
+        row.leader_assigned_on, row.leader_event,
+        tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ()),
+        category=ListCategory(row.category) if row.category else None,
+        supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
+        supervision_event=row.supervision_event)
+
+
 async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, today: date | None = None,
                      needs: frozenset[Fact] = ALL_FACTS, as_of: rules.Campaign | None = None) -> rules.Facts:
     """The facts of the campaign within ``scope`` of the kinds ``needs`` names (the others left empty).
@@ -144,14 +156,7 @@ async def load_facts(session: AsyncSession, campaign: CampaignRow, scope: str, t
     params = {"cid": cid, **within_params(scope)}
 
     for row in await _rows(session, Fact.CASES in needs, _CASES, params):
-        facts.cases.append(rules.Case(
-            row.campaign_id, row.village_code, row.township_code, row.county_code, row.designated_on, row.designated_by,
-            CasePhase(row.phase), row.finished_on, row.stationed_on, row.leader_name, row.leader_user_id,
-            row.leader_assigned_on, row.leader_event,
-            tuple((date.fromisoformat(a), date.fromisoformat(b) if b else None) for a, b in row.finished_periods or ()),
-            category=ListCategory(row.category) if row.category else None,
-            supervision_deadline=row.supervision_deadline, supervisor_name=row.supervisor_name,
-            supervision_event=row.supervision_event))
+        facts.cases.append(case_fact(row))
     for row in await _rows(session, Fact.VISITS in needs, _VISITS, params):
         facts.visits.append(rules.Visit(row.visit_id, row.village_code, row.county_code, row.visited_on,
                                         row.problems_pushed, row.leader_name, row.leader_user_id, row.event_id,

@@ -241,6 +241,20 @@ async def _case(session, ref: cw.CaseRef, envelope: Envelope, designated_on: dat
     return row
 
 
+async def _changing_case(session, ref: cw.CaseRef, envelope: Envelope, designated_on: date,
+                         change: Callable[[CaseRow], None]) -> Scope:
+    """The case changed by ``change``, and whether that changed no verdict of the rules reading cases
+    (``rules.case_change_changes_nothing``, from the case as the rules see it before and after; a case not known
+    before is judged)."""
+    known = await session.get(CaseRow, (ref.campaign_id, ref.village_code))
+    before = alerts.case_fact(known) if known is not None else None
+    row = await _case(session, ref, envelope, designated_on)
+    change(row)
+    after = alerts.case_fact(row)
+    return Scope(ref.township_code, lambda campaign, today: rules.case_change_changes_nothing(before, after, campaign,
+                                                                                              today))
+
+
 @projection(cw.CaseOpened)
 async def case_opened(session, p: cw.CaseOpened, envelope):
     existing = await session.get(CaseRow, (p.campaign_id, p.village_code))
@@ -258,37 +272,50 @@ async def case_opened(session, p: cw.CaseOpened, envelope):
 
 @projection(cw.TeamStationed)
 async def team_stationed(session, p: cw.TeamStationed, envelope):
-    row = await _case(session, p, envelope, p.stationed_on)
-    if row.stationed_on is None or p.stationed_on < row.stationed_on:
-        row.stationed_on = p.stationed_on  # a later change of team does not move the first stationing
-    return p.township_code
+    def station(row: CaseRow) -> None:
+        if row.stationed_on is None or p.stationed_on < row.stationed_on:
+            row.stationed_on = p.stationed_on  # a later change of team does not move the first stationing
+    return await _changing_case(session, p, envelope, p.stationed_on, station)
 
 
 @projection(cw.ContactLeaderAssigned)
 async def contact_leader_assigned(session, p: cw.ContactLeaderAssigned, envelope):
-    row = await _case(session, p, envelope, p.assigned_on)
-    row.leader_name, row.leader_user_id, row.leader_event = p.leader.name, p.leader.user_id, envelope.id
-    if row.leader_assigned_on is None:
-        row.leader_assigned_on = p.assigned_on
-    return p.township_code
+    def assign(row: CaseRow) -> None:
+        row.leader_name, row.leader_user_id, row.leader_event = p.leader.name, p.leader.user_id, envelope.id
+        if row.leader_assigned_on is None:
+            row.leader_assigned_on = p.assigned_on
+    return await _changing_case(session, p, envelope, p.assigned_on, assign)
 
 
 @projection(cw.SupervisionAssigned)
 async def supervision_assigned(session, p: cw.SupervisionAssigned, envelope):
-    row = await _case(session, p, envelope, p.decided_on)
-    row.supervision_deadline, row.supervision_event = p.deadline, envelope.id
-    row.supervisor_name, row.supervisor_user_id = p.supervisor.name, p.supervisor.user_id
-    return p.township_code
+    def assign(row: CaseRow) -> None:
+        row.supervision_deadline, row.supervision_event = p.deadline, envelope.id
+        row.supervisor_name, row.supervisor_user_id = p.supervisor.name, p.supervisor.user_id
+    return await _changing_case(session, p, envelope, p.decided_on, assign)
 
 
 @projection(cw.MeasurePlanned)
 async def measure_planned(session, p: cw.MeasurePlanned, envelope):
-    values = dict(campaign_id=p.campaign_id, village_code=p.village_code, title=p.title, responsible=p.responsible,
-                  responsible_user_id=p.responsible_user_id, responsible_username=p.responsible_username,
-                  deadline=p.deadline, planned_on=p.planned_on, event_id=envelope.id)
-    await session.execute(insert(MeasureRow).values(measure_id=p.measure_id, **values)
-                          .on_conflict_do_update(index_elements=["measure_id"], set_=values))
-    return p.township_code
+    new = (await session.execute(_PLAN_MEASURE, dict(
+        measure_id=p.measure_id, campaign_id=p.campaign_id, village_code=p.village_code, title=p.title,
+        responsible=p.responsible, responsible_user_id=p.responsible_user_id,
+        responsible_username=p.responsible_username, deadline=p.deadline, planned_on=p.planned_on,
+        event_id=envelope.id))).scalar_one()
+    if not new:
+        return p.township_code   # a measure planned again (its deadline may move): judged
+    return Scope(p.township_code, lambda campaign, today: rules.new_measure_changes_nothing(p.planned_on, p.deadline,
+                                                                                            today))
+
+
+# A measure planned, or planned again (its row replaced but for its status), returning whether it is new: written
+# once as text (SQLAlchemy compiles its ON CONFLICT construct again at every execution).
+_MEASURE_PLAN_COLUMNS = ("measure_id", "campaign_id", "village_code", "title", "responsible", "responsible_user_id",
+                         "responsible_username", "deadline", "planned_on", "event_id")
+_PLAN_MEASURE = text(
+    f"INSERT INTO sv_measures ({', '.join(_MEASURE_PLAN_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in _MEASURE_PLAN_COLUMNS)}) ON CONFLICT (measure_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _MEASURE_PLAN_COLUMNS[1:]) + " RETURNING (xmax = 0) AS new")
 
 
 @projection(cw.ProgressRecorded)
@@ -375,17 +402,17 @@ def _set_phase(row: CaseRow, phase: cw.CasePhase, on: date) -> None:
 
 @projection(cw.CasePhaseChanged)
 async def case_phase_changed(session, p: cw.CasePhaseChanged, envelope):
-    _set_phase(await _case(session, p, envelope, p.changed_on), p.phase, p.changed_on)
-    return p.township_code
+    return await _changing_case(session, p, envelope, p.changed_on, lambda row: _set_phase(row, p.phase, p.changed_on))
 
 
 @projection(cw.CaseReadyForAcceptance)
 async def case_ready(session, p: cw.CaseReadyForAcceptance, envelope):
-    _set_phase(await _case(session, p, envelope, p.ready_on), cw.CasePhase.READY, p.ready_on)
+    scope = await _changing_case(session, p, envelope, p.ready_on,
+                                 lambda row: _set_phase(row, cw.CasePhase.READY, p.ready_on))
     await notifications.notify(session, notices.signature_awaited(
         envelope.id, p.campaign_id, p.village_code, p.township_code, p.team_leader.name, p.team_leader.user_id),
         await clock.today(session))
-    return p.township_code
+    return scope
 
 
 async def list_returned(work: InboxWork, p: sc.TownshipListReturned, envelope: Envelope) -> None:
@@ -398,10 +425,27 @@ async def list_returned(work: InboxWork, p: sc.TownshipListReturned, envelope: E
 
 @projection(acc.VillageAccepted)
 async def village_accepted(session, p: acc.VillageAccepted, envelope):
-    values = dict(county_code=p.county_code, accepted_on=p.accepted_on, event_id=envelope.id)
-    await session.execute(insert(AcceptanceRow).values(campaign_id=p.campaign_id, village_code=p.village_code, **values)
-                          .on_conflict_do_update(index_elements=["campaign_id", "village_code"], set_=values))
-    return p.county_code
+    new, first_accepted_on, sampled = (await session.execute(_ACCEPT, dict(
+        campaign_id=p.campaign_id, village_code=p.village_code, county_code=p.county_code, accepted_on=p.accepted_on,
+        event_id=envelope.id))).one()
+    if not new:
+        return p.county_code   # accepted again (another date): judged
+    return Scope(p.county_code, lambda campaign, today: rules.new_acceptance_changes_nothing(
+        campaign, first_accepted_on, sampled, today))
+
+
+# A village accepted (or accepted again), returning whether it is new, the county's first acceptance with it, and
+# whether any sample of the county was drawn (the facts ``rules.new_acceptance_changes_nothing`` reads), in one
+# round trip. The subqueries see the rows as they were before the insert.
+_ACCEPT = text(
+    "WITH accepted AS (INSERT INTO sv_acceptances (campaign_id, village_code, county_code, accepted_on, event_id) "
+    "VALUES (:campaign_id, :village_code, :county_code, :accepted_on, :event_id) "
+    "ON CONFLICT (campaign_id, village_code) DO UPDATE SET county_code = EXCLUDED.county_code, "
+    "accepted_on = EXCLUDED.accepted_on, event_id = EXCLUDED.event_id RETURNING (xmax = 0) AS new, accepted_on) "
+    "SELECT accepted.new, LEAST(accepted.accepted_on, (SELECT min(a.accepted_on) FROM sv_acceptances a "
+    "WHERE a.campaign_id = :campaign_id AND a.county_code = :county_code)), "
+    "EXISTS (SELECT 1 FROM sv_samples s WHERE s.campaign_id = :campaign_id AND s.county_code = :county_code) "
+    "FROM accepted")
 
 
 @projection(acc.AcceptanceFailed)
@@ -425,10 +469,16 @@ async def sample_drawn(session, p: acc.AcceptanceSampleDrawn, envelope):
 
 @projection(acc.VillageDelisted)
 async def village_delisted(session, p: acc.VillageDelisted, envelope):
-    await session.execute(insert(DelistingRow).values(
+    await session.execute(_NEW_DELISTING, dict(
         campaign_id=p.campaign_id, village_code=p.village_code, delisted_on=p.delisted_on, county_code=p.county_code,
-        post_evaluation_due=p.post_evaluation_due, event_id=envelope.id).on_conflict_do_nothing())
-    return p.township_code
+        post_evaluation_due=p.post_evaluation_due, event_id=envelope.id))
+    # (a delisting already kept is the same fact: it changes nothing either)
+    return Scope(p.township_code, lambda campaign, today: rules.new_delisting_changes_nothing(p.post_evaluation_due,
+                                                                                              today))
+
+
+_NEW_DELISTING = insert_or_skip(DelistingRow, "campaign_id", "village_code", "delisted_on", "county_code",
+                                "post_evaluation_due", "event_id")
 
 
 @projection(acc.PostEvaluated)

@@ -162,7 +162,9 @@ def subscribe(
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
         async with session_factory() as session:
             async with session.begin():
-                work = InboxWork(session, topic, source)
+                # The events the handlers publish are held and written to the outbox in one statement before
+                # the savepoint they belong to is left (forgotten when it is rolled back).
+                work = InboxWork(session, topic, source, held=True)
                 todo = await _claim_new_events(session, records, handlers)
                 steps = batch_steps(todo, handlers)
                 # Optimistic: the whole batch in one savepoint. Only when an event is rejected is
@@ -171,7 +173,9 @@ def subscribe(
                 try:
                     async with session.begin_nested():
                         outcomes = [o for step in steps for o in await _apply_step(work, step, group_id, handlers, isolate=False)]
+                        await _write_published(work)
                 except _Rejected:
+                    work.discard_published()
                     outcomes = [o for step in steps for o in await _apply_step(work, step, group_id, handlers, isolate=True)]
                 dead = [(item, outcome) for item, outcome in zip(todo, outcomes) if outcome.error]
                 for (record, envelope, _, headers), outcome in dead:
@@ -229,6 +233,17 @@ def subscribe(
 
 class _Rejected(Exception):
     pass
+
+
+async def _write_published(work: InboxWork) -> None:
+    """The optimistic batch's held events written; refused (as an event's own statement would be), the batch is
+    replayed event by event, each writing its own."""
+    try:
+        await work.write_published()
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        raise _Rejected() from exc
 
 
 @dataclass
@@ -367,13 +382,16 @@ async def _apply_step(work: InboxWork, step: list[tuple], group_id: str, handler
     try:
         if isolate:
             async with work.session.begin_nested():
-                return await _apply_run(work, step, group_id, handlers)
+                outcomes = await _apply_run(work, step, group_id, handlers)
+                await work.write_published()
+                return outcomes
         return await _apply_run(work, step, group_id, handlers)
     except Exception as exc:
         if is_transient(exc):
             raise
         if not isolate:
             raise _Rejected() from exc
+        work.discard_published()
         # The run as one was refused: each of its events alone, so only the bad one is dead-lettered.
         return [await _apply(work, item, group_id, handlers, isolate=True) for item in step]
 
@@ -415,6 +433,7 @@ async def _apply(work: InboxWork, item, group_id: str, handlers: EventHandlers, 
                 if isolate:
                     async with work.session.begin_nested():
                         await handlers.handler_for(envelope.type)(work, envelope)
+                        await work.write_published()
                 else:
                     await handlers.handler_for(envelope.type)(work, envelope)
                 metrics.EVENTS_APPLIED.labels(envelope.type).inc()
@@ -425,6 +444,7 @@ async def _apply(work: InboxWork, item, group_id: str, handlers: EventHandlers, 
                 # turn into one): retrying would stall the partition forever, so it is dead-lettered.
                 if not isolate:
                     raise _Rejected() from exc
+                work.discard_published()
                 outcome.error = f"{type(exc).__name__}: {exc}"
                 if not isinstance(exc, (RejectedEvent, Refusal, ValidationError, UnknownEventType, ValueError)):
                     log.error("handler of %s raised %s (dead-lettered)", envelope.type, type(exc).__name__, exc_info=exc)

@@ -256,16 +256,80 @@ class UnitOfWork(_Publishing):
             self._on_commit()
 
 
+# Rows held by ``InboxWork`` until ``write_published``, in the order of the arrays (``seq`` follows it), each with
+# its own headers (each consumed event's span is its own trace context).
+_OUTBOX_ROWS = text(
+    "INSERT INTO outbox (event_id, topic, key, type, body, headers) "
+    "SELECT event_id, topic, key, type, body, CAST(headers AS jsonb) "
+    "FROM unnest(CAST(:event_ids AS text[]), CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:types AS text[]), "
+    "CAST(:bodies AS text[]), CAST(:headers AS text[])) "
+    "WITH ORDINALITY AS r (event_id, topic, key, type, body, headers, position) ORDER BY position"
+)
+
+
 class InboxWork(_Publishing):
     """The unit of work of an event handler: the inbox transaction's session, publishing through its
     outbox, so that a use case written for ``UnitOfWork`` serves a Kafka handler too. The consumer
-    commits the inbox transaction: there is no ``commit`` here."""
+    commits the inbox transaction: there is no ``commit`` here.
 
-    def __init__(self, session: AsyncSession, topic: str, source: str):
+    ``held``: the events published are held and written to the outbox together by ``write_published`` (one
+    statement for a batch's events, where an ORM row each cost more than the event's own projection), which the
+    caller runs before it leaves the savepoint they belong to and whose rollback must take them away
+    (``discard_published`` then): the batch consumer does. Otherwise each is added to the session at once."""
+
+    def __init__(self, session: AsyncSession, topic: str, source: str, *, held: bool = False):
         self.session = session
         self.topic = topic
         self.source = source
         self.events = []
+        self._held: list[tuple[str, str, str, str, str, str]] | None = [] if held else None
+        self._later: list[tuple[Any, dict[str, Any]]] | None = [] if held else None
+
+    async def write_later(self, statement, params: dict[str, Any]) -> None:
+        """A write whose outcome the handler does not read (an insert of a fact that skips one already kept): held
+        with the published events when they are held, and run with them, each statement once for all its rows in the
+        order they came (statements in the order each first came: for writes whose order across statements does not
+        matter); otherwise run now."""
+        if self._later is None:
+            await self.session.execute(statement, params)
+        else:
+            self._later.append((statement, params))
+
+    def publish(self, payload: BaseModel, *, division_code: str, actor: Actor | None, campaign_id: str | None = None,
+                subject: str | None = None, topic: str | None = None, source: str | None = None) -> Envelope:
+        if self._held is None:
+            return super().publish(payload, division_code=division_code, actor=actor, campaign_id=campaign_id,
+                                   subject=subject, topic=topic, source=source)
+        envelope = Envelope(source=source or self.source, type=type_of(payload), subject=subject,
+                            divisioncode=division_code, campaignid=campaign_id, actor=actor,
+                            data=payload.model_dump(mode="json"))
+        self._held.append((envelope.id, topic or self.topic, envelope.divisioncode, envelope.type,
+                           envelope.model_dump_json(), json.dumps(outbox_headers())))
+        self.events.append(envelope)
+        return envelope
+
+    async def write_published(self) -> None:
+        """Run the held writes (``write_later``), then write the held events to the outbox, in the order they were
+        published. A handler that reads what its batch wrote runs it first."""
+        if self._later:
+            later, self._later = self._later, []
+            rows_of: dict[Any, list[dict[str, Any]]] = {}
+            for statement, params in later:
+                rows_of.setdefault(statement, []).append(params)
+            for statement, rows in rows_of.items():
+                await self.session.execute(statement, rows if len(rows) > 1 else rows[0])
+        if self._held:
+            rows, self._held = self._held, []
+            await self.session.execute(_OUTBOX_ROWS, {
+                "event_ids": [r[0] for r in rows], "topics": [r[1] for r in rows], "keys": [r[2] for r in rows],
+                "types": [r[3] for r in rows], "bodies": [r[4] for r in rows], "headers": [r[5] for r in rows]})
+
+    def discard_published(self) -> None:
+        """Forget the held events and writes: the savepoint they were made in was rolled back."""
+        if self._held:
+            self._held.clear()
+        if self._later:
+            self._later.clear()
 
 
 # The relay's statements, built once. The first pending seqs in order (past the batch in flight, or from the first:

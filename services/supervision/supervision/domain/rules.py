@@ -830,3 +830,69 @@ def measure_update_changes_nothing(deadline: date, recorded_on: date, completed_
     def done(completed: date | None) -> bool:
         return completed is not None and completed <= today
     return today <= deadline or done(completed_before) == done(completed_after)
+
+
+def new_measure_changes_nothing(planned_on: date, deadline: date, today: date) -> bool:
+    """A measure planned anew breaches ``measure_overdue`` only after its deadline, and ``measure_not_updated`` only
+    for a month after its planning month that has ended: before both, whatever its progress, it breaches nothing."""
+    return today <= deadline and month_end(next_month(planned_on)) >= today
+
+
+def _first_visit_month(case: Case) -> date | None:
+    """The first month ``visits_below_minimum`` counts (None: no contact leader, so none)."""
+    assigned = case.leader_assigned_on
+    if assigned is None:
+        return None
+    return assigned if assigned.day == 1 else next_month(assigned)
+
+
+def _first_day_standing_differs(before: Case, after: Case) -> date | None:
+    """The first day the case stood finished in one and not in the other (None: never). Standing is constant between
+    the spans' ends, so the first difference is on one of them."""
+    ends = sorted({day for case in (before, after) for span in case.finished_spans() for day in span if day is not None})
+    return next((day for day in ends if before.finished_at(day) != after.finished_at(day)), None)
+
+
+def case_change_changes_nothing(before: Case | None, after: Case, campaign: Campaign, today: date) -> bool:
+    """A change of a case's own facts (its team's stationing, its contact leader, its phase, the secretary's
+    supervision: ``before`` → ``after``; None before: a case not known until now) that leaves every rule reading
+    cases with the same breaches today:
+    - ``team_not_stationed`` and ``supervision_overdue`` read the case alone: judged both ways;
+    - ``visits_below_minimum`` and ``progress_report_missing`` judge ended months (periods end on a month's last
+      day), each by whether the case stood finished during it: unchanged while the standing differs only from a
+      month not yet ended, and the contact leader's first counted month is the same or not ended in either;
+    - ``township_unfinished`` reads the designation, the category and the standing on the concentrated phase's
+      last day, once that day has passed."""
+    if before is None or (before.designated_on, before.category, before.township_code, before.designated_by) != (
+            after.designated_on, after.category, after.township_code, after.designated_by):
+        return False
+    policy = campaign.policy
+
+    def key(breach: Breach | None) -> str | None:
+        return breach.key if breach is not None else None
+    if key(team_not_stationed(before, policy, today)) != key(team_not_stationed(after, policy, today)):
+        return False
+    if key(supervision_overdue(before, today)) != key(supervision_overdue(after, today)):
+        return False
+    firsts = (_first_visit_month(before), _first_visit_month(after))
+    if firsts[0] != firsts[1] and not all(first is None or month_end(first) >= today for first in firsts):
+        return False
+    differs = _first_day_standing_differs(before, after)
+    if differs is not None and not _month_not_ended(differs, today):
+        return False
+    ends = campaign.concentrated_ends_on
+    return not can_breach(Rule.TOWNSHIP_UNFINISHED, ends, today) or before.finished_at(ends) == after.finished_at(ends)
+
+
+def new_acceptance_changes_nothing(campaign: Campaign, first_accepted_on: date, county_sampled: bool,
+                                   today: date) -> bool:
+    """A county's village accepted anew changes only ``spot_check_ratio`` (its key counts the accepted villages),
+    which breaches nothing for the county before a sample of it is drawn and within the window after its first
+    acceptance (``first_accepted_on``, this one included), nor for a campaign without city steps."""
+    window = timedelta(days=campaign.policy.acceptance_spot_check_window_days)
+    return not campaign.has_city_steps or (not county_sampled and today <= first_accepted_on + window)
+
+
+def new_delisting_changes_nothing(post_evaluation_due: date, today: date) -> bool:
+    """A delisting breaches ``post_evaluation_overdue`` only after its post-evaluation is due."""
+    return today <= post_evaluation_due
