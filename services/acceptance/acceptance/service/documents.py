@@ -23,12 +23,10 @@ from zhengdun.reading import paginate, within
 from zhengdun.settings import settings_for
 
 
-async def new_document(session: AsyncSession, acceptance_id: str, kind: str, content: dict, today: date) -> Document:
-    doc = Document(document_id=str(uuid.uuid4()), acceptance_id=acceptance_id, kind=kind,
-                   content=signing.canonical_text(content), created_on=today)
-    session.add(doc)
-    await session.flush()
-    return doc
+def new_document(acceptance_id: str, kind: str, content: dict, today: date) -> Document:
+    """A new document with its canonical content: the step writes it (rows.write_step)."""
+    return Document(document_id=str(uuid.uuid4()), acceptance_id=acceptance_id, kind=kind,
+                    content=signing.canonical_text(content), created_on=today)
 
 
 async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: Acceptance,
@@ -48,9 +46,10 @@ async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: 
             "preliminary_report": acc.state.get("documents", {}).get("preliminary_report")}
 
 
-def sign(session: AsyncSession, doc: Document, person: Person, today: date) -> None:
-    session.add(Signature(document_id=doc.document_id, user_id=person.user_id, name=person.name, role=person.role,
-                          unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today))
+def signature(doc: Document, person: Person, today: date) -> Signature:
+    """The person's signature over the document's content as it is: the step writes it (rows.write_step)."""
+    return Signature(document_id=doc.document_id, user_id=person.user_id, name=person.name, role=person.role,
+                     unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today)
 
 
 def seal_passphrase() -> bytes:
@@ -95,10 +94,12 @@ async def _rotate(session: AsyncSession, unit_code: str) -> SealKey:
     return await current_key(session, unit_code)
 
 
-async def apply_seal(session: AsyncSession, doc: Document, unit_code: str, today: date) -> None:
+async def seal(session: AsyncSession, doc: Document, unit_code: str, today: date) -> Seal:
+    """The unit's seal over the document's content, with its current key (shared until the transaction ends: no
+    rotation retires it meanwhile): the step writes it (rows.write_step)."""
     key = await current_key(session, unit_code)
-    session.add(Seal(document_id=doc.document_id, unit_code=unit_code, key_id=key.key_id,
-                     signature=signing.seal(key.private_pem, doc.content, seal_passphrase()), sealed_on=today))
+    return Seal(document_id=doc.document_id, unit_code=unit_code, key_id=key.key_id,
+                signature=signing.seal(key.private_pem, doc.content, seal_passphrase()), sealed_on=today)
 
 
 async def verify(session: AsyncSession, doc: Document) -> dict:
