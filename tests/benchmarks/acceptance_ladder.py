@@ -11,12 +11,15 @@ are the steps' own. Each stage prints the CPU ms per call by process (tests/benc
 Run alone (starts its own platform):
     uv run --frozen python -m tests.benchmarks.acceptance_ladder            # 60 villages
     ZD_LADDER_VILLAGES=90 ZD_BENCH_PROFILE=1 uv run --frozen python -m tests.benchmarks.acceptance_ladder
-ZD_BENCH_PROFILE=1: py-spy on the acceptance service for each stage (tests/benchmarks/profiling.py).
+ZD_BENCH_PROFILE=1: py-spy on the acceptance service for each stage (tests/benchmarks/profiling.py); ZD_LADDER_GIL=1 as
+well: only the samples holding the GIL (its CPU, not its waits), 200 a second, in the run's log folder.
 """
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import subprocess
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -101,16 +104,35 @@ class Ladder:
                 await asyncio.to_thread(step, item)
         await asyncio.gather(*(one(c) for c in self.campaigns))
 
+    @contextlib.contextmanager
+    def profiled(self, label: str):
+        if not os.environ.get("ZD_LADDER_GIL"):
+            with profiled(self.platform, ["acceptance"], label):
+                yield
+            return
+        output = self.platform.log_dir / f"acceptance.{label}.gil.pyspy.txt"
+        spy = subprocess.Popen(["uvx", "py-spy", "record", "--pid", str(self.platform.services["acceptance"].process.pid),
+                                "--format", "raw", "--rate", "200", "--gil", "--nonblocking", "--output", str(output)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(3)
+        try:
+            yield
+        finally:
+            spy.send_signal(2)
+            spy.wait(60)
+            print(f"profile: {output}")
+
     async def stage(self, name: str, work) -> None:
         calls, before, started = self.api.calls, self.meter.snapshot(), time.perf_counter()
-        with profiled(self.platform, ["acceptance"], f"ladder-{name.split()[0]}"):
+        with self.profiled(f"ladder-{name.split()[0]}"):
             await work()
         seconds = time.perf_counter() - started
         calls = self.api.calls - calls
         load = os.getloadavg()[0]
         await asyncio.to_thread(self.api.settle, 600)
         per_call = self.meter.per_call(before, self.meter.snapshot(), calls)
-        print(f"  {name}: {calls:,} calls in {seconds:.1f} s (load average {load:.1f})\n    {self.meter.line(per_call)}",
+        print(f"  {name}: {calls:,} calls in {seconds:.1f} s (load average {load:.1f})\n    CPU ms per call: "
+              + ", ".join(f"{process} {seconds * 1000:.1f}" for process, seconds in per_call.items() if seconds >= 0.00005),
               flush=True)
 
     async def run(self) -> None:

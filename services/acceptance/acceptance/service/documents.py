@@ -2,6 +2,7 @@
 seal keys, checking a document and printing it."""
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import date, timedelta, timezone
@@ -52,8 +53,10 @@ def signature(doc: Document, person: Person, today: date) -> Signature:
                      unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today)
 
 
+@functools.cache
 def seal_passphrase() -> bytes:
-    """Encrypts the units' private keys at rest; production sets ZD_SEAL_PASSPHRASE (a secret)."""
+    """Encrypts the units' private keys at rest; production sets ZD_SEAL_PASSPHRASE (a secret). Read once per process:
+    the service's settings read its environment anew at each call (a twentieth of a seal's step)."""
     return settings_for("acceptance").seal_passphrase.encode()
 
 

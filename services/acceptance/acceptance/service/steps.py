@@ -24,7 +24,8 @@ from acceptance.service import documents
 from acceptance.service.files import owner
 from acceptance.service.read_model import policy_version_of
 from acceptance.service.reading import acceptance_view, step_view
-from acceptance.service.rows import StepRecord, aggregate, division_name, person_of, surroundings_of, write_step
+from acceptance.service.rows import (StepRecord, aggregate, division_name, person_of, surroundings_of, take_outbox_rows,
+                                     write_step)
 from acceptance.service.spot_checks import level_name, require_level, spot_check_levels_of
 from acceptance.service.standard import current_standard
 from zhengdun import attachments, clock
@@ -111,13 +112,14 @@ async def _begin(uow: UnitOfWork, row: AcceptanceRow, actor: Actor, *, dates: di
 
 
 async def _finish(ctx: StepContext, step_name: str, body: BaseModel | dict, outcome: Outcome) -> dict:
-    """Store the step's state, record and documents (one statement), publish its events, commit; answer the
+    """Store the step's state, record, documents and events (one statement), commit; answer the
     acceptance as it is now: as the step left it, with the documents the lock read and the step's own (the ORM row
     stays as locked: nothing is flushed from it)."""
     record = StepRecord(step_name, outcome.kind, body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
                         ctx.actor.model_dump(mode="json"), ctx.policy_version)
-    await write_step(ctx.session, ctx.acc, ctx.today, record, ctx.new_documents, ctx.signatures, ctx.seals)
     _publish(ctx, outcome)
+    await write_step(ctx.session, ctx.acc, ctx.today, record, ctx.new_documents, ctx.signatures, ctx.seals,
+                     take_outbox_rows(ctx.session, ctx.uow.events))
     around = surroundings_of(ctx.session)
     view = step_view(ctx.row, ctx.acc, ctx.today, around, ctx.new_documents) if around else \
         await _view_after_write(ctx)
