@@ -73,19 +73,27 @@ def _unit_key(unit_code: str):
 async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
     """The unit's current seal key, made the first time. A key in place is only shared (FOR SHARE): seals of one unit
     at once go side by side, and a rotation (FOR UPDATE) waits for them, so none seals with a key retired before it
-    commits. Held exclusively (the unit's lock, then FOR UPDATE), every seal of a county waited for the one before
-    it to commit (the benchmark's slowest step, the county secretary's signature)."""
+    commits. The first seals of a unit at once: one inserts the key, the unique index of the current keys makes the
+    others' inserts wait for its commit and then do nothing, and they share the key it made. (Made under the unit's
+    lock, each of them had waited for the one before it to commit: the campaign's slowest calls, the first seals of
+    a township or a county.)"""
     key = (await session.execute(_unit_key(unit_code).with_for_update(read=True))).scalar_one_or_none()
     if key is not None:
         return key
-    await _lock_keys_of(session, unit_code)
-    key = (await session.execute(_unit_key(unit_code).with_for_update())).scalar_one_or_none()
+    private, public = signing.new_key_pair(seal_passphrase())
+    made = (await session.execute(_NEW_KEY, {"key_id": str(uuid.uuid4()), "unit_code": unit_code,
+                                             "private_pem": private, "public_pem": public})).scalar_one_or_none()
+    # Made here, or by a transaction that committed it meanwhile (this statement's snapshot did not see it).
+    key = (await session.execute(_unit_key(unit_code).with_for_update(read=True)
+                                 .execution_options(populate_existing=True))).scalar_one_or_none()
     if key is None:
-        private, public = signing.new_key_pair(seal_passphrase())
-        key = SealKey(key_id=str(uuid.uuid4()), unit_code=unit_code, private_pem=private, public_pem=public)
-        session.add(key)
-        await session.flush()
+        raise RuntimeError(f"no current seal key of {unit_code} after making one ({made})")
     return key
+
+
+_NEW_KEY = text("INSERT INTO seal_keys (key_id, unit_code, private_pem, public_pem) "
+                "VALUES (:key_id, :unit_code, :private_pem, :public_pem) "
+                "ON CONFLICT (unit_code) WHERE retired_at IS NULL DO NOTHING RETURNING key_id")
 
 
 async def _rotate(session: AsyncSession, unit_code: str) -> SealKey:
