@@ -130,6 +130,8 @@ class Seal(Base):
 
 
 class SealKey(Base):
+    """A unit's seal key; at most one current (not retired) per unit: the unique index uq_seal_keys_current (0008)."""
+
     __tablename__ = "seal_keys"
 
     key_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -2,6 +2,7 @@
 seal keys, checking a document and printing it."""
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import date, timedelta, timezone
@@ -23,12 +24,10 @@ from zhengdun.reading import paginate, within
 from zhengdun.settings import settings_for
 
 
-async def new_document(session: AsyncSession, acceptance_id: str, kind: str, content: dict, today: date) -> Document:
-    doc = Document(document_id=str(uuid.uuid4()), acceptance_id=acceptance_id, kind=kind,
-                   content=signing.canonical_text(content), created_on=today)
-    session.add(doc)
-    await session.flush()
-    return doc
+def new_document(acceptance_id: str, kind: str, content: dict, today: date) -> Document:
+    """A new document with its canonical content: the step writes it (rows.write_step)."""
+    return Document(document_id=str(uuid.uuid4()), acceptance_id=acceptance_id, kind=kind,
+                    content=signing.canonical_text(content), created_on=today)
 
 
 async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: Acceptance,
@@ -48,13 +47,16 @@ async def county_report_content(session: AsyncSession, row: AcceptanceRow, acc: 
             "preliminary_report": acc.state.get("documents", {}).get("preliminary_report")}
 
 
-def sign(session: AsyncSession, doc: Document, person: Person, today: date) -> None:
-    session.add(Signature(document_id=doc.document_id, user_id=person.user_id, name=person.name, role=person.role,
-                          unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today))
+def signature(doc: Document, person: Person, today: date) -> Signature:
+    """The person's signature over the document's content as it is: the step writes it (rows.write_step)."""
+    return Signature(document_id=doc.document_id, user_id=person.user_id, name=person.name, role=person.role,
+                     unit_code=person.unit_code, content_sha256=signing.digest(doc.content), signed_on=today)
 
 
+@functools.cache
 def seal_passphrase() -> bytes:
-    """Encrypts the units' private keys at rest; production sets ZD_SEAL_PASSPHRASE (a secret)."""
+    """Encrypts the units' private keys at rest; production sets ZD_SEAL_PASSPHRASE (a secret). Read once per process:
+    the service's settings read its environment anew at each call (a twentieth of a seal's step)."""
     return settings_for("acceptance").seal_passphrase.encode()
 
 
@@ -71,19 +73,27 @@ def _unit_key(unit_code: str):
 async def current_key(session: AsyncSession, unit_code: str) -> SealKey:
     """The unit's current seal key, made the first time. A key in place is only shared (FOR SHARE): seals of one unit
     at once go side by side, and a rotation (FOR UPDATE) waits for them, so none seals with a key retired before it
-    commits. Held exclusively (the unit's lock, then FOR UPDATE), every seal of a county waited for the one before
-    it to commit (the benchmark's slowest step, the county secretary's signature)."""
+    commits. The first seals of a unit at once: one inserts the key, the unique index of the current keys makes the
+    others' inserts wait for its commit and then do nothing, and they share the key it made. (Made under the unit's
+    lock, each of them had waited for the one before it to commit: the campaign's slowest calls, the first seals of
+    a township or a county.)"""
     key = (await session.execute(_unit_key(unit_code).with_for_update(read=True))).scalar_one_or_none()
     if key is not None:
         return key
-    await _lock_keys_of(session, unit_code)
-    key = (await session.execute(_unit_key(unit_code).with_for_update())).scalar_one_or_none()
+    private, public = signing.new_key_pair(seal_passphrase())
+    made = (await session.execute(_NEW_KEY, {"key_id": str(uuid.uuid4()), "unit_code": unit_code,
+                                             "private_pem": private, "public_pem": public})).scalar_one_or_none()
+    # Made here, or by a transaction that committed it meanwhile (this statement's snapshot did not see it).
+    key = (await session.execute(_unit_key(unit_code).with_for_update(read=True)
+                                 .execution_options(populate_existing=True))).scalar_one_or_none()
     if key is None:
-        private, public = signing.new_key_pair(seal_passphrase())
-        key = SealKey(key_id=str(uuid.uuid4()), unit_code=unit_code, private_pem=private, public_pem=public)
-        session.add(key)
-        await session.flush()
+        raise RuntimeError(f"no current seal key of {unit_code} after making one ({made})")
     return key
+
+
+_NEW_KEY = text("INSERT INTO seal_keys (key_id, unit_code, private_pem, public_pem) "
+                "VALUES (:key_id, :unit_code, :private_pem, :public_pem) "
+                "ON CONFLICT (unit_code) WHERE retired_at IS NULL DO NOTHING RETURNING key_id")
 
 
 async def _rotate(session: AsyncSession, unit_code: str) -> SealKey:
@@ -95,10 +105,12 @@ async def _rotate(session: AsyncSession, unit_code: str) -> SealKey:
     return await current_key(session, unit_code)
 
 
-async def apply_seal(session: AsyncSession, doc: Document, unit_code: str, today: date) -> None:
+async def seal(session: AsyncSession, doc: Document, unit_code: str, today: date) -> Seal:
+    """The unit's seal over the document's content, with its current key (shared until the transaction ends: no
+    rotation retires it meanwhile): the step writes it (rows.write_step)."""
     key = await current_key(session, unit_code)
-    session.add(Seal(document_id=doc.document_id, unit_code=unit_code, key_id=key.key_id,
-                     signature=signing.seal(key.private_pem, doc.content, seal_passphrase()), sealed_on=today))
+    return Seal(document_id=doc.document_id, unit_code=unit_code, key_id=key.key_id,
+                signature=signing.seal(key.private_pem, doc.content, seal_passphrase()), sealed_on=today)
 
 
 async def verify(session: AsyncSession, doc: Document) -> dict:

@@ -1,11 +1,13 @@
 """The acceptances as the routes answer them: a page of summaries, one acceptance with its records."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from acceptance.domain import signing
-from acceptance.domain.process import STAGE_LABELS, Stage, spot_check_levels
+from acceptance.domain.process import STAGE_LABELS, Acceptance, Stage, spot_check_levels
 from acceptance.models import AcceptanceRecord, AcceptanceRow, Document
 from acceptance.responses import AcceptanceSummary, SignContentOut
 from acceptance.service.documents import county_report_content
@@ -43,6 +45,22 @@ async def acceptance_view(session: AsyncSession, row: AcceptanceRow, around: Sur
     return {**summary(row, name).model_dump(mode="json"), "state": row.state, "spot_check_levels": list(levels),
             "documents": [{"document_id": d.document_id, "kind": d.kind, "created_on": d.created_on.isoformat()}
                           for d in docs]}
+
+
+def step_view(row: AcceptanceRow, acc: Acceptance, today: date, around: Surroundings,
+              new_documents: list[Document]) -> dict:
+    """The acceptance as a step left it (``acc``, updated ``today``), as ``acceptance_view`` reads it back: the
+    documents the step's lock read (``around``) and the step's ``new_documents``, in the same order."""
+    docs = sorted([*around.documents, *((d.document_id, d.kind, d.created_on) for d in new_documents)],
+                  key=lambda d: (d[2], d[1]))
+    levels = spot_check_levels(level_of(around.campaign_area) if around.campaign_area else None)
+    return {"acceptance_id": row.acceptance_id, "case_id": row.case_id, "campaign_id": row.campaign_id,
+            "village_code": row.village_code, "village_name": around.village_name or row.village_code,
+            "township_code": row.township_code, "county_code": row.county_code, "round": row.round,
+            "stage": acc.stage.value, "stage_label": STAGE_LABELS[acc.stage], "ready_on": row.ready_on.isoformat(),
+            "updated_on": today.isoformat(), "state": acc.state, "spot_check_levels": list(levels),
+            "documents": [{"document_id": document_id, "kind": kind, "created_on": created_on.isoformat()}
+                          for document_id, kind, created_on in docs]}
 
 
 async def list_acceptances(session: AsyncSession, reach: str, paging: PageParams, *, within_codes: list[str],

@@ -77,7 +77,11 @@ async def spot_check_levels_of(session: AsyncSession, campaign_ids: list[str]) -
 
 async def require_spot_check_level(session: AsyncSession, campaign_id: str, level: str) -> None:
     """Only a level that spot-checks the campaign draws or records its spot check."""
-    levels = (await spot_check_levels_of(session, [campaign_id]))[campaign_id]
+    require_level((await spot_check_levels_of(session, [campaign_id]))[campaign_id], level, campaign_id)
+
+
+def require_level(levels: tuple[str, ...], level: str, campaign_id: str) -> None:
+    """``level`` is one of the ``levels`` that spot-check the campaign (else 409)."""
     if level in levels:
         return
     if level == "county":

@@ -2,14 +2,14 @@
 
 Each step is one use case: the route has loaded the acceptance FOR UPDATE and checked the caller's
 reach; the use case rebuilds the domain aggregate, runs the step (which raises before changing
-anything when refused), then writes the new state, the step's record, any signed document and the
-events through the unit of work, and commits once.
+anything when refused), then writes the new state, the step's record and any signed document in one
+statement (rows.write_step), the events through the unit of work, and commits once.
 """
 from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pydantic import BaseModel
@@ -18,18 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from acceptance.commands import (ApplicationIn, ApprovalIn, CountyGroupIn, CountyReportIn, DelistIn, Empty, NoticeIn,
                                  ObjectionAnswerIn, ObjectionIn, OpinionIn, PostEvaluationIn, PreliminaryIn, SelfCheckIn,
                                  SpotCheckIn, SpotCheckLevel, SurveyIn)
-from acceptance.domain.process import Acceptance, Outcome, Person, joint_statement
-from acceptance.models import AcceptanceAttachment, AcceptanceRecord, AcceptanceRow, Document
+from acceptance.domain.process import Acceptance, Outcome, Person, joint_statement, spot_check_levels
+from acceptance.models import AcceptanceAttachment, AcceptanceRow, Document, Seal, Signature
 from acceptance.service import documents
 from acceptance.service.files import owner
 from acceptance.service.read_model import policy_version_of
-from acceptance.service.reading import acceptance_view
-from acceptance.service.rows import aggregate, division_name, person_of, store, surroundings_of
-from acceptance.service.spot_checks import level_name, require_spot_check_level, spot_check_levels_of
+from acceptance.service.reading import acceptance_view, step_view
+from acceptance.service.rows import (StepRecord, aggregate, division_name, person_of, surroundings_of, take_outbox_rows,
+                                     write_step)
+from acceptance.service.spot_checks import level_name, require_level, spot_check_levels_of
 from acceptance.service.standard import current_standard
 from zhengdun import attachments, clock
 from zhengdun.auth import Principal
-from zhengdun.divisions import city_of
+from zhengdun.divisions import city_of, level_of
 from zhengdun.events.acceptance import (AcceptanceFailed, AcceptanceStep, AcceptanceStepPassed, PostEvaluated,
                                         VillageAccepted, VillageDelisted)
 from zhengdun.events.base import Actor
@@ -50,6 +51,9 @@ class StepContext:
     policy: Policy
     policy_version: int | None = None      # the version the step applied, kept on its record
     document_id: str | None = None         # the document the step signed, named by its event
+    new_documents: list[Document] = field(default_factory=list)   # made, signed and sealed by the step: written
+    signatures: list[Signature] = field(default_factory=list)     # with its state by _finish
+    seals: list[Seal] = field(default_factory=list)
 
     @property
     def session(self) -> AsyncSession:
@@ -62,6 +66,17 @@ class StepContext:
         around = surroundings_of(self.session)
         return around.village_name or self.row.village_code if around else \
             await division_name(self.session, self.row.village_code)
+
+    def new_document(self, kind: str, content: dict) -> Document:
+        doc = documents.new_document(self.row.acceptance_id, kind, content, self.today)
+        self.new_documents.append(doc)
+        return doc
+
+    def sign(self, doc: Document, person: Person) -> None:
+        self.signatures.append(documents.signature(doc, person, self.today))
+
+    async def seal(self, doc: Document, unit_code: str) -> None:
+        self.seals.append(await documents.seal(self.session, doc, unit_code, self.today))
 
     def base_content(self, kind: str, title: str) -> dict:
         return {"kind": kind, "title": title, "acceptance_id": self.row.acceptance_id, "case_id": self.row.case_id,
@@ -89,28 +104,33 @@ class StepContext:
 async def _begin(uow: UnitOfWork, row: AcceptanceRow, actor: Actor, *, dates: dict[str, date] | None = None) -> StepContext:
     around = surroundings_of(uow.session)
     today = around.today if around else await clock.today(uow.session)
-    for field, value in (dates or {}).items():
-        clock.not_in_future(value, today, field)
+    for name, value in (dates or {}).items():
+        clock.not_in_future(value, today, name)
     policy, version = await policy_version_of(uow.session, row.campaign_id, today,
                                               around.policy_versions if around else None)
     return StepContext(uow, row, aggregate(row), actor, today, policy, version)
 
 
 async def _finish(ctx: StepContext, step_name: str, body: BaseModel | dict, outcome: Outcome) -> dict:
-    """Store the step's state and record, publish its events, commit; answer the acceptance as it is now.
-
-    The answer is read inside the transaction, before the commit (what it reads is what commits): read after it,
-    its statements took a transaction of their own, two more round trips."""
-    row = ctx.row
-    store(row, ctx.acc, ctx.today)
-    ctx.session.add(AcceptanceRecord(acceptance_id=row.acceptance_id, step=step_name, outcome=outcome.kind,
-                                     body=body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
-                                     actor=ctx.actor.model_dump(mode="json"), recorded_on=ctx.today,
-                                     policy_version=ctx.policy_version))
+    """Store the step's state, record, documents and events (one statement), commit; answer the
+    acceptance as it is now: as the step left it, with the documents the lock read and the step's own (the ORM row
+    stays as locked: nothing is flushed from it)."""
+    record = StepRecord(step_name, outcome.kind, body.model_dump(mode="json") if isinstance(body, BaseModel) else body,
+                        ctx.actor.model_dump(mode="json"), ctx.policy_version)
     _publish(ctx, outcome)
-    view = await acceptance_view(ctx.session, row, surroundings_of(ctx.session))
+    await write_step(ctx.session, ctx.acc, ctx.today, record, ctx.new_documents, ctx.signatures, ctx.seals,
+                     take_outbox_rows(ctx.session, ctx.uow.events))
+    around = surroundings_of(ctx.session)
+    view = step_view(ctx.row, ctx.acc, ctx.today, around, ctx.new_documents) if around else \
+        await _view_after_write(ctx)
     await ctx.uow.commit()
     return view
+
+
+async def _view_after_write(ctx: StepContext) -> dict:
+    """The answer of a step on an acceptance not loaded by rows.load_for_update: read back."""
+    await ctx.session.refresh(ctx.row)
+    return await acceptance_view(ctx.session, ctx.row)
 
 
 def _publish(ctx: StepContext, outcome: Outcome) -> None:
@@ -137,6 +157,14 @@ def _publish(ctx: StepContext, outcome: Outcome) -> None:
     elif outcome.kind == "post_evaluated":
         evaluation = ctx.acc.state["post_evaluation"]
         out(PostEvaluated(**ref, evaluated_on=today, relapsed=evaluation["relapsed"], reason=evaluation["reason"]))
+
+
+async def _spot_check_levels(ctx: StepContext) -> tuple[str, ...]:
+    """Who spot-checks the acceptance's campaign: by the campaign's area as the step's lock read it."""
+    around = surroundings_of(ctx.session)
+    if around is None:
+        return (await spot_check_levels_of(ctx.session, [ctx.row.campaign_id]))[ctx.row.campaign_id]
+    return spot_check_levels(level_of(around.campaign_area) if around.campaign_area else None)
 
 
 def _event_step(step: str | None) -> str:
@@ -166,12 +194,12 @@ async def sign_application(command: ApplicationIn, uow: UnitOfWork, row: Accepta
         content = ctx.base_content("application", "整顿验收联名申请书") | {
             "village_name": await ctx.village_name(),
             "statement": joint_statement(command.statement, signed=None), "attachments": files}
-        doc = await documents.new_document(ctx.session, row.acceptance_id, "application", content, ctx.today)
+        doc = ctx.new_document("application", content)
         docs["application"] = doc.document_id
     else:
         doc = await ctx.session.get(Document, docs["application"])
         joint_statement(command.statement, signed=json.loads(doc.content)["statement"])
-    documents.sign(ctx.session, doc, person, ctx.today)
+    ctx.sign(doc, person)
     ctx.document_id = doc.document_id
     return await _finish(ctx, "application", command, outcome)
 
@@ -201,7 +229,7 @@ async def record_preliminary(command: PreliminaryIn, uow: UnitOfWork, row: Accep
         "self_check_total": ctx.acc.state["self_check"]["total"],
         "conclusion": "同意摘帽" if command.passed else "不同意摘帽", "attachments": files}
     ctx.keep_files("preliminary", files)
-    doc = await documents.new_document(ctx.session, row.acceptance_id, "preliminary_report", content, ctx.today)
+    doc = ctx.new_document("preliminary_report", content)
     ctx.documents()["preliminary_report"] = doc.document_id
     return await _finish(ctx, "preliminary", command, outcome)
 
@@ -211,8 +239,8 @@ async def sign_preliminary(command: Empty, uow: UnitOfWork, row: AcceptanceRow, 
     person = ctx.person(Role.TOWNSHIP_PRINCIPAL)
     outcome = ctx.acc.sign_preliminary(person, ctx.today)
     doc = await ctx.session.get(Document, ctx.documents()["preliminary_report"])
-    documents.sign(ctx.session, doc, person, ctx.today)
-    await documents.apply_seal(ctx.session, doc, row.township_code, ctx.today)
+    ctx.sign(doc, person)
+    await ctx.seal(doc, row.township_code)
     ctx.document_id = doc.document_id
     return await _finish(ctx, "preliminary_sign", command, outcome)
 
@@ -242,8 +270,8 @@ async def county_opinion(command: OpinionIn, uow: UnitOfWork, row: AcceptanceRow
     content = ctx.base_content("review_opinion", f"{REVIEW_DEPARTMENT_LABELS[department]}联审意见") | {
         "department": department.value, "department_label": REVIEW_DEPARTMENT_LABELS[department],
         "agrees": command.agrees, "opinion": command.opinion}
-    doc = await documents.new_document(ctx.session, row.acceptance_id, "review_opinion", content, ctx.today)
-    documents.sign(ctx.session, doc, person, ctx.today)
+    doc = ctx.new_document("review_opinion", content)
+    ctx.sign(doc, person)
     ctx.acc.state["county"]["opinions"][department.value].update(opinion=command.opinion, document_id=doc.document_id)
     return await _finish(ctx, "county_opinion", command, outcome)
 
@@ -272,10 +300,10 @@ async def county_sign(command: Empty, uow: UnitOfWork, row: AcceptanceRow, princ
     person = ctx.person(Role.COUNTY_SECRETARY)
     outcome = ctx.acc.sign_county(person, ctx.today, filed_with=city_of(row.county_code))
     content = await documents.county_report_content(ctx.session, row, ctx.acc, await ctx.village_name())
-    doc = await documents.new_document(ctx.session, row.acceptance_id, "county_acceptance_report", content, ctx.today)
+    doc = ctx.new_document("county_acceptance_report", content)
     ctx.documents()["county_acceptance_report"] = doc.document_id
-    documents.sign(ctx.session, doc, person, ctx.today)
-    await documents.apply_seal(ctx.session, doc, row.county_code, ctx.today)
+    ctx.sign(doc, person)
+    await ctx.seal(doc, row.county_code)
     ctx.document_id = doc.document_id
     return await _finish(ctx, "county_sign", command, outcome)
 
@@ -299,8 +327,8 @@ async def spot_check(command: SpotCheckIn, uow: UnitOfWork, row: AcceptanceRow, 
     level records it)."""
     if level_name(principal.division_code) != level.value:
         raise forbidden(f"{level.value} 抽查须由该级组织部门办理 (only the {level.value} may record its spot check)")
-    await require_spot_check_level(uow.session, row.campaign_id, level.value)
     ctx = await _begin(uow, row, principal.actor)
+    require_level(await _spot_check_levels(ctx), level.value, row.campaign_id)
     outcome = ctx.acc.record_spot_check(ctx.person(Role.ORG_STAFF), level.value, passed=command.passed, today=ctx.today)
     ctx.acc.state["spot_checks"][level.value]["findings"] = command.findings
     return await _finish(ctx, f"{level.value}_spot_check", command, outcome)
@@ -311,7 +339,7 @@ async def spot_check(command: SpotCheckIn, uow: UnitOfWork, row: AcceptanceRow, 
 
 async def notice(command: NoticeIn, uow: UnitOfWork, row: AcceptanceRow, principal: Principal) -> dict:
     ctx = await _begin(uow, row, principal.actor)
-    levels = (await spot_check_levels_of(uow.session, [row.campaign_id]))[row.campaign_id]
+    levels = await _spot_check_levels(ctx)
     outcome = ctx.acc.start_notice(ctx.person(Role.TOWNSHIP_COMMITTEE), ctx.today,
                                    notice_days=ctx.policy.acceptance_notice_days, spot_check_levels=levels)
     ctx.acc.state["notice"]["place"] = command.place
