@@ -137,19 +137,21 @@ def test_a_visit_reads_the_date_with_the_lock_and_the_campaign_in_one_statement(
 
     sent, answer, written, again, (revised, after_revision) = asyncio.run(run())
     assert answer["entry"]["kind"] == "visit" and answer["entry"]["recorded_on"] == TODAY.isoformat()
-    assert "FOR UPDATE" in sent[0] and "platform_clock" in sent[0]
-    assert [s for s in sent if "platform_clock" in s] == sent[:1]            # the date: only with the lock
+    # The lock went with the BEGIN (zhengdun.db.begin_with, not a statement of SQLAlchemy's); then the case, the date
+    # and the book in one statement.
+    assert "platform_clock" in sent[0] and "FROM case_entries" in sent[0] and "FOR UPDATE" not in sent[0]
+    assert [s for s in sent if "platform_clock" in s] == sent[:1]            # the date: only with the case
     assert len([s for s in sent[1:] if "campaign_policies" in s]) == 1       # the campaign and its policies: one
-    # The entry, the case's new date and the event: one statement, after the three reads.
-    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "SELECT", "WITH"]
-    assert "INSERT INTO case_entries" in sent[3] and "INSERT INTO outbox" in sent[3]
+    # The entry, the case's new date and the event: one statement, after the two reads.
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "WITH"]
+    assert "INSERT INTO case_entries" in sent[2] and "INSERT INTO outbox" in sent[2]
     # Each written as the ORM wrote it, the event pending for the relay (the outbox's trigger fired in the CTE).
     assert written == [(answer["entry"]["seq"], "visit", "true", LEADER.name, TODAY, "zhengdun.casework.visit.recorded.v1",
                         VILLAGE, "application/cloudevents+json", True)]
     # The next write on the campaign's same terms reads no campaign (their policy versions are counted with the lock);
     # after a revision it reads them again, and the new version holds.
-    assert [s.split()[0] for s in again] == ["SELECT", "SELECT", "WITH"]
-    assert [s.split()[0] for s in after_revision] == ["SELECT", "SELECT", "SELECT", "WITH"]
+    assert [s.split()[0] for s in again] == ["SELECT", "WITH"]
+    assert [s.split()[0] for s in after_revision] == ["SELECT", "SELECT", "WITH"]
     assert answer["entry"]["data"]["counts_toward_minimum"] and not revised["entry"]["data"]["counts_toward_minimum"]
 
 
@@ -277,3 +279,35 @@ def test_seals_of_one_unit_share_its_key_and_a_rotation_waits_for_them(acceptanc
 
     first_key, new_key, after = asyncio.run(run())
     assert new_key != first_key and after == new_key
+
+
+def test_a_transaction_begun_with_a_statement_is_sqlalchemys_to_end(casework_db):
+    """zhengdun.db.begin_with: the BEGIN and a lock in one message; the transaction then commits, rolls back (also
+    after its statement failed) and hands its connection back to the pool as one SQLAlchemy began."""
+    from zhengdun.db import begin_with
+
+    async def run():
+        engine = make_engine(casework_db, pool_size=1)
+        factory = make_session_factory(engine)
+        try:
+            async with factory() as session:
+                assert await begin_with(session, "CREATE TEMP TABLE begun (n int) ON COMMIT DROP")
+                assert not await begin_with(session, "SELECT 1")          # begun already: nothing sent
+                await session.execute(text("INSERT INTO begun VALUES (1)"))
+                inside = (await session.execute(text("SELECT count(*) FROM begun"))).scalar()
+                await session.commit()
+            async with factory() as session:
+                with pytest.raises(Exception, match="no_such_table"):
+                    await begin_with(session, "SELECT 1 FROM no_such_table FOR UPDATE")
+                await session.rollback()
+                after_failure = (await session.execute(text("SELECT 2"))).scalar()
+                await session.rollback()
+            async with factory() as session:   # the pool's one connection, not left in a transaction
+                idle = (await session.execute(text("SELECT 3"))).scalar()
+                await session.commit()
+                gone = (await session.execute(text("SELECT to_regclass('pg_temp.begun') IS NULL"))).scalar()
+            return inside, after_failure, idle, gone
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(run()) == (1, 2, 3, True)
