@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, text
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from tests.support.platform import scratch_database
@@ -79,7 +79,7 @@ async def _casework_case(factory, campaign_id: str) -> str:
             case_id=case_id, campaign_id=campaign_id, village_code=VILLAGE, township_code=TOWNSHIP, county_code=COUNTY,
             category="weak_and_lax", criteria_met=["c1"], basis="criteria", decision_number="〔2020〕1号",
             designated_on=date(2020, 8, 20), opened_on=date(2020, 8, 20), policy_version=1,
-            designation_event_id=secrets.token_hex(8), phase="concentrated", updated_on=TODAY))
+            designation_event_id=secrets.token_hex(8), phase="concentrated", updated_on=date(2020, 8, 22)))
         for n, (kind, data) in enumerate((
                 ("opened", {"category": "weak_and_lax"}),
                 ("contact_leader_assigned", {"leader": leader, "change_reason": None}),
@@ -98,28 +98,61 @@ def _clock(today: date):
 def test_a_visit_reads_the_date_with_the_lock_and_the_campaign_in_one_statement(casework_db):
     from casework import service
     from casework.commands import VisitIn
+    from casework.models import CampaignPolicy
 
     async def run():
         engine = make_engine(casework_db)
         factory = make_session_factory(engine)
         try:
-            case_id = await _casework_case(factory, secrets.token_hex(6))
+            campaign_id = secrets.token_hex(6)
+            case_id = await _casework_case(factory, campaign_id)
             counted = Statements(engine)
-            async with UnitOfWork(factory, "t.casework", "/casework") as uow:
-                case = await service.lock_case(uow.session, case_id)
-                answer = await service.record_visit(VisitIn(
-                    visited_on=TODAY, team_members=["队长"], village_cadres=["书记"], key_persons=["老党员"],
-                    problems_pushed=["p1"]), uow, case, LEADER)
-            return counted, answer
+
+            async def visit():
+                counted.sent.clear()
+                async with UnitOfWork(factory, "t.casework", "/casework") as uow:
+                    case = await service.lock_case(uow.session, case_id)
+                    answer = await service.record_visit(VisitIn(
+                        visited_on=TODAY, team_members=["队长"], village_cadres=["书记"], key_persons=["老党员"],
+                        problems_pushed=["p1"]), uow, case, LEADER)
+                return answer, list(counted.sent)
+
+            answer, sent = await visit()
+            again = (await visit())[1]
+            async with factory() as session, session.begin():   # a policy revision: its campaign's terms change
+                await session.execute(insert(CampaignPolicy).values(
+                    campaign_id=campaign_id, version=2, policy=Policy(problems_pushed_per_visit=2).model_dump(mode="json"),
+                    effective_on=date(2020, 10, 1), reason="修订"))
+            revised = await visit()
+            async with factory() as session:
+                written = (await session.execute(text(
+                    "SELECT e.seq, e.kind, e.data->>'counts_toward_minimum', e.actor->>'name', c.updated_on, "
+                    "o.type, o.key, o.headers->>'content-type', p.seq IS NOT NULL "
+                    "FROM case_entries e JOIN cases c USING (case_id) JOIN outbox o ON o.body::jsonb->'data'->>'visit_id' "
+                    "= e.entry_id LEFT JOIN outbox_pending p ON p.seq = o.seq WHERE e.entry_id = :entry_id"),
+                    {"entry_id": answer["entry"]["entry_id"]})).all()
+            return sent, answer, written, again, revised
         finally:
             await engine.dispose()
 
-    counted, answer = asyncio.run(run())
+    sent, answer, written, again, (revised, after_revision) = asyncio.run(run())
     assert answer["entry"]["kind"] == "visit" and answer["entry"]["recorded_on"] == TODAY.isoformat()
-    assert "FOR UPDATE" in counted.sent[0] and "platform_clock" in counted.sent[0]
-    assert counted.naming("platform_clock") == counted.sent[:1]            # the date: only with the lock
-    assert len(counted.naming("campaign_policies")) == 1                   # the campaign and its policies: one
-    assert [s.split()[0] for s in counted.sent] == ["SELECT", "SELECT", "SELECT", "INSERT", "INSERT"]
+    # The lock went with the BEGIN (zhengdun.db.begin_with, not a statement of SQLAlchemy's); then the case, the date
+    # and the book in one statement.
+    assert "platform_clock" in sent[0] and "FROM case_entries" in sent[0] and "FOR UPDATE" not in sent[0]
+    assert [s for s in sent if "platform_clock" in s] == sent[:1]            # the date: only with the case
+    assert len([s for s in sent[1:] if "campaign_policies" in s]) == 1       # the campaign and its policies: one
+    # The entry, the case's new date and the event: one statement, after the two reads.
+    assert [s.split()[0] for s in sent] == ["SELECT", "SELECT", "WITH"]
+    assert "INSERT INTO case_entries" in sent[2] and "INSERT INTO outbox" in sent[2]
+    # Each written as the ORM wrote it, the event pending for the relay (the outbox's trigger fired in the CTE).
+    assert written == [(answer["entry"]["seq"], "visit", "true", LEADER.name, TODAY, "zhengdun.casework.visit.recorded.v1",
+                        VILLAGE, "application/cloudevents+json", True)]
+    # The next write on the campaign's same terms reads no campaign (their policy versions are counted with the lock);
+    # after a revision it reads them again, and the new version holds.
+    assert [s.split()[0] for s in again] == ["SELECT", "WITH"]
+    assert [s.split()[0] for s in after_revision] == ["SELECT", "SELECT", "WITH"]
+    assert answer["entry"]["data"]["counts_toward_minimum"] and not revised["entry"]["data"]["counts_toward_minimum"]
 
 
 def test_a_write_that_waited_for_the_lock_folds_the_entry_the_one_before_it_committed(casework_db):
@@ -246,3 +279,35 @@ def test_seals_of_one_unit_share_its_key_and_a_rotation_waits_for_them(acceptanc
 
     first_key, new_key, after = asyncio.run(run())
     assert new_key != first_key and after == new_key
+
+
+def test_a_transaction_begun_with_a_statement_is_sqlalchemys_to_end(casework_db):
+    """zhengdun.db.begin_with: the BEGIN and a lock in one message; the transaction then commits, rolls back (also
+    after its statement failed) and hands its connection back to the pool as one SQLAlchemy began."""
+    from zhengdun.db import begin_with
+
+    async def run():
+        engine = make_engine(casework_db, pool_size=1)
+        factory = make_session_factory(engine)
+        try:
+            async with factory() as session:
+                assert await begin_with(session, "CREATE TEMP TABLE begun (n int) ON COMMIT DROP")
+                assert not await begin_with(session, "SELECT 1")          # begun already: nothing sent
+                await session.execute(text("INSERT INTO begun VALUES (1)"))
+                inside = (await session.execute(text("SELECT count(*) FROM begun"))).scalar()
+                await session.commit()
+            async with factory() as session:
+                with pytest.raises(Exception, match="no_such_table"):
+                    await begin_with(session, "SELECT 1 FROM no_such_table FOR UPDATE")
+                await session.rollback()
+                after_failure = (await session.execute(text("SELECT 2"))).scalar()
+                await session.rollback()
+            async with factory() as session:   # the pool's one connection, not left in a transaction
+                idle = (await session.execute(text("SELECT 3"))).scalar()
+                await session.commit()
+                gone = (await session.execute(text("SELECT to_regclass('pg_temp.begun') IS NULL"))).scalar()
+            return inside, after_failure, idle, gone
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(run()) == (1, 2, 3, True)
