@@ -205,6 +205,18 @@ class _Publishing:
         self.events.append(envelope)
         return envelope
 
+    def _envelope_row(self, payload: BaseModel, division_code: str, actor: Actor | None, campaign_id: str | None,
+                      subject: str | None, topic: str | None, source: str | None,
+                      headers: str) -> tuple[Envelope, tuple[str, str, str, str, str, str]]:
+        """The event's envelope and its outbox row as ``OUTBOX_ROWS_SQL`` takes it (``outbox_arrays``), for the units
+        of work that hold their rows and write them together instead of an ORM entity each."""
+        envelope = Envelope(source=source or self.source, type=type_of(payload), subject=subject,
+                            divisioncode=division_code, campaignid=campaign_id, actor=actor,
+                            data=payload.model_dump(mode="json"))
+        self.events.append(envelope)
+        return envelope, (envelope.id, topic or self.topic, division_code, envelope.type, envelope.model_dump_json(),
+                          headers)
+
 
 def envelope_bodies(payloads: list[tuple[BaseModel, str]], *, source: str, actor: Actor | None,
                     campaign_id: str | None) -> tuple[list[str], list[str], list[str]]:
@@ -271,15 +283,12 @@ class UnitOfWork(_Publishing):
         commit with the others of the write, in one statement of arrays (or by the use case inside a statement of
         its own: ``take_pending``): the ORM's unit of work flushed an entity per event, with its own INSERT … RETURNING
         (seen: a tenth of a write's CPU with the entry's)."""
-        envelope = Envelope(source=source or self.source, type=type_of(payload), subject=subject,
-                            divisioncode=division_code, campaignid=campaign_id, actor=actor,
-                            data=payload.model_dump(mode="json"))
         if self._trace_headers is None:   # the request's trace: the same for every event of the write
             self._trace_headers = _json(outbox_headers())
-        self._pending.append((envelope.id, topic or self.topic, division_code, envelope.type, envelope.model_dump_json(),
-                              self._trace_headers))
+        envelope, row = self._envelope_row(payload, division_code, actor, campaign_id, subject, topic, source,
+                                           self._trace_headers)
+        self._pending.append(row)
         _name_in_request(envelope)
-        self.events.append(envelope)
         return envelope
 
     def take_pending(self) -> list[tuple[str, str, str, str, str, str]]:
@@ -315,17 +324,6 @@ class UnitOfWork(_Publishing):
             self._on_commit()
 
 
-# Rows held by ``InboxWork`` until ``write_published``, in the order of the arrays (``seq`` follows it), each with
-# its own headers (each consumed event's span is its own trace context).
-_OUTBOX_ROWS = text(
-    "INSERT INTO outbox (event_id, topic, key, type, body, headers) "
-    "SELECT event_id, topic, key, type, body, CAST(headers AS jsonb) "
-    "FROM unnest(CAST(:event_ids AS text[]), CAST(:topics AS text[]), CAST(:keys AS text[]), CAST(:types AS text[]), "
-    "CAST(:bodies AS text[]), CAST(:headers AS text[])) "
-    "WITH ORDINALITY AS r (event_id, topic, key, type, body, headers, position) ORDER BY position"
-)
-
-
 class InboxWork(_Publishing):
     """The unit of work of an event handler: the inbox transaction's session, publishing through its
     outbox, so that a use case written for ``UnitOfWork`` serves a Kafka handler too. The consumer
@@ -359,12 +357,10 @@ class InboxWork(_Publishing):
         if self._held is None:
             return super().publish(payload, division_code=division_code, actor=actor, campaign_id=campaign_id,
                                    subject=subject, topic=topic, source=source)
-        envelope = Envelope(source=source or self.source, type=type_of(payload), subject=subject,
-                            divisioncode=division_code, campaignid=campaign_id, actor=actor,
-                            data=payload.model_dump(mode="json"))
-        self._held.append((envelope.id, topic or self.topic, envelope.divisioncode, envelope.type,
-                           envelope.model_dump_json(), json.dumps(outbox_headers())))
-        self.events.append(envelope)
+        # Each consumed event's span is a trace context of its own: headers per event.
+        envelope, row = self._envelope_row(payload, division_code, actor, campaign_id, subject, topic, source,
+                                           _json(outbox_headers()))
+        self._held.append(row)
         return envelope
 
     async def write_published(self) -> None:
@@ -379,9 +375,7 @@ class InboxWork(_Publishing):
                 await self.session.execute(statement, rows if len(rows) > 1 else rows[0])
         if self._held:
             rows, self._held = self._held, []
-            await self.session.execute(_OUTBOX_ROWS, {
-                "event_ids": [r[0] for r in rows], "topics": [r[1] for r in rows], "keys": [r[2] for r in rows],
-                "types": [r[3] for r in rows], "bodies": [r[4] for r in rows], "headers": [r[5] for r in rows]})
+            await self.session.execute(_OUTBOX_ROWS, outbox_arrays(rows))
 
     def discard_published(self) -> None:
         """Forget the held events and writes: the savepoint they were made in was rolled back."""

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from acceptance.domain.process import Acceptance, Person, Stage
 from acceptance.models import AcceptanceRow, Campaign, Document, PolicyVersionRow, Seal, Signature
 from zhengdun import clock
-from zhengdun.events.base import Actor, Envelope
-from zhengdun.messaging.outbox import OutboxMessage
+from zhengdun.events.base import Actor
+from zhengdun.messaging.outbox import OUTBOX_ROWS_SQL, outbox_arrays
 from zhengdun.registry import Division
 
 
@@ -97,17 +97,13 @@ _WRITE_STEP = text(
     "SELECT s.document_id, s.unit_code, s.key_id, s.signature, :today "
     "FROM unnest(:sealed_documents, :seal_units, :seal_keys, :seal_signatures) AS s (document_id, unit_code, key_id, "
     "signature)), "
-    "published AS (INSERT INTO outbox (event_id, topic, key, type, body, headers) "
-    "SELECT e.event_id, e.topic, e.key, e.type, e.body, CAST(e.headers AS jsonb) "
-    "FROM unnest(:event_ids, :event_topics, :event_keys, :event_types, :event_bodies, :event_headers) WITH ORDINALITY "
-    "AS e (event_id, topic, key, type, body, headers, position) ORDER BY e.position) "
+    f"published AS ({OUTBOX_ROWS_SQL}) "
     "SELECT 1"
 ).bindparams(bindparam("today", type_=Date), bindparam("policy_version", type_=Integer),
              *(bindparam(name, type_=ARRAY(String)) for name in (
                  "document_ids", "document_kinds", "document_contents", "signed_documents", "signer_ids", "signer_names",
                  "signer_roles", "signer_units", "signed_digests", "sealed_documents", "seal_units", "seal_keys",
-                 "seal_signatures", "event_ids", "event_topics", "event_keys", "event_types", "event_bodies",
-                 "event_headers")))
+                 "seal_signatures")))
 
 
 @dataclass
@@ -119,22 +115,12 @@ class StepRecord:
     policy_version: int | None
 
 
-def take_outbox_rows(session: AsyncSession, events: list[Envelope]) -> list[OutboxMessage]:
-    """The outbox rows the unit of work added to the session for ``events`` (its ``publish``), in their order, taken
-    out of it to be written with the step (none: the unit of work writes them itself)."""
-    order = {envelope.id: position for position, envelope in enumerate(events)}
-    rows = sorted((o for o in session.new if isinstance(o, OutboxMessage) and o.event_id in order),
-                  key=lambda o: order[o.event_id])
-    for row in rows:
-        session.expunge(row)
-    return rows
-
-
 async def write_step(session: AsyncSession, acc: Acceptance, today: date, record: StepRecord,
                      documents: list[Document], signatures: list[Signature], seals: list[Seal],
-                     events: list[OutboxMessage]) -> None:
+                     events: list[tuple[str, str, str, str, str, str]]) -> None:
     """Store the step's outcome: the acceptance's stage and state, its record, its new documents, signatures,
-    seals and outbox rows (built, not in the session), in one statement of the step's transaction."""
+    seals and the outbox rows of its events (the unit of work's ``take_pending``), in one statement of the step's
+    transaction."""
     await session.execute(_WRITE_STEP, {
         "acceptance_id": acc.acceptance_id, "stage": acc.stage.value, "state": to_json(acc.state).decode(),
         "today": today, "step": record.step, "outcome": record.outcome, "body": to_json(record.body).decode(),
@@ -145,10 +131,8 @@ async def write_step(session: AsyncSession, acc: Acceptance, today: date, record
         "signer_names": [s.name for s in signatures], "signer_roles": [s.role for s in signatures],
         "signer_units": [s.unit_code for s in signatures], "signed_digests": [s.content_sha256 for s in signatures],
         "sealed_documents": [s.document_id for s in seals], "seal_units": [s.unit_code for s in seals],
-        "seal_keys": [s.key_id for s in seals], "seal_signatures": [s.signature for s in seals],
-        "event_ids": [e.event_id for e in events], "event_topics": [e.topic for e in events],
-        "event_keys": [e.key for e in events], "event_types": [e.type for e in events],
-        "event_bodies": [e.body for e in events], "event_headers": [to_json(e.headers).decode() for e in events]})
+        "seal_keys": [s.key_id for s in seals], "seal_signatures": [s.signature for s in seals]}
+        | outbox_arrays(events))
 
 
 def person_of(actor: Actor, role: str) -> Person:

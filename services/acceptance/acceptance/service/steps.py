@@ -24,8 +24,7 @@ from acceptance.service import documents
 from acceptance.service.files import owner
 from acceptance.service.read_model import policy_version_of
 from acceptance.service.reading import acceptance_view, step_view
-from acceptance.service.rows import (StepRecord, aggregate, division_name, person_of, surroundings_of, take_outbox_rows,
-                                     write_step)
+from acceptance.service.rows import StepRecord, aggregate, division_name, person_of, surroundings_of, write_step
 from acceptance.service.spot_checks import level_name, require_level, spot_check_levels_of
 from acceptance.service.standard import current_standard
 from zhengdun import attachments, clock
@@ -119,7 +118,7 @@ async def _finish(ctx: StepContext, step_name: str, body: BaseModel | dict, outc
                         ctx.actor.model_dump(mode="json"), ctx.policy_version)
     _publish(ctx, outcome)
     await write_step(ctx.session, ctx.acc, ctx.today, record, ctx.new_documents, ctx.signatures, ctx.seals,
-                     take_outbox_rows(ctx.session, ctx.uow.events))
+                     ctx.uow.take_pending())
     around = surroundings_of(ctx.session)
     view = step_view(ctx.row, ctx.acc, ctx.today, around, ctx.new_documents) if around else \
         await _view_after_write(ctx)
