@@ -11,7 +11,6 @@ progress, and most of them ready, accepted and delisted.
 It prints each step's CPU and digests of the alerts and notices written, to compare two versions of the code.
 """
 import asyncio
-import inspect
 import os
 import time
 import uuid
@@ -51,18 +50,6 @@ def codes():
     return rows
 
 
-def inbox_work(session, topic, source):
-    """The consumer's unit of work: its published events held and written together (where the code has it)."""
-    if "held" in inspect.signature(InboxWork).parameters:
-        return InboxWork(session, topic, source, held=True)
-    return InboxWork(session, topic, source)
-
-
-async def written(work):
-    if hasattr(work, "write_published"):
-        await work.write_published()
-
-
 async def main(url):
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -93,9 +80,9 @@ async def main(url):
         started, before = time.process_time(), statements[0]
         async with factory() as session:
             async with session.begin():
-                work = inbox_work(session, "bench.supervision", "supervision")
+                work = InboxWork(session, "bench.supervision", "supervision", held=True)
                 await projection.apply(work, project, payload, env)
-                await written(work)
+                await work.write_published()   # as the batch consumer does before leaving the savepoint
         times.setdefault(label, []).append(time.process_time() - started)
         trips.setdefault(label, []).append(statements[0] - before)
 
@@ -103,9 +90,9 @@ async def main(url):
         started, before = time.process_time(), statements[0]
         async with factory() as session:
             async with session.begin():
-                work = inbox_work(session, "bench.supervision", "supervision")
+                work = InboxWork(session, "bench.supervision", "supervision", held=True)
                 await projection.day_began(work, NS(today=today))
-                await written(work)
+                await work.write_published()   # as the batch consumer does before leaving the savepoint
                 events = len(work.events)
         times.setdefault(label, []).append(time.process_time() - started)
         trips.setdefault(label, []).append(statements[0] - before)
