@@ -13,7 +13,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.helpers import all_copies_agree, import_csv, send, wait_for
-from tests.support.platform import ServiceProcess, _free_port
+from tests.support.platform import ServiceProcess, _free_port, postgres_url
 from tests.support.tcp_proxy import TcpProxy
 from tests.integration.test_casework_case import designation, envelope
 from zhengdun_demo.client import auth
@@ -187,7 +187,8 @@ def test_readiness_tells_the_truth_when_keycloak_or_the_database_blips(platform)
     copy.start(extra_env={
         "ZD_KEYCLOAK_URL": f"http://127.0.0.1:{keycloak.port}",
         "ZD_TOKEN_ISSUER": "http://127.0.0.1:8180/realms/zhengdun",  # the tokens' issuer is the real address
-        "ZD_DATABASE_URL": platform.database_url("supervision").replace(":5432/", f":{database.port}/"),
+        # Through the proxy: TCP, where the platform's own services use the cluster's Unix socket.
+        "ZD_DATABASE_URL": postgres_url(platform.database_name("supervision"), tcp_port=database.port),
         "ZD_TOPIC_PREFIX": f"{platform.topic_prefix}blips.",  # its own topics and group: the platform's stay as they are
     })
     try:

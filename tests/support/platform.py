@@ -37,13 +37,15 @@ _PR_SET_PDEATHSIG = 1
 PG_SOCKET_DIR = Path(os.environ.get("ZD_LOCAL_DIR") or ROOT / ".local") / "postgres"
 
 
-def postgres_url(database: str, driver: str = "postgresql+asyncpg") -> str:
+def postgres_url(database: str, driver: str = "postgresql+asyncpg", *, tcp_port: int | None = None) -> str:
     """The URL of ``database`` on the local cluster: through its Unix socket when the cluster has one where
-    postgres.sh puts it (asked when a URL is made: the cluster may start after this module is imported), else TCP."""
+    postgres.sh puts it (asked when a URL is made: the cluster may start after this module is imported), else TCP.
+    ``tcp_port``: through TCP on that port (a test's proxy in front of the cluster)."""
     socket_path = PG_SOCKET_DIR / f".s.PGSQL.{PG_PORT}"
-    if len(str(socket_path)) < 100 and socket_path.exists():   # longer paths do not fit a socket address (108 bytes)
+    # Longer paths do not fit a socket address (108 bytes).
+    if tcp_port is None and len(str(socket_path)) < 100 and socket_path.exists():
         return f"{driver}://zhengdun:zhengdun@/{database}?host={PG_SOCKET_DIR}&port={PG_PORT}"
-    return f"{driver}://zhengdun:zhengdun@127.0.0.1:{PG_PORT}/{database}"
+    return f"{driver}://zhengdun:zhengdun@127.0.0.1:{tcp_port or PG_PORT}/{database}"
 
 
 def _die_with_parent() -> None:
